@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching UDP sockets: the "UDP ULP".
+ *
+ * Mainline has no upper-layer-protocol hook for UDP, so, like kTLS and
+ * udp_bpf, an attached socket gets a copy of its own struct proto with a
+ * few methods replaced, and its encap_rcv hook pointed at us.  Closing the
+ * socket puts everything back before UDP tears it down.
+ *
+ * Contexts and locks:
+ *  - dtls_sock_attach(): process context (netlink doit), holding a file
+ *    reference on the socket, so it cannot race with close.  The check and
+ *    the swap run under lock_sock() and sk_callback_lock (the lock sockmap
+ *    and UDP tunnels take around sk_user_data), so of two concurrent
+ *    attaches exactly one wins.
+ *  - dtls_sk_close(): process context, called once, on the last fput; no
+ *    other syscall can be running on the socket.
+ *  - dtls_encap_rcv(): softirq, under rcu_read_lock() held by the UDP
+ *    receive path.  It may run concurrently with close, so the state it
+ *    reaches through sk_user_data is freed only after a grace period.
+ *  - dtls_net.lock (mutex) protects the per-netns list; it is never taken
+ *    with lock_sock() held, and lock_sock() is never taken under it.
+ */
+
+#include <linux/in6.h>
+#include <linux/module.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+#include <net/udp.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "dtls.h"
+
+/*
+ * UDP_ENCAP_* values are small (1..7).  Ours is private and chosen so that
+ * no code comparing encap_type against a known value mistakes us for it.
+ */
+#define DTLS_ENCAP_TYPE		0xd7
+
+enum {
+	DTLS_PROT_IPV4,
+	DTLS_PROT_IPV6,
+	DTLS_PROT_NUM,
+};
+
+/*
+ * The proto copies are built on the first attach of each family, from the
+ * socket's own proto: udpv6_prot is not exported.  Later attaches must find
+ * the same base, or something else has overridden the socket's proto.
+ */
+static DEFINE_MUTEX(dtls_prot_lock);
+static struct proto *dtls_base_prot[DTLS_PROT_NUM];
+static struct proto dtls_prot[DTLS_PROT_NUM];
+
+/*
+ * UDP calls encap_rcv only while its static keys are on.  Taking them per
+ * socket (udp_tunnel_encap_enable()) would patch kernel text on every
+ * attach and every close, which costs a busy server IPIs to all CPUs; the
+ * module takes them once, on first attach, and gives them back at unload.
+ */
+static bool dtls_encap_keys_held;	/* under dtls_prot_lock */
+
+static void dtls_encap_keys_get(void)
+{
+	lockdep_assert_held(&dtls_prot_lock);
+	if (dtls_encap_keys_held)
+		return;
+	udp_encap_enable();
+	static_branch_inc(&udpv6_encap_needed_key);
+	dtls_encap_keys_held = true;
+}
+
+/* Context: module exit, when no socket is attached any more. */
+void dtls_sock_exit(void)
+{
+	if (!dtls_encap_keys_held)
+		return;
+	static_branch_dec(&udpv6_encap_needed_key);
+	udp_encap_disable();
+	dtls_encap_keys_held = false;
+}
+
+static bool dtls_sk_attached(const struct sock *sk)
+{
+	const struct proto *prot = READ_ONCE(sk->sk_prot);
+
+	return prot == &dtls_prot[DTLS_PROT_IPV4] ||
+	       prot == &dtls_prot[DTLS_PROT_IPV6];
+}
+
+/* Only valid in our own proto methods: the socket stays attached until close. */
+static struct dtls_sock *dtls_sk(const struct sock *sk)
+{
+	return rcu_dereference_protected(__sk_user_data(sk), true);
+}
+
+static void dtls_sock_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct dtls_sock, rcu));
+	/* Last: once this reference is gone the module may be unloaded. */
+	module_put(THIS_MODULE);
+}
+
+static void dtls_sk_close(struct sock *sk, long timeout)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_net *dn = dtls_net(sock_net(sk));
+
+	mutex_lock(&dn->lock);
+	list_del(&ds->node);
+	mutex_unlock(&dn->lock);
+
+	lock_sock(sk);
+	write_lock_bh(&sk->sk_callback_lock);
+	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
+	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
+	rcu_assign_sk_user_data(sk, NULL);
+	WRITE_ONCE(sk->sk_prot, ds->base_prot);
+	write_unlock_bh(&sk->sk_callback_lock);
+	release_sock(sk);
+
+	ds->base_prot->close(sk, timeout);
+	call_rcu(&ds->rcu, dtls_sock_free_rcu);
+}
+
+static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
+			      sockptr_t optval, unsigned int optlen)
+{
+	if (level == SOL_DTLS)
+		return -ENOPROTOOPT;
+	/* Either would pull the socket out from under the DTLS layer. */
+	if (level == SOL_UDP && optname == UDP_ENCAP)
+		return -EBUSY;
+	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
+		return -EBUSY;
+	return dtls_sk(sk)->base_prot->setsockopt(sk, level, optname, optval,
+						  optlen);
+}
+
+static int dtls_getsockopt_info(struct sock *sk, char __user *optval,
+				int __user *optlen)
+{
+	struct dtls_info info = {
+		.state = DTLS_SOCK_STATE_ATTACHED,
+		.family = sk->sk_family,
+		.ino = dtls_sk(sk)->ino,
+	};
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, sizeof(info));
+	if (copy_to_user(optval, &info, len))
+		return -EFAULT;
+	if (put_user(len, optlen))
+		return -EFAULT;
+	return 0;
+}
+
+static int dtls_sk_getsockopt(struct sock *sk, int level, int optname,
+			      char __user *optval, int __user *optlen)
+{
+	if (level != SOL_DTLS)
+		return dtls_sk(sk)->base_prot->getsockopt(sk, level, optname,
+							  optval, optlen);
+	switch (optname) {
+	case DTLS_INFO:
+		return dtls_getsockopt_info(sk, optval, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/* softirq, rcu_read_lock held.  >0: let UDP queue the datagram as usual. */
+static int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	/* No keys installed yet: an attached socket is plain UDP. */
+	return 1;
+}
+
+static void dtls_build_proto(struct proto *prot, const struct proto *base)
+{
+	*prot = *base;
+	prot->close = dtls_sk_close;
+	prot->setsockopt = dtls_sk_setsockopt;
+	prot->getsockopt = dtls_sk_getsockopt;
+	/* sockmap would replace our proto in turn: refuse it. */
+	prot->psock_update_sk_prot = NULL;
+}
+
+/*
+ * Our proto copy for @sk's family, and in @base the UDP proto it was built
+ * from; NULL if the socket's proto is not the plain UDP one.
+ * Context: process; takes dtls_prot_lock, so never call it under lock_sock().
+ */
+static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
+{
+	static const char * const names[DTLS_PROT_NUM] = { "UDP", "UDPv6" };
+	int i = sk->sk_family == AF_INET6 ? DTLS_PROT_IPV6 : DTLS_PROT_IPV4;
+	struct proto *cur = READ_ONCE(sk->sk_prot);
+	struct proto *prot = NULL;
+
+	/* Pairs with the release below: a set base means a built copy. */
+	*base = smp_load_acquire(&dtls_base_prot[i]);
+	if (*base)
+		return &dtls_prot[i];
+
+	mutex_lock(&dtls_prot_lock);
+	if (!dtls_base_prot[i] && !strcmp(cur->name, names[i]) &&
+	    (i != DTLS_PROT_IPV4 || cur == &udp_prot) &&
+	    !rcu_access_pointer(__sk_user_data(sk))) {
+		dtls_encap_keys_get();
+		dtls_build_proto(&dtls_prot[i], cur);
+		/* Publish the copy before the base that says it is built. */
+		smp_store_release(&dtls_base_prot[i], cur);
+	}
+	*base = dtls_base_prot[i];
+	if (*base)
+		prot = &dtls_prot[i];
+	mutex_unlock(&dtls_prot_lock);
+	return prot;
+}
+
+static int dtls_sock_check(struct socket *sock, struct netlink_ext_ack *extack)
+{
+	struct sock *sk = sock->sk;
+
+	if ((sk->sk_family != AF_INET && sk->sk_family != AF_INET6) ||
+	    sk->sk_type != SOCK_DGRAM || sk->sk_protocol != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_MOD(extack, "not a UDP socket");
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+/* Under lock_sock() and sk_callback_lock: may @sk be attached? */
+static int dtls_sock_check_locked(struct sock *sk, const struct proto *base,
+				  struct netlink_ext_ack *extack)
+{
+	if (dtls_sk_attached(sk)) {
+		NL_SET_ERR_MSG_MOD(extack, "socket is already attached");
+		return -EEXIST;
+	}
+	if (rcu_access_pointer(__sk_user_data(sk))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "socket is in use by a sockmap or a tunnel");
+		return -EBUSY;
+	}
+	if (udp_sk(sk)->encap_type || READ_ONCE(udp_sk(sk)->encap_rcv)) {
+		NL_SET_ERR_MSG_MOD(extack, "UDP encapsulation already in use");
+		return -EBUSY;
+	}
+	if (!base || READ_ONCE(sk->sk_prot) != base) {
+		NL_SET_ERR_MSG_MOD(extack, "socket protocol is overridden");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * dtls_sock_attach - attach a UDP socket to the DTLS layer
+ * @sock: the socket, held by the caller through its file
+ * @extack: for the reason of a refusal
+ *
+ * Context: process; takes lock_sock() and the per-netns list lock.
+ * Return: the new per-socket state, or an ERR_PTR.
+ */
+struct dtls_sock *dtls_sock_attach(struct socket *sock,
+				   struct netlink_ext_ack *extack)
+{
+	struct sock *sk = sock->sk;
+	struct dtls_net *dn = dtls_net(sock_net(sk));
+	struct proto *base;
+	struct dtls_sock *ds;
+	struct proto *prot;
+	int err;
+
+	err = dtls_sock_check(sock, extack);
+	if (err)
+		return ERR_PTR(err);
+
+	ds = kzalloc(sizeof(*ds), GFP_KERNEL);
+	if (!ds)
+		return ERR_PTR(-ENOMEM);
+	ds->sk = sk;
+	ds->ino = sock_i_ino(sk);
+	if (!try_module_get(THIS_MODULE)) {
+		kfree(ds);
+		return ERR_PTR(-ENODEV);
+	}
+
+	prot = dtls_prot_for(sk, &base);
+	lock_sock(sk);
+	write_lock_bh(&sk->sk_callback_lock);
+	err = dtls_sock_check_locked(sk, base, extack);
+	if (!err) {
+		ds->base_prot = base;
+		rcu_assign_sk_user_data(sk, ds);
+		udp_sk(sk)->encap_type = DTLS_ENCAP_TYPE;
+		WRITE_ONCE(udp_sk(sk)->encap_rcv, dtls_encap_rcv);
+		WRITE_ONCE(sk->sk_prot, prot);
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+	release_sock(sk);
+
+	if (err) {
+		module_put(THIS_MODULE);
+		kfree(ds);
+		return ERR_PTR(err);
+	}
+
+	mutex_lock(&dn->lock);
+	list_add_tail(&ds->node, &dn->socks);
+	mutex_unlock(&dn->lock);
+	return ds;
+}
