@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libdtls: user-space interface to the kdtls "dtls" generic netlink family.
+ *
+ * Each call opens a private netlink socket, resolves the family id, does one
+ * request and closes the socket.  Replies are accepted only from the kernel
+ * (source port id 0) and only for our sequence number; every attribute is
+ * length-checked before use, unknown attributes are skipped.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <linux/dtls_netlink.h>
+
+#include "libdtls.h"
+
+/* The kernel sizes dump messages to the reader's buffer, capped at 32 KiB. */
+#define DTLS_NL_RCVBUF	32768
+
+struct dtls_nl {
+	struct mnl_socket	*sock;
+	uint32_t		portid;
+	uint32_t		seq;
+	uint16_t		family;		/* genetlink id of "dtls" */
+	void			*buf;		/* receive buffer */
+	char			*msg;		/* extack text for the caller */
+	size_t			msglen;
+};
+
+/* Requests are a header and one small attribute. */
+union dtls_nl_req {
+	struct nlmsghdr	nlh;
+	char		buf[256];
+};
+
+/* Handles one reply message that is not a control message: 0 or -errno. */
+typedef int (*dtls_nl_cb)(const struct nlmsghdr *nlh, void *arg);
+
+static void dtls_nl_set_msg(struct dtls_nl *c, const char *s)
+{
+	if (c->msg && c->msglen)
+		snprintf(c->msg, c->msglen, "%s", s);
+}
+
+static int dtls_extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	const char **msg = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*msg = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+/* Extended ack attributes start @offset bytes into the payload of @nlh. */
+static void dtls_nl_extack(struct dtls_nl *c, const struct nlmsghdr *nlh,
+			   size_t offset)
+{
+	const char *msg = NULL;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    offset > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, offset, dtls_extack_attr_cb, &msg);
+	if (msg)
+		dtls_nl_set_msg(c, msg);
+}
+
+static int dtls_nl_errno(int err)
+{
+	return err <= 0 && err >= -4095 ? err : -EPROTO;
+}
+
+/* NLMSG_ERROR: 0 for an ack, else -errno. */
+static int dtls_nl_error(struct dtls_nl *c, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t offset = sizeof(*e);
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return -EPROTO;
+	err = dtls_nl_errno(e->error);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* The whole request is echoed before the attributes. */
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			return err;
+		offset += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	}
+	dtls_nl_extack(c, nlh, offset);
+	return err;
+}
+
+/* NLMSG_DONE: carries the dump's error, if any, and its extack. */
+static int dtls_nl_done(struct dtls_nl *c, const struct nlmsghdr *nlh)
+{
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(err))
+		return 0;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	err = dtls_nl_errno(err);
+	if (err)
+		dtls_nl_extack(c, nlh, sizeof(err));
+	return err;
+}
+
+/* One datagram from the kernel into c->buf: its length or -errno. */
+static ssize_t dtls_nl_recv(struct dtls_nl *c)
+{
+	for (;;) {
+		struct sockaddr_nl addr;
+		struct iovec iov = {
+			.iov_base	= c->buf,
+			.iov_len	= DTLS_NL_RCVBUF,
+		};
+		struct msghdr mh = {
+			.msg_name	= &addr,
+			.msg_namelen	= sizeof(addr),
+			.msg_iov	= &iov,
+			.msg_iovlen	= 1,
+		};
+		ssize_t ret;
+
+		ret = recvmsg(mnl_socket_get_fd(c->sock), &mh, 0);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (mh.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		/* Other processes may send to our port id: drop that. */
+		if (mh.msg_namelen != sizeof(addr) || addr.nl_pid != 0)
+			continue;
+		return ret;
+	}
+}
+
+/*
+ * Send @req, hand each reply message to @cb, and return at the ack, the end
+ * of the dump or the first error: 0 or -errno.
+ */
+static int dtls_nl_talk(struct dtls_nl *c, const struct nlmsghdr *req,
+			dtls_nl_cb cb, void *arg)
+{
+	ssize_t len;
+	int err;
+
+	dtls_nl_set_msg(c, "");
+	while (mnl_socket_sendto(c->sock, req, req->nlmsg_len) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+
+	for (;;) {
+		const struct nlmsghdr *nlh = c->buf;
+		int rest;
+
+		len = dtls_nl_recv(c);
+		if (len < 0)
+			return len;
+		rest = len;
+
+		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+			if (nlh->nlmsg_seq != req->nlmsg_seq ||
+			    nlh->nlmsg_pid != c->portid)
+				continue;
+
+			switch (nlh->nlmsg_type) {
+			case NLMSG_ERROR:
+				return dtls_nl_error(c, nlh);
+			case NLMSG_DONE:
+				return dtls_nl_done(c, nlh);
+			case NLMSG_OVERRUN:
+				return -ENOBUFS;
+			}
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;	/* NLMSG_NOOP and reserved */
+
+			err = cb ? cb(nlh, arg) : -EPROTO;
+			if (err)
+				return err;
+		}
+	}
+}
+
+static struct nlmsghdr *dtls_nl_put_req(struct dtls_nl *c,
+					union dtls_nl_req *req, uint16_t type,
+					uint8_t cmd, uint8_t version,
+					uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	/* libmnl leaves attribute padding as it finds it. */
+	memset(req, 0, sizeof(*req));
+	nlh = mnl_nlmsg_put_header(req->buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++c->seq;
+
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+/* The generic netlink header of @nlh, if it is of @type and @cmd. */
+static const struct genlmsghdr *dtls_genl_hdr(const struct nlmsghdr *nlh,
+					      uint16_t type, uint8_t cmd)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != type ||
+	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN || genl->cmd != cmd)
+		return NULL;
+	return genl;
+}
+
+static int dtls_ctrl_attr_cb(const struct nlattr *attr, void *data)
+{
+	uint16_t *id = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+		*id = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int dtls_ctrl_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_nl *c = arg;
+
+	if (!dtls_genl_hdr(nlh, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY))
+		return -EPROTO;
+	mnl_attr_parse(nlh, GENL_HDRLEN, dtls_ctrl_attr_cb, &c->family);
+	return 0;
+}
+
+/* -ENOENT, with an empty message, if the family is not registered. */
+static int dtls_nl_resolve(struct dtls_nl *c)
+{
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = dtls_nl_put_req(c, &req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			      NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, DTLS_FAMILY_NAME);
+
+	err = dtls_nl_talk(c, nlh, dtls_ctrl_cb, c);
+	if (err == -ENOENT)
+		dtls_nl_set_msg(c, "");	/* as documented */
+	if (err)
+		return err;
+	return c->family >= GENL_MIN_ID ? 0 : -EPROTO;
+}
+
+static void dtls_nl_close(struct dtls_nl *c)
+{
+	if (c->sock)
+		mnl_socket_close(c->sock);
+	free(c->buf);
+	c->sock = NULL;
+	c->buf = NULL;
+}
+
+static int dtls_nl_open(struct dtls_nl *c, char *msg, size_t msglen)
+{
+	int one = 1;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->msg = msg;
+	c->msglen = msglen;
+	dtls_nl_set_msg(c, "");
+
+	/* Slack: message tails are read rounded up to NLMSG_ALIGNTO. */
+	c->buf = calloc(1, DTLS_NL_RCVBUF + NLMSG_ALIGNTO);
+	if (!c->buf)
+		return -ENOMEM;
+
+	c->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!c->sock) {
+		err = -errno;
+		goto fail;
+	}
+	/* Best effort: without these, errors only lose their text. */
+	mnl_socket_setsockopt(c->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(c->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	if (mnl_socket_bind(c->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	c->portid = mnl_socket_get_portid(c->sock);
+
+	err = dtls_nl_resolve(c);
+	if (err)
+		goto fail;
+	return 0;
+
+fail:
+	dtls_nl_close(c);
+	return err;
+}
+
+/* Parsing of DTLS_CMD_SOCK_GET replies */
+
+struct dtls_sock_parse {
+	struct dtls_sock_info	*info;
+	bool			seen[DTLS_A_SOCK_MAX + 1];
+	size_t			local_len;
+	size_t			peer_len;
+};
+
+static const enum mnl_attr_data_type dtls_sock_attr_type[DTLS_A_SOCK_MAX + 1] = {
+	[DTLS_A_SOCK_FD]		= MNL_TYPE_U32,
+	[DTLS_A_SOCK_INO]		= MNL_TYPE_U64,
+	[DTLS_A_SOCK_NETNS_INO]		= MNL_TYPE_U32,
+	[DTLS_A_SOCK_FAMILY]		= MNL_TYPE_U16,
+	[DTLS_A_SOCK_LOCAL_ADDR]	= MNL_TYPE_BINARY,
+	[DTLS_A_SOCK_LOCAL_PORT]	= MNL_TYPE_U16,
+	[DTLS_A_SOCK_PEER_ADDR]		= MNL_TYPE_BINARY,
+	[DTLS_A_SOCK_PEER_PORT]		= MNL_TYPE_U16,
+	[DTLS_A_SOCK_STATE]		= MNL_TYPE_U32,
+	[DTLS_A_SOCK_UID]		= MNL_TYPE_U32,
+};
+
+/* An address attribute: 4 or 16 bytes. */
+static int dtls_get_addr(const struct nlattr *attr, uint8_t addr[16],
+			 size_t *len)
+{
+	size_t n = mnl_attr_get_payload_len(attr);
+
+	if (n != 4 && n != 16)
+		return -EPROTO;
+	memset(addr, 0, 16);
+	memcpy(addr, mnl_attr_get_payload(attr), n);
+	*len = n;
+	return 0;
+}
+
+static int dtls_sock_attr(const struct nlattr *attr, struct dtls_sock_parse *p)
+{
+	struct dtls_sock_info *info = p->info;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	/* Type 0 is 64-bit alignment padding; others are from newer kernels. */
+	if (type == 0 || type > DTLS_A_SOCK_MAX)
+		return 0;
+	if (mnl_attr_validate(attr, dtls_sock_attr_type[type]) < 0)
+		return -EPROTO;
+	p->seen[type] = true;
+
+	switch (type) {
+	case DTLS_A_SOCK_INO:
+		info->ino = mnl_attr_get_u64(attr);
+		break;
+	case DTLS_A_SOCK_NETNS_INO:
+		info->netns_ino = mnl_attr_get_u32(attr);
+		break;
+	case DTLS_A_SOCK_FAMILY:
+		info->family = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_LOCAL_ADDR:
+		return dtls_get_addr(attr, info->local_addr, &p->local_len);
+	case DTLS_A_SOCK_LOCAL_PORT:
+		info->local_port = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_PEER_ADDR:
+		return dtls_get_addr(attr, info->peer_addr, &p->peer_len);
+	case DTLS_A_SOCK_PEER_PORT:
+		info->peer_port = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_STATE:
+		info->state = mnl_attr_get_u32(attr);
+		break;
+	case DTLS_A_SOCK_UID:
+		info->uid = mnl_attr_get_u32(attr);
+		break;
+	}
+	return 0;
+}
+
+/* One DTLS_CMD_SOCK_GET reply into @info: 0 or -EPROTO. */
+static int dtls_sock_parse(const struct nlmsghdr *nlh, uint16_t family_id,
+			   struct dtls_sock_info *info)
+{
+	struct dtls_sock_parse p = { .info = info };
+	const struct nlattr *attr;
+	const char *tail;
+	size_t alen;
+
+	memset(info, 0, sizeof(*info));
+	if (!dtls_genl_hdr(nlh, family_id, DTLS_CMD_SOCK_GET))
+		return -EPROTO;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (dtls_sock_attr(attr, &p))
+			return -EPROTO;
+	}
+	/* The loop stops early at a truncated or overlong attribute. */
+	tail = mnl_nlmsg_get_payload_tail(nlh);
+	if ((const char *)attr != tail)
+		return -EPROTO;
+
+	if (!p.seen[DTLS_A_SOCK_INO] || !p.seen[DTLS_A_SOCK_FAMILY] ||
+	    !p.seen[DTLS_A_SOCK_LOCAL_ADDR])
+		return -EPROTO;
+
+	switch (info->family) {
+	case AF_INET:
+		alen = 4;
+		break;
+	case AF_INET6:
+		alen = 16;
+		break;
+	default:
+		return -EPROTO;
+	}
+	if (p.local_len != alen)
+		return -EPROTO;
+
+	info->connected = p.seen[DTLS_A_SOCK_PEER_ADDR];
+	if (info->connected != p.seen[DTLS_A_SOCK_PEER_PORT] ||
+	    (info->connected && p.peer_len != alen))
+		return -EPROTO;
+	return 0;
+}
+
+/* DTLS_CMD_SOCK_ATTACH */
+
+struct dtls_attach_ctx {
+	uint16_t	family;
+	bool		got;
+	uint64_t	ino;
+};
+
+static int dtls_attach_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_attach_ctx *ctx = arg;
+	const struct nlattr *attr;
+
+	if (!dtls_genl_hdr(nlh, ctx->family, DTLS_CMD_SOCK_ATTACH))
+		return -EPROTO;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != DTLS_A_SOCK_INO)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return -EPROTO;
+		ctx->ino = mnl_attr_get_u64(attr);
+		ctx->got = true;
+	}
+	return 0;
+}
+
+int dtls_attach_ex(int fd, uint64_t *ino, char *msg, size_t msglen)
+{
+	struct dtls_attach_ctx ctx = { 0 };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	struct dtls_nl c;
+	int32_t sfd = fd;
+	int err;
+
+	err = dtls_nl_open(&c, msg, msglen);
+	if (err)
+		return err;
+
+	ctx.family = c.family;
+	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_SOCK_ATTACH,
+			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
+
+	err = dtls_nl_talk(&c, nlh, dtls_attach_cb, &ctx);
+	dtls_nl_close(&c);
+	if (err)
+		return err;
+
+	if (ino) {
+		struct stat st;
+
+		/*
+		 * The kernel attaches even when it cannot allocate the reply;
+		 * the inode number is also that of the fd.
+		 */
+		if (ctx.got)
+			*ino = ctx.ino;
+		else
+			*ino = fstat(fd, &st) ? 0 : st.st_ino;
+	}
+	return 0;
+}
+
+int dtls_attach(int fd)
+{
+	return dtls_attach_ex(fd, NULL, NULL, 0);
+}
+
+/* DTLS_CMD_SOCK_GET, do */
+
+struct dtls_get_ctx {
+	uint16_t		family;
+	bool			got;
+	struct dtls_sock_info	info;
+};
+
+static int dtls_get_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_get_ctx *ctx = arg;
+
+	if (ctx->got)
+		return -EPROTO;
+	ctx->got = true;
+	return dtls_sock_parse(nlh, ctx->family, &ctx->info);
+}
+
+int dtls_sock_get(uint64_t ino, struct dtls_sock_info *out, char *msg,
+		  size_t msglen)
+{
+	struct dtls_get_ctx ctx = { 0 };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	struct dtls_nl c;
+	int err;
+
+	err = dtls_nl_open(&c, msg, msglen);
+	if (err)
+		return err;
+
+	ctx.family = c.family;
+	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_SOCK_GET,
+			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	mnl_attr_put_u64(nlh, DTLS_A_SOCK_INO, ino);
+
+	err = dtls_nl_talk(&c, nlh, dtls_get_cb, &ctx);
+	dtls_nl_close(&c);
+	if (err)
+		return err;
+	if (!ctx.got || ctx.info.ino != ino)
+		return -EPROTO;
+	*out = ctx.info;
+	return 0;
+}
+
+/* DTLS_CMD_SOCK_GET, dump */
+
+struct dtls_list_ctx {
+	uint16_t		family;
+	struct dtls_sock_info	*v;
+	size_t			n;
+	size_t			cap;
+};
+
+static int dtls_list_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_list_ctx *ctx = arg;
+	struct dtls_sock_info info;
+	int err;
+
+	err = dtls_sock_parse(nlh, ctx->family, &info);
+	if (err)
+		return err;
+
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? 2 * ctx->cap : 16;
+		struct dtls_sock_info *v;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return -ENOMEM;
+		v = realloc(ctx->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		ctx->v = v;
+		ctx->cap = cap;
+	}
+	ctx->v[ctx->n++] = info;
+	return 0;
+}
+
+int dtls_sock_list(struct dtls_sock_info **out, size_t *n)
+{
+	struct dtls_list_ctx ctx = { 0 };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	struct dtls_nl c;
+	int err;
+
+	err = dtls_nl_open(&c, NULL, 0);
+	if (err)
+		return err;
+
+	ctx.family = c.family;
+	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_SOCK_GET,
+			      DTLS_FAMILY_VERSION, NLM_F_DUMP);
+
+	err = dtls_nl_talk(&c, nlh, dtls_list_cb, &ctx);
+	dtls_nl_close(&c);
+	if (err) {
+		free(ctx.v);
+		return err;
+	}
+	*out = ctx.v;
+	*n = ctx.n;
+	return 0;
+}
+
+const char *dtls_state_name(uint32_t state)
+{
+	switch (state) {
+	case DTLS_SOCK_STATE_ATTACHED:
+		return "attached";
+	}
+	return "unknown";
+}
+
+int dtls_sock_info_format_addr(const struct dtls_sock_info *info, bool peer,
+			       char *buf, size_t len)
+{
+	const uint8_t *addr = peer ? info->peer_addr : info->local_addr;
+	uint16_t port = peer ? info->peer_port : info->local_port;
+	char ip[INET6_ADDRSTRLEN];
+	int n;
+
+	if (peer && !info->connected)
+		return -ENOTCONN;
+	if (info->family != AF_INET && info->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (!inet_ntop(info->family, addr, ip, sizeof(ip)))
+		return -errno;
+
+	if (info->family == AF_INET6)
+		n = snprintf(buf, len, "[%s]:%u", ip, port);
+	else
+		n = snprintf(buf, len, "%s:%u", ip, port);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return 0;
+}

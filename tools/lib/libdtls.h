@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdtls: user-space interface to the kdtls "dtls" generic netlink family.
+ *
+ * Every function opens, uses and closes its own netlink socket: there is no
+ * global state, and the functions may be called from any thread.
+ *
+ * Errors are returned as negative errno values.  -ENOENT from any function
+ * that talks to the kernel, with an empty message, means the generic netlink
+ * family "dtls" is not registered: the kdtls module is not loaded.  Where a
+ * function takes a msg buffer, it receives the kernel's extended ack text
+ * (NLMSGERR_ATTR_MSG) when the kernel sent one, else "".  msg may be NULL
+ * when msglen is 0.
+ */
+#ifndef LIBDTLS_H
+#define LIBDTLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DTLS_TOOLS_VERSION "0.1.0"
+
+/*
+ * One attached socket, as reported by DTLS_CMD_SOCK_GET.
+ *
+ * Addresses are in network byte order: 4 bytes for AF_INET (the remaining
+ * 12 are zero), 16 for AF_INET6.  Ports are in host byte order.  peer_addr
+ * and peer_port are zero unless connected.  state is an enum
+ * dtls_sock_state value (linux/dtls_netlink.h).
+ */
+struct dtls_sock_info {
+	uint64_t	ino;
+	uint32_t	netns_ino;
+	uint16_t	family;
+	bool		connected;
+	uint8_t		local_addr[16];
+	uint16_t	local_port;
+	uint8_t		peer_addr[16];
+	uint16_t	peer_port;
+	uint32_t	state;
+	uint32_t	uid;
+};
+
+/*
+ * dtls_attach() - attach the UDP socket @fd of the calling process to kdtls.
+ *
+ * Same as dtls_attach_ex(fd, NULL, NULL, 0).
+ * Return: 0 or -errno.
+ */
+int dtls_attach(int fd);
+
+/*
+ * dtls_attach_ex() - attach the UDP socket @fd, return its inode number.
+ * @fd: a UDP socket of the calling process.
+ * @ino: if not NULL, receives the socket's inode number (the key of
+ *	 dtls_sock_get()).
+ * @msg: receives the kernel's error message, or "".
+ * @msglen: size of @msg.
+ *
+ * Needs no privilege.
+ * Return: 0 or -errno.
+ */
+int dtls_attach_ex(int fd, uint64_t *ino, char *msg, size_t msglen);
+
+/*
+ * dtls_sock_get() - get one attached socket of the caller's netns.
+ * @ino: inode number of the socket.
+ * @out: receives the socket's description.
+ * @msg: receives the kernel's error message, or "".
+ * @msglen: size of @msg.
+ *
+ * Needs CAP_NET_ADMIN in the caller's network namespace.
+ * Return: 0, -ENOENT (with a kernel message) if no attached socket has that
+ * inode number, -EPROTO if the reply is malformed, or another -errno.
+ */
+int dtls_sock_get(uint64_t ino, struct dtls_sock_info *out, char *msg,
+		  size_t msglen);
+
+/*
+ * dtls_sock_list() - list the attached sockets of the caller's netns.
+ * @out: receives a malloc()ed array of *@n entries (NULL if there are none);
+ *	 the caller free()s it.  Untouched on error.
+ * @n: receives the number of entries.
+ *
+ * Needs CAP_NET_ADMIN in the caller's network namespace.
+ * Return: 0, -EPROTO if a reply is malformed, or another -errno.
+ */
+int dtls_sock_list(struct dtls_sock_info **out, size_t *n);
+
+/*
+ * dtls_state_name() - name of an enum dtls_sock_state value.
+ *
+ * Return: "attached", or "unknown" for any value this library does not know.
+ */
+const char *dtls_state_name(uint32_t state);
+
+/*
+ * dtls_sock_info_format_addr() - format the local or peer address of @info.
+ * @info: socket description.
+ * @peer: format the peer address instead of the local one.
+ * @buf: receives "1.2.3.4:5" (AF_INET) or "[::1]:5" (AF_INET6),
+ *	 NUL-terminated.  64 bytes are always enough.
+ * @len: size of @buf.
+ *
+ * Return: 0, -ENOTCONN if @peer and the socket is not connected,
+ * -EAFNOSUPPORT for another family, -ENOSPC if @buf is too small.
+ */
+int dtls_sock_info_format_addr(const struct dtls_sock_info *info, bool peer,
+			       char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBDTLS_H */
