@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching UDP sockets to dtls.ko: every family and socket state, plain
+ * UDP passing through an attached socket, getsockopt(SOL_DTLS), detach on
+ * close, and the netlink listing.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+
+#include "dtls_test.h"
+#include "kselftest_harness.h"
+
+enum sock_state { UNBOUND, BOUND, CONNECTED };
+
+FIXTURE(attach) {
+	int fd;			/* the socket under test */
+	int peer;		/* a plain UDP socket on loopback */
+	union dtls_test_addr peer_addr;
+	union dtls_test_addr addr;	/* fd's address once bound */
+};
+
+FIXTURE_VARIANT(attach) {
+	int family;
+	enum sock_state state;
+};
+
+FIXTURE_VARIANT_ADD(attach, ipv4_unbound) { .family = AF_INET, .state = UNBOUND };
+FIXTURE_VARIANT_ADD(attach, ipv4_bound) { .family = AF_INET, .state = BOUND };
+FIXTURE_VARIANT_ADD(attach, ipv4_connected) { .family = AF_INET, .state = CONNECTED };
+FIXTURE_VARIANT_ADD(attach, ipv6_unbound) { .family = AF_INET6, .state = UNBOUND };
+FIXTURE_VARIANT_ADD(attach, ipv6_bound) { .family = AF_INET6, .state = BOUND };
+FIXTURE_VARIANT_ADD(attach, ipv6_connected) { .family = AF_INET6, .state = CONNECTED };
+
+FIXTURE_SETUP(attach)
+{
+	socklen_t len = dtls_test_addr_len(variant->family);
+
+	self->peer = dtls_test_udp_bound(variant->family, &self->peer_addr);
+	ASSERT_LE(0, self->peer);
+
+	if (variant->state == UNBOUND) {
+		self->fd = socket(variant->family, SOCK_DGRAM, 0);
+		ASSERT_LE(0, self->fd);
+	} else {
+		self->fd = dtls_test_udp_bound(variant->family, &self->addr);
+		ASSERT_LE(0, self->fd);
+	}
+	if (variant->state == CONNECTED)
+		ASSERT_EQ(0, connect(self->fd, &self->peer_addr.sa, len));
+	ASSERT_EQ(0, dtls_attach(self->fd));
+}
+
+FIXTURE_TEARDOWN(attach)
+{
+	close(self->fd);
+	close(self->peer);
+}
+
+TEST_F(attach, info)
+{
+	struct dtls_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0xff, sizeof(info));
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_DTLS, DTLS_INFO, &info, &len));
+	EXPECT_EQ(sizeof(info), len);
+	EXPECT_EQ(DTLS_SOCK_STATE_ATTACHED, info.state);
+	EXPECT_EQ(variant->family, info.family);
+	EXPECT_EQ(dtls_test_ino(self->fd), info.ino);
+
+	/* A short buffer gets a prefix, as with other getsockopt()s. */
+	len = sizeof(info.state);
+	info.state = 0;
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_DTLS, DTLS_INFO, &info, &len));
+	EXPECT_EQ(sizeof(info.state), len);
+	EXPECT_EQ(DTLS_SOCK_STATE_ATTACHED, info.state);
+
+	len = sizeof(info);
+	EXPECT_EQ(-1, getsockopt(self->fd, SOL_DTLS, 0x7fff, &info, &len));
+	EXPECT_EQ(ENOPROTOOPT, errno);
+
+	/* Nothing is settable yet. */
+	EXPECT_EQ(-1, setsockopt(self->fd, SOL_DTLS, DTLS_INFO, &info,
+				 sizeof(info)));
+	EXPECT_EQ(ENOPROTOOPT, errno);
+
+	/* Ordinary options still reach UDP. */
+	int one = 1, val = 0;
+
+	len = sizeof(val);
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_RCVBUF, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_SOCKET, SO_RCVBUF, &val, &len));
+	EXPECT_LT(0, val);
+}
+
+TEST_F(attach, twice)
+{
+	char msg[256];
+
+	EXPECT_EQ(-EEXIST, dtls_attach_ex(self->fd, NULL, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "already attached"));
+}
+
+TEST_F(attach, listed)
+{
+	struct dtls_sock_info si;
+	struct stat ns;
+	char msg[256];
+	uint64_t ino = dtls_test_ino(self->fd);
+
+	ASSERT_EQ(1, dtls_test_listed(ino));
+	ASSERT_EQ(0, dtls_sock_get(ino, &si, msg, sizeof(msg)));
+	EXPECT_EQ(ino, si.ino);
+	EXPECT_EQ(variant->family, si.family);
+	EXPECT_EQ(DTLS_SOCK_STATE_ATTACHED, si.state);
+	EXPECT_EQ(getuid(), si.uid);
+	ASSERT_EQ(0, stat("/proc/self/ns/net", &ns));
+	EXPECT_EQ(ns.st_ino, si.netns_ino);
+
+	if (variant->state == UNBOUND) {
+		EXPECT_EQ(0, si.local_port);
+	} else {
+		uint16_t port = variant->family == AF_INET6 ?
+			ntohs(self->addr.in6.sin6_port) :
+			ntohs(self->addr.in4.sin_port);
+		EXPECT_EQ(port, si.local_port);
+	}
+	EXPECT_EQ(variant->state == CONNECTED, si.connected);
+	if (variant->state == CONNECTED) {
+		if (variant->family == AF_INET6) {
+			EXPECT_EQ(0, memcmp(si.peer_addr,
+					    &self->peer_addr.in6.sin6_addr, 16));
+			EXPECT_EQ(ntohs(self->peer_addr.in6.sin6_port),
+				  si.peer_port);
+		} else {
+			EXPECT_EQ(0, memcmp(si.peer_addr,
+					    &self->peer_addr.in4.sin_addr, 4));
+			EXPECT_EQ(ntohs(self->peer_addr.in4.sin_port),
+				  si.peer_port);
+		}
+	}
+
+	/* Close detaches: the socket leaves the list. */
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, dtls_test_listed(ino));
+	EXPECT_EQ(-ENOENT, dtls_sock_get(ino, &si, msg, sizeof(msg)));
+}
+
+static void send_to_peer(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(attach) *self,
+			 const FIXTURE_VARIANT(attach) *variant,
+			 const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (variant->state == CONNECTED)
+		n = send(self->fd, buf, len, 0);
+	else
+		n = sendto(self->fd, buf, len, 0, &self->peer_addr.sa,
+			   dtls_test_addr_len(variant->family));
+	ASSERT_EQ((ssize_t)len, n);
+}
+
+/* With no keys an attached socket is plain UDP, both ways, byte for byte. */
+TEST_F(attach, plain_udp_passes)
+{
+	union dtls_test_addr from, me;
+	socklen_t flen = sizeof(from), mlen = sizeof(me);
+	char out[1400], in[2000];
+	int i, ep;
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+
+	for (i = 0; i < (int)sizeof(out); i++)
+		out[i] = (char)(i * 7 + 1);
+	/* Includes bytes that look like DTLS record headers. */
+	out[0] = 23;
+	out[1] = (char)0xfe;
+	out[2] = (char)0xfd;
+
+	send_to_peer(_metadata, self, variant, out, sizeof(out));
+	ASSERT_EQ((ssize_t)sizeof(out),
+		  recvfrom(self->peer, in, sizeof(in), 0, &from.sa, &flen));
+	ASSERT_EQ(0, memcmp(in, out, sizeof(out)));
+
+	/* The socket was bound by the send if it was not already. */
+	ASSERT_EQ(0, getsockname(self->fd, &me.sa, &mlen));
+
+	ep = epoll_create1(0);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+
+	for (i = 0; i < 3; i++) {
+		out[0] = (char)(20 + i);
+		ASSERT_EQ((ssize_t)sizeof(out) - i,
+			  sendto(self->peer, out, sizeof(out) - i, 0, &me.sa,
+				 mlen));
+	}
+	ASSERT_EQ(1, epoll_wait(ep, &ev, 1, 2000));
+	EXPECT_EQ(1, poll(&pfd, 1, 2000));
+	for (i = 0; i < 3; i++) {
+		out[0] = (char)(20 + i);
+		ASSERT_EQ((ssize_t)sizeof(out) - i,
+			  recv(self->fd, in, sizeof(in), MSG_DONTWAIT));
+		EXPECT_EQ(0, memcmp(in, out, sizeof(out) - i));
+	}
+	EXPECT_EQ(-1, recv(self->fd, in, sizeof(in), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	close(ep);
+}
+
+/* An attached socket refuses what would take it away from the DTLS layer. */
+TEST_F(attach, refuses_takeover)
+{
+	int encap = 2;	/* UDP_ENCAP_ESPINUDP */
+	int v4 = AF_INET;
+
+	EXPECT_EQ(-1, setsockopt(self->fd, SOL_UDP, 100 /* UDP_ENCAP */,
+				 &encap, sizeof(encap)));
+	EXPECT_EQ(EBUSY, errno);
+	if (variant->family == AF_INET6 && variant->state == CONNECTED) {
+		EXPECT_EQ(-1, setsockopt(self->fd, SOL_IPV6, IPV6_ADDRFORM,
+					 &v4, sizeof(v4)));
+		EXPECT_EQ(EBUSY, errno);
+	}
+}
+
+/* Data queued before close, and close racing a sender, are both fine. */
+TEST_F(attach, close_with_queued_data)
+{
+	union dtls_test_addr me;
+	socklen_t mlen = sizeof(me);
+	char buf[512] = { 23, (char)0xfe, (char)0xfd };
+	int i;
+
+	send_to_peer(_metadata, self, variant, buf, sizeof(buf));
+	ASSERT_EQ(0, getsockname(self->fd, &me.sa, &mlen));
+	for (i = 0; i < 32; i++)
+		ASSERT_EQ((ssize_t)sizeof(buf),
+			  sendto(self->peer, buf, sizeof(buf), 0, &me.sa,
+				 mlen));
+	close(self->fd);
+	self->fd = -1;
+	/* A datagram to the closed port is not an error for the sender. */
+	sendto(self->peer, buf, sizeof(buf), 0, &me.sa, mlen);
+}
+
+TEST_HARNESS_MAIN

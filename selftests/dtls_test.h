@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the kdtls selftests.  Tests run as root inside a QEMU
+ * guest with dtls.ko loaded (see tools/vm/run); KDTLS_MODULE names the
+ * module file so that tests can unload and reload it.
+ */
+#ifndef KDTLS_SELFTEST_H
+#define KDTLS_SELFTEST_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/dtls.h>
+#include <linux/dtls_netlink.h>
+
+#include "libdtls.h"
+
+union dtls_test_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+	struct sockaddr_storage ss;
+};
+
+static inline socklen_t dtls_test_addr_len(int family)
+{
+	return family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+				    sizeof(struct sockaddr_in);
+}
+
+/* Loopback address of @family, port 0 (ephemeral). */
+static inline void dtls_test_loopback(int family, union dtls_test_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sa.sa_family = family;
+	if (family == AF_INET6)
+		a->in6.sin6_addr = in6addr_loopback;
+	else
+		a->in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+}
+
+/* A UDP socket bound to loopback; its address in @a.  -1 on error. */
+static inline int dtls_test_udp_bound(int family, union dtls_test_addr *a)
+{
+	socklen_t len = dtls_test_addr_len(family);
+	int fd = socket(family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	dtls_test_loopback(family, a);
+	if (bind(fd, &a->sa, len) || getsockname(fd, &a->sa, &len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static inline uint64_t dtls_test_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+/* Is @ino in this netns's dump?  1 yes, 0 no, -errno on dump failure. */
+static inline int dtls_test_listed(uint64_t ino)
+{
+	struct dtls_sock_info *v;
+	size_t n, i;
+	int ret, found = 0;
+
+	ret = dtls_sock_list(&v, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++)
+		if (v[i].ino == ino)
+			found = 1;
+	free(v);
+	return found;
+}
+
+/*
+ * Allocated objects of a slab cache, or -1.  SLUB merges caches of like
+ * size, and a merged one is missing from /proc/slabinfo, so this reads
+ * /sys/kernel/slab/<cache>/objects (a link to the merged cache, whose count
+ * then includes its other users).
+ */
+static inline long dtls_test_slab_objects(const char *cache)
+{
+	char path[256];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/objects", cache);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/* "sockets: used N" of /proc/net/sockstat: every struct socket alive. */
+static inline long dtls_test_sockets_used(void)
+{
+	char line[256];
+	long n = -1;
+	FILE *f = fopen("/proc/net/sockstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "sockets: used %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* The module's reference count from sysfs, -1 if not loaded. */
+static inline long dtls_test_module_refcnt(void)
+{
+	long n = -1;
+	FILE *f = fopen("/sys/module/dtls/refcnt", "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Wait (up to @ms) until the module refcount is @want: freed sockets drop
+ * their reference from an RCU callback, a grace period after close().
+ */
+static inline long dtls_test_wait_refcnt(long want, int ms)
+{
+	long n = dtls_test_module_refcnt();
+
+	while (n != want && ms > 0) {
+		usleep(10000);
+		ms -= 10;
+		n = dtls_test_module_refcnt();
+	}
+	return n;
+}
+
+#endif /* KDTLS_SELFTEST_H */
