@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kdtls top-level Makefile.  Everything runs as root on Debian 12:
+#   make check   install what is missing, build, lint, run every test in
+#                QEMU guests of both kernels; ends "N passed, N failed"
+#   make demo    install what is missing, build, show it working in a guest
+# Other targets: all (build), module, tools, selftests, lint, setup, ynl,
+# clean.  KERNELS picks the guest kernels (default "6.12 6.1").
+
+KERNELS ?= 6.12 6.1
+LSRC := build/linux-source-6.12
+YNL := $(LSRC)/tools/net/ynl/ynl-gen-c.py
+SPEC := Documentation/netlink/specs/dtls.yaml
+
+.PHONY: all setup module tools selftests check demo ynl clean
+
+all: module tools selftests
+
+setup:
+	@tools/setup.sh
+
+module: setup
+	@tools/build-module.sh $(KERNELS) >/dev/null
+
+tools: setup
+	@$(MAKE) -s -C tools
+
+selftests: tools
+	@$(MAKE) -s -C selftests
+
+check: all
+	@tools/check.sh $(KERNELS)
+
+demo: all
+	@tools/demo.sh
+
+# Regenerate the netlink code from the YNL spec (the output is committed).
+# The generator finds the tree top by MAINTAINERS and the schema next to
+# the spec's directory.
+ynl: setup
+	cp $(LSRC)/Documentation/netlink/genetlink-legacy.yaml Documentation/netlink/
+	/usr/bin/python3 $(YNL) --mode kernel --header --spec $(SPEC) -o net/dtls/genl.h
+	/usr/bin/python3 $(YNL) --mode kernel --source --spec $(SPEC) -o net/dtls/genl.c
+	/usr/bin/python3 $(YNL) --mode uapi --header --spec $(SPEC) -o include/uapi/linux/dtls_netlink.h
+
+clean:
+	rm -rf build/mod build/check-*.log
+	-$(MAKE) -s -C tools clean
+	-$(MAKE) -s -C selftests clean
