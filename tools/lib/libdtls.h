@@ -33,6 +33,20 @@ extern "C" {
  * and peer_port are zero unless connected.  state is an enum
  * dtls_sock_state value (linux/dtls_netlink.h).
  */
+/* Record layer counters of one socket (DTLS_A_SOCK_STATS), since attach. */
+struct dtls_sock_stats {
+	uint64_t	tx_records;
+	uint64_t	tx_bytes;
+	uint64_t	rx_records;
+	uint64_t	rx_bytes;
+	uint64_t	rx_auth_fail;
+	uint64_t	rx_replay;
+	uint64_t	rx_bad_epoch;
+	uint64_t	rx_malformed;
+	uint64_t	rx_not_dtls;
+	uint64_t	rx_dropped;
+};
+
 struct dtls_sock_info {
 	uint64_t	ino;
 	uint32_t	netns_ino;
@@ -44,6 +58,12 @@ struct dtls_sock_info {
 	uint16_t	peer_port;
 	uint32_t	state;
 	uint32_t	uid;
+	uint16_t	tx_cipher;	/* DTLS_CIPHER_*, 0 without TX keys */
+	uint16_t	tx_epoch;
+	uint16_t	rx_cipher;	/* DTLS_CIPHER_*, 0 without RX keys */
+	uint16_t	rx_epoch;
+	bool		has_stats;	/* the kernel sent DTLS_A_SOCK_STATS */
+	struct dtls_sock_stats stats;
 };
 
 /*

@@ -4,7 +4,9 @@
  *
  * A UDP socket is attached to the module with the DTLS_CMD_SOCK_ATTACH
  * generic netlink command (see linux/dtls_netlink.h); from then on it
- * answers setsockopt()/getsockopt() at level SOL_DTLS.
+ * answers setsockopt()/getsockopt() at level SOL_DTLS.  The model is kTLS
+ * (linux/tls.h): user space does the handshake and hands the traffic keys
+ * over; the kernel seals and opens every record.
  */
 #ifndef _UAPI_LINUX_DTLS_H
 #define _UAPI_LINUX_DTLS_H
@@ -22,13 +24,102 @@
  */
 #define SOL_DTLS		0x4454
 
-/* getsockopt(SOL_DTLS, ...) */
-#define DTLS_INFO		1	/* struct dtls_info, read-only */
+/* Socket options, level SOL_DTLS */
+#define DTLS_INFO		1	/* get: struct dtls_info */
+#define DTLS_TX			2	/* set/get: struct dtls12_crypto_info_* */
+#define DTLS_RX			3	/* set/get: struct dtls12_crypto_info_* */
+#define DTLS_REPLAY_WINDOW	4	/* set/get: int, in records */
 
+/* Control messages, level SOL_DTLS */
+#define DTLS_SET_RECORD_TYPE	1	/* sendmsg: __u8 content type */
+#define DTLS_GET_RECORD_TYPE	2	/* recvmsg: __u8 content type */
+
+/* DTLS_GET_RECORD_TYPE of a datagram that is not DTLS (RFC 7983 demux). */
+#define DTLS_RECORD_NOT_DTLS	0
+
+/* Record content types (RFC 5246 6.2.1) */
+#define DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC	20
+#define DTLS_RECORD_TYPE_ALERT			21
+#define DTLS_RECORD_TYPE_HANDSHAKE		22
+#define DTLS_RECORD_TYPE_DATA			23
+
+#define DTLS_1_2_VERSION	0xfefd	/* as on the wire: {254, 253} */
+
+/* Cipher types; the values of the AEADs kTLS also has are kTLS's. */
+#define DTLS_CIPHER_AES_GCM_128		51
+#define DTLS_CIPHER_AES_GCM_256		52
+#define DTLS_CIPHER_AES_CCM_128		53	/* 16-byte tag, RFC 6655 */
+#define DTLS_CIPHER_CHACHA20_POLY1305	54	/* RFC 7905 */
+#define DTLS_CIPHER_AES_CCM_8_128	60	/* 8-byte tag, RFC 6655 */
+
+#define DTLS_REPLAY_WINDOW_MIN		32
+#define DTLS_REPLAY_WINDOW_DEFAULT	64
+#define DTLS_REPLAY_WINDOW_MAX		4096
+
+#define DTLS_SEQ_MAX		((1ULL << 48) - 1)
+
+/*
+ * Common head of every crypto_info.  All fields in host byte order.
+ *  version:     DTLS_1_2_VERSION
+ *  cipher_type: DTLS_CIPHER_*
+ *  epoch:       epoch of these keys, >= 1; a later install for the same
+ *               direction must be epoch + 1 (re-key)
+ *  reserved:    0
+ *  seq:         TX: sequence number of the first record sent (<= 2^48-1)
+ *               RX: lowest sequence number accepted; records below it are
+ *               taken as already received (e.g. the Finished that the
+ *               handshake in user space already read)
+ * On getsockopt() the key is returned zeroed and seq is the next sequence
+ * number to send (TX) or one above the highest authenticated (RX).
+ */
+struct dtls_crypto_info {
+	__u16	version;
+	__u16	cipher_type;
+	__u16	epoch;
+	__u16	reserved;
+	__u64	seq;
+};
+
+/* The explicit nonce of GCM and CCM records is epoch|seq, never random. */
+struct dtls12_crypto_info_aes_gcm_128 {
+	struct dtls_crypto_info info;
+	__u8	key[16];
+	__u8	salt[4];	/* client/server_write_IV of the key block */
+	__u8	reserved[4];
+};
+
+struct dtls12_crypto_info_aes_gcm_256 {
+	struct dtls_crypto_info info;
+	__u8	key[32];
+	__u8	salt[4];
+	__u8	reserved[4];
+};
+
+/* For DTLS_CIPHER_AES_CCM_128 and DTLS_CIPHER_AES_CCM_8_128 */
+struct dtls12_crypto_info_aes_ccm_128 {
+	struct dtls_crypto_info info;
+	__u8	key[16];
+	__u8	salt[4];
+	__u8	reserved[4];
+};
+
+/* RFC 7905: nonce = iv XOR (0^32 || epoch|seq); no explicit nonce. */
+struct dtls12_crypto_info_chacha20_poly1305 {
+	struct dtls_crypto_info info;
+	__u8	key[32];
+	__u8	iv[12];
+	__u8	reserved[4];
+};
+
+/* getsockopt(SOL_DTLS, DTLS_INFO); a shorter buffer gets a prefix. */
 struct dtls_info {
 	__u32	state;		/* enum dtls_sock_state */
 	__u32	family;		/* AF_INET or AF_INET6 */
 	__u64	ino;		/* socket inode number, as in the netlink dump */
+	__u16	tx_cipher;	/* DTLS_CIPHER_*, 0 without TX keys */
+	__u16	rx_cipher;	/* DTLS_CIPHER_*, 0 without RX keys */
+	__u16	tx_epoch;
+	__u16	rx_epoch;
 };
 
 #endif /* _UAPI_LINUX_DTLS_H */
