@@ -2,7 +2,7 @@
 /*
  * dtls: inspect and configure kdtls sockets.
  *
- *   dtls show [-j|--json]
+ *   dtls show [-j|--json] [-s|--stats]
  *   dtls version
  *   dtls help
  */
@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -68,9 +69,47 @@ static const char *family_name(uint16_t family)
 	return family == AF_INET6 ? "inet6" : "inet";
 }
 
-static void show_text(const struct dtls_sock_info *v, size_t n)
+/* Counters in the order of the netlink spec, with its names. */
+static const struct {
+	const char	*name;
+	size_t		off;
+} stat_fields[] = {
+#define STAT(name, field) { name, offsetof(struct dtls_sock_stats, field) }
+	STAT("tx-records", tx_records),
+	STAT("tx-bytes", tx_bytes),
+	STAT("rx-records", rx_records),
+	STAT("rx-bytes", rx_bytes),
+	STAT("rx-auth-fail", rx_auth_fail),
+	STAT("rx-replay", rx_replay),
+	STAT("rx-bad-epoch", rx_bad_epoch),
+	STAT("rx-malformed", rx_malformed),
+	STAT("rx-not-dtls", rx_not_dtls),
+	STAT("rx-dropped", rx_dropped),
+#undef STAT
+};
+
+static uint64_t stat_value(const struct dtls_sock_stats *st, size_t i)
 {
-	char local[64], peer[64];
+	uint64_t v;
+
+	memcpy(&v, (const char *)st + stat_fields[i].off, sizeof(v));
+	return v;
+}
+
+/* "aes-gcm-128", or "cipher-N" for a cipher this tool does not know. */
+static const char *cipher_str(uint16_t cipher, char *buf, size_t len)
+{
+	const char *name = dtls_cipher_name(cipher);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "cipher-%u", cipher);
+	return buf;
+}
+
+static void show_text(const struct dtls_sock_info *v, size_t n, bool stats)
+{
+	char local[64], peer[64], cbuf[32];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct dtls_sock_info *s = &v[i];
@@ -82,8 +121,24 @@ static void show_text(const struct dtls_sock_info *v, size_t n)
 		if (s->connected &&
 		    !dtls_sock_info_format_addr(s, true, peer, sizeof(peer)))
 			printf(" peer %s", peer);
-		printf(" state %s uid %" PRIu32 "\n", dtls_state_name(s->state),
+		printf(" state %s uid %" PRIu32, dtls_state_name(s->state),
 		       s->uid);
+		if (s->tx_cipher)
+			printf(" tx %s epoch %u",
+			       cipher_str(s->tx_cipher, cbuf, sizeof(cbuf)),
+			       s->tx_epoch);
+		if (s->rx_cipher)
+			printf(" rx %s epoch %u",
+			       cipher_str(s->rx_cipher, cbuf, sizeof(cbuf)),
+			       s->rx_epoch);
+		putchar('\n');
+		if (stats && s->has_stats) {
+			fputs("   ", stdout);
+			for (size_t j = 0; j < ARRAY_SIZE(stat_fields); j++)
+				printf(" %s %" PRIu64, stat_fields[j].name,
+				       stat_value(&s->stats, j));
+			putchar('\n');
+		}
 	}
 }
 
@@ -146,7 +201,48 @@ static void json_addr(bool *first, const char *key, uint16_t family,
 	json_str(ip);
 }
 
-static void show_json(const struct dtls_sock_info *v, size_t n)
+/* "tx": {"cipher": "aes-gcm-128", "cipher_type": 51, "epoch": 1} */
+static void json_keys(bool *first, const char *key, uint16_t cipher,
+		      uint16_t epoch)
+{
+	const char *name = dtls_cipher_name(cipher);
+	bool f = true;
+
+	json_key(first, key);
+	putchar('{');
+	json_key(&f, "cipher");
+	if (name)
+		json_str(name);
+	else
+		fputs("null", stdout);
+	json_key(&f, "cipher_type");
+	printf("%u", cipher);
+	json_key(&f, "epoch");
+	printf("%u", epoch);
+	putchar('}');
+}
+
+/* "stats": {"tx_records": 0, ...}, keys as the netlink names, '_' for '-' */
+static void json_stats(bool *first, const struct dtls_sock_stats *st)
+{
+	bool f = true;
+
+	json_key(first, "stats");
+	putchar('{');
+	for (size_t j = 0; j < ARRAY_SIZE(stat_fields); j++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s", stat_fields[j].name);
+		for (char *p = key; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		json_key(&f, key);
+		printf("%" PRIu64, stat_value(st, j));
+	}
+	putchar('}');
+}
+
+static void show_json(const struct dtls_sock_info *v, size_t n, bool stats)
 {
 	putchar('[');
 	for (size_t i = 0; i < n; i++) {
@@ -174,6 +270,12 @@ static void show_json(const struct dtls_sock_info *v, size_t n)
 		json_str(dtls_state_name(s->state));
 		json_key(&first, "uid");
 		printf("%" PRIu32, s->uid);
+		if (s->tx_cipher)
+			json_keys(&first, "tx", s->tx_cipher, s->tx_epoch);
+		if (s->rx_cipher)
+			json_keys(&first, "rx", s->rx_cipher, s->rx_epoch);
+		if (stats && s->has_stats)
+			json_stats(&first, &s->stats);
 		putchar('}');
 	}
 	puts("]");
@@ -182,16 +284,20 @@ static void show_json(const struct dtls_sock_info *v, size_t n)
 static int cmd_show(int argc, char **argv)
 {
 	struct dtls_sock_info *v;
-	bool json = false;
+	bool json = false, stats = false;
 	size_t n;
 	int err;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--stats")) {
+			stats = true;
+		} else if (!strcmp(argv[i], "-js") || !strcmp(argv[i], "-sj")) {
+			json = stats = true;
 		} else {
 			fail("show: unknown argument '%s'", argv[i]);
-			fprintf(stderr, "Usage: " PROG " show [-j|--json]\n");
+			fprintf(stderr, "Usage: " PROG " show [-j|--json] [-s|--stats]\n");
 			return 1;
 		}
 	}
@@ -202,9 +308,9 @@ static int cmd_show(int argc, char **argv)
 		return 1;
 	}
 	if (json)
-		show_json(v, n);
+		show_json(v, n, stats);
 	else
-		show_text(v, n);
+		show_text(v, n, stats);
 	free(v);
 	return 0;
 }
@@ -248,7 +354,7 @@ static int cmd_version(int argc, char **argv)
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd commands[] = {
-	{ "show",	"[-j|--json]",	"list the attached sockets of this network namespace",	cmd_show },
+	{ "show",	"[-j] [-s]",	"list the attached sockets of this network namespace (-j JSON, -s counters)",	cmd_show },
 	{ "version",	"",		"print the tools and kernel module versions",		cmd_version },
 	{ "help",	"",		"print this help",					cmd_help },
 };

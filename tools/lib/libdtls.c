@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include <linux/dtls.h>
 #include <linux/dtls_netlink.h>
 
 #include "libdtls.h"
@@ -337,7 +339,54 @@ static const enum mnl_attr_data_type dtls_sock_attr_type[DTLS_A_SOCK_MAX + 1] = 
 	[DTLS_A_SOCK_PEER_PORT]		= MNL_TYPE_U16,
 	[DTLS_A_SOCK_STATE]		= MNL_TYPE_U32,
 	[DTLS_A_SOCK_UID]		= MNL_TYPE_U32,
+	[DTLS_A_SOCK_TX_CIPHER]		= MNL_TYPE_U16,
+	[DTLS_A_SOCK_TX_EPOCH]		= MNL_TYPE_U16,
+	[DTLS_A_SOCK_RX_CIPHER]		= MNL_TYPE_U16,
+	[DTLS_A_SOCK_RX_EPOCH]		= MNL_TYPE_U16,
+	[DTLS_A_SOCK_STATS]		= MNL_TYPE_NESTED,
 };
+
+/* DTLS_A_STATS_* attribute -> its counter in struct dtls_sock_stats */
+static const size_t dtls_stats_off[DTLS_A_STATS_MAX + 1] = {
+	[DTLS_A_STATS_TX_RECORDS]	= offsetof(struct dtls_sock_stats, tx_records),
+	[DTLS_A_STATS_TX_BYTES]		= offsetof(struct dtls_sock_stats, tx_bytes),
+	[DTLS_A_STATS_RX_RECORDS]	= offsetof(struct dtls_sock_stats, rx_records),
+	[DTLS_A_STATS_RX_BYTES]		= offsetof(struct dtls_sock_stats, rx_bytes),
+	[DTLS_A_STATS_RX_AUTH_FAIL]	= offsetof(struct dtls_sock_stats, rx_auth_fail),
+	[DTLS_A_STATS_RX_REPLAY]	= offsetof(struct dtls_sock_stats, rx_replay),
+	[DTLS_A_STATS_RX_BAD_EPOCH]	= offsetof(struct dtls_sock_stats, rx_bad_epoch),
+	[DTLS_A_STATS_RX_MALFORMED]	= offsetof(struct dtls_sock_stats, rx_malformed),
+	[DTLS_A_STATS_RX_NOT_DTLS]	= offsetof(struct dtls_sock_stats, rx_not_dtls),
+	[DTLS_A_STATS_RX_DROPPED]	= offsetof(struct dtls_sock_stats, rx_dropped),
+};
+
+/*
+ * The DTLS_A_SOCK_STATS nest: every counter a u64 of exactly 8 bytes, the
+ * nest exactly filled by whole attributes.  Type 0 (64-bit alignment
+ * padding) and types from newer kernels are skipped.
+ */
+static int dtls_get_stats(const struct nlattr *nest, struct dtls_sock_stats *st)
+{
+	const struct nlattr *attr;
+
+	memset(st, 0, sizeof(*st));
+	mnl_attr_for_each_nested(attr, nest) {
+		uint16_t type = mnl_attr_get_type(attr);
+		uint64_t v;
+
+		if (type == 0 || type > DTLS_A_STATS_MAX)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return -EPROTO;
+		v = mnl_attr_get_u64(attr);
+		memcpy((char *)st + dtls_stats_off[type], &v, sizeof(v));
+	}
+	/* The loop stops early at a truncated or overlong attribute. */
+	if ((const char *)attr !=
+	    (const char *)mnl_attr_get_payload(nest) + mnl_attr_get_payload_len(nest))
+		return -EPROTO;
+	return 0;
+}
 
 /* An address attribute: 4 or 16 bytes. */
 static int dtls_get_addr(const struct nlattr *attr, uint8_t addr[16],
@@ -391,6 +440,21 @@ static int dtls_sock_attr(const struct nlattr *attr, struct dtls_sock_parse *p)
 	case DTLS_A_SOCK_UID:
 		info->uid = mnl_attr_get_u32(attr);
 		break;
+	case DTLS_A_SOCK_TX_CIPHER:
+		info->tx_cipher = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_TX_EPOCH:
+		info->tx_epoch = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_RX_CIPHER:
+		info->rx_cipher = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_RX_EPOCH:
+		info->rx_epoch = mnl_attr_get_u16(attr);
+		break;
+	case DTLS_A_SOCK_STATS:
+		info->has_stats = true;
+		return dtls_get_stats(attr, &info->stats);
 	}
 	return 0;
 }
@@ -437,6 +501,14 @@ static int dtls_sock_parse(const struct nlmsghdr *nlh, uint16_t family_id,
 	info->connected = p.seen[DTLS_A_SOCK_PEER_ADDR];
 	if (info->connected != p.seen[DTLS_A_SOCK_PEER_PORT] ||
 	    (info->connected && p.peer_len != alen))
+		return -EPROTO;
+
+	/* Keys of a direction: cipher (never 0) and epoch come together. */
+	if (p.seen[DTLS_A_SOCK_TX_CIPHER] != p.seen[DTLS_A_SOCK_TX_EPOCH] ||
+	    p.seen[DTLS_A_SOCK_RX_CIPHER] != p.seen[DTLS_A_SOCK_RX_EPOCH])
+		return -EPROTO;
+	if ((p.seen[DTLS_A_SOCK_TX_CIPHER] && !info->tx_cipher) ||
+	    (p.seen[DTLS_A_SOCK_RX_CIPHER] && !info->rx_cipher))
 		return -EPROTO;
 	return 0;
 }
@@ -617,6 +689,85 @@ int dtls_sock_list(struct dtls_sock_info **out, size_t *n)
 	*out = ctx.v;
 	*n = ctx.n;
 	return 0;
+}
+
+const char *dtls_cipher_name(uint16_t cipher)
+{
+	switch (cipher) {
+	case DTLS_CIPHER_AES_GCM_128:
+		return "aes-gcm-128";
+	case DTLS_CIPHER_AES_GCM_256:
+		return "aes-gcm-256";
+	case DTLS_CIPHER_AES_CCM_128:
+		return "aes-ccm-128";
+	case DTLS_CIPHER_AES_CCM_8_128:
+		return "aes-ccm-8";
+	case DTLS_CIPHER_CHACHA20_POLY1305:
+		return "chacha20-poly1305";
+	}
+	return NULL;
+}
+
+ssize_t dtls_crypto_info_size(uint16_t cipher)
+{
+	switch (cipher) {
+	case DTLS_CIPHER_AES_GCM_128:
+		return sizeof(struct dtls12_crypto_info_aes_gcm_128);
+	case DTLS_CIPHER_AES_GCM_256:
+		return sizeof(struct dtls12_crypto_info_aes_gcm_256);
+	case DTLS_CIPHER_AES_CCM_128:
+	case DTLS_CIPHER_AES_CCM_8_128:
+		return sizeof(struct dtls12_crypto_info_aes_ccm_128);
+	case DTLS_CIPHER_CHACHA20_POLY1305:
+		return sizeof(struct dtls12_crypto_info_chacha20_poly1305);
+	}
+	return -EINVAL;
+}
+
+/* Socket options */
+
+static int dtls_setsockopt_keys(int fd, int optname, const void *crypto_info,
+				size_t len)
+{
+	if (len > INT32_MAX)
+		return -EINVAL;
+	if (setsockopt(fd, SOL_DTLS, optname, crypto_info, (socklen_t)len))
+		return -errno;
+	return 0;
+}
+
+int dtls_set_tx(int fd, const void *crypto_info, size_t len)
+{
+	return dtls_setsockopt_keys(fd, DTLS_TX, crypto_info, len);
+}
+
+int dtls_set_rx(int fd, const void *crypto_info, size_t len)
+{
+	return dtls_setsockopt_keys(fd, DTLS_RX, crypto_info, len);
+}
+
+static int dtls_getsockopt_keys(int fd, int optname, void *crypto_info,
+				size_t *len)
+{
+	socklen_t l;
+
+	if (*len > INT32_MAX)
+		return -EINVAL;
+	l = (socklen_t)*len;
+	if (getsockopt(fd, SOL_DTLS, optname, crypto_info, &l))
+		return -errno;
+	*len = l;
+	return 0;
+}
+
+int dtls_get_tx(int fd, void *crypto_info, size_t *len)
+{
+	return dtls_getsockopt_keys(fd, DTLS_TX, crypto_info, len);
+}
+
+int dtls_get_rx(int fd, void *crypto_info, size_t *len)
+{
+	return dtls_getsockopt_keys(fd, DTLS_RX, crypto_info, len);
 }
 
 const char *dtls_state_name(uint32_t state)

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -111,6 +112,45 @@ int dtls_sock_get(uint64_t ino, struct dtls_sock_info *out, char *msg,
  * Return: 0, -EPROTO if a reply is malformed, or another -errno.
  */
 int dtls_sock_list(struct dtls_sock_info **out, size_t *n);
+
+/*
+ * dtls_cipher_name() - short name of a DTLS_CIPHER_* value (linux/dtls.h).
+ *
+ * Return: "aes-gcm-128", "aes-gcm-256", "aes-ccm-128", "aes-ccm-8",
+ * "chacha20-poly1305", or NULL for a value this library does not know.
+ */
+const char *dtls_cipher_name(uint16_t cipher);
+
+/*
+ * dtls_crypto_info_size() - size of the struct dtls12_crypto_info_* that
+ * DTLS_TX/DTLS_RX take for @cipher.
+ *
+ * Return: the size, or -EINVAL for an unknown cipher.
+ */
+ssize_t dtls_crypto_info_size(uint16_t cipher);
+
+/*
+ * dtls_set_tx(), dtls_set_rx() - install the keys of one direction:
+ * setsockopt(fd, SOL_DTLS, DTLS_TX or DTLS_RX, crypto_info, len).
+ * @fd: an attached, connected UDP socket.
+ * @crypto_info: a struct dtls12_crypto_info_* (linux/dtls.h).
+ * @len: its exact size (see dtls_crypto_info_size()).
+ *
+ * Return: 0 or -errno (see Documentation/dtls.rst, "Record layer").
+ */
+int dtls_set_tx(int fd, const void *crypto_info, size_t len);
+int dtls_set_rx(int fd, const void *crypto_info, size_t len);
+
+/*
+ * dtls_get_tx(), dtls_get_rx() - read back the installed keys of one
+ * direction; the kernel returns the key zeroed and seq the next sequence
+ * number to send (TX) or one above the highest authenticated (RX).
+ * @len: in: size of @crypto_info; out: bytes returned.
+ *
+ * Return: 0, -ENOKEY without keys, or another -errno.
+ */
+int dtls_get_tx(int fd, void *crypto_info, size_t *len);
+int dtls_get_rx(int fd, void *crypto_info, size_t *len);
 
 /*
  * dtls_state_name() - name of an enum dtls_sock_state value.
