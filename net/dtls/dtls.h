@@ -8,22 +8,51 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/skbuff.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
+
+#include "crypto.h"
+#include "stats.h"
 
 /*
  * Per attached socket.  Reached from the socket through sk_user_data (RCU;
  * the receive path in softirq reads it) and from the netlink dump through
- * the per-netns list.  Freed after an RCU grace period once the socket is
- * detached; that callback also drops the module reference taken at attach.
+ * the per-netns list.
+ *
+ * Lifetime: @refs counts the socket's own reference (dropped on close) and
+ * asynchronous decryptions in flight.  The last put frees it after an RCU
+ * grace period; that callback also drops the module reference taken at
+ * attach.
+ *
+ * Keys: @tx, @rx and @rx_prev are published with RCU and changed under
+ * lock_sock(); readers in process context take a key reference, the
+ * softirq receive path reads them under rcu_read_lock().
  */
 struct dtls_sock {
 	struct sock *sk;
-	struct proto *base_prot;		/* the UDP proto restored on close */
+	struct proto *base_prot;	/* the UDP proto restored on close */
 	struct list_head node;		/* in dtls_net.socks, under its lock */
 	u64 ino;			/* sock_i_ino(), for user space */
+	refcount_t refs;
+	bool detached;			/* closed: async completions drop */
+
+	struct dtls_key __rcu *tx;
+	struct dtls_key __rcu *rx;
+	struct dtls_key __rcu *rx_prev;	/* previous RX epoch, until expiry */
+	unsigned long rx_prev_expires;	/* jiffies */
+	struct delayed_work rx_prev_work;
+	u32 replay_window;		/* for RX keys installed from now on */
+
+	/* Authenticated records (and non-DTLS datagrams) for recvmsg. */
+	struct sk_buff_head rxq;
+
+	struct dtls_sock_stats stats;
 	struct rcu_head rcu;
 };
+
+/* How long records of the previous RX epoch still open after a re-key. */
+#define DTLS_RX_PREV_EPOCH_MS	30000
 
 #define DTLS_MODULE_VERSION "0.1.0"
 
@@ -31,6 +60,7 @@ struct dtls_sock {
 struct dtls_net {
 	struct mutex lock;		/* protects socks; process context only */
 	struct list_head socks;
+	struct dtls_mib __percpu *mib;
 };
 
 extern unsigned int dtls_net_id;
@@ -44,6 +74,31 @@ static inline struct dtls_net *dtls_net(const struct net *net)
 struct dtls_sock *dtls_sock_attach(struct socket *sock,
 				   struct netlink_ext_ack *extack);
 void dtls_sock_exit(void);
+void dtls_sock_put(struct dtls_sock *ds);
+
+/* Our state of an attached socket, from one of our own proto methods. */
+static inline struct dtls_sock *dtls_sk(const struct sock *sk)
+{
+	/* The socket stays attached until close, which only close changes. */
+	return rcu_dereference_protected(__sk_user_data(sk), true);
+}
+
+/* sockopt.c */
+void dtls_sockopt_init(struct dtls_sock *ds);
+void dtls_sockopt_release(struct dtls_sock *ds);
+int dtls_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		    unsigned int optlen);
+int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
+		    int __user *optlen);
+
+/* tx.c */
+int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+
+/* rx.c */
+int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);
+int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags, int *addr_len);
+bool dtls_sock_is_readable(struct sock *sk);
 
 /* netlink.c */
 int dtls_netlink_init(void);

@@ -18,13 +18,16 @@
 
 unsigned int dtls_net_id __read_mostly;
 
+/* Key freeing (rcu_work) and the expiry of old RX epochs. */
+struct workqueue_struct *dtls_wq;
+
 static int __net_init dtls_net_init(struct net *net)
 {
 	struct dtls_net *dn = dtls_net(net);
 
 	mutex_init(&dn->lock);
 	INIT_LIST_HEAD(&dn->socks);
-	return 0;
+	return dtls_stats_net_init(net);
 }
 
 static void __net_exit dtls_net_exit(struct net *net)
@@ -34,6 +37,7 @@ static void __net_exit dtls_net_exit(struct net *net)
 	 * list is empty by the time the namespace goes away.
 	 */
 	WARN_ON_ONCE(!list_empty(&dtls_net(net)->socks));
+	dtls_stats_net_exit(net);
 	mutex_destroy(&dtls_net(net)->lock);
 }
 
@@ -48,9 +52,12 @@ static int __init dtls_init(void)
 {
 	int err;
 
+	dtls_wq = alloc_workqueue("dtls", WQ_UNBOUND, 0);
+	if (!dtls_wq)
+		return -ENOMEM;
 	err = register_pernet_subsys(&dtls_net_ops);
 	if (err)
-		return err;
+		goto err_wq;
 	err = dtls_netlink_init();
 	if (err)
 		goto err_pernet;
@@ -58,6 +65,8 @@ static int __init dtls_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&dtls_net_ops);
+err_wq:
+	destroy_workqueue(dtls_wq);
 	return err;
 }
 
@@ -65,8 +74,12 @@ static void __exit dtls_exit(void)
 {
 	dtls_netlink_exit();
 	unregister_pernet_subsys(&dtls_net_ops);
-	/* Sockets freed just before unload may still have callbacks queued. */
+	/*
+	 * Sockets freed just before unload may still have callbacks queued,
+	 * and their keys rcu_work: wait for the callbacks, then drain.
+	 */
 	rcu_barrier();
+	destroy_workqueue(dtls_wq);
 	dtls_sock_exit();
 }
 

@@ -55,12 +55,53 @@ static int dtls_nl_put_addr(struct sk_buff *skb, struct sock *sk)
 	return err;
 }
 
+static int dtls_nl_put_keys(struct sk_buff *skb, struct dtls_sock *ds)
+{
+	struct dtls_key *tx, *rx;
+	int err = 0;
+
+	rcu_read_lock();
+	tx = rcu_dereference(ds->tx);
+	rx = rcu_dereference(ds->rx);
+	if (tx && (nla_put_u16(skb, DTLS_A_SOCK_TX_CIPHER, tx->cipher->type) ||
+		   nla_put_u16(skb, DTLS_A_SOCK_TX_EPOCH, tx->epoch)))
+		err = -EMSGSIZE;
+	if (rx && (nla_put_u16(skb, DTLS_A_SOCK_RX_CIPHER, rx->cipher->type) ||
+		   nla_put_u16(skb, DTLS_A_SOCK_RX_EPOCH, rx->epoch)))
+		err = -EMSGSIZE;
+	rcu_read_unlock();
+	return err;
+}
+
+static int dtls_nl_put_stats(struct sk_buff *skb, struct dtls_sock *ds)
+{
+	struct nlattr *nest;
+	int i;
+
+	/* The counters are in the order of the spec's "stats" set. */
+	BUILD_BUG_ON((int)DTLS_A_STATS_TX_RECORDS != (int)DTLS_STAT_TX_RECORDS + 1);
+	BUILD_BUG_ON((int)DTLS_A_STATS_MAX != (int)DTLS_SOCK_STAT_NUM);
+
+	nest = nla_nest_start(skb, DTLS_A_SOCK_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < DTLS_SOCK_STAT_NUM; i++) {
+		if (nla_put_u64_64bit(skb, i + 1,
+				      atomic64_read(&ds->stats.v[i]), 0)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
  * One socket's attributes.  Called under dtls_net.lock, which keeps the
  * socket alive (close unlinks it first); fields are read without the socket
  * lock, as a snapshot, like sock_diag does.
  */
-static int dtls_nl_fill_sock(struct sk_buff *skb, const struct dtls_sock *ds,
+static int dtls_nl_fill_sock(struct sk_buff *skb, struct dtls_sock *ds,
 			     struct user_namespace *user_ns, u32 portid,
 			     u32 seq, int flags)
 {
@@ -78,7 +119,8 @@ static int dtls_nl_fill_sock(struct sk_buff *skb, const struct dtls_sock *ds,
 	    dtls_nl_put_addr(skb, sk) ||
 	    nla_put_u32(skb, DTLS_A_SOCK_STATE, DTLS_SOCK_STATE_ATTACHED) ||
 	    nla_put_u32(skb, DTLS_A_SOCK_UID,
-			from_kuid_munged(user_ns, sock_i_uid(sk)))) {
+			from_kuid_munged(user_ns, sock_i_uid(sk))) ||
+	    dtls_nl_put_keys(skb, ds) || dtls_nl_put_stats(skb, ds)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -135,7 +177,7 @@ out:
 int dtls_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct dtls_net *dn = dtls_net(genl_info_net(info));
-	const struct dtls_sock *ds;
+	struct dtls_sock *ds;
 	struct sk_buff *msg;
 	u64 ino;
 	int err;
@@ -175,7 +217,7 @@ int dtls_nl_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dtls_net *dn = dtls_net(sock_net(skb->sk));
 	struct user_namespace *user_ns = sk_user_ns(NETLINK_CB(cb->skb).sk);
-	const struct dtls_sock *ds;
+	struct dtls_sock *ds;
 	long idx = 0;
 	int err = 0;
 

@@ -89,17 +89,18 @@ static bool dtls_sk_attached(const struct sock *sk)
 	       prot == &dtls_prot[DTLS_PROT_IPV6];
 }
 
-/* Only valid in our own proto methods: the socket stays attached until close. */
-static struct dtls_sock *dtls_sk(const struct sock *sk)
-{
-	return rcu_dereference_protected(__sk_user_data(sk), true);
-}
-
 static void dtls_sock_free_rcu(struct rcu_head *head)
 {
 	kfree(container_of(head, struct dtls_sock, rcu));
 	/* Last: once this reference is gone the module may be unloaded. */
 	module_put(THIS_MODULE);
+}
+
+/* Context: any.  The memory goes a grace period after the last put. */
+void dtls_sock_put(struct dtls_sock *ds)
+{
+	if (refcount_dec_and_test(&ds->refs))
+		call_rcu(&ds->rcu, dtls_sock_free_rcu);
 }
 
 static void dtls_sk_close(struct sock *sk, long timeout)
@@ -120,15 +121,22 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
 
+	/* Receive paths still running see this and queue nothing more. */
+	spin_lock_bh(&ds->rxq.lock);
+	ds->detached = true;
+	spin_unlock_bh(&ds->rxq.lock);
+	skb_queue_purge(&ds->rxq);
+	dtls_sockopt_release(ds);
+
 	ds->base_prot->close(sk, timeout);
-	call_rcu(&ds->rcu, dtls_sock_free_rcu);
+	dtls_sock_put(ds);
 }
 
 static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 			      sockptr_t optval, unsigned int optlen)
 {
 	if (level == SOL_DTLS)
-		return -ENOPROTOOPT;
+		return dtls_setsockopt(sk, optname, optval, optlen);
 	/* Either would pull the socket out from under the DTLS layer. */
 	if (level == SOL_UDP && optname == UDP_ENCAP)
 		return -EBUSY;
@@ -138,55 +146,49 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 						  optlen);
 }
 
-static int dtls_getsockopt_info(struct sock *sk, char __user *optval,
-				int __user *optlen)
-{
-	struct dtls_info info = {
-		.state = DTLS_SOCK_STATE_ATTACHED,
-		.family = sk->sk_family,
-		.ino = dtls_sk(sk)->ino,
-	};
-	int len;
-
-	if (get_user(len, optlen))
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
-	len = min_t(unsigned int, len, sizeof(info));
-	if (copy_to_user(optval, &info, len))
-		return -EFAULT;
-	if (put_user(len, optlen))
-		return -EFAULT;
-	return 0;
-}
-
 static int dtls_sk_getsockopt(struct sock *sk, int level, int optname,
 			      char __user *optval, int __user *optlen)
 {
-	if (level != SOL_DTLS)
-		return dtls_sk(sk)->base_prot->getsockopt(sk, level, optname,
-							  optval, optlen);
-	switch (optname) {
-	case DTLS_INFO:
-		return dtls_getsockopt_info(sk, optval, optlen);
-	default:
-		return -ENOPROTOOPT;
-	}
+	if (level == SOL_DTLS)
+		return dtls_getsockopt(sk, optname, optval, optlen);
+	return dtls_sk(sk)->base_prot->getsockopt(sk, level, optname,
+						  optval, optlen);
 }
 
-/* softirq, rcu_read_lock held.  >0: let UDP queue the datagram as usual. */
-static int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
+static bool dtls_sk_keyed(struct sock *sk)
 {
-	/* No keys installed yet: an attached socket is plain UDP. */
-	return 1;
+	struct dtls_sock *ds = dtls_sk(sk);
+
+	return rcu_access_pointer(ds->tx) || rcu_access_pointer(ds->rx);
+}
+
+/* Keys belong to one peer: no connecting elsewhere once they are in. */
+static int dtls_sk_connect(struct sock *sk, struct sockaddr *uaddr,
+			   int addr_len)
+{
+	if (dtls_sk_keyed(sk))
+		return -EISCONN;
+	return dtls_sk(sk)->base_prot->connect(sk, uaddr, addr_len);
+}
+
+static int dtls_sk_disconnect(struct sock *sk, int flags)
+{
+	if (dtls_sk_keyed(sk))
+		return -EISCONN;
+	return dtls_sk(sk)->base_prot->disconnect(sk, flags);
 }
 
 static void dtls_build_proto(struct proto *prot, const struct proto *base)
 {
 	*prot = *base;
 	prot->close = dtls_sk_close;
+	prot->connect = dtls_sk_connect;
+	prot->disconnect = dtls_sk_disconnect;
 	prot->setsockopt = dtls_sk_setsockopt;
 	prot->getsockopt = dtls_sk_getsockopt;
+	prot->sendmsg = dtls_sk_sendmsg;
+	prot->recvmsg = dtls_sk_recvmsg;
+	prot->sock_is_readable = dtls_sock_is_readable;
 	/* sockmap would replace our proto in turn: refuse it. */
 	prot->psock_update_sk_prot = NULL;
 }
@@ -287,6 +289,9 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 		return ERR_PTR(-ENOMEM);
 	ds->sk = sk;
 	ds->ino = sock_i_ino(sk);
+	refcount_set(&ds->refs, 1);
+	skb_queue_head_init(&ds->rxq);
+	dtls_sockopt_init(ds);
 	if (!try_module_get(THIS_MODULE)) {
 		kfree(ds);
 		return ERR_PTR(-ENODEV);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NET_DTLS_CRYPTO_H
+#define _NET_DTLS_CRYPTO_H
+
+#include <crypto/aead.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "record.h"
+
+struct dtls_replay;
+
+/* What differs between the AEADs of DTLS 1.2. */
+struct dtls_cipher {
+	u16		type;		/* DTLS_CIPHER_* */
+	const char	*alg;		/* kernel crypto API name */
+	u8		key_len;
+	u8		iv_len;		/* salt (4) or full IV (12) */
+	u8		explicit_len;	/* explicit nonce in the record */
+	u8		tag_len;
+	bool		ccm;		/* 16-byte CCM counter block as IV */
+	u16		info_size;	/* sizeof the uapi crypto_info */
+	u16		key_off;	/* offsets in that struct */
+	u16		iv_off;
+	u16		reserved_off;	/* 4 reserved bytes at the end */
+};
+
+const struct dtls_cipher *dtls_cipher_find(u16 type);
+
+static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
+{
+	return DTLS_HEADER_LEN + c->explicit_len + c->tag_len;
+}
+
+/*
+ * Keys of one direction and one epoch.  Immutable once published, except
+ * tx_seq (atomic) and, for RX, the replay window (under @lock).
+ *
+ * Lifetime: referenced by the socket (dtls_sock.tx/rx/rx_prev, RCU) and
+ * by senders and asynchronous decryptions in flight (@refs).  The last put
+ * frees it from process context after an RCU grace period (rcu_work on
+ * dtls_wq): the softirq receive path uses it under rcu_read_lock() only.
+ */
+struct dtls_key {
+	refcount_t		refs;
+	const struct dtls_cipher *cipher;
+	struct crypto_aead	*aead;
+	u16			epoch;
+	u8			iv[12];
+	atomic64_t		tx_seq;		/* TX: next sequence number */
+	spinlock_t		lock;		/* RX: protects @replay */
+	struct dtls_replay	*replay;	/* RX only */
+	struct rcu_work		free_work;
+};
+
+extern struct workqueue_struct *dtls_wq;
+
+struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
+				const u8 *iv, u16 epoch, u64 seq, bool rx,
+				u32 replay_window);
+void dtls_key_put(struct dtls_key *k);
+
+/* Build the AEAD IV for record (epoch, seq) with explicit nonce @explicit. */
+void dtls_key_nonce(const struct dtls_key *k, u8 *nonce, u16 epoch, u64 seq,
+		    const u8 *explicit);
+
+#endif /* _NET_DTLS_CRYPTO_H */

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receiving: records are opened in the UDP receive path, before anything
+ * is queued, so that recvmsg() only returns authenticated plaintext and
+ * poll() only reports authenticated records.
+ *
+ * Contexts:
+ *  - dtls_encap_rcv() runs in softirq under rcu_read_lock(), for every
+ *    datagram UDP delivers to the socket.  Keys are read under RCU.
+ *  - A decryption that the crypto API completes asynchronously finishes
+ *    in dtls_rx_done(), called back by the crypto driver with BHs disabled
+ *    (softirq, or process context under local_bh_disable() as cryptd
+ *    does); it holds references on the socket state, key and socket.
+ *  - dtls_sk_recvmsg() and dtls_sock_is_readable() run in process context.
+ *
+ * Queue: authenticated records wait in dtls_sock.rxq (its lock, BH-safe),
+ * charged to sk_rmem_alloc against sk_rcvbuf like UDP's own queue.  Close
+ * sets dtls_sock.detached under that lock, so no completion queues to a
+ * socket that is going away.  Datagrams queued by UDP before RX keys were
+ * installed stay in UDP's queue and are read first.
+ */
+
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/udp.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "compat/compat.h"
+#include "dtls.h"
+#include "replay.h"
+
+struct dtls_rx_cb {
+	u8	type;		/* DTLS_GET_RECORD_TYPE value */
+};
+
+#define DTLS_RX_CB(skb)	((struct dtls_rx_cb *)(skb)->cb)
+
+/* One record being opened; the crypto request's context follows it. */
+struct dtls_rx_req {
+	struct dtls_sock	*ds;
+	struct dtls_key		*key;
+	struct sk_buff		*skb;
+	struct dtls_record_hdr	hdr;
+	u16			pt_len;
+	u8			nonce[DTLS_MAX_NONCE];
+	struct scatterlist	sg;
+	struct aead_request	req;	/* last: variable size */
+};
+
+static void dtls_rx_skb_destructor(struct sk_buff *skb)
+{
+	atomic_sub(skb->truesize, &skb->sk->sk_rmem_alloc);
+}
+
+/* Queue @skb (its data: the payload) for recvmsg, or drop it if full. */
+static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
+{
+	struct sock *sk = ds->sk;
+
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	DTLS_RX_CB(skb)->type = type;
+
+	spin_lock_bh(&ds->rxq.lock);
+	if (ds->detached ||
+	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		spin_unlock_bh(&ds->rxq.lock);
+		if (!ds->detached) {
+			atomic_inc(&sk->sk_drops);
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		}
+		kfree_skb(skb);
+		return;
+	}
+	skb->sk = sk;
+	skb->destructor = dtls_rx_skb_destructor;
+	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
+	__skb_queue_tail(&ds->rxq, skb);
+	/* Under the lock: close cannot free the socket meanwhile. */
+	sk->sk_data_ready(sk);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/* The record authenticated or failed (@err): account, update, queue. */
+static void dtls_rx_finish(struct dtls_rx_req *rr, int err)
+{
+	struct dtls_sock *ds = rr->ds;
+	struct dtls_key *k = rr->key;
+	struct sk_buff *skb = rr->skb;
+	const struct dtls_cipher *c = k->cipher;
+	bool fresh;
+
+	if (err) {
+		dtls_stat_inc(ds, err == -EBADMSG ? DTLS_STAT_RX_AUTH_FAIL :
+						    DTLS_STAT_RX_DROPPED);
+		kfree_skb(skb);
+		goto out;
+	}
+
+	/* Only now, authenticated, may the record move the window. */
+	spin_lock_bh(&k->lock);
+	fresh = dtls_replay_check(k->replay, rr->hdr.seq);
+	if (fresh)
+		dtls_replay_update(k->replay, rr->hdr.seq);
+	spin_unlock_bh(&k->lock);
+	if (!fresh) {		/* a copy won the race */
+		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
+		kfree_skb(skb);
+		goto out;
+	}
+
+	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
+	__skb_trim(skb, rr->pt_len);
+	skb->ip_summed = CHECKSUM_NONE;
+	dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
+	dtls_stat_add(ds, DTLS_STAT_RX_BYTES, rr->pt_len);
+	dtls_rx_queue(ds, skb, rr->hdr.type);
+out:
+	dtls_key_put(k);
+	dtls_sock_put(ds);
+	kfree(rr);
+}
+
+static void dtls_rx_done(DTLS_CRYPTO_CB_ARG arg, int err)
+{
+	struct dtls_rx_req *rr = dtls_crypto_cb_data(arg);
+	struct sock *sk = rr->ds->sk;
+
+	if (err == -EINPROGRESS)
+		return;
+	dtls_rx_finish(rr, err);
+	sock_put(sk);
+}
+
+/* The keys for @epoch: the current ones, or the previous until expiry. */
+static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
+{
+	struct dtls_key *k = rcu_dereference(ds->rx);
+
+	if (k && k->epoch == epoch)
+		return k;
+	k = rcu_dereference(ds->rx_prev);
+	if (k && k->epoch == epoch &&
+	    time_before(jiffies, READ_ONCE(ds->rx_prev_expires)))
+		return k;
+	return NULL;
+}
+
+/* Open one record: @skb holds exactly the record.  Consumes @skb. */
+static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	struct dtls_record_hdr h;
+	const struct dtls_cipher *c;
+	struct dtls_rx_req *rr;
+	struct dtls_key *k;
+	bool ok;
+	u8 *aad;
+	int err;
+
+	dtls_record_parse(skb->data, skb->len, &h);
+	if (h.version != DTLS_1_2_VERSION ||
+	    h.type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
+	    h.type > DTLS_RECORD_TYPE_DATA) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		goto drop;
+	}
+	k = dtls_rx_key(ds, h.epoch);
+	if (!k) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
+		goto drop;
+	}
+	c = k->cipher;
+	if (h.length < c->explicit_len + c->tag_len) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		goto drop;
+	}
+	spin_lock(&k->lock);
+	ok = dtls_replay_check(k->replay, h.seq);
+	spin_unlock(&k->lock);
+	if (!ok) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
+		goto drop;
+	}
+
+	rr = kmalloc(sizeof(*rr) + crypto_aead_reqsize(k->aead), GFP_ATOMIC);
+	if (!rr) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		goto drop;
+	}
+	/*
+	 * Held until dtls_rx_finish(), which may run asynchronously.  Under
+	 * RCU either may be on its way out (close, re-key): then drop.
+	 */
+	if (!refcount_inc_not_zero(&ds->refs)) {
+		kfree(rr);
+		goto drop;
+	}
+	if (!refcount_inc_not_zero(&k->refs)) {
+		dtls_sock_put(ds);
+		kfree(rr);
+		goto drop;
+	}
+	rr->ds = ds;
+	rr->key = k;
+	rr->skb = skb;
+	rr->hdr = h;
+	rr->pt_len = h.length - c->explicit_len - c->tag_len;
+
+	/* The peer picks the explicit nonce; any value is accepted. */
+	dtls_key_nonce(k, rr->nonce, h.epoch, h.seq,
+		       skb->data + DTLS_HEADER_LEN);
+	/* The AAD overwrites the header and nonce, right before the data. */
+	aad = skb->data + DTLS_HEADER_LEN + c->explicit_len - DTLS_AAD_LEN;
+	dtls_build_aad(aad, &h, rr->pt_len);
+	sg_init_one(&rr->sg, aad, DTLS_AAD_LEN + rr->pt_len + c->tag_len);
+
+	aead_request_set_tfm(&rr->req, k->aead);
+	aead_request_set_callback(&rr->req, 0, dtls_rx_done, rr);
+	aead_request_set_crypt(&rr->req, &rr->sg, &rr->sg,
+			       rr->pt_len + c->tag_len, rr->nonce);
+	aead_request_set_ad(&rr->req, DTLS_AAD_LEN);
+
+	sock_hold(ds->sk);	/* for an asynchronous completion */
+	err = crypto_aead_decrypt(&rr->req);
+	if (err == -EINPROGRESS)
+		return;
+	sock_put(ds->sk);	/* UDP holds it while we run */
+	dtls_rx_finish(rr, err);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/*
+ * Split a datagram into records.  The common case, one record filling the
+ * datagram, keeps the skb; otherwise each record gets a copy of its own so
+ * that each is queued (and read) as its own message.
+ */
+static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	struct dtls_record_hdr h;
+	unsigned int off = 0;
+
+	if (!dtls_record_parse(skb->data, skb->len, &h) &&
+	    DTLS_HEADER_LEN + h.length == skb->len) {
+		dtls_rx_record(ds, skb);
+		return;
+	}
+	while (off < skb->len) {
+		struct sk_buff *rec;
+		unsigned int len;
+
+		if (dtls_record_parse(skb->data + off, skb->len - off, &h)) {
+			dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+			break;
+		}
+		len = DTLS_HEADER_LEN + h.length;
+		rec = alloc_skb(len, GFP_ATOMIC);
+		if (!rec) {
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			break;
+		}
+		rec->tstamp = skb->tstamp;
+		skb_put_data(rec, skb->data + off, len);
+		dtls_rx_record(ds, rec);
+		off += len;
+	}
+	consume_skb(skb);
+}
+
+/**
+ * dtls_encap_rcv - UDP's encap_rcv hook of an attached socket
+ * @sk: the socket
+ * @skb: a datagram, data at the UDP header, checksum verified
+ *
+ * Context: softirq, rcu_read_lock() held.
+ * Return: >0 to let UDP queue the datagram (no RX keys), 0 if consumed.
+ */
+int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct dtls_sock *ds = rcu_dereference_sk_user_data(sk);
+
+	if (!ds || !rcu_access_pointer(ds->rx))
+		return 1;	/* no RX keys: plain UDP */
+
+	if (skb_linearize_cow(skb)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		kfree_skb(skb);
+		return 0;
+	}
+	__skb_pull(skb, sizeof(struct udphdr));
+
+	/* RFC 7983: STUN, TURN, RTP... pass up unchanged, marked. */
+	if (!skb->len || !dtls_first_byte_is_dtls(skb->data[0])) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
+		dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS);
+		return 0;
+	}
+	dtls_rx_datagram(ds, skb);
+	return 0;
+}
+
+bool dtls_sock_is_readable(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&dtls_sk(sk)->rxq);
+}
+
+static bool dtls_udp_queued(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
+	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
+}
+
+/* Take (or, peeking, reference) the head of the queue, waiting if asked. */
+static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
+				       int flags, long *timeo, int *err)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sk_buff *skb;
+
+	for (;;) {
+		spin_lock_bh(&ds->rxq.lock);
+		skb = skb_peek(&ds->rxq);
+		if (skb) {
+			if (flags & MSG_PEEK)
+				skb_get(skb);
+			else
+				__skb_unlink(skb, &ds->rxq);
+		}
+		spin_unlock_bh(&ds->rxq.lock);
+		if (skb)
+			return skb;
+
+		if (dtls_udp_queued(sk)) {
+			*err = -EAGAIN;		/* caller reads UDP's queue */
+			return NULL;
+		}
+		*err = sock_error(sk);
+		if (*err)
+			return NULL;
+		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
+			*err = 0;
+			return NULL;
+		}
+		if (!*timeo) {
+			*err = -EAGAIN;
+			return NULL;
+		}
+		if (signal_pending(current)) {
+			*err = sock_intr_errno(*timeo);
+			return NULL;
+		}
+		add_wait_queue(sk_sleep(sk), &wait);
+		if (skb_queue_empty_lockless(&ds->rxq) && !dtls_udp_queued(sk) &&
+		    !READ_ONCE(sk->sk_err))
+			*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		remove_wait_queue(sk_sleep(sk), &wait);
+	}
+}
+
+/* The source address: the connected peer, since keys need a connection. */
+static void dtls_rx_name(struct sock *sk, struct msghdr *msg, int *addr_len)
+{
+	if (!msg->msg_name)
+		return;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, msg->msg_name);
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = inet_sk(sk)->inet_dport;
+		sin6->sin6_flowinfo = 0;
+		sin6->sin6_addr = sk->sk_v6_daddr;
+		sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
+							  sk->sk_bound_dev_if);
+		*addr_len = sizeof(*sin6);
+		return;
+	}
+#endif
+	{
+		DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = inet_sk(sk)->inet_dport;
+		sin->sin_addr.s_addr = inet_sk(sk)->inet_daddr;
+		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+		*addr_len = sizeof(*sin);
+	}
+}
+
+/* Give a record back to the head of the queue (no room for its type). */
+static void dtls_rx_requeue(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	spin_lock_bh(&ds->rxq.lock);
+	__skb_queue_head(&ds->rxq, skb);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags, int *addr_len)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct sk_buff *skb;
+	unsigned int copied;
+	long timeo;
+	u8 type;
+	int err;
+
+	if (flags & MSG_ERRQUEUE ||
+	    (!rcu_access_pointer(ds->rx) && skb_queue_empty_lockless(&ds->rxq)))
+		return ds->base_prot->recvmsg(sk, msg, len, flags, addr_len);
+
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	for (;;) {
+		skb = dtls_rx_dequeue(sk, ds, flags, &timeo, &err);
+		if (skb)
+			break;
+		if (err != -EAGAIN || !dtls_udp_queued(sk))
+			return err;
+		/* Older datagrams, queued before the RX keys, come first. */
+		err = ds->base_prot->recvmsg(sk, msg, len,
+					     flags | MSG_DONTWAIT, addr_len);
+		if (err != -EAGAIN)
+			return err;
+	}
+
+	/* Data needs no type for a caller that asked for no control data. */
+	type = DTLS_RX_CB(skb)->type;
+	err = 0;
+	if (type != DTLS_RECORD_TYPE_DATA || msg->msg_controllen)
+		err = put_cmsg(msg, SOL_DTLS, DTLS_GET_RECORD_TYPE,
+			       sizeof(type), &type);
+	if (type != DTLS_RECORD_TYPE_DATA &&
+	    (err || (msg->msg_flags & MSG_CTRUNC))) {
+		/* Never hand out a non-data record as if it were data. */
+		if (flags & MSG_PEEK)
+			kfree_skb(skb);
+		else
+			dtls_rx_requeue(ds, skb);
+		return -EIO;
+	}
+
+	copied = skb->len;
+	if (copied > len) {
+		copied = len;
+		msg->msg_flags |= MSG_TRUNC;
+	}
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err) {
+		if (flags & MSG_PEEK)
+			kfree_skb(skb);
+		else
+			dtls_rx_requeue(ds, skb);
+		return err;
+	}
+	sock_recv_cmsgs(msg, sk, skb);
+	dtls_rx_name(sk, msg, addr_len);
+	err = (flags & MSG_TRUNC) ? skb->len : copied;
+	consume_skb(skb);
+	return err;
+}

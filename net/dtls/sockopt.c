@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket options at level SOL_DTLS: keys (DTLS_TX, DTLS_RX), the replay
+ * window and DTLS_INFO.
+ *
+ * Context: process, from the socket's setsockopt()/getsockopt().  Key
+ * changes happen under lock_sock(); the key pointers are RCU-published for
+ * the send path and the softirq receive path (see dtls.h).
+ */
+
+#include <linux/slab.h>
+#include <linux/sockptr.h>
+#include <net/sock.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "dtls.h"
+#include "replay.h"
+
+static struct dtls_key __rcu **dtls_key_slot(struct dtls_sock *ds, bool rx)
+{
+	return rx ? &ds->rx : &ds->tx;
+}
+
+static bool dtls_all_zero(const u8 *p, unsigned int n)
+{
+	return !memchr_inv(p, 0, n);
+}
+
+/* Validate a crypto_info from user space; the cipher it names, or NULL. */
+static const struct dtls_cipher *
+dtls_crypto_info_check(const u8 *buf, unsigned int len)
+{
+	const struct dtls_crypto_info *ci = (const void *)buf;
+	const struct dtls_cipher *c;
+
+	if (len < sizeof(*ci))
+		return NULL;
+	c = dtls_cipher_find(ci->cipher_type);
+	if (!c || len != c->info_size ||
+	    ci->version != DTLS_1_2_VERSION || ci->reserved ||
+	    !ci->epoch || ci->seq > DTLS_SEQ_MAX ||
+	    !dtls_all_zero(buf + c->reserved_off, 4))
+		return NULL;
+	return c;
+}
+
+static void dtls_rx_prev_expire(struct work_struct *work)
+{
+	struct dtls_sock *ds = container_of(to_delayed_work(work),
+					    struct dtls_sock, rx_prev_work);
+	struct sock *sk = ds->sk;
+	struct dtls_key *old;
+
+	lock_sock(sk);
+	old = rcu_replace_pointer(ds->rx_prev, NULL, lockdep_sock_is_held(sk));
+	release_sock(sk);
+	/* The key and its schedule are wiped a grace period later. */
+	dtls_key_put(old);
+}
+
+void dtls_sockopt_init(struct dtls_sock *ds)
+{
+	INIT_DELAYED_WORK(&ds->rx_prev_work, dtls_rx_prev_expire);
+	ds->replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
+}
+
+/* Context: close, before the socket goes; no key is in use any more. */
+void dtls_sockopt_release(struct dtls_sock *ds)
+{
+	struct net *net = sock_net(ds->sk);
+
+	cancel_delayed_work_sync(&ds->rx_prev_work);
+	if (rcu_access_pointer(ds->tx))
+		dtls_net_stat_add(net, DTLS_STAT_CURR_TX, -1);
+	if (rcu_access_pointer(ds->rx))
+		dtls_net_stat_add(net, DTLS_STAT_CURR_RX, -1);
+	dtls_key_put(rcu_replace_pointer(ds->tx, NULL, true));
+	dtls_key_put(rcu_replace_pointer(ds->rx, NULL, true));
+	dtls_key_put(rcu_replace_pointer(ds->rx_prev, NULL, true));
+}
+
+static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
+			 unsigned int optlen)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	const struct dtls_crypto_info *ci;
+	const struct dtls_cipher *c;
+	struct dtls_key *k, *cur;
+	u8 *buf;
+	int err;
+
+	if (optlen < sizeof(*ci) || optlen > 256)
+		return -EINVAL;
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ci = (const void *)buf;
+	c = dtls_crypto_info_check(buf, optlen);
+	if (!c) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	k = dtls_key_alloc(c, buf + c->key_off, buf + c->iv_off, ci->epoch,
+			   ci->seq, rx, READ_ONCE(ds->replay_window));
+	if (IS_ERR(k)) {
+		err = PTR_ERR(k);
+		goto out;
+	}
+
+	lock_sock(sk);
+	cur = rcu_dereference_protected(*dtls_key_slot(ds, rx),
+					lockdep_sock_is_held(sk));
+	if (sk->sk_state != TCP_ESTABLISHED)
+		err = -ENOTCONN;
+	else if (cur && ci->epoch != cur->epoch + 1)
+		err = -EINVAL;		/* only epoch + 1 re-keys */
+	else
+		err = 0;
+	if (err) {
+		release_sock(sk);
+		dtls_key_put(k);
+		goto out;
+	}
+	if (!cur)
+		dtls_net_stat_add(sock_net(sk),
+				  rx ? DTLS_STAT_CURR_RX : DTLS_STAT_CURR_TX, 1);
+	if (rx) {
+		/* The old epoch keeps opening reordered records for a while. */
+		struct dtls_key *prev;
+
+		prev = rcu_replace_pointer(ds->rx_prev, cur,
+					   lockdep_sock_is_held(sk));
+		WRITE_ONCE(ds->rx_prev_expires, jiffies +
+			   msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
+		rcu_assign_pointer(ds->rx, k);
+		if (cur)
+			mod_delayed_work(dtls_wq, &ds->rx_prev_work,
+					 msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
+		cur = prev;
+	} else {
+		rcu_assign_pointer(ds->tx, k);
+	}
+	release_sock(sk);
+	dtls_key_put(cur);
+out:
+	kfree_sensitive(buf);
+	return err;
+}
+
+static int dtls_set_replay_window(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	int val;
+
+	if (optlen != sizeof(val))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val < DTLS_REPLAY_WINDOW_MIN || val > DTLS_REPLAY_WINDOW_MAX)
+		return -EINVAL;
+	WRITE_ONCE(dtls_sk(sk)->replay_window, val);
+	return 0;
+}
+
+int dtls_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		    unsigned int optlen)
+{
+	switch (optname) {
+	case DTLS_TX:
+		return dtls_set_keys(sk, false, optval, optlen);
+	case DTLS_RX:
+		return dtls_set_keys(sk, true, optval, optlen);
+	case DTLS_REPLAY_WINDOW:
+		return dtls_set_replay_window(sk, optval, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/* Copy min(len, @size) bytes of @val out, as getsockopt() does. */
+static int dtls_getsockopt_copy(const void *val, unsigned int size,
+				char __user *optval, int __user *optlen)
+{
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, size);
+	if (copy_to_user(optval, val, len) || put_user(len, optlen))
+		return -EFAULT;
+	return 0;
+}
+
+static void dtls_key_summary(struct sock *sk, bool rx, u16 *cipher,
+			     u16 *epoch)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_key *k;
+
+	rcu_read_lock();
+	k = rcu_dereference(*dtls_key_slot(ds, rx));
+	*cipher = k ? k->cipher->type : 0;
+	*epoch = k ? k->epoch : 0;
+	rcu_read_unlock();
+}
+
+static int dtls_get_info(struct sock *sk, char __user *optval,
+			 int __user *optlen)
+{
+	struct dtls_info info = {
+		.state = DTLS_SOCK_STATE_ATTACHED,
+		.family = sk->sk_family,
+		.ino = dtls_sk(sk)->ino,
+	};
+
+	dtls_key_summary(sk, false, &info.tx_cipher, &info.tx_epoch);
+	dtls_key_summary(sk, true, &info.rx_cipher, &info.rx_epoch);
+	return dtls_getsockopt_copy(&info, sizeof(info), optval, optlen);
+}
+
+/* The installed crypto_info, key zeroed: keys never leave the kernel. */
+static int dtls_get_keys(struct sock *sk, bool rx, char __user *optval,
+			 int __user *optlen)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_crypto_info *ci;
+	const struct dtls_cipher *c;
+	struct dtls_key *k;
+	u8 buf[64];
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+
+	lock_sock(sk);
+	k = rcu_dereference_protected(*dtls_key_slot(ds, rx),
+				      lockdep_sock_is_held(sk));
+	if (!k) {
+		release_sock(sk);
+		return -ENOKEY;
+	}
+	c = k->cipher;
+	BUILD_BUG_ON(sizeof(struct dtls12_crypto_info_chacha20_poly1305) >
+		     sizeof(buf));
+	memset(buf, 0, sizeof(buf));
+	ci = (void *)buf;
+	ci->version = DTLS_1_2_VERSION;
+	ci->cipher_type = c->type;
+	ci->epoch = k->epoch;
+	memcpy(buf + c->iv_off, k->iv, c->iv_len);
+	if (rx) {
+		spin_lock_bh(&k->lock);
+		ci->seq = dtls_replay_next(k->replay);
+		spin_unlock_bh(&k->lock);
+	} else {
+		ci->seq = min_t(u64, atomic64_read(&k->tx_seq),
+				DTLS_SEQ_MAX + 1);
+	}
+	release_sock(sk);
+
+	if (len < c->info_size)
+		return -EINVAL;
+	return dtls_getsockopt_copy(buf, c->info_size, optval, optlen);
+}
+
+int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
+		    int __user *optlen)
+{
+	int val;
+
+	switch (optname) {
+	case DTLS_INFO:
+		return dtls_get_info(sk, optval, optlen);
+	case DTLS_TX:
+		return dtls_get_keys(sk, false, optval, optlen);
+	case DTLS_RX:
+		return dtls_get_keys(sk, true, optval, optlen);
+	case DTLS_REPLAY_WINDOW:
+		val = READ_ONCE(dtls_sk(sk)->replay_window);
+		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+}

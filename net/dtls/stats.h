@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NET_DTLS_STATS_H
+#define _NET_DTLS_STATS_H
+
+#include <linux/atomic.h>
+#include <linux/percpu.h>
+
+/*
+ * Record layer counters: per netns in /proc/net/dtls_stat (per-CPU, any
+ * context), per socket in the netlink dump (atomics).  The per-socket ones
+ * are the first DTLS_SOCK_STAT_NUM of the netns list, in the order of the
+ * netlink spec's "stats" attribute set.
+ */
+enum dtls_stat {
+	DTLS_STAT_TX_RECORDS,
+	DTLS_STAT_TX_BYTES,
+	DTLS_STAT_RX_RECORDS,
+	DTLS_STAT_RX_BYTES,
+	DTLS_STAT_RX_AUTH_FAIL,
+	DTLS_STAT_RX_REPLAY,
+	DTLS_STAT_RX_BAD_EPOCH,
+	DTLS_STAT_RX_MALFORMED,
+	DTLS_STAT_RX_NOT_DTLS,
+	DTLS_STAT_RX_DROPPED,
+	DTLS_SOCK_STAT_NUM,
+	/* netns only: gauges of sockets with keys */
+	DTLS_STAT_CURR_TX = DTLS_SOCK_STAT_NUM,
+	DTLS_STAT_CURR_RX,
+	DTLS_STAT_NUM,
+};
+
+struct dtls_mib {
+	unsigned long	mibs[DTLS_STAT_NUM];
+};
+
+struct dtls_sock_stats {
+	atomic64_t	v[DTLS_SOCK_STAT_NUM];
+};
+
+struct net;
+struct dtls_sock;
+
+int dtls_stats_net_init(struct net *net);
+void dtls_stats_net_exit(struct net *net);
+void dtls_stat_add(struct dtls_sock *ds, enum dtls_stat s, long n);
+void dtls_net_stat_add(struct net *net, enum dtls_stat s, long n);
+
+static inline void dtls_stat_inc(struct dtls_sock *ds, enum dtls_stat s)
+{
+	dtls_stat_add(ds, s, 1);
+}
+
+#endif /* _NET_DTLS_STATS_H */

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending: each sendmsg() is sealed into one record in one datagram.
+ *
+ * Context: process (the socket's sendmsg), may sleep.  Concurrent senders
+ * are fine: each takes its own sequence number with an atomic increment
+ * and its own reference on the TX keys, so a re-key in between only
+ * means the record goes out under the keys it started with.
+ */
+
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "dtls.h"
+
+#ifndef ITER_SOURCE
+#define ITER_SOURCE WRITE	/* before 6.2 the direction was WRITE */
+#endif
+
+/* The content type asked for with DTLS_SET_RECORD_TYPE, or data. */
+static int dtls_tx_record_type(struct msghdr *msg, u8 *type)
+{
+	struct cmsghdr *cmsg;
+
+	*type = DTLS_RECORD_TYPE_DATA;
+	if (!msg->msg_controllen)
+		return 0;
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_DTLS)
+			continue;
+		if (cmsg->cmsg_type != DTLS_SET_RECORD_TYPE ||
+		    cmsg->cmsg_len != CMSG_LEN(sizeof(u8)))
+			return -EINVAL;
+		*type = *(u8 *)CMSG_DATA(cmsg);
+		if (*type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
+		    *type > DTLS_RECORD_TYPE_DATA)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Seal @len bytes at @buf + overhead prefix in place.  @buf holds
+ * header | explicit nonce | plaintext | room for the tag.
+ */
+static int dtls_seal(struct dtls_key *k, u8 *buf, struct dtls_record_hdr *h,
+		     unsigned int len)
+{
+	const struct dtls_cipher *c = k->cipher;
+	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
+	u8 *aad = buf + pt_off - DTLS_AAD_LEN;
+	u8 nonce[DTLS_MAX_NONCE], explicit[8];
+	struct aead_request *req;
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	req = aead_request_alloc(k->aead, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+
+	dtls_put_epoch_seq(explicit, h->epoch, h->seq);
+	dtls_key_nonce(k, nonce, h->epoch, h->seq, explicit);
+	/* The AAD goes right before the plaintext; the header comes after. */
+	dtls_build_aad(aad, h, len);
+	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + c->tag_len);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_crypt(req, &sg, &sg, len, nonce);
+	aead_request_set_ad(req, DTLS_AAD_LEN);
+	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
+	aead_request_free(req);
+	memzero_explicit(nonce, sizeof(nonce));
+	if (err)
+		return err;
+
+	h->length = c->explicit_len + len + c->tag_len;
+	dtls_record_build(buf, h);
+	memcpy(buf + DTLS_HEADER_LEN, explicit, c->explicit_len);
+	return 0;
+}
+
+static int dtls_send_record(struct sock *sk, struct dtls_key *k,
+			    struct msghdr *msg, size_t len, u8 type)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	const struct dtls_cipher *c = k->cipher;
+	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
+	unsigned int total = len + dtls_cipher_overhead(c);
+	struct dtls_record_hdr h = {
+		.type = type,
+		.version = DTLS_1_2_VERSION,
+		.epoch = k->epoch,
+	};
+	struct msghdr kmsg;
+	struct kvec kv;
+	u8 *buf;
+	int err;
+
+	/* Never wrap: a sequence number must not repeat under one key. */
+	h.seq = atomic64_fetch_inc(&k->tx_seq);
+	if (h.seq > DTLS_SEQ_MAX) {
+		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
+		return -EKEYEXPIRED;
+	}
+
+	buf = kmalloc(total, sk->sk_allocation);
+	if (!buf)
+		return -ENOMEM;
+	if (!copy_from_iter_full(buf + pt_off, len, &msg->msg_iter)) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = dtls_seal(k, buf, &h, len);
+	if (err)
+		goto out;
+
+	/* UDP gets the record and whatever else the caller asked for. */
+	kmsg = *msg;
+	kv.iov_base = buf;
+	kv.iov_len = total;
+	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &kv, 1, total);
+	err = ds->base_prot->sendmsg(sk, &kmsg, total);
+	if (err >= 0) {
+		dtls_stat_inc(ds, DTLS_STAT_TX_RECORDS);
+		dtls_stat_add(ds, DTLS_STAT_TX_BYTES, len);
+		err = len;
+	}
+out:
+	kfree(buf);
+	return err;
+}
+
+int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_key *k;
+	u8 type;
+	int err;
+
+	rcu_read_lock();
+	k = rcu_dereference(ds->tx);
+	if (k && !refcount_inc_not_zero(&k->refs))
+		k = NULL;
+	rcu_read_unlock();
+	if (!k)		/* no TX keys: plain UDP */
+		return ds->base_prot->sendmsg(sk, msg, len);
+
+	err = dtls_tx_record_type(msg, &type);
+	if (!err && len > DTLS_MAX_PLAINTEXT)
+		err = -EMSGSIZE;
+	if (!err)
+		err = dtls_send_record(sk, k, msg, len, type);
+	dtls_key_put(k);
+	return err;
+}
