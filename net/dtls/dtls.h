@@ -12,6 +12,7 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "compat/compat.h"
 #include "crypto.h"
 #include "stats.h"
 
@@ -99,6 +100,7 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len);
 bool dtls_sock_is_readable(struct sock *sk);
+int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
 
 /* netlink.c */
 int dtls_netlink_init(void);

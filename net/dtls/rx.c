@@ -20,9 +20,12 @@
  * installed stay in UDP's queue and are read first.
  */
 
+#include <linux/ioctl.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/sockios.h>
 #include <linux/udp.h>
+#include <asm/ioctls.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/udp.h>
@@ -308,6 +311,28 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 bool dtls_sock_is_readable(struct sock *sk)
 {
 	return !skb_queue_empty_lockless(&dtls_sk(sk)->rxq);
+}
+
+/*
+ * SIOCINQ (FIONREAD) tells the size of the next message; with RX keys the
+ * messages wait in our queue, which UDP's ioctl does not see.
+ */
+int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct sk_buff *skb;
+	int len;
+
+	if (cmd != SIOCINQ || skb_queue_empty_lockless(&ds->rxq) ||
+	    !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
+	    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+		return ds->base_prot->ioctl(sk, cmd, arg);
+
+	spin_lock_bh(&ds->rxq.lock);
+	skb = skb_peek(&ds->rxq);
+	len = skb ? skb->len : 0;
+	spin_unlock_bh(&ds->rxq.lock);
+	return dtls_ioctl_put_int(arg, len);
 }
 
 static bool dtls_udp_queued(struct sock *sk)

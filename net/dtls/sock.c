@@ -189,6 +189,7 @@ static void dtls_build_proto(struct proto *prot, const struct proto *base)
 	prot->sendmsg = dtls_sk_sendmsg;
 	prot->recvmsg = dtls_sk_recvmsg;
 	prot->sock_is_readable = dtls_sock_is_readable;
+	prot->ioctl = dtls_sk_ioctl;
 	/* sockmap would replace our proto in turn: refuse it. */
 	prot->psock_update_sk_prot = NULL;
 }

@@ -8,6 +8,7 @@
 #define _NET_DTLS_COMPAT_H
 
 #include <linux/crypto.h>
+#include <linux/uaccess.h>
 
 /* 6.12 moved the unaligned accessors to linux/. */
 #ifdef KDTLS_HAVE_LINUX_UNALIGNED
@@ -26,6 +27,25 @@
 #else
 #define DTLS_CRYPTO_CB_ARG		struct crypto_async_request *
 #define dtls_crypto_cb_data(arg)	((arg)->data)
+#endif
+
+/*
+ * struct proto ioctls: since 6.5 the value goes through an int the caller
+ * copies out; before, the handler wrote to the user's argument itself.
+ */
+#ifdef KDTLS_HAVE_PROTO_IOCTL_KARG
+#define DTLS_IOCTL_ARG			int *
+static inline int dtls_ioctl_put_int(int *arg, int val)
+{
+	*arg = val;
+	return 0;
+}
+#else
+#define DTLS_IOCTL_ARG			unsigned long
+static inline int dtls_ioctl_put_int(unsigned long arg, int val)
+{
+	return put_user(val, (int __user *)arg);
+}
 #endif
 
 #endif /* _NET_DTLS_COMPAT_H */
