@@ -1,0 +1,1021 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interoperability with OpenSSL: this process does a DTLS 1.2 handshake
+ * with libssl against an `openssl s_server` or `openssl s_client`
+ * subprocess on loopback, hands the session to the kernel with
+ * dtls_openssl_offload(), and from then on only uses send()/recv() on the
+ * UDP socket.  OpenSSL on the other side must print exactly the records
+ * the kernel sealed, and the kernel must deliver exactly the lines the
+ * subprocess was fed; both sides then exchange close_notify alerts as
+ * records of type 21.  All five ciphers, the kernel as client and as
+ * server.  A tshark capture checks the wire format of the kernel's
+ * records, and a proxy that drops the peer's final flight checks that
+ * the offload continues from the sequence numbers OpenSSL really used.
+ *
+ * Tests SKIP if openssl (or tshark) is not installed.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "dtls_test.h"
+#include "dtls_openssl.h"
+#include "kselftest_harness.h"
+
+#define PSK_HEX		"a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+#define PSK_ID		"kdtls-selftest"
+#define N_TX		50	/* records the kernel sends */
+#define N_RX		20	/* lines the peer sends */
+#define WAIT_MS		15000	/* any single wait; TCG guests are slow */
+
+static unsigned char psk[32];
+
+/* Is @prog an executable in $PATH? */
+static bool have_prog(const char *prog)
+{
+	const char *path = getenv("PATH") ?: "/usr/bin:/bin";
+	char *dup = strdup(path), *save = NULL, *dir;
+	bool found = false;
+
+	for (dir = strtok_r(dup, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char p[4096];
+
+		snprintf(p, sizeof(p), "%s/%s", dir, prog);
+		found = !access(p, X_OK);
+	}
+	free(dup);
+	return found;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void parse_psk(void)
+{
+	for (size_t i = 0; i < sizeof(psk); i++) {
+		unsigned int b;
+
+		sscanf(PSK_HEX + 2 * i, "%2x", &b);
+		psk[i] = (unsigned char)b;
+	}
+}
+
+static unsigned int psk_client_cb(SSL *ssl, const char *hint, char *id,
+				  unsigned int max_id, unsigned char *key,
+				  unsigned int max_key)
+{
+	(void)ssl;
+	(void)hint;
+	if (max_id < sizeof(PSK_ID) || max_key < sizeof(psk))
+		return 0;
+	memcpy(id, PSK_ID, sizeof(PSK_ID));
+	memcpy(key, psk, sizeof(psk));
+	return sizeof(psk);
+}
+
+static unsigned int psk_server_cb(SSL *ssl, const char *id,
+				  unsigned char *key, unsigned int max_key)
+{
+	(void)ssl;
+	if (!id || strcmp(id, PSK_ID) || max_key < sizeof(psk))
+		return 0;
+	memcpy(key, psk, sizeof(psk));
+	return sizeof(psk);
+}
+
+/* A subprocess: stdin is a pipe we write, stdout and stderr are files. */
+struct peer {
+	pid_t	pid;
+	int	in;
+	char	out[64];
+	char	err[64];
+};
+
+static int peer_start(struct peer *p, char *const argv[])
+{
+	int pipefd[2], ofd, efd;
+
+	snprintf(p->out, sizeof(p->out), "/tmp/kdtls-ossl-out.XXXXXX");
+	snprintf(p->err, sizeof(p->err), "/tmp/kdtls-ossl-err.XXXXXX");
+	ofd = mkstemp(p->out);
+	efd = mkstemp(p->err);
+	if (ofd < 0 || efd < 0 || pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	p->pid = fork();
+	if (p->pid < 0)
+		return -1;
+	if (!p->pid) {
+		/* Dies with the test, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(pipefd[0], 0);
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[0]);
+	close(ofd);
+	close(efd);
+	p->in = pipefd[1];
+	return 0;
+}
+
+/* Wait up to @ms for the peer to exit: its wait status, or -1 (killed). */
+static int peer_wait(struct peer *p, int ms)
+{
+	int64_t end = now_ms() + ms;
+	int status;
+
+	if (p->pid <= 0)
+		return -1;
+	for (;;) {
+		pid_t r = waitpid(p->pid, &status, WNOHANG);
+
+		if (r == p->pid) {
+			p->pid = 0;
+			return status;
+		}
+		if (r < 0 || now_ms() >= end)
+			break;
+		usleep(10000);
+	}
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &status, 0);
+	p->pid = 0;
+	return -1;
+}
+
+static void peer_cleanup(struct peer *p)
+{
+	if (p->in > 0)
+		close(p->in);
+	p->in = -1;
+	if (p->pid > 0)
+		peer_wait(p, 0);
+	if (p->out[0])
+		unlink(p->out);
+	if (p->err[0])
+		unlink(p->err);
+	p->out[0] = p->err[0] = 0;
+}
+
+/* The whole of @path (NUL-terminated, malloc()ed), its length in @len. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap + 1);
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+
+		if (!r)
+			break;
+		n += r;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : st.st_size;
+}
+
+/* Wait until @path holds at least @want bytes. */
+static bool wait_size(const char *path, long want, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	while (file_size(path) < want) {
+		if (now_ms() >= end)
+			return false;
+		usleep(5000);
+	}
+	return true;
+}
+
+/* Is a UDP socket bound to @port (any address, v4 or v6)? */
+static bool udp_port_bound(uint16_t port)
+{
+	static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
+
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "r");
+		char line[512];
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char *c = strchr(line, ':');
+			unsigned int p;
+
+			/* "  sl  local_address ...": "N: ADDR:PORT ..." */
+			if (!c || !(c = strchr(c + 1, ':')))
+				continue;
+			if (sscanf(c + 1, "%x", &p) == 1 && p == port) {
+				fclose(f);
+				return true;
+			}
+		}
+		fclose(f);
+	}
+	return false;
+}
+
+static bool wait_port(uint16_t port, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	while (!udp_port_bound(port)) {
+		if (now_ms() >= end)
+			return false;
+		usleep(10000);
+	}
+	return true;
+}
+
+/* A free UDP port on loopback (bound and released). */
+static uint16_t free_port(void)
+{
+	union dtls_test_addr a;
+	int fd = dtls_test_udp_bound(AF_INET, &a);
+	uint16_t port;
+
+	if (fd < 0)
+		return 0;
+	port = ntohs(a.in4.sin_port);
+	close(fd);
+	return port;
+}
+
+static bool wait_readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) == 1;
+}
+
+/* recvmsg() with the record type: length, or -errno. */
+static ssize_t recv_record(int fd, void *buf, size_t len, int *type)
+{
+	char cbuf[CMSG_SPACE(sizeof(uint8_t))];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*type = -1;
+	if (!wait_readable(fd, WAIT_MS))
+		return -ETIMEDOUT;
+	n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_DTLS &&
+		    cm->cmsg_type == DTLS_GET_RECORD_TYPE &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(uint8_t)))
+			*type = *CMSG_DATA(cm);
+	return n;
+}
+
+/* send() of one record of content type @type. */
+static ssize_t send_typed(int fd, const void *buf, size_t len, uint8_t type)
+{
+	char cbuf[CMSG_SPACE(sizeof(uint8_t))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint8_t));
+	*CMSG_DATA(cm) = type;
+	return sendmsg(fd, &mh, 0);
+}
+
+/* Record @i the kernel sends: printable, ends in '\n', sizes 2..16384. */
+static size_t tx_size(int i)
+{
+	static const size_t big[] = { 16384, 1, 1200, 8000, 2 };
+
+	if (i < 5)
+		return big[i] < 2 ? 2 : big[i];
+	return 2 + ((size_t)i * 977) % 3000;
+}
+
+static size_t make_line(char *buf, int i, size_t n, char tag)
+{
+	int h = snprintf(buf, n + 1, "%c%d ", tag, i);
+
+	for (size_t j = (size_t)h; j < n; j++)
+		buf[j] = (char)('A' + (j * 7 + (size_t)i) % 58);
+	for (size_t j = 0; j < n; j++)	/* keep it printable text */
+		if (buf[j] > 'Z' && buf[j] < 'a')
+			buf[j] = '-';
+	buf[n - 1] = '\n';
+	return n;
+}
+
+/* Peer's lines: 2..3000 bytes, one record each (a pipe write <= 4096). */
+static size_t rx_size(int i)
+{
+	return 2 + ((size_t)i * 1499 + 40) % 2999;
+}
+
+struct session {
+	struct peer	peer;
+	int		fd;
+	SSL_CTX		*ctx;
+	SSL		*ssl;
+	uint16_t	port;
+	char		err[256];
+};
+
+static void session_init(struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->peer.in = -1;
+}
+
+static void session_cleanup(struct session *s)
+{
+	peer_cleanup(&s->peer);
+	if (s->ssl)
+		SSL_free(s->ssl);
+	if (s->ctx)
+		SSL_CTX_free(s->ctx);
+	if (s->fd >= 0)
+		close(s->fd);
+	session_init(s);
+}
+
+/* The subprocess's stderr, for the log of a failed test. */
+static const char *peer_stderr(struct session *s)
+{
+	static char buf[2048];
+	char *all = slurp(s->peer.err, NULL);
+
+	snprintf(buf, sizeof(buf), "%s", all ? all : "(none)");
+	free(all);
+	return buf;
+}
+
+/*
+ * Start the openssl peer, connect our socket, run the handshake in this
+ * process.  @via_port: connect to this port instead of the peer's (a
+ * proxy in between).  0 or -1 with s->err set.
+ */
+static int session_handshake(struct session *s, const char *cipher,
+			     bool kernel_server, uint16_t via_port)
+{
+	char portarg[32], target[64];
+	union dtls_test_addr a, peer;
+	socklen_t plen = sizeof(peer);
+	BIO *bio;
+	char c;
+
+	parse_psk();
+	if (!kernel_server) {
+		char *argv[] = {
+			"openssl", "s_server", "-dtls1_2", "-accept", portarg,
+			"-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
+			"-cipher", (char *)cipher, "-quiet", "-naccept", "1",
+			NULL
+		};
+
+		if (!s->port)	/* else picked by the caller */
+			s->port = free_port();
+		snprintf(portarg, sizeof(portarg), "%u", s->port);
+		if (!s->port || peer_start(&s->peer, argv)) {
+			snprintf(s->err, sizeof(s->err), "start s_server");
+			return -1;
+		}
+		if (!wait_port(s->port, WAIT_MS)) {
+			snprintf(s->err, sizeof(s->err), "s_server not up");
+			return -1;
+		}
+		s->fd = socket(AF_INET, SOCK_DGRAM, 0);
+		dtls_test_loopback(AF_INET, &a);
+		a.in4.sin_port = htons(via_port ? via_port : s->port);
+		if (s->fd < 0 || connect(s->fd, &a.sa, sizeof(a.in4))) {
+			snprintf(s->err, sizeof(s->err), "connect: %s",
+				 strerror(errno));
+			return -1;
+		}
+	} else {
+		char *argv[] = {
+			"openssl", "s_client", "-dtls1_2", "-connect", target,
+			"-psk", PSK_HEX, "-psk_identity", PSK_ID,
+			"-cipher", (char *)cipher, "-quiet", NULL
+		};
+
+		s->fd = dtls_test_udp_bound(AF_INET, &a);
+		if (s->fd < 0) {
+			snprintf(s->err, sizeof(s->err), "bind: %s",
+				 strerror(errno));
+			return -1;
+		}
+		s->port = ntohs(a.in4.sin_port);
+		snprintf(target, sizeof(target), "127.0.0.1:%u",
+			 via_port ? via_port : s->port);
+		if (peer_start(&s->peer, argv)) {
+			snprintf(s->err, sizeof(s->err), "start s_client");
+			return -1;
+		}
+		/* The ClientHello's sender is the peer: connect to it. */
+		if (!wait_readable(s->fd, WAIT_MS) ||
+		    recvfrom(s->fd, &c, 1, MSG_PEEK, &peer.sa, &plen) < 0 ||
+		    connect(s->fd, &peer.sa, plen)) {
+			snprintf(s->err, sizeof(s->err), "no ClientHello");
+			return -1;
+		}
+	}
+
+	s->ctx = SSL_CTX_new(kernel_server ? DTLS_server_method() :
+					     DTLS_client_method());
+	if (!s->ctx || !SSL_CTX_set_min_proto_version(s->ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(s->ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_cipher_list(s->ctx, cipher)) {
+		snprintf(s->err, sizeof(s->err), "SSL_CTX for %s", cipher);
+		return -1;
+	}
+	if (kernel_server)
+		SSL_CTX_set_psk_server_callback(s->ctx, psk_server_cb);
+	else
+		SSL_CTX_set_psk_client_callback(s->ctx, psk_client_cb);
+	s->ssl = SSL_new(s->ctx);
+	bio = BIO_new_dgram(s->fd, BIO_NOCLOSE);
+	if (!s->ssl || !bio || dtls_openssl_prepare(s->ssl)) {
+		BIO_free(bio);
+		snprintf(s->err, sizeof(s->err), "SSL_new");
+		return -1;
+	}
+	plen = sizeof(peer);
+	getpeername(s->fd, &peer.sa, &plen);
+	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &peer.ss);
+	SSL_set_bio(s->ssl, bio, bio);
+	if (kernel_server)
+		SSL_set_accept_state(s->ssl);
+	else
+		SSL_set_connect_state(s->ssl);
+	return dtls_openssl_handshake(s->ssl, s->fd, WAIT_MS, s->err,
+				      sizeof(s->err)) ? -1 : 0;
+}
+
+/* getsockopt(DTLS_TX or DTLS_RX): the installed info, key zeroed. */
+static int get_keys(int fd, int opt, union dtls_openssl_crypto_info *ci)
+{
+	socklen_t len = sizeof(*ci);
+
+	memset(ci, 0xaa, sizeof(*ci));
+	return getsockopt(fd, SOL_DTLS, opt, ci, &len) ? -errno : (int)len;
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+FIXTURE(ossl)
+{
+	struct session s;
+};
+
+FIXTURE_VARIANT(ossl)
+{
+	const char	*cipher;	/* OpenSSL name */
+	uint16_t	dtls_cipher;
+	bool		kernel_server;
+};
+
+#define OSSL_VARIANTS(name, ossl_name, dc)				\
+	FIXTURE_VARIANT_ADD(ossl, name##_client) {			\
+		.cipher = ossl_name, .dtls_cipher = dc,			\
+		.kernel_server = false,					\
+	};								\
+	FIXTURE_VARIANT_ADD(ossl, name##_server) {			\
+		.cipher = ossl_name, .dtls_cipher = dc,			\
+		.kernel_server = true,					\
+	}
+
+OSSL_VARIANTS(aes_gcm_128, "PSK-AES128-GCM-SHA256", DTLS_CIPHER_AES_GCM_128);
+OSSL_VARIANTS(aes_gcm_256, "PSK-AES256-GCM-SHA384", DTLS_CIPHER_AES_GCM_256);
+OSSL_VARIANTS(chacha20_poly1305, "PSK-CHACHA20-POLY1305",
+	      DTLS_CIPHER_CHACHA20_POLY1305);
+OSSL_VARIANTS(aes_ccm_128, "PSK-AES128-CCM", DTLS_CIPHER_AES_CCM_128);
+OSSL_VARIANTS(aes_ccm_8, "PSK-AES128-CCM8", DTLS_CIPHER_AES_CCM_8_128);
+
+FIXTURE_SETUP(ossl)
+{
+	session_init(&self->s);
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+}
+
+FIXTURE_TEARDOWN(ossl)
+{
+	session_cleanup(&self->s);
+}
+
+/*
+ * Handshake, offload, N_TX records kernel -> OpenSSL, N_RX lines OpenSSL
+ * -> kernel, counters, close_notify both ways.
+ */
+TEST_F_TIMEOUT(ossl, exchange, 180)
+{
+	union dtls_openssl_crypto_info ci;
+	struct session *s = &self->s;
+	struct dtls_sock_info info;
+	static char buf[16384 + 64], want_tx[N_TX * 16400];
+	uint64_t tx_bytes = 0, rx_bytes = 0;
+	size_t want_len = 0, got_len;
+	struct dtls_info di;
+	socklen_t dilen = sizeof(di);
+	char *got, emsg[256] = "";
+	int type, st;
+	ssize_t n;
+
+	ASSERT_EQ(0, session_handshake(s, variant->cipher,
+				       variant->kernel_server, 0))
+		TH_LOG("%s; peer: %s", s->err, peer_stderr(s));
+	ASSERT_STREQ(variant->cipher,
+		     SSL_CIPHER_get_name(SSL_get_current_cipher(s->ssl)));
+	ASSERT_EQ(0, dtls_openssl_offload(s->ssl, s->fd, s->err,
+					  sizeof(s->err)))
+		TH_LOG("offload: %s", s->err);
+
+	/* What was installed: epoch 1, after the Finished (seq 0). */
+	ASSERT_LT(0, get_keys(s->fd, DTLS_TX, &ci));
+	EXPECT_EQ(DTLS_1_2_VERSION, ci.info.version);
+	EXPECT_EQ(variant->dtls_cipher, ci.info.cipher_type);
+	EXPECT_EQ(1, ci.info.epoch);
+	EXPECT_EQ(1, ci.info.seq);
+	EXPECT_TRUE(all_zero(&ci.aes_gcm_128.key, sizeof(ci.aes_gcm_128.key)));
+	ASSERT_LT(0, get_keys(s->fd, DTLS_RX, &ci));
+	EXPECT_EQ(variant->dtls_cipher, ci.info.cipher_type);
+	EXPECT_EQ(1, ci.info.epoch);
+	EXPECT_EQ(1, ci.info.seq);
+	ASSERT_EQ(0, getsockopt(s->fd, SOL_DTLS, DTLS_INFO, &di, &dilen));
+	EXPECT_EQ(variant->dtls_cipher, di.tx_cipher);
+	EXPECT_EQ(variant->dtls_cipher, di.rx_cipher);
+	EXPECT_EQ(1, di.tx_epoch);
+	EXPECT_EQ(1, di.rx_epoch);
+
+	/* Kernel -> OpenSSL: it prints every record, in order. */
+	for (int i = 0; i < N_TX; i++) {
+		size_t len = make_line(buf, i, tx_size(i), 'k');
+
+		ASSERT_EQ((ssize_t)len, send(s->fd, buf, len, 0))
+			TH_LOG("send %d (%zu bytes): %s", i, len,
+			       strerror(errno));
+		memcpy(want_tx + want_len, buf, len);
+		want_len += len;
+		tx_bytes += len;
+		/* Pace: a slow peer must not overflow its receive buffer. */
+		if (i % 5 == 4)
+			ASSERT_TRUE(wait_size(s->peer.out, (long)want_len,
+					      WAIT_MS))
+				TH_LOG("peer printed %ld of %zu bytes; %s",
+				       file_size(s->peer.out), want_len,
+				       peer_stderr(s));
+	}
+	got = slurp(s->peer.out, &got_len);
+	ASSERT_TRUE(got != NULL);
+	EXPECT_EQ(want_len, got_len);
+	EXPECT_EQ(0, memcmp(want_tx, got, want_len < got_len ? want_len :
+							       got_len))
+		TH_LOG("peer printed different bytes");
+	free(got);
+
+	/* OpenSSL -> kernel: each line of its stdin is one record. */
+	for (int i = 0; i < N_RX; i++) {
+		size_t len = make_line(buf, i, rx_size(i), 'o'), have = 0;
+		static char rbuf[16384 + 64];
+
+		ASSERT_EQ((ssize_t)len, write(s->peer.in, buf, len));
+		while (have < len) {
+			n = recv_record(s->fd, rbuf + have,
+					sizeof(rbuf) - have, &type);
+			ASSERT_LT(0, n) TH_LOG("line %d: %s; peer: %s", i,
+					       strerror((int)-n),
+					       peer_stderr(s));
+			EXPECT_EQ(DTLS_RECORD_TYPE_DATA, type);
+			have += (size_t)n;
+		}
+		ASSERT_EQ(len, have);
+		ASSERT_EQ(0, memcmp(buf, rbuf, len)) TH_LOG("line %d", i);
+		rx_bytes += len;
+	}
+
+	/* The counters of this socket. */
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_ino(s->fd), &info, emsg,
+				   sizeof(emsg)))
+		TH_LOG("%s", emsg);
+	EXPECT_EQ(variant->dtls_cipher, info.tx_cipher);
+	EXPECT_EQ(variant->dtls_cipher, info.rx_cipher);
+	EXPECT_EQ(1, info.tx_epoch);
+	EXPECT_EQ(1, info.rx_epoch);
+	ASSERT_TRUE(info.has_stats);
+	EXPECT_EQ(N_TX, info.stats.tx_records);
+	EXPECT_EQ(tx_bytes, info.stats.tx_bytes);
+	EXPECT_LE(N_RX, info.stats.rx_records);
+	EXPECT_EQ(rx_bytes, info.stats.rx_bytes);
+	EXPECT_EQ(0, info.stats.rx_auth_fail);
+	EXPECT_EQ(0, info.stats.rx_replay);
+	EXPECT_EQ(0, info.stats.rx_bad_epoch);
+	EXPECT_EQ(0, info.stats.rx_malformed);
+	EXPECT_EQ(0, info.stats.rx_dropped);
+
+	/*
+	 * close_notify (alert level 1, description 0) as a record of type
+	 * 21: OpenSSL answers with its own and exits.
+	 */
+	ASSERT_EQ(2, send_typed(s->fd, "\x01\x00", 2,
+				DTLS_RECORD_TYPE_ALERT));
+	n = recv_record(s->fd, buf, sizeof(buf), &type);
+	ASSERT_EQ(2, n) TH_LOG("%s; peer: %s", strerror((int)-n),
+			       peer_stderr(s));
+	EXPECT_EQ(DTLS_RECORD_TYPE_ALERT, type);
+	EXPECT_EQ(1, buf[0]);
+	EXPECT_EQ(0, buf[1]);
+	st = peer_wait(&s->peer, WAIT_MS);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("peer status %#x: %s", st, peer_stderr(s));
+}
+
+/*
+ * A UDP proxy between us and the peer that drops the peer's first
+ * datagram with an epoch-1 record (its Finished).  We retransmit our final
+ * flight, the peer retransmits its own, so each side's Finished went out
+ * twice: epoch 1 seq 0 and seq 1.  The offload must start at seq 2 both
+ * ways; starting at 1 would make OpenSSL drop our first record as a
+ * replay.
+ */
+struct proxy {
+	int		front, back;	/* front: ours; back: the peer's */
+	volatile bool	stop;
+	bool		dropped;
+	pthread_t	thread;
+};
+
+static bool has_epoch1(const uint8_t *d, ssize_t n)
+{
+	for (ssize_t i = 0; i + 13 <= n; i += 13 + (d[i + 11] << 8 | d[i + 12]))
+		if ((d[i + 3] << 8 | d[i + 4]) == 1)
+			return true;
+	return false;
+}
+
+static void *proxy_run(void *arg)
+{
+	struct proxy *p = arg;
+	union dtls_test_addr us;
+	socklen_t ulen = 0;
+	static uint8_t d[65536];
+
+	while (!p->stop) {
+		struct pollfd pfd[2] = {
+			{ .fd = p->front, .events = POLLIN },
+			{ .fd = p->back, .events = POLLIN },
+		};
+		ssize_t n;
+
+		if (poll(pfd, 2, 50) <= 0)
+			continue;
+		if (pfd[0].revents & POLLIN) {
+			ulen = sizeof(us);
+			n = recvfrom(p->front, d, sizeof(d), 0, &us.sa, &ulen);
+			if (n > 0)
+				send(p->back, d, n, 0);
+		}
+		if (pfd[1].revents & POLLIN) {
+			n = recv(p->back, d, sizeof(d), 0);
+			if (n <= 0 || !ulen)
+				continue;
+			if (!p->dropped && has_epoch1(d, n)) {
+				p->dropped = true;
+				continue;
+			}
+			sendto(p->front, d, n, 0, &us.sa, ulen);
+		}
+	}
+	return NULL;
+}
+
+FIXTURE(ossl_retx)
+{
+	struct session s;
+	struct proxy px;
+};
+
+FIXTURE_SETUP(ossl_retx)
+{
+	session_init(&self->s);
+	memset(&self->px, 0, sizeof(self->px));
+	self->px.front = self->px.back = -1;
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+}
+
+FIXTURE_TEARDOWN(ossl_retx)
+{
+	if (self->px.thread) {
+		self->px.stop = true;
+		pthread_join(self->px.thread, NULL);
+	}
+	if (self->px.front >= 0)
+		close(self->px.front);
+	if (self->px.back >= 0)
+		close(self->px.back);
+	session_cleanup(&self->s);
+}
+
+TEST_F_TIMEOUT(ossl_retx, finished_lost, 180)
+{
+	char portarg[32], buf[256], rbuf[256], *got;
+	char *argv[] = {
+		"openssl", "s_server", "-dtls1_2", "-accept", portarg,
+		"-nocert", "-psk", PSK_HEX, "-psk_identity", PSK_ID,
+		"-cipher", "PSK-AES128-GCM-SHA256", "-quiet", "-naccept", "1",
+		NULL
+	};
+	union dtls_openssl_crypto_info ci;
+	struct session *s = &self->s;
+	struct proxy *px = &self->px;
+	union dtls_test_addr fa, ba;
+	size_t len;
+	BIO *bio;
+	int type;
+	ssize_t n;
+
+	parse_psk();
+	s->port = free_port();
+	snprintf(portarg, sizeof(portarg), "%u", s->port);
+	ASSERT_EQ(0, peer_start(&s->peer, argv));
+	ASSERT_TRUE(wait_port(s->port, WAIT_MS));
+
+	px->front = dtls_test_udp_bound(AF_INET, &fa);
+	px->back = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, px->front);
+	ASSERT_LE(0, px->back);
+	dtls_test_loopback(AF_INET, &ba);
+	ba.in4.sin_port = htons(s->port);
+	ASSERT_EQ(0, connect(px->back, &ba.sa, sizeof(ba.in4)));
+	ASSERT_EQ(0, pthread_create(&px->thread, NULL, proxy_run, px));
+
+	s->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, s->fd);
+	ASSERT_EQ(0, connect(s->fd, &fa.sa, sizeof(fa.in4)));
+	s->ctx = SSL_CTX_new(DTLS_client_method());
+	ASSERT_TRUE(s->ctx != NULL);
+	SSL_CTX_set_min_proto_version(s->ctx, DTLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(s->ctx, DTLS1_2_VERSION);
+	ASSERT_EQ(1, SSL_CTX_set_cipher_list(s->ctx, "PSK-AES128-GCM-SHA256"));
+	SSL_CTX_set_psk_client_callback(s->ctx, psk_client_cb);
+	s->ssl = SSL_new(s->ctx);
+	ASSERT_TRUE(s->ssl != NULL);
+	ASSERT_EQ(0, dtls_openssl_prepare(s->ssl));
+	bio = BIO_new_dgram(s->fd, BIO_NOCLOSE);
+	ASSERT_TRUE(bio != NULL);
+	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &fa.ss);
+	SSL_set_bio(s->ssl, bio, bio);
+	SSL_set_connect_state(s->ssl);
+	/* OpenSSL's first retransmission timer is 1 s. */
+	ASSERT_EQ(0, dtls_openssl_handshake(s->ssl, s->fd, 60000, s->err,
+					    sizeof(s->err)))
+		TH_LOG("%s; peer: %s", s->err, peer_stderr(s));
+	ASSERT_TRUE(px->dropped);
+
+	ASSERT_EQ(0, dtls_openssl_offload(s->ssl, s->fd, s->err,
+					  sizeof(s->err)))
+		TH_LOG("offload: %s", s->err);
+	ASSERT_LT(0, get_keys(s->fd, DTLS_TX, &ci));
+	EXPECT_EQ(1, ci.info.epoch);
+	EXPECT_EQ(2, ci.info.seq);
+	ASSERT_LT(0, get_keys(s->fd, DTLS_RX, &ci));
+	EXPECT_EQ(1, ci.info.epoch);
+	EXPECT_EQ(2, ci.info.seq);
+
+	/* The peer prints our first record: it was not taken as a replay. */
+	len = make_line(buf, 0, 100, 'k');
+	ASSERT_EQ((ssize_t)len, send(s->fd, buf, len, 0));
+	EXPECT_TRUE(wait_size(s->peer.out, (long)len, WAIT_MS))
+		TH_LOG("peer: %s", peer_stderr(s));
+	got = slurp(s->peer.out, NULL);
+	EXPECT_TRUE(got && !strncmp(got, buf, len));
+	free(got);
+	/* And we open its records (seq 2 and up). */
+	len = make_line(buf, 1, 60, 'o');
+	ASSERT_EQ((ssize_t)len, write(s->peer.in, buf, len));
+	n = recv_record(s->fd, rbuf, sizeof(rbuf), &type);
+	ASSERT_EQ((ssize_t)len, n) TH_LOG("%s", strerror((int)-n));
+	EXPECT_EQ(DTLS_RECORD_TYPE_DATA, type);
+	EXPECT_EQ(0, memcmp(buf, rbuf, len));
+}
+
+/*
+ * The kernel's records on the wire, as tshark's DTLS dissector reads them:
+ * application_data, DTLS 1.2, epoch 1, sequence numbers 1, 2, 3, ... right
+ * after OpenSSL's Finished (epoch 1 seq 0), and the length that the
+ * cipher's overhead gives.
+ */
+FIXTURE(ossl_wire)
+{
+	struct session s;
+	struct peer tshark;
+	char pcap[64];
+};
+
+FIXTURE_VARIANT(ossl_wire)
+{
+	const char	*cipher;
+	size_t		overhead;	/* explicit nonce + tag */
+};
+
+FIXTURE_VARIANT_ADD(ossl_wire, aes_gcm_128) {
+	.cipher = "PSK-AES128-GCM-SHA256", .overhead = 8 + 16,
+};
+
+FIXTURE_VARIANT_ADD(ossl_wire, chacha20_poly1305) {
+	.cipher = "PSK-CHACHA20-POLY1305", .overhead = 16,
+};
+
+FIXTURE_VARIANT_ADD(ossl_wire, aes_ccm_8) {
+	.cipher = "PSK-AES128-CCM8", .overhead = 8 + 8,
+};
+
+FIXTURE_SETUP(ossl_wire)
+{
+	session_init(&self->s);
+	memset(&self->tshark, 0, sizeof(self->tshark));
+	self->tshark.in = -1;
+	self->pcap[0] = 0;
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	if (!have_prog("tshark"))
+		SKIP(return, "tshark not installed");
+}
+
+FIXTURE_TEARDOWN(ossl_wire)
+{
+	if (self->tshark.pid > 0) {
+		kill(self->tshark.pid, SIGINT);
+		peer_wait(&self->tshark, 10000);
+	}
+	peer_cleanup(&self->tshark);
+	if (self->pcap[0])
+		unlink(self->pcap);
+	session_cleanup(&self->s);
+}
+
+#define WIRE_N	10
+
+TEST_F_TIMEOUT(ossl_wire, records, 240)
+{
+	char filter[64], dissect[64], cmd[512], line[1024], buf[4096];
+	uint64_t next_seq = 1;
+	struct session *s = &self->s;
+	union dtls_test_addr la;
+	socklen_t llen = sizeof(la);
+	size_t sizes[WIRE_N], seen = 0, len;
+	char *argv[] = {
+		"tshark", "-i", "lo", "-f", filter, "-w", self->pcap, NULL
+	};
+	int64_t end;
+	FILE *p;
+	int st, fd;
+
+	/* tshark needs the port before the handshake: pick it now. */
+	s->port = free_port();
+	ASSERT_NE(0, s->port);
+	snprintf(filter, sizeof(filter), "udp port %u", s->port);
+	snprintf(self->pcap, sizeof(self->pcap), "/tmp/kdtls-ossl.XXXXXX");
+	fd = mkstemp(self->pcap);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, peer_start(&self->tshark, argv));
+	/* It says so on stderr once the capture is open. */
+	end = now_ms() + 120000;
+	for (;;) {
+		char *e = slurp(self->tshark.err, NULL);
+		bool up = e && strstr(e, "Capturing on");
+
+		free(e);
+		if (up)
+			break;
+		ASSERT_LT(now_ms(), end) TH_LOG("tshark did not start");
+		ASSERT_EQ(0, waitpid(self->tshark.pid, &st, WNOHANG))
+			TH_LOG("tshark exited");
+		usleep(50000);
+	}
+
+	ASSERT_EQ(0, session_handshake(s, variant->cipher, false, 0))
+		TH_LOG("%s; peer: %s", s->err, peer_stderr(s));
+	ASSERT_EQ(0, dtls_openssl_offload(s->ssl, s->fd, s->err,
+					  sizeof(s->err)))
+		TH_LOG("offload: %s", s->err);
+	ASSERT_EQ(0, getsockname(s->fd, &la.sa, &llen));
+
+	len = 0;
+	for (int i = 0; i < WIRE_N; i++) {
+		sizes[i] = make_line(buf, i, 10 + (size_t)i * 97, 'w');
+		ASSERT_EQ((ssize_t)sizes[i], send(s->fd, buf, sizes[i], 0));
+		len += sizes[i];
+	}
+	ASSERT_TRUE(wait_size(s->peer.out, (long)len, WAIT_MS))
+		TH_LOG("peer: %s", peer_stderr(s));
+	/* Let the capture see the last datagram, then stop it. */
+	usleep(500000);
+	kill(self->tshark.pid, SIGINT);
+	st = peer_wait(&self->tshark, 30000);
+	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("tshark status %#x", st);
+
+	snprintf(dissect, sizeof(dissect), "udp.port==%u,dtls", s->port);
+	snprintf(cmd, sizeof(cmd),
+		 "tshark -r %s -d %s -T fields -E separator=/s "
+		 "-e udp.srcport -e dtls.record.content_type "
+		 "-e dtls.record.version -e dtls.record.epoch "
+		 "-e dtls.record.sequence_number -e dtls.record.length "
+		 "2>/dev/null", self->pcap, dissect);
+	p = popen(cmd, "r");
+	ASSERT_TRUE(p != NULL);
+	while (fgets(line, sizeof(line), p)) {
+		char types[256], vers[256], epochs[256], seqs[256], lens[256];
+		char *ts, *vs, *es, *ss, *ls, *s1, *s2, *s3, *s4, *s5;
+		unsigned int sport;
+
+		if (sscanf(line, "%u %255s %255s %255s %255s %255s", &sport,
+			   types, vers, epochs, seqs, lens) != 6)
+			continue;
+		if (sport != ntohs(la.in4.sin_port))
+			continue;
+		/* A datagram of several records has comma-separated fields. */
+		for (ts = strtok_r(types, ",", &s1), vs = strtok_r(vers, ",", &s2),
+		     es = strtok_r(epochs, ",", &s3), ss = strtok_r(seqs, ",", &s4),
+		     ls = strtok_r(lens, ",", &s5);
+		     ts && vs && es && ss && ls;
+		     ts = strtok_r(NULL, ",", &s1), vs = strtok_r(NULL, ",", &s2),
+		     es = strtok_r(NULL, ",", &s3), ss = strtok_r(NULL, ",", &s4),
+		     ls = strtok_r(NULL, ",", &s5)) {
+			unsigned long type = strtoul(ts, NULL, 0);
+			unsigned long epoch = strtoul(es, NULL, 0);
+			unsigned long long seq = strtoull(ss, NULL, 0);
+			unsigned long rlen = strtoul(ls, NULL, 0);
+
+			if (epoch == 0)
+				continue;	/* handshake, clear text */
+			if (type == 22 && seq == 0)
+				continue;	/* OpenSSL's Finished */
+			EXPECT_EQ(23, type) TH_LOG("%s", line);
+			EXPECT_STREQ("0xfefd", vs);
+			EXPECT_EQ(1, epoch);
+			EXPECT_EQ(next_seq, seq) TH_LOG("%s", line);
+			if (seen < WIRE_N)
+				EXPECT_EQ(sizes[seen] + variant->overhead, rlen)
+					TH_LOG("record %zu: %s", seen, line);
+			next_seq = seq + 1;
+			seen++;
+		}
+	}
+	EXPECT_NE(-1, pclose(p));
+	EXPECT_EQ(WIRE_N, seen);
+}
+
+TEST_HARNESS_MAIN
