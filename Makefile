@@ -34,6 +34,13 @@ check: all
 demo: all
 	@tools/demo.sh
 
+# The record-layer benchmark: a one-vCPU guest with the icount plugin,
+# tables of instructions per record (tools/bench/run.sh).  Not part of
+# check: it measures, it does not test.
+.PHONY: bench
+bench: setup
+	@tools/bench/run.sh
+
 # Regenerate the netlink code from the YNL spec (the output is committed).
 # The generator finds the tree top by MAINTAINERS and the schema next to
 # the spec's directory.
