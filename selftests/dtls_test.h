@@ -155,4 +155,41 @@ static inline long dtls_test_wait_refcnt(long want, int ms)
 	return n;
 }
 
+/*
+ * A counter of /proc/net/dtls_stat (this netns), or -1 if the file or the
+ * line is missing.
+ */
+static inline long long dtls_test_proc_stat(const char *name)
+{
+	char line[256], key[128];
+	long long v, found = -1;
+	FILE *f = fopen("/proc/net/dtls_stat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %lld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			found = v;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+/* The per-socket record layer counters of @ino (netlink); 0 or -errno. */
+static inline int dtls_test_sock_stats(uint64_t ino,
+				       struct dtls_sock_stats *st)
+{
+	struct dtls_sock_info si;
+	int ret = dtls_sock_get(ino, &si, NULL, 0);
+
+	if (ret)
+		return ret;
+	if (!si.has_stats)
+		return -EPROTO;
+	*st = si.stats;
+	return 0;
+}
+
 #endif /* KDTLS_SELFTEST_H */

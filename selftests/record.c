@@ -1,0 +1,2310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record layer, point by point against Documentation/dtls.rst ("Record
+ * layer").  Socket `a` is attached and gets keys; `b` is a plain UDP socket
+ * connected to it that seals and opens records itself with dtls_ref (an
+ * independent OpenSSL implementation of RFC 6347/5246/7905), so every test
+ * checks the kernel against the RFCs, not against itself.
+ *
+ * Fixture `record` runs each test for the five AEADs over IPv4 and IPv6;
+ * `record_sock` runs the cipher-independent socket behaviour twice.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/epoll.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "dtls_ref.h"
+#include "dtls_test.h"
+#include "kselftest_harness.h"
+
+#define TIMEOUT_MS	2000	/* no blocking call in a test waits longer */
+#define CTL		64	/* a control buffer with room for the type */
+#define NO_TYPE		(-1)	/* recvmsg gave no DTLS_GET_RECORD_TYPE */
+#define DATA		DTLS_RECORD_TYPE_DATA
+#define HANDSHAKE	DTLS_RECORD_TYPE_HANDSHAKE
+
+static const uint16_t all_ciphers[] = {
+	DTLS_CIPHER_AES_GCM_128, DTLS_CIPHER_AES_GCM_256,
+	DTLS_CIPHER_AES_CCM_128, DTLS_CIPHER_AES_CCM_8_128,
+	DTLS_CIPHER_CHACHA20_POLY1305,
+};
+#define NCIPHERS (sizeof(all_ciphers) / sizeof(all_ciphers[0]))
+
+/* The keys of one direction and epoch, as both ends know them. */
+struct keyset {
+	uint16_t cipher;
+	uint16_t epoch;
+	uint8_t key[32];
+	uint8_t iv[12];		/* salt (4 bytes used) or ChaCha iv (12) */
+};
+
+/* Deterministic keys, different for every @tag. */
+static void keyset_init(struct keyset *ks, uint16_t cipher, uint16_t epoch,
+			uint8_t tag)
+{
+	int i;
+
+	memset(ks, 0, sizeof(*ks));
+	ks->cipher = cipher;
+	ks->epoch = epoch;
+	for (i = 0; i < 32; i++)
+		ks->key[i] = (uint8_t)(tag * 37 + i * 11 + 1);
+	for (i = 0; i < 12; i++)
+		ks->iv[i] = (uint8_t)(tag * 53 + i * 7 + 0x80);
+}
+
+/* The next cipher of the list: a re-key may switch ciphers. */
+static uint16_t other_cipher(uint16_t cipher)
+{
+	size_t i;
+
+	for (i = 0; i < NCIPHERS; i++)
+		if (all_ciphers[i] == cipher)
+			return all_ciphers[(i + 1) % NCIPHERS];
+	return 0;
+}
+
+union dtls_ci {
+	struct dtls_crypto_info info;
+	struct dtls12_crypto_info_aes_gcm_128 gcm128;
+	struct dtls12_crypto_info_aes_gcm_256 gcm256;
+	struct dtls12_crypto_info_aes_ccm_128 ccm;
+	struct dtls12_crypto_info_chacha20_poly1305 chacha;
+	uint8_t raw[96];
+};
+
+static uint8_t *ci_key(union dtls_ci *ci, uint16_t cipher)
+{
+	switch (cipher) {
+	case DTLS_CIPHER_AES_GCM_128:
+		return ci->gcm128.key;
+	case DTLS_CIPHER_AES_GCM_256:
+		return ci->gcm256.key;
+	case DTLS_CIPHER_AES_CCM_128:
+	case DTLS_CIPHER_AES_CCM_8_128:
+		return ci->ccm.key;
+	default:
+		return ci->chacha.key;
+	}
+}
+
+static uint8_t *ci_iv(union dtls_ci *ci, uint16_t cipher)
+{
+	switch (cipher) {
+	case DTLS_CIPHER_AES_GCM_128:
+		return ci->gcm128.salt;
+	case DTLS_CIPHER_AES_GCM_256:
+		return ci->gcm256.salt;
+	case DTLS_CIPHER_AES_CCM_128:
+	case DTLS_CIPHER_AES_CCM_8_128:
+		return ci->ccm.salt;
+	default:
+		return ci->chacha.iv;
+	}
+}
+
+/* The trailing reserved[4] of the cipher's struct. */
+static uint8_t *ci_reserved(union dtls_ci *ci, uint16_t cipher)
+{
+	switch (cipher) {
+	case DTLS_CIPHER_AES_GCM_128:
+		return ci->gcm128.reserved;
+	case DTLS_CIPHER_AES_GCM_256:
+		return ci->gcm256.reserved;
+	case DTLS_CIPHER_AES_CCM_128:
+	case DTLS_CIPHER_AES_CCM_8_128:
+		return ci->ccm.reserved;
+	default:
+		return ci->chacha.reserved;
+	}
+}
+
+/* Fill @ci for @ks starting at @seq; its size (the optlen). */
+static socklen_t ci_build(union dtls_ci *ci, const struct keyset *ks,
+			  uint64_t seq)
+{
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(ks->cipher);
+
+	memset(ci, 0, sizeof(*ci));
+	ci->info.version = DTLS_1_2_VERSION;
+	ci->info.cipher_type = ks->cipher;
+	ci->info.epoch = ks->epoch;
+	ci->info.seq = seq;
+	memcpy(ci_key(ci, ks->cipher), ks->key, c->key_len);
+	memcpy(ci_iv(ci, ks->cipher), ks->iv, c->iv_len);
+	return c->info_len;
+}
+
+/* setsockopt(DTLS_TX or DTLS_RX) of @ks from @seq: 0 or -errno. */
+static int set_keys(int fd, int dir, const struct keyset *ks, uint64_t seq)
+{
+	union dtls_ci ci;
+	socklen_t len = ci_build(&ci, ks, seq);
+
+	return setsockopt(fd, SOL_DTLS, dir, &ci, len) ? -errno : 0;
+}
+
+static int set_ci(int fd, int dir, const union dtls_ci *ci, socklen_t len)
+{
+	return setsockopt(fd, SOL_DTLS, dir, ci, len) ? -errno : 0;
+}
+
+static int get_info(int fd, struct dtls_info *info)
+{
+	socklen_t len = sizeof(*info);
+
+	memset(info, 0xa5, sizeof(*info));
+	return getsockopt(fd, SOL_DTLS, DTLS_INFO, info, &len) ? -errno : 0;
+}
+
+/* getsockopt(DTLS_TX/RX) into @ci (@len: buffer in, bytes out). */
+static int get_ci(int fd, int dir, union dtls_ci *ci, socklen_t *len)
+{
+	memset(ci, 0xa5, sizeof(*ci));
+	return getsockopt(fd, SOL_DTLS, dir, ci, len) ? -errno : 0;
+}
+
+static int get_window(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	if (getsockopt(fd, SOL_DTLS, DTLS_REPLAY_WINDOW, &v, &len) ||
+	    len != sizeof(int))
+		return -1;
+	return v;
+}
+
+static int set_window(int fd, int v)
+{
+	return setsockopt(fd, SOL_DTLS, DTLS_REPLAY_WINDOW, &v, sizeof(v)) ?
+		-errno : 0;
+}
+
+static void set_timeout(int fd, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+static void fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed * 131 + i * 29 + (i >> 8));
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Seal a record of @ks (explicit nonce epoch|seq); its length or -errno. */
+static ssize_t seal(const struct keyset *ks, uint8_t type, uint64_t seq,
+		    const void *pt, size_t len, uint8_t *out)
+{
+	return dtls_ref_seal(ks->cipher, ks->key, ks->iv, type, ks->epoch,
+			     seq, NULL, pt, len, out);
+}
+
+/*
+ * sendmsg() of @len bytes with a DTLS_SET_RECORD_TYPE control message of
+ * @type, or none if @type < 0.
+ */
+static ssize_t send_type(int fd, const void *buf, size_t len, int type)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} c;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (type >= 0) {
+		memset(&c, 0, sizeof(c));
+		m.msg_control = c.b;
+		m.msg_controllen = sizeof(c.b);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_DTLS;
+		cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+		cm->cmsg_len = CMSG_LEN(1);
+		*CMSG_DATA(cm) = (uint8_t)type;
+	}
+	return sendmsg(fd, &m, 0);
+}
+
+/* The DTLS_GET_RECORD_TYPE of a received message, or NO_TYPE. */
+static int msg_type(struct msghdr *m)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm))
+		if (cm->cmsg_level == SOL_DTLS &&
+		    cm->cmsg_type == DTLS_GET_RECORD_TYPE &&
+		    cm->cmsg_len == CMSG_LEN(1))
+			return *CMSG_DATA(cm);
+	return NO_TYPE;
+}
+
+/*
+ * recvmsg() into @buf with a control buffer of @ctl bytes (0: none).
+ * Return: the length or -errno; *@type the record type or NO_TYPE;
+ * *@mflags (if not NULL) msg_flags.
+ */
+static ssize_t recv_rec(int fd, void *buf, size_t cap, int flags, size_t ctl,
+			int *type, int *mflags)
+{
+	union {
+		struct cmsghdr h;
+		char b[256];
+	} c;
+	struct iovec iov = { buf, cap };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl ? c.b : NULL, .msg_controllen = ctl,
+	};
+	ssize_t n;
+
+	*type = NO_TYPE;
+	n = recvmsg(fd, &m, flags);
+	if (n < 0)
+		return -errno;
+	if (mflags)
+		*mflags = m.msg_flags;
+	if (ctl)
+		*type = msg_type(&m);
+	return n;
+}
+
+/*
+ * Two fixtures with the same data: `record` runs each test for every
+ * cipher over IPv4 and IPv6 (what the cipher can change: nonces, lengths,
+ * struct layouts); `record_sock` runs socket-API behaviour that does not
+ * depend on the cipher twice, IPv4 with AES-GCM-128 (explicit nonce) and
+ * IPv6 with ChaCha20-Poly1305 (none).
+ */
+#define PAIR_FIELDS							\
+	int a;			/* attached; the socket under test */	\
+	int b;			/* plain UDP peer, plays DTLS with dtls_ref */ \
+	union dtls_test_addr a_addr, b_addr;				\
+	uint64_t ino;		/* a's */				\
+	struct keyset tx;	/* a's TX keys: b opens with them */	\
+	struct keyset rx;	/* a's RX keys: b seals with them */
+
+#define PAIR_SETUP() do {						\
+	socklen_t _len = dtls_test_addr_len(variant->family);		\
+	char _msg[256] = "";						\
+									\
+	self->a = dtls_test_udp_bound(variant->family, &self->a_addr);	\
+	ASSERT_LE(0, self->a);						\
+	self->b = dtls_test_udp_bound(variant->family, &self->b_addr);	\
+	ASSERT_LE(0, self->b);						\
+	ASSERT_EQ(0, connect(self->a, &self->b_addr.sa, _len));		\
+	ASSERT_EQ(0, connect(self->b, &self->a_addr.sa, _len));		\
+	ASSERT_EQ(0, dtls_attach_ex(self->a, &self->ino, _msg,		\
+				    sizeof(_msg)))			\
+		TH_LOG("attach: %s", _msg);				\
+	set_timeout(self->a, TIMEOUT_MS);				\
+	set_timeout(self->b, TIMEOUT_MS);				\
+	keyset_init(&self->tx, variant->cipher, 1, 1);			\
+	keyset_init(&self->rx, variant->cipher, 1, 2);			\
+} while (0)
+
+#define PAIR_TEARDOWN() do {						\
+	if (self->a >= 0)						\
+		close(self->a);						\
+	if (self->b >= 0)						\
+		close(self->b);						\
+} while (0)
+
+FIXTURE(record) {
+	PAIR_FIELDS
+};
+
+FIXTURE_VARIANT(record) {
+	int family;
+	uint16_t cipher;
+};
+
+FIXTURE_VARIANT_ADD(record, ipv4_aes_gcm_128) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_AES_GCM_128 };
+FIXTURE_VARIANT_ADD(record, ipv4_aes_gcm_256) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_AES_GCM_256 };
+FIXTURE_VARIANT_ADD(record, ipv4_aes_ccm_128) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_AES_CCM_128 };
+FIXTURE_VARIANT_ADD(record, ipv4_aes_ccm_8) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_AES_CCM_8_128 };
+FIXTURE_VARIANT_ADD(record, ipv4_chacha20_poly1305) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_CHACHA20_POLY1305 };
+FIXTURE_VARIANT_ADD(record, ipv6_aes_gcm_128) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_AES_GCM_128 };
+FIXTURE_VARIANT_ADD(record, ipv6_aes_gcm_256) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_AES_GCM_256 };
+FIXTURE_VARIANT_ADD(record, ipv6_aes_ccm_128) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_AES_CCM_128 };
+FIXTURE_VARIANT_ADD(record, ipv6_aes_ccm_8) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_AES_CCM_8_128 };
+FIXTURE_VARIANT_ADD(record, ipv6_chacha20_poly1305) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_CHACHA20_POLY1305 };
+
+FIXTURE_SETUP(record)
+{
+	PAIR_SETUP();
+}
+
+FIXTURE_TEARDOWN(record)
+{
+	PAIR_TEARDOWN();
+}
+
+FIXTURE(record_sock) {
+	PAIR_FIELDS
+};
+
+FIXTURE_VARIANT(record_sock) {
+	int family;
+	uint16_t cipher;
+};
+
+FIXTURE_VARIANT_ADD(record_sock, ipv4_aes_gcm_128) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_AES_GCM_128 };
+FIXTURE_VARIANT_ADD(record_sock, ipv6_chacha20_poly1305) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_CHACHA20_POLY1305 };
+
+FIXTURE_SETUP(record_sock)
+{
+	PAIR_SETUP();
+}
+
+FIXTURE_TEARDOWN(record_sock)
+{
+	PAIR_TEARDOWN();
+}
+
+/*
+ * Load libcrypto's providers and ciphers once, before the harness forks a
+ * child per test: each child would otherwise do it again (slow in TCG).
+ */
+static void __attribute__((constructor)) warm_up_libcrypto(void)
+{
+	uint8_t key[32] = { 0 }, iv[12] = { 0 }, rec[64];
+	size_t i;
+
+	for (i = 0; i < NCIPHERS; i++)
+		dtls_ref_seal(all_ciphers[i], key, iv, DATA, 1, 0, NULL, "", 0,
+			      rec);
+}
+
+/* ---- helpers that check (they take the harness's _metadata) ---- */
+
+#define STAT(f) offsetof(struct dtls_sock_stats, f)
+
+static struct dtls_sock_stats get_stats(struct __test_metadata *_metadata,
+					uint64_t ino)
+{
+	struct dtls_sock_stats st;
+
+	memset(&st, 0, sizeof(st));
+	ASSERT_EQ(0, dtls_test_sock_stats(ino, &st));
+	return st;
+}
+
+/*
+ * Wait (up to TIMEOUT_MS) until the counter at @off reaches @want; its
+ * value then, so that EXPECT_EQ also catches a count that overshoots.
+ */
+static uint64_t stat_wait(struct __test_metadata *_metadata, uint64_t ino,
+			  size_t off, uint64_t want)
+{
+	struct dtls_sock_stats st;
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < TIMEOUT_MS / 5; i++) {
+		st = get_stats(_metadata, ino);
+		v = *(uint64_t *)((char *)&st + off);
+		if (v >= want)
+			break;
+		usleep(5000);
+	}
+	return v;
+}
+
+#define STATS() get_stats(_metadata, self->ino)
+#define STAT_WAIT(f, want) stat_wait(_metadata, self->ino, STAT(f), want)
+
+static void b_send(struct __test_metadata *_metadata, int b,
+		   const struct keyset *ks, uint8_t type, uint64_t seq,
+		   const void *pt, size_t len, int line)
+{
+	static uint8_t rec[DTLS_REF_MAX_RECORD];
+	ssize_t n = seal(ks, type, seq, pt, len, rec);
+
+	ASSERT_LT(0, n) TH_LOG("line %d: dtls_ref_seal: %zd", line, n);
+	ASSERT_EQ(n, send(b, rec, n, 0))
+		TH_LOG("line %d: b send: %s", line, strerror(errno));
+}
+
+/* b seals @len bytes (or the string @s) with a's RX keys and sends it. */
+#define B_SEND(ks, type, seq, pt, len) \
+	b_send(_metadata, self->b, ks, type, seq, pt, len, __LINE__)
+#define B_STR(seq, s) \
+	b_send(_metadata, self->b, &self->rx, DATA, seq, s, strlen(s), __LINE__)
+
+static void send_raw(struct __test_metadata *_metadata, int fd,
+		     const void *buf, size_t len, int line)
+{
+	ASSERT_EQ((ssize_t)len, send(fd, buf, len, 0))
+		TH_LOG("line %d: send: %s", line, strerror(errno));
+}
+
+#define B_RAW(buf, len) send_raw(_metadata, self->b, buf, len, __LINE__)
+
+/* a's next message must be @len bytes of @pt with record type @type. */
+static void expect_msg(struct __test_metadata *_metadata, int fd,
+		       const void *pt, size_t len, int type, int line)
+{
+	static uint8_t buf[DTLS_REF_MAX_PLAINTEXT + 256];
+	int t, fl = 0;
+	ssize_t n = recv_rec(fd, buf, sizeof(buf), 0, CTL, &t, &fl);
+
+	ASSERT_EQ((ssize_t)len, n)
+		TH_LOG("line %d: expected a %zu-byte message: %s", line, len,
+		       n < 0 ? strerror(-n) : "other length");
+	EXPECT_EQ(0, memcmp(buf, pt, len))
+		TH_LOG("line %d: message content differs", line);
+	EXPECT_EQ(type, t) TH_LOG("line %d: record type", line);
+	EXPECT_EQ(0, fl & (MSG_TRUNC | MSG_CTRUNC))
+		TH_LOG("line %d: msg_flags 0x%x", line, fl);
+}
+
+#define EXPECT_MSG(pt, len, type) \
+	expect_msg(_metadata, self->a, pt, len, type, __LINE__)
+#define EXPECT_STR(s) \
+	expect_msg(_metadata, self->a, s, strlen(s), DATA, __LINE__)
+
+/* Nothing (more) to read on @fd. */
+static void expect_empty(struct __test_metadata *_metadata, int fd, int line)
+{
+	uint8_t buf[64];
+	int t;
+
+	EXPECT_EQ(-EAGAIN, recv_rec(fd, buf, sizeof(buf), MSG_DONTWAIT, CTL,
+				    &t, NULL))
+		TH_LOG("line %d: a message (type %d) is queued", line, t);
+}
+
+#define EXPECT_EMPTY() expect_empty(_metadata, self->a, __LINE__)
+#define EXPECT_B_EMPTY() expect_empty(_metadata, self->b, __LINE__)
+
+/*
+ * b receives one datagram from a: exactly one record, which must open
+ * with @ks.  Its plaintext length; header, plaintext and (if @raw) the
+ * datagram and its length out.
+ */
+static ssize_t b_open(struct __test_metadata *_metadata, int b,
+		      const struct keyset *ks, struct dtls_ref_hdr *hdr,
+		      uint8_t *pt, size_t cap, uint8_t *raw, size_t *rawlen,
+		      int line)
+{
+	static uint8_t dgram[DTLS_REF_MAX_RECORD + 256];
+	size_t reclen = 0;
+	ssize_t n, m;
+
+	n = recv(b, dgram, sizeof(dgram), 0);
+	ASSERT_LE(0, n) TH_LOG("line %d: b got no datagram: %s", line,
+			       strerror(errno));
+	m = dtls_ref_open(ks->cipher, ks->key, ks->iv, dgram, n, hdr, pt, cap,
+			  &reclen);
+	ASSERT_LE(0, m) TH_LOG("line %d: b cannot open a %zd-byte datagram: %s",
+			       line, n, strerror((int)-m));
+	ASSERT_EQ((size_t)n, reclen)
+		TH_LOG("line %d: %zd-byte datagram holds a %zu-byte record",
+		       line, n, reclen);
+	if (raw) {
+		memcpy(raw, dgram, n);
+		*rawlen = n;
+	}
+	return m;
+}
+
+#define B_OPEN(ks, hdr, pt, cap) \
+	b_open(_metadata, self->b, ks, hdr, pt, cap, NULL, NULL, __LINE__)
+
+/* ---------------------------------------------------------------- */
+
+/* The reference itself, against known answers: everything rests on it. */
+TEST(reference_selftest)
+{
+	char err[256] = "";
+
+	ASSERT_EQ(0, dtls_ref_selftest(err, sizeof(err))) TH_LOG("%s", err);
+}
+
+/* ---- Sending ---- */
+
+/* One send is one datagram is one record, seq counting from info.seq. */
+TEST_F(record, tx_one_record_per_send)
+{
+	static const size_t lens[] = { 1, 100, 0, 1400, 5000 };
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(variant->cipher);
+	static uint8_t pt[8192], back[8192], raw[8192 + 64];
+	struct dtls_sock_stats st;
+	struct dtls_ref_hdr hdr;
+	size_t i, rawlen, total = 0;
+	uint8_t es[8];
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 5));
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		fill(pt, lens[i], i);
+		ASSERT_EQ((ssize_t)lens[i], send(self->a, pt, lens[i], 0))
+			TH_LOG("send %zu: %s", lens[i], strerror(errno));
+		ASSERT_EQ((ssize_t)lens[i],
+			  b_open(_metadata, self->b, &self->tx, &hdr, back,
+				 sizeof(back), raw, &rawlen, __LINE__));
+		EXPECT_EQ(0, memcmp(pt, back, lens[i]));
+		EXPECT_EQ(DATA, hdr.type);
+		EXPECT_EQ(DTLS_1_2_VERSION, hdr.version);
+		EXPECT_EQ(1, hdr.epoch);
+		EXPECT_EQ(5 + i, hdr.seq);
+		EXPECT_EQ(lens[i] + dtls_ref_overhead(variant->cipher), rawlen);
+		if (c->explicit_len) {
+			/* Explicit nonce: epoch|seq, never random. */
+			dtls_ref_epoch_seq(1, 5 + i, es);
+			EXPECT_EQ(0, memcmp(raw + DTLS_REF_HDR_LEN, es, 8))
+				TH_LOG("explicit nonce is not epoch|seq");
+		}
+		total += lens[i];
+	}
+	EXPECT_B_EMPTY();
+	st = STATS();
+	EXPECT_EQ(i, st.tx_records);
+	EXPECT_EQ(total, st.tx_bytes);
+}
+
+TEST_F(record, tx_record_type_cmsg)
+{
+	static const int good[] = { 20, 21, 22, 23 };
+	static const int bad[] = { 19, 24, 0, 255 };
+	struct dtls_ref_hdr hdr;
+	uint8_t back[64];
+	char pt[32];
+	uint64_t seq = 0;
+	size_t i;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	/* No control message: application data. */
+	ASSERT_EQ(4, send_type(self->a, "data", 4, -1));
+	ASSERT_EQ(4, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(DATA, hdr.type);
+	EXPECT_EQ(seq++, hdr.seq);
+	for (i = 0; i < 4; i++) {
+		int n = snprintf(pt, sizeof(pt), "type %d", good[i]);
+
+		ASSERT_EQ(n, send_type(self->a, pt, n, good[i]))
+			TH_LOG("type %d: %s", good[i], strerror(errno));
+		/* The type is in the header and the additional data. */
+		ASSERT_EQ(n, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+		EXPECT_EQ(good[i], hdr.type);
+		EXPECT_EQ(0, memcmp(pt, back, n));
+		EXPECT_EQ(seq++, hdr.seq);
+	}
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(-1, send_type(self->a, "bad", 3, bad[i]))
+			TH_LOG("type %d was sent", bad[i]);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("type %d", bad[i]);
+	}
+	EXPECT_B_EMPTY();
+	/* Still sending. */
+	ASSERT_EQ(5, send_type(self->a, "after", 5, HANDSHAKE));
+	ASSERT_EQ(5, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(HANDSHAKE, hdr.type);
+}
+
+/* IP_TOS / IPV6_TCLASS next to DTLS_SET_RECORD_TYPE still reach UDP. */
+TEST_F(record_sock, tx_other_cmsgs_reach_udp)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1) + CMSG_SPACE(sizeof(int))];
+	} c, rc;
+	bool v6 = variant->family == AF_INET6;
+	struct iovec iov = { "tos", 3 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	uint8_t dgram[256], back[64];
+	struct dtls_ref_hdr hdr;
+	struct cmsghdr *cm;
+	int one = 1, tos = -1;
+	size_t reclen;
+	ssize_t n;
+
+	ASSERT_EQ(0, setsockopt(self->b, v6 ? SOL_IPV6 : SOL_IP,
+				v6 ? IPV6_RECVTCLASS : IP_RECVTOS, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	memset(&c, 0, sizeof(c));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = v6 ? SOL_IPV6 : SOL_IP;
+	cm->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	*(int *)CMSG_DATA(cm) = 0x28;
+	cm = CMSG_NXTHDR(&m, cm);
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(cm) = DTLS_RECORD_TYPE_ALERT;
+	m.msg_controllen = CMSG_SPACE(sizeof(int)) + CMSG_SPACE(1);
+	ASSERT_EQ(3, sendmsg(self->a, &m, 0)) TH_LOG("%s", strerror(errno));
+
+	iov.iov_base = dgram;
+	iov.iov_len = sizeof(dgram);
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = rc.b;
+	m.msg_controllen = sizeof(rc.b);
+	n = recvmsg(self->b, &m, 0);
+	ASSERT_LT(0, n);
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (!v6 && cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_TOS)
+			tos = *CMSG_DATA(cm);
+		if (v6 && cm->cmsg_level == SOL_IPV6 &&
+		    cm->cmsg_type == IPV6_TCLASS)
+			tos = *(int *)CMSG_DATA(cm);
+	}
+	EXPECT_EQ(0x28, tos) TH_LOG("the TOS/traffic class did not reach UDP");
+	ASSERT_EQ(3, dtls_ref_open(variant->cipher, self->tx.key, self->tx.iv,
+				   dgram, n, &hdr, back, sizeof(back), &reclen));
+	EXPECT_EQ(DTLS_RECORD_TYPE_ALERT, hdr.type);
+}
+
+TEST_F(record, tx_max_payload)
+{
+	static uint8_t pt[DTLS_REF_MAX_PLAINTEXT + 1];
+	static uint8_t back[DTLS_REF_MAX_PLAINTEXT + 1];
+	struct dtls_ref_hdr hdr;
+	const size_t max = DTLS_REF_MAX_PLAINTEXT;
+
+	fill(pt, sizeof(pt), 7);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ((ssize_t)max, send(self->a, pt, max, 0))
+		TH_LOG("2^14 bytes: %s", strerror(errno));
+	ASSERT_EQ((ssize_t)max, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(0, memcmp(pt, back, max));
+	EXPECT_EQ(-1, send(self->a, pt, max + 1, 0));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_B_EMPTY();
+}
+
+TEST_F(record, tx_sendmmsg)
+{
+	enum { N = 8 };
+	struct mmsghdr mm[N];
+	struct iovec iov[N];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} c;
+	static uint8_t pt[N][600];
+	uint8_t back[600];
+	struct dtls_ref_hdr hdr;
+	struct cmsghdr *cm;
+	int i;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 100));
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < N; i++) {
+		fill(pt[i], sizeof(pt[i]), 40 + i);
+		iov[i].iov_base = pt[i];
+		iov[i].iov_len = 50 * (i + 1);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* The fourth is a handshake record. */
+	memset(&c, 0, sizeof(c));
+	mm[3].msg_hdr.msg_control = c.b;
+	mm[3].msg_hdr.msg_controllen = sizeof(c.b);
+	cm = CMSG_FIRSTHDR(&mm[3].msg_hdr);
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(cm) = HANDSHAKE;
+
+	ASSERT_EQ(N, sendmmsg(self->a, mm, N, 0)) TH_LOG("%s", strerror(errno));
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(iov[i].iov_len, mm[i].msg_len);
+		ASSERT_EQ((ssize_t)iov[i].iov_len,
+			  B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+		EXPECT_EQ(0, memcmp(pt[i], back, iov[i].iov_len));
+		EXPECT_EQ(100 + i, hdr.seq);
+		EXPECT_EQ(i == 3 ? HANDSHAKE : DATA, hdr.type);
+	}
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(N, STATS().tx_records);
+}
+
+/* Sequence numbers never wrap: after 2^48-1, EKEYEXPIRED until re-key. */
+TEST_F(record, tx_seq_exhausted)
+{
+	struct dtls_ref_hdr hdr;
+	struct keyset next;
+	uint8_t back[64];
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, DTLS_SEQ_MAX - 1));
+	ASSERT_EQ(3, send(self->a, "one", 3, 0));
+	ASSERT_EQ(3, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(DTLS_SEQ_MAX - 1, hdr.seq);
+	ASSERT_EQ(3, send(self->a, "two", 3, 0)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(3, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(DTLS_SEQ_MAX, hdr.seq);
+	EXPECT_EQ(-1, send(self->a, "three", 5, 0));
+	EXPECT_EQ(EKEYEXPIRED, errno);
+	EXPECT_EQ(-1, send(self->a, "four", 4, 0));
+	EXPECT_EQ(EKEYEXPIRED, errno);
+	EXPECT_B_EMPTY();
+
+	/* The next epoch sends again. */
+	keyset_init(&next, variant->cipher, 2, 9);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &next, 0));
+	ASSERT_EQ(4, send(self->a, "five", 4, 0));
+	ASSERT_EQ(4, B_OPEN(&next, &hdr, back, sizeof(back)));
+	EXPECT_EQ(2, hdr.epoch);
+	EXPECT_EQ(0, hdr.seq);
+}
+
+/* TX keys alone: receiving stays plain UDP. */
+TEST_F(record_sock, tx_keys_only_rx_plain)
+{
+	uint8_t rec[128], buf[128];
+	struct dtls_sock_stats st;
+	union dtls_ci ci;
+	socklen_t len = sizeof(ci);
+	ssize_t n;
+	int t;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	B_RAW("plain", 5);
+	n = recv_rec(self->a, buf, sizeof(buf), 0, CTL, &t, NULL);
+	ASSERT_EQ(5, n);
+	EXPECT_EQ(0, memcmp(buf, "plain", 5));
+	EXPECT_EQ(NO_TYPE, t);
+	/* Even a record is handed over as it came, not opened. */
+	n = seal(&self->rx, DATA, 0, "sealed", 6, rec);
+	ASSERT_LT(0, n);
+	B_RAW(rec, n);
+	ASSERT_EQ(n, recv_rec(self->a, buf, sizeof(buf), 0, CTL, &t, NULL));
+	EXPECT_EQ(0, memcmp(buf, rec, n));
+	EXPECT_EQ(NO_TYPE, t);
+	EXPECT_EQ(-ENOKEY, get_ci(self->a, DTLS_RX, &ci, &len));
+	st = STATS();
+	EXPECT_EQ(0, st.rx_records + st.rx_not_dtls + st.rx_auth_fail +
+		     st.rx_malformed + st.rx_bad_epoch);
+}
+
+/* RX keys alone: sending stays plain UDP. */
+TEST_F(record_sock, rx_keys_only_tx_plain)
+{
+	uint8_t buf[64];
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ASSERT_EQ(5, send(self->a, "plain", 5, 0));
+	ASSERT_EQ(5, recv(self->b, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "plain", 5));
+	EXPECT_EQ(0, STATS().tx_records);
+	/* and receiving is DTLS */
+	B_STR(0, "sealed");
+	EXPECT_STR("sealed");
+}
+
+/* ---- Receiving ---- */
+
+TEST_F(record, rx_basic)
+{
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(variant->cipher);
+	static uint8_t big[DTLS_REF_MAX_PLAINTEXT], rec[DTLS_REF_MAX_RECORD];
+	static const uint8_t nonce[8] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4 };
+	struct dtls_sock_stats st;
+	uint8_t buf[64];
+	uint64_t bytes = 0;
+	ssize_t n;
+	int t;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	/* A plain recv() needs no control buffer for data. */
+	B_STR(0, "hello");
+	ASSERT_EQ(5, recv(self->a, buf, sizeof(buf), 0))
+		TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	bytes += 5;
+	/* With room, data is marked 23. */
+	B_STR(1, "world");
+	ASSERT_EQ(5, recv_rec(self->a, buf, sizeof(buf), 0, CTL, &t, NULL));
+	EXPECT_EQ(0, memcmp(buf, "world", 5));
+	EXPECT_EQ(DATA, t);
+	bytes += 5;
+	/* The peer may pick any explicit nonce. */
+	if (c->explicit_len) {
+		n = dtls_ref_seal(variant->cipher, self->rx.key, self->rx.iv,
+				  DATA, 1, 2, nonce, "any nonce", 9, rec);
+		ASSERT_LT(0, n);
+		B_RAW(rec, n);
+		EXPECT_STR("any nonce");
+		bytes += 9;
+	}
+	/* 2^14 bytes, and nothing at all. */
+	fill(big, sizeof(big), 3);
+	B_SEND(&self->rx, DATA, 3, big, sizeof(big));
+	EXPECT_MSG(big, sizeof(big), DATA);
+	bytes += sizeof(big);
+	B_SEND(&self->rx, DATA, 4, "", 0);
+	EXPECT_MSG("", 0, DATA);
+	EXPECT_EMPTY();
+	st = STATS();
+	EXPECT_EQ(c->explicit_len ? 5 : 4, st.rx_records);
+	EXPECT_EQ(bytes, st.rx_bytes);
+}
+
+/* Non-data records need room for their type, else EIO and stay queued. */
+TEST_F(record, rx_non_data_needs_cmsg_room)
+{
+	uint8_t buf[64];
+	ssize_t n;
+	int t, fl;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_SEND(&self->rx, HANDSHAKE, 0, "finished", 8);
+	B_STR(1, "data after");
+	ASSERT_EQ(2, STAT_WAIT(rx_records, 2));
+
+	EXPECT_EQ(-EIO, recv_rec(self->a, buf, sizeof(buf), 0, 0, &t, NULL));
+	EXPECT_EQ(-EIO, recv(self->a, buf, sizeof(buf), 0) < 0 ? -errno : 0);
+	EXPECT_EQ(-EIO, recv_rec(self->a, buf, sizeof(buf), MSG_PEEK, 0, &t,
+				 NULL));
+	/* Too little room for the control message is no room. */
+	EXPECT_EQ(-EIO, recv_rec(self->a, buf, sizeof(buf), 0,
+				 sizeof(struct cmsghdr), &t, NULL));
+	/* Still first in line. */
+	n = recv_rec(self->a, buf, sizeof(buf), 0, CTL, &t, &fl);
+	ASSERT_EQ(8, n);
+	EXPECT_EQ(0, memcmp(buf, "finished", 8));
+	EXPECT_EQ(HANDSHAKE, t);
+	/* Data does not need the room. */
+	ASSERT_EQ(10, recv(self->a, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "data after", 10));
+
+	B_SEND(&self->rx, DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC, 2, "\1", 1);
+	EXPECT_MSG("\1", 1, DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC);
+	B_SEND(&self->rx, DTLS_RECORD_TYPE_ALERT, 3, "\1\0", 2);
+	EXPECT_MSG("\1\0", 2, DTLS_RECORD_TYPE_ALERT);
+	EXPECT_EMPTY();
+}
+
+/* A forged record is dropped, counted, and wakes nobody. */
+TEST_F(record, rx_bad_tag)
+{
+	uint8_t rec[256], buf[64];
+	struct keyset wrong;
+	struct pollfd pfd = { .fd = self->a, .events = POLLIN };
+	long long t0, waited;
+	ssize_t n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	/* tag */
+	n = seal(&self->rx, DATA, 1000, "forged", 6, rec);
+	ASSERT_LT(0, n);
+	rec[n - 1] ^= 1;
+	B_RAW(rec, n);
+	/* ciphertext */
+	n = seal(&self->rx, DATA, 1001, "forged", 6, rec);
+	rec[n - dtls_ref_cipher(variant->cipher)->tag_len - 1] ^= 0x80;
+	B_RAW(rec, n);
+	/* header: the type is additional data */
+	n = seal(&self->rx, DATA, 1002, "forged", 6, rec);
+	rec[0] = HANDSHAKE;
+	B_RAW(rec, n);
+	/* header: the sequence number */
+	n = seal(&self->rx, DATA, 1003, "forged", 6, rec);
+	rec[10] ^= 1;
+	B_RAW(rec, n);
+	/* another key, and a's own TX keys */
+	keyset_init(&wrong, variant->cipher, 1, 77);
+	n = seal(&wrong, DATA, 1004, "forged", 6, rec);
+	B_RAW(rec, n);
+	n = seal(&self->tx, DATA, 1005, "forged", 6, rec);
+	B_RAW(rec, n);
+
+	EXPECT_EQ(6, STAT_WAIT(rx_auth_fail, 6));
+	EXPECT_EQ(0, poll(&pfd, 1, 200)) TH_LOG("poll: revents 0x%x", pfd.revents);
+	set_timeout(self->a, 300);
+	t0 = now_ms();
+	EXPECT_EQ(-1, recv(self->a, buf, sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno);
+	waited = now_ms() - t0;
+	EXPECT_LE(250, waited) TH_LOG("recv returned after %lld ms", waited);
+	set_timeout(self->a, TIMEOUT_MS);
+
+	/* Nothing moved the window: seq 5, then 1000, are fresh. */
+	B_STR(5, "five");
+	EXPECT_STR("five");
+	B_STR(1000, "thousand");
+	EXPECT_STR("thousand");
+	EXPECT_EMPTY();
+	EXPECT_EQ(2, STATS().rx_records);
+	EXPECT_EQ(6, STATS().rx_auth_fail);
+}
+
+struct delayed_send {
+	int fd;
+	const void *buf;
+	size_t len;
+	int delay_ms;
+};
+
+static void *delayed_send_fn(void *arg)
+{
+	struct delayed_send *d = arg;
+
+	usleep(d->delay_ms * 1000);
+	send(d->fd, d->buf, d->len, 0);
+	return NULL;
+}
+
+struct blocked_recv {
+	int fd;
+	ssize_t n;
+	int err;
+	uint8_t buf[64];
+};
+
+static void *blocked_recv_fn(void *arg)
+{
+	struct blocked_recv *r = arg;
+
+	r->n = recv(r->fd, r->buf, sizeof(r->buf), 0);
+	r->err = r->n < 0 ? errno : 0;
+	return NULL;
+}
+
+/* A reader blocked in recv() sleeps through a forged record. */
+TEST_F(record_sock, rx_forged_keeps_reader_asleep)
+{
+	struct blocked_recv r = { .fd = self->a };
+	uint8_t rec[128];
+	pthread_t th;
+	ssize_t n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	set_timeout(self->a, 3 * TIMEOUT_MS);
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_recv_fn, &r));
+	usleep(100000);
+	n = seal(&self->rx, DATA, 0, "forged", 6, rec);
+	ASSERT_LT(0, n);
+	rec[n - 2] ^= 4;
+	B_RAW(rec, n);
+	ASSERT_EQ(1, STAT_WAIT(rx_auth_fail, 1));
+	usleep(100000);
+	B_STR(1, "genuine");
+	pthread_join(th, NULL);
+	ASSERT_EQ(7, r.n) TH_LOG("blocked reader: %s", strerror(r.err));
+	EXPECT_EQ(0, memcmp(r.buf, "genuine", 7));
+}
+
+TEST_F(record, rx_replay)
+{
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(variant->cipher);
+	static const uint8_t nonce[8] = { 9, 9, 9, 9, 9, 9, 9, 9 };
+	uint8_t rec[128];
+	ssize_t n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	n = seal(&self->rx, DATA, 7, "once", 4, rec);
+	ASSERT_LT(0, n);
+	B_RAW(rec, n);
+	B_RAW(rec, n);
+	EXPECT_STR("once");
+	EXPECT_EQ(1, STAT_WAIT(rx_replay, 1));
+	EXPECT_EMPTY();
+	/* The same sequence number with other contents is a replay too. */
+	if (c->explicit_len) {
+		n = dtls_ref_seal(variant->cipher, self->rx.key, self->rx.iv,
+				  DATA, 1, 7, nonce, "twice", 5, rec);
+		ASSERT_LT(0, n);
+		B_RAW(rec, n);
+	} else {
+		B_STR(7, "twice");
+	}
+	EXPECT_EQ(2, STAT_WAIT(rx_replay, 2));
+	EXPECT_EMPTY();
+	EXPECT_EQ(1, STATS().rx_records);
+}
+
+/* Send seq @seq and check that it is accepted (1) or refused (0). */
+static void window_probe(struct __test_metadata *_metadata, int a, int b,
+			 uint64_t ino, const struct keyset *ks, uint64_t seq,
+			 bool accept, uint64_t *replays, int line)
+{
+	char pt[64];
+	int n = snprintf(pt, sizeof(pt), "epoch %u seq %llu", ks->epoch,
+			 (unsigned long long)seq);
+
+	b_send(_metadata, b, ks, DATA, seq, pt, n, line);
+	if (accept) {
+		expect_msg(_metadata, a, pt, n, DATA, line);
+		return;
+	}
+	++*replays;
+	EXPECT_EQ(*replays, stat_wait(_metadata, ino, STAT(rx_replay),
+				      *replays))
+		TH_LOG("line %d: seq %llu was not refused as a replay", line,
+		       (unsigned long long)seq);
+	expect_empty(_metadata, a, line);
+}
+
+#define ACCEPT(ks, seq) window_probe(_metadata, self->a, self->b, self->ino, \
+				     ks, seq, true, &replays, __LINE__)
+#define REFUSE(ks, seq) window_probe(_metadata, self->a, self->b, self->ino, \
+				     ks, seq, false, &replays, __LINE__)
+
+/* RFC 6347 4.1.2.6 with the default window of 64. */
+TEST_F(record, rx_window_default)
+{
+	const uint64_t far = 100 + 1000000;
+	uint64_t replays = 0;
+	union dtls_ci ci;
+	socklen_t len = sizeof(ci);
+
+	EXPECT_EQ(DTLS_REPLAY_WINDOW_DEFAULT, get_window(self->a));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ACCEPT(&self->rx, 100);
+	ACCEPT(&self->rx, 37);		/* 100 - 63: the window's last */
+	REFUSE(&self->rx, 37);
+	REFUSE(&self->rx, 36);		/* 100 - 64: left it */
+	ACCEPT(&self->rx, 99);
+	REFUSE(&self->rx, 100);
+	ACCEPT(&self->rx, far);		/* moves the window */
+	REFUSE(&self->rx, 100);
+	REFUSE(&self->rx, far - 64);
+	ACCEPT(&self->rx, far - 63);
+	ACCEPT(&self->rx, far + 1);
+	REFUSE(&self->rx, far);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(far + 2, ci.info.seq);
+	EXPECT_EQ(replays, STATS().rx_replay);
+}
+
+/* A window of 1024, set before the keys; later changes wait for a re-key. */
+TEST_F(record_sock, rx_window_1024)
+{
+	uint64_t replays = 0;
+	struct keyset e2;
+
+	ASSERT_EQ(0, set_window(self->a, 1024));
+	EXPECT_EQ(1024, get_window(self->a));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ACCEPT(&self->rx, 2000);
+	ACCEPT(&self->rx, 2000 - 1023);
+	REFUSE(&self->rx, 2000 - 1024);
+	ACCEPT(&self->rx, 2000 - 1000);
+	/* A new size applies to RX keys installed afterwards... */
+	ASSERT_EQ(0, set_window(self->a, 32));
+	EXPECT_EQ(32, get_window(self->a));
+	ACCEPT(&self->rx, 2000 - 500);
+	/* ...such as the next epoch. */
+	keyset_init(&e2, variant->cipher, 2, 3);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &e2, 0));
+	ACCEPT(&e2, 500);
+	ACCEPT(&e2, 500 - 31);
+	REFUSE(&e2, 500 - 32);
+	EXPECT_EQ(replays, STATS().rx_replay);
+}
+
+TEST_F(record_sock, rx_window_option_refusals)
+{
+	static const int bad[] = { 31, 4097, -1, 0, INT_MIN, INT_MAX };
+	long long big = 64;
+	short small = 64;
+	size_t i;
+
+	EXPECT_EQ(DTLS_REPLAY_WINDOW_DEFAULT, get_window(self->a));
+	ASSERT_EQ(0, set_window(self->a, 100));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-EINVAL, set_window(self->a, bad[i]))
+			TH_LOG("window %d", bad[i]);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_DTLS, DTLS_REPLAY_WINDOW, &big,
+				 sizeof(big)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_DTLS, DTLS_REPLAY_WINDOW, &small,
+				 sizeof(small)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_DTLS, DTLS_REPLAY_WINDOW, &big,
+				 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(100, get_window(self->a));
+	EXPECT_EQ(0, set_window(self->a, DTLS_REPLAY_WINDOW_MIN));
+	EXPECT_EQ(DTLS_REPLAY_WINDOW_MIN, get_window(self->a));
+	EXPECT_EQ(0, set_window(self->a, DTLS_REPLAY_WINDOW_MAX));
+	EXPECT_EQ(DTLS_REPLAY_WINDOW_MAX, get_window(self->a));
+}
+
+/* RX info.seq: records below it count as already received. */
+TEST_F(record_sock, rx_below_initial_seq)
+{
+	uint64_t replays = 0;
+	union dtls_ci ci;
+	socklen_t len = sizeof(ci);
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 50));
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(50, ci.info.seq);
+	REFUSE(&self->rx, 49);
+	REFUSE(&self->rx, 20);
+	REFUSE(&self->rx, 0);
+	ACCEPT(&self->rx, 50);
+	ACCEPT(&self->rx, 52);
+	ACCEPT(&self->rx, 51);
+	REFUSE(&self->rx, 49);
+}
+
+TEST_F(record_sock, rx_below_initial_seq_far)
+{
+	uint64_t replays = 0;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 1000000));
+	REFUSE(&self->rx, 999999);
+	REFUSE(&self->rx, 10);
+	ACCEPT(&self->rx, 1000000);
+}
+
+/* Epochs without keys are dropped and move nothing. */
+TEST_F(record, rx_bad_epoch)
+{
+	static const uint16_t epochs[] = { 2, 4, 0, 0xffff, 1 };
+	struct dtls_sock_stats st;
+	struct dtls_info info;
+	struct keyset ks;
+	union dtls_ci ci;
+	socklen_t len = sizeof(ci);
+	size_t i;
+
+	self->rx.epoch = 3;
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < sizeof(epochs) / sizeof(epochs[0]); i++) {
+		/* The right key, another epoch (unknown, future, 0, old). */
+		ks = self->rx;
+		ks.epoch = epochs[i];
+		B_SEND(&ks, i == 2 ? HANDSHAKE : DATA, 100 + i, "epoch", 5);
+	}
+	EXPECT_EQ(i, STAT_WAIT(rx_bad_epoch, i));
+	EXPECT_EMPTY();
+	st = STATS();
+	EXPECT_EQ(0, st.rx_auth_fail);
+	EXPECT_EQ(0, st.rx_records);
+	ASSERT_EQ(0, get_info(self->a, &info));
+	EXPECT_EQ(3, info.rx_epoch);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(3, ci.info.epoch);
+	EXPECT_EQ(0, ci.info.seq);
+	/* The current epoch still opens, from the start of its window. */
+	B_STR(0, "epoch 3 seq 0");
+	EXPECT_STR("epoch 3 seq 0");
+	B_STR(1, "epoch 3 seq 1");
+	EXPECT_STR("epoch 3 seq 1");
+	len = sizeof(ci);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(2, ci.info.seq);
+}
+
+/* A re-key (with another cipher) keeps the previous epoch opening. */
+TEST_F(record, rx_rekey_reordered)
+{
+	static uint8_t held[4][128];
+	ssize_t held_len[4];
+	struct keyset e2, e3;
+	struct dtls_info info;
+	union dtls_ci ci;
+	socklen_t len;
+	uint64_t replays = 0;
+	int i;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < 4; i++) {
+		char pt[16];
+		int n = snprintf(pt, sizeof(pt), "e1 s%d", i);
+
+		held_len[i] = seal(&self->rx, DATA, i, pt, n, held[i]);
+		ASSERT_LT(0, held_len[i]);
+	}
+	B_RAW(held[0], held_len[0]);
+	EXPECT_STR("e1 s0");
+	B_RAW(held[1], held_len[1]);
+	EXPECT_STR("e1 s1");
+
+	keyset_init(&e2, other_cipher(variant->cipher), 2, 3);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &e2, 0));
+	ASSERT_EQ(0, get_info(self->a, &info));
+	EXPECT_EQ(2, info.rx_epoch);
+	EXPECT_EQ(e2.cipher, info.rx_cipher);
+	len = sizeof(ci);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(dtls_ref_cipher(e2.cipher)->info_len, len);
+	EXPECT_EQ(e2.cipher, ci.info.cipher_type);
+	EXPECT_EQ(2, ci.info.epoch);
+
+	ACCEPT(&e2, 0);
+	B_RAW(held[2], held_len[2]);	/* reordered across the key change */
+	EXPECT_STR("e1 s2");
+	B_RAW(held[1], held_len[1]);	/* the old window still holds */
+	EXPECT_EQ(1, STAT_WAIT(rx_replay, 1));
+	EXPECT_EMPTY();
+	replays = 1;
+	ACCEPT(&e2, 1);
+	B_RAW(held[3], held_len[3]);
+	EXPECT_STR("e1 s3");
+
+	/* Epoch 3: epoch 2 is now the previous one, epoch 1 has no keys. */
+	keyset_init(&e3, variant->cipher, 3, 4);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &e3, 0));
+	ACCEPT(&e3, 0);
+	ACCEPT(&e2, 2);
+	B_SEND(&self->rx, DATA, 4, "e1 s4", 5);
+	EXPECT_EQ(1, STAT_WAIT(rx_bad_epoch, 1));
+	EXPECT_EMPTY();
+	EXPECT_EQ(replays, STATS().rx_replay);
+}
+
+/* Bad headers and lengths: dropped, counted as malformed. */
+TEST_F(record, rx_malformed)
+{
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(variant->cipher);
+	static const uint16_t versions[] = { 0xfeff, 0x0303 };
+	static const uint8_t types[] = { 24, 25, 40, 63 };
+	uint8_t rec[256];
+	struct dtls_sock_stats st;
+	uint64_t seq = 1, count = 0;
+	size_t i, short_len;
+	ssize_t n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	n = seal(&self->rx, DATA, seq++, "0123456789", 10, rec);
+	ASSERT_LT(0, n);
+	/* a header cut short */
+	B_RAW(rec, 5);
+	count++;
+	B_RAW(rec, DTLS_REF_HDR_LEN - 1);
+	count++;
+	/* a length past the end of the datagram */
+	B_RAW(rec, n - 1);
+	count++;
+	/* a fragment shorter than explicit nonce + tag, and an empty one */
+	short_len = c->explicit_len + c->tag_len - 1;
+	rec[11] = short_len >> 8;
+	rec[12] = short_len;
+	B_RAW(rec, DTLS_REF_HDR_LEN + short_len);
+	count++;
+	rec[11] = 0;
+	rec[12] = 0;
+	B_RAW(rec, DTLS_REF_HDR_LEN);
+	count++;
+	/* other versions, sealed as such */
+	for (i = 0; i < 2; i++) {
+		n = dtls_ref_seal_version(variant->cipher, self->rx.key,
+					  self->rx.iv, DATA, versions[i], 1,
+					  seq++, NULL, "version", 7, rec);
+		ASSERT_LT(0, n);
+		B_RAW(rec, n);
+		count++;
+	}
+	/* first byte in 20..63 (DTLS by RFC 7983) but no content type */
+	for (i = 0; i < sizeof(types); i++) {
+		B_SEND(&self->rx, types[i], seq++, "type", 4);
+		count++;
+	}
+	EXPECT_EQ(count, STAT_WAIT(rx_malformed, count));
+	EXPECT_EMPTY();
+	st = STATS();
+	EXPECT_EQ(0, st.rx_auth_fail);
+	EXPECT_EQ(0, st.rx_records);
+	EXPECT_EQ(0, st.rx_not_dtls);
+	/* None moved the window. */
+	B_STR(1, "valid after");
+	EXPECT_STR("valid after");
+	EXPECT_EMPTY();
+}
+
+/* Several records in one datagram: each good one is its own message. */
+TEST_F(record, rx_several_records_per_datagram)
+{
+	static uint8_t dgram[1024];
+	struct dtls_sock_stats st;
+	size_t off = 0;
+	ssize_t n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	/* good + forged + good (of another type) */
+	n = seal(&self->rx, DATA, 1, "first", 5, dgram);
+	off += n;
+	n = seal(&self->rx, DATA, 2, "second", 6, dgram + off);
+	dgram[off + n - 1] ^= 1;
+	off += n;
+	n = seal(&self->rx, HANDSHAKE, 3, "third", 5, dgram + off);
+	off += n;
+	B_RAW(dgram, off);
+	EXPECT_MSG("first", 5, DATA);
+	EXPECT_MSG("third", 5, HANDSHAKE);
+	EXPECT_EMPTY();
+	EXPECT_EQ(1, STAT_WAIT(rx_auth_fail, 1));
+
+	/* good + trailing bytes that are no record */
+	off = seal(&self->rx, DATA, 4, "fourth", 6, dgram);
+	memcpy(dgram + off, "\x17\xfe\xfd", 3);
+	B_RAW(dgram, off + 3);
+	EXPECT_STR("fourth");
+	EXPECT_EQ(1, STAT_WAIT(rx_malformed, 1));
+	EXPECT_EMPTY();
+
+	/* good + good + a replay of the first */
+	off = seal(&self->rx, DATA, 5, "fifth", 5, dgram);
+	off += seal(&self->rx, DATA, 6, "sixth", 5, dgram + off);
+	off += seal(&self->rx, DATA, 5, "fifth", 5, dgram + off);
+	B_RAW(dgram, off);
+	EXPECT_STR("fifth");
+	EXPECT_STR("sixth");
+	EXPECT_EQ(1, STAT_WAIT(rx_replay, 1));
+	EXPECT_EMPTY();
+	st = STATS();
+	EXPECT_EQ(5, st.rx_records);
+}
+
+/* RFC 7983 demultiplexing: what is not DTLS passes unchanged, marked 0. */
+TEST_F(record_sock, rx_not_dtls)
+{
+	static const uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12,
+					  0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8,
+					  9, 10, 11, 12 };
+	static const uint8_t stun2[8] = { 0x01, 0x01, 0x00, 0x00, 1, 2, 3, 4 };
+	static const uint8_t zrtp[6] = { 0x13, 0xfe, 0xfd, 0, 1, 0 };
+	static const uint8_t turn[8] = { 0x40, 0x00, 0x00, 0x04, 'a', 'b', 'c',
+					 'd' };
+	static const uint8_t rtp[16] = { 0x80, 0x60, 0x12, 0x34, 0, 0, 0, 1,
+					 0xca, 0xfe, 0xba, 0xbe, 1, 2, 3, 4 };
+	static const uint8_t high[3] = { 0xff, 0x17, 0xfe };
+	static const struct { const uint8_t *p; size_t len; } d[] = {
+		{ stun, sizeof(stun) }, { stun2, sizeof(stun2) },
+		{ zrtp, sizeof(zrtp) }, { turn, sizeof(turn) },
+		{ rtp, sizeof(rtp) }, { high, sizeof(high) },
+	};
+	uint8_t buf[64];
+	struct dtls_sock_stats st;
+	size_t i;
+	int t;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		B_RAW(d[i].p, d[i].len);
+		/* marked, so it needs the room like any non-data */
+		EXPECT_EQ(-EIO, recv_rec(self->a, buf, sizeof(buf), 0, 0, &t,
+					 NULL))
+			TH_LOG("first byte 0x%02x", d[i].p[0]);
+		EXPECT_MSG(d[i].p, d[i].len, DTLS_RECORD_NOT_DTLS);
+	}
+	/* A zero-length datagram. */
+	B_RAW("", 0);
+	EXPECT_EQ(-EIO, recv_rec(self->a, buf, sizeof(buf), 0, 0, &t, NULL));
+	EXPECT_MSG("", 0, DTLS_RECORD_NOT_DTLS);
+	EXPECT_EMPTY();
+	st = STATS();
+	EXPECT_EQ(i + 1, st.rx_not_dtls);
+	EXPECT_EQ(0, st.rx_records);
+	EXPECT_EQ(0, st.rx_malformed);
+}
+
+TEST_F(record_sock, rx_msg_peek)
+{
+	uint8_t buf[64];
+	int t;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_STR(0, "peek me");
+	ASSERT_EQ(7, recv_rec(self->a, buf, sizeof(buf), MSG_PEEK, CTL, &t,
+			      NULL));
+	EXPECT_EQ(0, memcmp(buf, "peek me", 7));
+	EXPECT_EQ(DATA, t);
+	ASSERT_EQ(7, recv(self->a, buf, sizeof(buf), MSG_PEEK));
+	EXPECT_STR("peek me");
+	EXPECT_EMPTY();
+
+	B_SEND(&self->rx, HANDSHAKE, 1, "hs", 2);
+	ASSERT_EQ(2, STAT_WAIT(rx_records, 2));
+	EXPECT_EQ(-EIO, recv_rec(self->a, buf, sizeof(buf), MSG_PEEK, 0, &t,
+				 NULL));
+	ASSERT_EQ(2, recv_rec(self->a, buf, sizeof(buf), MSG_PEEK, CTL, &t,
+			      NULL));
+	EXPECT_EQ(HANDSHAKE, t);
+	EXPECT_MSG("hs", 2, HANDSHAKE);
+	EXPECT_EMPTY();
+}
+
+TEST_F(record_sock, rx_msg_trunc)
+{
+	uint8_t pt[100], buf[100];
+	int t, fl;
+
+	fill(pt, sizeof(pt), 5);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_SEND(&self->rx, DATA, 0, pt, sizeof(pt));
+	fl = 0;
+	ASSERT_EQ(10, recv_rec(self->a, buf, 10, 0, CTL, &t, &fl));
+	EXPECT_EQ(0, memcmp(buf, pt, 10));
+	EXPECT_EQ(MSG_TRUNC, fl & MSG_TRUNC);
+	EXPECT_EQ(DATA, t);
+	EXPECT_EMPTY();		/* the rest is gone, as with UDP */
+
+	B_SEND(&self->rx, DATA, 1, pt, sizeof(pt));
+	fl = 0;
+	ASSERT_EQ(100, recv_rec(self->a, buf, 10, MSG_TRUNC, CTL, &t, &fl));
+	EXPECT_EQ(0, memcmp(buf, pt, 10));
+	EXPECT_EQ(MSG_TRUNC, fl & MSG_TRUNC);
+	EXPECT_EMPTY();
+}
+
+TEST_F(record_sock, rx_recvmmsg)
+{
+	enum { N = 5, VLEN = 8 };
+	static const uint8_t types[N] = { 23, 23, 22, 23, 21 };
+	struct mmsghdr mm[VLEN];
+	struct iovec iov[VLEN];
+	static char ctl[VLEN][CTL];
+	static uint8_t buf[VLEN][64];
+	char pt[32];
+	int i, n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < N; i++) {
+		n = snprintf(pt, sizeof(pt), "message %d", i);
+		B_SEND(&self->rx, types[i], i, pt, n);
+	}
+	ASSERT_EQ(N, STAT_WAIT(rx_records, N));
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < VLEN; i++) {
+		iov[i].iov_base = buf[i];
+		iov[i].iov_len = sizeof(buf[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = ctl[i];
+		mm[i].msg_hdr.msg_controllen = CTL;
+	}
+	ASSERT_EQ(N, recvmmsg(self->a, mm, VLEN, MSG_DONTWAIT, NULL))
+		TH_LOG("%s", strerror(errno));
+	for (i = 0; i < N; i++) {
+		n = snprintf(pt, sizeof(pt), "message %d", i);
+		EXPECT_EQ(n, mm[i].msg_len);
+		EXPECT_EQ(0, memcmp(buf[i], pt, n));
+		EXPECT_EQ(types[i], msg_type(&mm[i].msg_hdr));
+	}
+	EXPECT_EMPTY();
+}
+
+TEST_F(record_sock, rx_nonblocking)
+{
+	uint8_t buf[64];
+	int fl = fcntl(self->a, F_GETFL);
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	EXPECT_EQ(-1, recv(self->a, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, fcntl(self->a, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(-1, recv(self->a, buf, sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno);
+	B_STR(0, "now");
+	ASSERT_EQ(1, STAT_WAIT(rx_records, 1));
+	ASSERT_EQ(3, recv(self->a, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "now", 3));
+	EXPECT_EQ(-1, recv(self->a, buf, sizeof(buf), 0));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+TEST_F(record_sock, rx_epoll_wakes_on_record)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	struct pollfd pfd = { .fd = self->a, .events = POLLIN };
+	uint8_t rec[128];
+	struct delayed_send d;
+	pthread_t th;
+	ssize_t n;
+	int ep;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ep = epoll_create1(0);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->a, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+
+	n = seal(&self->rx, DATA, 0, "forged", 6, rec);
+	ASSERT_LT(0, n);
+	rec[n - 1] ^= 0x10;
+	B_RAW(rec, n);
+	ASSERT_EQ(1, STAT_WAIT(rx_auth_fail, 1));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 200));
+
+	/* A reader waiting in epoll_wait() is woken by the record. */
+	n = seal(&self->rx, DATA, 1, "wake up", 7, rec);
+	d = (struct delayed_send){ self->b, rec, n, 100 };
+	ASSERT_EQ(0, pthread_create(&th, NULL, delayed_send_fn, &d));
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 3 * TIMEOUT_MS));
+	EXPECT_TRUE(out.events & EPOLLIN);
+	pthread_join(th, NULL);
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_STR("wake up");
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	close(ep);
+}
+
+TEST_F(record_sock, rx_source_address)
+{
+	union dtls_test_addr from;
+	socklen_t len = sizeof(from);
+	uint8_t buf[64];
+	ssize_t n;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_STR(0, "from b");
+	memset(&from, 0xa5, sizeof(from));
+	n = recvfrom(self->a, buf, sizeof(buf), 0, &from.sa, &len);
+	ASSERT_EQ(6, n);
+	ASSERT_EQ(dtls_test_addr_len(variant->family), len);
+	EXPECT_EQ(variant->family, from.sa.sa_family);
+	if (variant->family == AF_INET6) {
+		EXPECT_EQ(self->b_addr.in6.sin6_port, from.in6.sin6_port);
+		EXPECT_EQ(0, memcmp(&self->b_addr.in6.sin6_addr,
+				    &from.in6.sin6_addr, 16));
+	} else {
+		EXPECT_EQ(self->b_addr.in4.sin_port, from.in4.sin_port);
+		EXPECT_EQ(self->b_addr.in4.sin_addr.s_addr,
+			  from.in4.sin_addr.s_addr);
+	}
+	/* and for what is not DTLS (recvmsg: it needs room for its type) */
+	B_RAW("\x80rtp", 4);
+	memset(&from, 0, sizeof(from));
+	{
+		char ctl[CTL];
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from),
+				    .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl, .msg_controllen = CTL };
+
+		ASSERT_EQ(4, recvmsg(self->a, &m, 0))
+			TH_LOG("%s", strerror(errno));
+		EXPECT_EQ(DTLS_RECORD_NOT_DTLS, msg_type(&m));
+		ASSERT_EQ(dtls_test_addr_len(variant->family), m.msg_namelen);
+	}
+	EXPECT_EQ(0, memcmp(&from, &self->b_addr,
+			    dtls_test_addr_len(variant->family)))
+		TH_LOG("not b's address");
+}
+
+/* What was queued before the RX keys comes first, as it was sent. */
+TEST_F(record_sock, rx_queued_before_keys_first)
+{
+	struct pollfd pfd = { .fd = self->a, .events = POLLIN };
+	static uint8_t want[4][128], got[4][128];
+	ssize_t want_len[4], got_len[4];
+	char order[256] = "";
+	int i, t;
+
+	memcpy(want[0], "plain one", 9);
+	want_len[0] = 9;
+	want_len[1] = seal(&self->rx, DATA, 0, "sealed early", 12, want[1]);
+	ASSERT_LT(0, want_len[1]);
+	memcpy(want[2], "plain two", 9);
+	want_len[2] = 9;
+	memcpy(want[3], "after keys", 10);
+	want_len[3] = 10;
+	for (i = 0; i < 3; i++)
+		B_RAW(want[i], want_len[i]);
+	ASSERT_EQ(1, poll(&pfd, 1, TIMEOUT_MS));
+	usleep(50000);		/* loopback delivers at once; be generous */
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 1));
+	B_STR(1, "after keys");
+	ASSERT_EQ(1, STAT_WAIT(rx_records, 1));
+
+	for (i = 0; i < 4; i++) {
+		got_len[i] = recv_rec(self->a, got[i], sizeof(got[i]), 0, CTL,
+				      &t, NULL);
+		ASSERT_LE(0, got_len[i]) TH_LOG("message %d: %s", i,
+						 strerror(-got_len[i]));
+		snprintf(order + strlen(order), sizeof(order) - strlen(order),
+			 "%s\"%.*s\"", i ? ", " : "", (int)got_len[i],
+			 got[i][0] == DATA ? "<record>" : (char *)got[i]);
+		if (i == 3)
+			EXPECT_EQ(DATA, t);
+	}
+	for (i = 0; i < 4; i++) {
+		EXPECT_TRUE(want_len[i] == got_len[i] &&
+			    !memcmp(want[i], got[i], want_len[i]))
+			TH_LOG("message %d differs; order received: %s", i,
+			       order);
+	}
+	EXPECT_EMPTY();
+}
+
+/*
+ * Wait until @n records are accounted for, queued or dropped for want of
+ * room, and return the counters.
+ */
+static struct dtls_sock_stats settled(struct __test_metadata *_metadata,
+				      uint64_t ino, uint64_t n)
+{
+	struct dtls_sock_stats st;
+	int ms;
+
+	for (ms = 0; ms < TIMEOUT_MS; ms += 5) {
+		st = get_stats(_metadata, ino);
+		if (st.rx_records + st.rx_dropped >= n)
+			break;
+		usleep(5000);
+	}
+	return st;
+}
+
+/* What a full receive buffer does: drop, count, deliver the rest intact. */
+TEST_F(record_sock, rx_queue_full)
+{
+	enum { N = 40 };
+	uint8_t pt[500], buf[600];
+	struct dtls_sock_stats st;
+	int rcvbuf = 4096, i, got = 0, last = -1;
+	ssize_t n;
+
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				sizeof(rcvbuf)));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < N; i++) {
+		fill(pt, sizeof(pt), i);
+		pt[0] = i;
+		B_SEND(&self->rx, DATA, i, pt, sizeof(pt));
+	}
+	st = settled(_metadata, self->ino, N);
+	while ((n = recv(self->a, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+		ASSERT_EQ(sizeof(pt), n);
+		EXPECT_LT(last, buf[0]);
+		last = buf[0];
+		fill(pt, sizeof(pt), last);
+		pt[0] = last;
+		EXPECT_EQ(0, memcmp(buf, pt, sizeof(pt)));
+		got++;
+	}
+	EXPECT_LT(0, st.rx_dropped) TH_LOG("a 4 KiB buffer took %d records", got);
+	EXPECT_EQ(N, got + st.rx_dropped);
+	/* DtlsRxRecords: "authenticated and queued" */
+	EXPECT_EQ(got, st.rx_records);
+	/* Room again. */
+	B_STR(N, "again");
+	EXPECT_STR("again");
+}
+
+/* ---- setsockopt / getsockopt ---- */
+
+/* Keys need a connected socket; refusal changes nothing. */
+TEST_F(record_sock, keys_need_connected_socket)
+{
+	union dtls_test_addr u_addr;
+	socklen_t alen = dtls_test_addr_len(variant->family);
+	struct dtls_ref_hdr hdr;
+	struct dtls_info info;
+	union dtls_ci ci;
+	socklen_t len = sizeof(ci);
+	uint8_t back[64];
+	int u = dtls_test_udp_bound(variant->family, &u_addr);
+
+	ASSERT_LE(0, u);
+	ASSERT_EQ(0, dtls_attach(u));
+	EXPECT_EQ(-ENOTCONN, set_keys(u, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-ENOTCONN, set_keys(u, DTLS_RX, &self->rx, 0));
+	EXPECT_EQ(-ENOKEY, get_ci(u, DTLS_TX, &ci, &len));
+	EXPECT_EQ(-ENOKEY, get_ci(u, DTLS_RX, &ci, &len));
+	ASSERT_EQ(0, get_info(u, &info));
+	EXPECT_EQ(0, info.tx_cipher);
+	EXPECT_EQ(0, info.rx_cipher);
+
+	/* Connected: the same install works and records flow. */
+	ASSERT_EQ(0, connect(u, &self->b_addr.sa, alen));
+	ASSERT_EQ(0, connect(self->b, &u_addr.sa, alen));
+	ASSERT_EQ(0, set_keys(u, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(0, set_keys(u, DTLS_RX, &self->rx, 0));
+	ASSERT_EQ(4, send(u, "from", 4, 0));
+	ASSERT_EQ(4, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(0, hdr.seq);
+	B_STR(0, "to u");
+	set_timeout(u, TIMEOUT_MS);
+	expect_msg(_metadata, u, "to u", 4, DATA, __LINE__);
+	close(u);
+}
+
+/* Every malformed crypto_info: EINVAL, nothing changes. */
+TEST_F(record, keys_refused)
+{
+	static const uint16_t bad_ciphers[] = { 0, 50, 55, 59, 61, 0xffff };
+	static const uint16_t bad_versions[] = { 0xfeff, 0x0303, 0xfdfe, 0 };
+	static const uint64_t bad_seqs[] = { DTLS_SEQ_MAX + 1, ~0ULL };
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(variant->cipher);
+	static const int dirs[] = { DTLS_TX, DTLS_RX };
+	struct dtls_ref_hdr hdr;
+	struct dtls_info info;
+	union dtls_ci ci, good;
+	socklen_t len, glen;
+	uint8_t back[64];
+	size_t d, i;
+
+	glen = ci_build(&good, &self->tx, 0);
+	for (d = 0; d < 2; d++) {
+		int dir = dirs[d];
+
+#define REFUSED(what) do {						\
+		EXPECT_EQ(-EINVAL, set_ci(self->a, dir, &ci, len))	\
+			TH_LOG("%s: %s", dir == DTLS_TX ? "TX" : "RX", what); \
+	} while (0)
+		ci = good;
+		len = glen - 1;
+		REFUSED("optlen - 1");
+		len = glen + 1;
+		REFUSED("optlen + 1");
+		len = sizeof(struct dtls_crypto_info);
+		REFUSED("optlen of the head only");
+		len = 0;
+		REFUSED("optlen 0");
+		len = glen;
+		for (i = 0; i < sizeof(bad_ciphers) / 2; i++) {
+			ci = good;
+			ci.info.cipher_type = bad_ciphers[i];
+			REFUSED("unknown cipher");
+		}
+		for (i = 0; i < NCIPHERS; i++) {
+			if (dtls_ref_cipher(all_ciphers[i])->info_len == glen)
+				continue;
+			ci = good;
+			ci.info.cipher_type = all_ciphers[i];
+			REFUSED("another cipher's size");
+		}
+		for (i = 0; i < sizeof(bad_versions) / 2; i++) {
+			ci = good;
+			ci.info.version = bad_versions[i];
+			REFUSED("version");
+		}
+		ci = good;
+		ci.info.epoch = 0;
+		REFUSED("epoch 0");
+		ci = good;
+		ci.info.reserved = 1;
+		REFUSED("info.reserved 1");
+		ci.info.reserved = 0x8000;
+		REFUSED("info.reserved 0x8000");
+		for (i = 0; i < 4; i++) {
+			ci = good;
+			ci_reserved(&ci, variant->cipher)[i] = 1;
+			REFUSED("trailing reserved");
+		}
+		for (i = 0; i < 2; i++) {
+			ci = good;
+			ci.info.seq = bad_seqs[i];
+			REFUSED("seq above 2^48-1");
+		}
+#undef REFUSED
+	}
+	/* Nothing was installed. */
+	len = sizeof(ci);
+	EXPECT_EQ(-ENOKEY, get_ci(self->a, DTLS_TX, &ci, &len));
+	EXPECT_EQ(-ENOKEY, get_ci(self->a, DTLS_RX, &ci, &len));
+	ASSERT_EQ(0, get_info(self->a, &info));
+	EXPECT_EQ(0, info.tx_cipher);
+	EXPECT_EQ(0, info.rx_cipher);
+	EXPECT_EQ(0, info.tx_epoch);
+	EXPECT_EQ(0, info.rx_epoch);
+	ASSERT_EQ(5, send(self->a, "plain", 5, 0));
+	ASSERT_EQ(5, recv(self->b, back, sizeof(back), 0));
+	EXPECT_EQ(0, memcmp(back, "plain", 5));
+
+	/* The valid install still works, and records flow both ways. */
+	ASSERT_EQ(0, set_ci(self->a, DTLS_TX, &good, glen));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ASSERT_EQ(2, send(self->a, "ok", 2, 0));
+	ASSERT_EQ(2, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(0, hdr.seq);
+	B_STR(0, "ok too");
+	EXPECT_STR("ok too");
+	(void)c;
+}
+
+/* The first install takes any epoch, then only epoch + 1. */
+TEST_F(record, keys_epoch_rules)
+{
+	struct keyset e5, e6, bad;
+	struct dtls_ref_hdr hdr;
+	struct dtls_info info;
+	union dtls_ci ci;
+	socklen_t len;
+	uint8_t back[64];
+	static const uint16_t bad_epochs[] = { 5, 4, 7, 1, 0xffff };
+	uint64_t txseq = 0, replays = 0;
+	int d;
+	size_t i;
+
+	for (d = 0; d < 2; d++) {
+		int dir = d ? DTLS_RX : DTLS_TX;
+
+		keyset_init(&e5, variant->cipher, 5, 10 + d);
+		keyset_init(&e6, other_cipher(variant->cipher), 6, 20 + d);
+		ASSERT_EQ(0, set_keys(self->a, dir, &e5, 0));
+		for (i = 0; i < sizeof(bad_epochs) / 2; i++) {
+			keyset_init(&bad, variant->cipher, bad_epochs[i], 30);
+			EXPECT_EQ(-EINVAL, set_keys(self->a, dir, &bad, 0))
+				TH_LOG("%s: epoch %u after 5", d ? "RX" : "TX",
+				       bad_epochs[i]);
+		}
+		/* epoch 6, but a bad struct: still refused as a whole */
+		ci_build(&ci, &e6, 0);
+		ci.info.version = 0x0303;
+		EXPECT_EQ(-EINVAL, set_ci(self->a, dir, &ci,
+					  dtls_ref_cipher(e6.cipher)->info_len));
+		ASSERT_EQ(0, get_info(self->a, &info));
+		EXPECT_EQ(5, d ? info.rx_epoch : info.tx_epoch);
+		EXPECT_EQ(variant->cipher, d ? info.rx_cipher : info.tx_cipher);
+
+		/* The epoch 5 keys are still the ones in use. */
+		if (dir == DTLS_TX) {
+			ASSERT_EQ(2, send(self->a, "e5", 2, 0));
+			ASSERT_EQ(2, B_OPEN(&e5, &hdr, back, sizeof(back)));
+			EXPECT_EQ(5, hdr.epoch);
+			EXPECT_EQ(txseq++, hdr.seq);
+		} else {
+			ACCEPT(&e5, 0);
+		}
+		ASSERT_EQ(0, set_keys(self->a, dir, &e6, 0));
+		ASSERT_EQ(0, get_info(self->a, &info));
+		EXPECT_EQ(6, d ? info.rx_epoch : info.tx_epoch);
+		EXPECT_EQ(e6.cipher, d ? info.rx_cipher : info.tx_cipher);
+		if (dir == DTLS_TX) {
+			ASSERT_EQ(2, send(self->a, "e6", 2, 0));
+			ASSERT_EQ(2, B_OPEN(&e6, &hdr, back, sizeof(back)));
+			EXPECT_EQ(6, hdr.epoch);
+			EXPECT_EQ(0, hdr.seq);
+		} else {
+			ACCEPT(&e6, 0);
+		}
+		len = sizeof(ci);
+		ASSERT_EQ(0, get_ci(self->a, dir, &ci, &len));
+		EXPECT_EQ(6, ci.info.epoch);
+		EXPECT_EQ(e6.cipher, ci.info.cipher_type);
+	}
+}
+
+TEST_F(record, keys_getsockopt)
+{
+	const struct dtls_ref_cipher *c = dtls_ref_cipher(variant->cipher);
+	static const uint8_t zero[32];
+	struct dtls_sock_info si;
+	struct dtls_ref_hdr hdr;
+	struct dtls_info info;
+	struct keyset e2;
+	union dtls_ci ci;
+	socklen_t len;
+	uint8_t back[64];
+	char msg[256];
+	int i;
+
+	len = sizeof(ci);
+	EXPECT_EQ(-ENOKEY, get_ci(self->a, DTLS_TX, &ci, &len));
+	len = sizeof(ci);
+	EXPECT_EQ(-ENOKEY, get_ci(self->a, DTLS_RX, &ci, &len));
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 5));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, send(self->a, "x", 1, 0));
+		ASSERT_EQ(1, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	}
+	len = sizeof(ci);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_TX, &ci, &len));
+	EXPECT_EQ(c->info_len, len);
+	EXPECT_EQ(DTLS_1_2_VERSION, ci.info.version);
+	EXPECT_EQ(variant->cipher, ci.info.cipher_type);
+	EXPECT_EQ(1, ci.info.epoch);
+	EXPECT_EQ(0, ci.info.reserved);
+	EXPECT_EQ(8, ci.info.seq);
+	EXPECT_EQ(0, memcmp(ci_key(&ci, variant->cipher), zero, c->key_len))
+		TH_LOG("the key left the kernel");
+	EXPECT_EQ(0, memcmp(ci_iv(&ci, variant->cipher), self->tx.iv,
+			    c->iv_len));
+	EXPECT_EQ(0, memcmp(ci_reserved(&ci, variant->cipher), zero, 4));
+	/* exactly the size is fine, one byte less is not */
+	len = c->info_len;
+	EXPECT_EQ(0, get_ci(self->a, DTLS_TX, &ci, &len));
+	len = c->info_len - 1;
+	EXPECT_EQ(-EINVAL, get_ci(self->a, DTLS_TX, &ci, &len));
+	len = sizeof(ci);
+	EXPECT_EQ(-ENOKEY, get_ci(self->a, DTLS_RX, &ci, &len));
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_STR(10, "ten");
+	EXPECT_STR("ten");
+	B_STR(3, "three");
+	EXPECT_STR("three");
+	len = sizeof(ci);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(c->info_len, len);
+	EXPECT_EQ(11, ci.info.seq);
+	EXPECT_EQ(1, ci.info.epoch);
+	EXPECT_EQ(0, memcmp(ci_key(&ci, variant->cipher), zero, c->key_len));
+	EXPECT_EQ(0, memcmp(ci_iv(&ci, variant->cipher), self->rx.iv,
+			    c->iv_len));
+	len = c->info_len - 1;
+	EXPECT_EQ(-EINVAL, get_ci(self->a, DTLS_RX, &ci, &len));
+
+	/* A fresh epoch from seq 7: nothing received, so 7. */
+	keyset_init(&e2, other_cipher(variant->cipher), 2, 40);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &e2, 7));
+	len = sizeof(ci);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_RX, &ci, &len));
+	EXPECT_EQ(7, ci.info.seq);
+	EXPECT_EQ(e2.cipher, ci.info.cipher_type);
+
+	ASSERT_EQ(0, get_info(self->a, &info));
+	EXPECT_EQ(variant->cipher, info.tx_cipher);
+	EXPECT_EQ(1, info.tx_epoch);
+	EXPECT_EQ(e2.cipher, info.rx_cipher);
+	EXPECT_EQ(2, info.rx_epoch);
+	/* and the same over netlink */
+	ASSERT_EQ(0, dtls_sock_get(self->ino, &si, msg, sizeof(msg)));
+	EXPECT_EQ(variant->cipher, si.tx_cipher);
+	EXPECT_EQ(1, si.tx_epoch);
+	EXPECT_EQ(e2.cipher, si.rx_cipher);
+	EXPECT_EQ(2, si.rx_epoch);
+}
+
+/* Keys belong to the peer: no connect() elsewhere, no disconnect. */
+TEST_F(record_sock, keys_pin_the_peer)
+{
+	socklen_t alen = dtls_test_addr_len(variant->family);
+	union dtls_test_addr other, unspec, peer;
+	struct dtls_ref_hdr hdr;
+	uint8_t back[64];
+	int o = dtls_test_udp_bound(variant->family, &other);
+	int step;
+
+	ASSERT_LE(0, o);
+	memset(&unspec, 0, sizeof(unspec));
+	unspec.sa.sa_family = AF_UNSPEC;
+	for (step = 0; step < 3; step++) {
+		if (step == 0) {	/* RX keys only */
+			ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+		} else if (step == 1) {	/* and TX */
+			ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+		}
+		EXPECT_EQ(-1, connect(self->a, &other.sa, alen))
+			TH_LOG("step %d: connected elsewhere", step);
+		EXPECT_EQ(EISCONN, errno);
+		EXPECT_EQ(-1, connect(self->a, &unspec.sa, sizeof(unspec.sa)))
+			TH_LOG("step %d: disconnected", step);
+		EXPECT_EQ(EISCONN, errno);
+		alen = sizeof(peer);
+		ASSERT_EQ(0, getpeername(self->a, &peer.sa, &alen));
+		EXPECT_EQ(0, memcmp(&peer, &self->b_addr,
+				    dtls_test_addr_len(variant->family)));
+		alen = dtls_test_addr_len(variant->family);
+	}
+	ASSERT_EQ(2, send(self->a, "ok", 2, 0));
+	ASSERT_EQ(2, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	B_STR(0, "ok");
+	EXPECT_STR("ok");
+	close(o);
+}
+
+/* ---- concurrency ---- */
+
+#define TX_THREADS	4
+#define TX_PER_THREAD	300
+
+struct tx_thread {
+	int fd, id, sent, err;
+};
+
+static void *tx_thread_fn(void *arg)
+{
+	struct tx_thread *t = arg;
+	char pt[32];
+	int i, n;
+
+	for (i = 0; i < TX_PER_THREAD; i++) {
+		n = snprintf(pt, sizeof(pt), "%d %d", t->id, i);
+		if (send(t->fd, pt, n, 0) != n) {
+			t->err = errno;
+			break;
+		}
+		t->sent++;
+	}
+	return NULL;
+}
+
+static void big_rcvbuf(int fd)
+{
+	int sz = 16 << 20;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+}
+
+TEST_F_TIMEOUT(record, tx_concurrent_senders, 120)
+{
+	enum { N = TX_THREADS * TX_PER_THREAD };
+	static uint8_t seen_seq[N], seen[TX_THREADS][TX_PER_THREAD];
+	struct tx_thread t[TX_THREADS];
+	pthread_t th[TX_THREADS];
+	struct dtls_ref_hdr hdr;
+	uint8_t back[64];
+	union dtls_ci ci;
+	socklen_t len = sizeof(ci);
+	int i, id, k, bad = 0;
+	ssize_t n;
+
+	big_rcvbuf(self->b);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	for (i = 0; i < TX_THREADS; i++) {
+		t[i] = (struct tx_thread){ .fd = self->a, .id = i };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, tx_thread_fn, &t[i]));
+	}
+	for (i = 0; i < N; i++) {
+		n = B_OPEN(&self->tx, &hdr, back, sizeof(back) - 1);
+		back[n] = 0;
+		if (hdr.seq >= N || seen_seq[hdr.seq]++ ||
+		    sscanf((char *)back, "%d %d", &id, &k) != 2 ||
+		    id < 0 || id >= TX_THREADS || k < 0 ||
+		    k >= TX_PER_THREAD || seen[id][k]++) {
+			if (!bad++)
+				TH_LOG("record %d: seq %llu \"%s\" repeated or odd",
+				       i, (unsigned long long)hdr.seq, back);
+		}
+	}
+	for (i = 0; i < TX_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(TX_PER_THREAD, t[i].sent)
+			TH_LOG("thread %d: %s", i, strerror(t[i].err));
+	}
+	EXPECT_EQ(0, bad);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(N, STATS().tx_records);
+	ASSERT_EQ(0, get_ci(self->a, DTLS_TX, &ci, &len));
+	EXPECT_EQ(N, ci.info.seq);
+}
+
+#define RX_RECORDS	1500
+#define RX_THREADS	4
+
+struct rx_shared {
+	int fd;
+	int count[RX_RECORDS];
+	int delivered, odd, errs;
+};
+
+static void *rx_thread_fn(void *arg)
+{
+	struct rx_shared *s = arg;
+	char buf[64];
+	unsigned int seq;
+	ssize_t n;
+	int t;
+
+	for (;;) {
+		n = recv_rec(s->fd, buf, sizeof(buf) - 1, 0, CTL, &t, NULL);
+		if (n < 0) {
+			__atomic_fetch_add(&s->errs, 1, __ATOMIC_SEQ_CST);
+			return NULL;
+		}
+		buf[n] = 0;
+		if (!strcmp(buf, "stop"))
+			return NULL;
+		if (t != DATA || sscanf(buf, "%u", &seq) != 1 ||
+		    seq >= RX_RECORDS) {
+			__atomic_fetch_add(&s->odd, 1, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		__atomic_fetch_add(&s->count[seq], 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&s->delivered, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+TEST_F_TIMEOUT(record, rx_concurrent_readers, 120)
+{
+	static struct rx_shared s;
+	pthread_t th[RX_THREADS];
+	struct dtls_sock_stats st;
+	char pt[16];
+	int i, n, missing = 0, twice = 0;
+
+	big_rcvbuf(self->a);
+	set_timeout(self->a, 10000);
+	s.fd = self->a;
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < RX_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, rx_thread_fn, &s));
+	for (i = 0; i < RX_RECORDS; i++) {
+		n = snprintf(pt, sizeof(pt), "%d", i);
+		B_SEND(&self->rx, DATA, i, pt, n);
+	}
+	for (i = 0; i < 1000 &&
+	     __atomic_load_n(&s.delivered, __ATOMIC_SEQ_CST) < RX_RECORDS; i++)
+		usleep(10000);
+	for (i = 0; i < RX_THREADS; i++)
+		B_SEND(&self->rx, DATA, RX_RECORDS + i, "stop", 4);
+	for (i = 0; i < RX_THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < RX_RECORDS; i++) {
+		missing += !s.count[i];
+		twice += s.count[i] > 1;
+	}
+	EXPECT_EQ(0, missing);
+	EXPECT_EQ(0, twice);
+	EXPECT_EQ(0, s.odd);
+	EXPECT_EQ(0, s.errs);
+	st = STATS();
+	EXPECT_EQ(0, st.rx_dropped) TH_LOG("the receive buffer overflowed");
+	EXPECT_EQ(RX_RECORDS + RX_THREADS, st.rx_records);
+	EXPECT_EMPTY();
+}
+
+/* ---- /proc/net/dtls_stat ---- */
+
+static const char *const proc_names[] = {
+	"DtlsTxRecords", "DtlsTxBytes", "DtlsRxRecords", "DtlsRxBytes",
+	"DtlsRxAuthFail", "DtlsRxReplay", "DtlsRxBadEpoch", "DtlsRxMalformed",
+	"DtlsRxNotDtls", "DtlsRxDropped", "DtlsCurrTx", "DtlsCurrRx",
+};
+#define NPROC (sizeof(proc_names) / sizeof(proc_names[0]))
+enum {
+	P_TX, P_TXB, P_RX, P_RXB, P_AUTH, P_REPLAY, P_EPOCH, P_MALF, P_NOTD,
+	P_DROP, P_CURTX, P_CURRX,
+};
+
+static void proc_read(long long v[NPROC])
+{
+	size_t i;
+
+	for (i = 0; i < NPROC; i++)
+		v[i] = dtls_test_proc_stat(proc_names[i]);
+}
+
+/* Wait for proc counter @i to be @want; its value. */
+static long long proc_wait(size_t i, long long want)
+{
+	long long v = dtls_test_proc_stat(proc_names[i]);
+	int ms;
+
+	for (ms = 0; v != want && ms < TIMEOUT_MS; ms += 5) {
+		usleep(5000);
+		v = dtls_test_proc_stat(proc_names[i]);
+	}
+	return v;
+}
+
+TEST_F(record_sock, proc_dtls_stat)
+{
+	long long base[NPROC], now[NPROC];
+	uint8_t rec[128], buf[600], pt[500];
+	struct dtls_sock_stats st;
+	int rcvbuf = 4096;
+	size_t i;
+	ssize_t n;
+
+	proc_read(base);
+	for (i = 0; i < NPROC; i++) {
+		if (base[i] < 0)
+			TH_LOG("/proc/net/dtls_stat has no %s line",
+			       proc_names[i]);
+		EXPECT_LE(0, base[i]);
+	}
+	ASSERT_EQ(0, _metadata->exit_code);
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(base[P_CURTX] + 1, proc_wait(P_CURTX, base[P_CURTX] + 1));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	EXPECT_EQ(base[P_CURRX] + 1, proc_wait(P_CURRX, base[P_CURRX] + 1));
+	ASSERT_EQ(10, send(self->a, "0123456789", 10, 0));
+	ASSERT_EQ(3, send(self->a, "abc", 3, 0));
+	ASSERT_LT(0, recv(self->b, buf, sizeof(buf), 0));
+	ASSERT_LT(0, recv(self->b, buf, sizeof(buf), 0));
+
+	B_STR(0, "valid");			/* RxRecords, RxBytes */
+	EXPECT_STR("valid");
+	n = seal(&self->rx, DATA, 1, "forged", 6, rec);
+	rec[n - 1] ^= 1;
+	B_RAW(rec, n);				/* AuthFail */
+	B_STR(0, "valid");			/* Replay */
+	self->rx.epoch = 9;
+	B_STR(2, "epoch 9");			/* BadEpoch */
+	self->rx.epoch = 1;
+	B_RAW("\x17\xfe\xfd\x00", 4);		/* Malformed */
+	B_RAW("\x80rtp", 4);			/* NotDtls */
+	EXPECT_MSG("\x80rtp", 4, DTLS_RECORD_NOT_DTLS);
+	/* Dropped: a small buffer */
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				sizeof(rcvbuf)));
+	memset(pt, 'x', sizeof(pt));
+	for (i = 0; i < 40; i++)
+		B_SEND(&self->rx, DATA, 10 + i, pt, sizeof(pt));
+	/*
+	 * (rx_queue_full checks how queued and dropped add up.)  Wait until
+	 * the counters are still, then compare them with /proc.
+	 */
+	st = STATS();
+	for (i = 0; i < TIMEOUT_MS / 50; i++) {
+		struct dtls_sock_stats again;
+
+		usleep(50000);
+		again = STATS();
+		if (!memcmp(&again, &st, sizeof(st)) && st.rx_dropped)
+			break;
+		st = again;
+	}
+	ASSERT_LT(0, st.rx_dropped);
+
+	proc_read(now);
+	EXPECT_EQ(2, now[P_TX] - base[P_TX]);
+	EXPECT_EQ(13, now[P_TXB] - base[P_TXB]);
+	EXPECT_EQ((long long)st.rx_records, now[P_RX] - base[P_RX]);
+	EXPECT_EQ((long long)st.rx_bytes, now[P_RXB] - base[P_RXB]);
+	EXPECT_EQ(1, now[P_AUTH] - base[P_AUTH]);
+	EXPECT_EQ(1, now[P_REPLAY] - base[P_REPLAY]);
+	EXPECT_EQ(1, now[P_EPOCH] - base[P_EPOCH]);
+	EXPECT_EQ(1, now[P_MALF] - base[P_MALF]);
+	EXPECT_EQ(1, now[P_NOTD] - base[P_NOTD]);
+	EXPECT_EQ((long long)st.rx_dropped, now[P_DROP] - base[P_DROP]);
+	/* the socket's own counters agree */
+	EXPECT_EQ(2, st.tx_records);
+	EXPECT_EQ(13, st.tx_bytes);
+	EXPECT_EQ(1, st.rx_auth_fail);
+	EXPECT_EQ(1, st.rx_replay);
+	EXPECT_EQ(1, st.rx_bad_epoch);
+	EXPECT_EQ(1, st.rx_malformed);
+	EXPECT_EQ(1, st.rx_not_dtls);
+
+	/* Closing the socket: no keys any more. */
+	close(self->a);
+	self->a = -1;
+	EXPECT_EQ(base[P_CURTX], proc_wait(P_CURTX, base[P_CURTX]));
+	EXPECT_EQ(base[P_CURRX], proc_wait(P_CURRX, base[P_CURRX]));
+	(void)n;
+}
+
+TEST_HARNESS_MAIN
