@@ -59,8 +59,11 @@ static void dtls_rx_skb_destructor(struct sk_buff *skb)
 	atomic_sub(skb->truesize, &skb->sk->sk_rmem_alloc);
 }
 
-/* Queue @skb (its data: the payload) for recvmsg, or drop it if full. */
-static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
+/*
+ * Queue @skb (its data: the payload) for recvmsg, or drop it if full.
+ * Return: whether it was queued.
+ */
+static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
 {
 	struct sock *sk = ds->sk;
 
@@ -78,7 +81,7 @@ static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		}
 		kfree_skb(skb);
-		return;
+		return false;
 	}
 	skb->sk = sk;
 	skb->destructor = dtls_rx_skb_destructor;
@@ -87,6 +90,7 @@ static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
 	/* Under the lock: close cannot free the socket meanwhile. */
 	sk->sk_data_ready(sk);
 	spin_unlock_bh(&ds->rxq.lock);
+	return true;
 }
 
 /* The record authenticated or failed (@err): account, update, queue. */
@@ -120,9 +124,10 @@ static void dtls_rx_finish(struct dtls_rx_req *rr, int err)
 	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
 	__skb_trim(skb, rr->pt_len);
 	skb->ip_summed = CHECKSUM_NONE;
-	dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
-	dtls_stat_add(ds, DTLS_STAT_RX_BYTES, rr->pt_len);
-	dtls_rx_queue(ds, skb, rr->hdr.type);
+	if (dtls_rx_queue(ds, skb, rr->hdr.type)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
+		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, rr->pt_len);
+	}
 out:
 	dtls_key_put(k);
 	dtls_sock_put(ds);
@@ -300,8 +305,8 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	/* RFC 7983: STUN, TURN, RTP... pass up unchanged, marked. */
 	if (!skb->len || !dtls_first_byte_is_dtls(skb->data[0])) {
-		dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
-		dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS);
+		if (dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS))
+			dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
 		return 0;
 	}
 	dtls_rx_datagram(ds, skb);
@@ -349,6 +354,11 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 	struct sk_buff *skb;
 
 	for (;;) {
+		/* Older datagrams, queued before the RX keys, come first. */
+		if (dtls_udp_queued(sk)) {
+			*err = -EAGAIN;		/* caller reads UDP's queue */
+			return NULL;
+		}
 		spin_lock_bh(&ds->rxq.lock);
 		skb = skb_peek(&ds->rxq);
 		if (skb) {
@@ -361,10 +371,6 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 		if (skb)
 			return skb;
 
-		if (dtls_udp_queued(sk)) {
-			*err = -EAGAIN;		/* caller reads UDP's queue */
-			return NULL;
-		}
 		*err = sock_error(sk);
 		if (*err)
 			return NULL;
@@ -447,11 +453,11 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			break;
 		if (err != -EAGAIN || !dtls_udp_queued(sk))
 			return err;
-		/* Older datagrams, queued before the RX keys, come first. */
 		err = ds->base_prot->recvmsg(sk, msg, len,
 					     flags | MSG_DONTWAIT, addr_len);
 		if (err != -EAGAIN)
 			return err;
+		/* Another reader took it: look again. */
 	}
 
 	/* Data needs no type for a caller that asked for no control data. */
