@@ -458,7 +458,7 @@ static ssize_t emu_send(int fd, struct emu *e, const void *buf, size_t len)
 
 /* One datagram, its first record opened into @buf: length, type in @type. */
 static ssize_t emu_recv(int fd, struct emu *e, void *buf, size_t size,
-			uint8_t *type)
+			int *type)
 {
 	uint8_t rec[HDR_LEN + EXPLICIT_LEN + MAX_RECORD + 256];
 	uint8_t nonce[12], aad[13];
@@ -498,8 +498,13 @@ static ssize_t emu_recv(int fd, struct emu *e, void *buf, size_t size,
 	return (ssize_t)len;
 }
 
-/* Kernel record layer: plain recvmsg() with the record type cmsg. */
-static ssize_t kernel_recv(int fd, void *buf, size_t size, uint8_t *type)
+/*
+ * Kernel record layer: plain recvmsg() with the record type cmsg.  A
+ * datagram without it was queued before the RX keys were installed (the
+ * peer spoke right after the handshake): the kernel hands it over
+ * unopened; *type is then -1.
+ */
+static ssize_t kernel_recv(int fd, void *buf, size_t size, int *type)
 {
 	char cbuf[CMSG_SPACE(sizeof(uint8_t))];
 	struct iovec iov = { .iov_base = buf, .iov_len = size };
@@ -512,7 +517,7 @@ static ssize_t kernel_recv(int fd, void *buf, size_t size, uint8_t *type)
 	struct cmsghdr *cm;
 	ssize_t n = recvmsg(fd, &mh, 0);
 
-	*type = DTLS_RECORD_TYPE_DATA;
+	*type = -1;
 	if (n < 0)
 		return n;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
@@ -529,7 +534,7 @@ static ssize_t rec_send(int fd, const void *buf, size_t len)
 	return emu ? emu_send(fd, emu, buf, len) : send(fd, buf, len, 0);
 }
 
-static ssize_t rec_recv(int fd, void *buf, size_t size, uint8_t *type)
+static ssize_t rec_recv(int fd, void *buf, size_t size, int *type)
 {
 	return emu ? emu_recv(fd, emu, buf, size, type) :
 		     kernel_recv(fd, buf, size, type);
@@ -569,8 +574,8 @@ static void recv_records(int fd, int64_t deadline)
 	long got = 0;
 
 	while (got < o.expect) {
-		uint8_t type;
 		ssize_t n;
+		int type;
 
 		if (!wait_readable(fd, deadline))
 			die("time-out: received %ld of %ld records", got,
@@ -581,11 +586,16 @@ static void recv_records(int fd, int64_t deadline)
 				continue;
 			die("recv: %s", strerror(errno));
 		}
+		if (type < 0) {
+			printf("recv %zd bytes unopened: queued before the RX keys\n",
+			       n);
+			continue;
+		}
 		buf[n] = 0;
 		for (ssize_t j = 0; j < n; j++)
 			if ((buf[j] < 0x20 && buf[j] != '\n') || buf[j] > 0x7e)
 				buf[j] = '.';
-		printf("recv type %u len %zd: %.*s%s", type, n,
+		printf("recv type %d len %zd: %.*s%s", type, n,
 		       n > 80 ? 80 : (int)n, buf,
 		       n && n <= 80 && buf[n - 1] == '\n' ? "" : "\n");
 		fflush(stdout);

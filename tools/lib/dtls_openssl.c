@@ -224,6 +224,7 @@ int dtls_openssl_handshake(SSL *ssl, int fd, int timeout_ms, char *err,
 		int64_t left;
 		int r, e;
 
+		errno = 0;
 		r = SSL_do_handshake(ssl);
 		if (r == 1) {
 			ret = 0;
@@ -234,7 +235,13 @@ int dtls_openssl_handshake(SSL *ssl, int fd, int timeout_ms, char *err,
 			pfd.events = POLLIN;
 		else if (e == SSL_ERROR_WANT_WRITE)
 			pfd.events = POLLOUT;
-		else {
+		else if (e == SSL_ERROR_SYSCALL && !ERR_peek_error()) {
+			/* e.g. ECONNREFUSED: nobody listens on the peer port */
+			dtls_ossl_err(err, errlen, "handshake: %s",
+				      errno ? strerror(errno) : "I/O error");
+			ret = errno ? -errno : -EIO;
+			break;
+		} else {
 			dtls_ossl_err_ssl(err, errlen, "handshake");
 			ret = -EPROTO;
 			break;

@@ -11,6 +11,15 @@
  *   send(fd, ...); recv(fd, ...);          the kernel seals and opens
  *   SSL_free(ssl);                         sends nothing (quiet shutdown)
  *
+ * Records the peer sends between the end of the handshake and the RX
+ * install (a server that speaks first, right after its Finished) are
+ * queued by UDP before the kernel has keys: the kernel delivers them
+ * first, unopened, and without a DTLS_GET_RECORD_TYPE control message,
+ * which is how to tell them apart (selftests/ossl.c, ossl_early).  Use a
+ * protocol in which the side that offloads last does not wait for the
+ * other's first record, or pass recvmsg() a control buffer and handle
+ * such datagrams.
+ *
  * After the offload the SSL object must not read or write any more: its
  * sequence numbers would collide with the kernel's.  dtls_openssl_offload()
  * sets it to a quiet shutdown so that SSL_shutdown()/SSL_free() send no
@@ -103,7 +112,8 @@ int dtls_openssl_prepare(SSL *ssl);
  * Handles the DTLS retransmission timer (DTLSv1_handle_timeout()) so that
  * a lost flight is resent, and gives up at the deadline instead of after
  * OpenSSL's own retry budget (which can take minutes).
- * Return: 0, -ETIMEDOUT, or -EPROTO (the handshake failed).
+ * Return: 0, -ETIMEDOUT, -EPROTO (the handshake failed), or the -errno
+ * of a socket error (-ECONNREFUSED: nothing listens on the peer's port).
  */
 int dtls_openssl_handshake(SSL *ssl, int fd, int timeout_ms, char *err,
 			   size_t errlen);
