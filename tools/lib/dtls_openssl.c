@@ -44,6 +44,10 @@ struct dtls_ossl_track {
 	bool		rx_seen;
 	uint16_t	rx_epoch;
 	uint64_t	rx_seq;
+	/* Highest record header read at all: the fallback, see below. */
+	bool		hdr_seen;
+	uint16_t	hdr_epoch;
+	uint64_t	hdr_seq;
 };
 
 static pthread_once_t dtls_ossl_once = PTHREAD_ONCE_INIT;
@@ -138,6 +142,12 @@ static void dtls_ossl_msg_cb(int write_p, int version, int content_type,
 			}
 			t->tx_seen = true;
 		} else {
+			if (!t->hdr_seen ||
+			    dtls_ossl_after(epoch, seq, t->hdr_epoch, t->hdr_seq)) {
+				t->hdr_epoch = epoch;
+				t->hdr_seq = seq;
+			}
+			t->hdr_seen = true;
 			t->rx_pending = true;
 			t->rx_pend_type = h[0];
 			t->rx_pend_epoch = epoch;
@@ -458,23 +468,29 @@ int dtls_openssl_keys(SSL *ssl, struct dtls_openssl_keys *k, char *err,
 	k->tx_epoch = k->rx_epoch = 1;
 	k->tx_seq = k->rx_seq = 1;
 	t = SSL_get_ex_data(ssl, dtls_ossl_index());
-	if (t && t->tx_seen && t->rx_seen) {
-		if (!t->tx_epoch || !t->rx_epoch ||
-		    t->tx_seq >= DTLS_SEQ_MAX || t->rx_seq >= DTLS_SEQ_MAX) {
-			dtls_ossl_err(err, errlen,
-				      "bad tracked state: tx %u/%llu rx %u/%llu",
-				      t->tx_epoch,
-				      (unsigned long long)t->tx_seq,
-				      t->rx_epoch,
-				      (unsigned long long)t->rx_seq);
-			ret = -EIO;
-			goto out;
-		}
-		k->seq_tracked = true;
+	if (t && t->tx_seen && t->tx_epoch) {
 		k->tx_epoch = t->tx_epoch;
 		k->tx_seq = t->tx_seq + 1;
+		k->seq_tracked = true;
+	}
+	if (t && t->rx_seen && t->rx_epoch) {
 		k->rx_epoch = t->rx_epoch;
 		k->rx_seq = t->rx_seq + 1;
+	} else if (t && t->hdr_seen && t->hdr_epoch) {
+		/*
+		 * The peer's Finished was buffered (it came before its CCS)
+		 * and its content callback could not be matched to its
+		 * header: take the highest header OpenSSL read.
+		 */
+		k->rx_epoch = t->hdr_epoch;
+		k->rx_seq = t->hdr_seq + 1;
+	} else {
+		k->seq_tracked = false;
+	}
+	if (k->tx_seq > DTLS_SEQ_MAX || k->rx_seq > DTLS_SEQ_MAX) {
+		dtls_ossl_err(err, errlen, "sequence numbers exhausted");
+		ret = -EIO;
+		goto out;
 	}
 	ret = 0;
 out:

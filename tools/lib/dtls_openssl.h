@@ -47,7 +47,10 @@
  *   for its decrypted content, of the same content type), plus one:
  *   normally the peer's Finished, epoch 1 seq 0, so RX seq 1.  A forged
  *   record seen during the handshake therefore cannot push the kernel's
- *   window forward.  Without dtls_openssl_prepare() the offload assumes
+ *   window forward.  (If the Finished came before the peer's CCS, OpenSSL
+ *   buffers it and its content cannot be matched to its header; then the
+ *   highest header read is taken.)  Without dtls_openssl_prepare() the
+ *   offload assumes
  *   epoch 1, TX seq 1, RX seq 1, which is wrong after a retransmitted
  *   final flight (the peer would then drop our first records as replays).
  */
