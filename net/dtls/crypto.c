@@ -15,28 +15,37 @@
 #include "crypto.h"
 #include "replay.h"
 
-#define DTLS_CIPHER(_type, _alg, _ccm, _struct, _keylen, _iv, _ivlen, _expl,  \
-		    _tag) {                                                    \
-	.type = _type, .alg = _alg, .ccm = _ccm, .key_len = _keylen,          \
-	.iv_len = _ivlen, .explicit_len = _expl, .tag_len = _tag,             \
-	.info_size = sizeof(struct _struct),                                   \
-	.key_off = offsetof(struct _struct, key),                              \
-	.iv_off = offsetof(struct _struct, _iv),                               \
-	.reserved_off = offsetof(struct _struct, reserved),                    \
-}
+/* Offsets of a field, and the struct's size, in a uapi crypto_info. */
+#define DTLS_INFO_LAYOUT(type, ivfield)					\
+	.info_size = sizeof(type),					\
+	.key_off = offsetof(type, key),					\
+	.iv_off = offsetof(type, ivfield),				\
+	.reserved_off = offsetof(type, reserved)
 
 static const struct dtls_cipher dtls_ciphers[] = {
-	DTLS_CIPHER(DTLS_CIPHER_AES_GCM_128, "gcm(aes)", false,
-		    dtls12_crypto_info_aes_gcm_128, 16, salt, 4, 8, 16),
-	DTLS_CIPHER(DTLS_CIPHER_AES_GCM_256, "gcm(aes)", false,
-		    dtls12_crypto_info_aes_gcm_256, 32, salt, 4, 8, 16),
-	DTLS_CIPHER(DTLS_CIPHER_AES_CCM_128, "ccm(aes)", true,
-		    dtls12_crypto_info_aes_ccm_128, 16, salt, 4, 8, 16),
-	DTLS_CIPHER(DTLS_CIPHER_AES_CCM_8_128, "ccm(aes)", true,
-		    dtls12_crypto_info_aes_ccm_128, 16, salt, 4, 8, 8),
-	DTLS_CIPHER(DTLS_CIPHER_CHACHA20_POLY1305, "rfc7539(chacha20,poly1305)",
-		    false,
-		    dtls12_crypto_info_chacha20_poly1305, 32, iv, 12, 0, 16),
+	{
+		.type = DTLS_CIPHER_AES_GCM_128, .alg = "gcm(aes)",
+		.key_len = 16, .iv_len = 4, .explicit_len = 8, .tag_len = 16,
+		DTLS_INFO_LAYOUT(struct dtls12_crypto_info_aes_gcm_128, salt),
+	}, {
+		.type = DTLS_CIPHER_AES_GCM_256, .alg = "gcm(aes)",
+		.key_len = 32, .iv_len = 4, .explicit_len = 8, .tag_len = 16,
+		DTLS_INFO_LAYOUT(struct dtls12_crypto_info_aes_gcm_256, salt),
+	}, {
+		.type = DTLS_CIPHER_AES_CCM_128, .alg = "ccm(aes)", .ccm = true,
+		.key_len = 16, .iv_len = 4, .explicit_len = 8, .tag_len = 16,
+		DTLS_INFO_LAYOUT(struct dtls12_crypto_info_aes_ccm_128, salt),
+	}, {
+		.type = DTLS_CIPHER_AES_CCM_8_128, .alg = "ccm(aes)", .ccm = true,
+		.key_len = 16, .iv_len = 4, .explicit_len = 8, .tag_len = 8,
+		DTLS_INFO_LAYOUT(struct dtls12_crypto_info_aes_ccm_128, salt),
+	}, {
+		.type = DTLS_CIPHER_CHACHA20_POLY1305,
+		.alg = "rfc7539(chacha20,poly1305)",
+		.key_len = 32, .iv_len = 12, .explicit_len = 0, .tag_len = 16,
+		DTLS_INFO_LAYOUT(struct dtls12_crypto_info_chacha20_poly1305,
+				 iv),
+	},
 };
 
 const struct dtls_cipher *dtls_cipher_find(u16 type)
