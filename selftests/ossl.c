@@ -853,8 +853,9 @@ TEST_F_TIMEOUT(ossl_retx, finished_lost, 180)
 /*
  * The kernel's records on the wire, as tshark's DTLS dissector reads them:
  * application_data, DTLS 1.2, epoch 1, sequence numbers 1, 2, 3, ... right
- * after OpenSSL's Finished (epoch 1 seq 0), and the length that the
- * cipher's overhead gives.  One capture and one dissection for all five
+ * after OpenSSL's Finished (epoch 1 seq 0), the length that the cipher's
+ * overhead gives and, for GCM and CCM, epoch|seq as the explicit nonce
+ * (never random, says the spec).  One capture and one dissection for all five
  * ciphers, each session on its own port: starting tshark costs a minute
  * in a TCG guest.  The capture runs dumpcap, what tshark itself runs to
  * capture, when it is there.
@@ -862,12 +863,13 @@ TEST_F_TIMEOUT(ossl_retx, finished_lost, 180)
 static const struct wire_cipher {
 	const char	*name;
 	size_t		overhead;	/* explicit nonce + tag */
+	size_t		tag;
 } wire_ciphers[] = {
-	{ "PSK-AES128-GCM-SHA256", 8 + 16 },
-	{ "PSK-AES256-GCM-SHA384", 8 + 16 },
-	{ "PSK-CHACHA20-POLY1305", 16 },
-	{ "PSK-AES128-CCM", 8 + 16 },
-	{ "PSK-AES128-CCM8", 8 + 8 },
+	{ "PSK-AES128-GCM-SHA256", 8 + 16, 16 },
+	{ "PSK-AES256-GCM-SHA384", 8 + 16, 16 },
+	{ "PSK-CHACHA20-POLY1305", 16, 16 },
+	{ "PSK-AES128-CCM", 8 + 16, 16 },
+	{ "PSK-AES128-CCM8", 8 + 8, 8 },
 };
 
 #define N_WIRE	5
@@ -919,11 +921,13 @@ static void wire_line(struct __test_metadata *_metadata, char *line,
 {
 	char types[256], vers[256], epochs[256], seqs[256], lens[256];
 	char *ts, *vs, *es, *ss, *ls, *s1, *s2, *s3, *s4, *s5;
+	static char data[8192];
 	unsigned int sport;
 	int c = -1;
 
-	if (sscanf(line, "%u %255s %255s %255s %255s %255s", &sport, types,
-		   vers, epochs, seqs, lens) != 6)
+	data[0] = 0;
+	if (sscanf(line, "%u %255s %255s %255s %255s %255s %8191s", &sport,
+		   types, vers, epochs, seqs, lens, data) < 6)
 		return;
 	for (int i = 0; i < N_WIRE; i++)
 		if (w[i].sport == sport)
@@ -957,6 +961,21 @@ static void wire_line(struct __test_metadata *_metadata, char *line,
 				  rlen)
 				TH_LOG("%s record %zu: %s", wire_ciphers[c].name,
 				       w[c].n, line);
+		/*
+		 * GCM and CCM: the explicit nonce, the first 8 bytes of the
+		 * encrypted record, is epoch|seq (one record per datagram,
+		 * so data is this record's).
+		 */
+		if (wire_ciphers[c].overhead - wire_ciphers[c].tag == 8 &&
+		    type == 23) {
+			char want[40];
+
+			snprintf(want, sizeof(want), "%04lx%012llx",
+				 epoch & 0xffff, seq & DTLS_SEQ_MAX);
+			EXPECT_EQ(0, strncmp(data, want, 16))
+				TH_LOG("%s: explicit nonce %.16s, want %s",
+				       wire_ciphers[c].name, data, want);
+		}
 		w[c].next_seq = seq + 1;
 		w[c].n++;
 	}
@@ -1048,7 +1067,7 @@ TEST_F_TIMEOUT(ossl_wire, records, 600)
 		 " -T fields -E separator=/s -e udp.srcport"
 		 " -e dtls.record.content_type -e dtls.record.version"
 		 " -e dtls.record.epoch -e dtls.record.sequence_number"
-		 " -e dtls.record.length 2>&1");
+		 " -e dtls.record.length -e dtls.app_data 2>&1");
 	p = popen(cmd, "r");
 	ASSERT_TRUE(p != NULL);
 	while (fgets(line, sizeof(line), p)) {
