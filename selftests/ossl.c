@@ -1217,13 +1217,14 @@ TEST_F_TIMEOUT(ossl_early, record_before_rx_keys, 120)
 					  sizeof(s->err)))
 		TH_LOG("offload: %s", s->err);
 
-	/* header 13, explicit nonce 8, "early\n", tag 16 */
+	/*
+	 * The peer's record reached the socket before the RX keys: the
+	 * kernel opens it when the keys go in, and it comes first.
+	 */
 	n = recv_record(s->fd, buf, sizeof(buf), &type);
-	ASSERT_EQ(13 + 8 + 6 + 16, n);
-	EXPECT_EQ(-1, type);
-	EXPECT_EQ(DTLS_RECORD_TYPE_DATA, buf[0]);
-	EXPECT_EQ(0, memcmp(buf + 1, "\xfe\xfd\x00\x01\x00\x00\x00\x00\x00\x01",
-			    10));
+	ASSERT_EQ(6, n);
+	EXPECT_EQ(DTLS_RECORD_TYPE_DATA, type);
+	EXPECT_EQ(0, memcmp(buf, "early\n", 6));
 
 	ASSERT_EQ(5, write(s->peer.in, "late\n", 5));
 	n = recv_record(s->fd, buf, sizeof(buf), &type);

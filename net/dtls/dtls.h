@@ -101,6 +101,7 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len);
 bool dtls_sock_is_readable(struct sock *sk);
 int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
+void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 
 /* netlink.c */
 int dtls_netlink_init(void);

@@ -61,9 +61,12 @@ static void dtls_rx_skb_destructor(struct sk_buff *skb)
 
 /*
  * Queue @skb (its data: the payload) for recvmsg, or drop it if full.
+ * @early: a private list to collect on instead of the socket's queue (see
+ * dtls_rx_open_queued()), or NULL.
  * Return: whether it was queued.
  */
-static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
+static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
+			  struct sk_buff_head *early)
 {
 	struct sock *sk = ds->sk;
 
@@ -86,6 +89,11 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
 	skb->sk = sk;
 	skb->destructor = dtls_rx_skb_destructor;
 	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
+	if (early) {
+		spin_unlock_bh(&ds->rxq.lock);
+		__skb_queue_tail(early, skb);
+		return true;
+	}
 	__skb_queue_tail(&ds->rxq, skb);
 	/* Under the lock: close cannot free the socket meanwhile. */
 	sk->sk_data_ready(sk);
@@ -93,8 +101,12 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type)
 	return true;
 }
 
-/* The record authenticated or failed (@err): account, update, queue. */
-static void dtls_rx_finish(struct dtls_rx_req *rr, int err)
+/*
+ * The record authenticated or failed (@err): account, update, queue (on
+ * @early if not NULL, see dtls_rx_queue()).
+ */
+static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
+			   struct sk_buff_head *early)
 {
 	struct dtls_sock *ds = rr->ds;
 	struct dtls_key *k = rr->key;
@@ -124,7 +136,7 @@ static void dtls_rx_finish(struct dtls_rx_req *rr, int err)
 	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
 	__skb_trim(skb, rr->pt_len);
 	skb->ip_summed = CHECKSUM_NONE;
-	if (dtls_rx_queue(ds, skb, rr->hdr.type)) {
+	if (dtls_rx_queue(ds, skb, rr->hdr.type, early)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
 		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, rr->pt_len);
 	}
@@ -141,7 +153,7 @@ static void dtls_rx_done(DTLS_CRYPTO_CB_ARG arg, int err)
 
 	if (err == -EINPROGRESS)
 		return;
-	dtls_rx_finish(rr, err);
+	dtls_rx_finish(rr, err, NULL);
 	sock_put(sk);
 }
 
@@ -160,7 +172,8 @@ static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 }
 
 /* Open one record: @skb holds exactly the record.  Consumes @skb. */
-static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb)
+static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
+			   struct sk_buff_head *early)
 {
 	struct dtls_record_hdr h;
 	const struct dtls_cipher *c;
@@ -237,8 +250,8 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb)
 	err = crypto_aead_decrypt(&rr->req);
 	if (err == -EINPROGRESS)
 		return;
-	sock_put(ds->sk);	/* UDP holds it while we run */
-	dtls_rx_finish(rr, err);
+	sock_put(ds->sk);	/* our caller holds it while we run */
+	dtls_rx_finish(rr, err, early);
 	return;
 drop:
 	kfree_skb(skb);
@@ -249,14 +262,15 @@ drop:
  * datagram, keeps the skb; otherwise each record gets a copy of its own so
  * that each is queued (and read) as its own message.
  */
-static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb)
+static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb,
+			     struct sk_buff_head *early)
 {
 	struct dtls_record_hdr h;
 	unsigned int off = 0;
 
 	if (!dtls_record_parse(skb->data, skb->len, &h) &&
 	    DTLS_HEADER_LEN + h.length == skb->len) {
-		dtls_rx_record(ds, skb);
+		dtls_rx_record(ds, skb, early);
 		return;
 	}
 	while (off < skb->len) {
@@ -275,10 +289,23 @@ static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb)
 		}
 		rec->tstamp = skb->tstamp;
 		skb_put_data(rec, skb->data + off, len);
-		dtls_rx_record(ds, rec);
+		dtls_rx_record(ds, rec, early);
 		off += len;
 	}
 	consume_skb(skb);
+}
+
+/* A datagram's payload (RX keys installed): records, or not DTLS at all. */
+static void dtls_rx_payload(struct dtls_sock *ds, struct sk_buff *skb,
+			    struct sk_buff_head *early)
+{
+	/* RFC 7983: STUN, TURN, RTP... pass up unchanged, marked. */
+	if (!skb->len || !dtls_first_byte_is_dtls(skb->data[0])) {
+		if (dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS, early))
+			dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
+		return;
+	}
+	dtls_rx_datagram(ds, skb, early);
 }
 
 /**
@@ -302,15 +329,62 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	__skb_pull(skb, sizeof(struct udphdr));
-
-	/* RFC 7983: STUN, TURN, RTP... pass up unchanged, marked. */
-	if (!skb->len || !dtls_first_byte_is_dtls(skb->data[0])) {
-		if (dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS))
-			dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
-		return 0;
-	}
-	dtls_rx_datagram(ds, skb);
+	dtls_rx_payload(ds, skb, NULL);
 	return 0;
+}
+
+/*
+ * RX keys are in, yet UDP holds datagrams that came before them: a peer
+ * may send right after its Finished, before the application installed the
+ * keys.  Open them now, as kTLS does with data already queued, and put
+ * them ahead of what arrived since.  The copy is for the rare datagram
+ * only: UDP's queued skbs carry UDP's own accounting state.
+ *
+ * Context: process, under lock_sock() (so one caller at a time).
+ */
+void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
+{
+	struct sk_buff_head early, opened;
+	struct sk_buff *skb, *copy;
+	int off, err;
+
+	__skb_queue_head_init(&early);
+	__skb_queue_head_init(&opened);
+	for (;;) {
+		off = 0;
+		skb = __skb_recv_udp(sk, MSG_DONTWAIT, &off, &err);
+		if (!skb)
+			break;
+		copy = NULL;
+		if (udp_skb_csum_unnecessary(skb) ||
+		    !__udp_lib_checksum_complete(skb))
+			copy = alloc_skb(skb->len, GFP_KERNEL);
+		if (copy) {
+			copy->tstamp = skb->tstamp;
+			skb_copy_bits(skb, 0, skb_put(copy, skb->len),
+				      skb->len);
+			__skb_queue_tail(&early, copy);
+		} else {
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		}
+		skb_consume_udp(sk, skb, skb->len);
+	}
+	if (skb_queue_empty(&early))
+		return;
+
+	/* As in softirq: the receive path takes its locks without _bh. */
+	local_bh_disable();
+	rcu_read_lock();
+	while ((skb = __skb_dequeue(&early)))
+		dtls_rx_payload(ds, skb, &opened);
+	rcu_read_unlock();
+	local_bh_enable();
+
+	spin_lock_bh(&ds->rxq.lock);
+	skb_queue_splice(&opened, &ds->rxq);
+	if (!skb_queue_empty(&ds->rxq))
+		sk->sk_data_ready(sk);
+	spin_unlock_bh(&ds->rxq.lock);
 }
 
 bool dtls_sock_is_readable(struct sock *sk)
@@ -354,10 +428,11 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 	struct sk_buff *skb;
 
 	for (;;) {
-		/* Older datagrams, queued before the RX keys, come first. */
+		/* Datagrams UDP queued just before the RX keys: open them. */
 		if (dtls_udp_queued(sk)) {
-			*err = -EAGAIN;		/* caller reads UDP's queue */
-			return NULL;
+			lock_sock(sk);
+			dtls_rx_open_queued(sk, ds);
+			release_sock(sk);
 		}
 		spin_lock_bh(&ds->rxq.lock);
 		skb = skb_peek(&ds->rxq);
@@ -447,18 +522,9 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		return ds->base_prot->recvmsg(sk, msg, len, flags, addr_len);
 
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	for (;;) {
-		skb = dtls_rx_dequeue(sk, ds, flags, &timeo, &err);
-		if (skb)
-			break;
-		if (err != -EAGAIN || !dtls_udp_queued(sk))
-			return err;
-		err = ds->base_prot->recvmsg(sk, msg, len,
-					     flags | MSG_DONTWAIT, addr_len);
-		if (err != -EAGAIN)
-			return err;
-		/* Another reader took it: look again. */
-	}
+	skb = dtls_rx_dequeue(sk, ds, flags, &timeo, &err);
+	if (!skb)
+		return err;
 
 	/* Data needs no type for a caller that asked for no control data. */
 	type = DTLS_RX_CB(skb)->type;

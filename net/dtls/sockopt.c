@@ -138,6 +138,7 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 		WRITE_ONCE(ds->rx_prev_expires, jiffies +
 			   msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
 		rcu_assign_pointer(ds->rx, k);
+		dtls_rx_open_queued(sk, ds);
 		if (cur)
 			mod_delayed_work(dtls_wq, &ds->rx_prev_work,
 					 msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
