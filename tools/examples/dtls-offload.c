@@ -499,10 +499,9 @@ static ssize_t emu_recv(int fd, struct emu *e, void *buf, size_t size,
 }
 
 /*
- * Kernel record layer: plain recvmsg() with the record type cmsg.  A
- * datagram without it was queued before the RX keys were installed (the
- * peer spoke right after the handshake): the kernel hands it over
- * unopened; *type is then -1.
+ * Kernel record layer: plain recvmsg() with the record type cmsg.  Every
+ * message carries it once RX keys are installed (records the peer sent
+ * before that are opened at install); *type is -1 if it is missing.
  */
 static ssize_t kernel_recv(int fd, void *buf, size_t size, int *type)
 {
@@ -587,8 +586,7 @@ static void recv_records(int fd, int64_t deadline)
 			die("recv: %s", strerror(errno));
 		}
 		if (type < 0) {
-			printf("recv %zd bytes unopened: queued before the RX keys\n",
-			       n);
+			printf("recv %zd bytes without a record type\n", n);
 			continue;
 		}
 		buf[n] = 0;
