@@ -3,7 +3,9 @@
 # Build dtls.ko for each named kernel (6.12, 6.1 or an ABI string) against
 # the matching Debian linux-headers package, each in its own output tree
 # build/mod/<ABI>/ (a tree of links to the sources: Kbuild of 6.1 and 6.12
-# builds external modules in their source directory).
+# builds external modules in their source directory).  KERNEL may also be
+# the directory of the debug kernel (tools/debug-kernel/build.sh): built
+# against DIR/build into build/mod-debug/, with dtls_kunit.ko.
 #
 #   tools/build-module.sh [--sparse] KERNEL...
 #
@@ -15,9 +17,15 @@ sparse=
 if [ "${1:-}" = "--sparse" ]; then sparse=1; shift; fi
 
 for k in "$@"; do
-	abi=$("$top/tools/kver.sh" "$k")
-	kdir=/lib/modules/$abi/build
-	out=$top/build/mod/$abi
+	if [ -f "$k/.complete" ] && [ -d "$k/build" ]; then
+		abi=$(cat "$k/.complete")
+		kdir=$k/build
+		out=$top/build/mod-debug
+	else
+		abi=$("$top/tools/kver.sh" "$k")
+		kdir=/lib/modules/$abi/build
+		out=$top/build/mod/$abi
+	fi
 	[ -d "$kdir" ] || { echo "build-module: no headers in $kdir (run tools/setup.sh)" >&2; exit 1; }
 	mkdir -p "$out"
 	# Drop links whose source is gone, then link in the current sources.

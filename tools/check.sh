@@ -22,10 +22,11 @@ result() {	# result ok|fail NAME
 	fi
 }
 
-# Style: checkpatch over all our kernel sources, generated ones included.
+# Style: checkpatch over all our kernel sources, generated ones and the
+# KUnit suites included.
 cp=build/linux-source-6.12/scripts/checkpatch.pl
 if out=$(perl "$cp" --no-tree --terse --show-types -f \
-		net/dtls/*.[ch] include/uapi/linux/*.h 2>&1) &&
+		net/dtls/*.[ch] net/dtls/tests/*.[ch] include/uapi/linux/*.h 2>&1) &&
    ! grep -qE 'ERROR|WARNING' <<<"$out"; then
 	result ok "lint: checkpatch"
 else
