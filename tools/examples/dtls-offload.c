@@ -20,6 +20,8 @@
  *   --echo               send every record received back (server)
  *   --bind ADDR          server: local address (default 0.0.0.0)
  *   --timeout S          give up after S seconds (default 10)
+ *   --hold MS            keep the socket open MS milliseconds after the
+ *                        exchange (to look at it with `dtls show -s`)
  *   --emulate            no kernel: seal and open the records in user
  *                        space with the same keys, exactly as the kernel
  *                        would (checks the key derivation anywhere)
@@ -66,6 +68,7 @@ struct opts {
 	long		count, payload, expect;
 	bool		echo, emulate;
 	int		timeout_ms;
+	long		hold_ms;
 };
 
 static struct opts o = {
@@ -95,7 +98,7 @@ static void usage(void)
 		"       " PROG " server PORT [options]\n"
 		"Options: --psk HEX --psk-identity ID | --cert F --key F [--ca F]\n"
 		"         --cipher LIST --count N --payload N --expect N --echo\n"
-		"         --bind ADDR --timeout S --emulate\n");
+		"         --bind ADDR --timeout S --hold MS --emulate\n");
 	exit(2);
 }
 
@@ -187,6 +190,8 @@ static void parse_args(int argc, char **argv)
 			o.bind = v;
 		} else if (!strcmp(a, "--timeout")) {
 			o.timeout_ms = (int)num(v) * 1000;
+		} else if (!strcmp(a, "--hold")) {
+			o.hold_ms = num(v);
 		} else {
 			usage();
 		}
@@ -692,6 +697,9 @@ int main(int argc, char **argv)
 		send_records(fd);
 		recv_records(fd, deadline);
 	}
+
+	if (o.hold_ms)
+		usleep(o.hold_ms * 1000);
 
 	/* Quiet shutdown after the offload: OpenSSL sends nothing. */
 	SSL_set_quiet_shutdown(ssl, 1);
