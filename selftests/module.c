@@ -27,7 +27,12 @@ static int reload(void)
 	return run(cmd);
 }
 
-TEST(rmmod_refused_while_attached)
+FIXTURE(reload) {};
+FIXTURE_SETUP(reload) {}
+FIXTURE_TEARDOWN(reload) {}
+
+/* Loading and unloading take seconds in a TCG guest: generous time-outs. */
+TEST_F_TIMEOUT(reload, rmmod_refused_while_attached, 300)
 {
 	int v4 = socket(AF_INET, SOCK_DGRAM, 0);
 	int v6 = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -58,14 +63,17 @@ TEST(rmmod_refused_while_attached)
 	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 5000));
 }
 
-/* Unload right after a burst of closes: the RCU callbacks must be done. */
-TEST(rmmod_right_after_close)
+/*
+ * Unload right after a burst of closes: the RCU callbacks must be done.
+ * A few rounds: each load and unload takes seconds under TCG.
+ */
+TEST_F_TIMEOUT(reload, rmmod_right_after_close, 300)
 {
 	int fds[64], i, round;
 
 	if (!getenv("KDTLS_MODULE"))
 		SKIP(return, "KDTLS_MODULE not set: cannot reload");
-	for (round = 0; round < 5; round++) {
+	for (round = 0; round < 3; round++) {
 		for (i = 0; i < 64; i++) {
 			fds[i] = socket(i & 1 ? AF_INET6 : AF_INET,
 					SOCK_DGRAM, 0);
