@@ -14,19 +14,6 @@ static const char *dtls_bin(void)
 	return b ? b : "tools/out/dtls";
 }
 
-/* Run @cmd, its stdout into @out; returns the exit status. */
-static int capture(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = 0;
-	return pclose(p);
-}
-
 static const char json_check[] =
 	"import json,sys\n"
 	"d = json.load(sys.stdin)\n"
@@ -59,7 +46,7 @@ TEST(show_json)
 
 	snprintf(cmd, sizeof(cmd), "%s show -j | python3 -c \"%s\"", dtls_bin(),
 		 json_check);
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
 	/* Sorted by inode: v4 was created first. */
 	snprintf(want, sizeof(want),
 		 "%llu inet 127.0.0.1 %u 127.0.0.1 %u attached %u %llu\n"
@@ -74,7 +61,7 @@ TEST(show_json)
 	/* Empty is still valid JSON. */
 	close(v4);
 	close(v6);
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
 	EXPECT_STREQ("", out);
 	close(p);
 }
@@ -89,7 +76,7 @@ TEST(show_text_and_version)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, dtls_attach(fd));
 	snprintf(cmd, sizeof(cmd), "%s show", dtls_bin());
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
 	snprintf(want, sizeof(want), "ino %llu ",
 		 (unsigned long long)dtls_test_ino(fd));
 	EXPECT_TRUE(strstr(out, want) != NULL) TH_LOG("%s", out);
@@ -102,12 +89,12 @@ TEST(show_text_and_version)
 	ASSERT_EQ(1, fscanf(f, "%63s", ver));
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "%s version", dtls_bin());
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
 	EXPECT_TRUE(strstr(out, ver) != NULL) TH_LOG("%s", out);
 
 	/* Unknown commands fail. */
 	snprintf(cmd, sizeof(cmd), "%s frobnicate 2>/dev/null", dtls_bin());
-	EXPECT_NE(0, capture(cmd, out, sizeof(out)));
+	EXPECT_NE(0, dtls_test_capture(cmd, out, sizeof(out)));
 	close(fd);
 }
 

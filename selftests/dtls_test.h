@@ -192,4 +192,17 @@ static inline int dtls_test_sock_stats(uint64_t ino,
 	return 0;
 }
 
+/* Run @cmd, its stdout into @out (NUL-terminated); the exit status. */
+static inline int dtls_test_capture(const char *cmd, char *out, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	return pclose(p);
+}
+
 #endif /* KDTLS_SELFTEST_H */

@@ -1108,19 +1108,6 @@ FIXTURE_TEARDOWN(ossl_cli)
 	session_cleanup(&self->s);
 }
 
-/* Run @cmd, its stdout into @out: the exit status. */
-static int capture(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = 0;
-	return pclose(p);
-}
-
 static const char show_json_check[] =
 	"import json,sys\n"
 	"ino = int(sys.argv[1])\n"
@@ -1154,7 +1141,7 @@ TEST_F_TIMEOUT(ossl_cli, show_keys_and_stats, 120)
 	ASSERT_EQ(7, n);
 
 	snprintf(cmd, sizeof(cmd), "%s show", bin);
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
 	snprintf(want, sizeof(want), "ino %llu ", ino);
 	ASSERT_TRUE(strstr(out, want) != NULL) TH_LOG("%s", out);
 	EXPECT_TRUE(strstr(strstr(out, want),
@@ -1163,7 +1150,7 @@ TEST_F_TIMEOUT(ossl_cli, show_keys_and_stats, 120)
 	EXPECT_TRUE(strstr(out, "tx-records") == NULL) TH_LOG("%s", out);
 
 	snprintf(cmd, sizeof(cmd), "%s show -s", bin);
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out)));
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
 	ASSERT_TRUE(strstr(out, want) != NULL) TH_LOG("%s", out);
 	EXPECT_TRUE(strstr(strstr(out, want),
 			   "epoch 1\n    tx-records 3 tx-bytes 30 rx-records 1 "
@@ -1174,7 +1161,7 @@ TEST_F_TIMEOUT(ossl_cli, show_keys_and_stats, 120)
 
 	snprintf(cmd, sizeof(cmd), "%s show -j -s | python3 -c \"%s\" %llu",
 		 bin, show_json_check, ino);
-	ASSERT_EQ(0, capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_STREQ("aes-gcm-256 52 1 aes-gcm-256 1 3 30 1 7 0 0 10\n", out);
 }
 
