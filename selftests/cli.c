@@ -23,7 +23,12 @@ static const char json_check[] =
 	"          s.get('peer_addr', '-'), s.get('peer_port', 0), s['state'],\n"
 	"          s['uid'], s['netns'])\n";
 
-TEST(show_json)
+/* python3 and the CLI start slowly in a TCG guest: generous time-outs. */
+FIXTURE(cli) {};
+FIXTURE_SETUP(cli) {}
+FIXTURE_TEARDOWN(cli) {}
+
+TEST_F_TIMEOUT(cli, show_json, 180)
 {
 	union dtls_test_addr a4, a6, peer;
 	char cmd[8192], out[8192], want[1024];
@@ -66,7 +71,7 @@ TEST(show_json)
 	close(p);
 }
 
-TEST(show_text_and_version)
+TEST_F_TIMEOUT(cli, show_text_and_version, 180)
 {
 	char cmd[4096], out[8192], want[256], ver[64] = "";
 	union dtls_test_addr a;

@@ -49,7 +49,12 @@ static long settle(long (*fn)(void), long limit)
 	return v;
 }
 
-TEST(thousand_sockets_no_leak)
+/* Thousands of syscalls in a TCG guest: generous time-outs. */
+FIXTURE(stress) {};
+FIXTURE_SETUP(stress) {}
+FIXTURE_TEARDOWN(stress) {}
+
+TEST_F_TIMEOUT(stress, thousand_sockets_no_leak, 180)
 {
 	struct rlimit rl = { NSOCKS + 64, NSOCKS + 64 };
 	long base_slab, base_socks, peak_slab, slab, socks;
@@ -106,7 +111,7 @@ TEST(thousand_sockets_no_leak)
  * is attached and closed, over and over: dtls_encap_rcv() runs in softirq
  * against sockets that are being detached.
  */
-TEST(close_while_receiving)
+TEST_F_TIMEOUT(stress, close_while_receiving, 180)
 {
 	union dtls_test_addr a;
 	int family, round;
