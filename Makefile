@@ -4,15 +4,17 @@
 #   make check   install what is missing, build, lint, run every test in
 #                QEMU guests of both kernels; ends "N passed, N failed"
 #   make demo    install what is missing, build, show it working in a guest
+#   make check-debug  the suite, KUnit and kmemleak on the debug kernel
+#                (KASAN, lockdep, kmemleak, KFENCE, UBSAN), built if missing
 # Other targets: all (build), module, tools, selftests, lint, setup, ynl,
-# clean.  KERNELS picks the guest kernels (default "6.12 6.1").
+# debug-kernel, clean.  KERNELS picks the guest kernels (default "6.12 6.1").
 
 KERNELS ?= 6.12 6.1
 LSRC := build/linux-source-6.12
 YNL := $(LSRC)/tools/net/ynl/ynl-gen-c.py
 SPEC := Documentation/netlink/specs/dtls.yaml
 
-.PHONY: all setup module tools selftests check demo ynl clean
+.PHONY: all setup module tools selftests check demo ynl clean debug-kernel check-debug
 
 all: module tools selftests
 
@@ -41,6 +43,13 @@ demo: all
 bench: setup
 	@tools/bench/run.sh
 
+# The debug kernel is cached outside the clone (tools/debug-kernel/build.sh).
+debug-kernel: setup
+	@tools/debug-kernel/build.sh
+
+check-debug: tools selftests
+	@tools/check-debug.sh
+
 # Regenerate the netlink code from the YNL spec (the output is committed).
 # The generator finds the tree top by MAINTAINERS and the schema next to
 # the spec's directory.
@@ -51,6 +60,6 @@ ynl: setup
 	/usr/bin/python3 $(YNL) --mode uapi --header --spec $(SPEC) -o include/uapi/linux/dtls_netlink.h
 
 clean:
-	rm -rf build/mod build/check-*.log
+	rm -rf build/mod build/mod-debug build/check-*.log
 	-$(MAKE) -s -C tools clean
 	-$(MAKE) -s -C selftests clean
