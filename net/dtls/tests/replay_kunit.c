@@ -127,7 +127,10 @@ static void replay_seq_max(struct kunit *test)
 
 	KUNIT_EXPECT_TRUE(test, accept(w, max));
 	KUNIT_EXPECT_FALSE(test, accept(w, max));
+	/* The floor itself was never received; below it counts as seen. */
+	KUNIT_EXPECT_TRUE(test, accept(w, max - 1));
 	KUNIT_EXPECT_FALSE(test, accept(w, max - 1));
+	KUNIT_EXPECT_FALSE(test, accept(w, max - 2));
 	kfree(w);
 }
 
