@@ -14,6 +14,7 @@
 
 #include <uapi/linux/dtls_netlink.h>
 
+#include "cookie.h"
 #include "dtls.h"
 
 unsigned int dtls_net_id __read_mostly;
@@ -52,6 +53,7 @@ static int __init dtls_init(void)
 {
 	int err;
 
+	dtls_cookie_init();
 	dtls_wq = alloc_workqueue("dtls", WQ_UNBOUND, 0);
 	if (!dtls_wq)
 		return -ENOMEM;
@@ -81,6 +83,7 @@ static void __exit dtls_exit(void)
 	rcu_barrier();
 	destroy_workqueue(dtls_wq);
 	dtls_sock_exit();
+	dtls_cookie_exit();
 }
 
 module_init(dtls_init);
