@@ -61,6 +61,11 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				u32 replay_window);
 void dtls_key_put(struct dtls_key *k);
 
+static inline void dtls_key_get(struct dtls_key *k)
+{
+	refcount_inc(&k->refs);
+}
+
 /* Build the AEAD IV for record (epoch, seq) with explicit nonce @explicit. */
 void dtls_key_nonce(const struct dtls_key *k, u8 *nonce, u16 epoch, u64 seq,
 		    const u8 *explicit);

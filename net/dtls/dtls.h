@@ -37,6 +37,7 @@ struct dtls_sock {
 	u64 ino;			/* sock_i_ino(), for user space */
 	refcount_t refs;
 	bool detached;			/* closed: async completions drop */
+	bool closing;			/* under lock_sock(): no new handshake */
 
 	struct dtls_key __rcu *tx;
 	struct dtls_key __rcu *rx;
@@ -49,6 +50,22 @@ struct dtls_sock {
 	struct sk_buff_head rxq;
 
 	struct dtls_sock_stats stats;
+
+	/*
+	 * The in-kernel handshake (handshake.h): @hs while it is configured
+	 * or running (and, on the side that sent the last flight, after it).
+	 * The result below outlives it; written under lock_sock().
+	 */
+	struct dtls_hs __rcu *hs;
+	u8 hs_state;			/* enum dtls_hs_state; 0: never used */
+	u8 hs_role;			/* enum dtls_hs_role */
+	u8 hs_alert;
+	bool hs_alert_remote;
+	u16 hs_suite;
+	int hs_error;			/* positive errno of a failure */
+	u8 peer_id_len;
+	u8 *peer_id;
+
 	struct rcu_head rcu;
 };
 
@@ -76,6 +93,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 				   struct netlink_ext_ack *extack);
 void dtls_sock_exit(void);
 void dtls_sock_put(struct dtls_sock *ds);
+struct dtls_sock *dtls_sock_of(struct sock *sk);
 
 /* Our state of an attached socket, from one of our own proto methods. */
 static inline struct dtls_sock *dtls_sk(const struct sock *sk)
@@ -92,8 +110,12 @@ int dtls_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		    int __user *optlen);
 
+int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k);
+
 /* tx.c */
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
+		     unsigned int pt_len);
 
 /* rx.c */
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);
@@ -102,9 +124,11 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 bool dtls_sock_is_readable(struct sock *sk);
 int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
 void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
+void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
 
 /* netlink.c */
 int dtls_netlink_init(void);
 void dtls_netlink_exit(void);
+void dtls_nl_hs_event(struct dtls_sock *ds, bool done);
 
 #endif /* _NET_DTLS_DTLS_H */

@@ -20,8 +20,50 @@ const struct nla_policy dtls_sock_get_nl_policy[DTLS_A_SOCK_INO + 1] = {
 	[DTLS_A_SOCK_INO] = { .type = NLA_U64, },
 };
 
+/* DTLS_CMD_HS_CONFIG - do */
+const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_PSK_HINT + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+	[DTLS_A_HS_ROLE] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
+	[DTLS_A_HS_SUITE] = { .type = NLA_U16, },
+	[DTLS_A_HS_GROUP] = { .type = NLA_U16, },
+	[DTLS_A_HS_MTU] = { .type = NLA_U32, },
+	[DTLS_A_HS_RTO_INITIAL_MS] = { .type = NLA_U32, },
+	[DTLS_A_HS_RTO_MAX_MS] = { .type = NLA_U32, },
+	[DTLS_A_HS_TIMEOUT_MS] = { .type = NLA_U32, },
+	[DTLS_A_HS_COOKIES] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DTLS_A_HS_PSK_HINT] = { .type = NLA_BINARY, },
+};
+
+/* DTLS_CMD_PSK_ADD - do */
+const struct nla_policy dtls_psk_add_nl_policy[DTLS_A_HS_PSK_KEY_SERIAL + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+	[DTLS_A_HS_PSK_IDENTITY] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_PSK_KEY] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_PSK_KEY_SERIAL] = { .type = NLA_S32, },
+};
+
+/* DTLS_CMD_HS_START - do */
+const struct nla_policy dtls_hs_start_nl_policy[DTLS_A_HS_INO + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+};
+
+/* DTLS_CMD_HS_ABORT - do */
+const struct nla_policy dtls_hs_abort_nl_policy[DTLS_A_HS_INO + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+};
+
+/* DTLS_CMD_HS_GET - do */
+const struct nla_policy dtls_hs_get_nl_policy[DTLS_A_HS_INO + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+};
+
 /* Ops table for dtls */
-const struct genl_ops dtls_nl_ops[2] = {
+const struct genl_ops dtls_nl_ops[7] = {
 	{
 		.cmd		= DTLS_CMD_SOCK_ATTACH,
 		.doit		= dtls_nl_sock_attach_doit,
@@ -36,4 +78,38 @@ const struct genl_ops dtls_nl_ops[2] = {
 		.maxattr	= DTLS_A_SOCK_INO,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd		= DTLS_CMD_HS_CONFIG,
+		.doit		= dtls_nl_hs_config_doit,
+		.policy		= dtls_hs_config_nl_policy,
+		.maxattr	= DTLS_A_HS_PSK_HINT,
+	},
+	{
+		.cmd		= DTLS_CMD_PSK_ADD,
+		.doit		= dtls_nl_psk_add_doit,
+		.policy		= dtls_psk_add_nl_policy,
+		.maxattr	= DTLS_A_HS_PSK_KEY_SERIAL,
+	},
+	{
+		.cmd		= DTLS_CMD_HS_START,
+		.doit		= dtls_nl_hs_start_doit,
+		.policy		= dtls_hs_start_nl_policy,
+		.maxattr	= DTLS_A_HS_INO,
+	},
+	{
+		.cmd		= DTLS_CMD_HS_ABORT,
+		.doit		= dtls_nl_hs_abort_doit,
+		.policy		= dtls_hs_abort_nl_policy,
+		.maxattr	= DTLS_A_HS_INO,
+	},
+	{
+		.cmd		= DTLS_CMD_HS_GET,
+		.doit		= dtls_nl_hs_get_doit,
+		.policy		= dtls_hs_get_nl_policy,
+		.maxattr	= DTLS_A_HS_INO,
+	},
+};
+
+static const struct genl_multicast_group dtls_nl_mcgrps[] = {
+	[DTLS_NLGRP_EVENTS] = { "events", },
 };

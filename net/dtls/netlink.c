@@ -17,7 +17,13 @@
 #include <net/sock.h>
 
 #include "dtls.h"
-#include "genl.h"
+#include "handshake.h"
+/*
+ * The generated ops, policies and multicast groups.  Included rather than
+ * linked: the generator (genetlink-legacy, per-op policies, for 6.1) makes
+ * the multicast group table static and leaves the family to us.
+ */
+#include "genl.c"
 
 static struct genl_family dtls_nl_family;
 
@@ -240,6 +246,219 @@ int dtls_nl_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The socket a handshake command names: by fd in the caller's file table
+ * (no privilege), or by inode number (CAP_NET_ADMIN in the namespace).
+ * Holds the socket (its file, or a reference) until dtls_nl_hs_put().
+ */
+struct dtls_nl_target {
+	struct socket *sock;		/* by fd */
+	struct dtls_sock *ds;
+};
+
+static int dtls_nl_hs_target(struct sk_buff *skb, struct genl_info *info,
+			     struct dtls_nl_target *t)
+{
+	struct nlattr **a = info->attrs;
+	struct net *net = genl_info_net(info);
+	struct dtls_net *dn = dtls_net(net);
+	struct dtls_sock *ds;
+	int err;
+
+	t->sock = NULL;
+	t->ds = NULL;
+	if (a[DTLS_A_HS_FD]) {
+		t->sock = sockfd_lookup(nla_get_s32(a[DTLS_A_HS_FD]), &err);
+		if (!t->sock) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_FD],
+					    "not an open socket of the caller");
+			return err;
+		}
+		t->ds = dtls_sock_of(t->sock->sk);
+		if (!t->ds) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_FD],
+					    "socket is not attached");
+			sockfd_put(t->sock);
+			return -ENOTCONN;
+		}
+		return 0;
+	}
+	if (!a[DTLS_A_HS_INO]) {
+		NL_SET_ERR_MSG(info->extack, "need fd or ino");
+		return -EINVAL;
+	}
+	if (!netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	err = -ENOENT;
+	mutex_lock(&dn->lock);
+	list_for_each_entry(ds, &dn->socks, node) {
+		if (ds->ino != nla_get_u64(a[DTLS_A_HS_INO]))
+			continue;
+		if (refcount_inc_not_zero(&ds->refs)) {
+			sock_hold(ds->sk);
+			t->ds = ds;
+			err = 0;
+		}
+		break;
+	}
+	mutex_unlock(&dn->lock);
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_INO],
+				    "no attached socket with this inode number");
+	return err;
+}
+
+static void dtls_nl_hs_put(struct dtls_nl_target *t)
+{
+	if (t->sock) {
+		sockfd_put(t->sock);
+	} else if (t->ds) {
+		sock_put(t->ds->sk);
+		dtls_sock_put(t->ds);
+	}
+}
+
+int dtls_nl_hs_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dtls_nl_target t;
+	int err;
+
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_config(t.ds, info);
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dtls_nl_target t;
+	int err;
+
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_psk_add(t.ds, info);
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+int dtls_nl_hs_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dtls_nl_target t;
+	int err;
+
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_start(t.ds, info->extack);
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dtls_nl_target t;
+	int err;
+
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_abort(t.ds);
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+/* The handshake's state and result: a snapshot, as for the dump. */
+static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
+			   u32 portid, u32 seq, u8 cmd)
+{
+	u8 state = READ_ONCE(ds->hs_state);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &dtls_nl_family, 0, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, DTLS_A_HS_INO, ds->ino, 0) ||
+	    nla_put_u32(skb, DTLS_A_HS_ROLE, READ_ONCE(ds->hs_role)) ||
+	    (state && nla_put_u32(skb, DTLS_A_HS_STATE, state)))
+		goto nomem;
+	if (state == DTLS_HS_STATE_ESTABLISHED) {
+		if (nla_put_u16(skb, DTLS_A_HS_SUITE, ds->hs_suite) ||
+		    (ds->peer_id &&
+		     nla_put(skb, DTLS_A_HS_PEER_IDENTITY, ds->peer_id_len,
+			     ds->peer_id)))
+			goto nomem;
+	}
+	if (state == DTLS_HS_STATE_FAILED) {
+		if (nla_put_u32(skb, DTLS_A_HS_ERROR, ds->hs_error) ||
+		    (ds->hs_alert &&
+		     (nla_put_u8(skb, DTLS_A_HS_ALERT, ds->hs_alert) ||
+		      nla_put_u8(skb, DTLS_A_HS_ALERT_REMOTE,
+				 ds->hs_alert_remote))))
+			goto nomem;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+nomem:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dtls_nl_target t;
+	struct sk_buff *msg;
+	int err;
+
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (msg) {
+		lock_sock(t.ds->sk);
+		err = dtls_nl_fill_hs(msg, t.ds, info->snd_portid,
+				      info->snd_seq, DTLS_CMD_HS_GET);
+		release_sock(t.ds->sk);
+		if (err)
+			nlmsg_free(msg);
+		else
+			err = genlmsg_reply(msg, info);
+	}
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+/**
+ * dtls_nl_hs_event - multicast the end of a handshake
+ * @ds: the socket
+ * @done: established, or failed
+ *
+ * Context: process (the handshake work or a netlink handler).
+ */
+void dtls_nl_hs_event(struct dtls_sock *ds, bool done)
+{
+	struct net *net = sock_net(ds->sk);
+	struct sk_buff *msg;
+
+	dtls_net_stat_add(net, done ? DTLS_STAT_HS_DONE : DTLS_STAT_HS_FAILED,
+			  1);
+	if (!genl_has_listeners(&dtls_nl_family, net, DTLS_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (dtls_nl_fill_hs(msg, ds, 0, 0, done ? DTLS_CMD_HS_DONE_NTF :
+						  DTLS_CMD_HS_FAILED_NTF)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&dtls_nl_family, net, msg, 0,
+				DTLS_NLGRP_EVENTS, GFP_KERNEL);
+}
+
 static struct genl_family dtls_nl_family __ro_after_init = {
 	.name		= DTLS_FAMILY_NAME,
 	.version	= DTLS_FAMILY_VERSION,
@@ -248,6 +467,8 @@ static struct genl_family dtls_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= dtls_nl_ops,
 	.n_ops		= ARRAY_SIZE(dtls_nl_ops),
+	.mcgrps		= dtls_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(dtls_nl_mcgrps),
 	.resv_start_op	= DTLS_CMD_SOCK_GET + 1,
 };
 

@@ -34,6 +34,7 @@
 
 #include "compat/compat.h"
 #include "dtls.h"
+#include "handshake.h"
 #include "replay.h"
 
 struct dtls_rx_cb {
@@ -136,6 +137,12 @@ static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
 	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
 	__skb_trim(skb, rr->pt_len);
 	skb->ip_summed = CHECKSUM_NONE;
+	/* The kernel's handshake takes its own messages (a resent Finished). */
+	if (unlikely(READ_ONCE(ds->hs_state)) &&
+	    rr->hdr.type == DTLS_RECORD_TYPE_HANDSHAKE) {
+		dtls_hs_record_after(ds, skb, rr->hdr.epoch);
+		goto out;
+	}
 	if (dtls_rx_queue(ds, skb, rr->hdr.type, early)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
 		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, rr->pt_len);
@@ -320,7 +327,12 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct dtls_sock *ds = rcu_dereference_sk_user_data(sk);
 
-	if (!ds || !rcu_access_pointer(ds->rx))
+	if (!ds)
+		return 1;
+	/* While the kernel's handshake runs, every datagram is its. */
+	if (unlikely(rcu_access_pointer(ds->hs)) && dtls_hs_capture(ds, skb))
+		return 0;
+	if (!rcu_access_pointer(ds->rx))
 		return 1;	/* no RX keys: plain UDP */
 
 	if (skb_linearize_cow(skb)) {
@@ -385,6 +397,20 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 	if (!skb_queue_empty(&ds->rxq))
 		sk->sk_data_ready(sk);
 	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/*
+ * A datagram the handshake held back (records that came before its
+ * Finished), now that the keys are in.  @skb: the UDP payload, linear.
+ * Context: process.
+ */
+void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	local_bh_disable();
+	rcu_read_lock();
+	dtls_rx_payload(ds, skb, NULL);
+	rcu_read_unlock();
+	local_bh_enable();
 }
 
 bool dtls_sock_is_readable(struct sock *sk)
@@ -516,6 +542,15 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	long timeo;
 	u8 type;
 	int err;
+
+	/* A socket of the kernel's handshake reads once it is established. */
+	if (unlikely(READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING) &&
+	    !(flags & MSG_ERRQUEUE)) {
+		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+		err = dtls_hs_wait(sk, ds, &timeo);
+		if (err)
+			return err;
+	}
 
 	if (flags & MSG_ERRQUEUE ||
 	    (!rcu_access_pointer(ds->rx) && skb_queue_empty_lockless(&ds->rxq)))

@@ -31,6 +31,7 @@
 #include <uapi/linux/dtls.h>
 
 #include "dtls.h"
+#include "handshake.h"
 
 /*
  * UDP_ENCAP_* values are small (1..7).  Ours is private and chosen so that
@@ -52,6 +53,30 @@ enum {
 static DEFINE_MUTEX(dtls_prot_lock);
 static struct proto *dtls_base_prot[DTLS_PROT_NUM];
 static struct proto dtls_prot[DTLS_PROT_NUM];
+
+/*
+ * The socket's proto_ops, copied the same way, for poll alone: while the
+ * kernel's handshake runs, a socket is not writable.  Built under
+ * dtls_prot_lock with the proto.
+ */
+static const struct proto_ops *dtls_base_ops[DTLS_PROT_NUM];
+static struct proto_ops dtls_ops[DTLS_PROT_NUM];
+
+static __poll_t dtls_poll(struct file *file, struct socket *sock,
+			  poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	int i = sk->sk_family == AF_INET6 ? DTLS_PROT_IPV6 : DTLS_PROT_IPV4;
+	__poll_t mask = dtls_base_ops[i]->poll(file, sock, wait);
+	struct dtls_sock *ds;
+
+	rcu_read_lock();
+	ds = rcu_dereference_sk_user_data(sk);
+	if (ds && READ_ONCE(ds->hs_state) == DTLS_HS_STATE_RUNNING)
+		mask &= ~(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+	rcu_read_unlock();
+	return mask;
+}
 
 /*
  * UDP calls encap_rcv only while its static keys are on.  Taking them per
@@ -89,9 +114,21 @@ static bool dtls_sk_attached(const struct sock *sk)
 	       prot == &dtls_prot[DTLS_PROT_IPV6];
 }
 
+/*
+ * Our state of @sk if it is attached, else NULL.  Context: process, the
+ * caller holding the socket's file (close cannot run).
+ */
+struct dtls_sock *dtls_sock_of(struct sock *sk)
+{
+	return dtls_sk_attached(sk) ? dtls_sk(sk) : NULL;
+}
+
 static void dtls_sock_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct dtls_sock, rcu));
+	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
+
+	kfree(ds->peer_id);
+	kfree(ds);
 	/* Last: once this reference is gone the module may be unloaded. */
 	module_put(THIS_MODULE);
 }
@@ -111,6 +148,9 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	mutex_lock(&dn->lock);
 	list_del(&ds->node);
 	mutex_unlock(&dn->lock);
+
+	/* First the handshake: its work sends on the socket. */
+	dtls_hs_release(ds);
 
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
@@ -217,6 +257,11 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 	    !rcu_access_pointer(__sk_user_data(sk))) {
 		dtls_encap_keys_get();
 		dtls_build_proto(&dtls_prot[i], cur);
+		if (sk->sk_socket) {
+			dtls_base_ops[i] = sk->sk_socket->ops;
+			dtls_ops[i] = *dtls_base_ops[i];
+			dtls_ops[i].poll = dtls_poll;
+		}
 		/* Publish the copy before the base that says it is built. */
 		smp_store_release(&dtls_base_prot[i], cur);
 	}
@@ -225,6 +270,19 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 		prot = &dtls_prot[i];
 	mutex_unlock(&dtls_prot_lock);
 	return prot;
+}
+
+/*
+ * Our poll, if the socket has the ops our copy was built from.  The copy
+ * stays until the socket is released (release itself is the base one).
+ */
+static void dtls_swap_ops(struct socket *sock)
+{
+	int i = sock->sk->sk_family == AF_INET6 ? DTLS_PROT_IPV6 :
+						  DTLS_PROT_IPV4;
+
+	if (dtls_base_ops[i] && sock->ops == dtls_base_ops[i])
+		WRITE_ONCE(sock->ops, &dtls_ops[i]);
 }
 
 static int dtls_sock_check(struct socket *sock, struct netlink_ext_ack *extack)
@@ -308,6 +366,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 		udp_sk(sk)->encap_type = DTLS_ENCAP_TYPE;
 		WRITE_ONCE(udp_sk(sk)->encap_rcv, dtls_encap_rcv);
 		WRITE_ONCE(sk->sk_prot, prot);
+		dtls_swap_ops(sock);
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);

@@ -80,13 +80,59 @@ void dtls_sockopt_release(struct dtls_sock *ds)
 	dtls_key_put(rcu_replace_pointer(ds->rx_prev, NULL, true));
 }
 
+/**
+ * dtls_keys_install - make @k the TX or RX keys of @sk
+ * @sk: an attached socket
+ * @rx: which direction
+ * @k: the keys; consumed on success
+ *
+ * Only epoch + 1 re-keys a direction that has keys.  The previous RX keys
+ * keep opening reordered records for DTLS_RX_PREV_EPOCH_MS.
+ *
+ * Context: process, under lock_sock().
+ * Return: 0, -ENOTCONN or -EINVAL (nothing changed).
+ */
+int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_key *cur;
+
+	cur = rcu_dereference_protected(*dtls_key_slot(ds, rx),
+					lockdep_sock_is_held(sk));
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	if (cur && k->epoch != cur->epoch + 1)
+		return -EINVAL;		/* only epoch + 1 re-keys */
+	if (!cur)
+		dtls_net_stat_add(sock_net(sk),
+				  rx ? DTLS_STAT_CURR_RX : DTLS_STAT_CURR_TX, 1);
+	if (rx) {
+		struct dtls_key *prev;
+
+		prev = rcu_replace_pointer(ds->rx_prev, cur,
+					   lockdep_sock_is_held(sk));
+		WRITE_ONCE(ds->rx_prev_expires, jiffies +
+			   msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
+		rcu_assign_pointer(ds->rx, k);
+		dtls_rx_open_queued(sk, ds);
+		if (cur)
+			mod_delayed_work(dtls_wq, &ds->rx_prev_work,
+					 msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
+		cur = prev;
+	} else {
+		rcu_assign_pointer(ds->tx, k);
+	}
+	dtls_key_put(cur);
+	return 0;
+}
+
 static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 			 unsigned int optlen)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	const struct dtls_crypto_info *ci;
 	const struct dtls_cipher *c;
-	struct dtls_key *k, *cur;
+	struct dtls_key *k;
 	u8 *buf;
 	int err;
 
@@ -113,41 +159,13 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 	}
 
 	lock_sock(sk);
-	cur = rcu_dereference_protected(*dtls_key_slot(ds, rx),
-					lockdep_sock_is_held(sk));
-	if (sk->sk_state != TCP_ESTABLISHED)
-		err = -ENOTCONN;
-	else if (cur && ci->epoch != cur->epoch + 1)
-		err = -EINVAL;		/* only epoch + 1 re-keys */
+	if (READ_ONCE(ds->hs_state) == DTLS_HS_STATE_RUNNING)
+		err = -EBUSY;	/* the kernel's handshake installs them */
 	else
-		err = 0;
-	if (err) {
-		release_sock(sk);
-		dtls_key_put(k);
-		goto out;
-	}
-	if (!cur)
-		dtls_net_stat_add(sock_net(sk),
-				  rx ? DTLS_STAT_CURR_RX : DTLS_STAT_CURR_TX, 1);
-	if (rx) {
-		/* The old epoch keeps opening reordered records for a while. */
-		struct dtls_key *prev;
-
-		prev = rcu_replace_pointer(ds->rx_prev, cur,
-					   lockdep_sock_is_held(sk));
-		WRITE_ONCE(ds->rx_prev_expires, jiffies +
-			   msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
-		rcu_assign_pointer(ds->rx, k);
-		dtls_rx_open_queued(sk, ds);
-		if (cur)
-			mod_delayed_work(dtls_wq, &ds->rx_prev_work,
-					 msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
-		cur = prev;
-	} else {
-		rcu_assign_pointer(ds->tx, k);
-	}
+		err = dtls_keys_install(sk, rx, k);
 	release_sock(sk);
-	dtls_key_put(cur);
+	if (err)
+		dtls_key_put(k);
 out:
 	kfree_sensitive(buf);
 	return err;

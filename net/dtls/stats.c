@@ -25,6 +25,13 @@ static const char * const dtls_stat_names[DTLS_STAT_NUM] = {
 	[DTLS_STAT_RX_DROPPED]		= "DtlsRxDropped",
 	[DTLS_STAT_CURR_TX]		= "DtlsCurrTx",
 	[DTLS_STAT_CURR_RX]		= "DtlsCurrRx",
+	[DTLS_STAT_HS_STARTED]		= "DtlsHsStarted",
+	[DTLS_STAT_HS_DONE]		= "DtlsHsDone",
+	[DTLS_STAT_HS_FAILED]		= "DtlsHsFailed",
+	[DTLS_STAT_HS_HVR_SENT]		= "DtlsHsHelloVerifySent",
+	[DTLS_STAT_HS_RETRANSMIT]	= "DtlsHsRetransmit",
+	[DTLS_STAT_HS_PEER_RESENT]	= "DtlsHsResendOnPeer",
+	[DTLS_STAT_HS_BAD_FRAGMENT]	= "DtlsHsBadFragment",
 };
 
 void dtls_net_stat_add(struct net *net, enum dtls_stat s, long n)

@@ -26,6 +26,14 @@ enum dtls_stat {
 	/* netns only: gauges of sockets with keys */
 	DTLS_STAT_CURR_TX = DTLS_SOCK_STAT_NUM,
 	DTLS_STAT_CURR_RX,
+	/* netns only: the in-kernel handshake */
+	DTLS_STAT_HS_STARTED,
+	DTLS_STAT_HS_DONE,
+	DTLS_STAT_HS_FAILED,
+	DTLS_STAT_HS_HVR_SENT,		/* cookies asked for */
+	DTLS_STAT_HS_RETRANSMIT,	/* flights resent on the timer */
+	DTLS_STAT_HS_PEER_RESENT,	/* flights resent on a peer's resend */
+	DTLS_STAT_HS_BAD_FRAGMENT,	/* fragments rejected */
 	DTLS_STAT_NUM,
 };
 

@@ -16,6 +16,7 @@
 #include <uapi/linux/dtls.h>
 
 #include "dtls.h"
+#include "handshake.h"
 
 #ifndef ITER_SOURCE
 #define ITER_SOURCE WRITE	/* before 6.2 the direction was WRITE */
@@ -87,6 +88,36 @@ static int dtls_seal(struct dtls_key *k, u8 *buf, struct dtls_record_hdr *h,
 	return 0;
 }
 
+/**
+ * dtls_seal_record - seal one record in place, with the next sequence number
+ * @k: TX keys
+ * @rec: the record; the plaintext at DTLS_HEADER_LEN + explicit_len, with
+ *	 room for the tag after it
+ * @type: content type
+ * @pt_len: plaintext length
+ *
+ * For the handshake engine's flights.  Context: process (may sleep).
+ * Return: the record's length, or a negative errno.
+ */
+int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
+		     unsigned int pt_len)
+{
+	struct dtls_record_hdr h = {
+		.type = type,
+		.version = DTLS_1_2_VERSION,
+		.epoch = k->epoch,
+	};
+	int err;
+
+	h.seq = atomic64_fetch_inc(&k->tx_seq);
+	if (h.seq > DTLS_SEQ_MAX) {
+		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
+		return -EKEYEXPIRED;
+	}
+	err = dtls_seal(k, rec, &h, pt_len);
+	return err ? err : DTLS_HEADER_LEN + h.length;
+}
+
 static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 			    struct msghdr *msg, size_t len, u8 type)
 {
@@ -145,13 +176,26 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	u8 type;
 	int err;
 
+	/* A socket of the kernel's handshake sends once it is established. */
+	if (unlikely(READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING)) {
+		long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+
+		err = dtls_hs_wait(sk, ds, &timeo);
+		if (err)
+			return err;
+	}
+
 	rcu_read_lock();
 	k = rcu_dereference(ds->tx);
 	if (k && !refcount_inc_not_zero(&k->refs))
 		k = NULL;
 	rcu_read_unlock();
-	if (!k)		/* no TX keys: plain UDP */
-		return ds->base_prot->sendmsg(sk, msg, len);
+	if (!k) {
+		/* Never plaintext on a socket whose handshake the kernel ran. */
+		if (READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING)
+			return -ENOTCONN;
+		return ds->base_prot->sendmsg(sk, msg, len);	/* plain UDP */
+	}
 
 	err = dtls_tx_record_type(msg, &type);
 	if (!err && len > DTLS_MAX_PLAINTEXT)

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flights of the in-kernel handshake (RFC 6347 4.2.4): the messages of a
+ * flight are kept in plaintext and every transmission seals them afresh,
+ * so a resend never repeats a record sequence number.  Handshake messages
+ * are cut into fragments that fit the configured datagram size, and
+ * records are packed into datagrams up to that size.
+ *
+ * Context: process (the handshake work), under hs->lock.
+ */
+
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "dtls.h"
+#include "handshake.h"
+
+int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
+		    const u8 *data, u32 len)
+{
+	struct dtls_flight_msg *m;
+
+	if (f->n >= DTLS_FLIGHT_MAX_MSGS)
+		return -ENOSPC;
+	m = &f->msg[f->n];
+	m->data = kmemdup(data, len, GFP_KERNEL);
+	if (!m->data)
+		return -ENOMEM;
+	m->type = type;
+	m->epoch = epoch;
+	m->len = len;
+	f->n++;
+	return 0;
+}
+
+void dtls_flight_clear(struct dtls_flight *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		kfree_sensitive(f->msg[i].data);
+	f->n = 0;
+}
+
+unsigned int dtls_flight_bytes(const struct dtls_flight *f)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += f->msg[i].len;
+	return n;
+}
+
+/* @to: NULL on a connected socket.  Context: process. */
+int dtls_hs_send_datagram(struct dtls_hs *hs, const void *buf,
+			  unsigned int len, const struct sockaddr *to)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	int err;
+
+	if (to) {
+		msg.msg_name = (void *)to;
+		msg.msg_namelen = to->sa_family == AF_INET6 ?
+				  sizeof(struct sockaddr_in6) :
+				  sizeof(struct sockaddr_in);
+	}
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
+	err = hs->ds->base_prot->sendmsg(hs->sk, &msg, len);
+	return err < 0 ? err : 0;
+}
+
+/* Record overhead in @epoch: the header, and the AEAD's with keys. */
+static unsigned int dtls_flight_overhead(struct dtls_hs *hs, u16 epoch)
+{
+	const struct dtls_cipher *c;
+
+	if (!epoch)
+		return DTLS_HEADER_LEN;
+	c = hs->tx_key->cipher;
+	return DTLS_HEADER_LEN + c->explicit_len + c->tag_len;
+}
+
+/*
+ * Finish the record at @rec whose plaintext (@pt_len bytes) is in place:
+ * epoch 0 in the clear, epoch 1 sealed.  Returns the record's length.
+ */
+static int dtls_flight_record(struct dtls_hs *hs, u8 *rec, u8 type,
+			      u16 epoch, unsigned int pt_len)
+{
+	struct dtls_record_hdr h = {
+		.type = type,
+		.version = DTLS_1_2_VERSION,
+		.epoch = 0,
+		.length = pt_len,
+	};
+
+	if (epoch)
+		return dtls_seal_record(hs->tx_key, rec, type, pt_len);
+	h.seq = hs->tx_seq0++ & DTLS_SEQ_MASK;
+	dtls_record_build(rec, &h);
+	return DTLS_HEADER_LEN + pt_len;
+}
+
+/* Where the plaintext of a record in @epoch starts. */
+static unsigned int dtls_flight_pt_off(struct dtls_hs *hs, u16 epoch)
+{
+	return DTLS_HEADER_LEN + (epoch ? hs->tx_key->cipher->explicit_len : 0);
+}
+
+/* A fragment this short is not worth a record; start a new datagram. */
+#define DTLS_FLIGHT_MIN_FRAG	32
+
+/**
+ * dtls_flight_send - transmit a flight, sealed afresh
+ * @hs: the handshake
+ * @f: the flight
+ *
+ * Return: 0 or a negative errno (nothing is retried here: the timer
+ * resends the whole flight).
+ */
+int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f)
+{
+	unsigned int mtu = hs->p.mtu, used = 0, i;
+	int err = 0, n;
+	u8 *buf;
+
+	buf = kmalloc(mtu, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	for (i = 0; i < f->n && !err; i++) {
+		const struct dtls_flight_msg *m = &f->msg[i];
+		unsigned int ovh = dtls_flight_overhead(hs, m->epoch);
+		unsigned int pt_off = dtls_flight_pt_off(hs, m->epoch);
+		struct dtls_hs_hdr hh;
+		u32 body, off = 0;
+
+		if (m->type != DTLS_RECORD_TYPE_HANDSHAKE) {
+			if (used + ovh + m->len > mtu) {
+				err = dtls_hs_send_datagram(hs, buf, used, NULL);
+				used = 0;
+			}
+			memcpy(buf + used + pt_off, m->data, m->len);
+			n = dtls_flight_record(hs, buf + used, m->type,
+					       m->epoch, m->len);
+			if (n < 0)
+				err = n;
+			else
+				used += n;
+			continue;
+		}
+
+		/* A handshake message: the header is rewritten per fragment. */
+		dtls_hs_hdr_parse(m->data, m->len, &hh);
+		body = m->len - DTLS_HS_HEADER_LEN;
+		do {
+			unsigned int room, frag;
+
+			ovh = dtls_flight_overhead(hs, m->epoch) +
+			      DTLS_HS_HEADER_LEN;
+			if (used &&
+			    (used + ovh > mtu ||
+			     mtu - used - ovh < min_t(u32, body - off,
+						      DTLS_FLIGHT_MIN_FRAG))) {
+				err = dtls_hs_send_datagram(hs, buf, used, NULL);
+				used = 0;
+				if (err)
+					break;
+			}
+			room = mtu - used - ovh;
+			frag = min_t(u32, room, body - off);
+			hh.frag_off = off;
+			hh.frag_len = frag;
+			dtls_hs_hdr_build(buf + used + pt_off, &hh);
+			memcpy(buf + used + pt_off + DTLS_HS_HEADER_LEN,
+			       m->data + DTLS_HS_HEADER_LEN + off, frag);
+			n = dtls_flight_record(hs, buf + used, m->type,
+					       m->epoch,
+					       DTLS_HS_HEADER_LEN + frag);
+			if (n < 0) {
+				err = n;
+				break;
+			}
+			used += n;
+			off += frag;
+		} while (off < body);
+	}
+	if (!err && used)
+		err = dtls_hs_send_datagram(hs, buf, used, NULL);
+	kfree(buf);
+	return err;
+}
