@@ -3,6 +3,7 @@
 #define _NET_DTLS_CRYPTO_H
 
 #include <crypto/aead.h>
+#include <crypto/chacha.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -20,6 +21,7 @@ struct dtls_cipher {
 	u8		explicit_len;	/* explicit nonce in the record */
 	u8		tag_len;
 	bool		ccm;		/* 16-byte CCM counter block as IV */
+	bool		lib;		/* ChaCha20-Poly1305 by the library */
 	u16		info_size;	/* sizeof the uapi crypto_info */
 	u16		key_off;	/* offsets in that struct */
 	u16		iv_off;
@@ -45,7 +47,8 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 struct dtls_key {
 	refcount_t		refs;
 	const struct dtls_cipher *cipher;
-	struct crypto_aead	*aead;
+	struct crypto_aead	*aead;		/* NULL if cipher->lib */
+	u32			chacha_key[CHACHA_KEY_SIZE / 4]; /* lib */
 	u16			epoch;
 	u8			iv[12];
 	atomic64_t		tx_seq;		/* TX: next sequence number */
@@ -69,5 +72,18 @@ static inline void dtls_key_get(struct dtls_key *k)
 /* Build the AEAD IV for record (epoch, seq) with explicit nonce @explicit. */
 void dtls_key_nonce(const struct dtls_key *k, u8 *nonce, u16 epoch, u64 seq,
 		    const u8 *explicit);
+
+/*
+ * ChaCha20-Poly1305 (RFC 8439 2.8) of a record in one linear buffer, for
+ * keys whose cipher->lib is set: @aad is DTLS_AAD_LEN bytes, @data holds
+ * @len bytes of plaintext (seal) or ciphertext (open) followed by the
+ * 16-byte tag.  Sealing writes the tag; opening checks it before it
+ * decrypts, in place, and returns -EBADMSG if it does not match.
+ * Any context (the library uses the FPU only where it may).
+ */
+void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
+		      const u8 *aad, u8 *data, unsigned int len);
+int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
+		     const u8 *aad, u8 *data, unsigned int len);
 
 #endif /* _NET_DTLS_CRYPTO_H */

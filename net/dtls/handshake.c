@@ -1059,17 +1059,21 @@ static int dtls_hs_open(struct dtls_key *k, u8 *rec,
 	dtls_key_nonce(k, nonce, h->epoch, h->seq, rec + DTLS_HEADER_LEN);
 	aad = rec + DTLS_HEADER_LEN + c->explicit_len - DTLS_AAD_LEN;
 	dtls_build_aad(aad, h, len);
-	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + c->tag_len);
-	req = aead_request_alloc(k->aead, GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_crypt(req, &sg, &sg, len + c->tag_len, nonce);
-	aead_request_set_ad(req, DTLS_AAD_LEN);
-	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
-	aead_request_free(req);
+	if (c->lib) {
+		err = dtls_chacha_open(k, nonce, aad, aad + DTLS_AAD_LEN, len);
+	} else {
+		sg_init_one(&sg, aad, DTLS_AAD_LEN + len + c->tag_len);
+		req = aead_request_alloc(k->aead, GFP_KERNEL);
+		if (!req)
+			return -ENOMEM;
+		aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+					  CRYPTO_TFM_REQ_MAY_SLEEP,
+					  crypto_req_done, &wait);
+		aead_request_set_crypt(req, &sg, &sg, len + c->tag_len, nonce);
+		aead_request_set_ad(req, DTLS_AAD_LEN);
+		err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
+		aead_request_free(req);
+	}
 	memzero_explicit(nonce, sizeof(nonce));
 	if (err)
 		return err;

@@ -104,14 +104,14 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 
 /*
  * The record authenticated or failed (@err): account, update, queue (on
- * @early if not NULL, see dtls_rx_queue()).
+ * @early if not NULL, see dtls_rx_queue()).  Consumes @skb.  The caller
+ * keeps @ds and @k alive (references, or the RCU read side).
  */
-static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
+static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
+			   struct sk_buff *skb, const struct dtls_record_hdr *h,
+			   unsigned int pt_len, int err,
 			   struct sk_buff_head *early)
 {
-	struct dtls_sock *ds = rr->ds;
-	struct dtls_key *k = rr->key;
-	struct sk_buff *skb = rr->skb;
 	const struct dtls_cipher *c = k->cipher;
 	bool fresh;
 
@@ -119,37 +119,44 @@ static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
 		dtls_stat_inc(ds, err == -EBADMSG ? DTLS_STAT_RX_AUTH_FAIL :
 						    DTLS_STAT_RX_DROPPED);
 		kfree_skb(skb);
-		goto out;
+		return;
 	}
 
 	/* Only now, authenticated, may the record move the window. */
 	spin_lock_bh(&k->lock);
-	fresh = dtls_replay_check(k->replay, rr->hdr.seq);
+	fresh = dtls_replay_check(k->replay, h->seq);
 	if (fresh)
-		dtls_replay_update(k->replay, rr->hdr.seq);
+		dtls_replay_update(k->replay, h->seq);
 	spin_unlock_bh(&k->lock);
 	if (!fresh) {		/* a copy won the race */
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
 		kfree_skb(skb);
-		goto out;
+		return;
 	}
 
 	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
-	__skb_trim(skb, rr->pt_len);
+	__skb_trim(skb, pt_len);
 	skb->ip_summed = CHECKSUM_NONE;
 	/* The kernel's handshake takes its own messages (a resent Finished). */
 	if (unlikely(READ_ONCE(ds->hs_state)) &&
-	    rr->hdr.type == DTLS_RECORD_TYPE_HANDSHAKE) {
-		dtls_hs_record_after(ds, skb, rr->hdr.epoch);
-		goto out;
+	    h->type == DTLS_RECORD_TYPE_HANDSHAKE) {
+		dtls_hs_record_after(ds, skb, h->epoch);
+		return;
 	}
-	if (dtls_rx_queue(ds, skb, rr->hdr.type, early)) {
+	if (dtls_rx_queue(ds, skb, h->type, early)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
-		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, rr->pt_len);
+		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, pt_len);
 	}
-out:
-	dtls_key_put(k);
-	dtls_sock_put(ds);
+}
+
+/* A crypto API request finished: the record, then its references. */
+static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
+			   struct sk_buff_head *early)
+{
+	dtls_rx_accept(rr->ds, rr->key, rr->skb, &rr->hdr, rr->pt_len, err,
+		       early);
+	dtls_key_put(rr->key);
+	dtls_sock_put(rr->ds);
 	kfree(rr);
 }
 
@@ -176,6 +183,31 @@ static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 	    time_before(jiffies, READ_ONCE(ds->rx_prev_expires)))
 		return k;
 	return NULL;
+}
+
+/*
+ * Open a ChaCha20-Poly1305 record with the library: synchronous, so no
+ * request to allocate and no references to take, the RCU read side of
+ * our caller keeping @ds and @k (both freed a grace period after their
+ * last reference) alive.
+ */
+static void dtls_rx_open_lib(struct dtls_sock *ds, struct dtls_key *k,
+			     struct sk_buff *skb,
+			     const struct dtls_record_hdr *h,
+			     struct sk_buff_head *early)
+{
+	const struct dtls_cipher *c = k->cipher;
+	unsigned int pt_len = h->length - c->explicit_len - c->tag_len;
+	u8 *explicit = skb->data + DTLS_HEADER_LEN;
+	u8 nonce[DTLS_MAX_NONCE], aad[DTLS_AAD_LEN];
+	int err;
+
+	dtls_key_nonce(k, nonce, h->epoch, h->seq, explicit);
+	dtls_build_aad(aad, h, pt_len);
+	err = dtls_chacha_open(k, nonce, aad, explicit + c->explicit_len,
+			       pt_len);
+	memzero_explicit(nonce, sizeof(nonce));
+	dtls_rx_accept(ds, k, skb, h, pt_len, err, early);
 }
 
 /* Open one record: @skb holds exactly the record.  Consumes @skb. */
@@ -213,6 +245,11 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	if (!ok) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
 		goto drop;
+	}
+
+	if (c->lib) {
+		dtls_rx_open_lib(ds, k, skb, &h, early);
+		return;
 	}
 
 	rr = kmalloc(sizeof(*rr) + crypto_aead_reqsize(k->aead), GFP_ATOMIC);

@@ -46,6 +46,29 @@ static int dtls_tx_record_type(struct msghdr *msg, u8 *type)
 	return 0;
 }
 
+/* Seal by the crypto API: @aad is followed by the plaintext, and room. */
+static int dtls_seal_aead(struct dtls_key *k, u8 *nonce, u8 *aad,
+			  unsigned int len)
+{
+	struct aead_request *req;
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	req = aead_request_alloc(k->aead, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + k->cipher->tag_len);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_crypt(req, &sg, &sg, len, nonce);
+	aead_request_set_ad(req, DTLS_AAD_LEN);
+	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
+	aead_request_free(req);
+	return err;
+}
+
 /*
  * Seal @len bytes at @buf + overhead prefix in place.  @buf holds
  * header | explicit nonce | plaintext | room for the tag.
@@ -57,27 +80,16 @@ static int dtls_seal(struct dtls_key *k, u8 *buf, struct dtls_record_hdr *h,
 	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
 	u8 *aad = buf + pt_off - DTLS_AAD_LEN;
 	u8 nonce[DTLS_MAX_NONCE], explicit[8];
-	struct aead_request *req;
-	struct scatterlist sg;
-	DECLARE_CRYPTO_WAIT(wait);
-	int err;
-
-	req = aead_request_alloc(k->aead, GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
+	int err = 0;
 
 	dtls_put_epoch_seq(explicit, h->epoch, h->seq);
 	dtls_key_nonce(k, nonce, h->epoch, h->seq, explicit);
 	/* The AAD goes right before the plaintext; the header comes after. */
 	dtls_build_aad(aad, h, len);
-	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + c->tag_len);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_crypt(req, &sg, &sg, len, nonce);
-	aead_request_set_ad(req, DTLS_AAD_LEN);
-	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
-	aead_request_free(req);
+	if (c->lib)
+		dtls_chacha_seal(k, nonce, aad, buf + pt_off, len);
+	else
+		err = dtls_seal_aead(k, nonce, aad, len);
 	memzero_explicit(nonce, sizeof(nonce));
 	if (err)
 		return err;
