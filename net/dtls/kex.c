@@ -13,6 +13,7 @@
  *
  * Context: process (GFP_KERNEL allocations, kpp requests may sleep).
  */
+#include <linux/kmod.h>
 #include <crypto/algapi.h>
 #include <crypto/curve25519.h>
 #include <crypto/kpp.h>
@@ -146,6 +147,13 @@ static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 		return ERR_PTR(-ENOMEM);
 	kex->group = group;
 	kex->tfm = crypto_alloc_kpp(alg, 0, 0);
+	/*
+	 * ecdh_generic's only module alias is "crypto-ecdh", not the name
+	 * of the P-256 algorithm it provides: load it by that, and retry.
+	 */
+	if (PTR_ERR_OR_ZERO(kex->tfm) == -ENOENT &&
+	    group == DTLS_GROUP_SECP256R1 && !request_module("crypto-ecdh"))
+		kex->tfm = crypto_alloc_kpp(alg, 0, 0);
 	if (IS_ERR(kex->tfm)) {
 		err = PTR_ERR(kex->tfm);
 		kex->tfm = NULL;

@@ -802,3 +802,371 @@ int dtls_sock_info_format_addr(const struct dtls_sock_info *info, bool peer,
 		return -ENOSPC;
 	return 0;
 }
+
+/* ------------------------------------------------------------ handshake */
+
+static void dtls_put_target(struct nlmsghdr *nlh, int fd, uint64_t ino)
+{
+	if (fd >= 0) {
+		int32_t sfd = fd;
+
+		mnl_attr_put(nlh, DTLS_A_HS_FD, sizeof(sfd), &sfd);
+	} else {
+		mnl_attr_put_u64(nlh, DTLS_A_HS_INO, ino);
+	}
+}
+
+/* One request with no reply but the ack; @fill adds the attributes. */
+static int dtls_hs_do(int fd, uint64_t ino, uint8_t cmd,
+		      int (*fill)(struct nlmsghdr *nlh, const void *arg),
+		      const void *arg, char *msg, size_t msglen)
+{
+	union dtls_nl_req_big {
+		struct nlmsghdr	nlh;
+		char		buf[1024];
+	} req;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	struct dtls_nl c;
+	int err;
+
+	err = dtls_nl_open(&c, msg, msglen);
+	if (err)
+		return err;
+	memset(&req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req.buf);
+	nlh->nlmsg_type = c.family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++c.seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = DTLS_FAMILY_VERSION;
+	dtls_put_target(nlh, fd, ino);
+	err = fill ? fill(nlh, arg) : 0;
+	if (!err)
+		err = dtls_nl_talk(&c, nlh, NULL, NULL);
+	explicit_bzero(&req, sizeof(req));	/* it may hold a PSK */
+	dtls_nl_close(&c);
+	return err;
+}
+
+static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_hs_config *cfg = arg;
+	size_t i;
+
+	if (cfg->n_suites > 8 || cfg->n_groups > 4 || cfg->hint_len > 128)
+		return -EINVAL;
+	if (cfg->role)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_ROLE, cfg->role);
+	for (i = 0; i < cfg->n_suites; i++)
+		mnl_attr_put_u16(nlh, DTLS_A_HS_SUITE, cfg->suites[i]);
+	for (i = 0; i < cfg->n_groups; i++)
+		mnl_attr_put_u16(nlh, DTLS_A_HS_GROUP, cfg->groups[i]);
+	if (cfg->mtu)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_MTU, cfg->mtu);
+	if (cfg->rto_initial_ms)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_RTO_INITIAL_MS,
+				 cfg->rto_initial_ms);
+	if (cfg->rto_max_ms)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_RTO_MAX_MS, cfg->rto_max_ms);
+	if (cfg->timeout_ms)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_TIMEOUT_MS, cfg->timeout_ms);
+	if (cfg->cookies >= 0)
+		mnl_attr_put_u8(nlh, DTLS_A_HS_COOKIES, !!cfg->cookies);
+	if (cfg->hint)
+		mnl_attr_put(nlh, DTLS_A_HS_PSK_HINT, cfg->hint_len, cfg->hint);
+	return 0;
+}
+
+int dtls_hs_config(int fd, uint64_t ino, const struct dtls_hs_config *cfg,
+		   char *msg, size_t msglen)
+{
+	return dtls_hs_do(fd, ino, DTLS_CMD_HS_CONFIG, dtls_hs_config_fill, cfg,
+			  msg, msglen);
+}
+
+struct dtls_psk_arg {
+	const void	*id;
+	size_t		id_len;
+	const void	*key;
+	size_t		key_len;
+	int32_t		serial;
+};
+
+static int dtls_psk_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_psk_arg *a = arg;
+
+	if (a->id_len > 256 || a->key_len > 256)
+		return -EINVAL;
+	mnl_attr_put(nlh, DTLS_A_HS_PSK_IDENTITY, a->id_len, a->id);
+	if (a->key)
+		mnl_attr_put(nlh, DTLS_A_HS_PSK_KEY, a->key_len, a->key);
+	else
+		mnl_attr_put(nlh, DTLS_A_HS_PSK_KEY_SERIAL, sizeof(a->serial),
+			     &a->serial);
+	return 0;
+}
+
+int dtls_psk_add(int fd, uint64_t ino, const void *id, size_t id_len,
+		 const void *key, size_t key_len, int32_t serial,
+		 char *msg, size_t msglen)
+{
+	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
+
+	return dtls_hs_do(fd, ino, DTLS_CMD_PSK_ADD, dtls_psk_fill, &a, msg,
+			  msglen);
+}
+
+int dtls_hs_start(int fd, uint64_t ino, char *msg, size_t msglen)
+{
+	return dtls_hs_do(fd, ino, DTLS_CMD_HS_START, NULL, NULL, msg, msglen);
+}
+
+int dtls_hs_abort(int fd, uint64_t ino, char *msg, size_t msglen)
+{
+	return dtls_hs_do(fd, ino, DTLS_CMD_HS_ABORT, NULL, NULL, msg, msglen);
+}
+
+static int dtls_hs_parse(const struct nlmsghdr *nlh, struct dtls_hs_info *out)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return -EPROTO;
+	memset(out, 0, sizeof(*out));
+	out->cmd = genl->cmd;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(attr)) {
+		case DTLS_A_HS_INO:
+			if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+				return -EPROTO;
+			out->ino = mnl_attr_get_u64(attr);
+			break;
+		case DTLS_A_HS_ROLE:
+		case DTLS_A_HS_STATE:
+		case DTLS_A_HS_ERROR:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				return -EPROTO;
+			if (mnl_attr_get_type(attr) == DTLS_A_HS_ROLE)
+				out->role = mnl_attr_get_u32(attr);
+			else if (mnl_attr_get_type(attr) == DTLS_A_HS_STATE)
+				out->state = mnl_attr_get_u32(attr);
+			else
+				out->error = mnl_attr_get_u32(attr);
+			break;
+		case DTLS_A_HS_SUITE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+				return -EPROTO;
+			out->suite = mnl_attr_get_u16(attr);
+			break;
+		case DTLS_A_HS_PEER_IDENTITY:
+			if (mnl_attr_get_payload_len(attr) > sizeof(out->peer_id))
+				return -EPROTO;
+			out->peer_id_len = mnl_attr_get_payload_len(attr);
+			memcpy(out->peer_id, mnl_attr_get_payload(attr),
+			       out->peer_id_len);
+			break;
+		case DTLS_A_HS_ALERT:
+		case DTLS_A_HS_ALERT_REMOTE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+				return -EPROTO;
+			if (mnl_attr_get_type(attr) == DTLS_A_HS_ALERT)
+				out->alert = mnl_attr_get_u8(attr);
+			else
+				out->alert_remote = mnl_attr_get_u8(attr);
+			break;
+		}
+	}
+	return 0;
+}
+
+struct dtls_hs_get_ctx {
+	uint16_t		family;
+	bool			got;
+	struct dtls_hs_info	*out;
+};
+
+static int dtls_hs_get_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_hs_get_ctx *ctx = arg;
+
+	if (ctx->got || !dtls_genl_hdr(nlh, ctx->family, DTLS_CMD_HS_GET))
+		return -EPROTO;
+	ctx->got = true;
+	return dtls_hs_parse(nlh, ctx->out);
+}
+
+int dtls_hs_get(int fd, uint64_t ino, struct dtls_hs_info *out, char *msg,
+		size_t msglen)
+{
+	struct dtls_hs_get_ctx ctx = { .out = out };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	struct dtls_nl c;
+	int err;
+
+	err = dtls_nl_open(&c, msg, msglen);
+	if (err)
+		return err;
+	ctx.family = c.family;
+	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_HS_GET,
+			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	dtls_put_target(nlh, fd, ino);
+	err = dtls_nl_talk(&c, nlh, dtls_hs_get_cb, &ctx);
+	dtls_nl_close(&c);
+	if (!err && !ctx.got)
+		err = -EPROTO;
+	return err;
+}
+
+/* The id of the "events" multicast group, from the family's description. */
+struct dtls_mcgrp_ctx {
+	uint32_t	id;
+};
+
+static int dtls_mcgrp_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_mcgrp_ctx *ctx = arg;
+	const struct nlattr *attr, *grp, *a;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		mnl_attr_for_each_nested(grp, attr) {
+			uint32_t id = 0;
+			bool events = false;
+
+			mnl_attr_for_each_nested(a, grp) {
+				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+					id = mnl_attr_get_u32(a);
+				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+				    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
+				    !strcmp(mnl_attr_get_str(a), DTLS_MCGRP_EVENTS))
+					events = true;
+			}
+			if (events)
+				ctx->id = id;
+		}
+	}
+	return 0;
+}
+
+int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
+		 void (*ready)(void *arg), void *arg)
+{
+	struct dtls_mcgrp_ctx mc = { 0 };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	struct dtls_nl c;
+	int err;
+
+	err = dtls_nl_open(&c, NULL, 0);
+	if (err)
+		return err;
+	nlh = dtls_nl_put_req(&c, &req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			      NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, DTLS_FAMILY_NAME);
+	err = dtls_nl_talk(&c, nlh, dtls_mcgrp_cb, &mc);
+	if (!err && !mc.id)
+		err = -EPROTO;
+	if (!err && mnl_socket_setsockopt(c.sock, NETLINK_ADD_MEMBERSHIP,
+					  &mc.id, sizeof(mc.id)) < 0)
+		err = -errno;
+	if (!err && ready)
+		ready(arg);
+	while (!err) {
+		const struct nlmsghdr *m = c.buf;
+		ssize_t len = dtls_nl_recv(&c);
+		int rest;
+
+		if (len < 0) {
+			err = len;
+			break;
+		}
+		rest = len;
+		for (; mnl_nlmsg_ok(m, rest); m = mnl_nlmsg_next(m, &rest)) {
+			struct dtls_hs_info ev;
+
+			if (m->nlmsg_type != c.family ||
+			    dtls_hs_parse(m, &ev))
+				continue;
+			if (ev.cmd != DTLS_CMD_HS_DONE_NTF &&
+			    ev.cmd != DTLS_CMD_HS_FAILED_NTF)
+				continue;
+			err = cb(&ev, arg);
+			if (err)
+				break;
+		}
+	}
+	dtls_nl_close(&c);
+	return err;
+}
+
+const char *dtls_hs_state_name(uint32_t state)
+{
+	switch (state) {
+	case 0:
+		return "none";
+	case DTLS_HS_STATE_CONFIGURED:
+		return "configured";
+	case DTLS_HS_STATE_RUNNING:
+		return "running";
+	case DTLS_HS_STATE_ESTABLISHED:
+		return "established";
+	case DTLS_HS_STATE_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}
+
+const char *dtls_suite_name(uint16_t suite)
+{
+	switch (suite) {
+	case 0x00a8:
+		return "PSK-AES128-GCM-SHA256";
+	case 0x00a9:
+		return "PSK-AES256-GCM-SHA384";
+	case 0xc0a8:
+		return "PSK-AES128-CCM8";
+	case 0xccab:
+		return "PSK-CHACHA20-POLY1305";
+	case 0xccac:
+		return "ECDHE-PSK-CHACHA20-POLY1305";
+	case 0xd001:
+		return "ECDHE-PSK-AES128-GCM-SHA256";
+	}
+	return "unknown";
+}
+
+const char *dtls_alert_name(uint8_t alert)
+{
+	switch (alert) {
+	case 0:
+		return "close_notify";
+	case 10:
+		return "unexpected_message";
+	case 20:
+		return "bad_record_mac";
+	case 40:
+		return "handshake_failure";
+	case 47:
+		return "illegal_parameter";
+	case 50:
+		return "decode_error";
+	case 51:
+		return "decrypt_error";
+	case 70:
+		return "protocol_version";
+	case 80:
+		return "internal_error";
+	case 100:
+		return "no_renegotiation";
+	case 115:
+		return "unknown_psk_identity";
+	}
+	return "unknown";
+}

@@ -173,6 +173,61 @@ const char *dtls_state_name(uint32_t state);
 int dtls_sock_info_format_addr(const struct dtls_sock_info *info, bool peer,
 			       char *buf, size_t len);
 
+/* ------------------------------------------------------------------------
+ * The in-kernel handshake.  A socket is named by @fd (the caller's own,
+ * attached) or, when @fd < 0, by @ino (needs CAP_NET_ADMIN in its netns).
+ */
+struct dtls_hs_config {
+	uint32_t	role;		/* DTLS_HS_ROLE_*, 0: leave as is */
+	const uint16_t	*suites;	/* IANA values, preference order */
+	size_t		n_suites;	/* 0: leave as is */
+	const uint16_t	*groups;	/* IANA values (23, 29) */
+	size_t		n_groups;
+	uint32_t	mtu;		/* 0: leave as is (and below) */
+	uint32_t	rto_initial_ms;
+	uint32_t	rto_max_ms;
+	uint32_t	timeout_ms;
+	int		cookies;	/* -1: leave as is, else 0 or 1 */
+	const void	*hint;		/* NULL: leave as is */
+	size_t		hint_len;
+};
+
+int dtls_hs_config(int fd, uint64_t ino, const struct dtls_hs_config *cfg,
+		   char *msg, size_t msglen);
+/* A PSK: @key (1..64 bytes), or a kernel key by @serial when @key is NULL. */
+int dtls_psk_add(int fd, uint64_t ino, const void *id, size_t id_len,
+		 const void *key, size_t key_len, int32_t serial,
+		 char *msg, size_t msglen);
+int dtls_hs_start(int fd, uint64_t ino, char *msg, size_t msglen);
+int dtls_hs_abort(int fd, uint64_t ino, char *msg, size_t msglen);
+
+struct dtls_hs_info {
+	uint64_t	ino;
+	uint32_t	role;		/* DTLS_HS_ROLE_* */
+	uint32_t	state;		/* DTLS_HS_STATE_*, 0 if never used */
+	uint16_t	suite;		/* IANA, once established */
+	uint8_t		peer_id[128];
+	size_t		peer_id_len;
+	uint32_t	error;		/* positive errno, once failed */
+	uint8_t		alert;
+	bool		alert_remote;
+	uint8_t		cmd;		/* events: DTLS_CMD_HS_{DONE,FAILED}_NTF */
+};
+
+int dtls_hs_get(int fd, uint64_t ino, struct dtls_hs_info *out, char *msg,
+		size_t msglen);
+const char *dtls_hs_state_name(uint32_t state);
+const char *dtls_suite_name(uint16_t suite);
+const char *dtls_alert_name(uint8_t alert);
+
+/*
+ * dtls_monitor() - call @cb for each handshake event (done or failed) of
+ * the caller's network namespace, until @cb returns non-zero (returned)
+ * or an error (-errno).  @ready, if not NULL, is called once subscribed.
+ */
+int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
+		 void (*ready)(void *arg), void *arg);
+
 #ifdef __cplusplus
 }
 #endif

