@@ -1129,7 +1129,7 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 			return 0;
 		}
 		/* Finished comes encrypted, everything else in the clear. */
-		if ((h.type == DTLS_HS_FINISHED) == !!epoch) {
+		if (h.type == DTLS_HS_FINISHED ? epoch : !epoch) {
 			ret = dtls_reasm_add(&hs->reasm, &h,
 					     p + DTLS_HS_HEADER_LEN,
 					     GFP_KERNEL);

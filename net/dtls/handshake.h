@@ -140,7 +140,7 @@ struct dtls_hs_params {
 struct dtls_hs {
 	struct dtls_sock	*ds;
 	struct sock		*sk;
-	struct mutex		lock;
+	struct mutex		lock;		/* the state machine, below */
 	struct work_struct	work;
 	struct rcu_work		free_work;
 	struct timer_list	timer;

@@ -60,7 +60,9 @@ static struct proto dtls_prot[DTLS_PROT_NUM];
  * dtls_prot_lock with the proto.
  */
 static const struct proto_ops *dtls_base_ops[DTLS_PROT_NUM];
-static struct proto_ops dtls_ops[DTLS_PROT_NUM];
+static struct {
+	struct proto_ops ops;	/* not const: copied at the first attach */
+} dtls_ops[DTLS_PROT_NUM];
 
 static __poll_t dtls_poll(struct file *file, struct socket *sock,
 			  poll_table *wait)
@@ -259,8 +261,8 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 		dtls_build_proto(&dtls_prot[i], cur);
 		if (sk->sk_socket) {
 			dtls_base_ops[i] = sk->sk_socket->ops;
-			dtls_ops[i] = *dtls_base_ops[i];
-			dtls_ops[i].poll = dtls_poll;
+			dtls_ops[i].ops = *dtls_base_ops[i];
+			dtls_ops[i].ops.poll = dtls_poll;
 		}
 		/* Publish the copy before the base that says it is built. */
 		smp_store_release(&dtls_base_prot[i], cur);
@@ -282,7 +284,7 @@ static void dtls_swap_ops(struct socket *sock)
 						  DTLS_PROT_IPV4;
 
 	if (dtls_base_ops[i] && sock->ops == dtls_base_ops[i])
-		WRITE_ONCE(sock->ops, &dtls_ops[i]);
+		WRITE_ONCE(sock->ops, &dtls_ops[i].ops);
 }
 
 static int dtls_sock_check(struct socket *sock, struct netlink_ext_ack *extack)
