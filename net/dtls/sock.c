@@ -61,7 +61,7 @@ static struct proto dtls_prot[DTLS_PROT_NUM];
  */
 static const struct proto_ops *dtls_base_ops[DTLS_PROT_NUM];
 static struct {
-	struct proto_ops ops;	/* not const: copied at the first attach */
+	struct /* not const: copied at attach */ proto_ops ops;
 } dtls_ops[DTLS_PROT_NUM];
 
 static __poll_t dtls_poll(struct file *file, struct socket *sock,
