@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel handshake against unmodified OpenSSL: a kernel client
+ * with `openssl s_server -dtls1_2 -listen` (cookie exchange), and
+ * `openssl s_client -dtls1_2` with a kernel server, every PSK suite
+ * OpenSSL has (OpenSSL 3.0 lacks ECDHE-PSK-AES128-GCM-SHA256), at the
+ * default datagram size and at 256 bytes (fragmented flights), with lines
+ * echoed both ways through the record layer once established.
+ *
+ * Tests SKIP if openssl is not installed.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/time.h>
+
+#include "dtls_test.h"
+#include "peer.h"
+#include "kselftest_harness.h"
+
+#define PSK_HEX	"5b8c2f0e9d1a7c6b4e3f2a1908d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918070"
+#define PSK_ID	"kdtls-interop"
+#define N_LINES	5
+#define WAIT_MS	20000
+
+static void hex_to_bin(const char *hex, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sscanf(hex + 2 * i, "%2hhx", &out[i]);
+}
+
+FIXTURE(hs_ossl) {
+	int fd;
+	uint16_t port;
+	struct peer peer;
+};
+
+FIXTURE_VARIANT(hs_ossl) {
+	const char *cipher;	/* OpenSSL's name */
+	uint16_t suite;
+	bool kernel_server;
+	uint32_t mtu;		/* 0: default */
+};
+
+#define HS_OSSL(name, c, s, srv, m)					\
+	FIXTURE_VARIANT_ADD(hs_ossl, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv, .mtu = m, \
+	}
+
+HS_OSSL(client_psk_aes128gcm, "PSK-AES128-GCM-SHA256", 0x00a8, false, 0);
+HS_OSSL(client_psk_aes256gcm, "PSK-AES256-GCM-SHA384", 0x00a9, false, 0);
+HS_OSSL(client_psk_ccm8, "PSK-AES128-CCM8", 0xc0a8, false, 0);
+HS_OSSL(client_psk_chacha, "PSK-CHACHA20-POLY1305", 0xccab, false, 0);
+HS_OSSL(client_ecdhe_chacha, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, false, 0);
+HS_OSSL(server_psk_aes128gcm, "PSK-AES128-GCM-SHA256", 0x00a8, true, 0);
+HS_OSSL(server_psk_aes256gcm, "PSK-AES256-GCM-SHA384", 0x00a9, true, 0);
+HS_OSSL(server_psk_ccm8, "PSK-AES128-CCM8", 0xc0a8, true, 0);
+HS_OSSL(server_psk_chacha, "PSK-CHACHA20-POLY1305", 0xccab, true, 0);
+HS_OSSL(server_ecdhe_chacha, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, true, 0);
+HS_OSSL(client_mtu256_ecdhe, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, false, 256);
+HS_OSSL(server_mtu256_ecdhe, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, true, 256);
+HS_OSSL(client_mtu256_psk, "PSK-AES256-GCM-SHA384", 0x00a9, false, 256);
+HS_OSSL(server_mtu256_psk, "PSK-AES128-CCM8", 0xc0a8, true, 256);
+
+FIXTURE_SETUP(hs_ossl)
+{
+	self->fd = -1;
+	self->peer.pid = 0;
+	self->peer.in = -1;
+	self->peer.out[0] = self->peer.err[0] = 0;
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+}
+
+FIXTURE_TEARDOWN(hs_ossl)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	peer_cleanup(&self->peer);
+}
+
+/* Attach, configure and start the kernel's side on self->fd. */
+static int kernel_start(int fd, uint32_t role, uint16_t suite, uint32_t mtu,
+			char *msg, size_t msglen)
+{
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = &suite,
+		.n_suites = 1,
+		.mtu = mtu,
+		.rto_initial_ms = 500,
+		.timeout_ms = 30000,
+		.cookies = -1,
+	};
+	struct timeval tv = { .tv_sec = WAIT_MS / 1000 };
+	uint8_t key[32];
+	int err;
+
+	hex_to_bin(PSK_HEX, key, sizeof(key));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	err = dtls_attach(fd);
+	if (!err)
+		err = dtls_hs_config(fd, 0, &cfg, msg, msglen);
+	if (!err)
+		err = dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), key,
+				   sizeof(key), 0, msg, msglen);
+	if (!err)
+		err = dtls_hs_start(fd, 0, msg, msglen);
+	return err;
+}
+
+static void show_peer(struct peer *p)
+{
+	char *e = slurp(p->err, NULL), *o = slurp(p->out, NULL);
+
+	fprintf(stderr, "# peer stderr: %.1500s\n# peer stdout: %.500s\n",
+		e ?: "", o ?: "");
+	free(e);
+	free(o);
+}
+
+TEST_F_TIMEOUT(hs_ossl, echo, 120)
+{
+	char portarg[16], target[32], mtuarg[16], msg[128], buf[256];
+	union dtls_test_addr a;
+	struct dtls_hs_info info;
+	size_t want = 0;
+	int i;
+
+	snprintf(mtuarg, sizeof(mtuarg), "%u", variant->mtu);
+	if (!variant->kernel_server) {
+		char *argv[] = {
+			"openssl", "s_server", "-dtls1_2", "-listen",
+			"-accept", portarg, "-nocert", "-psk", PSK_HEX,
+			"-psk_identity", PSK_ID, "-cipher",
+			(char *)variant->cipher, "-quiet", "-naccept", "1",
+			variant->mtu ? "-mtu" : NULL, mtuarg, NULL
+		};
+
+		self->port = free_port();
+		snprintf(portarg, sizeof(portarg), "%u", self->port);
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		ASSERT_TRUE(wait_port(self->port, WAIT_MS));
+		self->fd = socket(AF_INET, SOCK_DGRAM, 0);
+		dtls_test_loopback(AF_INET, &a);
+		a.in4.sin_port = htons(self->port);
+		ASSERT_EQ(0, connect(self->fd, &a.sa, sizeof(a.in4)));
+		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_CLIENT,
+					  variant->suite, variant->mtu, msg,
+					  sizeof(msg))) {
+			TH_LOG("kernel client: %s", msg);
+		}
+	} else {
+		char *argv[] = {
+			"openssl", "s_client", "-dtls1_2", "-connect", target,
+			"-psk", PSK_HEX, "-psk_identity", PSK_ID, "-cipher",
+			(char *)variant->cipher, "-quiet",
+			variant->mtu ? "-mtu" : NULL, mtuarg, NULL
+		};
+
+		self->fd = dtls_test_udp_bound(AF_INET, &a);
+		ASSERT_GE(self->fd, 0);
+		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_SERVER,
+					  variant->suite, variant->mtu, msg,
+					  sizeof(msg))) {
+			TH_LOG("kernel server: %s", msg);
+		}
+		snprintf(target, sizeof(target), "127.0.0.1:%u",
+			 ntohs(a.in4.sin_port));
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+	}
+
+	/* The peer's lines reach the kernel's side once established. */
+	if (!variant->kernel_server) {
+		/* s_server only reads stdin once a client is in. */
+		ASSERT_EQ(3, send(self->fd, "hi\n", 3, 0)) {
+			TH_LOG("send: %s", strerror(errno));
+			show_peer(&self->peer);
+		}
+		want = 3;
+	}
+	for (i = 0; i < N_LINES; i++) {
+		int n = snprintf(buf, sizeof(buf), "from-openssl %d\n", i);
+		char got[256];
+
+		ASSERT_EQ(n, write(self->peer.in, buf, n));
+		memset(got, 0, sizeof(got));
+		ASSERT_EQ(n, recv(self->fd, got, sizeof(got), 0)) {
+			TH_LOG("recv %d: %s", i, strerror(errno));
+			show_peer(&self->peer);
+		}
+		ASSERT_EQ(0, memcmp(buf, got, n));
+	}
+	/* And the kernel's records come out of OpenSSL's stdout. */
+	for (i = 0; i < N_LINES; i++) {
+		int n = snprintf(buf, sizeof(buf), "from-kernel %d\n", i);
+
+		ASSERT_EQ(n, send(self->fd, buf, n, 0));
+		want += n;
+	}
+	EXPECT_TRUE(wait_size(self->peer.out, want, WAIT_MS)) {
+		show_peer(&self->peer);
+	}
+	{
+		char *out = slurp(self->peer.out, NULL);
+
+		ASSERT_NE(NULL, out);
+		for (i = 0; i < N_LINES; i++) {
+			snprintf(buf, sizeof(buf), "from-kernel %d\n", i);
+			EXPECT_NE(NULL, strstr(out, buf));
+		}
+		free(out);
+	}
+
+	ASSERT_EQ(0, dtls_hs_get(self->fd, 0, &info, msg, sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+	EXPECT_EQ(variant->suite, info.suite);
+	if (variant->kernel_server) {
+		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
+		EXPECT_EQ(0, memcmp(info.peer_id, PSK_ID, info.peer_id_len));
+	}
+}
+
+TEST_HARNESS_MAIN
