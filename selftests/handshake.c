@@ -41,8 +41,12 @@ static int hs_prepare(int fd, uint32_t role, const struct hs_opts *o,
 		.groups = &o->group,
 		.n_groups = o->group ? 1 : 0,
 		.mtu = o->mtu,
-		.rto_initial_ms = 200,
-		.timeout_ms = 20000,
+		/*
+	 * Long waits: the first use of an AEAD in a guest loads and
+	 * self-tests its modules, seconds under TCG (and more with KASAN).
+	 */
+	.rto_initial_ms = 200,
+		.timeout_ms = 60000,
 		.cookies = o->cookies,
 	};
 	char msg[128];
@@ -121,8 +125,12 @@ FIXTURE_SETUP(hs)
 	ASSERT_GE(self->cli, 0);
 	ASSERT_EQ(0, connect(self->cli, &self->sa.sa,
 			     dtls_test_addr_len(variant->family)));
-	hs_timeo(self->srv, 15);
-	hs_timeo(self->cli, 15);
+	/*
+	 * Long waits: the first use of an AEAD in a guest loads and
+	 * self-tests its modules, seconds under TCG (more with KASAN).
+	 */
+	hs_timeo(self->srv, 60);
+	hs_timeo(self->cli, 60);
 	ASSERT_EQ(0, hs_prepare(self->srv, DTLS_HS_ROLE_SERVER, &variant->o,
 			      PSK_KEY));
 	ASSERT_EQ(0, hs_prepare(self->cli, DTLS_HS_ROLE_CLIENT, &variant->o,
@@ -136,7 +144,7 @@ FIXTURE_TEARDOWN(hs)
 }
 
 /* Both sides start; the client sends, the server echoes. */
-TEST_F(hs, echo)
+TEST_F_TIMEOUT(hs, echo, 150)
 {
 	struct dtls_hs_info si, ci;
 	char buf[2048], msg[128];

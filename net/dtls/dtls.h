@@ -66,6 +66,14 @@ struct dtls_sock {
 	u8 peer_id_len;
 	u8 *peer_id;
 
+	/* The kept last flight (final.c); @final under RCU, xchg() owns. */
+	struct dtls_final __rcu *final;
+	struct delayed_work final_work;
+	unsigned long final_flags;	/* DTLS_FINAL_RESEND */
+	u32 final_lifetime_ms;
+	u16 final_max_resends;
+	u8 final_dropped_by;		/* DTLS_FINAL_DROP_*, 0 */
+
 	struct rcu_head rcu;
 };
 
@@ -125,6 +133,20 @@ bool dtls_sock_is_readable(struct sock *sk);
 int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
 void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
+
+/* final.c */
+#define DTLS_FINAL_RESEND	0
+struct dtls_flight;
+struct dtls_final_flight_info;
+int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
+		    struct dtls_key *tx_key, u64 tx_seq0, u32 mtu,
+		    u16 peer_fin_seq, u32 interval_ms);
+bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
+		   unsigned int len);
+void dtls_final_init(struct dtls_sock *ds);
+void dtls_final_release(struct dtls_sock *ds);
+int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val);
+void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi);
 
 /* netlink.c */
 int dtls_netlink_init(void);

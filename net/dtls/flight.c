@@ -6,7 +6,10 @@
  * are cut into fragments that fit the configured datagram size, and
  * records are packed into datagrams up to that size.
  *
- * Context: process (the handshake work), under hs->lock.
+ * The flight is sent through a struct dtls_flight_ctx, so that both the
+ * handshake and, after it, the kept last flight (final.c) use this.
+ *
+ * Context: process (the handshake work, or the final flight's work).
  */
 
 #include <linux/slab.h>
@@ -55,8 +58,8 @@ unsigned int dtls_flight_bytes(const struct dtls_flight *f)
 }
 
 /* @to: NULL on a connected socket.  Context: process. */
-int dtls_hs_send_datagram(struct dtls_hs *hs, const void *buf,
-			  unsigned int len, const struct sockaddr *to)
+int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
+		       unsigned int len, const struct sockaddr *to)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
@@ -69,18 +72,19 @@ int dtls_hs_send_datagram(struct dtls_hs *hs, const void *buf,
 				  sizeof(struct sockaddr_in);
 	}
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
-	err = hs->ds->base_prot->sendmsg(hs->sk, &msg, len);
+	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
 	return err < 0 ? err : 0;
 }
 
 /* Record overhead in @epoch: the header, and the AEAD's with keys. */
-static unsigned int dtls_flight_overhead(struct dtls_hs *hs, u16 epoch)
+static unsigned int dtls_flight_overhead(const struct dtls_flight_ctx *fc,
+					 u16 epoch)
 {
 	const struct dtls_cipher *c;
 
 	if (!epoch)
 		return DTLS_HEADER_LEN;
-	c = hs->tx_key->cipher;
+	c = fc->tx_key->cipher;
 	return DTLS_HEADER_LEN + c->explicit_len + c->tag_len;
 }
 
@@ -88,7 +92,7 @@ static unsigned int dtls_flight_overhead(struct dtls_hs *hs, u16 epoch)
  * Finish the record at @rec whose plaintext (@pt_len bytes) is in place:
  * epoch 0 in the clear, epoch 1 sealed.  Returns the record's length.
  */
-static int dtls_flight_record(struct dtls_hs *hs, u8 *rec, u8 type,
+static int dtls_flight_record(struct dtls_flight_ctx *fc, u8 *rec, u8 type,
 			      u16 epoch, unsigned int pt_len)
 {
 	struct dtls_record_hdr h = {
@@ -99,16 +103,17 @@ static int dtls_flight_record(struct dtls_hs *hs, u8 *rec, u8 type,
 	};
 
 	if (epoch)
-		return dtls_seal_record(hs->tx_key, rec, type, pt_len);
-	h.seq = hs->tx_seq0++ & DTLS_SEQ_MASK;
+		return dtls_seal_record(fc->tx_key, rec, type, pt_len);
+	h.seq = (*fc->tx_seq0)++ & DTLS_SEQ_MASK;
 	dtls_record_build(rec, &h);
 	return DTLS_HEADER_LEN + pt_len;
 }
 
 /* Where the plaintext of a record in @epoch starts. */
-static unsigned int dtls_flight_pt_off(struct dtls_hs *hs, u16 epoch)
+static unsigned int dtls_flight_pt_off(const struct dtls_flight_ctx *fc,
+				       u16 epoch)
 {
-	return DTLS_HEADER_LEN + (epoch ? hs->tx_key->cipher->explicit_len : 0);
+	return DTLS_HEADER_LEN + (epoch ? fc->tx_key->cipher->explicit_len : 0);
 }
 
 /* A fragment this short is not worth a record; start a new datagram. */
@@ -116,15 +121,15 @@ static unsigned int dtls_flight_pt_off(struct dtls_hs *hs, u16 epoch)
 
 /**
  * dtls_flight_send - transmit a flight, sealed afresh
- * @hs: the handshake
+ * @fc: where and how: socket, keys, epoch-0 sequence, datagram size
  * @f: the flight
  *
  * Return: 0 or a negative errno (nothing is retried here: the timer
  * resends the whole flight).
  */
-int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f)
+int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f)
 {
-	unsigned int mtu = hs->p.mtu, used = 0, i;
+	unsigned int mtu = fc->mtu, used = 0, i;
 	int err = 0, n;
 	u8 *buf;
 
@@ -134,18 +139,18 @@ int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f)
 
 	for (i = 0; i < f->n && !err; i++) {
 		const struct dtls_flight_msg *m = &f->msg[i];
-		unsigned int ovh = dtls_flight_overhead(hs, m->epoch);
-		unsigned int pt_off = dtls_flight_pt_off(hs, m->epoch);
+		unsigned int ovh = dtls_flight_overhead(fc, m->epoch);
+		unsigned int pt_off = dtls_flight_pt_off(fc, m->epoch);
 		struct dtls_hs_hdr hh;
 		u32 body, off = 0;
 
 		if (m->type != DTLS_RECORD_TYPE_HANDSHAKE) {
 			if (used + ovh + m->len > mtu) {
-				err = dtls_hs_send_datagram(hs, buf, used, NULL);
+				err = dtls_send_datagram(fc->ds, buf, used, NULL);
 				used = 0;
 			}
 			memcpy(buf + used + pt_off, m->data, m->len);
-			n = dtls_flight_record(hs, buf + used, m->type,
+			n = dtls_flight_record(fc, buf + used, m->type,
 					       m->epoch, m->len);
 			if (n < 0)
 				err = n;
@@ -160,13 +165,13 @@ int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f)
 		do {
 			unsigned int room, frag;
 
-			ovh = dtls_flight_overhead(hs, m->epoch) +
+			ovh = dtls_flight_overhead(fc, m->epoch) +
 			      DTLS_HS_HEADER_LEN;
 			if (used &&
 			    (used + ovh > mtu ||
 			     mtu - used - ovh < min_t(u32, body - off,
 						      DTLS_FLIGHT_MIN_FRAG))) {
-				err = dtls_hs_send_datagram(hs, buf, used, NULL);
+				err = dtls_send_datagram(fc->ds, buf, used, NULL);
 				used = 0;
 				if (err)
 					break;
@@ -178,7 +183,7 @@ int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f)
 			dtls_hs_hdr_build(buf + used + pt_off, &hh);
 			memcpy(buf + used + pt_off + DTLS_HS_HEADER_LEN,
 			       m->data + DTLS_HS_HEADER_LEN + off, frag);
-			n = dtls_flight_record(hs, buf + used, m->type,
+			n = dtls_flight_record(fc, buf + used, m->type,
 					       m->epoch,
 					       DTLS_HS_HEADER_LEN + frag);
 			if (n < 0) {
@@ -190,7 +195,7 @@ int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f)
 		} while (off < body);
 	}
 	if (!err && used)
-		err = dtls_hs_send_datagram(hs, buf, used, NULL);
+		err = dtls_send_datagram(fc->ds, buf, used, NULL);
 	kfree(buf);
 	return err;
 }

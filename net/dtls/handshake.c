@@ -142,6 +142,18 @@ static int dtls_hs_emit(struct dtls_hs *hs, u8 *msg, u8 type, int body,
 	return err;
 }
 
+static int dtls_hs_flight_send(struct dtls_hs *hs)
+{
+	struct dtls_flight_ctx fc = {
+		.ds = hs->ds,
+		.tx_key = hs->tx_key,
+		.tx_seq0 = &hs->tx_seq0,
+		.mtu = hs->p.mtu,
+	};
+
+	return dtls_flight_send(&fc, &hs->flight);
+}
+
 static void dtls_hs_arm(struct dtls_hs *hs)
 {
 	mod_timer(&hs->timer, jiffies + hs->rto);
@@ -150,7 +162,7 @@ static void dtls_hs_arm(struct dtls_hs *hs)
 /* Send our new flight and start its timer (RFC 6347 4.2.4.1). */
 static void dtls_hs_send_flight(struct dtls_hs *hs, bool timer)
 {
-	int err = dtls_flight_send(hs, &hs->flight);
+	int err = dtls_hs_flight_send(hs);
 
 	if (err)
 		net_dbg_ratelimited("dtls: sending a flight: %d\n", err);
@@ -267,7 +279,7 @@ static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
 		dtls_record_build(rec, &h);
 		n = DTLS_HEADER_LEN + 2;
 	}
-	dtls_hs_send_datagram(hs, rec, n, NULL);
+	dtls_send_datagram(hs->ds, rec, n, NULL);
 }
 
 /*
@@ -374,10 +386,14 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 				      GFP_KERNEL);
 		ds->peer_id_len = ds->peer_id ? hs->peer_id_len : 0;
 	}
+	/* We sent the last flight: it stays, the handshake state goes. */
+	if (keep)
+		dtls_final_keep(ds, &hs->flight, hs->tx_key, hs->tx_seq0,
+				hs->p.mtu, hs->peer_flight_seq,
+				hs->p.rto_initial_ms);
 	WRITE_ONCE(hs->step, DTLS_HS_DONE);
+	dtls_hs_unpublish(ds, hs);
 	dtls_hs_set_state(ds, DTLS_HS_STATE_ESTABLISHED);
-	if (!keep)
-		dtls_hs_unpublish(ds, hs);
 	release_sock(sk);
 
 	del_timer(&hs->timer);
@@ -385,10 +401,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	dtls_hs_deliver_queued(hs);
 	dtls_hs_free_state(hs);
 	dtls_nl_hs_event(ds, true);
-	if (!keep) {
-		hs->dead = true;
-		dtls_hs_retire(hs);
-	}
+	hs->dead = true;
+	dtls_hs_retire(hs);
 }
 
 /* ------------------------------------------------------------------ keys */
@@ -810,7 +824,7 @@ static void dtls_hs_send_hvr(struct dtls_hs *hs, const struct dtls_ch *ch,
 	dtls_record_build(buf, &rh);
 	if (DTLS_HEADER_LEN + rh.length > ch_len)
 		return;		/* no amplification */
-	dtls_hs_send_datagram(hs, buf, DTLS_HEADER_LEN + rh.length, peer);
+	dtls_send_datagram(hs->ds, buf, DTLS_HEADER_LEN + rh.length, peer);
 	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_HVR_SENT, 1);
 }
 
@@ -1109,7 +1123,7 @@ static void dtls_hs_peer_resent(struct dtls_hs *hs,
 	if (h->frag_off || h->seq != hs->peer_flight_seq || !hs->flight.n ||
 	    hs->step == DTLS_HS_S_WAIT_FIN || !dtls_hs_may_resend(hs))
 		return;
-	dtls_flight_send(hs, &hs->flight);
+	dtls_hs_flight_send(hs);
 	hs->last_resend = jiffies;
 	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_PEER_RESENT, 1);
 }
@@ -1282,29 +1296,6 @@ static void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 	}
 }
 
-/*
- * After the handshake, on the side that sent the last flight: the peer's
- * Finished again, authenticated by the record layer, means our last
- * flight was lost.  Resend it (sealed afresh), rate-limited and capped.
- */
-static void dtls_hs_after(struct dtls_hs *hs, struct sk_buff *skb)
-{
-	struct dtls_hs_hdr h;
-
-	if (hs->step != DTLS_HS_DONE || !hs->flight.n ||
-	    dtls_hs_hdr_parse(skb->data, skb->len, &h) ||
-	    h.type != DTLS_HS_FINISHED || h.seq != hs->peer_flight_seq ||
-	    h.frag_off)
-		return;
-	if (hs->final_resends >= DTLS_HS_FINAL_RESENDS_MAX ||
-	    !dtls_hs_may_resend(hs))
-		return;
-	dtls_flight_send(hs, &hs->flight);
-	hs->last_resend = jiffies;
-	hs->final_resends++;
-	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_PEER_RESENT, 1);
-}
-
 /* ---------------------------------------------------------------- timers */
 
 /* Flight timer or overall deadline (RFC 6347 4.2.4.1: double, cap). */
@@ -1320,7 +1311,7 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 	}
 	if (!timer_pending(&hs->timer)) {
 		hs->rto = min(hs->rto * 2, max);
-		dtls_flight_send(hs, &hs->flight);
+		dtls_hs_flight_send(hs);
 		hs->last_resend = jiffies;
 		dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_RETRANSMIT, 1);
 		mod_timer(&hs->timer, time_before(jiffies + hs->rto,
@@ -1354,35 +1345,24 @@ static void dtls_hs_work(struct work_struct *work)
 		dtls_hs_rx_datagram(hs, skb);
 		kfree_skb(skb);
 	}
-	while (!hs->dead && (skb = skb_dequeue(&hs->afterq))) {
-		dtls_hs_after(hs, skb);
-		kfree_skb(skb);
-	}
 	mutex_unlock(&hs->lock);
 }
 
 /* --------------------------------------------------------- socket hooks */
 
-/* Queue on @q for the work, unless retired; softirq or process. */
-static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff_head *q,
-			    struct sk_buff *skb, unsigned int max)
+/* Queue for the work, unless retired.  Context: softirq. */
+static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
 	bool queued = false;
 
-	spin_lock_bh(&hs->rxq.lock);
-	if (!hs->dead && skb_queue_len(q) < max) {
-		if (q == &hs->rxq) {
-			__skb_queue_tail(q, skb);
-		} else {
-			spin_lock(&q->lock);
-			__skb_queue_tail(q, skb);
-			spin_unlock(&q->lock);
-		}
+	spin_lock(&hs->rxq.lock);
+	if (!hs->dead && skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX) {
+		__skb_queue_tail(&hs->rxq, skb);
 		/* Under the lock: retiring waits for it, then cancels. */
 		queue_work(dtls_wq, &hs->work);
 		queued = true;
 	}
-	spin_unlock_bh(&hs->rxq.lock);
+	spin_unlock(&hs->rxq.lock);
 	return queued;
 }
 
@@ -1406,32 +1386,11 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 		return false;
 	__skb_pull(skb, sizeof(struct udphdr));
 	skb_dst_drop(skb);
-	if (!dtls_hs_enqueue(hs, &hs->rxq, skb, DTLS_HS_RXQ_MAX)) {
+	if (!dtls_hs_enqueue(hs, skb)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		kfree_skb(skb);
 	}
 	return true;
-}
-
-/*
- * A handshake record the record layer opened after the handshake.  It is
- * for us if we keep a last flight; anything else is dropped: the
- * application of a kernel handshake never sees handshake records.
- *
- * Context: softirq or a crypto completion.
- */
-void dtls_hs_record_after(struct dtls_sock *ds, struct sk_buff *skb,
-			  u16 epoch)
-{
-	struct dtls_hs *hs;
-
-	rcu_read_lock();
-	hs = rcu_dereference(ds->hs);
-	if (hs && epoch == 1 &&
-	    dtls_hs_enqueue(hs, &hs->afterq, skb, DTLS_HS_AFTERQ_MAX))
-		skb = NULL;
-	rcu_read_unlock();
-	kfree_skb(skb);
 }
 
 /**
@@ -1514,7 +1473,6 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	INIT_WORK(&hs->work, dtls_hs_work);
 	timer_setup(&hs->timer, dtls_hs_timer_fn, 0);
 	skb_queue_head_init(&hs->rxq);
-	skb_queue_head_init(&hs->afterq);
 	__skb_queue_head_init(&hs->early);
 	INIT_LIST_HEAD(&hs->psks);
 	hs->p.role = DTLS_HS_ROLE_CLIENT;

@@ -77,8 +77,6 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_HS_MAX_GROUPS	4
 #define DTLS_HS_MAX_PSKS	64
 #define DTLS_HS_RXQ_MAX		64	/* datagrams waiting for the work */
-#define DTLS_HS_AFTERQ_MAX	8	/* records after the handshake, same */
-#define DTLS_HS_FINAL_RESENDS_MAX 8	/* last flight resent at most */
 
 /* Defaults of the netlink parameters */
 #define DTLS_HS_MTU_DEFAULT		1400
@@ -146,7 +144,6 @@ struct dtls_hs {
 	struct timer_list	timer;
 	unsigned long		events;		/* DTLS_HS_EV_* bits */
 	struct sk_buff_head	rxq;		/* datagrams while running */
-	struct sk_buff_head	afterq;		/* records opened after it */
 	bool			dead;
 
 	struct dtls_hs_params	p;
@@ -184,7 +181,6 @@ struct dtls_hs {
 	unsigned long		rto;		/* jiffies */
 	unsigned long		deadline;	/* jiffies */
 	unsigned long		last_resend;	/* jiffies */
-	unsigned int		final_resends;
 	bool			sent_ccs;
 	struct sk_buff_head	early;		/* data records before Finished */
 };
@@ -198,8 +194,6 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb);
 void dtls_hs_release(struct dtls_sock *ds);
-void dtls_hs_record_after(struct dtls_sock *ds, struct sk_buff *skb,
-			  u16 epoch);
 int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo);
 
 /* psk.c */
@@ -215,9 +209,16 @@ void dtls_psk_clear(struct dtls_hs *hs);
 int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
 		    const u8 *data, u32 len);
 void dtls_flight_clear(struct dtls_flight *f);
-int dtls_flight_send(struct dtls_hs *hs, struct dtls_flight *f);
-int dtls_hs_send_datagram(struct dtls_hs *hs, const void *buf,
-			  unsigned int len, const struct sockaddr *to);
+struct dtls_flight_ctx {
+	struct dtls_sock	*ds;
+	struct dtls_key		*tx_key;	/* epoch 1 */
+	u64			*tx_seq0;	/* next epoch-0 record sequence */
+	u32			mtu;
+};
+
+int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f);
+int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
+		       unsigned int len, const struct sockaddr *to);
 unsigned int dtls_flight_bytes(const struct dtls_flight *f);
 
 #endif /* _NET_DTLS_HANDSHAKE_H */

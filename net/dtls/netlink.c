@@ -16,6 +16,8 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
+#include <uapi/linux/dtls.h>
+
 #include "dtls.h"
 #include "handshake.h"
 /*
@@ -102,6 +104,21 @@ static int dtls_nl_put_stats(struct sk_buff *skb, struct dtls_sock *ds)
 	return 0;
 }
 
+static int dtls_nl_put_final(struct sk_buff *skb, struct dtls_sock *ds)
+{
+	struct dtls_final_flight_info fi;
+
+	dtls_final_info(ds, &fi);
+	if (!fi.held)
+		return 0;
+	if (nla_put_u8(skb, DTLS_A_SOCK_FINAL_HELD, 1) ||
+	    nla_put_u32(skb, DTLS_A_SOCK_FINAL_BYTES, fi.bytes) ||
+	    nla_put_u32(skb, DTLS_A_SOCK_FINAL_RESENDS, fi.resends) ||
+	    nla_put_u32(skb, DTLS_A_SOCK_FINAL_AGE_MS, fi.age_ms))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * One socket's attributes.  Called under dtls_net.lock, which keeps the
  * socket alive (close unlinks it first); fields are read without the socket
@@ -126,7 +143,8 @@ static int dtls_nl_fill_sock(struct sk_buff *skb, struct dtls_sock *ds,
 	    nla_put_u32(skb, DTLS_A_SOCK_STATE, DTLS_SOCK_STATE_ATTACHED) ||
 	    nla_put_u32(skb, DTLS_A_SOCK_UID,
 			from_kuid_munged(user_ns, sock_i_uid(sk))) ||
-	    dtls_nl_put_keys(skb, ds) || dtls_nl_put_stats(skb, ds)) {
+	    dtls_nl_put_keys(skb, ds) || dtls_nl_put_stats(skb, ds) ||
+	    dtls_nl_put_final(skb, ds)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

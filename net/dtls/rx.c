@@ -137,10 +137,14 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
 	__skb_trim(skb, pt_len);
 	skb->ip_summed = CHECKSUM_NONE;
-	/* The kernel's handshake takes its own messages (a resent Finished). */
+	/*
+	 * After a kernel handshake: the peer's Finished again asks for the
+	 * kept last flight, its first data record drops it (final.c).  The
+	 * application never sees handshake records.
+	 */
 	if (unlikely(READ_ONCE(ds->hs_state)) &&
-	    h->type == DTLS_RECORD_TYPE_HANDSHAKE) {
-		dtls_hs_record_after(ds, skb, h->epoch);
+	    dtls_final_rx(ds, h->type, skb->data, skb->len)) {
+		consume_skb(skb);
 		return;
 	}
 	if (dtls_rx_queue(ds, skb, h->type, early)) {

@@ -62,6 +62,7 @@ static void dtls_rx_prev_expire(struct work_struct *work)
 void dtls_sockopt_init(struct dtls_sock *ds)
 {
 	INIT_DELAYED_WORK(&ds->rx_prev_work, dtls_rx_prev_expire);
+	dtls_final_init(ds);
 	ds->replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
 }
 
@@ -71,6 +72,7 @@ void dtls_sockopt_release(struct dtls_sock *ds)
 	struct net *net = sock_net(ds->sk);
 
 	cancel_delayed_work_sync(&ds->rx_prev_work);
+	dtls_final_release(ds);
 	if (rcu_access_pointer(ds->tx))
 		dtls_net_stat_add(net, DTLS_STAT_CURR_TX, -1);
 	if (rcu_access_pointer(ds->rx))
@@ -196,6 +198,18 @@ int dtls_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		return dtls_set_keys(sk, true, optval, optlen);
 	case DTLS_REPLAY_WINDOW:
 		return dtls_set_replay_window(sk, optval, optlen);
+	case DTLS_FINAL_FLIGHT_DROP:
+		return dtls_final_setsockopt(dtls_sk(sk), optname, 0);
+	case DTLS_FINAL_FLIGHT_LIFETIME:
+	case DTLS_FINAL_FLIGHT_RESENDS: {
+		u32 val;
+
+		if (optlen < sizeof(val))
+			return -EINVAL;
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+		return dtls_final_setsockopt(dtls_sk(sk), optname, val);
+	}
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -303,6 +317,18 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		return dtls_get_keys(sk, true, optval, optlen);
 	case DTLS_REPLAY_WINDOW:
 		val = READ_ONCE(dtls_sk(sk)->replay_window);
+		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
+	case DTLS_FINAL_FLIGHT: {
+		struct dtls_final_flight_info fi;
+
+		dtls_final_info(dtls_sk(sk), &fi);
+		return dtls_getsockopt_copy(&fi, sizeof(fi), optval, optlen);
+	}
+	case DTLS_FINAL_FLIGHT_LIFETIME:
+		val = READ_ONCE(dtls_sk(sk)->final_lifetime_ms);
+		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
+	case DTLS_FINAL_FLIGHT_RESENDS:
+		val = READ_ONCE(dtls_sk(sk)->final_max_resends);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	default:
 		return -ENOPROTOOPT;

@@ -29,6 +29,10 @@
 #define DTLS_TX			2	/* set/get: struct dtls12_crypto_info_* */
 #define DTLS_RX			3	/* set/get: struct dtls12_crypto_info_* */
 #define DTLS_REPLAY_WINDOW	4	/* set/get: int, in records */
+#define DTLS_FINAL_FLIGHT	5	/* get: struct dtls_final_flight_info */
+#define DTLS_FINAL_FLIGHT_DROP	6	/* set: drop the kept last flight */
+#define DTLS_FINAL_FLIGHT_LIFETIME 7	/* set/get: __u32 ms, 0: never */
+#define DTLS_FINAL_FLIGHT_RESENDS 8	/* set/get: __u32, resends at most */
 
 /* Control messages, level SOL_DTLS */
 #define DTLS_SET_RECORD_TYPE	1	/* sendmsg: __u8 content type */
@@ -120,6 +124,31 @@ struct dtls_info {
 	__u16	rx_cipher;	/* DTLS_CIPHER_*, 0 without RX keys */
 	__u16	tx_epoch;
 	__u16	rx_epoch;
+};
+
+/*
+ * The last flight of a kernel handshake (the server's CCS and Finished in
+ * a full handshake) is kept after it, resent when the peer's Finished
+ * comes again authenticated, and dropped on the first application record
+ * from the peer, on DTLS_FINAL_FLIGHT_DROP, or after its lifetime
+ * (default 2 x MSL = 240 s).
+ */
+#define DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT	240000
+#define DTLS_FINAL_FLIGHT_RESENDS_DEFAULT	8
+
+/* Why a kept flight went */
+#define DTLS_FINAL_DROP_DATA	1	/* the peer's application data */
+#define DTLS_FINAL_DROP_USER	2	/* DTLS_FINAL_FLIGHT_DROP */
+#define DTLS_FINAL_DROP_TIMER	3	/* its lifetime ran out */
+
+/* getsockopt(SOL_DTLS, DTLS_FINAL_FLIGHT); a shorter buffer gets a prefix. */
+struct dtls_final_flight_info {
+	__u32	held;		/* 1 while kept */
+	__u32	bytes;		/* of the kept flight's messages */
+	__u32	resends;	/* times resent */
+	__u32	age_ms;		/* since kept (while held) */
+	__u32	dropped_by;	/* DTLS_FINAL_DROP_*, 0 if not dropped */
+	__u32	late;		/* peer retransmissions ignored since */
 };
 
 #endif /* _UAPI_LINUX_DTLS_H */

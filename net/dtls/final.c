@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kept last flight (RFC 6347 4.2.4): the side that sends the last
+ * flight of a handshake is established at once, yet must answer a
+ * retransmission of the peer's last flight with its own again, or the
+ * peer deadlocks when that flight was lost.  So the connection keeps the
+ * flight behind one pointer (ds->final), with everything else of the
+ * handshake freed, and:
+ *  - resends it when the peer's Finished comes again in the new epoch,
+ *    authenticated by the record layer (never for an epoch-0 or forged
+ *    copy), at most once per retransmission interval and at most
+ *    ds->final_max_resends times;
+ *  - drops it on the peer's first authenticated application record (the
+ *    peer has finished), on setsockopt(DTLS_FINAL_FLIGHT_DROP) (the
+ *    application has proof of its own), or after its lifetime (2 x MSL by
+ *    default).  A later copy of the peer's Finished is ignored and
+ *    counted: the connection stays usable.
+ *
+ * The flight is kept as its messages (the CCS and the 24-byte Finished),
+ * not as sealed datagrams: every resend needs fresh record sequence
+ * numbers, which AEAD binds into nonce and tag, so a sealed copy could not
+ * be resent as it is; sealing afresh costs the same memory.
+ *
+ * Nothing here depends on the role: whichever side sent the last flight
+ * keeps it.
+ *
+ * Contexts and locks:
+ *  - ds->final is published with RCU; whoever xchg()es it to NULL owns
+ *    and frees it (kfree_rcu()), so a drop may come from any context.
+ *  - dtls_final_rx(): softirq or a crypto completion (the record layer,
+ *    after authentication), under rcu_read_lock().
+ *  - ds->final_work (a delayed work on dtls_wq) does the resends and the
+ *    lifetime; only it writes the flight's counters.
+ *  - dtls_final_release(): close, process context.
+ */
+
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "compat/compat.h"
+#include "dtls.h"
+#include "handshake.h"
+
+/* Bookkeeping of a kept flight, followed by its messages. */
+struct dtls_final {
+	struct rcu_head	rcu;
+	struct dtls_key	*tx_key;	/* the epoch of the flight's Finished */
+	u64		tx_seq0;	/* next epoch-0 sequence (the CCS) */
+	unsigned long	created;	/* jiffies */
+	unsigned long	last_resend;	/* jiffies */
+	u32		interval;	/* jiffies between resends, at least */
+	u16		mtu;
+	u16		peer_fin_seq;	/* message_seq of the peer's Finished */
+	u16		resends;
+	u16		len;		/* of msgs[] */
+	u8		n;
+	/* n x { type, epoch, be16 length, bytes } */
+	u8		msgs[];
+};
+
+static void dtls_final_free(struct dtls_final *f)
+{
+	dtls_key_put(f->tx_key);
+	kfree_rcu(f, rcu);
+}
+
+/* Take the kept flight off @ds and free it; @why: DTLS_FINAL_DROP_*. */
+static void dtls_final_drop(struct dtls_sock *ds, u8 why)
+{
+	static const enum dtls_stat stat[] = {
+		[DTLS_FINAL_DROP_DATA] = DTLS_STAT_FINAL_DROP_DATA,
+		[DTLS_FINAL_DROP_USER] = DTLS_STAT_FINAL_DROP_USER,
+		[DTLS_FINAL_DROP_TIMER] = DTLS_STAT_FINAL_DROP_TIMER,
+	};
+	struct dtls_final *f = unrcu_pointer(xchg(&ds->final, NULL));
+
+	if (!f)
+		return;
+	WRITE_ONCE(ds->final_dropped_by, why);
+	dtls_stat_inc(ds, stat[why]);
+	dtls_final_free(f);
+}
+
+/**
+ * dtls_final_keep - keep the last flight after the handshake
+ * @ds: the socket, established
+ * @fl: the flight just sent
+ * @tx_key: its keys (a reference is taken)
+ * @tx_seq0: the next epoch-0 record sequence number
+ * @mtu: datagram size
+ * @peer_fin_seq: message_seq of the peer's Finished
+ * @interval_ms: least time between two resends
+ *
+ * Context: process (the handshake work).
+ * Return: 0 or -ENOMEM (then nothing is kept: a peer that lost the flight
+ * times out, as with a peer that keeps nothing).
+ */
+int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
+		    struct dtls_key *tx_key, u64 tx_seq0, u32 mtu,
+		    u16 peer_fin_seq, u32 interval_ms)
+{
+	unsigned int i, len = 0;
+	struct dtls_final *f;
+	u32 lifetime;
+	u8 *p;
+
+	for (i = 0; i < fl->n; i++)
+		len += 4 + fl->msg[i].len;
+	if (len > U16_MAX)
+		return -EMSGSIZE;
+	f = kmalloc(struct_size(f, msgs, len), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	dtls_key_get(tx_key);
+	f->tx_key = tx_key;
+	f->tx_seq0 = tx_seq0;
+	f->created = jiffies;
+	f->last_resend = jiffies;
+	f->interval = msecs_to_jiffies(interval_ms);
+	f->mtu = mtu;
+	f->peer_fin_seq = peer_fin_seq;
+	f->resends = 0;
+	f->len = len;
+	f->n = fl->n;
+	for (i = 0, p = f->msgs; i < fl->n; i++) {
+		const struct dtls_flight_msg *m = &fl->msg[i];
+
+		p[0] = m->type;
+		p[1] = m->epoch;
+		put_unaligned_be16(m->len, p + 2);
+		memcpy(p + 4, m->data, m->len);
+		p += 4 + m->len;
+	}
+
+	WRITE_ONCE(ds->final_dropped_by, 0);
+	f = unrcu_pointer(xchg(&ds->final, RCU_INITIALIZER(f)));
+	if (f)
+		dtls_final_free(f);	/* cannot happen: one handshake */
+	lifetime = READ_ONCE(ds->final_lifetime_ms);
+	if (lifetime)
+		mod_delayed_work(dtls_wq, &ds->final_work,
+				 msecs_to_jiffies(lifetime));
+	return 0;
+}
+
+/*
+ * A record the record layer authenticated, on a socket that kept (or
+ * kept and dropped) a last flight.  Return: true if it was the peer's
+ * Finished again (the caller then drops it, it is for no one else).
+ *
+ * Context: softirq or a crypto completion.
+ */
+bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
+		   unsigned int len)
+{
+	struct dtls_final *f;
+	struct dtls_hs_hdr h;
+	bool mine = true;
+
+	if (type != DTLS_RECORD_TYPE_DATA &&
+	    type != DTLS_RECORD_TYPE_HANDSHAKE)
+		return false;
+	rcu_read_lock();
+	f = rcu_dereference(ds->final);
+	if (type == DTLS_RECORD_TYPE_DATA) {
+		if (f)
+			dtls_final_drop(ds, DTLS_FINAL_DROP_DATA);
+		mine = false;
+	} else if (dtls_hs_hdr_parse(data, len, &h) ||
+		   h.type != DTLS_HS_FINISHED || h.frag_off) {
+		/* Its first fragment is enough: the rest may be lost too. */
+	} else if (!f) {
+		if (READ_ONCE(ds->final_dropped_by))
+			dtls_stat_inc(ds, DTLS_STAT_FINAL_LATE);
+	} else if (h.seq == f->peer_fin_seq) {
+		set_bit(DTLS_FINAL_RESEND, &ds->final_flags);
+		mod_delayed_work(dtls_wq, &ds->final_work, 0);
+	}
+	rcu_read_unlock();
+	return mine;
+}
+
+static void dtls_final_resend(struct dtls_sock *ds)
+{
+	struct dtls_flight fl = {};
+	struct dtls_flight_ctx fc;
+	struct dtls_final *f;
+	u8 *copy = NULL, *p;
+	unsigned int i;
+	u64 seq0;
+
+	rcu_read_lock();
+	f = rcu_dereference(ds->final);
+	/* The first copy is answered at once, later ones an interval apart. */
+	if (f && f->resends < READ_ONCE(ds->final_max_resends) &&
+	    (!f->resends ||
+	     time_after_eq(jiffies, f->last_resend + f->interval))) {
+		copy = kmemdup(f->msgs, f->len, GFP_ATOMIC);
+		if (copy) {
+			dtls_key_get(f->tx_key);
+			fc.tx_key = f->tx_key;
+			fc.mtu = f->mtu;
+			fl.n = f->n;
+			seq0 = f->tx_seq0;
+			f->tx_seq0 += f->n;	/* at most one record each */
+			f->resends++;
+			f->last_resend = jiffies;
+		}
+	}
+	rcu_read_unlock();
+	if (!copy)
+		return;
+
+	for (i = 0, p = copy; i < fl.n; i++) {
+		fl.msg[i].type = p[0];
+		fl.msg[i].epoch = p[1];
+		fl.msg[i].len = get_unaligned_be16(p + 2);
+		fl.msg[i].data = p + 4;
+		p += 4 + fl.msg[i].len;
+	}
+	fc.ds = ds;
+	fc.tx_seq0 = &seq0;
+	if (!dtls_flight_send(&fc, &fl))
+		dtls_stat_inc(ds, DTLS_STAT_FINAL_RESENT);
+	dtls_key_put(fc.tx_key);
+	kfree_sensitive(copy);
+}
+
+/* Resends and the lifetime.  Context: process (dtls_wq). */
+static void dtls_final_work(struct work_struct *work)
+{
+	struct dtls_sock *ds = container_of(to_delayed_work(work),
+					    struct dtls_sock, final_work);
+	u32 lifetime = READ_ONCE(ds->final_lifetime_ms);
+	unsigned long expires = 0;
+	struct dtls_final *f;
+
+	if (test_and_clear_bit(DTLS_FINAL_RESEND, &ds->final_flags))
+		dtls_final_resend(ds);
+
+	rcu_read_lock();
+	f = rcu_dereference(ds->final);
+	if (f && lifetime)
+		expires = f->created + msecs_to_jiffies(lifetime);
+	rcu_read_unlock();
+	if (!expires)
+		return;
+	if (time_after_eq(jiffies, expires))
+		dtls_final_drop(ds, DTLS_FINAL_DROP_TIMER);
+	else
+		mod_delayed_work(dtls_wq, &ds->final_work, expires - jiffies);
+}
+
+void dtls_final_init(struct dtls_sock *ds)
+{
+	INIT_DELAYED_WORK(&ds->final_work, dtls_final_work);
+	ds->final_lifetime_ms = DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT;
+	ds->final_max_resends = DTLS_FINAL_FLIGHT_RESENDS_DEFAULT;
+}
+
+/* Context: close, process; the receive path no longer reaches @ds. */
+void dtls_final_release(struct dtls_sock *ds)
+{
+	struct dtls_final *f;
+
+	cancel_delayed_work_sync(&ds->final_work);
+	f = unrcu_pointer(xchg(&ds->final, NULL));
+	if (f)
+		dtls_final_free(f);
+}
+
+/* setsockopt(SOL_DTLS, DTLS_FINAL_FLIGHT_*).  Context: process. */
+int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val)
+{
+	switch (optname) {
+	case DTLS_FINAL_FLIGHT_DROP:
+		dtls_final_drop(ds, DTLS_FINAL_DROP_USER);
+		return 0;
+	case DTLS_FINAL_FLIGHT_LIFETIME:
+		WRITE_ONCE(ds->final_lifetime_ms, val);
+		/* Applies to a flight kept now, too. */
+		mod_delayed_work(dtls_wq, &ds->final_work, 0);
+		return 0;
+	case DTLS_FINAL_FLIGHT_RESENDS:
+		if (val > U16_MAX)
+			return -EINVAL;
+		WRITE_ONCE(ds->final_max_resends, val);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi)
+{
+	struct dtls_final *f;
+
+	memset(fi, 0, sizeof(*fi));
+	rcu_read_lock();
+	f = rcu_dereference(ds->final);
+	if (f) {
+		fi->held = 1;
+		fi->bytes = f->len - 4 * f->n;
+		fi->resends = READ_ONCE(f->resends);
+		fi->age_ms = jiffies_to_msecs(jiffies - f->created);
+	}
+	rcu_read_unlock();
+	fi->dropped_by = READ_ONCE(ds->final_dropped_by);
+	fi->late = atomic64_read(&ds->stats.v[DTLS_STAT_FINAL_LATE]);
+}
