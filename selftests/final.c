@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kept last flight.  A kernel client talks to a kernel server through
+ * a deterministic dropper (a UDP relay in this process) that drops the
+ * server's last flight (the datagram with its ChangeCipherSpec) a given
+ * number of times, and can inject datagrams towards the server as if
+ * they came from the client.  Checks: the server is established at once
+ * and keeps the flight; the client's resend of its Finished brings the
+ * flight again; data the server sent early reaches the client once it is
+ * done; each drop trigger (client data, setsockopt, lifetime) frees it
+ * and is counted; after a drop the client's resends are ignored and
+ * counted; forged and epoch-0 copies trigger nothing; the resend cap and
+ * rate limit hold under a stream of retransmissions.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "dtls_test.h"
+
+#define PSK_ID	"final-client"
+#define PSK_KEY	"final-flight-test-key-0123456789"
+
+struct relay {
+	int fd;				/* the relay's socket */
+	union dtls_test_addr self;	/* its address: the client's peer */
+	union dtls_test_addr server;
+	union dtls_test_addr client;	/* learnt from the first datagram */
+	bool have_client;
+	int drop_final;			/* server CCS datagrams still to drop */
+	int dropped;
+	int client_fin;			/* client datagrams with epoch 1 seen */
+	volatile bool stop;
+	pthread_t thread;
+	pthread_mutex_t lock;
+};
+
+static bool has_ccs(const uint8_t *d, ssize_t n)
+{
+	ssize_t off = 0;
+
+	while (off + 13 <= n) {
+		if (d[off] == 20)
+			return true;
+		off += 13 + (d[off + 11] << 8 | d[off + 12]);
+	}
+	return false;
+}
+
+static bool has_epoch1_handshake(const uint8_t *d, ssize_t n)
+{
+	ssize_t off = 0;
+
+	while (off + 13 <= n) {
+		if (d[off] == 22 && d[off + 3] == 0 && d[off + 4] == 1)
+			return true;
+		off += 13 + (d[off + 11] << 8 | d[off + 12]);
+	}
+	return false;
+}
+
+static void *relay_run(void *arg)
+{
+	struct relay *r = arg;
+	uint8_t buf[2048];
+
+	while (!r->stop) {
+		struct pollfd p = { .fd = r->fd, .events = POLLIN };
+		union dtls_test_addr from;
+		socklen_t flen = sizeof(from);
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = recvfrom(r->fd, buf, sizeof(buf), 0, &from.sa, &flen);
+		if (n < 0)
+			continue;
+		pthread_mutex_lock(&r->lock);
+		if (from.in4.sin_port == r->server.in4.sin_port) {
+			bool drop = r->drop_final > 0 && has_ccs(buf, n);
+
+			if (drop) {
+				r->drop_final--;
+				r->dropped++;
+			}
+			if (!drop && r->have_client)
+				sendto(r->fd, buf, n, 0, &r->client.sa,
+				       sizeof(r->client.in4));
+		} else {
+			r->client = from;
+			r->have_client = true;
+			if (has_epoch1_handshake(buf, n))
+				r->client_fin++;
+			sendto(r->fd, buf, n, 0, &r->server.sa,
+			       sizeof(r->server.in4));
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* As if from the client: the server is connected to the relay. */
+static void relay_inject(struct relay *r, const void *buf, size_t n)
+{
+	sendto(r->fd, buf, n, 0, &r->server.sa, sizeof(r->server.in4));
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int get_final(int fd, struct dtls_final_flight_info *fi)
+{
+	socklen_t len = sizeof(*fi);
+
+	return getsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT, fi, &len);
+}
+
+static int set_u32(int fd, int opt, uint32_t v)
+{
+	return setsockopt(fd, SOL_DTLS, opt, &v, sizeof(v));
+}
+
+static uint32_t hs_state(int fd)
+{
+	struct dtls_hs_info i;
+
+	return dtls_hs_get(fd, 0, &i, NULL, 0) ? 0 : i.state;
+}
+
+static bool wait_state(int fd, uint32_t state, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	while (hs_state(fd) != state) {
+		if (now_ms() > end)
+			return false;
+		usleep(10000);
+	}
+	return true;
+}
+
+FIXTURE(final) {
+	int srv, cli;
+	union dtls_test_addr sa, ca;
+	struct relay r;
+};
+
+FIXTURE_SETUP(final)
+{
+	struct timeval tv = { .tv_sec = 20 };
+
+	memset(&self->r, 0, sizeof(self->r));
+	pthread_mutex_init(&self->r.lock, NULL);
+	self->srv = dtls_test_udp_bound(AF_INET, &self->sa);
+	self->cli = dtls_test_udp_bound(AF_INET, &self->ca);
+	self->r.fd = dtls_test_udp_bound(AF_INET, &self->r.self);
+	ASSERT_GE(self->srv, 0);
+	ASSERT_GE(self->cli, 0);
+	ASSERT_GE(self->r.fd, 0);
+	self->r.server = self->sa;
+	ASSERT_EQ(0, connect(self->cli, &self->r.self.sa, sizeof(self->sa.in4)));
+	setsockopt(self->srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(self->cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(self->cli, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	ASSERT_EQ(0, pthread_create(&self->r.thread, NULL, relay_run,
+				    &self->r));
+}
+
+FIXTURE_TEARDOWN(final)
+{
+	self->r.stop = true;
+	pthread_join(self->r.thread, NULL);
+	close(self->r.fd);
+	close(self->srv);
+	close(self->cli);
+}
+
+static int attach(int fd)
+{
+	int err = dtls_attach(fd);
+
+	return err == -EEXIST ? 0 : err;
+}
+
+/* Configure and start both sides; @crto: the client's initial RTO. */
+static int start(struct __test_metadata *_metadata, FIXTURE_DATA(final) *self,
+		 uint32_t crto, uint32_t crto_max, uint32_t srto)
+{
+	uint16_t suite = 0x00a8;	/* PSK-AES128-GCM-SHA256 */
+	struct dtls_hs_config sc = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = srto, .timeout_ms = 60000, .cookies = -1,
+	};
+	struct dtls_hs_config cc = {
+		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = crto, .rto_max_ms = crto_max,
+		.timeout_ms = 60000, .cookies = -1,
+	};
+	char msg[128];
+
+	if (attach(self->srv) || attach(self->cli) ||
+	    dtls_hs_config(self->srv, 0, &sc, msg, sizeof(msg)) ||
+	    dtls_hs_config(self->cli, 0, &cc, msg, sizeof(msg)) ||
+	    dtls_psk_add(self->srv, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+			 strlen(PSK_KEY), 0, msg, sizeof(msg)) ||
+	    dtls_psk_add(self->cli, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+			 strlen(PSK_KEY), 0, msg, sizeof(msg)))
+		return -1;
+	if (dtls_hs_start(self->srv, 0, msg, sizeof(msg)) ||
+	    dtls_hs_start(self->cli, 0, msg, sizeof(msg)))
+		return -1;
+	return 0;
+}
+
+/* Last flight lost @k times: the client's resends bring it again. */
+static void lost_then_resent(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(final) *self, int k)
+{
+	struct dtls_final_flight_info fi;
+	char buf[16];
+
+	self->r.drop_final = k;
+	ASSERT_EQ(0, start(_metadata, self, 300, 60000, 300));
+	/* The server is established at once and keeps the flight. */
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(1, fi.held);
+	EXPECT_EQ(25, fi.bytes);	/* CCS, Finished (12 + 12) */
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	EXPECT_EQ(k, self->r.dropped);
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(k, fi.resends);
+	EXPECT_EQ(1, fi.held);
+	/* Data both ways; the client's first record drops the flight. */
+	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
+	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(0, fi.held);
+	EXPECT_EQ(DTLS_FINAL_DROP_DATA, fi.dropped_by);
+	ASSERT_EQ(4, send(self->srv, "pong", 4, 0));
+	ASSERT_EQ(4, recv(self->cli, buf, sizeof(buf), 0));
+}
+
+TEST_F_TIMEOUT(final, lost_once, 60)
+{
+	lost_then_resent(_metadata, self, 1);
+}
+
+TEST_F_TIMEOUT(final, lost_twice, 60)
+{
+	lost_then_resent(_metadata, self, 2);
+}
+
+/* Data the server sends before the client is done waits for it. */
+TEST_F_TIMEOUT(final, early_data, 60)
+{
+	char buf[32];
+	int i;
+
+	self->r.drop_final = 1;
+	ASSERT_EQ(0, start(_metadata, self, 500, 60000, 500));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "early %d", i);
+		ASSERT_EQ(7, send(self->srv, buf, 7, 0));
+	}
+	/* Held by the client's handshake, delivered in order once done. */
+	for (i = 0; i < 3; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "early %d", i);
+		memset(buf, 0, sizeof(buf));
+		ASSERT_EQ(7, recv(self->cli, buf, sizeof(buf), 0));
+		EXPECT_STREQ(want, buf);
+	}
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->cli));
+}
+
+/* setsockopt drop; then the client's resends are ignored and counted. */
+TEST_F_TIMEOUT(final, user_drop_then_late, 60)
+{
+	struct dtls_final_flight_info fi;
+	int64_t end;
+
+	self->r.drop_final = 1000;	/* the client never gets it */
+	ASSERT_EQ(0, start(_metadata, self, 200, 200, 200));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_DTLS, DTLS_FINAL_FLIGHT_DROP,
+				NULL, 0));
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(0, fi.held);
+	EXPECT_EQ(DTLS_FINAL_DROP_USER, fi.dropped_by);
+	/* The client resends every 200 ms: each copy is counted, not met. */
+	end = now_ms() + 3000;
+	do {
+		usleep(100000);
+		ASSERT_EQ(0, get_final(self->srv, &fi));
+	} while (fi.late < 2 && now_ms() < end);
+	EXPECT_GE(fi.late, 2);
+	EXPECT_EQ(0, fi.resends);
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(self->cli));
+	/* The server's side stays usable. */
+	EXPECT_EQ(3, send(self->srv, "abc", 3, 0));
+	dtls_hs_abort(self->cli, 0, NULL, 0);
+}
+
+/* The lifetime (2 x MSL by default) runs out. */
+TEST_F_TIMEOUT(final, lifetime, 60)
+{
+	struct dtls_final_flight_info fi;
+	uint32_t v = 0;
+	socklen_t len = sizeof(v);
+
+	ASSERT_EQ(0, start(_metadata, self, 300, 60000, 300));
+	ASSERT_EQ(0, getsockopt(self->srv, SOL_DTLS, DTLS_FINAL_FLIGHT_LIFETIME,
+				&v, &len));
+	EXPECT_EQ(DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT, v);
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(1, fi.held);
+	ASSERT_EQ(0, set_u32(self->srv, DTLS_FINAL_FLIGHT_LIFETIME, 500));
+	usleep(1500000);
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(0, fi.held);
+	EXPECT_EQ(DTLS_FINAL_DROP_TIMER, fi.dropped_by);
+}
+
+/* Forged and epoch-0 copies of the client's Finished trigger nothing. */
+TEST_F_TIMEOUT(final, forged_and_epoch0, 60)
+{
+	struct dtls_final_flight_info fi;
+	uint8_t rec[13 + 8 + 24 + 16];
+	int i;
+
+	ASSERT_EQ(0, start(_metadata, self, 300, 60000, 300));
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	/* Epoch 1, handshake, garbage: fails authentication. */
+	memset(rec, 0xab, sizeof(rec));
+	rec[0] = 22;
+	rec[1] = 0xfe;
+	rec[2] = 0xfd;
+	rec[3] = 0;
+	rec[4] = 1;
+	rec[11] = 0;
+	rec[12] = sizeof(rec) - 13;
+	for (i = 0; i < 5; i++) {
+		rec[10] = 100 + i;
+		relay_inject(&self->r, rec, sizeof(rec));
+	}
+	/* Epoch 0, a plaintext Finished with the client's message_seq. */
+	memset(rec, 0, sizeof(rec));
+	rec[0] = 22;
+	rec[1] = 0xfe;
+	rec[2] = 0xfd;
+	rec[10] = 50;
+	rec[12] = 24;
+	rec[13] = 20;		/* finished */
+	rec[15] = 12;		/* length */
+	rec[17] = 3;		/* message_seq of the client's Finished */
+	rec[23] = 12;		/* fragment length */
+	relay_inject(&self->r, rec, 13 + 24);
+	usleep(500000);
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(1, fi.held);
+	EXPECT_EQ(0, fi.resends);
+}
+
+/* A stream of real resends: at most the cap, an interval apart. */
+TEST_F_TIMEOUT(final, cap_and_rate, 60)
+{
+	struct dtls_final_flight_info fi;
+	int64_t t0;
+
+	ASSERT_EQ(0, dtls_attach(self->srv));
+	ASSERT_EQ(0, set_u32(self->srv, DTLS_FINAL_FLIGHT_RESENDS, 3));
+	self->r.drop_final = 1000;
+	/* The client resends every 50 ms; the server's interval is 1 s. */
+	ASSERT_EQ(0, start(_metadata, self, 50, 50, 1000));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	t0 = now_ms();
+	usleep(1500000);
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	/* The first at once, the next after 1 s: two in 1.5 s at most. */
+	EXPECT_LE(fi.resends, 1 + (now_ms() - t0) / 1000);
+	EXPECT_GE(fi.resends, 1);
+	usleep(3500000);
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(3, fi.resends);
+	EXPECT_GT(self->r.client_fin, 20);	/* it did keep asking */
+	dtls_hs_abort(self->cli, 0, NULL, 0);
+}
+
+TEST_HARNESS_MAIN
