@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "dtls_test.h"
+#include "peer.h"
 
 #define PSK_ID	"final-client"
 #define PSK_KEY	"final-flight-test-key-0123456789"
@@ -105,14 +106,6 @@ static void *relay_run(void *arg)
 static void relay_inject(struct relay *r, const void *buf, size_t n)
 {
 	sendto(r->fd, buf, n, 0, &r->server.sa, sizeof(r->server.in4));
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int get_final(int fd, struct dtls_final_flight_info *fi)
@@ -395,6 +388,54 @@ TEST_F_TIMEOUT(final, cap_and_rate, 60)
 	EXPECT_EQ(3, fi.resends);
 	EXPECT_GT(self->r.client_fin, 20);	/* it did keep asking */
 	dtls_hs_abort(self->cli, 0, NULL, 0);
+}
+
+/* The same with `openssl s_client` as the client: its resend is met. */
+TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)
+{
+	uint16_t suite = 0x00a8;
+	struct dtls_hs_config sc = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 500, .timeout_ms = 60000, .cookies = -1,
+	};
+	struct dtls_final_flight_info fi;
+	char target[32], hex[2 * sizeof(PSK_KEY)], buf[64];
+	struct peer p = { .in = -1 };
+	size_t i;
+
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	for (i = 0; i < strlen(PSK_KEY); i++)
+		sprintf(hex + 2 * i, "%02x", (uint8_t)PSK_KEY[i]);
+	snprintf(target, sizeof(target), "127.0.0.1:%u",
+		 ntohs(self->r.self.in4.sin_port));
+	{
+		char *argv[] = {
+			"openssl", "s_client", "-dtls1_2", "-connect", target,
+			"-psk", hex, "-psk_identity", PSK_ID, "-cipher",
+			"PSK-AES128-GCM-SHA256", "-quiet", NULL
+		};
+
+		self->r.drop_final = 1;
+		ASSERT_EQ(0, dtls_attach(self->srv));
+		ASSERT_EQ(0, dtls_hs_config(self->srv, 0, &sc, NULL, 0));
+		ASSERT_EQ(0, dtls_psk_add(self->srv, 0, PSK_ID, strlen(PSK_ID),
+					  PSK_KEY, strlen(PSK_KEY), 0, NULL,
+					  0));
+		ASSERT_EQ(0, dtls_hs_start(self->srv, 0, NULL, 0));
+		ASSERT_EQ(0, peer_start(&p, argv));
+	}
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 30000));
+	/* s_client sends its stdin once its handshake is done. */
+	ASSERT_EQ(6, write(p.in, "hello\n", 6));
+	memset(buf, 0, sizeof(buf));
+	EXPECT_EQ(6, recv(self->srv, buf, sizeof(buf), 0));
+	EXPECT_STREQ("hello\n", buf);
+	EXPECT_EQ(1, self->r.dropped);
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(1, fi.resends);
+	EXPECT_EQ(DTLS_FINAL_DROP_DATA, fi.dropped_by);
+	peer_cleanup(&p);
 }
 
 TEST_HARNESS_MAIN

@@ -302,10 +302,11 @@ void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi)
 	if (f) {
 		fi->held = 1;
 		fi->bytes = f->len - 4 * f->n;
-		fi->resends = READ_ONCE(f->resends);
 		fi->age_ms = jiffies_to_msecs(jiffies - f->created);
 	}
 	rcu_read_unlock();
 	fi->dropped_by = READ_ONCE(ds->final_dropped_by);
+	/* Counters, so that they stay after the drop. */
+	fi->resends = atomic64_read(&ds->stats.v[DTLS_STAT_FINAL_RESENT]);
 	fi->late = atomic64_read(&ds->stats.v[DTLS_STAT_FINAL_LATE]);
 }
