@@ -43,22 +43,41 @@
 #include "dtls.h"
 #include "handshake.h"
 
-/* Bookkeeping of a kept flight, followed by its messages. */
+/*
+ * Bookkeeping of a kept flight (56 bytes on 64-bit), followed by its
+ * messages, each framed by type, epoch and a be16 length (4 bytes).
+ */
 struct dtls_final {
 	struct rcu_head	rcu;
 	struct dtls_key	*tx_key;	/* the epoch of the flight's Finished */
 	u64		tx_seq0;	/* next epoch-0 sequence (the CCS) */
 	unsigned long	created;	/* jiffies */
-	unsigned long	last_resend;	/* jiffies */
-	u32		interval;	/* jiffies between resends, at least */
+	u32		last_resend;	/* jiffies, low 32 bits */
+	u16		interval;	/* jiffies between resends, at least */
 	u16		mtu;
 	u16		peer_fin_seq;	/* message_seq of the peer's Finished */
 	u16		resends;
 	u16		len;		/* of msgs[] */
-	u8		n;
-	/* n x { type, epoch, be16 length, bytes } */
 	u8		msgs[];
 };
+
+/* The messages of @f as a flight whose data point into @buf, a copy. */
+static void dtls_final_unpack(struct dtls_flight *fl, u8 *buf,
+			      unsigned int len)
+{
+	unsigned int off = 0;
+
+	fl->n = 0;
+	while (off + 4 <= len && fl->n < DTLS_FLIGHT_MAX_MSGS) {
+		struct dtls_flight_msg *m = &fl->msg[fl->n++];
+
+		m->type = buf[off];
+		m->epoch = buf[off + 1];
+		m->len = get_unaligned_be16(buf + off + 2);
+		m->data = buf + off + 4;
+		off += 4 + m->len;
+	}
+}
 
 static void dtls_final_free(struct dtls_final *f)
 {
@@ -117,13 +136,13 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 	f->tx_key = tx_key;
 	f->tx_seq0 = tx_seq0;
 	f->created = jiffies;
-	f->last_resend = jiffies;
-	f->interval = msecs_to_jiffies(interval_ms);
+	f->last_resend = (u32)jiffies;
+	f->interval = min_t(unsigned long, msecs_to_jiffies(interval_ms),
+			    U16_MAX);
 	f->mtu = mtu;
 	f->peer_fin_seq = peer_fin_seq;
 	f->resends = 0;
 	f->len = len;
-	f->n = fl->n;
 	for (i = 0, p = f->msgs; i < fl->n; i++) {
 		const struct dtls_flight_msg *m = &fl->msg[i];
 
@@ -187,8 +206,8 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	struct dtls_flight fl = {};
 	struct dtls_flight_ctx fc;
 	struct dtls_final *f;
-	u8 *copy = NULL, *p;
-	unsigned int i;
+	unsigned int len = 0;
+	u8 *copy = NULL;
 	u64 seq0;
 
 	rcu_read_lock();
@@ -196,34 +215,33 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	/* The first copy is answered at once, later ones an interval apart. */
 	if (f && f->resends < READ_ONCE(ds->final_max_resends) &&
 	    (!f->resends ||
-	     time_after_eq(jiffies, f->last_resend + f->interval))) {
+	     (u32)jiffies - f->last_resend >= f->interval)) {
 		copy = kmemdup(f->msgs, f->len, GFP_ATOMIC);
 		if (copy) {
 			dtls_key_get(f->tx_key);
 			fc.tx_key = f->tx_key;
 			fc.mtu = f->mtu;
-			fl.n = f->n;
+			len = f->len;
 			seq0 = f->tx_seq0;
-			f->tx_seq0 += f->n;	/* at most one record each */
 			f->resends++;
-			f->last_resend = jiffies;
+			f->last_resend = (u32)jiffies;
 		}
 	}
 	rcu_read_unlock();
 	if (!copy)
 		return;
 
-	for (i = 0, p = copy; i < fl.n; i++) {
-		fl.msg[i].type = p[0];
-		fl.msg[i].epoch = p[1];
-		fl.msg[i].len = get_unaligned_be16(p + 2);
-		fl.msg[i].data = p + 4;
-		p += 4 + fl.msg[i].len;
-	}
+	dtls_final_unpack(&fl, copy, len);
 	fc.ds = ds;
 	fc.tx_seq0 = &seq0;
 	if (!dtls_flight_send(&fc, &fl))
 		dtls_stat_inc(ds, DTLS_STAT_FINAL_RESENT);
+	/* Only this work writes it; the flight may have gone meanwhile. */
+	rcu_read_lock();
+	f = rcu_dereference(ds->final);
+	if (f)
+		f->tx_seq0 = seq0;
+	rcu_read_unlock();
 	dtls_key_put(fc.tx_key);
 	kfree_sensitive(copy);
 }
@@ -301,7 +319,12 @@ void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi)
 	f = rcu_dereference(ds->final);
 	if (f) {
 		fi->held = 1;
-		fi->bytes = f->len - 4 * f->n;
+		struct dtls_flight fl;
+		unsigned int i;
+
+		dtls_final_unpack(&fl, f->msgs, f->len);
+		for (i = 0; i < fl.n; i++)
+			fi->bytes += fl.msg[i].len;
 		fi->age_ms = jiffies_to_msecs(jiffies - f->created);
 	}
 	rcu_read_unlock();
