@@ -16,7 +16,8 @@
 #   bench_qemu                 "QEMU x.y.z"
 #
 # Settings (set before bench_guest): kernel (6.12), smp (1), guest_mods
-# (modules modprobe'd first), append (extra kernel command line).
+# (modules modprobe'd first), append (extra kernel command line), guest_env
+# (VAR=value words for the program's environment).
 #
 # The guest gets aesni_intel and ghash_clmulni_intel loaded before the
 # benchmark, as udev loads them at boot on any machine whose CPU has
@@ -27,6 +28,7 @@ kernel=6.12
 guest_mods=aesni_intel,ghash_clmulni_intel
 smp=1
 append=
+guest_env=
 
 say() { echo "bench: $*" >&2; }
 die() { say "ERROR: $*"; exit 2; }
@@ -64,7 +66,7 @@ bench_guest() {
 	set +e
 	KDTLS_APPEND="${KDTLS_APPEND:-} $append" \
 	tools/vm/run -k "$kernel" -t 1800 -q "-smp $smp -plugin $plugin" \
-		-M "$guest_mods" -m "$ko" -- "tools/out/$prog" "$@" \
+		-M "$guest_mods" -m "$ko" -- env $guest_env "tools/out/$prog" "$@" \
 		2>"$err" | tee "$out" | grep --line-buffered '^span \|^memory' >&2
 	rc=${PIPESTATUS[0]}
 	set -e
