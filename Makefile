@@ -37,11 +37,16 @@ demo: all
 	@tools/demo.sh
 
 # The record-layer benchmark: a one-vCPU guest with the icount plugin,
-# tables of instructions per record (tools/bench/run.sh).  Not part of
-# check: it measures, it does not test.
-.PHONY: bench
+# tables of instructions per record (tools/bench/run.sh).  bench-hs: the
+# same for a handshake, and the kernel memory of a session
+# (tools/bench/hs-run.sh).  Not part of check: they measure, they do not
+# test.
+.PHONY: bench bench-hs
 bench: setup
 	@tools/bench/run.sh
+
+bench-hs: setup
+	@tools/bench/hs-run.sh
 
 # The debug kernel is cached outside the clone (tools/debug-kernel/build.sh).
 debug-kernel: setup

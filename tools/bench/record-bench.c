@@ -32,7 +32,7 @@
  *             cipher itself costs
  *
  * Every measured span is bracketed by mark_begin()/mark_end() of the icount
- * plugin (shared/tools/icount/mark.h), which then prints one line
+ * plugin (shared/tools/icount/mark.h, through bench.c), which then prints one line
  * "icount: kernel=K user=U total=T" on QEMU's stderr.  Before a span (or
  * a batch of spans) this program prints a label "span I: ...", and for
  * each span one result line
@@ -52,21 +52,15 @@
  * (skip the kdtls modes: no module needed).
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -76,13 +70,12 @@
 
 #include <linux/dtls.h>
 
+#include "bench.h"
 #include "libdtls.h"
-#include "mark.h"	/* shared/tools/icount/mark.h, by include path */
 
 #define PROG		"record-bench"
 #define BUF_SIZE	(16384 + 256)
 #define WARMUP		20	/* unmeasured records before each span */
-#define SETTLE_US	100000
 
 struct bench_cipher {
 	const char	*name;
@@ -124,122 +117,21 @@ static const struct {
 #define LOOP_REPS	3
 
 static int scale_div = 1;	/* --quick: 10 */
-static int span_idx;
-static bool in_span;
 static unsigned char txbuf[BUF_SIZE], rxbuf[BUF_SIZE];
-
-static void spans_flush(void);
-
-static void span_abort(void)
-{
-	/* Keep the plugin's lines paired with our spans even on failure. */
-	if (in_span) {
-		mark_end();
-		in_span = false;
-	}
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	span_abort();
-	spans_flush();
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void __attribute__((noreturn)) ssl_die(const char *what)
-{
-	unsigned long e = ERR_get_error();
-
-	die("%s: %s", what, e ? ERR_error_string(e, NULL) : "failed");
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void random_bytes(void *p, size_t n)
-{
-	if (getrandom(p, n, 0) != (ssize_t)n)
-		die("getrandom: %s", strerror(errno));
-}
 
 /* ------------------------------------------------------------ spans */
 
-struct span {
-	const char	*mode, *cipher, *phase;
-	size_t		size;
-	int		n;
-	int64_t		t0;
-};
-
-/*
- * SPAN lines wait here while a batch of spans runs, and are printed before
- * the next label: no serial output (and its interrupts) between the spans
- * of one batch.
- */
-#define MAX_PENDING	128
-static char pending[MAX_PENDING][192];
-static int npending;
-
-static void spans_flush(void)
+static void rec_label(const char *mode, const char *cipher, size_t size,
+		      const char *what, int n)
 {
-	for (int i = 0; i < npending; i++)
-		fputs(pending[i], stdout);
-	npending = 0;
-	fflush(stdout);
+	span_label("%s %s %zu B %s x%d", mode, cipher, size, what, n);
 }
 
-/*
- * Print the label, let the serial line drain and the CPU idle a moment so
- * that neither the serial interrupts nor deferred work of what ran before
- * (RCU callbacks freeing closed sockets and old keys, workqueues) lands in
- * the spans that follow.  The caller then warms up and calls span_start().
- */
-static void span_label(const char *mode, const char *cipher, size_t size,
-		       const char *what, int n)
+static void rec_start(struct span *s, const char *mode, const char *cipher,
+		      size_t size, const char *phase, int n)
 {
-	spans_flush();
-	printf("span %d: %s %s %zu B %s x%d\n", span_idx, mode, cipher, size,
-	       what, n);
-	fflush(stdout);
-	if (isatty(STDOUT_FILENO))
-		tcdrain(STDOUT_FILENO);
-	usleep(SETTLE_US);
-}
-
-static void span_start(struct span *s, const char *mode, const char *cipher,
-		       size_t size, const char *phase, int n)
-{
-	*s = (struct span){ mode, cipher, phase, size, n, now_ns() };
-	in_span = true;
-	mark_begin();
-}
-
-static void span_end(struct span *s)
-{
-	int64_t ns;
-
-	mark_end();
-	in_span = false;
-	ns = now_ns() - s->t0;
-	if (npending == MAX_PENDING)
-		spans_flush();
-	snprintf(pending[npending++], sizeof(pending[0]),
-		 "SPAN idx=%d mode=%s cipher=%s size=%zu phase=%s records=%d ns=%lld\n",
-		 span_idx, s->mode, s->cipher, s->size, s->phase, s->n,
-		 (long long)ns);
-	span_idx++;
+	span_start(s, "mode=%s cipher=%s size=%zu phase=%s records=%d",
+		   mode, cipher, size, phase, n);
 }
 
 /* ------------------------------------------------------------ sockets */
@@ -253,27 +145,11 @@ struct pair {
 static void udp_pair(struct pair *p)
 {
 	struct timeval tv = { .tv_sec = 10 };
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	socklen_t len = sizeof(a);
 
-	p->tx = socket(AF_INET, SOCK_DGRAM, 0);
-	p->rx = socket(AF_INET, SOCK_DGRAM, 0);
-	if (p->tx < 0 || p->rx < 0)
-		die("socket: %s", strerror(errno));
-	if (bind(p->tx, (struct sockaddr *)&a, sizeof(a)) ||
-	    bind(p->rx, (struct sockaddr *)&a, sizeof(a)))
-		die("bind: %s", strerror(errno));
-	if (getsockname(p->tx, (struct sockaddr *)&p->tx_addr, &len))
-		die("getsockname: %s", strerror(errno));
-	len = sizeof(a);
-	if (getsockname(p->rx, (struct sockaddr *)&p->rx_addr, &len))
-		die("getsockname: %s", strerror(errno));
-	if (connect(p->tx, (struct sockaddr *)&p->rx_addr, sizeof(a)) ||
-	    connect(p->rx, (struct sockaddr *)&p->tx_addr, sizeof(a)))
-		die("connect: %s", strerror(errno));
+	p->tx = udp_bound(&p->tx_addr);
+	p->rx = udp_bound(&p->rx_addr);
+	udp_connect(p->tx, &p->rx_addr);
+	udp_connect(p->rx, &p->tx_addr);
 	/* A lost record must fail the run, not hang the guest. */
 	if (setsockopt(p->rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		die("SO_RCVTIMEO: %s", strerror(errno));
@@ -418,10 +294,10 @@ static void sock_span(const struct pair *p, const char *mode,
 {
 	struct span s;
 
-	span_label(mode, cipher, size, "loop", n);
+	rec_label(mode, cipher, size, "loop", n);
 	sock_loop(p, size, WARMUP);
 	memset(rxbuf, 0, size);
-	span_start(&s, mode, cipher, size, "loop", n);
+	rec_start(&s, mode, cipher, size, "loop", n);
 	sock_loop(p, size, n);
 	span_end(&s);
 	check_payload(size);
@@ -441,7 +317,7 @@ static void sock_phases(const struct pair *p, const char *mode,
 {
 	struct span s;
 
-	span_label(mode, cipher, size, "send / recv", n);
+	rec_label(mode, cipher, size, "send / recv", n);
 	for (int i = 0; i < WARMUP; i++) {
 		sock_send(p->tx, size);
 		sock_recv(p->rx, rsize);
@@ -454,11 +330,11 @@ static void sock_phases(const struct pair *p, const char *mode,
 	memset(rxbuf, 0, size);
 	for (int done = 0, b; done < n; done += b) {
 		b = n - done < batch ? n - done : batch;
-		span_start(&s, mode, cipher, size, "send", b);
+		rec_start(&s, mode, cipher, size, "send", b);
 		for (int i = 0; i < b; i++)
 			sock_send(p->tx, size);
 		span_end(&s);
-		span_start(&s, mode, cipher, size, "recv", b);
+		rec_start(&s, mode, cipher, size, "recv", b);
 		for (int i = 0; i < b; i++)
 			sock_recv(p->rx, rsize);
 		span_end(&s);
@@ -532,15 +408,6 @@ static SSL *ossl_ssl(SSL_CTX *ctx, int fd, const struct sockaddr_in *peer)
 	BIO_ctrl_set_connected(bio, peer);
 	SSL_set_bio(ssl, bio, bio);
 	return ssl;
-}
-
-static void set_nonblock(int fd, bool on)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK :
-					     fl & ~O_NONBLOCK))
-		die("fcntl: %s", strerror(errno));
 }
 
 /* 1 done, 0 wants I/O; dies on failure. */
@@ -636,10 +503,10 @@ static void ossl_span(const struct ossl *o, const char *cipher, size_t size,
 {
 	struct span s;
 
-	span_label("openssl", cipher, size, "loop", n);
+	rec_label("openssl", cipher, size, "loop", n);
 	ossl_loop(o, size, WARMUP);
 	memset(rxbuf, 0, size);
-	span_start(&s, "openssl", cipher, size, "loop", n);
+	rec_start(&s, "openssl", cipher, size, "loop", n);
 	ossl_loop(o, size, n);
 	span_end(&s);
 	check_payload(size);
@@ -650,7 +517,7 @@ static void ossl_phases(const struct ossl *o, const char *cipher,
 {
 	struct span s;
 
-	span_label("openssl", cipher, size, "send / recv", n);
+	rec_label("openssl", cipher, size, "send / recv", n);
 	ossl_loop(o, size, WARMUP);
 	for (int i = 0; i < batch; i++)
 		ossl_write(o->client, size);
@@ -659,11 +526,11 @@ static void ossl_phases(const struct ossl *o, const char *cipher,
 	memset(rxbuf, 0, size);
 	for (int done = 0, b; done < n; done += b) {
 		b = n - done < batch ? n - done : batch;
-		span_start(&s, "openssl", cipher, size, "send", b);
+		rec_start(&s, "openssl", cipher, size, "send", b);
 		for (int i = 0; i < b; i++)
 			ossl_write(o->client, size);
 		span_end(&s);
-		span_start(&s, "openssl", cipher, size, "recv", b);
+		rec_start(&s, "openssl", cipher, size, "recv", b);
 		for (int i = 0; i < b; i++)
 			ossl_read(o->server, size);
 		span_end(&s);
@@ -731,20 +598,20 @@ static void evp_phases(const struct bench_cipher *c, size_t size, int n)
 	    !EVP_DecryptInit_ex(e.dec, cipher, NULL, key, e.nonce))
 		ssl_die("EVP init");
 
-	span_label("evp", c->name, size, "seal", n);
+	rec_label("evp", c->name, size, "seal", n);
 	for (int i = 0; i < WARMUP; i++)
 		evp_seal(&e, size, last++);
-	span_start(&s, "evp", c->name, size, "seal", n);
+	rec_start(&s, "evp", c->name, size, "seal", n);
 	for (int i = 0; i < n; i++)
 		evp_seal(&e, size, last++);
 	span_end(&s);
 
 	/* The last record sealed, opened n times: the same work each time. */
 	last--;
-	span_label("evp", c->name, size, "open", n);
+	rec_label("evp", c->name, size, "open", n);
 	for (int i = 0; i < WARMUP; i++)
 		evp_open(&e, size, last);
-	span_start(&s, "evp", c->name, size, "open", n);
+	rec_start(&s, "evp", c->name, size, "open", n);
 	for (int i = 0; i < n; i++)
 		evp_open(&e, size, last);
 	span_end(&s);
@@ -822,6 +689,7 @@ int main(int argc, char **argv)
 	bool kdtls = true, marks;
 	struct utsname u;
 
+	bench_prog = PROG;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
 			scale_div = 10;
@@ -832,13 +700,13 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fill_payload();
-	marks = !mark_init();
+	marks = !bench_marks_init();
 	uname(&u);
 	printf("record-bench: kernel %s, %s, %ld CPU(s), icount marks %s\n",
 	       u.release, OpenSSL_version(OPENSSL_VERSION),
 	       sysconf(_SC_NPROCESSORS_ONLN), marks ? "mapped" : "NOT mapped");
 	if (!marks)
-		die("cannot map the icount mark page at %p", MARK_PAGE);
+		die("cannot map the icount mark page at %p", bench_mark_page());
 	/* Let what the boot left running (deferred work) finish first. */
 	sleep(1);
 
@@ -894,6 +762,6 @@ int main(int argc, char **argv)
 		}
 	}
 	spans_flush();
-	printf("record-bench: %d spans done\n", span_idx);
+	printf("record-bench: %d spans done\n", span_count());
 	return 0;
 }

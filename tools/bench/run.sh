@@ -16,65 +16,19 @@
 # Arguments go to record-bench (--quick: a tenth of the records).  The raw
 # output and the report are kept in build/bench/.  Takes about 2 minutes
 # once the plugin is built (the first run downloads QEMU's source for it).
-#
-# The guest gets aesni_intel and ghash_clmulni_intel loaded before the
-# benchmark, as udev loads them at boot on any machine whose CPU has
-# AES-NI/PCLMULQDQ (their CPU modaliases); the guest has no udev, and
-# without them gcm(aes) is built from aes-generic.
+# The building and the guest run are lib.sh's (shared with hs-run.sh).
 set -eu
 
-say() { echo "bench: $*" >&2; }
-die() { say "ERROR: $*"; exit 2; }
+. "$(dirname "$0")/lib.sh"
+bench_init
+bench_build
+bench_guest run record-bench "$@"
 
-top=$(git -C "$(dirname "$0")" rev-parse --show-toplevel) ||
-	die "not in a git checkout"
-icount=$top/../shared/tools/icount
-if [ ! -x "$icount/build.sh" ] || [ ! -f "$icount/mark.h" ]; then
-	die "$icount/build.sh and mark.h not found: the shared tools are expected in ../shared next to the repository ($top)"
-fi
-icount=$(cd "$icount" && pwd)
-cd "$top"
+qemu=$(bench_qemu)
+guest=$(bench_about record-bench)
 
-kernel=6.12
-guest_mods=aesni_intel,ghash_clmulni_intel
-smp=1
-
-say "building the icount plugin, dtls.ko ($kernel) and record-bench"
-plugin=$("$icount/build.sh" "$top/build/icount" | tail -n1)
-[ -f "$plugin" ] || die "icount plugin not built (got '$plugin')"
-ko=$(tools/build-module.sh "$kernel" | tail -n1)
-[ -f "$ko" ] || die "dtls.ko not built (got '$ko')"
-make -s -C tools/bench ICOUNT="$icount"
-
-mkdir -p build/bench
-stamp=$(date -u +%Y%m%d-%H%M%S)
-out=build/bench/run-$stamp.out
-err=build/bench/run-$stamp.err
-report=build/bench/report-$stamp.md
-
-say "running in a $kernel guest, -smp $smp, plugin $plugin (progress below)"
-set +e
-tools/vm/run -k "$kernel" -t 1800 -q "-smp $smp -plugin $plugin" \
-	-M "$guest_mods" -m "$ko" -- tools/out/record-bench "$@" \
-	2>"$err" | tee "$out" | grep --line-buffered '^span ' >&2
-rc=${PIPESTATUS[0]}
-set -e
-if [ "$rc" != 0 ]; then
-	grep -v '^icount:' "$err" >&2 || true
-	tail -n 20 "$out" >&2
-	die "the guest run failed (status $rc); output in $out and $err"
-fi
-nspan=$(grep -c '^SPAN ' "$out" || true)
-nicount=$(grep -c '^icount: ' "$err" || true)
-if [ "$nspan" = 0 ] || [ "$nspan" != "$nicount" ]; then
-	die "$nspan spans but $nicount icount lines (is the plugin loaded?); see $out, $err"
-fi
-
-qemu=$(qemu-system-x86_64 --version | head -n1 | sed 's/^QEMU emulator version /QEMU /')
-guest=$(sed -n 's/^record-bench: kernel \([^,]*\), \(.*\), [0-9]* CPU(s).*/\1|\2/p' "$out" | head -n1)
-
-# The N-th icount line is span N: join them, then compute the tables.
-grep '^icount: ' "$err" | paste -d' ' <(grep '^SPAN ' "$out") - |
+# Join each span with its icount line, then compute the tables.
+bench_spans |
 awk -v date="$(date -u +%Y-%m-%d)" -v guest="$guest" -v qemu="$qemu" \
     -v smp="$smp" -v mods="$guest_mods" '
 function per(x, n) { return int(x / n + 0.5) }

@@ -1,0 +1,966 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hs-bench: what one DTLS 1.2 handshake costs, in guest instructions, with
+ * kdtls's in-kernel handshake (kernel with kernel) and with OpenSSL in
+ * user space (OpenSSL with OpenSSL); then what an established kdtls
+ * session keeps in kernel memory.  Meant to run as root in a one-vCPU
+ * QEMU guest with the icount plugin (tools/bench/hs-run.sh does it all):
+ *
+ *   tools/vm/run -q '-smp 1 -plugin .../icount.so' -m dtls.ko -- \
+ *	tools/out/hs-bench
+ *
+ * Handshakes.  Client and server are two UDP sockets on 127.0.0.1 in this
+ * one process, fresh for each handshake, which goes in four steps, each a
+ * measured span (bench.h):
+ *
+ *   sockets    socket(), bind(), getsockname() of both, connect() of the
+ *              client (the same in both modes)
+ *   config     kdtls: attach, configure (role, the one suite, the group),
+ *              add the PSK, on both sockets (libdtls: one netlink socket
+ *              per call).  OpenSSL: SSL_new() and a datagram BIO on each
+ *              socket, both non-blocking; the SSL_CTXs (suite, group,
+ *              PSK callbacks, cookie callbacks) are made once per set,
+ *              outside the spans
+ *   handshake  kdtls: DTLS_CMD_HS_START on the server, then the client;
+ *              poll() until both are writable (established).  OpenSSL:
+ *              SSL_do_handshake() on the client and DTLSv1_listen() then
+ *              SSL_do_handshake() on the server, stepped in turn (loopback
+ *              delivers each flight before the other side is stepped)
+ *   close      kdtls: close() both; OpenSSL: SSL_free() both, close() both
+ *
+ * Both run the full handshake with HelloVerifyRequest cookies (kdtls's
+ * default; DTLSv1_listen() with an HMAC-SHA256 cookie of the client's
+ * address for OpenSSL, whose socket is then connected to the client, as
+ * s_server does), extended master secret, no session tickets, no session
+ * cache; variants without cookies show what the cookie round trip costs.
+ * Span fields: mode=kdtls|openssl suite=<OpenSSL's name> group=<x25519,
+ * p256 or -> cookies=on|off phase=<step> hs=<number in the set>.  Before
+ * each set two handshakes run unmeasured and are checked in full (state,
+ * suite, an echo of data); every measured one is checked between its
+ * spans (DTLS_INFO ciphers of both sockets; OpenSSL's cipher), and the
+ * kernel's handshake counters of the set are printed:
+ *
+ *   HSSTAT suite=S group=G cookies=C done=D failed=F hvr=H retransmit=R
+ *
+ * Last, a reference: spans of one libdtls call alone (dtls_hs_get() of an
+ * established socket), mode=ref phase=nlcall: what each of the 8 calls of
+ * a kdtls handshake costs.
+ *
+ * Memory.  For each suite marked so: K plain UDP socket pairs (bound and
+ * connected, as an established pair is), then K established kdtls pairs,
+ * kept; the kernel's slab memory (sum over /proc/slabinfo of objects in
+ * use times their size, every cache shrunk first through
+ * /sys/kernel/slab/<cache>/shrink so that no CPU slab's free objects count
+ * as in use) is read before, with them, after closing the clients, after
+ * closing the servers.  Printed:
+ *
+ *   MEM suite=S sessions=K udp_sock=B client=B server=B left=B
+ *   MEMCACHE suite=S side=client|server|udp cache=NAME objs=X bytes=B
+ *
+ * udp_sock is bytes per plain UDP socket, client and server are bytes per
+ * session beyond it (per kdtls socket minus udp_sock), left what closing
+ * everything did not give back (per session); objs and bytes are per
+ * socket (udp) or per session, beyond the UDP socket's.  Slab memory only:
+ * kmalloc() above 8 KiB and pages are not in /proc/slabinfo (nothing of a
+ * session is that big).
+ *
+ * Options: --quick (fewer handshakes and sessions), -n N handshakes per
+ * set, -k K sessions, --no-mem, --no-openssl.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/opensslv.h>
+#include <openssl/ssl.h>
+
+#include <linux/dtls.h>
+#include <linux/dtls_netlink.h>
+
+#include "bench.h"
+#include "libdtls.h"
+
+#define PROG		"hs-bench"
+#define WARMUP		2	/* unmeasured, fully checked, before a set */
+#define MAX_N		200	/* 4 spans each: the pending SPAN lines */
+#define MAX_K		1000
+#define HS_TIMEOUT_MS	30000
+
+struct variant {
+	const char	*suite;		/* OpenSSL's name, the span field */
+	uint16_t	id;		/* IANA */
+	uint16_t	group;		/* IANA; 0: none */
+	const char	*gname;		/* span field */
+	bool		cookies;
+	bool		openssl;	/* OpenSSL has it too */
+	bool		mem;		/* measure the memory of a session */
+	uint16_t	cipher;		/* DTLS_CIPHER_*, as DTLS_INFO says */
+};
+
+static const struct variant variants[] = {
+	{ "PSK-AES128-GCM-SHA256", 0x00a8, 0, "-", true, true, true,
+	  DTLS_CIPHER_AES_GCM_128 },
+	{ "PSK-CHACHA20-POLY1305", 0xccab, 0, "-", true, true, false,
+	  DTLS_CIPHER_CHACHA20_POLY1305 },
+	{ "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, 29, "x25519", true, true,
+	  true, DTLS_CIPHER_CHACHA20_POLY1305 },
+	/* Not in OpenSSL (RFC 8442). */
+	{ "ECDHE-PSK-AES128-GCM-SHA256", 0xd001, 29, "x25519", true, false,
+	  false, DTLS_CIPHER_AES_GCM_128 },
+	{ "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, 23, "p256", true, true,
+	  false, DTLS_CIPHER_CHACHA20_POLY1305 },
+	{ "PSK-AES128-GCM-SHA256", 0x00a8, 0, "-", false, true, false,
+	  DTLS_CIPHER_AES_GCM_128 },
+};
+
+#define NVARIANTS	(sizeof(variants) / sizeof(variants[0]))
+
+static int n_hs = 50, n_sessions = 200;
+static unsigned char psk[32];
+static const char psk_identity[] = "hs-bench";
+
+/* ------------------------------------------------------------ sockets */
+
+struct hs_pair {
+	int			srv, cli;
+	struct sockaddr_in	sa, ca;
+};
+
+/* Both modes: the server bound, the client bound and connected to it. */
+static void pair_sockets(struct hs_pair *p)
+{
+	p->srv = udp_bound(&p->sa);
+	p->cli = udp_bound(&p->ca);
+	udp_connect(p->cli, &p->sa);
+}
+
+static void pair_close(struct hs_pair *p)
+{
+	close(p->cli);
+	close(p->srv);
+}
+
+/* ------------------------------------------------------------ kdtls */
+
+static void k_prepare(int fd, uint32_t role, const struct variant *v)
+{
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = &v->id,
+		.n_suites = 1,
+		.groups = &v->group,
+		.n_groups = v->group ? 1 : 0,
+		.cookies = v->cookies,
+	};
+	char msg[128] = "";
+	int err;
+
+	err = dtls_attach(fd);
+	if (!err)
+		err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
+	if (!err)
+		err = dtls_psk_add(fd, 0, psk_identity, strlen(psk_identity),
+				   psk, sizeof(psk), 0, msg, sizeof(msg));
+	if (err)
+		die("kdtls %s setup: %s %s", v->suite, strerror(-err), msg);
+}
+
+static void k_config(struct hs_pair *p, const struct variant *v)
+{
+	k_prepare(p->srv, DTLS_HS_ROLE_SERVER, v);
+	k_prepare(p->cli, DTLS_HS_ROLE_CLIENT, v);
+}
+
+/* Wait until @fd is writable: established (dtls_poll() hides POLLOUT). */
+static void k_wait(int fd, const char *who)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int r;
+
+	do
+		r = poll(&pfd, 1, HS_TIMEOUT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		die("poll: %s", strerror(errno));
+	if (!r)
+		die("kdtls handshake: %s not established after %d ms", who,
+		    HS_TIMEOUT_MS);
+	if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		die("kdtls handshake: %s failed: %s", who, strerror(err));
+	}
+}
+
+static void k_handshake(struct hs_pair *p, const struct variant *v)
+{
+	char msg[128] = "";
+	int err;
+
+	err = dtls_hs_start(p->srv, 0, msg, sizeof(msg));
+	if (!err)
+		err = dtls_hs_start(p->cli, 0, msg, sizeof(msg));
+	if (err)
+		die("kdtls %s start: %s %s", v->suite, strerror(-err), msg);
+	k_wait(p->cli, "client");
+	k_wait(p->srv, "server");
+}
+
+/* Between spans: both sockets carry the suite's keys, both ways. */
+static void k_check(const struct hs_pair *p, const struct variant *v)
+{
+	int fds[2] = { p->srv, p->cli };
+
+	for (int i = 0; i < 2; i++) {
+		struct dtls_info info;
+		socklen_t len = sizeof(info);
+
+		if (getsockopt(fds[i], SOL_DTLS, DTLS_INFO, &info, &len))
+			die("DTLS_INFO: %s", strerror(errno));
+		if (info.tx_cipher != v->cipher || info.rx_cipher != v->cipher)
+			die("kdtls %s: %s has ciphers tx %u rx %u, not %u",
+			    v->suite, i ? "client" : "server", info.tx_cipher,
+			    info.rx_cipher, v->cipher);
+	}
+}
+
+/* One data record each way, and the netlink view of both sides. */
+static void k_check_full(const struct hs_pair *p, const struct variant *v)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	struct dtls_hs_info si, ci;
+	char buf[64], msg[128] = "";
+	int err;
+
+	k_check(p, v);
+	err = dtls_hs_get(p->srv, 0, &si, msg, sizeof(msg));
+	if (!err)
+		err = dtls_hs_get(p->cli, 0, &ci, msg, sizeof(msg));
+	if (err)
+		die("dtls_hs_get: %s %s", strerror(-err), msg);
+	if (si.state != DTLS_HS_STATE_ESTABLISHED ||
+	    ci.state != DTLS_HS_STATE_ESTABLISHED || si.suite != v->id ||
+	    ci.suite != v->id)
+		die("kdtls %s: server %s %#x, client %s %#x", v->suite,
+		    dtls_hs_state_name(si.state), si.suite,
+		    dtls_hs_state_name(ci.state), ci.suite);
+	setsockopt(p->srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(p->cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(p->cli, "ping", 4, 0) != 4 ||
+	    recv(p->srv, buf, sizeof(buf), 0) != 4 ||
+	    send(p->srv, "pong", 4, 0) != 4 ||
+	    recv(p->cli, buf, sizeof(buf), 0) != 4 || memcmp(buf, "pong", 4))
+		die("kdtls %s: no echo: %s", v->suite, strerror(errno));
+}
+
+/* One kernel handshake, unmeasured: for the warm-up and the sessions. */
+static void k_establish(struct hs_pair *p, const struct variant *v)
+{
+	pair_sockets(p);
+	k_config(p, v);
+	k_handshake(p, v);
+	k_check(p, v);
+}
+
+/* The netns's handshake counters (/proc/net/dtls_stat). */
+struct hs_stat {
+	unsigned long long done, failed, hvr, retransmit;
+};
+
+static void hs_stat_read(struct hs_stat *s)
+{
+	FILE *f = fopen("/proc/net/dtls_stat", "r");
+	char name[64];
+	unsigned long long val;
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		die("/proc/net/dtls_stat: %s", strerror(errno));
+	while (fscanf(f, "%63s %llu", name, &val) == 2) {
+		if (!strcmp(name, "DtlsHsDone"))
+			s->done = val;
+		else if (!strcmp(name, "DtlsHsFailed"))
+			s->failed = val;
+		else if (!strcmp(name, "DtlsHsHelloVerifySent"))
+			s->hvr = val;
+		else if (!strcmp(name, "DtlsHsRetransmit"))
+			s->retransmit = val;
+	}
+	fclose(f);
+}
+
+/* ------------------------------------------------------------ OpenSSL */
+
+static EVP_MAC_CTX *cookie_mac;	/* HMAC-SHA256, keyed once */
+
+static unsigned int psk_client_cb(SSL *ssl, const char *hint, char *identity,
+				  unsigned int max_identity_len,
+				  unsigned char *key, unsigned int max_psk_len)
+{
+	(void)ssl;
+	(void)hint;
+	if (sizeof(psk_identity) > max_identity_len || sizeof(psk) > max_psk_len)
+		return 0;
+	memcpy(identity, psk_identity, sizeof(psk_identity));
+	memcpy(key, psk, sizeof(psk));
+	return sizeof(psk);
+}
+
+static unsigned int psk_server_cb(SSL *ssl, const char *identity,
+				  unsigned char *key, unsigned int max_psk_len)
+{
+	(void)ssl;
+	if (!identity || strcmp(identity, psk_identity) ||
+	    sizeof(psk) > max_psk_len)
+		return 0;
+	memcpy(key, psk, sizeof(psk));
+	return sizeof(psk);
+}
+
+/* HMAC-SHA256(secret, client address and port): 32 bytes. */
+static int cookie_make(SSL *ssl, unsigned char *out)
+{
+	BIO_ADDR *peer = BIO_ADDR_new();
+	unsigned char in[18];
+	size_t alen = 16, olen = 0;
+	unsigned short port;
+	EVP_MAC_CTX *c = NULL;
+	int ok = 0;
+
+	if (!peer || BIO_dgram_get_peer(SSL_get_rbio(ssl), peer) <= 0 ||
+	    !BIO_ADDR_rawaddress(peer, in, &alen))
+		goto out;
+	port = BIO_ADDR_rawport(peer);
+	memcpy(in + alen, &port, 2);
+	c = EVP_MAC_CTX_dup(cookie_mac);
+	ok = c && EVP_MAC_update(c, in, alen + 2) &&
+	     EVP_MAC_final(c, out, &olen, 32) && olen == 32;
+out:
+	EVP_MAC_CTX_free(c);
+	BIO_ADDR_free(peer);
+	return ok;
+}
+
+static int cookie_gen_cb(SSL *ssl, unsigned char *cookie,
+			 unsigned int *cookie_len)
+{
+	if (!cookie_make(ssl, cookie))
+		return 0;
+	*cookie_len = 32;
+	return 1;
+}
+
+static int cookie_verify_cb(SSL *ssl, const unsigned char *cookie,
+			    unsigned int cookie_len)
+{
+	unsigned char want[32];
+
+	return cookie_len == 32 && cookie_make(ssl, want) &&
+	       !CRYPTO_memcmp(want, cookie, 32);
+}
+
+static void cookie_init(void)
+{
+	unsigned char secret[32];
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						 "SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	random_bytes(secret, sizeof(secret));
+	cookie_mac = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	if (!cookie_mac ||
+	    !EVP_MAC_init(cookie_mac, secret, sizeof(secret), params))
+		ssl_die("HMAC-SHA256");
+	EVP_MAC_free(mac);
+	OPENSSL_cleanse(secret, sizeof(secret));
+}
+
+static SSL_CTX *o_ctx(bool server, const struct variant *v)
+{
+	SSL_CTX *ctx = SSL_CTX_new(server ? DTLS_server_method() :
+					    DTLS_client_method());
+
+	if (!ctx)
+		ssl_die("SSL_CTX_new");
+	if (!SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION))
+		ssl_die("DTLS 1.2");
+	if (!SSL_CTX_set_cipher_list(ctx, v->suite))
+		ssl_die(v->suite);
+	if (v->group && !SSL_CTX_set1_groups_list(ctx, v->group == 29 ?
+						  "X25519" : "P-256"))
+		ssl_die("groups");
+	/* As kdtls: no tickets, no session cache, no resumption. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	if (server) {
+		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
+		SSL_CTX_set_cookie_generate_cb(ctx, cookie_gen_cb);
+		SSL_CTX_set_cookie_verify_cb(ctx, cookie_verify_cb);
+	} else {
+		SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
+	}
+	return ctx;
+}
+
+struct o_hs {
+	struct hs_pair	p;
+	SSL		*client, *server;
+	BIO_ADDR	*peer;
+};
+
+static SSL *o_ssl(SSL_CTX *ctx, int fd, const struct sockaddr_in *peer)
+{
+	SSL *ssl = SSL_new(ctx);
+	BIO *bio = BIO_new_dgram(fd, BIO_NOCLOSE);
+
+	if (!ssl || !bio)
+		ssl_die("SSL_new");
+	/* A connected socket: the BIO write()s instead of sendto(). */
+	if (peer)
+		BIO_ctrl_set_connected(bio, peer);
+	SSL_set_bio(ssl, bio, bio);
+	set_nonblock(fd, true);
+	return ssl;
+}
+
+static void o_config(struct o_hs *o, SSL_CTX *cctx, SSL_CTX *sctx,
+		     const struct variant *v)
+{
+	o->server = o_ssl(sctx, o->p.srv, NULL);
+	o->client = o_ssl(cctx, o->p.cli, &o->p.sa);
+	SSL_set_connect_state(o->client);
+	if (!v->cookies)
+		SSL_set_accept_state(o->server);
+	o->peer = BIO_ADDR_new();
+	if (!o->peer)
+		ssl_die("BIO_ADDR_new");
+}
+
+/* 1 done, 0 wants I/O; dies on failure. */
+static int o_step(SSL *ssl, const char *who)
+{
+	int r = SSL_do_handshake(ssl);
+
+	if (r == 1)
+		return 1;
+	switch (SSL_get_error(ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		return 0;
+	}
+	ssl_die(who);
+}
+
+static void o_handshake(struct o_hs *o, const struct variant *v)
+{
+	bool cdone = false, sdone = false, listened = !v->cookies;
+
+	for (int i = 0; i < 100 && !(cdone && sdone); i++) {
+		if (!cdone)
+			cdone = o_step(o->client, "client handshake");
+		if (!listened) {
+			int r = DTLSv1_listen(o->server, o->peer);
+
+			if (r < 0)
+				ssl_die("DTLSv1_listen");
+			if (r == 1) {
+				/* One socket per client, as s_server does. */
+				if (!BIO_connect(o->p.srv, o->peer, BIO_SOCK_NONBLOCK))
+					ssl_die("BIO_connect");
+				BIO_ctrl_set_connected(SSL_get_rbio(o->server),
+						       o->peer);
+				listened = true;
+			}
+		}
+		if (listened && !sdone)
+			sdone = o_step(o->server, "server handshake");
+	}
+	if (!cdone || !sdone)
+		die("OpenSSL %s handshake did not finish", v->suite);
+}
+
+static void o_close(struct o_hs *o)
+{
+	SSL_free(o->client);
+	SSL_free(o->server);
+	BIO_ADDR_free(o->peer);
+	pair_close(&o->p);
+}
+
+/* Between spans: the suite (and group) both sides agreed on. */
+static void o_check(const struct o_hs *o, const struct variant *v)
+{
+	const char *c = SSL_get_cipher_name(o->client);
+	const char *s = SSL_get_cipher_name(o->server);
+	int nid = v->group == 29 ? NID_X25519 : NID_X9_62_prime256v1;
+
+	if (SSL_version(o->client) != DTLS1_2_VERSION || !c || !s ||
+	    strcmp(c, v->suite) || strcmp(s, v->suite))
+		die("OpenSSL negotiated %s %s / %s, wanted DTLS 1.2 %s",
+		    SSL_get_version(o->client), c ? c : "?", s ? s : "?",
+		    v->suite);
+	if (v->group && (SSL_get_negotiated_group(o->client) != nid ||
+			 SSL_get_negotiated_group(o->server) != nid))
+		die("OpenSSL %s: group %d, wanted %d", v->suite,
+		    (int)SSL_get_negotiated_group(o->client), nid);
+}
+
+static void o_check_full(struct o_hs *o, const struct variant *v)
+{
+	char buf[64];
+
+	o_check(o, v);
+	set_nonblock(o->p.srv, false);
+	set_nonblock(o->p.cli, false);
+	if (SSL_write(o->client, "ping", 4) != 4 ||
+	    SSL_read(o->server, buf, sizeof(buf)) != 4 ||
+	    SSL_write(o->server, "pong", 4) != 4 ||
+	    SSL_read(o->client, buf, sizeof(buf)) != 4 ||
+	    memcmp(buf, "pong", 4))
+		ssl_die("OpenSSL echo");
+}
+
+/* ------------------------------------------------------------ the sets */
+
+static const char *const phase_names[] = {
+	"sockets", "config", "handshake", "close",
+};
+
+static void phase_start(struct span *s, const char *mode,
+			const struct variant *v, int phase, int i)
+{
+	span_start(s, "mode=%s suite=%s group=%s cookies=%s phase=%s hs=%d",
+		   mode, v->suite, v->gname, v->cookies ? "on" : "off",
+		   phase_names[phase], i);
+}
+
+static void k_set(const struct variant *v)
+{
+	struct hs_stat a, b;
+	struct hs_pair p;
+	struct span s;
+
+	span_label("kdtls %s %s cookies %s: %d handshakes", v->suite,
+		   v->gname, v->cookies ? "on" : "off", n_hs);
+	for (int i = 0; i < WARMUP; i++) {
+		k_establish(&p, v);
+		k_check_full(&p, v);
+		pair_close(&p);
+	}
+	hs_stat_read(&a);
+	for (int i = 0; i < n_hs; i++) {
+		phase_start(&s, "kdtls", v, 0, i);
+		pair_sockets(&p);
+		span_end(&s);
+		phase_start(&s, "kdtls", v, 1, i);
+		k_config(&p, v);
+		span_end(&s);
+		phase_start(&s, "kdtls", v, 2, i);
+		k_handshake(&p, v);
+		span_end(&s);
+		k_check(&p, v);
+		phase_start(&s, "kdtls", v, 3, i);
+		pair_close(&p);
+		span_end(&s);
+	}
+	hs_stat_read(&b);
+	spans_flush();
+	printf("HSSTAT suite=%s group=%s cookies=%s done=%llu failed=%llu hvr=%llu retransmit=%llu\n",
+	       v->suite, v->gname, v->cookies ? "on" : "off", b.done - a.done,
+	       b.failed - a.failed, b.hvr - a.hvr, b.retransmit - a.retransmit);
+	if (b.done - a.done != 2ULL * n_hs || b.failed != a.failed)
+		die("kdtls %s: %llu handshake ends done, %llu failed, for %d handshakes",
+		    v->suite, b.done - a.done, b.failed - a.failed, n_hs);
+}
+
+static void o_set(const struct variant *v)
+{
+	SSL_CTX *cctx = o_ctx(false, v), *sctx = o_ctx(true, v);
+	struct o_hs o;
+	struct span s;
+
+	span_label("openssl %s %s cookies %s: %d handshakes", v->suite,
+		   v->gname, v->cookies ? "on" : "off", n_hs);
+	for (int i = 0; i < WARMUP; i++) {
+		pair_sockets(&o.p);
+		o_config(&o, cctx, sctx, v);
+		o_handshake(&o, v);
+		o_check_full(&o, v);
+		o_close(&o);
+	}
+	for (int i = 0; i < n_hs; i++) {
+		phase_start(&s, "openssl", v, 0, i);
+		pair_sockets(&o.p);
+		span_end(&s);
+		phase_start(&s, "openssl", v, 1, i);
+		o_config(&o, cctx, sctx, v);
+		span_end(&s);
+		phase_start(&s, "openssl", v, 2, i);
+		o_handshake(&o, v);
+		span_end(&s);
+		o_check(&o, v);
+		phase_start(&s, "openssl", v, 3, i);
+		o_close(&o);
+		span_end(&s);
+	}
+	SSL_CTX_free(cctx);
+	SSL_CTX_free(sctx);
+}
+
+/*
+ * The reference for the tables: one libdtls call alone (dtls_hs_get() of
+ * an established socket: a netlink socket, the family lookup, one
+ * request and its reply), which the config and handshake steps make 6 and
+ * 2 of.
+ */
+static void ref_set(void)
+{
+	const struct variant *v = &variants[0];
+	struct dtls_hs_info info;
+	struct hs_pair p;
+	struct span s;
+
+	span_label("reference: %d libdtls calls", n_hs);
+	k_establish(&p, v);
+	for (int i = 0; i < WARMUP; i++)
+		if (dtls_hs_get(p.cli, 0, &info, NULL, 0))
+			die("dtls_hs_get failed");
+	for (int i = 0; i < n_hs; i++) {
+		int err;
+
+		span_start(&s, "mode=ref suite=- group=- cookies=- phase=nlcall hs=%d",
+			   i);
+		err = dtls_hs_get(p.cli, 0, &info, NULL, 0);
+		span_end(&s);
+		if (err || info.state != DTLS_HS_STATE_ESTABLISHED)
+			die("dtls_hs_get: %s, state %u", strerror(-err),
+			    info.state);
+	}
+	pair_close(&p);
+}
+
+/* ------------------------------------------------------------ memory */
+
+/*
+ * One snapshot of /proc/slabinfo: bytes in use per cache.  The random
+ * kmalloc caches (kmalloc-rnd-NN-SIZE) are summed as kmalloc-SIZE.
+ */
+#define MAX_CACHES	512
+
+struct slab_cache {
+	char		name[48];
+	long long	objs, size;
+};
+
+struct slabs {
+	int			n;
+	long long		total;
+	struct slab_cache	c[MAX_CACHES];
+};
+
+static int slabinfo_fd = -1;	/* kept open: reading allocates nothing */
+static int shrink_fd[MAX_CACHES];
+static int n_shrink;
+
+static void slab_open(void)
+{
+	DIR *d = opendir("/sys/kernel/slab");
+	struct dirent *e;
+
+	slabinfo_fd = open("/proc/slabinfo", O_RDONLY | O_CLOEXEC);
+	if (slabinfo_fd < 0 || !d)
+		die("/proc/slabinfo, /sys/kernel/slab: %s (root, SLUB?)",
+		    strerror(errno));
+	/* The shrink files too, so that shrinking opens nothing. */
+	while ((e = readdir(d)) && n_shrink < MAX_CACHES) {
+		char path[300];
+		int fd;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;	/* the links are aliases */
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 e->d_name);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0)
+			shrink_fd[n_shrink++] = fd;
+	}
+	closedir(d);
+	if (!n_shrink)
+		die("no /sys/kernel/slab/*/shrink");
+}
+
+static void slab_add(struct slabs *s, const char *name, long long objs,
+		     long long size)
+{
+	char norm[48];
+	int i;
+
+	/* kmalloc-rnd-05-512 -> kmalloc-512 */
+	if (!strncmp(name, "kmalloc-rnd-", 12) && strlen(name) > 15)
+		snprintf(norm, sizeof(norm), "kmalloc-%.38s", name + 15);
+	else
+		snprintf(norm, sizeof(norm), "%.47s", name);
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->c[i].name, norm))
+			break;
+	if (i == s->n) {
+		if (s->n == MAX_CACHES)
+			die("more than %d slab caches", MAX_CACHES);
+		snprintf(s->c[s->n].name, sizeof(s->c[0].name), "%s", norm);
+		s->c[s->n].objs = 0;
+		s->c[s->n].size = size;
+		s->n++;
+	}
+	s->c[i].objs += objs;
+	s->total += objs * size;
+}
+
+static void slab_read(struct slabs *s)
+{
+	static char buf[1 << 18];
+	size_t len = 0;
+	ssize_t r;
+	char *line, *save;
+
+	if (lseek(slabinfo_fd, 0, SEEK_SET) < 0)
+		die("lseek /proc/slabinfo: %s", strerror(errno));
+	while ((r = read(slabinfo_fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += r;
+	if (r < 0)
+		die("read /proc/slabinfo: %s", strerror(errno));
+	buf[len] = 0;
+	s->n = 0;
+	s->total = 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char name[64];
+		long long active, num, size;
+
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		if (sscanf(line, "%63s %lld %lld %lld", name, &active, &num,
+			   &size) != 4)
+			die("/proc/slabinfo: bad line '%s'", line);
+		slab_add(s, name, active, size);
+	}
+}
+
+/*
+ * Flush the CPU slabs of every cache (their free objects count as in use
+ * in /proc/slabinfo) and read.  Deferred frees (RCU: sockets, keys, the
+ * handshake state) take a while: read until two readings agree.
+ */
+static void slab_settle(struct slabs *s)
+{
+	long long prev = -1;
+
+	for (int i = 0; i < 30; i++) {
+		usleep(300000);
+		for (int j = 0; j < n_shrink; j++)
+			if (pwrite(shrink_fd[j], "1", 1, 0) != 1)
+				die("shrink: %s", strerror(errno));
+		slab_read(s);
+		if (prev >= 0 && llabs(s->total - prev) <= 512)
+			return;
+		prev = s->total;
+	}
+	fprintf(stderr, "%s: slab memory not settled (last change %lld bytes)\n",
+		bench_prog, s->total - prev);
+}
+
+static long long slab_cache_bytes(const struct slabs *s, const char *name,
+				  long long *objs)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->c[i].name, name)) {
+			*objs = s->c[i].objs;
+			return s->c[i].objs * s->c[i].size;
+		}
+	*objs = 0;
+	return 0;
+}
+
+/*
+ * Print the caches that moved between @a and @b by at least 8 bytes per
+ * @div, minus @base (bytes per unit between @b0 and @a0, divided by
+ * @base_div), per @div.
+ */
+static void mem_caches(const char *suite, const char *side,
+		       const struct slabs *a, const struct slabs *b, int div,
+		       const struct slabs *a0, const struct slabs *b0,
+		       int base_div)
+{
+	static char seen[4 * MAX_CACHES][48];
+	const struct slabs *lists[4];
+	int nseen = 0;
+
+	lists[0] = a;
+	lists[1] = b;
+	lists[2] = a0;
+	lists[3] = b0;
+	for (int l = 0; l < 4; l++) {
+		if (!lists[l])
+			continue;
+		for (int i = 0; i < lists[l]->n; i++) {
+			const char *name = lists[l]->c[i].name;
+			long long oa, ob, o0a = 0, o0b = 0, ba, bb, b0a = 0,
+				  b0b = 0;
+			double objs, bytes;
+			int k;
+
+			for (k = 0; k < nseen; k++)
+				if (!strcmp(seen[k], name))
+					break;
+			if (k < nseen)
+				continue;
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", name);
+			ba = slab_cache_bytes(a, name, &oa);
+			bb = slab_cache_bytes(b, name, &ob);
+			if (a0) {
+				b0a = slab_cache_bytes(a0, name, &o0a);
+				b0b = slab_cache_bytes(b0, name, &o0b);
+			}
+			objs = (double)(oa - ob) / div -
+			       (a0 ? (double)(o0b - o0a) / base_div : 0);
+			bytes = (double)(ba - bb) / div -
+				(a0 ? (double)(b0b - b0a) / base_div : 0);
+			if (bytes > -8 && bytes < 8)
+				continue;
+			printf("MEMCACHE suite=%s side=%s cache=%s objs=%.2f bytes=%.0f\n",
+			       suite, side, name, objs, bytes);
+		}
+	}
+}
+
+static void mem_measure(const struct variant *v)
+{
+	static struct slabs m0, m1, m2, m3, m4;
+	struct hs_pair *p = calloc(n_sessions, sizeof(*p));
+	double udp, client, server, left;
+	int k = n_sessions;
+
+	if (!p)
+		die("calloc");
+	printf("memory: %s, %d sessions\n", v->suite, k);
+	/* Warm-up: module, crypto transforms, caches. */
+	k_establish(&p[0], v);
+	pair_close(&p[0]);
+
+	slab_settle(&m0);
+	for (int i = 0; i < k; i++) {
+		pair_sockets(&p[i]);
+		udp_connect(p[i].srv, &p[i].ca);
+	}
+	slab_settle(&m1);
+	for (int i = 0; i < k; i++)
+		pair_close(&p[i]);
+	slab_settle(&m2);	/* the baseline of the sessions */
+	for (int i = 0; i < k; i++)
+		k_establish(&p[i], v);
+	slab_settle(&m3);
+	for (int i = 0; i < k; i++)
+		close(p[i].cli);
+	slab_settle(&m4);
+	/* m1 - m0: 2k UDP sockets; m3 - m4: k clients; m4 - m2: k servers */
+	udp = (double)(m1.total - m0.total) / (2 * k);
+	client = (double)(m3.total - m4.total) / k - udp;
+	server = (double)(m4.total - m2.total) / k - udp;
+	mem_caches(v->suite, "udp", &m1, &m0, 2 * k, NULL, NULL, 1);
+	mem_caches(v->suite, "client", &m3, &m4, k, &m0, &m1, 2 * k);
+	mem_caches(v->suite, "server", &m4, &m2, k, &m0, &m1, 2 * k);
+	for (int i = 0; i < k; i++)
+		close(p[i].srv);
+	slab_settle(&m1);
+	left = (double)(m1.total - m2.total) / k;
+	printf("MEM suite=%s sessions=%d udp_sock=%.0f client=%.0f server=%.0f left=%.0f\n",
+	       v->suite, k, udp, client, server, left);
+	free(p);
+}
+
+/* ------------------------------------------------------------ main */
+
+int main(int argc, char **argv)
+{
+	bool mem = true, openssl = true, marks;
+	struct rlimit rl;
+	struct utsname u;
+
+	bench_prog = PROG;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			n_hs = 10;
+			n_sessions = 50;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			n_hs = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "-k") && i + 1 < argc) {
+			n_sessions = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--no-mem")) {
+			mem = false;
+		} else if (!strcmp(argv[i], "--no-openssl")) {
+			openssl = false;
+		} else {
+			die("usage: " PROG " [--quick] [-n handshakes] [-k sessions] [--no-mem] [--no-openssl]");
+		}
+	}
+	if (n_hs < 1 || n_hs > MAX_N || n_sessions < 1 || n_sessions > MAX_K)
+		die("-n 1..%d, -k 1..%d", MAX_N, MAX_K);
+	/* Two sockets per session, and the shrink files. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	random_bytes(psk, sizeof(psk));
+	cookie_init();
+	marks = !bench_marks_init();
+	uname(&u);
+	printf("hs-bench: kernel %s, %s, %ld CPU(s), icount marks %s, %d handshakes per set, %d sessions\n",
+	       u.release, OpenSSL_version(OPENSSL_VERSION),
+	       sysconf(_SC_NPROCESSORS_ONLN), marks ? "mapped" : "NOT mapped",
+	       n_hs, n_sessions);
+	if (!marks)
+		die("cannot map the icount mark page at %p", bench_mark_page());
+	/* Let what the boot left running (deferred work) finish first. */
+	sleep(1);
+
+	for (size_t i = 0; i < NVARIANTS; i++) {
+		k_set(&variants[i]);
+		if (openssl && variants[i].openssl)
+			o_set(&variants[i]);
+	}
+	ref_set();
+	spans_flush();
+	printf("hs-bench: %d spans done\n", span_count());
+
+	if (mem) {
+		slab_open();
+		for (size_t i = 0; i < NVARIANTS; i++)
+			if (variants[i].mem)
+				mem_measure(&variants[i]);
+	}
+	printf("hs-bench: done\n");
+	return 0;
+}

@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/bench/hs-run.sh - the handshake benchmark, in guest instructions,
+# and the kernel memory of an established session.
+#
+# Builds the icount QEMU plugin, dtls.ko for 6.12 and tools/out/hs-bench,
+# runs it in ONE 6.12 guest with one vCPU and the plugin (lib.sh, shared
+# with run.sh), and prints the tables in Markdown: instructions per
+# handshake, kernel with kernel (kdtls) and OpenSSL with OpenSSL, per
+# suite, the ratio and handshakes/s; the same per step of a handshake;
+# where kdtls's instructions go (differences of the sets); bytes of slab
+# memory per established session beyond its UDP socket, per side, and
+# per cache.
+#
+#   tools/bench/hs-run.sh [--quick] [-n N] [-k K]      (make bench-hs)
+#
+# Arguments go to hs-bench (--quick: 10 handshakes per set, 50 sessions;
+# default 50 and 200).  The guest boots with slab_nomerge, so that every
+# cache in the memory split has its own name (a UDP socket would be
+# counted in whatever cache of the same size it was merged into).  The raw
+# output and the report are kept in build/bench/.  About 2 minutes.
+#
+# TCG counts every iteration of a rep-prefixed instruction.  glibc's
+# memset() and memcpy() use rep stosb / rep movsb from 2 KiB up, so that
+# a 32 KiB calloc() (libdtls's receive buffer, per call) would count
+# 32,768 instructions, where hardware spends some 1,000 cycles: hs-bench
+# runs with glibc's thresholds for them raised (GLIBC_TUNABLES), which
+# makes them vector loops, counted about as hardware runs them, in both
+# modes alike.  The kernel's own (copies to and from user space, zeroing
+# with init_on_alloc) still count one per byte, in both modes alike.
+set -eu
+
+. "$(dirname "$0")/lib.sh"
+append=slab_nomerge
+tunables=glibc.cpu.x86_rep_stosb_threshold=1073741824:glibc.cpu.x86_rep_movsb_threshold=1073741824
+guest_env=GLIBC_TUNABLES=$tunables
+bench_init
+bench_build
+bench_guest hs hs-bench "$@"
+
+qemu=$(bench_qemu)
+guest=$(bench_about hs-bench)
+
+# The spans, each with its icount line, then the other result lines.
+{ bench_spans; grep '^HSSTAT \|^MEM \|^MEMCACHE ' "$out"; } |
+awk -v date="$(date -u +%Y-%m-%d)" -v guest="$guest" -v qemu="$qemu" \
+    -v smp="$smp" -v mods="$guest_mods" -v append="$append" \
+    -v tunables="$tunables" '
+function per(x, n) { return n ? int(x / n + 0.5) : 0 }
+function fields(   i, kv) {
+	delete v
+	for (i = 2; i <= NF; i++) {
+		split($i, kv, "=")
+		v[kv[1]] = kv[2]
+	}
+}
+function set(m, s, g, c) { return m "|" s "|" g "|" c }
+function gname(g) { return g == "-" ? "" : " " g }
+$1 == "SPAN" {
+	fields()
+	if (v["idx"] != nspan++) {
+		print "bench: span " v["idx"] " out of order" > "/dev/stderr"
+		exit 1
+	}
+	k = set(v["mode"], v["suite"], v["group"], v["cookies"])
+	if (!(k in N)) {
+		order[++nk] = k
+		if (v["mode"] == "kdtls")
+			kd[++nkd] = k
+	}
+	if (v["phase"] == "sockets" || v["mode"] == "ref")
+		N[k]++
+	p = v["phase"]
+	K[k] += v["kernel"]; U[k] += v["user"]; T[k] += v["total"]
+	NS[k] += v["ns"]
+	PK[k, p] += v["kernel"]; PU[k, p] += v["user"]; PT[k, p] += v["total"]
+	next
+}
+$1 == "HSSTAT" {
+	fields()
+	k = set("kdtls", v["suite"], v["group"], v["cookies"])
+	RT[k] = v["retransmit"]; HVR[k] = v["hvr"]
+	next
+}
+$1 == "MEM" {
+	fields()
+	mem[++nmem] = $0
+	next
+}
+$1 == "MEMCACHE" {
+	fields()
+	memc[++nmemc] = $0
+	next
+}
+END {
+	split(guest, g, "|")
+	printf "Run of %s: guest kernel %s, %s (TCG, -cpu max, -smp %s), %s;\n", \
+		date, g[1], qemu, smp, g[2]
+	printf "guest modules %s loaded first, kernel command line %s;\n", mods, append
+	printf "GLIBC_TUNABLES=%s.\n", tunables
+	n = N[kd[1]]
+	printf "%d handshakes per set, each on fresh sockets; instructions per\n", n
+	print "handshake (mean) from the icount plugin; handshakes/s is TCG"
+	print "wall-clock time, indicative only.  Target: kdtls / OpenSSL <= 0.5."
+	print ""
+	print "| suite | group | cookies | kdtls kernel | kdtls user | kdtls total | OpenSSL kernel | OpenSSL user | OpenSSL total | kdtls / OpenSSL | kdtls hs/s | OpenSSL hs/s |"
+	print "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	for (i = 1; i <= nkd; i++) {
+		a = kd[i]
+		split(a, f, "|")
+		b = set("openssl", f[2], f[3], f[4])
+		ka = per(K[a], N[a]); ua = per(U[a], N[a]); ta = per(T[a], N[a])
+		ra = NS[a] ? N[a] * 1e9 / NS[a] : 0
+		if (b in N) {
+			tb = per(T[b], N[b])
+			r = ta / tb
+			note = r <= 0.5 ? " (met)" : " (missed)"
+			printf "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %.2f%s | %.1f | %.1f |\n", \
+				f[2], f[3], f[4], ka, ua, ta, per(K[b], N[b]), \
+				per(U[b], N[b]), tb, r, note, ra, \
+				NS[b] ? N[b] * 1e9 / NS[b] : 0
+		} else {
+			printf "| %s | %s | %s | %d | %d | %d | - | - | - | - | %.1f | - |\n", \
+				f[2], f[3], f[4], ka, ua, ta, ra
+		}
+	}
+
+	print ""
+	print "Per step of a handshake (total instructions, of which user in"
+	print "parentheses): sockets = socket, bind, connect of both; config ="
+	print "kdtls: attach, configure, add the PSK on both (6 libdtls calls),"
+	print "OpenSSL: SSL_new and BIO of both; handshake = kdtls: start both"
+	print "(2 libdtls calls) and poll until established, OpenSSL: stepping"
+	print "both; close = close (kdtls), SSL_free and close (OpenSSL):"
+	print ""
+	print "| mode | suite | group | cookies | sockets | config | handshake | close | all |"
+	print "|---|---|---|---|--:|--:|--:|--:|--:|"
+	split("sockets config handshake close", ph, " ")
+	for (i = 1; i <= nk; i++) {
+		a = order[i]
+		split(a, f, "|")
+		if (f[1] == "ref")
+			continue
+		line = sprintf("| %s | %s | %s | %s", f[1], f[2], f[3], f[4])
+		for (j = 1; j <= 4; j++)
+			line = line sprintf(" | %d (%d)", per(PT[a, ph[j]], N[a]), \
+					    per(PU[a, ph[j]], N[a]))
+		printf "%s | %d (%d) |\n", line, per(T[a], N[a]), per(U[a], N[a])
+	}
+
+	ref = set("ref", "-", "-", "-")
+	psk = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "on")
+	pskoff = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "off")
+	opsk = set("openssl", "PSK-AES128-GCM-SHA256", "-", "on")
+	opskoff = set("openssl", "PSK-AES128-GCM-SHA256", "-", "off")
+	ch = set("kdtls", "PSK-CHACHA20-POLY1305", "-", "on")
+	x = set("kdtls", "ECDHE-PSK-CHACHA20-POLY1305", "x25519", "on")
+	p2 = set("kdtls", "ECDHE-PSK-CHACHA20-POLY1305", "p256", "on")
+	och = set("openssl", "PSK-CHACHA20-POLY1305", "-", "on")
+	ox = set("openssl", "ECDHE-PSK-CHACHA20-POLY1305", "x25519", "on")
+	op2 = set("openssl", "ECDHE-PSK-CHACHA20-POLY1305", "p256", "on")
+	if ((ref in N) && (psk in N)) {
+		call = per(T[ref], N[ref])
+		hsp = per(PT[psk, "handshake"], N[psk])
+		print ""
+		print "Where the instructions go (per handshake, differences of the sets):"
+		print ""
+		printf "- one libdtls call (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
+			call, per(U[ref], N[ref]), per(K[ref], N[ref])
+		printf "  kdtls config (6 calls): %d; its handshake step without its 2 calls\n", \
+			per(PT[psk, "config"], N[psk])
+		printf "  (the engine, both sides, PSK-AES128-GCM-SHA256): %d, of which %d kernel\n", \
+			hsp - 2 * call, per(PK[psk, "handshake"], N[psk]) - 2 * per(K[ref], N[ref])
+		printf "  (OpenSSL: handshake step %d, all of it %d)\n", \
+			per(PT[opsk, "handshake"], N[opsk]), per(T[opsk], N[opsk])
+		if (pskoff in N)
+			printf "- the cookie round trip (HelloVerifyRequest, second ClientHello): kdtls %d, OpenSSL %d\n", \
+				per(T[psk], N[psk]) - per(T[pskoff], N[pskoff]), \
+				(opskoff in N) ? per(T[opsk], N[opsk]) - per(T[opskoff], N[opskoff]) : 0
+		if ((x in N) && (ch in N))
+			printf "- ECDHE with x25519 (ECDHE-PSK-CHACHA20 - PSK-CHACHA20): kdtls %d, OpenSSL %d\n", \
+				per(T[x], N[x]) - per(T[ch], N[ch]), \
+				(ox in N) ? per(T[ox], N[ox]) - per(T[och], N[och]) : 0
+		if ((p2 in N) && (ch in N))
+			printf "- ECDHE with P-256 (same): kdtls %d, OpenSSL %d\n", \
+				per(T[p2], N[p2]) - per(T[ch], N[ch]), \
+				(op2 in N) ? per(T[op2], N[op2]) - per(T[och], N[och]) : 0
+		rt = 0
+		for (k in RT)
+			rt += RT[k]
+		printf "- kdtls retransmissions in all the sets: %d\n", rt
+	}
+
+	if (!nmem)
+		exit 0
+	print ""
+	print "Kernel slab memory per established kdtls session (sum over"
+	print "/proc/slabinfo of objects in use x object size, every cache shrunk"
+	print "first, after deferred frees settled), in bytes; client and server"
+	print "beyond their UDP socket (target: <= 1024):"
+	print ""
+	print "| suite | sessions | UDP socket | client | server | left after close |"
+	print "|---|--:|--:|--:|--:|--:|"
+	for (i = 1; i <= nmem; i++) {
+		$0 = mem[i]
+		fields()
+		printf "| %s | %d | %d | %d%s | %d%s | %d |\n", v["suite"], \
+			v["sessions"], v["udp_sock"], \
+			v["client"], v["client"] <= 1024 ? " (met)" : " (over)", \
+			v["server"], v["server"] <= 1024 ? " (met)" : " (over)", \
+			v["left"]
+	}
+	print ""
+	print "Per cache (per socket for udp; per session beyond the UDP socket):"
+	print ""
+	print "| suite | side | cache | objects | bytes |"
+	print "|---|---|---|--:|--:|"
+	for (i = 1; i <= nmemc; i++) {
+		$0 = memc[i]
+		fields()
+		printf "| %s | %s | %s | %s | %d |\n", v["suite"], v["side"], \
+			v["cache"], v["objs"], v["bytes"]
+	}
+}' | tee "$report"
+say "report: $report (raw: $out, $err)"
