@@ -14,9 +14,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include <linux/keyctl.h>
 
 #include "dtls_test.h"
 #include "kselftest_harness.h"
@@ -346,6 +349,43 @@ TEST_F_TIMEOUT(hs_cli, psk_file_stdin_handshake, 300)
 	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
 			     (unsigned long long)self->cino));
 	EXPECT_TRUE(strstr(out, "dtls: handshake start: ") == out) TH_LOG("%s", out);
+}
+
+/*
+ * --key-serial: the server's PSK from a "user" key in the session keyring
+ * (which the CLI inherits), the client's from libdtls; the handshake
+ * completes.  A serial that names no key is the kernel's error.
+ */
+TEST_F_TIMEOUT(hs_cli, psk_key_serial, 180)
+{
+	char out[8192], msg[128];
+	long serial;
+
+	serial = syscall(SYS_add_key, "user", "kdtls-cli-test", hs_key,
+			 sizeof(hs_key), KEY_SPEC_SESSION_KEYRING);
+	if (serial < 0)
+		SKIP(return, "add_key: %s", strerror(errno));
+
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-serial 2147483000 2>&1",
+			     (unsigned long long)self->sino));
+	EXPECT_TRUE(strstr(out, "dtls: psk set: ") == out) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --rto-initial-ms 200 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-serial %ld 2>&1",
+			     (unsigned long long)self->sino, serial))
+		TH_LOG("%s", out);
+	syscall(SYS_keyctl, KEYCTL_INVALIDATE, serial);
+	ASSERT_EQ(0, hs_lib_prepare(self->cli, DTLS_HS_ROLE_CLIENT, hs_key,
+				    sizeof(hs_key)));
+	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, hs_ping(self->srv, self->cli))
+		TH_LOG("ping: %s", strerror(errno));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
 }
 
 /*

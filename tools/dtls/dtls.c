@@ -512,9 +512,11 @@ static bool opt_u32(const char *name, const char *arg, uint32_t *v)
 
 /*
  * Read at most @max bytes of @path ("-": stdin) into @buf with read(2):
- * no stdio buffer keeps a copy.  Return the length, or -1 (reported).
+ * no stdio buffer keeps a copy.  A @secret file that every user may read
+ * is worth a warning.  Return the length, or -1 (reported).
  */
-static ssize_t read_secret(const char *path, uint8_t *buf, size_t max)
+static ssize_t read_file(const char *path, uint8_t *buf, size_t max,
+			 bool secret)
 {
 	bool is_stdin = !strcmp(path, "-");
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -526,7 +528,7 @@ static ssize_t read_secret(const char *path, uint8_t *buf, size_t max)
 		fail("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (!is_stdin && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	if (secret && !is_stdin && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
 	    (st.st_mode & S_IRWXO))
 		fprintf(stderr, PROG ": warning: %s is accessible to every user\n",
 			path);
@@ -686,7 +688,7 @@ static int cmd_psk_set(int argc, char **argv)
 		err = dtls_psk_add(-1, ino, identity, strlen(identity), NULL, 0,
 				   (int32_t)serial, msg, sizeof(msg));
 	} else {
-		len = read_secret(key_file, key, sizeof(key));
+		len = read_file(key_file, key, sizeof(key), true);
 		if (len < 0)
 			return 1;
 		if (hex) {
@@ -812,7 +814,7 @@ static int cmd_hs_config(int argc, char **argv)
 			}
 			break;
 		case 'H':
-			hint_len = read_secret(optarg, hint, 128);
+			hint_len = read_file(optarg, hint, 128, false);
 			if (hint_len < 0)
 				return 1;
 			cfg.hint = hint;
@@ -907,7 +909,7 @@ static int cmd_hs_abort(int argc, char **argv)
 		return err < 0 ? 0 : err;
 	err = dtls_hs_abort(-1, ino, msg, sizeof(msg));
 	if (err == -ENOENT && !*msg)
-		snprintf(msg, sizeof(msg), "no handshake on this socket");
+		snprintf(msg, sizeof(msg), "no handshake running on this socket");
 	else if (err == -EALREADY && !*msg)
 		snprintf(msg, sizeof(msg), "the handshake is already over");
 	if (err) {
