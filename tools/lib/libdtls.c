@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -1169,4 +1170,90 @@ const char *dtls_alert_name(uint8_t alert)
 		return "unknown_psk_identity";
 	}
 	return "unknown";
+}
+
+const char *dtls_hs_role_name(uint32_t role)
+{
+	switch (role) {
+	case DTLS_HS_ROLE_CLIENT:
+		return "client";
+	case DTLS_HS_ROLE_SERVER:
+		return "server";
+	}
+	return "none";
+}
+
+/* A number, decimal or 0x hex, up to @max: 0 or -EINVAL. */
+static int dtls_parse_num(const char *s, unsigned long max,
+			  unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	if (errno || *end || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+static const uint16_t dtls_known_suites[] = {
+	0x00a8, 0x00a9, 0xc0a8, 0xccab, 0xccac, 0xd001,
+};
+
+int dtls_suite_parse(const char *s, uint16_t *suite)
+{
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(dtls_known_suites) / sizeof(dtls_known_suites[0]);
+	     i++) {
+		if (!strcasecmp(s, dtls_suite_name(dtls_known_suites[i]))) {
+			*suite = dtls_known_suites[i];
+			return 0;
+		}
+	}
+	if (s[0] < '0' || s[0] > '9' || dtls_parse_num(s, 0xffff, &v))
+		return -EINVAL;
+	*suite = (uint16_t)v;
+	return 0;
+}
+
+const char *dtls_group_name(uint16_t group)
+{
+	switch (group) {
+	case 23:
+		return "secp256r1";
+	case 29:
+		return "x25519";
+	}
+	return "unknown";
+}
+
+int dtls_group_parse(const char *s, uint16_t *group)
+{
+	static const struct {
+		const char	*name;
+		uint16_t	id;
+	} names[] = {
+		{ "x25519", 29 },
+		{ "secp256r1", 23 },
+		{ "p-256", 23 },
+		{ "p256", 23 },
+		{ "prime256v1", 23 },
+	};
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(s, names[i].name)) {
+			*group = names[i].id;
+			return 0;
+		}
+	}
+	if (s[0] < '0' || s[0] > '9' || dtls_parse_num(s, 0xffff, &v))
+		return -EINVAL;
+	*group = (uint16_t)v;
+	return 0;
 }

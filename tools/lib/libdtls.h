@@ -221,6 +221,28 @@ const char *dtls_suite_name(uint16_t suite);
 const char *dtls_alert_name(uint8_t alert);
 
 /*
+ * dtls_hs_role_name() - "client", "server", or "none" for 0 and unknown
+ * values.
+ */
+const char *dtls_hs_role_name(uint32_t role);
+
+/*
+ * dtls_suite_parse() - a cipher suite by OpenSSL name (as dtls_suite_name()
+ * returns, case-insensitive) or by number ("0x00a8", "168").  Numbers are
+ * taken as they are, known or not: the kernel has the last word.
+ * Return: 0, or -EINVAL for an unknown name or a number above 0xffff.
+ */
+int dtls_suite_parse(const char *s, uint16_t *suite);
+
+/*
+ * dtls_group_name(), dtls_group_parse() - ECDHE groups: "x25519" (29),
+ * "secp256r1" (23, also "p-256", "p256", "prime256v1"), or a number.
+ * dtls_group_name() returns "unknown" for other values.
+ */
+const char *dtls_group_name(uint16_t group);
+int dtls_group_parse(const char *s, uint16_t *group);
+
+/*
  * dtls_monitor() - call @cb for each handshake event (done or failed) of
  * the caller's network namespace, until @cb returns non-zero (returned)
  * or an error (-errno).  @ready, if not NULL, is called once subscribed.
