@@ -292,6 +292,11 @@ static const struct {
 	STAT("rx-malformed", rx_malformed),
 	STAT("rx-not-dtls", rx_not_dtls),
 	STAT("rx-dropped", rx_dropped),
+	STAT("final-resent", final_resent),
+	STAT("final-drop-data", final_drop_data),
+	STAT("final-drop-user", final_drop_user),
+	STAT("final-drop-timer", final_drop_timer),
+	STAT("final-late", final_late),
 #undef STAT
 };
 
@@ -343,6 +348,10 @@ static void show_text(const struct dtls_sock_info *v, size_t n, bool stats)
 			fputs(" hs", stdout);
 			hs_text(&h, true);
 		}
+		if (s->final_held)
+			printf(" final-flight %" PRIu32 "B resends %" PRIu32
+			       " age %" PRIu32 "ms", s->final_bytes,
+			       s->final_resends, s->final_age_ms);
 		putchar('\n');
 		if (stats && s->has_stats) {
 			fputs("   ", stdout);
@@ -430,6 +439,12 @@ static void show_json(const struct dtls_sock_info *v, size_t n, bool stats)
 			json_keys(&first, "rx", s->rx_cipher, s->rx_epoch);
 		if (stats && s->has_stats)
 			json_stats(&first, &s->stats);
+		if (s->final_held) {
+			json_key(&first, "final_flight");
+			printf("{\"bytes\": %" PRIu32 ", \"resends\": %" PRIu32
+			       ", \"age_ms\": %" PRIu32 "}", s->final_bytes,
+			       s->final_resends, s->final_age_ms);
+		}
 		if (hs_of(s->ino, &h)) {
 			bool f = true;
 

@@ -345,6 +345,10 @@ static const enum mnl_attr_data_type dtls_sock_attr_type[DTLS_A_SOCK_MAX + 1] = 
 	[DTLS_A_SOCK_RX_CIPHER]		= MNL_TYPE_U16,
 	[DTLS_A_SOCK_RX_EPOCH]		= MNL_TYPE_U16,
 	[DTLS_A_SOCK_STATS]		= MNL_TYPE_NESTED,
+	[DTLS_A_SOCK_FINAL_HELD]	= MNL_TYPE_U8,
+	[DTLS_A_SOCK_FINAL_BYTES]	= MNL_TYPE_U32,
+	[DTLS_A_SOCK_FINAL_RESENDS]	= MNL_TYPE_U32,
+	[DTLS_A_SOCK_FINAL_AGE_MS]	= MNL_TYPE_U32,
 };
 
 /* DTLS_A_STATS_* attribute -> its counter in struct dtls_sock_stats */
@@ -359,7 +363,14 @@ static const size_t dtls_stats_off[DTLS_A_STATS_MAX + 1] = {
 	[DTLS_A_STATS_RX_MALFORMED]	= offsetof(struct dtls_sock_stats, rx_malformed),
 	[DTLS_A_STATS_RX_NOT_DTLS]	= offsetof(struct dtls_sock_stats, rx_not_dtls),
 	[DTLS_A_STATS_RX_DROPPED]	= offsetof(struct dtls_sock_stats, rx_dropped),
+	[DTLS_A_STATS_FINAL_RESENT]	= offsetof(struct dtls_sock_stats, final_resent),
+	[DTLS_A_STATS_FINAL_DROP_DATA]	= offsetof(struct dtls_sock_stats, final_drop_data),
+	[DTLS_A_STATS_FINAL_DROP_USER]	= offsetof(struct dtls_sock_stats, final_drop_user),
+	[DTLS_A_STATS_FINAL_DROP_TIMER]	= offsetof(struct dtls_sock_stats, final_drop_timer),
+	[DTLS_A_STATS_FINAL_LATE]	= offsetof(struct dtls_sock_stats, final_late),
 };
+_Static_assert(DTLS_A_STATS_MAX == DTLS_A_STATS_FINAL_LATE,
+	       "every counter of the spec has a place in dtls_sock_stats");
 
 /*
  * The DTLS_A_SOCK_STATS nest: every counter a u64 of exactly 8 bytes, the
@@ -456,6 +467,18 @@ static int dtls_sock_attr(const struct nlattr *attr, struct dtls_sock_parse *p)
 	case DTLS_A_SOCK_STATS:
 		info->has_stats = true;
 		return dtls_get_stats(attr, &info->stats);
+	case DTLS_A_SOCK_FINAL_HELD:
+		info->final_held = mnl_attr_get_u8(attr);
+		break;
+	case DTLS_A_SOCK_FINAL_BYTES:
+		info->final_bytes = mnl_attr_get_u32(attr);
+		break;
+	case DTLS_A_SOCK_FINAL_RESENDS:
+		info->final_resends = mnl_attr_get_u32(attr);
+		break;
+	case DTLS_A_SOCK_FINAL_AGE_MS:
+		info->final_age_ms = mnl_attr_get_u32(attr);
+		break;
 	}
 	return 0;
 }

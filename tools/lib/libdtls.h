@@ -46,6 +46,11 @@ struct dtls_sock_stats {
 	uint64_t	rx_malformed;
 	uint64_t	rx_not_dtls;
 	uint64_t	rx_dropped;
+	uint64_t	final_resent;		/* kept last flight resent */
+	uint64_t	final_drop_data;	/* ... dropped on peer data */
+	uint64_t	final_drop_user;	/* ... by DTLS_FINAL_FLIGHT_DROP */
+	uint64_t	final_drop_timer;	/* ... after its lifetime */
+	uint64_t	final_late;		/* peer resends ignored after */
 };
 
 struct dtls_sock_info {
@@ -65,6 +70,10 @@ struct dtls_sock_info {
 	uint16_t	rx_epoch;
 	bool		has_stats;	/* the kernel sent DTLS_A_SOCK_STATS */
 	struct dtls_sock_stats stats;
+	bool		final_held;	/* a kept last flight (final.c) */
+	uint32_t	final_bytes;
+	uint32_t	final_resends;
+	uint32_t	final_age_ms;
 };
 
 /*
