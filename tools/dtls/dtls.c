@@ -533,83 +533,20 @@ static bool opt_u32(const char *name, const char *arg, uint32_t *v)
 static ssize_t read_file(const char *path, uint8_t *buf, size_t max,
 			 bool secret)
 {
-	bool is_stdin = !strcmp(path, "-");
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	const char *name = strcmp(path, "-") ? path : "stdin";
 	struct stat st;
-	size_t len = 0;
-	uint8_t extra;
+	ssize_t n;
 
-	if (fd < 0) {
-		fail("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (secret && !is_stdin && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
-	    (st.st_mode & S_IRWXO))
+	if (secret && strcmp(path, "-") && !stat(path, &st) &&
+	    S_ISREG(st.st_mode) && (st.st_mode & S_IRWXO))
 		fprintf(stderr, PROG ": warning: %s is accessible to every user\n",
 			path);
-	for (;;) {
-		ssize_t n = len < max ? read(fd, buf + len, max - len) :
-					read(fd, &extra, 1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fail("%s: %s", is_stdin ? "stdin" : path, strerror(errno));
-			goto err;
-		}
-		if (!n)
-			break;
-		if (len >= max) {
-			fail("%s: longer than %zu bytes", is_stdin ? "stdin" : path,
-			     max);
-			goto err;
-		}
-		len += n;
-	}
-	if (!is_stdin)
-		close(fd);
-	return len;
-err:
-	if (!is_stdin)
-		close(fd);
-	explicit_bzero(buf, max);
-	return -1;
-}
-
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex digits in place, white space anywhere: the byte count or -1. */
-static ssize_t unhex(uint8_t *buf, size_t len)
-{
-	size_t out = 0;
-	int hi = -1;
-
-	for (size_t i = 0; i < len; i++) {
-		int v;
-
-		if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-		    buf[i] == '\r')
-			continue;
-		v = hexval(buf[i]);
-		if (v < 0)
-			return -1;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			buf[out++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	return hi < 0 ? (ssize_t)out : -1;
+	n = dtls_read_file(path, buf, max);
+	if (n == -EFBIG)
+		fail("%s: longer than %zu bytes", name, max);
+	else if (n < 0)
+		fail("%s: %s", name, strerror(-n));
+	return n < 0 ? -1 : n;
 }
 
 /* psk */
@@ -707,7 +644,7 @@ static int cmd_psk_set(int argc, char **argv)
 		if (len < 0)
 			return 1;
 		if (hex) {
-			len = unhex(key, len);
+			len = dtls_unhex(key, len);
 			if (len < 0) {
 				explicit_bzero(key, sizeof(key));
 				fail("psk set: %s: not an even number of hex digits",

@@ -127,72 +127,13 @@ static long long now_ms(void)
 /* At most @max bytes of @path ("-": stdin), with read(2): -1 on error. */
 static ssize_t read_file(const char *path, uint8_t *buf, size_t max)
 {
-	bool is_stdin = !strcmp(path, "-");
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	uint8_t extra;
-	ssize_t n;
+	ssize_t n = dtls_read_file(path, buf, max);
 
-	if (fd < 0) {
-		say("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		n = len < max ? read(fd, buf + len, max - len) :
-				read(fd, &extra, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || len >= max)
-			break;
-		len += n;
-	}
-	if (!is_stdin)
-		close(fd);
-	if (n < 0) {
-		say("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (n > 0) {
+	if (n == -EFBIG)
 		say("%s: longer than %zu bytes", path, max);
-		return -1;
-	}
-	return len;
-}
-
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex digits in place, white space anywhere: the byte count or -1. */
-static ssize_t unhex(uint8_t *buf, size_t len)
-{
-	size_t out = 0;
-	int hi = -1;
-
-	for (size_t i = 0; i < len; i++) {
-		int v;
-
-		if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
-		    buf[i] == '\r')
-			continue;
-		v = hexval(buf[i]);
-		if (v < 0)
-			return -1;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			buf[out++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	return hi < 0 ? (ssize_t)out : -1;
+	else if (n < 0)
+		say("%s: %s", path, strerror(-n));
+	return n < 0 ? -1 : n;
 }
 
 static long num(const char *opt, const char *s, long min, long max)
@@ -318,7 +259,7 @@ static void parse_args(int argc, char **argv)
 		usage("--key-file is required");
 	n = read_file(key_file, keybuf, sizeof(keybuf));
 	if (n >= 0 && hex)
-		n = unhex(keybuf, n);
+		n = dtls_unhex(keybuf, n);
 	if (n < 1 || (size_t)n > sizeof(o.key)) {
 		explicit_bzero(keybuf, sizeof(keybuf));
 		say("%s: need 1 to 64 key bytes%s", key_file,

@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -1279,4 +1282,73 @@ int dtls_group_parse(const char *s, uint16_t *group)
 		return -EINVAL;
 	*group = (uint16_t)v;
 	return 0;
+}
+
+/* ---------------------------------------------------------- key files */
+
+ssize_t dtls_read_file(const char *path, uint8_t *buf, size_t max)
+{
+	bool is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n, err = 0;
+	uint8_t extra;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = len < max ? read(fd, buf + len, max - len) :
+				read(fd, &extra, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = -errno;
+		else if (n > 0 && len >= max)
+			err = -EFBIG;
+		if (n <= 0 || err)
+			break;
+		len += n;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (err) {
+		explicit_bzero(buf, max);
+		return err;
+	}
+	return len;
+}
+
+static int dtls_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+ssize_t dtls_unhex(uint8_t *buf, size_t len)
+{
+	size_t out = 0;
+	int hi = -1;
+
+	for (size_t i = 0; i < len; i++) {
+		int v;
+
+		if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+		    buf[i] == '\r')
+			continue;
+		v = dtls_hexval(buf[i]);
+		if (v < 0)
+			return -EINVAL;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			buf[out++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (ssize_t)out : -EINVAL;
 }

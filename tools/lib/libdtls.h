@@ -259,6 +259,18 @@ int dtls_group_parse(const char *s, uint16_t *group);
 int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		 void (*ready)(void *arg), void *arg);
 
+/*
+ * dtls_read_file() - at most @max bytes of @path ("-": standard input)
+ * into @buf, with read(2) so that no stdio buffer keeps a copy of a key.
+ * Return: the length; -EFBIG if there is more; -errno.  On error @buf is
+ * wiped.
+ */
+ssize_t dtls_read_file(const char *path, uint8_t *buf, size_t max);
+
+/* Hex digits in @buf (white space ignored) to bytes, in place: the byte
+ * count, or -EINVAL for anything else or an odd number of digits. */
+ssize_t dtls_unhex(uint8_t *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
