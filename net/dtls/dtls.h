@@ -53,7 +53,7 @@ struct dtls_sock {
 
 	/*
 	 * The in-kernel handshake (handshake.h): @hs while it is configured
-	 * or running (and, on the side that sent the last flight, after it).
+	 * or running; a kept last flight is @final, below.
 	 * The result below outlives it; written under lock_sock().
 	 */
 	struct dtls_hs __rcu *hs;

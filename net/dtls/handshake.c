@@ -14,9 +14,9 @@
  *   Finished                     -->                          (flight 5)
  *                                <--    CCS, Finished         (flight 6)
  *
- * The server's flight 6 is the last: it stays behind (hs->flight) after
- * the handshake and is resent, sealed afresh, when an authenticated copy
- * of the client's Finished comes again (its flight 6 was lost).
+ * The server's flight 6 is the last: at the end it goes to
+ * dtls_final_keep() (final.c), which resends it when an authenticated
+ * copy of the client's Finished comes again; this state is freed.
  *
  * Contexts and locks: see handshake.h.  The state machine runs only in
  * dtls_hs_work() and the netlink handlers, under hs->lock.
