@@ -40,12 +40,13 @@ bench_guest hs hs-bench "$@"
 
 qemu=$(bench_qemu)
 guest=$(bench_about hs-bench)
+control=$(sed -n 's/^hs-bench: .*, libdtls \([a-z-]*\)$/\1/p' "$out" | head -n1)
 
 # The spans, each with its icount line, then the other result lines.
 { bench_spans; grep '^HSSTAT \|^MEM \|^MEMCACHE ' "$out"; } |
 awk -v date="$(date -u +%Y-%m-%d)" -v guest="$guest" -v qemu="$qemu" \
     -v smp="$smp" -v mods="$guest_mods" -v append="$append" \
-    -v tunables="$tunables" '
+    -v tunables="$tunables" -v control="${control:-per-call}" '
 function per(x, n) { return n ? int(x / n + 0.5) : 0 }
 function fields(   i, kv) {
 	delete v
@@ -63,6 +64,8 @@ $1 == "SPAN" {
 		exit 1
 	}
 	k = set(v["mode"], v["suite"], v["group"], v["cookies"])
+	if (v["mode"] == "ref")
+		k = set("ref", v["phase"], "-", "-")
 	if (!(k in N)) {
 		order[++nk] = k
 		if (v["mode"] == "kdtls")
@@ -97,7 +100,10 @@ END {
 	printf "Run of %s: guest kernel %s, %s (TCG, -cpu max, -smp %s), %s;\n", \
 		date, g[1], qemu, smp, g[2]
 	printf "guest modules %s loaded first, kernel command line %s;\n", mods, append
-	printf "GLIBC_TUNABLES=%s.\n", tunables
+	printf "GLIBC_TUNABLES=%s;\n", tunables
+	printf "kdtls control calls: libdtls %s.\n", control == "handle" ? \
+		"handle (one netlink socket, opened once per set)" : \
+		"per-call functions (a netlink socket each)"
 	n = N[kd[1]]
 	printf "%d handshakes per set, each on fresh sockets; instructions per\n", n
 	print "handshake (mean) from the icount plugin; handshakes/s is TCG"
@@ -148,7 +154,9 @@ END {
 		printf "%s | %d (%d) |\n", line, per(T[a], N[a]), per(U[a], N[a])
 	}
 
-	ref = set("ref", "-", "-", "-")
+	refn = set("ref", "nlcall", "-", "-")
+	refh = set("ref", "hcall", "-", "-")
+	ref = control == "handle" ? refh : refn
 	psk = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "on")
 	pskoff = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "off")
 	opsk = set("openssl", "PSK-AES128-GCM-SHA256", "-", "on")
@@ -165,8 +173,12 @@ END {
 		print ""
 		print "Where the instructions go (per handshake, differences of the sets):"
 		print ""
-		printf "- one libdtls call (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
-			call, per(U[ref], N[ref]), per(K[ref], N[ref])
+		printf "- one libdtls call, per-call function (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
+			per(T[refn], N[refn]), per(U[refn], N[refn]), per(K[refn], N[refn])
+		if (refh in N)
+			printf "- one libdtls call on a handle (one request): %d, of which %d user and %d kernel;\n", \
+				per(T[refh], N[refh]), per(U[refh], N[refh]), per(K[refh], N[refh])
+		printf "  (the kdtls sets used the %s)\n", control == "handle" ? "handle" : "per-call functions"
 		printf "  kdtls config (6 calls): %d; its handshake step without its 2 calls\n", \
 			per(PT[psk, "config"], N[psk])
 		printf "  (the engine, both sides, PSK-AES128-GCM-SHA256): %d, of which %d kernel\n", \
