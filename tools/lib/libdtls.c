@@ -1326,6 +1326,111 @@ int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 	return dtls_h_end(h, err);
 }
 
+/* A request of @cmd at @buf, in a batch: its header, then the target. */
+static struct nlmsghdr *dtls_h_put(struct dtls_nl *c, void *buf, uint8_t cmd,
+				   uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = c->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++c->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = DTLS_FAMILY_VERSION;
+	return nlh;
+}
+
+/*
+ * Send the @len bytes of requests at @buf, numbered @first to @last, the
+ * last one with NLM_F_ACK; read until its ack or error.  Replies other
+ * than errors and acks are skipped.  Return: the first error (its
+ * message kept), else 0.
+ */
+static int dtls_h_talk_batch(struct dtls_nl *c, const void *buf, size_t len,
+			     uint32_t first, uint32_t last)
+{
+	char *msg = c->msg;
+	int ret = 0;
+
+	while (mnl_socket_sendto(c->sock, buf, len) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	for (;;) {
+		const struct nlmsghdr *nlh = c->buf;
+		ssize_t n = dtls_nl_recv(c);
+		int rest, err;
+
+		if (n < 0) {
+			ret = ret ?: n;
+			break;
+		}
+		rest = n;
+		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+			if (nlh->nlmsg_seq - first > last - first ||
+			    nlh->nlmsg_pid != c->portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_OVERRUN) {
+				ret = ret ?: -ENOBUFS;
+				goto out;
+			}
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			/* Only the first error's message reaches the caller. */
+			c->msg = ret ? NULL : msg;
+			err = dtls_nl_error(c, nlh);
+			ret = ret ?: err;
+			if (nlh->nlmsg_seq == last)
+				goto out;
+		}
+	}
+out:
+	c->msg = msg;
+	return ret;
+}
+
+int dtls_h_hs_setup(struct dtls_nl *h, int fd,
+		    const struct dtls_hs_config *cfg, const void *id,
+		    size_t id_len, const void *key, size_t key_len,
+		    int32_t serial, char *msg, size_t msglen)
+{
+	/* Bounded by the fills' checks: 8 suites, 4 groups, 256-byte PSK. */
+	union {
+		struct nlmsghdr	nlh;
+		char		buf[2048];
+	} req;
+	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
+	struct nlmsghdr *nlh;
+	uint32_t first;
+	int32_t sfd = fd;
+	size_t off;
+	int err;
+
+	dtls_h_begin(h, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	first = h->seq + 1;
+	nlh = dtls_h_put(h, req.buf, DTLS_CMD_SOCK_ATTACH, 0);
+	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
+	off = NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_HS_CONFIG, 0);
+	dtls_put_target(nlh, fd, 0);
+	err = dtls_hs_config_fill(nlh, cfg);
+	off += NLMSG_ALIGN(nlh->nlmsg_len);
+	if (!err) {
+		nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_PSK_ADD,
+				 NLM_F_ACK);
+		dtls_put_target(nlh, fd, 0);
+		err = dtls_psk_fill(nlh, &a);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (!err)
+		err = dtls_h_talk_batch(h, req.buf, off, first, h->seq);
+	explicit_bzero(&req, sizeof(req));	/* it holds the PSK */
+	return dtls_h_end(h, err);
+}
+
 /*
  * Handles (end).
  * ======================================================================

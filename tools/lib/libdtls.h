@@ -267,6 +267,21 @@ int dtls_h_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
 		    size_t msglen);
 int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 		  struct dtls_hs_info *out, char *msg, size_t msglen);
+
+/*
+ * dtls_h_hs_setup() - dtls_h_attach(), dtls_h_hs_config() and
+ * dtls_h_psk_add() of the caller's socket @fd, sent together: one
+ * netlink message with three requests, two replies (the attach's and
+ * the last ack) instead of three round trips.  The kernel carries out
+ * each request even when one before it failed (a failed attach makes
+ * the other two fail too); the first error is returned, with its
+ * message.
+ * Return: 0 or -errno.
+ */
+int dtls_h_hs_setup(struct dtls_nl *h, int fd,
+		    const struct dtls_hs_config *cfg, const void *id,
+		    size_t id_len, const void *key, size_t key_len,
+		    int32_t serial, char *msg, size_t msglen);
 /*
  * Handles (end).
  * ======================================================================
