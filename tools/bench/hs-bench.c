@@ -16,11 +16,12 @@
  *   sockets    socket(), bind(), getsockname() of both, connect() of the
  *              client (the same in both modes)
  *   config     kdtls: attach, configure (role, the one suite, the group),
- *              add the PSK, on both sockets, through a libdtls handle (one
- *              netlink socket, the family resolved once) opened once per
- *              set, outside the spans; --per-call: libdtls's per-call
- *              functions, one netlink socket and one family lookup per
- *              call.  OpenSSL: SSL_new() and a datagram BIO on each
+ *              add the PSK, on both sockets: one dtls_h_hs_setup() each
+ *              on a libdtls handle (one netlink socket, the family
+ *              resolved once) opened once per set, outside the spans
+ *              (--control: the three calls one by one on the handle, or
+ *              libdtls's per-call functions, a netlink socket and a
+ *              family lookup each).  OpenSSL: SSL_new() and a datagram BIO on each
  *              socket, both non-blocking; the SSL_CTXs (suite, group,
  *              PSK callbacks, cookie callbacks) are made once per set,
  *              outside the spans
@@ -71,8 +72,8 @@
  * Options: --quick (fewer handshakes and sessions), -n N handshakes per
  * set, -k K sessions, --no-mem, --no-openssl, --no-ref (no reference
  * set), --only MASK (only the variants whose bit is set in MASK, bit 0
- * the first of variants[]: for a profile of one set), --per-call (the
- * kdtls sets with libdtls's per-call functions instead of a handle).
+ * the first of variants[]: for a profile of one set), --control MODE
+ * (setup, handle or per-call: see config above).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -167,12 +168,17 @@ static void pair_close(struct hs_pair *p)
 /* ------------------------------------------------------------ kdtls */
 
 /*
- * The libdtls handle of the kdtls calls, opened once per set (as the
- * SSL_CTXs of OpenSSL are), outside the spans; NULL with --per-call: the
- * per-call functions, each with its own netlink socket and family lookup.
+ * How the kdtls sets make their control calls (--control): "setup", on a
+ * libdtls handle, attach + configure + add the PSK as one request
+ * (dtls_h_hs_setup()) and the start; "handle", the same four calls one by
+ * one on the handle; "per-call", libdtls's per-call functions, each with
+ * its own netlink socket and family lookup.  The handle is opened once
+ * per set (as the SSL_CTXs of OpenSSL are), outside the spans.
  */
+enum { CONTROL_SETUP, CONTROL_HANDLE, CONTROL_PER_CALL };
+static const char *const control_names[] = { "setup", "handle", "per-call" };
+static int control;
 static struct dtls_nl *nl;
-static bool per_call;
 
 static int k_attach(int fd)
 {
@@ -211,7 +217,7 @@ static void k_open(void)
 {
 	int err;
 
-	if (per_call)
+	if (control == CONTROL_PER_CALL)
 		return;
 	err = dtls_open(&nl);
 	if (err)
@@ -237,11 +243,19 @@ static void k_prepare(int fd, uint32_t role, const struct variant *v)
 	char msg[128] = "";
 	int err;
 
-	err = k_attach(fd);
-	if (!err)
-		err = k_hs_config(fd, &cfg, msg, sizeof(msg));
-	if (!err)
-		err = k_psk_add(fd, msg, sizeof(msg));
+	if (control != CONTROL_PER_CALL && !nl)
+		die("kdtls %s setup: no libdtls handle", v->suite);
+	if (control == CONTROL_SETUP) {
+		err = dtls_h_hs_setup(nl, fd, &cfg, psk_identity,
+				      strlen(psk_identity), psk, sizeof(psk), 0,
+				      msg, sizeof(msg));
+	} else {
+		err = k_attach(fd);
+		if (!err)
+			err = k_hs_config(fd, &cfg, msg, sizeof(msg));
+		if (!err)
+			err = k_psk_add(fd, msg, sizeof(msg));
+	}
 	if (err)
 		die("kdtls %s setup: %s %s", v->suite, strerror(-err), msg);
 }
@@ -703,7 +717,8 @@ static void o_set(const struct variant *v)
  * phase=hcall, through a handle (dtls_h_hs_get()).  The config and
  * handshake steps make 6 and 2 calls.
  */
-static void ref_calls(const struct hs_pair *p, const char *phase)
+static void ref_calls(const struct hs_pair *p, struct dtls_nl *h,
+		      const char *phase)
 {
 	struct dtls_hs_info info;
 	struct span s;
@@ -714,7 +729,8 @@ static void ref_calls(const struct hs_pair *p, const char *phase)
 		if (i >= WARMUP)
 			span_start(&s, "mode=ref suite=- group=- cookies=- phase=%s hs=%d",
 				   phase, i - WARMUP);
-		err = k_hs_get(p->cli, &info, NULL, 0);
+		err = h ? dtls_h_hs_get(h, p->cli, 0, &info, NULL, 0) :
+			  dtls_hs_get(p->cli, 0, &info, NULL, 0);
 		if (i >= WARMUP)
 			span_end(&s);
 		if (err || info.state != DTLS_HS_STATE_ESTABLISHED)
@@ -726,18 +742,21 @@ static void ref_calls(const struct hs_pair *p, const char *phase)
 static void ref_set(void)
 {
 	const struct variant *v = &variants[0];
+	struct dtls_nl *h;
 	struct hs_pair p;
 	int err;
 
 	span_label("reference: %d libdtls calls, per-call and on a handle",
 		   n_hs);
+	k_open();
 	k_establish(&p, v);
-	ref_calls(&p, "nlcall");
-	err = dtls_open(&nl);
+	k_close();
+	ref_calls(&p, NULL, "nlcall");
+	err = dtls_open(&h);
 	if (err)
 		die("dtls_open: %s", strerror(-err));
-	ref_calls(&p, "hcall");
-	k_close();
+	ref_calls(&p, h, "hcall");
+	dtls_close(h);
 	pair_close(&p);
 }
 
@@ -1003,15 +1022,20 @@ int main(int argc, char **argv)
 			mem = false;
 		} else if (!strcmp(argv[i], "--no-openssl")) {
 			openssl = false;
-		} else if (!strcmp(argv[i], "--per-call")) {
-			per_call = true;
+		} else if (!strcmp(argv[i], "--control") && i + 1 < argc) {
+			i++;
+			for (control = 0; control < 3; control++)
+				if (!strcmp(argv[i], control_names[control]))
+					break;
+			if (control == 3)
+				die("--control setup|handle|per-call");
 		} else if (!strcmp(argv[i], "--no-ref")) {
 			ref = false;
 		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = strtoul(argv[++i], NULL, 0);
 		} else {
 			die("usage: " PROG " [--quick] [-n handshakes] [-k sessions] [--no-mem]\n"
-			    "  [--no-openssl] [--no-ref] [--only MASK] [--per-call]");
+			    "  [--no-openssl] [--no-ref] [--only MASK] [--control setup|handle|per-call]");
 		}
 	}
 	if (n_hs < 1 || n_hs > MAX_N || n_sessions < 1 || n_sessions > MAX_K)
@@ -1029,7 +1053,7 @@ int main(int argc, char **argv)
 	printf("hs-bench: kernel %s, %s, %ld CPU(s), icount marks %s, %d handshakes per set, %d sessions, libdtls %s\n",
 	       u.release, OpenSSL_version(OPENSSL_VERSION),
 	       sysconf(_SC_NPROCESSORS_ONLN), marks ? "mapped" : "NOT mapped",
-	       n_hs, n_sessions, per_call ? "per-call" : "handle");
+	       n_hs, n_sessions, control_names[control]);
 	if (!marks)
 		die("cannot map the icount mark page at %p", bench_mark_page());
 	/* Let what the boot left running (deferred work) finish first. */

@@ -101,9 +101,14 @@ END {
 		date, g[1], qemu, smp, g[2]
 	printf "guest modules %s loaded first, kernel command line %s;\n", mods, append
 	printf "GLIBC_TUNABLES=%s;\n", tunables
-	printf "kdtls control calls: libdtls %s.\n", control == "handle" ? \
-		"handle (one netlink socket, opened once per set)" : \
-		"per-call functions (a netlink socket each)"
+	if (control == "setup")
+		cdesc = "a handle (one netlink socket, opened once per set), attach + configure + PSK as one request per socket (dtls_h_hs_setup)"
+	else if (control == "handle")
+		cdesc = "a handle (one netlink socket, opened once per set), one request per call"
+	else
+		cdesc = "the per-call functions (a netlink socket and a family lookup each)"
+	ncfg = control == "setup" ? 2 : 6
+	printf "kdtls control calls: libdtls, %s.\n", cdesc
 	n = N[kd[1]]
 	printf "%d handshakes per set, each on fresh sockets; instructions per\n", n
 	print "handshake (mean) from the icount plugin; handshakes/s is TCG"
@@ -134,7 +139,7 @@ END {
 	print ""
 	print "Per step of a handshake (total instructions, of which user in"
 	print "parentheses): sockets = socket, bind, connect of both; config ="
-	print "kdtls: attach, configure, add the PSK on both (6 libdtls calls),"
+	printf "kdtls: attach, configure, add the PSK on both (%d libdtls calls),\n", ncfg
 	print "OpenSSL: SSL_new and BIO of both; handshake = kdtls: start both"
 	print "(2 libdtls calls) and poll until established, OpenSSL: stepping"
 	print "both; close = close (kdtls), SSL_free and close (OpenSSL):"
@@ -156,7 +161,7 @@ END {
 
 	refn = set("ref", "nlcall", "-", "-")
 	refh = set("ref", "hcall", "-", "-")
-	ref = control == "handle" ? refh : refn
+	ref = control == "per-call" ? refn : refh
 	psk = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "on")
 	pskoff = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "off")
 	opsk = set("openssl", "PSK-AES128-GCM-SHA256", "-", "on")
@@ -178,9 +183,9 @@ END {
 		if (refh in N)
 			printf "- one libdtls call on a handle (one request): %d, of which %d user and %d kernel;\n", \
 				per(T[refh], N[refh]), per(U[refh], N[refh]), per(K[refh], N[refh])
-		printf "  (the kdtls sets used the %s)\n", control == "handle" ? "handle" : "per-call functions"
-		printf "  kdtls config (6 calls): %d; its handshake step without its 2 calls\n", \
-			per(PT[psk, "config"], N[psk])
+		printf "  (the kdtls sets used %s)\n", cdesc
+		printf "  kdtls config (%d calls): %d; its handshake step without its 2 calls\n", \
+			ncfg, per(PT[psk, "config"], N[psk])
 		printf "  (the engine, both sides, PSK-AES128-GCM-SHA256): %d, of which %d kernel\n", \
 			hsp - 2 * call, per(PK[psk, "handshake"], N[psk]) - 2 * per(K[ref], N[ref])
 		printf "  (OpenSSL: handshake step %d, all of it %d)\n", \
