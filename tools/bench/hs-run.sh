@@ -15,7 +15,9 @@
 #   tools/bench/hs-run.sh [--quick] [-n N] [-k K]      (make bench-hs)
 #
 # Arguments go to hs-bench (--quick: 10 handshakes per set, 50 sessions;
-# default 50 and 200).  The guest boots with slab_nomerge, so that every
+# default 50 and 200; --control handle|per-call: kdtls's control calls
+# one by one on a libdtls handle, or with the per-call functions, instead
+# of one dtls_h_hs_setup() per socket).  The guest boots with slab_nomerge, so that every
 # cache in the memory split has its own name (a UDP socket would be
 # counted in whatever cache of the same size it was merged into).  The raw
 # output and the report are kept in build/bench/.  About 2 minutes.
