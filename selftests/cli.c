@@ -3,7 +3,24 @@
  * The dtls CLI: `dtls show -j` is parsed as JSON (by python3's json
  * module) and must describe exactly the sockets this test attached;
  * `dtls show` and `dtls version` print what they should.
+ *
+ * The handshake commands: `dtls psk set` from a file and from stdin (a
+ * kernel-with-kernel handshake proves both keys arrived intact), no key
+ * ever taken from argv, the kernel's messages for bad `handshake config`
+ * values, `handshake show`/`start`/`abort`, and `dtls monitor` printing
+ * the done and failed events of handshakes this test runs.
  */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <linux/keyctl.h>
+
 #include "dtls_test.h"
 #include "kselftest_harness.h"
 
@@ -101,6 +118,641 @@ TEST_F_TIMEOUT(cli, show_text_and_version, 180)
 	snprintf(cmd, sizeof(cmd), "%s frobnicate 2>/dev/null", dtls_bin());
 	EXPECT_NE(0, dtls_test_capture(cmd, out, sizeof(out)));
 	close(fd);
+}
+
+/* ------------------------------------------------------------ handshake */
+
+#define HS_ID		"client1"
+
+/* The PSK: raw, with a newline and a NUL in it; and the same as hex. */
+static const uint8_t hs_key[16] = {
+	0x00, 0x0a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
+	0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0xff,
+};
+static const char hs_key_hex[] =
+	"00 0a 01 02 03 04 05 06\n07 08 09 0a 0b 0c 0d FF\n";
+
+static void hs_timeo(int fd, int secs)
+{
+	struct timeval tv = { .tv_sec = secs };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Write @len bytes to @path, mode 0600; 0 or -1. */
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, buf, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/* The handshake state of @fd (0: none), or -1. */
+static int hs_state(int fd)
+{
+	struct dtls_hs_info i;
+
+	return dtls_hs_get(fd, 0, &i, NULL, 0) ? -1 : (int)i.state;
+}
+
+/* A server (bound) and a client (connected to it), both attached. */
+static int hs_pair(int family, int *srv, int *cli)
+{
+	union dtls_test_addr sa, ca;
+
+	*srv = dtls_test_udp_bound(family, &sa);
+	*cli = dtls_test_udp_bound(family, &ca);
+	if (*srv < 0 || *cli < 0 ||
+	    connect(*cli, &sa.sa, dtls_test_addr_len(family)) ||
+	    dtls_attach(*srv) || dtls_attach(*cli))
+		return -1;
+	hs_timeo(*srv, 20);
+	hs_timeo(*cli, 20);
+	return 0;
+}
+
+/* Configure one side with libdtls (by fd); 0 or -errno. */
+static int hs_lib_prepare(int fd, uint32_t role, const void *key,
+			  size_t key_len)
+{
+	uint16_t suite = 0x00a8;
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = &suite,
+		.n_suites = 1,
+		.rto_initial_ms = 200,
+		.timeout_ms = 20000,
+		.cookies = -1,
+	};
+	char msg[128];
+	int err;
+
+	err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
+	if (!err)
+		err = dtls_psk_add(fd, 0, HS_ID, strlen(HS_ID), key, key_len, 0,
+				   msg, sizeof(msg));
+	if (err)
+		fprintf(stderr, "# hs_lib_prepare: %s (%s)\n", strerror(-err),
+			msg);
+	return err;
+}
+
+/* Both directions of a little data: the handshake completed both ways. */
+static int hs_ping(int srv, int cli)
+{
+	char buf[64];
+
+	if (send(cli, "ping", 4, 0) != 4 || recv(srv, buf, sizeof(buf), 0) != 4 ||
+	    memcmp(buf, "ping", 4) || send(srv, "pong", 4, 0) != 4 ||
+	    recv(cli, buf, sizeof(buf), 0) != 4 || memcmp(buf, "pong", 4))
+		return -1;
+	return 0;
+}
+
+/* Run the CLI with @fmt's arguments (and shell redirections): the exit status. */
+static int __attribute__((format(printf, 3, 4)))
+cli_run(char *out, size_t len, const char *fmt, ...)
+{
+	char args[4096], cmd[8192];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s", dtls_bin(), args);
+	st = dtls_test_capture(cmd, out, len);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+}
+
+FIXTURE(hs_cli) {
+	char dir[64];
+	char key[128], hex[128];
+	int srv, cli;
+	uint64_t sino, cino;
+};
+
+FIXTURE_SETUP(hs_cli)
+{
+	snprintf(self->dir, sizeof(self->dir), "/tmp/kdtls-cli.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->key, sizeof(self->key), "%s/key", self->dir);
+	snprintf(self->hex, sizeof(self->hex), "%s/key.hex", self->dir);
+	ASSERT_EQ(0, write_file(self->key, hs_key, sizeof(hs_key)));
+	ASSERT_EQ(0, write_file(self->hex, hs_key_hex, strlen(hs_key_hex)));
+	ASSERT_EQ(0, hs_pair(AF_INET, &self->srv, &self->cli));
+	self->sino = dtls_test_ino(self->srv);
+	self->cino = dtls_test_ino(self->cli);
+}
+
+FIXTURE_TEARDOWN(hs_cli)
+{
+	char cmd[256];
+
+	close(self->srv);
+	close(self->cli);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (system(cmd))
+		fprintf(stderr, "# %s failed\n", cmd);
+}
+
+/*
+ * The server's PSK from a raw file, the client's as hex on stdin: the
+ * handshake the CLI configures and starts by inode completes, so both
+ * keys arrived byte for byte.  show and handshake show tell the result.
+ */
+TEST_F_TIMEOUT(hs_cli, psk_file_stdin_handshake, 300)
+{
+	char out[8192], want[512];
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --suite psk-aes128-gcm-sha256 --rto-initial-ms 200 --timeout-ms 20000 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-file %s 2>&1",
+			     (unsigned long long)self->sino, self->key))
+		TH_LOG("%s", out);
+	EXPECT_STREQ("", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role client --suite 0x00a8 --group x25519 --mtu 1200 --rto-initial-ms 200 --rto-max-ms 2000 --timeout-ms 20000 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-file - --hex < %s 2>&1",
+			     (unsigned long long)self->cino, self->hex))
+		TH_LOG("%s", out);
+	EXPECT_EQ(DTLS_HS_STATE_CONFIGURED, hs_state(self->srv));
+	EXPECT_EQ(DTLS_HS_STATE_CONFIGURED, hs_state(self->cli));
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->sino));
+	snprintf(want, sizeof(want), "ino %llu role server state configured\n",
+		 (unsigned long long)self->sino);
+	EXPECT_STREQ(want, out);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, hs_ping(self->srv, self->cli)) {
+		cli_run(out, sizeof(out), "show 2>&1");
+		TH_LOG("ping: %s\n%s", strerror(errno), out);
+	}
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->sino));
+	snprintf(want, sizeof(want),
+		 "ino %llu role server state established suite PSK-AES128-GCM-SHA256 peer-identity " HS_ID "\n",
+		 (unsigned long long)self->sino);
+	EXPECT_STREQ(want, out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want),
+		 "ino %llu role client state established suite PSK-AES128-GCM-SHA256\n",
+		 (unsigned long long)self->cino);
+	EXPECT_STREQ(want, out);
+
+	/* JSON: python3 must parse it and find the values. */
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake show --ino %llu -j | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['ino'], d['role'], d['state'], d['suite'], d['suite_id'], d['peer_identity'], d['peer_identity_hex'])\"",
+			     (unsigned long long)self->sino));
+	snprintf(want, sizeof(want),
+		 "%llu server established PSK-AES128-GCM-SHA256 168 client1 636c69656e7431\n",
+		 (unsigned long long)self->sino);
+	EXPECT_STREQ(want, out);
+
+	/* dtls show: the handshake column on these two sockets only. */
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "show"));
+	snprintf(want, sizeof(want),
+		 "state attached uid %u tx aes-gcm-128 epoch 1 rx aes-gcm-128 epoch 1 hs role server state established suite PSK-AES128-GCM-SHA256 peer-identity " HS_ID "\n",
+		 getuid());
+	EXPECT_TRUE(strstr(out, want) != NULL) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "show -j | python3 -c \"import json,sys\nfor s in json.load(sys.stdin):\n    h = s.get('handshake')\n    if s['ino'] in (%llu, %llu): print(h['role'], h['state'], h['suite'])\"",
+			     (unsigned long long)self->sino,
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(!strcmp(out, "server established PSK-AES128-GCM-SHA256\n"
+			    "client established PSK-AES128-GCM-SHA256\n") ||
+		    !strcmp(out, "client established PSK-AES128-GCM-SHA256\n"
+			    "server established PSK-AES128-GCM-SHA256\n"))
+		TH_LOG("%s", out);
+
+	/* Over: config, psk set, start and abort are refused. */
+	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake abort --ino %llu 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "dtls: handshake abort: ") == out) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "dtls: handshake start: ") == out) TH_LOG("%s", out);
+}
+
+/*
+ * --key-serial: the server's PSK from a "user" key in the session keyring
+ * (which the CLI inherits), the client's from libdtls; the handshake
+ * completes.  A serial that names no key is the kernel's error.
+ */
+TEST_F_TIMEOUT(hs_cli, psk_key_serial, 180)
+{
+	char out[8192], msg[128];
+	long serial;
+
+	serial = syscall(SYS_add_key, "user", "kdtls-cli-test", hs_key,
+			 sizeof(hs_key), KEY_SPEC_SESSION_KEYRING);
+	if (serial < 0)
+		SKIP(return, "add_key: %s", strerror(errno));
+
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-serial 2147483000 2>&1",
+			     (unsigned long long)self->sino));
+	EXPECT_TRUE(strstr(out, "dtls: psk set: ") == out) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --rto-initial-ms 200 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-serial %ld 2>&1",
+			     (unsigned long long)self->sino, serial))
+		TH_LOG("%s", out);
+	syscall(SYS_keyctl, KEYCTL_INVALIDATE, serial);
+	ASSERT_EQ(0, hs_lib_prepare(self->cli, DTLS_HS_ROLE_CLIENT, hs_key,
+				    sizeof(hs_key)));
+	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, hs_ping(self->srv, self->cli))
+		TH_LOG("ping: %s", strerror(errno));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
+}
+
+/*
+ * There is no option that takes a key on the command line: every spelling
+ * is refused before the kernel is asked anything.
+ */
+TEST_F_TIMEOUT(hs_cli, psk_key_on_argv_refused, 180)
+{
+	static const char *const forms[] = {
+		"--key 000a0102030405060708090a0b0c0dff",
+		"--key=000a0102030405060708090a0b0c0dff",
+		"--psk 000a0102030405060708090a0b0c0dff",
+		"-k 000a0102030405060708090a0b0c0dff",
+		"000a0102030405060708090a0b0c0dff",
+		"--key-file=- 000a0102030405060708090a0b0c0dff",
+	};
+	char out[8192];
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		EXPECT_NE(0, cli_run(out, sizeof(out),
+				     "psk set --ino %llu --identity " HS_ID " %s < /dev/null 2>&1",
+				     (unsigned long long)self->cino, forms[i]))
+			TH_LOG("%s", forms[i]);
+		EXPECT_TRUE(strstr(out, "Usage: dtls psk set") != NULL)
+			TH_LOG("%s: %s", forms[i], out);
+		EXPECT_TRUE(strstr(out, "--key-file") != NULL) TH_LOG("%s", out);
+	}
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key 00 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "keys are never taken from the command line") != NULL)
+		TH_LOG("%s", out);
+	/* Nothing reached the socket. */
+	EXPECT_EQ(0, hs_state(self->cli));
+
+	/* Both key sources at once, or neither: refused too. */
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-file %s --key-serial 5 2>&1",
+			     (unsigned long long)self->cino, self->key));
+	EXPECT_EQ(0, hs_state(self->cli));
+
+	/* The help names the ways that exist, and no other. */
+	cli_run(out, sizeof(out), "psk set --help 2>&1");
+	EXPECT_TRUE(strstr(out, "--key-file FILE") != NULL) TH_LOG("%s", out);
+	EXPECT_TRUE(strstr(out, "--key-serial SERIAL") != NULL) TH_LOG("%s", out);
+	EXPECT_TRUE(strstr(out, "--key ") == NULL) TH_LOG("%s", out);
+}
+
+/* Out-of-range values reach the kernel, whose message the CLI prints. */
+TEST_F_TIMEOUT(hs_cli, config_bad_values, 180)
+{
+	static const struct {
+		const char *args;
+		const char *msg;
+	} bad[] = {
+		{ "--mtu 100", "mtu out of 256..65507" },
+		{ "--mtu 70000", "mtu out of 256..65507" },
+		{ "--rto-initial-ms 10", "rto-initial-ms out of 50..60000" },
+		{ "--rto-initial-ms 2000 --rto-max-ms 1000",
+		  "rto-initial-ms out of 50..60000 or rto-max-ms out of it..600000)" },
+		{ "--timeout-ms 50", "timeout-ms out of 100..3600000" },
+		{ "--suite 0x1234", "unknown suite or too many" },
+		{ "--group 24", "unsupported group or too many" },
+	};
+	char out[8192], want[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_NE(0, cli_run(out, sizeof(out),
+				     "handshake config --ino %llu %s 2>&1",
+				     (unsigned long long)self->cino, bad[i].args))
+			TH_LOG("%s", bad[i].args);
+		snprintf(want, sizeof(want),
+			 "dtls: handshake config: Invalid argument (%s",
+			 bad[i].msg);
+		EXPECT_TRUE(strstr(out, want) == out)
+			TH_LOG("%s: %s", bad[i].args, out);
+	}
+	/* Refused values changed nothing: defaults still. */
+	cli_run(out, sizeof(out), "handshake show --ino %llu",
+		(unsigned long long)self->cino);
+	snprintf(want, sizeof(want), "ino %llu role client state configured\n",
+		 (unsigned long long)self->cino);
+	EXPECT_STREQ(want, out);
+
+	/* What the CLI itself refuses, without asking. */
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --suite NO-SUCH-SUITE 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "unknown suite 'NO-SUCH-SUITE'") != NULL)
+		TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --cookies maybe 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --mtu 12x 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake config --role client 2>&1"));
+	EXPECT_TRUE(strstr(out, "--ino is required") != NULL) TH_LOG("%s", out);
+
+	/* An inode that is no attached socket. */
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "handshake config --ino 1 --role client 2>&1"));
+	EXPECT_TRUE(strstr(out, "(no attached socket with this inode number)") != NULL)
+		TH_LOG("%s", out);
+
+	/* start without a PSK. */
+	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "dtls: handshake start: Required key not available (no PSK)") == out)
+		TH_LOG("%s", out);
+
+	/* A PSK of 65 bytes: the kernel's limit, the kernel's words. */
+	{
+		uint8_t big[65] = { 1 };
+
+		ASSERT_EQ(0, write_file(self->key, big, sizeof(big)));
+		EXPECT_NE(0, cli_run(out, sizeof(out),
+				     "psk set --ino %llu --identity x --key-file %s 2>&1",
+				     (unsigned long long)self->cino, self->key));
+		EXPECT_TRUE(strstr(out, "(PSK must be 1..64 bytes)") != NULL)
+			TH_LOG("%s", out);
+	}
+	/* Hex that is not. */
+	ASSERT_EQ(0, write_file(self->hex, "0g", 2));
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity x --key-file %s --hex 2>&1",
+			     (unsigned long long)self->cino, self->hex));
+	EXPECT_TRUE(strstr(out, "not an even number of hex digits") != NULL)
+		TH_LOG("%s", out);
+}
+
+/* handshake show on a socket without a handshake, then start and abort. */
+TEST_F_TIMEOUT(hs_cli, show_and_abort, 180)
+{
+	char out[8192], want[512];
+	char buf[16];
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want), "ino %llu role none state none\n",
+		 (unsigned long long)self->cino);
+	EXPECT_STREQ(want, out);
+	/* No handshake, no column: dtls show as before. */
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "show"));
+	snprintf(want, sizeof(want), "ino %llu ", (unsigned long long)self->cino);
+	ASSERT_TRUE(strstr(out, want) != NULL) TH_LOG("%s", out);
+	EXPECT_TRUE(strstr(out, " hs ") == NULL) TH_LOG("%s", out);
+
+	/* A client whose server never answers: running, then aborted. */
+	ASSERT_EQ(0, hs_lib_prepare(self->cli, DTLS_HS_ROLE_CLIENT, hs_key,
+				    sizeof(hs_key)));
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want), "ino %llu role client state running\n",
+		 (unsigned long long)self->cino);
+	EXPECT_STREQ(want, out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "show"));
+	EXPECT_TRUE(strstr(out, " hs role client state running\n") != NULL)
+		TH_LOG("%s", out);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake abort --ino %llu 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want),
+		 "ino %llu role client state failed error ECONNABORTED\n",
+		 (unsigned long long)self->cino);
+	EXPECT_STREQ(want, out);
+	/* The socket has failed. */
+	EXPECT_EQ(-1, recv(self->cli, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ECONNABORTED, errno);
+
+	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake show 2>&1"));
+	EXPECT_TRUE(strstr(out, "--ino is required") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out), "handshake show --ino 1 2>&1"));
+	EXPECT_TRUE(strstr(out, "(no attached socket with this inode number)") != NULL)
+		TH_LOG("%s", out);
+}
+
+/* A child running `dtls monitor ARGS`, its stdout and stderr on a pipe. */
+struct mon {
+	pid_t	pid;
+	int	fd;
+	char	buf[8192];
+	size_t	len;
+};
+
+static int mon_start(struct mon *m, const char *args)
+{
+	int p[2];
+
+	m->len = 0;
+	m->buf[0] = '\0';
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	m->pid = fork();
+	if (m->pid < 0)
+		return -1;
+	if (!m->pid) {
+		char cmd[512];
+
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		snprintf(cmd, sizeof(cmd), "exec %s monitor %s", dtls_bin(),
+			 args);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	m->fd = p[0];
+	return 0;
+}
+
+/* Read until @n lines are in m->buf or @ms pass; the lines there. */
+static int mon_lines(struct mon *m, int n, int ms)
+{
+	struct timespec t0, t;
+	int lines = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p = { .fd = m->fd, .events = POLLIN };
+		long el;
+		ssize_t r;
+
+		lines = 0;
+		for (size_t i = 0; i < m->len; i++)
+			lines += m->buf[i] == '\n';
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		el = (t.tv_sec - t0.tv_sec) * 1000 +
+		     (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (lines >= n || el >= ms || m->len + 1 >= sizeof(m->buf))
+			return lines;
+		if (poll(&p, 1, ms - el) <= 0)
+			continue;
+		r = read(m->fd, m->buf + m->len, sizeof(m->buf) - 1 - m->len);
+		if (r <= 0)
+			return lines;
+		m->len += r;
+		m->buf[m->len] = '\0';
+	}
+}
+
+/* Signal the monitor, read the rest; its exit status (or -1). */
+static int mon_stop(struct mon *m, int sig)
+{
+	int st;
+
+	if (sig)
+		kill(m->pid, sig);
+	mon_lines(m, 1000, 10000);
+	close(m->fd);
+	if (waitpid(m->pid, &st, 0) != m->pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * dtls monitor: subscribed (its ready line on stderr) before the test
+ * starts two handshakes, set up with libdtls: one with the same PSK on
+ * both sides (a done event each), one with a wrong PSK (a failed event
+ * each).  Text and JSON; SIGINT and SIGTERM end it with status 0.
+ */
+TEST_F_TIMEOUT(hs_cli, monitor_done_failed, 300)
+{
+	uint8_t wrong[sizeof(hs_key)];
+	struct mon text, json;
+	char want[512], msg[128], out[8192];
+	int srv2, cli2;
+	uint64_t s2, c2;
+
+	ASSERT_EQ(0, mon_start(&text, ""));
+	ASSERT_EQ(0, mon_start(&json, "-j -c 4"));
+	/* Subscribed: the ready line (stderr), then only events. */
+	ASSERT_EQ(1, mon_lines(&text, 1, 60000)) TH_LOG("%s", text.buf);
+	EXPECT_STREQ("dtls: monitoring handshake events\n", text.buf);
+	ASSERT_EQ(1, mon_lines(&json, 1, 60000)) TH_LOG("%s", json.buf);
+	text.len = 0;
+	json.len = 0;
+
+	/* Same PSK: done, done. */
+	ASSERT_EQ(0, hs_lib_prepare(self->srv, DTLS_HS_ROLE_SERVER, hs_key,
+				    sizeof(hs_key)));
+	ASSERT_EQ(0, hs_lib_prepare(self->cli, DTLS_HS_ROLE_CLIENT, hs_key,
+				    sizeof(hs_key)));
+	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, hs_ping(self->srv, self->cli));
+	ASSERT_EQ(2, mon_lines(&text, 2, 20000)) TH_LOG("%s", text.buf);
+	snprintf(want, sizeof(want),
+		 "done ino %llu role server suite PSK-AES128-GCM-SHA256 peer-identity " HS_ID "\n",
+		 (unsigned long long)self->sino);
+	EXPECT_TRUE(strstr(text.buf, want) != NULL) TH_LOG("%s", text.buf);
+	snprintf(want, sizeof(want),
+		 "done ino %llu role client suite PSK-AES128-GCM-SHA256\n",
+		 (unsigned long long)self->cino);
+	EXPECT_TRUE(strstr(text.buf, want) != NULL) TH_LOG("%s", text.buf);
+
+	/* Wrong PSK: the server fails on the client's Finished. */
+	memcpy(wrong, hs_key, sizeof(wrong));
+	wrong[5] ^= 0x40;
+	ASSERT_EQ(0, hs_pair(AF_INET6, &srv2, &cli2));
+	s2 = dtls_test_ino(srv2);
+	c2 = dtls_test_ino(cli2);
+	ASSERT_EQ(0, hs_lib_prepare(srv2, DTLS_HS_ROLE_SERVER, hs_key,
+				    sizeof(hs_key)));
+	ASSERT_EQ(0, hs_lib_prepare(cli2, DTLS_HS_ROLE_CLIENT, wrong,
+				    sizeof(wrong)));
+	ASSERT_EQ(0, dtls_hs_start(srv2, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(cli2, 0, msg, sizeof(msg)));
+	EXPECT_EQ(-1, send(cli2, "x", 1, 0));
+	ASSERT_EQ(4, mon_lines(&text, 4, 30000)) TH_LOG("%s", text.buf);
+	snprintf(want, sizeof(want),
+		 "failed ino %llu role server error EKEYREJECTED alert bad_record_mac sent\n",
+		 (unsigned long long)s2);
+	EXPECT_TRUE(strstr(text.buf, want) != NULL) TH_LOG("%s", text.buf);
+	snprintf(want, sizeof(want),
+		 "failed ino %llu role client error ECONNREFUSED alert bad_record_mac received\n",
+		 (unsigned long long)c2);
+	EXPECT_TRUE(strstr(text.buf, want) != NULL) TH_LOG("%s", text.buf);
+
+	/* SIGINT ends it, status 0; -c 4 ends the JSON one by itself. */
+	EXPECT_EQ(0, mon_stop(&text, SIGINT)) TH_LOG("%s", text.buf);
+	EXPECT_EQ(0, mon_stop(&json, 0)) TH_LOG("%s", json.buf);
+	{
+		char path[128], cmd[1024];
+
+		snprintf(path, sizeof(path), "%s/mon.json", self->dir);
+		ASSERT_EQ(0, write_file(path, json.buf, json.len));
+		snprintf(cmd, sizeof(cmd),
+			 "python3 -c \"import json,sys\nfor l in open('%s'):\n    e = json.loads(l)\n    print(e['event'], e['ino'], e['role'], e.get('suite', '-'), e.get('error', '-'), e.get('alert', '-'), e.get('alert_remote', '-'))\" | sort",
+			 path);
+		ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)))
+			TH_LOG("%s", json.buf);
+	}
+	{
+		char l[4][256];
+
+		snprintf(l[0], sizeof(l[0]),
+			 "done %llu server PSK-AES128-GCM-SHA256 - - -\n",
+			 (unsigned long long)self->sino);
+		snprintf(l[1], sizeof(l[1]),
+			 "done %llu client PSK-AES128-GCM-SHA256 - - -\n",
+			 (unsigned long long)self->cino);
+		snprintf(l[2], sizeof(l[2]),
+			 "failed %llu server - EKEYREJECTED bad_record_mac False\n",
+			 (unsigned long long)s2);
+		snprintf(l[3], sizeof(l[3]),
+			 "failed %llu client - ECONNREFUSED bad_record_mac True\n",
+			 (unsigned long long)c2);
+		for (int i = 0; i < 4; i++) {
+			EXPECT_TRUE(strstr(out, l[i]) != NULL)
+				TH_LOG("%s not in:\n%s", l[i], out);
+		}
+	}
+
+	/* SIGTERM too. */
+	ASSERT_EQ(0, mon_start(&text, ""));
+	ASSERT_EQ(1, mon_lines(&text, 1, 60000));
+	EXPECT_EQ(0, mon_stop(&text, SIGTERM));
+	close(srv2);
+	close(cli2);
 }
 
 TEST_HARNESS_MAIN

@@ -205,4 +205,63 @@ static inline int dtls_test_capture(const char *cmd, char *out, size_t len)
 	return pclose(p);
 }
 
+/* ------------------------------------------------------------------------
+ * The in-kernel handshake (hs_neg, hs_loss).
+ */
+
+/*
+ * Attach @fd, configure its handshake with @cfg and add the PSK @id/@key:
+ * 0 or -errno (reported on stderr with the kernel's message).
+ */
+static inline int dtls_test_hs_setup(int fd, const struct dtls_hs_config *cfg,
+				     const char *id, const void *key,
+				     size_t key_len)
+{
+	char msg[128] = "";
+	int err;
+
+	err = dtls_attach(fd);
+	if (!err)
+		err = dtls_hs_config(fd, 0, cfg, msg, sizeof(msg));
+	if (!err)
+		err = dtls_psk_add(fd, 0, id, strlen(id), key, key_len, 0,
+				   msg, sizeof(msg));
+	if (err)
+		fprintf(stderr, "# hs setup: %s (%s)\n", strerror(-err), msg);
+	return err;
+}
+
+/*
+ * Poll the handshake of @fd until it is established or failed, or @ms
+ * pass; @out gets the last state read.  Return: the state, or -errno.
+ */
+static inline int dtls_test_hs_settle(int fd, int ms,
+				      struct dtls_hs_info *out)
+{
+	int err;
+
+	for (;;) {
+		err = dtls_hs_get(fd, 0, out, NULL, 0);
+		if (err)
+			return err;
+		if (out->state == DTLS_HS_STATE_ESTABLISHED ||
+		    out->state == DTLS_HS_STATE_FAILED || ms <= 0)
+			return out->state;
+		usleep(20000);
+		ms -= 20;
+	}
+}
+
+/* One line on stderr: the handshake state of @fd, its error and alert. */
+static inline void dtls_test_hs_show(const char *who, int fd)
+{
+	struct dtls_hs_info i;
+
+	if (!dtls_hs_get(fd, 0, &i, NULL, 0))
+		fprintf(stderr, "# %s: %s error %u (%s) alert %u%s\n", who,
+			dtls_hs_state_name(i.state), i.error,
+			strerror(i.error), i.alert,
+			i.alert_remote ? " (remote)" : "");
+}
+
 #endif /* KDTLS_SELFTEST_H */

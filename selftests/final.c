@@ -212,6 +212,18 @@ static int start(struct __test_metadata *_metadata, FIXTURE_DATA(final) *self,
 	return 0;
 }
 
+/* The kept flight in the netlink dump, as in DTLS_FINAL_FLIGHT. */
+static void check_dump(struct __test_metadata *_metadata, int fd, int k)
+{
+	struct dtls_sock_info si;
+
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_ino(fd), &si, NULL, 0));
+	EXPECT_TRUE(si.final_held);
+	EXPECT_EQ(25, si.final_bytes);
+	EXPECT_EQ(k, si.final_resends);
+	EXPECT_EQ(k, si.stats.final_resent);
+}
+
 /* Last flight lost @k times: the client's resends bring it again. */
 static void lost_then_resent(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(final) *self, int k)
@@ -231,6 +243,7 @@ static void lost_then_resent(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(k, fi.resends);
 	EXPECT_EQ(1, fi.held);
+	check_dump(_metadata, self->srv, k);
 	/* Data both ways; the client's first record drops the flight. */
 	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
 	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));

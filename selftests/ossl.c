@@ -954,13 +954,15 @@ TEST_F_TIMEOUT(ossl_cli, show_keys_and_stats, 120)
 			   "epoch 1\n    tx-records 3 tx-bytes 30 rx-records 1 "
 			   "rx-bytes 7 rx-auth-fail 0 rx-replay 0 "
 			   "rx-bad-epoch 0 rx-malformed 0 rx-not-dtls 0 "
-			   "rx-dropped 0\n") != NULL)
+			   "rx-dropped 0 final-resent 0 final-drop-data 0 "
+			   "final-drop-user 0 final-drop-timer 0 "
+			   "final-late 0\n") != NULL)
 		TH_LOG("%s", out);
 
 	snprintf(cmd, sizeof(cmd), "%s show -j -s | python3 -c \"%s\" %llu",
 		 bin, show_json_check, ino);
 	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_STREQ("aes-gcm-256 52 1 aes-gcm-256 1 3 30 1 7 0 0 10\n", out);
+	EXPECT_STREQ("aes-gcm-256 52 1 aes-gcm-256 1 3 30 1 7 0 0 15\n", out);
 }
 
 /*

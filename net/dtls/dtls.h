@@ -68,8 +68,8 @@ struct dtls_sock {
 
 	/* The kept last flight (final.c); @final under RCU, xchg() owns. */
 	struct dtls_final __rcu *final;
-	struct delayed_work final_work;
-	unsigned long final_flags;	/* DTLS_FINAL_RESEND */
+	struct delayed_work final_work;	/* lifetime */
+	struct work_struct final_resend_work;
 	u32 final_lifetime_ms;
 	u16 final_max_resends;
 	u8 final_dropped_by;		/* DTLS_FINAL_DROP_*, 0 */
@@ -135,7 +135,6 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
 
 /* final.c */
-#define DTLS_FINAL_RESEND	0
 struct dtls_flight;
 struct dtls_final_flight_info;
 int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,

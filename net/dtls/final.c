@@ -29,8 +29,9 @@
  *    and frees it (kfree_rcu()), so a drop may come from any context.
  *  - dtls_final_rx(): softirq or a crypto completion (the record layer,
  *    after authentication), under rcu_read_lock().
- *  - ds->final_work (a delayed work on dtls_wq) does the resends and the
- *    lifetime; only it writes the flight's counters.
+ *  - ds->final_resend_work resends (only it writes the flight's resend
+ *    fields); queued from the receive path, it holds a reference on @ds.
+ *    ds->final_work (delayed) ends the lifetime.
  *  - dtls_final_release(): close, process context.
  */
 
@@ -193,12 +194,26 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 	} else if (!f) {
 		if (READ_ONCE(ds->final_dropped_by))
 			dtls_stat_inc(ds, DTLS_STAT_FINAL_LATE);
-	} else if (h.seq == f->peer_fin_seq) {
-		set_bit(DTLS_FINAL_RESEND, &ds->final_flags);
-		mod_delayed_work(dtls_wq, &ds->final_work, 0);
+	} else if (h.seq == f->peer_fin_seq &&
+		   refcount_inc_not_zero(&ds->refs)) {
+		/* The work holds @ds: it may run after the socket closed. */
+		if (!queue_work(dtls_wq, &ds->final_resend_work))
+			dtls_sock_put(ds);
 	}
 	rcu_read_unlock();
 	return mine;
+}
+
+static void dtls_final_resend(struct dtls_sock *ds);
+
+/* Resend the kept flight.  Context: process (dtls_wq); holds a ref. */
+static void dtls_final_resend_work(struct work_struct *work)
+{
+	struct dtls_sock *ds = container_of(work, struct dtls_sock,
+					    final_resend_work);
+
+	dtls_final_resend(ds);
+	dtls_sock_put(ds);
 }
 
 static void dtls_final_resend(struct dtls_sock *ds)
@@ -246,7 +261,10 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	kfree_sensitive(copy);
 }
 
-/* Resends and the lifetime.  Context: process (dtls_wq). */
+/*
+ * The lifetime.  Context: process (dtls_wq); scheduled only from process
+ * context while the socket is open, and cancelled by close.
+ */
 static void dtls_final_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(to_delayed_work(work),
@@ -254,9 +272,6 @@ static void dtls_final_work(struct work_struct *work)
 	u32 lifetime = READ_ONCE(ds->final_lifetime_ms);
 	unsigned long expires = 0;
 	struct dtls_final *f;
-
-	if (test_and_clear_bit(DTLS_FINAL_RESEND, &ds->final_flags))
-		dtls_final_resend(ds);
 
 	rcu_read_lock();
 	f = rcu_dereference(ds->final);
@@ -274,19 +289,25 @@ static void dtls_final_work(struct work_struct *work)
 void dtls_final_init(struct dtls_sock *ds)
 {
 	INIT_DELAYED_WORK(&ds->final_work, dtls_final_work);
+	INIT_WORK(&ds->final_resend_work, dtls_final_resend_work);
 	ds->final_lifetime_ms = DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT;
 	ds->final_max_resends = DTLS_FINAL_FLIGHT_RESENDS_DEFAULT;
 }
 
-/* Context: close, process; the receive path no longer reaches @ds. */
+/*
+ * Context: close, process.  A resend queued meanwhile (a crypto completion
+ * may still open a record) holds its own reference and finds no flight.
+ */
 void dtls_final_release(struct dtls_sock *ds)
 {
 	struct dtls_final *f;
 
-	cancel_delayed_work_sync(&ds->final_work);
 	f = unrcu_pointer(xchg(&ds->final, NULL));
 	if (f)
 		dtls_final_free(f);
+	cancel_delayed_work_sync(&ds->final_work);
+	if (cancel_work_sync(&ds->final_resend_work))
+		dtls_sock_put(ds);	/* the reference it held */
 }
 
 /* setsockopt(SOL_DTLS, DTLS_FINAL_FLIGHT_*).  Context: process. */

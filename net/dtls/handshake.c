@@ -160,9 +160,12 @@ static int dtls_hs_flight_send(struct dtls_hs *hs)
 	return dtls_flight_send(&fc, &hs->flight);
 }
 
+/* The flight timer, never past the handshake's deadline. */
 static void dtls_hs_arm(struct dtls_hs *hs)
 {
-	mod_timer(&hs->timer, jiffies + hs->rto);
+	unsigned long t = jiffies + hs->rto;
+
+	mod_timer(&hs->timer, time_before(t, hs->deadline) ? t : hs->deadline);
 }
 
 /* Send our new flight and start its timer (RFC 6347 4.2.4.1). */
@@ -1325,9 +1328,7 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 		dtls_hs_flight_send(hs);
 		hs->last_resend = jiffies;
 		dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_RETRANSMIT, 1);
-		mod_timer(&hs->timer, time_before(jiffies + hs->rto,
-						  hs->deadline) ?
-			  jiffies + hs->rto : hs->deadline);
+		dtls_hs_arm(hs);
 	}
 }
 

@@ -12,11 +12,15 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -344,6 +348,10 @@ static const enum mnl_attr_data_type dtls_sock_attr_type[DTLS_A_SOCK_MAX + 1] = 
 	[DTLS_A_SOCK_RX_CIPHER]		= MNL_TYPE_U16,
 	[DTLS_A_SOCK_RX_EPOCH]		= MNL_TYPE_U16,
 	[DTLS_A_SOCK_STATS]		= MNL_TYPE_NESTED,
+	[DTLS_A_SOCK_FINAL_HELD]	= MNL_TYPE_U8,
+	[DTLS_A_SOCK_FINAL_BYTES]	= MNL_TYPE_U32,
+	[DTLS_A_SOCK_FINAL_RESENDS]	= MNL_TYPE_U32,
+	[DTLS_A_SOCK_FINAL_AGE_MS]	= MNL_TYPE_U32,
 };
 
 /* DTLS_A_STATS_* attribute -> its counter in struct dtls_sock_stats */
@@ -358,7 +366,14 @@ static const size_t dtls_stats_off[DTLS_A_STATS_MAX + 1] = {
 	[DTLS_A_STATS_RX_MALFORMED]	= offsetof(struct dtls_sock_stats, rx_malformed),
 	[DTLS_A_STATS_RX_NOT_DTLS]	= offsetof(struct dtls_sock_stats, rx_not_dtls),
 	[DTLS_A_STATS_RX_DROPPED]	= offsetof(struct dtls_sock_stats, rx_dropped),
+	[DTLS_A_STATS_FINAL_RESENT]	= offsetof(struct dtls_sock_stats, final_resent),
+	[DTLS_A_STATS_FINAL_DROP_DATA]	= offsetof(struct dtls_sock_stats, final_drop_data),
+	[DTLS_A_STATS_FINAL_DROP_USER]	= offsetof(struct dtls_sock_stats, final_drop_user),
+	[DTLS_A_STATS_FINAL_DROP_TIMER]	= offsetof(struct dtls_sock_stats, final_drop_timer),
+	[DTLS_A_STATS_FINAL_LATE]	= offsetof(struct dtls_sock_stats, final_late),
 };
+_Static_assert(DTLS_A_STATS_MAX == DTLS_A_STATS_FINAL_LATE,
+	       "every counter of the spec has a place in dtls_sock_stats");
 
 /*
  * The DTLS_A_SOCK_STATS nest: every counter a u64 of exactly 8 bytes, the
@@ -455,6 +470,18 @@ static int dtls_sock_attr(const struct nlattr *attr, struct dtls_sock_parse *p)
 	case DTLS_A_SOCK_STATS:
 		info->has_stats = true;
 		return dtls_get_stats(attr, &info->stats);
+	case DTLS_A_SOCK_FINAL_HELD:
+		info->final_held = mnl_attr_get_u8(attr);
+		break;
+	case DTLS_A_SOCK_FINAL_BYTES:
+		info->final_bytes = mnl_attr_get_u32(attr);
+		break;
+	case DTLS_A_SOCK_FINAL_RESENDS:
+		info->final_resends = mnl_attr_get_u32(attr);
+		break;
+	case DTLS_A_SOCK_FINAL_AGE_MS:
+		info->final_age_ms = mnl_attr_get_u32(attr);
+		break;
 	}
 	return 0;
 }
@@ -1169,6 +1196,161 @@ const char *dtls_alert_name(uint8_t alert)
 		return "unknown_psk_identity";
 	}
 	return "unknown";
+}
+
+const char *dtls_hs_role_name(uint32_t role)
+{
+	switch (role) {
+	case DTLS_HS_ROLE_CLIENT:
+		return "client";
+	case DTLS_HS_ROLE_SERVER:
+		return "server";
+	}
+	return "none";
+}
+
+/* A number, decimal or 0x hex, up to @max: 0 or -EINVAL. */
+static int dtls_parse_num(const char *s, unsigned long max,
+			  unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	if (errno || *end || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+static const uint16_t dtls_known_suites[] = {
+	0x00a8, 0x00a9, 0xc0a8, 0xccab, 0xccac, 0xd001,
+};
+
+int dtls_suite_parse(const char *s, uint16_t *suite)
+{
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(dtls_known_suites) / sizeof(dtls_known_suites[0]);
+	     i++) {
+		if (!strcasecmp(s, dtls_suite_name(dtls_known_suites[i]))) {
+			*suite = dtls_known_suites[i];
+			return 0;
+		}
+	}
+	if (s[0] < '0' || s[0] > '9' || dtls_parse_num(s, 0xffff, &v))
+		return -EINVAL;
+	*suite = (uint16_t)v;
+	return 0;
+}
+
+const char *dtls_group_name(uint16_t group)
+{
+	switch (group) {
+	case 23:
+		return "secp256r1";
+	case 29:
+		return "x25519";
+	}
+	return "unknown";
+}
+
+int dtls_group_parse(const char *s, uint16_t *group)
+{
+	static const struct {
+		const char	*name;
+		uint16_t	id;
+	} names[] = {
+		{ "x25519", 29 },
+		{ "secp256r1", 23 },
+		{ "p-256", 23 },
+		{ "p256", 23 },
+		{ "prime256v1", 23 },
+	};
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(s, names[i].name)) {
+			*group = names[i].id;
+			return 0;
+		}
+	}
+	if (s[0] < '0' || s[0] > '9' || dtls_parse_num(s, 0xffff, &v))
+		return -EINVAL;
+	*group = (uint16_t)v;
+	return 0;
+}
+
+/* ---------------------------------------------------------- key files */
+
+ssize_t dtls_read_file(const char *path, uint8_t *buf, size_t max)
+{
+	bool is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n, err = 0;
+	uint8_t extra;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = len < max ? read(fd, buf + len, max - len) :
+				read(fd, &extra, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = -errno;
+		else if (n > 0 && len >= max)
+			err = -EFBIG;
+		if (n <= 0 || err)
+			break;
+		len += n;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (err) {
+		explicit_bzero(buf, max);
+		return err;
+	}
+	return len;
+}
+
+static int dtls_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+ssize_t dtls_unhex(uint8_t *buf, size_t len)
+{
+	size_t out = 0;
+	int hi = -1;
+
+	for (size_t i = 0; i < len; i++) {
+		int v;
+
+		if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+		    buf[i] == '\r')
+			continue;
+		v = dtls_hexval(buf[i]);
+		if (v < 0)
+			return -EINVAL;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			buf[out++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (ssize_t)out : -EINVAL;
 }
 
 /* ======================================================================

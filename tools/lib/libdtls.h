@@ -46,6 +46,11 @@ struct dtls_sock_stats {
 	uint64_t	rx_malformed;
 	uint64_t	rx_not_dtls;
 	uint64_t	rx_dropped;
+	uint64_t	final_resent;		/* kept last flight resent */
+	uint64_t	final_drop_data;	/* ... dropped on peer data */
+	uint64_t	final_drop_user;	/* ... by DTLS_FINAL_FLIGHT_DROP */
+	uint64_t	final_drop_timer;	/* ... after its lifetime */
+	uint64_t	final_late;		/* peer resends ignored after */
 };
 
 struct dtls_sock_info {
@@ -65,6 +70,10 @@ struct dtls_sock_info {
 	uint16_t	rx_epoch;
 	bool		has_stats;	/* the kernel sent DTLS_A_SOCK_STATS */
 	struct dtls_sock_stats stats;
+	bool		final_held;	/* a kept last flight (final.c) */
+	uint32_t	final_bytes;
+	uint32_t	final_resends;
+	uint32_t	final_age_ms;
 };
 
 /*
@@ -221,12 +230,46 @@ const char *dtls_suite_name(uint16_t suite);
 const char *dtls_alert_name(uint8_t alert);
 
 /*
+ * dtls_hs_role_name() - "client", "server", or "none" for 0 and unknown
+ * values.
+ */
+const char *dtls_hs_role_name(uint32_t role);
+
+/*
+ * dtls_suite_parse() - a cipher suite by OpenSSL name (as dtls_suite_name()
+ * returns, case-insensitive) or by number ("0x00a8", "168").  Numbers are
+ * taken as they are, known or not: the kernel has the last word.
+ * Return: 0, or -EINVAL for an unknown name or a number above 0xffff.
+ */
+int dtls_suite_parse(const char *s, uint16_t *suite);
+
+/*
+ * dtls_group_name(), dtls_group_parse() - ECDHE groups: "x25519" (29),
+ * "secp256r1" (23, also "p-256", "p256", "prime256v1"), or a number.
+ * dtls_group_name() returns "unknown" for other values.
+ */
+const char *dtls_group_name(uint16_t group);
+int dtls_group_parse(const char *s, uint16_t *group);
+
+/*
  * dtls_monitor() - call @cb for each handshake event (done or failed) of
  * the caller's network namespace, until @cb returns non-zero (returned)
  * or an error (-errno).  @ready, if not NULL, is called once subscribed.
  */
 int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		 void (*ready)(void *arg), void *arg);
+
+/*
+ * dtls_read_file() - at most @max bytes of @path ("-": standard input)
+ * into @buf, with read(2) so that no stdio buffer keeps a copy of a key.
+ * Return: the length; -EFBIG if there is more; -errno.  On error @buf is
+ * wiped.
+ */
+ssize_t dtls_read_file(const char *path, uint8_t *buf, size_t max);
+
+/* Hex digits in @buf (white space ignored) to bytes, in place: the byte
+ * count, or -EINVAL for anything else or an odd number of digits. */
+ssize_t dtls_unhex(uint8_t *buf, size_t len);
 
 /* ======================================================================
  * Handles (begin).  Everything above opens, uses and closes a netlink
