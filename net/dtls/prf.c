@@ -103,6 +103,7 @@ int dtls_prf_init(void)
 		dtls_hash_tfm[i] = tfm;
 		if (crypto_shash_digestsize(tfm) != dtls_prf_hash_len(i) ||
 		    crypto_shash_blocksize(tfm) > DTLS_HASH_BLOCK_MAX ||
+		    crypto_shash_blocksize(tfm) % sizeof(long) ||
 		    crypto_shash_statesize(tfm) > DTLS_HMAC_STATE_MAX)
 			err = -EINVAL;
 	}
@@ -170,6 +171,10 @@ int dtls_hash_more(enum dtls_prf_hash h, struct dtls_hash_state *st,
 	if (!tfm || !st || !out || (!data && len) ||
 	    (st->started && st->h != h))
 		return -EINVAL;
+	if (st->started && !len) {
+		memcpy(out, st->digest, dtls_prf_hash_len(h));
+		return 0;
+	}
 	desc->tfm = tfm;
 	err = st->started ? crypto_shash_import(desc, st->state) :
 			    crypto_shash_init(desc);
@@ -186,6 +191,7 @@ int dtls_hash_more(enum dtls_prf_hash h, struct dtls_hash_state *st,
 		st->started = true;
 		st->h = h;
 		st->len += len;
+		memcpy(st->digest, out, dtls_prf_hash_len(h));
 	}
 	shash_desc_zero(desc);
 	return err;
@@ -206,7 +212,8 @@ int dtls_hmac_setkey(struct dtls_hmac_key *k, enum dtls_prf_hash h,
 		     const u8 *key, unsigned int len)
 {
 	struct crypto_shash *tfm = dtls_hash_get(h);
-	u8 pad[DTLS_HASH_BLOCK_MAX], kh[DTLS_MAX_HASH_LEN];
+	unsigned long padw[DTLS_HASH_BLOCK_MAX / sizeof(long)];
+	u8 *pad = (u8 *)padw, kh[DTLS_MAX_HASH_LEN];
 	SHASH_DESC_ON_STACK(desc, tfm);
 	unsigned int bs, i;
 	int err;
@@ -233,15 +240,15 @@ int dtls_hmac_setkey(struct dtls_hmac_key *k, enum dtls_prf_hash h,
 		err = crypto_shash_update(desc, pad, bs);
 	if (!err)
 		err = crypto_shash_export(desc, k->istate);
-	for (i = 0; i < bs; i++)
-		pad[i] ^= 0x36 ^ 0x5c;
+	for (i = 0; i < bs / sizeof(long); i++)
+		padw[i] ^= REPEAT_BYTE(0x36 ^ 0x5c);
 	if (!err)
 		err = crypto_shash_init(desc);
 	if (!err)
 		err = crypto_shash_update(desc, pad, bs);
 	if (!err)
 		err = crypto_shash_export(desc, k->ostate);
-	memzero_explicit(pad, sizeof(pad));
+	memzero_explicit(padw, sizeof(padw));
 	memzero_explicit(kh, sizeof(kh));
 	shash_desc_zero(desc);
 	if (err)
@@ -296,10 +303,15 @@ int dtls_hmac_end(struct shash_desc *desc, const struct dtls_hmac_key *k,
 
 /* ------------------------------------------------------------------- PRF */
 
-/* The PRF seed is label + seed1 + seed2; empty parts are skipped. */
+/*
+ * The PRF seed is label + seed1 + seed2; empty parts are skipped.  A seed
+ * that fits @buf (every one of the key schedule's) is copied there
+ * whole, so that each HMAC takes it in one update, not three.
+ */
 struct dtls_prf_seed {
 	const u8 *part[3];
 	unsigned int len[3];
+	u8 buf[128];
 };
 
 static int dtls_prf_update_seed(struct shash_desc *desc,
@@ -385,6 +397,20 @@ static int dtls_prf_seed_set(struct dtls_prf_seed *seed, const char *label,
 	seed->len[1] = seed1_len;
 	seed->part[2] = seed2;
 	seed->len[2] = seed2_len;
+	if (label_len + seed1_len + seed2_len <= sizeof(seed->buf)) {
+		u8 *p = seed->buf;
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(seed->part); i++) {
+			if (seed->len[i])
+				memcpy(p, seed->part[i], seed->len[i]);
+			p += seed->len[i];
+			seed->part[i] = NULL;
+			seed->len[i] = 0;
+		}
+		seed->part[0] = seed->buf;
+		seed->len[0] = p - seed->buf;
+	}
 	return 0;
 }
 

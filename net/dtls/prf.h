@@ -66,13 +66,15 @@ int dtls_hash(enum dtls_prf_hash h, const u8 *data, unsigned int len, u8 *out);
 /*
  * A running hash (the transcript, hashed once however often its digest
  * is taken): start zeroed; each dtls_hash_more() adds the bytes that
- * follow and gives the digest of all so far.
+ * follow and gives the digest of all so far (the last one again, kept,
+ * when nothing follows).
  */
 struct dtls_hash_state {
 	u32	len;			/* bytes hashed so far */
 	bool	started;
 	u8	h;			/* enum dtls_prf_hash, once started */
 	u8	state[DTLS_HMAC_STATE_MAX];
+	u8	digest[DTLS_MAX_HASH_LEN];	/* of the first len bytes */
 };
 
 int dtls_hash_more(enum dtls_prf_hash h, struct dtls_hash_state *st,
