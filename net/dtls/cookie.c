@@ -4,9 +4,10 @@
  *
  * cookie = HMAC-SHA256(secret, family | addr | port | version | random |
  * session_id | cipher_suites), every variable-length field behind its
- * length so that no two inputs encode alike.  HMAC is written out over the
- * sha256 library (RFC 2104) so that it needs no allocation and no crypto
- * transform.
+ * length so that no two inputs encode alike.  The HMAC is prf.c's, over
+ * the shared "sha256" transform: no allocation, no sleeping.  Each secret
+ * is kept with its HMAC key states, made when it is drawn, so that a
+ * cookie costs two hash blocks, not four.
  *
  * Two secrets: the current one, which makes cookies, and the previous
  * one.  They rotate lazily, when a cookie is made or checked, on a fixed
@@ -15,8 +16,9 @@
  * while that secret is current or previous: between one and two periods.
  * The checker tries both secrets (the cookie carries no generation).
  *
- * Context: any; the secrets are under an irq-safe spinlock, held only to
- * rotate and to copy them out.
+ * Context: any, between dtls_prf_init() and dtls_prf_exit(); the secrets
+ * are under an irq-safe spinlock, held only to rotate and to copy them
+ * out.
  */
 
 #include <linux/bug.h>
@@ -27,10 +29,12 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
+#include <crypto/hash.h>
 #include <crypto/sha2.h>
 
 #include "cookie.h"
 #include "msg.h"
+#include "prf.h"
 
 #define DTLS_COOKIE_SECRET_LEN	32
 #define DTLS_COOKIE_PERIOD	((u64)DTLS_COOKIE_ROTATE_SECS * HZ)
@@ -43,15 +47,30 @@ static struct {
 	u64		rotate_at;	/* jiffies64 */
 	u8		cur[DTLS_COOKIE_SECRET_LEN];
 	u8		prev[DTLS_COOKIE_SECRET_LEN];
+	struct dtls_hmac_key kcur;	/* cur as an HMAC key */
+	struct dtls_hmac_key kprev;
 } dtls_cookie = {
 	.lock = __SPIN_LOCK_UNLOCKED(dtls_cookie.lock),
 };
+
+/*
+ * A new current secret and its key.  A key that cannot be made (only
+ * before dtls_prf_init()) is left wiped: no cookie is made or accepted
+ * under it.  Lock held.
+ */
+static void dtls_cookie_draw(void)
+{
+	get_random_bytes(dtls_cookie.cur, DTLS_COOKIE_SECRET_LEN);
+	dtls_hmac_setkey(&dtls_cookie.kcur, DTLS_PRF_SHA256, dtls_cookie.cur,
+			 DTLS_COOKIE_SECRET_LEN);
+}
 
 /* The current secret becomes the previous one.  Lock held. */
 static void dtls_cookie_rotate(void)
 {
 	memcpy(dtls_cookie.prev, dtls_cookie.cur, DTLS_COOKIE_SECRET_LEN);
-	get_random_bytes(dtls_cookie.cur, DTLS_COOKIE_SECRET_LEN);
+	dtls_cookie.kprev = dtls_cookie.kcur;
+	dtls_cookie_draw();
 }
 
 /* Lock held. */
@@ -70,26 +89,28 @@ static void dtls_cookie_maybe_rotate(u64 now)
 	}
 }
 
-/* Copy out the current secret and, if @prev, the previous one. */
-static void dtls_cookie_secrets(u8 *cur, u8 *prev)
+/* Copy out the current secret's key and, if @prev, the previous one's. */
+static void dtls_cookie_keys(struct dtls_hmac_key *cur,
+			     struct dtls_hmac_key *prev)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&dtls_cookie.lock, flags);
 	dtls_cookie_maybe_rotate(get_jiffies_64());
-	memcpy(cur, dtls_cookie.cur, DTLS_COOKIE_SECRET_LEN);
+	*cur = dtls_cookie.kcur;
 	if (prev)
-		memcpy(prev, dtls_cookie.prev, DTLS_COOKIE_SECRET_LEN);
+		*prev = dtls_cookie.kprev;
 	spin_unlock_irqrestore(&dtls_cookie.lock, flags);
 }
 
+/* After dtls_prf_init(): the keys are made from the secrets here. */
 void dtls_cookie_init(void)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&dtls_cookie.lock, flags);
-	get_random_bytes(dtls_cookie.prev, DTLS_COOKIE_SECRET_LEN);
-	get_random_bytes(dtls_cookie.cur, DTLS_COOKIE_SECRET_LEN);
+	dtls_cookie_draw();
+	dtls_cookie_rotate();
 	dtls_cookie.rotate_at = get_jiffies_64() + DTLS_COOKIE_PERIOD;
 	spin_unlock_irqrestore(&dtls_cookie.lock, flags);
 }
@@ -101,104 +122,84 @@ void dtls_cookie_exit(void)
 	spin_lock_irqsave(&dtls_cookie.lock, flags);
 	memzero_explicit(dtls_cookie.cur, DTLS_COOKIE_SECRET_LEN);
 	memzero_explicit(dtls_cookie.prev, DTLS_COOKIE_SECRET_LEN);
+	dtls_hmac_key_wipe(&dtls_cookie.kcur);
+	dtls_hmac_key_wipe(&dtls_cookie.kprev);
 	spin_unlock_irqrestore(&dtls_cookie.lock, flags);
 }
 
-/* HMAC-SHA256 (RFC 2104) with a key of DTLS_COOKIE_SECRET_LEN bytes. */
-static void dtls_hmac_pad(u8 pad[SHA256_BLOCK_SIZE], const u8 *key, u8 x)
+/*
+ * The peer and the ClientHello fields, variable ones behind their length:
+ * family, address length, address, port, version, random and the
+ * session_id's length go through one buffer, then the session_id, the
+ * cipher_suites' length and the cipher_suites.
+ */
+static int dtls_cookie_input(struct shash_desc *s,
+			     const struct sockaddr *peer,
+			     const struct dtls_ch *ch)
 {
-	int i;
-
-	for (i = 0; i < DTLS_COOKIE_SECRET_LEN; i++)
-		pad[i] = key[i] ^ x;
-	memset(pad + DTLS_COOKIE_SECRET_LEN, x,
-	       SHA256_BLOCK_SIZE - DTLS_COOKIE_SECRET_LEN);
-}
-
-static void dtls_hmac_init(struct sha256_state *s, const u8 *key)
-{
-	u8 pad[SHA256_BLOCK_SIZE];
-
-	dtls_hmac_pad(pad, key, 0x36);
-	sha256_init(s);
-	sha256_update(s, pad, sizeof(pad));
-	memzero_explicit(pad, sizeof(pad));
-}
-
-static void dtls_hmac_final(struct sha256_state *s, const u8 *key,
-			    u8 out[SHA256_DIGEST_SIZE])
-{
-	u8 pad[SHA256_BLOCK_SIZE];
-	u8 inner[SHA256_DIGEST_SIZE];
-
-	sha256_final(s, inner);
-	dtls_hmac_pad(pad, key, 0x5c);
-	sha256_init(s);
-	sha256_update(s, pad, sizeof(pad));
-	sha256_update(s, inner, sizeof(inner));
-	sha256_final(s, out);
-	memzero_explicit(pad, sizeof(pad));
-	memzero_explicit(inner, sizeof(inner));
-}
-
-static void dtls_cookie_put(struct sha256_state *s, const void *p,
-			    unsigned int len)
-{
-	if (len)
-		sha256_update(s, p, len);
-}
-
-/* The peer and the ClientHello fields, variable ones behind their length. */
-static void dtls_cookie_input(struct sha256_state *s,
-			      const struct sockaddr *peer,
-			      const struct dtls_ch *ch)
-{
+	u8 b[2 + 1 + sizeof(struct in6_addr) + 2 + 2 + 32 + 1];
 	const struct sockaddr_in6 *sin6;
 	const struct sockaddr_in *sin;
-	u8 b[2];
+	unsigned int n = 0;
+	int err;
 
-	b[0] = peer->sa_family >> 8;
-	b[1] = peer->sa_family;
-	dtls_cookie_put(s, b, 2);
+	b[n++] = peer->sa_family >> 8;
+	b[n++] = peer->sa_family;
 	switch (peer->sa_family) {
 	case AF_INET:
 		sin = (const struct sockaddr_in *)peer;
-		b[0] = sizeof(sin->sin_addr);
-		dtls_cookie_put(s, b, 1);
-		dtls_cookie_put(s, &sin->sin_addr, sizeof(sin->sin_addr));
-		dtls_cookie_put(s, &sin->sin_port, sizeof(sin->sin_port));
+		b[n++] = sizeof(sin->sin_addr);
+		memcpy(b + n, &sin->sin_addr, sizeof(sin->sin_addr));
+		n += sizeof(sin->sin_addr);
+		memcpy(b + n, &sin->sin_port, 2);
+		n += 2;
 		break;
 	case AF_INET6:
 		sin6 = (const struct sockaddr_in6 *)peer;
-		b[0] = sizeof(sin6->sin6_addr);
-		dtls_cookie_put(s, b, 1);
-		dtls_cookie_put(s, &sin6->sin6_addr, sizeof(sin6->sin6_addr));
-		dtls_cookie_put(s, &sin6->sin6_port, sizeof(sin6->sin6_port));
+		b[n++] = sizeof(sin6->sin6_addr);
+		memcpy(b + n, &sin6->sin6_addr, sizeof(sin6->sin6_addr));
+		n += sizeof(sin6->sin6_addr);
+		memcpy(b + n, &sin6->sin6_port, 2);
+		n += 2;
 		break;
 	default:	/* never accepted by dtls_cookie_check() */
 		break;
 	}
-	b[0] = ch->version >> 8;
-	b[1] = ch->version;
-	dtls_cookie_put(s, b, 2);
-	dtls_cookie_put(s, ch->random, 32);
-	b[0] = ch->session_id_len;
-	dtls_cookie_put(s, b, 1);
-	dtls_cookie_put(s, ch->session_id, ch->session_id_len);
+	b[n++] = ch->version >> 8;
+	b[n++] = ch->version;
+	memcpy(b + n, ch->random, 32);
+	n += 32;
+	b[n++] = ch->session_id_len;
+	err = crypto_shash_update(s, b, n);
+	if (!err && ch->session_id_len)
+		err = crypto_shash_update(s, ch->session_id,
+					  ch->session_id_len);
 	b[0] = ch->suites_len >> 8;
 	b[1] = ch->suites_len;
-	dtls_cookie_put(s, b, 2);
-	dtls_cookie_put(s, ch->suites, ch->suites_len);
+	if (!err)
+		err = crypto_shash_update(s, b, 2);
+	if (!err && ch->suites_len)
+		err = crypto_shash_update(s, ch->suites, ch->suites_len);
+	return err;
 }
 
-static void dtls_cookie_hmac(const u8 *key, const struct sockaddr *peer,
-			     const struct dtls_ch *ch, u8 out[DTLS_COOKIE_LEN])
+/* HMAC-SHA256 under @k; on error (a wiped key) @out is zeroed. */
+static noinline_for_stack int
+dtls_cookie_hmac(const struct dtls_hmac_key *k, const struct sockaddr *peer,
+		 const struct dtls_ch *ch, u8 out[DTLS_COOKIE_LEN])
 {
-	struct sha256_state s;
+	SHASH_DESC_ON_STACK(desc, k->tfm);
+	int err;
 
-	dtls_hmac_init(&s, key);
-	dtls_cookie_input(&s, peer, ch);
-	dtls_hmac_final(&s, key, out);
+	err = dtls_hmac_begin(desc, k);
+	if (!err)
+		err = dtls_cookie_input(desc, peer, ch);
+	if (!err)
+		err = dtls_hmac_end(desc, k, out);
+	if (err)
+		memzero_explicit(out, DTLS_COOKIE_LEN);
+	shash_desc_zero(desc);
+	return err;
 }
 
 /**
@@ -210,11 +211,11 @@ static void dtls_cookie_hmac(const u8 *key, const struct sockaddr *peer,
 void dtls_cookie_make(const struct sockaddr *peer, const struct dtls_ch *ch,
 		      u8 out[DTLS_COOKIE_LEN])
 {
-	u8 key[DTLS_COOKIE_SECRET_LEN];
+	struct dtls_hmac_key k;
 
-	dtls_cookie_secrets(key, NULL);
-	dtls_cookie_hmac(key, peer, ch, out);
-	memzero_explicit(key, sizeof(key));
+	dtls_cookie_keys(&k, NULL);
+	dtls_cookie_hmac(&k, peer, ch, out);
+	dtls_hmac_key_wipe(&k);
 }
 
 /**
@@ -226,21 +227,22 @@ void dtls_cookie_make(const struct sockaddr *peer, const struct dtls_ch *ch,
  */
 bool dtls_cookie_check(const struct sockaddr *peer, const struct dtls_ch *ch)
 {
-	u8 cur[DTLS_COOKIE_SECRET_LEN], prev[DTLS_COOKIE_SECRET_LEN];
+	struct dtls_hmac_key cur, prev;
 	u8 a[DTLS_COOKIE_LEN], b[DTLS_COOKIE_LEN];
-	int neq;
+	int neq, err;
 
 	if (ch->cookie_len != DTLS_COOKIE_LEN || !ch->cookie)
 		return false;
 	if (peer->sa_family != AF_INET && peer->sa_family != AF_INET6)
 		return false;
-	dtls_cookie_secrets(cur, prev);
-	dtls_cookie_hmac(cur, peer, ch, a);
-	dtls_cookie_hmac(prev, peer, ch, b);
+	dtls_cookie_keys(&cur, &prev);
+	err = dtls_cookie_hmac(&cur, peer, ch, a);
+	err |= dtls_cookie_hmac(&prev, peer, ch, b);
 	neq = crypto_memneq(a, ch->cookie, DTLS_COOKIE_LEN);
 	neq &= crypto_memneq(b, ch->cookie, DTLS_COOKIE_LEN);
-	memzero_explicit(cur, sizeof(cur));
-	memzero_explicit(prev, sizeof(prev));
+	neq |= err;
+	dtls_hmac_key_wipe(&cur);
+	dtls_hmac_key_wipe(&prev);
 	memzero_explicit(a, sizeof(a));
 	memzero_explicit(b, sizeof(b));
 	return !neq;

@@ -105,9 +105,15 @@ static int dtls_transcript_add(struct dtls_hs *hs, const u8 *data, u32 len)
 	return 0;
 }
 
+/* The transcript's digest; each byte is hashed once, however often. */
 static int dtls_transcript_hash(struct dtls_hs *hs, u8 *out)
 {
-	return dtls_hash(hs->suite->prf, hs->transcript, hs->tlen, out);
+	struct dtls_hash_state *st = &hs->thash;
+
+	if (WARN_ON_ONCE(st->len > hs->tlen))
+		return -EINVAL;
+	return dtls_hash_more(hs->suite->prf, st, hs->transcript + st->len,
+			      hs->tlen - st->len, out);
 }
 
 /* Wrap @body (already at @msg + 12) into a handshake message of ours. */
@@ -192,6 +198,8 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 	hs->transcript = NULL;
 	hs->tlen = 0;
 	hs->tcap = 0;
+	memzero_explicit(&hs->thash, sizeof(hs->thash));
+	dtls_hmac_key_wipe(&hs->mkey);
 	dtls_kex_free(hs->kex);
 	hs->kex = NULL;
 	memzero_explicit(hs->master, sizeof(hs->master));
@@ -429,9 +437,11 @@ static int dtls_hs_derive(struct dtls_hs *hs, const u8 *pms,
 		err = dtls_master_secret(hs->suite->prf, pms, pms_len, sh,
 					 hs->master);
 	if (!err)
-		err = dtls_key_block(hs->suite->prf, hs->master,
-				     hs->client_random, hs->server_random, kb,
-				     2 * c->key_len + 2 * c->iv_len);
+		err = dtls_master_key(hs->suite->prf, hs->master, &hs->mkey);
+	if (!err)
+		err = dtls_key_block_k(&hs->mkey, hs->client_random,
+				       hs->server_random, kb,
+				       2 * c->key_len + 2 * c->iv_len);
 	if (err)
 		goto out;
 	ck = kb;
@@ -486,9 +496,9 @@ static int dtls_hs_emit_finished(struct dtls_hs *hs, u8 *msg)
 
 	err = dtls_transcript_hash(hs, th);
 	if (!err)
-		err = dtls_verify_data(hs->suite->prf, hs->master,
-				       hs->p.role == DTLS_HS_ROLE_CLIENT, th,
-				       msg + DTLS_HS_HEADER_LEN);
+		err = dtls_verify_data_k(&hs->mkey,
+					 hs->p.role == DTLS_HS_ROLE_CLIENT, th,
+					 msg + DTLS_HS_HEADER_LEN);
 	if (!err)
 		err = dtls_hs_emit(hs, msg, DTLS_HS_FINISHED, DTLS_VERIFY_LEN,
 				   1);
@@ -506,9 +516,9 @@ static int dtls_hs_check_finished(struct dtls_hs *hs,
 		return -EBADMSG;
 	err = dtls_transcript_hash(hs, th);
 	if (!err)
-		err = dtls_verify_data(hs->suite->prf, hs->master,
-				       hs->p.role != DTLS_HS_ROLE_CLIENT, th,
-				       want);
+		err = dtls_verify_data_k(&hs->mkey,
+					 hs->p.role != DTLS_HS_ROLE_CLIENT, th,
+					 want);
 	if (!err && crypto_memneq(want, dtls_hs_msg_body(m), DTLS_VERIFY_LEN))
 		err = -EKEYREJECTED;
 	memzero_explicit(want, sizeof(want));
@@ -568,6 +578,7 @@ static int dtls_hs_client_hvr(struct dtls_hs *hs, const struct dtls_hs_msg *m)
 	if (dtls_hvr_parse(dtls_hs_msg_body(m), m->len, &cookie, &cookie_len))
 		return -EBADMSG;
 	hs->tlen = 0;	/* RFC 6347 4.2.6 */
+	memzero_explicit(&hs->thash, sizeof(hs->thash));
 	return dtls_hs_client_hello(hs, cookie, cookie_len);
 }
 

@@ -165,10 +165,14 @@ struct dtls_hs {
 	u8			peer_point_len;
 	u8			peer_point[DTLS_KEX_PUBLIC_MAX];
 
+	/* The master secret as an HMAC key: key block, both Finished. */
+	struct dtls_hmac_key	mkey;
+
 	/* Handshake messages sent and received, for the Finished hashes. */
 	u8			*transcript;
 	u32			tlen;
 	u32			tcap;
+	struct dtls_hash_state	thash;		/* transcript[0..thash.len) */
 
 	struct dtls_reasm	reasm;
 	u16			tx_msg_seq;	/* next message_seq we send */

@@ -16,6 +16,7 @@
 
 #include "cookie.h"
 #include "dtls.h"
+#include "prf.h"
 
 unsigned int dtls_net_id __read_mostly;
 
@@ -53,10 +54,16 @@ static int __init dtls_init(void)
 {
 	int err;
 
+	/* The hashes of the key schedule and of the cookies, first. */
+	err = dtls_prf_init();
+	if (err)
+		return err;
 	dtls_cookie_init();
 	dtls_wq = alloc_workqueue("dtls", WQ_UNBOUND, 0);
-	if (!dtls_wq)
-		return -ENOMEM;
+	if (!dtls_wq) {
+		err = -ENOMEM;
+		goto err_prf;
+	}
 	err = register_pernet_subsys(&dtls_net_ops);
 	if (err)
 		goto err_wq;
@@ -69,6 +76,9 @@ err_pernet:
 	unregister_pernet_subsys(&dtls_net_ops);
 err_wq:
 	destroy_workqueue(dtls_wq);
+err_prf:
+	dtls_cookie_exit();
+	dtls_prf_exit();
 	return err;
 }
 
@@ -84,6 +94,7 @@ static void __exit dtls_exit(void)
 	destroy_workqueue(dtls_wq);
 	dtls_sock_exit();
 	dtls_cookie_exit();
+	dtls_prf_exit();
 }
 
 module_init(dtls_init);

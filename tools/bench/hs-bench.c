@@ -16,8 +16,12 @@
  *   sockets    socket(), bind(), getsockname() of both, connect() of the
  *              client (the same in both modes)
  *   config     kdtls: attach, configure (role, the one suite, the group),
- *              add the PSK, on both sockets (libdtls: one netlink socket
- *              per call).  OpenSSL: SSL_new() and a datagram BIO on each
+ *              add the PSK, on both sockets: one dtls_h_hs_setup() each
+ *              on a libdtls handle (one netlink socket, the family
+ *              resolved once) opened once per set, outside the spans
+ *              (--control: the three calls one by one on the handle, or
+ *              libdtls's per-call functions, a netlink socket and a
+ *              family lookup each).  OpenSSL: SSL_new() and a datagram BIO on each
  *              socket, both non-blocking; the SSL_CTXs (suite, group,
  *              PSK callbacks, cookie callbacks) are made once per set,
  *              outside the spans
@@ -43,8 +47,9 @@
  *   HSSTAT suite=S group=G cookies=C done=D failed=F hvr=H retransmit=R
  *
  * Last, a reference: spans of one libdtls call alone (dtls_hs_get() of an
- * established socket), mode=ref phase=nlcall: what each of the 8 calls of
- * a kdtls handshake costs.
+ * established socket), mode=ref phase=nlcall (the per-call function) and
+ * phase=hcall (on a handle): what each of the 8 calls of a kdtls
+ * handshake costs.
  *
  * Memory.  For each suite marked so: K plain UDP socket pairs (bound and
  * connected, as an established pair is), then K established kdtls pairs,
@@ -65,7 +70,10 @@
  * session is that big).
  *
  * Options: --quick (fewer handshakes and sessions), -n N handshakes per
- * set, -k K sessions, --no-mem, --no-openssl.
+ * set, -k K sessions, --no-mem, --no-openssl, --no-ref (no reference
+ * set), --only MASK (only the variants whose bit is set in MASK, bit 0
+ * the first of variants[]: for a profile of one set), --control MODE
+ * (setup, handle or per-call: see config above).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -159,6 +167,69 @@ static void pair_close(struct hs_pair *p)
 
 /* ------------------------------------------------------------ kdtls */
 
+/*
+ * How the kdtls sets make their control calls (--control): "setup", on a
+ * libdtls handle, attach + configure + add the PSK as one request
+ * (dtls_h_hs_setup()) and the start; "handle", the same four calls one by
+ * one on the handle; "per-call", libdtls's per-call functions, each with
+ * its own netlink socket and family lookup.  The handle is opened once
+ * per set (as the SSL_CTXs of OpenSSL are), outside the spans.
+ */
+enum { CONTROL_SETUP, CONTROL_HANDLE, CONTROL_PER_CALL };
+static const char *const control_names[] = { "setup", "handle", "per-call" };
+static int control;
+static struct dtls_nl *nl;
+
+static int k_attach(int fd)
+{
+	return nl ? dtls_h_attach(nl, fd, NULL, NULL, 0) : dtls_attach(fd);
+}
+
+static int k_hs_config(int fd, const struct dtls_hs_config *cfg, char *msg,
+		       size_t len)
+{
+	return nl ? dtls_h_hs_config(nl, fd, 0, cfg, msg, len) :
+		    dtls_hs_config(fd, 0, cfg, msg, len);
+}
+
+static int k_psk_add(int fd, char *msg, size_t len)
+{
+	return nl ? dtls_h_psk_add(nl, fd, 0, psk_identity,
+				   strlen(psk_identity), psk, sizeof(psk), 0,
+				   msg, len) :
+		    dtls_psk_add(fd, 0, psk_identity, strlen(psk_identity), psk,
+				 sizeof(psk), 0, msg, len);
+}
+
+static int k_hs_start(int fd, char *msg, size_t len)
+{
+	return nl ? dtls_h_hs_start(nl, fd, 0, msg, len) :
+		    dtls_hs_start(fd, 0, msg, len);
+}
+
+static int k_hs_get(int fd, struct dtls_hs_info *info, char *msg, size_t len)
+{
+	return nl ? dtls_h_hs_get(nl, fd, 0, info, msg, len) :
+		    dtls_hs_get(fd, 0, info, msg, len);
+}
+
+static void k_open(void)
+{
+	int err;
+
+	if (control == CONTROL_PER_CALL)
+		return;
+	err = dtls_open(&nl);
+	if (err)
+		die("dtls_open: %s", strerror(-err));
+}
+
+static void k_close(void)
+{
+	dtls_close(nl);
+	nl = NULL;
+}
+
 static void k_prepare(int fd, uint32_t role, const struct variant *v)
 {
 	struct dtls_hs_config cfg = {
@@ -172,12 +243,19 @@ static void k_prepare(int fd, uint32_t role, const struct variant *v)
 	char msg[128] = "";
 	int err;
 
-	err = dtls_attach(fd);
-	if (!err)
-		err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
-	if (!err)
-		err = dtls_psk_add(fd, 0, psk_identity, strlen(psk_identity),
-				   psk, sizeof(psk), 0, msg, sizeof(msg));
+	if (control != CONTROL_PER_CALL && !nl)
+		die("kdtls %s setup: no libdtls handle", v->suite);
+	if (control == CONTROL_SETUP) {
+		err = dtls_h_hs_setup(nl, fd, &cfg, psk_identity,
+				      strlen(psk_identity), psk, sizeof(psk), 0,
+				      msg, sizeof(msg));
+	} else {
+		err = k_attach(fd);
+		if (!err)
+			err = k_hs_config(fd, &cfg, msg, sizeof(msg));
+		if (!err)
+			err = k_psk_add(fd, msg, sizeof(msg));
+	}
 	if (err)
 		die("kdtls %s setup: %s %s", v->suite, strerror(-err), msg);
 }
@@ -216,9 +294,9 @@ static void k_handshake(struct hs_pair *p, const struct variant *v)
 	char msg[128] = "";
 	int err;
 
-	err = dtls_hs_start(p->srv, 0, msg, sizeof(msg));
+	err = k_hs_start(p->srv, msg, sizeof(msg));
 	if (!err)
-		err = dtls_hs_start(p->cli, 0, msg, sizeof(msg));
+		err = k_hs_start(p->cli, msg, sizeof(msg));
 	if (err)
 		die("kdtls %s start: %s %s", v->suite, strerror(-err), msg);
 	k_wait(p->cli, "client");
@@ -252,9 +330,9 @@ static void k_check_full(const struct hs_pair *p, const struct variant *v)
 	int err;
 
 	k_check(p, v);
-	err = dtls_hs_get(p->srv, 0, &si, msg, sizeof(msg));
+	err = k_hs_get(p->srv, &si, msg, sizeof(msg));
 	if (!err)
-		err = dtls_hs_get(p->cli, 0, &ci, msg, sizeof(msg));
+		err = k_hs_get(p->cli, &ci, msg, sizeof(msg));
 	if (err)
 		die("dtls_hs_get: %s %s", strerror(-err), msg);
 	if (si.state != DTLS_HS_STATE_ESTABLISHED ||
@@ -565,6 +643,7 @@ static void k_set(const struct variant *v)
 
 	span_label("kdtls %s %s cookies %s: %d handshakes", v->suite,
 		   v->gname, v->cookies ? "on" : "off", n_hs);
+	k_open();
 	for (int i = 0; i < WARMUP; i++) {
 		k_establish(&p, v);
 		k_check_full(&p, v);
@@ -587,6 +666,7 @@ static void k_set(const struct variant *v)
 		span_end(&s);
 	}
 	hs_stat_read(&b);
+	k_close();
 	spans_flush();
 	printf("HSSTAT suite=%s group=%s cookies=%s done=%llu failed=%llu hvr=%llu retransmit=%llu\n",
 	       v->suite, v->gname, v->cookies ? "on" : "off", b.done - a.done,
@@ -631,34 +711,52 @@ static void o_set(const struct variant *v)
 }
 
 /*
- * The reference for the tables: one libdtls call alone (dtls_hs_get() of
- * an established socket: a netlink socket, the family lookup, one
- * request and its reply), which the config and handshake steps make 6 and
- * 2 of.
+ * The reference for the tables: one libdtls call alone, dtls_hs_get() of
+ * an established socket (one request and its reply): phase=nlcall, the
+ * per-call function (a netlink socket and the family lookup each time);
+ * phase=hcall, through a handle (dtls_h_hs_get()).  The config and
+ * handshake steps make 6 and 2 calls.
  */
-static void ref_set(void)
+static void ref_calls(const struct hs_pair *p, struct dtls_nl *h,
+		      const char *phase)
 {
-	const struct variant *v = &variants[0];
 	struct dtls_hs_info info;
-	struct hs_pair p;
 	struct span s;
 
-	span_label("reference: %d libdtls calls", n_hs);
-	k_establish(&p, v);
-	for (int i = 0; i < WARMUP; i++)
-		if (dtls_hs_get(p.cli, 0, &info, NULL, 0))
-			die("dtls_hs_get failed");
-	for (int i = 0; i < n_hs; i++) {
+	for (int i = 0; i < WARMUP + n_hs; i++) {
 		int err;
 
-		span_start(&s, "mode=ref suite=- group=- cookies=- phase=nlcall hs=%d",
-			   i);
-		err = dtls_hs_get(p.cli, 0, &info, NULL, 0);
-		span_end(&s);
+		if (i >= WARMUP)
+			span_start(&s, "mode=ref suite=- group=- cookies=- phase=%s hs=%d",
+				   phase, i - WARMUP);
+		err = h ? dtls_h_hs_get(h, p->cli, 0, &info, NULL, 0) :
+			  dtls_hs_get(p->cli, 0, &info, NULL, 0);
+		if (i >= WARMUP)
+			span_end(&s);
 		if (err || info.state != DTLS_HS_STATE_ESTABLISHED)
 			die("dtls_hs_get: %s, state %u", strerror(-err),
 			    info.state);
 	}
+}
+
+static void ref_set(void)
+{
+	const struct variant *v = &variants[0];
+	struct dtls_nl *h;
+	struct hs_pair p;
+	int err;
+
+	span_label("reference: %d libdtls calls, per-call and on a handle",
+		   n_hs);
+	k_open();
+	k_establish(&p, v);
+	k_close();
+	ref_calls(&p, NULL, "nlcall");
+	err = dtls_open(&h);
+	if (err)
+		die("dtls_open: %s", strerror(-err));
+	ref_calls(&p, h, "hcall");
+	dtls_close(h);
 	pair_close(&p);
 }
 
@@ -865,6 +963,7 @@ static void mem_measure(const struct variant *v)
 	if (!p)
 		die("calloc");
 	printf("memory: %s, %d sessions\n", v->suite, k);
+	k_open();
 	/* Warm-up: module, crypto transforms, caches. */
 	k_establish(&p[0], v);
 	pair_close(&p[0]);
@@ -897,6 +996,7 @@ static void mem_measure(const struct variant *v)
 	left = (double)(m1.total - m2.total) / k;
 	printf("MEM suite=%s sessions=%d udp_sock=%.0f client=%.0f server=%.0f left=%.0f\n",
 	       v->suite, k, udp, client, server, left);
+	k_close();
 	free(p);
 }
 
@@ -904,7 +1004,8 @@ static void mem_measure(const struct variant *v)
 
 int main(int argc, char **argv)
 {
-	bool mem = true, openssl = true, marks;
+	bool mem = true, openssl = true, ref = true, marks;
+	unsigned long only = ~0UL;
 	struct rlimit rl;
 	struct utsname u;
 
@@ -921,8 +1022,20 @@ int main(int argc, char **argv)
 			mem = false;
 		} else if (!strcmp(argv[i], "--no-openssl")) {
 			openssl = false;
+		} else if (!strcmp(argv[i], "--control") && i + 1 < argc) {
+			i++;
+			for (control = 0; control < 3; control++)
+				if (!strcmp(argv[i], control_names[control]))
+					break;
+			if (control == 3)
+				die("--control setup|handle|per-call");
+		} else if (!strcmp(argv[i], "--no-ref")) {
+			ref = false;
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			only = strtoul(argv[++i], NULL, 0);
 		} else {
-			die("usage: " PROG " [--quick] [-n handshakes] [-k sessions] [--no-mem] [--no-openssl]");
+			die("usage: " PROG " [--quick] [-n handshakes] [-k sessions] [--no-mem]\n"
+			    "  [--no-openssl] [--no-ref] [--only MASK] [--control setup|handle|per-call]");
 		}
 	}
 	if (n_hs < 1 || n_hs > MAX_N || n_sessions < 1 || n_sessions > MAX_K)
@@ -937,28 +1050,31 @@ int main(int argc, char **argv)
 	cookie_init();
 	marks = !bench_marks_init();
 	uname(&u);
-	printf("hs-bench: kernel %s, %s, %ld CPU(s), icount marks %s, %d handshakes per set, %d sessions\n",
+	printf("hs-bench: kernel %s, %s, %ld CPU(s), icount marks %s, %d handshakes per set, %d sessions, libdtls %s\n",
 	       u.release, OpenSSL_version(OPENSSL_VERSION),
 	       sysconf(_SC_NPROCESSORS_ONLN), marks ? "mapped" : "NOT mapped",
-	       n_hs, n_sessions);
+	       n_hs, n_sessions, control_names[control]);
 	if (!marks)
 		die("cannot map the icount mark page at %p", bench_mark_page());
 	/* Let what the boot left running (deferred work) finish first. */
 	sleep(1);
 
 	for (size_t i = 0; i < NVARIANTS; i++) {
+		if (!(only & (1UL << i)))
+			continue;
 		k_set(&variants[i]);
 		if (openssl && variants[i].openssl)
 			o_set(&variants[i]);
 	}
-	ref_set();
+	if (ref)
+		ref_set();
 	spans_flush();
 	printf("hs-bench: %d spans done\n", span_count());
 
 	if (mem) {
 		slab_open();
 		for (size_t i = 0; i < NVARIANTS; i++)
-			if (variants[i].mem)
+			if (variants[i].mem && (only & (1UL << i)))
 				mem_measure(&variants[i]);
 	}
 	printf("hs-bench: done\n");

@@ -15,7 +15,9 @@
 #   tools/bench/hs-run.sh [--quick] [-n N] [-k K]      (make bench-hs)
 #
 # Arguments go to hs-bench (--quick: 10 handshakes per set, 50 sessions;
-# default 50 and 200).  The guest boots with slab_nomerge, so that every
+# default 50 and 200; --control handle|per-call: kdtls's control calls
+# one by one on a libdtls handle, or with the per-call functions, instead
+# of one dtls_h_hs_setup() per socket).  The guest boots with slab_nomerge, so that every
 # cache in the memory split has its own name (a UDP socket would be
 # counted in whatever cache of the same size it was merged into).  The raw
 # output and the report are kept in build/bench/.  About 2 minutes.
@@ -40,12 +42,13 @@ bench_guest hs hs-bench "$@"
 
 qemu=$(bench_qemu)
 guest=$(bench_about hs-bench)
+control=$(sed -n 's/^hs-bench: .*, libdtls \([a-z-]*\)$/\1/p' "$out" | head -n1)
 
 # The spans, each with its icount line, then the other result lines.
 { bench_spans; grep '^HSSTAT \|^MEM \|^MEMCACHE ' "$out"; } |
 awk -v date="$(date -u +%Y-%m-%d)" -v guest="$guest" -v qemu="$qemu" \
     -v smp="$smp" -v mods="$guest_mods" -v append="$append" \
-    -v tunables="$tunables" '
+    -v tunables="$tunables" -v control="${control:-per-call}" '
 function per(x, n) { return n ? int(x / n + 0.5) : 0 }
 function fields(   i, kv) {
 	delete v
@@ -63,6 +66,8 @@ $1 == "SPAN" {
 		exit 1
 	}
 	k = set(v["mode"], v["suite"], v["group"], v["cookies"])
+	if (v["mode"] == "ref")
+		k = set("ref", v["phase"], "-", "-")
 	if (!(k in N)) {
 		order[++nk] = k
 		if (v["mode"] == "kdtls")
@@ -97,7 +102,15 @@ END {
 	printf "Run of %s: guest kernel %s, %s (TCG, -cpu max, -smp %s), %s;\n", \
 		date, g[1], qemu, smp, g[2]
 	printf "guest modules %s loaded first, kernel command line %s;\n", mods, append
-	printf "GLIBC_TUNABLES=%s.\n", tunables
+	printf "GLIBC_TUNABLES=%s;\n", tunables
+	if (control == "setup")
+		cdesc = "a handle (one netlink socket, opened once per set), attach + configure + PSK as one request per socket (dtls_h_hs_setup)"
+	else if (control == "handle")
+		cdesc = "a handle (one netlink socket, opened once per set), one request per call"
+	else
+		cdesc = "the per-call functions (a netlink socket and a family lookup each)"
+	ncfg = control == "setup" ? 2 : 6
+	printf "kdtls control calls: libdtls, %s.\n", cdesc
 	n = N[kd[1]]
 	printf "%d handshakes per set, each on fresh sockets; instructions per\n", n
 	print "handshake (mean) from the icount plugin; handshakes/s is TCG"
@@ -128,7 +141,7 @@ END {
 	print ""
 	print "Per step of a handshake (total instructions, of which user in"
 	print "parentheses): sockets = socket, bind, connect of both; config ="
-	print "kdtls: attach, configure, add the PSK on both (6 libdtls calls),"
+	printf "kdtls: attach, configure, add the PSK on both (%d libdtls calls),\n", ncfg
 	print "OpenSSL: SSL_new and BIO of both; handshake = kdtls: start both"
 	print "(2 libdtls calls) and poll until established, OpenSSL: stepping"
 	print "both; close = close (kdtls), SSL_free and close (OpenSSL):"
@@ -148,7 +161,9 @@ END {
 		printf "%s | %d (%d) |\n", line, per(T[a], N[a]), per(U[a], N[a])
 	}
 
-	ref = set("ref", "-", "-", "-")
+	refn = set("ref", "nlcall", "-", "-")
+	refh = set("ref", "hcall", "-", "-")
+	ref = control == "per-call" ? refn : refh
 	psk = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "on")
 	pskoff = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "off")
 	opsk = set("openssl", "PSK-AES128-GCM-SHA256", "-", "on")
@@ -165,10 +180,14 @@ END {
 		print ""
 		print "Where the instructions go (per handshake, differences of the sets):"
 		print ""
-		printf "- one libdtls call (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
-			call, per(U[ref], N[ref]), per(K[ref], N[ref])
-		printf "  kdtls config (6 calls): %d; its handshake step without its 2 calls\n", \
-			per(PT[psk, "config"], N[psk])
+		printf "- one libdtls call, per-call function (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
+			per(T[refn], N[refn]), per(U[refn], N[refn]), per(K[refn], N[refn])
+		if (refh in N)
+			printf "- one libdtls call on a handle (one request): %d, of which %d user and %d kernel;\n", \
+				per(T[refh], N[refh]), per(U[refh], N[refh]), per(K[refh], N[refh])
+		printf "  (the kdtls sets used %s)\n", cdesc
+		printf "  kdtls config (%d calls): %d; its handshake step without its 2 calls\n", \
+			ncfg, per(PT[psk, "config"], N[psk])
 		printf "  (the engine, both sides, PSK-AES128-GCM-SHA256): %d, of which %d kernel\n", \
 			hsp - 2 * call, per(PK[psk, "handshake"], N[psk]) - 2 * per(K[ref], N[ref])
 		printf "  (OpenSSL: handshake step %d, all of it %d)\n", \

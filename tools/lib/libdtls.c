@@ -1352,3 +1352,268 @@ ssize_t dtls_unhex(uint8_t *buf, size_t len)
 	}
 	return hi < 0 ? (ssize_t)out : -EINVAL;
 }
+
+/* ======================================================================
+ * Handles (begin): one kept netlink socket, the family resolved once
+ * (libdtls.h).  The handle is the struct dtls_nl of the per-call
+ * functions, allocated; c->msg points at the caller's buffer only during
+ * a call.
+ */
+
+int dtls_open(struct dtls_nl **h)
+{
+	struct dtls_nl *c;
+	int err;
+
+	c = malloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	err = dtls_nl_open(c, NULL, 0);
+	if (err) {
+		free(c);
+		return err;
+	}
+	*h = c;
+	return 0;
+}
+
+void dtls_close(struct dtls_nl *h)
+{
+	if (!h)
+		return;
+	dtls_nl_close(h);
+	free(h);
+}
+
+/* Where the kernel's message of this call goes. */
+static void dtls_h_begin(struct dtls_nl *c, char *msg, size_t msglen)
+{
+	c->msg = msg;
+	c->msglen = msglen;
+	dtls_nl_set_msg(c, "");
+}
+
+static int dtls_h_end(struct dtls_nl *c, int err)
+{
+	c->msg = NULL;
+	c->msglen = 0;
+	return err;
+}
+
+int dtls_h_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
+		  size_t msglen)
+{
+	struct dtls_attach_ctx ctx = { 0 };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	int32_t sfd = fd;
+	int err;
+
+	dtls_h_begin(h, msg, msglen);
+	ctx.family = h->family;
+	nlh = dtls_nl_put_req(h, &req, h->family, DTLS_CMD_SOCK_ATTACH,
+			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
+	err = dtls_nl_talk(h, nlh, dtls_attach_cb, &ctx);
+	if (!err && ino) {
+		struct stat st;
+
+		/* As dtls_attach_ex(). */
+		if (ctx.got)
+			*ino = ctx.ino;
+		else
+			*ino = fstat(fd, &st) ? 0 : st.st_ino;
+	}
+	return dtls_h_end(h, err);
+}
+
+/* dtls_hs_do() on the handle's socket. */
+static int dtls_h_do(struct dtls_nl *c, int fd, uint64_t ino, uint8_t cmd,
+		     int (*fill)(struct nlmsghdr *nlh, const void *arg),
+		     const void *arg, char *msg, size_t msglen)
+{
+	union {
+		struct nlmsghdr	nlh;
+		char		buf[1024];
+	} req;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	int err;
+
+	dtls_h_begin(c, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req.buf);
+	nlh->nlmsg_type = c->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++c->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = DTLS_FAMILY_VERSION;
+	dtls_put_target(nlh, fd, ino);
+	err = fill ? fill(nlh, arg) : 0;
+	if (!err)
+		err = dtls_nl_talk(c, nlh, NULL, NULL);
+	explicit_bzero(&req, sizeof(req));	/* it may hold a PSK */
+	return dtls_h_end(c, err);
+}
+
+int dtls_h_hs_config(struct dtls_nl *h, int fd, uint64_t ino,
+		     const struct dtls_hs_config *cfg, char *msg,
+		     size_t msglen)
+{
+	return dtls_h_do(h, fd, ino, DTLS_CMD_HS_CONFIG, dtls_hs_config_fill,
+			 cfg, msg, msglen);
+}
+
+int dtls_h_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
+		   size_t id_len, const void *key, size_t key_len,
+		   int32_t serial, char *msg, size_t msglen)
+{
+	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
+
+	return dtls_h_do(h, fd, ino, DTLS_CMD_PSK_ADD, dtls_psk_fill, &a, msg,
+			 msglen);
+}
+
+int dtls_h_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		    size_t msglen)
+{
+	return dtls_h_do(h, fd, ino, DTLS_CMD_HS_START, NULL, NULL, msg,
+			 msglen);
+}
+
+int dtls_h_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		    size_t msglen)
+{
+	return dtls_h_do(h, fd, ino, DTLS_CMD_HS_ABORT, NULL, NULL, msg,
+			 msglen);
+}
+
+int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
+		  struct dtls_hs_info *out, char *msg, size_t msglen)
+{
+	struct dtls_hs_get_ctx ctx = { .out = out };
+	union dtls_nl_req req;
+	struct nlmsghdr *nlh;
+	int err;
+
+	dtls_h_begin(h, msg, msglen);
+	ctx.family = h->family;
+	nlh = dtls_nl_put_req(h, &req, h->family, DTLS_CMD_HS_GET,
+			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	dtls_put_target(nlh, fd, ino);
+	err = dtls_nl_talk(h, nlh, dtls_hs_get_cb, &ctx);
+	if (!err && !ctx.got)
+		err = -EPROTO;
+	return dtls_h_end(h, err);
+}
+
+/* A request of @cmd at @buf, in a batch: its header, then the target. */
+static struct nlmsghdr *dtls_h_put(struct dtls_nl *c, void *buf, uint8_t cmd,
+				   uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = c->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++c->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = DTLS_FAMILY_VERSION;
+	return nlh;
+}
+
+/*
+ * Send the @len bytes of requests at @buf, numbered @first to @last, the
+ * last one with NLM_F_ACK; read until its ack or error.  Replies other
+ * than errors and acks are skipped.  Return: the first error (its
+ * message kept), else 0.
+ */
+static int dtls_h_talk_batch(struct dtls_nl *c, const void *buf, size_t len,
+			     uint32_t first, uint32_t last)
+{
+	char *msg = c->msg;
+	int ret = 0;
+
+	while (mnl_socket_sendto(c->sock, buf, len) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	for (;;) {
+		const struct nlmsghdr *nlh = c->buf;
+		ssize_t n = dtls_nl_recv(c);
+		int rest, err;
+
+		if (n < 0) {
+			ret = ret ?: n;
+			break;
+		}
+		rest = n;
+		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+			if (nlh->nlmsg_seq - first > last - first ||
+			    nlh->nlmsg_pid != c->portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_OVERRUN) {
+				ret = ret ?: -ENOBUFS;
+				goto out;
+			}
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			/* Only the first error's message reaches the caller. */
+			c->msg = ret ? NULL : msg;
+			err = dtls_nl_error(c, nlh);
+			ret = ret ?: err;
+			if (nlh->nlmsg_seq == last)
+				goto out;
+		}
+	}
+out:
+	c->msg = msg;
+	return ret;
+}
+
+int dtls_h_hs_setup(struct dtls_nl *h, int fd,
+		    const struct dtls_hs_config *cfg, const void *id,
+		    size_t id_len, const void *key, size_t key_len,
+		    int32_t serial, char *msg, size_t msglen)
+{
+	/* Bounded by the fills' checks: 8 suites, 4 groups, 256-byte PSK. */
+	union {
+		struct nlmsghdr	nlh;
+		char		buf[2048];
+	} req;
+	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
+	struct nlmsghdr *nlh;
+	uint32_t first;
+	int32_t sfd = fd;
+	size_t off;
+	int err;
+
+	dtls_h_begin(h, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	first = h->seq + 1;
+	nlh = dtls_h_put(h, req.buf, DTLS_CMD_SOCK_ATTACH, 0);
+	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
+	off = NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_HS_CONFIG, 0);
+	dtls_put_target(nlh, fd, 0);
+	err = dtls_hs_config_fill(nlh, cfg);
+	off += NLMSG_ALIGN(nlh->nlmsg_len);
+	if (!err) {
+		nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_PSK_ADD,
+				 NLM_F_ACK);
+		dtls_put_target(nlh, fd, 0);
+		err = dtls_psk_fill(nlh, &a);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (!err)
+		err = dtls_h_talk_batch(h, req.buf, off, first, h->seq);
+	explicit_bzero(&req, sizeof(req));	/* it holds the PSK */
+	return dtls_h_end(h, err);
+}
+
+/*
+ * Handles (end).
+ * ======================================================================
+ */

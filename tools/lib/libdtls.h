@@ -271,6 +271,65 @@ ssize_t dtls_read_file(const char *path, uint8_t *buf, size_t max);
  * count, or -EINVAL for anything else or an odd number of digits. */
 ssize_t dtls_unhex(uint8_t *buf, size_t len);
 
+/* ======================================================================
+ * Handles (begin).  Everything above opens, uses and closes a netlink
+ * socket per call.  A handle keeps one: dtls_open() opens it and resolves
+ * the "dtls" family once; each dtls_h_*() call then sends one request on
+ * it and reads the reply, as the function of the same name without "h_"
+ * does (same arguments after the handle, same errors, same messages);
+ * dtls_close() frees it.  For an application that drives many sockets:
+ * a call through a handle costs a fraction of a per-call function's.
+ * There is still no global state: all of it is in the handle.
+ *
+ * A handle is used by one thread at a time (or one handle per thread),
+ * and only in the process that opened it.  It is bound to the family it
+ * resolved: once the kdtls module is unloaded its calls fail (-ENOENT,
+ * with an empty message); after a reload, close it and open another.
+ */
+struct dtls_nl;
+
+/*
+ * dtls_open() - open a handle into *@h.
+ * Return: 0, -ENOENT if the kdtls module is not loaded, or another -errno.
+ */
+int dtls_open(struct dtls_nl **h);
+/* dtls_close() - close @h (NULL is ignored). */
+void dtls_close(struct dtls_nl *h);
+
+int dtls_h_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
+		  size_t msglen);
+int dtls_h_hs_config(struct dtls_nl *h, int fd, uint64_t ino,
+		     const struct dtls_hs_config *cfg, char *msg,
+		     size_t msglen);
+int dtls_h_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
+		   size_t id_len, const void *key, size_t key_len,
+		   int32_t serial, char *msg, size_t msglen);
+int dtls_h_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		    size_t msglen);
+int dtls_h_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		    size_t msglen);
+int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
+		  struct dtls_hs_info *out, char *msg, size_t msglen);
+
+/*
+ * dtls_h_hs_setup() - dtls_h_attach(), dtls_h_hs_config() and
+ * dtls_h_psk_add() of the caller's socket @fd, sent together: one
+ * netlink message with three requests, two replies (the attach's and
+ * the last ack) instead of three round trips.  The kernel carries out
+ * each request even when one before it failed (a failed attach makes
+ * the other two fail too); the first error is returned, with its
+ * message.
+ * Return: 0 or -errno.
+ */
+int dtls_h_hs_setup(struct dtls_nl *h, int fd,
+		    const struct dtls_hs_config *cfg, const void *id,
+		    size_t id_len, const void *key, size_t key_len,
+		    int32_t serial, char *msg, size_t msglen);
+/*
+ * Handles (end).
+ * ======================================================================
+ */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: HelloVerifyRequest cookies (RFC 6347 4.2.1), cookie.c.  Each
- * case starts from fresh secrets (dtls_cookie_init()).
+ * case starts from fresh secrets (dtls_cookie_init()); the suite holds the
+ * shared hash transforms (dtls_prf_init(), prf.c, in prf_kunit.c).
  */
 #include <kunit/test.h>
 
@@ -102,13 +103,20 @@ static void cookie_hmac_vector(struct kunit *test)
 		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
 	};
 	u8 key[DTLS_COOKIE_SECRET_LEN] = { 'J', 'e', 'f', 'e' };
-	struct sha256_state s;
+	struct dtls_hmac_key k;
+	SHASH_DESC_ON_STACK(desc, k.tfm);
 	u8 out[SHA256_DIGEST_SIZE];
 
-	dtls_hmac_init(&s, key);
-	sha256_update(&s, data, sizeof(data) - 1);
-	dtls_hmac_final(&s, key, out);
+	/* The cookie's HMAC: a 32-byte key, of which 28 are zero here. */
+	KUNIT_ASSERT_EQ(test, dtls_hmac_setkey(&k, DTLS_PRF_SHA256, key,
+					       sizeof(key)), 0);
+	KUNIT_ASSERT_EQ(test, dtls_hmac_begin(desc, &k), 0);
+	KUNIT_ASSERT_EQ(test, crypto_shash_update(desc, data,
+						  sizeof(data) - 1), 0);
+	KUNIT_ASSERT_EQ(test, dtls_hmac_end(desc, &k, out), 0);
 	KUNIT_EXPECT_MEMEQ(test, out, expect, sizeof(expect));
+	dtls_hmac_key_wipe(&k);
+	shash_desc_zero(desc);
 }
 
 static void cookie_make_check(struct kunit *test)
@@ -304,6 +312,16 @@ static void cookie_test_exit(struct kunit *test)
 	dtls_cookie_exit();
 }
 
+static int cookie_suite_init(struct kunit_suite *suite)
+{
+	return dtls_prf_init();
+}
+
+static void cookie_suite_exit(struct kunit_suite *suite)
+{
+	dtls_prf_exit();
+}
+
 static struct kunit_case dtls_cookie_cases[] = {
 	KUNIT_CASE(cookie_hmac_vector),
 	KUNIT_CASE(cookie_make_check),
@@ -319,6 +337,8 @@ static struct kunit_case dtls_cookie_cases[] = {
 static struct kunit_suite dtls_cookie_suite = {
 	.name = "dtls_cookie",
 	.test_cases = dtls_cookie_cases,
+	.suite_init = cookie_suite_init,
+	.suite_exit = cookie_suite_exit,
 	.init = cookie_test_init,
 	.exit = cookie_test_exit,
 };

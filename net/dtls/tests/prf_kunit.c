@@ -478,6 +478,82 @@ static void prf_key_schedule(struct kunit *test)
 	}
 }
 
+/* The same schedule with the master secret made into a key once. */
+static void prf_key_schedule_keyed(struct kunit *test)
+{
+	u8 kb[128], vd[DTLS_VERIFY_LEN];
+	struct dtls_hmac_key mk;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(schedule_cases); i++) {
+		const struct schedule_case *c = &schedule_cases[i];
+
+		KUNIT_ASSERT_EQ(test, dtls_master_key(c->h, c->master, &mk),
+				0);
+		KUNIT_ASSERT_EQ(test, dtls_key_block_k(&mk, client_random,
+						       server_random, kb,
+						       c->key_block_len), 0);
+		KUNIT_EXPECT_MEMEQ(test, kb, c->key_block, c->key_block_len);
+		KUNIT_ASSERT_EQ(test, dtls_verify_data_k(&mk, true,
+							 c->finished_hash,
+							 vd), 0);
+		KUNIT_EXPECT_MEMEQ(test, vd, c->client_verify, DTLS_VERIFY_LEN);
+		KUNIT_ASSERT_EQ(test, dtls_verify_data_k(&mk, false,
+							 c->finished_hash,
+							 vd), 0);
+		KUNIT_EXPECT_MEMEQ(test, vd, c->server_verify, DTLS_VERIFY_LEN);
+		dtls_hmac_key_wipe(&mk);
+	}
+	/* A wiped key makes nothing. */
+	memset(vd, 0xee, sizeof(vd));
+	KUNIT_EXPECT_EQ(test, dtls_verify_data_k(&mk, true,
+						 sha256_finished_hash, vd),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dtls_key_block_k(NULL, client_random,
+					       server_random, kb, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dtls_master_key(DTLS_PRF_SHA256, NULL, &mk),
+			-EINVAL);
+}
+
+/* A running hash: each digest is that of everything so far. */
+static void prf_hash_more(struct kunit *test)
+{
+	const u8 *msgs = (const u8 *)session_msgs;
+	unsigned int len = strlen(session_msgs), i;
+	u8 out[DTLS_MAX_HASH_LEN], want[DTLS_MAX_HASH_LEN];
+	struct dtls_hash_state st;
+
+	for (i = 0; i < ARRAY_SIZE(schedule_cases); i++) {
+		const struct schedule_case *c = &schedule_cases[i];
+		unsigned int hlen = dtls_prf_hash_len(c->h);
+
+		memset(&st, 0, sizeof(st));
+		KUNIT_ASSERT_EQ(test, dtls_hash_more(c->h, &st, NULL, 0, out),
+				0);
+		KUNIT_ASSERT_EQ(test, dtls_hash(c->h, NULL, 0, want), 0);
+		KUNIT_EXPECT_MEMEQ(test, out, want, hlen);
+		KUNIT_ASSERT_EQ(test, dtls_hash_more(c->h, &st, msgs, 11, out),
+				0);
+		KUNIT_ASSERT_EQ(test, dtls_hash(c->h, msgs, 11, want), 0);
+		KUNIT_EXPECT_MEMEQ(test, out, want, hlen);
+		KUNIT_ASSERT_EQ(test, dtls_hash_more(c->h, &st, msgs + 11,
+						     len - 11, out), 0);
+		KUNIT_EXPECT_MEMEQ(test, out, c->session_hash, hlen);
+		KUNIT_EXPECT_EQ(test, st.len, len);
+		/* Nothing more: the same digest again. */
+		KUNIT_ASSERT_EQ(test, dtls_hash_more(c->h, &st, NULL, 0, out),
+				0);
+		KUNIT_EXPECT_MEMEQ(test, out, c->session_hash, hlen);
+	}
+	/* Another hash on a started state, bad arguments. */
+	KUNIT_EXPECT_EQ(test, dtls_hash_more(DTLS_PRF_SHA256, &st, msgs, 1,
+					     out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dtls_hash_more((enum dtls_prf_hash)7, &st, msgs,
+					     1, out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dtls_hash_more(DTLS_PRF_SHA384, &st, NULL, 1,
+					     out), -EINVAL);
+}
+
 static void prf_key_schedule_bad(struct kunit *test)
 {
 	const enum dtls_prf_hash bad_hash = (enum dtls_prf_hash)7;
@@ -522,7 +598,96 @@ static void prf_key_schedule_bad(struct kunit *test)
 			-EINVAL);
 }
 
+/* One HMAC under dtls_hmac_setkey() in one or two updates. */
+static void hmac_check(struct kunit *test, enum dtls_prf_hash h,
+		       const u8 *key, unsigned int key_len, const char *data,
+		       const u8 *expect)
+{
+	unsigned int len = strlen(data), hlen = dtls_prf_hash_len(h);
+	u8 out[DTLS_MAX_HASH_LEN];
+	struct dtls_hmac_key k;
+	SHASH_DESC_ON_STACK(desc, k.tfm);
+
+	KUNIT_ASSERT_EQ(test, dtls_hmac_setkey(&k, h, key, key_len), 0);
+	KUNIT_EXPECT_EQ(test, k.len, hlen);
+	KUNIT_ASSERT_EQ(test, dtls_hmac_begin(desc, &k), 0);
+	KUNIT_ASSERT_EQ(test, crypto_shash_update(desc, data, len), 0);
+	KUNIT_ASSERT_EQ(test, dtls_hmac_end(desc, &k, out), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, expect, hlen);
+	/* Again under the same key states, the message in two parts. */
+	memset(out, 0, sizeof(out));
+	KUNIT_ASSERT_EQ(test, dtls_hmac_begin(desc, &k), 0);
+	KUNIT_ASSERT_EQ(test, crypto_shash_update(desc, data, 5), 0);
+	KUNIT_ASSERT_EQ(test, crypto_shash_update(desc, data + 5, len - 5),
+			0);
+	KUNIT_ASSERT_EQ(test, dtls_hmac_end(desc, &k, out), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, expect, hlen);
+	dtls_hmac_key_wipe(&k);
+	shash_desc_zero(desc);
+}
+
+/*
+ * RFC 4231 test cases 2 (a 4-byte key) and 6 (a 131-byte key, longer
+ * than either block: hashed first), HMAC-SHA256 and HMAC-SHA384.
+ */
+static void prf_hmac_vectors(struct kunit *test)
+{
+	static const char data2[] = "what do ya want for nothing?";
+	static const char data6[] =
+		"Test Using Larger Than Block-Size Key - Hash Key First";
+	static const u8 sha256_2[32] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e,
+		0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+		0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
+		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
+	};
+	static const u8 sha384_2[48] = {
+		0xaf, 0x45, 0xd2, 0xe3, 0x76, 0x48, 0x40, 0x31,
+		0x61, 0x7f, 0x78, 0xd2, 0xb5, 0x8a, 0x6b, 0x1b,
+		0x9c, 0x7e, 0xf4, 0x64, 0xf5, 0xa0, 0x1b, 0x47,
+		0xe4, 0x2e, 0xc3, 0x73, 0x63, 0x22, 0x44, 0x5e,
+		0x8e, 0x22, 0x40, 0xca, 0x5e, 0x69, 0xe2, 0xc7,
+		0x8b, 0x32, 0x39, 0xec, 0xfa, 0xb2, 0x16, 0x49,
+	};
+	static const u8 sha256_6[32] = {
+		0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f,
+		0x0d, 0x8a, 0x26, 0xaa, 0xcb, 0xf5, 0xb7, 0x7f,
+		0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28, 0xc5, 0x14,
+		0x05, 0x46, 0x04, 0x0f, 0x0e, 0xe3, 0x7f, 0x54,
+	};
+	static const u8 sha384_6[48] = {
+		0x4e, 0xce, 0x08, 0x44, 0x85, 0x81, 0x3e, 0x90,
+		0x88, 0xd2, 0xc6, 0x3a, 0x04, 0x1b, 0xc5, 0xb4,
+		0x4f, 0x9e, 0xf1, 0x01, 0x2a, 0x2b, 0x58, 0x8f,
+		0x3c, 0xd1, 0x1f, 0x05, 0x03, 0x3a, 0xc4, 0xc6,
+		0x0c, 0x2e, 0xf6, 0xab, 0x40, 0x30, 0xfe, 0x82,
+		0x96, 0x24, 0x8d, 0xf1, 0x63, 0xf4, 0x49, 0x52,
+	};
+	u8 *key6 = kunit_kzalloc(test, 131, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, key6);
+	memset(key6, 0xaa, 131);
+	hmac_check(test, DTLS_PRF_SHA256, (const u8 *)"Jefe", 4, data2,
+		   sha256_2);
+	hmac_check(test, DTLS_PRF_SHA384, (const u8 *)"Jefe", 4, data2,
+		   sha384_2);
+	hmac_check(test, DTLS_PRF_SHA256, key6, 131, data6, sha256_6);
+	hmac_check(test, DTLS_PRF_SHA384, key6, 131, data6, sha384_6);
+}
+
+static void prf_hmac_bad(struct kunit *test)
+{
+	struct dtls_hmac_key k;
+
+	KUNIT_EXPECT_EQ(test, dtls_hmac_setkey(&k, (enum dtls_prf_hash)7,
+					       (const u8 *)"k", 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dtls_hmac_setkey(&k, DTLS_PRF_SHA256, NULL, 1),
+			-EINVAL);
+}
+
 static struct kunit_case prf_cases[] = {
+	KUNIT_CASE(prf_hmac_vectors),
+	KUNIT_CASE(prf_hmac_bad),
 	KUNIT_CASE(prf_sha256_vector),
 	KUNIT_CASE(prf_sha384_vector),
 	KUNIT_CASE(prf_truncated),
@@ -532,12 +697,26 @@ static struct kunit_case prf_cases[] = {
 	KUNIT_CASE(prf_premaster_ecdhe),
 	KUNIT_CASE(prf_premaster_bad),
 	KUNIT_CASE(prf_key_schedule),
+	KUNIT_CASE(prf_key_schedule_keyed),
+	KUNIT_CASE(prf_hash_more),
 	KUNIT_CASE(prf_key_schedule_bad),
 	{}
 };
 
+static int prf_suite_init(struct kunit_suite *suite)
+{
+	return dtls_prf_init();
+}
+
+static void prf_suite_exit(struct kunit_suite *suite)
+{
+	dtls_prf_exit();
+}
+
 static struct kunit_suite prf_suite = {
 	.name = "dtls_prf",
+	.suite_init = prf_suite_init,
+	.suite_exit = prf_suite_exit,
 	.test_cases = prf_cases,
 };
 
