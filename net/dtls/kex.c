@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ephemeral ECDH for ECDHE-PSK (RFC 5489, RFC 8422) through the kernel's
- * kpp API: x25519 (kpp "curve25519", RFC 7748) and secp256r1 (kpp
- * "ecdh-nist-p256").  The kernel's P-256 public keys and shared secrets
- * are big-endian X | Y and X byte strings, as TLS wants them; we add and
- * check the 0x04 of the uncompressed point.  The kernel validates peer
- * P-256 points (range and curve equation; the cofactor is 1); for x25519
- * we reject the all-zero result of small-order points (RFC 7748 6.1).
+ * Ephemeral ECDH for ECDHE-PSK (RFC 5489, RFC 8422): x25519 (RFC 7748)
+ * through the kernel's curve25519 library, as WireGuard does, and
+ * secp256r1 through the kpp API ("ecdh-nist-p256").
  *
- * Buffers handed to the crypto API through scatterlists live in the
- * kmalloc'ed struct dtls_kex, never on the (possibly vmalloc'ed) stack.
+ * x25519 is the library and not kpp "curve25519" because the kpp
+ * transform is one more allocation, lookup by name and scatterlist walk
+ * per side per handshake around the same arch code (curve25519-x86_64);
+ * without the library (CONFIG_CRYPTO_LIB_CURVE25519_GENERIC, which exports
+ * what curve25519.h calls) x25519 is not offered.  We reject the all-zero
+ * result of small-order points (RFC 7748 6.1).
+ *
+ * The kernel's P-256 public keys and shared secrets are big-endian X | Y
+ * and X byte strings, as TLS wants them; we add and check the 0x04 of the
+ * uncompressed point.  The kernel validates peer P-256 points (range and
+ * curve equation; the cofactor is 1).  Buffers handed to the crypto API
+ * through scatterlists live in the kmalloc'ed struct dtls_kex, never on
+ * the (possibly vmalloc'ed) stack.
  *
  * Context: process (GFP_KERNEL allocations, kpp requests may sleep).
  */
@@ -30,7 +37,8 @@
 #define DTLS_POINT_UNCOMPRESSED	0x04
 
 struct dtls_kex {
-	struct crypto_kpp *tfm;
+	struct crypto_kpp *tfm;		/* secp256r1 */
+	u8 priv[CURVE25519_KEY_SIZE];	/* x25519, clamped */
 	u16 group;
 	unsigned int pub_len;
 	/* Our public value, TLS encoding. */
@@ -41,9 +49,12 @@ struct dtls_kex {
 	u8 shared[DTLS_KEX_SHARED_LEN];
 };
 
+#define DTLS_HAVE_X25519	IS_ENABLED(CONFIG_CRYPTO_LIB_CURVE25519_GENERIC)
+
 bool dtls_kex_group_supported(u16 group)
 {
-	return group == DTLS_GROUP_X25519 || group == DTLS_GROUP_SECP256R1;
+	return (DTLS_HAVE_X25519 && group == DTLS_GROUP_X25519) ||
+	       group == DTLS_GROUP_SECP256R1;
 }
 
 /* One kpp operation: the shared secret if @src is set, else our public key. */
@@ -102,20 +113,18 @@ static int dtls_kex_set_ecdh(struct dtls_kex *kex, const u8 *priv,
 	return err;
 }
 
-static int dtls_kex_set_x25519(struct dtls_kex *kex, const u8 *priv,
-			       unsigned int len)
+/* Our x25519 key pair from @priv: a copy, clamped, and its public value. */
+static int dtls_kex_x25519_pair(struct dtls_kex *kex, const u8 *priv,
+				unsigned int len)
 {
-	u8 key[CURVE25519_KEY_SIZE];
-	int err;
-
-	if (!priv || len != CURVE25519_KEY_SIZE)
+	if (!DTLS_HAVE_X25519 || !priv || len != CURVE25519_KEY_SIZE)
 		return -EINVAL;
-	/* The algorithm clamps too; clamping is idempotent. */
-	memcpy(key, priv, sizeof(key));
-	curve25519_clamp_secret(key);
-	err = crypto_kpp_set_secret(kex->tfm, key, sizeof(key));
-	memzero_explicit(key, sizeof(key));
-	return err;
+	memcpy(kex->priv, priv, sizeof(kex->priv));
+	curve25519_clamp_secret(kex->priv);
+	kex->pub_len = CURVE25519_KEY_SIZE;
+	if (!curve25519_generate_public(kex->pub, kex->priv))
+		return -EINVAL;
+	return 0;
 }
 
 /*
@@ -127,32 +136,30 @@ static int dtls_kex_set_x25519(struct dtls_kex *kex, const u8 *priv,
 static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 					  unsigned int len)
 {
-	const char *alg;
+	const char *alg = "ecdh-nist-p256";
 	struct dtls_kex *kex;
 	int err;
 
-	switch (group) {
-	case DTLS_GROUP_X25519:
-		alg = "curve25519";
-		break;
-	case DTLS_GROUP_SECP256R1:
-		alg = "ecdh-nist-p256";
-		break;
-	default:
+	if (!dtls_kex_group_supported(group))
 		return ERR_PTR(-EINVAL);
-	}
-
 	kex = kzalloc(sizeof(*kex), GFP_KERNEL);
 	if (!kex)
 		return ERR_PTR(-ENOMEM);
 	kex->group = group;
+	if (group == DTLS_GROUP_X25519) {
+		err = dtls_kex_x25519_pair(kex, priv, len);
+		if (err)
+			goto fail;
+		return kex;
+	}
+
 	kex->tfm = crypto_alloc_kpp(alg, 0, 0);
 	/*
 	 * ecdh_generic's only module alias is "crypto-ecdh", not the name
 	 * of the P-256 algorithm it provides: load it by that, and retry.
 	 */
 	if (PTR_ERR_OR_ZERO(kex->tfm) == -ENOENT &&
-	    group == DTLS_GROUP_SECP256R1 && !request_module("crypto-ecdh"))
+	    !request_module("crypto-ecdh"))
 		kex->tfm = crypto_alloc_kpp(alg, 0, 0);
 	if (IS_ERR(kex->tfm)) {
 		err = PTR_ERR(kex->tfm);
@@ -160,20 +167,12 @@ static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 		goto fail;
 	}
 
-	if (group == DTLS_GROUP_X25519) {
-		err = dtls_kex_set_x25519(kex, priv, len);
-		if (!err)
-			err = dtls_kex_run(kex, NULL, 0, kex->pub,
-					   CURVE25519_KEY_SIZE);
-		kex->pub_len = CURVE25519_KEY_SIZE;
-	} else {
-		err = dtls_kex_set_ecdh(kex, priv, len);
-		if (!err)
-			err = dtls_kex_run(kex, NULL, 0, kex->pub + 1,
-					   2 * DTLS_P256_COORD);
-		kex->pub[0] = DTLS_POINT_UNCOMPRESSED;
-		kex->pub_len = DTLS_P256_POINT;
-	}
+	err = dtls_kex_set_ecdh(kex, priv, len);
+	if (!err)
+		err = dtls_kex_run(kex, NULL, 0, kex->pub + 1,
+				   2 * DTLS_P256_COORD);
+	kex->pub[0] = DTLS_POINT_UNCOMPRESSED;
+	kex->pub_len = DTLS_P256_POINT;
 	if (err)
 		goto fail;
 	return kex;
@@ -216,18 +215,17 @@ int dtls_kex_shared(struct dtls_kex *kex, const u8 *peer, unsigned int len,
 	if (kex->group == DTLS_GROUP_X25519) {
 		if (len != CURVE25519_KEY_SIZE)
 			return -EINVAL;
-		memcpy(kex->peer, peer, len);
-		in_len = len;
+		/* false: the all-zero secret, checked below */
+		err = curve25519(kex->shared, kex->priv, peer) ? 0 : -EINVAL;
 	} else {
 		/* Only the uncompressed form (RFC 8422 5.4.1). */
 		if (len != DTLS_P256_POINT || peer[0] != DTLS_POINT_UNCOMPRESSED)
 			return -EINVAL;
 		memcpy(kex->peer, peer + 1, len - 1);
 		in_len = len - 1;
+		err = dtls_kex_run(kex, kex->peer, in_len, kex->shared,
+				   DTLS_KEX_SHARED_LEN);
 	}
-
-	err = dtls_kex_run(kex, kex->peer, in_len, kex->shared,
-			   DTLS_KEX_SHARED_LEN);
 	/* x25519 with a small-order point: the all-zero secret. */
 	if (!err && !crypto_memneq(kex->shared, zero, DTLS_KEX_SHARED_LEN))
 		err = -EINVAL;
@@ -242,7 +240,7 @@ void dtls_kex_free(struct dtls_kex *kex)
 {
 	if (!kex)
 		return;
-	/* crypto_free_kpp() wipes the context holding the private key. */
+	/* crypto_free_kpp() wipes the context holding a P-256 key. */
 	if (kex->tfm)
 		crypto_free_kpp(kex->tfm);
 	kfree_sensitive(kex);
