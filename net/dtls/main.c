@@ -59,7 +59,7 @@ static int __init dtls_init(void)
 	if (err)
 		return err;
 	dtls_cookie_init();
-	dtls_wq = alloc_workqueue("dtls", WQ_UNBOUND, 0);
+	dtls_wq = alloc_workqueue("dtls", 0, 0);
 	if (!dtls_wq) {
 		err = -ENOMEM;
 		goto err_prf;
