@@ -14,7 +14,9 @@
  * schedule of DTLS_COOKIE_ROTATE_SECS; after an idle spell of two periods
  * or more both are replaced.  A cookie made under a secret is accepted
  * while that secret is current or previous: between one and two periods.
- * The checker tries both secrets (the cookie carries no generation).
+ * The checker tries the current secret, then the previous one (the cookie
+ * carries no generation).  Which one matched shows in the time taken;
+ * that tells a client only how old its own cookie is.
  *
  * Context: any, between dtls_prf_init() and dtls_prf_exit(); the secrets
  * are under an irq-safe spinlock, held only to rotate and to copy them
@@ -223,27 +225,30 @@ void dtls_cookie_make(const struct sockaddr *peer, const struct dtls_ch *ch,
  * @peer: the client's address, a struct sockaddr_in or sockaddr_in6
  * @ch: the ClientHello
  *
- * Constant time in the cookie's content: both secrets are always tried.
+ * Each comparison is constant time; the previous secret is tried only
+ * when the current one fails, so most checks cost one HMAC.
  */
 bool dtls_cookie_check(const struct sockaddr *peer, const struct dtls_ch *ch)
 {
-	struct dtls_hmac_key cur, prev;
-	u8 a[DTLS_COOKIE_LEN], b[DTLS_COOKIE_LEN];
-	int neq, err;
+	struct dtls_hmac_key k, prev;
+	u8 mac[DTLS_COOKIE_LEN];
+	int neq = 1, err;
 
 	if (ch->cookie_len != DTLS_COOKIE_LEN || !ch->cookie)
 		return false;
 	if (peer->sa_family != AF_INET && peer->sa_family != AF_INET6)
 		return false;
-	dtls_cookie_keys(&cur, &prev);
-	err = dtls_cookie_hmac(&cur, peer, ch, a);
-	err |= dtls_cookie_hmac(&prev, peer, ch, b);
-	neq = crypto_memneq(a, ch->cookie, DTLS_COOKIE_LEN);
-	neq &= crypto_memneq(b, ch->cookie, DTLS_COOKIE_LEN);
-	neq |= err;
-	dtls_hmac_key_wipe(&cur);
+	dtls_cookie_keys(&k, &prev);
+	err = dtls_cookie_hmac(&k, peer, ch, mac);
+	if (!err)
+		neq = crypto_memneq(mac, ch->cookie, DTLS_COOKIE_LEN);
+	if (neq) {
+		err = dtls_cookie_hmac(&prev, peer, ch, mac);
+		if (!err)
+			neq = crypto_memneq(mac, ch->cookie, DTLS_COOKIE_LEN);
+	}
+	dtls_hmac_key_wipe(&k);
 	dtls_hmac_key_wipe(&prev);
-	memzero_explicit(a, sizeof(a));
-	memzero_explicit(b, sizeof(b));
+	memzero_explicit(mac, sizeof(mac));
 	return !neq;
 }
