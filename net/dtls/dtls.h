@@ -33,6 +33,8 @@
 struct dtls_sock {
 	struct sock *sk;
 	struct proto *base_prot;	/* the UDP proto restored on close */
+	/* The socket's own sk_write_space, set aside while a handshake runs. */
+	void (*base_write_space)(struct sock *sk);
 	struct list_head node;		/* in dtls_net.socks, under its lock */
 	u64 ino;			/* sock_i_ino(), for user space */
 	refcount_t refs;
@@ -102,6 +104,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 void dtls_sock_exit(void);
 void dtls_sock_put(struct dtls_sock *ds);
 struct dtls_sock *dtls_sock_of(struct sock *sk);
+void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 
 /* Our state of an attached socket, from one of our own proto methods. */
 static inline struct dtls_sock *dtls_sk(const struct sock *sk)

@@ -259,6 +259,7 @@ static bool dtls_hs_unpublish(struct dtls_sock *ds, struct dtls_hs *hs)
 static void dtls_hs_set_state(struct dtls_sock *ds, u8 state)
 {
 	WRITE_ONCE(ds->hs_state, state);
+	dtls_sock_quiet_write_space(ds, state == DTLS_HS_STATE_RUNNING);
 	/* Writers and readers waiting in dtls_hs_wait(), and poll. */
 	ds->sk->sk_state_change(ds->sk);
 	ds->sk->sk_write_space(ds->sk);

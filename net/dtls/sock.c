@@ -18,6 +18,8 @@
  *  - dtls_encap_rcv(): softirq, under rcu_read_lock() held by the UDP
  *    receive path.  It may run concurrently with close, so the state it
  *    reaches through sk_user_data is freed only after a grace period.
+ *  - dtls_write_space(): wherever UDP frees a sent skb (softirq or
+ *    process), only while a handshake runs; it reads its state under RCU.
  *  - dtls_net.lock (mutex) protects the per-netns list; it is never taken
  *    with lock_sock() held, and lock_sock() is never taken under it.
  */
@@ -78,6 +80,47 @@ static __poll_t dtls_poll(struct file *file, struct socket *sock,
 		mask &= ~(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
 	rcu_read_unlock();
 	return mask;
+}
+
+/*
+ * While the kernel's handshake runs the socket is not writable (above), yet
+ * UDP's write-space callback would wake every poller each time a flight
+ * sent leaves the socket's send buffer, to find nothing.  For the length of
+ * a handshake sk_write_space is ours and keeps quiet; the handshake's end
+ * puts the socket's own back (so that established sockets keep the fast
+ * path of sock_wfree()) and wakes the pollers once.
+ */
+static void dtls_write_space(struct sock *sk)
+{
+	void (*base)(struct sock *sk) = NULL;
+	struct dtls_sock *ds;
+
+	rcu_read_lock();
+	ds = rcu_dereference_sk_user_data(sk);
+	if (ds && READ_ONCE(ds->hs_state) != DTLS_HS_STATE_RUNNING)
+		base = ds->base_write_space;
+	rcu_read_unlock();
+	if (base)
+		base(sk);
+}
+
+/**
+ * dtls_sock_quiet_write_space - write-space wake-ups off or on again
+ * @ds: the socket
+ * @quiet: true when a handshake starts, false when it ends
+ *
+ * Context: process; takes sk_callback_lock.
+ */
+void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet)
+{
+	struct sock *sk = ds->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (quiet && sk->sk_write_space == ds->base_write_space)
+		WRITE_ONCE(sk->sk_write_space, dtls_write_space);
+	else if (!quiet && sk->sk_write_space == dtls_write_space)
+		WRITE_ONCE(sk->sk_write_space, ds->base_write_space);
+	write_unlock_bh(&sk->sk_callback_lock);
 }
 
 /*
@@ -160,6 +203,8 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
 	rcu_assign_sk_user_data(sk, NULL);
 	WRITE_ONCE(sk->sk_prot, ds->base_prot);
+	if (sk->sk_write_space == dtls_write_space)
+		WRITE_ONCE(sk->sk_write_space, ds->base_write_space);
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
 
@@ -364,6 +409,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	err = dtls_sock_check_locked(sk, base, extack);
 	if (!err) {
 		ds->base_prot = base;
+		ds->base_write_space = sk->sk_write_space;
 		rcu_assign_sk_user_data(sk, ds);
 		udp_sk(sk)->encap_type = DTLS_ENCAP_TYPE;
 		WRITE_ONCE(udp_sk(sk)->encap_rcv, dtls_encap_rcv);
