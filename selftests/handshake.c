@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 
 #include "kselftest_harness.h"
@@ -178,6 +179,134 @@ TEST_F_TIMEOUT(hs, echo, 150)
 		EXPECT_EQ(variant->o.suite, si.suite);
 	EXPECT_EQ(strlen(PSK_ID), si.peer_id_len);
 	EXPECT_EQ(0, memcmp(si.peer_id, PSK_ID, si.peer_id_len));
+}
+
+/* One libdtls request a socket: attach, PSK, configure and start. */
+static int hs_setup_one(struct dtls_nl *nl, int fd, uint32_t role,
+			const uint16_t *suite, int start, char *msg, size_t len)
+{
+	static const uint16_t x25519 = 29;
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = suite,
+		.n_suites = 1,
+		.groups = &x25519,
+		.n_groups = 1,
+		.mtu = 256,		/* more datagrams: more wake-ups to spare */
+		.rto_initial_ms = 200,
+		.timeout_ms = 60000,
+		.cookies = -1,
+		.start = start,
+	};
+
+	return dtls_h_hs_setup(nl, fd, &cfg, PSK_ID, strlen(PSK_ID), PSK_KEY,
+			       strlen(PSK_KEY), 0, msg, len);
+}
+
+static long hs_nvcsw(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_nvcsw;
+}
+
+static void *hs_start_later(void *arg)
+{
+	usleep(300 * 1000);
+	return (void *)(long)dtls_hs_start(*(int *)arg, 0, NULL, 0);
+}
+
+/*
+ * hs-config's start flag through dtls_h_hs_setup(): the client starts with
+ * no hs-start.  A poller waiting for POLLOUT sleeps once: the flights the
+ * handshake sends do not wake it (UDP's write-space callback is quiet
+ * while the handshake runs).  The server starts 300 ms late, so that the
+ * client resends its ClientHello and all its flights while polled.
+ */
+TEST(setup_with_start)
+{
+	static const uint16_t suite = 0xccac;
+	union dtls_test_addr sa, ca;
+	struct pollfd pfd = { .events = POLLOUT };
+	struct dtls_nl *nl = NULL;
+	char msg[128] = "", buf[64];
+	int srv, cli, i;
+	long before, after;
+	pthread_t t;
+	void *ret;
+
+	srv = dtls_test_udp_bound(AF_INET, &sa);
+	cli = dtls_test_udp_bound(AF_INET, &ca);
+	ASSERT_GE(srv, 0);
+	ASSERT_GE(cli, 0);
+	ASSERT_EQ(0, connect(cli, &sa.sa, dtls_test_addr_len(AF_INET)));
+	hs_timeo(srv, 60);
+	hs_timeo(cli, 60);
+	ASSERT_EQ(0, dtls_open(&nl));
+	ASSERT_EQ(0, hs_setup_one(nl, srv, DTLS_HS_ROLE_SERVER, &suite, 0, msg,
+			      sizeof(msg))) TH_LOG("%s", msg);
+	ASSERT_EQ(0, hs_setup_one(nl, cli, DTLS_HS_ROLE_CLIENT, &suite, 1, msg,
+			      sizeof(msg))) TH_LOG("%s", msg);
+	ASSERT_EQ(0, pthread_create(&t, NULL, hs_start_later, &srv));
+
+	pfd.fd = cli;
+	before = hs_nvcsw();
+	ASSERT_EQ(1, poll(&pfd, 1, 60000)) hs_dump(srv, cli);
+	after = hs_nvcsw();
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(0, (long)ret);
+	ASSERT_EQ(POLLOUT, pfd.revents & (POLLOUT | POLLERR));
+	/* One sleep and its wake-up; a spare for a stray one. */
+	EXPECT_LE(after - before, 2) TH_LOG("%ld wake-ups", after - before);
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(4, send(cli, "ping", 4, 0));
+		ASSERT_EQ(4, recv(srv, buf, sizeof(buf), 0));
+		ASSERT_EQ(4, send(srv, buf, 4, 0));
+		ASSERT_EQ(4, recv(cli, buf, sizeof(buf), 0));
+	}
+	dtls_close(nl);
+	close(srv);
+	close(cli);
+}
+
+/*
+ * start with what start refuses (no PSK) fails the request and leaves the
+ * socket idle; a setup whose configuration is refused leaves nothing
+ * running either.
+ */
+TEST(start_flag_refused)
+{
+	static const uint16_t bad_suite = 0x1234;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER,
+		.cookies = -1,
+		.start = 1,
+	};
+	union dtls_test_addr sa;
+	struct dtls_nl *nl = NULL;
+	struct dtls_hs_info info;
+	char msg[128] = "";
+	int fd, fd2;
+
+	fd = dtls_test_udp_bound(AF_INET, &sa);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, dtls_attach(fd));
+	EXPECT_EQ(-ENOKEY, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "PSK")) TH_LOG("message: %s", msg);
+	ASSERT_EQ(0, dtls_hs_get(fd, 0, &info, NULL, 0));
+	EXPECT_NE(DTLS_HS_STATE_RUNNING, info.state);
+
+	fd2 = dtls_test_udp_bound(AF_INET, &sa);
+	ASSERT_GE(fd2, 0);
+	ASSERT_EQ(0, dtls_open(&nl));
+	EXPECT_EQ(-EINVAL, hs_setup_one(nl, fd2, DTLS_HS_ROLE_SERVER, &bad_suite,
+				    1, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_get(fd2, 0, &info, NULL, 0));
+	EXPECT_NE(DTLS_HS_STATE_RUNNING, info.state);
+	dtls_close(nl);
+	close(fd);
+	close(fd2);
 }
 
 TEST_HARNESS_MAIN

@@ -21,7 +21,7 @@ const struct nla_policy dtls_sock_get_nl_policy[DTLS_A_SOCK_INO + 1] = {
 };
 
 /* DTLS_CMD_HS_CONFIG - do */
-const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_PSK_HINT + 1] = {
+const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_START + 1] = {
 	[DTLS_A_HS_FD] = { .type = NLA_S32, },
 	[DTLS_A_HS_INO] = { .type = NLA_U64, },
 	[DTLS_A_HS_ROLE] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
@@ -33,6 +33,7 @@ const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_PSK_HINT + 1] = {
 	[DTLS_A_HS_TIMEOUT_MS] = { .type = NLA_U32, },
 	[DTLS_A_HS_COOKIES] = NLA_POLICY_MAX(NLA_U8, 1),
 	[DTLS_A_HS_PSK_HINT] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_START] = { .type = NLA_FLAG, },
 };
 
 /* DTLS_CMD_PSK_ADD - do */
@@ -82,7 +83,7 @@ const struct genl_ops dtls_nl_ops[7] = {
 		.cmd		= DTLS_CMD_HS_CONFIG,
 		.doit		= dtls_nl_hs_config_doit,
 		.policy		= dtls_hs_config_nl_policy,
-		.maxattr	= DTLS_A_HS_PSK_HINT,
+		.maxattr	= DTLS_A_HS_START,
 	},
 	{
 		.cmd		= DTLS_CMD_PSK_ADD,

@@ -345,6 +345,9 @@ int dtls_nl_hs_config_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	err = dtls_hs_config(t.ds, info);
+	/* start: hs-start in the same request, once configured */
+	if (!err && nla_get_flag(info->attrs[DTLS_A_HS_START]))
+		err = dtls_hs_start(t.ds, info->extack);
 	dtls_nl_hs_put(&t);
 	return err;
 }

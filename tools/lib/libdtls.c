@@ -903,6 +903,8 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 		mnl_attr_put_u8(nlh, DTLS_A_HS_COOKIES, !!cfg->cookies);
 	if (cfg->hint)
 		mnl_attr_put(nlh, DTLS_A_HS_PSK_HINT, cfg->hint_len, cfg->hint);
+	if (cfg->start)
+		mnl_attr_put(nlh, DTLS_A_HS_START, 0, NULL);
 	return 0;
 }
 
@@ -1596,20 +1598,23 @@ int dtls_h_hs_setup(struct dtls_nl *h, int fd,
 	nlh = dtls_h_put(h, req.buf, DTLS_CMD_SOCK_ATTACH, 0);
 	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
 	off = NLMSG_ALIGN(nlh->nlmsg_len);
-	nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_HS_CONFIG, 0);
+	/* The PSK before the configuration, which may start the handshake. */
+	nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_PSK_ADD, 0);
 	dtls_put_target(nlh, fd, 0);
-	err = dtls_hs_config_fill(nlh, cfg);
+	err = dtls_psk_fill(nlh, &a);
 	off += NLMSG_ALIGN(nlh->nlmsg_len);
 	if (!err) {
-		nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_PSK_ADD,
+		nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_HS_CONFIG,
 				 NLM_F_ACK);
 		dtls_put_target(nlh, fd, 0);
-		err = dtls_psk_fill(nlh, &a);
+		err = dtls_hs_config_fill(nlh, cfg);
 		off += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
 	if (!err)
 		err = dtls_h_talk_batch(h, req.buf, off, first, h->seq);
 	explicit_bzero(&req, sizeof(req));	/* it holds the PSK */
+	if (err && cfg->start)	/* never leave it running after an error */
+		dtls_h_do(h, fd, 0, DTLS_CMD_HS_ABORT, NULL, NULL, NULL, 0);
 	return dtls_h_end(h, err);
 }
 

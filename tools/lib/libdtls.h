@@ -199,6 +199,7 @@ struct dtls_hs_config {
 	int		cookies;	/* -1: leave as is, else 0 or 1 */
 	const void	*hint;		/* NULL: leave as is */
 	size_t		hint_len;
+	int		start;		/* 1: then start (hs-config's start) */
 };
 
 int dtls_hs_config(int fd, uint64_t ino, const struct dtls_hs_config *cfg,
@@ -312,13 +313,15 @@ int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 		  struct dtls_hs_info *out, char *msg, size_t msglen);
 
 /*
- * dtls_h_hs_setup() - dtls_h_attach(), dtls_h_hs_config() and
- * dtls_h_psk_add() of the caller's socket @fd, sent together: one
+ * dtls_h_hs_setup() - dtls_h_attach(), dtls_h_psk_add() and
+ * dtls_h_hs_config() of the caller's socket @fd, sent together: one
  * netlink message with three requests, two replies (the attach's and
- * the last ack) instead of three round trips.  The kernel carries out
- * each request even when one before it failed (a failed attach makes
- * the other two fail too); the first error is returned, with its
- * message.
+ * the last ack) instead of three round trips.  With @cfg->start the
+ * configuration also starts the handshake: set a server up before the
+ * clients that will talk to it.  The kernel carries out each request
+ * even when one before it failed (a failed attach makes the other two
+ * fail too); the first error is returned, with its message, and a
+ * handshake started all the same is aborted.
  * Return: 0 or -errno.
  */
 int dtls_h_hs_setup(struct dtls_nl *h, int fd,
