@@ -15,18 +15,22 @@
  *
  *   sockets    socket(), bind(), getsockname() of both, connect() of the
  *              client (the same in both modes)
- *   config     kdtls: attach, configure (role, the one suite, the group),
- *              add the PSK, on both sockets: one dtls_h_hs_setup() each
- *              on a libdtls handle (one netlink socket, the family
- *              resolved once) opened once per set, outside the spans
- *              (--control: the three calls one by one on the handle, or
- *              libdtls's per-call functions, a netlink socket and a
- *              family lookup each).  OpenSSL: SSL_new() and a datagram BIO on each
+ *   config     kdtls: attach, add the PSK, configure (role, the one
+ *              suite, the group) and start, server first: one
+ *              dtls_h_hs_setup() a socket on a libdtls handle (one
+ *              netlink socket, the family resolved once) opened once per
+ *              set, outside the spans (--control: the start apart, or the
+ *              four calls one by one on the handle, or libdtls's
+ *              per-call functions, a netlink socket and a family lookup
+ *              each).  OpenSSL: SSL_new() and a datagram BIO on each
  *              socket, both non-blocking; the SSL_CTXs (suite, group,
  *              PSK callbacks, cookie callbacks) are made once per set,
  *              outside the spans
- *   handshake  kdtls: DTLS_CMD_HS_START on the server, then the client;
- *              poll() until both are writable (established).  OpenSSL:
+ *   handshake  kdtls: (with --control other than setup,
+ *              DTLS_CMD_HS_START on the server, then the client;) poll()
+ *              until both are writable (established); the work of the
+ *              kernel's handshake runs in whichever step the scheduler
+ *              gives it.  OpenSSL:
  *              SSL_do_handshake() on the client and DTLSv1_listen() then
  *              SSL_do_handshake() on the server, stepped in turn (loopback
  *              delivers each flight before the other side is stepped)
@@ -40,9 +44,13 @@
  * Span fields: mode=kdtls|openssl suite=<OpenSSL's name> group=<x25519,
  * p256 or -> cookies=on|off phase=<step> hs=<number in the set>.  Before
  * each set two handshakes run unmeasured and are checked in full (state,
- * suite, an echo of data); every measured one is checked between its
- * spans (DTLS_INFO ciphers of both sockets; OpenSSL's cipher), and the
- * kernel's handshake counters of the set are printed:
+ * suite, an echo of data); every measured one is checked at the end of
+ * its handshake step (DTLS_INFO ciphers of both sockets; OpenSSL's
+ * cipher; cheap, and inside the span so that no system call runs between
+ * spans: kernel work left pending at the end of a span, such as the rest
+ * of a handshake work item whose wake-up preempted it, then runs in the
+ * next span, never unmeasured between two), and the kernel's handshake
+ * counters of the set are printed:
  *
  *   HSSTAT suite=S group=G cookies=C done=D failed=F hvr=H retransmit=R
  *
@@ -73,7 +81,7 @@
  * set, -k K sessions, --no-mem, --no-openssl, --no-ref (no reference
  * set), --only MASK (only the variants whose bit is set in MASK, bit 0
  * the first of variants[]: for a profile of one set), --control MODE
- * (setup, handle or per-call: see config above).
+ * (setup, setup-start, handle or per-call: see config above).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -169,14 +177,18 @@ static void pair_close(struct hs_pair *p)
 
 /*
  * How the kdtls sets make their control calls (--control): "setup", on a
- * libdtls handle, attach + configure + add the PSK as one request
- * (dtls_h_hs_setup()) and the start; "handle", the same four calls one by
- * one on the handle; "per-call", libdtls's per-call functions, each with
- * its own netlink socket and family lookup.  The handle is opened once
- * per set (as the SSL_CTXs of OpenSSL are), outside the spans.
+ * libdtls handle, attach + add the PSK + configure and start as one
+ * request (dtls_h_hs_setup() with cfg.start); "setup-start", the same
+ * without the start, and the start apart; "handle", the four calls one
+ * by one on the handle; "per-call", libdtls's per-call functions, each
+ * with its own netlink socket and family lookup.  The handle is opened
+ * once per set (as the SSL_CTXs of OpenSSL are), outside the spans.
  */
-enum { CONTROL_SETUP, CONTROL_HANDLE, CONTROL_PER_CALL };
-static const char *const control_names[] = { "setup", "handle", "per-call" };
+enum { CONTROL_SETUP, CONTROL_SETUP_START, CONTROL_HANDLE, CONTROL_PER_CALL,
+       CONTROL_MODES };
+static const char *const control_names[] = {
+	"setup", "setup-start", "handle", "per-call",
+};
 static int control;
 static struct dtls_nl *nl;
 
@@ -239,13 +251,14 @@ static void k_prepare(int fd, uint32_t role, const struct variant *v)
 		.groups = &v->group,
 		.n_groups = v->group ? 1 : 0,
 		.cookies = v->cookies,
+		.start = control == CONTROL_SETUP,
 	};
 	char msg[128] = "";
 	int err;
 
 	if (control != CONTROL_PER_CALL && !nl)
 		die("kdtls %s setup: no libdtls handle", v->suite);
-	if (control == CONTROL_SETUP) {
+	if (control == CONTROL_SETUP || control == CONTROL_SETUP_START) {
 		err = dtls_h_hs_setup(nl, fd, &cfg, psk_identity,
 				      strlen(psk_identity), psk, sizeof(psk), 0,
 				      msg, sizeof(msg));
@@ -292,10 +305,11 @@ static void k_wait(int fd, const char *who)
 static void k_handshake(struct hs_pair *p, const struct variant *v)
 {
 	char msg[128] = "";
-	int err;
+	int err = 0;
 
-	err = k_hs_start(p->srv, msg, sizeof(msg));
-	if (!err)
+	if (control != CONTROL_SETUP)	/* else started by the setup */
+		err = k_hs_start(p->srv, msg, sizeof(msg));
+	if (!err && control != CONTROL_SETUP)
 		err = k_hs_start(p->cli, msg, sizeof(msg));
 	if (err)
 		die("kdtls %s start: %s %s", v->suite, strerror(-err), msg);
@@ -659,8 +673,8 @@ static void k_set(const struct variant *v)
 		span_end(&s);
 		phase_start(&s, "kdtls", v, 2, i);
 		k_handshake(&p, v);
+		k_check(&p, v);		/* no system call between spans */
 		span_end(&s);
-		k_check(&p, v);
 		phase_start(&s, "kdtls", v, 3, i);
 		pair_close(&p);
 		span_end(&s);
@@ -700,8 +714,8 @@ static void o_set(const struct variant *v)
 		span_end(&s);
 		phase_start(&s, "openssl", v, 2, i);
 		o_handshake(&o, v);
-		span_end(&s);
 		o_check(&o, v);
+		span_end(&s);
 		phase_start(&s, "openssl", v, 3, i);
 		o_close(&o);
 		span_end(&s);
@@ -1024,18 +1038,18 @@ int main(int argc, char **argv)
 			openssl = false;
 		} else if (!strcmp(argv[i], "--control") && i + 1 < argc) {
 			i++;
-			for (control = 0; control < 3; control++)
+			for (control = 0; control < CONTROL_MODES; control++)
 				if (!strcmp(argv[i], control_names[control]))
 					break;
-			if (control == 3)
-				die("--control setup|handle|per-call");
+			if (control == CONTROL_MODES)
+				die("--control setup|setup-start|handle|per-call");
 		} else if (!strcmp(argv[i], "--no-ref")) {
 			ref = false;
 		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = strtoul(argv[++i], NULL, 0);
 		} else {
 			die("usage: " PROG " [--quick] [-n handshakes] [-k sessions] [--no-mem]\n"
-			    "  [--no-openssl] [--no-ref] [--only MASK] [--control setup|handle|per-call]");
+			    "  [--no-openssl] [--no-ref] [--only MASK] [--control setup|setup-start|handle|per-call]");
 		}
 	}
 	if (n_hs < 1 || n_hs > MAX_N || n_sessions < 1 || n_sessions > MAX_K)
