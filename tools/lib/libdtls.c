@@ -1429,6 +1429,22 @@ int dtls_h_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
 	return dtls_h_end(h, err);
 }
 
+/* The header of a request of @cmd at @buf (alone or in a batch). */
+static struct nlmsghdr *dtls_h_put(struct dtls_nl *c, void *buf, uint8_t cmd,
+				   uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = c->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++c->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = DTLS_FAMILY_VERSION;
+	return nlh;
+}
+
 /* dtls_hs_do() on the handle's socket. */
 static int dtls_h_do(struct dtls_nl *c, int fd, uint64_t ino, uint8_t cmd,
 		     int (*fill)(struct nlmsghdr *nlh, const void *arg),
@@ -1439,18 +1455,11 @@ static int dtls_h_do(struct dtls_nl *c, int fd, uint64_t ino, uint8_t cmd,
 		char		buf[1024];
 	} req;
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *genl;
 	int err;
 
 	dtls_h_begin(c, msg, msglen);
 	memset(&req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req.buf);
-	nlh->nlmsg_type = c->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++c->seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = DTLS_FAMILY_VERSION;
+	nlh = dtls_h_put(c, req.buf, cmd, NLM_F_ACK);
 	dtls_put_target(nlh, fd, ino);
 	err = fill ? fill(nlh, arg) : 0;
 	if (!err)
@@ -1508,22 +1517,6 @@ int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 	if (!err && !ctx.got)
 		err = -EPROTO;
 	return dtls_h_end(h, err);
-}
-
-/* A request of @cmd at @buf, in a batch: its header, then the target. */
-static struct nlmsghdr *dtls_h_put(struct dtls_nl *c, void *buf, uint8_t cmd,
-				   uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = c->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++c->seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = DTLS_FAMILY_VERSION;
-	return nlh;
 }
 
 /*
