@@ -59,6 +59,11 @@ static int __init dtls_init(void)
 	if (err)
 		return err;
 	dtls_cookie_init();
+	/*
+	 * Per-CPU: a flight queues its peer's work where its softirq ran,
+	 * and a worker already running takes it without waking another
+	 * (an unbound pool wakes one for each).
+	 */
 	dtls_wq = alloc_workqueue("dtls", 0, 0);
 	if (!dtls_wq) {
 		err = -ENOMEM;
