@@ -352,6 +352,45 @@ TEST_F_TIMEOUT(hs_cli, psk_file_stdin_handshake, 300)
 }
 
 /*
+ * config --start: the configuration and the start in one request, server
+ * first; without a PSK the start is refused with the kernel's message and
+ * the socket stays configured.
+ */
+TEST_F_TIMEOUT(hs_cli, config_start, 300)
+{
+	char out[4096];
+
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --start 2>&1",
+			     (unsigned long long)self->sino));
+	EXPECT_TRUE(strstr(out, "dtls: handshake config: Required key not available (no PSK)") == out)
+		TH_LOG("%s", out);
+	EXPECT_EQ(DTLS_HS_STATE_CONFIGURED, hs_state(self->srv));
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-file %s 2>&1",
+			     (unsigned long long)self->sino, self->key))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "psk set --ino %llu --identity " HS_ID " --key-file %s 2>&1",
+			     (unsigned long long)self->cino, self->key))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --rto-initial-ms 200 --start 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(self->srv));
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role client --rto-initial-ms 200 --start 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, hs_ping(self->srv, self->cli)) {
+		cli_run(out, sizeof(out), "show 2>&1");
+		TH_LOG("ping: %s\n%s", strerror(errno), out);
+	}
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->cli));
+}
+
+/*
  * --key-serial: the server's PSK from a "user" key in the session keyring
  * (which the CLI inherits), the client's from libdtls; the handshake
  * completes.  A serial that names no key is the kernel's error.

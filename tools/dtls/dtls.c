@@ -7,6 +7,7 @@
  *   dtls handshake config --ino N [--role R] [--suite S]... [--group G]...
  *                         [--mtu N] [--rto-initial-ms N] [--rto-max-ms N]
  *                         [--timeout-ms N] [--cookies on|off] [--hint-file F]
+ *                         [--start]
  *   dtls handshake start|abort --ino N
  *   dtls handshake show --ino N [-j]
  *   dtls monitor [-j] [-c N]
@@ -684,6 +685,7 @@ static int cmd_hs_config(int argc, char **argv)
 		{ "timeout-ms",		required_argument, NULL, 't' },
 		{ "cookies",		required_argument, NULL, 'c' },
 		{ "hint-file",		required_argument, NULL, 'H' },
+		{ "start",		no_argument,	   NULL, 'S' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -695,7 +697,7 @@ static int cmd_hs_config(int argc, char **argv)
 	ssize_t hint_len;
 	int c, err;
 
-	cur_usage = "handshake config --ino N [--role client|server] [--suite NAME|0xNNNN]... [--group x25519|secp256r1]... [--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N] [--cookies on|off] [--hint-file FILE]";
+	cur_usage = "handshake config --ino N [--role client|server] [--suite NAME|0xNNNN]... [--group x25519|secp256r1]... [--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N] [--cookies on|off] [--hint-file FILE] [--start]";
 	cfg.suites = suites;
 	cfg.groups = groups;
 	optind = 1;
@@ -771,6 +773,9 @@ static int cmd_hs_config(int argc, char **argv)
 				return 1;
 			cfg.hint = hint;
 			cfg.hint_len = hint_len;
+			break;
+		case 'S':
+			cfg.start = 1;
 			break;
 		case 'h':
 			usage_err(NULL);
@@ -1051,8 +1056,8 @@ static const struct cmd commands[] = {
 	  cmd_psk },
 	{ "handshake",	"config --ino N [--role client|server] [--suite S]... [--group G]...\n"
 			"\t\t[--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N]\n"
-			"\t\t[--cookies on|off] [--hint-file FILE]",
-	  "set the parameters of a socket's kernel handshake",
+			"\t\t[--cookies on|off] [--hint-file FILE] [--start]",
+	  "set the parameters of a socket's kernel handshake (--start: then start it)",
 	  cmd_handshake },
 	{ "handshake",	"start|abort --ino N",
 	  "start the kernel handshake, or abort it",
