@@ -1285,6 +1285,30 @@ TEST_F(record, rx_rekey_reordered)
 	EXPECT_EQ(replays, STATS().rx_replay);
 }
 
+/*
+ * The previous RX epoch opens records for DTLS_RX_PREV_EPOCH_MS (30 s)
+ * after a re-key, and not after it: a record of it then is a bad epoch.
+ */
+TEST_F_TIMEOUT(record_sock, rx_prev_epoch_expires, 120)
+{
+	struct keyset e2;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	keyset_init(&e2, variant->cipher, 2, 3);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &e2, 0));
+	B_SEND(&self->rx, DATA, 0, "e1 s0", 5);
+	EXPECT_STR("e1 s0");
+	B_SEND(&e2, DATA, 0, "e2 s0", 5);
+	EXPECT_STR("e2 s0");
+
+	sleep(31);
+	B_SEND(&self->rx, DATA, 1, "e1 s1", 5);
+	EXPECT_EQ(1, STAT_WAIT(rx_bad_epoch, 1));
+	EXPECT_EMPTY();
+	B_SEND(&e2, DATA, 1, "e2 s1", 5);
+	EXPECT_STR("e2 s1");
+}
+
 /* Bad headers and lengths: dropped, counted as malformed. */
 TEST_F(record, rx_malformed)
 {
