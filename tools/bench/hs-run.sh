@@ -104,12 +104,15 @@ END {
 	printf "guest modules %s loaded first, kernel command line %s;\n", mods, append
 	printf "GLIBC_TUNABLES=%s;\n", tunables
 	if (control == "setup")
-		cdesc = "a handle (one netlink socket, opened once per set), attach + configure + PSK as one request per socket (dtls_h_hs_setup)"
+		cdesc = "a handle (one netlink socket, opened once per set), attach + PSK + configure and start as one request per socket (dtls_h_hs_setup, cfg.start)"
+	else if (control == "setup-start")
+		cdesc = "a handle (one netlink socket, opened once per set), attach + PSK + configure as one request per socket (dtls_h_hs_setup), the start apart"
 	else if (control == "handle")
 		cdesc = "a handle (one netlink socket, opened once per set), one request per call"
 	else
 		cdesc = "the per-call functions (a netlink socket and a family lookup each)"
-	ncfg = control == "setup" ? 2 : 6
+	ncfg = control ~ /^setup/ ? 2 : 6
+	nhs = control == "setup" ? 0 : 2
 	printf "kdtls control calls: libdtls, %s.\n", cdesc
 	n = N[kd[1]]
 	printf "%d handshakes per set, each on fresh sockets; instructions per\n", n
@@ -141,10 +144,13 @@ END {
 	print ""
 	print "Per step of a handshake (total instructions, of which user in"
 	print "parentheses): sockets = socket, bind, connect of both; config ="
-	printf "kdtls: attach, configure, add the PSK on both (%d libdtls calls),\n", ncfg
-	print "OpenSSL: SSL_new and BIO of both; handshake = kdtls: start both"
-	print "(2 libdtls calls) and poll until established, OpenSSL: stepping"
-	print "both; close = close (kdtls), SSL_free and close (OpenSSL):"
+	printf "kdtls: attach, add the PSK, configure%s on both (%d libdtls calls),\n", \
+		nhs ? "" : " and start", ncfg
+	printf "OpenSSL: SSL_new and BIO of both; handshake = kdtls: %spoll until\n", \
+		nhs ? "start both (2 libdtls calls) and " : ""
+	print "established (the engine works in whichever step the scheduler"
+	print "gives it), OpenSSL: stepping both; close = close (kdtls), SSL_free"
+	print "and close (OpenSSL):"
 	print ""
 	print "| mode | suite | group | cookies | sockets | config | handshake | close | all |"
 	print "|---|---|---|---|--:|--:|--:|--:|--:|"
@@ -186,10 +192,11 @@ END {
 			printf "- one libdtls call on a handle (one request): %d, of which %d user and %d kernel;\n", \
 				per(T[refh], N[refh]), per(U[refh], N[refh]), per(K[refh], N[refh])
 		printf "  (the kdtls sets used %s)\n", cdesc
-		printf "  kdtls config (%d calls): %d; its handshake step without its 2 calls\n", \
-			ncfg, per(PT[psk, "config"], N[psk])
-		printf "  (the engine, both sides, PSK-AES128-GCM-SHA256): %d, of which %d kernel\n", \
-			hsp - 2 * call, per(PK[psk, "handshake"], N[psk]) - 2 * per(K[ref], N[ref])
+		printf "  kdtls config and handshake steps (%d calls) together: %d; without\n", \
+			ncfg + nhs, per(PT[psk, "config"], N[psk]) + hsp
+		printf "  the calls (the engine, both sides, PSK-AES128-GCM-SHA256): %d, of which %d kernel\n", \
+			per(PT[psk, "config"], N[psk]) + hsp - (ncfg + nhs) * call, \
+			per(PK[psk, "config"], N[psk]) + per(PK[psk, "handshake"], N[psk]) - (ncfg + nhs) * per(K[ref], N[ref])
 		printf "  (OpenSSL: handshake step %d, all of it %d)\n", \
 			per(PT[opsk, "handshake"], N[opsk]), per(T[opsk], N[opsk])
 		if (pskoff in N)
