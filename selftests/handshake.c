@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "dtls_test.h"
@@ -307,6 +308,37 @@ TEST(start_flag_refused)
 	dtls_close(nl);
 	close(fd);
 	close(fd2);
+}
+
+static int hs_no_event(const struct dtls_hs_info *ev, void *arg)
+{
+	return 1;
+}
+
+static void hs_subscribed(void *arg)
+{
+	_exit(0);		/* not refused: the test fails, at once */
+}
+
+/*
+ * The events name clients: only CAP_NET_ADMIN subscribes (root does, in
+ * the cli tests); a process without it (uid nobody) gets EPERM.
+ */
+TEST(events_need_net_admin)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		_exit(-dtls_monitor(hs_no_event, hs_subscribed, NULL));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EPERM, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN

@@ -255,7 +255,8 @@ int dtls_group_parse(const char *s, uint16_t *group);
 /*
  * dtls_monitor() - call @cb for each handshake event (done or failed) of
  * the caller's network namespace, until @cb returns non-zero (returned)
- * or an error (-errno).  @ready, if not NULL, is called once subscribed.
+ * or an error (-errno; -EPERM without CAP_NET_ADMIN in the namespace).
+ * @ready, if not NULL, is called once subscribed.
  */
 int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		 void (*ready)(void *arg), void *arg);
