@@ -729,7 +729,8 @@ static void o_set(const struct variant *v)
  * an established socket (one request and its reply): phase=nlcall, the
  * per-call function (a netlink socket and the family lookup each time);
  * phase=hcall, through a handle (dtls_h_hs_get()).  The config and
- * handshake steps make 6 and 2 calls.
+ * handshake steps make 2 and 0 calls (--control setup), 2 and 2
+ * (setup-start), or 6 and 2 (handle, per-call).
  */
 static void ref_calls(const struct hs_pair *p, struct dtls_nl *h,
 		      const char *phase)
