@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "bench.h"
 #include "mark.h"	/* shared/tools/icount/mark.h, by include path */
@@ -85,6 +86,49 @@ int bench_marks_init(void)
 void *bench_mark_page(void)
 {
 	return MARK_PAGE;
+}
+
+/* ------------------------------------------------------------ PSK */
+
+unsigned char bench_psk[32];
+const char bench_psk_identity[] = "bench";
+
+void bench_psk_init(void)
+{
+	random_bytes(bench_psk, sizeof(bench_psk));
+}
+
+static unsigned int psk_client_cb(SSL *ssl, const char *hint, char *identity,
+				  unsigned int max_identity_len,
+				  unsigned char *key, unsigned int max_psk_len)
+{
+	(void)ssl;
+	(void)hint;
+	if (sizeof(bench_psk_identity) > max_identity_len ||
+	    sizeof(bench_psk) > max_psk_len)
+		return 0;
+	memcpy(identity, bench_psk_identity, sizeof(bench_psk_identity));
+	memcpy(key, bench_psk, sizeof(bench_psk));
+	return sizeof(bench_psk);
+}
+
+static unsigned int psk_server_cb(SSL *ssl, const char *identity,
+				  unsigned char *key, unsigned int max_psk_len)
+{
+	(void)ssl;
+	if (!identity || strcmp(identity, bench_psk_identity) ||
+	    sizeof(bench_psk) > max_psk_len)
+		return 0;
+	memcpy(key, bench_psk, sizeof(bench_psk));
+	return sizeof(bench_psk);
+}
+
+void bench_ssl_psk(SSL_CTX *ctx, bool server)
+{
+	if (server)
+		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
+	else
+		SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
 }
 
 /* ------------------------------------------------------------ spans */

@@ -2,7 +2,8 @@
 /*
  * What the benchmarks of tools/bench/ share (bench.c): dying cleanly, the
  * measured spans of the icount plugin (shared/tools/icount/mark.h) and the
- * lines they print, a few socket helpers.  User space, one thread.
+ * lines they print, a few socket helpers, the PSK of the OpenSSL pairs.
+ * User space, one thread.
  *
  * A span is bracketed by mark_begin()/mark_end(); the plugin then prints
  * one line "icount: kernel=K user=U total=T" on QEMU's stderr.  For each
@@ -27,6 +28,17 @@
 
 /* The program's name, for messages; set by the program. */
 extern const char *bench_prog;
+
+/*
+ * The PSK both ends of a pair use (kdtls and OpenSSL alike), random,
+ * drawn by bench_psk_init(); bench_ssl_psk() gives an SSL_CTX the PSK
+ * callback of its role.
+ */
+extern unsigned char bench_psk[32];
+extern const char bench_psk_identity[];
+void bench_psk_init(void);
+struct ssl_ctx_st;
+void bench_ssl_psk(struct ssl_ctx_st *ctx, bool server);
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
 /* die() with OpenSSL's first queued error. */

@@ -149,8 +149,6 @@ static const struct variant variants[] = {
 #define NVARIANTS	(sizeof(variants) / sizeof(variants[0]))
 
 static int n_hs = 50, n_sessions = 200;
-static unsigned char psk[32];
-static const char psk_identity[] = "hs-bench";
 
 /* ------------------------------------------------------------ sockets */
 
@@ -206,11 +204,12 @@ static int k_hs_config(int fd, const struct dtls_hs_config *cfg, char *msg,
 
 static int k_psk_add(int fd, char *msg, size_t len)
 {
-	return nl ? dtls_h_psk_add(nl, fd, 0, psk_identity,
-				   strlen(psk_identity), psk, sizeof(psk), 0,
-				   msg, len) :
-		    dtls_psk_add(fd, 0, psk_identity, strlen(psk_identity), psk,
-				 sizeof(psk), 0, msg, len);
+	size_t id_len = strlen(bench_psk_identity);
+
+	return nl ? dtls_h_psk_add(nl, fd, 0, bench_psk_identity, id_len,
+				   bench_psk, sizeof(bench_psk), 0, msg, len) :
+		    dtls_psk_add(fd, 0, bench_psk_identity, id_len, bench_psk,
+				 sizeof(bench_psk), 0, msg, len);
 }
 
 static int k_hs_start(int fd, char *msg, size_t len)
@@ -259,8 +258,9 @@ static void k_prepare(int fd, uint32_t role, const struct variant *v)
 	if (control != CONTROL_PER_CALL && !nl)
 		die("kdtls %s setup: no libdtls handle", v->suite);
 	if (control == CONTROL_SETUP || control == CONTROL_SETUP_START) {
-		err = dtls_h_hs_setup(nl, fd, &cfg, psk_identity,
-				      strlen(psk_identity), psk, sizeof(psk), 0,
+		err = dtls_h_hs_setup(nl, fd, &cfg, bench_psk_identity,
+				      strlen(bench_psk_identity), bench_psk,
+				      sizeof(bench_psk), 0,
 				      msg, sizeof(msg));
 	} else {
 		err = k_attach(fd);
@@ -404,30 +404,6 @@ static void hs_stat_read(struct hs_stat *s)
 
 static EVP_MAC_CTX *cookie_mac;	/* HMAC-SHA256, keyed once */
 
-static unsigned int psk_client_cb(SSL *ssl, const char *hint, char *identity,
-				  unsigned int max_identity_len,
-				  unsigned char *key, unsigned int max_psk_len)
-{
-	(void)ssl;
-	(void)hint;
-	if (sizeof(psk_identity) > max_identity_len || sizeof(psk) > max_psk_len)
-		return 0;
-	memcpy(identity, psk_identity, sizeof(psk_identity));
-	memcpy(key, psk, sizeof(psk));
-	return sizeof(psk);
-}
-
-static unsigned int psk_server_cb(SSL *ssl, const char *identity,
-				  unsigned char *key, unsigned int max_psk_len)
-{
-	(void)ssl;
-	if (!identity || strcmp(identity, psk_identity) ||
-	    sizeof(psk) > max_psk_len)
-		return 0;
-	memcpy(key, psk, sizeof(psk));
-	return sizeof(psk);
-}
-
 /* HMAC-SHA256(secret, client address and port): 32 bytes. */
 static int cookie_make(SSL *ssl, unsigned char *out)
 {
@@ -507,12 +483,10 @@ static SSL_CTX *o_ctx(bool server, const struct variant *v)
 	/* As kdtls: no tickets, no session cache, no resumption. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	bench_ssl_psk(ctx, server);
 	if (server) {
-		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
 		SSL_CTX_set_cookie_generate_cb(ctx, cookie_gen_cb);
 		SSL_CTX_set_cookie_verify_cb(ctx, cookie_verify_cb);
-	} else {
-		SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
 	}
 	return ctx;
 }
@@ -1061,7 +1035,7 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	random_bytes(psk, sizeof(psk));
+	bench_psk_init();
 	cookie_init();
 	marks = !bench_marks_init();
 	uname(&u);

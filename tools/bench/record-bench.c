@@ -345,32 +345,6 @@ static void sock_phases(const struct pair *p, const char *mode,
 
 /* ------------------------------------------------------------ OpenSSL */
 
-static unsigned char psk[32];
-static const char psk_identity[] = "record-bench";
-
-static unsigned int psk_client_cb(SSL *ssl, const char *hint, char *identity,
-				  unsigned int max_identity_len,
-				  unsigned char *key, unsigned int max_psk_len)
-{
-	(void)ssl;
-	(void)hint;
-	if (sizeof(psk_identity) > max_identity_len || sizeof(psk) > max_psk_len)
-		return 0;
-	memcpy(identity, psk_identity, sizeof(psk_identity));
-	memcpy(key, psk, sizeof(psk));
-	return sizeof(psk);
-}
-
-static unsigned int psk_server_cb(SSL *ssl, const char *identity,
-				  unsigned char *key, unsigned int max_psk_len)
-{
-	(void)ssl;
-	if (!identity || strcmp(identity, psk_identity) ||
-	    sizeof(psk) > max_psk_len)
-		return 0;
-	memcpy(key, psk, sizeof(psk));
-	return sizeof(psk);
-}
 
 struct ossl {
 	struct pair	p;
@@ -390,10 +364,7 @@ static SSL_CTX *ossl_ctx(bool server, const char *suite)
 		ssl_die("DTLS 1.2");
 	if (!SSL_CTX_set_cipher_list(ctx, suite))
 		ssl_die(suite);
-	if (server)
-		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
-	else
-		SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
+	bench_ssl_psk(ctx, server);
 	return ctx;
 }
 
@@ -436,7 +407,7 @@ static void ossl_setup(struct ossl *o, const struct bench_cipher *c)
 	int cdone = 0, sdone = 0;
 
 	udp_pair(&o->p);
-	random_bytes(psk, sizeof(psk));
+	bench_psk_init();
 	o->cctx = ossl_ctx(false, c->suite);
 	o->sctx = ossl_ctx(true, c->suite);
 	o->client = ossl_ssl(o->cctx, o->p.tx, &o->p.rx_addr);
