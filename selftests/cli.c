@@ -203,18 +203,6 @@ static int hs_lib_prepare(int fd, uint32_t role, const void *key,
 	return err;
 }
 
-/* Both directions of a little data: the handshake completed both ways. */
-static int hs_ping(int srv, int cli)
-{
-	char buf[64];
-
-	if (send(cli, "ping", 4, 0) != 4 || recv(srv, buf, sizeof(buf), 0) != 4 ||
-	    memcmp(buf, "ping", 4) || send(srv, "pong", 4, 0) != 4 ||
-	    recv(cli, buf, sizeof(buf), 0) != 4 || memcmp(buf, "pong", 4))
-		return -1;
-	return 0;
-}
-
 /* Run the CLI with @fmt's arguments (and shell redirections): the exit status. */
 static int __attribute__((format(printf, 3, 4)))
 cli_run(char *out, size_t len, const char *fmt, ...)
@@ -299,7 +287,7 @@ TEST_F_TIMEOUT(hs_cli, psk_file_stdin_handshake, 300)
 			     (unsigned long long)self->sino)) TH_LOG("%s", out);
 	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
 			     (unsigned long long)self->cino)) TH_LOG("%s", out);
-	ASSERT_EQ(0, hs_ping(self->srv, self->cli)) {
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv)) {
 		cli_run(out, sizeof(out), "show 2>&1");
 		TH_LOG("ping: %s\n%s", strerror(errno), out);
 	}
@@ -382,7 +370,7 @@ TEST_F_TIMEOUT(hs_cli, config_start, 300)
 	ASSERT_EQ(0, cli_run(out, sizeof(out),
 			     "handshake config --ino %llu --role client --rto-initial-ms 200 --start 2>&1",
 			     (unsigned long long)self->cino)) TH_LOG("%s", out);
-	ASSERT_EQ(0, hs_ping(self->srv, self->cli)) {
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv)) {
 		cli_run(out, sizeof(out), "show 2>&1");
 		TH_LOG("ping: %s\n%s", strerror(errno), out);
 	}
@@ -422,7 +410,7 @@ TEST_F_TIMEOUT(hs_cli, psk_key_serial, 180)
 				    sizeof(hs_key)));
 	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, hs_ping(self->srv, self->cli))
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv))
 		TH_LOG("ping: %s", strerror(errno));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
 }
@@ -717,7 +705,7 @@ TEST_F_TIMEOUT(hs_cli, monitor_done_failed, 300)
 				    sizeof(hs_key)));
 	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, hs_ping(self->srv, self->cli));
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv));
 	ASSERT_EQ(2, mon_lines(&text, 2, 20000)) TH_LOG("%s", text.buf);
 	snprintf(want, sizeof(want),
 		 "done ino %llu role server suite PSK-AES128-GCM-SHA256 peer-identity " HS_ID "\n",

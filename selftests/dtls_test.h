@@ -264,4 +264,16 @@ static inline void dtls_test_hs_show(const char *who, int fd)
 			i.alert_remote ? " (remote)" : "");
 }
 
+/* "ping" from @cli to @srv and "pong" back: 0 once both went through. */
+static inline int dtls_test_ping_pong(int cli, int srv)
+{
+	char buf[64];
+
+	if (send(cli, "ping", 4, 0) != 4 || recv(srv, buf, sizeof(buf), 0) != 4 ||
+	    memcmp(buf, "ping", 4) || send(srv, "pong", 4, 0) != 4 ||
+	    recv(cli, buf, sizeof(buf), 0) != 4 || memcmp(buf, "pong", 4))
+		return -1;
+	return 0;
+}
+
 #endif /* KDTLS_SELFTEST_H */

@@ -723,18 +723,6 @@ static int kk_pair(int *srv, int *cli, const char *srv_key, const char *cli_id,
 				  strlen(cli_key));
 }
 
-/* One record each way between two established kernel sockets. */
-static int kk_echo(int cli, int srv)
-{
-	char buf[64];
-
-	if (send(cli, "ping", 4, 0) != 4 || recv(srv, buf, sizeof(buf), 0) != 4 ||
-	    memcmp(buf, "ping", 4) || send(srv, "pong", 4, 0) != 4 ||
-	    recv(cli, buf, sizeof(buf), 0) != 4 || memcmp(buf, "pong", 4))
-		return -1;
-	return 0;
-}
-
 static int so_error(int fd)
 {
 	socklen_t len = sizeof(int);
@@ -764,7 +752,7 @@ TEST(kernel_pair_ok)
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
 		  dtls_test_hs_settle(srv, 5000, &si));
 	EXPECT_EQ(SUITE, si.suite);
-	EXPECT_EQ(0, kk_echo(cli, srv));
+	EXPECT_EQ(0, dtls_test_ping_pong(cli, srv));
 	close(srv);
 	close(cli);
 }
@@ -867,7 +855,7 @@ TEST(client_hello_after_handshake)
 	ASSERT_EQ(0, kk_pair(&srv, &cli, PSK_KEY, PSK_ID, PSK_KEY));
 	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
 	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
-	ASSERT_EQ(0, kk_echo(cli, srv)) {
+	ASSERT_EQ(0, dtls_test_ping_pong(cli, srv)) {
 		dtls_test_hs_show("server", srv);
 		dtls_test_hs_show("client", cli);
 	}
@@ -908,7 +896,7 @@ TEST(client_hello_after_handshake)
 	EXPECT_EQ(c0.rx_malformed, c1.rx_malformed);
 	EXPECT_EQ(c0.rx_records, c1.rx_records);
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(srv));
-	EXPECT_EQ(0, kk_echo(cli, srv));
+	EXPECT_EQ(0, dtls_test_ping_pong(cli, srv));
 	close(rawfd);
 	close(srv);
 	close(cli);
