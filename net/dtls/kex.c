@@ -43,7 +43,7 @@ struct dtls_kex {
 	unsigned int pub_len;
 	/* Our public value, TLS encoding. */
 	u8 pub[DTLS_KEX_PUBLIC_MAX];
-	/* The peer's public value in the kernel's encoding (X | Y). */
+	/* The peer's P-256 point in the kernel's encoding (X | Y). */
 	u8 peer[2 * DTLS_P256_COORD];
 	/* Where the kernel writes the shared secret; wiped after use. */
 	u8 shared[DTLS_KEX_SHARED_LEN];
@@ -207,7 +207,6 @@ int dtls_kex_shared(struct dtls_kex *kex, const u8 *peer, unsigned int len,
 		    u8 out[DTLS_KEX_SHARED_LEN])
 {
 	static const u8 zero[DTLS_KEX_SHARED_LEN];
-	unsigned int in_len;
 	int err;
 
 	if (!kex || !peer || !out)
@@ -222,8 +221,7 @@ int dtls_kex_shared(struct dtls_kex *kex, const u8 *peer, unsigned int len,
 		if (len != DTLS_P256_POINT || peer[0] != DTLS_POINT_UNCOMPRESSED)
 			return -EINVAL;
 		memcpy(kex->peer, peer + 1, len - 1);
-		in_len = len - 1;
-		err = dtls_kex_run(kex, kex->peer, in_len, kex->shared,
+		err = dtls_kex_run(kex, kex->peer, len - 1, kex->shared,
 				   DTLS_KEX_SHARED_LEN);
 	}
 	/* x25519 with a small-order point: the all-zero secret. */
