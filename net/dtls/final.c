@@ -231,9 +231,17 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	if (f && f->resends < READ_ONCE(ds->final_max_resends) &&
 	    (!f->resends ||
 	     (u32)jiffies - f->last_resend >= f->interval)) {
-		copy = kmemdup(f->msgs, f->len, GFP_ATOMIC);
+		/*
+		 * A drop racing with us has put the flight's key reference;
+		 * after a re-key that may have been the last one, and a key
+		 * at zero must not come back to life.
+		 */
+		if (refcount_inc_not_zero(&f->tx_key->refs)) {
+			copy = kmemdup(f->msgs, f->len, GFP_ATOMIC);
+			if (!copy)
+				dtls_key_put(f->tx_key);
+		}
 		if (copy) {
-			dtls_key_get(f->tx_key);
 			fc.tx_key = f->tx_key;
 			fc.mtu = f->mtu;
 			len = f->len;
