@@ -137,6 +137,15 @@ int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
 void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
 
+/* icmp.c */
+#ifdef KDTLS_HAVE_ENCAP_ERR_RCV_INFO
+void dtls_encap_err_rcv(struct sock *sk, struct sk_buff *skb, int err,
+			__be16 port, u32 info, u8 *payload);
+#else
+void dtls_encap_err_rcv(struct sock *sk, struct sk_buff *skb,
+			unsigned int udp_offset);
+#endif
+
 /* final.c */
 struct dtls_flight;
 struct dtls_final_flight_info;

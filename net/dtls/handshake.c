@@ -1366,6 +1366,11 @@ static void dtls_hs_work(struct work_struct *work)
 	mutex_lock(&hs->lock);
 	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) && !hs->dead)
 		dtls_hs_timeout(hs);
+	/* A client has no one else to wait for: fail now, not at timeout. */
+	if (test_and_clear_bit(DTLS_HS_EV_ICMP, &hs->events) && !hs->dead &&
+	    hs->p.role == DTLS_HS_ROLE_CLIENT && hs->step != DTLS_HS_DONE &&
+	    hs->step != DTLS_HS_IDLE)
+		dtls_hs_fail(hs, -READ_ONCE(hs->icmp_err), 0, false);
 	while (!hs->dead && (skb = skb_dequeue(&hs->rxq))) {
 		if (hs->step == DTLS_HS_DONE) {
 			dtls_hs_inject(hs, skb);
@@ -1396,6 +1401,28 @@ static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 }
 
 /**
+ * dtls_hs_icmp_error - the peer is unreachable (icmp.c)
+ * @ds: the socket
+ * @err: positive errno of a hard ICMP error
+ *
+ * Context: softirq, rcu_read_lock() held.
+ */
+void dtls_hs_icmp_error(struct dtls_sock *ds, int err)
+{
+	struct dtls_hs *hs = rcu_dereference(ds->hs);
+
+	if (!hs || !dtls_hs_takes_datagrams(hs))
+		return;
+	spin_lock(&hs->rxq.lock);
+	if (!hs->dead) {
+		WRITE_ONCE(hs->icmp_err, err);
+		set_bit(DTLS_HS_EV_ICMP, &hs->events);
+		queue_work(dtls_wq, &hs->work);
+	}
+	spin_unlock(&hs->rxq.lock);
+}
+
+/**
  * dtls_hs_capture - take a datagram for the running handshake
  * @ds: the socket
  * @skb: the datagram, data at the UDP header
@@ -1406,12 +1433,8 @@ static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 {
 	struct dtls_hs *hs = rcu_dereference(ds->hs);
-	u8 step;
 
-	if (!hs)
-		return false;
-	step = READ_ONCE(hs->step);
-	if (step == DTLS_HS_IDLE || step == DTLS_HS_DONE)
+	if (!hs || !dtls_hs_takes_datagrams(hs))
 		return false;
 	__skb_pull(skb, sizeof(struct udphdr));
 	skb_dst_drop(skb);

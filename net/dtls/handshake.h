@@ -143,6 +143,7 @@ struct dtls_hs {
 	struct rcu_work		free_work;
 	struct timer_list	timer;
 	unsigned long		events;		/* DTLS_HS_EV_* bits */
+	int			icmp_err;	/* positive errno */
 	struct sk_buff_head	rxq;		/* datagrams while running */
 	bool			dead;
 
@@ -189,7 +190,16 @@ struct dtls_hs {
 	struct sk_buff_head	early;		/* data records before Finished */
 };
 
+/* Does the handshake take the socket's datagrams now?  Under RCU. */
+static inline bool dtls_hs_takes_datagrams(const struct dtls_hs *hs)
+{
+	enum dtls_hs_step step = READ_ONCE(hs->step);
+
+	return step != DTLS_HS_IDLE && step != DTLS_HS_DONE;
+}
+
 #define DTLS_HS_EV_TIMER	0
+#define DTLS_HS_EV_ICMP		1	/* a hard ICMP error, in icmp_err */
 
 /* handshake.c */
 int dtls_hs_config(struct dtls_sock *ds, struct genl_info *info);
@@ -197,6 +207,7 @@ int dtls_hs_psk_add(struct dtls_sock *ds, struct genl_info *info);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb);
+void dtls_hs_icmp_error(struct dtls_sock *ds, int err);
 void dtls_hs_release(struct dtls_sock *ds);
 int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo);
 

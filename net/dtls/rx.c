@@ -20,6 +20,7 @@
  * installed stay in UDP's queue and are read first.
  */
 
+#include <linux/filter.h>
 #include <linux/ioctl.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -74,6 +75,8 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 	skb_orphan(skb);
 	skb_dst_drop(skb);
 	DTLS_RX_CB(skb)->type = type;
+	/* SO_RXQ_OVFL reads it; UDP's own enqueue never ran to set it. */
+	sock_skb_set_dropcount(sk, skb);
 
 	spin_lock_bh(&ds->rxq.lock);
 	if (ds->detached ||
@@ -367,14 +370,36 @@ static void dtls_rx_payload(struct dtls_sock *ds, struct sk_buff *skb,
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct dtls_sock *ds = rcu_dereference_sk_user_data(sk);
+	struct dtls_hs *hs;
 
 	if (!ds)
 		return 1;
-	/* While the kernel's handshake runs, every datagram is its. */
-	if (unlikely(rcu_access_pointer(ds->hs)) && dtls_hs_capture(ds, skb))
+	hs = rcu_dereference(ds->hs);
+	if (likely(!hs || !dtls_hs_takes_datagrams(hs)) &&
+	    !rcu_access_pointer(ds->rx))
+		return 1;	/* plain UDP: UDP applies its own policy */
+
+	/*
+	 * UDP runs encap_rcv before the socket filter, cgroup ingress BPF
+	 * and the LSM's sock_rcv_skb: what we consume must pass them here,
+	 * before the handshake parses it or a record is opened.
+	 */
+	if (sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
+		atomic_inc(&sk->sk_drops);
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		kfree_skb(skb);
 		return 0;
+	}
+
+	/* While the kernel's handshake runs, every datagram is its. */
+	if (unlikely(hs) && dtls_hs_capture(ds, skb))
+		return 0;
+	/*
+	 * No RX keys: the handshake failed in between.  UDP queues it (and
+	 * runs the filter once more, in this race only).
+	 */
 	if (!rcu_access_pointer(ds->rx))
-		return 1;	/* no RX keys: plain UDP */
+		return 1;
 
 	if (skb_linearize_cow(skb)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
@@ -487,13 +512,22 @@ static bool dtls_udp_queued(struct sock *sk)
 	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
 }
 
-/* Take (or, peeking, reference) the head of the queue, waiting if asked. */
+/*
+ * Take (or, peeking, reference) the head of the queue, waiting if asked.
+ * @foreign_ok: false for a reader without room for control messages; it
+ * could never be told that a datagram is not DTLS (and is not
+ * authenticated), so such datagrams are dropped on its way instead of
+ * standing at the head of the queue for ever.
+ */
 static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
-				       int flags, long *timeo, int *err)
+				       int flags, bool foreign_ok, long *timeo,
+				       int *err)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sk_buff_head foreign;
 	struct sk_buff *skb;
 
+	__skb_queue_head_init(&foreign);
 	for (;;) {
 		/* Datagrams UDP queued just before the RX keys: open them. */
 		if (dtls_udp_queued(sk)) {
@@ -502,6 +536,11 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 			release_sock(sk);
 		}
 		spin_lock_bh(&ds->rxq.lock);
+		while (!foreign_ok && (skb = skb_peek(&ds->rxq)) &&
+		       DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS) {
+			__skb_unlink(skb, &ds->rxq);
+			__skb_queue_tail(&foreign, skb);
+		}
 		skb = skb_peek(&ds->rxq);
 		if (skb) {
 			if (flags & MSG_PEEK)
@@ -510,6 +549,11 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 				__skb_unlink(skb, &ds->rxq);
 		}
 		spin_unlock_bh(&ds->rxq.lock);
+		if (!skb_queue_empty(&foreign)) {
+			dtls_stat_add(ds, DTLS_STAT_RX_DROPPED,
+				      skb_queue_len(&foreign));
+			__skb_queue_purge(&foreign);
+		}
 		if (skb)
 			return skb;
 
@@ -598,7 +642,8 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		return ds->base_prot->recvmsg(sk, msg, len, flags, addr_len);
 
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	skb = dtls_rx_dequeue(sk, ds, flags, &timeo, &err);
+	skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen, &timeo,
+			      &err);
 	if (!skb)
 		return err;
 

@@ -200,6 +200,7 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
+	WRITE_ONCE(udp_sk(sk)->encap_err_rcv, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
 	rcu_assign_sk_user_data(sk, NULL);
 	WRITE_ONCE(sk->sk_prot, ds->base_prot);
@@ -227,6 +228,13 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 	/* Either would pull the socket out from under the DTLS layer. */
 	if (level == SOL_UDP && optname == UDP_ENCAP)
 		return -EBUSY;
+	/*
+	 * A corked socket would gather the kernel's own flights into the
+	 * caller's datagram, and UDP_SEGMENT would cut sealed records in
+	 * pieces: one record, one datagram (tx.c).
+	 */
+	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_SEGMENT))
+		return -EOPNOTSUPP;
 	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 		return -EBUSY;
 	return dtls_sk(sk)->base_prot->setsockopt(sk, level, optname, optval,
@@ -279,6 +287,14 @@ static void dtls_build_proto(struct proto *prot, const struct proto *base)
 	prot->ioctl = dtls_sk_ioctl;
 	/* sockmap would replace our proto in turn: refuse it. */
 	prot->psock_update_sk_prot = NULL;
+#ifdef KDTLS_HAVE_PROTO_SENDPAGE
+	/*
+	 * udp_sendpage() would append the page to a UDP datagram, in the
+	 * clear.  Without it, inet_sendpage() goes through sock_no_sendpage()
+	 * and so through our sendmsg, which seals.
+	 */
+	prot->sendpage = NULL;
+#endif
 }
 
 /*
@@ -357,8 +373,16 @@ static int dtls_sock_check_locked(struct sock *sk, const struct proto *base,
 				   "socket is in use by a sockmap or a tunnel");
 		return -EBUSY;
 	}
-	if (udp_sk(sk)->encap_type || READ_ONCE(udp_sk(sk)->encap_rcv)) {
+	if (udp_sk(sk)->encap_type || READ_ONCE(udp_sk(sk)->encap_rcv) ||
+	    READ_ONCE(udp_sk(sk)->encap_err_rcv)) {
 		NL_SET_ERR_MSG_MOD(extack, "UDP encapsulation already in use");
+		return -EBUSY;
+	}
+	/* What sock.c refuses later must not be there already. */
+	if (udp_sk(sk)->pending || udp_test_bit(CORK, sk) ||
+	    READ_ONCE(udp_sk(sk)->gso_size)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "socket is corked or has UDP_SEGMENT set");
 		return -EBUSY;
 	}
 	if (!base || READ_ONCE(sk->sk_prot) != base) {
@@ -413,6 +437,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 		rcu_assign_sk_user_data(sk, ds);
 		udp_sk(sk)->encap_type = DTLS_ENCAP_TYPE;
 		WRITE_ONCE(udp_sk(sk)->encap_rcv, dtls_encap_rcv);
+		WRITE_ONCE(udp_sk(sk)->encap_err_rcv, dtls_encap_err_rcv);
 		WRITE_ONCE(sk->sk_prot, prot);
 		dtls_swap_ops(sock);
 	}

@@ -163,6 +163,8 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 	lock_sock(sk);
 	if (READ_ONCE(ds->hs_state) == DTLS_HS_STATE_RUNNING)
 		err = -EBUSY;	/* the kernel's handshake installs them */
+	else if (READ_ONCE(ds->hs_state) == DTLS_HS_STATE_CONFIGURED)
+		err = -EISCONN;	/* one handshake per socket, its or ours */
 	else
 		err = dtls_keys_install(sk, rx, k);
 	release_sock(sk);

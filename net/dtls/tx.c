@@ -6,11 +6,20 @@
  * are fine: each takes its own sequence number with an atomic increment
  * and its own reference on the TX keys, so a re-key in between only
  * means the record goes out under the keys it started with.
+ *
+ * Every way into an attached socket's send path ends here: send(),
+ * sendmsg(), sendmmsg(), io_uring, and sendfile()/splice() (6.5 and later
+ * pass MSG_SPLICE_PAGES to sendmsg; before, sock_no_sendpage() calls it,
+ * as sock.c leaves the proto without a sendpage).  The caller's msghdr is
+ * never handed to UDP: UDP gets a message of its own over the sealed
+ * record, with only the caller's destination, control messages and the
+ * flags below.
  */
 
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include <uapi/linux/dtls.h>
@@ -22,8 +31,81 @@
 #define ITER_SOURCE WRITE	/* before 6.2 the direction was WRITE */
 #endif
 
-/* The content type asked for with DTLS_SET_RECORD_TYPE, or data. */
-static int dtls_tx_record_type(struct msghdr *msg, u8 *type)
+/* Flags UDP gets from a keyed send; they change how, not what, it sends. */
+#define DTLS_TX_UDP_FLAGS	(MSG_DONTWAIT | MSG_CONFIRM | MSG_DONTROUTE | \
+				 MSG_NOSIGNAL | MSG_CMSG_COMPAT)
+
+#ifndef MSG_SENDPAGE_NOTLAST
+#define MSG_SENDPAGE_NOTLAST	0
+#endif
+#ifndef MSG_SPLICE_PAGES
+#define MSG_SPLICE_PAGES	0
+#endif
+/*
+ * Flags accepted and dropped.  A record is sealed into memory of ours,
+ * so the pages of a splice are copied like any other data, and every
+ * record is a datagram of its own: MSG_MORE would cork UDP and let the
+ * kernel's own flights (a resent last flight) land in the caller's
+ * datagram.
+ */
+#define DTLS_TX_IGNORED_FLAGS	(MSG_MORE | MSG_EOR | MSG_WAITALL | MSG_BATCH | \
+				 MSG_SPLICE_PAGES | MSG_SENDPAGE_NOTLAST | \
+				 MSG_SENDPAGE_NOPOLICY | MSG_SENDPAGE_DECRYPTED)
+
+/*
+ * Anything else (MSG_ZEROCOPY, io_uring's zero-copy sends, MSG_OOB,
+ * MSG_PROBE...) asks for something a sealed copy cannot honour: refuse,
+ * as kTLS does, rather than pretend.
+ */
+static int dtls_tx_check_flags(const struct msghdr *msg)
+{
+	if (msg->msg_flags & ~(DTLS_TX_UDP_FLAGS | DTLS_TX_IGNORED_FLAGS))
+		return -EOPNOTSUPP;
+	if (msg->msg_ubuf)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/*
+ * Keys belong to one peer: a destination, if given, must be it.  The
+ * socket is connected (keys need it); only the family's own address form
+ * is taken, so no v4-mapped or AF_UNSPEC detour is left to check.
+ */
+static int dtls_tx_check_dest(struct sock *sk, const struct msghdr *msg)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	if (!msg->msg_name)
+		return 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = msg->msg_name;
+
+		if (msg->msg_namelen < SIN6_LEN_RFC2133 ||
+		    sin6->sin6_family != AF_INET6 ||
+		    sin6->sin6_port != inet->inet_dport ||
+		    !ipv6_addr_equal(&sin6->sin6_addr, &sk->sk_v6_daddr))
+			return -EISCONN;
+		return 0;
+	}
+#endif
+	{
+		const struct sockaddr_in *sin = msg->msg_name;
+
+		if (msg->msg_namelen < sizeof(*sin) ||
+		    sin->sin_family != AF_INET ||
+		    sin->sin_port != inet->inet_dport ||
+		    sin->sin_addr.s_addr != inet->inet_daddr)
+			return -EISCONN;
+	}
+	return 0;
+}
+
+/*
+ * The content type asked for with DTLS_SET_RECORD_TYPE, or data.  UDP's
+ * own UDP_SEGMENT would cut the sealed record into pieces: refused.
+ */
+static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 {
 	struct cmsghdr *cmsg;
 
@@ -33,6 +115,8 @@ static int dtls_tx_record_type(struct msghdr *msg, u8 *type)
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
+		if (cmsg->cmsg_level == SOL_UDP)
+			return -EOPNOTSUPP;
 		if (cmsg->cmsg_level != SOL_DTLS)
 			continue;
 		if (cmsg->cmsg_type != DTLS_SET_RECORD_TYPE ||
@@ -142,7 +226,13 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 		.version = DTLS_1_2_VERSION,
 		.epoch = k->epoch,
 	};
-	struct msghdr kmsg;
+	struct msghdr kmsg = {
+		.msg_name = msg->msg_name,
+		.msg_namelen = msg->msg_namelen,
+		.msg_control = msg->msg_control,
+		.msg_controllen = msg->msg_controllen,
+		.msg_flags = msg->msg_flags & DTLS_TX_UDP_FLAGS,
+	};
 	struct kvec kv;
 	u8 *buf;
 	int err;
@@ -165,8 +255,8 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 	if (err)
 		goto out;
 
-	/* UDP gets the record and whatever else the caller asked for. */
-	kmsg = *msg;
+	/* Control messages were copied in: kernel memory, as UDP expects. */
+	kmsg.msg_control_is_user = msg->msg_control_is_user;
 	kv.iov_base = buf;
 	kv.iov_len = total;
 	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &kv, 1, total);
@@ -187,6 +277,9 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct dtls_key *k;
 	u8 type;
 	int err;
+
+	/* A record is a datagram of its own, keyed or not (see above). */
+	msg->msg_flags &= ~MSG_MORE;
 
 	/* A socket of the kernel's handshake sends once it is established. */
 	if (unlikely(READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING)) {
@@ -209,7 +302,11 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return ds->base_prot->sendmsg(sk, msg, len);	/* plain UDP */
 	}
 
-	err = dtls_tx_record_type(msg, &type);
+	err = dtls_tx_check_flags(msg);
+	if (!err)
+		err = dtls_tx_check_dest(sk, msg);
+	if (!err)
+		err = dtls_tx_cmsgs(msg, &type);
 	if (!err && len > DTLS_MAX_PLAINTEXT)
 		err = -EMSGSIZE;
 	if (!err)
