@@ -11,17 +11,26 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/udp.h>
+#include <liburing.h>
 #include <netinet/ip.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "dtls_ref.h"
 #include "dtls_test.h"
 #include "kselftest_harness.h"
+
+#ifndef SOL_UDP
+#define SOL_UDP		IPPROTO_UDP
+#endif
 
 #define TIMEOUT_MS	2000	/* no blocking call in a test waits longer */
 #define CTL		64	/* a control buffer with room for the type */
@@ -2338,6 +2347,341 @@ TEST_F(record_sock, proc_dtls_stat)
 	EXPECT_EQ(base[P_CURTX], proc_wait(P_CURTX, base[P_CURTX]));
 	EXPECT_EQ(base[P_CURRX], proc_wait(P_CURRX, base[P_CURRX]));
 	(void)n;
+}
+
+/* ---- every other way into the send path (Documentation: "Sending") ---- */
+
+/* b gets one datagram that opens with a's TX keys to exactly @pt. */
+static void expect_sealed(struct __test_metadata *_metadata, int b,
+			  const struct keyset *ks, const char *pt, int line)
+{
+	static uint8_t back[512];
+	struct dtls_ref_hdr hdr;
+	ssize_t n = b_open(_metadata, b, ks, &hdr, back, sizeof(back), NULL,
+			   NULL, line);
+
+	ASSERT_EQ((ssize_t)strlen(pt), n) TH_LOG("line %d", line);
+	EXPECT_EQ(0, memcmp(back, pt, n)) TH_LOG("line %d", line);
+	EXPECT_EQ(DATA, hdr.type) TH_LOG("line %d", line);
+}
+
+#define EXPECT_SEALED(pt) \
+	expect_sealed(_metadata, self->b, &self->tx, pt, __LINE__)
+
+/* 27 bytes, as in the report that sendfile() sent them in the clear. */
+static const char secret27[] = "sendfile must never leak me";
+
+/* A memfd holding @s, its offset at 0. */
+static int memfd_with(struct __test_metadata *_metadata, const char *s)
+{
+	int fd = memfd_create("kdtls", 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(s), write(fd, s, strlen(s)));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	return fd;
+}
+
+/*
+ * sendfile() into a keyed socket: 6.1 went through udp_sendpage() and sent
+ * the file in the clear; 6.12 handed UDP slab memory as spliced pages.
+ */
+TEST_F(record_sock, tx_sendfile_sealed)
+{
+	off_t off = 0;
+	int f;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	f = memfd_with(_metadata, secret27);
+	EXPECT_EQ(27, sendfile(self->a, f, &off, 27))
+		TH_LOG("sendfile: %s", strerror(errno));
+	EXPECT_SEALED(secret27);
+	EXPECT_B_EMPTY();
+	/* And once more from an offset: each call is a record. */
+	off = 9;
+	EXPECT_EQ(4, sendfile(self->a, f, &off, 4));
+	EXPECT_SEALED("must");
+	close(f);
+}
+
+TEST_F(record_sock, tx_splice_sealed)
+{
+	int p[2];
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(27, write(p[1], secret27, 27));
+	EXPECT_EQ(27, splice(p[0], NULL, self->a, NULL, 27, 0))
+		TH_LOG("splice: %s", strerror(errno));
+	EXPECT_SEALED(secret27);
+	/* SPLICE_F_MORE becomes MSG_MORE: still a record of its own. */
+	ASSERT_EQ(5, write(p[1], "more!", 5));
+	EXPECT_EQ(5, splice(p[0], NULL, self->a, NULL, 5, SPLICE_F_MORE));
+	EXPECT_SEALED("more!");
+	EXPECT_B_EMPTY();
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * MSG_ZEROCOPY would pin the caller's pages under a record that is sealed
+ * into the kernel's own memory: refused, as kTLS does, and nothing leaves.
+ */
+TEST_F(record_sock, tx_zerocopy_refused)
+{
+	int one = 1;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_ZEROCOPY, &one,
+				sizeof(one)));
+	EXPECT_EQ(-1, send(self->a, secret27, 27, MSG_ZEROCOPY));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(27, send(self->a, secret27, 27, 0));
+	EXPECT_SEALED(secret27);
+}
+
+/* One io_uring operation on @ring; its completion's result. */
+static int uring_one(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe;
+	int res, more;
+
+	if (io_uring_submit(ring) != 1 || io_uring_wait_cqe(ring, &cqe))
+		return -EIO;
+	res = cqe->res;
+	more = cqe->flags & IORING_CQE_F_MORE;
+	io_uring_cqe_seen(ring, cqe);
+	/* A zero-copy send that went out posts a notification as well. */
+	if (more && !io_uring_wait_cqe(ring, &cqe))
+		io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+/*
+ * io_uring: a plain send is sealed; a zero-copy send (its own buffer or a
+ * registered one) is refused, never spliced into UDP as it is.
+ */
+TEST_F(record_sock, tx_io_uring)
+{
+	static char fixed[64];
+	struct iovec iov = { fixed, sizeof(fixed) };
+	struct io_uring ring;
+	int res;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, io_uring_register_buffers(&ring, &iov, 1));
+	memcpy(fixed, secret27, 27);
+
+	io_uring_prep_send(io_uring_get_sqe(&ring), self->a, secret27, 27, 0);
+	EXPECT_EQ(27, uring_one(&ring));
+	EXPECT_SEALED(secret27);
+
+	io_uring_prep_send_zc(io_uring_get_sqe(&ring), self->a, secret27, 27,
+			      0, 0);
+	res = uring_one(&ring);
+	EXPECT_EQ(-EOPNOTSUPP, res) TH_LOG("SEND_ZC: %d", res);
+
+	io_uring_prep_send_zc_fixed(io_uring_get_sqe(&ring), self->a, fixed,
+				    27, 0, 0, 0);
+	res = uring_one(&ring);
+	EXPECT_EQ(-EOPNOTSUPP, res) TH_LOG("SEND_ZC fixed: %d", res);
+	EXPECT_B_EMPTY();
+	io_uring_queue_exit(&ring);
+}
+
+/* The keys belong to one peer: no sendto() elsewhere, even unkeyed. */
+TEST_F(record_sock, tx_sendto_other_peer_refused)
+{
+	union dtls_test_addr other;
+	socklen_t len = dtls_test_addr_len(variant->family);
+	int c = dtls_test_udp_bound(variant->family, &other);
+
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-1, sendto(self->a, secret27, 27, 0, &other.sa, len));
+	EXPECT_EQ(EISCONN, errno);
+	EXPECT_EQ(-EAGAIN, recv_rec(c, (void *)&other, sizeof(other),
+				    MSG_DONTWAIT, 0, &(int){0}, NULL));
+	/* The peer's own address is the peer. */
+	EXPECT_EQ(4, sendto(self->a, "same", 4, 0, &self->b_addr.sa, len));
+	EXPECT_SEALED("same");
+	close(c);
+}
+
+/*
+ * One record, one datagram: MSG_MORE does not cork, and UDP_CORK and
+ * UDP_SEGMENT (which would gather the kernel's own flights into the
+ * caller's datagram, or cut records in pieces) are refused.
+ */
+TEST_F(record_sock, tx_more_cork_segment)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+	} c = {};
+	struct iovec iov = { (void *)"seg", 3 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	int one = 1, v = 100;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(3, send(self->a, "one", 3, MSG_MORE));
+	EXPECT_SEALED("one");
+	EXPECT_EQ(3, send(self->a, "two", 3, 0));
+	EXPECT_SEALED("two");
+
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_CORK, &one,
+				 sizeof(one)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v,
+				 sizeof(v)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	*(uint16_t *)CMSG_DATA(cm) = 1;
+	EXPECT_EQ(-1, sendmsg(self->a, &m, 0));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_B_EMPTY();
+}
+
+/* What the attached socket refuses must not be there before the attach. */
+TEST(attach_refuses_corked)
+{
+	union dtls_test_addr a, b;
+	int one = 1, v = 100, fd, peer, i;
+	char msg[256];
+
+	for (i = 0; i < 3; i++) {
+		fd = dtls_test_udp_bound(AF_INET, &a);
+		peer = dtls_test_udp_bound(AF_INET, &b);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, connect(fd, &b.sa, sizeof(b.in4)));
+		if (i == 0) {
+			ASSERT_EQ(0, setsockopt(fd, SOL_UDP, UDP_CORK, &one,
+						sizeof(one)));
+		} else if (i == 1) {
+			ASSERT_EQ(0, setsockopt(fd, SOL_UDP, UDP_SEGMENT, &v,
+						sizeof(v)));
+		} else {
+			ASSERT_EQ(5, send(fd, "clear", 5, MSG_MORE));
+		}
+		EXPECT_EQ(-EBUSY, dtls_attach_ex(fd, NULL, msg, sizeof(msg)))
+			TH_LOG("case %d", i);
+		close(fd);
+		close(peer);
+	}
+}
+
+/* ---- what the receive path lets through ---- */
+
+/*
+ * A drop-all socket filter sees the datagrams of an attached socket before
+ * they are opened (UDP runs encap_rcv before its own filter step).
+ */
+TEST_F(record_sock, rx_socket_filter_applies)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+	struct dtls_sock_stats st;
+	int zero = 0;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				sizeof(prog)));
+	B_STR(0, "filtered");
+	EXPECT_EQ(1, STAT_WAIT(rx_dropped, 1));
+	EXPECT_EMPTY();
+	st = STATS();
+	EXPECT_EQ(0, st.rx_records);
+	/* Without the filter the next record is delivered. */
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_DETACH_FILTER, &zero,
+				sizeof(zero)));
+	B_STR(1, "through");
+	EXPECT_STR("through");
+}
+
+/*
+ * A datagram that is not DTLS (one spoofed byte from the peer's address)
+ * must not stand in front of authenticated records for a reader without a
+ * control buffer, who could never tell it apart: it is dropped on the way.
+ */
+TEST_F(record_sock, rx_foreign_datagram_never_blocks)
+{
+	uint8_t buf[64];
+	struct dtls_sock_stats st;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_RAW("\x01", 1);
+	B_STR(0, "after");
+	EXPECT_EQ(1, STAT_WAIT(rx_records, 1));
+	EXPECT_EQ(5, recv(self->a, buf, sizeof(buf), 0))
+		TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	st = STATS();
+	EXPECT_EQ(1, st.rx_not_dtls);
+	EXPECT_EQ(1, st.rx_dropped);
+	/* A reader with room for the type still gets such datagrams. */
+	B_RAW("\x01", 1);
+	EXPECT_MSG("\x01", 1, DTLS_RECORD_NOT_DTLS);
+}
+
+/* SO_RXQ_OVFL tells the drops before each queued record, not stale bytes. */
+TEST_F(record_sock, rx_rxq_ovfl)
+{
+	union {
+		struct cmsghdr h;
+		char b[256];
+	} c;
+	static uint8_t pt[1000], buf[2000];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct dtls_sock_stats st;
+	int one = 1, rcv = 4096, i;
+	uint32_t last = UINT32_MAX;
+	struct cmsghdr *cm;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RXQ_OVFL, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RCVBUF, &rcv,
+				sizeof(rcv)));
+	for (i = 0; i < 16; i++)
+		B_SEND(&self->rx, DATA, i, pt, sizeof(pt));
+	ASSERT_LT(0, STAT_WAIT(rx_dropped, 1));
+	usleep(100000);
+	st = STATS();
+	/* Room for one more, which comes after every drop so far. */
+	ASSERT_LT(0, recv(self->a, buf, sizeof(buf), 0));
+	B_SEND(&self->rx, DATA, 16, pt, sizeof(pt));
+	EXPECT_EQ(st.rx_records + 1, STAT_WAIT(rx_records, st.rx_records + 1));
+	for (;;) {
+		m.msg_control = c.b;
+		m.msg_controllen = sizeof(c.b);
+		if (recvmsg(self->a, &m, MSG_DONTWAIT) < 0)
+			break;
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SO_RXQ_OVFL)
+				memcpy(&last, CMSG_DATA(cm), sizeof(last));
+	}
+	EXPECT_EQ(st.rx_dropped, last);
+}
+
+/* Keys from setsockopt() and a configured kernel handshake exclude each other. */
+TEST_F(record_sock, keys_refused_while_handshake_configured)
+{
+	struct dtls_hs_config cfg = { .role = DTLS_HS_ROLE_CLIENT,
+				      .cookies = -1 };
+	char msg[128] = "";
+
+	ASSERT_EQ(0, dtls_hs_config(self->a, 0, &cfg, msg, sizeof(msg)))
+		TH_LOG("hs-config: %s", msg);
+	EXPECT_EQ(-EISCONN, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-EISCONN, set_keys(self->a, DTLS_RX, &self->rx, 0));
 }
 
 TEST_HARNESS_MAIN
