@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/udp.h>
 #include <liburing.h>
@@ -2682,6 +2683,91 @@ TEST_F(record_sock, keys_refused_while_handshake_configured)
 		TH_LOG("hs-config: %s", msg);
 	EXPECT_EQ(-EISCONN, set_keys(self->a, DTLS_TX, &self->tx, 0));
 	EXPECT_EQ(-EISCONN, set_keys(self->a, DTLS_RX, &self->rx, 0));
+}
+
+/* ---- ICMP errors (UDP gives an encap socket's only to encap_err_rcv) ---- */
+
+/*
+ * The peer's port is closed: a keyed, connected socket learns it as a
+ * plain UDP socket would, through its error and the error queue.
+ */
+TEST_F(record_sock, icmp_port_unreachable_reported)
+{
+	union {
+		struct cmsghdr h;
+		char b[512];
+	} c;
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct sock_extended_err *ee = NULL;
+	struct cmsghdr *cm;
+	int one = 1, err = 0, i;
+	socklen_t len = sizeof(err);
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	close(self->b);
+	self->b = -1;
+	/* Without IP_RECVERR: the socket's error, once. */
+	ASSERT_EQ(4, send(self->a, "gone", 4, 0));
+	for (i = 0; i < TIMEOUT_MS / 10 && !err; i++) {
+		usleep(10000);
+		ASSERT_EQ(0, getsockopt(self->a, SOL_SOCKET, SO_ERROR, &err,
+					&len));
+	}
+	EXPECT_EQ(ECONNREFUSED, err);
+
+	/* With it: the error queue says what and from where. */
+	if (variant->family == AF_INET6)
+		err = setsockopt(self->a, SOL_IPV6, IPV6_RECVERR, &one,
+				 sizeof(one));
+	else
+		err = setsockopt(self->a, SOL_IP, IP_RECVERR, &one,
+				 sizeof(one));
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(4, send(self->a, "gone", 4, 0));
+	for (i = 0; i < TIMEOUT_MS / 10; i++) {
+		if (recvmsg(self->a, &m, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0)
+			break;
+		usleep(10000);
+	}
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+		if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+		    (cm->cmsg_level == SOL_IPV6 &&
+		     cm->cmsg_type == IPV6_RECVERR))
+			ee = (struct sock_extended_err *)CMSG_DATA(cm);
+	ASSERT_NE(NULL, ee) TH_LOG("no error queue entry");
+	EXPECT_EQ(ECONNREFUSED, ee->ee_errno);
+	EXPECT_EQ(variant->family == AF_INET6 ? SO_EE_ORIGIN_ICMP6 :
+		  SO_EE_ORIGIN_ICMP, ee->ee_origin);
+}
+
+/*
+ * A kernel client handshaking with a closed port fails at the first ICMP
+ * port unreachable, not when its 60 s run out.
+ */
+TEST_F(record_sock, icmp_fails_client_handshake)
+{
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_CLIENT, .cookies = -1,
+		.timeout_ms = 60000,
+	};
+	struct dtls_hs_info hi;
+	char msg[128] = "";
+
+	close(self->b);
+	self->b = -1;
+	ASSERT_EQ(0, dtls_hs_config(self->a, 0, &cfg, msg, sizeof(msg)))
+		TH_LOG("hs-config: %s", msg);
+	ASSERT_EQ(0, dtls_psk_add(self->a, 0, "id", 2, "0123456789abcdef",
+				  16, 0, msg, sizeof(msg)))
+		TH_LOG("psk-add: %s", msg);
+	ASSERT_EQ(0, dtls_hs_start(self->a, 0, msg, sizeof(msg)))
+		TH_LOG("hs-start: %s", msg);
+	EXPECT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(self->a, 10000,
+							    &hi));
+	EXPECT_EQ(ECONNREFUSED, hi.error);
 }
 
 TEST_HARNESS_MAIN
