@@ -485,13 +485,17 @@ void dtls_nl_hs_event(struct dtls_sock *ds, bool done)
  * CAP_NET_ADMIN in the network namespace's user namespace.  The spec says
  * so (admin-perm), but 6.12's generator leaves mcast group flags out of
  * genl.c, so the family uses this table; the generated one sizes it.
+ * A kernel without the flag would let anyone subscribe: the module does
+ * not build there rather than leak.
  */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "kdtls needs GENL_MCAST_CAP_NET_ADMIN (6.6, backported to Debian's 6.1)"
+#endif
+
 static const struct genl_multicast_group dtls_nl_mcgrps_admin[] = {
 	[DTLS_NLGRP_EVENTS] = {
 		.name	= "events",
-#ifdef GENL_MCAST_CAP_NET_ADMIN
 		.flags	= GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
