@@ -2770,4 +2770,44 @@ TEST_F(record_sock, icmp_fails_client_handshake)
 	EXPECT_EQ(ECONNREFUSED, hi.error);
 }
 
+/*
+ * A drop-all filter on a kernel handshake server: its ClientHellos never
+ * reach the handshake, so nothing is answered and the client times out.
+ */
+TEST(handshake_server_behind_filter)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+	struct dtls_hs_config sc = { .role = DTLS_HS_ROLE_SERVER,
+				     .cookies = -1 };
+	struct dtls_hs_config cc = { .role = DTLS_HS_ROLE_CLIENT,
+				     .cookies = -1, .rto_initial_ms = 200,
+				     .timeout_ms = 2500 };
+	union dtls_test_addr sa, ca;
+	struct dtls_hs_info si, ci;
+	char msg[128];
+	int srv, cli;
+
+	srv = dtls_test_udp_bound(AF_INET, &sa);
+	cli = dtls_test_udp_bound(AF_INET, &ca);
+	ASSERT_LE(0, srv);
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, connect(cli, &sa.sa, sizeof(sa.in4)));
+	ASSERT_EQ(0, setsockopt(srv, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				sizeof(prog)));
+	ASSERT_EQ(0, dtls_test_hs_setup(srv, &sc, "id", "0123456789abcdef",
+					16));
+	ASSERT_EQ(0, dtls_test_hs_setup(cli, &cc, "id", "0123456789abcdef",
+					16));
+	ASSERT_EQ(0, dtls_hs_start(srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(cli, 0, msg, sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, 10000, &ci));
+	EXPECT_EQ(ETIMEDOUT, ci.error);
+	/* The server never left its wait for a ClientHello. */
+	ASSERT_EQ(0, dtls_hs_get(srv, 0, &si, NULL, 0));
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, si.state);
+	close(cli);
+	close(srv);
+}
+
 TEST_HARNESS_MAIN
