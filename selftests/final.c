@@ -257,6 +257,7 @@ static void lost_then_resent(struct __test_metadata *_metadata,
 	EXPECT_EQ(DTLS_FINAL_DROP_DATA, fi.dropped_by);
 	ASSERT_EQ(4, send(self->srv, "pong", 4, 0));
 	ASSERT_EQ(4, recv(self->cli, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 }
 
 TEST_F_TIMEOUT(final, lost_once, 60)
@@ -292,6 +293,7 @@ TEST_F_TIMEOUT(final, early_data, 60)
 		EXPECT_STREQ(want, buf);
 	}
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->cli));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 }
 
 /* setsockopt drop; then the client's resends are ignored and counted. */

@@ -180,6 +180,8 @@ TEST_F_TIMEOUT(hs, echo, 150)
 		EXPECT_EQ(variant->o.suite, si.suite);
 	EXPECT_EQ(strlen(PSK_ID), si.peer_id_len);
 	EXPECT_EQ(0, memcmp(si.peer_id, PSK_ID, si.peer_id_len));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, variant->o.suite,
+					0));
 }
 
 /* One libdtls request a socket: attach, PSK, configure and start. */

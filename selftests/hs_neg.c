@@ -752,7 +752,7 @@ TEST(kernel_pair_ok)
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
 		  dtls_test_hs_settle(srv, 5000, &si));
 	EXPECT_EQ(SUITE, si.suite);
-	EXPECT_EQ(0, dtls_test_ping_pong(cli, srv));
+	EXPECT_EQ(0, dtls_test_hs_check(cli, srv, SUITE, 0));
 	close(srv);
 	close(cli);
 }
@@ -896,7 +896,7 @@ TEST(client_hello_after_handshake)
 	EXPECT_EQ(c0.rx_malformed, c1.rx_malformed);
 	EXPECT_EQ(c0.rx_records, c1.rx_records);
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(srv));
-	EXPECT_EQ(0, dtls_test_ping_pong(cli, srv));
+	EXPECT_EQ(0, dtls_test_hs_check(cli, srv, SUITE, 0));
 	close(rawfd);
 	close(srv);
 	close(cli);
@@ -1676,6 +1676,7 @@ TEST(running_socket)
 	EXPECT_TRUE(p.revents & POLLOUT);
 	timeo(srv, 5000);
 	EXPECT_EQ(4, recv(srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, dtls_test_hs_check(cli, srv, SUITE, 0));
 	close(ep);
 	close(cli);
 	close(srv);
