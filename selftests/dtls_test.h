@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -451,6 +453,109 @@ static inline int dtls_test_hs_check(int cli, int srv, uint16_t suite,
 		return -1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * A UDP relay in a thread of the test, between one client and a server:
+ * the client sends to the relay's address (@addr), which forwards to
+ * @server and sends the server's datagrams back to the client, the first
+ * address it heard from.  It notes each way's datagrams and the largest
+ * (before any truncation: the MTU tests check the kernel's sizes).
+ */
+struct dtls_test_relay {
+	int fd;
+	union dtls_test_addr addr;	/* the relay's: the client's peer */
+	union dtls_test_addr server;
+	union dtls_test_addr client;	/* learnt from its first datagram */
+	bool have_client;
+	unsigned int n_c2s, n_s2c;	/* datagrams client->server, back */
+	size_t max_c2s, max_s2c;	/* the largest of each */
+	volatile bool stop;
+	bool running;
+	pthread_t thread;
+};
+
+static inline bool dtls_test_same_addr(const union dtls_test_addr *a,
+				       const union dtls_test_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET6)
+		return a->in6.sin6_port == b->in6.sin6_port &&
+		       !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+			       sizeof(a->in6.sin6_addr));
+	return a->in4.sin_port == b->in4.sin_port &&
+	       a->in4.sin_addr.s_addr == b->in4.sin_addr.s_addr;
+}
+
+static inline void *dtls_test_relay_run(void *arg)
+{
+	struct dtls_test_relay *r = arg;
+	socklen_t alen = dtls_test_addr_len(r->addr.sa.sa_family);
+	uint8_t buf[65536];
+
+	while (!r->stop) {
+		struct pollfd p = { .fd = r->fd, .events = POLLIN };
+		union dtls_test_addr from;
+		socklen_t flen = sizeof(from);
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = recvfrom(r->fd, buf, sizeof(buf), MSG_TRUNC, &from.sa,
+			     &flen);
+		if (n < 0)
+			continue;
+		if (dtls_test_same_addr(&from, &r->server)) {
+			r->n_s2c++;
+			if ((size_t)n > r->max_s2c)
+				r->max_s2c = n;
+			if (r->have_client)
+				sendto(r->fd, buf, n, 0, &r->client.sa, alen);
+		} else {
+			if (!r->have_client) {
+				r->client = from;
+				r->have_client = true;
+			}
+			if (!dtls_test_same_addr(&from, &r->client))
+				continue;
+			r->n_c2s++;
+			if ((size_t)n > r->max_c2s)
+				r->max_c2s = n;
+			sendto(r->fd, buf, n, 0, &r->server.sa, alen);
+		}
+	}
+	return NULL;
+}
+
+/* Start a relay to @server on loopback: 0 or -1. */
+static inline int dtls_test_relay_start(struct dtls_test_relay *r,
+					const union dtls_test_addr *server)
+{
+	memset(r, 0, sizeof(*r));
+	r->server = *server;
+	r->fd = dtls_test_udp_bound(server->sa.sa_family, &r->addr);
+	if (r->fd < 0)
+		return -1;
+	if (pthread_create(&r->thread, NULL, dtls_test_relay_run, r)) {
+		close(r->fd);
+		r->fd = -1;
+		return -1;
+	}
+	r->running = true;
+	return 0;
+}
+
+/* Stop it (the counts are final then); again is harmless. */
+static inline void dtls_test_relay_stop(struct dtls_test_relay *r)
+{
+	if (!r->running)
+		return;
+	r->stop = true;
+	pthread_join(r->thread, NULL);
+	close(r->fd);
+	r->fd = -1;
+	r->running = false;
 }
 
 #endif /* KDTLS_SELFTEST_H */

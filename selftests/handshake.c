@@ -91,6 +91,8 @@ static void hs_dump(int srv, int cli)
 FIXTURE(hs) {
 	int srv, cli;
 	union dtls_test_addr sa, ca;
+	/* With an MTU: between the two, to see every datagram's size. */
+	struct dtls_test_relay relay;
 };
 
 FIXTURE_VARIANT(hs) {
@@ -125,8 +127,14 @@ FIXTURE_SETUP(hs)
 	self->cli = dtls_test_udp_bound(variant->family, &self->ca);
 	ASSERT_GE(self->srv, 0);
 	ASSERT_GE(self->cli, 0);
-	ASSERT_EQ(0, connect(self->cli, &self->sa.sa,
-			     dtls_test_addr_len(variant->family)));
+	if (variant->o.mtu) {
+		ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &self->sa));
+		ASSERT_EQ(0, connect(self->cli, &self->relay.addr.sa,
+				     dtls_test_addr_len(variant->family)));
+	} else {
+		ASSERT_EQ(0, connect(self->cli, &self->sa.sa,
+				     dtls_test_addr_len(variant->family)));
+	}
 	/*
 	 * Long waits: the first use of an AEAD in a guest loads and
 	 * self-tests its modules, seconds under TCG (more with KASAN).
@@ -141,6 +149,7 @@ FIXTURE_SETUP(hs)
 
 FIXTURE_TEARDOWN(hs)
 {
+	dtls_test_relay_stop(&self->relay);
 	close(self->srv);
 	close(self->cli);
 }
@@ -182,6 +191,16 @@ TEST_F_TIMEOUT(hs, echo, 150)
 	EXPECT_EQ(0, memcmp(si.peer_id, PSK_ID, si.peer_id_len));
 	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, variant->o.suite,
 					0));
+
+	/* Every datagram either side sent fits the MTU. */
+	if (variant->o.mtu) {
+		dtls_test_relay_stop(&self->relay);
+		EXPECT_LE(self->relay.max_c2s, variant->o.mtu);
+		EXPECT_LE(self->relay.max_s2c, variant->o.mtu);
+		TH_LOG("datagrams: client %u, at most %zu bytes; server %u, at most %zu",
+		       self->relay.n_c2s, self->relay.max_c2s,
+		       self->relay.n_s2c, self->relay.max_s2c);
+	}
 }
 
 /* One libdtls request a socket: attach, PSK, configure and start. */
