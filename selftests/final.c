@@ -350,10 +350,15 @@ TEST_F_TIMEOUT(final, forged_and_epoch0, 60)
 {
 	struct dtls_final_flight_info fi;
 	uint8_t rec[13 + 8 + 24 + 16];
+	struct dtls_sock_info si;
+	uint64_t auth_fail0;
+	int64_t end;
 	int i;
 
 	ASSERT_EQ(0, start(_metadata, self, 300, 60000, 300));
 	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, dtls_test_fd_info(self->srv, &si));
+	auth_fail0 = si.stats.rx_auth_fail;
 	/* Epoch 1, handshake, garbage: fails authentication. */
 	memset(rec, 0xab, sizeof(rec));
 	rec[0] = 22;
@@ -379,7 +384,17 @@ TEST_F_TIMEOUT(final, forged_and_epoch0, 60)
 	rec[17] = 3;		/* message_seq of the client's Finished */
 	rec[23] = 12;		/* fragment length */
 	relay_inject(&self->r, rec, 13 + 24);
-	usleep(500000);
+	/* The server met the five forged records ... */
+	end = now_ms() + 20000;
+	while (dtls_test_fd_info(self->srv, &si) ||
+	       si.stats.rx_auth_fail < auth_fail0 + 5) {
+		if (now_ms() > end)
+			break;
+		usleep(20000);
+	}
+	EXPECT_LE(auth_fail0 + 5, si.stats.rx_auth_fail);
+	/* ... and nothing comes of any of them, in a window TCG allows. */
+	usleep(2000000);
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(1, fi.held);
 	EXPECT_EQ(0, fi.resends);
