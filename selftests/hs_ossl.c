@@ -5,9 +5,10 @@
  * `openssl s_client -dtls1_2` with a kernel server, every PSK suite
  * OpenSSL has (OpenSSL 3.0 lacks ECDHE-PSK-AES128-GCM-SHA256), ECDHE-PSK
  * with x25519 and with P-256, over IPv4 and IPv6 (::1), at the default
- * datagram size and at 256 bytes (fragmented flights: a relay in the test
- * checks that no datagram of the kernel's is larger), with lines echoed
- * both ways through the record layer once established.
+ * datagram size and at 256 bytes (a relay in the test checks that no
+ * datagram of the kernel's is larger; with PSK and no certificates no
+ * message is that large, so nothing is cut), with lines echoed both ways
+ * through the record layer once established.
  *
  * Tests SKIP if openssl is not installed.
  */
