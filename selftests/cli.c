@@ -291,6 +291,7 @@ TEST_F_TIMEOUT(hs_cli, psk_file_stdin_handshake, 300)
 		cli_run(out, sizeof(out), "show 2>&1");
 		TH_LOG("ping: %s\n%s", strerror(errno), out);
 	}
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 
 	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
 			     (unsigned long long)self->sino));
@@ -376,6 +377,7 @@ TEST_F_TIMEOUT(hs_cli, config_start, 300)
 	}
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->cli));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0, 0));
 }
 
 /*
@@ -413,6 +415,7 @@ TEST_F_TIMEOUT(hs_cli, psk_key_serial, 180)
 	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv))
 		TH_LOG("ping: %s", strerror(errno));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 }
 
 /*
@@ -706,6 +709,7 @@ TEST_F_TIMEOUT(hs_cli, monitor_done_failed, 300)
 	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 	ASSERT_EQ(2, mon_lines(&text, 2, 20000)) TH_LOG("%s", text.buf);
 	snprintf(want, sizeof(want),
 		 "done ino %llu role server suite PSK-AES128-GCM-SHA256 peer-identity " HS_ID "\n",

@@ -9,16 +9,22 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/dtls.h>
+#include <linux/sockios.h>
 #include <linux/dtls_netlink.h>
 
 #include "libdtls.h"
@@ -274,6 +280,282 @@ static inline int dtls_test_ping_pong(int cli, int srv)
 	    recv(cli, buf, sizeof(buf), 0) != 4 || memcmp(buf, "pong", 4))
 		return -1;
 	return 0;
+}
+
+/* The record layer cipher of a handshake suite (IANA), 0 if unknown. */
+static inline uint16_t dtls_test_suite_cipher(uint16_t suite)
+{
+	switch (suite) {
+	case 0x00a8:	/* PSK-AES128-GCM-SHA256 */
+	case 0xd001:	/* ECDHE-PSK-AES128-GCM-SHA256 */
+		return DTLS_CIPHER_AES_GCM_128;
+	case 0x00a9:	/* PSK-AES256-GCM-SHA384 */
+		return DTLS_CIPHER_AES_GCM_256;
+	case 0xc0a8:	/* PSK-AES128-CCM8 */
+		return DTLS_CIPHER_AES_CCM_8_128;
+	case 0xccab:	/* PSK-CHACHA20-POLY1305 */
+	case 0xccac:	/* ECDHE-PSK-CHACHA20-POLY1305 */
+		return DTLS_CIPHER_CHACHA20_POLY1305;
+	}
+	return 0;
+}
+
+/*
+ * The netlink view of @fd (its ciphers and record counters), asked in the
+ * socket's own network namespace (hs_loss puts the two sides of a pair in
+ * two), found with SIOCGSKNS: 0 or -errno.
+ */
+static inline int dtls_test_fd_info(int fd, struct dtls_sock_info *si)
+{
+	int ns = ioctl(fd, SIOCGSKNS), me, ret;
+
+	if (ns < 0)
+		return -errno;
+	me = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (me < 0 || setns(ns, CLONE_NEWNET)) {
+		ret = -errno;
+		if (me >= 0)
+			close(me);
+		close(ns);
+		return ret;
+	}
+	ret = dtls_sock_get(dtls_test_ino(fd), si, NULL, 0);
+	if (setns(me, CLONE_NEWNET) && !ret)
+		ret = -errno;
+	close(me);
+	close(ns);
+	if (!ret && !si->has_stats)
+		ret = -EPROTO;
+	return ret;
+}
+
+/* One side of dtls_test_hs_check(): its handshake and its keys. */
+static inline int dtls_test_hs_side(const char *who, int fd, uint16_t suite,
+				    struct dtls_hs_info *hi,
+				    struct dtls_sock_info *si)
+{
+	uint16_t cipher = dtls_test_suite_cipher(suite);
+	struct dtls_info di = {};
+	socklen_t len = sizeof(di);
+	int err;
+
+	err = dtls_hs_get(fd, 0, hi, NULL, 0);
+	if (err) {
+		fprintf(stderr, "# %s: hs-get: %s\n", who, strerror(-err));
+		return -1;
+	}
+	if (hi->state != DTLS_HS_STATE_ESTABLISHED ||
+	    (suite && hi->suite != suite)) {
+		fprintf(stderr, "# %s: handshake %s, suite 0x%04x (want 0x%04x)\n",
+			who, dtls_hs_state_name(hi->state), hi->suite, suite);
+		return -1;
+	}
+	if (!cipher)
+		cipher = dtls_test_suite_cipher(hi->suite);
+	if (getsockopt(fd, SOL_DTLS, DTLS_INFO, &di, &len)) {
+		fprintf(stderr, "# %s: DTLS_INFO: %s\n", who, strerror(errno));
+		return -1;
+	}
+	if (!cipher || di.tx_cipher != cipher || di.rx_cipher != cipher ||
+	    di.tx_epoch != 1 || di.rx_epoch != 1) {
+		fprintf(stderr,
+			"# %s: DTLS_INFO tx %u epoch %u, rx %u epoch %u; suite 0x%04x wants cipher %u, epoch 1\n",
+			who, di.tx_cipher, di.tx_epoch, di.rx_cipher,
+			di.rx_epoch, hi->suite, cipher);
+		return -1;
+	}
+	err = dtls_test_fd_info(fd, si);
+	if (err) {
+		fprintf(stderr, "# %s: netlink sock-get: %s\n", who,
+			strerror(-err));
+		return -1;
+	}
+	if (si->tx_cipher != cipher || si->rx_cipher != cipher) {
+		fprintf(stderr, "# %s: netlink tx %u, rx %u; want %u\n", who,
+			si->tx_cipher, si->rx_cipher, cipher);
+		return -1;
+	}
+	return 0;
+}
+
+/* Flags of dtls_test_hs_check() */
+#define DTLS_TEST_LOSSY	1	/* records may be lost: the caller's data */
+
+/*
+ * After a handshake of the kernel client @cli with the kernel server
+ * @srv: both established, on the same suite (@suite unless 0), and each
+ * with TX and RX keys of that suite's cipher, epoch 1 (DTLS_INFO and the
+ * netlink view alike), so a socket the handshake left without keys fails.
+ * Then the record counters: a ping-pong here must move each side's tx and
+ * rx by exactly one record of 4 bytes, and on loopback nothing is lost,
+ * so every record one side sent the other received (both ways).  With
+ * DTLS_TEST_LOSSY (hs_loss: the caller exchanged data itself, over a link
+ * that loses and duplicates) no ping-pong: each side sent and received
+ * something, and received no more than the other sent.
+ * Return: 0, or -1 with what is wrong on stderr.
+ */
+static inline int dtls_test_hs_check(int cli, int srv, uint16_t suite,
+				     unsigned int flags)
+{
+	struct dtls_sock_info c0, s0, c1, s1;
+	struct dtls_hs_info ch, sh;
+	const struct dtls_sock_stats *c = &c1.stats, *s = &s1.stats;
+	const char *why = NULL;
+
+	if (dtls_test_hs_side("client", cli, suite, &ch, &c0) ||
+	    dtls_test_hs_side("server", srv, suite, &sh, &s0))
+		return -1;
+	if (ch.suite != sh.suite) {
+		fprintf(stderr, "# suites differ: client 0x%04x, server 0x%04x\n",
+			ch.suite, sh.suite);
+		return -1;
+	}
+	if (!(flags & DTLS_TEST_LOSSY)) {
+		if (dtls_test_ping_pong(cli, srv)) {
+			fprintf(stderr, "# ping-pong: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	if (dtls_test_fd_info(cli, &c1) || dtls_test_fd_info(srv, &s1)) {
+		fprintf(stderr, "# netlink sock-get failed\n");
+		return -1;
+	}
+	if (flags & DTLS_TEST_LOSSY) {
+		if (!c->tx_records || !c->rx_records || !s->tx_records ||
+		    !s->rx_records || s->rx_records > c->tx_records ||
+		    c->rx_records > s->tx_records)
+			why = "records lost both ways, or received unsent";
+	} else if (c->tx_records != c0.stats.tx_records + 1 ||
+		   c->rx_records != c0.stats.rx_records + 1 ||
+		   s->tx_records != s0.stats.tx_records + 1 ||
+		   s->rx_records != s0.stats.rx_records + 1 ||
+		   c->tx_bytes != c0.stats.tx_bytes + 4 ||
+		   c->rx_bytes != c0.stats.rx_bytes + 4 ||
+		   s->tx_bytes != s0.stats.tx_bytes + 4 ||
+		   s->rx_bytes != s0.stats.rx_bytes + 4) {
+		why = "the ping-pong moved them by other than one record each";
+	} else if (c->tx_records != s->rx_records ||
+		   s->tx_records != c->rx_records ||
+		   c->tx_bytes != s->rx_bytes || s->tx_bytes != c->rx_bytes) {
+		why = "one side's tx is not the other's rx";
+	}
+	if (why) {
+		fprintf(stderr,
+			"# record counters: %s: client tx %llu (%llu B) rx %llu (%llu B), server tx %llu (%llu B) rx %llu (%llu B)\n",
+			why, (unsigned long long)c->tx_records,
+			(unsigned long long)c->tx_bytes,
+			(unsigned long long)c->rx_records,
+			(unsigned long long)c->rx_bytes,
+			(unsigned long long)s->tx_records,
+			(unsigned long long)s->tx_bytes,
+			(unsigned long long)s->rx_records,
+			(unsigned long long)s->rx_bytes);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * A UDP relay in a thread of the test, between one client and a server:
+ * the client sends to the relay's address (@addr), which forwards to
+ * @server and sends the server's datagrams back to the client, the first
+ * address it heard from.  It notes each way's datagrams and the largest
+ * (before any truncation: the MTU tests check the kernel's sizes).
+ */
+struct dtls_test_relay {
+	int fd;
+	union dtls_test_addr addr;	/* the relay's: the client's peer */
+	union dtls_test_addr server;
+	union dtls_test_addr client;	/* learnt from its first datagram */
+	bool have_client;
+	unsigned int n_c2s, n_s2c;	/* datagrams client->server, back */
+	size_t max_c2s, max_s2c;	/* the largest of each */
+	volatile bool stop;
+	bool running;
+	pthread_t thread;
+};
+
+static inline bool dtls_test_same_addr(const union dtls_test_addr *a,
+				       const union dtls_test_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET6)
+		return a->in6.sin6_port == b->in6.sin6_port &&
+		       !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+			       sizeof(a->in6.sin6_addr));
+	return a->in4.sin_port == b->in4.sin_port &&
+	       a->in4.sin_addr.s_addr == b->in4.sin_addr.s_addr;
+}
+
+static inline void *dtls_test_relay_run(void *arg)
+{
+	struct dtls_test_relay *r = arg;
+	socklen_t alen = dtls_test_addr_len(r->addr.sa.sa_family);
+	uint8_t buf[65536];
+
+	while (!r->stop) {
+		struct pollfd p = { .fd = r->fd, .events = POLLIN };
+		union dtls_test_addr from;
+		socklen_t flen = sizeof(from);
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = recvfrom(r->fd, buf, sizeof(buf), MSG_TRUNC, &from.sa,
+			     &flen);
+		if (n < 0)
+			continue;
+		if (dtls_test_same_addr(&from, &r->server)) {
+			r->n_s2c++;
+			if ((size_t)n > r->max_s2c)
+				r->max_s2c = n;
+			if (r->have_client)
+				sendto(r->fd, buf, n, 0, &r->client.sa, alen);
+		} else {
+			if (!r->have_client) {
+				r->client = from;
+				r->have_client = true;
+			}
+			if (!dtls_test_same_addr(&from, &r->client))
+				continue;
+			r->n_c2s++;
+			if ((size_t)n > r->max_c2s)
+				r->max_c2s = n;
+			sendto(r->fd, buf, n, 0, &r->server.sa, alen);
+		}
+	}
+	return NULL;
+}
+
+/* Start a relay to @server on loopback: 0 or -1. */
+static inline int dtls_test_relay_start(struct dtls_test_relay *r,
+					const union dtls_test_addr *server)
+{
+	memset(r, 0, sizeof(*r));
+	r->server = *server;
+	r->fd = dtls_test_udp_bound(server->sa.sa_family, &r->addr);
+	if (r->fd < 0)
+		return -1;
+	if (pthread_create(&r->thread, NULL, dtls_test_relay_run, r)) {
+		close(r->fd);
+		r->fd = -1;
+		return -1;
+	}
+	r->running = true;
+	return 0;
+}
+
+/* Stop it (the counts are final then); again is harmless. */
+static inline void dtls_test_relay_stop(struct dtls_test_relay *r)
+{
+	if (!r->running)
+		return;
+	r->stop = true;
+	pthread_join(r->thread, NULL);
+	close(r->fd);
+	r->fd = -1;
+	r->running = false;
 }
 
 #endif /* KDTLS_SELFTEST_H */

@@ -257,6 +257,7 @@ static void lost_then_resent(struct __test_metadata *_metadata,
 	EXPECT_EQ(DTLS_FINAL_DROP_DATA, fi.dropped_by);
 	ASSERT_EQ(4, send(self->srv, "pong", 4, 0));
 	ASSERT_EQ(4, recv(self->cli, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 }
 
 TEST_F_TIMEOUT(final, lost_once, 60)
@@ -292,6 +293,7 @@ TEST_F_TIMEOUT(final, early_data, 60)
 		EXPECT_STREQ(want, buf);
 	}
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->cli));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 }
 
 /* setsockopt drop; then the client's resends are ignored and counted. */
@@ -308,8 +310,11 @@ TEST_F_TIMEOUT(final, user_drop_then_late, 60)
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(0, fi.held);
 	EXPECT_EQ(DTLS_FINAL_DROP_USER, fi.dropped_by);
-	/* The client resends every 200 ms: each copy is counted, not met. */
-	end = now_ms() + 3000;
+	/*
+	 * The client resends every 200 ms: each copy is counted, not met.
+	 * Waited for as events (a slow guest only takes longer).
+	 */
+	end = now_ms() + 30000;
 	do {
 		usleep(100000);
 		ASSERT_EQ(0, get_final(self->srv, &fi));
@@ -328,6 +333,7 @@ TEST_F_TIMEOUT(final, lifetime, 60)
 	struct dtls_final_flight_info fi;
 	uint32_t v = 0;
 	socklen_t len = sizeof(v);
+	int64_t t0 = now_ms(), end;
 
 	ASSERT_EQ(0, start(_metadata, self, 300, 60000, 300));
 	ASSERT_EQ(0, getsockopt(self->srv, SOL_DTLS, DTLS_FINAL_FLIGHT_LIFETIME,
@@ -337,10 +343,16 @@ TEST_F_TIMEOUT(final, lifetime, 60)
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(1, fi.held);
 	ASSERT_EQ(0, set_u32(self->srv, DTLS_FINAL_FLIGHT_LIFETIME, 500));
-	usleep(1500000);
-	ASSERT_EQ(0, get_final(self->srv, &fi));
+	/* Gone once its lifetime ran out: waited for, not slept on. */
+	end = now_ms() + 30000;
+	do {
+		usleep(50000);
+		ASSERT_EQ(0, get_final(self->srv, &fi));
+	} while (fi.held && now_ms() < end);
 	EXPECT_EQ(0, fi.held);
 	EXPECT_EQ(DTLS_FINAL_DROP_TIMER, fi.dropped_by);
+	/* Kept at least its lifetime since the handshake. */
+	EXPECT_LE(500, now_ms() - t0);
 }
 
 /* Forged and epoch-0 copies of the client's Finished trigger nothing. */
@@ -348,10 +360,15 @@ TEST_F_TIMEOUT(final, forged_and_epoch0, 60)
 {
 	struct dtls_final_flight_info fi;
 	uint8_t rec[13 + 8 + 24 + 16];
+	struct dtls_sock_info si;
+	uint64_t auth_fail0;
+	int64_t end;
 	int i;
 
 	ASSERT_EQ(0, start(_metadata, self, 300, 60000, 300));
 	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, dtls_test_fd_info(self->srv, &si));
+	auth_fail0 = si.stats.rx_auth_fail;
 	/* Epoch 1, handshake, garbage: fails authentication. */
 	memset(rec, 0xab, sizeof(rec));
 	rec[0] = 22;
@@ -377,34 +394,70 @@ TEST_F_TIMEOUT(final, forged_and_epoch0, 60)
 	rec[17] = 3;		/* message_seq of the client's Finished */
 	rec[23] = 12;		/* fragment length */
 	relay_inject(&self->r, rec, 13 + 24);
-	usleep(500000);
+	/* The server met the five forged records ... */
+	end = now_ms() + 20000;
+	while (dtls_test_fd_info(self->srv, &si) ||
+	       si.stats.rx_auth_fail < auth_fail0 + 5) {
+		if (now_ms() > end)
+			break;
+		usleep(20000);
+	}
+	EXPECT_LE(auth_fail0 + 5, si.stats.rx_auth_fail);
+	/* ... and nothing comes of any of them, in a window TCG allows. */
+	usleep(2000000);
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(1, fi.held);
 	EXPECT_EQ(0, fi.resends);
 }
 
-/* A stream of real resends: at most the cap, an interval apart. */
-TEST_F_TIMEOUT(final, cap_and_rate, 60)
+/*
+ * A stream of real resends: at most the cap, an interval apart.  Timed by
+ * events, not sleeps: the cap is reached no sooner than two intervals
+ * after the handshake started (the first resend can come no earlier),
+ * and once it is, the client's next twenty resends bring nothing more.
+ */
+TEST_F_TIMEOUT(final, cap_and_rate, 90)
 {
 	struct dtls_final_flight_info fi;
-	int64_t t0;
+	int64_t t0, end, reached;
+	int asks, now = 0;
 
 	ASSERT_EQ(0, dtls_attach(self->srv));
 	ASSERT_EQ(0, set_u32(self->srv, DTLS_FINAL_FLIGHT_RESENDS, 3));
 	self->r.drop_final = 1000;
 	/* The client resends every 50 ms; the server's interval is 1 s. */
+	t0 = now_ms();
 	ASSERT_EQ(0, start(_metadata, self, 50, 50, 1000));
 	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
-	t0 = now_ms();
-	usleep(1500000);
-	ASSERT_EQ(0, get_final(self->srv, &fi));
-	/* The first at once, the next after 1 s: two in 1.5 s at most. */
-	EXPECT_LE(fi.resends, 1 + (now_ms() - t0) / 1000);
-	EXPECT_GE(fi.resends, 1);
-	usleep(3500000);
+	end = now_ms() + 30000;
+	do {
+		usleep(10000);
+		ASSERT_EQ(0, get_final(self->srv, &fi));
+	} while (fi.resends < 3 && now_ms() < end);
+	reached = now_ms();
+	ASSERT_EQ(3, fi.resends);
+	/* Two intervals of 1 s (jiffies: a little under) at the least. */
+	EXPECT_LE(1900, reached - t0);
+
+	pthread_mutex_lock(&self->r.lock);
+	asks = self->r.client_fin;
+	pthread_mutex_unlock(&self->r.lock);
+	end = now_ms() + 30000;
+	for (;;) {
+		pthread_mutex_lock(&self->r.lock);
+		now = self->r.client_fin;
+		pthread_mutex_unlock(&self->r.lock);
+		if (now >= asks + 20 || now_ms() > end)
+			break;
+		usleep(20000);
+	}
+	EXPECT_LE(asks + 20, now);
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(3, fi.resends);
-	EXPECT_GT(self->r.client_fin, 20);	/* it did keep asking */
+	/* The relay saw the flight and its three resends, no more. */
+	pthread_mutex_lock(&self->r.lock);
+	EXPECT_EQ(4, self->r.dropped);
+	pthread_mutex_unlock(&self->r.lock);
 	dtls_hs_abort(self->cli, 0, NULL, 0);
 }
 

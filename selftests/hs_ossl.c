@@ -3,9 +3,12 @@
  * The in-kernel handshake against unmodified OpenSSL: a kernel client
  * with `openssl s_server -dtls1_2 -listen` (cookie exchange), and
  * `openssl s_client -dtls1_2` with a kernel server, every PSK suite
- * OpenSSL has (OpenSSL 3.0 lacks ECDHE-PSK-AES128-GCM-SHA256), at the
- * default datagram size and at 256 bytes (fragmented flights), with lines
- * echoed both ways through the record layer once established.
+ * OpenSSL has (OpenSSL 3.0 lacks ECDHE-PSK-AES128-GCM-SHA256), ECDHE-PSK
+ * with x25519 and with P-256, over IPv4 and IPv6 (::1), at the default
+ * datagram size and at 256 bytes (a relay in the test checks that no
+ * datagram of the kernel's is larger; with PSK and no certificates no
+ * message is that large, so nothing is cut), with lines echoed both ways
+ * through the record layer once established.
  *
  * Tests SKIP if openssl is not installed.
  */
@@ -20,7 +23,11 @@
 #define PSK_HEX	"5b8c2f0e9d1a7c6b4e3f2a1908d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918070"
 #define PSK_ID	"kdtls-interop"
 #define N_LINES	5
-#define WAIT_MS	20000
+/*
+ * For what must come: an openssl process starting in a TCG guest, from a
+ * root over 9p, on a loaded host takes tens of seconds.
+ */
+#define WAIT_MS	60000
 
 static void hex_to_bin(const char *hex, uint8_t *out, size_t n)
 {
@@ -32,6 +39,8 @@ FIXTURE(hs_ossl) {
 	int fd;
 	uint16_t port;
 	struct peer peer;
+	/* With an MTU: between the two, to see every datagram's size. */
+	struct dtls_test_relay relay;
 };
 
 FIXTURE_VARIANT(hs_ossl) {
@@ -39,11 +48,20 @@ FIXTURE_VARIANT(hs_ossl) {
 	uint16_t suite;
 	bool kernel_server;
 	uint32_t mtu;		/* 0: default */
+	uint16_t group;		/* ECDHE: 0 (x25519, both sides' default), 23 */
+	int family;		/* 0: AF_INET */
 };
 
 #define HS_OSSL(name, c, s, srv, m)					\
 	FIXTURE_VARIANT_ADD(hs_ossl, name) {				\
 		.cipher = c, .suite = s, .kernel_server = srv, .mtu = m, \
+	}
+
+/* P-256 (23) on both sides, and/or IPv6 */
+#define HS_OSSL_GF(name, c, s, srv, m, g, f)				\
+	FIXTURE_VARIANT_ADD(hs_ossl, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv, .mtu = m, \
+		.group = g, .family = f,				\
 	}
 
 HS_OSSL(client_psk_aes128gcm, "PSK-AES128-GCM-SHA256", 0x00a8, false, 0);
@@ -60,6 +78,26 @@ HS_OSSL(client_mtu256_ecdhe, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, false, 256);
 HS_OSSL(server_mtu256_ecdhe, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, true, 256);
 HS_OSSL(client_mtu256_psk, "PSK-AES256-GCM-SHA384", 0x00a9, false, 256);
 HS_OSSL(server_mtu256_psk, "PSK-AES128-CCM8", 0xc0a8, true, 256);
+HS_OSSL_GF(client_ecdhe_p256, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, false,
+	   0, 23, AF_INET);
+HS_OSSL_GF(server_ecdhe_p256, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, true,
+	   0, 23, AF_INET);
+HS_OSSL_GF(client_mtu256_ecdhe_p256, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac,
+	   false, 256, 23, AF_INET);
+HS_OSSL_GF(server_mtu256_ecdhe_p256, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac,
+	   true, 256, 23, AF_INET);
+HS_OSSL_GF(client_v6_psk_aes128gcm, "PSK-AES128-GCM-SHA256", 0x00a8, false,
+	   0, 0, AF_INET6);
+HS_OSSL_GF(server_v6_psk_aes128gcm, "PSK-AES128-GCM-SHA256", 0x00a8, true,
+	   0, 0, AF_INET6);
+HS_OSSL_GF(client_v6_ecdhe_p256, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac,
+	   false, 0, 23, AF_INET6);
+HS_OSSL_GF(server_v6_ecdhe_p256, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac,
+	   true, 0, 23, AF_INET6);
+HS_OSSL_GF(client_v6_mtu256_ecdhe, "ECDHE-PSK-CHACHA20-POLY1305", 0xccac,
+	   false, 256, 0, AF_INET6);
+HS_OSSL_GF(server_v6_mtu256_psk, "PSK-AES256-GCM-SHA384", 0x00a9, true,
+	   256, 0, AF_INET6);
 
 FIXTURE_SETUP(hs_ossl)
 {
@@ -67,28 +105,32 @@ FIXTURE_SETUP(hs_ossl)
 	self->peer.pid = 0;
 	self->peer.in = -1;
 	self->peer.out[0] = self->peer.err[0] = 0;
+	memset(&self->relay, 0, sizeof(self->relay));
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");
 }
 
 FIXTURE_TEARDOWN(hs_ossl)
 {
+	dtls_test_relay_stop(&self->relay);
 	if (self->fd >= 0)
 		close(self->fd);
 	peer_cleanup(&self->peer);
 }
 
 /* Attach, configure and start the kernel's side on self->fd. */
-static int kernel_start(int fd, uint32_t role, uint16_t suite, uint32_t mtu,
-			char *msg, size_t msglen)
+static int kernel_start(int fd, uint32_t role, uint16_t suite, uint16_t group,
+			uint32_t mtu, char *msg, size_t msglen)
 {
 	struct dtls_hs_config cfg = {
 		.role = role,
 		.suites = &suite,
 		.n_suites = 1,
+		.groups = &group,
+		.n_groups = group ? 1 : 0,
 		.mtu = mtu,
 		.rto_initial_ms = 500,
-		.timeout_ms = 30000,
+		.timeout_ms = 2 * WAIT_MS,
 		.cookies = -1,
 	};
 	struct timeval tv = { .tv_sec = WAIT_MS / 1000 };
@@ -109,6 +151,21 @@ static int kernel_start(int fd, uint32_t role, uint16_t suite, uint32_t mtu,
 	return err;
 }
 
+/* OpenSSL's options after argv[n]: its groups (P-256 only), its MTU. */
+static void peer_options(char **argv, int n, uint16_t group, uint32_t mtu,
+			 char *mtuarg)
+{
+	if (group == 23) {
+		argv[n++] = "-groups";
+		argv[n++] = "P-256";
+	}
+	if (mtu) {
+		argv[n++] = "-mtu";
+		argv[n++] = mtuarg;
+	}
+	argv[n] = NULL;
+}
+
 static void show_peer(struct peer *p)
 {
 	char *e = slurp(p->err, NULL), *o = slurp(p->out, NULL);
@@ -119,54 +176,75 @@ static void show_peer(struct peer *p)
 	free(o);
 }
 
-TEST_F_TIMEOUT(hs_ossl, echo, 120)
+TEST_F_TIMEOUT(hs_ossl, echo, 240)
 {
-	char portarg[16], target[32], mtuarg[16], msg[128], buf[256];
+	char portarg[48], target[64], mtuarg[16], msg[128], buf[256];
+	int family = variant->family ?: AF_INET;
+	socklen_t alen = dtls_test_addr_len(family);
+	const char *lo = family == AF_INET6 ? "[::1]" : "127.0.0.1";
 	union dtls_test_addr a;
 	struct dtls_hs_info info;
+	struct dtls_info di;
+	socklen_t dilen = sizeof(di);
 	size_t want = 0;
 	int i;
 
 	snprintf(mtuarg, sizeof(mtuarg), "%u", variant->mtu);
 	if (!variant->kernel_server) {
-		char *argv[] = {
+		char *argv[24] = {
 			"openssl", "s_server", "-dtls1_2", "-listen",
 			"-accept", portarg, "-nocert", "-psk", PSK_HEX,
 			"-psk_identity", PSK_ID, "-cipher",
 			(char *)variant->cipher, "-quiet", "-naccept", "1",
-			variant->mtu ? "-mtu" : NULL, mtuarg, NULL
 		};
 
+		peer_options(argv, 16, variant->group, variant->mtu, mtuarg);
 		self->port = free_port();
-		snprintf(portarg, sizeof(portarg), "%u", self->port);
+		snprintf(portarg, sizeof(portarg), "%s:%u", lo, self->port);
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
-		ASSERT_TRUE(wait_port(self->port, WAIT_MS));
-		self->fd = socket(AF_INET, SOCK_DGRAM, 0);
-		dtls_test_loopback(AF_INET, &a);
-		a.in4.sin_port = htons(self->port);
-		ASSERT_EQ(0, connect(self->fd, &a.sa, sizeof(a.in4)));
+		ASSERT_TRUE(wait_port(self->port, WAIT_MS))
+			show_peer(&self->peer);
+		self->fd = socket(family, SOCK_DGRAM, 0);
+		ASSERT_GE(self->fd, 0);
+		dtls_test_loopback(family, &a);
+		if (family == AF_INET6)
+			a.in6.sin6_port = htons(self->port);
+		else
+			a.in4.sin_port = htons(self->port);
+		if (variant->mtu) {
+			/* kernel -> relay -> s_server */
+			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
+			a = self->relay.addr;
+		}
+		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
 		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_CLIENT,
-					  variant->suite, variant->mtu, msg,
-					  sizeof(msg))) {
+					  variant->suite, variant->group,
+					  variant->mtu, msg, sizeof(msg))) {
 			TH_LOG("kernel client: %s", msg);
 		}
 	} else {
-		char *argv[] = {
+		char *argv[24] = {
 			"openssl", "s_client", "-dtls1_2", "-connect", target,
 			"-psk", PSK_HEX, "-psk_identity", PSK_ID, "-cipher",
 			(char *)variant->cipher, "-quiet",
-			variant->mtu ? "-mtu" : NULL, mtuarg, NULL
 		};
 
-		self->fd = dtls_test_udp_bound(AF_INET, &a);
+		peer_options(argv, 12, variant->group, variant->mtu, mtuarg);
+		self->fd = dtls_test_udp_bound(family, &a);
 		ASSERT_GE(self->fd, 0);
 		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_SERVER,
-					  variant->suite, variant->mtu, msg,
-					  sizeof(msg))) {
+					  variant->suite, variant->group,
+					  variant->mtu, msg, sizeof(msg))) {
 			TH_LOG("kernel server: %s", msg);
 		}
-		snprintf(target, sizeof(target), "127.0.0.1:%u",
-			 ntohs(a.in4.sin_port));
+		if (variant->mtu) {
+			/* s_client -> relay -> kernel */
+			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
+			a = self->relay.addr;
+		}
+		snprintf(target, sizeof(target), "%s:%u", lo,
+			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
+						    a.in4.sin_port));
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
 	}
 
@@ -218,6 +296,26 @@ TEST_F_TIMEOUT(hs_ossl, echo, 120)
 	if (variant->kernel_server) {
 		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
 		EXPECT_EQ(0, memcmp(info.peer_id, PSK_ID, info.peer_id_len));
+	}
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_DTLS, DTLS_INFO, &di, &dilen));
+	EXPECT_EQ(family, di.family);
+	EXPECT_EQ(dtls_test_suite_cipher(variant->suite), di.tx_cipher);
+	EXPECT_EQ(dtls_test_suite_cipher(variant->suite), di.rx_cipher);
+
+	/* No datagram the kernel sent is larger than its MTU. */
+	if (variant->mtu) {
+		size_t max;
+		unsigned int n;
+
+		dtls_test_relay_stop(&self->relay);
+		max = variant->kernel_server ? self->relay.max_s2c :
+					       self->relay.max_c2s;
+		n = variant->kernel_server ? self->relay.n_s2c :
+					     self->relay.n_c2s;
+		EXPECT_LE(max, variant->mtu);
+		/* The handshake's flights and the records above. */
+		EXPECT_LE(2 + N_LINES, n);
+		TH_LOG("kernel: %u datagrams, the largest %zu bytes", n, max);
 	}
 }
 
