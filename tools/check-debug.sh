@@ -85,10 +85,10 @@ tools/vm/run -k "$dir" -t "${KDTLS_DEBUG_TIMEOUT:-1500}" -q '-m 4G' \
 	tools/debug-kernel/guest.sh ${KDTLS_TESTS:-} 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 klog=$(sed -n 's/^runner: kernel log: \([^ ]*\).*/\1/p' "$log" | tail -n1)
-check_guest_log "$log" "guest debug" debug "${KDTLS_TESTS:-}"
 check_guest_status "$rc" "$log" "guest debug" \
 	"no KASAN, lockdep, UBSAN, KFENCE or other report, no time-out, exit 0"
 [ "$rc" -eq 124 ] && show_reports "$klog"
+check_guest_log "$log" "guest debug" debug "${KDTLS_TESTS:-}"
 # The kernel log is kept when anything failed.
 if [ "$rc" -eq 0 ] && [ -n "$klog" ]; then
 	rm -f "$klog"

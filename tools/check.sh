@@ -46,11 +46,12 @@ for k in $kernels; do
 		env KDTLS_MODULE="$ko" selftests/run.sh ${KDTLS_TESTS:-} 2>&1 |
 		tee "$log"
 	rc=${PIPESTATUS[0]}
-	check_guest_log "$log" "guest $k" "$k" "${KDTLS_TESTS:-}"
 	# Any non-zero status fails, named: 124 a kernel warning, oops,
 	# report or time-out (even if every test passed), 125 the module
-	# did not load, 2 the runner died, 1 a binary failed.
+	# did not load, 2 the runner died, 1 a binary failed.  First, as
+	# it is the cause of what the manifest then finds missing.
 	check_guest_status "$rc" "$log" "guest $k" "kernel log clean, no time-out, exit 0"
+	check_guest_log "$log" "guest $k" "$k" "${KDTLS_TESTS:-}"
 done
 
 check_summary

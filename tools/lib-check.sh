@@ -222,11 +222,12 @@ check_manifest() {	# SUMMARY LABEL KERNEL [BINARIES]
 # or kmemleak check that failed).
 check_guest_status() {	# STATUS LOG LABEL OK-NAME
 	local rc=$1 log=$2 label=$3 msg why
-	msg=$(grep -a -m1 -E '^runner: (guest: |ERROR: |FAIL: )' "$log" | sed 's/^runner: //')
+	msg=$(grep -a -m1 -E '^runner: (guest: |ERROR: |FAIL: )' "$log" |
+		sed -E 's/^runner: (guest: )?//')
 	case $rc in
 	0) check_result ok "$label: $4"; return ;;
 	124) why="time-out, crash or kernel report" ;;
-	125) why="guest setup failed: module load" ;;
+	125) why="module load failed" ;;	# or another step of the guest's setup
 	2) why="runner died" ;;
 	1) msg=$(sed -n 's/^# selftest: \([^ ]*\) exit \([1-9][0-9]*\).*/\1 (exit \2)/p' "$log" |
 		tr '\n' ' ')
