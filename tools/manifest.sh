@@ -9,7 +9,7 @@
 #   kunit SUITE N    every KUnit suite of net/dtls/tests/*_kunit.c, with
 #        its KUNIT_CASE()s
 #   skip BLOCK TEST KERNELS REASON...   a skip that is not a failure
-#        (BLOCK: the binary, "kunit" or "kmemleak"; KERNELS: a comma
+#        (BLOCK: the binary, the KUnit suite or "kmemleak"; KERNELS: a comma
 #        list of 6.12, 6.1, debug).  Written by hand; kept as they are.
 # Run it after adding or removing a test, binary or suite, and commit the
 # result: the counts are a floor, so a test that disappears fails the
@@ -49,7 +49,7 @@ trap 'rm -f "$tmp"' EXIT
 		insuite && /\.test_cases *=/ { cases = $3; sub(/,$/, "", cases) }
 		insuite && /^\};/ { insuite = 0; print "kunit", name, n[cases] + 0 }
 	' net/dtls/tests/*_kunit.c
-	echo "# skip BLOCK TEST KERNELS REASON"
+	echo "# skip BINARY|SUITE|kmemleak TEST KERNELS(6.12,6.1,debug) REASON..."
 	if [ -f "$mf" ]; then grep "^skip " "$mf"; fi; true
 } >"$tmp" || exit 1
 if [ -f "$mf" ] && cmp -s "$tmp" "$mf"; then
