@@ -7,14 +7,14 @@
 #   make check-debug  the suite, KUnit and kmemleak on the debug kernel
 #                (KASAN, lockdep, kmemleak, KFENCE, UBSAN), built if missing
 # Other targets: all (build), module, tools, selftests, lint, setup, ynl,
-# debug-kernel, clean.  KERNELS picks the guest kernels (default "6.12 6.1").
+# debug-kernel, manifest, clean.  KERNELS picks the guest kernels (default "6.12 6.1").
 
 KERNELS ?= 6.12 6.1
 LSRC := build/linux-source-6.12
 YNL := $(LSRC)/tools/net/ynl/ynl-gen-c.py
 SPEC := Documentation/netlink/specs/dtls.yaml
 
-.PHONY: all setup module tools selftests check demo ynl clean debug-kernel check-debug
+.PHONY: all setup module tools selftests check demo ynl clean debug-kernel check-debug manifest
 
 all: module tools selftests
 
@@ -54,6 +54,12 @@ debug-kernel: setup
 
 check-debug: tools selftests
 	@tools/check-debug.sh
+
+# selftests/manifest: every selftest binary and KUnit suite the checks
+# must see run, with its test count.  Rerun after adding or removing
+# tests, and commit it (tools/manifest.sh).
+manifest: selftests
+	@tools/manifest.sh
 
 # Regenerate the netlink code from the YNL spec (the output is committed).
 # The generator finds the tree top by MAINTAINERS and the schema next to
