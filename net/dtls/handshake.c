@@ -281,10 +281,16 @@ static void dtls_hs_set_state(struct dtls_sock *ds, u8 state)
 	ds->sk->sk_write_space(ds->sk);
 }
 
-/* Send a fatal alert in the current epoch (0 before our CCS). */
-static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
+/* An alert record: header, explicit nonce, level and description, tag. */
+#define DTLS_HS_ALERT_REC_MAX	(DTLS_HEADER_LEN + 8 + 2 + 16)
+
+/*
+ * Send an alert in the current epoch (0 before our CCS).  The record is
+ * on the heap: a sealed one goes through a scatterlist, which may not
+ * point into a (virtually mapped) stack.
+ */
+static void dtls_hs_send_alert_level(struct dtls_hs *hs, u8 level, u8 desc)
 {
-	u8 rec[DTLS_HEADER_LEN + 2 + 8 + 16];
 	bool sealed = hs->sent_ccs;
 	unsigned int off = DTLS_HEADER_LEN;
 	struct dtls_record_hdr h = {
@@ -292,22 +298,31 @@ static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
 		.version = DTLS_1_2_VERSION,
 		.length = 2,
 	};
+	u8 *rec;
 	int n;
 
+	rec = kzalloc(DTLS_HS_ALERT_REC_MAX, GFP_KERNEL);
+	if (!rec)
+		return;
 	if (sealed)
 		off += hs->tx_key->cipher->explicit_len;
-	rec[off] = DTLS_ALERT_FATAL;
+	rec[off] = level;
 	rec[off + 1] = desc;
 	if (sealed) {
 		n = dtls_seal_record(hs->tx_key, rec, h.type, 2);
-		if (n < 0)
-			return;
 	} else {
 		h.seq = hs->tx_seq0++ & DTLS_SEQ_MASK;
 		dtls_record_build(rec, &h);
 		n = DTLS_HEADER_LEN + 2;
 	}
-	dtls_send_datagram(hs->ds, rec, n, NULL);
+	if (n > 0)
+		dtls_send_datagram(hs->ds, rec, n, NULL);
+	kfree(rec);
+}
+
+static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
+{
+	dtls_hs_send_alert_level(hs, DTLS_ALERT_FATAL, desc);
 }
 
 /*
