@@ -1265,10 +1265,13 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 		}
 		err = dtls_hs_open(hs->rx_key, rec, rh, &body, &blen);
 		if (err == -EBADMSG) {
+			/*
+			 * RFC 6347 4.1.2.7: discarded silently, anyone can
+			 * send it.  A wrong PSK looks the same; it shows
+			 * when the handshake times out (dtls_hs_timeout()).
+			 */
 			dtls_stat_inc(ds, DTLS_STAT_RX_AUTH_FAIL);
-			/* The peer's first sealed record: wrong keys (PSK). */
-			dtls_hs_fail(hs, -EKEYREJECTED,
-				     DTLS_ALERT_BAD_RECORD_MAC, false);
+			hs->auth_fail++;
 			return;
 		}
 		if (err) {
@@ -1352,7 +1355,15 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 	if (hs->step == DTLS_HS_DONE || hs->step == DTLS_HS_S_LISTEN)
 		return;
 	if (time_after_eq(jiffies, hs->deadline)) {
-		dtls_hs_fail(hs, -ETIMEDOUT, 0, false);
+		/*
+		 * Sealed records of the peer never opened: most likely
+		 * the two sides hold different keys (a wrong PSK).
+		 */
+		if (hs->auth_fail)
+			dtls_hs_fail(hs, -EKEYREJECTED,
+				     DTLS_ALERT_BAD_RECORD_MAC, false);
+		else
+			dtls_hs_fail(hs, -ETIMEDOUT, 0, false);
 		return;
 	}
 	if (!timer_pending(&hs->timer)) {

@@ -187,6 +187,7 @@ struct dtls_hs {
 	unsigned long		last_resend;	/* jiffies */
 	bool			sent_ccs;
 	struct sk_buff_head	early;		/* data records before Finished */
+	u32			auth_fail;	/* sealed records that did not open */
 };
 
 #define DTLS_HS_EV_TIMER	0
