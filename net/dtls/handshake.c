@@ -83,6 +83,12 @@ const struct dtls_suite *dtls_suite_find(u16 id)
 #define DTLS_TRANSCRIPT_MAX	8192
 /* Records from the peer held back until the handshake is done. */
 #define DTLS_HS_EARLY_MAX	16
+/* ... and the memory they may take (skb truesize), all of them. */
+#define DTLS_HS_EARLY_BYTES	(32 * 1024)
+/* The datagrams waiting for the work, at least this much when sk_rcvbuf
+ * is smaller; otherwise sk_rcvbuf, as UDP would hold them.
+ */
+#define DTLS_HS_RXQ_MIN_BYTES	(64 * 1024)
 
 /* --------------------------------------------------------------- helpers */
 
@@ -223,6 +229,7 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 	dtls_psk_clear(hs);
 	while ((skb = __skb_dequeue(&hs->early)))
 		kfree_skb(skb);
+	hs->early_bytes = 0;
 }
 
 /*
@@ -377,6 +384,7 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&hs->rxq.lock);
 	skb_queue_splice_init(&hs->rxq, &q);
+	hs->rxq_bytes = 0;
 	spin_unlock_bh(&hs->rxq.lock);
 	while ((skb = __skb_dequeue(&q)))
 		dtls_hs_inject(hs, skb);
@@ -388,6 +396,7 @@ static void dtls_hs_deliver_early(struct dtls_hs *hs)
 
 	while ((skb = __skb_dequeue(&hs->early)))
 		dtls_rx_inject(hs->ds, skb);
+	hs->early_bytes = 0;
 }
 
 /*
@@ -1253,14 +1262,27 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 		if (rh->type == DTLS_RECORD_TYPE_DATA) {
 			struct sk_buff *skb;
 
-			/* Data before the Finished: opened once done. */
-			if (skb_queue_len(&hs->early) >= DTLS_HS_EARLY_MAX)
+			/*
+			 * Data before the Finished: opened once done.  Not
+			 * authenticated yet, so bounded in number and bytes.
+			 */
+			if (skb_queue_len(&hs->early) >= DTLS_HS_EARLY_MAX) {
+				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 				return;
-			skb = alloc_skb(DTLS_HEADER_LEN + blen, GFP_KERNEL);
-			if (skb) {
-				skb_put_data(skb, rec, DTLS_HEADER_LEN + blen);
-				__skb_queue_tail(&hs->early, skb);
 			}
+			skb = alloc_skb(DTLS_HEADER_LEN + blen, GFP_KERNEL);
+			if (skb && skb->truesize >
+				   DTLS_HS_EARLY_BYTES - hs->early_bytes) {
+				kfree_skb(skb);
+				skb = NULL;
+			}
+			if (!skb) {
+				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+				return;
+			}
+			skb_put_data(skb, rec, DTLS_HEADER_LEN + blen);
+			hs->early_bytes += skb->truesize;
+			__skb_queue_tail(&hs->early, skb);
 			return;
 		}
 		err = dtls_hs_open(hs->rx_key, rec, rh, &body, &blen);
@@ -1384,6 +1406,19 @@ static void dtls_hs_timer_fn(struct timer_list *t)
 	queue_work(dtls_wq, &hs->work);
 }
 
+/* The next datagram for the work, uncharged.  Context: process. */
+static struct sk_buff *dtls_hs_rxq_pop(struct dtls_hs *hs)
+{
+	struct sk_buff *skb;
+
+	spin_lock_bh(&hs->rxq.lock);
+	skb = __skb_dequeue(&hs->rxq);
+	if (skb)
+		hs->rxq_bytes -= skb->truesize;
+	spin_unlock_bh(&hs->rxq.lock);
+	return skb;
+}
+
 static void dtls_hs_work(struct work_struct *work)
 {
 	struct dtls_hs *hs = container_of(work, struct dtls_hs, work);
@@ -1392,7 +1427,7 @@ static void dtls_hs_work(struct work_struct *work)
 	mutex_lock(&hs->lock);
 	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) && !hs->dead)
 		dtls_hs_timeout(hs);
-	while (!hs->dead && (skb = skb_dequeue(&hs->rxq))) {
+	while (!hs->dead && (skb = dtls_hs_rxq_pop(hs))) {
 		if (hs->step == DTLS_HS_DONE) {
 			dtls_hs_inject(hs, skb);
 			continue;
@@ -1405,14 +1440,23 @@ static void dtls_hs_work(struct work_struct *work)
 
 /* --------------------------------------------------------- socket hooks */
 
-/* Queue for the work, unless retired.  Context: softirq. */
+/*
+ * Queue for the work, unless retired or full: at most DTLS_HS_RXQ_MAX
+ * datagrams and, as UDP would hold them, the socket's receive buffer
+ * (DTLS_HS_RXQ_MIN_BYTES at least) in skb truesize; one datagram always
+ * fits.  Context: softirq.
+ */
 static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
+	u32 cap = max_t(u32, READ_ONCE(hs->sk->sk_rcvbuf),
+			DTLS_HS_RXQ_MIN_BYTES);
 	bool queued = false;
 
 	spin_lock(&hs->rxq.lock);
-	if (!hs->dead && skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX) {
+	if (!hs->dead && skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX &&
+	    (!hs->rxq_bytes || hs->rxq_bytes + skb->truesize <= cap)) {
 		__skb_queue_tail(&hs->rxq, skb);
+		hs->rxq_bytes += skb->truesize;
 		/* Under the lock: retiring waits for it, then cancels. */
 		queue_work(dtls_wq, &hs->work);
 		queued = true;

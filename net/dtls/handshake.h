@@ -144,6 +144,7 @@ struct dtls_hs {
 	struct timer_list	timer;
 	unsigned long		events;		/* DTLS_HS_EV_* bits */
 	struct sk_buff_head	rxq;		/* datagrams while running */
+	u32			rxq_bytes;	/* their truesize, rxq.lock */
 	bool			dead;
 
 	struct dtls_hs_params	p;
@@ -187,6 +188,7 @@ struct dtls_hs {
 	unsigned long		last_resend;	/* jiffies */
 	bool			sent_ccs;
 	struct sk_buff_head	early;		/* data records before Finished */
+	u32			early_bytes;	/* their truesize */
 	u32			auth_fail;	/* sealed records that did not open */
 };
 
