@@ -233,17 +233,28 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 }
 
 /*
- * Stop @hs for good and free it a grace period later (softirq readers may
- * still hold it), once its work and timer are quiet.  Called once, by
- * whoever took it off ds->hs.
+ * Drop a reference; the last one frees @hs a grace period later (softirq
+ * readers may still see it through ds->hs), once its work and timer are
+ * quiet.  Context: process.
+ */
+static void dtls_hs_put(struct dtls_hs *hs)
+{
+	if (!refcount_dec_and_test(&hs->refs))
+		return;
+	INIT_RCU_WORK(&hs->free_work, dtls_hs_free_work);
+	queue_rcu_work(dtls_wq, &hs->free_work);
+}
+
+/*
+ * Stop @hs for good and drop the reference of its publication on ds->hs.
+ * Called once, by whoever took it off ds->hs.
  */
 static void dtls_hs_retire(struct dtls_hs *hs)
 {
 	spin_lock_bh(&hs->rxq.lock);
 	hs->dead = true;
 	spin_unlock_bh(&hs->rxq.lock);
-	INIT_RCU_WORK(&hs->free_work, dtls_hs_free_work);
-	queue_rcu_work(dtls_wq, &hs->free_work);
+	dtls_hs_put(hs);
 }
 
 static void dtls_hs_free_work(struct work_struct *work)
@@ -1536,8 +1547,12 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
 /* ------------------------------------------------------- control (netlink) */
 
 /*
- * The handshake of @ds, created on first use.  Context: process, holding
- * the socket (its file, or a reference from the netns list).
+ * The handshake of @ds, created on first use, with a reference for the
+ * caller (dtls_hs_put()).  Taken under lock_sock() while @hs is on
+ * ds->hs, which holds a reference of its own until it is retired: a
+ * concurrent abort, failure or close cannot free it under the caller.
+ * Context: process, holding the socket (its file, or a reference from the
+ * netns list).
  */
 static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 {
@@ -1547,7 +1562,11 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 
 	lock_sock(sk);
 	hs = rcu_dereference_protected(ds->hs, lockdep_sock_is_held(sk));
-	if (hs || !create)
+	if (hs) {
+		refcount_inc(&hs->refs);
+		goto out;
+	}
+	if (!create)
 		goto out;
 	if (ds->closing)
 		err = -EBADF;
@@ -1566,6 +1585,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	}
 	hs->ds = ds;
 	hs->sk = sk;
+	refcount_set(&hs->refs, 2);	/* ds->hs and the caller */
 	sock_hold(sk);
 	refcount_inc(&ds->refs);
 	mutex_init(&hs->lock);
@@ -1597,10 +1617,18 @@ static int dtls_hs_lock_idle(struct dtls_sock *ds, struct dtls_hs **hsp)
 	mutex_lock(&hs->lock);
 	if (hs->dead || hs->step != DTLS_HS_IDLE) {
 		mutex_unlock(&hs->lock);
+		dtls_hs_put(hs);
 		return -EBUSY;
 	}
 	*hsp = hs;
 	return 0;
+}
+
+/* The end of a dtls_hs_lock_idle() section. */
+static void dtls_hs_unlock_put(struct dtls_hs *hs)
+{
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
 }
 
 /* Context: process (netlink).  See the spec for the attributes. */
@@ -1688,7 +1716,7 @@ int dtls_hs_config(struct dtls_sock *ds, struct genl_info *info)
 	WRITE_ONCE(ds->hs_role, p.role);
 	err = 0;
 out:
-	mutex_unlock(&hs->lock);
+	dtls_hs_unlock_put(hs);
 	return err;
 }
 
@@ -1720,7 +1748,7 @@ int dtls_hs_psk_add(struct dtls_sock *ds, struct genl_info *info)
 					   nla_get_s32(a[DTLS_A_HS_PSK_KEY_SERIAL]));
 	if (err == -EINVAL)
 		NL_SET_ERR_MSG(info->extack, "PSK must be 1..64 bytes");
-	mutex_unlock(&hs->lock);
+	dtls_hs_unlock_put(hs);
 	return err;
 }
 
@@ -1789,7 +1817,7 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 		err = 0;	/* the failure is the socket's now */
 	}
 out:
-	mutex_unlock(&hs->lock);
+	dtls_hs_unlock_put(hs);
 	return err;
 }
 
@@ -1806,6 +1834,7 @@ int dtls_hs_abort(struct dtls_sock *ds)
 	else
 		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
 	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
 	return err;
 }
 
