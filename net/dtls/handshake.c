@@ -913,7 +913,8 @@ static int dtls_hs_server_flight4(struct dtls_hs *hs)
 			   dtls_sh_build(msg + DTLS_HS_HEADER_LEN,
 					 DTLS_HS_MSG_MAX - DTLS_HS_HEADER_LEN,
 					 hs->server_random, NULL, 0,
-					 hs->suite->id, hs->suite->ecdhe), 0);
+					 hs->suite->id, hs->suite->ecdhe,
+					 hs->secure_reneg), 0);
 	if (err)
 		goto out;
 	if (hs->suite->ecdhe) {
@@ -1012,6 +1013,8 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 		return;
 	}
 	hs->group = group;
+	/* RFC 5746 3.6: the SCSV or the empty extension asks for an answer. */
+	hs->secure_reneg = ch.reneg_scsv || ch.reneg_info;
 	memcpy(hs->client_random, ch.random, DTLS_RANDOM_LEN);
 	hs->deadline = jiffies + msecs_to_jiffies(hs->p.timeout_ms);
 	dtls_reasm_init(&hs->reasm, h.seq + 1);
@@ -1208,8 +1211,15 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 					  DTLS_STAT_HS_BAD_FRAGMENT, 1);
 			return 0;
 		}
-		/* Finished comes encrypted, everything else in the clear. */
-		if (h.type == DTLS_HS_FINISHED ? epoch : !epoch) {
+		/*
+		 * Finished comes encrypted, everything else in the clear.
+		 * A HelloRequest while negotiating is ignored (RFC 5246
+		 * 7.4.1.1); it takes no message_seq of the handshake.
+		 */
+		if (h.type == DTLS_HS_HELLO_REQUEST &&
+		    hs->p.role == DTLS_HS_ROLE_CLIENT) {
+			/* skip it */
+		} else if (h.type == DTLS_HS_FINISHED ? epoch : !epoch) {
 			ret = dtls_reasm_add(&hs->reasm, &h,
 					     p + DTLS_HS_HEADER_LEN,
 					     GFP_KERNEL);

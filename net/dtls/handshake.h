@@ -173,6 +173,7 @@ struct dtls_hs {
 	u8			peer_id_len;
 	u8			peer_id[DTLS_MAX_IDENTITY_LEN];
 	bool			got_ske;
+	bool			secure_reneg;	/* RFC 5746: the client asked */
 	u8			peer_point_len;
 	u8			peer_point[DTLS_KEX_PUBLIC_MAX];
 
