@@ -14,6 +14,7 @@
  * kernel's answers to what they change.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <poll.h>
@@ -57,6 +58,7 @@
 #define V12		0xfefd
 #define V10		0xfeff
 #define ALERT_BAD_RECORD_MAC	20
+#define ALERT_HANDSHAKE_FAILURE	40
 #define ALERT_DECRYPT_ERROR	51
 #define ALERT_UNKNOWN_PSK_ID	115
 
@@ -151,9 +153,14 @@ static size_t hs_frag(uint8_t *out, uint8_t type, uint32_t length,
 	return p - out;
 }
 
-/* A ClientHello body: DTLS 1.2, our one suite, EMS, renegotiation_info. */
-static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
-		      const uint8_t *cookie, uint8_t cookie_len)
+/* How a ClientHello signals secure renegotiation (RFC 5746 3.3, 3.4). */
+#define CH_RENEG	1	/* the empty renegotiation_info extension */
+#define CH_SCSV		2	/* TLS_EMPTY_RENEGOTIATION_INFO_SCSV */
+
+/* A ClientHello body: DTLS 1.2, our one suite, EMS; RFC 5746 by @how. */
+static size_t ch_body_how(uint8_t *out, const uint8_t rnd[32],
+			  const uint8_t *cookie, uint8_t cookie_len,
+			  unsigned int how)
 {
 	uint8_t *p = out;
 
@@ -162,17 +169,28 @@ static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
 	p = put8(p, 0);				/* session_id */
 	p = put8(p, cookie_len);
 	p = putb(p, cookie, cookie_len);
-	p = put16(p, 2);
+	p = put16(p, how & CH_SCSV ? 4 : 2);
 	p = put16(p, SUITE);
+	if (how & CH_SCSV)
+		p = put16(p, 0x00ff);
 	p = put8(p, 1);				/* compression: null */
 	p = put8(p, 0);
-	p = put16(p, 4 + 5);			/* extensions */
+	p = put16(p, 4 + (how & CH_RENEG ? 5 : 0));	/* extensions */
 	p = put16(p, 23);			/* extended_master_secret */
 	p = put16(p, 0);
-	p = put16(p, 0xff01);			/* renegotiation_info */
-	p = put16(p, 1);
-	p = put8(p, 0);
+	if (how & CH_RENEG) {
+		p = put16(p, 0xff01);		/* renegotiation_info */
+		p = put16(p, 1);
+		p = put8(p, 0);
+	}
 	return p - out;
+}
+
+/* A ClientHello body: DTLS 1.2, our one suite, EMS, renegotiation_info. */
+static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
+		      const uint8_t *cookie, uint8_t cookie_len)
+{
+	return ch_body_how(out, rnd, cookie, cookie_len, CH_RENEG);
 }
 
 /* ------------------------------------------------------ TLS 1.2 PRF */
@@ -763,14 +781,19 @@ TEST(kernel_pair_ok)
 
 /*
  * Item 1: the two sides hold different keys.  The server cannot open the
- * client's Finished: it fails with bad_record_mac (EKEYREJECTED) and
- * tells the client, which fails on the alert (ECONNREFUSED).
+ * client's Finished, which it discards like any record that does not
+ * authenticate (RFC 6347 4.1.2.7; issue 11 item 9); when its time-out
+ * comes with such records seen, it fails with bad_record_mac
+ * (EKEYREJECTED) and tells the client, which fails on the alert
+ * (ECONNREFUSED).  The server's time-out is the shorter one here.
  */
 TEST(wrong_psk)
 {
 	long long started = stat_of("DtlsHsStarted");
 	long long failed = stat_of("DtlsHsFailed");
 	long long done = stat_of("DtlsHsDone");
+	struct dtls_hs_config short_cfg = { .timeout_ms = 1500, .cookies = -1 };
+	struct dtls_sock_stats s0, s1;
 	struct dtls_hs_info si, ci;
 	char buf[16];
 	int srv, cli;
@@ -778,11 +801,15 @@ TEST(wrong_psk)
 	ASSERT_EQ(0, dtls_test_wait_refcnt(0, 5000));
 	ASSERT_EQ(0, kk_pair(&srv, &cli, PSK_KEY, PSK_ID,
 			     "fedcba9876543210fedcba9876543210"));
+	ASSERT_EQ(0, dtls_hs_config(srv, 0, &short_cfg, NULL, 0));
+	s0 = sock_stats(srv);
 	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
 	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
 
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(srv, 8000, &si));
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, 8000, &ci));
+	s1 = sock_stats(srv);
+	EXPECT_LE(1, s1.rx_auth_fail - s0.rx_auth_fail);
 	EXPECT_EQ(EKEYREJECTED, si.error);
 	EXPECT_EQ(ALERT_BAD_RECORD_MAC, si.alert);
 	EXPECT_FALSE(si.alert_remote);
@@ -1687,6 +1714,657 @@ TEST(running_socket)
 	close(ep);
 	close(cli);
 	close(srv);
+}
+
+/* ------------------------------------------------------ issue 11 items */
+
+/*
+ * The ClientKeyExchange alone (keys derived on both sides), not the CCS
+ * and Finished that follow it: the server is then waiting for the Finished.
+ */
+static int raw_cke_only(struct raw *r)
+{
+	uint8_t body[256], dg[1024];
+	size_t n;
+
+	n = cke_body(body, PSK_ID);
+	raw_tr_add(r, HT_CKE, r->mseq, body, n);
+	raw_derive(r, PSK_KEY, PSK_KEY_LEN);
+	n = raw_msg_record(r, dg, HT_CKE, body, n);
+	if (raw_send(r, dg, n))
+		return -1;
+	/* Time for the server to derive its keys: forgeries come after. */
+	usleep(300 * 1000);
+	return 0;
+}
+
+/* @n epoch-1 records of @type whose tag cannot be right, @len bytes each. */
+static int raw_forge(struct raw *r, uint8_t type, int n, size_t len,
+		     int pace_us)
+{
+	static uint8_t junk[9000], dg[9100];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t k;
+
+		memset(junk, 0xa5 ^ i, len);
+		/* seq 0 too: the real Finished's, the window must not move */
+		k = rec_build(dg, type, V12, 1, i ? 1000 + i : 0, junk, len);
+		if (raw_send(r, dg, k))
+			return -1;
+		if (pace_us)
+			usleep(pace_us);
+	}
+	return 0;
+}
+
+/*
+ * Issue 11 item 9: records of epoch 1 that do not authenticate, sent at
+ * a server waiting for the client's Finished (after the client's keys
+ * are in), one alone and then a flood: each is discarded and counted
+ * (RFC 6347 4.1.2.7), the real Finished that follows completes the
+ * handshake.  Before, the first one failed it with bad_record_mac.
+ */
+TEST_F(lsn, forged_epoch1_after_ccs)
+{
+	struct dtls_sock_stats s0, s1;
+	struct dtls_hs_info si;
+	uint8_t dg[1024], ccs = 1, got[16];
+	size_t n;
+
+	ASSERT_EQ(0, raw_hello(&self->r)) TH_LOG("%s", self->r.why);
+	ASSERT_EQ(0, raw_cke_only(&self->r)) TH_LOG("%s", self->r.why);
+	n = rec_build(dg, REC_CCS, V12, 0, self->r.seq0++, &ccs, 1);
+	ASSERT_EQ(0, raw_send(&self->r, dg, n));
+	s0 = sock_stats(self->srv);
+	ASSERT_EQ(0, raw_forge(&self->r, REC_HS, 1, 40, 0));
+	usleep(200 * 1000);
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(self->srv));
+	ASSERT_EQ(0, raw_forge(&self->r, REC_HS, 200, 40, 0));
+	ASSERT_EQ(0, raw_forge(&self->r, REC_ALERT, 20, 26, 0));
+	usleep(300 * 1000);
+	s1 = sock_stats(self->srv);
+	/* Each one counted: as an authentication failure, or dropped. */
+	EXPECT_LE(1, s1.rx_auth_fail - s0.rx_auth_fail);
+	EXPECT_EQ(221, (s1.rx_auth_fail - s0.rx_auth_fail) +
+		       (s1.rx_dropped - s0.rx_dropped));
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(self->srv));
+
+	n = raw_finished(&self->r, dg, false);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, raw_send(&self->r, dg, n));
+	ASSERT_EQ(0, raw_wait_fin(&self->r, WAIT_MS))
+		TH_LOG("alert %d", self->r.alert);
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(self->srv, WAIT_MS, &si));
+	ASSERT_EQ(0, raw_send_data(&self->r, "after forgery", 13));
+	ASSERT_EQ(13, recv(self->srv, got, sizeof(got), 0));
+}
+
+/*
+ * Issue 11 item 11: what a peer makes the handshake hold is bounded and
+ * the excess counted.  At a server waiting for the Finished: 16 epoch-1
+ * data records of 8000 bytes (records sent early are held until the
+ * handshake is done: at most 32 KiB of them now, all 16 before) and
+ * fragments of 16384-byte messages ahead of the Finished (the reassembly
+ * budget).  The drops show in rx-dropped and DtlsHsBadFragment, and the
+ * handshake still completes and carries data.
+ */
+TEST_F(lsn, early_and_fragment_flood)
+{
+	long long bad0 = stat_of("DtlsHsBadFragment");
+	struct dtls_sock_stats s0, s1;
+	static uint8_t big[16384];
+	struct dtls_hs_info si;
+	uint8_t dg[1024], got[16];
+	uint16_t fin_seq;
+	size_t n;
+	int i;
+
+	ASSERT_EQ(0, raw_hello(&self->r)) TH_LOG("%s", self->r.why);
+	ASSERT_EQ(0, raw_cke_only(&self->r)) TH_LOG("%s", self->r.why);
+	s0 = sock_stats(self->srv);
+	/* Paced: the handshake's own queue is not what is tested here. */
+	ASSERT_EQ(0, raw_forge(&self->r, REC_DATA, 16, 8000, 20000));
+	fin_seq = self->r.mseq;
+	for (i = 1; i <= 3; i++)
+		ASSERT_EQ(0, send_frag(&self->r, HT_CKE, sizeof(big),
+				       fin_seq + i, 0, 1000, big));
+	usleep(300 * 1000);
+	s1 = sock_stats(self->srv);
+	EXPECT_LE(12, s1.rx_dropped - s0.rx_dropped);
+	EXPECT_LE(1, stat_of("DtlsHsBadFragment") - bad0);
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(self->srv));
+
+	n = raw_finished(&self->r, dg, false);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, raw_send(&self->r, dg, n));
+	ASSERT_EQ(0, raw_wait_fin(&self->r, WAIT_MS))
+		TH_LOG("alert %d", self->r.alert);
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(self->srv, WAIT_MS, &si));
+	ASSERT_EQ(0, raw_send_data(&self->r, "still usable", 12));
+	ASSERT_EQ(12, recv(self->srv, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(got, "still usable", 12));
+}
+
+/* The extension @type of a hello's body (after @fixed bytes), or NULL. */
+static const uint8_t *hello_ext(const uint8_t *b, size_t len, size_t fixed,
+				unsigned int type, size_t *elen)
+{
+	size_t off = fixed, end;
+
+	if (len < off + 2)
+		return NULL;
+	end = off + 2 + get16(b + off);
+	if (end > len)
+		return NULL;
+	for (off += 2; off + 4 <= end; off += 4 + get16(b + off + 2)) {
+		if (get16(b + off) == type && off + 4 + get16(b + off + 2) <= end) {
+			*elen = get16(b + off + 2);
+			return b + off + 4;
+		}
+	}
+	return NULL;
+}
+
+/* A ServerHello's fixed part: version, random, session_id, suite, comp. */
+static size_t sh_fixed(const uint8_t *b, size_t len)
+{
+	return len < 35 ? len : 35 + b[34] + 3;
+}
+
+/*
+ * Issue 11 item 13, server: RFC 5746 3.6.  A ClientHello that signals
+ * secure renegotiation with the SCSV, with the empty extension, or both,
+ * gets an empty renegotiation_info in the ServerHello (ff01 0001 00); one
+ * that signals neither gets none (RFC 5246 7.4.1.4: no extension the
+ * client did not offer; before, it always came).
+ */
+TEST(sh_renegotiation_info)
+{
+	static const unsigned int hows[] = {
+		CH_SCSV, CH_RENEG, CH_SCSV | CH_RENEG, 0,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(hows) / sizeof(hows[0]); i++) {
+		uint8_t body[512], dg[1024];
+		union dtls_test_addr sa;
+		const uint8_t *e;
+		struct hmsg m;
+		struct raw r;
+		size_t n, elen = 0;
+		int srv;
+
+		srv = server_start(AF_INET, &sa, 5000, 10000);
+		ASSERT_GE(srv, 0);
+		ASSERT_EQ(0, raw_open(&r, AF_INET, &sa));
+		n = ch_body_how(body, r.crand, NULL, 0, hows[i]);
+		n = raw_msg_record(&r, dg, HT_CH, body, n);
+		ASSERT_EQ(0, raw_send(&r, dg, n));
+		ASSERT_EQ(0, raw_wait_msg(&r, HT_HVR, WAIT_MS, &m))
+			TH_LOG("%s", r.why);
+		ASSERT_EQ(m.len, 3 + m.body[2]);
+		n = ch_body_how(body, r.crand, m.body + 3, m.body[2], hows[i]);
+		n = raw_msg_record(&r, dg, HT_CH, body, n);
+		ASSERT_EQ(0, raw_send(&r, dg, n));
+		ASSERT_EQ(0, raw_wait_msg(&r, HT_SH, WAIT_MS, &m))
+			TH_LOG("%s", r.why);
+		e = hello_ext(m.body, m.len, sh_fixed(m.body, m.len), 0xff01,
+			      &elen);
+		if (hows[i]) {
+			ASSERT_NE(NULL, e) TH_LOG("case %u", hows[i]);
+			ASSERT_EQ(1, elen);
+			EXPECT_EQ(0, e[0]);
+		} else {
+			EXPECT_EQ(NULL, e) TH_LOG("unasked renegotiation_info");
+		}
+		/* EMS is answered in every case. */
+		EXPECT_NE(NULL, hello_ext(m.body, m.len,
+					  sh_fixed(m.body, m.len), 23, &elen));
+		close(r.fd);
+		close(srv);
+	}
+}
+
+/* ------------------------------------------ raw server, kernel client */
+
+/*
+ * "raw" as the server of a kernel client (suite SUITE, PSK_ID): the
+ * client's ClientHello is in @ch and in the transcript; no cookie.
+ */
+static int rsrv_start(struct raw *r, int *cli, struct hmsg *ch)
+{
+	static const uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_CLIENT,
+		.suites = &suite,
+		.n_suites = 1,
+		.rto_initial_ms = 5000,
+		.timeout_ms = 10000,
+		.cookies = -1,
+	};
+	union dtls_test_addr sa, ca;
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->srv_seq = -1;
+	r->alert = -1;
+	for (i = 0; i < 32; i++)
+		r->srand[i] = rand();
+	r->fd = dtls_test_udp_bound(AF_INET, &sa);
+	*cli = dtls_test_udp_bound(AF_INET, &ca);
+	if (r->fd < 0 || *cli < 0 ||
+	    connect(*cli, &sa.sa, dtls_test_addr_len(AF_INET)) ||
+	    connect(r->fd, &ca.sa, dtls_test_addr_len(AF_INET)))
+		return -1;
+	timeo(*cli, WAIT_MS);
+	if (dtls_test_hs_setup(*cli, &cfg, PSK_ID, PSK_KEY, PSK_KEY_LEN) ||
+	    dtls_hs_start(*cli, 0, NULL, 0))
+		return -1;
+	if (raw_wait_msg(r, HT_CH, WAIT_MS, ch))
+		return -1;
+	if (ch->len < 34)
+		return -1;
+	memcpy(r->crand, ch->body + 2, 32);
+	raw_tr_add(r, HT_CH, ch->seq, ch->body, ch->len);
+	return 0;
+}
+
+/* ServerHello (EMS, with @reneg an empty renegotiation_info), SHD. */
+static int rsrv_flight4(struct raw *r, bool reneg)
+{
+	uint8_t sh[128], *p = sh, msg[256], dg[512];
+	size_t n, m;
+
+	p = put16(p, V12);
+	p = putb(p, r->srand, 32);
+	p = put8(p, 0);
+	p = put16(p, SUITE);
+	p = put8(p, 0);
+	p = put16(p, reneg ? 9 : 4);
+	p = put16(p, 23);
+	p = put16(p, 0);
+	if (reneg) {
+		p = put16(p, 0xff01);
+		p = put16(p, 1);
+		p = put8(p, 0);
+	}
+	n = p - sh;
+	raw_tr_add(r, HT_SH, r->mseq, sh, n);
+	m = hs_frag(msg, HT_SH, n, r->mseq++, 0, n, sh);
+	raw_tr_add(r, HT_SHD, r->mseq, NULL, 0);
+	m += hs_frag(msg + m, HT_SHD, 0, r->mseq++, 0, 0, NULL);
+	n = rec_build(dg, REC_HS, V12, 0, r->seq0++, msg, m);
+	return raw_send(r, dg, n);
+}
+
+/*
+ * The client's flight 5: its ClientKeyExchange into the transcript, the
+ * keys, and its Finished, computed here, into the transcript.
+ */
+static int rsrv_flight5_in(struct raw *r)
+{
+	uint8_t th[32], vd[12];
+	struct hmsg m;
+
+	if (raw_wait_msg(r, HT_CKE, WAIT_MS, &m))
+		return -1;
+	raw_tr_add(r, HT_CKE, m.seq, m.body, m.len);
+	raw_derive(r, PSK_KEY, PSK_KEY_LEN);
+	SHA256(r->tr, r->tlen, th);
+	prf(r->master, 48, "client finished", th, 32, NULL, 0, vd, 12);
+	raw_tr_add(r, HT_FIN, m.seq + 1, vd, 12);
+	return 0;
+}
+
+/* CCS and the server's Finished (@flip: verify_data wrong), one datagram. */
+static int rsrv_finished(struct raw *r, bool flip)
+{
+	uint8_t th[32], vd[12], msg[24], dg[256], ccs = 1;
+	ssize_t s;
+	size_t n;
+
+	SHA256(r->tr, r->tlen, th);
+	prf(r->master, 48, "server finished", th, 32, NULL, 0, vd, 12);
+	if (flip)
+		vd[5] ^= 0x10;
+	hs_frag(msg, HT_FIN, 12, r->mseq++, 0, 12, vd);
+	n = rec_build(dg, REC_CCS, V12, 0, r->seq0++, &ccs, 1);
+	s = dtls_ref_seal(DTLS_CIPHER_AES_GCM_128, r->skey, r->siv, REC_HS, 1,
+			  r->seq1++, NULL, msg, sizeof(msg), dg + n);
+	if (s < 0)
+		return -1;
+	return raw_send(r, dg, n + s);
+}
+
+/*
+ * The client's next alert within @ms: 1 if sealed in epoch 1 (opened with
+ * the client's keys), 0 if in the clear, -EBADMSG if an epoch-1 alert
+ * does not open or is not 2 bytes, -ETIMEDOUT.  *@level, *@desc.
+ */
+static int rsrv_wait_alert(struct raw *r, int ms, int *level, int *desc)
+{
+	uint8_t buf[4096], pt[64];
+	ssize_t n;
+
+	while ((n = raw_recv(r, buf, sizeof(buf), ms)) > 0) {
+		const uint8_t *p = buf;
+		size_t left = n;
+		struct rrec rr;
+
+		while (rec_next(&p, &left, &rr)) {
+			struct dtls_ref_hdr h;
+			ssize_t k;
+
+			if (rr.type != REC_ALERT)
+				continue;
+			if (!rr.epoch) {
+				if (rr.len != 2)
+					return -EBADMSG;
+				*level = rr.frag[0];
+				*desc = rr.frag[1];
+				return 0;
+			}
+			k = dtls_ref_open(DTLS_CIPHER_AES_GCM_128, r->ckey,
+					  r->civ, rr.rec,
+					  DTLS_REF_HDR_LEN + rr.len, &h, pt,
+					  sizeof(pt), NULL);
+			if (k != 2 || h.type != REC_ALERT || h.epoch != 1)
+				return -EBADMSG;
+			*level = pt[0];
+			*desc = pt[1];
+			return 1;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * The raw server is right: a kernel client completes the handshake with
+ * it.  Issue 11 item 13, client: its ClientHello asks for secure
+ * renegotiation with the empty extension (ff01 0001 00), and it takes a
+ * ServerHello that answers with an empty one.  Issue 11 item 9, client:
+ * epoch-1 records that do not authenticate, before the server's
+ * Finished, are discarded and counted; the handshake completes.
+ */
+TEST(raw_server_forged_epoch1)
+{
+	struct dtls_sock_stats c0, c1;
+	struct dtls_hs_info ci;
+	const uint8_t *e;
+	struct hmsg ch;
+	size_t elen = 0, fixed;
+	struct raw r;
+	int cli;
+
+	ASSERT_EQ(0, rsrv_start(&r, &cli, &ch)) TH_LOG("%s", r.why);
+	/* version, random, session_id, cookie, suites, compression */
+	fixed = 34;
+	fixed += 1 + ch.body[fixed];
+	fixed += 1 + ch.body[fixed];
+	fixed += 2 + get16(ch.body + fixed);
+	fixed += 1 + ch.body[fixed];
+	e = hello_ext(ch.body, ch.len, fixed, 0xff01, &elen);
+	ASSERT_NE(NULL, e);
+	ASSERT_EQ(1, elen);
+	EXPECT_EQ(0, e[0]);
+
+	ASSERT_EQ(0, rsrv_flight4(&r, true));
+	ASSERT_EQ(0, rsrv_flight5_in(&r)) TH_LOG("%s", r.why);
+	usleep(100 * 1000);
+	c0 = sock_stats(cli);
+	ASSERT_EQ(0, raw_forge(&r, REC_HS, 100, 40, 0));
+	usleep(300 * 1000);
+	c1 = sock_stats(cli);
+	EXPECT_LE(1, c1.rx_auth_fail - c0.rx_auth_fail);
+	EXPECT_EQ(100, (c1.rx_auth_fail - c0.rx_auth_fail) +
+		       (c1.rx_dropped - c0.rx_dropped));
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(cli));
+	ASSERT_EQ(0, rsrv_finished(&r, false));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(cli, WAIT_MS, &ci)) {
+		dtls_test_hs_show("client", cli);
+	}
+	EXPECT_EQ(SUITE, ci.suite);
+	close(r.fd);
+	close(cli);
+}
+
+/*
+ * Issue 11 item 13, client: a ServerHello whose renegotiation_info is not
+ * empty fails the handshake with handshake_failure (RFC 5746 3.4).
+ */
+TEST(raw_server_reneg_not_empty)
+{
+	uint8_t sh[128], *p = sh, msg[256], dg[512];
+	struct dtls_hs_info ci;
+	struct hmsg ch;
+	struct raw r;
+	size_t n, m;
+	int cli;
+
+	ASSERT_EQ(0, rsrv_start(&r, &cli, &ch)) TH_LOG("%s", r.why);
+	p = put16(p, V12);
+	p = putb(p, r.srand, 32);
+	p = put8(p, 0);
+	p = put16(p, SUITE);
+	p = put8(p, 0);
+	p = put16(p, 4 + 6);
+	p = put16(p, 23);
+	p = put16(p, 0);
+	p = put16(p, 0xff01);
+	p = put16(p, 2);
+	p = put8(p, 1);
+	p = put8(p, 0x42);
+	n = p - sh;
+	m = hs_frag(msg, HT_SH, n, r.mseq++, 0, n, sh);
+	m += hs_frag(msg + m, HT_SHD, 0, r.mseq++, 0, 0, NULL);
+	n = rec_build(dg, REC_HS, V12, 0, r.seq0++, msg, m);
+	ASSERT_EQ(0, raw_send(&r, dg, n));
+	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, WAIT_MS, &ci));
+	EXPECT_EQ(ALERT_HANDSHAKE_FAILURE, ci.alert);
+	EXPECT_FALSE(ci.alert_remote);
+	close(r.fd);
+	close(cli);
+}
+
+/*
+ * Issue 11 item 4: the kernel client, its keys in and its CCS sent, gets
+ * a server Finished whose verify_data is wrong.  It fails with
+ * decrypt_error and sends that alert sealed in epoch 1, through a
+ * scatterlist over heap memory (it was a stack array: wrong with
+ * VMAP_STACK, caught by CONFIG_DEBUG_SG).  The alert opens with the
+ * client's keys and is fatal decrypt_error.
+ */
+TEST(sealed_alert_on_bad_finished)
+{
+	struct dtls_hs_info ci;
+	int level = -1, desc = -1;
+	struct hmsg ch;
+	struct raw r;
+	int cli;
+
+	ASSERT_EQ(0, rsrv_start(&r, &cli, &ch)) TH_LOG("%s", r.why);
+	ASSERT_EQ(0, rsrv_flight4(&r, true));
+	ASSERT_EQ(0, rsrv_flight5_in(&r)) TH_LOG("%s", r.why);
+	ASSERT_EQ(0, rsrv_finished(&r, true));
+	ASSERT_EQ(1, rsrv_wait_alert(&r, WAIT_MS, &level, &desc));
+	EXPECT_EQ(2, level);
+	EXPECT_EQ(ALERT_DECRYPT_ERROR, desc);
+	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, WAIT_MS, &ci));
+	EXPECT_EQ(EKEYREJECTED, ci.error);
+	EXPECT_EQ(ALERT_DECRYPT_ERROR, ci.alert);
+	EXPECT_FALSE(ci.alert_remote);
+	close(r.fd);
+	close(cli);
+}
+
+/*
+ * Issue 11 item 5: netlink handshake commands run in parallel
+ * (parallel_ops) with the handshake's own failure, aborts and closes.
+ * One thread keeps creating client handshakes that fail on their own
+ * within 100 ms (nothing answers) and closes them at random; three loop
+ * config, start, abort and get on them, by fd and by inode, for three
+ * seconds.  A handle must never be freed under a command: the kernel
+ * log stays clean (the runner checks it) and nothing leaks.
+ */
+#define RACE_SLOTS	8
+#define RACE_WORKERS	3
+#define RACE_SECONDS	3
+
+struct race {
+	union dtls_test_addr dead;	/* where the clients talk to */
+	volatile int stop;
+	int fd[RACE_SLOTS];
+	uint64_t ino[RACE_SLOTS];
+	pthread_mutex_t lock;
+	unsigned long ops;
+};
+
+static void *race_creator(void *arg)
+{
+	static const uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.suites = &suite,
+		.n_suites = 1,
+		.rto_initial_ms = 50,
+		.rto_max_ms = 50,
+		.timeout_ms = 100,
+		.cookies = -1,
+	};
+	struct race *rc = arg;
+	unsigned int i = 0;
+
+	while (!rc->stop) {
+		union dtls_test_addr a;
+		int fd = dtls_test_udp_bound(AF_INET, &a), old;
+		uint64_t ino;
+
+		if (fd < 0)
+			continue;
+		cfg.role = i & 3 ? DTLS_HS_ROLE_CLIENT : DTLS_HS_ROLE_SERVER;
+		if (cfg.role == DTLS_HS_ROLE_CLIENT)
+			connect(fd, &rc->dead.sa, dtls_test_addr_len(AF_INET));
+		ino = dtls_test_ino(fd);
+		if (dtls_attach(fd) ||
+		    dtls_hs_config(fd, 0, &cfg, NULL, 0) ||
+		    dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+				 PSK_KEY_LEN, 0, NULL, 0)) {
+			close(fd);
+			continue;
+		}
+		if (i & 1)
+			dtls_hs_start(fd, 0, NULL, 0);
+		pthread_mutex_lock(&rc->lock);
+		old = rc->fd[i % RACE_SLOTS];
+		rc->fd[i % RACE_SLOTS] = fd;
+		rc->ino[i % RACE_SLOTS] = ino;
+		pthread_mutex_unlock(&rc->lock);
+		/* Closed while the workers may be using it. */
+		if (old >= 0)
+			close(old);
+		i++;
+		usleep(rand() % 3000);
+	}
+	return NULL;
+}
+
+static void *race_worker(void *arg)
+{
+	static const uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.suites = &suite,
+		.n_suites = 1,
+		.rto_initial_ms = 50,
+		.timeout_ms = 100,
+		.cookies = -1,
+		.start = 1,
+	};
+	struct race *rc = arg;
+	struct dtls_nl *h;
+	unsigned int seed = (unsigned long)&h;
+
+	if (dtls_open(&h))
+		return NULL;
+	while (!rc->stop) {
+		unsigned int k = rand_r(&seed) % RACE_SLOTS;
+		struct dtls_hs_info info;
+		uint64_t ino;
+		int fd;
+
+		pthread_mutex_lock(&rc->lock);
+		fd = rc->fd[k];
+		ino = rc->ino[k];
+		pthread_mutex_unlock(&rc->lock);
+		if (fd < 0)
+			continue;
+		switch (rand_r(&seed) % 8) {
+		case 0:
+			dtls_h_hs_abort(h, fd, 0, NULL, 0);
+			break;
+		case 1:
+			dtls_h_hs_abort(h, -1, ino, NULL, 0);
+			break;
+		case 2:
+			dtls_h_hs_get(h, fd, 0, &info, NULL, 0);
+			break;
+		case 3:
+			dtls_h_hs_get(h, -1, ino, &info, NULL, 0);
+			break;
+		case 4:
+			dtls_h_hs_config(h, fd, 0, &cfg, NULL, 0);
+			break;
+		case 5:
+			dtls_h_hs_config(h, -1, ino, &cfg, NULL, 0);
+			break;
+		case 6:
+			dtls_h_hs_start(h, -1, ino, NULL, 0);
+			break;
+		default:
+			dtls_h_psk_add(h, -1, ino, PSK_ID, strlen(PSK_ID),
+				       PSK_KEY, PSK_KEY_LEN, 0, NULL, 0);
+			break;
+		}
+		__atomic_add_fetch(&rc->ops, 1, __ATOMIC_RELAXED);
+	}
+	dtls_close(h);
+	return NULL;
+}
+
+TEST(netlink_races)
+{
+	pthread_t creator, workers[RACE_WORKERS];
+	struct race rc = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	long long failed = stat_of("DtlsHsFailed");
+	int dead, i;
+
+	ASSERT_EQ(0, dtls_test_wait_refcnt(0, 5000));
+	dead = dtls_test_udp_bound(AF_INET, &rc.dead);
+	ASSERT_GE(dead, 0);
+	for (i = 0; i < RACE_SLOTS; i++)
+		rc.fd[i] = -1;
+	ASSERT_EQ(0, pthread_create(&creator, NULL, race_creator, &rc));
+	for (i = 0; i < RACE_WORKERS; i++)
+		ASSERT_EQ(0, pthread_create(&workers[i], NULL, race_worker,
+					    &rc));
+	sleep(RACE_SECONDS);
+	rc.stop = 1;
+	pthread_join(creator, NULL);
+	for (i = 0; i < RACE_WORKERS; i++)
+		pthread_join(workers[i], NULL);
+	for (i = 0; i < RACE_SLOTS; i++)
+		if (rc.fd[i] >= 0)
+			close(rc.fd[i]);
+	close(dead);
+	TH_LOG("%lu commands, %lld handshakes failed", rc.ops,
+	       stat_of("DtlsHsFailed") - failed);
+	EXPECT_LT(100, rc.ops);
+	EXPECT_LT(0, stat_of("DtlsHsFailed") - failed);
+	/* Every handshake and socket state went: no reference left. */
+	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 10000));
 }
 
 TEST_HARNESS_MAIN

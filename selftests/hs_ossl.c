@@ -319,4 +319,126 @@ TEST_F_TIMEOUT(hs_ossl, echo, 240)
 	}
 }
 
+/* Wait up to @ms for @text in the peer's stdout. */
+static bool wait_text(const char *path, const char *text, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	for (;;) {
+		char *out = slurp(path, NULL);
+		bool found = out && strstr(out, text);
+
+		free(out);
+		if (found)
+			return true;
+		if (now_ms() >= end)
+			return false;
+		usleep(50000);
+	}
+}
+
+/*
+ * Issue 11 item 13: secure renegotiation (RFC 5746) with OpenSSL, which
+ * signals it with the SCSV as a client and answers the extension as a
+ * server.  s_client with -no_legacy_server_connect refuses a server that
+ * does not answer; both report "Secure Renegotiation IS supported" once
+ * connected (printed without -quiet), and data goes through.
+ */
+FIXTURE(reneg) {
+	int fd;
+	struct peer peer;
+};
+
+FIXTURE_VARIANT(reneg) {
+	bool kernel_server;
+};
+
+FIXTURE_VARIANT_ADD(reneg, kernel_client) {
+	.kernel_server = false,
+};
+
+FIXTURE_VARIANT_ADD(reneg, kernel_server) {
+	.kernel_server = true,
+};
+
+FIXTURE_SETUP(reneg)
+{
+	self->fd = -1;
+	self->peer.pid = 0;
+	self->peer.in = -1;
+	self->peer.out[0] = self->peer.err[0] = 0;
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+}
+
+FIXTURE_TEARDOWN(reneg)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	peer_cleanup(&self->peer);
+}
+
+TEST_F_TIMEOUT(reneg, secure_renegotiation, 90)
+{
+	char portarg[16], target[32], msg[128], got[64];
+	struct dtls_hs_info info;
+	union dtls_test_addr a;
+	uint16_t port;
+
+	if (!variant->kernel_server) {
+		char *argv[] = {
+			"openssl", "s_server", "-dtls1_2", "-listen",
+			"-accept", portarg, "-nocert", "-psk", PSK_HEX,
+			"-psk_identity", PSK_ID, "-cipher",
+			"PSK-AES128-GCM-SHA256", "-naccept", "1", NULL
+		};
+
+		port = free_port();
+		snprintf(portarg, sizeof(portarg), "%u", port);
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		ASSERT_TRUE(wait_port(port, WAIT_MS));
+		self->fd = socket(AF_INET, SOCK_DGRAM, 0);
+		dtls_test_loopback(AF_INET, &a);
+		a.in4.sin_port = htons(port);
+		ASSERT_EQ(0, connect(self->fd, &a.sa, sizeof(a.in4)));
+		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_CLIENT,
+					  0x00a8, 0, msg, sizeof(msg))) {
+			TH_LOG("kernel client: %s", msg);
+		}
+	} else {
+		char *argv[] = {
+			"openssl", "s_client", "-dtls1_2", "-connect", target,
+			"-psk", PSK_HEX, "-psk_identity", PSK_ID, "-cipher",
+			"PSK-AES128-GCM-SHA256", "-no_legacy_server_connect",
+			NULL
+		};
+
+		self->fd = dtls_test_udp_bound(AF_INET, &a);
+		ASSERT_GE(self->fd, 0);
+		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_SERVER,
+					  0x00a8, 0, msg, sizeof(msg))) {
+			TH_LOG("kernel server: %s", msg);
+		}
+		snprintf(target, sizeof(target), "127.0.0.1:%u",
+			 ntohs(a.in4.sin_port));
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+	}
+	/* s_server only reads stdin once a client is in. */
+	if (!variant->kernel_server)
+		ASSERT_EQ(3, send(self->fd, "hi\n", 3, 0));
+	EXPECT_TRUE(wait_text(self->peer.out,
+			      "Secure Renegotiation IS supported", WAIT_MS)) {
+		show_peer(&self->peer);
+	}
+	ASSERT_EQ(6, write(self->peer.in, "hello\n", 6));
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(6, recv(self->fd, got, sizeof(got), 0)) {
+		TH_LOG("recv: %s", strerror(errno));
+		show_peer(&self->peer);
+	}
+	EXPECT_EQ(0, memcmp(got, "hello\n", 6));
+	ASSERT_EQ(0, dtls_hs_get(self->fd, 0, &info, msg, sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+}
+
 TEST_HARNESS_MAIN

@@ -83,6 +83,12 @@ const struct dtls_suite *dtls_suite_find(u16 id)
 #define DTLS_TRANSCRIPT_MAX	8192
 /* Records from the peer held back until the handshake is done. */
 #define DTLS_HS_EARLY_MAX	16
+/* ... and the memory they may take (skb truesize), all of them. */
+#define DTLS_HS_EARLY_BYTES	(32 * 1024)
+/* The datagrams waiting for the work, at least this much when sk_rcvbuf
+ * is smaller; otherwise sk_rcvbuf, as UDP would hold them.
+ */
+#define DTLS_HS_RXQ_MIN_BYTES	(64 * 1024)
 
 /* --------------------------------------------------------------- helpers */
 
@@ -223,20 +229,32 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 	dtls_psk_clear(hs);
 	while ((skb = __skb_dequeue(&hs->early)))
 		kfree_skb(skb);
+	hs->early_bytes = 0;
 }
 
 /*
- * Stop @hs for good and free it a grace period later (softirq readers may
- * still hold it), once its work and timer are quiet.  Called once, by
- * whoever took it off ds->hs.
+ * Drop a reference; the last one frees @hs a grace period later (softirq
+ * readers may still see it through ds->hs), once its work and timer are
+ * quiet.  Context: process.
+ */
+static void dtls_hs_put(struct dtls_hs *hs)
+{
+	if (!refcount_dec_and_test(&hs->refs))
+		return;
+	INIT_RCU_WORK(&hs->free_work, dtls_hs_free_work);
+	queue_rcu_work(dtls_wq, &hs->free_work);
+}
+
+/*
+ * Stop @hs for good and drop the reference of its publication on ds->hs.
+ * Called once, by whoever took it off ds->hs.
  */
 static void dtls_hs_retire(struct dtls_hs *hs)
 {
 	spin_lock_bh(&hs->rxq.lock);
 	hs->dead = true;
 	spin_unlock_bh(&hs->rxq.lock);
-	INIT_RCU_WORK(&hs->free_work, dtls_hs_free_work);
-	queue_rcu_work(dtls_wq, &hs->free_work);
+	dtls_hs_put(hs);
 }
 
 static void dtls_hs_free_work(struct work_struct *work)
@@ -281,10 +299,16 @@ static void dtls_hs_set_state(struct dtls_sock *ds, u8 state)
 	ds->sk->sk_write_space(ds->sk);
 }
 
-/* Send a fatal alert in the current epoch (0 before our CCS). */
-static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
+/* An alert record: header, explicit nonce, level and description, tag. */
+#define DTLS_HS_ALERT_REC_MAX	(DTLS_HEADER_LEN + 8 + 2 + 16)
+
+/*
+ * Send an alert in the current epoch (0 before our CCS).  The record is
+ * on the heap: a sealed one goes through a scatterlist, which may not
+ * point into a (virtually mapped) stack.
+ */
+static void dtls_hs_send_alert_level(struct dtls_hs *hs, u8 level, u8 desc)
 {
-	u8 rec[DTLS_HEADER_LEN + 2 + 8 + 16];
 	bool sealed = hs->sent_ccs;
 	unsigned int off = DTLS_HEADER_LEN;
 	struct dtls_record_hdr h = {
@@ -292,22 +316,31 @@ static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
 		.version = DTLS_1_2_VERSION,
 		.length = 2,
 	};
+	u8 *rec;
 	int n;
 
+	rec = kzalloc(DTLS_HS_ALERT_REC_MAX, GFP_KERNEL);
+	if (!rec)
+		return;
 	if (sealed)
 		off += hs->tx_key->cipher->explicit_len;
-	rec[off] = DTLS_ALERT_FATAL;
+	rec[off] = level;
 	rec[off + 1] = desc;
 	if (sealed) {
 		n = dtls_seal_record(hs->tx_key, rec, h.type, 2);
-		if (n < 0)
-			return;
 	} else {
 		h.seq = hs->tx_seq0++ & DTLS_SEQ_MASK;
 		dtls_record_build(rec, &h);
 		n = DTLS_HEADER_LEN + 2;
 	}
-	dtls_send_datagram(hs->ds, rec, n, NULL);
+	if (n > 0)
+		dtls_send_datagram(hs->ds, rec, n, NULL);
+	kfree(rec);
+}
+
+static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
+{
+	dtls_hs_send_alert_level(hs, DTLS_ALERT_FATAL, desc);
 }
 
 /*
@@ -362,6 +395,7 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&hs->rxq.lock);
 	skb_queue_splice_init(&hs->rxq, &q);
+	hs->rxq_bytes = 0;
 	spin_unlock_bh(&hs->rxq.lock);
 	while ((skb = __skb_dequeue(&q)))
 		dtls_hs_inject(hs, skb);
@@ -373,6 +407,7 @@ static void dtls_hs_deliver_early(struct dtls_hs *hs)
 
 	while ((skb = __skb_dequeue(&hs->early)))
 		dtls_rx_inject(hs->ds, skb);
+	hs->early_bytes = 0;
 }
 
 /*
@@ -878,7 +913,8 @@ static int dtls_hs_server_flight4(struct dtls_hs *hs)
 			   dtls_sh_build(msg + DTLS_HS_HEADER_LEN,
 					 DTLS_HS_MSG_MAX - DTLS_HS_HEADER_LEN,
 					 hs->server_random, NULL, 0,
-					 hs->suite->id, hs->suite->ecdhe), 0);
+					 hs->suite->id, hs->suite->ecdhe,
+					 hs->secure_reneg), 0);
 	if (err)
 		goto out;
 	if (hs->suite->ecdhe) {
@@ -977,6 +1013,8 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 		return;
 	}
 	hs->group = group;
+	/* RFC 5746 3.6: the SCSV or the empty extension asks for an answer. */
+	hs->secure_reneg = ch.reneg_scsv || ch.reneg_info;
 	memcpy(hs->client_random, ch.random, DTLS_RANDOM_LEN);
 	hs->deadline = jiffies + msecs_to_jiffies(hs->p.timeout_ms);
 	dtls_reasm_init(&hs->reasm, h.seq + 1);
@@ -1173,8 +1211,15 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 					  DTLS_STAT_HS_BAD_FRAGMENT, 1);
 			return 0;
 		}
-		/* Finished comes encrypted, everything else in the clear. */
-		if (h.type == DTLS_HS_FINISHED ? epoch : !epoch) {
+		/*
+		 * Finished comes encrypted, everything else in the clear.
+		 * A HelloRequest while negotiating is ignored (RFC 5246
+		 * 7.4.1.1); it takes no message_seq of the handshake.
+		 */
+		if (h.type == DTLS_HS_HELLO_REQUEST &&
+		    hs->p.role == DTLS_HS_ROLE_CLIENT) {
+			/* skip it */
+		} else if (h.type == DTLS_HS_FINISHED ? epoch : !epoch) {
 			ret = dtls_reasm_add(&hs->reasm, &h,
 					     p + DTLS_HS_HEADER_LEN,
 					     GFP_KERNEL);
@@ -1238,22 +1283,38 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 		if (rh->type == DTLS_RECORD_TYPE_DATA) {
 			struct sk_buff *skb;
 
-			/* Data before the Finished: opened once done. */
-			if (skb_queue_len(&hs->early) >= DTLS_HS_EARLY_MAX)
+			/*
+			 * Data before the Finished: opened once done.  Not
+			 * authenticated yet, so bounded in number and bytes.
+			 */
+			if (skb_queue_len(&hs->early) >= DTLS_HS_EARLY_MAX) {
+				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 				return;
-			skb = alloc_skb(DTLS_HEADER_LEN + blen, GFP_KERNEL);
-			if (skb) {
-				skb_put_data(skb, rec, DTLS_HEADER_LEN + blen);
-				__skb_queue_tail(&hs->early, skb);
 			}
+			skb = alloc_skb(DTLS_HEADER_LEN + blen, GFP_KERNEL);
+			if (skb && skb->truesize >
+				   DTLS_HS_EARLY_BYTES - hs->early_bytes) {
+				kfree_skb(skb);
+				skb = NULL;
+			}
+			if (!skb) {
+				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+				return;
+			}
+			skb_put_data(skb, rec, DTLS_HEADER_LEN + blen);
+			hs->early_bytes += skb->truesize;
+			__skb_queue_tail(&hs->early, skb);
 			return;
 		}
 		err = dtls_hs_open(hs->rx_key, rec, rh, &body, &blen);
 		if (err == -EBADMSG) {
+			/*
+			 * RFC 6347 4.1.2.7: discarded silently, anyone can
+			 * send it.  A wrong PSK looks the same; it shows
+			 * when the handshake times out (dtls_hs_timeout()).
+			 */
 			dtls_stat_inc(ds, DTLS_STAT_RX_AUTH_FAIL);
-			/* The peer's first sealed record: wrong keys (PSK). */
-			dtls_hs_fail(hs, -EKEYREJECTED,
-				     DTLS_ALERT_BAD_RECORD_MAC, false);
+			hs->auth_fail++;
 			return;
 		}
 		if (err) {
@@ -1337,7 +1398,15 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 	if (hs->step == DTLS_HS_DONE || hs->step == DTLS_HS_S_LISTEN)
 		return;
 	if (time_after_eq(jiffies, hs->deadline)) {
-		dtls_hs_fail(hs, -ETIMEDOUT, 0, false);
+		/*
+		 * Sealed records of the peer never opened: most likely
+		 * the two sides hold different keys (a wrong PSK).
+		 */
+		if (hs->auth_fail)
+			dtls_hs_fail(hs, -EKEYREJECTED,
+				     DTLS_ALERT_BAD_RECORD_MAC, false);
+		else
+			dtls_hs_fail(hs, -ETIMEDOUT, 0, false);
 		return;
 	}
 	if (!timer_pending(&hs->timer)) {
@@ -1358,6 +1427,19 @@ static void dtls_hs_timer_fn(struct timer_list *t)
 	queue_work(dtls_wq, &hs->work);
 }
 
+/* The next datagram for the work, uncharged.  Context: process. */
+static struct sk_buff *dtls_hs_rxq_pop(struct dtls_hs *hs)
+{
+	struct sk_buff *skb;
+
+	spin_lock_bh(&hs->rxq.lock);
+	skb = __skb_dequeue(&hs->rxq);
+	if (skb)
+		hs->rxq_bytes -= skb->truesize;
+	spin_unlock_bh(&hs->rxq.lock);
+	return skb;
+}
+
 static void dtls_hs_work(struct work_struct *work)
 {
 	struct dtls_hs *hs = container_of(work, struct dtls_hs, work);
@@ -1371,7 +1453,7 @@ static void dtls_hs_work(struct work_struct *work)
 	    hs->p.role == DTLS_HS_ROLE_CLIENT && hs->step != DTLS_HS_DONE &&
 	    hs->step != DTLS_HS_IDLE)
 		dtls_hs_fail(hs, -READ_ONCE(hs->icmp_err), 0, false);
-	while (!hs->dead && (skb = skb_dequeue(&hs->rxq))) {
+	while (!hs->dead && (skb = dtls_hs_rxq_pop(hs))) {
 		if (hs->step == DTLS_HS_DONE) {
 			dtls_hs_inject(hs, skb);
 			continue;
@@ -1384,14 +1466,23 @@ static void dtls_hs_work(struct work_struct *work)
 
 /* --------------------------------------------------------- socket hooks */
 
-/* Queue for the work, unless retired.  Context: softirq. */
+/*
+ * Queue for the work, unless retired or full: at most DTLS_HS_RXQ_MAX
+ * datagrams and, as UDP would hold them, the socket's receive buffer
+ * (DTLS_HS_RXQ_MIN_BYTES at least) in skb truesize; one datagram always
+ * fits.  Context: softirq.
+ */
 static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
+	u32 cap = max_t(u32, READ_ONCE(hs->sk->sk_rcvbuf),
+			DTLS_HS_RXQ_MIN_BYTES);
 	bool queued = false;
 
 	spin_lock(&hs->rxq.lock);
-	if (!hs->dead && skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX) {
+	if (!hs->dead && skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX &&
+	    (!hs->rxq_bytes || hs->rxq_bytes + skb->truesize <= cap)) {
 		__skb_queue_tail(&hs->rxq, skb);
+		hs->rxq_bytes += skb->truesize;
 		/* Under the lock: retiring waits for it, then cancels. */
 		queue_work(dtls_wq, &hs->work);
 		queued = true;
@@ -1489,8 +1580,12 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
 /* ------------------------------------------------------- control (netlink) */
 
 /*
- * The handshake of @ds, created on first use.  Context: process, holding
- * the socket (its file, or a reference from the netns list).
+ * The handshake of @ds, created on first use, with a reference for the
+ * caller (dtls_hs_put()).  Taken under lock_sock() while @hs is on
+ * ds->hs, which holds a reference of its own until it is retired: a
+ * concurrent abort, failure or close cannot free it under the caller.
+ * Context: process, holding the socket (its file, or a reference from the
+ * netns list).
  */
 static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 {
@@ -1500,7 +1595,11 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 
 	lock_sock(sk);
 	hs = rcu_dereference_protected(ds->hs, lockdep_sock_is_held(sk));
-	if (hs || !create)
+	if (hs) {
+		refcount_inc(&hs->refs);
+		goto out;
+	}
+	if (!create)
 		goto out;
 	if (ds->closing)
 		err = -EBADF;
@@ -1519,6 +1618,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	}
 	hs->ds = ds;
 	hs->sk = sk;
+	refcount_set(&hs->refs, 2);	/* ds->hs and the caller */
 	sock_hold(sk);
 	refcount_inc(&ds->refs);
 	mutex_init(&hs->lock);
@@ -1550,10 +1650,18 @@ static int dtls_hs_lock_idle(struct dtls_sock *ds, struct dtls_hs **hsp)
 	mutex_lock(&hs->lock);
 	if (hs->dead || hs->step != DTLS_HS_IDLE) {
 		mutex_unlock(&hs->lock);
+		dtls_hs_put(hs);
 		return -EBUSY;
 	}
 	*hsp = hs;
 	return 0;
+}
+
+/* The end of a dtls_hs_lock_idle() section. */
+static void dtls_hs_unlock_put(struct dtls_hs *hs)
+{
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
 }
 
 /* Context: process (netlink).  See the spec for the attributes. */
@@ -1641,7 +1749,7 @@ int dtls_hs_config(struct dtls_sock *ds, struct genl_info *info)
 	WRITE_ONCE(ds->hs_role, p.role);
 	err = 0;
 out:
-	mutex_unlock(&hs->lock);
+	dtls_hs_unlock_put(hs);
 	return err;
 }
 
@@ -1673,7 +1781,7 @@ int dtls_hs_psk_add(struct dtls_sock *ds, struct genl_info *info)
 					   nla_get_s32(a[DTLS_A_HS_PSK_KEY_SERIAL]));
 	if (err == -EINVAL)
 		NL_SET_ERR_MSG(info->extack, "PSK must be 1..64 bytes");
-	mutex_unlock(&hs->lock);
+	dtls_hs_unlock_put(hs);
 	return err;
 }
 
@@ -1742,7 +1850,7 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 		err = 0;	/* the failure is the socket's now */
 	}
 out:
-	mutex_unlock(&hs->lock);
+	dtls_hs_unlock_put(hs);
 	return err;
 }
 
@@ -1759,6 +1867,7 @@ int dtls_hs_abort(struct dtls_sock *ds)
 	else
 		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
 	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
 	return err;
 }
 

@@ -15,15 +15,24 @@
  *    only queues the datagram on hs->rxq and schedules the work.
  *  - the retransmission timer only schedules the work; all crypto and
  *    sending run in the work, in process context.
- *  - hs->dead, set under hs->rxq.lock and hs->lock, stops everything; the
- *    memory goes after an RCU grace period, once the work is cancelled and
- *    the timer is shut down (dtls_hs_retire()).
+ *  - hs->dead, set under hs->rxq.lock and hs->lock, stops everything.
+ *
+ * Lifetime: hs->refs.  Being on ds->hs holds one reference; whoever takes
+ * it off ds->hs (under lock_sock(): the end of the handshake, or close)
+ * drops it in dtls_hs_retire().  A netlink handler takes one in
+ * dtls_hs_get(), under lock_sock() while @hs is still on ds->hs, and
+ * drops it with dtls_hs_put() after its last use, so a parallel abort,
+ * failure or close (genetlink ops run in parallel) cannot free @hs under
+ * it.  The work and the timer hold none: the last put frees @hs after an
+ * RCU grace period (dtls_hs_capture() reads ds->hs under RCU without a
+ * reference), once the work is cancelled and the timer is shut down.
  */
 #ifndef _NET_DTLS_HANDSHAKE_H
 #define _NET_DTLS_HANDSHAKE_H
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -141,10 +150,12 @@ struct dtls_hs {
 	struct mutex		lock;		/* the state machine, below */
 	struct work_struct	work;
 	struct rcu_work		free_work;
+	refcount_t		refs;		/* see "Lifetime" above */
 	struct timer_list	timer;
 	unsigned long		events;		/* DTLS_HS_EV_* bits */
 	int			icmp_err;	/* positive errno */
 	struct sk_buff_head	rxq;		/* datagrams while running */
+	u32			rxq_bytes;	/* their truesize, rxq.lock */
 	bool			dead;
 
 	struct dtls_hs_params	p;
@@ -163,6 +174,7 @@ struct dtls_hs {
 	u8			peer_id_len;
 	u8			peer_id[DTLS_MAX_IDENTITY_LEN];
 	bool			got_ske;
+	bool			secure_reneg;	/* RFC 5746: the client asked */
 	u8			peer_point_len;
 	u8			peer_point[DTLS_KEX_PUBLIC_MAX];
 
@@ -188,6 +200,8 @@ struct dtls_hs {
 	unsigned long		last_resend;	/* jiffies */
 	bool			sent_ccs;
 	struct sk_buff_head	early;		/* data records before Finished */
+	u32			early_bytes;	/* their truesize */
+	u32			auth_fail;	/* sealed records that did not open */
 };
 
 /* Does the handshake take the socket's datagrams now?  Under RCU. */

@@ -309,17 +309,25 @@ bool dtls_ch_has_group(const struct dtls_ch *ch, u16 group)
 	return msg_list16_has(ch->groups, ch->groups_len, group);
 }
 
-/* extended_master_secret and an empty renegotiation_info */
-static void msg_wr_ems_reneg(struct msg_wr *w)
+/* extended_master_secret */
+static void msg_wr_ems(struct msg_wr *w)
 {
 	msg_wr_u16(w, DTLS_EXT_EXTENDED_MASTER_SECRET);
 	msg_wr_u16(w, 0);
+}
+
+#define MSG_EXT_EMS_LEN		4
+
+/* an empty renegotiation_info (RFC 5746 3.2: renegotiated_connection) */
+static void msg_wr_reneg(struct msg_wr *w)
+{
 	msg_wr_u16(w, DTLS_EXT_RENEGOTIATION_INFO);
 	msg_wr_u16(w, 1);
 	msg_wr_u8(w, 0);
 }
 
-#define MSG_EXT_EMS_RENEG_LEN	(4 + 5)
+#define MSG_EXT_RENEG_LEN	5
+#define MSG_EXT_EMS_RENEG_LEN	(MSG_EXT_EMS_LEN + MSG_EXT_RENEG_LEN)
 
 /* ec_point_formats {uncompressed} */
 static void msg_wr_point_formats(struct msg_wr *w)
@@ -366,7 +374,8 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 	msg_wr_u8(&w, 0);
 
 	msg_wr_u16(&w, ext_len);
-	msg_wr_ems_reneg(&w);
+	msg_wr_ems(&w);
+	msg_wr_reneg(&w);
 	if (p->n_groups) {
 		msg_wr_u16(&w, DTLS_EXT_SUPPORTED_GROUPS);
 		msg_wr_u16(&w, 2 + 2 * p->n_groups);
@@ -460,20 +469,25 @@ int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh)
  * @session_id_len: at most DTLS_MAX_SESSION_ID_LEN
  * @suite: the chosen suite
  * @ecdhe: add ec_point_formats {uncompressed}
+ * @reneg: add an empty renegotiation_info: the client signalled secure
+ *	   renegotiation (RFC 5746 3.6); a server sends no extension the
+ *	   client did not offer (RFC 5246 7.4.1.4)
  *
  * Return: the body length, -EMSGSIZE, or -EINVAL for a too long session_id.
  */
 int dtls_sh_build(u8 *out, unsigned int cap, const u8 *random,
 		  const u8 *session_id, u8 session_id_len, u16 suite,
-		  bool ecdhe)
+		  bool ecdhe, bool reneg)
 {
 	struct msg_wr w = { .out = out, .cap = cap };
-	u16 ext_len = MSG_EXT_EMS_RENEG_LEN;
+	u16 ext_len = MSG_EXT_EMS_LEN;
 
 	if (session_id_len > DTLS_MAX_SESSION_ID_LEN)
 		return -EINVAL;
 	if (ecdhe)
 		ext_len += MSG_EXT_FORMATS_LEN;
+	if (reneg)
+		ext_len += MSG_EXT_RENEG_LEN;
 
 	msg_wr_u16(&w, DTLS_1_2_VERSION);
 	msg_wr_bytes(&w, random, DTLS_RANDOM_LEN);
@@ -482,7 +496,9 @@ int dtls_sh_build(u8 *out, unsigned int cap, const u8 *random,
 	msg_wr_u16(&w, suite);
 	msg_wr_u8(&w, 0);				/* compression */
 	msg_wr_u16(&w, ext_len);
-	msg_wr_ems_reneg(&w);
+	msg_wr_ems(&w);
+	if (reneg)
+		msg_wr_reneg(&w);
 	if (ecdhe)
 		msg_wr_point_formats(&w);
 	return msg_wr_end(&w);

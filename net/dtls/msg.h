@@ -18,6 +18,7 @@
 #include <linux/types.h>
 
 /* Handshake types (RFC 5246 7.4, RFC 6347 4.3.2) */
+#define DTLS_HS_HELLO_REQUEST		0
 #define DTLS_HS_CLIENT_HELLO		1
 #define DTLS_HS_SERVER_HELLO		2
 #define DTLS_HS_HELLO_VERIFY_REQUEST	3
@@ -100,10 +101,13 @@ struct dtls_sh {
 };
 
 int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh);
-/* Extensions: EMS, renegotiation_info; ec_point_formats if @ecdhe. */
+/*
+ * Extensions: EMS; renegotiation_info (empty) if @reneg, the client having
+ * signalled it; ec_point_formats if @ecdhe.
+ */
 int dtls_sh_build(u8 *out, unsigned int cap, const u8 *random,
 		  const u8 *session_id, u8 session_id_len, u16 suite,
-		  bool ecdhe);
+		  bool ecdhe, bool reneg);
 
 /* ServerKeyExchange of PSK (hint only) and ECDHE_PSK (hint, curve, point). */
 struct dtls_ske {

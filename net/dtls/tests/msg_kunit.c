@@ -338,12 +338,14 @@ static int build_hvr(u8 *out, unsigned int cap)
 
 static int build_sh_ecdhe(u8 *out, unsigned int cap)
 {
-	return dtls_sh_build(out, cap, t_random, t_cookie, 16, 0xc037, true);
+	return dtls_sh_build(out, cap, t_random, t_cookie, 16, 0xc037, true,
+			     true);
 }
 
 static int build_sh_psk(u8 *out, unsigned int cap)
 {
-	return dtls_sh_build(out, cap, t_random, NULL, 0, 0x00a8, false);
+	return dtls_sh_build(out, cap, t_random, NULL, 0, 0x00a8, false,
+			     true);
 }
 
 static int build_ske_psk(u8 *out, unsigned int cap)
@@ -551,7 +553,7 @@ static void msg_sh_roundtrip(struct kunit *test)
 	check_exact(test, parse_sh, p, len, len - sizeof(tail_psk) + 3);
 
 	KUNIT_EXPECT_EQ(test, dtls_sh_build(buf, sizeof(buf), t_random,
-					    t_point, 33, 0x00a8, false),
+					    t_point, 33, 0x00a8, false, true),
 			-EINVAL);
 }
 
