@@ -378,7 +378,7 @@ FIXTURE_TEARDOWN(reneg)
 	peer_cleanup(&self->peer);
 }
 
-TEST_F_TIMEOUT(reneg, secure_renegotiation, 90)
+TEST_F_TIMEOUT(reneg, secure_renegotiation, 240)
 {
 	char portarg[16], target[32], msg[128], got[64];
 	struct dtls_hs_info info;
@@ -402,7 +402,7 @@ TEST_F_TIMEOUT(reneg, secure_renegotiation, 90)
 		a.in4.sin_port = htons(port);
 		ASSERT_EQ(0, connect(self->fd, &a.sa, sizeof(a.in4)));
 		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_CLIENT,
-					  0x00a8, 0, msg, sizeof(msg))) {
+					  0x00a8, 0, 0, msg, sizeof(msg))) {
 			TH_LOG("kernel client: %s", msg);
 		}
 	} else {
@@ -416,7 +416,7 @@ TEST_F_TIMEOUT(reneg, secure_renegotiation, 90)
 		self->fd = dtls_test_udp_bound(AF_INET, &a);
 		ASSERT_GE(self->fd, 0);
 		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_SERVER,
-					  0x00a8, 0, msg, sizeof(msg))) {
+					  0x00a8, 0, 0, msg, sizeof(msg))) {
 			TH_LOG("kernel server: %s", msg);
 		}
 		snprintf(target, sizeof(target), "127.0.0.1:%u",
