@@ -63,7 +63,7 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
-	int err;
+	int err, pending;
 
 	if (to) {
 		msg.msg_name = (void *)to;
@@ -72,7 +72,16 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 				  sizeof(struct sockaddr_in);
 	}
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
+	pending = READ_ONCE(ds->sk->sk_err);
 	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
+	/*
+	 * UDP hands a pending error (an ICMP error, icmp.c) to the sender
+	 * and clears it: it is the application's to see, not ours.
+	 */
+	if (pending && err == -pending) {
+		WRITE_ONCE(ds->sk->sk_err, pending);
+		sk_error_report(ds->sk);
+	}
 	return err < 0 ? err : 0;
 }
 

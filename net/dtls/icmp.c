@@ -33,7 +33,6 @@
 struct dtls_icmp {
 	int err;
 	bool hard;
-	bool report;	/* false: nothing for the application */
 	u8 origin;	/* SO_EE_ORIGIN_ICMP or _ICMP6 */
 	u8 type;
 	u8 code;
@@ -64,7 +63,7 @@ static bool dtls_icmp_v4(struct sock *sk, struct sk_buff *skb,
 	case ICMP_DEST_UNREACH:
 		if (ih->code == ICMP_FRAG_NEEDED) {
 			/* UDP has updated the path MTU already. */
-			if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+			if (READ_ONCE(inet_sk(sk)->pmtudisc) == IP_PMTUDISC_DONT)
 				return false;
 			e->err = EMSGSIZE;
 			e->hard = true;
@@ -98,9 +97,9 @@ static bool dtls_icmp_v6(struct sock *sk, struct sk_buff *skb,
 		return false;
 	e->hard = icmpv6_err_convert(e->type, e->code, &e->err);
 	if (ih->icmp6_type == ICMPV6_PKT_TOOBIG) {
-		if (inet6_sk(sk)->pmtudisc == IPV6_PMTUDISC_DONT)
-			return false;
-		e->hard = true;
+		/* A bit-field on 6.1: no READ_ONCE(); a racy read is harmless. */
+		if (inet6_sk(sk)->pmtudisc != IPV6_PMTUDISC_DONT)
+			e->hard = true;
 	}
 	e->daddr_off = (u8 *)&((struct ipv6hdr *)(ih + 1))->daddr -
 		       skb_network_header(skb);
@@ -108,15 +107,16 @@ static bool dtls_icmp_v6(struct sock *sk, struct sk_buff *skb,
 }
 #endif
 
-static bool dtls_icmp_recverr(struct sock *sk)
+/* IP_RECVERR for ICMP, IPV6_RECVERR for ICMPv6 (a v4-mapped peer: IP's). */
+static bool dtls_icmp_recverr(struct sock *sk, const struct dtls_icmp *e)
 {
 #ifdef KDTLS_HAVE_INET_TEST_BIT
-	if (sk->sk_family == AF_INET6)
+	if (e->origin == SO_EE_ORIGIN_ICMP6)
 		return inet6_test_bit(RECVERR6, sk);
 	return inet_test_bit(RECVERR, sk);
 #else
 #if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6)
+	if (e->origin == SO_EE_ORIGIN_ICMP6)
 		return inet6_sk(sk)->recverr;
 #endif
 	return inet_sk(sk)->recverr;
@@ -133,8 +133,10 @@ static void dtls_icmp_queue(struct sock *sk, struct sk_buff *skb,
 	skb = skb_clone(skb, GFP_ATOMIC);
 	if (!skb)
 		return;
+	/* The IP control block stays: IP_PKTINFO on the error queue. */
 	serr = SKB_EXT_ERR(skb);
-	memset(serr, 0, sizeof(*serr));
+	memset(&serr->ee, 0, sizeof(serr->ee));
+	serr->opt_stats = 0;
 	serr->ee.ee_errno = e->err;
 	serr->ee.ee_origin = e->origin;
 	serr->ee.ee_type = e->type;
@@ -169,13 +171,18 @@ static void dtls_icmp_error(struct sock *sk, struct sk_buff *skb,
 		ok = dtls_icmp_v4(sk, skb, &e);
 	if (!ok)
 		return;
-	if (dtls_icmp_recverr(sk))
+	if (dtls_icmp_recverr(sk, &e))
 		dtls_icmp_queue(sk, skb, &e, uh->dest, (const u8 *)(uh + 1));
-	else if (!e.hard || sk->sk_state != TCP_ESTABLISHED)
+	else if (!e.hard || READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
 		return;
 	WRITE_ONCE(sk->sk_err, e.err);
 	sk_error_report(sk);
-	dtls_hs_icmp_error(ds, e.err);
+	/*
+	 * Only an unreachable peer ends a handshake: a soft error, or a
+	 * smaller path MTU (the next flight fits it), does not.
+	 */
+	if (e.hard && e.err != EMSGSIZE)
+		dtls_hs_icmp_error(ds, e.err);
 }
 
 #ifdef KDTLS_HAVE_ENCAP_ERR_RCV_INFO

@@ -536,12 +536,23 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 			release_sock(sk);
 		}
 		spin_lock_bh(&ds->rxq.lock);
-		while (!foreign_ok && (skb = skb_peek(&ds->rxq)) &&
-		       DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS) {
-			__skb_unlink(skb, &ds->rxq);
-			__skb_queue_tail(&foreign, skb);
-		}
 		skb = skb_peek(&ds->rxq);
+		/*
+		 * A peek looks past them, leaving them for a later reader
+		 * that has the room; when there is nothing else, or for a
+		 * read, they go.
+		 */
+		while (skb && !foreign_ok &&
+		       DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS)
+			skb = skb_peek_next(skb, &ds->rxq);
+		if (!foreign_ok && (!skb || !(flags & MSG_PEEK))) {
+			struct sk_buff *f;
+
+			while ((f = skb_peek(&ds->rxq)) && f != skb) {
+				__skb_unlink(f, &ds->rxq);
+				__skb_queue_tail(&foreign, f);
+			}
+		}
 		if (skb) {
 			if (flags & MSG_PEEK)
 				skb_get(skb);
@@ -550,6 +561,7 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 		}
 		spin_unlock_bh(&ds->rxq.lock);
 		if (!skb_queue_empty(&foreign)) {
+			atomic_add(skb_queue_len(&foreign), &sk->sk_drops);
 			dtls_stat_add(ds, DTLS_STAT_RX_DROPPED,
 				      skb_queue_len(&foreign));
 			__skb_queue_purge(&foreign);

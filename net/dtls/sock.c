@@ -231,9 +231,11 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 	/*
 	 * A corked socket would gather the kernel's own flights into the
 	 * caller's datagram, and UDP_SEGMENT would cut sealed records in
-	 * pieces: one record, one datagram (tx.c).
+	 * pieces: one record, one datagram (tx.c).  UDP_GRO would hand
+	 * encap_rcv coalesced datagrams, which rx.c takes one at a time.
 	 */
-	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_SEGMENT))
+	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_SEGMENT ||
+				 optname == UDP_GRO))
 		return -EOPNOTSUPP;
 	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 		return -EBUSY;
@@ -380,9 +382,9 @@ static int dtls_sock_check_locked(struct sock *sk, const struct proto *base,
 	}
 	/* What sock.c refuses later must not be there already. */
 	if (udp_sk(sk)->pending || udp_test_bit(CORK, sk) ||
-	    READ_ONCE(udp_sk(sk)->gso_size)) {
+	    READ_ONCE(udp_sk(sk)->gso_size) || udp_test_bit(GRO_ENABLED, sk)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "socket is corked or has UDP_SEGMENT set");
+				   "socket is corked or has UDP_SEGMENT or UDP_GRO set");
 		return -EBUSY;
 	}
 	if (!base || READ_ONCE(sk->sk_prot) != base) {

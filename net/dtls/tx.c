@@ -86,6 +86,11 @@ static int dtls_tx_check_dest(struct sock *sk, const struct msghdr *msg)
 		    sin6->sin6_port != inet->inet_dport ||
 		    !ipv6_addr_equal(&sin6->sin6_addr, &sk->sk_v6_daddr))
 			return -EISCONN;
+		/* fe80::1 on another link is another host. */
+		if (msg->msg_namelen >= sizeof(*sin6) && sin6->sin6_scope_id &&
+		    __ipv6_addr_needs_scope_id(ipv6_addr_type(&sin6->sin6_addr)) &&
+		    sin6->sin6_scope_id != READ_ONCE(sk->sk_bound_dev_if))
+			return -EISCONN;
 		return 0;
 	}
 #endif
@@ -112,6 +117,9 @@ static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 	*type = DTLS_RECORD_TYPE_DATA;
 	if (!msg->msg_controllen)
 		return 0;
+	/* sendmsg() and io_uring copy control data in before the proto. */
+	if (WARN_ON_ONCE(msg->msg_control_is_user))
+		return -EINVAL;
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
@@ -255,8 +263,6 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 	if (err)
 		goto out;
 
-	/* Control messages were copied in: kernel memory, as UDP expects. */
-	kmsg.msg_control_is_user = msg->msg_control_is_user;
 	kv.iov_base = buf;
 	kv.iov_len = total;
 	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &kv, 1, total);
@@ -302,6 +308,13 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return ds->base_prot->sendmsg(sk, msg, len);	/* plain UDP */
 	}
 
+	/*
+	 * A splice hands over up to a pipe's worth (64 KiB) at once: seal
+	 * the first 2^14 bytes as a record and let splice come back for the
+	 * rest, as it does after any short send.
+	 */
+	if ((msg->msg_flags & MSG_SPLICE_PAGES) && len > DTLS_MAX_PLAINTEXT)
+		len = DTLS_MAX_PLAINTEXT;
 	err = dtls_tx_check_flags(msg);
 	if (!err)
 		err = dtls_tx_check_dest(sk, msg);
