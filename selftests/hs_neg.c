@@ -2041,11 +2041,13 @@ static int rsrv_finished(struct raw *r, bool flip)
 }
 
 /*
- * The client's next alert within @ms: 1 if sealed in epoch 1 (opened with
- * the client's keys), 0 if in the clear, -EBADMSG if an epoch-1 alert
- * does not open or is not 2 bytes, -ETIMEDOUT.  *@level, *@desc.
+ * The next alert from the kernel within @ms: 1 if sealed in epoch 1
+ * (opened with @key and @iv, the kernel side's), 0 if in the clear,
+ * -EBADMSG if an epoch-1 alert does not open or is not 2 bytes,
+ * -ETIMEDOUT.  *@level, *@desc.
  */
-static int rsrv_wait_alert(struct raw *r, int ms, int *level, int *desc)
+static int raw_wait_alert(struct raw *r, int ms, const uint8_t *key,
+			  const uint8_t *iv, int *level, int *desc)
 {
 	uint8_t buf[4096], pt[64];
 	ssize_t n;
@@ -2068,10 +2070,9 @@ static int rsrv_wait_alert(struct raw *r, int ms, int *level, int *desc)
 				*desc = rr.frag[1];
 				return 0;
 			}
-			k = dtls_ref_open(DTLS_CIPHER_AES_GCM_128, r->ckey,
-					  r->civ, rr.rec,
-					  DTLS_REF_HDR_LEN + rr.len, &h, pt,
-					  sizeof(pt), NULL);
+			k = dtls_ref_open(DTLS_CIPHER_AES_GCM_128, key, iv,
+					  rr.rec, DTLS_REF_HDR_LEN + rr.len, &h,
+					  pt, sizeof(pt), NULL);
 			if (k != 2 || h.type != REC_ALERT || h.epoch != 1)
 				return -EBADMSG;
 			*level = pt[0];
@@ -2080,6 +2081,75 @@ static int rsrv_wait_alert(struct raw *r, int ms, int *level, int *desc)
 		}
 	}
 	return -ETIMEDOUT;
+}
+
+/* The kernel client's next alert (see raw_wait_alert). */
+static int rsrv_wait_alert(struct raw *r, int ms, int *level, int *desc)
+{
+	return raw_wait_alert(r, ms, r->ckey, r->civ, level, desc);
+}
+
+/* One handshake message of type @ht, sealed in epoch 1 with @key, @iv. */
+static int raw_send_sealed_hs(struct raw *r, uint8_t ht, const uint8_t *key,
+			      const uint8_t *iv, const uint8_t *body,
+			      size_t len)
+{
+	uint8_t msg[1024], dg[1200];
+	ssize_t n;
+
+	n = hs_frag(msg, ht, len, r->mseq++, 0, len, body);
+	n = dtls_ref_seal(DTLS_CIPHER_AES_GCM_128, key, iv, REC_HS, 1,
+			  r->seq1++, NULL, msg, n, dg);
+	return n < 0 ? -1 : raw_send(r, dg, n);
+}
+
+/*
+ * Issue 11 item 13, server: after the handshake, a ClientHello sealed in
+ * the new epoch (a renegotiation) gets a sealed no_renegotiation warning
+ * alert (1, 100), counted in DtlsHsRenegRefused, and the session goes on
+ * both ways.  A forged one (it does not authenticate) gets nothing.
+ */
+TEST_F(lsn, renegotiation_refused)
+{
+	long long refused0 = stat_of("DtlsHsRenegRefused");
+	uint8_t body[256], buf[64], rnd[32] = { 7 };
+	struct dtls_hs_info si;
+	int level = -1, desc = -1;
+	char got[64];
+	size_t n;
+
+	ASSERT_EQ(0, raw_hello(&self->r)) TH_LOG("%s", self->r.why);
+	ASSERT_EQ(0, raw_flight5(&self->r, PSK_ID, false));
+	ASSERT_EQ(0, raw_wait_fin(&self->r, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(self->srv, WAIT_MS, &si));
+	/* Data first: the kept flight is gone, only renegotiation is left. */
+	ASSERT_EQ(0, raw_send_data(&self->r, "one", 3));
+	ASSERT_EQ(3, recv(self->srv, got, sizeof(got), 0));
+
+	/* Forged: same bytes under a wrong key, no answer. */
+	n = ch_body(body, rnd, NULL, 0);
+	ASSERT_EQ(0, raw_send_sealed_hs(&self->r, HT_CH, self->r.skey,
+					self->r.civ, body, n));
+	EXPECT_EQ(-ETIMEDOUT, raw_wait_alert(&self->r, QUIET_MS, self->r.skey,
+					     self->r.siv, &level, &desc));
+	EXPECT_EQ(refused0, stat_of("DtlsHsRenegRefused"));
+
+	ASSERT_EQ(0, raw_send_sealed_hs(&self->r, HT_CH, self->r.ckey,
+					self->r.civ, body, n));
+	ASSERT_EQ(1, raw_wait_alert(&self->r, WAIT_MS, self->r.skey,
+				    self->r.siv, &level, &desc));
+	EXPECT_EQ(1, level);
+	EXPECT_EQ(100, desc);
+	EXPECT_EQ(refused0 + 1, stat_of("DtlsHsRenegRefused"));
+
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
+	ASSERT_EQ(0, raw_send_data(&self->r, "two", 3));
+	ASSERT_EQ(3, recv(self->srv, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(got, "two", 3));
+	ASSERT_EQ(5, send(self->srv, "three", 5, 0));
+	ASSERT_EQ(5, raw_recv_data(&self->r, buf, sizeof(buf), WAIT_MS));
+	EXPECT_EQ(0, memcmp(buf, "three", 5));
 }
 
 /*
@@ -2167,6 +2237,49 @@ TEST(raw_server_reneg_not_empty)
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, WAIT_MS, &ci));
 	EXPECT_EQ(ALERT_HANDSHAKE_FAILURE, ci.alert);
 	EXPECT_FALSE(ci.alert_remote);
+	close(r.fd);
+	close(cli);
+}
+
+/*
+ * Issue 11 item 13, client: after the handshake, a HelloRequest sealed in
+ * the new epoch gets a sealed no_renegotiation warning alert; the client
+ * stays established and its data still reaches the server.
+ */
+TEST(raw_server_hello_request_refused)
+{
+	long long refused0 = stat_of("DtlsHsRenegRefused");
+	uint8_t buf[4096], pt[64];
+	int level = -1, desc = -1;
+	struct dtls_ref_hdr h;
+	struct dtls_hs_info ci;
+	struct hmsg ch;
+	struct raw r;
+	ssize_t n;
+	int cli;
+
+	ASSERT_EQ(0, rsrv_start(&r, &cli, &ch)) TH_LOG("%s", r.why);
+	ASSERT_EQ(0, rsrv_flight4(&r, true));
+	ASSERT_EQ(0, rsrv_flight5_in(&r)) TH_LOG("%s", r.why);
+	ASSERT_EQ(0, rsrv_finished(&r, false));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(cli, WAIT_MS, &ci));
+
+	ASSERT_EQ(0, raw_send_sealed_hs(&r, 0 /* hello_request */, r.skey,
+					r.siv, NULL, 0));
+	ASSERT_EQ(1, rsrv_wait_alert(&r, WAIT_MS, &level, &desc));
+	EXPECT_EQ(1, level);
+	EXPECT_EQ(100, desc);
+	EXPECT_EQ(refused0 + 1, stat_of("DtlsHsRenegRefused"));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(cli));
+
+	ASSERT_EQ(4, send(cli, "data", 4, 0));
+	n = raw_recv(&r, buf, sizeof(buf), WAIT_MS);
+	ASSERT_LT(0, n);
+	EXPECT_EQ(4, dtls_ref_open(DTLS_CIPHER_AES_GCM_128, r.ckey, r.civ, buf,
+				   n, &h, pt, sizeof(pt), NULL));
+	EXPECT_EQ(REC_DATA, h.type);
+	EXPECT_EQ(0, memcmp(pt, "data", 4));
 	close(r.fd);
 	close(cli);
 }

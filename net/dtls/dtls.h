@@ -72,6 +72,7 @@ struct dtls_sock {
 	struct dtls_final __rcu *final;
 	struct delayed_work final_work;	/* lifetime */
 	struct work_struct final_resend_work;
+	struct work_struct reneg_refuse_work;	/* final.c */
 	u32 final_lifetime_ms;
 	u16 final_max_resends;
 	u8 final_dropped_by;		/* DTLS_FINAL_DROP_*, 0 */

@@ -24,6 +24,12 @@
  * Nothing here depends on the role: whichever side sent the last flight
  * keeps it.
  *
+ * The peer's other handshake records after the handshake ask for a
+ * renegotiation, which kdtls never does: a ClientHello to a server or a
+ * HelloRequest to a client gets a sealed no_renegotiation warning alert
+ * (RFC 5246 7.4.1.2, 7.2.2) and the session goes on.  Only records the
+ * record layer authenticated get there, so a spoofer cannot make us send.
+ *
  * Contexts and locks:
  *  - ds->final is published with RCU; whoever xchg()es it to NULL owns
  *    and frees it (kfree_rcu()), so a drop may come from any context.
@@ -32,6 +38,10 @@
  *  - ds->final_resend_work resends (only it writes the flight's resend
  *    fields); queued from the receive path, it holds a reference on @ds.
  *    ds->final_work (delayed) ends the lifetime.
+ *  - ds->reneg_refuse_work sends that alert; queued from the receive
+ *    path under ds->rxq.lock unless close has set ds->detached, it holds
+ *    a reference on @ds, and close cancels or waits for it before the
+ *    socket goes.  One work item: a burst of requests gets one answer.
  *  - dtls_final_release(): close, process context.
  */
 
@@ -165,10 +175,66 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 	return 0;
 }
 
+/* Does @h ask the established side @ds for a renegotiation? */
+static bool dtls_final_is_reneg(struct dtls_sock *ds,
+				const struct dtls_hs_hdr *h)
+{
+	if (READ_ONCE(ds->hs_state) != DTLS_HS_STATE_ESTABLISHED ||
+	    h->frag_off)
+		return false;
+	if (READ_ONCE(ds->hs_role) == DTLS_HS_ROLE_SERVER)
+		return h->type == DTLS_HS_CLIENT_HELLO;
+	return h->type == DTLS_HS_HELLO_REQUEST;
+}
+
+/* Context: softirq or a crypto completion. */
+static void dtls_final_refuse_reneg(struct dtls_sock *ds)
+{
+	spin_lock_bh(&ds->rxq.lock);
+	if (!ds->detached && refcount_inc_not_zero(&ds->refs) &&
+	    !queue_work(dtls_wq, &ds->reneg_refuse_work))
+		dtls_sock_put(ds);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/* Seal and send no_renegotiation.  Context: process (dtls_wq); holds a ref. */
+static void dtls_final_reneg_work(struct work_struct *work)
+{
+	struct dtls_sock *ds = container_of(work, struct dtls_sock,
+					    reneg_refuse_work);
+	struct dtls_key *k;
+	unsigned int off;
+	u8 *rec = NULL;
+	int n;
+
+	rcu_read_lock();
+	k = rcu_dereference(ds->tx);
+	if (k && !refcount_inc_not_zero(&k->refs))
+		k = NULL;
+	rcu_read_unlock();
+	if (k)
+		rec = kzalloc(DTLS_HEADER_LEN + dtls_cipher_overhead(k->cipher) +
+			      2, GFP_KERNEL);
+	if (rec) {
+		off = DTLS_HEADER_LEN + k->cipher->explicit_len;
+		rec[off] = DTLS_ALERT_WARNING;
+		rec[off + 1] = DTLS_ALERT_NO_RENEGOTIATION;
+		n = dtls_seal_record(k, rec, DTLS_RECORD_TYPE_ALERT, 2);
+		if (n > 0 && !dtls_send_datagram(ds, rec, n, NULL))
+			dtls_net_stat_add(sock_net(ds->sk),
+					  DTLS_STAT_HS_RENEG_REFUSED, 1);
+		kfree(rec);
+	}
+	if (k)
+		dtls_key_put(k);
+	dtls_sock_put(ds);
+}
+
 /*
  * A record the record layer authenticated, on a socket that kept (or
- * kept and dropped) a last flight.  Return: true if it was the peer's
- * Finished again (the caller then drops it, it is for no one else).
+ * kept and dropped) a last flight, or made its keys in a kernel
+ * handshake.  Return: true if it was a handshake record (the caller then
+ * drops it, it is for no one else).
  *
  * Context: softirq or a crypto completion.
  */
@@ -188,8 +254,11 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 		if (f)
 			dtls_final_drop(ds, DTLS_FINAL_DROP_DATA);
 		mine = false;
-	} else if (dtls_hs_hdr_parse(data, len, &h) ||
-		   h.type != DTLS_HS_FINISHED || h.frag_off) {
+	} else if (dtls_hs_hdr_parse(data, len, &h)) {
+		/* not a handshake message: dropped */
+	} else if (dtls_final_is_reneg(ds, &h)) {
+		dtls_final_refuse_reneg(ds);
+	} else if (h.type != DTLS_HS_FINISHED || h.frag_off) {
 		/* Its first fragment is enough: the rest may be lost too. */
 	} else if (!f) {
 		if (READ_ONCE(ds->final_dropped_by))
@@ -298,6 +367,7 @@ void dtls_final_init(struct dtls_sock *ds)
 {
 	INIT_DELAYED_WORK(&ds->final_work, dtls_final_work);
 	INIT_WORK(&ds->final_resend_work, dtls_final_resend_work);
+	INIT_WORK(&ds->reneg_refuse_work, dtls_final_reneg_work);
 	ds->final_lifetime_ms = DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT;
 	ds->final_max_resends = DTLS_FINAL_FLIGHT_RESENDS_DEFAULT;
 }
@@ -316,6 +386,8 @@ void dtls_final_release(struct dtls_sock *ds)
 	cancel_delayed_work_sync(&ds->final_work);
 	if (cancel_work_sync(&ds->final_resend_work))
 		dtls_sock_put(ds);	/* the reference it held */
+	if (cancel_work_sync(&ds->reneg_refuse_work))
+		dtls_sock_put(ds);
 }
 
 /* setsockopt(SOL_DTLS, DTLS_FINAL_FLIGHT_*).  Context: process. */

@@ -37,6 +37,7 @@ static const char * const dtls_stat_names[DTLS_STAT_NUM] = {
 	[DTLS_STAT_HS_RETRANSMIT]	= "DtlsHsRetransmit",
 	[DTLS_STAT_HS_PEER_RESENT]	= "DtlsHsResendOnPeer",
 	[DTLS_STAT_HS_BAD_FRAGMENT]	= "DtlsHsBadFragment",
+	[DTLS_STAT_HS_RENEG_REFUSED]	= "DtlsHsRenegRefused",
 };
 
 void dtls_net_stat_add(struct net *net, enum dtls_stat s, long n)

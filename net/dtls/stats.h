@@ -39,6 +39,7 @@ enum dtls_stat {
 	DTLS_STAT_HS_RETRANSMIT,	/* flights resent on the timer */
 	DTLS_STAT_HS_PEER_RESENT,	/* flights resent on a peer's resend */
 	DTLS_STAT_HS_BAD_FRAGMENT,	/* fragments rejected */
+	DTLS_STAT_HS_RENEG_REFUSED,	/* no_renegotiation alerts sent */
 	DTLS_STAT_NUM,
 };
 
