@@ -2814,6 +2814,60 @@ TEST_F(record_sock, icmp_fails_client_handshake)
 }
 
 /*
+ * The same with icmp-ignore: the client keeps retransmitting through the
+ * port-unreachable errors, so a server that comes up on that port a
+ * second later gets a ClientHello and the handshake completes.  With the
+ * error pending on the socket, UDP would refuse every send; the kernel's
+ * own sends go out anyway and leave it for the application.
+ */
+TEST_F(record_sock, icmp_ignored_by_client_handshake)
+{
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_CLIENT, .cookies = -1,
+		.rto_initial_ms = 200, .rto_max_ms = 400, .timeout_ms = 30000,
+		.icmp_ignore = 1,
+	};
+	struct dtls_hs_config sc = { .role = DTLS_HS_ROLE_SERVER,
+				     .cookies = -1 };
+	socklen_t len = dtls_test_addr_len(variant->family);
+	struct dtls_hs_info hi, si;
+	char msg[128] = "";
+	int srv, err = 0;
+
+	close(self->b);
+	self->b = -1;
+	ASSERT_EQ(0, dtls_hs_config(self->a, 0, &cfg, msg, sizeof(msg)))
+		TH_LOG("hs-config: %s", msg);
+	ASSERT_EQ(0, dtls_psk_add(self->a, 0, "id", 2, "0123456789abcdef",
+				  16, 0, msg, sizeof(msg)))
+		TH_LOG("psk-add: %s", msg);
+	ASSERT_EQ(0, dtls_hs_start(self->a, 0, msg, sizeof(msg)))
+		TH_LOG("hs-start: %s", msg);
+	usleep(1000 * 1000);
+	ASSERT_EQ(0, dtls_hs_get(self->a, 0, &hi, NULL, 0));
+	ASSERT_EQ(DTLS_HS_STATE_RUNNING, hi.state) TH_LOG("error %u", hi.error);
+
+	srv = socket(variant->family, SOCK_DGRAM, 0);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, bind(srv, &self->b_addr.sa, len));
+	ASSERT_EQ(0, dtls_test_hs_setup(srv, &sc, "id", "0123456789abcdef",
+					16));
+	ASSERT_EQ(0, dtls_hs_start(srv, 0, msg, sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(self->a, 20000, &hi)) {
+		TH_LOG("client error %u", hi.error);
+	}
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(srv, 20000, &si));
+	/* The port-unreachable errors are still the application's. */
+	len = sizeof(err);
+	EXPECT_EQ(0, getsockopt(self->a, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ECONNREFUSED, err);
+	EXPECT_EQ(0, dtls_test_ping_pong(self->a, srv));
+	close(srv);
+}
+
+/*
  * A drop-all filter on a kernel handshake server: its ClientHellos never
  * reach the handshake, so nothing is answered and the client times out.
  */

@@ -72,13 +72,14 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 				  sizeof(struct sockaddr_in);
 	}
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
-	pending = READ_ONCE(ds->sk->sk_err);
-	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
 	/*
-	 * UDP hands a pending error (an ICMP error, icmp.c) to the sender
-	 * and clears it: it is the application's to see, not ours.
+	 * A pending error (an ICMP error, icmp.c) is the application's, not
+	 * ours: UDP would hand it to this send and send nothing.  Take it
+	 * aside for the send and put it back.
 	 */
-	if (pending && err == -pending) {
+	pending = xchg(&ds->sk->sk_err, 0);
+	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
+	if (pending) {
 		WRITE_ONCE(ds->sk->sk_err, pending);
 		sk_error_report(ds->sk);
 	}

@@ -1448,9 +1448,13 @@ static void dtls_hs_work(struct work_struct *work)
 	mutex_lock(&hs->lock);
 	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) && !hs->dead)
 		dtls_hs_timeout(hs);
-	/* A client has no one else to wait for: fail now, not at timeout. */
+	/*
+	 * A client has no one else to wait for: fail now, not at timeout,
+	 * unless told to wait out a route or a server that comes back.
+	 */
 	if (test_and_clear_bit(DTLS_HS_EV_ICMP, &hs->events) && !hs->dead &&
-	    hs->p.role == DTLS_HS_ROLE_CLIENT && hs->step != DTLS_HS_DONE &&
+	    hs->p.role == DTLS_HS_ROLE_CLIENT && !hs->p.icmp_ignore &&
+	    hs->step != DTLS_HS_DONE &&
 	    hs->step != DTLS_HS_IDLE)
 		dtls_hs_fail(hs, -READ_ONCE(hs->icmp_err), 0, false);
 	while (!hs->dead && (skb = dtls_hs_rxq_pop(hs))) {
@@ -1719,6 +1723,8 @@ int dtls_hs_config(struct dtls_sock *ds, struct genl_info *info)
 		p.timeout_ms = nla_get_u32(a[DTLS_A_HS_TIMEOUT_MS]);
 	if (a[DTLS_A_HS_COOKIES])
 		p.cookies = nla_get_u8(a[DTLS_A_HS_COOKIES]);
+	if (a[DTLS_A_HS_ICMP_IGNORE])
+		p.icmp_ignore = nla_get_u8(a[DTLS_A_HS_ICMP_IGNORE]);
 	if (a[DTLS_A_HS_PSK_HINT]) {
 		if (nla_len(a[DTLS_A_HS_PSK_HINT]) > DTLS_MAX_IDENTITY_LEN) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_PSK_HINT],

@@ -132,6 +132,7 @@ enum dtls_hs_step {
 struct dtls_hs_params {
 	u8	role;			/* DTLS_HS_ROLE_* */
 	bool	cookies;
+	bool	icmp_ignore;		/* a client waits out ICMP errors */
 	u8	n_suites;
 	u8	n_groups;
 	u16	suites[DTLS_HS_MAX_SUITES];

@@ -447,6 +447,14 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 		}
 		skb_consume_udp(sk, skb, skb->len);
 	}
+	/*
+	 * Once the queue is empty UDP hands out the socket's pending error
+	 * (an ICMP error, icmp.c): it is the application's, put it back.
+	 */
+	if (err && err != -EAGAIN) {
+		WRITE_ONCE(sk->sk_err, -err);
+		sk_error_report(sk);
+	}
 	if (skb_queue_empty(&early))
 		return;
 

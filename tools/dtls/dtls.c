@@ -7,7 +7,7 @@
  *   dtls handshake config --ino N [--role R] [--suite S]... [--group G]...
  *                         [--mtu N] [--rto-initial-ms N] [--rto-max-ms N]
  *                         [--timeout-ms N] [--cookies on|off] [--hint-file F]
- *                         [--start]
+ *                         [--icmp fail|ignore] [--start]
  *   dtls handshake start|abort --ino N
  *   dtls handshake show --ino N [-j]
  *   dtls monitor [-j] [-c N]
@@ -684,6 +684,7 @@ static int cmd_hs_config(int argc, char **argv)
 		{ "rto-max-ms",		required_argument, NULL, 'M' },
 		{ "timeout-ms",		required_argument, NULL, 't' },
 		{ "cookies",		required_argument, NULL, 'c' },
+		{ "icmp",		required_argument, NULL, 'I' },
 		{ "hint-file",		required_argument, NULL, 'H' },
 		{ "start",		no_argument,	   NULL, 'S' },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -697,7 +698,7 @@ static int cmd_hs_config(int argc, char **argv)
 	ssize_t hint_len;
 	int c, err;
 
-	cur_usage = "handshake config --ino N [--role client|server] [--suite NAME|0xNNNN]... [--group x25519|secp256r1]... [--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N] [--cookies on|off] [--hint-file FILE] [--start]";
+	cur_usage = "handshake config --ino N [--role client|server] [--suite NAME|0xNNNN]... [--group x25519|secp256r1]... [--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N] [--cookies on|off] [--icmp fail|ignore] [--hint-file FILE] [--start]";
 	cfg.suites = suites;
 	cfg.groups = groups;
 	optind = 1;
@@ -764,6 +765,16 @@ static int cmd_hs_config(int argc, char **argv)
 				cfg.cookies = 0;
 			} else {
 				fail("--cookies: '%s' is not on or off", optarg);
+				return 1;
+			}
+			break;
+		case 'I':
+			if (!strcmp(optarg, "fail")) {
+				cfg.icmp_ignore = -1;
+			} else if (!strcmp(optarg, "ignore")) {
+				cfg.icmp_ignore = 1;
+			} else {
+				fail("--icmp: '%s' is not fail or ignore", optarg);
 				return 1;
 			}
 			break;
@@ -1056,7 +1067,7 @@ static const struct cmd commands[] = {
 	  cmd_psk },
 	{ "handshake",	"config --ino N [--role client|server] [--suite S]... [--group G]...\n"
 			"\t\t[--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N]\n"
-			"\t\t[--cookies on|off] [--hint-file FILE] [--start]",
+			"\t\t[--cookies on|off] [--icmp fail|ignore] [--hint-file FILE] [--start]",
 	  "set the parameters of a socket's kernel handshake (--start: then start it)",
 	  cmd_handshake },
 	{ "handshake",	"start|abort --ino N",

@@ -901,6 +901,9 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 		mnl_attr_put_u32(nlh, DTLS_A_HS_TIMEOUT_MS, cfg->timeout_ms);
 	if (cfg->cookies >= 0)
 		mnl_attr_put_u8(nlh, DTLS_A_HS_COOKIES, !!cfg->cookies);
+	if (cfg->icmp_ignore)
+		mnl_attr_put_u8(nlh, DTLS_A_HS_ICMP_IGNORE,
+				cfg->icmp_ignore > 0);
 	if (cfg->hint)
 		mnl_attr_put(nlh, DTLS_A_HS_PSK_HINT, cfg->hint_len, cfg->hint);
 	if (cfg->start)

@@ -200,6 +200,9 @@ struct dtls_hs_config {
 	const void	*hint;		/* NULL: leave as is */
 	size_t		hint_len;
 	int		start;		/* 1: then start (hs-config's start) */
+	int		icmp_ignore;	/* client: 1 waits out ICMP errors,
+					 * -1 fails on the first (default),
+					 * 0: leave as is */
 };
 
 int dtls_hs_config(int fd, uint64_t ino, const struct dtls_hs_config *cfg,
