@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -112,6 +113,18 @@ static inline struct dtls_sock *dtls_sk(const struct sock *sk)
 {
 	/* The socket stays attached until close, which only close changes. */
 	return rcu_dereference_protected(__sk_user_data(sk), true);
+}
+
+/*
+ * UDP would gather our records into one datagram (UDP_CORK) or cut them
+ * (UDP_SEGMENT).  sock.c refuses both on an attached socket and attach
+ * refuses a socket that has them, but UDP's setsockopt sets them without
+ * the socket lock, so one may land just as the socket is attached: sends
+ * then fail with EBUSY rather than go out corked or cut.
+ */
+static inline bool dtls_udp_batching(struct sock *sk)
+{
+	return udp_test_bit(CORK, sk) || READ_ONCE(udp_sk(sk)->gso_size);
 }
 
 /* sockopt.c */

@@ -71,6 +71,8 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 				  sizeof(struct sockaddr_in6) :
 				  sizeof(struct sockaddr_in);
 	}
+	if (unlikely(dtls_udp_batching(ds->sk)))
+		return -EBUSY;
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
 	/*
 	 * A pending error (an ICMP error, icmp.c) is the application's, not

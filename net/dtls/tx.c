@@ -322,6 +322,8 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		err = dtls_tx_cmsgs(msg, &type);
 	if (!err && len > DTLS_MAX_PLAINTEXT)
 		err = -EMSGSIZE;
+	if (!err && unlikely(dtls_udp_batching(sk)))
+		err = -EBUSY;
 	if (!err)
 		err = dtls_send_record(sk, k, msg, len, type);
 	dtls_key_put(k);
