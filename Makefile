@@ -66,8 +66,8 @@ manifest: selftests
 # the spec's directory.
 ynl: setup
 	cp $(LSRC)/Documentation/netlink/genetlink-legacy.yaml Documentation/netlink/
-	/usr/bin/python3 $(YNL) --mode kernel --header --spec $(SPEC) -o net/dtls/genl.h
-	/usr/bin/python3 $(YNL) --mode kernel --source --spec $(SPEC) -o net/dtls/genl.c
+	/usr/bin/python3 $(YNL) --mode kernel --header --spec $(SPEC) -o net/dtls/generated/genl.h
+	/usr/bin/python3 $(YNL) --mode kernel --source --spec $(SPEC) -o net/dtls/generated/genl.c
 	/usr/bin/python3 $(YNL) --mode uapi --header --spec $(SPEC) -o include/uapi/linux/dtls_netlink.h
 
 clean:

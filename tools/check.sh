@@ -19,7 +19,7 @@ kernels=${*:-6.12 6.1}
 # KUnit suites included.
 cp=build/linux-source-6.12/scripts/checkpatch.pl
 if out=$(perl "$cp" --no-tree --terse --show-types -f \
-		net/dtls/*.[ch] net/dtls/tests/*.[ch] include/uapi/linux/*.h 2>&1) &&
+		net/dtls/*.[ch] net/dtls/generated/*.[ch] net/dtls/tests/*.[ch] include/uapi/linux/*.h 2>&1) &&
    ! grep -qE 'ERROR|WARNING' <<<"$out"; then
 	check_result ok "lint: checkpatch"
 else

@@ -20,12 +20,8 @@
 
 #include "dtls.h"
 #include "handshake.h"
-/*
- * The generated ops, policies and multicast groups.  Included rather than
- * linked: the generator (genetlink-legacy, per-op policies, for 6.1) makes
- * the multicast group table static and leaves the family to us.
- */
-#include "genl.c"
+/* The generated ops and policies (generated/genl.c, from the spec). */
+#include "generated/genl.h"
 
 static struct genl_family dtls_nl_family;
 
@@ -484,7 +480,7 @@ void dtls_nl_hs_event(struct dtls_sock *ds, bool done)
  * Handshake events name sockets and clients' identities: subscribing takes
  * CAP_NET_ADMIN in the network namespace's user namespace.  The spec says
  * so (admin-perm), but 6.12's generator leaves mcast group flags out of
- * genl.c, so the family uses this table; the generated one sizes it.
+ * generated/genl.c, so the family uses this table; the generated enum sizes it.
  * A kernel without the flag would let anyone subscribe: the module does
  * not build there rather than leak.
  */
@@ -499,7 +495,7 @@ static const struct genl_multicast_group dtls_nl_mcgrps_admin[] = {
 	},
 };
 
-static_assert(ARRAY_SIZE(dtls_nl_mcgrps_admin) == ARRAY_SIZE(dtls_nl_mcgrps));
+static_assert(ARRAY_SIZE(dtls_nl_mcgrps_admin) == DTLS_NLGRP_EVENTS + 1);
 
 static struct genl_family dtls_nl_family __ro_after_init = {
 	.name		= DTLS_FAMILY_NAME,
