@@ -30,7 +30,7 @@
 #include <linux/udp.h>
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
-#include <net/genetlink.h>
+#include <linux/netlink.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -1668,87 +1668,83 @@ static void dtls_hs_unlock_put(struct dtls_hs *hs)
 	dtls_hs_put(hs);
 }
 
-/* Context: process (netlink).  See the spec for the attributes. */
-int dtls_hs_config(struct dtls_sock *ds, struct genl_info *info)
+/**
+ * dtls_hs_config - change the parameters of a handshake not yet started
+ * @ds: the socket
+ * @req: the fields given (@req->set) and their values; the others keep
+ *	 theirs
+ * @extack: for the reason of a refusal
+ *
+ * Checks what the values mean (a suite or group we have, ranges); the
+ * caller (netlink.c) has checked their form.
+ * Context: process, may sleep.  Return: 0 or a negative errno.
+ */
+int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
+		   struct netlink_ext_ack *extack)
 {
-	struct nlattr **a = info->attrs;
+	const struct dtls_hs_params *in = &req->p;
 	struct dtls_hs_params p;
 	struct dtls_hs *hs;
-	struct nlattr *nla;
-	int rem, err;
+	unsigned int i;
+	int err;
 
 	err = dtls_hs_lock_idle(ds, &hs);
 	if (err)
 		return err;
 	p = hs->p;
-	if (a[DTLS_A_HS_ROLE])
-		p.role = nla_get_u32(a[DTLS_A_HS_ROLE]);
-	if (a[DTLS_A_HS_SUITE])
-		p.n_suites = 0;
-	if (a[DTLS_A_HS_GROUP])
-		p.n_groups = 0;
-	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
-		u16 v;
-
-		if (nla_type(nla) != DTLS_A_HS_SUITE &&
-		    nla_type(nla) != DTLS_A_HS_GROUP)
-			continue;
-		v = nla_get_u16(nla);
-		err = -EINVAL;
-		if (nla_type(nla) == DTLS_A_HS_SUITE) {
-			if (!dtls_suite_find(v) ||
-			    p.n_suites >= DTLS_HS_MAX_SUITES) {
-				NL_SET_ERR_MSG_ATTR(info->extack, nla,
-						    "unknown suite or too many");
-				goto out;
-			}
-			p.suites[p.n_suites++] = v;
-		} else {
-			if (!dtls_kex_group_supported(v) ||
-			    p.n_groups >= DTLS_HS_MAX_GROUPS) {
-				NL_SET_ERR_MSG_ATTR(info->extack, nla,
-						    "unsupported group or too many");
-				goto out;
-			}
-			p.groups[p.n_groups++] = v;
-		}
-	}
-	if (a[DTLS_A_HS_MTU])
-		p.mtu = nla_get_u32(a[DTLS_A_HS_MTU]);
-	if (a[DTLS_A_HS_RTO_INITIAL_MS])
-		p.rto_initial_ms = nla_get_u32(a[DTLS_A_HS_RTO_INITIAL_MS]);
-	if (a[DTLS_A_HS_RTO_MAX_MS])
-		p.rto_max_ms = nla_get_u32(a[DTLS_A_HS_RTO_MAX_MS]);
-	if (a[DTLS_A_HS_TIMEOUT_MS])
-		p.timeout_ms = nla_get_u32(a[DTLS_A_HS_TIMEOUT_MS]);
-	if (a[DTLS_A_HS_COOKIES])
-		p.cookies = nla_get_u8(a[DTLS_A_HS_COOKIES]);
-	if (a[DTLS_A_HS_ICMP_IGNORE])
-		p.icmp_ignore = nla_get_u8(a[DTLS_A_HS_ICMP_IGNORE]);
-	if (a[DTLS_A_HS_PSK_HINT]) {
-		if (nla_len(a[DTLS_A_HS_PSK_HINT]) > DTLS_MAX_IDENTITY_LEN) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_PSK_HINT],
-					    "hint longer than 128 bytes");
-			err = -EINVAL;
+	err = -EINVAL;
+	if (req->set & DTLS_HS_SET_ROLE)
+		p.role = in->role;
+	if (req->set & DTLS_HS_SET_SUITES) {
+		for (i = 0; i < in->n_suites; i++)
+			if (!dtls_suite_find(in->suites[i]))
+				break;
+		if (i < in->n_suites || req->too_many_suites) {
+			NL_SET_ERR_MSG(extack, "unknown suite or too many");
 			goto out;
 		}
-		p.hint_len = nla_len(a[DTLS_A_HS_PSK_HINT]);
-		nla_memcpy(p.hint, a[DTLS_A_HS_PSK_HINT], sizeof(p.hint));
+		p.n_suites = in->n_suites;
+		memcpy(p.suites, in->suites, sizeof(p.suites));
 	}
-	/* Range checks here: 6.1's policies take no u32 ranges this wide. */
-	err = -EINVAL;
+	if (req->set & DTLS_HS_SET_GROUPS) {
+		for (i = 0; i < in->n_groups; i++)
+			if (!dtls_kex_group_supported(in->groups[i]))
+				break;
+		if (i < in->n_groups || req->too_many_groups) {
+			NL_SET_ERR_MSG(extack, "unsupported group or too many");
+			goto out;
+		}
+		p.n_groups = in->n_groups;
+		memcpy(p.groups, in->groups, sizeof(p.groups));
+	}
+	if (req->set & DTLS_HS_SET_MTU)
+		p.mtu = in->mtu;
+	if (req->set & DTLS_HS_SET_RTO_INITIAL)
+		p.rto_initial_ms = in->rto_initial_ms;
+	if (req->set & DTLS_HS_SET_RTO_MAX)
+		p.rto_max_ms = in->rto_max_ms;
+	if (req->set & DTLS_HS_SET_TIMEOUT)
+		p.timeout_ms = in->timeout_ms;
+	if (req->set & DTLS_HS_SET_COOKIES)
+		p.cookies = in->cookies;
+	if (req->set & DTLS_HS_SET_ICMP_IGNORE)
+		p.icmp_ignore = in->icmp_ignore;
+	if (req->set & DTLS_HS_SET_HINT) {
+		p.hint_len = in->hint_len;
+		memcpy(p.hint, in->hint, sizeof(p.hint));
+	}
 	if (p.mtu < 256 || p.mtu > 65507) {
-		NL_SET_ERR_MSG(info->extack, "mtu out of 256..65507");
+		NL_SET_ERR_MSG(extack, "mtu out of 256..65507");
 		goto out;
 	}
 	if (p.rto_initial_ms < 50 || p.rto_initial_ms > 60000 ||
 	    p.rto_max_ms < p.rto_initial_ms || p.rto_max_ms > 600000) {
-		NL_SET_ERR_MSG(info->extack,
+		NL_SET_ERR_MSG(extack,
 			       "rto-initial-ms out of 50..60000 or rto-max-ms out of it..600000");
 		goto out;
 	}
 	if (p.timeout_ms < 100 || p.timeout_ms > 3600000) {
-		NL_SET_ERR_MSG(info->extack, "timeout-ms out of 100..3600000");
+		NL_SET_ERR_MSG(extack, "timeout-ms out of 100..3600000");
 		goto out;
 	}
 	hs->p = p;
@@ -1759,34 +1755,34 @@ out:
 	return err;
 }
 
-int dtls_hs_psk_add(struct dtls_sock *ds, struct genl_info *info)
+/**
+ * dtls_hs_psk_add - give a handshake not yet started a PSK
+ * @ds: the socket
+ * @id: the identity, 1..128 bytes
+ * @id_len: its length
+ * @key: the key, 1..64 bytes; NULL to read it from the kernel key @serial
+ * @key_len: its length
+ * @serial: a "user" or "logon" key the caller may search, when !@key
+ * @extack: for the reason of a refusal
+ *
+ * Context: process, may sleep.  Return: 0 or a negative errno.
+ */
+int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
+		    const u8 *key, unsigned int key_len, s32 serial,
+		    struct netlink_ext_ack *extack)
 {
-	struct nlattr **a = info->attrs;
-	struct nlattr *id = a[DTLS_A_HS_PSK_IDENTITY];
 	struct dtls_hs *hs;
 	int err;
 
-	if (!id || !nla_len(id) || nla_len(id) > DTLS_MAX_IDENTITY_LEN) {
-		NL_SET_ERR_MSG(info->extack, "need a 1..128-byte psk-identity");
-		return -EINVAL;
-	}
-	if (!a[DTLS_A_HS_PSK_KEY] == !a[DTLS_A_HS_PSK_KEY_SERIAL]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "need one of psk-key and psk-key-serial");
-		return -EINVAL;
-	}
 	err = dtls_hs_lock_idle(ds, &hs);
 	if (err)
 		return err;
-	if (a[DTLS_A_HS_PSK_KEY])
-		err = dtls_psk_add(hs, nla_data(id), nla_len(id),
-				   nla_data(a[DTLS_A_HS_PSK_KEY]),
-				   nla_len(a[DTLS_A_HS_PSK_KEY]));
+	if (key)
+		err = dtls_psk_add(hs, id, id_len, key, key_len);
 	else
-		err = dtls_psk_add_keyring(hs, nla_data(id), nla_len(id),
-					   nla_get_s32(a[DTLS_A_HS_PSK_KEY_SERIAL]));
+		err = dtls_psk_add_keyring(hs, id, id_len, serial);
 	if (err == -EINVAL)
-		NL_SET_ERR_MSG(info->extack, "PSK must be 1..64 bytes");
+		NL_SET_ERR_MSG(extack, "PSK must be 1..64 bytes");
 	dtls_hs_unlock_put(hs);
 	return err;
 }

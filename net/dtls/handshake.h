@@ -45,7 +45,6 @@
 struct dtls_sock;
 struct dtls_key;
 struct dtls_kex;
-struct genl_info;
 struct netlink_ext_ack;
 
 /* IANA cipher suites */
@@ -216,9 +215,35 @@ static inline bool dtls_hs_takes_datagrams(const struct dtls_hs *hs)
 #define DTLS_HS_EV_TIMER	0
 #define DTLS_HS_EV_ICMP		1	/* a hard ICMP error, in icmp_err */
 
+/*
+ * An hs-config request as netlink.c parsed it: @set names the fields of
+ * @p that were given (the others keep their values); a suite or group
+ * list longer than ours is flagged rather than cut.
+ */
+#define DTLS_HS_SET_ROLE	BIT(0)
+#define DTLS_HS_SET_SUITES	BIT(1)
+#define DTLS_HS_SET_GROUPS	BIT(2)
+#define DTLS_HS_SET_MTU		BIT(3)
+#define DTLS_HS_SET_RTO_INITIAL	BIT(4)
+#define DTLS_HS_SET_RTO_MAX	BIT(5)
+#define DTLS_HS_SET_TIMEOUT	BIT(6)
+#define DTLS_HS_SET_COOKIES	BIT(7)
+#define DTLS_HS_SET_ICMP_IGNORE	BIT(8)
+#define DTLS_HS_SET_HINT	BIT(9)
+
+struct dtls_hs_config_req {
+	u32			set;
+	bool			too_many_suites;
+	bool			too_many_groups;
+	struct dtls_hs_params	p;
+};
+
 /* handshake.c */
-int dtls_hs_config(struct dtls_sock *ds, struct genl_info *info);
-int dtls_hs_psk_add(struct dtls_sock *ds, struct genl_info *info);
+int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
+		   struct netlink_ext_ack *extack);
+int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
+		    const u8 *key, unsigned int key_len, s32 serial,
+		    struct netlink_ext_ack *extack);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb);

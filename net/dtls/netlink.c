@@ -332,31 +332,130 @@ static void dtls_nl_hs_put(struct dtls_nl_target *t)
 	}
 }
 
+/*
+ * hs-config's attributes, in the form the policy checked, into a request
+ * for the engine, which checks what they mean.  Suites and groups come
+ * in the order given, repeated attributes.
+ */
+static int dtls_nl_parse_hs_config(const struct genl_info *info,
+				   struct dtls_hs_config_req *req)
+{
+	struct dtls_hs_params *p = &req->p;
+	struct nlattr **a = info->attrs;
+	const struct nlattr *nla;
+	int rem;
+
+	memset(req, 0, sizeof(*req));
+	if (a[DTLS_A_HS_ROLE]) {
+		req->set |= DTLS_HS_SET_ROLE;
+		p->role = nla_get_u32(a[DTLS_A_HS_ROLE]);
+	}
+	if (a[DTLS_A_HS_SUITE])
+		req->set |= DTLS_HS_SET_SUITES;
+	if (a[DTLS_A_HS_GROUP])
+		req->set |= DTLS_HS_SET_GROUPS;
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) == DTLS_A_HS_SUITE) {
+			if (p->n_suites < DTLS_HS_MAX_SUITES)
+				p->suites[p->n_suites++] = nla_get_u16(nla);
+			else
+				req->too_many_suites = true;
+		} else if (nla_type(nla) == DTLS_A_HS_GROUP) {
+			if (p->n_groups < DTLS_HS_MAX_GROUPS)
+				p->groups[p->n_groups++] = nla_get_u16(nla);
+			else
+				req->too_many_groups = true;
+		}
+	}
+	if (a[DTLS_A_HS_MTU]) {
+		req->set |= DTLS_HS_SET_MTU;
+		p->mtu = nla_get_u32(a[DTLS_A_HS_MTU]);
+	}
+	if (a[DTLS_A_HS_RTO_INITIAL_MS]) {
+		req->set |= DTLS_HS_SET_RTO_INITIAL;
+		p->rto_initial_ms = nla_get_u32(a[DTLS_A_HS_RTO_INITIAL_MS]);
+	}
+	if (a[DTLS_A_HS_RTO_MAX_MS]) {
+		req->set |= DTLS_HS_SET_RTO_MAX;
+		p->rto_max_ms = nla_get_u32(a[DTLS_A_HS_RTO_MAX_MS]);
+	}
+	if (a[DTLS_A_HS_TIMEOUT_MS]) {
+		req->set |= DTLS_HS_SET_TIMEOUT;
+		p->timeout_ms = nla_get_u32(a[DTLS_A_HS_TIMEOUT_MS]);
+	}
+	if (a[DTLS_A_HS_COOKIES]) {
+		req->set |= DTLS_HS_SET_COOKIES;
+		p->cookies = nla_get_u8(a[DTLS_A_HS_COOKIES]);
+	}
+	if (a[DTLS_A_HS_ICMP_IGNORE]) {
+		req->set |= DTLS_HS_SET_ICMP_IGNORE;
+		p->icmp_ignore = nla_get_u8(a[DTLS_A_HS_ICMP_IGNORE]);
+	}
+	if (a[DTLS_A_HS_PSK_HINT]) {
+		if (nla_len(a[DTLS_A_HS_PSK_HINT]) > DTLS_MAX_IDENTITY_LEN) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_PSK_HINT],
+					    "hint longer than 128 bytes");
+			return -EINVAL;
+		}
+		req->set |= DTLS_HS_SET_HINT;
+		p->hint_len = nla_len(a[DTLS_A_HS_PSK_HINT]);
+		nla_memcpy(p->hint, a[DTLS_A_HS_PSK_HINT], sizeof(p->hint));
+	}
+	return 0;
+}
+
 int dtls_nl_hs_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct dtls_hs_config_req *req;
 	struct dtls_nl_target t;
 	int err;
 
-	err = dtls_nl_hs_target(skb, info, &t);
+	req = kmalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	err = dtls_nl_parse_hs_config(info, req);
+	if (!err)
+		err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
-		return err;
-	err = dtls_hs_config(t.ds, info);
+		goto out;
+	err = dtls_hs_config(t.ds, req, info->extack);
 	/* start: hs-start in the same request, once configured */
 	if (!err && nla_get_flag(info->attrs[DTLS_A_HS_START]))
 		err = dtls_hs_start(t.ds, info->extack);
 	dtls_nl_hs_put(&t);
+out:
+	kfree(req);
 	return err;
 }
 
 int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr **a = info->attrs;
+	struct nlattr *id = a[DTLS_A_HS_PSK_IDENTITY];
+	struct nlattr *key = a[DTLS_A_HS_PSK_KEY];
 	struct dtls_nl_target t;
 	int err;
 
+	if (!id || !nla_len(id) || nla_len(id) > DTLS_MAX_IDENTITY_LEN) {
+		NL_SET_ERR_MSG(info->extack, "need a 1..128-byte psk-identity");
+		return -EINVAL;
+	}
+	if (!key == !a[DTLS_A_HS_PSK_KEY_SERIAL]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "need one of psk-key and psk-key-serial");
+		return -EINVAL;
+	}
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
 		return err;
-	err = dtls_hs_psk_add(t.ds, info);
+	if (key)
+		err = dtls_hs_psk_add(t.ds, nla_data(id), nla_len(id),
+				      nla_data(key), nla_len(key), 0,
+				      info->extack);
+	else
+		err = dtls_hs_psk_add(t.ds, nla_data(id), nla_len(id), NULL, 0,
+				      nla_get_s32(a[DTLS_A_HS_PSK_KEY_SERIAL]),
+				      info->extack);
 	dtls_nl_hs_put(&t);
 	return err;
 }
