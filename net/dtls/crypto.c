@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cipher descriptions and key state.
+ * Cipher descriptions, key state, and the one place that seals and opens
+ * records (RFC 6347 4.1.2.1, RFC 5246 6.2.3.3): the record layer's send
+ * and receive paths, the handshake's flights and Finished, the kept last
+ * flight and alerts all go through dtls_record_seal() and
+ * dtls_record_open*(), and the replay window through
+ * dtls_record_replay_*().
  *
  * Contexts: dtls_key_alloc() sleeps (process context, setsockopt);
  * dtls_key_put() may be called from any context; the freeing itself runs
  * on dtls_wq, a grace period later.  dtls_chacha_seal() and
- * dtls_chacha_open() run in any context.
+ * dtls_chacha_open() run in any context.  Sealing and dtls_record_open()
+ * may sleep (process context); dtls_record_open_prepare() and the replay
+ * helpers run in any context.
  *
  * ChaCha20-Poly1305 is built here from the library's ChaCha20 and
  * Poly1305 (arch-optimized where the CPU allows) rather than taken from
@@ -18,6 +25,7 @@
 #include <crypto/algapi.h>
 #include <crypto/poly1305.h>
 #include <linux/fips.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -292,4 +300,234 @@ err_free:
 	kfree(k->replay);
 	kfree_sensitive(k);
 	return ERR_PTR(err);
+}
+
+/* ------------------------------------------------------------ sealing */
+
+/* Seal by the crypto API: @aad is followed by the plaintext, and room. */
+static int dtls_seal_aead(struct dtls_key *k, u8 *nonce, u8 *aad,
+			  unsigned int len)
+{
+	struct aead_request *req;
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	req = aead_request_alloc(k->aead, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + k->cipher->tag_len);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_crypt(req, &sg, &sg, len, nonce);
+	aead_request_set_ad(req, DTLS_AAD_LEN);
+	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
+	aead_request_free(req);
+	return err;
+}
+
+/*
+ * Seal @len bytes in place.  @buf holds header | explicit nonce |
+ * plaintext | room for the tag; @h gives type, version, epoch and seq and
+ * gets the length.
+ */
+static int dtls_record_seal(struct dtls_key *k, u8 *buf,
+			    struct dtls_record_hdr *h, unsigned int len)
+{
+	const struct dtls_cipher *c = k->cipher;
+	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
+	u8 *aad = buf + pt_off - DTLS_AAD_LEN;
+	u8 nonce[DTLS_MAX_NONCE], explicit[8];
+	int err = 0;
+
+	dtls_put_epoch_seq(explicit, h->epoch, h->seq);
+	dtls_key_nonce(k, nonce, h->epoch, h->seq, explicit);
+	/* The AAD goes right before the plaintext; the header comes after. */
+	dtls_build_aad(aad, h, len);
+	if (c->lib)
+		dtls_chacha_seal(k, nonce, aad, buf + pt_off, len);
+	else
+		err = dtls_seal_aead(k, nonce, aad, len);
+	memzero_explicit(nonce, sizeof(nonce));
+	if (err)
+		return err;
+
+	h->length = c->explicit_len + len + c->tag_len;
+	dtls_record_build(buf, h);
+	memcpy(buf + DTLS_HEADER_LEN, explicit, c->explicit_len);
+	return 0;
+}
+
+/**
+ * dtls_seal_record - seal one record in place, with the next sequence number
+ * @k: TX keys
+ * @rec: the record; the plaintext at DTLS_HEADER_LEN + explicit_len, with
+ *	 room for the tag after it
+ * @type: content type
+ * @pt_len: plaintext length
+ *
+ * A sequence number is never used twice under one key: at the end of the
+ * space the keys are spent (-EKEYEXPIRED).
+ * Context: process (may sleep).
+ * Return: the record's length, or a negative errno.
+ */
+int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
+		     unsigned int pt_len)
+{
+	struct dtls_record_hdr h = {
+		.type = type,
+		.version = DTLS_1_2_VERSION,
+		.epoch = k->epoch,
+	};
+	int err;
+
+	h.seq = atomic64_fetch_inc(&k->tx_seq);
+	if (h.seq > DTLS_SEQ_MAX) {
+		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
+		return -EKEYEXPIRED;
+	}
+	err = dtls_record_seal(k, rec, &h, pt_len);
+	return err ? err : DTLS_HEADER_LEN + h.length;
+}
+
+/* ------------------------------------------------------------ opening */
+
+/*
+ * The replay window (RFC 6347 4.1.2.6): a record is looked at only if
+ * fresh, and moves the window only once it authenticated, so a forged
+ * copy cannot shut out the real one.  Any context.
+ */
+bool dtls_record_replay_fresh(struct dtls_key *k, u64 seq)
+{
+	bool fresh;
+
+	spin_lock_bh(&k->lock);
+	fresh = dtls_replay_check(k->replay, seq);
+	spin_unlock_bh(&k->lock);
+	return fresh;
+}
+
+/* Authenticated: move the window.  False if a copy won the race. */
+bool dtls_record_replay_accept(struct dtls_key *k, u64 seq)
+{
+	bool fresh;
+
+	spin_lock_bh(&k->lock);
+	fresh = dtls_replay_check(k->replay, seq);
+	if (fresh)
+		dtls_replay_update(k->replay, seq);
+	spin_unlock_bh(&k->lock);
+	return fresh;
+}
+
+/**
+ * dtls_record_open_prepare - nonce and AAD for opening a record in place
+ * @k: RX keys of the record's epoch
+ * @rec: the record, header first; the AAD overwrites the header and
+ *	 explicit nonce, ending right before the ciphertext
+ * @h: its parsed header
+ * @nonce: DTLS_MAX_NONCE bytes, for the AEAD (wipe after use)
+ * @pt_len: the plaintext's length
+ *
+ * Context: any.  Return: the AAD (DTLS_AAD_LEN bytes, then the ciphertext
+ * and tag), or NULL if the record is too short for the cipher.
+ */
+u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
+			     const struct dtls_record_hdr *h, u8 *nonce,
+			     unsigned int *pt_len)
+{
+	const struct dtls_cipher *c = k->cipher;
+	u8 *aad;
+
+	if (h->length < c->explicit_len + c->tag_len)
+		return NULL;
+	*pt_len = h->length - c->explicit_len - c->tag_len;
+	/* The peer picks the explicit nonce; any value is accepted. */
+	dtls_key_nonce(k, nonce, h->epoch, h->seq, rec + DTLS_HEADER_LEN);
+	aad = rec + DTLS_HEADER_LEN + c->explicit_len - DTLS_AAD_LEN;
+	dtls_build_aad(aad, h, *pt_len);
+	return aad;
+}
+
+/**
+ * dtls_record_open_req - set up a crypto API request that opens a record
+ * @req: the request, for @k->aead
+ * @sg: one entry, filled here
+ * @k: RX keys (not cipher->lib)
+ * @aad: from dtls_record_open_prepare()
+ * @nonce: likewise; must live until the request completes
+ * @pt_len: likewise
+ *
+ * The caller sets the callback and calls crypto_aead_decrypt().
+ */
+void dtls_record_open_req(struct aead_request *req, struct scatterlist *sg,
+			  struct dtls_key *k, u8 *aad, u8 *nonce,
+			  unsigned int pt_len)
+{
+	unsigned int tag_len = k->cipher->tag_len;
+
+	sg_init_one(sg, aad, DTLS_AAD_LEN + pt_len + tag_len);
+	aead_request_set_tfm(req, k->aead);
+	aead_request_set_crypt(req, sg, sg, pt_len + tag_len, nonce);
+	aead_request_set_ad(req, DTLS_AAD_LEN);
+}
+
+/**
+ * dtls_record_open - open one record in place, synchronously
+ * @k: RX keys of the record's epoch
+ * @rec: the record, header first
+ * @h: its parsed header
+ * @pt: the plaintext, in @rec
+ * @pt_len: its length
+ *
+ * Replay check, authentication and decryption, then the window moves.
+ * For the handshake (its Finished); the record layer opens
+ * asynchronously with the pieces above (rx.c).
+ * Context: process, may sleep.
+ * Return: 0; -EBADMSG if it does not authenticate, -EALREADY for a
+ * replay, -EINVAL if too short, or another negative errno.
+ */
+int dtls_record_open(struct dtls_key *k, u8 *rec,
+		     const struct dtls_record_hdr *h, u8 **pt,
+		     unsigned int *pt_len)
+{
+	u8 nonce[DTLS_MAX_NONCE], *aad;
+	struct aead_request *req;
+	DECLARE_CRYPTO_WAIT(wait);
+	struct scatterlist sg;
+	unsigned int len;
+	int err;
+
+	aad = dtls_record_open_prepare(k, rec, h, nonce, &len);
+	if (!aad)
+		return -EINVAL;
+	if (!dtls_record_replay_fresh(k, h->seq)) {
+		err = -EALREADY;
+		goto out;
+	}
+	if (k->cipher->lib) {
+		err = dtls_chacha_open(k, nonce, aad, aad + DTLS_AAD_LEN, len);
+	} else {
+		req = aead_request_alloc(k->aead, GFP_KERNEL);
+		if (!req) {
+			err = -ENOMEM;
+			goto out;
+		}
+		dtls_record_open_req(req, &sg, k, aad, nonce, len);
+		aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+					  CRYPTO_TFM_REQ_MAY_SLEEP,
+					  crypto_req_done, &wait);
+		err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
+		aead_request_free(req);
+	}
+	if (!err && !dtls_record_replay_accept(k, h->seq))
+		err = -EALREADY;
+	if (!err) {
+		*pt = aad + DTLS_AAD_LEN;
+		*pt_len = len;
+	}
+out:
+	memzero_explicit(nonce, sizeof(nonce));
+	return err;
 }

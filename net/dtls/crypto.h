@@ -86,4 +86,20 @@ void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
 int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 		     const u8 *aad, u8 *data, unsigned int len);
 
+/* Sealing and opening records (crypto.c) */
+struct scatterlist;
+int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
+		     unsigned int pt_len);
+bool dtls_record_replay_fresh(struct dtls_key *k, u64 seq);
+bool dtls_record_replay_accept(struct dtls_key *k, u64 seq);
+u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
+			     const struct dtls_record_hdr *h, u8 *nonce,
+			     unsigned int *pt_len);
+void dtls_record_open_req(struct aead_request *req, struct scatterlist *sg,
+			  struct dtls_key *k, u8 *aad, u8 *nonce,
+			  unsigned int pt_len);
+int dtls_record_open(struct dtls_key *k, u8 *rec,
+		     const struct dtls_record_hdr *h, u8 **pt,
+		     unsigned int *pt_len);
+
 #endif /* _NET_DTLS_CRYPTO_H */

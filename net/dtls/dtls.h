@@ -139,8 +139,6 @@ int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k);
 
 /* tx.c */
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
-int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
-		     unsigned int pt_len);
 
 /* rx.c */
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);

@@ -45,7 +45,6 @@
 #include "msg.h"
 #include "prf.h"
 #include "reasm.h"
-#include "replay.h"
 
 static const struct dtls_suite dtls_suites[] = {
 	{ DTLS_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
@@ -1117,62 +1116,6 @@ static int dtls_hs_server_msg(struct dtls_hs *hs, const struct dtls_hs_msg *m,
  * Open an epoch-1 record of the handshake in place, synchronously; the
  * record layer's replay window moves only once it authenticates.
  */
-static int dtls_hs_open(struct dtls_key *k, u8 *rec,
-			const struct dtls_record_hdr *h, u8 **pt,
-			unsigned int *pt_len)
-{
-	const struct dtls_cipher *c = k->cipher;
-	struct aead_request *req;
-	struct scatterlist sg;
-	u8 nonce[DTLS_MAX_NONCE], *aad;
-	DECLARE_CRYPTO_WAIT(wait);
-	unsigned int len;
-	bool fresh;
-	int err;
-
-	if (h->length < c->explicit_len + c->tag_len)
-		return -EINVAL;
-	spin_lock_bh(&k->lock);
-	fresh = dtls_replay_check(k->replay, h->seq);
-	spin_unlock_bh(&k->lock);
-	if (!fresh)
-		return -EALREADY;
-
-	len = h->length - c->explicit_len - c->tag_len;
-	dtls_key_nonce(k, nonce, h->epoch, h->seq, rec + DTLS_HEADER_LEN);
-	aad = rec + DTLS_HEADER_LEN + c->explicit_len - DTLS_AAD_LEN;
-	dtls_build_aad(aad, h, len);
-	if (c->lib) {
-		err = dtls_chacha_open(k, nonce, aad, aad + DTLS_AAD_LEN, len);
-	} else {
-		sg_init_one(&sg, aad, DTLS_AAD_LEN + len + c->tag_len);
-		req = aead_request_alloc(k->aead, GFP_KERNEL);
-		if (!req)
-			return -ENOMEM;
-		aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-					  CRYPTO_TFM_REQ_MAY_SLEEP,
-					  crypto_req_done, &wait);
-		aead_request_set_crypt(req, &sg, &sg, len + c->tag_len, nonce);
-		aead_request_set_ad(req, DTLS_AAD_LEN);
-		err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
-		aead_request_free(req);
-	}
-	memzero_explicit(nonce, sizeof(nonce));
-	if (err)
-		return err;
-
-	spin_lock_bh(&k->lock);
-	fresh = dtls_replay_check(k->replay, h->seq);
-	if (fresh)
-		dtls_replay_update(k->replay, h->seq);
-	spin_unlock_bh(&k->lock);
-	if (!fresh)
-		return -EALREADY;
-	*pt = aad + DTLS_AAD_LEN;
-	*pt_len = len;
-	return 0;
-}
-
 /* Half the initial timeout: a peer's resends come no faster than that. */
 static bool dtls_hs_may_resend(struct dtls_hs *hs)
 {
@@ -1306,7 +1249,7 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			__skb_queue_tail(&hs->early, skb);
 			return;
 		}
-		err = dtls_hs_open(hs->rx_key, rec, rh, &body, &blen);
+		err = dtls_record_open(hs->rx_key, rec, rh, &body, &blen);
 		if (err == -EBADMSG) {
 			/*
 			 * RFC 6347 4.1.2.7: discarded silently, anyone can

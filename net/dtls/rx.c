@@ -36,7 +36,6 @@
 #include "compat/compat.h"
 #include "dtls.h"
 #include "handshake.h"
-#include "replay.h"
 
 struct dtls_rx_cb {
 	u8	type;		/* DTLS_GET_RECORD_TYPE value */
@@ -116,7 +115,6 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 			   struct sk_buff_head *early)
 {
 	const struct dtls_cipher *c = k->cipher;
-	bool fresh;
 
 	if (err) {
 		dtls_stat_inc(ds, err == -EBADMSG ? DTLS_STAT_RX_AUTH_FAIL :
@@ -126,12 +124,7 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 	}
 
 	/* Only now, authenticated, may the record move the window. */
-	spin_lock_bh(&k->lock);
-	fresh = dtls_replay_check(k->replay, h->seq);
-	if (fresh)
-		dtls_replay_update(k->replay, h->seq);
-	spin_unlock_bh(&k->lock);
-	if (!fresh) {		/* a copy won the race */
+	if (!dtls_record_replay_accept(k, h->seq)) {	/* a copy won */
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
 		kfree_skb(skb);
 		return;
@@ -192,41 +185,15 @@ static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 	return NULL;
 }
 
-/*
- * Open a ChaCha20-Poly1305 record with the library: synchronous, so no
- * request to allocate and no references to take, the RCU read side of
- * our caller keeping @ds and @k (both freed a grace period after their
- * last reference) alive.
- */
-static void dtls_rx_open_lib(struct dtls_sock *ds, struct dtls_key *k,
-			     struct sk_buff *skb,
-			     const struct dtls_record_hdr *h,
-			     struct sk_buff_head *early)
-{
-	const struct dtls_cipher *c = k->cipher;
-	unsigned int pt_len = h->length - c->explicit_len - c->tag_len;
-	u8 *explicit = skb->data + DTLS_HEADER_LEN;
-	u8 nonce[DTLS_MAX_NONCE], aad[DTLS_AAD_LEN];
-	int err;
-
-	dtls_key_nonce(k, nonce, h->epoch, h->seq, explicit);
-	dtls_build_aad(aad, h, pt_len);
-	err = dtls_chacha_open(k, nonce, aad, explicit + c->explicit_len,
-			       pt_len);
-	memzero_explicit(nonce, sizeof(nonce));
-	dtls_rx_accept(ds, k, skb, h, pt_len, err, early);
-}
-
 /* Open one record: @skb holds exactly the record.  Consumes @skb. */
 static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 			   struct sk_buff_head *early)
 {
+	u8 nonce[DTLS_MAX_NONCE], *aad;
 	struct dtls_record_hdr h;
-	const struct dtls_cipher *c;
 	struct dtls_rx_req *rr;
+	unsigned int pt_len;
 	struct dtls_key *k;
-	bool ok;
-	u8 *aad;
 	int err;
 
 	dtls_record_parse(skb->data, skb->len, &h);
@@ -241,28 +208,34 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
 		goto drop;
 	}
-	c = k->cipher;
-	if (h.length < c->explicit_len + c->tag_len) {
+	aad = dtls_record_open_prepare(k, skb->data, &h, nonce, &pt_len);
+	if (!aad) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
 		goto drop;
 	}
-	spin_lock(&k->lock);
-	ok = dtls_replay_check(k->replay, h.seq);
-	spin_unlock(&k->lock);
-	if (!ok) {
+	if (!dtls_record_replay_fresh(k, h.seq)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
 		goto drop;
 	}
 
-	if (c->lib) {
-		dtls_rx_open_lib(ds, k, skb, &h, early);
+	/*
+	 * ChaCha20-Poly1305 by the library is synchronous: no request to
+	 * allocate and no references to take, the RCU read side of our
+	 * caller keeping @ds and @k (both freed a grace period after their
+	 * last reference) alive.
+	 */
+	if (k->cipher->lib) {
+		err = dtls_chacha_open(k, nonce, aad, aad + DTLS_AAD_LEN,
+				       pt_len);
+		memzero_explicit(nonce, sizeof(nonce));
+		dtls_rx_accept(ds, k, skb, &h, pt_len, err, early);
 		return;
 	}
 
 	rr = kmalloc(sizeof(*rr) + crypto_aead_reqsize(k->aead), GFP_ATOMIC);
 	if (!rr) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-		goto drop;
+		goto wipe;
 	}
 	/*
 	 * Held until dtls_rx_finish(), which may run asynchronously.  Under
@@ -270,32 +243,22 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	 */
 	if (!refcount_inc_not_zero(&ds->refs)) {
 		kfree(rr);
-		goto drop;
+		goto wipe;
 	}
 	if (!refcount_inc_not_zero(&k->refs)) {
 		dtls_sock_put(ds);
 		kfree(rr);
-		goto drop;
+		goto wipe;
 	}
 	rr->ds = ds;
 	rr->key = k;
 	rr->skb = skb;
 	rr->hdr = h;
-	rr->pt_len = h.length - c->explicit_len - c->tag_len;
-
-	/* The peer picks the explicit nonce; any value is accepted. */
-	dtls_key_nonce(k, rr->nonce, h.epoch, h.seq,
-		       skb->data + DTLS_HEADER_LEN);
-	/* The AAD overwrites the header and nonce, right before the data. */
-	aad = skb->data + DTLS_HEADER_LEN + c->explicit_len - DTLS_AAD_LEN;
-	dtls_build_aad(aad, &h, rr->pt_len);
-	sg_init_one(&rr->sg, aad, DTLS_AAD_LEN + rr->pt_len + c->tag_len);
-
-	aead_request_set_tfm(&rr->req, k->aead);
+	rr->pt_len = pt_len;
+	memcpy(rr->nonce, nonce, sizeof(rr->nonce));
+	memzero_explicit(nonce, sizeof(nonce));
+	dtls_record_open_req(&rr->req, &rr->sg, k, aad, rr->nonce, pt_len);
 	aead_request_set_callback(&rr->req, 0, dtls_rx_done, rr);
-	aead_request_set_crypt(&rr->req, &rr->sg, &rr->sg,
-			       rr->pt_len + c->tag_len, rr->nonce);
-	aead_request_set_ad(&rr->req, DTLS_AAD_LEN);
 
 	sock_hold(ds->sk);	/* for an asynchronous completion */
 	err = crypto_aead_decrypt(&rr->req);
@@ -304,6 +267,8 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	sock_put(ds->sk);	/* our caller holds it while we run */
 	dtls_rx_finish(rr, err, early);
 	return;
+wipe:
+	memzero_explicit(nonce, sizeof(nonce));
 drop:
 	kfree_skb(skb);
 }

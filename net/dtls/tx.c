@@ -16,7 +16,6 @@
  * flags below.
  */
 
-#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/ipv6.h>
@@ -138,90 +137,6 @@ static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 	return 0;
 }
 
-/* Seal by the crypto API: @aad is followed by the plaintext, and room. */
-static int dtls_seal_aead(struct dtls_key *k, u8 *nonce, u8 *aad,
-			  unsigned int len)
-{
-	struct aead_request *req;
-	struct scatterlist sg;
-	DECLARE_CRYPTO_WAIT(wait);
-	int err;
-
-	req = aead_request_alloc(k->aead, GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
-	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + k->cipher->tag_len);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_crypt(req, &sg, &sg, len, nonce);
-	aead_request_set_ad(req, DTLS_AAD_LEN);
-	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
-	aead_request_free(req);
-	return err;
-}
-
-/*
- * Seal @len bytes at @buf + overhead prefix in place.  @buf holds
- * header | explicit nonce | plaintext | room for the tag.
- */
-static int dtls_seal(struct dtls_key *k, u8 *buf, struct dtls_record_hdr *h,
-		     unsigned int len)
-{
-	const struct dtls_cipher *c = k->cipher;
-	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
-	u8 *aad = buf + pt_off - DTLS_AAD_LEN;
-	u8 nonce[DTLS_MAX_NONCE], explicit[8];
-	int err = 0;
-
-	dtls_put_epoch_seq(explicit, h->epoch, h->seq);
-	dtls_key_nonce(k, nonce, h->epoch, h->seq, explicit);
-	/* The AAD goes right before the plaintext; the header comes after. */
-	dtls_build_aad(aad, h, len);
-	if (c->lib)
-		dtls_chacha_seal(k, nonce, aad, buf + pt_off, len);
-	else
-		err = dtls_seal_aead(k, nonce, aad, len);
-	memzero_explicit(nonce, sizeof(nonce));
-	if (err)
-		return err;
-
-	h->length = c->explicit_len + len + c->tag_len;
-	dtls_record_build(buf, h);
-	memcpy(buf + DTLS_HEADER_LEN, explicit, c->explicit_len);
-	return 0;
-}
-
-/**
- * dtls_seal_record - seal one record in place, with the next sequence number
- * @k: TX keys
- * @rec: the record; the plaintext at DTLS_HEADER_LEN + explicit_len, with
- *	 room for the tag after it
- * @type: content type
- * @pt_len: plaintext length
- *
- * For the handshake engine's flights.  Context: process (may sleep).
- * Return: the record's length, or a negative errno.
- */
-int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
-		     unsigned int pt_len)
-{
-	struct dtls_record_hdr h = {
-		.type = type,
-		.version = DTLS_1_2_VERSION,
-		.epoch = k->epoch,
-	};
-	int err;
-
-	h.seq = atomic64_fetch_inc(&k->tx_seq);
-	if (h.seq > DTLS_SEQ_MAX) {
-		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
-		return -EKEYEXPIRED;
-	}
-	err = dtls_seal(k, rec, &h, pt_len);
-	return err ? err : DTLS_HEADER_LEN + h.length;
-}
-
 static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 			    struct msghdr *msg, size_t len, u8 type)
 {
@@ -229,11 +144,6 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 	const struct dtls_cipher *c = k->cipher;
 	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
 	unsigned int total = len + dtls_cipher_overhead(c);
-	struct dtls_record_hdr h = {
-		.type = type,
-		.version = DTLS_1_2_VERSION,
-		.epoch = k->epoch,
-	};
 	struct msghdr kmsg = {
 		.msg_name = msg->msg_name,
 		.msg_namelen = msg->msg_namelen,
@@ -245,13 +155,6 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 	u8 *buf;
 	int err;
 
-	/* Never wrap: a sequence number must not repeat under one key. */
-	h.seq = atomic64_fetch_inc(&k->tx_seq);
-	if (h.seq > DTLS_SEQ_MAX) {
-		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
-		return -EKEYEXPIRED;
-	}
-
 	buf = kmalloc(total, sk->sk_allocation);
 	if (!buf)
 		return -ENOMEM;
@@ -259,8 +162,8 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 		err = -EFAULT;
 		goto out;
 	}
-	err = dtls_seal(k, buf, &h, len);
-	if (err)
+	err = dtls_seal_record(k, buf, type, len);
+	if (err < 0)
 		goto out;
 
 	kv.iov_base = buf;
