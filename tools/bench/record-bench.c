@@ -185,7 +185,7 @@ static void attach(struct pair *p)
 		err = dtls_sock_attach(bench_nl(), p->rx, &p->rx_ino, msg,
 				       sizeof(msg));
 	if (err)
-		die("dtls_attach: %s%s%s", strerror(-err), *msg ? ": " : "",
+		die("dtls_sock_attach: %s%s%s", strerror(-err), *msg ? ": " : "",
 		    msg);
 }
 

@@ -193,54 +193,48 @@ static int hs_ino_args(int argc, char **argv, uint64_t *ino, bool *json)
 	return 0;
 }
 
-static int cmd_hs_start(int argc, char **argv)
+/*
+ * start and abort: --ino N and one request, nothing printed.  Where the
+ * kernel gives no text, abort's two expected errors get one.
+ */
+static int hs_ino_request(int argc, char **argv, const char *what,
+			  int (*req)(struct dtls_nl *h, int fd, uint64_t ino,
+				     char *msg, size_t msglen))
 {
 	struct dtls_nl *nl;
 	char msg[256];
 	uint64_t ino;
 	int err;
 
-	cur_usage = "handshake start --ino N";
 	err = hs_ino_args(argc, argv, &ino, NULL);
 	if (err)
 		return err < 0 ? 0 : err;
-	nl = nl_open("handshake start");
+	nl = nl_open(what);
 	if (!nl)
 		return 1;
-	err = dtls_hs_start(nl, -1, ino, msg, sizeof(msg));
+	err = req(nl, -1, ino, msg, sizeof(msg));
 	dtls_close(nl);
+	if (req == dtls_hs_abort && err == -ENOENT && !*msg)
+		snprintf(msg, sizeof(msg), "no handshake running on this socket");
+	else if (req == dtls_hs_abort && err == -EALREADY && !*msg)
+		snprintf(msg, sizeof(msg), "the handshake is already over");
 	if (err) {
-		fail_nl("handshake start", err, msg);
+		fail_nl(what, err, msg);
 		return 1;
 	}
 	return 0;
 }
 
+static int cmd_hs_start(int argc, char **argv)
+{
+	cur_usage = "handshake start --ino N";
+	return hs_ino_request(argc, argv, "handshake start", dtls_hs_start);
+}
+
 static int cmd_hs_abort(int argc, char **argv)
 {
-	struct dtls_nl *nl;
-	char msg[256];
-	uint64_t ino;
-	int err;
-
 	cur_usage = "handshake abort --ino N";
-	err = hs_ino_args(argc, argv, &ino, NULL);
-	if (err)
-		return err < 0 ? 0 : err;
-	nl = nl_open("handshake abort");
-	if (!nl)
-		return 1;
-	err = dtls_hs_abort(nl, -1, ino, msg, sizeof(msg));
-	dtls_close(nl);
-	if (err == -ENOENT && !*msg)
-		snprintf(msg, sizeof(msg), "no handshake running on this socket");
-	else if (err == -EALREADY && !*msg)
-		snprintf(msg, sizeof(msg), "the handshake is already over");
-	if (err) {
-		fail_nl("handshake abort", err, msg);
-		return 1;
-	}
-	return 0;
+	return hs_ino_request(argc, argv, "handshake abort", dtls_hs_abort);
 }
 
 static int cmd_hs_show(int argc, char **argv)
