@@ -53,7 +53,7 @@ FIXTURE_SETUP(attach)
 	}
 	if (variant->state == CONNECTED)
 		ASSERT_EQ(0, connect(self->fd, &self->peer_addr.sa, len));
-	ASSERT_EQ(0, dtls_attach(self->fd));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->fd, NULL, NULL, 0));
 }
 
 FIXTURE_TEARDOWN(attach)
@@ -104,7 +104,7 @@ TEST_F(attach, twice)
 {
 	char msg[256];
 
-	EXPECT_EQ(-EEXIST, dtls_attach_ex(self->fd, NULL, msg, sizeof(msg)));
+	EXPECT_EQ(-EEXIST, dtls_sock_attach(dtls_test_nl(), self->fd, NULL, msg, sizeof(msg)));
 	EXPECT_NE(NULL, strstr(msg, "already attached"));
 }
 
@@ -116,7 +116,7 @@ TEST_F(attach, listed)
 	uint64_t ino = dtls_test_ino(self->fd);
 
 	ASSERT_EQ(1, dtls_test_listed(ino));
-	ASSERT_EQ(0, dtls_sock_get(ino, &si, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), ino, &si, msg, sizeof(msg)));
 	EXPECT_EQ(ino, si.ino);
 	EXPECT_EQ(variant->family, si.family);
 	EXPECT_EQ(DTLS_SOCK_STATE_ATTACHED, si.state);
@@ -151,7 +151,7 @@ TEST_F(attach, listed)
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(0, dtls_test_listed(ino));
-	EXPECT_EQ(-ENOENT, dtls_sock_get(ino, &si, msg, sizeof(msg)));
+	EXPECT_EQ(-ENOENT, dtls_sock_get(dtls_test_nl(), ino, &si, msg, sizeof(msg)));
 }
 
 static void send_to_peer(struct __test_metadata *_metadata,

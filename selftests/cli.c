@@ -60,8 +60,8 @@ TEST_F_TIMEOUT(cli, show_json, 180)
 	ASSERT_LE(0, v4);
 	ASSERT_LE(0, v6);
 	ASSERT_EQ(0, connect(v4, &peer.sa, sizeof(peer.in4)));
-	ASSERT_EQ(0, dtls_attach(v4));
-	ASSERT_EQ(0, dtls_attach(v6));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), v4, NULL, NULL, 0));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), v6, NULL, NULL, 0));
 	i4 = dtls_test_ino(v4);
 	i6 = dtls_test_ino(v6);
 	ASSERT_EQ(0, stat("/proc/self/ns/net", &ns));
@@ -96,7 +96,7 @@ TEST_F_TIMEOUT(cli, show_text_and_version, 180)
 	FILE *f;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, dtls_attach(fd));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 	snprintf(cmd, sizeof(cmd), "%s show", dtls_bin());
 	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
 	snprintf(want, sizeof(want), "ino %llu ",
@@ -158,7 +158,7 @@ static int hs_state(int fd)
 {
 	struct dtls_hs_info i;
 
-	return dtls_hs_get(fd, 0, &i, NULL, 0) ? -1 : (int)i.state;
+	return dtls_hs_get(dtls_test_nl(), fd, 0, &i, NULL, 0) ? -1 : (int)i.state;
 }
 
 /* A server (bound) and a client (connected to it), both attached. */
@@ -170,7 +170,7 @@ static int hs_pair(int family, int *srv, int *cli)
 	*cli = dtls_test_udp_bound(family, &ca);
 	if (*srv < 0 || *cli < 0 ||
 	    connect(*cli, &sa.sa, dtls_test_addr_len(family)) ||
-	    dtls_attach(*srv) || dtls_attach(*cli))
+	    dtls_sock_attach(dtls_test_nl(), *srv, NULL, NULL, 0) || dtls_sock_attach(dtls_test_nl(), *cli, NULL, NULL, 0))
 		return -1;
 	hs_timeo(*srv, 20);
 	hs_timeo(*cli, 20);
@@ -193,9 +193,9 @@ static int hs_lib_prepare(int fd, uint32_t role, const void *key,
 	char msg[128];
 	int err;
 
-	err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
+	err = dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg));
 	if (!err)
-		err = dtls_psk_add(fd, 0, HS_ID, strlen(HS_ID), key, key_len, 0,
+		err = dtls_psk_add(dtls_test_nl(), fd, 0, HS_ID, strlen(HS_ID), key, key_len, 0,
 				   msg, sizeof(msg));
 	if (err)
 		fprintf(stderr, "# hs_lib_prepare: %s (%s)\n", strerror(-err),
@@ -410,8 +410,8 @@ TEST_F_TIMEOUT(hs_cli, psk_key_serial, 180)
 	syscall(SYS_keyctl, KEYCTL_INVALIDATE, serial);
 	ASSERT_EQ(0, hs_lib_prepare(self->cli, DTLS_HS_ROLE_CLIENT, hs_key,
 				    sizeof(hs_key)));
-	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv))
 		TH_LOG("ping: %s", strerror(errno));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(self->srv));
@@ -706,8 +706,8 @@ TEST_F_TIMEOUT(hs_cli, monitor_done_failed, 300)
 				    sizeof(hs_key)));
 	ASSERT_EQ(0, hs_lib_prepare(self->cli, DTLS_HS_ROLE_CLIENT, hs_key,
 				    sizeof(hs_key)));
-	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv));
 	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
 	ASSERT_EQ(2, mon_lines(&text, 2, 20000)) TH_LOG("%s", text.buf);
@@ -735,8 +735,8 @@ TEST_F_TIMEOUT(hs_cli, monitor_done_failed, 300)
 				    sizeof(hs_key)));
 	ASSERT_EQ(0, hs_lib_prepare(cli2, DTLS_HS_ROLE_CLIENT, wrong,
 				    sizeof(wrong)));
-	ASSERT_EQ(0, dtls_hs_start(srv2, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_start(cli2, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv2, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli2, 0, msg, sizeof(msg)));
 	EXPECT_EQ(-1, send(cli2, "x", 1, 0));
 	ASSERT_EQ(4, mon_lines(&text, 4, 30000)) TH_LOG("%s", text.buf);
 	snprintf(want, sizeof(want),

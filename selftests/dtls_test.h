@@ -76,6 +76,41 @@ static inline uint64_t dtls_test_ino(int fd)
 	return fstat(fd, &st) ? 0 : (uint64_t)st.st_ino;
 }
 
+/*
+ * The libdtls handle of the calling thread, opened at its first use.  The
+ * harness forks a child per test, and tests fork, unshare and setns on
+ * their own: a handle serves the process, thread and network namespace
+ * that opened it, so another is opened when one of them changed (the old
+ * one closed: after a fork, that is the child's copy).  Aborts the test
+ * if it cannot be opened: the module is loaded for every test but
+ * module.c, which opens its own.
+ */
+static __thread struct dtls_nl *dtls_test_nl_h;
+static __thread pid_t dtls_test_nl_pid;
+static __thread ino_t dtls_test_nl_netns;
+
+static inline struct dtls_nl *dtls_test_nl(void)
+{
+	struct stat st;
+	ino_t netns = stat("/proc/thread-self/ns/net", &st) ? 0 : st.st_ino;
+	int err;
+
+	if (dtls_test_nl_h && dtls_test_nl_pid == getpid() &&
+	    dtls_test_nl_netns == netns)
+		return dtls_test_nl_h;
+	dtls_close(dtls_test_nl_h);
+	dtls_test_nl_h = NULL;
+	err = dtls_open(&dtls_test_nl_h);
+	if (err) {
+		fprintf(stderr, "dtls_test_nl: dtls_open: %s\n",
+			strerror(-err));
+		abort();
+	}
+	dtls_test_nl_pid = getpid();
+	dtls_test_nl_netns = netns;
+	return dtls_test_nl_h;
+}
+
 /* Is @ino in this netns's dump?  1 yes, 0 no, -errno on dump failure. */
 static inline int dtls_test_listed(uint64_t ino)
 {
@@ -83,7 +118,7 @@ static inline int dtls_test_listed(uint64_t ino)
 	size_t n, i;
 	int ret, found = 0;
 
-	ret = dtls_sock_list(&v, &n);
+	ret = dtls_sock_dump(dtls_test_nl(), &v, &n, NULL, 0);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++)
@@ -188,7 +223,7 @@ static inline int dtls_test_sock_stats(uint64_t ino,
 				       struct dtls_sock_stats *st)
 {
 	struct dtls_sock_info si;
-	int ret = dtls_sock_get(ino, &si, NULL, 0);
+	int ret = dtls_sock_get(dtls_test_nl(), ino, &si, NULL, 0);
 
 	if (ret)
 		return ret;
@@ -226,11 +261,11 @@ static inline int dtls_test_hs_setup(int fd, const struct dtls_hs_config *cfg,
 	char msg[128] = "";
 	int err;
 
-	err = dtls_attach(fd);
+	err = dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0);
 	if (!err)
-		err = dtls_hs_config(fd, 0, cfg, msg, sizeof(msg));
+		err = dtls_hs_config(dtls_test_nl(), fd, 0, cfg, msg, sizeof(msg));
 	if (!err)
-		err = dtls_psk_add(fd, 0, id, strlen(id), key, key_len, 0,
+		err = dtls_psk_add(dtls_test_nl(), fd, 0, id, strlen(id), key, key_len, 0,
 				   msg, sizeof(msg));
 	if (err)
 		fprintf(stderr, "# hs setup: %s (%s)\n", strerror(-err), msg);
@@ -247,7 +282,7 @@ static inline int dtls_test_hs_settle(int fd, int ms,
 	int err;
 
 	for (;;) {
-		err = dtls_hs_get(fd, 0, out, NULL, 0);
+		err = dtls_hs_get(dtls_test_nl(), fd, 0, out, NULL, 0);
 		if (err)
 			return err;
 		if (out->state == DTLS_HS_STATE_ESTABLISHED ||
@@ -263,7 +298,7 @@ static inline void dtls_test_hs_show(const char *who, int fd)
 {
 	struct dtls_hs_info i;
 
-	if (!dtls_hs_get(fd, 0, &i, NULL, 0))
+	if (!dtls_hs_get(dtls_test_nl(), fd, 0, &i, NULL, 0))
 		fprintf(stderr, "# %s: %s error %u (%s) alert %u%s\n", who,
 			dtls_hs_state_name(i.state), i.error,
 			strerror(i.error), i.alert,
@@ -319,7 +354,7 @@ static inline int dtls_test_fd_info(int fd, struct dtls_sock_info *si)
 		close(ns);
 		return ret;
 	}
-	ret = dtls_sock_get(dtls_test_ino(fd), si, NULL, 0);
+	ret = dtls_sock_get(dtls_test_nl(), dtls_test_ino(fd), si, NULL, 0);
 	if (setns(me, CLONE_NEWNET) && !ret)
 		ret = -errno;
 	close(me);
@@ -339,7 +374,7 @@ static inline int dtls_test_hs_side(const char *who, int fd, uint16_t suite,
 	socklen_t len = sizeof(di);
 	int err;
 
-	err = dtls_hs_get(fd, 0, hi, NULL, 0);
+	err = dtls_hs_get(dtls_test_nl(), fd, 0, hi, NULL, 0);
 	if (err) {
 		fprintf(stderr, "# %s: hs-get: %s\n", who, strerror(-err));
 		return -1;

@@ -124,7 +124,7 @@ static uint32_t hs_state(int fd)
 {
 	struct dtls_hs_info i;
 
-	return dtls_hs_get(fd, 0, &i, NULL, 0) ? 0 : i.state;
+	return dtls_hs_get(dtls_test_nl(), fd, 0, &i, NULL, 0) ? 0 : i.state;
 }
 
 static bool wait_state(int fd, uint32_t state, int ms)
@@ -177,7 +177,7 @@ FIXTURE_TEARDOWN(final)
 
 static int attach(int fd)
 {
-	int err = dtls_attach(fd);
+	int err = dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0);
 
 	return err == -EEXIST ? 0 : err;
 }
@@ -199,15 +199,15 @@ static int start(struct __test_metadata *_metadata, FIXTURE_DATA(final) *self,
 	char msg[128];
 
 	if (attach(self->srv) || attach(self->cli) ||
-	    dtls_hs_config(self->srv, 0, &sc, msg, sizeof(msg)) ||
-	    dtls_hs_config(self->cli, 0, &cc, msg, sizeof(msg)) ||
-	    dtls_psk_add(self->srv, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+	    dtls_hs_config(dtls_test_nl(), self->srv, 0, &sc, msg, sizeof(msg)) ||
+	    dtls_hs_config(dtls_test_nl(), self->cli, 0, &cc, msg, sizeof(msg)) ||
+	    dtls_psk_add(dtls_test_nl(), self->srv, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
 			 strlen(PSK_KEY), 0, msg, sizeof(msg)) ||
-	    dtls_psk_add(self->cli, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+	    dtls_psk_add(dtls_test_nl(), self->cli, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
 			 strlen(PSK_KEY), 0, msg, sizeof(msg)))
 		return -1;
-	if (dtls_hs_start(self->srv, 0, msg, sizeof(msg)) ||
-	    dtls_hs_start(self->cli, 0, msg, sizeof(msg)))
+	if (dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)) ||
+	    dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)))
 		return -1;
 	return 0;
 }
@@ -217,7 +217,7 @@ static void check_dump(struct __test_metadata *_metadata, int fd, int k)
 {
 	struct dtls_sock_info si;
 
-	ASSERT_EQ(0, dtls_sock_get(dtls_test_ino(fd), &si, NULL, 0));
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), dtls_test_ino(fd), &si, NULL, 0));
 	EXPECT_TRUE(si.final_held);
 	EXPECT_EQ(25, si.final_bytes);
 	EXPECT_EQ(k, si.final_resends);
@@ -324,7 +324,7 @@ TEST_F_TIMEOUT(final, user_drop_then_late, 60)
 	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(self->cli));
 	/* The server's side stays usable. */
 	EXPECT_EQ(3, send(self->srv, "abc", 3, 0));
-	dtls_hs_abort(self->cli, 0, NULL, 0);
+	dtls_hs_abort(dtls_test_nl(), self->cli, 0, NULL, 0);
 }
 
 /* The lifetime (2 x MSL by default) runs out. */
@@ -422,7 +422,7 @@ TEST_F_TIMEOUT(final, cap_and_rate, 90)
 	int64_t t0, end, reached;
 	int asks, now = 0;
 
-	ASSERT_EQ(0, dtls_attach(self->srv));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->srv, NULL, NULL, 0));
 	ASSERT_EQ(0, set_u32(self->srv, DTLS_FINAL_FLIGHT_RESENDS, 3));
 	self->r.drop_final = 1000;
 	/* The client resends every 50 ms; the server's interval is 1 s. */
@@ -458,7 +458,7 @@ TEST_F_TIMEOUT(final, cap_and_rate, 90)
 	pthread_mutex_lock(&self->r.lock);
 	EXPECT_EQ(4, self->r.dropped);
 	pthread_mutex_unlock(&self->r.lock);
-	dtls_hs_abort(self->cli, 0, NULL, 0);
+	dtls_hs_abort(dtls_test_nl(), self->cli, 0, NULL, 0);
 }
 
 /* The same with `openssl s_client` as the client: its resend is met. */
@@ -488,12 +488,12 @@ TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)
 		};
 
 		self->r.drop_final = 1;
-		ASSERT_EQ(0, dtls_attach(self->srv));
-		ASSERT_EQ(0, dtls_hs_config(self->srv, 0, &sc, NULL, 0));
-		ASSERT_EQ(0, dtls_psk_add(self->srv, 0, PSK_ID, strlen(PSK_ID),
+		ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->srv, NULL, NULL, 0));
+		ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->srv, 0, &sc, NULL, 0));
+		ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), self->srv, 0, PSK_ID, strlen(PSK_ID),
 					  PSK_KEY, strlen(PSK_KEY), 0, NULL,
 					  0));
-		ASSERT_EQ(0, dtls_hs_start(self->srv, 0, NULL, 0));
+		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, NULL, 0));
 		ASSERT_EQ(0, peer_start(&p, argv));
 	}
 	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 30000));

@@ -55,11 +55,11 @@ static int hs_prepare(int fd, uint32_t role, const struct hs_opts *o,
 	char msg[128];
 	int err;
 
-	err = dtls_attach(fd);
+	err = dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0);
 	if (!err)
-		err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
+		err = dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg));
 	if (!err)
-		err = dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), key,
+		err = dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID), key,
 				   strlen(key), 0, msg, sizeof(msg));
 	if (err)
 		fprintf(stderr, "# hs_prepare: %s (%s)\n", strerror(-err), msg);
@@ -73,11 +73,11 @@ static void hs_dump(int srv, int cli)
 	char line[256];
 	FILE *f;
 
-	if (!dtls_hs_get(srv, 0, &i, NULL, 0))
+	if (!dtls_hs_get(dtls_test_nl(), srv, 0, &i, NULL, 0))
 		fprintf(stderr, "# server: %s error %u alert %u%s\n",
 			dtls_hs_state_name(i.state), i.error, i.alert,
 			i.alert_remote ? " (remote)" : "");
-	if (!dtls_hs_get(cli, 0, &i, NULL, 0))
+	if (!dtls_hs_get(dtls_test_nl(), cli, 0, &i, NULL, 0))
 		fprintf(stderr, "# client: %s error %u alert %u%s\n",
 			dtls_hs_state_name(i.state), i.error, i.alert,
 			i.alert_remote ? " (remote)" : "");
@@ -162,8 +162,8 @@ TEST_F_TIMEOUT(hs, echo, 150)
 	char buf[2048], msg[128];
 	int i;
 
-	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
 
 	for (i = 0; i < 20; i++) {
 		int n = snprintf(buf, sizeof(buf), "ping %d", i);
@@ -181,8 +181,8 @@ TEST_F_TIMEOUT(hs, echo, 150)
 		ASSERT_EQ(0, strncmp(buf, "ping ", 5));
 	}
 
-	ASSERT_EQ(0, dtls_hs_get(self->srv, 0, &si, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_get(self->cli, 0, &ci, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->srv, 0, &si, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->cli, 0, &ci, msg, sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, si.state);
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, ci.state);
 	EXPECT_EQ(si.suite, ci.suite);
@@ -223,7 +223,7 @@ static int hs_setup_one(struct dtls_nl *nl, int fd, uint32_t role,
 		.start = start,
 	};
 
-	return dtls_h_hs_setup(nl, fd, &cfg, PSK_ID, strlen(PSK_ID), PSK_KEY,
+	return dtls_hs_setup(nl, fd, &cfg, PSK_ID, strlen(PSK_ID), PSK_KEY,
 			       strlen(PSK_KEY), 0, msg, len);
 }
 
@@ -257,11 +257,11 @@ static void *hs_start_later(void *arg)
 			break;
 		usleep(10000);
 	}
-	return (void *)(long)dtls_hs_start(l->srv, 0, NULL, 0);
+	return (void *)(long)dtls_hs_start(dtls_test_nl(), l->srv, 0, NULL, 0);
 }
 
 /*
- * hs-config's start flag through dtls_h_hs_setup(): the client starts with
+ * hs-config's start flag through dtls_hs_setup(): the client starts with
  * no hs-start.  A poller waiting for POLLOUT sleeps once: the datagrams
  * the handshake sends do not wake it (UDP's write-space callback is quiet
  * while the handshake runs).  Every datagram goes through a relay, and the
@@ -357,10 +357,10 @@ TEST(start_flag_refused)
 
 	fd = dtls_test_udp_bound(AF_INET, &sa);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, dtls_attach(fd));
-	EXPECT_EQ(-ENOKEY, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
+	EXPECT_EQ(-ENOKEY, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
 	EXPECT_NE(NULL, strstr(msg, "PSK")) TH_LOG("message: %s", msg);
-	ASSERT_EQ(0, dtls_hs_get(fd, 0, &info, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd, 0, &info, NULL, 0));
 	EXPECT_NE(DTLS_HS_STATE_RUNNING, info.state);
 
 	fd2 = dtls_test_udp_bound(AF_INET, &sa);
@@ -368,7 +368,7 @@ TEST(start_flag_refused)
 	ASSERT_EQ(0, dtls_open(&nl));
 	EXPECT_EQ(-EINVAL, hs_setup_one(nl, fd2, DTLS_HS_ROLE_SERVER, &bad_suite,
 				    1, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_get(fd2, 0, &info, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd2, 0, &info, NULL, 0));
 	EXPECT_NE(DTLS_HS_STATE_RUNNING, info.state);
 	dtls_close(nl);
 	close(fd);
@@ -399,7 +399,7 @@ TEST(events_need_net_admin)
 	if (!pid) {
 		if (setgid(65534) || setuid(65534))
 			_exit(100);
-		_exit(-dtls_monitor(hs_no_event, hs_subscribed, NULL));
+		_exit(-dtls_monitor(dtls_test_nl(), hs_no_event, hs_subscribed, NULL));
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));

@@ -190,7 +190,7 @@ static int warm_up(int family, const struct dtls_hs_config *base)
 		goto out;
 	cfg.role = DTLS_HS_ROLE_CLIENT;
 	if (dtls_test_hs_setup(cli, &cfg, PSK_ID, PSK_KEY, strlen(PSK_KEY)) ||
-	    dtls_hs_start(srv, 0, NULL, 0) || dtls_hs_start(cli, 0, NULL, 0))
+	    dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0) || dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0))
 		goto out;
 	timeo(srv, SO_RCVTIMEO, 30000);
 	timeo(cli, SO_SNDTIMEO, 30000);
@@ -380,11 +380,11 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 		cfg.role = DTLS_HS_ROLE_CLIENT;
 		ASSERT_EQ(0, dtls_test_hs_setup(self->cli[i], &cfg, PSK_ID,
 						PSK_KEY, strlen(PSK_KEY)));
-		ASSERT_EQ(0, dtls_hs_start(self->srv[i], 0, NULL, 0));
+		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv[i], 0, NULL, 0));
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < variant->n; i++)
-		ASSERT_EQ(0, dtls_hs_start(self->cli[i], 0, NULL, 0));
+		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli[i], 0, NULL, 0));
 
 	for (i = 0; i < variant->n; i++) {
 		struct dtls_hs_info si, ci;
@@ -396,8 +396,8 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 			dtls_test_hs_show("server", self->srv[i]);
 			dtls_test_hs_show("client", self->cli[i]);
 		}
-		ASSERT_EQ(0, dtls_hs_get(self->srv[i], 0, &si, NULL, 0));
-		ASSERT_EQ(0, dtls_hs_get(self->cli[i], 0, &ci, NULL, 0));
+		ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->srv[i], 0, &si, NULL, 0));
+		ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->cli[i], 0, &ci, NULL, 0));
 		EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, si.state);
 		EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, ci.state);
 		EXPECT_EQ(variant->suite, si.suite);

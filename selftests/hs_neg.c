@@ -654,7 +654,7 @@ static int hs_state(int fd)
 {
 	struct dtls_hs_info i;
 
-	return dtls_hs_get(fd, 0, &i, NULL, 0) ? -1 : (int)i.state;
+	return dtls_hs_get(dtls_test_nl(), fd, 0, &i, NULL, 0) ? -1 : (int)i.state;
 }
 
 /* Per-socket record counters of @fd; zeroed if unavailable. */
@@ -695,9 +695,9 @@ static int server_start(int family, union dtls_test_addr *a, uint32_t rto,
 	if (fd < 0)
 		return -1;
 	if (dtls_test_hs_setup(fd, &cfg, PSK_ID, PSK_KEY, PSK_KEY_LEN) ||
-	    dtls_psk_add(fd, 0, LONG_ID, strlen(LONG_ID), PSK_KEY, PSK_KEY_LEN,
+	    dtls_psk_add(dtls_test_nl(), fd, 0, LONG_ID, strlen(LONG_ID), PSK_KEY, PSK_KEY_LEN,
 			 0, NULL, 0) ||
-	    dtls_hs_start(fd, 0, NULL, 0)) {
+	    dtls_hs_start(dtls_test_nl(), fd, 0, NULL, 0)) {
 		close(fd);
 		return -1;
 	}
@@ -767,8 +767,8 @@ TEST(kernel_pair_ok)
 	int srv, cli;
 
 	ASSERT_EQ(0, kk_pair(&srv, &cli, PSK_KEY, PSK_ID, PSK_KEY));
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
-	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0));
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
 		  dtls_test_hs_settle(cli, 20000, &ci));
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
@@ -801,10 +801,10 @@ TEST(wrong_psk)
 	ASSERT_EQ(0, dtls_test_wait_refcnt(0, 5000));
 	ASSERT_EQ(0, kk_pair(&srv, &cli, PSK_KEY, PSK_ID,
 			     "fedcba9876543210fedcba9876543210"));
-	ASSERT_EQ(0, dtls_hs_config(srv, 0, &short_cfg, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), srv, 0, &short_cfg, NULL, 0));
 	s0 = sock_stats(srv);
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
-	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0));
 
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(srv, 8000, &si));
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, 8000, &ci));
@@ -829,7 +829,7 @@ TEST(wrong_psk)
 	EXPECT_EQ(-1, send(cli, "x", 1, 0));
 	EXPECT_EQ(ECONNREFUSED, errno);
 	/* A failed socket takes no new handshake. */
-	EXPECT_NE(0, dtls_hs_start(cli, 0, NULL, 0));
+	EXPECT_NE(0, dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0));
 
 	EXPECT_EQ(started + 2, stat_of("DtlsHsStarted"));
 	EXPECT_EQ(failed + 2, stat_of("DtlsHsFailed"));
@@ -848,8 +848,8 @@ TEST(unknown_identity)
 	int srv, cli;
 
 	ASSERT_EQ(0, kk_pair(&srv, &cli, PSK_KEY, "nobody", PSK_KEY));
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
-	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0));
 
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(srv, 8000, &si));
 	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, 8000, &ci));
@@ -884,8 +884,8 @@ TEST(client_hello_after_handshake)
 	size_t n;
 
 	ASSERT_EQ(0, kk_pair(&srv, &cli, PSK_KEY, PSK_ID, PSK_KEY));
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
-	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0));
 	ASSERT_EQ(0, dtls_test_ping_pong(cli, srv)) {
 		dtls_test_hs_show("server", srv);
 		dtls_test_hs_show("client", cli);
@@ -1474,23 +1474,23 @@ TEST(netlink_bad_config)
 	int fd = dtls_test_udp_bound(AF_INET, &a);
 
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, dtls_attach(fd));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 	cfg.suites = &bad_suite;
 	cfg.n_suites = 1;
-	EXPECT_EQ(-EINVAL, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-EINVAL, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
 	EXPECT_NE(0, msg[0]);
 	cfg.suites = &good_suite;
 	cfg.mtu = 100;
-	EXPECT_EQ(-EINVAL, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-EINVAL, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
 	cfg.mtu = 0;
 	cfg.rto_initial_ms = 10;
-	EXPECT_EQ(-EINVAL, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-EINVAL, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
 	cfg.rto_initial_ms = 0;
 	cfg.timeout_ms = 10;
-	EXPECT_EQ(-EINVAL, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-EINVAL, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
 	cfg.timeout_ms = 0;
 	/* And a good one still goes through after those. */
-	EXPECT_EQ(0, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(0, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
 	close(fd);
 }
 
@@ -1504,20 +1504,20 @@ TEST(netlink_bad_psk)
 	memset(key, 'k', sizeof(key));
 	memset(id, 'i', sizeof(id));
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, dtls_attach(fd));
-	EXPECT_EQ(-EINVAL, dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), key, 65,
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
+	EXPECT_EQ(-EINVAL, dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID), key, 65,
 					0, msg, sizeof(msg)));
-	EXPECT_EQ(-EINVAL, dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), key, 0,
+	EXPECT_EQ(-EINVAL, dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID), key, 0,
 					0, msg, sizeof(msg)));
-	EXPECT_EQ(-EINVAL, dtls_psk_add(fd, 0, "", 0, key, 32, 0, msg,
+	EXPECT_EQ(-EINVAL, dtls_psk_add(dtls_test_nl(), fd, 0, "", 0, key, 32, 0, msg,
 					sizeof(msg)));
-	EXPECT_EQ(-EINVAL, dtls_psk_add(fd, 0, id, 129, key, 32, 0, msg,
+	EXPECT_EQ(-EINVAL, dtls_psk_add(dtls_test_nl(), fd, 0, id, 129, key, 32, 0, msg,
 					sizeof(msg)));
 	EXPECT_EQ(-EINVAL, nl_psk_add_both(fd));
 	/* None of those left a key: start has none. */
-	EXPECT_EQ(-ENOKEY, dtls_hs_start(fd, 0, msg, sizeof(msg)));
+	EXPECT_EQ(-ENOKEY, dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg)));
 	/* The limits themselves are fine. */
-	EXPECT_EQ(0, dtls_psk_add(fd, 0, id, 128, key, 64, 0, msg,
+	EXPECT_EQ(0, dtls_psk_add(dtls_test_nl(), fd, 0, id, 128, key, 64, 0, msg,
 				  sizeof(msg)));
 	close(fd);
 }
@@ -1533,22 +1533,22 @@ TEST(netlink_start_errors)
 	/* A client without a PSK, then unconnected. */
 	fd = dtls_test_udp_bound(AF_INET, &a);
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, dtls_attach(fd));
-	ASSERT_EQ(0, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
-	EXPECT_EQ(-ENOKEY, dtls_hs_start(fd, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-ENOKEY, dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
 				  PSK_KEY_LEN, 0, msg, sizeof(msg)));
-	EXPECT_EQ(-ENOTCONN, dtls_hs_start(fd, 0, msg, sizeof(msg)));
+	EXPECT_EQ(-ENOTCONN, dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_CONFIGURED, hs_state(fd));
 
 	/* Connected (to a silent socket): it starts, once. */
 	srv = dtls_test_udp_bound(AF_INET, &sa);
 	ASSERT_GE(srv, 0);
 	ASSERT_EQ(0, connect(fd, &sa.sa, dtls_test_addr_len(AF_INET)));
-	EXPECT_EQ(0, dtls_hs_start(fd, 0, msg, sizeof(msg)));
-	EXPECT_EQ(-EBUSY, dtls_hs_start(fd, 0, msg, sizeof(msg)));
-	EXPECT_EQ(-EBUSY, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
-	EXPECT_EQ(-EBUSY, dtls_psk_add(fd, 0, "x", 1, PSK_KEY, 16, 0, msg,
+	EXPECT_EQ(0, dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg)));
+	EXPECT_EQ(-EBUSY, dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg)));
+	EXPECT_EQ(-EBUSY, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-EBUSY, dtls_psk_add(dtls_test_nl(), fd, 0, "x", 1, PSK_KEY, 16, 0, msg,
 				       sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(fd));
 	close(fd);
@@ -1573,11 +1573,11 @@ TEST(netlink_abort_running)
 	ASSERT_EQ(0, connect(fd, &sa.sa, dtls_test_addr_len(AF_INET)));
 	ASSERT_EQ(0, dtls_test_hs_setup(fd, &cfg, PSK_ID, PSK_KEY,
 					PSK_KEY_LEN));
-	ASSERT_EQ(0, dtls_hs_start(fd, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), fd, 0, NULL, 0));
 	ASSERT_EQ(DTLS_HS_STATE_RUNNING, hs_state(fd));
-	EXPECT_EQ(0, dtls_hs_abort(fd, 0, NULL, 0));
+	EXPECT_EQ(0, dtls_hs_abort(dtls_test_nl(), fd, 0, NULL, 0));
 
-	ASSERT_EQ(0, dtls_hs_get(fd, 0, &ci, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd, 0, &ci, NULL, 0));
 	EXPECT_EQ(DTLS_HS_STATE_FAILED, ci.state);
 	EXPECT_EQ(ECONNABORTED, ci.error);
 	EXPECT_EQ(0, ci.alert);
@@ -1586,7 +1586,7 @@ TEST(netlink_abort_running)
 	EXPECT_EQ(ECONNABORTED, errno);
 	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), 0));
 	EXPECT_EQ(ECONNABORTED, errno);
-	EXPECT_NE(0, dtls_hs_abort(fd, 0, NULL, 0));
+	EXPECT_NE(0, dtls_hs_abort(dtls_test_nl(), fd, 0, NULL, 0));
 	EXPECT_EQ(failed + 1, stat_of("DtlsHsFailed"));
 	close(fd);
 	close(srv);
@@ -1611,13 +1611,13 @@ TEST(netlink_user_keys)
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(peer, 0);
 	ASSERT_EQ(0, connect(fd, &b.sa, dtls_test_addr_len(AF_INET)));
-	ASSERT_EQ(0, dtls_attach(fd));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 	ASSERT_EQ(0, dtls_set_tx(fd, &ci, sizeof(ci)));
-	EXPECT_EQ(-EISCONN, dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg)));
-	EXPECT_EQ(-EISCONN, dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID),
+	EXPECT_EQ(-EISCONN, dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, sizeof(msg)));
+	EXPECT_EQ(-EISCONN, dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID),
 					 PSK_KEY, PSK_KEY_LEN, 0, msg,
 					 sizeof(msg)));
-	EXPECT_EQ(-EISCONN, dtls_hs_start(fd, 0, msg, sizeof(msg)));
+	EXPECT_EQ(-EISCONN, dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg)));
 	close(fd);
 	close(peer);
 }
@@ -1664,7 +1664,7 @@ TEST(running_socket)
 	p = (struct pollfd){ .fd = cli, .events = POLLOUT };
 	EXPECT_EQ(1, poll(&p, 1, 0));
 
-	ASSERT_EQ(0, dtls_hs_start(cli, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0));
 	usleep(150000);		/* a resend or two */
 	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(cli));
 	EXPECT_EQ(-1, recv(cli, buf, sizeof(buf), MSG_DONTWAIT));
@@ -1686,7 +1686,7 @@ TEST(running_socket)
 	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
 
 	/* A listening server is not writable either. */
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0));
 	p = (struct pollfd){ .fd = srv, .events = POLLOUT };
 	EXPECT_EQ(0, poll(&p, 1, 0));
 	EXPECT_EQ(-1, recv(srv, buf, sizeof(buf), MSG_DONTWAIT));
@@ -1962,7 +1962,7 @@ static int rsrv_start(struct raw *r, int *cli, struct hmsg *ch)
 		return -1;
 	timeo(*cli, WAIT_MS);
 	if (dtls_test_hs_setup(*cli, &cfg, PSK_ID, PSK_KEY, PSK_KEY_LEN) ||
-	    dtls_hs_start(*cli, 0, NULL, 0))
+	    dtls_hs_start(dtls_test_nl(), *cli, 0, NULL, 0))
 		return -1;
 	if (raw_wait_msg(r, HT_CH, WAIT_MS, ch))
 		return -1;
@@ -2362,15 +2362,15 @@ static void *race_creator(void *arg)
 		if (cfg.role == DTLS_HS_ROLE_CLIENT)
 			connect(fd, &rc->dead.sa, dtls_test_addr_len(AF_INET));
 		ino = dtls_test_ino(fd);
-		if (dtls_attach(fd) ||
-		    dtls_hs_config(fd, 0, &cfg, NULL, 0) ||
-		    dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
+		if (dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0) ||
+		    dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, NULL, 0) ||
+		    dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID), PSK_KEY,
 				 PSK_KEY_LEN, 0, NULL, 0)) {
 			close(fd);
 			continue;
 		}
 		if (i & 1)
-			dtls_hs_start(fd, 0, NULL, 0);
+			dtls_hs_start(dtls_test_nl(), fd, 0, NULL, 0);
 		pthread_mutex_lock(&rc->lock);
 		old = rc->fd[i % RACE_SLOTS];
 		rc->fd[i % RACE_SLOTS] = fd;
@@ -2416,28 +2416,28 @@ static void *race_worker(void *arg)
 			continue;
 		switch (rand_r(&seed) % 8) {
 		case 0:
-			dtls_h_hs_abort(h, fd, 0, NULL, 0);
+			dtls_hs_abort(h, fd, 0, NULL, 0);
 			break;
 		case 1:
-			dtls_h_hs_abort(h, -1, ino, NULL, 0);
+			dtls_hs_abort(h, -1, ino, NULL, 0);
 			break;
 		case 2:
-			dtls_h_hs_get(h, fd, 0, &info, NULL, 0);
+			dtls_hs_get(h, fd, 0, &info, NULL, 0);
 			break;
 		case 3:
-			dtls_h_hs_get(h, -1, ino, &info, NULL, 0);
+			dtls_hs_get(h, -1, ino, &info, NULL, 0);
 			break;
 		case 4:
-			dtls_h_hs_config(h, fd, 0, &cfg, NULL, 0);
+			dtls_hs_config(h, fd, 0, &cfg, NULL, 0);
 			break;
 		case 5:
-			dtls_h_hs_config(h, -1, ino, &cfg, NULL, 0);
+			dtls_hs_config(h, -1, ino, &cfg, NULL, 0);
 			break;
 		case 6:
-			dtls_h_hs_start(h, -1, ino, NULL, 0);
+			dtls_hs_start(h, -1, ino, NULL, 0);
 			break;
 		default:
-			dtls_h_psk_add(h, -1, ino, PSK_ID, strlen(PSK_ID),
+			dtls_psk_add(h, -1, ino, PSK_ID, strlen(PSK_ID),
 				       PSK_KEY, PSK_KEY_LEN, 0, NULL, 0);
 			break;
 		}

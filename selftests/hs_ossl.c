@@ -140,14 +140,14 @@ static int kernel_start(int fd, uint32_t role, uint16_t suite, uint16_t group,
 	hex_to_bin(PSK_HEX, key, sizeof(key));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	err = dtls_attach(fd);
+	err = dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0);
 	if (!err)
-		err = dtls_hs_config(fd, 0, &cfg, msg, msglen);
+		err = dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg, msglen);
 	if (!err)
-		err = dtls_psk_add(fd, 0, PSK_ID, strlen(PSK_ID), key,
+		err = dtls_psk_add(dtls_test_nl(), fd, 0, PSK_ID, strlen(PSK_ID), key,
 				   sizeof(key), 0, msg, msglen);
 	if (!err)
-		err = dtls_hs_start(fd, 0, msg, msglen);
+		err = dtls_hs_start(dtls_test_nl(), fd, 0, msg, msglen);
 	return err;
 }
 
@@ -290,7 +290,7 @@ TEST_F_TIMEOUT(hs_ossl, echo, 240)
 		free(out);
 	}
 
-	ASSERT_EQ(0, dtls_hs_get(self->fd, 0, &info, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg, sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
 	EXPECT_EQ(variant->suite, info.suite);
 	if (variant->kernel_server) {
@@ -437,7 +437,7 @@ TEST_F_TIMEOUT(reneg, secure_renegotiation, 240)
 		show_peer(&self->peer);
 	}
 	EXPECT_EQ(0, memcmp(got, "hello\n", 6));
-	ASSERT_EQ(0, dtls_hs_get(self->fd, 0, &info, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg, sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
 }
 

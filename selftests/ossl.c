@@ -443,7 +443,7 @@ TEST_F_TIMEOUT(ossl, exchange, 240)
 	}
 
 	/* The counters of this socket. */
-	ASSERT_EQ(0, dtls_sock_get(dtls_test_ino(s->fd), &info, emsg,
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), dtls_test_ino(s->fd), &info, emsg,
 				   sizeof(emsg)))
 		TH_LOG("%s", emsg);
 	EXPECT_EQ(variant->dtls_cipher, info.tx_cipher);

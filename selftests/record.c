@@ -323,7 +323,7 @@ static ssize_t recv_rec(int fd, void *buf, size_t cap, int flags, size_t ctl,
 	ASSERT_LE(0, self->b);						\
 	ASSERT_EQ(0, connect(self->a, &self->b_addr.sa, _len));		\
 	ASSERT_EQ(0, connect(self->b, &self->a_addr.sa, _len));		\
-	ASSERT_EQ(0, dtls_attach_ex(self->a, &self->ino, _msg,		\
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a, &self->ino, _msg,		\
 				    sizeof(_msg)))			\
 		TH_LOG("attach: %s", _msg);				\
 	set_timeout(self->a, TIMEOUT_MS);				\
@@ -1769,7 +1769,7 @@ TEST_F(record_sock, keys_need_connected_socket)
 	int u = dtls_test_udp_bound(variant->family, &u_addr);
 
 	ASSERT_LE(0, u);
-	ASSERT_EQ(0, dtls_attach(u));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), u, NULL, NULL, 0));
 	EXPECT_EQ(-ENOTCONN, set_keys(u, DTLS_TX, &self->tx, 0));
 	EXPECT_EQ(-ENOTCONN, set_keys(u, DTLS_RX, &self->rx, 0));
 	EXPECT_EQ(-ENOKEY, get_ci(u, DTLS_TX, &ci, &len));
@@ -2024,7 +2024,7 @@ TEST_F(record, keys_getsockopt)
 	EXPECT_EQ(e2.cipher, info.rx_cipher);
 	EXPECT_EQ(2, info.rx_epoch);
 	/* and the same over netlink */
-	ASSERT_EQ(0, dtls_sock_get(self->ino, &si, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), self->ino, &si, msg, sizeof(msg)));
 	EXPECT_EQ(variant->cipher, si.tx_cipher);
 	EXPECT_EQ(1, si.tx_epoch);
 	EXPECT_EQ(e2.cipher, si.rx_cipher);
@@ -2603,7 +2603,7 @@ TEST(attach_refuses_corked)
 		} else {
 			ASSERT_EQ(5, send(fd, "clear", 5, MSG_MORE));
 		}
-		EXPECT_EQ(-EBUSY, dtls_attach_ex(fd, NULL, msg, sizeof(msg)))
+		EXPECT_EQ(-EBUSY, dtls_sock_attach(dtls_test_nl(), fd, NULL, msg, sizeof(msg)))
 			TH_LOG("case %d", i);
 		close(fd);
 		close(peer);
@@ -2657,7 +2657,7 @@ TEST(attach_cork_race)
 		ASSERT_EQ(0, connect(cr.fd, &b.sa, sizeof(b.in4)));
 		ASSERT_EQ(0, pthread_create(&th, NULL, cork_race_fn, &cr));
 		__atomic_store_n(&cr.go, 1, __ATOMIC_RELEASE);
-		err = dtls_attach(cr.fd);
+		err = dtls_sock_attach(dtls_test_nl(), cr.fd, NULL, NULL, 0);
 		pthread_join(th, NULL);
 		if (err) {
 			EXPECT_EQ(-EBUSY, err);
@@ -2798,7 +2798,7 @@ TEST_F(record_sock, keys_refused_while_handshake_configured)
 				      .cookies = -1 };
 	char msg[128] = "";
 
-	ASSERT_EQ(0, dtls_hs_config(self->a, 0, &cfg, msg, sizeof(msg)))
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->a, 0, &cfg, msg, sizeof(msg)))
 		TH_LOG("hs-config: %s", msg);
 	EXPECT_EQ(-EISCONN, set_keys(self->a, DTLS_TX, &self->tx, 0));
 	EXPECT_EQ(-EISCONN, set_keys(self->a, DTLS_RX, &self->rx, 0));
@@ -2877,12 +2877,12 @@ TEST_F(record_sock, icmp_fails_client_handshake)
 
 	close(self->b);
 	self->b = -1;
-	ASSERT_EQ(0, dtls_hs_config(self->a, 0, &cfg, msg, sizeof(msg)))
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->a, 0, &cfg, msg, sizeof(msg)))
 		TH_LOG("hs-config: %s", msg);
-	ASSERT_EQ(0, dtls_psk_add(self->a, 0, "id", 2, "0123456789abcdef",
+	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), self->a, 0, "id", 2, "0123456789abcdef",
 				  16, 0, msg, sizeof(msg)))
 		TH_LOG("psk-add: %s", msg);
-	ASSERT_EQ(0, dtls_hs_start(self->a, 0, msg, sizeof(msg)))
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->a, 0, msg, sizeof(msg)))
 		TH_LOG("hs-start: %s", msg);
 	EXPECT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(self->a, 10000,
 							    &hi));
@@ -2912,15 +2912,15 @@ TEST_F(record_sock, icmp_ignored_by_client_handshake)
 
 	close(self->b);
 	self->b = -1;
-	ASSERT_EQ(0, dtls_hs_config(self->a, 0, &cfg, msg, sizeof(msg)))
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->a, 0, &cfg, msg, sizeof(msg)))
 		TH_LOG("hs-config: %s", msg);
-	ASSERT_EQ(0, dtls_psk_add(self->a, 0, "id", 2, "0123456789abcdef",
+	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), self->a, 0, "id", 2, "0123456789abcdef",
 				  16, 0, msg, sizeof(msg)))
 		TH_LOG("psk-add: %s", msg);
-	ASSERT_EQ(0, dtls_hs_start(self->a, 0, msg, sizeof(msg)))
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->a, 0, msg, sizeof(msg)))
 		TH_LOG("hs-start: %s", msg);
 	usleep(1000 * 1000);
-	ASSERT_EQ(0, dtls_hs_get(self->a, 0, &hi, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->a, 0, &hi, NULL, 0));
 	ASSERT_EQ(DTLS_HS_STATE_RUNNING, hi.state) TH_LOG("error %u", hi.error);
 
 	srv = socket(variant->family, SOCK_DGRAM, 0);
@@ -2928,7 +2928,7 @@ TEST_F(record_sock, icmp_ignored_by_client_handshake)
 	ASSERT_EQ(0, bind(srv, &self->b_addr.sa, len));
 	ASSERT_EQ(0, dtls_test_hs_setup(srv, &sc, "id", "0123456789abcdef",
 					16));
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, msg, sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
 		  dtls_test_hs_settle(self->a, 20000, &hi)) {
 		TH_LOG("client error %u", hi.error);
@@ -2972,12 +2972,12 @@ TEST(handshake_server_behind_filter)
 					16));
 	ASSERT_EQ(0, dtls_test_hs_setup(cli, &cc, "id", "0123456789abcdef",
 					16));
-	ASSERT_EQ(0, dtls_hs_start(srv, 0, msg, sizeof(msg)));
-	ASSERT_EQ(0, dtls_hs_start(cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, msg, sizeof(msg)));
 	EXPECT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, 10000, &ci));
 	EXPECT_EQ(ETIMEDOUT, ci.error);
 	/* The server never left its wait for a ClientHello. */
-	ASSERT_EQ(0, dtls_hs_get(srv, 0, &si, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), srv, 0, &si, NULL, 0));
 	EXPECT_EQ(DTLS_HS_STATE_RUNNING, si.state);
 	close(cli);
 	close(srv);

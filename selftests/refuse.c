@@ -27,7 +27,7 @@
 /* Attach @fd and expect @err with @text in the extack message. */
 #define EXPECT_REFUSED(fd, err, text) do {				\
 	char _msg[256] = "";						\
-	EXPECT_EQ(-(err), dtls_attach_ex(fd, NULL, _msg, sizeof(_msg)));\
+	EXPECT_EQ(-(err), dtls_sock_attach(dtls_test_nl(), fd, NULL, _msg, sizeof(_msg)));\
 	EXPECT_TRUE(strstr(_msg, text) != NULL)				\
 		TH_LOG("extack: '%s', wanted '%s'", _msg, text);	\
 } while (0)
@@ -152,7 +152,7 @@ TEST(sockmap)
 		/* Attached: the sockmap cannot take it. */
 		fd = dtls_test_udp_bound(families[i], &a);
 		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, dtls_attach(fd));
+		ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 		EXPECT_EQ(-1, sockmap_add(map, 2 * i + 1, fd));
 		close(fd);
 	}
@@ -170,7 +170,7 @@ static void *race_attach(void *arg)
 	struct race *r = arg;
 
 	pthread_barrier_wait(&r->go);
-	return (void *)(intptr_t)dtls_attach(r->fd);
+	return (void *)(intptr_t)dtls_sock_attach(dtls_test_nl(), r->fd, NULL, NULL, 0);
 }
 
 TEST(concurrent_attach)
@@ -224,18 +224,18 @@ TEST(unprivileged)
 		    setresuid(65534, 65534, 65534))
 			_exit(10);
 		fd = socket(AF_INET, SOCK_DGRAM, 0);
-		if (fd < 0 || dtls_attach(fd))
+		if (fd < 0 || dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0))
 			_exit(11);
-		if (dtls_sock_list(&v, &n) != -EPERM)
+		if (dtls_sock_dump(dtls_test_nl(), &v, &n, NULL, 0) != -EPERM)
 			_exit(12);
 		/* In a netns of its own it is the admin and sees its socket. */
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
 			_exit(13);
 		close(fd);
 		fd = socket(AF_INET6, SOCK_DGRAM, 0);
-		if (fd < 0 || dtls_attach(fd))
+		if (fd < 0 || dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0))
 			_exit(14);
-		if (dtls_sock_list(&v, &n) || n != 1 ||
+		if (dtls_sock_dump(dtls_test_nl(), &v, &n, NULL, 0) || n != 1 ||
 		    v[0].ino != dtls_test_ino(fd) || v[0].uid != 65534)
 			_exit(15);
 		free(v);
@@ -255,7 +255,7 @@ TEST(netns_isolation)
 	int status;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, dtls_attach(fd));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 	ASSERT_EQ(1, dtls_test_listed(ino));
 
 	pid = fork();
@@ -266,13 +266,13 @@ TEST(netns_isolation)
 
 		if (unshare(CLONE_NEWNET))
 			_exit(10);
-		if (dtls_sock_list(&v, &n) || n != 0)
+		if (dtls_sock_dump(dtls_test_nl(), &v, &n, NULL, 0) || n != 0)
 			_exit(11);
 		/* The fd still works from here, and attaches in its netns. */
 		{
 			int other = socket(AF_INET, SOCK_DGRAM, 0);
 
-			if (dtls_attach(other) || dtls_sock_list(&v, &n) ||
+			if (dtls_sock_attach(dtls_test_nl(), other, NULL, NULL, 0) || dtls_sock_dump(dtls_test_nl(), &v, &n, NULL, 0) ||
 			    n != 1 || v[0].ino != dtls_test_ino(other))
 				_exit(12);
 			free(v);
@@ -431,10 +431,10 @@ TEST(malformed_requests)
 	/* Get without an inode, and with one no socket has. */
 	EXPECT_EQ(-EINVAL, dtls_raw_request(DTLS_CMD_SOCK_GET, 0, NULL, 0,
 					    msg, sizeof(msg)));
-	EXPECT_EQ(-ENOENT, dtls_sock_get(~0ULL, &si, msg, sizeof(msg)));
+	EXPECT_EQ(-ENOENT, dtls_sock_get(dtls_test_nl(), ~0ULL, &si, msg, sizeof(msg)));
 	EXPECT_TRUE(strstr(msg, "no attached socket") != NULL);
 	/* Nothing above attached the socket. */
-	EXPECT_EQ(0, dtls_attach(fd));
+	EXPECT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 	close(fd);
 }
 

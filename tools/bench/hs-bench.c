@@ -17,12 +17,12 @@
  *              client (the same in both modes)
  *   config     kdtls: attach, add the PSK, configure (role, the one
  *              suite, the group) and start, server first: one
- *              dtls_h_hs_setup() a socket on a libdtls handle (one
+ *              dtls_hs_setup() a socket on a libdtls handle (one
  *              netlink socket, the family resolved once) opened once per
  *              set, outside the spans (--control: the start apart, or the
- *              four calls one by one on the handle, or libdtls's
- *              per-call functions, a netlink socket and a family lookup
- *              each).  OpenSSL: SSL_new() and a datagram BIO on each
+ *              four calls one by one on the handle, or a handle
+ *              opened and closed for each call, a netlink socket and a
+ *              family lookup each).  OpenSSL: SSL_new() and a datagram BIO on each
  *              socket, both non-blocking; the SSL_CTXs (suite, group,
  *              PSK callbacks, cookie callbacks) are made once per set,
  *              outside the spans
@@ -55,7 +55,7 @@
  *   HSSTAT suite=S group=G cookies=C done=D failed=F hvr=H retransmit=R
  *
  * Last, a reference: spans of one libdtls call alone (dtls_hs_get() of an
- * established socket), mode=ref phase=nlcall (the per-call function) and
+ * established socket), mode=ref phase=nlcall (on a handle of its own) and
  * phase=hcall (on a handle): what each of the 8 calls of a kdtls
  * handshake costs.
  *
@@ -176,10 +176,10 @@ static void pair_close(struct hs_pair *p)
 /*
  * How the kdtls sets make their control calls (--control): "setup", on a
  * libdtls handle, attach + add the PSK + configure and start as one
- * request (dtls_h_hs_setup() with cfg.start); "setup-start", the same
+ * request (dtls_hs_setup() with cfg.start); "setup-start", the same
  * without the start, and the start apart; "handle", the four calls one
- * by one on the handle; "per-call", libdtls's per-call functions, each
- * with its own netlink socket and family lookup.  The handle is opened
+ * by one on the handle; "per-call", each call on a handle of its own,
+ * opened and closed around it: a netlink socket and family lookup each.  The handle is opened
  * once per set (as the SSL_CTXs of OpenSSL are), outside the spans.
  */
 enum { CONTROL_SETUP, CONTROL_SETUP_START, CONTROL_HANDLE, CONTROL_PER_CALL,
@@ -190,38 +190,44 @@ static const char *const control_names[] = {
 static int control;
 static struct dtls_nl *nl;
 
-static int k_attach(int fd)
-{
-	return nl ? dtls_h_attach(nl, fd, NULL, NULL, 0) : dtls_attach(fd);
-}
+/*
+ * One control call on @h; with @h NULL (--control per-call) on a handle
+ * opened for the call alone and closed after it: a netlink socket and
+ * the family lookup each time, as a program without a kept handle pays.
+ */
+enum k_op { K_ATTACH, K_HS_CONFIG, K_PSK_ADD, K_HS_START, K_HS_GET };
 
-static int k_hs_config(int fd, const struct dtls_hs_config *cfg, char *msg,
-		       size_t len)
+static int k_call(struct dtls_nl *h, enum k_op op, int fd,
+		  const struct dtls_hs_config *cfg, struct dtls_hs_info *info,
+		  char *msg, size_t len)
 {
-	return nl ? dtls_h_hs_config(nl, fd, 0, cfg, msg, len) :
-		    dtls_hs_config(fd, 0, cfg, msg, len);
-}
+	struct dtls_nl *c = h;
+	int err = c ? 0 : dtls_open(&c);
 
-static int k_psk_add(int fd, char *msg, size_t len)
-{
-	size_t id_len = strlen(bench_psk_identity);
-
-	return nl ? dtls_h_psk_add(nl, fd, 0, bench_psk_identity, id_len,
-				   bench_psk, sizeof(bench_psk), 0, msg, len) :
-		    dtls_psk_add(fd, 0, bench_psk_identity, id_len, bench_psk,
-				 sizeof(bench_psk), 0, msg, len);
-}
-
-static int k_hs_start(int fd, char *msg, size_t len)
-{
-	return nl ? dtls_h_hs_start(nl, fd, 0, msg, len) :
-		    dtls_hs_start(fd, 0, msg, len);
-}
-
-static int k_hs_get(int fd, struct dtls_hs_info *info, char *msg, size_t len)
-{
-	return nl ? dtls_h_hs_get(nl, fd, 0, info, msg, len) :
-		    dtls_hs_get(fd, 0, info, msg, len);
+	if (err)
+		return err;
+	switch (op) {
+	case K_ATTACH:
+		err = dtls_sock_attach(c, fd, NULL, msg, len);
+		break;
+	case K_HS_CONFIG:
+		err = dtls_hs_config(c, fd, 0, cfg, msg, len);
+		break;
+	case K_PSK_ADD:
+		err = dtls_psk_add(c, fd, 0, bench_psk_identity,
+				   strlen(bench_psk_identity), bench_psk,
+				   sizeof(bench_psk), 0, msg, len);
+		break;
+	case K_HS_START:
+		err = dtls_hs_start(c, fd, 0, msg, len);
+		break;
+	case K_HS_GET:
+		err = dtls_hs_get(c, fd, 0, info, msg, len);
+		break;
+	}
+	if (c != h)
+		dtls_close(c);
+	return err;
 }
 
 static void k_open(void)
@@ -258,16 +264,18 @@ static void k_prepare(int fd, uint32_t role, const struct variant *v)
 	if (control != CONTROL_PER_CALL && !nl)
 		die("kdtls %s setup: no libdtls handle", v->suite);
 	if (control == CONTROL_SETUP || control == CONTROL_SETUP_START) {
-		err = dtls_h_hs_setup(nl, fd, &cfg, bench_psk_identity,
+		err = dtls_hs_setup(nl, fd, &cfg, bench_psk_identity,
 				      strlen(bench_psk_identity), bench_psk,
 				      sizeof(bench_psk), 0,
 				      msg, sizeof(msg));
 	} else {
-		err = k_attach(fd);
+		err = k_call(nl, K_ATTACH, fd, NULL, NULL, NULL, 0);
 		if (!err)
-			err = k_hs_config(fd, &cfg, msg, sizeof(msg));
+			err = k_call(nl, K_HS_CONFIG, fd, &cfg, NULL, msg,
+				     sizeof(msg));
 		if (!err)
-			err = k_psk_add(fd, msg, sizeof(msg));
+			err = k_call(nl, K_PSK_ADD, fd, NULL, NULL, msg,
+				     sizeof(msg));
 	}
 	if (err)
 		die("kdtls %s setup: %s %s", v->suite, strerror(-err), msg);
@@ -308,9 +316,11 @@ static void k_handshake(struct hs_pair *p, const struct variant *v)
 	int err = 0;
 
 	if (control != CONTROL_SETUP)	/* else started by the setup */
-		err = k_hs_start(p->srv, msg, sizeof(msg));
+		err = k_call(nl, K_HS_START, p->srv, NULL, NULL, msg,
+			     sizeof(msg));
 	if (!err && control != CONTROL_SETUP)
-		err = k_hs_start(p->cli, msg, sizeof(msg));
+		err = k_call(nl, K_HS_START, p->cli, NULL, NULL, msg,
+				     sizeof(msg));
 	if (err)
 		die("kdtls %s start: %s %s", v->suite, strerror(-err), msg);
 	k_wait(p->cli, "client");
@@ -344,9 +354,10 @@ static void k_check_full(const struct hs_pair *p, const struct variant *v)
 	int err;
 
 	k_check(p, v);
-	err = k_hs_get(p->srv, &si, msg, sizeof(msg));
+	err = k_call(nl, K_HS_GET, p->srv, NULL, &si, msg, sizeof(msg));
 	if (!err)
-		err = k_hs_get(p->cli, &ci, msg, sizeof(msg));
+		err = k_call(nl, K_HS_GET, p->cli, NULL, &ci, msg,
+			     sizeof(msg));
 	if (err)
 		die("dtls_hs_get: %s %s", strerror(-err), msg);
 	if (si.state != DTLS_HS_STATE_ESTABLISHED ||
@@ -700,9 +711,9 @@ static void o_set(const struct variant *v)
 
 /*
  * The reference for the tables: one libdtls call alone, dtls_hs_get() of
- * an established socket (one request and its reply): phase=nlcall, the
- * per-call function (a netlink socket and the family lookup each time);
- * phase=hcall, through a handle (dtls_h_hs_get()).  The config and
+ * an established socket (one request and its reply): phase=nlcall, on a
+ * handle of its own (a netlink socket and the family lookup each time);
+ * phase=hcall, through a handle (dtls_hs_get() on it).  The config and
  * handshake steps make 2 and 0 calls (--control setup), 2 and 2
  * (setup-start), or 6 and 2 (handle, per-call).
  */
@@ -718,8 +729,7 @@ static void ref_calls(const struct hs_pair *p, struct dtls_nl *h,
 		if (i >= WARMUP)
 			span_start(&s, "mode=ref suite=- group=- cookies=- phase=%s hs=%d",
 				   phase, i - WARMUP);
-		err = h ? dtls_h_hs_get(h, p->cli, 0, &info, NULL, 0) :
-			  dtls_hs_get(p->cli, 0, &info, NULL, 0);
+		err = k_call(h, K_HS_GET, p->cli, NULL, &info, NULL, 0);
 		if (i >= WARMUP)
 			span_end(&s);
 		if (err || info.state != DTLS_HS_STATE_ESTABLISHED)

@@ -16,8 +16,8 @@
 #
 # Arguments go to hs-bench (--quick: 10 handshakes per set, 50 sessions;
 # default 50 and 200; --control handle|per-call: kdtls's control calls
-# one by one on a libdtls handle, or with the per-call functions, instead
-# of one dtls_h_hs_setup() per socket).  The guest boots with slab_nomerge, so that every
+# one by one on a libdtls handle, or on a handle opened for each call, instead
+# of one dtls_hs_setup() per socket).  The guest boots with slab_nomerge, so that every
 # cache in the memory split has its own name (a UDP socket would be
 # counted in whatever cache of the same size it was merged into).  The raw
 # output and the report are kept in build/bench/.  About 2 minutes.
@@ -104,13 +104,13 @@ END {
 	printf "guest modules %s loaded first, kernel command line %s;\n", mods, append
 	printf "GLIBC_TUNABLES=%s;\n", tunables
 	if (control == "setup")
-		cdesc = "a handle (one netlink socket, opened once per set), attach + PSK + configure and start as one request per socket (dtls_h_hs_setup, cfg.start)"
+		cdesc = "a handle (one netlink socket, opened once per set), attach + PSK + configure and start as one request per socket (dtls_hs_setup, cfg.start)"
 	else if (control == "setup-start")
-		cdesc = "a handle (one netlink socket, opened once per set), attach + PSK + configure as one request per socket (dtls_h_hs_setup), the start apart"
+		cdesc = "a handle (one netlink socket, opened once per set), attach + PSK + configure as one request per socket (dtls_hs_setup), the start apart"
 	else if (control == "handle")
 		cdesc = "a handle (one netlink socket, opened once per set), one request per call"
 	else
-		cdesc = "the per-call functions (a netlink socket and a family lookup each)"
+		cdesc = "a handle opened and closed for each call (a netlink socket and a family lookup each)"
 	ncfg = control ~ /^setup/ ? 2 : 6
 	nhs = control == "setup" ? 0 : 2
 	printf "kdtls control calls: libdtls, %s.\n", cdesc
@@ -186,7 +186,7 @@ END {
 		print ""
 		print "Where the instructions go (per handshake, differences of the sets):"
 		print ""
-		printf "- one libdtls call, per-call function (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
+		printf "- one libdtls call, on a handle of its own (a netlink socket, the family lookup, one request): %d, of which %d user and %d kernel;\n", \
 			per(T[refn], N[refn]), per(U[refn], N[refn]), per(K[refn], N[refn])
 		if (refh in N)
 			printf "- one libdtls call on a handle (one request): %d, of which %d user and %d kernel;\n", \

@@ -161,16 +161,31 @@ static void pair_close(struct pair *p)
 	close(p->rx);
 }
 
+/* The libdtls handle of the run, opened at the first use (no span). */
+static struct dtls_nl *bench_nl(void)
+{
+	static struct dtls_nl *nl;
+	int err;
+
+	if (!nl) {
+		err = dtls_open(&nl);
+		if (err)
+			die("dtls_open: %s", strerror(-err));
+	}
+	return nl;
+}
+
 static void attach(struct pair *p)
 {
 	char msg[256];
 	int err;
 
-	err = dtls_attach_ex(p->tx, &p->tx_ino, msg, sizeof(msg));
+	err = dtls_sock_attach(bench_nl(), p->tx, &p->tx_ino, msg, sizeof(msg));
 	if (!err)
-		err = dtls_attach_ex(p->rx, &p->rx_ino, msg, sizeof(msg));
+		err = dtls_sock_attach(bench_nl(), p->rx, &p->rx_ino, msg,
+				       sizeof(msg));
 	if (err)
-		die("dtls_attach: %s%s%s", strerror(-err), *msg ? ": " : "",
+		die("dtls_sock_attach: %s%s%s", strerror(-err), *msg ? ": " : "",
 		    msg);
 }
 
@@ -222,9 +237,10 @@ static void check_stats(const struct pair *p, bool rx_keys, uint64_t sent)
 	char msg[256];
 	int err;
 
-	err = dtls_sock_get(p->tx_ino, &tx, msg, sizeof(msg));
+	err = dtls_sock_get(bench_nl(), p->tx_ino, &tx, msg, sizeof(msg));
 	if (!err)
-		err = dtls_sock_get(p->rx_ino, &rx, msg, sizeof(msg));
+		err = dtls_sock_get(bench_nl(), p->rx_ino, &rx, msg,
+				    sizeof(msg));
 	if (err)
 		die("dtls_sock_get: %s %s", strerror(-err), msg);
 	if (!tx.has_stats || !rx.has_stats)

@@ -79,17 +79,25 @@ int main(int argc, char **argv)
 	int families[] = { AF_INET, AF_INET6 }, server[2], i;
 	struct sockaddr_in6 sa, ca;
 	socklen_t salen, calen;
-	char msg[256];
+	struct dtls_nl *nl;
+	char msg[256] = "";
+	int err;
 
+	err = dtls_open(&nl);
+	if (err) {
+		fprintf(stderr, "attach: %s (%s)\n", strerror(-err), msg);
+		return 1;
+	}
 	for (i = 0; i < 2; i++) {
 		struct dtls_info info;
 		socklen_t ilen = sizeof(info);
 		uint64_t ino;
-		int client, err;
+		int client;
 
 		server[i] = bound_socket(families[i], &sa, &salen);
 		client = bound_socket(families[i], &ca, &calen);
-		err = dtls_attach_ex(server[i], &ino, msg, sizeof(msg));
+		err = dtls_sock_attach(nl, server[i], &ino, msg,
+				       sizeof(msg));
 		if (err) {
 			fprintf(stderr, "attach: %s (%s)\n", strerror(-err),
 				msg);
@@ -104,6 +112,7 @@ int main(int argc, char **argv)
 		echo_once(server[i], client, &sa, salen, families[i]);
 		close(client);
 	}
+	dtls_close(nl);
 	show(dtls);
 	for (i = 0; i < 2; i++)
 		close(server[i]);

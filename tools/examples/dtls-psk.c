@@ -89,6 +89,9 @@ static struct opts o = {
 	.echo = true,
 };
 
+/* The libdtls handle: one netlink socket for every request of the run. */
+static struct dtls_nl *nl;
+
 static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 {
 	va_list ap;
@@ -356,19 +359,22 @@ static int hs_socket(const struct sockaddr_storage *ss, socklen_t len)
 		goto out;
 	}
 	what = "attach";
-	err = dtls_attach_ex(fd, NULL, msg, sizeof(msg));
+	/* Opened at the first socket: socket errors come first. */
+	err = nl ? 0 : dtls_open(&nl);
+	if (!err)
+		err = dtls_sock_attach(nl, fd, NULL, msg, sizeof(msg));
 	if (!err) {
 		what = "handshake config";
-		err = dtls_hs_config(fd, 0, &cfg, msg, sizeof(msg));
+		err = dtls_hs_config(nl, fd, 0, &cfg, msg, sizeof(msg));
 	}
 	if (!err) {
 		what = "psk add";
-		err = dtls_psk_add(fd, 0, o.id, o.id_len, o.key, o.key_len, 0,
-				   msg, sizeof(msg));
+		err = dtls_psk_add(nl, fd, 0, o.id, o.id_len, o.key, o.key_len,
+				   0, msg, sizeof(msg));
 	}
 	if (!err) {
 		what = "handshake start";
-		err = dtls_hs_start(fd, 0, msg, sizeof(msg));
+		err = dtls_hs_start(nl, fd, 0, msg, sizeof(msg));
 	}
 	if (!err)
 		return fd;
@@ -395,7 +401,7 @@ static bool hs_result(int fd)
 	socklen_t elen = sizeof(soerr);
 
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen);
-	err = dtls_hs_get(fd, 0, &h, NULL, 0);
+	err = dtls_hs_get(nl, fd, 0, &h, NULL, 0);
 	if (err) {
 		say("handshake state: %s", strerror(-err));
 		return false;
@@ -741,5 +747,6 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rc = o.server ? run_server(&ss, len) : run_client(&ss, len);
 	explicit_bzero(o.key, sizeof(o.key));
+	dtls_close(nl);
 	return rc;
 }

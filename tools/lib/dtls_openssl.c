@@ -553,6 +553,7 @@ int dtls_openssl_offload(SSL *ssl, int fd, char *err, size_t errlen)
 {
 	union dtls_openssl_crypto_info ci;
 	struct dtls_openssl_keys k;
+	struct dtls_nl *nl;
 	char kmsg[128];
 	size_t len;
 	int ret;
@@ -561,7 +562,13 @@ int dtls_openssl_offload(SSL *ssl, int fd, char *err, size_t errlen)
 	if (ret)
 		return ret;
 
-	ret = dtls_attach_ex(fd, NULL, kmsg, sizeof(kmsg));
+	/* Once a session: a handle of its own is no cost worth sharing. */
+	kmsg[0] = '\0';
+	ret = dtls_open(&nl);
+	if (!ret) {
+		ret = dtls_sock_attach(nl, fd, NULL, kmsg, sizeof(kmsg));
+		dtls_close(nl);
+	}
 	if (ret && ret != -EEXIST) {
 		dtls_ossl_err(err, errlen, "attach: %s%s%s", strerror(-ret),
 			      *kmsg ? ": " : "", kmsg);

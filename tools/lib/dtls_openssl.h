@@ -163,10 +163,11 @@ void dtls_openssl_keys_wipe(struct dtls_openssl_keys *k);
  *      here if it is not yet.
  * @err: receives a message on error ("" on success).
  *
- * Derives the keys, attaches @fd, installs RX then TX keys, wipes the key
+ * Derives the keys, attaches @fd (on a libdtls handle of its own, opened
+ * and closed here), installs RX then TX keys, wipes the key
  * material and sets @ssl to a quiet shutdown.  On error nothing may have
  * been installed, or RX only (the message says).
- * Return: 0 or -errno (see dtls_openssl_keys(), dtls_attach(), and
+ * Return: 0 or -errno (see dtls_openssl_keys(), dtls_sock_attach(), and
  * setsockopt(SOL_DTLS) in Documentation/dtls.rst).
  */
 int dtls_openssl_offload(SSL *ssl, int fd, char *err, size_t errlen);

@@ -2,8 +2,9 @@
 /*
  * libdtls: user-space interface to the kdtls "dtls" generic netlink family.
  *
- * Each call opens a private netlink socket, resolves the family id, does one
- * request and closes the socket.  Replies are accepted only from the kernel
+ * A handle (struct dtls_nl) keeps one netlink socket and the family id,
+ * resolved once; each request function sends one request on it and reads
+ * the replies up to the ack or the end of the dump.  Replies are accepted only from the kernel
  * (source port id 0) and only for our sequence number; every attribute is
  * length-checked before use, unknown attributes are skipped.
  */
@@ -44,10 +45,11 @@ struct dtls_nl {
 	size_t			msglen;
 };
 
-/* Requests are a header and one small attribute. */
+/* Requests: a header and a few attributes (at most a PSK, or 8 suites,
+ * 4 groups and a 128-byte hint). */
 union dtls_nl_req {
 	struct nlmsghdr	nlh;
-	char		buf[256];
+	char		buf[1024];
 };
 
 /* Handles one reply message that is not a control message: 0 or -errno. */
@@ -202,17 +204,18 @@ static int dtls_nl_talk(struct dtls_nl *c, const struct nlmsghdr *req,
 	}
 }
 
-static struct nlmsghdr *dtls_nl_put_req(struct dtls_nl *c,
-					union dtls_nl_req *req, uint16_t type,
-					uint8_t cmd, uint8_t version,
-					uint16_t flags)
+/*
+ * The header of a request at @buf, alone or one of a batch: the caller
+ * zeroed @buf (libmnl leaves attribute padding as it finds it).
+ */
+static struct nlmsghdr *dtls_nl_put(struct dtls_nl *c, void *buf,
+				    uint16_t type, uint8_t cmd,
+				    uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
 
-	/* libmnl leaves attribute padding as it finds it. */
-	memset(req, 0, sizeof(*req));
-	nlh = mnl_nlmsg_put_header(req->buf);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = ++c->seq;
@@ -221,6 +224,13 @@ static struct nlmsghdr *dtls_nl_put_req(struct dtls_nl *c,
 	genl->cmd = cmd;
 	genl->version = version;
 	return nlh;
+}
+
+/* A request of the "dtls" family. */
+static struct nlmsghdr *dtls_put(struct dtls_nl *c, void *buf, uint8_t cmd,
+				 uint16_t flags)
+{
+	return dtls_nl_put(c, buf, c->family, cmd, DTLS_FAMILY_VERSION, flags);
 }
 
 /* The generic netlink header of @nlh, if it is of @type and @cmd. */
@@ -255,48 +265,64 @@ static int dtls_ctrl_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* -ENOENT, with an empty message, if the family is not registered. */
-static int dtls_nl_resolve(struct dtls_nl *c)
+/*
+ * CTRL_CMD_GETFAMILY of "dtls", the reply to @cb: -ENOENT, with an empty
+ * message, if the family is not registered.
+ */
+static int dtls_nl_getfamily(struct dtls_nl *c, dtls_nl_cb cb, void *arg)
 {
 	union dtls_nl_req req;
 	struct nlmsghdr *nlh;
 	int err;
 
-	nlh = dtls_nl_put_req(c, &req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
-			      NLM_F_ACK);
+	memset(&req, 0, sizeof(req));
+	nlh = dtls_nl_put(c, req.buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			  NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, DTLS_FAMILY_NAME);
 
-	err = dtls_nl_talk(c, nlh, dtls_ctrl_cb, c);
+	err = dtls_nl_talk(c, nlh, cb, arg);
 	if (err == -ENOENT)
 		dtls_nl_set_msg(c, "");	/* as documented */
+	return err;
+}
+
+static int dtls_nl_resolve(struct dtls_nl *c)
+{
+	int err = dtls_nl_getfamily(c, dtls_ctrl_cb, c);
+
 	if (err)
 		return err;
 	return c->family >= GENL_MIN_ID ? 0 : -EPROTO;
 }
 
-static void dtls_nl_close(struct dtls_nl *c)
+/* ------------------------------------------------------------- handles */
+
+void dtls_close(struct dtls_nl *h)
 {
-	if (c->sock)
-		mnl_socket_close(c->sock);
-	free(c->buf);
-	c->sock = NULL;
-	c->buf = NULL;
+	if (!h)
+		return;
+	if (h->sock)
+		mnl_socket_close(h->sock);
+	free(h->buf);
+	free(h);
 }
 
-static int dtls_nl_open(struct dtls_nl *c, char *msg, size_t msglen)
+int dtls_open(struct dtls_nl **h)
 {
+	struct dtls_nl *c;
 	int one = 1;
 	int err;
 
-	memset(c, 0, sizeof(*c));
-	c->msg = msg;
-	c->msglen = msglen;
-	dtls_nl_set_msg(c, "");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
 
 	/* Slack: message tails are read rounded up to NLMSG_ALIGNTO. */
 	c->buf = calloc(1, DTLS_NL_RCVBUF + NLMSG_ALIGNTO);
-	if (!c->buf)
-		return -ENOMEM;
+	if (!c->buf) {
+		err = -ENOMEM;
+		goto fail;
+	}
 
 	c->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!c->sock) {
@@ -316,10 +342,26 @@ static int dtls_nl_open(struct dtls_nl *c, char *msg, size_t msglen)
 	err = dtls_nl_resolve(c);
 	if (err)
 		goto fail;
+	*h = c;
 	return 0;
 
 fail:
-	dtls_nl_close(c);
+	dtls_close(c);
+	return err;
+}
+
+/* Where the kernel's message of this call goes: the caller's @msg. */
+static void dtls_nl_begin(struct dtls_nl *c, char *msg, size_t msglen)
+{
+	c->msg = msg;
+	c->msglen = msglen;
+	dtls_nl_set_msg(c, "");
+}
+
+static int dtls_nl_end(struct dtls_nl *c, int err)
+{
+	c->msg = NULL;
+	c->msglen = 0;
 	return err;
 }
 
@@ -567,30 +609,21 @@ static int dtls_attach_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int dtls_attach_ex(int fd, uint64_t *ino, char *msg, size_t msglen)
+int dtls_sock_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
+		     size_t msglen)
 {
-	struct dtls_attach_ctx ctx = { 0 };
+	struct dtls_attach_ctx ctx = { .family = h->family };
 	union dtls_nl_req req;
 	struct nlmsghdr *nlh;
-	struct dtls_nl c;
 	int32_t sfd = fd;
 	int err;
 
-	err = dtls_nl_open(&c, msg, msglen);
-	if (err)
-		return err;
-
-	ctx.family = c.family;
-	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_SOCK_ATTACH,
-			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	dtls_nl_begin(h, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	nlh = dtls_put(h, req.buf, DTLS_CMD_SOCK_ATTACH, NLM_F_ACK);
 	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
-
-	err = dtls_nl_talk(&c, nlh, dtls_attach_cb, &ctx);
-	dtls_nl_close(&c);
-	if (err)
-		return err;
-
-	if (ino) {
+	err = dtls_nl_talk(h, nlh, dtls_attach_cb, &ctx);
+	if (!err && ino) {
 		struct stat st;
 
 		/*
@@ -602,12 +635,7 @@ int dtls_attach_ex(int fd, uint64_t *ino, char *msg, size_t msglen)
 		else
 			*ino = fstat(fd, &st) ? 0 : st.st_ino;
 	}
-	return 0;
-}
-
-int dtls_attach(int fd)
-{
-	return dtls_attach_ex(fd, NULL, NULL, 0);
+	return dtls_nl_end(h, err);
 }
 
 /* DTLS_CMD_SOCK_GET, do */
@@ -628,32 +656,24 @@ static int dtls_get_cb(const struct nlmsghdr *nlh, void *arg)
 	return dtls_sock_parse(nlh, ctx->family, &ctx->info);
 }
 
-int dtls_sock_get(uint64_t ino, struct dtls_sock_info *out, char *msg,
-		  size_t msglen)
+int dtls_sock_get(struct dtls_nl *h, uint64_t ino, struct dtls_sock_info *out,
+		  char *msg, size_t msglen)
 {
-	struct dtls_get_ctx ctx = { 0 };
+	struct dtls_get_ctx ctx = { .family = h->family };
 	union dtls_nl_req req;
 	struct nlmsghdr *nlh;
-	struct dtls_nl c;
 	int err;
 
-	err = dtls_nl_open(&c, msg, msglen);
-	if (err)
-		return err;
-
-	ctx.family = c.family;
-	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_SOCK_GET,
-			      DTLS_FAMILY_VERSION, NLM_F_ACK);
+	dtls_nl_begin(h, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	nlh = dtls_put(h, req.buf, DTLS_CMD_SOCK_GET, NLM_F_ACK);
 	mnl_attr_put_u64(nlh, DTLS_A_SOCK_INO, ino);
-
-	err = dtls_nl_talk(&c, nlh, dtls_get_cb, &ctx);
-	dtls_nl_close(&c);
-	if (err)
-		return err;
-	if (!ctx.got || ctx.info.ino != ino)
-		return -EPROTO;
-	*out = ctx.info;
-	return 0;
+	err = dtls_nl_talk(h, nlh, dtls_get_cb, &ctx);
+	if (!err && (!ctx.got || ctx.info.ino != ino))
+		err = -EPROTO;
+	if (!err)
+		*out = ctx.info;
+	return dtls_nl_end(h, err);
 }
 
 /* DTLS_CMD_SOCK_GET, dump */
@@ -691,31 +711,25 @@ static int dtls_list_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int dtls_sock_list(struct dtls_sock_info **out, size_t *n)
+int dtls_sock_dump(struct dtls_nl *h, struct dtls_sock_info **out, size_t *n,
+		   char *msg, size_t msglen)
 {
-	struct dtls_list_ctx ctx = { 0 };
+	struct dtls_list_ctx ctx = { .family = h->family };
 	union dtls_nl_req req;
 	struct nlmsghdr *nlh;
-	struct dtls_nl c;
 	int err;
 
-	err = dtls_nl_open(&c, NULL, 0);
-	if (err)
-		return err;
-
-	ctx.family = c.family;
-	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_SOCK_GET,
-			      DTLS_FAMILY_VERSION, NLM_F_DUMP);
-
-	err = dtls_nl_talk(&c, nlh, dtls_list_cb, &ctx);
-	dtls_nl_close(&c);
+	dtls_nl_begin(h, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	nlh = dtls_put(h, req.buf, DTLS_CMD_SOCK_GET, NLM_F_DUMP);
+	err = dtls_nl_talk(h, nlh, dtls_list_cb, &ctx);
 	if (err) {
 		free(ctx.v);
-		return err;
+	} else {
+		*out = ctx.v;
+		*n = ctx.n;
 	}
-	*out = ctx.v;
-	*n = ctx.n;
-	return 0;
+	return dtls_nl_end(h, err);
 }
 
 const char *dtls_cipher_name(uint16_t cipher)
@@ -843,38 +857,28 @@ static void dtls_put_target(struct nlmsghdr *nlh, int fd, uint64_t ino)
 	}
 }
 
-/* One request with no reply but the ack; @fill adds the attributes. */
-static int dtls_hs_do(int fd, uint64_t ino, uint8_t cmd,
-		      int (*fill)(struct nlmsghdr *nlh, const void *arg),
-		      const void *arg, char *msg, size_t msglen)
+/*
+ * One request about the socket @fd (or @ino when @fd < 0): @fill adds
+ * its attributes from @farg; @cb, if not NULL, takes the reply.
+ */
+static int dtls_hs_req(struct dtls_nl *c, int fd, uint64_t ino, uint8_t cmd,
+		       int (*fill)(struct nlmsghdr *nlh, const void *arg),
+		       const void *farg, dtls_nl_cb cb, void *cbarg,
+		       char *msg, size_t msglen)
 {
-	union dtls_nl_req_big {
-		struct nlmsghdr	nlh;
-		char		buf[1024];
-	} req;
+	union dtls_nl_req req;
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *genl;
-	struct dtls_nl c;
 	int err;
 
-	err = dtls_nl_open(&c, msg, msglen);
-	if (err)
-		return err;
+	dtls_nl_begin(c, msg, msglen);
 	memset(&req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req.buf);
-	nlh->nlmsg_type = c.family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++c.seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = DTLS_FAMILY_VERSION;
+	nlh = dtls_put(c, req.buf, cmd, NLM_F_ACK);
 	dtls_put_target(nlh, fd, ino);
-	err = fill ? fill(nlh, arg) : 0;
+	err = fill ? fill(nlh, farg) : 0;
 	if (!err)
-		err = dtls_nl_talk(&c, nlh, NULL, NULL);
+		err = dtls_nl_talk(c, nlh, cb, cbarg);
 	explicit_bzero(&req, sizeof(req));	/* it may hold a PSK */
-	dtls_nl_close(&c);
-	return err;
+	return dtls_nl_end(c, err);
 }
 
 static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
@@ -911,11 +915,11 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 	return 0;
 }
 
-int dtls_hs_config(int fd, uint64_t ino, const struct dtls_hs_config *cfg,
-		   char *msg, size_t msglen)
+int dtls_hs_config(struct dtls_nl *h, int fd, uint64_t ino,
+		   const struct dtls_hs_config *cfg, char *msg, size_t msglen)
 {
-	return dtls_hs_do(fd, ino, DTLS_CMD_HS_CONFIG, dtls_hs_config_fill, cfg,
-			  msg, msglen);
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_HS_CONFIG, dtls_hs_config_fill,
+			   cfg, NULL, NULL, msg, msglen);
 }
 
 struct dtls_psk_arg {
@@ -941,24 +945,28 @@ static int dtls_psk_fill(struct nlmsghdr *nlh, const void *arg)
 	return 0;
 }
 
-int dtls_psk_add(int fd, uint64_t ino, const void *id, size_t id_len,
-		 const void *key, size_t key_len, int32_t serial,
-		 char *msg, size_t msglen)
+int dtls_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
+		 size_t id_len, const void *key, size_t key_len,
+		 int32_t serial, char *msg, size_t msglen)
 {
 	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
 
-	return dtls_hs_do(fd, ino, DTLS_CMD_PSK_ADD, dtls_psk_fill, &a, msg,
-			  msglen);
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_PSK_ADD, dtls_psk_fill, &a,
+			   NULL, NULL, msg, msglen);
 }
 
-int dtls_hs_start(int fd, uint64_t ino, char *msg, size_t msglen)
+int dtls_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		  size_t msglen)
 {
-	return dtls_hs_do(fd, ino, DTLS_CMD_HS_START, NULL, NULL, msg, msglen);
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_HS_START, NULL, NULL, NULL,
+			   NULL, msg, msglen);
 }
 
-int dtls_hs_abort(int fd, uint64_t ino, char *msg, size_t msglen)
+int dtls_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		  size_t msglen)
 {
-	return dtls_hs_do(fd, ino, DTLS_CMD_HS_ABORT, NULL, NULL, msg, msglen);
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_HS_ABORT, NULL, NULL, NULL,
+			   NULL, msg, msglen);
 }
 
 static int dtls_hs_parse(const struct nlmsghdr *nlh, struct dtls_hs_info *out)
@@ -1031,24 +1039,14 @@ static int dtls_hs_get_cb(const struct nlmsghdr *nlh, void *arg)
 	return dtls_hs_parse(nlh, ctx->out);
 }
 
-int dtls_hs_get(int fd, uint64_t ino, struct dtls_hs_info *out, char *msg,
-		size_t msglen)
+int dtls_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
+		struct dtls_hs_info *out, char *msg, size_t msglen)
 {
-	struct dtls_hs_get_ctx ctx = { .out = out };
-	union dtls_nl_req req;
-	struct nlmsghdr *nlh;
-	struct dtls_nl c;
+	struct dtls_hs_get_ctx ctx = { .family = h->family, .out = out };
 	int err;
 
-	err = dtls_nl_open(&c, msg, msglen);
-	if (err)
-		return err;
-	ctx.family = c.family;
-	nlh = dtls_nl_put_req(&c, &req, c.family, DTLS_CMD_HS_GET,
-			      DTLS_FAMILY_VERSION, NLM_F_ACK);
-	dtls_put_target(nlh, fd, ino);
-	err = dtls_nl_talk(&c, nlh, dtls_hs_get_cb, &ctx);
-	dtls_nl_close(&c);
+	err = dtls_hs_req(h, fd, ino, DTLS_CMD_HS_GET, NULL, NULL,
+			  dtls_hs_get_cb, &ctx, msg, msglen);
 	if (!err && !ctx.got)
 		err = -EPROTO;
 	return err;
@@ -1087,32 +1085,26 @@ static int dtls_mcgrp_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
+int dtls_monitor(struct dtls_nl *h,
+		 int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		 void (*ready)(void *arg), void *arg)
 {
 	struct dtls_mcgrp_ctx mc = { 0 };
-	union dtls_nl_req req;
-	struct nlmsghdr *nlh;
-	struct dtls_nl c;
 	int err;
 
-	err = dtls_nl_open(&c, NULL, 0);
-	if (err)
-		return err;
-	nlh = dtls_nl_put_req(&c, &req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
-			      NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, DTLS_FAMILY_NAME);
-	err = dtls_nl_talk(&c, nlh, dtls_mcgrp_cb, &mc);
+	err = dtls_nl_getfamily(h, dtls_mcgrp_cb, &mc);
 	if (!err && !mc.id)
 		err = -EPROTO;
-	if (!err && mnl_socket_setsockopt(c.sock, NETLINK_ADD_MEMBERSHIP,
-					  &mc.id, sizeof(mc.id)) < 0)
-		err = -errno;
-	if (!err && ready)
+	if (err)
+		return err;
+	if (mnl_socket_setsockopt(h->sock, NETLINK_ADD_MEMBERSHIP, &mc.id,
+				  sizeof(mc.id)) < 0)
+		return -errno;
+	if (ready)
 		ready(arg);
 	while (!err) {
-		const struct nlmsghdr *m = c.buf;
-		ssize_t len = dtls_nl_recv(&c);
+		const struct nlmsghdr *m = h->buf;
+		ssize_t len = dtls_nl_recv(h);
 		int rest;
 
 		if (len < 0) {
@@ -1123,7 +1115,7 @@ int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		for (; mnl_nlmsg_ok(m, rest); m = mnl_nlmsg_next(m, &rest)) {
 			struct dtls_hs_info ev;
 
-			if (m->nlmsg_type != c.family ||
+			if (m->nlmsg_type != h->family ||
 			    dtls_hs_parse(m, &ev))
 				continue;
 			if (ev.cmd != DTLS_CMD_HS_DONE_NTF &&
@@ -1134,8 +1126,101 @@ int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
 				break;
 		}
 	}
-	dtls_nl_close(&c);
+	/* The handle serves requests again: no events pile up behind. */
+	mnl_socket_setsockopt(h->sock, NETLINK_DROP_MEMBERSHIP, &mc.id,
+			      sizeof(mc.id));
 	return err;
+}
+
+/*
+ * Send the @len bytes of requests at @buf, numbered @first to @last, the
+ * last one with NLM_F_ACK; read until its ack or error.  Replies other
+ * than errors and acks are skipped.  Return: the first error (its
+ * message kept), else 0.
+ */
+static int dtls_nl_talk_batch(struct dtls_nl *c, const void *buf, size_t len,
+			      uint32_t first, uint32_t last)
+{
+	char *msg = c->msg;
+	int ret = 0;
+
+	while (mnl_socket_sendto(c->sock, buf, len) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	for (;;) {
+		const struct nlmsghdr *nlh = c->buf;
+		ssize_t n = dtls_nl_recv(c);
+		int rest, err;
+
+		if (n < 0) {
+			ret = ret ?: n;
+			break;
+		}
+		rest = n;
+		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+			if (nlh->nlmsg_seq - first > last - first ||
+			    nlh->nlmsg_pid != c->portid)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_OVERRUN) {
+				ret = ret ?: -ENOBUFS;
+				goto out;
+			}
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			/* Only the first error's message reaches the caller. */
+			c->msg = ret ? NULL : msg;
+			err = dtls_nl_error(c, nlh);
+			ret = ret ?: err;
+			if (nlh->nlmsg_seq == last)
+				goto out;
+		}
+	}
+out:
+	c->msg = msg;
+	return ret;
+}
+
+int dtls_hs_setup(struct dtls_nl *h, int fd, const struct dtls_hs_config *cfg,
+		  const void *id, size_t id_len, const void *key,
+		  size_t key_len, int32_t serial, char *msg, size_t msglen)
+{
+	/* Bounded by the fills' checks: 8 suites, 4 groups, 256-byte PSK. */
+	union {
+		struct nlmsghdr	nlh;
+		char		buf[2048];
+	} req;
+	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
+	struct nlmsghdr *nlh;
+	uint32_t first;
+	int32_t sfd = fd;
+	size_t off;
+	int err;
+
+	dtls_nl_begin(h, msg, msglen);
+	memset(&req, 0, sizeof(req));
+	first = h->seq + 1;
+	nlh = dtls_put(h, req.buf, DTLS_CMD_SOCK_ATTACH, 0);
+	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
+	off = NLMSG_ALIGN(nlh->nlmsg_len);
+	/* The PSK before the configuration, which may start the handshake. */
+	nlh = dtls_put(h, req.buf + off, DTLS_CMD_PSK_ADD, 0);
+	dtls_put_target(nlh, fd, 0);
+	err = dtls_psk_fill(nlh, &a);
+	off += NLMSG_ALIGN(nlh->nlmsg_len);
+	if (!err) {
+		nlh = dtls_put(h, req.buf + off, DTLS_CMD_HS_CONFIG,
+			       NLM_F_ACK);
+		dtls_put_target(nlh, fd, 0);
+		err = dtls_hs_config_fill(nlh, cfg);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (!err)
+		err = dtls_nl_talk_batch(h, req.buf, off, first, h->seq);
+	explicit_bzero(&req, sizeof(req));	/* it holds the PSK */
+	if (err && cfg->start)	/* never leave it running after an error */
+		dtls_hs_abort(h, fd, 0, NULL, 0);
+	return dtls_nl_end(h, err);
 }
 
 const char *dtls_hs_state_name(uint32_t state)
@@ -1358,263 +1443,3 @@ ssize_t dtls_unhex(uint8_t *buf, size_t len)
 	return hi < 0 ? (ssize_t)out : -EINVAL;
 }
 
-/* ======================================================================
- * Handles (begin): one kept netlink socket, the family resolved once
- * (libdtls.h).  The handle is the struct dtls_nl of the per-call
- * functions, allocated; c->msg points at the caller's buffer only during
- * a call.
- */
-
-int dtls_open(struct dtls_nl **h)
-{
-	struct dtls_nl *c;
-	int err;
-
-	c = malloc(sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	err = dtls_nl_open(c, NULL, 0);
-	if (err) {
-		free(c);
-		return err;
-	}
-	*h = c;
-	return 0;
-}
-
-void dtls_close(struct dtls_nl *h)
-{
-	if (!h)
-		return;
-	dtls_nl_close(h);
-	free(h);
-}
-
-/* Where the kernel's message of this call goes. */
-static void dtls_h_begin(struct dtls_nl *c, char *msg, size_t msglen)
-{
-	c->msg = msg;
-	c->msglen = msglen;
-	dtls_nl_set_msg(c, "");
-}
-
-static int dtls_h_end(struct dtls_nl *c, int err)
-{
-	c->msg = NULL;
-	c->msglen = 0;
-	return err;
-}
-
-int dtls_h_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
-		  size_t msglen)
-{
-	struct dtls_attach_ctx ctx = { 0 };
-	union dtls_nl_req req;
-	struct nlmsghdr *nlh;
-	int32_t sfd = fd;
-	int err;
-
-	dtls_h_begin(h, msg, msglen);
-	ctx.family = h->family;
-	nlh = dtls_nl_put_req(h, &req, h->family, DTLS_CMD_SOCK_ATTACH,
-			      DTLS_FAMILY_VERSION, NLM_F_ACK);
-	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
-	err = dtls_nl_talk(h, nlh, dtls_attach_cb, &ctx);
-	if (!err && ino) {
-		struct stat st;
-
-		/* As dtls_attach_ex(). */
-		if (ctx.got)
-			*ino = ctx.ino;
-		else
-			*ino = fstat(fd, &st) ? 0 : st.st_ino;
-	}
-	return dtls_h_end(h, err);
-}
-
-/* The header of a request of @cmd at @buf (alone or in a batch). */
-static struct nlmsghdr *dtls_h_put(struct dtls_nl *c, void *buf, uint8_t cmd,
-				   uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = c->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++c->seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = DTLS_FAMILY_VERSION;
-	return nlh;
-}
-
-/* dtls_hs_do() on the handle's socket. */
-static int dtls_h_do(struct dtls_nl *c, int fd, uint64_t ino, uint8_t cmd,
-		     int (*fill)(struct nlmsghdr *nlh, const void *arg),
-		     const void *arg, char *msg, size_t msglen)
-{
-	union {
-		struct nlmsghdr	nlh;
-		char		buf[1024];
-	} req;
-	struct nlmsghdr *nlh;
-	int err;
-
-	dtls_h_begin(c, msg, msglen);
-	memset(&req, 0, sizeof(req));
-	nlh = dtls_h_put(c, req.buf, cmd, NLM_F_ACK);
-	dtls_put_target(nlh, fd, ino);
-	err = fill ? fill(nlh, arg) : 0;
-	if (!err)
-		err = dtls_nl_talk(c, nlh, NULL, NULL);
-	explicit_bzero(&req, sizeof(req));	/* it may hold a PSK */
-	return dtls_h_end(c, err);
-}
-
-int dtls_h_hs_config(struct dtls_nl *h, int fd, uint64_t ino,
-		     const struct dtls_hs_config *cfg, char *msg,
-		     size_t msglen)
-{
-	return dtls_h_do(h, fd, ino, DTLS_CMD_HS_CONFIG, dtls_hs_config_fill,
-			 cfg, msg, msglen);
-}
-
-int dtls_h_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
-		   size_t id_len, const void *key, size_t key_len,
-		   int32_t serial, char *msg, size_t msglen)
-{
-	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
-
-	return dtls_h_do(h, fd, ino, DTLS_CMD_PSK_ADD, dtls_psk_fill, &a, msg,
-			 msglen);
-}
-
-int dtls_h_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
-		    size_t msglen)
-{
-	return dtls_h_do(h, fd, ino, DTLS_CMD_HS_START, NULL, NULL, msg,
-			 msglen);
-}
-
-int dtls_h_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
-		    size_t msglen)
-{
-	return dtls_h_do(h, fd, ino, DTLS_CMD_HS_ABORT, NULL, NULL, msg,
-			 msglen);
-}
-
-int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
-		  struct dtls_hs_info *out, char *msg, size_t msglen)
-{
-	struct dtls_hs_get_ctx ctx = { .out = out };
-	union dtls_nl_req req;
-	struct nlmsghdr *nlh;
-	int err;
-
-	dtls_h_begin(h, msg, msglen);
-	ctx.family = h->family;
-	nlh = dtls_nl_put_req(h, &req, h->family, DTLS_CMD_HS_GET,
-			      DTLS_FAMILY_VERSION, NLM_F_ACK);
-	dtls_put_target(nlh, fd, ino);
-	err = dtls_nl_talk(h, nlh, dtls_hs_get_cb, &ctx);
-	if (!err && !ctx.got)
-		err = -EPROTO;
-	return dtls_h_end(h, err);
-}
-
-/*
- * Send the @len bytes of requests at @buf, numbered @first to @last, the
- * last one with NLM_F_ACK; read until its ack or error.  Replies other
- * than errors and acks are skipped.  Return: the first error (its
- * message kept), else 0.
- */
-static int dtls_h_talk_batch(struct dtls_nl *c, const void *buf, size_t len,
-			     uint32_t first, uint32_t last)
-{
-	char *msg = c->msg;
-	int ret = 0;
-
-	while (mnl_socket_sendto(c->sock, buf, len) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	for (;;) {
-		const struct nlmsghdr *nlh = c->buf;
-		ssize_t n = dtls_nl_recv(c);
-		int rest, err;
-
-		if (n < 0) {
-			ret = ret ?: n;
-			break;
-		}
-		rest = n;
-		for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
-			if (nlh->nlmsg_seq - first > last - first ||
-			    nlh->nlmsg_pid != c->portid)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_OVERRUN) {
-				ret = ret ?: -ENOBUFS;
-				goto out;
-			}
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			/* Only the first error's message reaches the caller. */
-			c->msg = ret ? NULL : msg;
-			err = dtls_nl_error(c, nlh);
-			ret = ret ?: err;
-			if (nlh->nlmsg_seq == last)
-				goto out;
-		}
-	}
-out:
-	c->msg = msg;
-	return ret;
-}
-
-int dtls_h_hs_setup(struct dtls_nl *h, int fd,
-		    const struct dtls_hs_config *cfg, const void *id,
-		    size_t id_len, const void *key, size_t key_len,
-		    int32_t serial, char *msg, size_t msglen)
-{
-	/* Bounded by the fills' checks: 8 suites, 4 groups, 256-byte PSK. */
-	union {
-		struct nlmsghdr	nlh;
-		char		buf[2048];
-	} req;
-	struct dtls_psk_arg a = { id, id_len, key, key_len, serial };
-	struct nlmsghdr *nlh;
-	uint32_t first;
-	int32_t sfd = fd;
-	size_t off;
-	int err;
-
-	dtls_h_begin(h, msg, msglen);
-	memset(&req, 0, sizeof(req));
-	first = h->seq + 1;
-	nlh = dtls_h_put(h, req.buf, DTLS_CMD_SOCK_ATTACH, 0);
-	mnl_attr_put(nlh, DTLS_A_SOCK_FD, sizeof(sfd), &sfd);
-	off = NLMSG_ALIGN(nlh->nlmsg_len);
-	/* The PSK before the configuration, which may start the handshake. */
-	nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_PSK_ADD, 0);
-	dtls_put_target(nlh, fd, 0);
-	err = dtls_psk_fill(nlh, &a);
-	off += NLMSG_ALIGN(nlh->nlmsg_len);
-	if (!err) {
-		nlh = dtls_h_put(h, req.buf + off, DTLS_CMD_HS_CONFIG,
-				 NLM_F_ACK);
-		dtls_put_target(nlh, fd, 0);
-		err = dtls_hs_config_fill(nlh, cfg);
-		off += NLMSG_ALIGN(nlh->nlmsg_len);
-	}
-	if (!err)
-		err = dtls_h_talk_batch(h, req.buf, off, first, h->seq);
-	explicit_bzero(&req, sizeof(req));	/* it holds the PSK */
-	if (err && cfg->start)	/* never leave it running after an error */
-		dtls_h_do(h, fd, 0, DTLS_CMD_HS_ABORT, NULL, NULL, NULL, 0);
-	return dtls_h_end(h, err);
-}
-
-/*
- * Handles (end).
- * ======================================================================
- */

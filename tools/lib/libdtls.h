@@ -2,15 +2,39 @@
 /*
  * libdtls: user-space interface to the kdtls "dtls" generic netlink family.
  *
- * Every function opens, uses and closes its own netlink socket: there is no
- * global state, and the functions may be called from any thread.
+ * Two kinds of functions:
  *
- * Errors are returned as negative errno values.  -ENOENT from any function
- * that talks to the kernel, with an empty message, means the generic netlink
- * family "dtls" is not registered: the kdtls module is not loaded.  Where a
- * function takes a msg buffer, it receives the kernel's extended ack text
- * (NLMSGERR_ATTR_MSG) when the kernel sent one, else "".  msg may be NULL
- * when msglen is 0.
+ *  - Netlink requests.  dtls_open() opens a handle, struct dtls_nl: one
+ *    netlink socket, with the family id resolved once.  Each request
+ *    function below takes it first and sends exactly one request of the
+ *    netlink spec (Documentation/netlink/specs/dtls.yaml), and is named
+ *    after it: sock-attach is dtls_sock_attach(), sock-get
+ *    dtls_sock_get() (do) and dtls_sock_dump() (dump), hs-config
+ *    dtls_hs_config(), psk-add dtls_psk_add(), hs-start
+ *    dtls_hs_start(), hs-abort dtls_hs_abort(), hs-get dtls_hs_get(),
+ *    the events group dtls_monitor().  dtls_hs_setup() alone sends
+ *    three (attach, psk-add, hs-config) in one message.
+ *  - Everything else (setsockopt helpers, names, parsing, files): plain
+ *    functions that take no handle.
+ *
+ * A handle is used by one thread at a time (or one handle per thread),
+ * and only in the process that opened it: a child of fork() opens its
+ * own.  Its socket stays in the network namespace and with the
+ * credentials it was opened with.  It is bound to the family it
+ * resolved: once the kdtls module is unloaded its calls fail (-ENOENT,
+ * with an empty message); after a reload, close it and open another.
+ * There is no global state: all of it is in the handle.
+ *
+ * Return convention: 0 or a negative errno value.  -ENOENT with an empty
+ * message from dtls_open() means the generic netlink family "dtls" is
+ * not registered: the kdtls module is not loaded.  Where a function
+ * takes @msg and @msglen, @msg receives the kernel's extended ack text
+ * (NLMSGERR_ATTR_MSG) when the kernel sent one, else ""; @msg may be NULL
+ * when @msglen is 0.
+ *
+ * A socket is named by @fd (a socket of the calling process) or, in the
+ * handshake requests when @fd < 0, by @ino, its inode number (that needs
+ * CAP_NET_ADMIN in the handle's network namespace).
  */
 #ifndef LIBDTLS_H
 #define LIBDTLS_H
@@ -77,52 +101,6 @@ struct dtls_sock_info {
 };
 
 /*
- * dtls_attach() - attach the UDP socket @fd of the calling process to kdtls.
- *
- * Same as dtls_attach_ex(fd, NULL, NULL, 0).
- * Return: 0 or -errno.
- */
-int dtls_attach(int fd);
-
-/*
- * dtls_attach_ex() - attach the UDP socket @fd, return its inode number.
- * @fd: a UDP socket of the calling process.
- * @ino: if not NULL, receives the socket's inode number (the key of
- *	 dtls_sock_get()).
- * @msg: receives the kernel's error message, or "".
- * @msglen: size of @msg.
- *
- * Needs no privilege.
- * Return: 0 or -errno.
- */
-int dtls_attach_ex(int fd, uint64_t *ino, char *msg, size_t msglen);
-
-/*
- * dtls_sock_get() - get one attached socket of the caller's netns.
- * @ino: inode number of the socket.
- * @out: receives the socket's description.
- * @msg: receives the kernel's error message, or "".
- * @msglen: size of @msg.
- *
- * Needs CAP_NET_ADMIN in the caller's network namespace.
- * Return: 0, -ENOENT (with a kernel message) if no attached socket has that
- * inode number, -EPROTO if the reply is malformed, or another -errno.
- */
-int dtls_sock_get(uint64_t ino, struct dtls_sock_info *out, char *msg,
-		  size_t msglen);
-
-/*
- * dtls_sock_list() - list the attached sockets of the caller's netns.
- * @out: receives a malloc()ed array of *@n entries (NULL if there are none);
- *	 the caller free()s it.  Untouched on error.
- * @n: receives the number of entries.
- *
- * Needs CAP_NET_ADMIN in the caller's network namespace.
- * Return: 0, -EPROTO if a reply is malformed, or another -errno.
- */
-int dtls_sock_list(struct dtls_sock_info **out, size_t *n);
-
-/*
  * dtls_cipher_name() - short name of a DTLS_CIPHER_* value (linux/dtls.h).
  *
  * Return: "aes-gcm-128", "aes-gcm-256", "aes-ccm-128", "aes-ccm-8",
@@ -183,8 +161,7 @@ int dtls_sock_info_format_addr(const struct dtls_sock_info *info, bool peer,
 			       char *buf, size_t len);
 
 /* ------------------------------------------------------------------------
- * The in-kernel handshake.  A socket is named by @fd (the caller's own,
- * attached) or, when @fd < 0, by @ino (needs CAP_NET_ADMIN in its netns).
+ * The in-kernel handshake: its configuration and result.
  */
 struct dtls_hs_config {
 	uint32_t	role;		/* DTLS_HS_ROLE_*, 0: leave as is */
@@ -205,15 +182,6 @@ struct dtls_hs_config {
 					 * 0: leave as is */
 };
 
-int dtls_hs_config(int fd, uint64_t ino, const struct dtls_hs_config *cfg,
-		   char *msg, size_t msglen);
-/* A PSK: @key (1..64 bytes), or a kernel key by @serial when @key is NULL. */
-int dtls_psk_add(int fd, uint64_t ino, const void *id, size_t id_len,
-		 const void *key, size_t key_len, int32_t serial,
-		 char *msg, size_t msglen);
-int dtls_hs_start(int fd, uint64_t ino, char *msg, size_t msglen);
-int dtls_hs_abort(int fd, uint64_t ino, char *msg, size_t msglen);
-
 struct dtls_hs_info {
 	uint64_t	ino;
 	uint32_t	role;		/* DTLS_HS_ROLE_* */
@@ -227,8 +195,6 @@ struct dtls_hs_info {
 	uint8_t		cmd;		/* events: DTLS_CMD_HS_{DONE,FAILED}_NTF */
 };
 
-int dtls_hs_get(int fd, uint64_t ino, struct dtls_hs_info *out, char *msg,
-		size_t msglen);
 const char *dtls_hs_state_name(uint32_t state);
 const char *dtls_suite_name(uint16_t suite);
 const char *dtls_alert_name(uint8_t alert);
@@ -256,15 +222,6 @@ const char *dtls_group_name(uint16_t group);
 int dtls_group_parse(const char *s, uint16_t *group);
 
 /*
- * dtls_monitor() - call @cb for each handshake event (done or failed) of
- * the caller's network namespace, until @cb returns non-zero (returned)
- * or an error (-errno; -EPERM without CAP_NET_ADMIN in the namespace).
- * @ready, if not NULL, is called once subscribed.
- */
-int dtls_monitor(int (*cb)(const struct dtls_hs_info *ev, void *arg),
-		 void (*ready)(void *arg), void *arg);
-
-/*
  * dtls_read_file() - at most @max bytes of @path ("-": standard input)
  * into @buf, with read(2) so that no stdio buffer keeps a copy of a key.
  * Return: the length; -EFBIG if there is more; -errno.  On error @buf is
@@ -276,49 +233,92 @@ ssize_t dtls_read_file(const char *path, uint8_t *buf, size_t max);
  * count, or -EINVAL for anything else or an odd number of digits. */
 ssize_t dtls_unhex(uint8_t *buf, size_t len);
 
-/* ======================================================================
- * Handles (begin).  Everything above opens, uses and closes a netlink
- * socket per call.  A handle keeps one: dtls_open() opens it and resolves
- * the "dtls" family once; each dtls_h_*() call then sends one request on
- * it and reads the reply, as the function of the same name without "h_"
- * does (same arguments after the handle, same errors, same messages);
- * dtls_close() frees it.  For an application that drives many sockets:
- * a call through a handle costs a fraction of a per-call function's.
- * There is still no global state: all of it is in the handle.
- *
- * A handle is used by one thread at a time (or one handle per thread),
- * and only in the process that opened it.  It is bound to the family it
- * resolved: once the kdtls module is unloaded its calls fail (-ENOENT,
- * with an empty message); after a reload, close it and open another.
+/* ========================================================================
+ * Netlink requests, on a handle.  Each returns 0 or -errno; @msg gets the
+ * kernel's extended ack text, or "" (see the top of this file).
  */
 struct dtls_nl;
 
 /*
- * dtls_open() - open a handle into *@h.
+ * dtls_open() - open a handle into *@h: a generic netlink socket, and
+ * CTRL_CMD_GETFAMILY to resolve the "dtls" family.
  * Return: 0, -ENOENT if the kdtls module is not loaded, or another -errno.
  */
 int dtls_open(struct dtls_nl **h);
-/* dtls_close() - close @h (NULL is ignored). */
+
+/* dtls_close() - close @h and free it (NULL is ignored). */
 void dtls_close(struct dtls_nl *h);
 
-int dtls_h_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
-		  size_t msglen);
-int dtls_h_hs_config(struct dtls_nl *h, int fd, uint64_t ino,
-		     const struct dtls_hs_config *cfg, char *msg,
+/*
+ * dtls_sock_attach() - sock-attach: attach the UDP socket @fd of the
+ * calling process to kdtls.
+ * @ino: if not NULL, receives the socket's inode number (the key of
+ *	 dtls_sock_get() and of the @ino arguments below).
+ *
+ * Needs no privilege.
+ * Return: 0 or -errno (-EEXIST if already attached).
+ */
+int dtls_sock_attach(struct dtls_nl *h, int fd, uint64_t *ino, char *msg,
 		     size_t msglen);
-int dtls_h_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
-		   size_t id_len, const void *key, size_t key_len,
-		   int32_t serial, char *msg, size_t msglen);
-int dtls_h_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
-		    size_t msglen);
-int dtls_h_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
-		    size_t msglen);
-int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
-		  struct dtls_hs_info *out, char *msg, size_t msglen);
 
 /*
- * dtls_h_hs_setup() - dtls_h_attach(), dtls_h_psk_add() and
- * dtls_h_hs_config() of the caller's socket @fd, sent together: one
+ * dtls_sock_get() - sock-get (do): one attached socket of the handle's
+ * network namespace, by inode number, into @out.
+ *
+ * Needs CAP_NET_ADMIN in that namespace.
+ * Return: 0, -ENOENT (with a kernel message) if no attached socket has
+ * that inode number, -EPROTO if the reply is malformed, or another -errno.
+ */
+int dtls_sock_get(struct dtls_nl *h, uint64_t ino, struct dtls_sock_info *out,
+		  char *msg, size_t msglen);
+
+/*
+ * dtls_sock_dump() - sock-get (dump): every attached socket of the
+ * handle's network namespace.
+ * @out: receives a malloc()ed array of *@n entries (NULL if there are
+ *	 none); the caller free()s it.  Untouched on error.
+ * @n: receives the number of entries.
+ *
+ * Needs CAP_NET_ADMIN in that namespace.
+ * Return: 0, -EPROTO if a reply is malformed, or another -errno.
+ */
+int dtls_sock_dump(struct dtls_nl *h, struct dtls_sock_info **out, size_t *n,
+		   char *msg, size_t msglen);
+
+/*
+ * dtls_hs_config() - hs-config: set the kernel handshake's parameters of
+ * the socket @fd (or @ino if @fd < 0); the members of @cfg left at their
+ * "leave as is" value are not sent.  @cfg->start also starts it.
+ */
+int dtls_hs_config(struct dtls_nl *h, int fd, uint64_t ino,
+		   const struct dtls_hs_config *cfg, char *msg, size_t msglen);
+
+/*
+ * dtls_psk_add() - psk-add: give the handshake of @fd (or @ino) the PSK
+ * @id: @key (1..64 bytes), or the kernel key @serial when @key is NULL.
+ * The request is wiped from memory once sent.
+ */
+int dtls_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
+		 size_t id_len, const void *key, size_t key_len,
+		 int32_t serial, char *msg, size_t msglen);
+
+/* dtls_hs_start(), dtls_hs_abort() - hs-start, hs-abort of @fd (or @ino). */
+int dtls_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		  size_t msglen);
+int dtls_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
+		  size_t msglen);
+
+/*
+ * dtls_hs_get() - hs-get: the handshake state and result of @fd (or
+ * @ino) into @out.
+ * Return: 0, -EPROTO if there is no reply or it is malformed, or -errno.
+ */
+int dtls_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
+		struct dtls_hs_info *out, char *msg, size_t msglen);
+
+/*
+ * dtls_hs_setup() - dtls_sock_attach(), dtls_psk_add() and
+ * dtls_hs_config() of the caller's socket @fd, sent together: one
  * netlink message with three requests, two replies (the attach's and
  * the last ack) instead of three round trips.  With @cfg->start the
  * configuration also starts the handshake: set a server up before the
@@ -328,14 +328,21 @@ int dtls_h_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
  * handshake started all the same is aborted.
  * Return: 0 or -errno.
  */
-int dtls_h_hs_setup(struct dtls_nl *h, int fd,
-		    const struct dtls_hs_config *cfg, const void *id,
-		    size_t id_len, const void *key, size_t key_len,
-		    int32_t serial, char *msg, size_t msglen);
+int dtls_hs_setup(struct dtls_nl *h, int fd, const struct dtls_hs_config *cfg,
+		  const void *id, size_t id_len, const void *key,
+		  size_t key_len, int32_t serial, char *msg, size_t msglen);
+
 /*
- * Handles (end).
- * ======================================================================
+ * dtls_monitor() - join the "events" multicast group on @h and call @cb
+ * for each handshake event (done or failed; ev->cmd says which) of the
+ * handle's network namespace, until @cb returns non-zero (returned) or
+ * an error (-errno; -EPERM without CAP_NET_ADMIN in the namespace).
+ * @ready, if not NULL, is called once subscribed.  The handle leaves the
+ * group on return and may serve requests again.
  */
+int dtls_monitor(struct dtls_nl *h,
+		 int (*cb)(const struct dtls_hs_info *ev, void *arg),
+		 void (*ready)(void *arg), void *arg);
 
 #ifdef __cplusplus
 }
