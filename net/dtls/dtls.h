@@ -127,6 +127,19 @@ static inline bool dtls_udp_batching(struct sock *sk)
 	return udp_test_bit(CORK, sk) || READ_ONCE(udp_sk(sk)->gso_size);
 }
 
+/* The TX keys with a reference of the caller's, or NULL.  Any context. */
+static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
+{
+	struct dtls_key *k;
+
+	rcu_read_lock();
+	k = rcu_dereference(ds->tx);
+	if (k && !refcount_inc_not_zero(&k->refs))
+		k = NULL;	/* a re-key has put the last reference */
+	rcu_read_unlock();
+	return k;
+}
+
 /* sockopt.c */
 void dtls_sockopt_init(struct dtls_sock *ds);
 void dtls_sockopt_release(struct dtls_sock *ds);

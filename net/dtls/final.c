@@ -207,11 +207,7 @@ static void dtls_final_reneg_work(struct work_struct *work)
 	u8 *rec = NULL;
 	int n;
 
-	rcu_read_lock();
-	k = rcu_dereference(ds->tx);
-	if (k && !refcount_inc_not_zero(&k->refs))
-		k = NULL;
-	rcu_read_unlock();
+	k = dtls_tx_key_get(ds);
 	if (k)
 		rec = kzalloc(DTLS_HEADER_LEN + dtls_cipher_overhead(k->cipher) +
 			      2, GFP_KERNEL);

@@ -199,11 +199,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 			return err;
 	}
 
-	rcu_read_lock();
-	k = rcu_dereference(ds->tx);
-	if (k && !refcount_inc_not_zero(&k->refs))
-		k = NULL;
-	rcu_read_unlock();
+	k = dtls_tx_key_get(ds);
 	if (!k) {
 		/* Never plaintext on a socket whose handshake the kernel ran. */
 		if (READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING)
