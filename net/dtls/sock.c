@@ -185,6 +185,28 @@ void dtls_sock_put(struct dtls_sock *ds)
 		call_rcu(&ds->rcu, dtls_sock_free_rcu);
 }
 
+/*
+ * Closing an attached socket.  Who can still reach @ds or @sk once the last
+ * file reference is gone, and why each is safe:
+ *  - the netlink dump and by-inode lookups: through dn->socks, left first
+ *    under dn->lock; a lookup that got in holds a reference on @ds and
+ *    one on @sk (netlink.c), by-fd ones hold the file, so not us;
+ *  - the handshake's work and timer (they send on @sk): stopped and
+ *    waited for by dtls_hs_release() before anything else goes; a
+ *    netlink handler still holding @hs finds it dead (handshake.h);
+ *  - the softirq receive and ICMP paths (encap_rcv, encap_err_rcv): run
+ *    under RCU, see sk_user_data cleared under sk_callback_lock, and the
+ *    memory they may still read goes a grace period after the last put;
+ *  - asynchronous decryptions: each holds @ds and @sk; queued after
+ *    @detached (set under rxq.lock) they drop their record;
+ *  - final.c's works: the lifetime and the renegotiation alert are
+ *    cancelled or waited for in dtls_sockopt_release(), and the alert is
+ *    never queued once @detached is set; a resend queued by a late
+ *    decryption holds @ds and finds no flight;
+ *  - the previous RX epoch's expiry: cancelled there too; keys are freed
+ *    by their own RCU work, a grace period after their last reference;
+ *  - the module: each @ds holds it until its RCU callback has run.
+ */
 static void dtls_sk_close(struct sock *sk, long timeout)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
