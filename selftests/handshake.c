@@ -2,13 +2,16 @@
 /*
  * The in-kernel handshake, kernel with kernel on loopback: every suite and
  * group, IPv4 and IPv6, data both ways once established; the netlink
- * state, events and the socket's behaviour while it runs.
+ * state, events and the socket's behaviour while it runs; the module's
+ * tracepoints as tracefs shows them.
  */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
@@ -404,6 +407,208 @@ TEST(events_need_net_admin)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(EPERM, WEXITSTATUS(status));
+}
+
+/*
+ * The tracepoints (net/dtls/trace.h), read through tracefs: a trace
+ * instance of our own, so that nothing else's tracing is disturbed, with
+ * every dtls event on.  The client starts alone and resends its
+ * ClientHello on its timer until the server starts; then both finish and
+ * exchange one record.  The buffer must show each side's states in
+ * order, their flights, the client's timer retransmission, the server's
+ * kept last flight and its drop on the client's data.  Tracepoints are
+ * part of the module: no events/dtls directory is a failure.
+ */
+#define TRACEFS		"/sys/kernel/tracing"
+#define TRACE_INST	TRACEFS "/instances/kdtls_selftest"
+#define TRACE_BUF	(1 << 20)
+
+static int trace_write(const char *file, const char *val)
+{
+	int fd = open(file, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+/* The instance's buffer, as text, into @buf (NUL-terminated). */
+static ssize_t trace_read(char *buf, size_t len)
+{
+	int fd = open(TRACE_INST "/trace", O_RDONLY);
+	size_t off = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while (off < len - 1 && (n = read(fd, buf + off, len - 1 - off)) > 0)
+		off += n;
+	buf[off] = 0;
+	close(fd);
+	return off;
+}
+
+/* Where the first line with @event: and @what (after "ino=@ino ") is. */
+static const char *trace_find(const char *buf, const char *event,
+			      uint64_t ino, const char *what)
+{
+	char key[160];
+	const char *p = buf;
+
+	snprintf(key, sizeof(key), " %s: ino=%llu ", event,
+		 (unsigned long long)ino);
+	while ((p = strstr(p, key))) {
+		const char *eol = strchr(p, '\n');
+		const char *w = strstr(p + strlen(key), what);
+
+		if (w && (!eol || w < eol))
+			return p;
+		p += strlen(key);
+	}
+	return NULL;
+}
+
+FIXTURE(trace) {
+	int srv, cli;
+	uint64_t sino, cino;
+	char *buf;
+	bool inst;
+};
+
+FIXTURE_SETUP(trace)
+{
+	union dtls_test_addr sa, ca;
+	struct stat st;
+
+	self->srv = -1;
+	self->cli = -1;
+	self->buf = malloc(TRACE_BUF);
+	ASSERT_NE(NULL, self->buf);
+	if (stat(TRACEFS "/events", &st))
+		ASSERT_EQ(0, mount("nodev", TRACEFS, "tracefs", 0, NULL))
+			TH_LOG("mount tracefs: %s", strerror(errno));
+	ASSERT_EQ(0, stat(TRACEFS "/events/dtls", &st))
+		TH_LOG("no dtls events in " TRACEFS "/events");
+	rmdir(TRACE_INST);		/* a leftover of an aborted run */
+	ASSERT_EQ(0, mkdir(TRACE_INST, 0700))
+		TH_LOG("mkdir " TRACE_INST ": %s", strerror(errno));
+	self->inst = true;
+	ASSERT_EQ(0, trace_write(TRACE_INST "/events/dtls/enable", "1"));
+
+	self->srv = dtls_test_udp_bound(AF_INET, &sa);
+	self->cli = dtls_test_udp_bound(AF_INET, &ca);
+	ASSERT_GE(self->srv, 0);
+	ASSERT_GE(self->cli, 0);
+	ASSERT_EQ(0, connect(self->cli, &sa.sa, dtls_test_addr_len(AF_INET)));
+	self->sino = dtls_test_ino(self->srv);
+	self->cino = dtls_test_ino(self->cli);
+	hs_timeo(self->srv, 60);
+	hs_timeo(self->cli, 60);
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	if (self->inst) {
+		EXPECT_EQ(0, trace_write(TRACE_INST "/events/dtls/enable",
+					 "0"));
+		EXPECT_EQ(0, trace_write(TRACE_INST "/trace", ""));
+		EXPECT_EQ(0, rmdir(TRACE_INST));
+	}
+	if (self->srv >= 0)
+		close(self->srv);
+	if (self->cli >= 0)
+		close(self->cli);
+	free(self->buf);
+}
+
+TEST_F_TIMEOUT(trace, handshake, 150)
+{
+	const struct hs_opts o = { .suite = 0x00a8, .cookies = -1 };
+	const char *p, *q;
+	char msg[128];
+	int i;
+
+	ASSERT_EQ(0, hs_prepare(self->srv, DTLS_HS_ROLE_SERVER, &o, PSK_KEY));
+	ASSERT_EQ(0, hs_prepare(self->cli, DTLS_HS_ROLE_CLIENT, &o, PSK_KEY));
+
+	/* The client alone: its ClientHello goes again on the timer. */
+	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	for (i = 0; i < 600; i++) {
+		ASSERT_LE(0, trace_read(self->buf, TRACE_BUF));
+		if (trace_find(self->buf, "dtls_hs_retransmit", self->cino,
+			       "why=timer"))
+			break;
+		usleep(100000);
+	}
+	ASSERT_NE(NULL, trace_find(self->buf, "dtls_hs_retransmit",
+				   self->cino,
+				   "role=client step=wait_server_hello why=timer msgs=1 types=ClientHello"))
+		TH_LOG("trace:\n%s", self->buf);
+
+	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv)) {
+		hs_dump(self->srv, self->cli);
+	}
+	ASSERT_LE(0, trace_read(self->buf, TRACE_BUF));
+
+	/* Each side: configured, running, established, in that order. */
+	p = trace_find(self->buf, "dtls_hs_state", self->sino,
+		       "none -> configured");
+	q = trace_find(self->buf, "dtls_hs_state", self->sino,
+		       "role=server configured -> running");
+	EXPECT_NE(NULL, p);
+	EXPECT_NE(NULL, q);
+	EXPECT_LT(p, q);
+	p = trace_find(self->buf, "dtls_hs_state", self->sino,
+		       "role=server running -> established error=0");
+	EXPECT_NE(NULL, p);
+	EXPECT_LT(q, p);
+	p = trace_find(self->buf, "dtls_hs_state", self->cino,
+		       "role=client none -> configured");
+	q = trace_find(self->buf, "dtls_hs_state", self->cino,
+		       "role=client configured -> running");
+	EXPECT_NE(NULL, p);
+	EXPECT_NE(NULL, q);
+	EXPECT_LT(p, q);
+	p = trace_find(self->buf, "dtls_hs_state", self->cino,
+		       "role=client running -> established error=0");
+	EXPECT_NE(NULL, p);
+	EXPECT_LT(q, p);
+	EXPECT_EQ(NULL, trace_find(self->buf, "dtls_hs_state", self->sino,
+				   "-> failed"));
+	EXPECT_EQ(NULL, trace_find(self->buf, "dtls_hs_state", self->cino,
+				   "-> failed"));
+
+	/* Flights both ways, on both sides. */
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->cino,
+				   "role=client step=wait_server_hello msgs=1 types=ClientHello"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->cino,
+				   "types=ClientKeyExchange|ChangeCipherSpec|Finished"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->sino,
+				   "role=server step=wait_client_key_exchange"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->sino,
+				   "types=ChangeCipherSpec|Finished"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_rx", self->cino,
+				   "types=ServerHello|"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_rx", self->cino,
+				   "msgs=1 types=Finished"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_rx", self->sino,
+				   "msgs=1 types=ClientHello"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_rx", self->sino,
+				   "types=ClientKeyExchange|Finished"));
+
+	/* The server sent the last flight: kept, then dropped on data. */
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_final_keep", self->sino,
+				   "role=server msgs=2 types=ChangeCipherSpec|Finished"));
+	EXPECT_NE(NULL, trace_find(self->buf, "dtls_final_drop", self->sino,
+				   "why=data"));
+	EXPECT_EQ(NULL, trace_find(self->buf, "dtls_final_keep", self->cino,
+				   ""));
+	if (_metadata->exit_code)
+		TH_LOG("trace:\n%s", self->buf);
 }
 
 TEST_HARNESS_MAIN

@@ -53,6 +53,7 @@
 #include "compat/compat.h"
 #include "dtls.h"
 #include "handshake.h"
+#include "trace.h"
 
 /*
  * Bookkeeping of a kept flight (56 bytes on 64-bit), followed by its
@@ -110,6 +111,7 @@ static void dtls_final_drop(struct dtls_sock *ds, u8 why)
 		return;
 	WRITE_ONCE(ds->final_dropped_by, why);
 	dtls_stat_inc(ds, stat[why]);
+	trace_dtls_final_drop(ds, why, f->resends);
 	dtls_final_free(f);
 }
 
@@ -138,11 +140,15 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 
 	for (i = 0; i < fl->n; i++)
 		len += 4 + fl->msg[i].len;
-	if (len > U16_MAX)
+	if (len > U16_MAX) {
+		trace_dtls_final_keep(ds, fl, 0, -EMSGSIZE);
 		return -EMSGSIZE;
+	}
 	f = kmalloc(struct_size(f, msgs, len), GFP_KERNEL);
-	if (!f)
+	if (!f) {
+		trace_dtls_final_keep(ds, fl, 0, -ENOMEM);
 		return -ENOMEM;
+	}
 	dtls_key_get(tx_key);
 	f->tx_key = tx_key;
 	f->tx_seq0 = tx_seq0;
@@ -169,6 +175,7 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 	if (f)
 		dtls_final_free(f);	/* cannot happen: one handshake */
 	lifetime = READ_ONCE(ds->final_lifetime_ms);
+	trace_dtls_final_keep(ds, fl, lifetime, 0);
 	if (lifetime)
 		mod_delayed_work(dtls_wq, &ds->final_work,
 				 msecs_to_jiffies(lifetime));
@@ -257,8 +264,10 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 	} else if (h.type != DTLS_HS_FINISHED || h.frag_off) {
 		/* Its first fragment is enough: the rest may be lost too. */
 	} else if (!f) {
-		if (READ_ONCE(ds->final_dropped_by))
+		if (READ_ONCE(ds->final_dropped_by)) {
 			dtls_stat_inc(ds, DTLS_STAT_FINAL_LATE);
+			trace_dtls_drop(ds, DTLS_DROP_FINAL_LATE, 0, 0, len);
+		}
 	} else if (h.seq == f->peer_fin_seq &&
 		   refcount_inc_not_zero(&ds->refs)) {
 		/* The work holds @ds: it may run after the socket closed. */
@@ -286,9 +295,10 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	struct dtls_flight fl = {};
 	struct dtls_flight_ctx fc;
 	struct dtls_final *f;
-	unsigned int len = 0;
+	unsigned int len = 0, resends = 0;
 	u8 *copy = NULL;
 	u64 seq0;
+	int err;
 
 	rcu_read_lock();
 	f = rcu_dereference(ds->final);
@@ -311,7 +321,7 @@ static void dtls_final_resend(struct dtls_sock *ds)
 			fc.mtu = f->mtu;
 			len = f->len;
 			seq0 = f->tx_seq0;
-			f->resends++;
+			resends = ++f->resends;
 			f->last_resend = (u32)jiffies;
 		}
 	}
@@ -322,8 +332,10 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	dtls_final_unpack(&fl, copy, len);
 	fc.ds = ds;
 	fc.tx_seq0 = &seq0;
-	if (!dtls_flight_send(&fc, &fl))
+	err = dtls_flight_send(&fc, &fl);
+	if (!err)
 		dtls_stat_inc(ds, DTLS_STAT_FINAL_RESENT);
+	trace_dtls_final_resend(ds, resends, seq0, err);
 	/* Only this work writes it; the flight may have gone meanwhile. */
 	rcu_read_lock();
 	f = rcu_dereference(ds->final);

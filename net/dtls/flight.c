@@ -57,6 +57,25 @@ unsigned int dtls_flight_bytes(const struct dtls_flight *f)
 	return n;
 }
 
+/* Its messages' types, dtls_trace_msg_bit()s: for the tracepoints. */
+u32 dtls_flight_types(const struct dtls_flight *f)
+{
+	unsigned int i;
+	u32 m = 0;
+
+	for (i = 0; i < f->n; i++) {
+		const struct dtls_flight_msg *msg = &f->msg[i];
+
+		if (msg->type == DTLS_RECORD_TYPE_HANDSHAKE && msg->len)
+			m |= dtls_trace_msg_bit(msg->data[0]);
+		else if (msg->type == DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC)
+			m |= DTLS_TRACE_MSG_CCS;
+		else
+			m |= DTLS_TRACE_MSG_OTHER;
+	}
+	return m;
+}
+
 /* @to: NULL on a connected socket.  Context: process. */
 int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 		       unsigned int len, const struct sockaddr *to)

@@ -45,6 +45,7 @@
 #include "msg.h"
 #include "prf.h"
 #include "reasm.h"
+#include "trace.h"
 
 static const struct dtls_suite dtls_suites[] = {
 	{ DTLS_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
@@ -189,11 +190,31 @@ static void dtls_hs_arm(struct dtls_hs *hs)
 	mod_timer(&hs->timer, time_before(t, hs->deadline) ? t : hs->deadline);
 }
 
+/* A message of the peer's flight, for the dtls_hs_flight_rx tracepoint. */
+static void dtls_hs_rx_msg(struct dtls_hs *hs, u8 type, u32 len)
+{
+	hs->rx_msgs++;
+	hs->rx_types |= dtls_trace_msg_bit(type);
+	hs->rx_bytes += DTLS_HS_HEADER_LEN + len;
+}
+
+/* The peer's flight is complete: we answer it, or we are done. */
+static void dtls_hs_rx_flight_done(struct dtls_hs *hs)
+{
+	if (hs->rx_msgs)
+		trace_dtls_hs_flight_rx(hs);
+	hs->rx_msgs = 0;
+	hs->rx_types = 0;
+	hs->rx_bytes = 0;
+}
+
 /* Send our new flight and start its timer (RFC 6347 4.2.4.1). */
 static void dtls_hs_send_flight(struct dtls_hs *hs, bool timer)
 {
-	int err = dtls_hs_flight_send(hs);
+	int err;
 
+	dtls_hs_rx_flight_done(hs);
+	err = dtls_hs_flight_send(hs);
 	if (err)
 		net_dbg_ratelimited("dtls: sending a flight: %d\n", err);
 	hs->last_resend = jiffies;
@@ -203,6 +224,7 @@ static void dtls_hs_send_flight(struct dtls_hs *hs, bool timer)
 	} else {
 		del_timer(&hs->timer);
 	}
+	trace_dtls_hs_flight_tx(hs, err);
 }
 
 /* ------------------------------------------------------ end of handshake */
@@ -291,6 +313,7 @@ static bool dtls_hs_unpublish(struct dtls_sock *ds, struct dtls_hs *hs)
 
 static void dtls_hs_set_state(struct dtls_sock *ds, u8 state)
 {
+	trace_dtls_hs_state(ds, ds->hs_state, state);
 	WRITE_ONCE(ds->hs_state, state);
 	dtls_sock_quiet_write_space(ds, state == DTLS_HS_STATE_RUNNING);
 	/* Writers and readers waiting in dtls_hs_wait(), and poll. */
@@ -421,6 +444,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	int err;
 
 	lockdep_assert_held(&hs->lock);
+	dtls_hs_rx_flight_done(hs);
 	lock_sock(sk);
 	if (rcu_access_pointer(ds->hs) != hs) {
 		release_sock(sk);
@@ -986,6 +1010,8 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 	    h.frag_len != h.length ||
 	    dtls_ch_parse(frag + DTLS_HS_HEADER_LEN, h.length, &ch)) {
 		dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, rh->epoch, rh->seq,
+				len);
 		return;
 	}
 	/* DTLS versions count down: 1.2 is 0xfefd. */
@@ -1020,6 +1046,7 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 	hs->tx_msg_seq = h.seq;
 	hs->peer_flight_seq = h.seq;
 	hs->tx_seq0 = rh->seq + 1;
+	dtls_hs_rx_msg(hs, h.type, h.length);
 	err = dtls_transcript_add(hs, frag, DTLS_HS_HEADER_LEN + h.length);
 	if (!err)
 		err = dtls_hs_server_flight4(hs);
@@ -1131,19 +1158,24 @@ static bool dtls_hs_may_resend(struct dtls_hs *hs)
 static void dtls_hs_peer_resent(struct dtls_hs *hs,
 				const struct dtls_hs_hdr *h)
 {
+	int err;
+
 	/* Waiting for its Finished, the server has nothing new to say. */
 	if (h->frag_off || h->seq != hs->peer_flight_seq || !hs->flight.n ||
 	    hs->step == DTLS_HS_S_WAIT_FIN || !dtls_hs_may_resend(hs))
 		return;
-	dtls_hs_flight_send(hs);
+	err = dtls_hs_flight_send(hs);
 	hs->last_resend = jiffies;
 	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_PEER_RESENT, 1);
+	trace_dtls_hs_retransmit(hs, DTLS_RETX_PEER, err);
 }
 
 /* The handshake fragments of one record; errors are fatal (@alert). */
 static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
-			     unsigned int len, u16 epoch, u8 *alert)
+			     unsigned int len,
+			     const struct dtls_record_hdr *rh, u8 *alert)
 {
+	u16 epoch = rh->epoch;
 	struct dtls_hs_msg *m;
 	struct dtls_hs_hdr h;
 	int ret;
@@ -1152,6 +1184,8 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 		if (dtls_hs_hdr_parse(p, len, &h)) {
 			dtls_net_stat_add(sock_net(hs->sk),
 					  DTLS_STAT_HS_BAD_FRAGMENT, 1);
+			trace_dtls_drop(hs->ds, DTLS_DROP_HS_FRAGMENT, epoch,
+					rh->seq, len);
 			return 0;
 		}
 		/*
@@ -1170,14 +1204,19 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 				dtls_hs_peer_resent(hs, &h);
 			else if (ret == -ENOMEM)
 				return 0;
-			else if (ret < 0 || ret == DTLS_REASM_DROPPED)
+			else if (ret < 0 || ret == DTLS_REASM_DROPPED) {
 				dtls_net_stat_add(sock_net(hs->sk),
 						  DTLS_STAT_HS_BAD_FRAGMENT, 1);
+				trace_dtls_drop(hs->ds, DTLS_DROP_HS_FRAGMENT,
+						epoch, rh->seq,
+						DTLS_HS_HEADER_LEN + h.frag_len);
+			}
 		}
 		p += DTLS_HS_HEADER_LEN + h.frag_len;
 		len -= DTLS_HS_HEADER_LEN + h.frag_len;
 
 		while ((m = dtls_reasm_pop(&hs->reasm))) {
+			dtls_hs_rx_msg(hs, m->type, m->len);
 			if (hs->p.role == DTLS_HS_ROLE_CLIENT)
 				ret = dtls_hs_client_msg(hs, m, alert);
 			else
@@ -1221,6 +1260,8 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 	if (rh->epoch) {
 		if (rh->epoch != 1 || !hs->rx_key) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
+			trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH, rh->epoch,
+					rh->seq, blen);
 			return;
 		}
 		if (rh->type == DTLS_RECORD_TYPE_DATA) {
@@ -1232,6 +1273,8 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			 */
 			if (skb_queue_len(&hs->early) >= DTLS_HS_EARLY_MAX) {
 				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+				trace_dtls_drop(ds, DTLS_DROP_HS_EARLY,
+						rh->epoch, rh->seq, blen);
 				return;
 			}
 			skb = alloc_skb(DTLS_HEADER_LEN + blen, GFP_KERNEL);
@@ -1242,6 +1285,8 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			}
 			if (!skb) {
 				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+				trace_dtls_drop(ds, DTLS_DROP_HS_EARLY,
+						rh->epoch, rh->seq, blen);
 				return;
 			}
 			skb_put_data(skb, rec, DTLS_HEADER_LEN + blen);
@@ -1257,6 +1302,8 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			 * when the handshake times out (dtls_hs_timeout()).
 			 */
 			dtls_stat_inc(ds, DTLS_STAT_RX_AUTH_FAIL);
+			trace_dtls_drop(ds, DTLS_DROP_AUTH_FAIL, rh->epoch,
+					rh->seq, rh->length);
 			hs->auth_fail++;
 			return;
 		}
@@ -1264,13 +1311,16 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			dtls_stat_inc(ds, err == -EALREADY ?
 				      DTLS_STAT_RX_REPLAY :
 				      DTLS_STAT_RX_MALFORMED);
+			trace_dtls_drop(ds, err == -EALREADY ?
+					DTLS_DROP_REPLAY : DTLS_DROP_MALFORMED,
+					rh->epoch, rh->seq, rh->length);
 			return;
 		}
 	}
 
 	switch (rh->type) {
 	case DTLS_RECORD_TYPE_HANDSHAKE:
-		err = dtls_hs_fragments(hs, body, blen, rh->epoch, &alert);
+		err = dtls_hs_fragments(hs, body, blen, rh, &alert);
 		if (err)
 			dtls_hs_fail(hs, err, alert, false);
 		break;
@@ -1280,12 +1330,17 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 		 * itself, and one that comes before its CCS (reordering) is
 		 * fine.  A CCS before the keys exist moves nothing.
 		 */
-		if (blen != 1 || body[0] != 1)
+		if (blen != 1 || body[0] != 1) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+			trace_dtls_drop(ds, DTLS_DROP_MALFORMED, rh->epoch,
+					rh->seq, blen);
+		}
 		break;
 	case DTLS_RECORD_TYPE_ALERT:
 		if (blen != 2) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+			trace_dtls_drop(ds, DTLS_DROP_MALFORMED, rh->epoch,
+					rh->seq, blen);
 			break;
 		}
 		if (body[0] == DTLS_ALERT_FATAL ||
@@ -1295,6 +1350,8 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 		break;
 	default:
 		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, rh->epoch, rh->seq,
+				blen);
 		break;
 	}
 }
@@ -1312,12 +1369,16 @@ static void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 
 		if (dtls_record_parse(rec, skb->len - off, &rh)) {
 			dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
+			trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
+					skb->len - off);
 			return;
 		}
 		off += DTLS_HEADER_LEN + rh.length;
 		if (rh.version != DTLS_1_2_VERSION &&
 		    (rh.epoch || rh.version != DTLS_VERSION_1_0)) {
 			dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
+			trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, rh.epoch,
+					rh.seq, rh.length);
 			continue;
 		}
 		if (hs->step == DTLS_HS_S_LISTEN) {
@@ -1353,11 +1414,14 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 		return;
 	}
 	if (!timer_pending(&hs->timer)) {
+		int err;
+
 		hs->rto = min(hs->rto * 2, max);
-		dtls_hs_flight_send(hs);
+		err = dtls_hs_flight_send(hs);
 		hs->last_resend = jiffies;
 		dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_RETRANSMIT, 1);
 		dtls_hs_arm(hs);
+		trace_dtls_hs_retransmit(hs, DTLS_RETX_TIMER, err);
 	}
 }
 
@@ -1478,6 +1542,7 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	if (!dtls_hs_enqueue(hs, skb)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_HS_QUEUE, 0, 0, skb->len);
 		kfree_skb(skb);
 	}
 	return true;
@@ -1580,8 +1645,9 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	hs->p.rto_initial_ms = DTLS_HS_RTO_INITIAL_MS;
 	hs->p.rto_max_ms = DTLS_HS_RTO_MAX_MS;
 	hs->p.timeout_ms = DTLS_HS_TIMEOUT_MS;
-	ds->hs_state = DTLS_HS_STATE_CONFIGURED;
 	ds->hs_role = hs->p.role;
+	trace_dtls_hs_state(ds, ds->hs_state, DTLS_HS_STATE_CONFIGURED);
+	ds->hs_state = DTLS_HS_STATE_CONFIGURED;
 	rcu_assign_pointer(ds->hs, hs);
 out:
 	release_sock(sk);

@@ -30,6 +30,7 @@
 #ifndef _NET_DTLS_HANDSHAKE_H
 #define _NET_DTLS_HANDSHAKE_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -202,7 +203,30 @@ struct dtls_hs {
 	struct sk_buff_head	early;		/* data records before Finished */
 	u32			early_bytes;	/* their truesize */
 	u32			auth_fail;	/* sealed records that did not open */
+
+	/* The peer's flight so far, for the dtls_hs_flight_rx tracepoint. */
+	u32			rx_types;	/* dtls_trace_msg_bit()s */
+	u32			rx_bytes;
+	u16			rx_msgs;
 };
+
+/* Why a flight went again (the dtls_hs_retransmit tracepoint). */
+enum dtls_retx_why {
+	DTLS_RETX_TIMER,
+	DTLS_RETX_PEER,
+};
+
+/*
+ * Message types for the tracepoints, as a mask: bit n for handshake type
+ * n, and two more for a ChangeCipherSpec and for anything else.
+ */
+#define DTLS_TRACE_MSG_CCS	BIT(31)
+#define DTLS_TRACE_MSG_OTHER	BIT(30)
+
+static inline u32 dtls_trace_msg_bit(u8 hs_type)
+{
+	return hs_type < 30 ? BIT(hs_type) : DTLS_TRACE_MSG_OTHER;
+}
 
 /* Does the handshake take the socket's datagrams now?  Under RCU. */
 static inline bool dtls_hs_takes_datagrams(const struct dtls_hs *hs)
@@ -275,5 +299,6 @@ int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f);
 int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 		       unsigned int len, const struct sockaddr *to);
 unsigned int dtls_flight_bytes(const struct dtls_flight *f);
+u32 dtls_flight_types(const struct dtls_flight *f);
 
 #endif /* _NET_DTLS_HANDSHAKE_H */

@@ -36,6 +36,7 @@
 #include "compat/compat.h"
 #include "dtls.h"
 #include "handshake.h"
+#include "trace.h"
 
 struct dtls_rx_cb {
 	u8	type;		/* DTLS_GET_RECORD_TYPE value */
@@ -85,6 +86,7 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 		if (!ds->detached) {
 			atomic_inc(&sk->sk_drops);
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_RCVBUF, 0, 0, skb->len);
 		}
 		kfree_skb(skb);
 		return false;
@@ -119,6 +121,9 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 	if (err) {
 		dtls_stat_inc(ds, err == -EBADMSG ? DTLS_STAT_RX_AUTH_FAIL :
 						    DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, err == -EBADMSG ? DTLS_DROP_AUTH_FAIL :
+						      DTLS_DROP_CRYPTO,
+				h->epoch, h->seq, h->length);
 		kfree_skb(skb);
 		return;
 	}
@@ -126,6 +131,8 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 	/* Only now, authenticated, may the record move the window. */
 	if (!dtls_record_replay_accept(k, h->seq)) {	/* a copy won */
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
+		trace_dtls_drop(ds, DTLS_DROP_REPLAY, h->epoch, h->seq,
+				h->length);
 		kfree_skb(skb);
 		return;
 	}
@@ -201,20 +208,28 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	    h.type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
 	    h.type > DTLS_RECORD_TYPE_DATA) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, h.epoch, h.seq,
+				h.length);
 		goto drop;
 	}
 	k = dtls_rx_key(ds, h.epoch);
 	if (!k) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
+		trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH, h.epoch, h.seq,
+				h.length);
 		goto drop;
 	}
 	aad = dtls_record_open_prepare(k, skb->data, &h, nonce, &pt_len);
 	if (!aad) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, h.epoch, h.seq,
+				h.length);
 		goto drop;
 	}
 	if (!dtls_record_replay_fresh(k, h.seq)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
+		trace_dtls_drop(ds, DTLS_DROP_REPLAY, h.epoch, h.seq,
+				h.length);
 		goto drop;
 	}
 
@@ -235,6 +250,7 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	rr = kmalloc(sizeof(*rr) + crypto_aead_reqsize(k->aead), GFP_ATOMIC);
 	if (!rr) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq, h.length);
 		goto wipe;
 	}
 	/*
@@ -295,12 +311,16 @@ static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb,
 
 		if (dtls_record_parse(skb->data + off, skb->len - off, &h)) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+			trace_dtls_drop(ds, DTLS_DROP_MALFORMED, 0, 0,
+					skb->len - off);
 			break;
 		}
 		len = DTLS_HEADER_LEN + h.length;
 		rec = alloc_skb(len, GFP_ATOMIC);
 		if (!rec) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq,
+					skb->len - off);
 			break;
 		}
 		rec->tstamp = skb->tstamp;
@@ -352,6 +372,7 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
 		atomic_inc(&sk->sk_drops);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
 		kfree_skb(skb);
 		return 0;
 	}
@@ -368,6 +389,7 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (skb_linearize_cow(skb)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, skb->len);
 		kfree_skb(skb);
 		return 0;
 	}
@@ -390,6 +412,7 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 	struct sk_buff_head early, opened;
 	struct sk_buff *skb, *copy;
 	int off, err;
+	bool csum_ok;
 
 	__skb_queue_head_init(&early);
 	__skb_queue_head_init(&opened);
@@ -399,8 +422,9 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 		if (!skb)
 			break;
 		copy = NULL;
-		if (udp_skb_csum_unnecessary(skb) ||
-		    !__udp_lib_checksum_complete(skb))
+		csum_ok = udp_skb_csum_unnecessary(skb) ||
+			  !__udp_lib_checksum_complete(skb);
+		if (csum_ok)
 			copy = alloc_skb(skb->len, GFP_KERNEL);
 		if (copy) {
 			copy->tstamp = skb->tstamp;
@@ -409,6 +433,8 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 			__skb_queue_tail(&early, copy);
 		} else {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, csum_ok ? DTLS_DROP_NOMEM :
+					DTLS_DROP_CSUM, 0, 0, skb->len);
 		}
 		skb_consume_udp(sk, skb, skb->len);
 	}
@@ -534,9 +560,16 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 		}
 		spin_unlock_bh(&ds->rxq.lock);
 		if (!skb_queue_empty(&foreign)) {
+			struct sk_buff *f;
+
 			atomic_add(skb_queue_len(&foreign), &sk->sk_drops);
 			dtls_stat_add(ds, DTLS_STAT_RX_DROPPED,
 				      skb_queue_len(&foreign));
+			if (trace_dtls_drop_enabled()) {
+				skb_queue_walk(&foreign, f)
+					trace_dtls_drop(ds, DTLS_DROP_NOT_DTLS,
+							0, 0, f->len);
+			}
 			__skb_queue_purge(&foreign);
 		}
 		if (skb)

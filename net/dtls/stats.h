@@ -43,6 +43,27 @@ enum dtls_stat {
 	DTLS_STAT_NUM,
 };
 
+/*
+ * Why a datagram or record was dropped: the dtls_drop tracepoint (trace.h
+ * names them).  Each goes with one of the counters above.
+ */
+enum dtls_drop_reason {
+	DTLS_DROP_MALFORMED,	/* DTLS_STAT_RX_MALFORMED */
+	DTLS_DROP_BAD_EPOCH,	/* DTLS_STAT_RX_BAD_EPOCH */
+	DTLS_DROP_AUTH_FAIL,	/* DTLS_STAT_RX_AUTH_FAIL */
+	DTLS_DROP_REPLAY,	/* DTLS_STAT_RX_REPLAY */
+	DTLS_DROP_NOT_DTLS,	/* not DTLS, the reader did not take it */
+	DTLS_DROP_FILTER,	/* socket filter, BPF or LSM */
+	DTLS_DROP_RCVBUF,	/* the receive buffer is full */
+	DTLS_DROP_NOMEM,
+	DTLS_DROP_CSUM,		/* a UDP checksum failed */
+	DTLS_DROP_CRYPTO,	/* decryption failed otherwise */
+	DTLS_DROP_HS_QUEUE,	/* the handshake's datagram queue is full */
+	DTLS_DROP_HS_EARLY,	/* too much data before the Finished */
+	DTLS_DROP_HS_FRAGMENT,	/* DTLS_STAT_HS_BAD_FRAGMENT */
+	DTLS_DROP_FINAL_LATE,	/* DTLS_STAT_FINAL_LATE */
+};
+
 struct dtls_mib {
 	unsigned long	mibs[DTLS_STAT_NUM];
 };
