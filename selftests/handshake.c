@@ -535,7 +535,7 @@ TEST_F_TIMEOUT(trace, handshake, 150)
 	ASSERT_EQ(0, hs_prepare(self->cli, DTLS_HS_ROLE_CLIENT, &o, PSK_KEY));
 
 	/* The client alone: its ClientHello goes again on the timer. */
-	ASSERT_EQ(0, dtls_hs_start(self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
 	for (i = 0; i < 600; i++) {
 		ASSERT_LE(0, trace_read(self->buf, TRACE_BUF));
 		if (trace_find(self->buf, "dtls_hs_retransmit", self->cino,
@@ -548,7 +548,7 @@ TEST_F_TIMEOUT(trace, handshake, 150)
 				   "role=client step=wait_server_hello why=timer msgs=1 types=ClientHello"))
 		TH_LOG("trace:\n%s", self->buf);
 
-	ASSERT_EQ(0, dtls_hs_start(self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
 	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv)) {
 		hs_dump(self->srv, self->cli);
 	}
