@@ -18,18 +18,63 @@
 #include "stats.h"
 
 /*
- * Per attached socket.  Reached from the socket through sk_user_data (RCU;
- * the receive path in softirq reads it) and from the netlink dump through
- * the per-netns list.
- *
- * Lifetime: @refs counts the socket's own reference (dropped on close) and
- * asynchronous decryptions in flight.  The last put frees it after an RCU
- * grace period; that callback also drops the module reference taken at
- * attach.
- *
- * Keys: @tx, @rx and @rx_prev are published with RCU and changed under
+ * The keys of a socket (sockopt.c installs them, tx.c and rx.c use them).
+ * @tx, @rx and @rx_prev are published with RCU and changed under
  * lock_sock(); readers in process context take a key reference, the
  * softirq receive path reads them under rcu_read_lock().
+ */
+struct dtls_sock_keys {
+	struct dtls_key __rcu	*tx;
+	struct dtls_key __rcu	*rx;
+	struct dtls_key __rcu	*rx_prev;	/* previous RX epoch, until expiry */
+	unsigned long		rx_prev_expires;	/* jiffies */
+	struct delayed_work	rx_prev_work;
+	u32			replay_window;	/* for RX keys installed from now on */
+};
+
+/*
+ * The in-kernel handshake of a socket (handshake.c): @engine while it is
+ * configured or running (handshake.h); the result, which outlives it,
+ * written under lock_sock().
+ */
+struct dtls_sock_hs {
+	struct dtls_hs __rcu	*engine;
+	u8			state;		/* enum dtls_hs_state; 0: never used */
+	u8			role;		/* enum dtls_hs_role */
+	u8			alert;
+	bool			alert_remote;
+	u16			suite;
+	int			error;		/* positive errno of a failure */
+	u8			peer_id_len;
+	u8			*peer_id;
+};
+
+/*
+ * The kept last flight (final.c): @flight under RCU, whoever xchg()es it
+ * to NULL owns it; the works that end, resend it, or refuse a
+ * renegotiation.
+ */
+struct dtls_sock_final {
+	struct dtls_final __rcu	*flight;
+	struct delayed_work	lifetime_work;
+	struct work_struct	resend_work;
+	struct work_struct	reneg_work;
+	u32			lifetime_ms;
+	u16			max_resends;
+	u8			dropped_by;	/* DTLS_FINAL_DROP_*, 0 */
+};
+
+/*
+ * Per attached socket, one struct per concern, each owned by the file
+ * named above it.  Reached from the socket through sk_user_data (RCU; the
+ * receive path in softirq reads it) and from the netlink dump through the
+ * per-netns list.
+ *
+ * Lifetime: @refs counts the socket's own reference (dropped on close) and
+ * asynchronous decryptions and works in flight.  The last put frees it
+ * after an RCU grace period; that callback also drops the module
+ * reference taken at attach.  sock.c's dtls_sk_close() lists every context
+ * that can still reach it at close.
  */
 struct dtls_sock {
 	struct sock *sk;
@@ -42,41 +87,15 @@ struct dtls_sock {
 	bool detached;			/* closed: async completions drop */
 	bool closing;			/* under lock_sock(): no new handshake */
 
-	struct dtls_key __rcu *tx;
-	struct dtls_key __rcu *rx;
-	struct dtls_key __rcu *rx_prev;	/* previous RX epoch, until expiry */
-	unsigned long rx_prev_expires;	/* jiffies */
-	struct delayed_work rx_prev_work;
-	u32 replay_window;		/* for RX keys installed from now on */
+	struct dtls_sock_keys keys;
 
 	/* Authenticated records (and non-DTLS datagrams) for recvmsg. */
 	struct sk_buff_head rxq;
 
 	struct dtls_sock_stats stats;
 
-	/*
-	 * The in-kernel handshake (handshake.h): @hs while it is configured
-	 * or running; a kept last flight is @final, below.
-	 * The result below outlives it; written under lock_sock().
-	 */
-	struct dtls_hs __rcu *hs;
-	u8 hs_state;			/* enum dtls_hs_state; 0: never used */
-	u8 hs_role;			/* enum dtls_hs_role */
-	u8 hs_alert;
-	bool hs_alert_remote;
-	u16 hs_suite;
-	int hs_error;			/* positive errno of a failure */
-	u8 peer_id_len;
-	u8 *peer_id;
-
-	/* The kept last flight (final.c); @final under RCU, xchg() owns. */
-	struct dtls_final __rcu *final;
-	struct delayed_work final_work;	/* lifetime */
-	struct work_struct final_resend_work;
-	struct work_struct reneg_refuse_work;	/* final.c */
-	u32 final_lifetime_ms;
-	u16 final_max_resends;
-	u8 final_dropped_by;		/* DTLS_FINAL_DROP_*, 0 */
+	struct dtls_sock_hs hs;
+	struct dtls_sock_final final;
 
 	struct rcu_head rcu;
 };
@@ -133,7 +152,7 @@ static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 	struct dtls_key *k;
 
 	rcu_read_lock();
-	k = rcu_dereference(ds->tx);
+	k = rcu_dereference(ds->keys.tx);
 	if (k && !refcount_inc_not_zero(&k->refs))
 		k = NULL;	/* a re-key has put the last reference */
 	rcu_read_unlock();

@@ -4,12 +4,12 @@
  * flight of a handshake is established at once, yet must answer a
  * retransmission of the peer's last flight with its own again, or the
  * peer deadlocks when that flight was lost.  So the connection keeps the
- * flight behind one pointer (ds->final), with everything else of the
+ * flight behind one pointer (ds->final.flight), with everything else of the
  * handshake freed, and:
  *  - resends it when the peer's Finished comes again in the new epoch,
  *    authenticated by the record layer (never for an epoch-0 or forged
  *    copy), at most once per retransmission interval and at most
- *    ds->final_max_resends times;
+ *    ds->final.max_resends times;
  *  - drops it on the peer's first authenticated application record (the
  *    peer has finished), on setsockopt(DTLS_FINAL_FLIGHT_DROP) (the
  *    application has proof of its own), or after its lifetime (2 x MSL by
@@ -31,14 +31,14 @@
  * record layer authenticated get there, so a spoofer cannot make us send.
  *
  * Contexts and locks:
- *  - ds->final is published with RCU; whoever xchg()es it to NULL owns
+ *  - ds->final.flight is published with RCU; whoever xchg()es it to NULL owns
  *    and frees it (kfree_rcu()), so a drop may come from any context.
  *  - dtls_final_rx(): softirq or a crypto completion (the record layer,
  *    after authentication), under rcu_read_lock().
- *  - ds->final_resend_work resends (only it writes the flight's resend
+ *  - ds->final.resend_work resends (only it writes the flight's resend
  *    fields); queued from the receive path, it holds a reference on @ds.
- *    ds->final_work (delayed) ends the lifetime.
- *  - ds->reneg_refuse_work sends that alert; queued from the receive
+ *    ds->final.lifetime_work (delayed) ends the lifetime.
+ *  - ds->final.reneg_work sends that alert; queued from the receive
  *    path under ds->rxq.lock unless close has set ds->detached, it holds
  *    a reference on @ds, and close cancels or waits for it before the
  *    socket goes.  One work item: a burst of requests gets one answer.
@@ -105,11 +105,11 @@ static void dtls_final_drop(struct dtls_sock *ds, u8 why)
 		[DTLS_FINAL_DROP_USER] = DTLS_STAT_FINAL_DROP_USER,
 		[DTLS_FINAL_DROP_TIMER] = DTLS_STAT_FINAL_DROP_TIMER,
 	};
-	struct dtls_final *f = unrcu_pointer(xchg(&ds->final, NULL));
+	struct dtls_final *f = unrcu_pointer(xchg(&ds->final.flight, NULL));
 
 	if (!f)
 		return;
-	WRITE_ONCE(ds->final_dropped_by, why);
+	WRITE_ONCE(ds->final.dropped_by, why);
 	dtls_stat_inc(ds, stat[why]);
 	trace_dtls_final_drop(ds, why, f->resends);
 	dtls_final_free(f);
@@ -170,14 +170,14 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 		p += 4 + m->len;
 	}
 
-	WRITE_ONCE(ds->final_dropped_by, 0);
-	f = unrcu_pointer(xchg(&ds->final, RCU_INITIALIZER(f)));
+	WRITE_ONCE(ds->final.dropped_by, 0);
+	f = unrcu_pointer(xchg(&ds->final.flight, RCU_INITIALIZER(f)));
 	if (f)
 		dtls_final_free(f);	/* cannot happen: one handshake */
-	lifetime = READ_ONCE(ds->final_lifetime_ms);
+	lifetime = READ_ONCE(ds->final.lifetime_ms);
 	trace_dtls_final_keep(ds, fl, lifetime, 0);
 	if (lifetime)
-		mod_delayed_work(dtls_wq, &ds->final_work,
+		mod_delayed_work(dtls_wq, &ds->final.lifetime_work,
 				 msecs_to_jiffies(lifetime));
 	return 0;
 }
@@ -186,10 +186,10 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 static bool dtls_final_is_reneg(struct dtls_sock *ds,
 				const struct dtls_hs_hdr *h)
 {
-	if (READ_ONCE(ds->hs_state) != DTLS_HS_STATE_ESTABLISHED ||
+	if (READ_ONCE(ds->hs.state) != DTLS_HS_STATE_ESTABLISHED ||
 	    h->frag_off)
 		return false;
-	if (READ_ONCE(ds->hs_role) == DTLS_HS_ROLE_SERVER)
+	if (READ_ONCE(ds->hs.role) == DTLS_HS_ROLE_SERVER)
 		return h->type == DTLS_HS_CLIENT_HELLO;
 	return h->type == DTLS_HS_HELLO_REQUEST;
 }
@@ -199,7 +199,7 @@ static void dtls_final_refuse_reneg(struct dtls_sock *ds)
 {
 	spin_lock_bh(&ds->rxq.lock);
 	if (!ds->detached && refcount_inc_not_zero(&ds->refs) &&
-	    !queue_work(dtls_wq, &ds->reneg_refuse_work))
+	    !queue_work(dtls_wq, &ds->final.reneg_work))
 		dtls_sock_put(ds);
 	spin_unlock_bh(&ds->rxq.lock);
 }
@@ -208,7 +208,7 @@ static void dtls_final_refuse_reneg(struct dtls_sock *ds)
 static void dtls_final_reneg_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(work, struct dtls_sock,
-					    reneg_refuse_work);
+					    final.reneg_work);
 	struct dtls_key *k;
 	unsigned int off;
 	u8 *rec = NULL;
@@ -252,7 +252,7 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 	    type != DTLS_RECORD_TYPE_HANDSHAKE)
 		return false;
 	rcu_read_lock();
-	f = rcu_dereference(ds->final);
+	f = rcu_dereference(ds->final.flight);
 	if (type == DTLS_RECORD_TYPE_DATA) {
 		if (f)
 			dtls_final_drop(ds, DTLS_FINAL_DROP_DATA);
@@ -264,14 +264,14 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 	} else if (h.type != DTLS_HS_FINISHED || h.frag_off) {
 		/* Its first fragment is enough: the rest may be lost too. */
 	} else if (!f) {
-		if (READ_ONCE(ds->final_dropped_by)) {
+		if (READ_ONCE(ds->final.dropped_by)) {
 			dtls_stat_inc(ds, DTLS_STAT_FINAL_LATE);
 			trace_dtls_drop(ds, DTLS_DROP_FINAL_LATE, 0, 0, len);
 		}
 	} else if (h.seq == f->peer_fin_seq &&
 		   refcount_inc_not_zero(&ds->refs)) {
 		/* The work holds @ds: it may run after the socket closed. */
-		if (!queue_work(dtls_wq, &ds->final_resend_work))
+		if (!queue_work(dtls_wq, &ds->final.resend_work))
 			dtls_sock_put(ds);
 	}
 	rcu_read_unlock();
@@ -284,7 +284,7 @@ static void dtls_final_resend(struct dtls_sock *ds);
 static void dtls_final_resend_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(work, struct dtls_sock,
-					    final_resend_work);
+					    final.resend_work);
 
 	dtls_final_resend(ds);
 	dtls_sock_put(ds);
@@ -301,9 +301,9 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	int err;
 
 	rcu_read_lock();
-	f = rcu_dereference(ds->final);
+	f = rcu_dereference(ds->final.flight);
 	/* The first copy is answered at once, later ones an interval apart. */
-	if (f && f->resends < READ_ONCE(ds->final_max_resends) &&
+	if (f && f->resends < READ_ONCE(ds->final.max_resends) &&
 	    (!f->resends ||
 	     (u32)jiffies - f->last_resend >= f->interval)) {
 		/*
@@ -338,7 +338,7 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	trace_dtls_final_resend(ds, resends, seq0, err);
 	/* Only this work writes it; the flight may have gone meanwhile. */
 	rcu_read_lock();
-	f = rcu_dereference(ds->final);
+	f = rcu_dereference(ds->final.flight);
 	if (f)
 		f->tx_seq0 = seq0;
 	rcu_read_unlock();
@@ -353,13 +353,13 @@ static void dtls_final_resend(struct dtls_sock *ds)
 static void dtls_final_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(to_delayed_work(work),
-					    struct dtls_sock, final_work);
-	u32 lifetime = READ_ONCE(ds->final_lifetime_ms);
+					    struct dtls_sock, final.lifetime_work);
+	u32 lifetime = READ_ONCE(ds->final.lifetime_ms);
 	unsigned long expires = 0;
 	struct dtls_final *f;
 
 	rcu_read_lock();
-	f = rcu_dereference(ds->final);
+	f = rcu_dereference(ds->final.flight);
 	if (f && lifetime)
 		expires = f->created + msecs_to_jiffies(lifetime);
 	rcu_read_unlock();
@@ -368,16 +368,16 @@ static void dtls_final_work(struct work_struct *work)
 	if (time_after_eq(jiffies, expires))
 		dtls_final_drop(ds, DTLS_FINAL_DROP_TIMER);
 	else
-		mod_delayed_work(dtls_wq, &ds->final_work, expires - jiffies);
+		mod_delayed_work(dtls_wq, &ds->final.lifetime_work, expires - jiffies);
 }
 
 void dtls_final_init(struct dtls_sock *ds)
 {
-	INIT_DELAYED_WORK(&ds->final_work, dtls_final_work);
-	INIT_WORK(&ds->final_resend_work, dtls_final_resend_work);
-	INIT_WORK(&ds->reneg_refuse_work, dtls_final_reneg_work);
-	ds->final_lifetime_ms = DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT;
-	ds->final_max_resends = DTLS_FINAL_FLIGHT_RESENDS_DEFAULT;
+	INIT_DELAYED_WORK(&ds->final.lifetime_work, dtls_final_work);
+	INIT_WORK(&ds->final.resend_work, dtls_final_resend_work);
+	INIT_WORK(&ds->final.reneg_work, dtls_final_reneg_work);
+	ds->final.lifetime_ms = DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT;
+	ds->final.max_resends = DTLS_FINAL_FLIGHT_RESENDS_DEFAULT;
 }
 
 /*
@@ -388,13 +388,13 @@ void dtls_final_release(struct dtls_sock *ds)
 {
 	struct dtls_final *f;
 
-	f = unrcu_pointer(xchg(&ds->final, NULL));
+	f = unrcu_pointer(xchg(&ds->final.flight, NULL));
 	if (f)
 		dtls_final_free(f);
-	cancel_delayed_work_sync(&ds->final_work);
-	if (cancel_work_sync(&ds->final_resend_work))
+	cancel_delayed_work_sync(&ds->final.lifetime_work);
+	if (cancel_work_sync(&ds->final.resend_work))
 		dtls_sock_put(ds);	/* the reference it held */
-	if (cancel_work_sync(&ds->reneg_refuse_work))
+	if (cancel_work_sync(&ds->final.reneg_work))
 		dtls_sock_put(ds);
 }
 
@@ -406,14 +406,14 @@ int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val)
 		dtls_final_drop(ds, DTLS_FINAL_DROP_USER);
 		return 0;
 	case DTLS_FINAL_FLIGHT_LIFETIME:
-		WRITE_ONCE(ds->final_lifetime_ms, val);
+		WRITE_ONCE(ds->final.lifetime_ms, val);
 		/* Applies to a flight kept now, too. */
-		mod_delayed_work(dtls_wq, &ds->final_work, 0);
+		mod_delayed_work(dtls_wq, &ds->final.lifetime_work, 0);
 		return 0;
 	case DTLS_FINAL_FLIGHT_RESENDS:
 		if (val > U16_MAX)
 			return -EINVAL;
-		WRITE_ONCE(ds->final_max_resends, val);
+		WRITE_ONCE(ds->final.max_resends, val);
 		return 0;
 	}
 	return -ENOPROTOOPT;
@@ -425,7 +425,7 @@ void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi)
 
 	memset(fi, 0, sizeof(*fi));
 	rcu_read_lock();
-	f = rcu_dereference(ds->final);
+	f = rcu_dereference(ds->final.flight);
 	if (f) {
 		fi->held = 1;
 		struct dtls_flight fl;
@@ -437,7 +437,7 @@ void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi)
 		fi->age_ms = jiffies_to_msecs(jiffies - f->created);
 	}
 	rcu_read_unlock();
-	fi->dropped_by = READ_ONCE(ds->final_dropped_by);
+	fi->dropped_by = READ_ONCE(ds->final.dropped_by);
 	/* Counters, so that they stay after the drop. */
 	fi->resends = atomic64_read(&ds->stats.v[DTLS_STAT_FINAL_RESENT]);
 	fi->late = atomic64_read(&ds->stats.v[DTLS_STAT_FINAL_LATE]);

@@ -255,7 +255,7 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 
 /*
  * Drop a reference; the last one frees @hs a grace period later (softirq
- * readers may still see it through ds->hs), once its work and timer are
+ * readers may still see it through ds->hs.engine), once its work and timer are
  * quiet.  Context: process.
  */
 static void dtls_hs_put(struct dtls_hs *hs)
@@ -267,8 +267,8 @@ static void dtls_hs_put(struct dtls_hs *hs)
 }
 
 /*
- * Stop @hs for good and drop the reference of its publication on ds->hs.
- * Called once, by whoever took it off ds->hs.
+ * Stop @hs for good and drop the reference of its publication on
+ * ds->hs.engine.  Called once, by whoever took it off ds->hs.engine.
  */
 static void dtls_hs_retire(struct dtls_hs *hs)
 {
@@ -304,17 +304,17 @@ static bool dtls_hs_unpublish(struct dtls_sock *ds, struct dtls_hs *hs)
 {
 	struct dtls_hs *cur;
 
-	cur = rcu_dereference_protected(ds->hs, lockdep_sock_is_held(ds->sk));
+	cur = rcu_dereference_protected(ds->hs.engine, lockdep_sock_is_held(ds->sk));
 	if (cur != hs)
 		return false;
-	rcu_assign_pointer(ds->hs, NULL);
+	rcu_assign_pointer(ds->hs.engine, NULL);
 	return true;
 }
 
 static void dtls_hs_set_state(struct dtls_sock *ds, u8 state)
 {
-	trace_dtls_hs_state(ds, ds->hs_state, state);
-	WRITE_ONCE(ds->hs_state, state);
+	trace_dtls_hs_state(ds, ds->hs.state, state);
+	WRITE_ONCE(ds->hs.state, state);
 	dtls_sock_quiet_write_space(ds, state == DTLS_HS_STATE_RUNNING);
 	/* Writers and readers waiting in dtls_hs_wait(), and poll. */
 	ds->sk->sk_state_change(ds->sk);
@@ -383,9 +383,9 @@ static void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 	lock_sock(sk);
 	first = dtls_hs_unpublish(ds, hs);
 	if (first) {
-		ds->hs_error = -err;
-		ds->hs_alert = alert;
-		ds->hs_alert_remote = remote;
+		ds->hs.error = -err;
+		ds->hs.alert = alert;
+		ds->hs.alert_remote = remote;
 		WRITE_ONCE(sk->sk_err, -err);
 		dtls_hs_set_state(ds, DTLS_HS_STATE_FAILED);
 		sk_error_report(sk);
@@ -446,7 +446,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	lockdep_assert_held(&hs->lock);
 	dtls_hs_rx_flight_done(hs);
 	lock_sock(sk);
-	if (rcu_access_pointer(ds->hs) != hs) {
+	if (rcu_access_pointer(ds->hs.engine) != hs) {
 		release_sock(sk);
 		return;
 	}
@@ -465,12 +465,12 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 		dtls_hs_fail(hs, err, DTLS_ALERT_INTERNAL_ERROR, false);
 		return;
 	}
-	ds->hs_suite = hs->suite->id;
+	ds->hs.suite = hs->suite->id;
 	if (hs->peer_id_len) {
-		kfree(ds->peer_id);
-		ds->peer_id = kmemdup(hs->peer_id, hs->peer_id_len,
+		kfree(ds->hs.peer_id);
+		ds->hs.peer_id = kmemdup(hs->peer_id, hs->peer_id_len,
 				      GFP_KERNEL);
-		ds->peer_id_len = ds->peer_id ? hs->peer_id_len : 0;
+		ds->hs.peer_id_len = ds->hs.peer_id ? hs->peer_id_len : 0;
 	}
 	/* We sent the last flight: it stays, the handshake state goes. */
 	if (keep)
@@ -530,7 +530,7 @@ static int dtls_hs_derive(struct dtls_hs *hs, const u8 *pms,
 		goto out;
 	}
 	rx = dtls_key_alloc(c, client ? sk : ck, client ? siv : civ, 1, 0,
-			    true, READ_ONCE(hs->ds->replay_window));
+			    true, READ_ONCE(hs->ds->keys.replay_window));
 	if (IS_ERR(rx)) {
 		dtls_key_put(tx);
 		err = PTR_ERR(rx);
@@ -1511,7 +1511,7 @@ static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
  */
 void dtls_hs_icmp_error(struct dtls_sock *ds, int err)
 {
-	struct dtls_hs *hs = rcu_dereference(ds->hs);
+	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
 
 	if (!hs || !dtls_hs_takes_datagrams(hs))
 		return;
@@ -1534,7 +1534,7 @@ void dtls_hs_icmp_error(struct dtls_sock *ds, int err)
  */
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 {
-	struct dtls_hs *hs = rcu_dereference(ds->hs);
+	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
 
 	if (!hs || !dtls_hs_takes_datagrams(hs))
 		return false;
@@ -1565,14 +1565,14 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
 
 	add_wait_queue(sk_sleep(sk), &wait);
 	for (;;) {
-		u8 state = READ_ONCE(ds->hs_state);
+		u8 state = READ_ONCE(ds->hs.state);
 
 		if (state == DTLS_HS_STATE_ESTABLISHED) {
 			err = 0;
 			break;
 		}
 		if (state == DTLS_HS_STATE_FAILED) {
-			err = -(READ_ONCE(ds->hs_error) ?: ECONNABORTED);
+			err = -(READ_ONCE(ds->hs.error) ?: ECONNABORTED);
 			break;
 		}
 		if (!*timeo) {
@@ -1594,7 +1594,7 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
 /*
  * The handshake of @ds, created on first use, with a reference for the
  * caller (dtls_hs_put()).  Taken under lock_sock() while @hs is on
- * ds->hs, which holds a reference of its own until it is retired: a
+ * ds->hs.engine, which holds a reference of its own until it is retired: a
  * concurrent abort, failure or close cannot free it under the caller.
  * Context: process, holding the socket (its file, or a reference from the
  * netns list).
@@ -1606,7 +1606,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	int err = 0;
 
 	lock_sock(sk);
-	hs = rcu_dereference_protected(ds->hs, lockdep_sock_is_held(sk));
+	hs = rcu_dereference_protected(ds->hs.engine, lockdep_sock_is_held(sk));
 	if (hs) {
 		refcount_inc(&hs->refs);
 		goto out;
@@ -1615,11 +1615,11 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 		goto out;
 	if (ds->closing)
 		err = -EBADF;
-	else if (ds->hs_state == DTLS_HS_STATE_ESTABLISHED)
+	else if (ds->hs.state == DTLS_HS_STATE_ESTABLISHED)
 		err = -EISCONN;
-	else if (ds->hs_state)
+	else if (ds->hs.state)
 		err = -EALREADY;	/* one handshake per socket */
-	else if (rcu_access_pointer(ds->tx) || rcu_access_pointer(ds->rx))
+	else if (rcu_access_pointer(ds->keys.tx) || rcu_access_pointer(ds->keys.rx))
 		err = -EISCONN;		/* keys from user space */
 	if (err)
 		goto out;
@@ -1630,7 +1630,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	}
 	hs->ds = ds;
 	hs->sk = sk;
-	refcount_set(&hs->refs, 2);	/* ds->hs and the caller */
+	refcount_set(&hs->refs, 2);	/* ds->hs.engine and the caller */
 	sock_hold(sk);
 	refcount_inc(&ds->refs);
 	mutex_init(&hs->lock);
@@ -1645,10 +1645,10 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	hs->p.rto_initial_ms = DTLS_HS_RTO_INITIAL_MS;
 	hs->p.rto_max_ms = DTLS_HS_RTO_MAX_MS;
 	hs->p.timeout_ms = DTLS_HS_TIMEOUT_MS;
-	ds->hs_role = hs->p.role;
-	trace_dtls_hs_state(ds, ds->hs_state, DTLS_HS_STATE_CONFIGURED);
-	ds->hs_state = DTLS_HS_STATE_CONFIGURED;
-	rcu_assign_pointer(ds->hs, hs);
+	ds->hs.role = hs->p.role;
+	trace_dtls_hs_state(ds, ds->hs.state, DTLS_HS_STATE_CONFIGURED);
+	ds->hs.state = DTLS_HS_STATE_CONFIGURED;
+	rcu_assign_pointer(ds->hs.engine, hs);
 out:
 	release_sock(sk);
 	return err ? ERR_PTR(err) : hs ?: ERR_PTR(-ENOENT);
@@ -1757,7 +1757,7 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		goto out;
 	}
 	hs->p = p;
-	WRITE_ONCE(ds->hs_role, p.role);
+	WRITE_ONCE(ds->hs.role, p.role);
 	err = 0;
 out:
 	dtls_hs_unlock_put(hs);
@@ -1895,7 +1895,7 @@ void dtls_hs_release(struct dtls_sock *ds)
 
 	lock_sock(sk);
 	ds->closing = true;
-	hs = rcu_replace_pointer(ds->hs, NULL, lockdep_sock_is_held(sk));
+	hs = rcu_replace_pointer(ds->hs.engine, NULL, lockdep_sock_is_held(sk));
 	release_sock(sk);
 	if (hs) {
 		mutex_lock(&hs->lock);

@@ -17,14 +17,14 @@
  *    sending run in the work, in process context.
  *  - hs->dead, set under hs->rxq.lock and hs->lock, stops everything.
  *
- * Lifetime: hs->refs.  Being on ds->hs holds one reference; whoever takes
- * it off ds->hs (under lock_sock(): the end of the handshake, or close)
+ * Lifetime: hs->refs.  Being on ds->hs.engine holds one reference; whoever takes
+ * it off ds->hs.engine (under lock_sock(): the end of the handshake, or close)
  * drops it in dtls_hs_retire().  A netlink handler takes one in
- * dtls_hs_get(), under lock_sock() while @hs is still on ds->hs, and
+ * dtls_hs_get(), under lock_sock() while @hs is still on ds->hs.engine, and
  * drops it with dtls_hs_put() after its last use, so a parallel abort,
  * failure or close (genetlink ops run in parallel) cannot free @hs under
  * it.  The work and the timer hold none: the last put frees @hs after an
- * RCU grace period (dtls_hs_capture() reads ds->hs under RCU without a
+ * RCU grace period (dtls_hs_capture() reads ds->hs.engine under RCU without a
  * reference), once the work is cancelled and the timer is shut down.
  */
 #ifndef _NET_DTLS_HANDSHAKE_H

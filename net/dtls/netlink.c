@@ -65,8 +65,8 @@ static int dtls_nl_put_keys(struct sk_buff *skb, struct dtls_sock *ds)
 	int err = 0;
 
 	rcu_read_lock();
-	tx = rcu_dereference(ds->tx);
-	rx = rcu_dereference(ds->rx);
+	tx = rcu_dereference(ds->keys.tx);
+	rx = rcu_dereference(ds->keys.rx);
 	if (tx && (nla_put_u16(skb, DTLS_A_SOCK_TX_CIPHER, tx->cipher->type) ||
 		   nla_put_u16(skb, DTLS_A_SOCK_TX_EPOCH, tx->epoch)))
 		err = -EMSGSIZE;
@@ -490,29 +490,29 @@ int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info)
 static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
 			   u32 portid, u32 seq, u8 cmd)
 {
-	u8 state = READ_ONCE(ds->hs_state);
+	u8 state = READ_ONCE(ds->hs.state);
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &dtls_nl_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, DTLS_A_HS_INO, ds->ino, 0) ||
-	    nla_put_u32(skb, DTLS_A_HS_ROLE, READ_ONCE(ds->hs_role)) ||
+	    nla_put_u32(skb, DTLS_A_HS_ROLE, READ_ONCE(ds->hs.role)) ||
 	    (state && nla_put_u32(skb, DTLS_A_HS_STATE, state)))
 		goto nomem;
 	if (state == DTLS_HS_STATE_ESTABLISHED) {
-		if (nla_put_u16(skb, DTLS_A_HS_SUITE, ds->hs_suite) ||
-		    (ds->peer_id &&
-		     nla_put(skb, DTLS_A_HS_PEER_IDENTITY, ds->peer_id_len,
-			     ds->peer_id)))
+		if (nla_put_u16(skb, DTLS_A_HS_SUITE, ds->hs.suite) ||
+		    (ds->hs.peer_id &&
+		     nla_put(skb, DTLS_A_HS_PEER_IDENTITY, ds->hs.peer_id_len,
+			     ds->hs.peer_id)))
 			goto nomem;
 	}
 	if (state == DTLS_HS_STATE_FAILED) {
-		if (nla_put_u32(skb, DTLS_A_HS_ERROR, ds->hs_error) ||
-		    (ds->hs_alert &&
-		     (nla_put_u8(skb, DTLS_A_HS_ALERT, ds->hs_alert) ||
+		if (nla_put_u32(skb, DTLS_A_HS_ERROR, ds->hs.error) ||
+		    (ds->hs.alert &&
+		     (nla_put_u8(skb, DTLS_A_HS_ALERT, ds->hs.alert) ||
 		      nla_put_u8(skb, DTLS_A_HS_ALERT_REMOTE,
-				 ds->hs_alert_remote))))
+				 ds->hs.alert_remote))))
 			goto nomem;
 	}
 	genlmsg_end(skb, hdr);

@@ -145,7 +145,7 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 	 * kept last flight, its first data record drops it (final.c).  The
 	 * application never sees handshake records.
 	 */
-	if (unlikely(READ_ONCE(ds->hs_state)) &&
+	if (unlikely(READ_ONCE(ds->hs.state)) &&
 	    dtls_final_rx(ds, h->type, skb->data, skb->len)) {
 		consume_skb(skb);
 		return;
@@ -181,13 +181,13 @@ static void dtls_rx_done(DTLS_CRYPTO_CB_ARG arg, int err)
 /* The keys for @epoch: the current ones, or the previous until expiry. */
 static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 {
-	struct dtls_key *k = rcu_dereference(ds->rx);
+	struct dtls_key *k = rcu_dereference(ds->keys.rx);
 
 	if (k && k->epoch == epoch)
 		return k;
-	k = rcu_dereference(ds->rx_prev);
+	k = rcu_dereference(ds->keys.rx_prev);
 	if (k && k->epoch == epoch &&
-	    time_before(jiffies, READ_ONCE(ds->rx_prev_expires)))
+	    time_before(jiffies, READ_ONCE(ds->keys.rx_prev_expires)))
 		return k;
 	return NULL;
 }
@@ -359,9 +359,9 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (!ds)
 		return 1;
-	hs = rcu_dereference(ds->hs);
+	hs = rcu_dereference(ds->hs.engine);
 	if (likely(!hs || !dtls_hs_takes_datagrams(hs)) &&
-	    !rcu_access_pointer(ds->rx))
+	    !rcu_access_pointer(ds->keys.rx))
 		return 1;	/* plain UDP: UDP applies its own policy */
 
 	/*
@@ -384,7 +384,7 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 * No RX keys: the handshake failed in between.  UDP queues it (and
 	 * runs the filter once more, in this race only).
 	 */
-	if (!rcu_access_pointer(ds->rx))
+	if (!rcu_access_pointer(ds->keys.rx))
 		return 1;
 
 	if (skb_linearize_cow(skb)) {
@@ -647,7 +647,7 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	int err;
 
 	/* A socket of the kernel's handshake reads once it is established. */
-	if (unlikely(READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING) &&
+	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING) &&
 	    !(flags & MSG_ERRQUEUE)) {
 		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 		err = dtls_hs_wait(sk, ds, &timeo);
@@ -656,7 +656,7 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 
 	if (flags & MSG_ERRQUEUE ||
-	    (!rcu_access_pointer(ds->rx) && skb_queue_empty_lockless(&ds->rxq)))
+	    (!rcu_access_pointer(ds->keys.rx) && skb_queue_empty_lockless(&ds->rxq)))
 		return ds->base_prot->recvmsg(sk, msg, len, flags, addr_len);
 
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);

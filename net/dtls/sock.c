@@ -76,7 +76,7 @@ static __poll_t dtls_poll(struct file *file, struct socket *sock,
 
 	rcu_read_lock();
 	ds = rcu_dereference_sk_user_data(sk);
-	if (ds && READ_ONCE(ds->hs_state) == DTLS_HS_STATE_RUNNING)
+	if (ds && READ_ONCE(ds->hs.state) == DTLS_HS_STATE_RUNNING)
 		mask &= ~(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
 	rcu_read_unlock();
 	return mask;
@@ -97,7 +97,7 @@ static void dtls_write_space(struct sock *sk)
 
 	rcu_read_lock();
 	ds = rcu_dereference_sk_user_data(sk);
-	if (ds && READ_ONCE(ds->hs_state) != DTLS_HS_STATE_RUNNING)
+	if (ds && READ_ONCE(ds->hs.state) != DTLS_HS_STATE_RUNNING)
 		base = ds->base_write_space;
 	rcu_read_unlock();
 	if (base)
@@ -172,7 +172,7 @@ static void dtls_sock_free_rcu(struct rcu_head *head)
 {
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
 
-	kfree(ds->peer_id);
+	kfree(ds->hs.peer_id);
 	kfree(ds);
 	/* Last: once this reference is gone the module may be unloaded. */
 	module_put(THIS_MODULE);
@@ -278,7 +278,7 @@ static bool dtls_sk_keyed(struct sock *sk)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 
-	return rcu_access_pointer(ds->tx) || rcu_access_pointer(ds->rx);
+	return rcu_access_pointer(ds->keys.tx) || rcu_access_pointer(ds->keys.rx);
 }
 
 /* Keys belong to one peer: no connecting elsewhere once they are in. */

@@ -19,7 +19,7 @@
 
 static struct dtls_key __rcu **dtls_key_slot(struct dtls_sock *ds, bool rx)
 {
-	return rx ? &ds->rx : &ds->tx;
+	return rx ? &ds->keys.rx : &ds->keys.tx;
 }
 
 static bool dtls_all_zero(const u8 *p, unsigned int n)
@@ -48,12 +48,12 @@ dtls_crypto_info_check(const u8 *buf, unsigned int len)
 static void dtls_rx_prev_expire(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(to_delayed_work(work),
-					    struct dtls_sock, rx_prev_work);
+					    struct dtls_sock, keys.rx_prev_work);
 	struct sock *sk = ds->sk;
 	struct dtls_key *old;
 
 	lock_sock(sk);
-	old = rcu_replace_pointer(ds->rx_prev, NULL, lockdep_sock_is_held(sk));
+	old = rcu_replace_pointer(ds->keys.rx_prev, NULL, lockdep_sock_is_held(sk));
 	release_sock(sk);
 	/* The key and its schedule are wiped a grace period later. */
 	dtls_key_put(old);
@@ -61,9 +61,9 @@ static void dtls_rx_prev_expire(struct work_struct *work)
 
 void dtls_sockopt_init(struct dtls_sock *ds)
 {
-	INIT_DELAYED_WORK(&ds->rx_prev_work, dtls_rx_prev_expire);
+	INIT_DELAYED_WORK(&ds->keys.rx_prev_work, dtls_rx_prev_expire);
 	dtls_final_init(ds);
-	ds->replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
+	ds->keys.replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
 }
 
 /* Context: close, before the socket goes; no key is in use any more. */
@@ -71,15 +71,15 @@ void dtls_sockopt_release(struct dtls_sock *ds)
 {
 	struct net *net = sock_net(ds->sk);
 
-	cancel_delayed_work_sync(&ds->rx_prev_work);
+	cancel_delayed_work_sync(&ds->keys.rx_prev_work);
 	dtls_final_release(ds);
-	if (rcu_access_pointer(ds->tx))
+	if (rcu_access_pointer(ds->keys.tx))
 		dtls_net_stat_add(net, DTLS_STAT_CURR_TX, -1);
-	if (rcu_access_pointer(ds->rx))
+	if (rcu_access_pointer(ds->keys.rx))
 		dtls_net_stat_add(net, DTLS_STAT_CURR_RX, -1);
-	dtls_key_put(rcu_replace_pointer(ds->tx, NULL, true));
-	dtls_key_put(rcu_replace_pointer(ds->rx, NULL, true));
-	dtls_key_put(rcu_replace_pointer(ds->rx_prev, NULL, true));
+	dtls_key_put(rcu_replace_pointer(ds->keys.tx, NULL, true));
+	dtls_key_put(rcu_replace_pointer(ds->keys.rx, NULL, true));
+	dtls_key_put(rcu_replace_pointer(ds->keys.rx_prev, NULL, true));
 }
 
 /**
@@ -111,18 +111,18 @@ int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k)
 	if (rx) {
 		struct dtls_key *prev;
 
-		prev = rcu_replace_pointer(ds->rx_prev, cur,
+		prev = rcu_replace_pointer(ds->keys.rx_prev, cur,
 					   lockdep_sock_is_held(sk));
-		WRITE_ONCE(ds->rx_prev_expires, jiffies +
+		WRITE_ONCE(ds->keys.rx_prev_expires, jiffies +
 			   msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
-		rcu_assign_pointer(ds->rx, k);
+		rcu_assign_pointer(ds->keys.rx, k);
 		dtls_rx_open_queued(sk, ds);
 		if (cur)
-			mod_delayed_work(dtls_wq, &ds->rx_prev_work,
+			mod_delayed_work(dtls_wq, &ds->keys.rx_prev_work,
 					 msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
 		cur = prev;
 	} else {
-		rcu_assign_pointer(ds->tx, k);
+		rcu_assign_pointer(ds->keys.tx, k);
 	}
 	dtls_key_put(cur);
 	return 0;
@@ -154,16 +154,16 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 		goto out;
 	}
 	k = dtls_key_alloc(c, buf + c->key_off, buf + c->iv_off, ci->epoch,
-			   ci->seq, rx, READ_ONCE(ds->replay_window));
+			   ci->seq, rx, READ_ONCE(ds->keys.replay_window));
 	if (IS_ERR(k)) {
 		err = PTR_ERR(k);
 		goto out;
 	}
 
 	lock_sock(sk);
-	if (READ_ONCE(ds->hs_state) == DTLS_HS_STATE_RUNNING)
+	if (READ_ONCE(ds->hs.state) == DTLS_HS_STATE_RUNNING)
 		err = -EBUSY;	/* the kernel's handshake installs them */
-	else if (READ_ONCE(ds->hs_state) == DTLS_HS_STATE_CONFIGURED)
+	else if (READ_ONCE(ds->hs.state) == DTLS_HS_STATE_CONFIGURED)
 		err = -EISCONN;	/* one handshake per socket, its or ours */
 	else
 		err = dtls_keys_install(sk, rx, k);
@@ -186,7 +186,7 @@ static int dtls_set_replay_window(struct sock *sk, sockptr_t optval,
 		return -EFAULT;
 	if (val < DTLS_REPLAY_WINDOW_MIN || val > DTLS_REPLAY_WINDOW_MAX)
 		return -EINVAL;
-	WRITE_ONCE(dtls_sk(sk)->replay_window, val);
+	WRITE_ONCE(dtls_sk(sk)->keys.replay_window, val);
 	return 0;
 }
 
@@ -318,7 +318,7 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 	case DTLS_RX:
 		return dtls_get_keys(sk, true, optval, optlen);
 	case DTLS_REPLAY_WINDOW:
-		val = READ_ONCE(dtls_sk(sk)->replay_window);
+		val = READ_ONCE(dtls_sk(sk)->keys.replay_window);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	case DTLS_FINAL_FLIGHT: {
 		struct dtls_final_flight_info fi;
@@ -327,10 +327,10 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		return dtls_getsockopt_copy(&fi, sizeof(fi), optval, optlen);
 	}
 	case DTLS_FINAL_FLIGHT_LIFETIME:
-		val = READ_ONCE(dtls_sk(sk)->final_lifetime_ms);
+		val = READ_ONCE(dtls_sk(sk)->final.lifetime_ms);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	case DTLS_FINAL_FLIGHT_RESENDS:
-		val = READ_ONCE(dtls_sk(sk)->final_max_resends);
+		val = READ_ONCE(dtls_sk(sk)->final.max_resends);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	default:
 		return -ENOPROTOOPT;

@@ -191,7 +191,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	msg->msg_flags &= ~MSG_MORE;
 
 	/* A socket of the kernel's handshake sends once it is established. */
-	if (unlikely(READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING)) {
+	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)) {
 		long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 
 		err = dtls_hs_wait(sk, ds, &timeo);
@@ -202,7 +202,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	k = dtls_tx_key_get(ds);
 	if (!k) {
 		/* Never plaintext on a socket whose handshake the kernel ran. */
-		if (READ_ONCE(ds->hs_state) >= DTLS_HS_STATE_RUNNING)
+		if (READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)
 			return -ENOTCONN;
 		return ds->base_prot->sendmsg(sk, msg, len);	/* plain UDP */
 	}
