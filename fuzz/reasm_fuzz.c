@@ -180,6 +180,9 @@ static void add(struct dtls_reasm *r, const struct dtls_hs_hdr *h,
 		    h->frag_off + min_t(u32, h->frag_len, DTLS_REASM_MAX_MSG));
 }
 
+/* pattern[i] = 7 * i, to cut fragments from */
+static u8 pattern[DTLS_REASM_MAX_MSG + 256];
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct dtls_reasm r;
@@ -189,6 +192,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < 3)
 		return 0;
+	if (!pattern[1])
+		for (i = 0; i < sizeof(pattern); i++)
+			pattern[i] = 7 * i;
 	md.bytes = 0;
 	for (i = 0; i < DTLS_REASM_AHEAD; i++)
 		md.m[i].used = false;
@@ -234,15 +240,18 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			h.frag_len = (u32)get_unaligned_be16(data + off + 6) <<
 				     shift;
 			/*
-			 * A fragment longer than a message is refused before
-			 * its bytes are read: it gets a short buffer, exact
-			 * otherwise, so that ASan sees any over-read.
+			 * A fragment that cannot be stored (too long, beyond
+			 * its message, or a message too long) is refused
+			 * before its bytes are read: it gets one byte; the
+			 * others exactly theirs, so that ASan sees any
+			 * over-read.
 			 */
-			n = min_t(u32, h.frag_len, DTLS_REASM_MAX_MSG);
+			n = h.length <= DTLS_REASM_MAX_MSG &&
+			    h.frag_len <= h.length ? h.frag_len : 0;
 			frag = malloc(n ? n : 1);
 			FUZZ_ASSERT(frag);
-			for (i = 0; i < n; i++)
-				frag[i] = data[off + 8] + 7 * i;
+			/* seed + 7 * i: 7 * 183 = 1 (mod 256) */
+			memcpy(frag, pattern + (183 * data[off + 8]) % 256, n);
 			add(&r, &h, frag);
 			free(frag);
 			off += 9;
