@@ -6,8 +6,10 @@
 #   make demo    install what is missing, build, show it working in a guest
 #   make check-debug  the suite, KUnit and kmemleak on the debug kernel
 #                (KASAN, lockdep, kmemleak, KFENCE, UBSAN), built if missing
+#   make fuzz    the pure pieces under libFuzzer in user space, FUZZ_SECONDS
+#                (60) per target, after replaying fuzz/regress (fuzz/Makefile)
 # Other targets: all (build), module, tools, selftests, lint, setup, ynl,
-# debug-kernel, manifest, clean.  KERNELS picks the guest kernels (default "6.12 6.1").
+# debug-kernel, manifest, fuzz-regress, clean.  KERNELS picks the guest kernels (default "6.12 6.1").
 
 KERNELS ?= 6.12 6.1
 LSRC := build/linux-source-6.12
@@ -70,7 +72,20 @@ ynl: setup
 	/usr/bin/python3 $(YNL) --mode kernel --source --spec $(SPEC) -o net/dtls/generated/genl.c
 	/usr/bin/python3 $(YNL) --mode uapi --header --spec $(SPEC) -o include/uapi/linux/dtls_netlink.h
 
+# The pure pieces (record header, messages, reassembly, cookies, replay
+# window) built for user space against fuzz/shim/ and run under libFuzzer
+# with ASan and UBSan, one target at a time (README.md, "Fuzzing").
+# fuzz-regress replays the corpus and every crash reproducer only.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-regress
+fuzz: setup
+	@$(MAKE) -s -C fuzz regress
+	@$(MAKE) -s -C fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-regress: setup
+	@$(MAKE) -s -C fuzz regress
+
 clean:
-	rm -rf build/mod build/mod-debug build/check-*.log
+	rm -rf build/mod fuzz/build build/mod-debug build/check-*.log
 	-$(MAKE) -s -C tools clean
 	-$(MAKE) -s -C selftests clean
