@@ -327,6 +327,62 @@ TEST_F_TIMEOUT(final, user_drop_then_late, 60)
 	dtls_hs_abort(dtls_test_nl(), self->cli, 0, NULL, 0);
 }
 
+/*
+ * Issue 11 item 6: the resend takes its own reference on the flight's
+ * key while the application re-keys (the socket lets go of the handshake's
+ * key) and then drops the flight (its last reference).  The client never
+ * gets the flight and resends every 50 ms, so resends run all along.  On
+ * the debug kernel a key brought back from zero is a refcount warning or
+ * a use-after-free report; here the socket must stay usable under its
+ * newest keys, and the flight end dropped by the application.
+ */
+TEST_F_TIMEOUT(final, rekey_races_resend, 90)
+{
+	struct dtls12_crypto_info_aes_gcm_128 ci;
+	struct dtls_final_flight_info fi;
+	struct dtls_info info;
+	socklen_t len;
+	uint16_t epoch;
+	int64_t end;
+
+	self->r.drop_final = 1000000;
+	ASSERT_EQ(0, start(_metadata, self, 50, 50, 50));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, set_u32(self->srv, DTLS_FINAL_FLIGHT_RESENDS, 60000));
+	/* Wait for the resends to be under way. */
+	end = now_ms() + 20000;
+	do {
+		usleep(20000);
+		ASSERT_EQ(0, get_final(self->srv, &fi));
+	} while (fi.resends < 2 && now_ms() < end);
+	ASSERT_LE(2, fi.resends);
+
+	memset(&ci, 0, sizeof(ci));
+	ci.info.version = DTLS_1_2_VERSION;
+	ci.info.cipher_type = DTLS_CIPHER_AES_GCM_128;
+	for (epoch = 2; epoch < 22; epoch++) {
+		ci.info.epoch = epoch;
+		memset(ci.key, epoch, sizeof(ci.key));
+		ASSERT_EQ(0, setsockopt(self->srv, SOL_DTLS, DTLS_TX, &ci,
+					sizeof(ci)));
+		ASSERT_EQ(4, send(self->srv, "data", 4, 0));
+		if (epoch != 12)
+			usleep(10000);
+		else	/* in the middle of the re-keys */
+			ASSERT_EQ(0, setsockopt(self->srv, SOL_DTLS,
+						DTLS_FINAL_FLIGHT_DROP, NULL,
+						0));
+	}
+	ASSERT_EQ(0, get_final(self->srv, &fi));
+	EXPECT_EQ(0, fi.held);
+	EXPECT_EQ(DTLS_FINAL_DROP_USER, fi.dropped_by);
+	len = sizeof(info);
+	ASSERT_EQ(0, getsockopt(self->srv, SOL_DTLS, DTLS_INFO, &info, &len));
+	EXPECT_EQ(21, info.tx_epoch);
+	EXPECT_EQ(4, send(self->srv, "more", 4, 0));
+	dtls_hs_abort(dtls_test_nl(), self->cli, 0, NULL, 0);
+}
+
 /* The lifetime (2 x MSL by default) runs out. */
 TEST_F_TIMEOUT(final, lifetime, 60)
 {
