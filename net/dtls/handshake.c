@@ -469,7 +469,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	if (hs->peer_id_len) {
 		kfree(ds->hs.peer_id);
 		ds->hs.peer_id = kmemdup(hs->peer_id, hs->peer_id_len,
-				      GFP_KERNEL);
+					 GFP_KERNEL);
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->peer_id_len : 0;
 	}
 	/* We sent the last flight: it stays, the handshake state goes. */
@@ -1200,11 +1200,11 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 			ret = dtls_reasm_add(&hs->reasm, &h,
 					     p + DTLS_HS_HEADER_LEN,
 					     GFP_KERNEL);
-			if (ret == DTLS_REASM_OLD)
+			if (ret == DTLS_REASM_OLD) {
 				dtls_hs_peer_resent(hs, &h);
-			else if (ret == -ENOMEM)
+			} else if (ret == -ENOMEM) {
 				return 0;
-			else if (ret < 0 || ret == DTLS_REASM_DROPPED) {
+			} else if (ret < 0 || ret == DTLS_REASM_DROPPED) {
 				dtls_net_stat_add(sock_net(hs->sk),
 						  DTLS_STAT_HS_BAD_FRAGMENT, 1);
 				trace_dtls_drop(hs->ds, DTLS_DROP_HS_FRAGMENT,
