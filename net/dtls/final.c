@@ -216,16 +216,18 @@ static void dtls_final_reneg_work(struct work_struct *work)
 
 	k = dtls_tx_key_get(ds);
 	if (k)
-		rec = kzalloc(DTLS_HEADER_LEN + dtls_cipher_overhead(k->cipher) +
-			      2, GFP_KERNEL);
+		rec = kzalloc(dtls_cipher_overhead(k->cipher) + 2, GFP_KERNEL);
 	if (rec) {
 		off = DTLS_HEADER_LEN + k->cipher->explicit_len;
 		rec[off] = DTLS_ALERT_WARNING;
 		rec[off + 1] = DTLS_ALERT_NO_RENEGOTIATION;
 		n = dtls_seal_record(k, rec, DTLS_RECORD_TYPE_ALERT, 2);
-		if (n > 0 && !dtls_send_datagram(ds, rec, n, NULL))
+		/* Counted first: on loopback the peer has it within the send. */
+		if (n > 0) {
 			dtls_net_stat_add(sock_net(ds->sk),
 					  DTLS_STAT_HS_RENEG_REFUSED, 1);
+			dtls_send_datagram(ds, rec, n, NULL);
+		}
 		kfree(rec);
 	}
 	if (k)

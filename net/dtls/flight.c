@@ -96,14 +96,12 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 	/*
 	 * A pending error (an ICMP error, icmp.c) is the application's, not
 	 * ours: UDP would hand it to this send and send nothing.  Take it
-	 * aside for the send and put it back.
+	 * aside for the send and put it back, unless a newer one came.
 	 */
 	pending = xchg(&ds->sk->sk_err, 0);
 	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
-	if (pending) {
-		WRITE_ONCE(ds->sk->sk_err, pending);
+	if (pending && !cmpxchg(&ds->sk->sk_err, 0, pending))
 		sk_error_report(ds->sk);
-	}
 	return err < 0 ? err : 0;
 }
 

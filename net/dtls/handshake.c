@@ -465,6 +465,12 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 		dtls_hs_fail(hs, err, DTLS_ALERT_INTERNAL_ERROR, false);
 		return;
 	}
+	/*
+	 * icmp-ignore: the ICMP errors the handshake's own datagrams drew
+	 * were its to ignore; the application never sent those.
+	 */
+	if (hs->p.icmp_ignore)
+		WRITE_ONCE(sk->sk_err, 0);
 	ds->hs.suite = hs->suite->id;
 	if (hs->peer_id_len) {
 		kfree(ds->hs.peer_id);

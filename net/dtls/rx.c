@@ -164,6 +164,7 @@ static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
 		       early);
 	dtls_key_put(rr->key);
 	dtls_sock_put(rr->ds);
+	memzero_explicit(rr->nonce, sizeof(rr->nonce));
 	kfree(rr);
 }
 
@@ -230,7 +231,7 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
 		trace_dtls_drop(ds, DTLS_DROP_REPLAY, h.epoch, h.seq,
 				h.length);
-		goto drop;
+		goto wipe;
 	}
 
 	/*
@@ -377,6 +378,17 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 
+	/*
+	 * Datagrams coalesced by GRO: only a UDP_GRO that raced the attach
+	 * (sock.c refuses it after) gets them here.  Dropped and counted.
+	 */
+	if (unlikely(skb_is_gso(skb))) {
+		atomic_inc(&sk->sk_drops);
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		kfree_skb(skb);
+		return 0;
+	}
+
 	/* While the kernel's handshake runs, every datagram is its. */
 	if (unlikely(hs) && dtls_hs_capture(ds, skb))
 		return 0;
@@ -411,11 +423,17 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 {
 	struct sk_buff_head early, opened;
 	struct sk_buff *skb, *copy;
-	int off, err;
+	int off, err, pending;
 	bool csum_ok;
 
 	__skb_queue_head_init(&early);
 	__skb_queue_head_init(&opened);
+	/*
+	 * UDP hands out the socket's pending error (an ICMP error, icmp.c)
+	 * before it looks at the queue: set it aside for the drain, it is the
+	 * application's.
+	 */
+	pending = xchg(&sk->sk_err, 0);
 	for (;;) {
 		off = 0;
 		skb = __skb_recv_udp(sk, MSG_DONTWAIT, &off, &err);
@@ -438,14 +456,10 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 		}
 		skb_consume_udp(sk, skb, skb->len);
 	}
-	/*
-	 * Once the queue is empty UDP hands out the socket's pending error
-	 * (an ICMP error, icmp.c): it is the application's, put it back.
-	 */
-	if (err && err != -EAGAIN) {
-		WRITE_ONCE(sk->sk_err, -err);
+	if (err && err != -EAGAIN && !pending)
+		pending = -err;		/* one that came during the drain */
+	if (pending && !cmpxchg(&sk->sk_err, 0, pending))
 		sk_error_report(sk);
-	}
 	if (skb_queue_empty(&early))
 		return;
 
