@@ -131,6 +131,8 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	printf "\n== the last flight of the server lost on the way, resent from the kept copy\n"
 	# s_client sends a line only when typed: the snapshots of dtls show -s
 	# are taken before and after the first data record of the client.
+	# s_client reads stdin only once its handshake is done: a handshake
+	# that never ends would keep it (and the demo) waiting, hence timeout.
 	upto() {	# upto N CMD...: CMD true within N tenths of a second
 		local n=$1 i
 		shift
@@ -141,6 +143,13 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 		return 1
 	}
 	resent() { dtls show -s | grep -Eq "final-resent [1-9]"; }
+	# The story must have happened: say what is missing, fail at the end.
+	fail=
+	expect() {	# expect FILE PATTERN WHAT
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		echo "(demo: $3 did not happen)"
+		fail=1
+	}
 	echoes() { [ "$(grep -c "^echo: " "$1")" -ge "$2" ]; }
 	say "dtls-psk server --listen 127.0.0.1:4436 --identity-file psk.id --key-file psk.hex --hex &"
 	dtls-psk server --listen 127.0.0.1:4436 --identity-file /tmp/psk.id \
@@ -166,7 +175,7 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 		upto 200 echoes /tmp/kept-server.out 2 || true
 		dtls show -s > /tmp/show-data.out
 		sleep 1		# then EOF: s_client sends close_notify
-	} | openssl s_client -dtls1_2 -psk $psk -psk_identity client1 \
+	} | timeout 300 openssl s_client -dtls1_2 -psk $psk -psk_identity client1 \
 		-connect 127.0.0.1:4437 -cipher PSK-AES128-GCM-SHA256 -brief 2>&1 |
 		tee /tmp/s_client-kept.out | grep -v "SSL_get_servername" || true
 	wait $pskd || echo "(dtls-psk server exited with $?)"
@@ -181,6 +190,10 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	cat /tmp/show-data.out
 	say "grep DtlsFinalFlight /proc/net/dtls_stat   # of the netns: DropData counts part 4 too"
 	grep DtlsFinalFlight /proc/net/dtls_stat
+	expect /tmp/relay.out "dropped.* 2 of 2" "the loss of two copies of the flight"
+	expect /tmp/s_client-kept.out "CONNECTION ESTABLISHED" "the handshake of s_client through the relay"
+	expect /tmp/show-kept.out "final-flight .* resends [1-9]" "a resend of the kept flight"
+	expect /tmp/show-data.out "final-drop-data 1" "the drop of the flight on data"
 
 	printf "\n== the application drops the kept flight itself: DTLS_FINAL_FLIGHT_DROP\n"
 	say "dtls-psk server --listen 127.0.0.1:4438 --identity-file psk.id --key-file psk.hex --hex --drop-final &"
@@ -197,14 +210,17 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 		for l in $lines; do echo "$l"; sleep 0.5; done
 		upto 200 echoes /tmp/user-server.out 1 || true
 		sleep 1
-	} | openssl s_client -dtls1_2 -psk $psk -psk_identity client1 \
+	} | timeout 300 openssl s_client -dtls1_2 -psk $psk -psk_identity client1 \
 		-connect 127.0.0.1:4438 -cipher PSK-AES128-GCM-SHA256 -brief 2>&1 |
-		grep -v "SSL_get_servername" || true
+		tee /tmp/s_client-user.out | grep -v "SSL_get_servername" || true
 	wait $pskd || echo "(dtls-psk server exited with $?)"
 	say "cat user-server.out"
 	cat /tmp/user-server.out
 	say "dtls show -s   # right after DTLS_FINAL_FLIGHT_DROP: no flight kept, final-drop-user 1"
 	cat /tmp/show-user.out
 	say "grep DtlsFinalFlight /proc/net/dtls_stat   # DropUser: this session"
-	grep DtlsFinalFlight /proc/net/dtls_stat'
+	grep DtlsFinalFlight /proc/net/dtls_stat
+	expect /tmp/s_client-user.out "CONNECTION ESTABLISHED" "the handshake of the second s_client"
+	expect /tmp/show-user.out "final-drop-user 1" "the drop by DTLS_FINAL_FLIGHT_DROP"
+	[ -z "$fail" ]'
 echo "== demo done"
