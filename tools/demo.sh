@@ -10,7 +10,13 @@
 #  4. the handshake in the kernel: a kdtls server (tools/examples/dtls-psk)
 #     completing a PSK handshake with an unmodified `openssl s_client
 #     -dtls1_2` and echoing its lines, watched by `dtls show` and
-#     `dtls monitor`.
+#     `dtls monitor`;
+#  5. the kept last flight: a small relay (tools/out/drop-relay) loses the
+#     server's CCS+Finished twice, s_client resends its flight, the kernel
+#     resends the kept one, data flows, and `dtls show -s` counts the
+#     resends and the drop of the flight on the client's data; then a
+#     second session whose server drops the flight itself
+#     (dtls-psk --drop-final: DTLS_FINAL_FLIGHT_DROP).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -18,7 +24,9 @@ k=${KDTLS_DEMO_KERNEL:-6.12}
 abi=$(tools/kver.sh "$k")
 ko=build/mod/$abi/net/dtls/dtls.ko
 echo "== booting a $abi guest (QEMU, TCG) with $ko loaded"
-tools/vm/run -k "$k" -m "$ko" -- bash -c '
+# Five parts, each waiting for s_client under TCG: more than the runner's
+# default ten minutes on a loaded machine.
+tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	set -e
 	PATH=$PWD/tools/out:$PATH
 	psk=000102030405060708090a0b0c0d0e0f
@@ -117,5 +125,102 @@ tools/vm/run -k "$k" -m "$ko" -- bash -c '
 	kill $mon; wait $mon 2>/dev/null || true
 	say "cat monitor.out   # dtls monitor, started before the handshake"
 	cat /tmp/monitor.out
-	say "grep Hs /proc/net/dtls_stat"; grep Hs /proc/net/dtls_stat'
+	say "grep Hs /proc/net/dtls_stat"; grep Hs /proc/net/dtls_stat
+
+	# 5. The kept last flight (Documentation/dtls.rst): lost, resent, dropped.
+	printf "\n== the last flight of the server lost on the way, resent from the kept copy\n"
+	# s_client sends a line only when typed: the snapshots of dtls show -s
+	# are taken before and after the first data record of the client.
+	# s_client reads stdin only once its handshake is done: a handshake
+	# that never ends would keep it (and the demo) waiting, hence timeout.
+	upto() {	# upto N CMD...: CMD true within N tenths of a second
+		local n=$1 i
+		shift
+		for i in $(seq "$n"); do
+			"$@" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	resent() { dtls show -s | grep -Eq "final-resent [1-9]"; }
+	# The story must have happened: say what is missing, fail at the end.
+	fail=
+	expect() {	# expect FILE PATTERN WHAT
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		echo "(demo: $3 did not happen)"
+		fail=1
+	}
+	echoes() { [ "$(grep -c "^echo: " "$1")" -ge "$2" ]; }
+	say "dtls-psk server --listen 127.0.0.1:4436 --identity-file psk.id --key-file psk.hex --hex &"
+	dtls-psk server --listen 127.0.0.1:4436 --identity-file /tmp/psk.id \
+		--key-file /tmp/psk.hex --hex --timeout 60 > /tmp/kept-server.out 2>&1 &
+	pskd=$!
+	upto 300 grep -q "listening on" /tmp/kept-server.out || true
+	say "drop-relay --listen 127.0.0.1:4437 --to 127.0.0.1:4436 --drop-ccs 2 &   # loses the CCS+Finished of the server, twice"
+	drop-relay --listen 127.0.0.1:4437 --to 127.0.0.1:4436 --drop-ccs 2 \
+		> /tmp/relay.out 2>&1 &
+	relay=$!
+	upto 300 grep -q "dropping" /tmp/relay.out || true
+	lines="sent-after-the-resends the-first-data-drops-the-kept-flight"
+	say "openssl s_client -dtls1_2 -psk $psk -psk_identity client1 -connect 127.0.0.1:4437 -cipher PSK-AES128-GCM-SHA256 -brief   # through the relay; typing: $lines"
+	{
+		# The server is established when it sends its last flight;
+		# s_client only once a resent copy gets through (its flight 5
+		# resent on its timer, 1 s then 2 s).
+		upto 600 grep -q "handshake done" /tmp/kept-server.out || true
+		upto 600 grep -qs "CONNECTION ESTABLISHED" /tmp/s_client-kept.out || true
+		upto 100 resent || true
+		dtls show -s > /tmp/show-kept.out
+		for l in $lines; do echo "$l"; sleep 0.5; done
+		upto 200 echoes /tmp/kept-server.out 2 || true
+		dtls show -s > /tmp/show-data.out
+		sleep 1		# then EOF: s_client sends close_notify
+	} | timeout 300 openssl s_client -dtls1_2 -psk $psk -psk_identity client1 \
+		-connect 127.0.0.1:4437 -cipher PSK-AES128-GCM-SHA256 -brief 2>&1 |
+		tee /tmp/s_client-kept.out | grep -v "SSL_get_servername" || true
+	wait $pskd || echo "(dtls-psk server exited with $?)"
+	kill $relay; wait $relay 2>/dev/null || true
+	say "cat relay.out   # the drop-relay"
+	cat /tmp/relay.out
+	say "cat kept-server.out   # established before s_client, which lost the flight"
+	cat /tmp/kept-server.out
+	say "dtls show -s   # after s_client got a resent copy: the flight still kept, its resends counted (rx-bad-epoch: the epoch-0 records of the resent flights of s_client)"
+	cat /tmp/show-kept.out
+	say "dtls show -s   # after the first data record of s_client: the kept flight dropped (final-drop-data)"
+	cat /tmp/show-data.out
+	say "grep DtlsFinalFlight /proc/net/dtls_stat   # of the netns: DropData counts part 4 too"
+	grep DtlsFinalFlight /proc/net/dtls_stat
+	expect /tmp/relay.out "dropped.* 2 of 2" "the loss of two copies of the flight"
+	expect /tmp/s_client-kept.out "CONNECTION ESTABLISHED" "the handshake of s_client through the relay"
+	expect /tmp/show-kept.out "final-flight .* resends [1-9]" "a resend of the kept flight"
+	expect /tmp/show-data.out "final-drop-data 1" "the drop of the flight on data"
+
+	printf "\n== the application drops the kept flight itself: DTLS_FINAL_FLIGHT_DROP\n"
+	say "dtls-psk server --listen 127.0.0.1:4438 --identity-file psk.id --key-file psk.hex --hex --drop-final &"
+	dtls-psk server --listen 127.0.0.1:4438 --identity-file /tmp/psk.id \
+		--key-file /tmp/psk.hex --hex --timeout 60 --drop-final \
+		> /tmp/user-server.out 2>&1 &
+	pskd=$!
+	upto 300 grep -q "listening on" /tmp/user-server.out || true
+	lines="the-flight-was-already-gone"
+	say "openssl s_client -dtls1_2 -psk $psk -psk_identity client1 -connect 127.0.0.1:4438 -cipher PSK-AES128-GCM-SHA256 -brief   # no relay; typing: $lines"
+	{
+		upto 600 grep -q "drop-final:" /tmp/user-server.out || true
+		dtls show -s > /tmp/show-user.out
+		for l in $lines; do echo "$l"; sleep 0.5; done
+		upto 200 echoes /tmp/user-server.out 1 || true
+		sleep 1
+	} | timeout 300 openssl s_client -dtls1_2 -psk $psk -psk_identity client1 \
+		-connect 127.0.0.1:4438 -cipher PSK-AES128-GCM-SHA256 -brief 2>&1 |
+		tee /tmp/s_client-user.out | grep -v "SSL_get_servername" || true
+	wait $pskd || echo "(dtls-psk server exited with $?)"
+	say "cat user-server.out"
+	cat /tmp/user-server.out
+	say "dtls show -s   # right after DTLS_FINAL_FLIGHT_DROP: no flight kept, final-drop-user 1"
+	cat /tmp/show-user.out
+	say "grep DtlsFinalFlight /proc/net/dtls_stat   # DropUser: this session"
+	grep DtlsFinalFlight /proc/net/dtls_stat
+	expect /tmp/s_client-user.out "CONNECTION ESTABLISHED" "the handshake of the second s_client"
+	expect /tmp/show-user.out "final-drop-user 1" "the drop by DTLS_FINAL_FLIGHT_DROP"
+	[ -z "$fail" ]'
 echo "== demo done"

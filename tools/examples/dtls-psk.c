@@ -24,6 +24,8 @@
  *                                (default 1; each on its own socket)
  *   --no-echo                    client: expect no replies (not an echo
  *                                server, e.g. openssl s_server)
+ *   --drop-final                 drop the kept last flight as soon as the
+ *                                handshake is done (DTLS_FINAL_FLIGHT_DROP)
  *
  * The server binds with SO_REUSEPORT; its socket answers ClientHellos with
  * stateless cookies and connects itself to the first client that returns
@@ -80,6 +82,7 @@ struct opts {
 	int		timeout_ms;
 	long		clients;
 	bool		echo;
+	bool		drop_final;
 };
 
 static struct opts o = {
@@ -113,7 +116,8 @@ static void __attribute__((noreturn)) usage(const char *why)
 		"  ID:  --identity-file FILE | --identity ID\n"
 		"  KEY: --key-file FILE|- [--hex]\n"
 		"  options: --suite S... --group G... --mtu N --rto-ms N\n"
-		"           --timeout S --clients N (server) --no-echo (client)\n");
+		"           --timeout S --clients N (server) --no-echo (client)\n"
+		"           --drop-final\n");
 	exit(2);
 }
 
@@ -170,6 +174,7 @@ static void parse_args(int argc, char **argv)
 		{ "timeout",		required_argument, NULL, 't' },
 		{ "clients",		required_argument, NULL, 'n' },
 		{ "no-echo",		no_argument,	   NULL, 'E' },
+		{ "drop-final",		no_argument,	   NULL, 'F' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -244,6 +249,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'E':
 			o.echo = false;
+			break;
+		case 'F':
+			o.drop_final = true;
 			break;
 		case 'h':
 			usage(NULL);
@@ -425,6 +433,43 @@ static bool hs_result(int fd)
 	    dtls_suite_name(h.suite), h.peer_id_len ? ", peer identity " : "",
 	    id);
 	return true;
+}
+
+/*
+ * --drop-final: the side that sent the handshake's last flight (the server,
+ * in a full handshake) keeps it to answer a client that lost it, until the
+ * client's first data record or 2 x MSL.  An application with a proof of
+ * its own that the peer is done (or that accepts the risk) frees it at
+ * once.  Says what was held and what the kernel reports after.
+ */
+static void drop_final(int fd)
+{
+	struct dtls_final_flight_info fi = { 0 };
+	socklen_t len = sizeof(fi);
+
+	if (getsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT, &fi, &len)) {
+		say("DTLS_FINAL_FLIGHT: %s", strerror(errno));
+		return;
+	}
+	if (!fi.held) {
+		say("--drop-final: no last flight kept (dropped by %s)",
+		    fi.dropped_by == DTLS_FINAL_DROP_DATA ? "peer data" :
+		    fi.dropped_by == DTLS_FINAL_DROP_TIMER ? "its lifetime" :
+		    "nobody: this side did not send the last flight");
+		return;
+	}
+	/* The option takes no value (Documentation/dtls.rst). */
+	if (setsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT_DROP, NULL, 0)) {
+		say("DTLS_FINAL_FLIGHT_DROP: %s", strerror(errno));
+		return;
+	}
+	say("--drop-final: setsockopt(DTLS_FINAL_FLIGHT_DROP) dropped the kept last flight (%u bytes, resent %u times, kept %u ms)",
+	    fi.bytes, fi.resends, fi.age_ms);
+	len = sizeof(fi);
+	if (!getsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT, &fi, &len) &&
+	    (fi.held || fi.dropped_by != DTLS_FINAL_DROP_USER))
+		say("--drop-final: the kernel still reports held %u, dropped_by %u",
+		    fi.held, fi.dropped_by);
 }
 
 /* One record, with its content type: its length, or -1 (errno). */
@@ -610,6 +655,8 @@ static int run_server(const struct sockaddr_storage *ss, socklen_t len)
 		}
 		if (listener >= 0 && lrev) {
 			if (hs_result(listener)) {
+				if (o.drop_final)
+					drop_final(listener);
 				p[sessions].fd = listener;
 				sessions++;
 			} else {
@@ -645,6 +692,8 @@ static int run_client(const struct sockaddr_storage *ss, socklen_t len)
 		close(fd);
 		return 1;
 	}
+	if (o.drop_final)
+		drop_final(fd);
 
 	idle_until = now_ms() + o.timeout_ms;
 	for (;;) {
