@@ -1714,8 +1714,10 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		for (i = 0; i < in->n_suites; i++)
 			if (!dtls_suite_find(in->suites[i]))
 				break;
-		if (i < in->n_suites || req->too_many_suites) {
-			NL_SET_ERR_MSG(extack, "unknown suite or too many");
+		if (i < in->n_suites || req->suite_attr[DTLS_HS_MAX_SUITES]) {
+			NL_SET_ERR_MSG_ATTR(extack, req->suite_attr[i < in->n_suites ?
+						i : DTLS_HS_MAX_SUITES],
+					    "unknown suite or too many");
 			goto out;
 		}
 		p.n_suites = in->n_suites;
@@ -1725,8 +1727,10 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		for (i = 0; i < in->n_groups; i++)
 			if (!dtls_kex_group_supported(in->groups[i]))
 				break;
-		if (i < in->n_groups || req->too_many_groups) {
-			NL_SET_ERR_MSG(extack, "unsupported group or too many");
+		if (i < in->n_groups || req->group_attr[DTLS_HS_MAX_GROUPS]) {
+			NL_SET_ERR_MSG_ATTR(extack, req->group_attr[i < in->n_groups ?
+						i : DTLS_HS_MAX_GROUPS],
+					    "unsupported group or too many");
 			goto out;
 		}
 		p.n_groups = in->n_groups;

@@ -47,6 +47,7 @@ struct dtls_sock;
 struct dtls_key;
 struct dtls_kex;
 struct netlink_ext_ack;
+struct nlattr;
 
 /* IANA cipher suites */
 #define DTLS_PSK_AES_128_GCM_SHA256		0x00a8
@@ -257,9 +258,13 @@ static inline bool dtls_hs_takes_datagrams(const struct dtls_hs *hs)
 
 struct dtls_hs_config_req {
 	u32			set;
-	bool			too_many_suites;
-	bool			too_many_groups;
 	struct dtls_hs_params	p;
+	/*
+	 * Where each suite and group came from, for the error to point at;
+	 * the last entry: the first one past our list's length, if any.
+	 */
+	const struct nlattr	*suite_attr[DTLS_HS_MAX_SUITES + 1];
+	const struct nlattr	*group_attr[DTLS_HS_MAX_GROUPS + 1];
 };
 
 /* handshake.c */

@@ -356,15 +356,19 @@ static int dtls_nl_parse_hs_config(const struct genl_info *info,
 		req->set |= DTLS_HS_SET_GROUPS;
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(nla) == DTLS_A_HS_SUITE) {
-			if (p->n_suites < DTLS_HS_MAX_SUITES)
+			if (p->n_suites < DTLS_HS_MAX_SUITES) {
+				req->suite_attr[p->n_suites] = nla;
 				p->suites[p->n_suites++] = nla_get_u16(nla);
-			else
-				req->too_many_suites = true;
+			} else if (!req->suite_attr[DTLS_HS_MAX_SUITES]) {
+				req->suite_attr[DTLS_HS_MAX_SUITES] = nla;
+			}
 		} else if (nla_type(nla) == DTLS_A_HS_GROUP) {
-			if (p->n_groups < DTLS_HS_MAX_GROUPS)
+			if (p->n_groups < DTLS_HS_MAX_GROUPS) {
+				req->group_attr[p->n_groups] = nla;
 				p->groups[p->n_groups++] = nla_get_u16(nla);
-			else
-				req->too_many_groups = true;
+			} else if (!req->group_attr[DTLS_HS_MAX_GROUPS]) {
+				req->group_attr[DTLS_HS_MAX_GROUPS] = nla;
+			}
 		}
 	}
 	if (a[DTLS_A_HS_MTU]) {
@@ -413,12 +417,12 @@ int dtls_nl_hs_config_doit(struct sk_buff *skb, struct genl_info *info)
 	req = kmalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	err = dtls_nl_parse_hs_config(info, req);
-	if (!err)
-		err = dtls_nl_hs_target(skb, info, &t);
+	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
 		goto out;
-	err = dtls_hs_config(t.ds, req, info->extack);
+	err = dtls_nl_parse_hs_config(info, req);
+	if (!err)
+		err = dtls_hs_config(t.ds, req, info->extack);
 	/* start: hs-start in the same request, once configured */
 	if (!err && nla_get_flag(info->attrs[DTLS_A_HS_START]))
 		err = dtls_hs_start(t.ds, info->extack);

@@ -142,7 +142,7 @@ TRACE_EVENT(dtls_hs_state,
 
 	TP_fast_assign(
 		__entry->ino = ds->ino;
-		__entry->role = ds->hs.role;
+		__entry->role = READ_ONCE(ds->hs.role);
 		__entry->old = old;
 		__entry->state = state;
 		__entry->alert = ds->hs.alert;
@@ -278,7 +278,7 @@ TRACE_EVENT(dtls_final_keep,
 
 	TP_fast_assign(
 		__entry->ino = ds->ino;
-		__entry->role = ds->hs.role;
+		__entry->role = READ_ONCE(ds->hs.role);
 		__entry->msgs = fl->n;
 		__entry->types = dtls_flight_types(fl);
 		__entry->bytes = dtls_flight_bytes(fl);
@@ -309,7 +309,7 @@ TRACE_EVENT(dtls_final_resend,
 		__entry->ino = ds->ino;
 		__entry->seq0 = seq0;
 		__entry->resends = resends;
-		__entry->role = ds->hs.role;
+		__entry->role = READ_ONCE(ds->hs.role);
 		__entry->err = err;
 	),
 
@@ -332,7 +332,7 @@ TRACE_EVENT(dtls_final_drop,
 	TP_fast_assign(
 		__entry->ino = ds->ino;
 		__entry->resends = resends;
-		__entry->role = ds->hs.role;
+		__entry->role = READ_ONCE(ds->hs.role);
 		__entry->why = why;
 	),
 
