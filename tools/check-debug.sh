@@ -79,7 +79,7 @@ fi
 log=$top/build/check-debug.log
 KDTLS_KEEP_LOG=1 \
 KDTLS_APPEND="pci=noacpi no5lvl kdtls.9p=cache=loose ${KDTLS_APPEND:-}" \
-tools/vm/run -k "$dir" -t "${KDTLS_DEBUG_TIMEOUT:-2400}" -q '-m 4G' \
+tools/vm/run -k "$dir" -t "${KDTLS_DEBUG_TIMEOUT:-3000}" -q '-m 4G' \
 	-m "$mod/dtls.ko" -M veth,sch_netem -- \
 	env KDTLS_MODULE="$mod/dtls.ko" KDTLS_KUNIT="$kunit" \
 	tools/debug-kernel/guest.sh ${KDTLS_TESTS:-} 2>&1 | tee "$log"
