@@ -6,7 +6,8 @@
  * "user" or "logon" by serial, as tlshd takes them.  Keys are wiped when
  * replaced or freed.
  *
- * Context: process, under hs->lock.
+ * Context: process; the owner of the struct dtls_proto serialises calls
+ * (handshake.c: hs->lock).
  */
 
 #include <linux/key.h>
@@ -15,49 +16,48 @@
 #include <keys/user-type.h>
 
 #include "dtls.h"
-#include "handshake.h"
+#include "proto.h"
 
-const struct dtls_psk *dtls_psk_find(struct dtls_hs *hs, const u8 *id,
-				     unsigned int id_len)
+const struct dtls_psk *dtls_psk_find(const struct dtls_proto *pr,
+				     const u8 *id, unsigned int id_len)
 {
 	struct dtls_psk *psk;
 
-	lockdep_assert_held(&hs->lock);
-	list_for_each_entry(psk, &hs->psks, node)
+	list_for_each_entry(psk, &pr->psks, node)
 		if (psk->id_len == id_len && !memcmp(psk->id, id, id_len))
 			return psk;
 	return NULL;
 }
 
-int dtls_psk_add(struct dtls_hs *hs, const u8 *id, unsigned int id_len,
+int dtls_psk_add(struct dtls_proto *pr, const u8 *id, unsigned int id_len,
 		 const u8 *key, unsigned int key_len)
 {
 	struct dtls_psk *psk;
 
-	lockdep_assert_held(&hs->lock);
 	if (!id_len || id_len > DTLS_MAX_IDENTITY_LEN ||
 	    !key_len || key_len > DTLS_PSK_MAX_LEN)
 		return -EINVAL;
 
-	psk = (struct dtls_psk *)dtls_psk_find(hs, id, id_len);
+	psk = (struct dtls_psk *)dtls_psk_find(pr, id, id_len);
 	if (!psk) {
-		if (hs->n_psks >= DTLS_HS_MAX_PSKS)
+		if (pr->n_psks >= DTLS_HS_MAX_PSKS)
 			return -ENOSPC;
 		psk = kzalloc(sizeof(*psk), GFP_KERNEL);
 		if (!psk)
 			return -ENOMEM;
 		psk->id_len = id_len;
 		memcpy(psk->id, id, id_len);
-		list_add_tail(&psk->node, &hs->psks);
-		hs->n_psks++;
+		list_add_tail(&psk->node, &pr->psks);
+		pr->n_psks++;
 	}
 	memzero_explicit(psk->key, sizeof(psk->key));
 	psk->key_len = key_len;
 	memcpy(psk->key, key, key_len);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_psk_add);
 
-int dtls_psk_add_keyring(struct dtls_hs *hs, const u8 *id,
+int dtls_psk_add_keyring(struct dtls_proto *pr, const u8 *id,
 			 unsigned int id_len, s32 serial)
 {
 #if IS_ENABLED(CONFIG_KEYS)
@@ -87,7 +87,7 @@ int dtls_psk_add_keyring(struct dtls_hs *hs, const u8 *id,
 	}
 	key_ref_put(ref);
 	if (!err)
-		err = dtls_psk_add(hs, id, id_len, buf, len);
+		err = dtls_psk_add(pr, id, id_len, buf, len);
 	memzero_explicit(buf, sizeof(buf));
 	return err;
 #else
@@ -95,13 +95,13 @@ int dtls_psk_add_keyring(struct dtls_hs *hs, const u8 *id,
 #endif
 }
 
-void dtls_psk_clear(struct dtls_hs *hs)
+void dtls_psk_clear(struct dtls_proto *pr)
 {
 	struct dtls_psk *psk, *tmp;
 
-	list_for_each_entry_safe(psk, tmp, &hs->psks, node) {
+	list_for_each_entry_safe(psk, tmp, &pr->psks, node) {
 		list_del(&psk->node);
 		kfree_sensitive(psk);
 	}
-	hs->n_psks = 0;
+	pr->n_psks = 0;
 }

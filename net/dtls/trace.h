@@ -175,11 +175,11 @@ TRACE_EVENT(dtls_hs_flight_tx,
 
 	TP_fast_assign(
 		__entry->ino = hs->ds->ino;
-		__entry->role = hs->p.role;
-		__entry->step = hs->step;
-		__entry->msgs = hs->flight.n;
-		__entry->types = dtls_flight_types(&hs->flight);
-		__entry->bytes = dtls_flight_bytes(&hs->flight);
+		__entry->role = hs->pr.p.role;
+		__entry->step = hs->pr.step;
+		__entry->msgs = hs->pr.flight.n;
+		__entry->types = dtls_flight_types(&hs->pr.flight);
+		__entry->bytes = dtls_flight_bytes(&hs->pr.flight);
 		__entry->seq0 = hs->tx_seq0;
 		__entry->rto_ms = jiffies_to_msecs(hs->rto);
 		__entry->err = err;
@@ -211,12 +211,12 @@ TRACE_EVENT(dtls_hs_retransmit,
 
 	TP_fast_assign(
 		__entry->ino = hs->ds->ino;
-		__entry->role = hs->p.role;
-		__entry->step = hs->step;
+		__entry->role = hs->pr.p.role;
+		__entry->step = hs->pr.step;
 		__entry->why = why;
-		__entry->msgs = hs->flight.n;
-		__entry->types = dtls_flight_types(&hs->flight);
-		__entry->bytes = dtls_flight_bytes(&hs->flight);
+		__entry->msgs = hs->pr.flight.n;
+		__entry->types = dtls_flight_types(&hs->pr.flight);
+		__entry->bytes = dtls_flight_bytes(&hs->pr.flight);
 		__entry->seq0 = hs->tx_seq0;
 		__entry->rto_ms = jiffies_to_msecs(hs->rto);
 		__entry->err = err;
@@ -246,8 +246,8 @@ TRACE_EVENT(dtls_hs_flight_rx,
 
 	TP_fast_assign(
 		__entry->ino = hs->ds->ino;
-		__entry->role = hs->p.role;
-		__entry->step = hs->step;
+		__entry->role = hs->pr.p.role;
+		__entry->step = hs->pr.step;
 		__entry->msgs = hs->rx_msgs;
 		__entry->types = hs->rx_types;
 		__entry->bytes = hs->rx_bytes;

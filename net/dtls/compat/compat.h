@@ -48,4 +48,15 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 }
 #endif
 
+/*
+ * What tests/proto_kunit.c calls in dtls.ko is exported to KUnit modules
+ * only, on kernels with KUnit; elsewhere (Debian's kernels; 6.1 has no
+ * <kunit/visibility.h>) nothing is exported.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/visibility.h>
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)	__ADDRESSABLE(symbol)
+#endif
+
 #endif /* _NET_DTLS_COMPAT_H */

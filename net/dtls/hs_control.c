@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The handshake's control (handshake.h), as netlink.c calls it with typed
+ * arguments: create and configure a handshake, give it PSKs, start it,
+ * abort it; and stop it when the socket closes.
+ *
+ * Context: process, may sleep; each takes hs->lock.
+ */
+
+#include <linux/slab.h>
+#include <linux/netlink.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "dtls.h"
+#include "handshake.h"
+#include "trace.h"
+
+/* ------------------------------------------------------- control (netlink) */
+
+/*
+ * The handshake of @ds, created on first use, with a reference for the
+ * caller (dtls_hs_put()).  Taken under lock_sock() while @hs is on
+ * ds->hs.engine, which holds a reference of its own until it is retired: a
+ * concurrent abort, failure or close cannot free it under the caller.
+ * Context: process, holding the socket (its file, or a reference from the
+ * netns list).
+ */
+static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
+{
+	struct sock *sk = ds->sk;
+	struct dtls_hs *hs;
+	int err = 0;
+
+	lock_sock(sk);
+	hs = rcu_dereference_protected(ds->hs.engine, lockdep_sock_is_held(sk));
+	if (hs) {
+		refcount_inc(&hs->refs);
+		goto out;
+	}
+	if (!create)
+		goto out;
+	if (ds->closing)
+		err = -EBADF;
+	else if (ds->hs.state == DTLS_HS_STATE_ESTABLISHED)
+		err = -EISCONN;
+	else if (ds->hs.state)
+		err = -EALREADY;	/* one handshake per socket */
+	else if (rcu_access_pointer(ds->keys.tx) || rcu_access_pointer(ds->keys.rx))
+		err = -EISCONN;		/* keys from user space */
+	if (err)
+		goto out;
+	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
+	if (!hs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	hs->ds = ds;
+	hs->sk = sk;
+	refcount_set(&hs->refs, 2);	/* ds->hs.engine and the caller */
+	sock_hold(sk);
+	refcount_inc(&ds->refs);
+	mutex_init(&hs->lock);
+	INIT_WORK(&hs->work, dtls_hs_work);
+	timer_setup(&hs->timer, dtls_hs_timer_fn, 0);
+	skb_queue_head_init(&hs->rxq);
+	__skb_queue_head_init(&hs->early);
+	dtls_proto_init(&hs->pr);
+	ds->hs.role = hs->pr.p.role;
+	trace_dtls_hs_state(ds, ds->hs.state, DTLS_HS_STATE_CONFIGURED);
+	ds->hs.state = DTLS_HS_STATE_CONFIGURED;
+	rcu_assign_pointer(ds->hs.engine, hs);
+out:
+	release_sock(sk);
+	return err ? ERR_PTR(err) : hs ?: ERR_PTR(-ENOENT);
+}
+
+static int dtls_hs_lock_idle(struct dtls_sock *ds, struct dtls_hs **hsp)
+{
+	struct dtls_hs *hs = dtls_hs_get(ds, true);
+
+	if (IS_ERR(hs))
+		return PTR_ERR(hs);
+	mutex_lock(&hs->lock);
+	if (hs->dead || hs->pr.step != DTLS_HS_IDLE) {
+		mutex_unlock(&hs->lock);
+		dtls_hs_put(hs);
+		return -EBUSY;
+	}
+	*hsp = hs;
+	return 0;
+}
+
+/* The end of a dtls_hs_lock_idle() section. */
+static void dtls_hs_unlock_put(struct dtls_hs *hs)
+{
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
+}
+
+/**
+ * dtls_hs_config - change the parameters of a handshake not yet started
+ * @ds: the socket
+ * @req: the fields given (@req->set) and their values; the others keep
+ *	 theirs
+ * @extack: for the reason of a refusal
+ *
+ * Checks what the values mean (a suite or group we have, ranges); the
+ * caller (netlink.c) has checked their form.
+ * Context: process, may sleep.  Return: 0 or a negative errno.
+ */
+int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
+		   struct netlink_ext_ack *extack)
+{
+	const struct dtls_hs_params *in = &req->p;
+	struct dtls_hs_params p;
+	struct dtls_hs *hs;
+	unsigned int i;
+	int err;
+
+	err = dtls_hs_lock_idle(ds, &hs);
+	if (err)
+		return err;
+	p = hs->pr.p;
+	err = -EINVAL;
+	if (req->set & DTLS_HS_SET_ROLE)
+		p.role = in->role;
+	if (req->set & DTLS_HS_SET_SUITES) {
+		for (i = 0; i < in->n_suites; i++)
+			if (!dtls_suite_find(in->suites[i]))
+				break;
+		if (i < in->n_suites || req->suite_attr[DTLS_HS_MAX_SUITES]) {
+			NL_SET_ERR_MSG_ATTR(extack, req->suite_attr[i < in->n_suites ?
+						i : DTLS_HS_MAX_SUITES],
+					    "unknown suite or too many");
+			goto out;
+		}
+		p.n_suites = in->n_suites;
+		memcpy(p.suites, in->suites, sizeof(p.suites));
+	}
+	if (req->set & DTLS_HS_SET_GROUPS) {
+		for (i = 0; i < in->n_groups; i++)
+			if (!dtls_kex_group_supported(in->groups[i]))
+				break;
+		if (i < in->n_groups || req->group_attr[DTLS_HS_MAX_GROUPS]) {
+			NL_SET_ERR_MSG_ATTR(extack, req->group_attr[i < in->n_groups ?
+						i : DTLS_HS_MAX_GROUPS],
+					    "unsupported group or too many");
+			goto out;
+		}
+		p.n_groups = in->n_groups;
+		memcpy(p.groups, in->groups, sizeof(p.groups));
+	}
+	if (req->set & DTLS_HS_SET_MTU)
+		p.mtu = in->mtu;
+	if (req->set & DTLS_HS_SET_RTO_INITIAL)
+		p.rto_initial_ms = in->rto_initial_ms;
+	if (req->set & DTLS_HS_SET_RTO_MAX)
+		p.rto_max_ms = in->rto_max_ms;
+	if (req->set & DTLS_HS_SET_TIMEOUT)
+		p.timeout_ms = in->timeout_ms;
+	if (req->set & DTLS_HS_SET_COOKIES)
+		p.cookies = in->cookies;
+	if (req->set & DTLS_HS_SET_ICMP_IGNORE)
+		p.icmp_ignore = in->icmp_ignore;
+	if (req->set & DTLS_HS_SET_HINT) {
+		p.hint_len = in->hint_len;
+		memcpy(p.hint, in->hint, sizeof(p.hint));
+	}
+	if (p.mtu < 256 || p.mtu > 65507) {
+		NL_SET_ERR_MSG(extack, "mtu out of 256..65507");
+		goto out;
+	}
+	if (p.rto_initial_ms < 50 || p.rto_initial_ms > 60000 ||
+	    p.rto_max_ms < p.rto_initial_ms || p.rto_max_ms > 600000) {
+		NL_SET_ERR_MSG(extack,
+			       "rto-initial-ms out of 50..60000 or rto-max-ms out of it..600000");
+		goto out;
+	}
+	if (p.timeout_ms < 100 || p.timeout_ms > 3600000) {
+		NL_SET_ERR_MSG(extack, "timeout-ms out of 100..3600000");
+		goto out;
+	}
+	hs->pr.p = p;
+	WRITE_ONCE(ds->hs.role, p.role);
+	err = 0;
+out:
+	dtls_hs_unlock_put(hs);
+	return err;
+}
+
+/**
+ * dtls_hs_psk_add - give a handshake not yet started a PSK
+ * @ds: the socket
+ * @id: the identity, 1..128 bytes
+ * @id_len: its length
+ * @key: the key, 1..64 bytes; NULL to read it from the kernel key @serial
+ * @key_len: its length
+ * @serial: a "user" or "logon" key the caller may search, when !@key
+ * @extack: for the reason of a refusal
+ *
+ * Context: process, may sleep.  Return: 0 or a negative errno.
+ */
+int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
+		    const u8 *key, unsigned int key_len, s32 serial,
+		    struct netlink_ext_ack *extack)
+{
+	struct dtls_hs *hs;
+	int err;
+
+	err = dtls_hs_lock_idle(ds, &hs);
+	if (err)
+		return err;
+	if (key)
+		err = dtls_psk_add(&hs->pr, id, id_len, key, key_len);
+	else
+		err = dtls_psk_add_keyring(&hs->pr, id, id_len, serial);
+	if (err == -EINVAL)
+		NL_SET_ERR_MSG(extack, "PSK must be 1..64 bytes");
+	dtls_hs_unlock_put(hs);
+	return err;
+}
+
+int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
+{
+	struct sock *sk = ds->sk;
+	struct dtls_hs *hs;
+	int err;
+
+	err = dtls_hs_lock_idle(ds, &hs);
+	if (err)
+		return err;
+	err = -ENOKEY;
+	if (!hs->pr.n_psks) {
+		NL_SET_ERR_MSG(extack, "no PSK");
+		goto out;
+	}
+	err = -ENOTCONN;
+	if (hs->pr.p.role == DTLS_HS_ROLE_CLIENT &&
+	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED) {
+		NL_SET_ERR_MSG(extack, "a client socket must be connected");
+		goto out;
+	}
+	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER && !inet_sk(sk)->inet_num) {
+		NL_SET_ERR_MSG(extack, "a server socket must be bound");
+		goto out;
+	}
+	hs->pr.replay_window = READ_ONCE(ds->keys.replay_window);
+	dtls_proto_defaults(&hs->pr);
+	hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
+	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);
+	dtls_reasm_init(&hs->reasm, 0);
+	lock_sock(sk);
+	dtls_hs_set_state(ds, DTLS_HS_STATE_RUNNING);
+	release_sock(sk);
+	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_STARTED, 1);
+	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER) {
+		dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);
+		err = 0;
+	} else {
+		struct dtls_proto_out out;
+
+		/* A failure is the socket's now, not the request's. */
+		dtls_hs_act(hs, dtls_client_start(&hs->pr, &out), &out);
+		err = 0;
+	}
+out:
+	dtls_hs_unlock_put(hs);
+	return err;
+}
+
+int dtls_hs_abort(struct dtls_sock *ds)
+{
+	struct dtls_hs *hs = dtls_hs_get(ds, false);
+	int err = 0;
+
+	if (IS_ERR(hs))
+		return -ENOENT;
+	mutex_lock(&hs->lock);
+	if (hs->dead || hs->pr.step == DTLS_HS_DONE)
+		err = -EALREADY;
+	else
+		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
+	return err;
+}
+
+/**
+ * dtls_hs_release - the socket closes: stop its handshake
+ * @ds: the socket
+ *
+ * Context: process (close), not under lock_sock().
+ */
+void dtls_hs_release(struct dtls_sock *ds)
+{
+	struct sock *sk = ds->sk;
+	struct dtls_hs *hs;
+
+	lock_sock(sk);
+	ds->closing = true;
+	hs = rcu_replace_pointer(ds->hs.engine, NULL, lockdep_sock_is_held(sk));
+	release_sock(sk);
+	if (hs) {
+		mutex_lock(&hs->lock);
+		hs->dead = true;
+		mutex_unlock(&hs->lock);
+		dtls_hs_retire(hs);
+	}
+}

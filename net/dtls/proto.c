@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the client's and the server's steps share (proto.h): the suites,
+ * the transcript, building our messages into the flight, the keys and
+ * both Finished messages, and the dispatch of a peer's message.
+ *
+ *   client                                   server
+ *   ClientHello                  -->                          (flight 1)
+ *                                <--    HelloVerifyRequest    (flight 2)
+ *   ClientHello + cookie         -->                          (flight 3)
+ *                                <--    ServerHello, [ServerKeyExchange],
+ *                                       ServerHelloDone       (flight 4)
+ *   ClientKeyExchange, CCS,
+ *   Finished                     -->                          (flight 5)
+ *                                <--    CCS, Finished         (flight 6)
+ *
+ * Context: process; the owner serialises calls (proto.h).
+ */
+
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <crypto/algapi.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "crypto.h"
+#include "dtls.h"
+#include "proto.h"
+
+static const struct dtls_suite dtls_suites[] = {
+	{ DTLS_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
+	  DTLS_PRF_SHA256, false, "PSK-AES128-GCM-SHA256" },
+	{ DTLS_PSK_AES_256_GCM_SHA384, DTLS_CIPHER_AES_GCM_256,
+	  DTLS_PRF_SHA384, false, "PSK-AES256-GCM-SHA384" },
+	{ DTLS_PSK_AES_128_CCM_8, DTLS_CIPHER_AES_CCM_8_128,
+	  DTLS_PRF_SHA256, false, "PSK-AES128-CCM8" },
+	{ DTLS_PSK_CHACHA20_POLY1305_SHA256, DTLS_CIPHER_CHACHA20_POLY1305,
+	  DTLS_PRF_SHA256, false, "PSK-CHACHA20-POLY1305" },
+	{ DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256,
+	  DTLS_CIPHER_CHACHA20_POLY1305, DTLS_PRF_SHA256, true,
+	  "ECDHE-PSK-CHACHA20-POLY1305" },
+	{ DTLS_ECDHE_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
+	  DTLS_PRF_SHA256, true, "ECDHE-PSK-AES128-GCM-SHA256" },
+};
+
+static const u16 dtls_default_groups[] = {
+	DTLS_GROUP_X25519, DTLS_GROUP_SECP256R1,
+};
+
+/* The transcript of a PSK handshake is well under this. */
+#define DTLS_TRANSCRIPT_MAX	8192
+
+const struct dtls_suite *dtls_suite_find(u16 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dtls_suites); i++)
+		if (dtls_suites[i].id == id)
+			return &dtls_suites[i];
+	return NULL;
+}
+
+bool dtls_proto_offered(const u16 *list, unsigned int n, u16 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+/*
+ * A hello's random: public, so the CRNG's batched per-CPU output will do
+ * (get_random_u64()); get_random_bytes() erases its key per call, which
+ * secrets need and these do not, at about ten times the cost.
+ */
+void dtls_hello_random(u8 out[DTLS_RANDOM_LEN])
+{
+	unsigned int i;
+	u64 v;
+
+	for (i = 0; i < DTLS_RANDOM_LEN; i += sizeof(v)) {
+		v = get_random_u64();
+		memcpy(out + i, &v, sizeof(v));
+	}
+}
+
+int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
+{
+	if (len > DTLS_TRANSCRIPT_MAX - pr->tlen)
+		return -EMSGSIZE;
+	if (pr->tlen + len > pr->tcap) {
+		u32 cap = min_t(u32, DTLS_TRANSCRIPT_MAX,
+				max_t(u32, 1024, 2 * (pr->tlen + len)));
+		u8 *t = krealloc(pr->transcript, cap, GFP_KERNEL);
+
+		if (!t)
+			return -ENOMEM;
+		pr->transcript = t;
+		pr->tcap = cap;
+	}
+	memcpy(pr->transcript + pr->tlen, data, len);
+	pr->tlen += len;
+	return 0;
+}
+
+/* The transcript's digest; each byte is hashed once, however often. */
+static int dtls_transcript_hash(struct dtls_proto *pr, u8 *out)
+{
+	struct dtls_hash_state *st = &pr->thash;
+
+	if (WARN_ON_ONCE(st->len > pr->tlen))
+		return -EINVAL;
+	return dtls_hash_more(pr->suite->prf, st, pr->transcript + st->len,
+			      pr->tlen - st->len, out);
+}
+
+/*
+ * Wrap @body (already at @msg + 12, or a negative errno) into a message
+ * of ours and add it to the flight being built and to the transcript.
+ */
+int dtls_proto_emit(struct dtls_proto *pr, u8 *msg, u8 type, int body,
+		    u16 epoch)
+{
+	struct dtls_hs_hdr h = { .type = type, .seq = pr->tx_msg_seq };
+	u32 len;
+	int err;
+
+	if (body < 0)
+		return body;
+	h.length = body;
+	h.frag_len = body;
+	dtls_hs_hdr_build(msg, &h);
+	pr->tx_msg_seq++;
+	len = DTLS_HS_HEADER_LEN + body;
+	err = dtls_transcript_add(pr, msg, len);
+	if (!err)
+		err = dtls_flight_add(&pr->flight, DTLS_RECORD_TYPE_HANDSHAKE,
+				      epoch, msg, len);
+	return err;
+}
+
+/* Key block and record-layer keys (RFC 5246 6.3; AEAD: no MAC keys). */
+int dtls_proto_derive(struct dtls_proto *pr, const u8 *pms,
+		      unsigned int pms_len)
+{
+	const struct dtls_cipher *c = dtls_cipher_find(pr->suite->cipher);
+	bool client = pr->p.role == DTLS_HS_ROLE_CLIENT;
+	u8 sh[DTLS_MAX_HASH_LEN], kb[2 * 32 + 2 * 12];
+	const u8 *ck, *sk, *civ, *siv;
+	struct dtls_key *tx, *rx;
+	int err;
+
+	if (!c)
+		return -EINVAL;
+	/* RFC 7627 4: the session hash runs through ClientKeyExchange. */
+	err = dtls_transcript_hash(pr, sh);
+	if (!err)
+		err = dtls_master_secret(pr->suite->prf, pms, pms_len, sh,
+					 pr->master);
+	if (!err)
+		err = dtls_master_key(pr->suite->prf, pr->master, &pr->mkey);
+	if (!err)
+		err = dtls_key_block_k(&pr->mkey, pr->client_random,
+				       pr->server_random, kb,
+				       2 * c->key_len + 2 * c->iv_len);
+	if (err)
+		goto out;
+	ck = kb;
+	sk = kb + c->key_len;
+	civ = kb + 2 * c->key_len;
+	siv = civ + c->iv_len;
+	tx = dtls_key_alloc(c, client ? ck : sk, client ? civ : siv, 1, 0,
+			    false, 0);
+	if (IS_ERR(tx)) {
+		err = PTR_ERR(tx);
+		goto out;
+	}
+	rx = dtls_key_alloc(c, client ? sk : ck, client ? siv : civ, 1, 0,
+			    true, pr->replay_window);
+	if (IS_ERR(rx)) {
+		dtls_key_put(tx);
+		err = PTR_ERR(rx);
+		goto out;
+	}
+	pr->tx_key = tx;
+	pr->rx_key = rx;
+out:
+	memzero_explicit(kb, sizeof(kb));
+	memzero_explicit(sh, sizeof(sh));
+	return err;
+}
+
+/* Pre-master secret of the suite: PSK alone, or ECDHE shared + PSK. */
+int dtls_proto_premaster(struct dtls_proto *pr, const u8 *peer_point,
+			 unsigned int point_len, u8 *pms)
+{
+	u8 z[DTLS_KEX_SHARED_LEN];
+	int n;
+
+	if (!pr->suite->ecdhe)
+		return dtls_psk_premaster(pms, DTLS_PREMASTER_MAX, NULL, 0,
+					  pr->psk, pr->psk_len);
+	n = dtls_kex_shared(pr->kex, peer_point, point_len, z);
+	if (n < 0)
+		return n;
+	n = dtls_psk_premaster(pms, DTLS_PREMASTER_MAX, z, n, pr->psk,
+			       pr->psk_len);
+	memzero_explicit(z, sizeof(z));
+	return n;
+}
+
+/* Our Finished (RFC 5246 7.4.9), added to the flight in epoch 1. */
+int dtls_proto_emit_finished(struct dtls_proto *pr, u8 *msg)
+{
+	u8 th[DTLS_MAX_HASH_LEN];
+	int err;
+
+	err = dtls_transcript_hash(pr, th);
+	if (!err)
+		err = dtls_verify_data_k(&pr->mkey,
+					 pr->p.role == DTLS_HS_ROLE_CLIENT, th,
+					 msg + DTLS_HS_HEADER_LEN);
+	if (!err)
+		err = dtls_proto_emit(pr, msg, DTLS_HS_FINISHED,
+				      DTLS_VERIFY_LEN, 1);
+	return err;
+}
+
+/* The peer's Finished: verify_data over the transcript before it. */
+int dtls_proto_check_finished(struct dtls_proto *pr,
+			      const struct dtls_hs_msg *m)
+{
+	u8 th[DTLS_MAX_HASH_LEN], want[DTLS_VERIFY_LEN];
+	int err;
+
+	if (m->len != DTLS_VERIFY_LEN)
+		return -EBADMSG;
+	err = dtls_transcript_hash(pr, th);
+	if (!err)
+		err = dtls_verify_data_k(&pr->mkey,
+					 pr->p.role != DTLS_HS_ROLE_CLIENT, th,
+					 want);
+	if (!err && crypto_memneq(want, dtls_hs_msg_body(m), DTLS_VERIFY_LEN))
+		err = -EKEYREJECTED;
+	memzero_explicit(want, sizeof(want));
+	return err;
+}
+
+/**
+ * dtls_proto_msg - one whole handshake message of the peer
+ * @pr: the protocol state
+ * @m: the message, reassembled; a Finished came in epoch 1
+ * @out: what to do next
+ *
+ * Return: 0, or a negative errno with the alert to send in @out->alert.
+ */
+int dtls_proto_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+		   struct dtls_proto_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (pr->p.role == DTLS_HS_ROLE_CLIENT)
+		return dtls_client_msg(pr, m, out);
+	return dtls_server_msg(pr, m, out);
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_proto_msg);
+
+/*
+ * The peer's message @h we already had came again: it resent its flight,
+ * so ours was lost (RFC 6347 4.2.4).  The first fragment of the flight's
+ * first message asks for our last flight, if we have one to give: not
+ * while the server waits for the client's Finished (it has nothing new to
+ * say; the client's timer runs).
+ */
+bool dtls_proto_answers_resend(const struct dtls_proto *pr,
+			       const struct dtls_hs_hdr *h)
+{
+	return !h->frag_off && h->seq == pr->peer_flight_seq &&
+	       pr->flight.n && pr->step != DTLS_HS_S_WAIT_FIN;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_proto_answers_resend);
+
+/* A fresh state: nothing configured but the defaults of netlink's. */
+void dtls_proto_init(struct dtls_proto *pr)
+{
+	memset(pr, 0, sizeof(*pr));
+	INIT_LIST_HEAD(&pr->psks);
+	pr->p.role = DTLS_HS_ROLE_CLIENT;
+	pr->p.cookies = true;
+	pr->p.mtu = DTLS_HS_MTU_DEFAULT;
+	pr->p.rto_initial_ms = DTLS_HS_RTO_INITIAL_MS;
+	pr->p.rto_max_ms = DTLS_HS_RTO_MAX_MS;
+	pr->p.timeout_ms = DTLS_HS_TIMEOUT_MS;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_proto_init);
+
+/* At the start, what was left unset: every suite and group, ECDHE first. */
+void dtls_proto_defaults(struct dtls_proto *pr)
+{
+	static const u16 order[] = {
+		DTLS_ECDHE_PSK_AES_128_GCM_SHA256,
+		DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256,
+		DTLS_PSK_AES_128_GCM_SHA256,
+		DTLS_PSK_AES_256_GCM_SHA384,
+		DTLS_PSK_CHACHA20_POLY1305_SHA256,
+		DTLS_PSK_AES_128_CCM_8,
+	};
+	unsigned int i;
+
+	if (!pr->p.n_suites)
+		for (i = 0; i < ARRAY_SIZE(order); i++)
+			pr->p.suites[pr->p.n_suites++] = order[i];
+	if (!pr->p.n_groups)
+		for (i = 0; i < ARRAY_SIZE(dtls_default_groups); i++)
+			if (dtls_kex_group_supported(dtls_default_groups[i]))
+				pr->p.groups[pr->p.n_groups++] =
+					dtls_default_groups[i];
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_proto_defaults);
+
+/*
+ * The secrets and the transient state, at the end of the handshake; the
+ * flight and the keys stay (the kept flight and the record layer took
+ * their own references) until dtls_proto_free().
+ */
+void dtls_proto_wipe(struct dtls_proto *pr)
+{
+	kfree_sensitive(pr->transcript);
+	pr->transcript = NULL;
+	pr->tlen = 0;
+	pr->tcap = 0;
+	memzero_explicit(&pr->thash, sizeof(pr->thash));
+	dtls_hmac_key_wipe(&pr->mkey);
+	dtls_kex_free(pr->kex);
+	pr->kex = NULL;
+	memzero_explicit(pr->master, sizeof(pr->master));
+	memzero_explicit(pr->psk, sizeof(pr->psk));
+	dtls_psk_clear(pr);
+}
+
+/* Everything, for good. */
+void dtls_proto_free(struct dtls_proto *pr)
+{
+	dtls_proto_wipe(pr);
+	dtls_flight_clear(&pr->flight);
+	dtls_key_put(pr->tx_key);
+	pr->tx_key = NULL;
+	dtls_key_put(pr->rx_key);
+	pr->rx_key = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_proto_free);

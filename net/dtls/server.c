@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The server's steps (proto.h): a ClientHello whose cookie checked out
+ * (or that needed none) starts them with flight 4 (ServerHello,
+ * [ServerKeyExchange], ServerHelloDone); the client's flight 5 derives
+ * the keys and its Finished brings flight 6 (CCS, Finished), the last,
+ * which the owner keeps for resends.  The stateless part before, cookies
+ * and HelloVerifyRequest, is the owner's (handshake.c, cookie.c).
+ *
+ * Context: process; the owner serialises calls (proto.h).
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "crypto.h"
+#include "dtls.h"
+#include "proto.h"
+
+/* The suite we pick: ours in our order, if offered (and a group fits). */
+static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
+						   const struct dtls_ch *ch,
+						   u16 *group)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < pr->p.n_suites; i++) {
+		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
+
+		if (!s || !dtls_ch_has_suite(ch, s->id))
+			continue;
+		if (!s->ecdhe)
+			return s;
+		if (ch->point_formats && !ch->point_uncompressed)
+			continue;
+		for (j = 0; j < pr->p.n_groups; j++) {
+			/* RFC 8422 4: no extension, any group. */
+			if (!ch->groups ||
+			    dtls_ch_has_group(ch, pr->p.groups[j])) {
+				*group = pr->p.groups[j];
+				return s;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Flight 4: ServerHello, [ServerKeyExchange], ServerHelloDone. */
+static int dtls_server_flight4(struct dtls_proto *pr,
+			       struct dtls_proto_out *out)
+{
+	struct dtls_ske ske = {
+		.hint = pr->p.hint,
+		.hint_len = pr->p.hint_len,
+	};
+	u8 point[DTLS_KEX_PUBLIC_MAX], *msg;
+	int err, n;
+
+	dtls_hello_random(pr->server_random);
+	msg = kmalloc(DTLS_HS_MSG_MAX, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	dtls_flight_clear(&pr->flight);
+	err = dtls_proto_emit(pr, msg, DTLS_HS_SERVER_HELLO,
+			      dtls_sh_build(msg + DTLS_HS_HEADER_LEN,
+					    DTLS_HS_MSG_MAX - DTLS_HS_HEADER_LEN,
+					    pr->server_random, NULL, 0,
+					    pr->suite->id, pr->suite->ecdhe,
+					    pr->secure_reneg), 0);
+	if (err)
+		goto out;
+	if (pr->suite->ecdhe) {
+		pr->kex = dtls_kex_new(pr->group);
+		if (IS_ERR(pr->kex)) {
+			err = PTR_ERR(pr->kex);
+			pr->kex = NULL;
+			goto out;
+		}
+		n = dtls_kex_public(pr->kex, point, sizeof(point));
+		if (n < 0) {
+			err = n;
+			goto out;
+		}
+		ske.group = pr->group;
+		ske.point = point;
+		ske.point_len = n;
+	}
+	/* A PSK ServerKeyExchange carries only the hint: sent if set. */
+	if (pr->suite->ecdhe || pr->p.hint_len) {
+		err = dtls_proto_emit(pr, msg, DTLS_HS_SERVER_KEY_EXCHANGE,
+				      dtls_ske_build(msg + DTLS_HS_HEADER_LEN,
+						     DTLS_HS_MSG_MAX -
+						     DTLS_HS_HEADER_LEN,
+						     pr->suite->ecdhe, &ske),
+				      0);
+		if (err)
+			goto out;
+	}
+	err = dtls_proto_emit(pr, msg, DTLS_HS_SERVER_HELLO_DONE, 0, 0);
+	if (!err) {
+		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_CKE);
+		out->send = true;
+		out->timer = true;
+	}
+out:
+	kfree(msg);
+	return err;
+}
+
+/**
+ * dtls_server_start - a ClientHello to answer: flight 4
+ * @pr: a server's state, configured, with its PSKs
+ * @msg: the ClientHello, header and body
+ * @h: its header, parsed: one fragment, the whole message
+ * @ch: its body, parsed
+ * @out: what to do next: send the flight, or fail with @out->alert
+ *
+ * Return: 0 or a negative errno.
+ */
+int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
+		      const struct dtls_hs_hdr *h, const struct dtls_ch *ch,
+		      struct dtls_proto_out *out)
+{
+	u16 group = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	pr->suite = dtls_server_choose(pr, ch, &group);
+	if (!pr->suite || !ch->ems || ch->reneg_bad) {
+		/* RFC 7627 5.3 for EMS; no common suite. */
+		out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
+		return -EPROTO;
+	}
+	pr->group = group;
+	/* RFC 5746 3.6: the SCSV or the empty extension asks for an answer. */
+	pr->secure_reneg = ch->reneg_scsv || ch->reneg_info;
+	memcpy(pr->client_random, ch->random, DTLS_RANDOM_LEN);
+	pr->tx_msg_seq = h->seq;
+	pr->peer_flight_seq = h->seq;
+	out->alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_transcript_add(pr, msg, DTLS_HS_HEADER_LEN + h->length);
+	if (!err)
+		err = dtls_server_flight4(pr, out);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_server_start);
+
+static int dtls_server_cke(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+			   struct dtls_proto_out *out)
+{
+	const struct dtls_psk *psk;
+	struct dtls_cke cke;
+	u8 pms[DTLS_PREMASTER_MAX];
+	int n, err;
+
+	if (dtls_cke_parse(dtls_hs_msg_body(m), m->len, pr->suite->ecdhe,
+			   &cke))
+		return -EBADMSG;
+	out->alert = DTLS_ALERT_UNKNOWN_PSK_IDENTITY;
+	psk = dtls_psk_find(pr, cke.identity, cke.identity_len);
+	if (!psk)
+		return -ENOKEY;
+	memcpy(pr->psk, psk->key, psk->key_len);
+	pr->psk_len = psk->key_len;
+	memcpy(pr->peer_id, cke.identity, cke.identity_len);
+	pr->peer_id_len = cke.identity_len;
+
+	out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
+	n = dtls_proto_premaster(pr, cke.point, cke.point_len, pms);
+	if (n < 0)
+		return n;
+	out->alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_proto_derive(pr, pms, n);
+	memzero_explicit(pms, sizeof(pms));
+	if (!err)
+		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_FIN);
+	return err;
+}
+
+/* The client's Finished checks out: flight 6, CCS and Finished; done. */
+static int dtls_server_finish(struct dtls_proto *pr,
+			      struct dtls_proto_out *out)
+{
+	static const u8 ccs = 1;
+	u8 msg[DTLS_HS_HEADER_LEN + DTLS_VERIFY_LEN];
+	int err;
+
+	dtls_flight_clear(&pr->flight);
+	err = dtls_flight_add(&pr->flight, DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC,
+			      0, &ccs, 1);
+	if (!err)
+		err = dtls_proto_emit_finished(pr, msg);
+	if (err)
+		return err;
+	pr->sent_ccs = true;
+	/* The last flight: no timer, kept; DONE once the keys are in. */
+	out->send = true;
+	out->done = true;
+	out->keep = true;
+	return 0;
+}
+
+/* A message of the client's; @out is cleared (dtls_proto_msg()). */
+int dtls_server_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+		    struct dtls_proto_out *out)
+{
+	out->alert = DTLS_ALERT_UNEXPECTED_MESSAGE;
+	switch (pr->step) {
+	case DTLS_HS_S_WAIT_CKE:
+		if (m->type != DTLS_HS_CLIENT_KEY_EXCHANGE)
+			return -EPROTO;
+		pr->peer_flight_seq = m->seq;
+		out->alert = DTLS_ALERT_DECODE_ERROR;
+		if (dtls_transcript_add(pr, m->data,
+					DTLS_HS_HEADER_LEN + m->len))
+			return -EMSGSIZE;
+		return dtls_server_cke(pr, m, out);
+	case DTLS_HS_S_WAIT_FIN:
+		if (m->type != DTLS_HS_FINISHED)
+			return -EPROTO;
+		out->alert = DTLS_ALERT_DECRYPT_ERROR;
+		if (dtls_proto_check_finished(pr, m))
+			return -EKEYREJECTED;
+		/* From now on, its copies are what asks for our flight 6. */
+		pr->peer_flight_seq = m->seq;
+		out->alert = DTLS_ALERT_INTERNAL_ERROR;
+		return dtls_transcript_add(pr, m->data,
+					   DTLS_HS_HEADER_LEN + m->len) ?:
+		       dtls_server_finish(pr, out);
+	default:
+		return -EPROTO;
+	}
+}
