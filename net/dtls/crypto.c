@@ -31,6 +31,7 @@
 
 #include <uapi/linux/dtls.h>
 
+#include "compat/compat.h"
 #include "crypto.h"
 #include "replay.h"
 
@@ -390,6 +391,7 @@ int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
 	err = dtls_record_seal(k, rec, &h, pt_len);
 	return err ? err : DTLS_HEADER_LEN + h.length;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_seal_record);
 
 /* ------------------------------------------------------------ opening */
 
@@ -531,3 +533,4 @@ out:
 	memzero_explicit(nonce, sizeof(nonce));
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_record_open);

@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: whole handshakes through the protocol's steps (proto.h), a
+ * client's and a server's struct dtls_proto with nothing in between but
+ * the flights each step built: no socket, no timer, no record layer.
+ * Every suite and group; then, for each failure the steps know, the
+ * flight edited on its way and the errno and alert the step must give.
+ *
+ * The steps are dtls.ko's (EXPORT_SYMBOL_IF_KUNIT); the message parsers
+ * and builders are this module's copies (msg_kunit.c and reasm_kunit.c
+ * include msg.c and reasm.c).
+ *
+ * Context: process (KUnit test thread).
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "../compat/compat.h"	/* put_unaligned_be16() */
+#include "../crypto.h"
+#include "../proto.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+static const u8 test_id[] = "kunit-client";
+static const u8 test_key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+				 14, 15, 16 };
+
+/*
+ * An edit of a message on its way (NULL: none).  Return false to drop
+ * the message.
+ */
+typedef bool (*edit_fn)(struct dtls_hs_msg *m);
+
+struct pair {
+	struct dtls_proto	c, s;
+	struct dtls_proto_out	co, so;
+	int			cerr, serr;
+	edit_fn			to_server, to_client;
+	void			(*edit_ch)(struct dtls_ch *ch);
+};
+
+static void side_init(struct kunit *test, struct dtls_proto *pr, u8 role,
+		      u16 suite, u16 group, const u8 *key)
+{
+	dtls_proto_init(pr);
+	pr->p.role = role;
+	pr->replay_window = 64;
+	if (suite) {
+		pr->p.suites[0] = suite;
+		pr->p.n_suites = 1;
+	}
+	if (group) {
+		pr->p.groups[0] = group;
+		pr->p.n_groups = 1;
+	}
+	dtls_proto_defaults(pr);
+	KUNIT_ASSERT_EQ(test, dtls_psk_add(pr, test_id, sizeof(test_id) - 1,
+					   key, sizeof(test_key)), 0);
+}
+
+static void pair_exit(void *data)
+{
+	struct pair *pp = data;
+
+	dtls_proto_free(&pp->c);
+	dtls_proto_free(&pp->s);
+}
+
+static struct pair *pair_new(struct kunit *test, u16 suite, u16 group)
+{
+	struct pair *pp = kunit_kzalloc(test, sizeof(*pp), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pp);
+	side_init(test, &pp->c, DTLS_HS_ROLE_CLIENT, suite, group, test_key);
+	side_init(test, &pp->s, DTLS_HS_ROLE_SERVER, suite, group, test_key);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pair_exit, pp),
+			0);
+	return pp;
+}
+
+/* A handshake message of a flight as the steps take it, reassembled. */
+static struct dtls_hs_msg *msg_of(struct kunit *test,
+				  const struct dtls_flight_msg *fm)
+{
+	struct dtls_hs_msg *m;
+	struct dtls_hs_hdr h;
+
+	KUNIT_ASSERT_EQ(test, dtls_hs_hdr_parse(fm->data, fm->len, &h), 0);
+	KUNIT_ASSERT_EQ(test, h.frag_len, h.length);
+	/* Slack: an edit may claim a longer body than the message has. */
+	m = kunit_kzalloc(test, sizeof(*m) + fm->len + 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->type = h.type;
+	m->seq = h.seq;
+	m->len = h.length;
+	memcpy(m->data, fm->data, fm->len);
+	return m;
+}
+
+/*
+ * Hand the handshake messages of @fl to @to (a ChangeCipherSpec moves
+ * nothing: it is the record layer's), each after @edit; stop at an error.
+ */
+static int deliver(struct kunit *test, struct dtls_proto *to,
+		   const struct dtls_flight *fl, edit_fn edit,
+		   struct dtls_proto_out *out)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < fl->n; i++) {
+		struct dtls_hs_msg *m;
+
+		if (fl->msg[i].type != DTLS_RECORD_TYPE_HANDSHAKE)
+			continue;
+		m = msg_of(test, &fl->msg[i]);
+		if (edit && !edit(m))
+			continue;
+		err = dtls_proto_msg(to, m, out);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The server takes the client's ClientHello (its cookie already good). */
+static int server_hello(struct kunit *test, struct pair *pp)
+{
+	struct dtls_hs_msg *m;
+	struct dtls_ch ch;
+	struct dtls_hs_hdr h;
+
+	KUNIT_ASSERT_EQ(test, pp->c.flight.n, 1U);
+	m = msg_of(test, &pp->c.flight.msg[0]);
+	KUNIT_ASSERT_EQ(test, m->type, DTLS_HS_CLIENT_HELLO);
+	if (pp->to_server && !pp->to_server(m))
+		return -ENOMSG;
+	KUNIT_ASSERT_EQ(test, dtls_hs_hdr_parse(m->data,
+						DTLS_HS_HEADER_LEN + m->len,
+						&h), 0);
+	KUNIT_ASSERT_EQ(test, dtls_ch_parse(dtls_hs_msg_body(m), m->len, &ch),
+			0);
+	if (pp->edit_ch)
+		pp->edit_ch(&ch);
+	return dtls_server_start(&pp->s, m->data, &h, &ch, &pp->so);
+}
+
+/*
+ * Flights 1, 4, 5 and 6 in turn until one side fails: the result in
+ * pp->cerr and pp->serr, what each side was told last in pp->co, pp->so.
+ */
+static void run(struct kunit *test, struct pair *pp)
+{
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	KUNIT_EXPECT_TRUE(test, pp->co.send && pp->co.timer);
+	pp->serr = server_hello(test, pp);
+	if (pp->serr)
+		return;
+	KUNIT_EXPECT_TRUE(test, pp->so.send && pp->so.timer);
+	pp->cerr = deliver(test, &pp->c, &pp->s.flight, pp->to_client,
+			   &pp->co);
+	if (pp->cerr)
+		return;
+	KUNIT_EXPECT_TRUE(test, pp->co.send && pp->co.timer);
+	pp->serr = deliver(test, &pp->s, &pp->c.flight, pp->to_server,
+			   &pp->so);
+	if (pp->serr)
+		return;
+	pp->cerr = deliver(test, &pp->c, &pp->s.flight, pp->to_client,
+			   &pp->co);
+}
+
+/* A record sealed with @tx opens with @rx; one flipped bit does not. */
+static void check_keys(struct kunit *test, struct dtls_key *tx,
+		       struct dtls_key *rx)
+{
+	static const char data[] = "through the steps";
+	unsigned int off, pt_len;
+	struct dtls_record_hdr h;
+	u8 *rec, *pt;
+	int n, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	KUNIT_ASSERT_NOT_NULL(test, rx);
+	KUNIT_EXPECT_PTR_EQ(test, tx->cipher, rx->cipher);
+	rec = kunit_kzalloc(test, 128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	for (i = 0; i < 2; i++) {
+		off = DTLS_HEADER_LEN + tx->cipher->explicit_len;
+		memcpy(rec + off, data, sizeof(data));
+		n = dtls_seal_record(tx, rec, DTLS_RECORD_TYPE_DATA,
+				     sizeof(data));
+		KUNIT_ASSERT_GT(test, n, 0);
+		KUNIT_ASSERT_EQ(test, dtls_record_parse(rec, n, &h), 0);
+		KUNIT_EXPECT_EQ(test, h.epoch, 1);
+		if (i)
+			rec[n - 1] ^= 1;
+		KUNIT_EXPECT_EQ(test, dtls_record_open(rx, rec, &h, &pt,
+						       &pt_len),
+				i ? -EBADMSG : 0);
+		if (i)
+			break;
+		KUNIT_EXPECT_EQ(test, pt_len, sizeof(data));
+		KUNIT_EXPECT_MEMEQ(test, pt, data, sizeof(data));
+	}
+}
+
+/* Both sides done, on the same suite and secrets, the server's flight
+ * kept, the keys of one opening what the other sealed.
+ */
+static void check_done(struct kunit *test, struct pair *pp, u16 suite)
+{
+	static const u8 zero[DTLS_MASTER_LEN];
+
+	KUNIT_ASSERT_EQ(test, pp->serr, 0);
+	KUNIT_ASSERT_EQ(test, pp->cerr, 0);
+	KUNIT_EXPECT_TRUE(test, pp->so.send && pp->so.done && pp->so.keep);
+	KUNIT_EXPECT_FALSE(test, pp->so.timer);
+	KUNIT_EXPECT_TRUE(test, pp->co.done);
+	KUNIT_EXPECT_FALSE(test, pp->co.send || pp->co.keep);
+	KUNIT_EXPECT_EQ(test, pp->c.suite->id, suite);
+	KUNIT_EXPECT_PTR_EQ(test, pp->c.suite, pp->s.suite);
+	KUNIT_EXPECT_MEMEQ(test, pp->c.master, pp->s.master, DTLS_MASTER_LEN);
+	KUNIT_EXPECT_MEMNEQ(test, pp->c.master, zero, DTLS_MASTER_LEN);
+	KUNIT_EXPECT_EQ(test, pp->s.peer_id_len, sizeof(test_id) - 1);
+	KUNIT_EXPECT_MEMEQ(test, pp->s.peer_id, test_id, sizeof(test_id) - 1);
+	KUNIT_EXPECT_TRUE(test, pp->c.sent_ccs && pp->s.sent_ccs);
+	/* Flight 6: CCS, Finished in epoch 1. */
+	KUNIT_EXPECT_EQ(test, pp->s.flight.n, 2U);
+	KUNIT_EXPECT_EQ(test, pp->s.flight.msg[0].type,
+			DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC);
+	KUNIT_EXPECT_EQ(test, pp->s.flight.msg[1].epoch, 1);
+	check_keys(test, pp->c.tx_key, pp->s.rx_key);
+	check_keys(test, pp->s.tx_key, pp->c.rx_key);
+}
+
+struct suite_case {
+	u16		suite;
+	u16		group;
+	bool		hint;
+	const char	*name;
+};
+
+static const struct suite_case suite_cases[] = {
+	{ DTLS_PSK_AES_128_GCM_SHA256, 0, false, "psk-aes128-gcm" },
+	{ DTLS_PSK_AES_256_GCM_SHA384, 0, false, "psk-aes256-gcm-sha384" },
+	{ DTLS_PSK_AES_128_CCM_8, 0, false, "psk-aes128-ccm8" },
+	{ DTLS_PSK_CHACHA20_POLY1305_SHA256, 0, true, "psk-chacha-hint" },
+	{ DTLS_ECDHE_PSK_AES_128_GCM_SHA256, DTLS_GROUP_X25519, false,
+	  "ecdhe-psk-aes128-gcm-x25519" },
+	{ DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256, DTLS_GROUP_X25519, true,
+	  "ecdhe-psk-chacha-x25519-hint" },
+	{ DTLS_ECDHE_PSK_AES_128_GCM_SHA256, DTLS_GROUP_SECP256R1, false,
+	  "ecdhe-psk-aes128-gcm-p256" },
+	{ DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256, DTLS_GROUP_SECP256R1,
+	  false, "ecdhe-psk-chacha-p256" },
+};
+
+static void suite_case_desc(const struct suite_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(suite, suite_cases, suite_case_desc);
+
+/* Every suite and group, both roles, to the end. */
+static void proto_handshake(struct kunit *test)
+{
+	const struct suite_case *sc = test->param_value;
+	struct pair *pp = pair_new(test, sc->suite, sc->group);
+
+	if (sc->hint) {
+		pp->s.p.hint_len = 4;
+		memcpy(pp->s.p.hint, "hint", 4);
+	}
+	run(test, pp);
+	check_done(test, pp, sc->suite);
+	KUNIT_EXPECT_EQ(test, pp->c.group, sc->group);
+	KUNIT_EXPECT_EQ(test, pp->s.group, sc->group);
+	/* A PSK ServerKeyExchange goes only with a hint. */
+	KUNIT_EXPECT_EQ(test, pp->c.got_ske, sc->group || sc->hint);
+}
+
+/* Defaults on both sides: the first of ours, ECDHE-PSK AES-128-GCM. */
+static void proto_defaults(struct kunit *test)
+{
+	struct pair *pp = pair_new(test, 0, 0);
+
+	KUNIT_EXPECT_GE(test, pp->c.p.n_suites, 6);
+	run(test, pp);
+	check_done(test, pp, DTLS_ECDHE_PSK_AES_128_GCM_SHA256);
+	KUNIT_EXPECT_EQ(test, pp->s.group, DTLS_GROUP_X25519);
+}
+
+/*
+ * A HelloVerifyRequest: the client answers with the cookie in a second
+ * ClientHello (message_seq 1), and the transcript starts again from it.
+ */
+static void proto_cookie_exchange(struct kunit *test)
+{
+	static const u8 cookie[20] = { 0xc0, 0x0c, 0x1e };
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+	struct dtls_hs_hdr h = { .type = DTLS_HS_HELLO_VERIFY_REQUEST };
+	struct dtls_hs_msg *m;
+	struct dtls_ch ch;
+	int body;
+
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	m = kunit_kzalloc(test, sizeof(*m) + 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	body = dtls_hvr_build(m->data + DTLS_HS_HEADER_LEN, 52, cookie,
+			      sizeof(cookie));
+	KUNIT_ASSERT_GT(test, body, 0);
+	h.length = body;
+	h.frag_len = body;
+	dtls_hs_hdr_build(m->data, &h);
+	m->type = h.type;
+	m->len = body;
+	KUNIT_ASSERT_EQ(test, dtls_proto_msg(&pp->c, m, &pp->co), 0);
+	KUNIT_EXPECT_TRUE(test, pp->co.send && pp->co.timer);
+	KUNIT_ASSERT_EQ(test, pp->c.flight.n, 1U);
+	KUNIT_EXPECT_EQ(test, pp->c.tlen, pp->c.flight.msg[0].len);
+	m = msg_of(test, &pp->c.flight.msg[0]);
+	KUNIT_EXPECT_EQ(test, m->seq, 1);
+	KUNIT_ASSERT_EQ(test, dtls_ch_parse(dtls_hs_msg_body(m), m->len, &ch),
+			0);
+	KUNIT_ASSERT_EQ(test, ch.cookie_len, sizeof(cookie));
+	KUNIT_EXPECT_MEMEQ(test, ch.cookie, cookie, sizeof(cookie));
+
+	/* The rest as usual; the server answers with message_seq 1 on. */
+	pp->serr = server_hello(test, pp);
+	KUNIT_ASSERT_EQ(test, pp->serr, 0);
+	KUNIT_EXPECT_EQ(test, msg_of(test, &pp->s.flight.msg[0])->seq, 1);
+	pp->cerr = deliver(test, &pp->c, &pp->s.flight, NULL, &pp->co);
+	KUNIT_ASSERT_EQ(test, pp->cerr, 0);
+	pp->serr = deliver(test, &pp->s, &pp->c.flight, NULL, &pp->so);
+	KUNIT_ASSERT_EQ(test, pp->serr, 0);
+	pp->cerr = deliver(test, &pp->c, &pp->s.flight, NULL, &pp->co);
+	check_done(test, pp, DTLS_PSK_AES_128_GCM_SHA256);
+}
+
+/* ------------------------------------------------------- failure paths */
+
+static u8 *body_of(struct dtls_hs_msg *m)
+{
+	return m->data + DTLS_HS_HEADER_LEN;
+}
+
+/* Offsets in a ServerHello body with no session id: suite at 35. */
+#define SH_SUITE_OFF	35
+
+static bool sh_version_1_0(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_HELLO)
+		put_unaligned_be16(DTLS_VERSION_1_0, body_of(m));
+	return true;
+}
+
+static bool sh_other_suite(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_HELLO)
+		put_unaligned_be16(DTLS_PSK_AES_256_GCM_SHA384,
+				   body_of(m) + SH_SUITE_OFF);
+	return true;
+}
+
+static bool sh_unknown_suite(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_HELLO)
+		put_unaligned_be16(0x1301, body_of(m) + SH_SUITE_OFF);
+	return true;
+}
+
+/* Rename the extended_master_secret extension to one nobody knows. */
+static bool sh_no_ems(struct dtls_hs_msg *m)
+{
+	unsigned int i;
+
+	if (m->type != DTLS_HS_SERVER_HELLO)
+		return true;
+	for (i = SH_SUITE_OFF + 5; i + 4 <= m->len; i++) {
+		u8 *p = body_of(m) + i;
+
+		if (get_unaligned_be16(p) == DTLS_EXT_EXTENDED_MASTER_SECRET &&
+		    !get_unaligned_be16(p + 2)) {
+			put_unaligned_be16(0x7a7a, p);
+			break;
+		}
+	}
+	return true;
+}
+
+static bool sh_truncated(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_HELLO)
+		m->len = 20;
+	return true;
+}
+
+static bool drop_ske(struct dtls_hs_msg *m)
+{
+	return m->type != DTLS_HS_SERVER_KEY_EXCHANGE;
+}
+
+/* An ECDHE ServerKeyExchange without a hint: 00 00, 03, the group. */
+static bool ske_other_group(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
+		put_unaligned_be16(DTLS_GROUP_SECP256R1, body_of(m) + 3);
+	return true;
+}
+
+static bool ske_short(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
+		m->len = 3;
+	return true;
+}
+
+static bool shd_with_body(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_HELLO_DONE)
+		m->len = 1;
+	return true;
+}
+
+static bool hello_done_first(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_HELLO)
+		m->type = DTLS_HS_SERVER_HELLO_DONE;
+	return true;
+}
+
+static bool finished_flipped(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_FINISHED)
+		body_of(m)[0] ^= 0x80;
+	return true;
+}
+
+static bool finished_short(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_FINISHED)
+		m->len = DTLS_VERIFY_LEN - 1;
+	return true;
+}
+
+static bool drop_cke(struct dtls_hs_msg *m)
+{
+	return m->type != DTLS_HS_CLIENT_KEY_EXCHANGE;
+}
+
+/* The client's x25519 point, all zeros: a low-order point. */
+static bool cke_zero_point(struct dtls_hs_msg *m)
+{
+	unsigned int id = sizeof(test_id) - 1;
+
+	if (m->type == DTLS_HS_CLIENT_KEY_EXCHANGE && m->len == 2 + id + 33)
+		memset(body_of(m) + 2 + id + 1, 0, 32);
+	return true;
+}
+
+static bool cke_unknown_id(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CLIENT_KEY_EXCHANGE)
+		body_of(m)[2] ^= 0x20;
+	return true;
+}
+
+static bool cke_short(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CLIENT_KEY_EXCHANGE)
+		m->len = 1;
+	return true;
+}
+
+static void ch_no_ems(struct dtls_ch *ch)
+{
+	ch->ems = false;
+}
+
+static void ch_reneg_bad(struct dtls_ch *ch)
+{
+	ch->reneg_bad = true;
+}
+
+static void ch_compressed_points(struct dtls_ch *ch)
+{
+	ch->point_formats = true;
+	ch->point_uncompressed = false;
+}
+
+struct fail_case {
+	const char	*name;
+	u16		suite;		/* the client's; 0: defaults */
+	u16		server_suite;	/* the server's, if other */
+	u16		group;
+	edit_fn		to_server, to_client;
+	void		(*edit_ch)(struct dtls_ch *ch);
+	bool		wrong_key;	/* the server's PSK differs */
+	bool		server_fails;	/* else the client */
+	int		err;
+	u8		alert;
+};
+
+static const struct fail_case fail_cases[] = {
+	{ "no-common-suite", DTLS_PSK_AES_128_GCM_SHA256,
+	  DTLS_PSK_AES_256_GCM_SHA384, 0, NULL, NULL, NULL, false, true,
+	  -EPROTO, DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "ch-without-ems", 0, 0, 0, NULL, NULL, ch_no_ems, false, true,
+	  -EPROTO, DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "ch-renegotiation-info-not-empty", 0, 0, 0, NULL, NULL,
+	  ch_reneg_bad, false, true, -EPROTO, DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "ch-compressed-points-only", DTLS_ECDHE_PSK_AES_128_GCM_SHA256, 0,
+	  DTLS_GROUP_X25519, NULL, NULL, ch_compressed_points, false, true,
+	  -EPROTO, DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "sh-version", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  sh_version_1_0, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_PROTOCOL_VERSION },
+	{ "sh-suite-not-offered", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  sh_other_suite, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "sh-suite-unknown", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  sh_unknown_suite, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "sh-without-ems", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  sh_no_ems, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "sh-truncated", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  sh_truncated, NULL, false, false, -EBADMSG,
+	  DTLS_ALERT_DECODE_ERROR },
+	{ "unexpected-hello-done", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  hello_done_first, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_UNEXPECTED_MESSAGE },
+	{ "ecdhe-without-ske", DTLS_ECDHE_PSK_AES_128_GCM_SHA256, 0,
+	  DTLS_GROUP_X25519, NULL, drop_ske, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_UNEXPECTED_MESSAGE },
+	{ "ske-group-not-offered", DTLS_ECDHE_PSK_AES_128_GCM_SHA256, 0,
+	  DTLS_GROUP_X25519, NULL, ske_other_group, NULL, false, false,
+	  -EPROTO, DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "ske-truncated", DTLS_ECDHE_PSK_AES_128_GCM_SHA256, 0,
+	  DTLS_GROUP_X25519, NULL, ske_short, NULL, false, false, -EBADMSG,
+	  DTLS_ALERT_DECODE_ERROR },
+	{ "shd-with-body", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  shd_with_body, NULL, false, false, -EBADMSG,
+	  DTLS_ALERT_DECODE_ERROR },
+	{ "cke-unknown-identity", DTLS_PSK_AES_128_GCM_SHA256, 0, 0,
+	  cke_unknown_id, NULL, NULL, false, true, -ENOKEY,
+	  DTLS_ALERT_UNKNOWN_PSK_IDENTITY },
+	{ "cke-truncated", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, cke_short,
+	  NULL, NULL, false, true, -EBADMSG, DTLS_ALERT_DECODE_ERROR },
+	{ "cke-low-order-point", DTLS_ECDHE_PSK_AES_128_GCM_SHA256, 0,
+	  DTLS_GROUP_X25519, cke_zero_point, NULL, NULL, false, true,
+	  -EINVAL, DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "finished-without-cke", DTLS_PSK_AES_128_GCM_SHA256, 0, 0,
+	  drop_cke, NULL, NULL, false, true, -EPROTO,
+	  DTLS_ALERT_UNEXPECTED_MESSAGE },
+	{ "wrong-psk", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL, NULL, NULL,
+	  true, true, -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
+	{ "wrong-psk-ecdhe", DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256, 0,
+	  DTLS_GROUP_X25519, NULL, NULL, NULL, true, true, -EKEYREJECTED,
+	  DTLS_ALERT_DECRYPT_ERROR },
+	{ "client-finished-flipped", DTLS_PSK_AES_128_GCM_SHA256, 0, 0,
+	  finished_flipped, NULL, NULL, false, true, -EKEYREJECTED,
+	  DTLS_ALERT_DECRYPT_ERROR },
+	{ "server-finished-flipped", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  finished_flipped, NULL, false, false, -EKEYREJECTED,
+	  DTLS_ALERT_DECRYPT_ERROR },
+	{ "server-finished-short", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  finished_short, NULL, false, false, -EBADMSG,
+	  DTLS_ALERT_DECRYPT_ERROR },
+};
+
+static void fail_case_desc(const struct fail_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(fail, fail_cases, fail_case_desc);
+
+/* Each failure: the step's errno and alert, and nothing more to do. */
+static void proto_failure(struct kunit *test)
+{
+	static const u8 other_key[16] = { 0xff };
+	const struct fail_case *fc = test->param_value;
+	struct pair *pp = pair_new(test, fc->suite, fc->group);
+	struct dtls_proto_out *out;
+
+	if (fc->server_suite)
+		pp->s.p.suites[0] = fc->server_suite;
+	if (fc->wrong_key)
+		KUNIT_ASSERT_EQ(test, dtls_psk_add(&pp->s, test_id,
+						   sizeof(test_id) - 1,
+						   other_key,
+						   sizeof(other_key)), 0);
+	pp->to_server = fc->to_server;
+	pp->to_client = fc->to_client;
+	pp->edit_ch = fc->edit_ch;
+	run(test, pp);
+	if (fc->server_fails) {
+		KUNIT_EXPECT_EQ(test, pp->serr, fc->err);
+		KUNIT_EXPECT_EQ(test, pp->cerr, 0);
+		out = &pp->so;
+	} else {
+		KUNIT_EXPECT_EQ(test, pp->cerr, fc->err);
+		KUNIT_EXPECT_EQ(test, pp->serr, 0);
+		out = &pp->co;
+	}
+	KUNIT_EXPECT_EQ(test, out->alert, fc->alert);
+	KUNIT_EXPECT_FALSE(test, out->done);
+	KUNIT_EXPECT_FALSE(test, pp->co.done && pp->so.done);
+}
+
+/* A bare message of @type, no body. */
+static struct dtls_hs_msg *bare_msg(struct kunit *test, u8 type)
+{
+	struct dtls_hs_msg *m;
+
+	m = kunit_kzalloc(test, sizeof(*m) + DTLS_HS_HEADER_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->type = type;
+	return m;
+}
+
+static void expect_unexpected(struct kunit *test, struct dtls_proto *pr,
+			      u8 type)
+{
+	struct dtls_proto_out out;
+
+	KUNIT_EXPECT_EQ(test, dtls_proto_msg(pr, bare_msg(test, type), &out),
+			-EPROTO);
+	KUNIT_EXPECT_EQ(test, out.alert, DTLS_ALERT_UNEXPECTED_MESSAGE);
+	KUNIT_EXPECT_FALSE(test, out.send || out.done);
+}
+
+/*
+ * In each state, what it does not wait for is refused with
+ * unexpected_message, a ClientHello at the client and a ServerHello at
+ * the server included; so is everything once the owner made it DONE.
+ */
+static void proto_unexpected(struct kunit *test)
+{
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	expect_unexpected(test, &pp->c, DTLS_HS_FINISHED);
+	expect_unexpected(test, &pp->c, DTLS_HS_CLIENT_HELLO);
+	KUNIT_ASSERT_EQ(test, server_hello(test, pp), 0);
+	expect_unexpected(test, &pp->s, DTLS_HS_FINISHED);
+	expect_unexpected(test, &pp->s, DTLS_HS_SERVER_HELLO);
+	KUNIT_ASSERT_EQ(test, deliver(test, &pp->c, &pp->s.flight, NULL,
+				      &pp->co), 0);
+	expect_unexpected(test, &pp->c, DTLS_HS_SERVER_HELLO);
+	KUNIT_ASSERT_EQ(test, deliver(test, &pp->s, &pp->c.flight, NULL,
+				      &pp->so), 0);
+	KUNIT_ASSERT_EQ(test, deliver(test, &pp->c, &pp->s.flight, NULL,
+				      &pp->co), 0);
+	check_done(test, pp, DTLS_PSK_AES_128_GCM_SHA256);
+	dtls_proto_set_step(&pp->c, DTLS_HS_DONE);
+	dtls_proto_set_step(&pp->s, DTLS_HS_DONE);
+	expect_unexpected(test, &pp->c, DTLS_HS_FINISHED);
+	expect_unexpected(test, &pp->s, DTLS_HS_CLIENT_KEY_EXCHANGE);
+}
+
+static bool only_cke(struct dtls_hs_msg *m)
+{
+	return m->type == DTLS_HS_CLIENT_KEY_EXCHANGE;
+}
+
+/*
+ * Which of the peer's messages, come again, ask for our last flight:
+ * the first fragment of the first message of the peer's last flight,
+ * and not while the server waits for the client's Finished.
+ */
+static void proto_answers_resend(struct kunit *test)
+{
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+	struct dtls_hs_hdr h = { .type = DTLS_HS_CLIENT_HELLO };
+
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	KUNIT_ASSERT_EQ(test, server_hello(test, pp), 0);
+	/* The server holds flight 4; the ClientHello (seq 0) came again. */
+	KUNIT_EXPECT_TRUE(test, dtls_proto_answers_resend(&pp->s, &h));
+	h.frag_off = 10;
+	KUNIT_EXPECT_FALSE(test, dtls_proto_answers_resend(&pp->s, &h));
+	h.frag_off = 0;
+	h.seq = 1;
+	KUNIT_EXPECT_FALSE(test, dtls_proto_answers_resend(&pp->s, &h));
+
+	KUNIT_ASSERT_EQ(test, deliver(test, &pp->c, &pp->s.flight, NULL,
+				      &pp->co), 0);
+	/* The client holds flight 5; the ServerHello (seq 0) came again. */
+	h.seq = 0;
+	KUNIT_EXPECT_TRUE(test, dtls_proto_answers_resend(&pp->c, &h));
+
+	/* Only the CKE so far: the server waits for the Finished. */
+	KUNIT_ASSERT_EQ(test, deliver(test, &pp->s, &pp->c.flight,
+				      only_cke, &pp->so), 0);
+	KUNIT_EXPECT_EQ(test, pp->s.step, DTLS_HS_S_WAIT_FIN);
+	h.seq = 1;
+	KUNIT_EXPECT_FALSE(test, dtls_proto_answers_resend(&pp->s, &h));
+}
+
+static struct kunit_case proto_cases[] = {
+	KUNIT_CASE_PARAM(proto_handshake, suite_gen_params),
+	KUNIT_CASE(proto_defaults),
+	KUNIT_CASE(proto_cookie_exchange),
+	KUNIT_CASE_PARAM(proto_failure, fail_gen_params),
+	KUNIT_CASE(proto_unexpected),
+	KUNIT_CASE(proto_answers_resend),
+	{}
+};
+
+static struct kunit_suite dtls_proto_suite = {
+	.name = "dtls_proto",
+	.test_cases = proto_cases,
+};
+
+kunit_test_suite(dtls_proto_suite);
