@@ -584,7 +584,7 @@ TEST_F_TIMEOUT(trace, handshake, 150)
 
 	/* Flights both ways, on both sides. */
 	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->cino,
-				   "role=client step=wait_server_hello msgs=1 types=ClientHello"));
+				   "role=client step=wait_server_hello why=new msgs=1 types=ClientHello"));
 	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->cino,
 				   "types=ClientKeyExchange|ChangeCipherSpec|Finished"));
 	EXPECT_NE(NULL, trace_find(self->buf, "dtls_hs_flight_tx", self->sino,

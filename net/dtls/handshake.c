@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The in-kernel DTLS 1.2 handshake (RFC 6347, RFC 5246), the part with
- * I/O: it takes the peer's datagrams, opens and reassembles what they
- * carry, hands each whole message to the protocol's steps (proto.h:
- * client.c, server.c), and does what they say: sends the flight they
- * built and arms its retransmission timer (RFC 6347 4.2.4.1), installs
- * the keys, or fails with an alert.  Stateless cookies and the
- * HelloVerifyRequest of a listening server are here too.
+ * I/O around the protocol's steps (proto.h: client.c, server.c): the
+ * work item that takes the peer's datagrams (hs_receive.c opens and
+ * reassembles them and hands each message to a step), the timers, and
+ * dtls_hs_act(), which does what a step says: sends the flight it built
+ * and arms its retransmission timer (RFC 6347 4.2.4.1), installs the
+ * keys, or fails with an alert.  hs_control.c creates, configures,
+ * starts and stops it for netlink.c.
  *
  * The server's flight 6 is the last: at the end it goes to
  * dtls_final_keep() (final.c), which resends it when an authenticated
@@ -91,7 +92,7 @@ static void dtls_hs_send_flight(struct dtls_hs *hs, bool timer)
 	} else {
 		del_timer(&hs->timer);
 	}
-	trace_dtls_hs_flight_tx(hs, err);
+	trace_dtls_hs_flight_tx(hs, DTLS_RETX_NEW, err);
 }
 
 /* ------------------------------------------------------ end of handshake */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The in-kernel DTLS 1.2 handshake engine: its I/O (handshake.c,
- * flight.c) around the protocol's steps (proto.h).
+ * hs_receive.c, flight.c) and control (hs_control.c) around the
+ * protocol's steps (proto.h).
  *
  * One struct dtls_hs per attached socket whose handshake is configured or
  * running.  It is freed when the handshake ends; what outlives it (the
@@ -81,10 +82,11 @@ struct dtls_hs {
 	u16			rx_msgs;
 };
 
-/* Why a flight went again (the dtls_hs_retransmit tracepoint). */
+/* Why a flight went (the dtls_hs_flight_tx and _retransmit tracepoints). */
 enum dtls_retx_why {
 	DTLS_RETX_TIMER,
 	DTLS_RETX_PEER,
+	DTLS_RETX_NEW,		/* the first time */
 };
 
 /*
@@ -145,7 +147,7 @@ struct dtls_hs_config_req {
 	const struct nlattr	*group_attr[DTLS_HS_MAX_GROUPS + 1];
 };
 
-/* handshake.c */
+/* hs_control.c, for netlink.c and sock.c */
 int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		   struct netlink_ext_ack *extack);
 int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
@@ -153,17 +155,20 @@ int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
 		    struct netlink_ext_ack *extack);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);
+void dtls_hs_release(struct dtls_sock *ds);
+
+/* handshake.c: the socket's hooks */
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb);
 void dtls_hs_icmp_error(struct dtls_sock *ds, int err);
-void dtls_hs_release(struct dtls_sock *ds);
 int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo);
 
-/* handshake.c, for hs_receive.c and hs_control.c: under hs->lock */
+/* handshake.c, for hs_receive.c and hs_control.c */
 void dtls_hs_work(struct work_struct *work);
 void dtls_hs_timer_fn(struct timer_list *t);
 void dtls_hs_put(struct dtls_hs *hs);
 void dtls_hs_retire(struct dtls_hs *hs);
 void dtls_hs_set_state(struct dtls_sock *ds, u8 state);
+/* ... and these under hs->lock */
 int dtls_hs_flight_send(struct dtls_hs *hs);
 void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote);
 void dtls_hs_act(struct dtls_hs *hs, int err,

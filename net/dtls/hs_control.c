@@ -247,7 +247,6 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "a server socket must be bound");
 		goto out;
 	}
-	hs->pr.replay_window = READ_ONCE(ds->keys.replay_window);
 	dtls_proto_defaults(&hs->pr);
 	hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
 	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);

@@ -230,6 +230,9 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 
 		while ((m = dtls_reasm_pop(&hs->reasm))) {
 			dtls_hs_rx_msg(hs, m->type, m->len);
+			/* For the rx key, if this step derives it. */
+			hs->pr.replay_window =
+				READ_ONCE(hs->ds->keys.replay_window);
 			ret = dtls_proto_msg(&hs->pr, m, &out);
 			kfree_sensitive(m);
 			if (ret) {
@@ -237,7 +240,7 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 				return ret;
 			}
 			dtls_hs_act(hs, 0, &out);
-			if (hs->dead)
+			if (hs->dead || hs->pr.step == DTLS_HS_DONE)
 				return 0;
 		}
 	}

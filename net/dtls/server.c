@@ -5,7 +5,7 @@
  * [ServerKeyExchange], ServerHelloDone); the client's flight 5 derives
  * the keys and its Finished brings flight 6 (CCS, Finished), the last,
  * which the owner keeps for resends.  The stateless part before, cookies
- * and HelloVerifyRequest, is the owner's (handshake.c, cookie.c).
+ * and HelloVerifyRequest, is the owner's (hs_receive.c, cookie.c).
  *
  * Context: process; the owner serialises calls (proto.h).
  */

@@ -81,11 +81,13 @@ TRACE_DEFINE_ENUM(DTLS_HS_DONE);
 
 TRACE_DEFINE_ENUM(DTLS_RETX_TIMER);
 TRACE_DEFINE_ENUM(DTLS_RETX_PEER);
+TRACE_DEFINE_ENUM(DTLS_RETX_NEW);
 
 #define show_dtls_retx(w)						\
 	__print_symbolic(w,						\
 		{ DTLS_RETX_TIMER,	"timer" },			\
-		{ DTLS_RETX_PEER,	"peer" })
+		{ DTLS_RETX_PEER,	"peer" },			\
+		{ DTLS_RETX_NEW,	"new" })
 
 #define show_dtls_final_drop(w)						\
 	__print_symbolic(w,						\
@@ -156,43 +158,11 @@ TRACE_EVENT(dtls_hs_state,
 		  __entry->error, __entry->alert)
 );
 
-/* A new flight of ours; dtls_hs_retransmit when it goes again. */
-TRACE_EVENT(dtls_hs_flight_tx,
-	TP_PROTO(const struct dtls_hs *hs, int err),
-	TP_ARGS(hs, err),
-
-	TP_STRUCT__entry(
-		__field(u64, ino)
-		__field(u8, role)
-		__field(u8, step)
-		__field(u8, msgs)
-		__field(u32, types)
-		__field(u32, bytes)
-		__field(u64, seq0)
-		__field(u32, rto_ms)
-		__field(int, err)
-	),
-
-	TP_fast_assign(
-		__entry->ino = hs->ds->ino;
-		__entry->role = hs->pr.p.role;
-		__entry->step = hs->pr.step;
-		__entry->msgs = hs->pr.flight.n;
-		__entry->types = dtls_flight_types(&hs->pr.flight);
-		__entry->bytes = dtls_flight_bytes(&hs->pr.flight);
-		__entry->seq0 = hs->tx_seq0;
-		__entry->rto_ms = jiffies_to_msecs(hs->rto);
-		__entry->err = err;
-	),
-
-	TP_printk("ino=%llu role=%s step=%s msgs=%u types=%s bytes=%u epoch0_seq=%llu rto_ms=%u err=%d",
-		  __entry->ino, show_dtls_role(__entry->role),
-		  show_dtls_hs_step(__entry->step), __entry->msgs,
-		  show_dtls_msg_types(__entry->types), __entry->bytes,
-		  __entry->seq0, __entry->rto_ms, __entry->err)
-);
-
-TRACE_EVENT(dtls_hs_retransmit,
+/*
+ * A flight of ours going out: a new one (dtls_hs_flight_tx, why=new) or
+ * again (dtls_hs_retransmit, why=timer or peer).
+ */
+DECLARE_EVENT_CLASS(dtls_hs_flight_class,
 	TP_PROTO(const struct dtls_hs *hs, int why, int err),
 	TP_ARGS(hs, why, err),
 
@@ -228,6 +198,16 @@ TRACE_EVENT(dtls_hs_retransmit,
 		  show_dtls_retx(__entry->why), __entry->msgs,
 		  show_dtls_msg_types(__entry->types), __entry->bytes,
 		  __entry->seq0, __entry->rto_ms, __entry->err)
+);
+
+DEFINE_EVENT(dtls_hs_flight_class, dtls_hs_flight_tx,
+	TP_PROTO(const struct dtls_hs *hs, int why, int err),
+	TP_ARGS(hs, why, err)
+);
+
+DEFINE_EVENT(dtls_hs_flight_class, dtls_hs_retransmit,
+	TP_PROTO(const struct dtls_hs *hs, int why, int err),
+	TP_ARGS(hs, why, err)
 );
 
 /* The peer's flight is complete: we answer it, or are done. */

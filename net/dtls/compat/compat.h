@@ -50,10 +50,10 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 
 /*
  * What tests/proto_kunit.c calls in dtls.ko is exported to KUnit modules
- * only, on kernels with KUnit; elsewhere (Debian's kernels; 6.1 has no
- * <kunit/visibility.h>) nothing is exported.
+ * only, and only on kernels with KUnit (<kunit/visibility.h> decides;
+ * a kernel without the header exports nothing).
  */
-#if IS_ENABLED(CONFIG_KUNIT)
+#ifdef KDTLS_HAVE_KUNIT_VISIBILITY
 #include <kunit/visibility.h>
 #else
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)	__ADDRESSABLE(symbol)
