@@ -50,6 +50,7 @@ struct dtls_nl *nl_open(const char *what);
  */
 extern const char *cur_usage;
 int usage_err(const char *what);
+int opt_help(int c);
 bool parse_uint(const char *s, uint64_t max, uint64_t *out);
 bool opt_ino(const char *arg, uint64_t *ino);
 bool opt_u32(const char *name, const char *arg, uint32_t *v);

@@ -130,11 +130,8 @@ static int cmd_hs_config(int argc, char **argv)
 		case 'S':
 			cfg.start = 1;
 			break;
-		case 'h':
-			usage_err(NULL);
-			return 0;
 		default:
-			return usage_err(NULL);
+			return opt_help(c);
 		}
 	}
 	if (optind < argc)

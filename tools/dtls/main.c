@@ -104,6 +104,13 @@ int usage_err(const char *what)
 	return 1;
 }
 
+/* -h: the usage, and success; any other option not known: an error. */
+int opt_help(int c)
+{
+	usage_err(NULL);
+	return c == 'h' ? 0 : 1;
+}
+
 bool opt_ino(const char *arg, uint64_t *ino)
 {
 	if (parse_uint(arg, UINT64_MAX, ino) && *ino)

@@ -83,11 +83,8 @@ int cmd_monitor(int argc, char **argv)
 				return 1;
 			}
 			break;
-		case 'h':
-			usage_err(NULL);
-			return 0;
 		default:
-			return usage_err(NULL);
+			return opt_help(c);
 		}
 	}
 	if (optind < argc)

@@ -79,11 +79,8 @@ static int cmd_psk_set(int argc, char **argv)
 		case 'x':
 			hex = true;
 			break;
-		case 'h':
-			usage_err(NULL);
-			return 0;
 		default:
-			return usage_err(NULL);
+			return opt_help(c);
 		}
 	}
 	if (optind < argc)
