@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * msg_fuzz: the handshake message parsers and builders of msg.c.
+ * msg_fuzz: the handshake message parsers and builders of msg.c and
+ * msg_cert.c (Certificate, CertificateRequest, CertificateVerify, the
+ * signed ServerKeyExchange).
  *
  * The input is a handshake message body; when it starts with a whole,
  * unfragmented handshake header (as the corpus of real flights does),
@@ -20,6 +22,7 @@
 #include "fuzz.h"
 
 #include "msg.c"
+#include "msg_cert.c"
 #include "reasm.h"
 
 static bool inside(const u8 *body, u32 len, const u8 *p, u32 n)
@@ -279,8 +282,97 @@ static void fuzz_kx(const u8 *body, u32 len, bool ecdhe)
 	}
 }
 
+/* ---- certificate suites (msg_cert.c) ---- */
+
+static int cert_build(u8 *out, unsigned int cap, const void *arg)
+{
+	return dtls_cert_build(out, cap, arg);
+}
+
+struct cert_req_args {
+	const struct dtls_cert_req	*cr;
+	u16				algs[0x8000];
+};
+
+static int cert_req_build(u8 *out, unsigned int cap, const void *arg)
+{
+	const struct cert_req_args *a = arg;
+
+	return dtls_cert_req_build(out, cap, a->cr->types, a->cr->n_types,
+				   a->algs, a->cr->sigalgs_len / 2);
+}
+
+static int signed_build(u8 *out, unsigned int cap, const void *arg)
+{
+	return dtls_signed_build(out, cap, arg);
+}
+
+static void fuzz_cert(const u8 *body, u32 len)
+{
+	static struct cert_req_args ra;
+	struct dtls_ske_signed ss;
+	struct dtls_cert_list cl;
+	struct dtls_cert_req cr;
+	struct dtls_signed sg;
+	unsigned int i;
+	u8 *out;
+	int n;
+
+	if (!dtls_cert_parse(body, len, &cl)) {
+		FUZZ_ASSERT(cl.n <= DTLS_CERT_CHAIN_MAX);
+		for (i = 0; i < cl.n; i++)
+			FUZZ_ASSERT(cl.len[i] &&
+				    inside(body, len, cl.der[i], cl.len[i]));
+		out = build_exact(cert_build, &cl, &n);
+		FUZZ_ASSERT(out && n == (int)len && !memcmp(out, body, len));
+		free(out);
+	}
+	if (!dtls_cert_req_parse(body, len, &cr)) {
+		FUZZ_ASSERT(cr.n_types && inside(body, len, cr.types,
+						 cr.n_types));
+		FUZZ_ASSERT(cr.sigalgs_len >= 2 && !(cr.sigalgs_len & 1) &&
+			    inside(body, len, cr.sigalgs, cr.sigalgs_len));
+		FUZZ_ASSERT(inside(body, len, cr.cas, cr.cas_len));
+		for (i = 0; i < cr.sigalgs_len / 2; i++) {
+			ra.algs[i] = get_unaligned_be16(cr.sigalgs + 2 * i);
+			FUZZ_ASSERT(dtls_sigalgs_has(cr.sigalgs,
+						     cr.sigalgs_len,
+						     ra.algs[i]));
+		}
+		/* We name no authorities: without them, the same bytes. */
+		ra.cr = &cr;
+		out = build_exact(cert_req_build, &ra, &n);
+		FUZZ_ASSERT(out && n == (int)len - cr.cas_len);
+		FUZZ_ASSERT(!memcmp(out, body, n - 2));
+		free(out);
+	}
+	if (!dtls_signed_parse(body, len, &sg)) {
+		FUZZ_ASSERT(sg.sig_len && inside(body, len, sg.sig, sg.sig_len));
+		out = build_exact(signed_build, &sg, &n);
+		FUZZ_ASSERT(out && n == (int)len && !memcmp(out, body, len));
+		free(out);
+	}
+	if (!dtls_ske_signed_parse(body, len, &ss)) {
+		u8 params[4 + 255];
+
+		FUZZ_ASSERT(ss.params == body &&
+			    ss.params_len == 4 + ss.point_len);
+		FUZZ_ASSERT(inside(body, len, ss.point, ss.point_len));
+		FUZZ_ASSERT(dtls_ske_params_build(params, sizeof(params),
+						  ss.group, ss.point,
+						  ss.point_len) ==
+			    ss.params_len);
+		FUZZ_ASSERT(!memcmp(params, body, ss.params_len));
+		out = build_exact(signed_build, &ss.sig, &n);
+		FUZZ_ASSERT(out && n == (int)(len - ss.params_len) &&
+			    !memcmp(out, body + ss.params_len, n));
+		free(out);
+	}
+}
+
 static void fuzz_body(const u8 *body, u32 len)
 {
+	fuzz_cert(body, len);
 	fuzz_ch(body, len);
 	fuzz_hvr(body, len);
 	fuzz_sh(body, len);

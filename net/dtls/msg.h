@@ -134,4 +134,77 @@ int dtls_cke_parse(const u8 *body, u32 len, bool ecdhe, struct dtls_cke *cke);
 int dtls_cke_build(u8 *out, unsigned int cap, bool ecdhe,
 		   const struct dtls_cke *cke);
 
+/* ---- certificates (msg_cert.c) ---- */
+
+#define DTLS_HS_CERTIFICATE		11
+#define DTLS_HS_CERTIFICATE_REQUEST	13
+#define DTLS_HS_CERTIFICATE_VERIFY	15
+
+/* SignatureAndHashAlgorithm (RFC 5246 7.4.1.4.1) as one number */
+#define DTLS_SIG_RSA_PKCS1_SHA256	0x0401
+#define DTLS_SIG_ECDSA_SECP256R1_SHA256	0x0403
+#define DTLS_SIG_RSA_PSS_RSAE_SHA256	0x0804
+
+/* ClientCertificateType (RFC 5246 7.4.4, RFC 8422 5.5) */
+#define DTLS_CERT_TYPE_RSA_SIGN		1
+#define DTLS_CERT_TYPE_ECDSA_SIGN	64
+
+#define DTLS_CERT_CHAIN_MAX	8	/* certificates in a chain */
+
+/* Certificate: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */
+struct dtls_cert_list {
+	unsigned int	n;
+	const u8	*der[DTLS_CERT_CHAIN_MAX];
+	u32		len[DTLS_CERT_CHAIN_MAX];
+};
+
+int dtls_cert_parse(const u8 *body, u32 len, struct dtls_cert_list *cl);
+int dtls_cert_build(u8 *out, unsigned int cap,
+		    const struct dtls_cert_list *cl);
+
+/* CertificateRequest: types, signature algorithms, authorities (opaque). */
+struct dtls_cert_req {
+	const u8	*types;
+	u8		n_types;
+	const u8	*sigalgs;		/* big-endian u16 each */
+	u16		sigalgs_len;		/* in bytes, even, >= 2 */
+	const u8	*cas;			/* DistinguishedName list */
+	u16		cas_len;
+};
+
+int dtls_cert_req_parse(const u8 *body, u32 len, struct dtls_cert_req *cr);
+int dtls_cert_req_build(u8 *out, unsigned int cap, const u8 *types,
+			u8 n_types, const u16 *sigalgs, unsigned int n_sigalgs);
+bool dtls_sigalgs_has(const u8 *list, u16 len, u16 alg);
+
+/* digitally-signed (RFC 5246 4.7): CertificateVerify's body. */
+struct dtls_signed {
+	u16		sigalg;
+	const u8	*sig;
+	u16		sig_len;		/* >= 1 */
+};
+
+int dtls_signed_parse(const u8 *body, u32 len, struct dtls_signed *sg);
+int dtls_signed_build(u8 *out, unsigned int cap,
+		      const struct dtls_signed *sg);
+
+/*
+ * ServerKeyExchange of ECDHE_ECDSA and ECDHE_RSA (RFC 8422 5.4): the
+ * ServerECDHParams, then their signature.  @params and @params_len: the
+ * bytes the signature covers after the two randoms.
+ */
+struct dtls_ske_signed {
+	u16			group;
+	const u8		*point;
+	u8			point_len;
+	const u8		*params;
+	u16			params_len;
+	struct dtls_signed	sig;
+};
+
+int dtls_ske_signed_parse(const u8 *body, u32 len,
+			  struct dtls_ske_signed *ss);
+int dtls_ske_params_build(u8 *out, unsigned int cap, u16 group,
+			  const u8 *point, u8 point_len);
+
 #endif /* _NET_DTLS_MSG_H */
