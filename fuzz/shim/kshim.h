@@ -48,6 +48,17 @@ typedef unsigned int gfp_t;
 #define static_assert(e, ...)	_Static_assert(e, #e)
 #endif
 
+/* Kconfig: no CONFIG_* is set in user space (IS_ENABLED() as kconfig.h). */
+#define __ARG_PLACEHOLDER_1		0,
+#define __take_second_arg(__ignored, val, ...) val
+#define ____is_defined(arg1_or_junk)	__take_second_arg(arg1_or_junk 1, 0)
+#define ___is_defined(val)		____is_defined(__ARG_PLACEHOLDER_##val)
+#define __is_defined(x)			___is_defined(x)
+#define IS_ENABLED(option)		__is_defined(option)
+/* compat.h's EXPORT_SYMBOL_IF_KUNIT() without KUnit */
+#define __ADDRESSABLE(sym)						\
+	static void *__addressable_##sym __attribute__((used)) = (void *)&sym;
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)			(1UL << (n))
 #define BITS_PER_LONG		(8 * (int)sizeof(long))
