@@ -73,7 +73,7 @@ ynl: setup
 	/usr/bin/python3 $(YNL) --mode uapi --header --spec $(SPEC) -o include/uapi/linux/dtls_netlink.h
 
 # The pure pieces (record header, messages, reassembly, cookies, replay
-# window) built for user space against fuzz/shim/ and run under libFuzzer
+# window, the handshake's steps) built for user space against fuzz/shim/ and run under libFuzzer
 # with ASan and UBSan, one target at a time (README.md, "Fuzzing").
 # fuzz-regress replays the corpus and every crash reproducer only.
 FUZZ_SECONDS ?= 60

@@ -48,6 +48,20 @@ typedef unsigned int gfp_t;
 #define static_assert(e, ...)	_Static_assert(e, #e)
 #endif
 
+/* Kconfig: no CONFIG_* is set in user space (IS_ENABLED() as kconfig.h). */
+#define __ARG_PLACEHOLDER_1		0,
+#define __take_second_arg(__ignored, val, ...) val
+#define ____is_defined(arg1_or_junk)	__take_second_arg(arg1_or_junk 1, 0)
+#define ___is_defined(val)		____is_defined(__ARG_PLACEHOLDER_##val)
+#define __is_defined(x)			___is_defined(x)
+#define IS_ENABLED(option)		__is_defined(option)
+/* compat.h's EXPORT_SYMBOL_IF_KUNIT() without KUnit */
+#define __ADDRESSABLE(sym)						\
+	static void *__addressable_##sym __attribute__((used)) = (void *)&sym;
+
+#define container_of(ptr, type, member)				\
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)			(1UL << (n))
 #define BITS_PER_LONG		(8 * (int)sizeof(long))
@@ -93,6 +107,12 @@ static inline void *kmalloc(size_t n, gfp_t gfp) { (void)gfp; return malloc(n); 
 static inline void *kzalloc(size_t n, gfp_t gfp) { (void)gfp; return calloc(1, n); }
 static inline void kfree(const void *p) { free((void *)p); }
 static inline void kfree_sensitive(const void *p) { free((void *)p); }
+static inline void *krealloc(const void *p, size_t n, gfp_t gfp)
+{
+	(void)gfp;
+	return realloc((void *)p, n);
+}
+
 static inline void *kmemdup(const void *s, size_t n, gfp_t gfp)
 {
 	void *p = kmalloc(n, gfp);
@@ -292,6 +312,13 @@ static inline u64 get_jiffies_64(void) { return kshim_jiffies; }
 
 /* randomness: deterministic, from a counter the harness may reset */
 void get_random_bytes(void *buf, size_t n);
+static inline u64 get_random_u64(void)
+{
+	u64 v;
+
+	get_random_bytes(&v, sizeof(v));
+	return v;
+}
 
 /* crypto/algapi.h */
 static inline int crypto_memneq(const void *a, const void *b, size_t n)
