@@ -2,7 +2,8 @@
 /*
  * msg_fuzz: the handshake message parsers and builders of msg.c and
  * msg_cert.c (Certificate, CertificateRequest, CertificateVerify, the
- * signed ServerKeyExchange).
+ * signed ServerKeyExchange), and x509.c on the whole input and on each
+ * certificate of a Certificate message.
  *
  * The input is a handshake message body; when it starts with a whole,
  * unfragmented handshake header (as the corpus of real flights does),
@@ -24,6 +25,7 @@
 #include "msg.c"
 #include "msg_cert.c"
 #include "reasm.h"
+#include "x509.c"
 
 static bool inside(const u8 *body, u32 len, const u8 *p, u32 n)
 {
@@ -282,7 +284,28 @@ static void fuzz_kx(const u8 *body, u32 len, bool ecdhe)
 	}
 }
 
-/* ---- certificate suites (msg_cert.c) ---- */
+/* ---- certificate suites (msg_cert.c, x509.c) ---- */
+
+static void fuzz_x509(const u8 *der, u32 len)
+{
+	struct dtls_x509 x;
+
+	if (dtls_x509_parse(der, len, &x))
+		return;
+	FUZZ_ASSERT(inside(der, len, x.tbs, x.tbs_len) && x.tbs_len);
+	FUZZ_ASSERT(inside(der, len, x.sig, x.sig_len));
+	FUZZ_ASSERT(x.serial_len && inside(der, len, x.serial, x.serial_len));
+	FUZZ_ASSERT(inside(x.tbs, x.tbs_len, x.issuer, x.issuer_len));
+	FUZZ_ASSERT(inside(x.tbs, x.tbs_len, x.subject, x.subject_len));
+	FUZZ_ASSERT(inside(x.tbs, x.tbs_len, x.spki, x.spki_len));
+	FUZZ_ASSERT(inside(x.spki, x.spki_len, x.pub, x.pub_len));
+	FUZZ_ASSERT(!x.san || inside(x.tbs, x.tbs_len, x.san, x.san_len));
+	/* Years 1950..9999 */
+	FUZZ_ASSERT(x.not_before >= -631152000LL &&
+		    x.not_before < 253402300800LL);
+	FUZZ_ASSERT(x.not_after >= -631152000LL &&
+		    x.not_after < 253402300800LL);
+}
 
 static int cert_build(u8 *out, unsigned int cap, const void *arg)
 {
@@ -320,9 +343,11 @@ static void fuzz_cert(const u8 *body, u32 len)
 
 	if (!dtls_cert_parse(body, len, &cl)) {
 		FUZZ_ASSERT(cl.n <= DTLS_CERT_CHAIN_MAX);
-		for (i = 0; i < cl.n; i++)
+		for (i = 0; i < cl.n; i++) {
 			FUZZ_ASSERT(cl.len[i] &&
 				    inside(body, len, cl.der[i], cl.len[i]));
+			fuzz_x509(cl.der[i], cl.len[i]);
+		}
 		out = build_exact(cert_build, &cl, &n);
 		FUZZ_ASSERT(out && n == (int)len && !memcmp(out, body, len));
 		free(out);
@@ -372,6 +397,7 @@ static void fuzz_cert(const u8 *body, u32 len)
 
 static void fuzz_body(const u8 *body, u32 len)
 {
+	fuzz_x509(body, len);
 	fuzz_cert(body, len);
 	fuzz_ch(body, len);
 	fuzz_hvr(body, len);
