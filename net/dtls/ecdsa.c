@@ -68,7 +68,7 @@ static void dtls_p256_add_mod(u64 *r, const u64 *a, const u64 *b,
 		u[i] = d;
 	}
 	/* t - n when t overflowed or t >= n, else t */
-	mask = 0 - (u64)(carry | !borrow);
+	mask = 0 - (carry | (borrow ^ 1));
 	for (i = 0; i < ND; i++)
 		r[i] = (u[i] & mask) | (t[i] & ~mask);
 	memzero_explicit(t, sizeof(t));
