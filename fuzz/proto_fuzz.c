@@ -134,34 +134,6 @@ void dtls_key_put(struct dtls_key *k)
 	kfree_sensitive(k);
 }
 
-/* flight.c's building half (the rest of flight.c sends). */
-int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
-		    const u8 *data, u32 len)
-{
-	struct dtls_flight_msg *m;
-
-	if (f->n >= DTLS_FLIGHT_MAX_MSGS)
-		return -ENOSPC;
-	m = &f->msg[f->n];
-	m->data = kmemdup(data, len, GFP_KERNEL);
-	if (!m->data)
-		return -ENOMEM;
-	m->type = type;
-	m->epoch = epoch;
-	m->len = len;
-	f->n++;
-	return 0;
-}
-
-void dtls_flight_clear(struct dtls_flight *f)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->n; i++)
-		kfree_sensitive(f->msg[i].data);
-	f->n = 0;
-}
-
 /* kex.c over OpenSSL: X25519, the private key from the shim's counter. */
 struct dtls_kex {
 	EVP_PKEY	*pkey;

@@ -8,6 +8,7 @@
  *
  * The flight is sent through a struct dtls_flight_ctx, so that both the
  * handshake and, after it, the kept last flight (final.c) use this.
+ * Building a flight is the protocol's (proto.c: dtls_flight_add()).
  *
  * Context: process (the handshake work, or the final flight's work).
  */
@@ -20,33 +21,6 @@
 
 #include "dtls.h"
 #include "handshake.h"
-
-int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
-		    const u8 *data, u32 len)
-{
-	struct dtls_flight_msg *m;
-
-	if (f->n >= DTLS_FLIGHT_MAX_MSGS)
-		return -ENOSPC;
-	m = &f->msg[f->n];
-	m->data = kmemdup(data, len, GFP_KERNEL);
-	if (!m->data)
-		return -ENOMEM;
-	m->type = type;
-	m->epoch = epoch;
-	m->len = len;
-	f->n++;
-	return 0;
-}
-
-void dtls_flight_clear(struct dtls_flight *f)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->n; i++)
-		kfree_sensitive(f->msg[i].data);
-	f->n = 0;
-}
 
 unsigned int dtls_flight_bytes(const struct dtls_flight *f)
 {

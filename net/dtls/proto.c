@@ -106,6 +106,34 @@ int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
 	return 0;
 }
 
+/* A message of ours joins the flight being built, in plaintext (proto.h). */
+int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
+		    const u8 *data, u32 len)
+{
+	struct dtls_flight_msg *m;
+
+	if (f->n >= DTLS_FLIGHT_MAX_MSGS)
+		return -ENOSPC;
+	m = &f->msg[f->n];
+	m->data = kmemdup(data, len, GFP_KERNEL);
+	if (!m->data)
+		return -ENOMEM;
+	m->type = type;
+	m->epoch = epoch;
+	m->len = len;
+	f->n++;
+	return 0;
+}
+
+void dtls_flight_clear(struct dtls_flight *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		kfree_sensitive(f->msg[i].data);
+	f->n = 0;
+}
+
 /* The transcript's digest; each byte is hashed once, however often. */
 static int dtls_transcript_hash(struct dtls_proto *pr, u8 *out)
 {

@@ -205,7 +205,7 @@ const struct dtls_psk *dtls_psk_find(const struct dtls_proto *pr,
 				     const u8 *id, unsigned int id_len);
 void dtls_psk_clear(struct dtls_proto *pr);
 
-/* flight.c: building (sending is handshake.h's) */
+/* proto.c: building a flight (sending it is flight.c's, handshake.h) */
 int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
 		    const u8 *data, u32 len);
 void dtls_flight_clear(struct dtls_flight *f);
