@@ -48,6 +48,10 @@ typedef unsigned int gfp_t;
 #define static_assert(e, ...)	_Static_assert(e, #e)
 #endif
 
+/* No Kconfig in user space: every option is off (compat.h asks KUNIT). */
+#define IS_ENABLED(option)	0
+#define __ADDRESSABLE(sym)
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)			(1UL << (n))
 #define BITS_PER_LONG		(8 * (int)sizeof(long))
