@@ -240,31 +240,62 @@ static inline void __clear_bit(unsigned long nr, unsigned long *a)
 #define set_bit(nr, a)		__set_bit(nr, a)
 #define clear_bit(nr, a)	__clear_bit(nr, a)
 
+/*
+ * find_next_bit(), find_next_zero_bit() and bitmap_set() a word at a
+ * time, as the kernel's (lib/find_bit.c, lib/bitmap.c): bit by bit they
+ * cost reasm_fuzz most of its time, which the kernel never pays.  They
+ * read no word beyond BITS_TO_LONGS(size), as the kernel's.
+ */
+static inline unsigned long kshim_find_bit(const unsigned long *a,
+					   unsigned long size,
+					   unsigned long off,
+					   unsigned long invert)
+{
+	unsigned long w;
+
+	if (off >= size)
+		return size;
+	w = (a[BIT_WORD(off)] ^ invert) & (~0UL << (off % BITS_PER_LONG));
+	while (!w) {
+		off = (BIT_WORD(off) + 1) * BITS_PER_LONG;
+		if (off >= size)
+			return size;
+		w = a[BIT_WORD(off)] ^ invert;
+	}
+	off = BIT_WORD(off) * BITS_PER_LONG + __builtin_ctzl(w);
+	return off < size ? off : size;
+}
+
 static inline unsigned long find_next_bit(const unsigned long *a,
 					  unsigned long size,
 					  unsigned long off)
 {
-	for (; off < size; off++)
-		if (test_bit(off, a))
-			return off;
-	return size;
+	return kshim_find_bit(a, size, off, 0);
 }
 
 static inline unsigned long find_next_zero_bit(const unsigned long *a,
 					       unsigned long size,
 					       unsigned long off)
 {
-	for (; off < size; off++)
-		if (!test_bit(off, a))
-			return off;
-	return size;
+	return kshim_find_bit(a, size, off, ~0UL);
 }
 
 static inline void bitmap_set(unsigned long *a, unsigned int start,
 			      unsigned int n)
 {
-	while (n--)
-		__set_bit(start++, a);
+	unsigned long *p = a + BIT_WORD(start);
+	unsigned long mask = ~0UL << (start % BITS_PER_LONG);
+	unsigned int bits = BITS_PER_LONG - start % BITS_PER_LONG;
+	unsigned int end = start + n;
+
+	while (n >= bits) {
+		*p++ |= mask;
+		n -= bits;
+		bits = BITS_PER_LONG;
+		mask = ~0UL;
+	}
+	if (n)
+		*p |= mask & (~0UL >> (-end & (BITS_PER_LONG - 1)));
 }
 
 static inline void bitmap_zero(unsigned long *a, unsigned int nbits)
