@@ -159,36 +159,56 @@ TEST(sockmap)
 	close(map);
 }
 
-/* Two threads attach one fd at the same moment: exactly one wins. */
+/*
+ * Two threads attach one fd at the same moment: exactly one wins.  Each
+ * thread has its own netlink handle, opened once for all the rounds: a
+ * handle is not for two threads at once, and opening one per thread and
+ * round (the thread-local dtls_test_nl()) cost 400 family lookups, which
+ * made the test outlast its time on the debug kernel.
+ */
 struct race {
 	pthread_barrier_t go;
 	int fd;
+	struct dtls_nl *nl[2];
+};
+
+struct race_arg {
+	struct race *r;
+	int i;
 };
 
 static void *race_attach(void *arg)
 {
-	struct race *r = arg;
+	struct race_arg *a = arg;
 
-	pthread_barrier_wait(&r->go);
-	return (void *)(intptr_t)dtls_sock_attach(dtls_test_nl(), r->fd, NULL, NULL, 0);
+	pthread_barrier_wait(&a->r->go);
+	return (void *)(intptr_t)dtls_sock_attach(a->r->nl[a->i], a->r->fd,
+						  NULL, NULL, 0);
 }
 
 TEST(concurrent_attach)
 {
 	int round, wins = 0, eexist = 0;
+	struct race r;
+	int i;
 
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, dtls_open(&r.nl[i]));
 	for (round = 0; round < 200; round++) {
+		struct race_arg arg[2];
 		pthread_t t[2];
-		struct race r;
 		void *ret[2];
-		int i, ok = 0;
+		int ok = 0;
 
 		r.fd = socket(round & 1 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
 		ASSERT_LE(0, r.fd);
 		ASSERT_EQ(0, pthread_barrier_init(&r.go, NULL, 2));
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < 2; i++) {
+			arg[i].r = &r;
+			arg[i].i = i;
 			ASSERT_EQ(0, pthread_create(&t[i], NULL, race_attach,
-						    &r));
+						    &arg[i]));
+		}
 		for (i = 0; i < 2; i++) {
 			pthread_join(t[i], &ret[i]);
 			if ((intptr_t)ret[i] == 0)
@@ -201,6 +221,8 @@ TEST(concurrent_attach)
 		pthread_barrier_destroy(&r.go);
 		close(r.fd);
 	}
+	for (i = 0; i < 2; i++)
+		dtls_close(r.nl[i]);
 	EXPECT_EQ(200, wins);
 	EXPECT_EQ(200, eexist);
 }
