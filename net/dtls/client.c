@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The client's steps (proto.h): flight 1 (ClientHello), flight 3 (the
- * ClientHello again with the server's cookie), flight 5
- * (ClientKeyExchange, CCS, Finished), then the server's Finished.
+ * ClientHello again with the server's cookie), flight 5 ([Certificate],
+ * ClientKeyExchange, [CertificateVerify], CCS, Finished), then the
+ * server's Finished.
  *
  * Context: process; the owner serialises calls (proto.h).
  */
@@ -20,6 +21,7 @@
 static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 			     u8 cookie_len, struct dtls_proto_out *out)
 {
+	static const u16 sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256 };
 	struct dtls_ch_params cp = {
 		.random = pr->client_random,
 		.cookie = cookie,
@@ -36,6 +38,10 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 		if (s && s->ecdhe) {
 			cp.groups = pr->p.groups;
 			cp.n_groups = pr->p.n_groups;
+		}
+		if (s && s->cert) {
+			cp.sigalgs = sigalgs;
+			cp.n_sigalgs = ARRAY_SIZE(sigalgs);
 		}
 	}
 	msg = kmalloc(DTLS_HS_MSG_MAX, GFP_KERNEL);
@@ -109,16 +115,62 @@ static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	return 0;
 }
 
+/* The server's Certificate (certificate suites), checked (cert.c). */
+static int dtls_client_cert(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+			    struct dtls_proto_out *out)
+{
+	int err;
+
+	err = dtls_cert_peer_take(pr, dtls_hs_msg_body(m), m->len,
+				  &out->alert);
+	if (!err)
+		pr->got_cert = true;
+	return err;
+}
+
+/* A signed ServerKeyExchange: params, signed by the certificate's key. */
+static int dtls_client_ske_signed(struct dtls_proto *pr,
+				  const struct dtls_hs_msg *m,
+				  struct dtls_ske *ske,
+				  struct dtls_proto_out *out)
+{
+	u8 hash[SHA256_DIGEST_SIZE];
+	struct dtls_ske_signed ss;
+	int err;
+
+	if (dtls_ske_signed_parse(dtls_hs_msg_body(m), m->len, &ss))
+		return -EBADMSG;
+	out->alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_proto_ske_hash(pr, ss.params, ss.params_len, hash);
+	if (err)
+		return err;
+	err = dtls_proto_verify(pr, &ss.sig, hash);
+	if (err) {
+		out->alert = err == -EPROTO ? DTLS_ALERT_ILLEGAL_PARAMETER :
+					      DTLS_ALERT_DECRYPT_ERROR;
+		return -EKEYREJECTED;
+	}
+	ske->group = ss.group;
+	ske->point = ss.point;
+	ske->point_len = ss.point_len;
+	return 0;
+}
+
 static int dtls_client_ske(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			   struct dtls_proto_out *out)
 {
-	struct dtls_ske ske;
+	struct dtls_ske ske = {};
+	int err;
 
-	if (pr->got_ske ||
-	    dtls_ske_parse(dtls_hs_msg_body(m), m->len, pr->suite->ecdhe,
-			   &ske))
-		return -EBADMSG;
 	pr->got_ske = true;
+	if (pr->suite->cert) {
+		err = dtls_client_ske_signed(pr, m, &ske, out);
+		if (err)
+			return err;
+	} else if (dtls_ske_parse(dtls_hs_msg_body(m), m->len,
+				  pr->suite->ecdhe, &ske)) {
+		return -EBADMSG;
+	}
 	if (!pr->suite->ecdhe)
 		return 0;	/* the hint: we have one PSK, it is ignored */
 	out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
@@ -127,8 +179,7 @@ static int dtls_client_ske(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	pr->group = ske.group;
 	pr->kex = dtls_kex_new(ske.group);
 	if (IS_ERR(pr->kex)) {
-		int err = PTR_ERR(pr->kex);
-
+		err = PTR_ERR(pr->kex);
 		pr->kex = NULL;
 		out->alert = DTLS_ALERT_INTERNAL_ERROR;
 		return err;
@@ -141,11 +192,57 @@ static int dtls_client_ske(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	return 0;
 }
 
-/* ServerHelloDone: flight 5, ClientKeyExchange, CCS, Finished. */
+/* CertificateRequest: answered with our certificate if it fits. */
+static int dtls_client_cr(struct dtls_proto *pr, const struct dtls_hs_msg *m)
+{
+	struct dtls_cert_req cr;
+
+	if (dtls_cert_req_parse(dtls_hs_msg_body(m), m->len, &cr))
+		return -EBADMSG;
+	pr->got_cr = true;
+	pr->cr_ecdsa = pr->own.body_len &&
+		       memchr(cr.types, DTLS_CERT_TYPE_ECDSA_SIGN, cr.n_types) &&
+		       dtls_sigalgs_has(cr.sigalgs, cr.sigalgs_len,
+					DTLS_SIG_ECDSA_SECP256R1_SHA256);
+	return 0;
+}
+
+/* Flight 5's Certificate: ours, or none (RFC 5246 7.4.6). */
+static int dtls_client_cert_out(struct dtls_proto *pr, u8 *msg,
+				unsigned int cap)
+{
+	static const u8 empty[3];
+	const u8 *body = pr->cr_ecdsa ? pr->own.body : empty;
+	u32 len = pr->cr_ecdsa ? pr->own.body_len : sizeof(empty);
+
+	if (len > cap - DTLS_HS_HEADER_LEN)
+		return -EINVAL;
+	memcpy(msg + DTLS_HS_HEADER_LEN, body, len);
+	return dtls_proto_emit(pr, msg, DTLS_HS_CERTIFICATE, len, 0);
+}
+
+/* Flight 5's CertificateVerify: the messages so far, signed. */
+static int dtls_client_cv(struct dtls_proto *pr, u8 *msg, unsigned int cap)
+{
+	u8 hash[SHA256_DIGEST_SIZE];
+	int n;
+
+	n = dtls_proto_cv_hash(pr, hash);
+	if (!n)
+		n = dtls_proto_sign(pr, hash, msg + DTLS_HS_HEADER_LEN,
+				    cap - DTLS_HS_HEADER_LEN);
+	return dtls_proto_emit(pr, msg, DTLS_HS_CERTIFICATE_VERIFY, n, 0);
+}
+
+/*
+ * ServerHelloDone: flight 5, [Certificate], ClientKeyExchange,
+ * [CertificateVerify], CCS, Finished.
+ */
 static int dtls_client_shd(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			   struct dtls_proto_out *out)
 {
 	static const u8 ccs = 1;
+	unsigned int cap = DTLS_HS_MSG_MAX;
 	struct dtls_cke cke = {};
 	const struct dtls_psk *psk;
 	u8 point[DTLS_KEX_PUBLIC_MAX], *pms, *msg;
@@ -154,16 +251,19 @@ static int dtls_client_shd(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	if (m->len)
 		return -EBADMSG;
 	out->alert = DTLS_ALERT_UNEXPECTED_MESSAGE;
-	if (pr->suite->ecdhe && !pr->kex)
+	if ((pr->suite->ecdhe && !pr->kex) || (pr->suite->cert && !pr->got_cert))
 		return -EPROTO;
 	out->alert = DTLS_ALERT_INTERNAL_ERROR;
-	psk = list_first_entry_or_null(&pr->psks, struct dtls_psk, node);
-	if (!psk)
-		return -ENOKEY;
-	memcpy(pr->psk, psk->key, psk->key_len);
-	pr->psk_len = psk->key_len;
-	cke.identity = psk->id;
-	cke.identity_len = psk->id_len;
+	if (!pr->suite->cert) {
+		psk = list_first_entry_or_null(&pr->psks, struct dtls_psk,
+					       node);
+		if (!psk)
+			return -ENOKEY;
+		memcpy(pr->psk, psk->key, psk->key_len);
+		pr->psk_len = psk->key_len;
+		cke.identity = psk->id;
+		cke.identity_len = psk->id_len;
+	}
 	if (pr->suite->ecdhe) {
 		n = dtls_kex_public(pr->kex, point, sizeof(point));
 		if (n < 0)
@@ -172,15 +272,26 @@ static int dtls_client_shd(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 		cke.point_len = n;
 	}
 
-	msg = kmalloc(DTLS_HS_MSG_MAX + DTLS_PREMASTER_MAX, GFP_KERNEL);
+	if (pr->cr_ecdsa)
+		cap = max_t(unsigned int, cap,
+			    DTLS_HS_HEADER_LEN + pr->own.body_len);
+	msg = kmalloc(cap + DTLS_PREMASTER_MAX, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	pms = msg + DTLS_HS_MSG_MAX;
+	pms = msg + cap;
 	dtls_flight_clear(&pr->flight);
-	err = dtls_proto_emit(pr, msg, DTLS_HS_CLIENT_KEY_EXCHANGE,
-			      dtls_cke_build(msg + DTLS_HS_HEADER_LEN,
-					     DTLS_HS_MSG_MAX - DTLS_HS_HEADER_LEN,
-					     pr->suite->ecdhe, &cke), 0);
+	err = pr->got_cr ? dtls_client_cert_out(pr, msg, cap) : 0;
+	if (err)
+		goto out;
+	if (pr->suite->cert)
+		n = dtls_cke_ecdh_build(msg + DTLS_HS_HEADER_LEN,
+					cap - DTLS_HS_HEADER_LEN, cke.point,
+					cke.point_len);
+	else
+		n = dtls_cke_build(msg + DTLS_HS_HEADER_LEN,
+				   cap - DTLS_HS_HEADER_LEN, pr->suite->ecdhe,
+				   &cke);
+	err = dtls_proto_emit(pr, msg, DTLS_HS_CLIENT_KEY_EXCHANGE, n, 0);
 	if (err)
 		goto out;
 	n = dtls_proto_premaster(pr, pr->peer_point, pr->peer_point_len, pms);
@@ -190,6 +301,9 @@ static int dtls_client_shd(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 		goto out;
 	}
 	err = dtls_proto_derive(pr, pms, n);
+	/* RFC 7627 4: the session hash stops at ClientKeyExchange. */
+	if (!err && pr->cr_ecdsa)
+		err = dtls_client_cv(pr, msg, cap);
 	if (!err)
 		err = dtls_flight_add(&pr->flight,
 				      DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC, 0,
@@ -205,6 +319,28 @@ static int dtls_client_shd(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 out:
 	kfree_sensitive(msg);
 	return err;
+}
+
+/*
+ * Flight 4 after the ServerHello: Certificate, ServerKeyExchange,
+ * CertificateRequest with a certificate suite, in this order; with PSK
+ * an optional ServerKeyExchange; ServerHelloDone last.
+ */
+static bool dtls_client_in_order(const struct dtls_proto *pr, u8 type)
+{
+	bool cert = pr->suite->cert;
+
+	switch (type) {
+	case DTLS_HS_CERTIFICATE:
+		return cert && !pr->got_cert;
+	case DTLS_HS_SERVER_KEY_EXCHANGE:
+		return !pr->got_ske && (!cert || pr->got_cert);
+	case DTLS_HS_CERTIFICATE_REQUEST:
+		return cert && pr->got_ske && !pr->got_cr;
+	case DTLS_HS_SERVER_HELLO_DONE:
+		return true;
+	}
+	return false;
 }
 
 /* A message of the server's; @out is cleared (dtls_proto_msg()). */
@@ -228,15 +364,20 @@ int dtls_client_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 					   m->len) ?:
 		       dtls_client_sh(pr, m, out);
 	case DTLS_HS_C_WAIT_SHD:
-		if (m->type != DTLS_HS_SERVER_KEY_EXCHANGE &&
-		    m->type != DTLS_HS_SERVER_HELLO_DONE)
+		if (!dtls_client_in_order(pr, m->type))
 			return -EPROTO;
 		out->alert = DTLS_ALERT_DECODE_ERROR;
 		if (dtls_transcript_add(pr, m->data,
 					DTLS_HS_HEADER_LEN + m->len))
 			return -EMSGSIZE;
-		if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
+		switch (m->type) {
+		case DTLS_HS_CERTIFICATE:
+			return dtls_client_cert(pr, m, out);
+		case DTLS_HS_SERVER_KEY_EXCHANGE:
 			return dtls_client_ske(pr, m, out);
+		case DTLS_HS_CERTIFICATE_REQUEST:
+			return dtls_client_cr(pr, m);
+		}
 		return dtls_client_shd(pr, m, out);
 	case DTLS_HS_C_WAIT_FIN:
 		if (m->type != DTLS_HS_FINISHED)

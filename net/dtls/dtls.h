@@ -14,6 +14,7 @@
 #include <net/sock.h>
 
 #include "compat/compat.h"
+#include "cert.h"
 #include "crypto.h"
 #include "stats.h"
 
@@ -47,6 +48,7 @@ struct dtls_sock_hs {
 	int			error;		/* positive errno of a failure */
 	u8			peer_id_len;
 	u8			*peer_id;
+	struct dtls_cert_peer	*peer_cert;	/* certificate suites */
 };
 
 /*

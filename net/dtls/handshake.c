@@ -334,6 +334,13 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 					 GFP_KERNEL);
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
 	}
+	/* The peer's certificate moves to the socket, for hs-get. */
+	if (hs->pr.peer_cert.have && !ds->hs.peer_cert) {
+		ds->hs.peer_cert = kmemdup(&hs->pr.peer_cert,
+					   sizeof(hs->pr.peer_cert), GFP_KERNEL);
+		if (ds->hs.peer_cert)
+			memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
+	}
 	/* We sent the last flight: it stays, the handshake state goes. */
 	if (keep)
 		dtls_final_keep(ds, &hs->pr.flight, hs->pr.tx_key, hs->tx_seq0,

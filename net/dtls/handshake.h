@@ -153,6 +153,12 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
 		    const u8 *key, unsigned int key_len, s32 serial,
 		    struct netlink_ext_ack *extack);
+int dtls_hs_cert_set(struct dtls_sock *ds, const u8 *const *der,
+		     const u32 *len, unsigned int n, const u8 *key, s32 serial,
+		     struct netlink_ext_ack *extack);
+int dtls_hs_peer_auth(struct dtls_sock *ds, const u8 (*pins)[32],
+		      unsigned int n_pins, bool required,
+		      struct netlink_ext_ack *extack);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);
 void dtls_hs_release(struct dtls_sock *ds);

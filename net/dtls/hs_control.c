@@ -223,9 +223,96 @@ int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
 	return err;
 }
 
+/**
+ * dtls_hs_cert_set - give a handshake not yet started our certificate
+ * @ds: the socket
+ * @der: the chain, DER, ours first
+ * @len: the lengths
+ * @n: how many, 1..DTLS_CERT_CHAIN_MAX
+ * @key: the 32-byte P-256 private key; NULL to read it from @serial
+ * @serial: a "user" or "logon" key the caller may search, when !@key
+ * @extack: for the reason of a refusal
+ *
+ * Context: process, may sleep.  Return: 0 or a negative errno.
+ */
+int dtls_hs_cert_set(struct dtls_sock *ds, const u8 *const *der,
+		     const u32 *len, unsigned int n, const u8 *key, s32 serial,
+		     struct netlink_ext_ack *extack)
+{
+	u8 priv[DTLS_P256_LEN];
+	struct dtls_hs *hs;
+	int err;
+
+	err = dtls_hs_lock_idle(ds, &hs);
+	if (err)
+		return err;
+	if (key) {
+		memcpy(priv, key, sizeof(priv));
+	} else {
+		err = dtls_cert_key_from_keyring(serial, priv);
+		if (err) {
+			NL_SET_ERR_MSG(extack,
+				       "cert-key-serial: no user or logon key of 32 bytes we may search");
+			goto out;
+		}
+	}
+	err = dtls_cert_own_set(&hs->pr.own, der, len, n, priv);
+	switch (err) {
+	case -EBADMSG:
+		NL_SET_ERR_MSG(extack, "a certificate is not X.509 DER");
+		err = -EINVAL;
+		break;
+	case -EOPNOTSUPP:
+		NL_SET_ERR_MSG(extack, "the first certificate's key is not ECDSA P-256");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG(extack, "the key is not a P-256 private key");
+		break;
+	case -EKEYREJECTED:
+		NL_SET_ERR_MSG(extack, "the key is not the first certificate's");
+		break;
+	case -EMSGSIZE:
+		NL_SET_ERR_MSG(extack, "the chain is over 16 KiB");
+		break;
+	}
+out:
+	memzero_explicit(priv, sizeof(priv));
+	dtls_hs_unlock_put(hs);
+	return err;
+}
+
+/**
+ * dtls_hs_peer_auth - how a handshake not yet started checks the peer
+ * @ds: the socket
+ * @pins: SHA-256 digests of the certificates accepted
+ * @n_pins: how many, up to DTLS_PEER_PINS_MAX
+ * @required: a server fails a client without a certificate
+ * @extack: for the reason of a refusal
+ *
+ * Context: process, may sleep.  Return: 0 or a negative errno.
+ */
+int dtls_hs_peer_auth(struct dtls_sock *ds, const u8 (*pins)[32],
+		      unsigned int n_pins, bool required,
+		      struct netlink_ext_ack *extack)
+{
+	struct dtls_hs *hs;
+	int err;
+
+	err = dtls_hs_lock_idle(ds, &hs);
+	if (err)
+		return err;
+	err = dtls_peer_auth_set(&hs->pr.auth, pins, n_pins, required);
+	if (err)
+		NL_SET_ERR_MSG(extack,
+			       "up to 8 pins; peer-cert-required needs one");
+	dtls_hs_unlock_put(hs);
+	return err;
+}
+
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 {
 	struct sock *sk = ds->sk;
+	struct dtls_hs_params p;
 	struct dtls_hs *hs;
 	int err;
 
@@ -233,7 +320,8 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	if (err)
 		return err;
 	err = -ENOKEY;
-	if (!hs->pr.n_psks) {
+	if (!hs->pr.n_psks && !hs->pr.own.body_len &&
+	    !dtls_peer_auth_any(&hs->pr.auth)) {
 		NL_SET_ERR_MSG(extack, "no PSK");
 		goto out;
 	}
@@ -247,7 +335,16 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "a server socket must be bound");
 		goto out;
 	}
+	/* A refused start leaves the configuration as it was. */
+	p = hs->pr.p;
 	dtls_proto_defaults(&hs->pr);
+	err = dtls_proto_ready(&hs->pr);
+	if (err) {
+		hs->pr.p = p;
+		NL_SET_ERR_MSG(extack,
+			       "no credentials for any allowed suite: a PSK, our certificate (server) or peer pins (client)");
+		goto out;
+	}
 	hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
 	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);
 	dtls_reasm_init(&hs->reasm, 0);

@@ -40,12 +40,15 @@ struct msg_exts {
 	u16		groups_len;
 	bool		point_formats;
 	bool		point_uncompressed;
+	const u8	*sigalgs;
+	u16		sigalgs_len;
 };
 
 #define MSG_EXT_BIT_EMS		BIT(0)
 #define MSG_EXT_BIT_RENEG	BIT(1)
 #define MSG_EXT_BIT_GROUPS	BIT(2)
 #define MSG_EXT_BIT_FORMATS	BIT(3)
+#define MSG_EXT_BIT_SIGALGS	BIT(4)
 
 /* The bit of an understood extension type, 0 for the others. */
 static u32 msg_ext_bit(u16 type, bool client)
@@ -60,6 +63,9 @@ static u32 msg_ext_bit(u16 type, bool client)
 		return client ? MSG_EXT_BIT_GROUPS : 0;
 	case DTLS_EXT_EC_POINT_FORMATS:
 		return MSG_EXT_BIT_FORMATS;
+	case DTLS_EXT_SIGNATURE_ALGORITHMS:
+		/* RFC 5246 7.4.1.4.1: servers must not send it. */
+		return client ? MSG_EXT_BIT_SIGALGS : 0;
 	default:
 		return 0;
 	}
@@ -106,6 +112,14 @@ static int msg_parse_ext(u32 bit, const u8 *body, u16 len,
 		for (i = 0; i < len8; i++)
 			if (v[i] == 0)
 				e->point_uncompressed = true;
+		return 0;
+	case MSG_EXT_BIT_SIGALGS:
+		/* supported_signature_algorithms<2..2^16-2> */
+		if (!msg_rd_vec16(&r, &v, &len16) || r.left ||
+		    !len16 || (len16 & 1))
+			return -EBADMSG;
+		e->sigalgs = v;
+		e->sigalgs_len = len16;
 		return 0;
 	}
 	return 0;
@@ -196,6 +210,8 @@ int dtls_ch_parse(const u8 *body, u32 len, struct dtls_ch *ch)
 	ch->groups_len = e.groups_len;
 	ch->point_formats = e.point_formats;
 	ch->point_uncompressed = e.point_uncompressed;
+	ch->sigalgs = e.sigalgs;
+	ch->sigalgs_len = e.sigalgs_len;
 	return 0;
 }
 
@@ -270,11 +286,12 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 	unsigned int i;
 
 	if (!p->n_suites || p->n_suites > 0xffff / 2 ||
-	    p->n_groups > (0xffff - MSG_EXT_EMS_RENEG_LEN -
-			   MSG_EXT_FORMATS_LEN - 6) / 2)
+	    p->n_groups > DTLS_CH_LIST_MAX || p->n_sigalgs > DTLS_CH_LIST_MAX)
 		return -EINVAL;
 	if (p->n_groups)
 		ext_len += 4 + 2 + 2 * p->n_groups + MSG_EXT_FORMATS_LEN;
+	if (p->n_sigalgs)
+		ext_len += 4 + 2 + 2 * p->n_sigalgs;
 
 	msg_wr_u16(&w, DTLS_1_2_VERSION);
 	msg_wr_bytes(&w, p->random, DTLS_RANDOM_LEN);
@@ -297,6 +314,13 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 		for (i = 0; i < p->n_groups; i++)
 			msg_wr_u16(&w, p->groups[i]);
 		msg_wr_point_formats(&w);
+	}
+	if (p->n_sigalgs) {
+		msg_wr_u16(&w, DTLS_EXT_SIGNATURE_ALGORITHMS);
+		msg_wr_u16(&w, 2 + 2 * p->n_sigalgs);
+		msg_wr_u16(&w, 2 * p->n_sigalgs);
+		for (i = 0; i < p->n_sigalgs; i++)
+			msg_wr_u16(&w, p->sigalgs[i]);
 	}
 	return msg_wr_end(&w);
 }

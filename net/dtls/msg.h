@@ -30,6 +30,7 @@
 /* Extension types */
 #define DTLS_EXT_SUPPORTED_GROUPS	10
 #define DTLS_EXT_EC_POINT_FORMATS	11
+#define DTLS_EXT_SIGNATURE_ALGORITHMS	13
 #define DTLS_EXT_EXTENDED_MASTER_SECRET	23
 #define DTLS_EXT_RENEGOTIATION_INFO	0xff01
 
@@ -59,6 +60,8 @@ struct dtls_ch {
 	u16		groups_len;		/* in bytes */
 	bool		point_formats;		/* ec_point_formats present */
 	bool		point_uncompressed;	/* ... and it lists 0 */
+	const u8	*sigalgs;		/* signature_algorithms; NULL */
+	u16		sigalgs_len;		/* in bytes */
 };
 
 int dtls_ch_parse(const u8 *body, u32 len, struct dtls_ch *ch);
@@ -73,12 +76,18 @@ struct dtls_ch_params {
 	unsigned int	n_suites;
 	const u16	*groups;		/* with ECDHE suites; else 0 */
 	unsigned int	n_groups;
+	const u16	*sigalgs;		/* with certificate suites */
+	unsigned int	n_sigalgs;
 };
+
+/* Longest groups or signature_algorithms list a ClientHello we build has */
+#define DTLS_CH_LIST_MAX	16
 
 /*
  * Version DTLS 1.2, empty session_id, compression {null}, extensions
  * extended_master_secret, renegotiation_info (empty), and with groups
- * supported_groups and ec_point_formats {uncompressed}.
+ * supported_groups and ec_point_formats {uncompressed}, and with
+ * signature algorithms signature_algorithms.
  */
 int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p);
 
@@ -206,5 +215,11 @@ int dtls_ske_signed_parse(const u8 *body, u32 len,
 			  struct dtls_ske_signed *ss);
 int dtls_ske_params_build(u8 *out, unsigned int cap, u16 group,
 			  const u8 *point, u8 point_len);
+
+/* ClientKeyExchange of ECDHE_ECDSA: the client's point alone. */
+int dtls_cke_ecdh_parse(const u8 *body, u32 len, const u8 **point,
+			u8 *point_len);
+int dtls_cke_ecdh_build(u8 *out, unsigned int cap, const u8 *point,
+			u8 point_len);
 
 #endif /* _NET_DTLS_MSG_H */

@@ -259,3 +259,35 @@ int dtls_ske_params_build(u8 *out, unsigned int cap, u16 group,
 	msg_wr_bytes(&w, point, point_len);
 	return msg_wr_end(&w);
 }
+
+/* ---- ClientKeyExchange of ECDHE_ECDSA (RFC 8422 5.7) ---- */
+
+/**
+ * dtls_cke_ecdh_parse - ClientECDiffieHellmanPublic: point<1..2^8-1>
+ * @body: the body
+ * @len: its length
+ * @point: a view of the point into @body
+ * @point_len: its length
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int dtls_cke_ecdh_parse(const u8 *body, u32 len, const u8 **point,
+			u8 *point_len)
+{
+	struct msg_rd r = { .p = body, .left = len };
+
+	return msg_rd_vec8(&r, point, point_len) && *point_len && !r.left ?
+	       0 : -EBADMSG;
+}
+
+int dtls_cke_ecdh_build(u8 *out, unsigned int cap, const u8 *point,
+			u8 point_len)
+{
+	struct msg_wr w = { .out = out, .cap = cap };
+
+	if (!point_len)
+		return -EINVAL;
+	msg_wr_u8(&w, point_len);
+	msg_wr_bytes(&w, point, point_len);
+	return msg_wr_end(&w);
+}

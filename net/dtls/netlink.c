@@ -464,6 +464,82 @@ int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct nlattr *key = a[DTLS_A_HS_CERT_KEY];
+	const u8 *der[DTLS_CERT_CHAIN_MAX];
+	u32 len[DTLS_CERT_CHAIN_MAX];
+	const struct nlattr *nla;
+	struct dtls_nl_target t;
+	unsigned int n = 0;
+	int err, rem;
+
+	if (!key == !a[DTLS_A_HS_CERT_KEY_SERIAL]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "need one of cert-key and cert-key-serial");
+		return -EINVAL;
+	}
+	if (key && nla_len(key) != DTLS_P256_LEN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, key,
+				    "cert-key must be a 32-byte P-256 scalar");
+		return -EINVAL;
+	}
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != DTLS_A_HS_CERT_DER)
+			continue;
+		if (n == DTLS_CERT_CHAIN_MAX || !nla_len(nla)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "empty cert-der, or more than 8");
+			return -EINVAL;
+		}
+		der[n] = nla_data(nla);
+		len[n++] = nla_len(nla);
+	}
+	if (!n) {
+		NL_SET_ERR_MSG(info->extack, "need cert-der");
+		return -EINVAL;
+	}
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_cert_set(t.ds, der, len, n, key ? nla_data(key) : NULL,
+			       key ? 0 :
+			       nla_get_s32(a[DTLS_A_HS_CERT_KEY_SERIAL]),
+			       info->extack);
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *req = info->attrs[DTLS_A_HS_PEER_CERT_REQUIRED];
+	u8 pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
+	const struct nlattr *nla;
+	struct dtls_nl_target t;
+	unsigned int n = 0;
+	int err, rem;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != DTLS_A_HS_PEER_PIN_SHA256)
+			continue;
+		if (n == DTLS_PEER_PINS_MAX ||
+		    nla_len(nla) != SHA256_DIGEST_SIZE) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "peer-pin-sha256: 32 bytes, up to 8");
+			return -EINVAL;
+		}
+		memcpy(pins[n++], nla_data(nla), SHA256_DIGEST_SIZE);
+	}
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_peer_auth(t.ds, pins, n, req && nla_get_u8(req),
+				info->extack);
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
 int dtls_nl_hs_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct dtls_nl_target t;
@@ -490,6 +566,26 @@ int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The peer's certificate: its digest and subject; its chain on request. */
+static int dtls_nl_put_peer_cert(struct sk_buff *skb,
+				 const struct dtls_cert_peer *pc, bool chain)
+{
+	struct dtls_cert_list cl;
+	unsigned int i;
+
+	if (nla_put(skb, DTLS_A_HS_PEER_CERT_SHA256, sizeof(pc->sha256),
+		    pc->sha256) ||
+	    nla_put(skb, DTLS_A_HS_PEER_SUBJECT, pc->subject_len,
+		    pc->chain + pc->subject_off))
+		return -EMSGSIZE;
+	if (!chain || dtls_cert_parse(pc->chain, pc->chain_len, &cl))
+		return 0;
+	for (i = 0; i < cl.n; i++)
+		if (nla_put(skb, DTLS_A_HS_CERT_DER, cl.len[i], cl.der[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
 /* The handshake's state and result: a snapshot, as for the dump. */
 static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
 			   u32 portid, u32 seq, u8 cmd)
@@ -508,7 +604,10 @@ static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
 		if (nla_put_u16(skb, DTLS_A_HS_SUITE, ds->hs.suite) ||
 		    (ds->hs.peer_id &&
 		     nla_put(skb, DTLS_A_HS_PEER_IDENTITY, ds->hs.peer_id_len,
-			     ds->hs.peer_id)))
+			     ds->hs.peer_id)) ||
+		    (ds->hs.peer_cert &&
+		     dtls_nl_put_peer_cert(skb, ds->hs.peer_cert,
+					   cmd == DTLS_CMD_HS_GET)))
 			goto nomem;
 	}
 	if (state == DTLS_HS_STATE_FAILED) {
@@ -528,6 +627,7 @@ nomem:
 
 int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	size_t size = NLMSG_GOODSIZE;
 	struct dtls_nl_target t;
 	struct sk_buff *msg;
 	int err;
@@ -535,7 +635,13 @@ int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
 		return err;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Room for the peer's chain: set once, when the handshake ends. */
+	lock_sock(t.ds->sk);
+	if (t.ds->hs.peer_cert)
+		size += t.ds->hs.peer_cert->chain_len +
+			DTLS_CERT_CHAIN_MAX * NLA_HDRLEN;
+	release_sock(t.ds->sk);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	err = -ENOMEM;
 	if (msg) {
 		lock_sock(t.ds->sk);

@@ -26,30 +26,40 @@
 
 #include "crypto.h"
 #include "dtls.h"
+#include "ecdsa.h"
 #include "proto.h"
 
 static const struct dtls_suite dtls_suites[] = {
 	{ DTLS_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
-	  DTLS_PRF_SHA256, false, "PSK-AES128-GCM-SHA256" },
+	  DTLS_PRF_SHA256, false, false, "PSK-AES128-GCM-SHA256" },
 	{ DTLS_PSK_AES_256_GCM_SHA384, DTLS_CIPHER_AES_GCM_256,
-	  DTLS_PRF_SHA384, false, "PSK-AES256-GCM-SHA384" },
+	  DTLS_PRF_SHA384, false, false, "PSK-AES256-GCM-SHA384" },
 	{ DTLS_PSK_AES_128_CCM_8, DTLS_CIPHER_AES_CCM_8_128,
-	  DTLS_PRF_SHA256, false, "PSK-AES128-CCM8" },
+	  DTLS_PRF_SHA256, false, false, "PSK-AES128-CCM8" },
 	{ DTLS_PSK_CHACHA20_POLY1305_SHA256, DTLS_CIPHER_CHACHA20_POLY1305,
-	  DTLS_PRF_SHA256, false, "PSK-CHACHA20-POLY1305" },
+	  DTLS_PRF_SHA256, false, false, "PSK-CHACHA20-POLY1305" },
 	{ DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256,
-	  DTLS_CIPHER_CHACHA20_POLY1305, DTLS_PRF_SHA256, true,
+	  DTLS_CIPHER_CHACHA20_POLY1305, DTLS_PRF_SHA256, true, false,
 	  "ECDHE-PSK-CHACHA20-POLY1305" },
 	{ DTLS_ECDHE_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
-	  DTLS_PRF_SHA256, true, "ECDHE-PSK-AES128-GCM-SHA256" },
+	  DTLS_PRF_SHA256, true, false, "ECDHE-PSK-AES128-GCM-SHA256" },
+	{ DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
+	  DTLS_PRF_SHA256, true, true, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+	{ DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384, DTLS_CIPHER_AES_GCM_256,
+	  DTLS_PRF_SHA384, true, true, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+	{ DTLS_ECDHE_ECDSA_CHACHA20_POLY1305, DTLS_CIPHER_CHACHA20_POLY1305,
+	  DTLS_PRF_SHA256, true, true, "ECDHE-ECDSA-CHACHA20-POLY1305" },
+	{ DTLS_ECDHE_ECDSA_AES_128_CCM_8, DTLS_CIPHER_AES_CCM_8_128,
+	  DTLS_PRF_SHA256, true, true, "ECDHE-ECDSA-AES128-CCM8" },
 };
 
 static const u16 dtls_default_groups[] = {
 	DTLS_GROUP_X25519, DTLS_GROUP_SECP256R1,
 };
 
-/* The transcript of a PSK handshake is well under this. */
-#define DTLS_TRANSCRIPT_MAX	8192
+/* Both Certificate messages at their longest, and the rest. */
+#define DTLS_TRANSCRIPT_MAX	(2 * (DTLS_HS_HEADER_LEN + DTLS_CERT_BODY_MAX) + \
+				 8192)
 
 const struct dtls_suite *dtls_suite_find(u16 id)
 {
@@ -69,6 +79,18 @@ bool dtls_proto_offered(const u16 *list, unsigned int n, u16 v)
 		if (list[i] == v)
 			return true;
 	return false;
+}
+
+/* Whether we have what @s needs: a PSK; our certificate or pins. */
+bool dtls_proto_suite_usable(const struct dtls_proto *pr,
+			     const struct dtls_suite *s)
+{
+	if (!s->cert)
+		return pr->n_psks;
+	if (pr->p.role == DTLS_HS_ROLE_SERVER)
+		return pr->own.body_len;
+	/* A client never takes a server's certificate unchecked. */
+	return dtls_peer_auth_any(&pr->auth);
 }
 
 /*
@@ -234,10 +256,72 @@ int dtls_proto_premaster(struct dtls_proto *pr, const u8 *peer_point,
 	n = dtls_kex_shared(pr->kex, peer_point, point_len, z);
 	if (n < 0)
 		return n;
+	if (pr->suite->cert) {
+		/* RFC 8422 5.10: the shared x coordinate alone. */
+		memcpy(pms, z, n);
+		memzero_explicit(z, sizeof(z));
+		return n;
+	}
 	n = dtls_psk_premaster(pms, DTLS_PREMASTER_MAX, z, n, pr->psk,
 			       pr->psk_len);
 	memzero_explicit(z, sizeof(z));
 	return n;
+}
+
+/*
+ * What the server signs in its ServerKeyExchange (RFC 8422 5.4): the
+ * randoms and the ServerECDHParams, hashed with SHA-256 (the one
+ * signature algorithm we take, ecdsa_secp256r1_sha256).
+ */
+int dtls_proto_ske_hash(const struct dtls_proto *pr, const u8 *params,
+			unsigned int len, u8 *hash)
+{
+	u8 buf[2 * DTLS_RANDOM_LEN + 4 + 255];
+
+	if (len > sizeof(buf) - 2 * DTLS_RANDOM_LEN)
+		return -EMSGSIZE;
+	memcpy(buf, pr->client_random, DTLS_RANDOM_LEN);
+	memcpy(buf + DTLS_RANDOM_LEN, pr->server_random, DTLS_RANDOM_LEN);
+	memcpy(buf + 2 * DTLS_RANDOM_LEN, params, len);
+	return dtls_hash(DTLS_PRF_SHA256, buf, 2 * DTLS_RANDOM_LEN + len, hash);
+}
+
+/* What CertificateVerify signs (RFC 5246 7.4.8): the messages so far. */
+int dtls_proto_cv_hash(const struct dtls_proto *pr, u8 *hash)
+{
+	return dtls_hash(DTLS_PRF_SHA256, pr->transcript, pr->tlen, hash);
+}
+
+/* A digitally-signed struct over @hash with our key: its length. */
+int dtls_proto_sign(struct dtls_proto *pr, const u8 *hash, u8 *out,
+		    unsigned int cap)
+{
+	struct dtls_signed sg = { .sigalg = DTLS_SIG_ECDSA_SECP256R1_SHA256 };
+	u8 der[DTLS_ECDSA_SIG_MAX];
+	int n;
+
+	n = dtls_ecdsa_sign(&pr->own.key, hash, der, sizeof(der));
+	if (n < 0)
+		return n;
+	sg.sig = der;
+	sg.sig_len = n;
+	return dtls_signed_build(out, cap, &sg);
+}
+
+/*
+ * The peer's signature over @hash with the key of its certificate:
+ * -EPROTO for an algorithm we did not offer (illegal_parameter),
+ * -EBADMSG for one that does not verify (decrypt_error).
+ */
+int dtls_proto_verify(struct dtls_proto *pr, const struct dtls_signed *sg,
+		      const u8 *hash)
+{
+	if (sg->sigalg != DTLS_SIG_ECDSA_SECP256R1_SHA256 ||
+	    !pr->peer_cert.have)
+		return -EPROTO;
+	if (dtls_ecdsa_verify(pr->peer_cert.pub, hash, sg->sig, sg->sig_len))
+		return -EBADMSG;
+	return 0;
 }
 
 /* Our Finished (RFC 5246 7.4.9), added to the flight in epoch 1. */
@@ -299,14 +383,18 @@ EXPORT_SYMBOL_IF_KUNIT(dtls_proto_msg);
  * The peer's message @h we already had came again: it resent its flight,
  * so ours was lost (RFC 6347 4.2.4).  The first fragment of the flight's
  * first message asks for our last flight, if we have one to give: not
- * while the server waits for the client's Finished (it has nothing new to
- * say; the client's timer runs).
+ * once the server has the start of the client's flight 5 (it has nothing
+ * new to say; the client's timer runs).
  */
 bool dtls_proto_answers_resend(const struct dtls_proto *pr,
 			       const struct dtls_hs_hdr *h)
 {
+	bool in_flight5 = pr->step == DTLS_HS_S_WAIT_FIN ||
+			  pr->step == DTLS_HS_S_WAIT_CV ||
+			  (pr->step == DTLS_HS_S_WAIT_CKE && pr->got_cert);
+
 	return !h->frag_off && h->seq == pr->peer_flight_seq &&
-	       pr->flight.n && pr->step != DTLS_HS_S_WAIT_FIN;
+	       pr->flight.n && !in_flight5;
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_proto_answers_resend);
 
@@ -324,10 +412,18 @@ void dtls_proto_init(struct dtls_proto *pr)
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_proto_init);
 
-/* At the start, what was left unset: every suite and group, ECDHE first. */
+/*
+ * At the start, what was left unset: every suite and group, certificates
+ * first, then ECDHE (dtls_proto_ready() keeps those we have credentials
+ * for).
+ */
 void dtls_proto_defaults(struct dtls_proto *pr)
 {
 	static const u16 order[] = {
+		DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256,
+		DTLS_ECDHE_ECDSA_CHACHA20_POLY1305,
+		DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384,
+		DTLS_ECDHE_ECDSA_AES_128_CCM_8,
 		DTLS_ECDHE_PSK_AES_128_GCM_SHA256,
 		DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256,
 		DTLS_PSK_AES_128_GCM_SHA256,
@@ -349,6 +445,27 @@ void dtls_proto_defaults(struct dtls_proto *pr)
 EXPORT_SYMBOL_IF_KUNIT(dtls_proto_defaults);
 
 /*
+ * At the start: keep the allowed suites we have credentials for (a
+ * client offers nothing it cannot complete).  -ENOKEY if none is left.
+ */
+int dtls_proto_ready(struct dtls_proto *pr)
+{
+	unsigned int i, n = 0;
+
+	BUILD_BUG_ON(ARRAY_SIZE(((struct dtls_hs_params *)0)->suites) <
+		     ARRAY_SIZE(dtls_suites));
+	for (i = 0; i < pr->p.n_suites; i++) {
+		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
+
+		if (s && dtls_proto_suite_usable(pr, s))
+			pr->p.suites[n++] = pr->p.suites[i];
+	}
+	pr->p.n_suites = n;
+	return n ? 0 : -ENOKEY;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_proto_ready);
+
+/*
  * The secrets and the transient state, at the end of the handshake; the
  * flight and the keys stay (the kept flight and the record layer took
  * their own references) until dtls_proto_free().
@@ -366,6 +483,7 @@ void dtls_proto_wipe(struct dtls_proto *pr)
 	memzero_explicit(pr->master, sizeof(pr->master));
 	memzero_explicit(pr->psk, sizeof(pr->psk));
 	dtls_psk_clear(pr);
+	dtls_cert_own_free(&pr->own);
 }
 
 /* Everything, for good. */
@@ -377,5 +495,6 @@ void dtls_proto_free(struct dtls_proto *pr)
 	pr->tx_key = NULL;
 	dtls_key_put(pr->rx_key);
 	pr->rx_key = NULL;
+	dtls_cert_peer_free(&pr->peer_cert);
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_proto_free);

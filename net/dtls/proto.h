@@ -22,6 +22,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "cert.h"
 #include "kex.h"
 #include "msg.h"
 #include "prf.h"
@@ -36,12 +37,17 @@ struct dtls_key;
 #define DTLS_PSK_CHACHA20_POLY1305_SHA256	0xccab
 #define DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256	0xccac
 #define DTLS_ECDHE_PSK_AES_128_GCM_SHA256	0xd001
+#define DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256	0xc02b
+#define DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384	0xc02c
+#define DTLS_ECDHE_ECDSA_CHACHA20_POLY1305	0xcca9
+#define DTLS_ECDHE_ECDSA_AES_128_CCM_8		0xc0ae
 
 struct dtls_suite {
 	u16			id;
 	u16			cipher;		/* DTLS_CIPHER_* */
 	enum dtls_prf_hash	prf;
 	bool			ecdhe;
+	bool			cert;		/* ECDHE_ECDSA: no PSK */
 	const char		*name;		/* OpenSSL's name */
 };
 
@@ -54,6 +60,8 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_ALERT_UNEXPECTED_MESSAGE	10
 #define DTLS_ALERT_BAD_RECORD_MAC	20
 #define DTLS_ALERT_HANDSHAKE_FAILURE	40
+#define DTLS_ALERT_BAD_CERTIFICATE	42
+#define DTLS_ALERT_UNSUPPORTED_CERTIFICATE 43
 #define DTLS_ALERT_ILLEGAL_PARAMETER	47
 #define DTLS_ALERT_DECODE_ERROR		50
 #define DTLS_ALERT_DECRYPT_ERROR	51
@@ -63,7 +71,7 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_ALERT_NO_RENEGOTIATION	100
 #define DTLS_ALERT_UNKNOWN_PSK_IDENTITY	115
 
-#define DTLS_HS_MAX_SUITES	8
+#define DTLS_HS_MAX_SUITES	16
 #define DTLS_HS_MAX_GROUPS	4
 #define DTLS_HS_MAX_PSKS	64
 
@@ -101,11 +109,13 @@ struct dtls_flight {
 enum dtls_hs_step {
 	DTLS_HS_IDLE,
 	DTLS_HS_C_WAIT_SH,	/* ClientHello sent: HelloVerifyRequest or SH */
-	DTLS_HS_C_WAIT_SHD,	/* ServerHello in: ServerKeyExchange, SHD */
+	DTLS_HS_C_WAIT_SHD,	/* ServerHello in: [Certificate], SKE, [CR], SHD */
 	DTLS_HS_C_WAIT_FIN,	/* flight 5 sent: CCS, server Finished */
 	DTLS_HS_S_LISTEN,	/* waiting for a ClientHello */
 	DTLS_HS_S_WAIT_CKE,	/* flight 4 sent: ClientKeyExchange */
 	DTLS_HS_S_WAIT_FIN,	/* keys derived: client Finished */
+	DTLS_HS_S_WAIT_CERT,	/* flight 4 asked for it: client Certificate */
+	DTLS_HS_S_WAIT_CV,	/* keys derived: CertificateVerify */
 	DTLS_HS_DONE,
 };
 
@@ -130,6 +140,8 @@ struct dtls_proto {
 	struct dtls_hs_params	p;
 	struct list_head	psks;
 	unsigned int		n_psks;
+	struct dtls_cert_own	own;		/* our chain and key */
+	struct dtls_peer_auth	auth;		/* how the peer's is checked */
 	u32			replay_window;	/* of the epoch-1 rx key */
 
 	enum dtls_hs_step	step;		/* READ_ONCE() outside */
@@ -144,10 +156,14 @@ struct dtls_proto {
 	u8			peer_id_len;
 	u8			peer_id[DTLS_MAX_IDENTITY_LEN];
 	bool			got_ske;
+	bool			got_cert;	/* the peer's Certificate */
+	bool			got_cr;		/* a CertificateRequest */
+	bool			cr_ecdsa;	/* ... that our key can answer */
 	bool			secure_reneg;	/* RFC 5746: the client asked */
 	bool			sent_ccs;	/* our alerts go in epoch 1 */
 	u8			peer_point_len;
 	u8			peer_point[DTLS_KEX_PUBLIC_MAX];
+	struct dtls_cert_peer	peer_cert;
 
 	/* The master secret as an HMAC key: key block, both Finished. */
 	struct dtls_hmac_key	mkey;
@@ -177,6 +193,7 @@ struct dtls_proto_out {
 /* proto.c */
 void dtls_proto_init(struct dtls_proto *pr);
 void dtls_proto_defaults(struct dtls_proto *pr);
+int dtls_proto_ready(struct dtls_proto *pr);
 void dtls_proto_wipe(struct dtls_proto *pr);
 void dtls_proto_free(struct dtls_proto *pr);
 int dtls_proto_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
@@ -224,6 +241,15 @@ int dtls_proto_emit_finished(struct dtls_proto *pr, u8 *msg);
 int dtls_proto_check_finished(struct dtls_proto *pr,
 			      const struct dtls_hs_msg *m);
 bool dtls_proto_offered(const u16 *list, unsigned int n, u16 v);
+bool dtls_proto_suite_usable(const struct dtls_proto *pr,
+			     const struct dtls_suite *s);
+int dtls_proto_sign(struct dtls_proto *pr, const u8 *hash, u8 *out,
+		    unsigned int cap);
+int dtls_proto_verify(struct dtls_proto *pr, const struct dtls_signed *sg,
+		      const u8 *hash);
+int dtls_proto_ske_hash(const struct dtls_proto *pr, const u8 *params,
+			unsigned int len, u8 *hash);
+int dtls_proto_cv_hash(const struct dtls_proto *pr, u8 *hash);
 
 static inline void dtls_proto_set_step(struct dtls_proto *pr,
 				       enum dtls_hs_step step)

@@ -2,9 +2,11 @@
 /*
  * The server's steps (proto.h): a ClientHello whose cookie checked out
  * (or that needed none) starts them with flight 4 (ServerHello,
- * [ServerKeyExchange], ServerHelloDone); the client's flight 5 derives
- * the keys and its Finished brings flight 6 (CCS, Finished), the last,
- * which the owner keeps for resends.  The stateless part before, cookies
+ * [Certificate], [ServerKeyExchange], [CertificateRequest],
+ * ServerHelloDone); the client's flight 5 ([Certificate],
+ * ClientKeyExchange, [CertificateVerify], CCS, Finished) derives the keys
+ * and its Finished brings flight 6 (CCS, Finished), the last, which the
+ * owner keeps for resends.  The stateless part before, cookies
  * and HelloVerifyRequest, is the owner's (hs_receive.c, cookie.c).
  *
  * Context: process; the owner serialises calls (proto.h).
@@ -29,11 +31,23 @@ static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
-		if (!s || !dtls_ch_has_suite(ch, s->id))
+		if (!s || !dtls_ch_has_suite(ch, s->id) ||
+		    !dtls_proto_suite_usable(pr, s))
 			continue;
 		if (!s->ecdhe)
 			return s;
 		if (ch->point_formats && !ch->point_uncompressed)
+			continue;
+		/*
+		 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256, which
+		 * the client must list (no list: SHA-1 only); RFC 8422 5.1.1:
+		 * and its curve must be one the client has.
+		 */
+		if (s->cert &&
+		    (!dtls_sigalgs_has(ch->sigalgs, ch->sigalgs_len,
+				       DTLS_SIG_ECDSA_SECP256R1_SHA256) ||
+		     (ch->groups &&
+		      !dtls_ch_has_group(ch, DTLS_GROUP_SECP256R1))))
 			continue;
 		for (j = 0; j < pr->p.n_groups; j++) {
 			/* RFC 8422 4: no extension, any group. */
@@ -47,19 +61,60 @@ static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 	return NULL;
 }
 
-/* Flight 4: ServerHello, [ServerKeyExchange], ServerHelloDone. */
+/* ServerKeyExchange of ECDHE_ECDSA: our point, signed (RFC 8422 5.4). */
+static int dtls_server_ske_signed(struct dtls_proto *pr, u8 *msg,
+				  unsigned int cap, const u8 *point, u8 len)
+{
+	u8 *body = msg + DTLS_HS_HEADER_LEN, hash[SHA256_DIGEST_SIZE];
+	int n, sig;
+
+	cap -= DTLS_HS_HEADER_LEN;
+	n = dtls_ske_params_build(body, cap, pr->group, point, len);
+	if (n < 0)
+		return n;
+	sig = dtls_proto_ske_hash(pr, body, n, hash);
+	if (!sig)
+		sig = dtls_proto_sign(pr, hash, body + n, cap - n);
+	if (sig < 0)
+		return sig;
+	return dtls_proto_emit(pr, msg, DTLS_HS_SERVER_KEY_EXCHANGE, n + sig,
+			       0);
+}
+
+/* Our Certificate: the chain, ready since netlink gave it. */
+static int dtls_server_cert(struct dtls_proto *pr, u8 *msg, unsigned int cap)
+{
+	if (!pr->own.body_len ||
+	    pr->own.body_len > cap - DTLS_HS_HEADER_LEN)
+		return -EINVAL;
+	memcpy(msg + DTLS_HS_HEADER_LEN, pr->own.body, pr->own.body_len);
+	return dtls_proto_emit(pr, msg, DTLS_HS_CERTIFICATE,
+			       pr->own.body_len, 0);
+}
+
+/*
+ * Flight 4: ServerHello, [Certificate], [ServerKeyExchange],
+ * [CertificateRequest], ServerHelloDone.
+ */
 static int dtls_server_flight4(struct dtls_proto *pr,
 			       struct dtls_proto_out *out)
 {
+	static const u8 cr_types[] = { DTLS_CERT_TYPE_ECDSA_SIGN };
+	static const u16 cr_sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256 };
 	struct dtls_ske ske = {
 		.hint = pr->p.hint,
 		.hint_len = pr->p.hint_len,
 	};
+	bool cr = pr->suite->cert && dtls_peer_auth_any(&pr->auth);
+	unsigned int cap = DTLS_HS_MSG_MAX;
 	u8 point[DTLS_KEX_PUBLIC_MAX], *msg;
 	int err, n;
 
 	dtls_hello_random(pr->server_random);
-	msg = kmalloc(DTLS_HS_MSG_MAX, GFP_KERNEL);
+	if (pr->suite->cert)
+		cap = max_t(unsigned int, cap,
+			    DTLS_HS_HEADER_LEN + pr->own.body_len);
+	msg = kmalloc(cap, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	dtls_flight_clear(&pr->flight);
@@ -69,6 +124,8 @@ static int dtls_server_flight4(struct dtls_proto *pr,
 					    pr->server_random, NULL, 0,
 					    pr->suite->id, pr->suite->ecdhe,
 					    pr->secure_reneg), 0);
+	if (!err && pr->suite->cert)
+		err = dtls_server_cert(pr, msg, cap);
 	if (err)
 		goto out;
 	if (pr->suite->ecdhe) {
@@ -87,8 +144,22 @@ static int dtls_server_flight4(struct dtls_proto *pr,
 		ske.point = point;
 		ske.point_len = n;
 	}
-	/* A PSK ServerKeyExchange carries only the hint: sent if set. */
-	if (pr->suite->ecdhe || pr->p.hint_len) {
+	if (pr->suite->cert) {
+		err = dtls_server_ske_signed(pr, msg, cap, point, n);
+		if (!err && cr)
+			err = dtls_proto_emit(pr, msg,
+					      DTLS_HS_CERTIFICATE_REQUEST,
+					      dtls_cert_req_build(msg + DTLS_HS_HEADER_LEN,
+								  cap - DTLS_HS_HEADER_LEN,
+								  cr_types,
+								  ARRAY_SIZE(cr_types),
+								  cr_sigalgs,
+								  ARRAY_SIZE(cr_sigalgs)),
+					      0);
+		if (err)
+			goto out;
+	} else if (pr->suite->ecdhe || pr->p.hint_len) {
+		/* A PSK ServerKeyExchange carries only the hint: sent if set. */
 		err = dtls_proto_emit(pr, msg, DTLS_HS_SERVER_KEY_EXCHANGE,
 				      dtls_ske_build(msg + DTLS_HS_HEADER_LEN,
 						     DTLS_HS_MSG_MAX -
@@ -100,7 +171,8 @@ static int dtls_server_flight4(struct dtls_proto *pr,
 	}
 	err = dtls_proto_emit(pr, msg, DTLS_HS_SERVER_HELLO_DONE, 0, 0);
 	if (!err) {
-		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_CKE);
+		dtls_proto_set_step(pr, cr ? DTLS_HS_S_WAIT_CERT :
+					     DTLS_HS_S_WAIT_CKE);
 		out->send = true;
 		out->timer = true;
 	}
@@ -151,10 +223,16 @@ static int dtls_server_cke(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			   struct dtls_proto_out *out)
 {
 	const struct dtls_psk *psk;
-	struct dtls_cke cke;
+	struct dtls_cke cke = {};
 	u8 pms[DTLS_PREMASTER_MAX];
 	int n, err;
 
+	if (pr->suite->cert) {
+		if (dtls_cke_ecdh_parse(dtls_hs_msg_body(m), m->len,
+					&cke.point, &cke.point_len))
+			return -EBADMSG;
+		goto premaster;
+	}
 	if (dtls_cke_parse(dtls_hs_msg_body(m), m->len, pr->suite->ecdhe,
 			   &cke))
 		return -EBADMSG;
@@ -167,6 +245,7 @@ static int dtls_server_cke(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	memcpy(pr->peer_id, cke.identity, cke.identity_len);
 	pr->peer_id_len = cke.identity_len;
 
+premaster:
 	out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
 	n = dtls_proto_premaster(pr, cke.point, cke.point_len, pms);
 	if (n < 0)
@@ -174,6 +253,50 @@ static int dtls_server_cke(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	out->alert = DTLS_ALERT_INTERNAL_ERROR;
 	err = dtls_proto_derive(pr, pms, n);
 	memzero_explicit(pms, sizeof(pms));
+	if (!err)
+		dtls_proto_set_step(pr, pr->peer_cert.have ? DTLS_HS_S_WAIT_CV :
+							     DTLS_HS_S_WAIT_FIN);
+	return err;
+}
+
+/* The client's Certificate, asked for by our CertificateRequest. */
+static int dtls_server_cert_in(struct dtls_proto *pr,
+			       const struct dtls_hs_msg *m,
+			       struct dtls_proto_out *out)
+{
+	int err;
+
+	err = dtls_cert_peer_take(pr, dtls_hs_msg_body(m), m->len,
+				  &out->alert);
+	if (!err) {
+		pr->got_cert = true;
+		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_CKE);
+	}
+	return err;
+}
+
+/* CertificateVerify: the client signed the messages before it. */
+static int dtls_server_cv(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+			  struct dtls_proto_out *out)
+{
+	u8 hash[SHA256_DIGEST_SIZE];
+	struct dtls_signed sg;
+	int err;
+
+	if (dtls_signed_parse(dtls_hs_msg_body(m), m->len, &sg))
+		return -EBADMSG;
+	out->alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_proto_cv_hash(pr, hash);
+	if (err)
+		return err;
+	err = dtls_proto_verify(pr, &sg, hash);
+	if (err) {
+		out->alert = err == -EPROTO ? DTLS_ALERT_ILLEGAL_PARAMETER :
+					      DTLS_ALERT_DECRYPT_ERROR;
+		return -EKEYREJECTED;
+	}
+	out->alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_transcript_add(pr, m->data, DTLS_HS_HEADER_LEN + m->len);
 	if (!err)
 		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_FIN);
 	return err;
@@ -208,15 +331,30 @@ int dtls_server_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 {
 	out->alert = DTLS_ALERT_UNEXPECTED_MESSAGE;
 	switch (pr->step) {
-	case DTLS_HS_S_WAIT_CKE:
-		if (m->type != DTLS_HS_CLIENT_KEY_EXCHANGE)
+	case DTLS_HS_S_WAIT_CERT:
+		if (m->type != DTLS_HS_CERTIFICATE)
 			return -EPROTO;
 		pr->peer_flight_seq = m->seq;
 		out->alert = DTLS_ALERT_DECODE_ERROR;
 		if (dtls_transcript_add(pr, m->data,
 					DTLS_HS_HEADER_LEN + m->len))
 			return -EMSGSIZE;
+		return dtls_server_cert_in(pr, m, out);
+	case DTLS_HS_S_WAIT_CKE:
+		if (m->type != DTLS_HS_CLIENT_KEY_EXCHANGE)
+			return -EPROTO;
+		if (!pr->got_cert)
+			pr->peer_flight_seq = m->seq;
+		out->alert = DTLS_ALERT_DECODE_ERROR;
+		if (dtls_transcript_add(pr, m->data,
+					DTLS_HS_HEADER_LEN + m->len))
+			return -EMSGSIZE;
 		return dtls_server_cke(pr, m, out);
+	case DTLS_HS_S_WAIT_CV:
+		if (m->type != DTLS_HS_CERTIFICATE_VERIFY)
+			return -EPROTO;
+		out->alert = DTLS_ALERT_DECODE_ERROR;
+		return dtls_server_cv(pr, m, out);
 	case DTLS_HS_S_WAIT_FIN:
 		if (m->type != DTLS_HS_FINISHED)
 			return -EPROTO;

@@ -173,6 +173,10 @@ static void dtls_sock_free_rcu(struct rcu_head *head)
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
 
 	kfree(ds->hs.peer_id);
+	if (ds->hs.peer_cert) {
+		dtls_cert_peer_free(ds->hs.peer_cert);
+		kfree(ds->hs.peer_cert);
+	}
 	kfree(ds);
 	/* Last: once this reference is gone the module may be unloaded. */
 	module_put(THIS_MODULE);

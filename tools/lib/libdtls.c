@@ -861,24 +861,35 @@ static void dtls_put_target(struct nlmsghdr *nlh, int fd, uint64_t ino)
  * One request about the socket @fd (or @ino when @fd < 0): @fill adds
  * its attributes from @farg; @cb, if not NULL, takes the reply.
  */
+static int dtls_hs_req_in(struct dtls_nl *c, char *buf, size_t size, int fd,
+			  uint64_t ino, uint8_t cmd,
+			  int (*fill)(struct nlmsghdr *nlh, const void *arg),
+			  const void *farg, dtls_nl_cb cb, void *cbarg,
+			  char *msg, size_t msglen)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	dtls_nl_begin(c, msg, msglen);
+	memset(buf, 0, size);
+	nlh = dtls_put(c, buf, cmd, NLM_F_ACK);
+	dtls_put_target(nlh, fd, ino);
+	err = fill ? fill(nlh, farg) : 0;
+	if (!err)
+		err = dtls_nl_talk(c, nlh, cb, cbarg);
+	explicit_bzero(buf, size);	/* it may hold a PSK or a key */
+	return dtls_nl_end(c, err);
+}
+
 static int dtls_hs_req(struct dtls_nl *c, int fd, uint64_t ino, uint8_t cmd,
 		       int (*fill)(struct nlmsghdr *nlh, const void *arg),
 		       const void *farg, dtls_nl_cb cb, void *cbarg,
 		       char *msg, size_t msglen)
 {
 	union dtls_nl_req req;
-	struct nlmsghdr *nlh;
-	int err;
 
-	dtls_nl_begin(c, msg, msglen);
-	memset(&req, 0, sizeof(req));
-	nlh = dtls_put(c, req.buf, cmd, NLM_F_ACK);
-	dtls_put_target(nlh, fd, ino);
-	err = fill ? fill(nlh, farg) : 0;
-	if (!err)
-		err = dtls_nl_talk(c, nlh, cb, cbarg);
-	explicit_bzero(&req, sizeof(req));	/* it may hold a PSK */
-	return dtls_nl_end(c, err);
+	return dtls_hs_req_in(c, req.buf, sizeof(req), fd, ino, cmd, fill,
+			      farg, cb, cbarg, msg, msglen);
 }
 
 static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
@@ -886,7 +897,7 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 	const struct dtls_hs_config *cfg = arg;
 	size_t i;
 
-	if (cfg->n_suites > 8 || cfg->n_groups > 4 || cfg->hint_len > 128)
+	if (cfg->n_suites > 16 || cfg->n_groups > 4 || cfg->hint_len > 128)
 		return -EINVAL;
 	if (cfg->role)
 		mnl_attr_put_u32(nlh, DTLS_A_HS_ROLE, cfg->role);
@@ -955,6 +966,113 @@ int dtls_psk_add(struct dtls_nl *h, int fd, uint64_t ino, const void *id,
 			   NULL, NULL, msg, msglen);
 }
 
+struct dtls_cert_arg {
+	const uint8_t *const	*der;
+	const size_t		*len;
+	size_t			n;
+	const void		*key;
+	int32_t			serial;
+};
+
+static int dtls_cert_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_cert_arg *a = arg;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		mnl_attr_put(nlh, DTLS_A_HS_CERT_DER, a->len[i], a->der[i]);
+	if (a->key)
+		mnl_attr_put(nlh, DTLS_A_HS_CERT_KEY, 32, a->key);
+	else
+		mnl_attr_put(nlh, DTLS_A_HS_CERT_KEY_SERIAL, sizeof(a->serial),
+			     &a->serial);
+	return 0;
+}
+
+int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
+		  const uint8_t *const *der, const size_t *len, size_t n,
+		  const void *key, int32_t serial, char *msg, size_t msglen)
+{
+	struct dtls_cert_arg a = { der, len, n, key, serial };
+	size_t i, size = 1024;
+	char *buf;
+	int err;
+
+	if (n > DTLS_CERT_CHAIN_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (len[i] > DTLS_CERT_CHAIN_BYTES)
+			return -EINVAL;
+		size += MNL_ALIGN(len[i]) + MNL_ATTR_HDRLEN;
+	}
+	buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
+	err = dtls_hs_req_in(h, buf, size, fd, ino, DTLS_CMD_CERT_SET,
+			     dtls_cert_fill, &a, NULL, NULL, msg, msglen);
+	free(buf);
+	return err;
+}
+
+struct dtls_pin_arg {
+	const uint8_t	(*pins)[32];
+	size_t		n;
+	bool		required;
+};
+
+static int dtls_pin_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_pin_arg *a = arg;
+	size_t i;
+
+	if (a->n > DTLS_PEER_PINS_MAX)
+		return -EINVAL;
+	for (i = 0; i < a->n; i++)
+		mnl_attr_put(nlh, DTLS_A_HS_PEER_PIN_SHA256, 32, a->pins[i]);
+	mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_CERT_REQUIRED, a->required);
+	return 0;
+}
+
+int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
+		   const uint8_t (*pins)[32], size_t n_pins, bool required,
+		   char *msg, size_t msglen)
+{
+	struct dtls_pin_arg a = { pins, n_pins, required };
+
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_PEER_AUTH, dtls_pin_fill, &a,
+			   NULL, NULL, msg, msglen);
+}
+
+static int dtls_chain_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_cert_chain *out = arg;
+	const struct nlattr *attr;
+	size_t used = 0;
+
+	memset(out, 0, sizeof(*out));
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		size_t len = mnl_attr_get_payload_len(attr);
+
+		if (mnl_attr_get_type(attr) != DTLS_A_HS_CERT_DER)
+			continue;
+		if (out->n == DTLS_CERT_CHAIN_MAX ||
+		    len > sizeof(out->buf) - used)
+			return -EPROTO;
+		memcpy(out->buf + used, mnl_attr_get_payload(attr), len);
+		out->der[out->n] = out->buf + used;
+		out->len[out->n++] = len;
+		used += len;
+	}
+	return 0;
+}
+
+int dtls_peer_chain(struct dtls_nl *h, int fd, uint64_t ino,
+		    struct dtls_cert_chain *out, char *msg, size_t msglen)
+{
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_HS_GET, NULL, NULL,
+			   dtls_chain_cb, out, msg, msglen);
+}
+
 int dtls_hs_start(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
 		  size_t msglen)
 {
@@ -1001,6 +1119,22 @@ static int dtls_hs_parse(const struct nlmsghdr *nlh, struct dtls_hs_info *out)
 			if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
 				return -EPROTO;
 			out->suite = mnl_attr_get_u16(attr);
+			break;
+		case DTLS_A_HS_PEER_CERT_SHA256:
+			if (mnl_attr_get_payload_len(attr) !=
+			    sizeof(out->peer_cert_sha256))
+				return -EPROTO;
+			memcpy(out->peer_cert_sha256,
+			       mnl_attr_get_payload(attr), 32);
+			out->has_peer_cert = true;
+			break;
+		case DTLS_A_HS_PEER_SUBJECT:
+			if (mnl_attr_get_payload_len(attr) >
+			    sizeof(out->peer_subject))
+				return -EPROTO;
+			out->peer_subject_len = mnl_attr_get_payload_len(attr);
+			memcpy(out->peer_subject, mnl_attr_get_payload(attr),
+			       out->peer_subject_len);
 			break;
 		case DTLS_A_HS_PEER_IDENTITY:
 			if (mnl_attr_get_payload_len(attr) > sizeof(out->peer_id))
@@ -1255,6 +1389,14 @@ const char *dtls_suite_name(uint16_t suite)
 		return "ECDHE-PSK-CHACHA20-POLY1305";
 	case 0xd001:
 		return "ECDHE-PSK-AES128-GCM-SHA256";
+	case 0xc02b:
+		return "ECDHE-ECDSA-AES128-GCM-SHA256";
+	case 0xc02c:
+		return "ECDHE-ECDSA-AES256-GCM-SHA384";
+	case 0xcca9:
+		return "ECDHE-ECDSA-CHACHA20-POLY1305";
+	case 0xc0ae:
+		return "ECDHE-ECDSA-AES128-CCM8";
 	}
 	return "unknown";
 }
@@ -1270,6 +1412,10 @@ const char *dtls_alert_name(uint8_t alert)
 		return "bad_record_mac";
 	case 40:
 		return "handshake_failure";
+	case 42:
+		return "bad_certificate";
+	case 43:
+		return "unsupported_certificate";
 	case 47:
 		return "illegal_parameter";
 	case 50:

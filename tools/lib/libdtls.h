@@ -193,6 +193,11 @@ struct dtls_hs_info {
 	uint8_t		alert;
 	bool		alert_remote;
 	uint8_t		cmd;		/* events: DTLS_CMD_HS_{DONE,FAILED}_NTF */
+	/* Certificate suites, established: the peer's certificate. */
+	bool		has_peer_cert;
+	uint8_t		peer_cert_sha256[32];
+	uint8_t		peer_subject[1024];	/* its subject Name, DER */
+	size_t		peer_subject_len;
 };
 
 const char *dtls_hs_state_name(uint32_t state);
@@ -315,6 +320,41 @@ int dtls_hs_abort(struct dtls_nl *h, int fd, uint64_t ino, char *msg,
  */
 int dtls_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 		struct dtls_hs_info *out, char *msg, size_t msglen);
+
+#define DTLS_CERT_CHAIN_MAX	8	/* certificates in a chain */
+#define DTLS_CERT_CHAIN_BYTES	16384	/* the chain's DER, in all */
+#define DTLS_PEER_PINS_MAX	8
+
+/*
+ * dtls_cert_set() - our certificate chain (@n DER certificates, ours
+ * first) and the P-256 private key of the first: @key, 32 bytes (the
+ * scalar, big-endian), or NULL and the kernel key @serial ("user" or
+ * "logon") that holds it.  Before the handshake starts; replaces.
+ * Return: 0 or -errno (the reason in @msg).
+ */
+int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
+		  const uint8_t *const *der, const size_t *len, size_t n,
+		  const void *key, int32_t serial, char *msg, size_t msglen);
+
+/*
+ * dtls_peer_auth() - how the peer's certificate is checked: its SHA-256
+ * must be one of @pins (up to 8); a server with @required fails a client
+ * that sends none.  Before the handshake starts; replaces.
+ */
+int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
+		   const uint8_t (*pins)[32], size_t n_pins, bool required,
+		   char *msg, size_t msglen);
+
+/* The peer's certificate chain, as it sent it (once established). */
+struct dtls_cert_chain {
+	size_t		n;
+	size_t		len[DTLS_CERT_CHAIN_MAX];
+	const uint8_t	*der[DTLS_CERT_CHAIN_MAX];	/* into @buf */
+	uint8_t		buf[DTLS_CERT_CHAIN_BYTES];
+};
+
+int dtls_peer_chain(struct dtls_nl *h, int fd, uint64_t ino,
+		    struct dtls_cert_chain *out, char *msg, size_t msglen);
 
 /*
  * dtls_hs_setup() - dtls_sock_attach(), dtls_psk_add() and

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Certificates of the in-kernel handshake (cert.h): our own chain and key,
+ * the peer's authentication settings, and the checks on the peer's
+ * Certificate message.
+ *
+ * Context: process; the owner serialises calls (cert.h).
+ */
+
+#include <linux/key.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <crypto/algapi.h>
+#include <keys/user-type.h>
+
+#include <uapi/linux/dtls.h>
+
+#include "cert.h"
+#include "msg.h"
+#include "proto.h"
+#include "x509.h"
+
+/**
+ * dtls_cert_own_set - our certificate chain and private key
+ * @own: where they go; what was there is freed
+ * @der: the certificates, DER, our own first, then its issuers
+ * @len: their lengths
+ * @n: how many, 1..DTLS_CERT_CHAIN_MAX
+ * @priv: the private key of the first, a P-256 scalar, 32 bytes big-endian
+ *
+ * Each certificate must parse, the first must hold a P-256 key and that
+ * key must be @priv's public key: a mismatch would fail every handshake
+ * at the peer, far from its cause.
+ * Return: 0, -EBADMSG (a certificate does not parse), -EOPNOTSUPP (ours
+ * is not P-256), -EINVAL (@priv is no P-256 scalar), -EKEYREJECTED (not
+ * our certificate's key), -EMSGSIZE (longer than DTLS_CERT_BODY_MAX) or
+ * -ENOMEM.
+ */
+int dtls_cert_own_set(struct dtls_cert_own *own, const u8 *const *der,
+		      const u32 *len, unsigned int n, const u8 *priv)
+{
+	struct dtls_cert_list cl = { .n = n };
+	struct dtls_ecdsa_key key;
+	struct dtls_x509 x;
+	unsigned int i;
+	u8 *body;
+	int err, body_len;
+
+	if (!n || n > DTLS_CERT_CHAIN_MAX)
+		return -EINVAL;
+	/* The last parsed is the first, ours. */
+	for (i = n; i-- > 0;) {
+		if (dtls_x509_parse(der[i], len[i], &x))
+			return -EBADMSG;
+		cl.der[i] = der[i];
+		cl.len[i] = len[i];
+	}
+	if (x.key != DTLS_X509_KEY_EC_P256)
+		return -EOPNOTSUPP;
+	err = dtls_ecdsa_key_set(&key, priv);
+	if (err)
+		return -EINVAL;
+	err = -EKEYREJECTED;
+	if (x.pub_len != sizeof(key.pub) || memcmp(x.pub, key.pub, x.pub_len))
+		goto out;
+	err = -ENOMEM;
+	body = kmalloc(DTLS_CERT_BODY_MAX, GFP_KERNEL);
+	if (!body)
+		goto out;
+	body_len = dtls_cert_build(body, DTLS_CERT_BODY_MAX, &cl);
+	if (body_len < 0) {
+		kfree(body);
+		err = body_len == -EMSGSIZE ? -EMSGSIZE : -EINVAL;
+		goto out;
+	}
+	dtls_cert_own_free(own);
+	own->body = body;
+	own->body_len = body_len;
+	own->key = key;
+	err = 0;
+out:
+	dtls_ecdsa_key_wipe(&key);
+	return err;
+}
+
+/**
+ * dtls_cert_key_from_keyring - a private key held in a kernel key
+ * @serial: a "user" or "logon" key the caller may search, holding the
+ *	    32-byte P-256 scalar
+ * @priv: 32 bytes; the caller wipes them
+ *
+ * Return: 0 or a negative errno.
+ */
+int dtls_cert_key_from_keyring(s32 serial, u8 *priv)
+{
+#if IS_ENABLED(CONFIG_KEYS)
+	const struct user_key_payload *upayload;
+	key_ref_t ref;
+	struct key *key;
+	int err;
+
+	ref = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
+	if (IS_ERR(ref))
+		return PTR_ERR(ref);
+	key = key_ref_to_ptr(ref);
+	err = -EKEYREJECTED;
+	if (key->type == &key_type_user || key->type == &key_type_logon) {
+		down_read(&key->sem);
+		upayload = user_key_payload_locked(key);
+		err = -EKEYREVOKED;
+		if (upayload) {
+			err = upayload->datalen == DTLS_P256_LEN ? 0 : -EINVAL;
+			if (!err)
+				memcpy(priv, upayload->data, DTLS_P256_LEN);
+		}
+		up_read(&key->sem);
+	}
+	key_ref_put(ref);
+	return err;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+void dtls_cert_own_free(struct dtls_cert_own *own)
+{
+	kfree(own->body);	/* public */
+	own->body = NULL;
+	own->body_len = 0;
+	dtls_ecdsa_key_wipe(&own->key);
+}
+
+/**
+ * dtls_peer_auth_set - how the peer's certificate is checked
+ * @pa: the settings, replaced
+ * @pins: SHA-256 digests of the certificates accepted
+ * @n_pins: how many, up to DTLS_PEER_PINS_MAX
+ * @required: a server fails a client that sends no certificate
+ *
+ * Return: 0 or -EINVAL.
+ */
+int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 (*pins)[32],
+		       unsigned int n_pins, bool required)
+{
+	if (n_pins > DTLS_PEER_PINS_MAX || (required && !n_pins))
+		return -EINVAL;
+	memset(pa, 0, sizeof(*pa));
+	memcpy(pa->pins, pins, n_pins * sizeof(pa->pins[0]));
+	pa->n_pins = n_pins;
+	pa->required = required;
+	return 0;
+}
+
+/* Whether the peer's certificate can be checked at all. */
+bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
+{
+	return pa->n_pins;
+}
+
+static bool dtls_peer_pinned(const struct dtls_peer_auth *pa, const u8 *sha)
+{
+	unsigned int i;
+	bool hit = false;
+
+	for (i = 0; i < pa->n_pins; i++)
+		hit |= !crypto_memneq(sha, pa->pins[i], SHA256_DIGEST_SIZE);
+	return hit;
+}
+
+/**
+ * dtls_cert_peer_take - the peer's Certificate message
+ * @pr: the protocol state; pr->peer_cert is set when a certificate passes
+ * @body: the message body
+ * @len: its length
+ * @alert: the alert to fail with, on error
+ *
+ * An empty list is accepted only from a client the server does not
+ * require a certificate of.  The first certificate must parse, hold a
+ * P-256 key (the suites are ECDSA ones) and match a pinned digest.
+ * Return: 0 or a negative errno.
+ */
+int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
+			u8 *alert)
+{
+	struct dtls_cert_peer *peer = &pr->peer_cert;
+	u8 sha[SHA256_DIGEST_SIZE];
+	struct dtls_cert_list cl;
+	struct dtls_x509 x;
+	int err;
+
+	*alert = DTLS_ALERT_DECODE_ERROR;
+	err = dtls_cert_parse(body, len, &cl);
+	if (err == -E2BIG)
+		*alert = DTLS_ALERT_BAD_CERTIFICATE;
+	if (err)
+		return err;
+	if (!cl.n) {
+		/* RFC 5246 7.4.6: the server's choice, handshake_failure. */
+		*alert = DTLS_ALERT_HANDSHAKE_FAILURE;
+		if (pr->p.role == DTLS_HS_ROLE_CLIENT || pr->auth.required)
+			return -ENOKEY;
+		return 0;
+	}
+	*alert = DTLS_ALERT_BAD_CERTIFICATE;
+	if (dtls_x509_parse(cl.der[0], cl.len[0], &x))
+		return -EBADMSG;
+	*alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
+	if (x.key != DTLS_X509_KEY_EC_P256 ||
+	    dtls_ecdsa_pub_check(x.pub, x.pub_len))
+		return -EKEYREJECTED;
+	*alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_hash(DTLS_PRF_SHA256, cl.der[0], cl.len[0], sha);
+	if (err)
+		return err;
+	*alert = DTLS_ALERT_BAD_CERTIFICATE;
+	if (!dtls_peer_pinned(&pr->auth, sha))
+		return -EKEYREJECTED;
+	*alert = DTLS_ALERT_INTERNAL_ERROR;
+	dtls_cert_peer_free(peer);
+	peer->chain = kmemdup(body, len, GFP_KERNEL);
+	if (!peer->chain)
+		return -ENOMEM;
+	peer->chain_len = len;
+	peer->subject_off = x.subject - body;
+	peer->subject_len = x.subject_len;
+	memcpy(peer->sha256, sha, sizeof(sha));
+	memcpy(peer->pub, x.pub, sizeof(peer->pub));
+	peer->have = true;
+	return 0;
+}
+
+void dtls_cert_peer_free(struct dtls_cert_peer *peer)
+{
+	kfree(peer->chain);
+	memset(peer, 0, sizeof(*peer));
+}

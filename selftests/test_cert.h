@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Certificates for the selftests, made with libcrypto at run time: a
+ * P-256 key and a self-signed certificate (or one signed by another's
+ * key), in DER and, for openssl s_server/s_client, in PEM files; the raw
+ * private scalar the kernel takes; the SHA-256 digest a pin names.
+ * Link with -lcrypto.
+ */
+#ifndef KDTLS_SELFTEST_CERT_H
+#define KDTLS_SELFTEST_CERT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+struct test_cert {
+	EVP_PKEY	*pkey;
+	X509		*x509;
+	uint8_t		der[4096];
+	size_t		len;
+	uint8_t		priv[32];	/* the scalar, big-endian */
+	uint8_t		sha256[32];	/* of @der */
+	char		cert_pem[64];	/* files, when written */
+	char		key_pem[64];
+};
+
+/*
+ * A P-256 key and a certificate for @cn, valid from @not_before_days to
+ * @not_after_days from now, signed by @issuer's key (NULL: self-signed).
+ * 0 or -1.
+ */
+static inline int test_cert_make_dates(struct test_cert *c, const char *cn,
+				       const struct test_cert *issuer,
+				       long not_before_days,
+				       long not_after_days)
+{
+	EVP_PKEY *sign_key;
+	X509_NAME *name;
+	BIGNUM *d = NULL;
+	uint8_t *p;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	c->pkey = EVP_EC_gen("P-256");
+	c->x509 = X509_new();
+	if (!c->pkey || !c->x509)
+		return -1;
+	X509_set_version(c->x509, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(c->x509),
+			 (long)(getpid() ^ (uintptr_t)c) & 0x7fffffff);
+	X509_gmtime_adj(X509_getm_notBefore(c->x509),
+			not_before_days * 86400L);
+	X509_gmtime_adj(X509_getm_notAfter(c->x509), not_after_days * 86400L);
+	X509_set_pubkey(c->x509, c->pkey);
+	name = X509_get_subject_name(c->x509);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+				   (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(c->x509, issuer ?
+			     X509_get_subject_name(issuer->x509) : name);
+	sign_key = issuer ? issuer->pkey : c->pkey;
+	if (!X509_sign(c->x509, sign_key, EVP_sha256()))
+		return -1;
+	n = i2d_X509(c->x509, NULL);
+	if (n <= 0 || (size_t)n > sizeof(c->der))
+		return -1;
+	p = c->der;
+	i2d_X509(c->x509, &p);
+	c->len = n;
+	SHA256(c->der, c->len, c->sha256);
+	if (!EVP_PKEY_get_bn_param(c->pkey, OSSL_PKEY_PARAM_PRIV_KEY, &d) ||
+	    BN_bn2binpad(d, c->priv, sizeof(c->priv)) != sizeof(c->priv)) {
+		BN_free(d);
+		return -1;
+	}
+	BN_clear_free(d);
+	return 0;
+}
+
+static inline int test_cert_make(struct test_cert *c, const char *cn)
+{
+	return test_cert_make_dates(c, cn, NULL, -1, 30);
+}
+
+/* The certificate and key as PEM files, for openssl(1): 0 or -1. */
+static inline int test_cert_write_pem(struct test_cert *c)
+{
+	FILE *f;
+	int fd, ok;
+
+	snprintf(c->cert_pem, sizeof(c->cert_pem), "/tmp/kdtls-cert.XXXXXX");
+	snprintf(c->key_pem, sizeof(c->key_pem), "/tmp/kdtls-key.XXXXXX");
+	fd = mkstemp(c->cert_pem);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	ok = f && PEM_write_X509(f, c->x509);
+	if (f)
+		fclose(f);
+	fd = mkstemp(c->key_pem);
+	if (!ok || fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	ok = f && PEM_write_PrivateKey(f, c->pkey, NULL, NULL, 0, NULL, NULL);
+	if (f)
+		fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* "AB:CD:..." as openssl prints a fingerprint, into @out (96 bytes). */
+static inline void test_cert_fingerprint(const uint8_t *sha, char *out)
+{
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 3 * i, "%02X%s", sha[i], i < 31 ? ":" : "");
+}
+
+static inline void test_cert_free(struct test_cert *c)
+{
+	if (c->cert_pem[0])
+		unlink(c->cert_pem);
+	if (c->key_pem[0])
+		unlink(c->key_pem);
+	X509_free(c->x509);
+	EVP_PKEY_free(c->pkey);
+	memset(c, 0, sizeof(*c));
+}
+
+#endif /* KDTLS_SELFTEST_CERT_H */
