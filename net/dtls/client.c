@@ -29,6 +29,7 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 		.suites = pr->p.suites,
 		.n_suites = pr->p.n_suites,
 	};
+	u16 groups[DTLS_HS_MAX_GROUPS + 1];
 	u8 *msg;
 	int err, i;
 
@@ -36,7 +37,9 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
 		if (s && s->ecdhe) {
-			cp.groups = pr->p.groups;
+			memcpy(groups, pr->p.groups,
+			       pr->p.n_groups * sizeof(groups[0]));
+			cp.groups = groups;
 			cp.n_groups = pr->p.n_groups;
 		}
 		if (s && s->cert) {
@@ -44,6 +47,14 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 			cp.n_sigalgs = ARRAY_SIZE(sigalgs);
 		}
 	}
+	/*
+	 * RFC 8422 5.1.1: supported_groups also names the curves of the
+	 * certificates we can verify: P-256, even when ECDHE is to use
+	 * others only (dtls_client_ske() takes only those configured).
+	 */
+	if (cp.sigalgs &&
+	    !dtls_proto_offered(groups, cp.n_groups, DTLS_GROUP_SECP256R1))
+		groups[cp.n_groups++] = DTLS_GROUP_SECP256R1;
 	msg = kmalloc(DTLS_HS_MSG_MAX, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel handshake with certificates (ECDHE-ECDSA), both roles:
+ *  - kernel with kernel: every ECDHE-ECDSA suite, server-only and mutual
+ *    authentication by pinned SHA-256 digests, IPv4 and IPv6, x25519 and
+ *    P-256, at a 256-byte MTU (the certificate flights are cut into
+ *    fragments; a relay checks every datagram's size).  Each side's
+ *    installed keys and record counters are checked (dtls_test_hs_check),
+ *    and hs-get gives the other's certificate digest, subject and chain;
+ *  - with unmodified OpenSSL (s_server -listen, s_client), which verifies
+ *    the kernel's certificate and, mutually, presents its own;
+ *  - a pin that does not match fails the handshake with bad_certificate.
+ * Certificates are made at run time (test_cert.h).
+ *
+ * The OpenSSL tests SKIP if openssl is not installed.
+ */
+#include <sys/time.h>
+
+#include "dtls_test.h"
+#include "peer.h"
+#include "test_cert.h"
+#include "kselftest_harness.h"
+
+#define WAIT_MS	60000
+
+static void cert_timeo(int fd, int secs)
+{
+	struct timeval tv = { .tv_sec = secs };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/*
+ * Attach @fd, configure @role with @suite (0: the defaults), @own as our
+ * certificate (NULL: none), @pin as the peer's (NULL: none).
+ */
+static int cert_prepare(int fd, uint32_t role, uint16_t suite, uint16_t group,
+			uint32_t mtu, const struct test_cert *own,
+			const struct test_cert *pin, bool required)
+{
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = &suite,
+		.n_suites = suite ? 1 : 0,
+		.groups = &group,
+		.n_groups = group ? 1 : 0,
+		.mtu = mtu,
+		.rto_initial_ms = 500,
+		.timeout_ms = 2 * WAIT_MS,
+		.cookies = -1,
+	};
+	char msg[160] = "";
+	int err;
+
+	cert_timeo(fd, WAIT_MS / 1000);
+	err = dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0);
+	if (!err)
+		err = dtls_hs_config(dtls_test_nl(), fd, 0, &cfg, msg,
+				     sizeof(msg));
+	if (!err && own) {
+		const uint8_t *der = own->der;
+		size_t len = own->len;
+
+		err = dtls_cert_set(dtls_test_nl(), fd, 0, &der, &len, 1,
+				    own->priv, 0, msg, sizeof(msg));
+	}
+	if (!err && pin) {
+		const uint8_t (*pins)[32] = &pin->sha256;
+
+		err = dtls_peer_auth(dtls_test_nl(), fd, 0, pins, 1, required,
+				     msg, sizeof(msg));
+	}
+	if (err)
+		fprintf(stderr, "# cert_prepare: %s (%s)\n", strerror(-err), msg);
+	return err;
+}
+
+/* ------------------------------------------------------ kernel to kernel */
+
+FIXTURE(kk) {
+	int srv, cli;
+	union dtls_test_addr sa, ca;
+	struct dtls_test_relay relay;
+	struct test_cert scert, ccert;
+};
+
+FIXTURE_VARIANT(kk) {
+	int family;
+	uint16_t suite;		/* 0: the defaults */
+	uint16_t group;
+	uint32_t mtu;
+	bool mutual;
+};
+
+#define KK(name, f, s, g, m, mu)					\
+	FIXTURE_VARIANT_ADD(kk, name) {					\
+		.family = f, .suite = s, .group = g, .mtu = m, .mutual = mu, \
+	}
+
+KK(v4_aes128gcm, AF_INET, 0xc02b, 0, 0, false);
+KK(v4_aes256gcm_mutual, AF_INET, 0xc02c, 0, 0, true);
+KK(v4_chacha_p256, AF_INET, 0xcca9, 23, 0, false);
+KK(v4_ccm8_mutual, AF_INET, 0xc0ae, 29, 0, true);
+KK(v6_aes128gcm_mutual, AF_INET6, 0xc02b, 23, 0, true);
+KK(v4_mtu256_mutual, AF_INET, 0xc02b, 0, 256, true);
+KK(v6_mtu256, AF_INET6, 0xcca9, 0, 256, false);
+KK(v4_defaults_mutual, AF_INET, 0, 0, 0, true);
+
+FIXTURE_SETUP(kk)
+{
+	ASSERT_EQ(0, test_cert_make(&self->scert, "kdtls server"));
+	ASSERT_EQ(0, test_cert_make(&self->ccert, "kdtls client"));
+	self->srv = dtls_test_udp_bound(variant->family, &self->sa);
+	self->cli = dtls_test_udp_bound(variant->family, &self->ca);
+	ASSERT_GE(self->srv, 0);
+	ASSERT_GE(self->cli, 0);
+	if (variant->mtu) {
+		ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &self->sa));
+		ASSERT_EQ(0, connect(self->cli, &self->relay.addr.sa,
+				     dtls_test_addr_len(variant->family)));
+	} else {
+		ASSERT_EQ(0, connect(self->cli, &self->sa.sa,
+				     dtls_test_addr_len(variant->family)));
+	}
+	ASSERT_EQ(0, cert_prepare(self->srv, DTLS_HS_ROLE_SERVER,
+				  variant->suite, variant->group, variant->mtu,
+				  &self->scert,
+				  variant->mutual ? &self->ccert : NULL, true));
+	ASSERT_EQ(0, cert_prepare(self->cli, DTLS_HS_ROLE_CLIENT,
+				  variant->suite, variant->group, variant->mtu,
+				  variant->mutual ? &self->ccert : NULL,
+				  &self->scert, false));
+}
+
+FIXTURE_TEARDOWN(kk)
+{
+	dtls_test_relay_stop(&self->relay);
+	close(self->srv);
+	close(self->cli);
+	test_cert_free(&self->scert);
+	test_cert_free(&self->ccert);
+}
+
+/* The peer's subject is the DER Name of its certificate. */
+static bool subject_is(const struct dtls_hs_info *i, const struct test_cert *c)
+{
+	X509_NAME *n = X509_get_subject_name(c->x509);
+	uint8_t *der = NULL;
+	int len = i2d_X509_NAME(n, &der);
+	bool same = len > 0 && (size_t)len == i->peer_subject_len &&
+		    !memcmp(der, i->peer_subject, len);
+
+	OPENSSL_free(der);
+	return same;
+}
+
+TEST_F_TIMEOUT(kk, handshake, 240)
+{
+	struct dtls_cert_chain *chain = calloc(1, sizeof(*chain));
+	struct dtls_hs_info si, ci;
+	char msg[160];
+
+	ASSERT_NE(NULL, chain);
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
+	dtls_test_hs_settle(self->cli, 2 * WAIT_MS, &ci);
+	dtls_test_hs_settle(self->srv, 2 * WAIT_MS, &si);
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, ci.state) {
+		dtls_test_hs_show("client", self->cli);
+		dtls_test_hs_show("server", self->srv);
+	}
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, si.state) {
+		dtls_test_hs_show("server", self->srv);
+	}
+	/* The defaults put ECDHE-ECDSA-AES128-GCM-SHA256 first. */
+	EXPECT_EQ(variant->suite ?: 0xc02b, ci.suite);
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, ci.suite, 0));
+
+	/* Each side knows the other's certificate, and only what it saw. */
+	ASSERT_TRUE(ci.has_peer_cert);
+	EXPECT_EQ(0, memcmp(ci.peer_cert_sha256, self->scert.sha256, 32));
+	EXPECT_TRUE(subject_is(&ci, &self->scert));
+	EXPECT_EQ(variant->mutual, si.has_peer_cert);
+	if (variant->mutual) {
+		EXPECT_EQ(0, memcmp(si.peer_cert_sha256, self->ccert.sha256, 32));
+		EXPECT_TRUE(subject_is(&si, &self->ccert));
+	}
+	ASSERT_EQ(0, dtls_peer_chain(dtls_test_nl(), self->cli, 0, chain, msg,
+				     sizeof(msg)));
+	ASSERT_EQ(1, chain->n);
+	ASSERT_EQ(self->scert.len, chain->len[0]);
+	EXPECT_EQ(0, memcmp(chain->der[0], self->scert.der, self->scert.len));
+	free(chain);
+
+	if (variant->mtu) {
+		dtls_test_relay_stop(&self->relay);
+		EXPECT_LE(self->relay.max_c2s, variant->mtu);
+		EXPECT_LE(self->relay.max_s2c, variant->mtu);
+		/* The server's certificate alone is more than one datagram. */
+		EXPECT_LT(variant->mtu, self->scert.len + 100);
+		TH_LOG("datagrams: client %u, at most %zu bytes; server %u, at most %zu",
+		       self->relay.n_c2s, self->relay.max_c2s,
+		       self->relay.n_s2c, self->relay.max_s2c);
+	}
+}
+
+/* ------------------------------------------- the wrong pin, either side */
+
+FIXTURE(pin) {
+	int srv, cli;
+	union dtls_test_addr sa, ca;
+	struct test_cert scert, ccert, other;
+};
+
+FIXTURE_VARIANT(pin) {
+	bool client_wrong;	/* the client pins another server's digest */
+};
+
+FIXTURE_VARIANT_ADD(pin, client_pins_other) { .client_wrong = true };
+FIXTURE_VARIANT_ADD(pin, server_pins_other) { .client_wrong = false };
+
+FIXTURE_SETUP(pin)
+{
+	ASSERT_EQ(0, test_cert_make(&self->scert, "server"));
+	ASSERT_EQ(0, test_cert_make(&self->ccert, "client"));
+	ASSERT_EQ(0, test_cert_make(&self->other, "other"));
+	self->srv = dtls_test_udp_bound(AF_INET, &self->sa);
+	self->cli = dtls_test_udp_bound(AF_INET, &self->ca);
+	ASSERT_EQ(0, connect(self->cli, &self->sa.sa, sizeof(self->sa.in4)));
+	ASSERT_EQ(0, cert_prepare(self->srv, DTLS_HS_ROLE_SERVER, 0xc02b, 0, 0,
+				  &self->scert,
+				  variant->client_wrong ? &self->ccert :
+							  &self->other, true));
+	ASSERT_EQ(0, cert_prepare(self->cli, DTLS_HS_ROLE_CLIENT, 0xc02b, 0, 0,
+				  &self->ccert,
+				  variant->client_wrong ? &self->other :
+							  &self->scert, false));
+}
+
+FIXTURE_TEARDOWN(pin)
+{
+	close(self->srv);
+	close(self->cli);
+	test_cert_free(&self->scert);
+	test_cert_free(&self->ccert);
+	test_cert_free(&self->other);
+}
+
+TEST_F_TIMEOUT(pin, bad_certificate, 240)
+{
+	int refuser = variant->client_wrong ? self->cli : self->srv;
+	int refused = variant->client_wrong ? self->srv : self->cli;
+	long long before = dtls_test_proc_stat("DtlsHsFailed");
+	struct dtls_hs_info ri, di;
+	struct dtls_info info;
+	socklen_t len = sizeof(info);
+	char msg[160];
+
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
+	dtls_test_hs_settle(refuser, 2 * WAIT_MS, &ri);
+	dtls_test_hs_settle(refused, 2 * WAIT_MS, &di);
+	ASSERT_EQ(DTLS_HS_STATE_FAILED, ri.state);
+	EXPECT_EQ(EKEYREJECTED, ri.error);
+	EXPECT_EQ(42, ri.alert);		/* bad_certificate, ours */
+	EXPECT_FALSE(ri.alert_remote);
+	EXPECT_FALSE(ri.has_peer_cert);
+	/* The other side hears it. */
+	ASSERT_EQ(DTLS_HS_STATE_FAILED, di.state);
+	EXPECT_EQ(42, di.alert);
+	EXPECT_TRUE(di.alert_remote);
+	EXPECT_GE(dtls_test_proc_stat("DtlsHsFailed"), before + 2);
+	/* No keys on either side. */
+	ASSERT_EQ(0, getsockopt(refuser, SOL_DTLS, DTLS_INFO, &info, &len));
+	EXPECT_EQ(0, info.tx_cipher);
+	EXPECT_EQ(0, info.rx_cipher);
+	len = sizeof(info);
+	ASSERT_EQ(0, getsockopt(refused, SOL_DTLS, DTLS_INFO, &info, &len));
+	EXPECT_EQ(0, info.tx_cipher);
+	EXPECT_EQ(0, info.rx_cipher);
+}
+
+/* ------------------------------------------------------------ OpenSSL */
+
+FIXTURE(ossl) {
+	int fd;
+	struct peer peer;
+	struct dtls_test_relay relay;
+	struct test_cert kcert, ocert;	/* the kernel's, OpenSSL's */
+};
+
+FIXTURE_VARIANT(ossl) {
+	const char *cipher;
+	uint16_t suite;
+	bool kernel_server;
+	bool mutual;
+	uint32_t mtu;
+	int family;
+};
+
+#define OS(name, c, s, srv, mu, m, f)					\
+	FIXTURE_VARIANT_ADD(ossl, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv,		\
+		.mutual = mu, .mtu = m, .family = f,			\
+	}
+
+OS(server_aes128gcm, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true, false,
+   0, AF_INET);
+OS(server_aes256gcm_mutual, "ECDHE-ECDSA-AES256-GCM-SHA384", 0xc02c, true,
+   true, 0, AF_INET);
+OS(server_chacha_mutual_v6, "ECDHE-ECDSA-CHACHA20-POLY1305", 0xcca9, true,
+   true, 0, AF_INET6);
+OS(server_ccm8, "ECDHE-ECDSA-AES128-CCM8", 0xc0ae, true, false, 0, AF_INET);
+OS(server_mtu256_mutual, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true, true,
+   256, AF_INET);
+OS(client_aes128gcm, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, false, false,
+   0, AF_INET);
+OS(client_aes256gcm_mutual, "ECDHE-ECDSA-AES256-GCM-SHA384", 0xc02c, false,
+   true, 0, AF_INET);
+OS(client_chacha_mutual_v6, "ECDHE-ECDSA-CHACHA20-POLY1305", 0xcca9, false,
+   true, 0, AF_INET6);
+OS(client_ccm8_mutual, "ECDHE-ECDSA-AES128-CCM8", 0xc0ae, false, true, 0,
+   AF_INET);
+OS(client_mtu256_mutual, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, false,
+   true, 256, AF_INET);
+
+FIXTURE_SETUP(ossl)
+{
+	self->fd = -1;
+	self->peer.pid = 0;
+	self->peer.in = -1;
+	self->peer.out[0] = self->peer.err[0] = 0;
+	memset(&self->relay, 0, sizeof(self->relay));
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	ASSERT_EQ(0, test_cert_make(&self->kcert, "kdtls kernel"));
+	ASSERT_EQ(0, test_cert_make(&self->ocert, "kdtls openssl"));
+	ASSERT_EQ(0, test_cert_write_pem(&self->kcert));
+	ASSERT_EQ(0, test_cert_write_pem(&self->ocert));
+}
+
+FIXTURE_TEARDOWN(ossl)
+{
+	dtls_test_relay_stop(&self->relay);
+	if (self->fd >= 0)
+		close(self->fd);
+	peer_cleanup(&self->peer);
+	test_cert_free(&self->kcert);
+	test_cert_free(&self->ocert);
+}
+
+static void show_peer(struct peer *p)
+{
+	char *e = slurp(p->err, NULL), *o = slurp(p->out, NULL);
+
+	fprintf(stderr, "# peer stderr: %.1500s\n# peer stdout: %.1500s\n",
+		e ?: "", o ?: "");
+	free(e);
+	free(o);
+}
+
+static bool wait_text(const char *path, const char *text, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	for (;;) {
+		char *out = slurp(path, NULL);
+		bool found = out && strstr(out, text);
+
+		free(out);
+		if (found)
+			return true;
+		if (now_ms() >= end)
+			return false;
+		usleep(50000);
+	}
+}
+
+TEST_F_TIMEOUT(ossl, echo, 300)
+{
+	int family = variant->family ?: AF_INET;
+	const char *lo = family == AF_INET6 ? "[::1]" : "127.0.0.1";
+	char portarg[48], mtuarg[16], msg[160], got[64];
+	socklen_t alen = dtls_test_addr_len(family);
+	struct dtls_hs_info info;
+	union dtls_test_addr a;
+	char *argv[40];
+	int n = 0;
+
+	snprintf(mtuarg, sizeof(mtuarg), "%u", variant->mtu);
+	if (!variant->kernel_server) {
+		argv[n++] = "openssl";
+		argv[n++] = "s_server";
+		argv[n++] = "-dtls1_2";
+		argv[n++] = "-listen";
+		argv[n++] = "-accept";
+		argv[n++] = portarg;
+		argv[n++] = "-cert";
+		argv[n++] = self->ocert.cert_pem;
+		argv[n++] = "-key";
+		argv[n++] = self->ocert.key_pem;
+		argv[n++] = "-naccept";
+		argv[n++] = "1";
+		if (variant->mutual) {
+			/* Require the kernel's certificate, and verify it. */
+			argv[n++] = "-Verify";
+			argv[n++] = "1";
+			argv[n++] = "-CAfile";
+			argv[n++] = self->kcert.cert_pem;
+			argv[n++] = "-verify_return_error";
+		}
+	} else {
+		argv[n++] = "openssl";
+		argv[n++] = "s_client";
+		argv[n++] = "-dtls1_2";
+		argv[n++] = "-connect";
+		argv[n++] = portarg;
+		/* Verify the kernel's certificate. */
+		argv[n++] = "-CAfile";
+		argv[n++] = self->kcert.cert_pem;
+		argv[n++] = "-verify_return_error";
+		if (variant->mutual) {
+			argv[n++] = "-cert";
+			argv[n++] = self->ocert.cert_pem;
+			argv[n++] = "-key";
+			argv[n++] = self->ocert.key_pem;
+		}
+	}
+	argv[n++] = "-cipher";
+	argv[n++] = (char *)variant->cipher;
+	if (variant->mtu) {
+		argv[n++] = "-mtu";
+		argv[n++] = mtuarg;
+	}
+	argv[n] = NULL;
+
+	if (!variant->kernel_server) {
+		uint16_t port = free_port();
+
+		snprintf(portarg, sizeof(portarg), "%s:%u", lo, port);
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		ASSERT_TRUE(wait_port(port, WAIT_MS))
+			show_peer(&self->peer);
+		self->fd = socket(family, SOCK_DGRAM, 0);
+		ASSERT_GE(self->fd, 0);
+		dtls_test_loopback(family, &a);
+		if (family == AF_INET6)
+			a.in6.sin6_port = htons(port);
+		else
+			a.in4.sin_port = htons(port);
+		if (variant->mtu) {
+			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
+			a = self->relay.addr;
+		}
+		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
+		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_CLIENT,
+					  variant->suite, 0, variant->mtu,
+					  variant->mutual ? &self->kcert : NULL,
+					  &self->ocert, false));
+	} else {
+		self->fd = dtls_test_udp_bound(family, &a);
+		ASSERT_GE(self->fd, 0);
+		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_SERVER,
+					  variant->suite, 0, variant->mtu,
+					  &self->kcert,
+					  variant->mutual ? &self->ocert : NULL,
+					  variant->mutual));
+		if (variant->mtu) {
+			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
+			a = self->relay.addr;
+		}
+		snprintf(portarg, sizeof(portarg), "%s:%u", lo,
+			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
+						    a.in4.sin_port));
+	}
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, msg,
+				   sizeof(msg))) {
+		TH_LOG("hs-start: %s", msg);
+	}
+	if (variant->kernel_server) {
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+	} else {
+		/* s_server only reads stdin once a client is in. */
+		ASSERT_EQ(3, send(self->fd, "hi\n", 3, 0)) {
+			TH_LOG("send: %s", strerror(errno));
+			show_peer(&self->peer);
+		}
+	}
+
+	/* OpenSSL verified the kernel's certificate. */
+	if (variant->kernel_server) {
+		EXPECT_TRUE(wait_text(self->peer.out,
+				      "Verify return code: 0 (ok)", WAIT_MS)) {
+			show_peer(&self->peer);
+		}
+	}
+	ASSERT_EQ(6, write(self->peer.in, "hello\n", 6));
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(6, recv(self->fd, got, sizeof(got), 0)) {
+		TH_LOG("recv: %s", strerror(errno));
+		dtls_test_hs_show("kernel", self->fd);
+		show_peer(&self->peer);
+	}
+	EXPECT_EQ(0, memcmp(got, "hello\n", 6));
+	ASSERT_EQ(9, send(self->fd, "from-krn\n", 9, 0));
+	EXPECT_TRUE(wait_text(self->peer.out, "from-krn", WAIT_MS))
+		show_peer(&self->peer);
+
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg,
+				 sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+	EXPECT_EQ(variant->suite, info.suite);
+	/* The kernel checked OpenSSL's certificate against its pin. */
+	EXPECT_EQ(!variant->kernel_server || variant->mutual,
+		  info.has_peer_cert);
+	if (info.has_peer_cert)
+		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, self->ocert.sha256,
+				    32));
+	if (variant->mtu) {
+		dtls_test_relay_stop(&self->relay);
+		EXPECT_LE(variant->kernel_server ? self->relay.max_s2c :
+						   self->relay.max_c2s,
+			  variant->mtu);
+	}
+}
+
+TEST_HARNESS_MAIN
