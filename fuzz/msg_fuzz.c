@@ -75,7 +75,7 @@ static void fuzz_ch(const u8 *body, u32 len)
 {
 	struct dtls_ch ch, ch2;
 	struct dtls_ch_params p = { 0 };
-	static u16 suites[0x8000], groups[0x8000];
+	static u16 suites[0x8000], groups[0x8000], sigalgs[0x8000];
 	unsigned int i;
 	u8 *out;
 	int n;
@@ -93,6 +93,9 @@ static void fuzz_ch(const u8 *body, u32 len)
 				   !(ch.groups_len & 1)));
 	FUZZ_ASSERT(!(ch.reneg_info && ch.reneg_bad));
 	FUZZ_ASSERT(!ch.point_uncompressed || ch.point_formats);
+	FUZZ_ASSERT(!ch.sigalgs ||
+		    (inside(body, len, ch.sigalgs, ch.sigalgs_len) &&
+		     ch.sigalgs_len >= 2 && !(ch.sigalgs_len & 1)));
 	FUZZ_ASSERT(ch.reneg_scsv ==
 		    dtls_ch_has_suite(&ch, DTLS_SCSV_RENEGOTIATION));
 	/* The fixed part and the vectors fit in the body. */
@@ -104,6 +107,8 @@ static void fuzz_ch(const u8 *body, u32 len)
 		suites[i] = get_unaligned_be16(ch.suites + 2 * i);
 	for (i = 0; ch.groups && i < ch.groups_len / 2u; i++)
 		groups[i] = get_unaligned_be16(ch.groups + 2 * i);
+	for (i = 0; ch.sigalgs && i < ch.sigalgs_len / 2u; i++)
+		sigalgs[i] = get_unaligned_be16(ch.sigalgs + 2 * i);
 	p.random = ch.random;
 	p.cookie = ch.cookie;
 	p.cookie_len = ch.cookie_len;
@@ -111,12 +116,14 @@ static void fuzz_ch(const u8 *body, u32 len)
 	p.n_suites = ch.suites_len / 2;
 	p.groups = groups;
 	p.n_groups = ch.groups ? ch.groups_len / 2 : 0;
+	p.sigalgs = sigalgs;
+	p.n_sigalgs = ch.sigalgs ? ch.sigalgs_len / 2 : 0;
 	out = build_exact(ch_build, &p, &n);
 	if (!out) {
-		/* Only lists too long for the length fields are refused. */
+		/* Only lists longer than we ever send are refused. */
 		FUZZ_ASSERT(n == -EINVAL);
-		FUZZ_ASSERT(p.n_groups > (0xffff - MSG_EXT_EMS_RENEG_LEN -
-					  MSG_EXT_FORMATS_LEN - 6) / 2);
+		FUZZ_ASSERT(p.n_groups > DTLS_CH_LIST_MAX ||
+			    p.n_sigalgs > DTLS_CH_LIST_MAX);
 		return;
 	}
 	FUZZ_ASSERT(dtls_ch_parse(out, n, &ch2) == 0);
@@ -139,6 +146,10 @@ static void fuzz_ch(const u8 *body, u32 len)
 	} else {
 		FUZZ_ASSERT(!ch2.groups && !ch2.point_formats);
 	}
+	FUZZ_ASSERT(!ch.sigalgs == !ch2.sigalgs);
+	FUZZ_ASSERT(!ch.sigalgs || (ch2.sigalgs_len == ch.sigalgs_len &&
+				    !memcmp(ch2.sigalgs, ch.sigalgs,
+					    ch.sigalgs_len)));
 	free(out);
 }
 

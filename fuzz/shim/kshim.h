@@ -93,6 +93,7 @@ extern unsigned long kshim_warnings;
 	__c;								\
 })
 #define WARN_ON(c)		WARN_ON_ONCE(c)
+#define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
 #define BUG_ON(c)		do { if (c) abort(); } while (0)
 
 /* errors as pointers */
