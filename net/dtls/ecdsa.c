@@ -6,9 +6,9 @@
  * key and the hash, with fresh random bytes added (3.6) when the
  * handshake signs: deterministic if the CRNG failed, never repeated for
  * two messages, unpredictable while it works.  What sees secrets:
- *  - k * G: ecc_make_pub_key(), the kernel's ECDH scalar multiplication
- *    (the scalar made a fixed length, a co-Z Montgomery ladder of fixed
- *    length, as for ECDH private keys);
+ *  - k * G: ecc_make_pub_key() (dtls_p256_mult_g()), the kernel's ECDH
+ *    scalar multiplication (the scalar made a fixed length, a co-Z
+ *    Montgomery ladder of fixed length, as for ECDH private keys);
  *  - k^-1: vli_mod_inv() is variable-time, so it only ever sees k * b
  *    for a random b, and k^-1 = (k * b)^-1 * b;
  *  - r * d, k^-1 * (e + r * d): vli_mod_mult_slow(), a product and a
@@ -91,6 +91,51 @@ static void dtls_p256_to_bytes(u8 *out, const u64 *in)
 		put_unaligned_be64(in[ND - 1 - i], out + 8 * i);
 }
 
+/*
+ * k G with the kernel's constant-time ladder, ecc_make_pub_key(): the
+ * point as big-endian x || y.  Until Linux 6.10 ("crypto: ecdh & ecc -
+ * Initialize ctx->private_key in proper byte order") it took the scalar
+ * as big-endian bytes, since then as native digits; Debian's 6.1 has the
+ * first, and a backport may change that, so the order is not guessed
+ * from a version: on first use, 1 G = G tells which the kernel expects.
+ */
+enum { DTLS_ECC_ORDER_UNKNOWN, DTLS_ECC_ORDER_DIGITS, DTLS_ECC_ORDER_BE };
+static int dtls_ecc_order;
+
+static int dtls_ecc_mult_g_as(const u64 *k, u64 *pub, bool be)
+{
+	u64 kbe[ND];
+	int err;
+
+	if (!be)
+		return ecc_make_pub_key(ECC_CURVE_NIST_P256, ND, k, pub);
+	dtls_p256_to_bytes((u8 *)kbe, k);
+	err = ecc_make_pub_key(ECC_CURVE_NIST_P256, ND, kbe, pub);
+	memzero_explicit(kbe, sizeof(kbe));
+	return err;
+}
+
+static int dtls_p256_mult_g(const u64 *k, u64 *pub)
+{
+	int order = READ_ONCE(dtls_ecc_order);
+
+	if (order == DTLS_ECC_ORDER_UNKNOWN) {
+		static const u64 one[ND] = { 1 };
+		u64 p[2 * ND];
+		u8 gx[DTLS_P256_LEN];
+		int err;
+
+		err = dtls_ecc_mult_g_as(one, p, false);
+		if (err)
+			return err;
+		dtls_p256_to_bytes(gx, dtls_p256()->g.x);
+		order = memcmp(p, gx, sizeof(gx)) ? DTLS_ECC_ORDER_BE :
+						     DTLS_ECC_ORDER_DIGITS;
+		WRITE_ONCE(dtls_ecc_order, order);	/* the same for all */
+	}
+	return dtls_ecc_mult_g_as(k, pub, order == DTLS_ECC_ORDER_BE);
+}
+
 /* ----------------------------------------------------- RFC 6979 nonces */
 
 struct dtls_drbg {
@@ -165,7 +210,7 @@ int dtls_ecdsa_key_set(struct dtls_ecdsa_key *k, const u8 *priv)
 	vli_from_be64(k->d, priv, ND);
 	err = dtls_p256_scalar_ok(k->d, dtls_p256()->n) ? 0 : -EINVAL;
 	if (!err)
-		err = ecc_make_pub_key(ECC_CURVE_NIST_P256, ND, k->d, pub);
+		err = dtls_p256_mult_g(k->d, pub);
 	if (err) {
 		dtls_ecdsa_key_wipe(k);
 		return -EINVAL;
@@ -239,7 +284,7 @@ int dtls_ecdsa_sign_rs(const struct dtls_ecdsa_key *k, const u8 *hash,
 			break;
 		vli_from_be64(kk, g.v, ND);	/* qlen = hlen = 256 */
 		if (dtls_p256_scalar_ok(kk, c->n) &&
-		    !ecc_make_pub_key(ECC_CURVE_NIST_P256, ND, kk, pt)) {
+		    !dtls_p256_mult_g(kk, pt)) {
 			/* r = x(k G) mod n; x < p < 2n */
 			dtls_p256_from_bytes_mod(rr, (u8 *)pt, c->n);
 			if (!vli_is_zero(rr, ND)) {
