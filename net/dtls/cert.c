@@ -16,6 +16,7 @@
 #include <uapi/linux/dtls.h>
 
 #include "cert.h"
+#include "compat/compat.h"
 #include "msg.h"
 #include "proto.h"
 #include "x509.h"
@@ -82,6 +83,7 @@ out:
 	dtls_ecdsa_key_wipe(&key);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_cert_own_set);
 
 /**
  * dtls_cert_key_from_keyring - a private key held in a kernel key
@@ -133,13 +135,13 @@ void dtls_cert_own_free(struct dtls_cert_own *own)
 /**
  * dtls_peer_auth_set - how the peer's certificate is checked
  * @pa: the settings, replaced
- * @pins: SHA-256 digests of the certificates accepted
+ * @pins: SHA-256 digests of the certificates accepted, 32 bytes each
  * @n_pins: how many, up to DTLS_PEER_PINS_MAX
  * @required: a server fails a client that sends no certificate
  *
  * Return: 0 or -EINVAL.
  */
-int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 (*pins)[32],
+int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 		       unsigned int n_pins, bool required)
 {
 	if (n_pins > DTLS_PEER_PINS_MAX || (required && !n_pins))
@@ -150,6 +152,7 @@ int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 (*pins)[32],
 	pa->required = required;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_set);
 
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)

@@ -5,6 +5,8 @@
  * the flights each step built: no socket, no timer, no record layer.
  * Every suite and group; then, for each failure the steps know, the
  * flight edited on its way and the errno and alert the step must give.
+ * The same for the certificate suites, with two P-256 certificates
+ * (proto_certs.h): server-only and mutual, and their failures.
  *
  * The steps are dtls.ko's (EXPORT_SYMBOL_IF_KUNIT); the message parsers
  * and builders are this module's copies (msg_kunit.c and reasm_kunit.c
@@ -14,12 +16,14 @@
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
+#include <crypto/sha2.h>
 
 #include <uapi/linux/dtls.h>
 
 #include "../compat/compat.h"	/* put_unaligned_be16() */
 #include "../crypto.h"
 #include "../proto.h"
+#include "proto_certs.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -705,6 +709,265 @@ static void proto_answers_resend(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dtls_proto_answers_resend(&pp->s, &h));
 }
 
+/* ------------------------------------------------------- certificates */
+
+/*
+ * A pair on certificate suite @suite: the server's certificate pinned at
+ * the client; with @mutual, the client's too, required by the server.
+ */
+static struct pair *cert_pair_new(struct kunit *test, u16 suite, bool mutual)
+{
+	struct pair *pp = pair_new(test, suite, DTLS_GROUP_X25519);
+	const u8 *der = kunit_server_cert;
+	u32 len = sizeof(kunit_server_cert);
+	u8 pin[SHA256_DIGEST_SIZE];
+
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->s.own, &der, &len, 1,
+						kunit_server_key), 0);
+	sha256(kunit_server_cert, sizeof(kunit_server_cert), pin);
+	KUNIT_ASSERT_EQ(test, dtls_peer_auth_set(&pp->c.auth, pin, 1, false),
+			0);
+	if (mutual) {
+		der = kunit_client_cert;
+		len = sizeof(kunit_client_cert);
+		KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->c.own, &der,
+							&len, 1,
+							kunit_client_key), 0);
+		sha256(kunit_client_cert, sizeof(kunit_client_cert), pin);
+		KUNIT_ASSERT_EQ(test, dtls_peer_auth_set(&pp->s.auth, pin, 1,
+							 true), 0);
+	}
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->c), 0);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->s), 0);
+	return pp;
+}
+
+struct cert_case {
+	u16		suite;
+	bool		mutual;
+	const char	*name;
+};
+
+static const struct cert_case cert_cases[] = {
+	{ DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256, false, "aes128-gcm" },
+	{ DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384, true, "aes256-gcm-mutual" },
+	{ DTLS_ECDHE_ECDSA_CHACHA20_POLY1305, true, "chacha-mutual" },
+	{ DTLS_ECDHE_ECDSA_AES_128_CCM_8, false, "ccm8" },
+};
+
+static void cert_case_desc(const struct cert_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cert, cert_cases, cert_case_desc);
+
+/* Each side knows the other's certificate, when it was sent. */
+static void proto_cert_handshake(struct kunit *test)
+{
+	const struct cert_case *cc = test->param_value;
+	struct pair *pp = cert_pair_new(test, cc->suite, cc->mutual);
+	u8 sha[SHA256_DIGEST_SIZE];
+
+	run(test, pp);
+	KUNIT_ASSERT_EQ(test, pp->serr, 0);
+	KUNIT_ASSERT_EQ(test, pp->cerr, 0);
+	KUNIT_EXPECT_TRUE(test, pp->so.done && pp->co.done);
+	KUNIT_EXPECT_EQ(test, pp->c.suite->id, cc->suite);
+	KUNIT_EXPECT_MEMEQ(test, pp->c.master, pp->s.master, DTLS_MASTER_LEN);
+	check_keys(test, pp->c.tx_key, pp->s.rx_key);
+	check_keys(test, pp->s.tx_key, pp->c.rx_key);
+	KUNIT_ASSERT_TRUE(test, pp->c.peer_cert.have);
+	sha256(kunit_server_cert, sizeof(kunit_server_cert), sha);
+	KUNIT_EXPECT_MEMEQ(test, pp->c.peer_cert.sha256, sha, sizeof(sha));
+	KUNIT_EXPECT_EQ(test, pp->s.peer_cert.have, cc->mutual);
+	KUNIT_EXPECT_EQ(test, pp->c.got_cr, cc->mutual);
+	KUNIT_EXPECT_EQ(test, pp->s.peer_id_len, 0);
+}
+
+/* A signed ServerKeyExchange: curve type, group, point (65), sigalg... */
+static bool ske_sig_flipped(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
+		body_of(m)[m->len - 1] ^= 0x01;
+	return true;
+}
+
+static bool ske_sig_rsa(struct dtls_hs_msg *m)
+{
+	u8 *p = body_of(m);
+
+	if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
+		put_unaligned_be16(DTLS_SIG_RSA_PKCS1_SHA256,
+				   p + 4 + p[3]);
+	return true;
+}
+
+/* The server's point changed: the signature no longer covers it. */
+static bool ske_point_changed(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
+		body_of(m)[5] ^= 0x01;
+	return true;
+}
+
+static bool drop_cert(struct dtls_hs_msg *m)
+{
+	return m->type != DTLS_HS_CERTIFICATE;
+}
+
+static bool cv_flipped(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CERTIFICATE_VERIFY)
+		body_of(m)[m->len - 1] ^= 0x01;
+	return true;
+}
+
+/* An empty certificate_list in place of the client's. */
+static bool cert_emptied(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CERTIFICATE) {
+		memset(body_of(m), 0, 3);
+		m->len = 3;
+	}
+	return true;
+}
+
+/* The list's length one more than what follows. */
+static bool cert_truncated(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CERTIFICATE)
+		m->len--;
+	return true;
+}
+
+/* The certificate's DER changed: another digest, no pin matches. */
+static bool cert_other(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CERTIFICATE)
+		body_of(m)[m->len - 1] ^= 0x01;
+	return true;
+}
+
+struct cert_fail {
+	const char	*name;
+	bool		mutual;
+	edit_fn		to_server, to_client;
+	bool		server_fails;
+	int		err;
+	u8		alert;
+};
+
+static const struct cert_fail cert_fails[] = {
+	{ "ske-signature-flipped", false, NULL, ske_sig_flipped, false,
+	  -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
+	{ "ske-point-not-signed", false, NULL, ske_point_changed, false,
+	  -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
+	{ "ske-sigalg-not-offered", false, NULL, ske_sig_rsa, false,
+	  -EKEYREJECTED, DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "server-cert-missing", false, NULL, drop_cert, false, -EPROTO,
+	  DTLS_ALERT_UNEXPECTED_MESSAGE },
+	{ "server-cert-empty", false, NULL, cert_emptied, false, -ENOKEY,
+	  DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "server-cert-truncated", false, NULL, cert_truncated, false,
+	  -EBADMSG, DTLS_ALERT_DECODE_ERROR },
+	{ "server-cert-not-pinned", false, NULL, cert_other, false,
+	  -EKEYREJECTED, DTLS_ALERT_BAD_CERTIFICATE },
+	{ "client-cert-empty-required", true, cert_emptied, NULL, true,
+	  -ENOKEY, DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "client-cert-not-pinned", true, cert_other, NULL, true,
+	  -EKEYREJECTED, DTLS_ALERT_BAD_CERTIFICATE },
+	{ "cv-flipped", true, cv_flipped, NULL, true, -EKEYREJECTED,
+	  DTLS_ALERT_DECRYPT_ERROR },
+};
+
+static void cert_fail_desc(const struct cert_fail *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cert_fail, cert_fails, cert_fail_desc);
+
+static void proto_cert_failure(struct kunit *test)
+{
+	const struct cert_fail *fc = test->param_value;
+	struct pair *pp = cert_pair_new(test,
+					DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256,
+					fc->mutual);
+	struct dtls_proto_out *out;
+
+	pp->to_server = fc->to_server;
+	pp->to_client = fc->to_client;
+	run(test, pp);
+	if (fc->server_fails) {
+		KUNIT_EXPECT_EQ(test, pp->serr, fc->err);
+		KUNIT_EXPECT_EQ(test, pp->cerr, 0);
+		out = &pp->so;
+	} else {
+		KUNIT_EXPECT_EQ(test, pp->cerr, fc->err);
+		KUNIT_EXPECT_EQ(test, pp->serr, 0);
+		out = &pp->co;
+	}
+	KUNIT_EXPECT_EQ(test, out->alert, fc->alert);
+	KUNIT_EXPECT_FALSE(test, out->done || out->send);
+}
+
+/*
+ * Credentials: our key must be our certificate's; a client offers no
+ * certificate suite without pins; a server with pins asks for the
+ * client's certificate, and accepts none unless it is required.
+ */
+static void proto_cert_config(struct kunit *test)
+{
+	const u8 *der = kunit_server_cert;
+	u32 len = sizeof(kunit_server_cert);
+	struct pair *pp = pair_new(test, 0, 0);
+	u8 pin[SHA256_DIGEST_SIZE] = {};
+
+	KUNIT_EXPECT_EQ(test, dtls_cert_own_set(&pp->s.own, &der, &len, 1,
+						kunit_client_key),
+			-EKEYREJECTED);
+	KUNIT_EXPECT_EQ(test, pp->s.own.body_len, 0);
+	len = 10;
+	KUNIT_EXPECT_EQ(test, dtls_cert_own_set(&pp->s.own, &der, &len, 1,
+						kunit_server_key), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, dtls_peer_auth_set(&pp->s.auth, pin, 0, true),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dtls_peer_auth_set(&pp->s.auth, pin, 9, false),
+			-EINVAL);
+	/* The client has a PSK and no pins: PSK suites only. */
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->c), 0);
+	KUNIT_EXPECT_EQ(test, pp->c.p.n_suites, 6);
+	KUNIT_EXPECT_EQ(test, pp->c.p.suites[0],
+			DTLS_ECDHE_PSK_AES_128_GCM_SHA256);
+}
+
+/*
+ * A server that asks for the client's certificate without requiring it:
+ * a client without one answers with an empty list and no
+ * CertificateVerify, and the handshake completes.
+ */
+static void proto_cert_optional(struct kunit *test)
+{
+	struct pair *pp = cert_pair_new(test,
+					DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256,
+					false);
+	u8 pin[SHA256_DIGEST_SIZE];
+
+	sha256(kunit_client_cert, sizeof(kunit_client_cert), pin);
+	KUNIT_ASSERT_EQ(test, dtls_peer_auth_set(&pp->s.auth, pin, 1, false),
+			0);
+	run(test, pp);
+	KUNIT_ASSERT_EQ(test, pp->serr, 0);
+	KUNIT_ASSERT_EQ(test, pp->cerr, 0);
+	KUNIT_EXPECT_TRUE(test, pp->c.got_cr);
+	KUNIT_EXPECT_FALSE(test, pp->c.cr_ecdsa);
+	KUNIT_EXPECT_FALSE(test, pp->s.peer_cert.have);
+	KUNIT_EXPECT_TRUE(test, pp->so.done && pp->co.done);
+	/* Flight 5: Certificate, ClientKeyExchange, CCS, Finished. */
+	KUNIT_EXPECT_EQ(test, pp->c.flight.n, 4U);
+}
+
 static struct kunit_case proto_cases[] = {
 	KUNIT_CASE_PARAM(proto_handshake, suite_gen_params),
 	KUNIT_CASE(proto_defaults),
@@ -712,6 +975,10 @@ static struct kunit_case proto_cases[] = {
 	KUNIT_CASE_PARAM(proto_failure, fail_gen_params),
 	KUNIT_CASE(proto_unexpected),
 	KUNIT_CASE(proto_answers_resend),
+	KUNIT_CASE_PARAM(proto_cert_handshake, cert_gen_params),
+	KUNIT_CASE_PARAM(proto_cert_failure, cert_fail_gen_params),
+	KUNIT_CASE(proto_cert_config),
+	KUNIT_CASE(proto_cert_optional),
 	{}
 };
 
