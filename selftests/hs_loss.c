@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "dtls_test.h"
+#include "test_cert.h"
 #include "kselftest_harness.h"
 
 #define PSK_ID		"loss-client"
@@ -166,13 +167,49 @@ static int link_ready(int nsa, int nsb, int orig, int family)
 	return ret;
 }
 
+/* Certificates of the ECDHE-ECDSA variants; NULL for PSK. */
+struct loss_certs {
+	struct test_cert srv, cli;
+};
+
+/* Our certificate and the other's pin, required by the server. */
+static int cert_creds(int fd, bool server, const struct loss_certs *lc)
+{
+	const struct test_cert *own = server ? &lc->srv : &lc->cli;
+	const struct test_cert *peer = server ? &lc->cli : &lc->srv;
+	const uint8_t *der = own->der;
+	size_t len = own->len;
+	char msg[160] = "";
+	int err;
+
+	err = dtls_cert_set(dtls_test_nl(), fd, 0, &der, &len, 1, own->priv,
+			    0, msg, sizeof(msg));
+	if (!err)
+		err = dtls_peer_auth(dtls_test_nl(), fd, 0, &peer->sha256, 1,
+				     server, msg, sizeof(msg));
+	if (err)
+		fprintf(stderr, "# certificates: %s (%s)\n", strerror(-err),
+			msg);
+	return err;
+}
+
+/* dtls_test_hs_setup() with the PSK, and the certificates if any. */
+static int side_prepare(int fd, const struct dtls_hs_config *cfg,
+			const struct loss_certs *lc)
+{
+	if (dtls_test_hs_setup(fd, cfg, PSK_ID, PSK_KEY, strlen(PSK_KEY)))
+		return -1;
+	return lc ? cert_creds(fd, cfg->role == DTLS_HS_ROLE_SERVER, lc) : 0;
+}
+
 /*
  * One handshake with the variant's suite and group on loopback, in the
  * test's own netns: the first use of an algorithm may have the kernel
  * load a crypto module, which takes seconds in an emulated guest and
  * would stall every handshake of the variant alike.  0 or -1.
  */
-static int warm_up(int family, const struct dtls_hs_config *base)
+static int warm_up(int family, const struct dtls_hs_config *base,
+		   const struct loss_certs *lc)
 {
 	struct dtls_hs_config cfg = *base;
 	union dtls_test_addr sa, ca;
@@ -186,10 +223,10 @@ static int warm_up(int family, const struct dtls_hs_config *base)
 	    connect(cli, &sa.sa, dtls_test_addr_len(family)))
 		goto out;
 	cfg.role = DTLS_HS_ROLE_SERVER;
-	if (dtls_test_hs_setup(srv, &cfg, PSK_ID, PSK_KEY, strlen(PSK_KEY)))
+	if (side_prepare(srv, &cfg, lc))
 		goto out;
 	cfg.role = DTLS_HS_ROLE_CLIENT;
-	if (dtls_test_hs_setup(cli, &cfg, PSK_ID, PSK_KEY, strlen(PSK_KEY)) ||
+	if (side_prepare(cli, &cfg, lc) ||
 	    dtls_hs_start(dtls_test_nl(), srv, 0, NULL, 0) || dtls_hs_start(dtls_test_nl(), cli, 0, NULL, 0))
 		goto out;
 	timeo(srv, SO_RCVTIMEO, 30000);
@@ -208,6 +245,7 @@ out:
 FIXTURE(loss) {
 	int orig, nsa, nsb;	/* the test's netns, server's, client's */
 	int srv[MAX_HS], cli[MAX_HS];
+	struct loss_certs certs;
 };
 
 FIXTURE_VARIANT(loss) {
@@ -222,6 +260,8 @@ FIXTURE_VARIANT(loss) {
 	 * 1 in 40000 (with 10%, a few in a hundred: not checked).
 	 */
 	bool lossy;
+	bool cert;		/* ECDHE-ECDSA, mutual */
+	uint32_t mtu;		/* 0: the default */
 };
 
 #define LOSS_VARIANT(name, fam, nm, cnt, s, g, l)			\
@@ -241,6 +281,19 @@ LOSS_VARIANT(v6_reorder_p256, AF_INET6, "delay 20ms reorder 25% 50%", 5,
 LOSS_VARIANT(v4_duplicate, AF_INET, "duplicate 20%", 5, 0x00a8, 0, false);
 LOSS_VARIANT(v6_duplicate, AF_INET6, "duplicate 20%", 5, 0x00a9, 0, false);
 
+#define LOSS_CERT_VARIANT(name, fam, nm, cnt, s, l)			\
+	FIXTURE_VARIANT_ADD(loss, name) {				\
+		.family = fam, .netem = nm, .n = cnt, .suite = s,	\
+		.group = 29, .lossy = l, .cert = true, .mtu = 256,	\
+	}
+
+LOSS_CERT_VARIANT(v4_loss30_ecdsa_mtu256, AF_INET, "loss 30%", 5, 0xc02b,
+		  true);
+LOSS_CERT_VARIANT(v6_loss30_ecdsa_mtu256, AF_INET6, "loss 30%", 5, 0xcca9,
+		  true);
+LOSS_CERT_VARIANT(v4_reorder_ecdsa_mtu256, AF_INET,
+		  "delay 20ms reorder 25% 50%", 5, 0xc02c, false);
+
 FIXTURE_SETUP(loss)
 {
 	int i;
@@ -248,6 +301,10 @@ FIXTURE_SETUP(loss)
 	for (i = 0; i < MAX_HS; i++) {
 		self->srv[i] = -1;
 		self->cli[i] = -1;
+	}
+	if (variant->cert) {
+		ASSERT_EQ(0, test_cert_make(&self->certs.srv, "loss server"));
+		ASSERT_EQ(0, test_cert_make(&self->certs.cli, "loss client"));
 	}
 	self->orig = open("/proc/self/ns/net", O_RDONLY);
 	ASSERT_GE(self->orig, 0);
@@ -297,6 +354,10 @@ FIXTURE_TEARDOWN(loss)
 	close(self->nsa);
 	close(self->nsb);
 	close(self->orig);
+	if (variant->cert) {
+		test_cert_free(&self->certs.srv);
+		test_cert_free(&self->certs.cli);
+	}
 }
 
 /*
@@ -346,14 +407,16 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 		.rto_max_ms = 1000,
 		.timeout_ms = 60000,
 		.cookies = -1,
+		.mtu = variant->mtu,
 	};
+	const struct loss_certs *lc = variant->cert ? &self->certs : NULL;
 	const char *srv_ip = variant->family == AF_INET6 ? SRV_V6 : SRV_V4;
 	const char *cli_ip = variant->family == AF_INET6 ? CLI_V6 : CLI_V4;
 	long long a_done, b_done, a_fail, b_fail, resends;
 	struct timespec t0;
 	int i, err;
 
-	ASSERT_EQ(0, warm_up(variant->family, &cfg));
+	ASSERT_EQ(0, warm_up(variant->family, &cfg, lc));
 	a_done = ns_stat(self->nsa, self->orig, "DtlsHsDone");
 	b_done = ns_stat(self->nsb, self->orig, "DtlsHsDone");
 	a_fail = ns_stat(self->nsa, self->orig, "DtlsHsFailed");
@@ -375,11 +438,9 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 		/* Past the handshake's own time-out: its error shows. */
 		timeo(self->cli[i], SO_SNDTIMEO, 75000);
 		cfg.role = DTLS_HS_ROLE_SERVER;
-		ASSERT_EQ(0, dtls_test_hs_setup(self->srv[i], &cfg, PSK_ID,
-						PSK_KEY, strlen(PSK_KEY)));
+		ASSERT_EQ(0, side_prepare(self->srv[i], &cfg, lc));
 		cfg.role = DTLS_HS_ROLE_CLIENT;
-		ASSERT_EQ(0, dtls_test_hs_setup(self->cli[i], &cfg, PSK_ID,
-						PSK_KEY, strlen(PSK_KEY)));
+		ASSERT_EQ(0, side_prepare(self->cli[i], &cfg, lc));
 		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv[i], 0, NULL, 0));
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -402,7 +463,16 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 		EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, ci.state);
 		EXPECT_EQ(variant->suite, si.suite);
 		EXPECT_EQ(variant->suite, ci.suite);
-		EXPECT_EQ(strlen(PSK_ID), si.peer_id_len);
+		if (lc) {
+			/* Each checked the other's certificate. */
+			EXPECT_TRUE(si.has_peer_cert && ci.has_peer_cert);
+			EXPECT_EQ(0, memcmp(si.peer_cert_sha256,
+					    lc->cli.sha256, 32));
+			EXPECT_EQ(0, memcmp(ci.peer_cert_sha256,
+					    lc->srv.sha256, 32));
+		} else {
+			EXPECT_EQ(strlen(PSK_ID), si.peer_id_len);
+		}
 		/* Keys and counters; the sides are in two netns. */
 		EXPECT_EQ(0, dtls_test_hs_check(self->cli[i], self->srv[i],
 						variant->suite,
