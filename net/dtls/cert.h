@@ -60,7 +60,7 @@ int dtls_cert_own_set(struct dtls_cert_own *own, const u8 *const *der,
 int dtls_cert_key_from_keyring(s32 serial, u8 *priv);
 void dtls_cert_own_free(struct dtls_cert_own *own);
 
-int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 (*pins)[32],
+int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 		       unsigned int n_pins, bool required);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
 

@@ -284,14 +284,14 @@ out:
 /**
  * dtls_hs_peer_auth - how a handshake not yet started checks the peer
  * @ds: the socket
- * @pins: SHA-256 digests of the certificates accepted
+ * @pins: SHA-256 digests of the certificates accepted, 32 bytes each
  * @n_pins: how many, up to DTLS_PEER_PINS_MAX
  * @required: a server fails a client without a certificate
  * @extack: for the reason of a refusal
  *
  * Context: process, may sleep.  Return: 0 or a negative errno.
  */
-int dtls_hs_peer_auth(struct dtls_sock *ds, const u8 (*pins)[32],
+int dtls_hs_peer_auth(struct dtls_sock *ds, const u8 *pins,
 		      unsigned int n_pins, bool required,
 		      struct netlink_ext_ack *extack)
 {

@@ -534,7 +534,7 @@ int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
 		return err;
-	err = dtls_hs_peer_auth(t.ds, pins, n, req && nla_get_u8(req),
+	err = dtls_hs_peer_auth(t.ds, pins[0], n, req && nla_get_u8(req),
 				info->extack);
 	dtls_nl_hs_put(&t);
 	return err;
