@@ -40,17 +40,14 @@ void fp_colon(const uint8_t sha[32], char out[FP_COLON_LEN])
 		snprintf(out + 3 * i, 4, "%02X%s", sha[i], i < 31 ? ":" : "");
 }
 
-/* The first non-blank bytes of @buf are a PEM header. */
+/*
+ * DER (a certificate, a key) starts with a SEQUENCE; anything else is
+ * taken for PEM, which may have text before its blocks (openssl x509
+ * -text writes some).
+ */
 static bool is_pem(const uint8_t *buf, size_t len)
 {
-	static const char begin[] = "-----BEGIN ";
-	size_t i = 0;
-
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
-			   buf[i] == '\n'))
-		i++;
-	return len - i >= sizeof(begin) - 1 &&
-	       !memcmp(buf + i, begin, sizeof(begin) - 1);
+	return len && buf[0] != 0x30;
 }
 
 void certs_free(struct cert_file *cf)
@@ -98,6 +95,7 @@ int certs_load(const char *path, struct cert_file *cf, const char *what)
 {
 	const char *name = strcmp(path, "-") ? path : "stdin";
 	const unsigned char *p;
+	unsigned long e;
 	uint8_t *buf;
 	ssize_t len;
 	X509 *x;
@@ -119,6 +117,7 @@ int certs_load(const char *path, struct cert_file *cf, const char *what)
 			fail("%s: out of memory", what);
 			goto out;
 		}
+		ERR_clear_error();
 		while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
 			bool ok = certs_add(cf, x, what, name);
 
@@ -130,6 +129,15 @@ int certs_load(const char *path, struct cert_file *cf, const char *what)
 			}
 		}
 		BIO_free(bio);
+		/* The end of the file ends the loop; anything else is wrong. */
+		e = ERR_peek_last_error();
+		if (e && (ERR_GET_LIB(e) != ERR_LIB_PEM ||
+			  ERR_GET_REASON(e) != PEM_R_NO_START_LINE)) {
+			fail("%s: %s: certificate %zu does not parse", what,
+			     name, cf->n + 1);
+			certs_free(cf);
+			goto out;
+		}
 	} else {
 		p = buf;
 		x = d2i_X509(NULL, &p, len);
