@@ -9,6 +9,14 @@
  * ever taken from argv, the kernel's messages for bad `handshake config`
  * values, `handshake show`/`start`/`abort`, and `dtls monitor` printing
  * the done and failed events of handshakes this test runs.
+ *
+ * Certificates: `dtls cert set` from PEM and DER files (made with
+ * libcrypto, test_cert.h) and from a kernel key, refused for a key that
+ * is not the certificate's and for a file without a certificate; `dtls
+ * peer pin` with colon and plain hex and from a certificate file, bad
+ * digests refused before the kernel is asked; a mutually authenticated
+ * ECDHE-ECDSA handshake of two kernel sockets set up with the CLI, whose
+ * `handshake show` prints each peer's fingerprint and subject.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -23,6 +31,7 @@
 
 #include "dtls_test.h"
 #include "kselftest_harness.h"
+#include "test_cert.h"
 
 static const char *dtls_bin(void)
 {
@@ -787,6 +796,256 @@ TEST_F_TIMEOUT(hs_cli, monitor_done_failed, 300)
 	EXPECT_EQ(0, mon_stop(&text, SIGTERM));
 	close(srv2);
 	close(cli2);
+}
+
+/* --------------------------------------------------------- certificates */
+
+/*
+ * cert set: a PEM certificate and its PEM key (PKCS#8, as
+ * PEM_write_PrivateKey() writes it), a DER certificate, a chain of two, a
+ * kernel key; refused: another certificate's key (the kernel's check and
+ * message), a file without a certificate, a kernel key of the wrong size.
+ */
+TEST_F_TIMEOUT(hs_cli, cert_set, 180)
+{
+	struct test_cert a, b;
+	char out[8192], der[128], chain[128], cmd[512];
+	long serial;
+
+	ASSERT_EQ(0, test_cert_make(&a, "kdtls-cli-a"));
+	ASSERT_EQ(0, test_cert_make(&b, "kdtls-cli-b"));
+	ASSERT_EQ(0, test_cert_write_pem(&a));
+	ASSERT_EQ(0, test_cert_write_pem(&b));
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->sino, a.cert_pem,
+			     a.key_pem)) TH_LOG("%s", out);
+	EXPECT_STREQ("", out);
+
+	/* One DER certificate; a PEM chain of two, ours first. */
+	snprintf(der, sizeof(der), "%s/a.der", self->dir);
+	ASSERT_EQ(0, write_file(der, a.der, a.len));
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->sino, der, a.key_pem))
+		TH_LOG("%s", out);
+	snprintf(chain, sizeof(chain), "%s/chain.pem", self->dir);
+	snprintf(cmd, sizeof(cmd), "cat %s %s > %s", a.cert_pem, b.cert_pem,
+		 chain);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->sino, chain, a.key_pem))
+		TH_LOG("%s", out);
+
+	/* b's key for a's certificate: the kernel says no. */
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->sino, a.cert_pem,
+			     b.key_pem));
+	EXPECT_TRUE(strstr(out, "dtls: cert set: ") == out) TH_LOG("%s", out);
+	EXPECT_TRUE(strstr(out, "the key is not the first certificate's") != NULL)
+		TH_LOG("%s", out);
+
+	/* Not a certificate: a key, and the raw PSK file. */
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->cino, a.key_pem,
+			     a.key_pem));
+	EXPECT_TRUE(strstr(out, "no X.509 certificate") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->cino, self->key,
+			     a.key_pem));
+	EXPECT_TRUE(strstr(out, "no X.509 certificate") != NULL) TH_LOG("%s", out);
+	/* Nor a key. */
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->cino, a.cert_pem,
+			     self->key));
+	EXPECT_TRUE(strstr(out, "no private key") != NULL) TH_LOG("%s", out);
+	EXPECT_EQ(0, hs_state(self->cli));
+
+	/* The scalar in a "user" key; a key of 16 bytes is refused. */
+	serial = syscall(SYS_add_key, "user", "kdtls-cli-cert", a.priv,
+			 sizeof(a.priv), KEY_SPEC_SESSION_KEYRING);
+	if (serial >= 0) {
+		EXPECT_EQ(0, cli_run(out, sizeof(out),
+				     "cert set --ino %llu --chain %s --key-serial %ld 2>&1",
+				     (unsigned long long)self->sino,
+				     a.cert_pem, serial)) TH_LOG("%s", out);
+		syscall(SYS_keyctl, KEYCTL_INVALIDATE, serial);
+	} else {
+		TH_LOG("add_key: %s: --key-serial not tried", strerror(errno));
+	}
+	serial = syscall(SYS_add_key, "user", "kdtls-cli-short", hs_key,
+			 sizeof(hs_key), KEY_SPEC_SESSION_KEYRING);
+	if (serial >= 0) {
+		EXPECT_NE(0, cli_run(out, sizeof(out),
+				     "cert set --ino %llu --chain %s --key-serial %ld 2>&1",
+				     (unsigned long long)self->sino,
+				     a.cert_pem, serial));
+		EXPECT_TRUE(strstr(out, "(cert-key-serial: ") != NULL)
+			TH_LOG("%s", out);
+		syscall(SYS_keyctl, KEYCTL_INVALIDATE, serial);
+	}
+	test_cert_free(&a);
+	test_cert_free(&b);
+}
+
+/*
+ * peer pin: colon hex (as openssl prints it, with or without its
+ * "sha256 Fingerprint="), plain hex, a certificate file.  Digests that
+ * are not 32 bytes are refused before the kernel is asked: a socket
+ * they name gets no handshake state.
+ */
+TEST_F_TIMEOUT(hs_cli, peer_pin, 180)
+{
+	char out[8192], fp[96], plain[65], bad[128];
+	union dtls_test_addr ta;
+	struct test_cert a;
+	uint64_t tino;
+	int t;
+
+	ASSERT_EQ(0, test_cert_make(&a, "kdtls-cli-pin"));
+	ASSERT_EQ(0, test_cert_write_pem(&a));
+	test_cert_fingerprint(a.sha256, fp);
+	for (int i = 0; i < 32; i++)
+		snprintf(plain + 2 * i, 3, "%02x", a.sha256[i]);
+
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)self->cino, fp))
+		TH_LOG("%s", out);
+	EXPECT_STREQ("", out);
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)self->cino, plain))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 'sha256 Fingerprint=%s' --sha256 %s --cert %s --required 2>&1",
+			     (unsigned long long)self->sino, fp, plain,
+			     a.cert_pem)) TH_LOG("%s", out);
+
+	t = dtls_test_udp_bound(AF_INET, &ta);
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), t, NULL, NULL, 0));
+	tino = dtls_test_ino(t);
+	/* 31 bytes; 33; a trailing colon; colons in the wrong places. */
+	plain[62] = '\0';
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)tino, plain));
+	EXPECT_TRUE(strstr(out, "is not a SHA-256 digest") != NULL) TH_LOG("%s", out);
+	snprintf(bad, sizeof(bad), "%s:00", fp);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)tino, bad));
+	EXPECT_TRUE(strstr(out, "is not a SHA-256 digest") != NULL) TH_LOG("%s", out);
+	snprintf(bad, sizeof(bad), "%s:", fp);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)tino, bad));
+	EXPECT_TRUE(strstr(out, "is not a SHA-256 digest") != NULL) TH_LOG("%s", out);
+	snprintf(bad, sizeof(bad), "%s", fp);
+	bad[2] = bad[3];
+	bad[3] = ':';
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)tino, bad));
+	EXPECT_TRUE(strstr(out, "is not a SHA-256 digest") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --required 2>&1",
+			     (unsigned long long)tino));
+	EXPECT_TRUE(strstr(out, "Usage: dtls peer pin") != NULL) TH_LOG("%s", out);
+	EXPECT_EQ(0, hs_state(t));
+	close(t);
+	test_cert_free(&a);
+}
+
+/*
+ * Mutual authentication, set up with the CLI only: each side its
+ * certificate and the other's pin (the server's from a certificate file,
+ * with --required; the client's as openssl's colon hex), an
+ * ECDHE-ECDSA handshake of two kernel sockets, and handshake show
+ * printing each peer's fingerprint, as openssl x509 -fingerprint
+ * -sha256 prints it, and subject, in text and JSON.
+ */
+TEST_F_TIMEOUT(hs_cli, cert_handshake_show, 300)
+{
+	char out[8192], want[1024], sfp[96], cfp[96], cmd[512];
+	struct test_cert s, c;
+
+	ASSERT_EQ(0, test_cert_make(&s, "kdtls-cli-server"));
+	ASSERT_EQ(0, test_cert_make(&c, "kdtls-cli-client"));
+	ASSERT_EQ(0, test_cert_write_pem(&s));
+	ASSERT_EQ(0, test_cert_write_pem(&c));
+	test_cert_fingerprint(s.sha256, sfp);
+	test_cert_fingerprint(c.sha256, cfp);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --suite ECDHE-ECDSA-AES128-GCM-SHA256 --rto-initial-ms 200 --timeout-ms 20000 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->sino, s.cert_pem,
+			     s.key_pem)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --cert %s --required 2>&1",
+			     (unsigned long long)self->sino, c.cert_pem))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role client --suite 0xc02b --rto-initial-ms 200 --timeout-ms 20000 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "cert set --ino %llu --chain %s --key %s 2>&1",
+			     (unsigned long long)self->cino, c.cert_pem,
+			     c.key_pem)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --sha256 %s 2>&1",
+			     (unsigned long long)self->cino, sfp))
+		TH_LOG("%s", out);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv)) {
+		cli_run(out, sizeof(out), "show 2>&1");
+		TH_LOG("ping: %s\n%s", strerror(errno), out);
+	}
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0xc02b, 0));
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->sino));
+	snprintf(want, sizeof(want),
+		 "ino %llu role server state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-cert-sha256 %s peer-subject CN=kdtls-cli-client\n",
+		 (unsigned long long)self->sino, cfp);
+	EXPECT_STREQ(want, out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want),
+		 "ino %llu role client state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-cert-sha256 %s peer-subject CN=kdtls-cli-server\n",
+		 (unsigned long long)self->cino, sfp);
+	EXPECT_STREQ(want, out);
+
+	/* JSON. */
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake show --ino %llu -j | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['suite'], d['peer_cert_sha256'], d['peer_subject'])\"",
+			     (unsigned long long)self->sino));
+	snprintf(want, sizeof(want),
+		 "ECDHE-ECDSA-AES128-GCM-SHA256 %s CN=kdtls-cli-client\n", cfp);
+	EXPECT_STREQ(want, out);
+
+	/* The same fingerprint as openssl's own. */
+	snprintf(cmd, sizeof(cmd),
+		 "openssl x509 -in %s -noout -fingerprint -sha256", c.cert_pem);
+	ASSERT_EQ(0, dtls_test_capture(cmd, out, sizeof(out)));
+	snprintf(want, sizeof(want), "=%s\n", cfp);
+	EXPECT_TRUE(strstr(out, want) != NULL) TH_LOG("%s, want %s", out, cfp);
+	test_cert_free(&s);
+	test_cert_free(&c);
 }
 
 TEST_HARNESS_MAIN

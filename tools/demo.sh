@@ -16,7 +16,13 @@
 #     resends the kept one, data flows, and `dtls show -s` counts the
 #     resends and the drop of the flight on the client's data; then a
 #     second session whose server drops the flight itself
-#     (dtls-psk --drop-final: DTLS_FINAL_FLIGHT_DROP).
+#     (dtls-psk --drop-final: DTLS_FINAL_FLIGHT_DROP);
+#  6. certificates (tools/demo/cert.sh): a kernel server socket configured
+#     with the dtls CLI (cert set: an ECDSA P-256 certificate from openssl
+#     req; peer pin --required: the client's fingerprint) completes an
+#     ECDHE-ECDSA handshake with `openssl s_client -dtls1_2 -cert ...
+#     -verify_return_error`, and `dtls handshake show` prints the client's
+#     fingerprint and subject.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -24,7 +30,7 @@ k=${KDTLS_DEMO_KERNEL:-6.12}
 abi=$(tools/kver.sh "$k")
 ko=build/mod/$abi/net/dtls/dtls.ko
 echo "== booting a $abi guest (QEMU, TCG) with $ko loaded"
-# Five parts, each waiting for s_client under TCG: more than the runner's
+# Six parts, each waiting for s_client under TCG: more than the runner's
 # default ten minutes on a loaded machine.
 tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	set -e
@@ -222,5 +228,8 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	grep DtlsFinalFlight /proc/net/dtls_stat
 	expect /tmp/s_client-user.out "CONNECTION ESTABLISHED" "the handshake of the second s_client"
 	expect /tmp/show-user.out "final-drop-user 1" "the drop by DTLS_FINAL_FLIGHT_DROP"
+
+	# 6. Certificates, mutual authentication, the CLI (its own script).
+	tools/demo/cert.sh || fail=1
 	[ -z "$fail" ]'
 echo "== demo done"

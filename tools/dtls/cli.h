@@ -3,7 +3,7 @@
  * dtls(8): what the command files share.  main.c has the command table,
  * dispatch, help, version and the option helpers; output.c the text and
  * JSON printing of handshakes; one file a command family (show.c, psk.c,
- * handshake.c, monitor.c) as wg(8) does.
+ * cert.c, peer.c, handshake.c, monitor.c) as wg(8) does.
  */
 #ifndef DTLS_CLI_H
 #define DTLS_CLI_H
@@ -34,6 +34,8 @@ struct cmd {
 /* The command families. */
 int cmd_show(int argc, char **argv);
 int cmd_psk(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
+int cmd_peer(int argc, char **argv);
 int cmd_handshake(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 
@@ -55,6 +57,26 @@ bool parse_uint(const char *s, uint64_t max, uint64_t *out);
 bool opt_ino(const char *arg, uint64_t *ino);
 bool opt_u32(const char *name, const char *arg, uint32_t *v);
 ssize_t read_file(const char *path, uint8_t *buf, size_t max, bool secret);
+
+/*
+ * cert.c: the certificates of a PEM file (every CERTIFICATE block, in
+ * order) or of a DER file (one), as DER; certs_load() reports its
+ * failures as of @what.  fp_colon(): a SHA-256 digest as openssl prints
+ * a fingerprint, "AB:CD:...".
+ */
+struct cert_file {
+	size_t		n;
+	uint8_t		*der[DTLS_CERT_CHAIN_MAX];
+	size_t		len[DTLS_CERT_CHAIN_MAX];
+};
+
+#define FP_COLON_LEN	(3 * 32)
+int certs_load(const char *path, struct cert_file *cf, const char *what);
+void certs_free(struct cert_file *cf);
+void fp_colon(const uint8_t sha[32], char out[FP_COLON_LEN]);
+
+/* peer.c: a SHA-256 digest in hex, colons between the bytes or not. */
+bool parse_sha256(const char *s, uint8_t out[32]);
 
 /* output.c: JSON and handshake printing */
 void json_str(const char *s);

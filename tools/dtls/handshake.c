@@ -31,7 +31,7 @@ static int cmd_hs_config(int argc, char **argv)
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint16_t suites[8], groups[4];
+	uint16_t suites[16], groups[4];
 	struct dtls_hs_config cfg = { .cookies = -1 };
 	uint8_t hint[256];
 	struct dtls_nl *nl;

@@ -5,6 +5,8 @@
  *
  *   dtls show [-j|--json] [-s|--stats]
  *   dtls psk set --ino N --identity ID (--key-file F [--hex] | --key-serial S)
+ *   dtls cert set --ino N --chain FILE (--key FILE | --key-serial S)
+ *   dtls peer pin --ino N (--sha256 HEX | --cert FILE)... [--required]
  *   dtls handshake config --ino N [--role R] [--suite S]... [--group G]...
  *                         [--mtu N] [--rto-initial-ms N] [--rto-max-ms N]
  *                         [--timeout-ms N] [--cookies on|off] [--hint-file F]
@@ -201,6 +203,17 @@ static const struct cmd commands[] = {
 	{ "psk",	"set --ino N --identity ID (--key-file FILE|- [--hex] | --key-serial SERIAL)",
 	  "give a socket's handshake a PSK (raw bytes, or hex with --hex; - is stdin)",
 	  cmd_psk },
+	{ "cert",	"set --ino N --chain FILE (--key FILE | --key-serial SERIAL)",
+	  "give a socket's handshake our certificate chain (PEM, ours first; or one DER\n"
+	  "\tcertificate) and its EC P-256 private key (PEM or DER, SEC1 or PKCS#8; or a\n"
+	  "\tkernel key of the 32-byte scalar), for the ECDHE-ECDSA suites",
+	  cmd_cert },
+	{ "peer",	"pin --ino N (--sha256 HEX | --cert FILE)... [--required]",
+	  "the peer certificates a socket's handshake accepts: SHA-256 of the DER, hex\n"
+	  "\t(AB:CD:... as openssl x509 -fingerprint -sha256 prints, or plain), or of a\n"
+	  "\tcertificate file's first; up to 8.  A client needs pins for the ECDHE-ECDSA\n"
+	  "\tsuites; a server with pins asks for a certificate (--required: insists)",
+	  cmd_peer },
 	{ "handshake",	"config --ino N [--role client|server] [--suite S]... [--group G]...\n"
 			"\t\t[--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N]\n"
 			"\t\t[--cookies on|off] [--icmp fail|ignore] [--hint-file FILE] [--start]",
@@ -210,7 +223,8 @@ static const struct cmd commands[] = {
 	  "start the kernel handshake, or abort it",
 	  cmd_handshake },
 	{ "handshake",	"show --ino N [-j]",
-	  "a socket's handshake state and result",
+	  "a socket's handshake state and result (with certificates: the peer's\n"
+	  "\tSHA-256 fingerprint and subject)",
 	  cmd_handshake },
 	{ "monitor",	"[-j] [-c N]",
 	  "print each handshake that ends (done or failed) in this network namespace",

@@ -6,7 +6,12 @@
 #define _GNU_SOURCE	/* strerrorname_np() */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "cli.h"
 
@@ -95,10 +100,70 @@ static void print_id(const uint8_t *id, size_t len)
 		printf("%02x", id[i]);
 }
 
+/*
+ * The peer certificate's subject Name (DER) as RFC 2253 text
+ * ("CN=client,O=Example"; other than printable ASCII escaped), malloc()ed;
+ * NULL if it does not parse.
+ */
+static char *subject_str(const struct dtls_hs_info *h)
+{
+	const unsigned char *p = h->peer_subject;
+	X509_NAME *name;
+	char *s = NULL;
+	BIO *bio;
+	long len;
+	char *data;
+
+	name = d2i_X509_NAME(NULL, &p, (long)h->peer_subject_len);
+	if (!name)
+		goto out;
+	bio = BIO_new(BIO_s_mem());
+	if (bio && X509_NAME_print_ex(bio, name, 0,
+				      XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	    (len = BIO_get_mem_data(bio, &data)) >= 0) {
+		s = malloc(len + 1);
+		if (s) {
+			memcpy(s, data, len);
+			s[len] = '\0';
+		}
+	}
+	BIO_free(bio);
+	X509_NAME_free(name);
+out:
+	ERR_clear_error();
+	return s;
+}
+
+/* Text: one word, so spaces and what is not printable ASCII as \XX. */
+static void print_subject(const struct dtls_hs_info *h)
+{
+	char *s = subject_str(h);
+
+	fputs(" peer-subject ", stdout);
+	if (!s) {
+		/* Not a Name we can read: its DER, as hex. */
+		fputs("0x", stdout);
+		for (size_t i = 0; i < h->peer_subject_len; i++)
+			printf("%02x", h->peer_subject[i]);
+		return;
+	}
+	for (const char *c = s; *c; c++) {
+		unsigned char ch = *c;
+
+		if (ch <= 0x20 || ch >= 0x7f)
+			printf("\\%02X", ch);
+		else
+			putchar(ch);
+	}
+	free(s);
+}
+
 /* Handshake state, result and events */
 
 /*
  * " role server state established suite X peer-identity Y", or
+ * " ... suite ECDHE-ECDSA-... peer-cert-sha256 AB:...:EF peer-subject
+ * CN=client", or
  * " ... state failed error ECONNREFUSED alert bad_record_mac received".
  */
 void hs_text(const struct dtls_hs_info *h, bool state)
@@ -113,6 +178,14 @@ void hs_text(const struct dtls_hs_info *h, bool state)
 	if (h->peer_id_len) {
 		fputs(" peer-identity ", stdout);
 		print_id(h->peer_id, h->peer_id_len);
+	}
+	if (h->has_peer_cert) {
+		char fp[FP_COLON_LEN];
+
+		fp_colon(h->peer_cert_sha256, fp);
+		printf(" peer-cert-sha256 %s", fp);
+		if (h->peer_subject_len)
+			print_subject(h);
 	}
 	if (h->error)
 		printf(" error %s", errno_name(h->error, ebuf, sizeof(ebuf)));
@@ -149,6 +222,31 @@ void hs_json(bool *first, const struct dtls_hs_info *h)
 		}
 		json_key(first, "peer_identity_hex");
 		json_str(hex);
+	}
+	if (h->has_peer_cert) {
+		char fp[FP_COLON_LEN];
+
+		fp_colon(h->peer_cert_sha256, fp);
+		json_key(first, "peer_cert_sha256");
+		json_str(fp);
+	}
+	if (h->has_peer_cert && h->peer_subject_len) {
+		char *subj = subject_str(h);
+		char *dhex = malloc(2 * h->peer_subject_len + 1);
+
+		if (subj) {
+			json_key(first, "peer_subject");
+			json_str(subj);
+		}
+		if (dhex) {
+			for (size_t i = 0; i < h->peer_subject_len; i++)
+				snprintf(dhex + 2 * i, 3, "%02x",
+					 h->peer_subject[i]);
+			json_key(first, "peer_subject_der_hex");
+			json_str(dhex);
+		}
+		free(subj);
+		free(dhex);
 	}
 	if (h->error) {
 		json_key(first, "error");

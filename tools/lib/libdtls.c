@@ -1462,6 +1462,7 @@ static int dtls_parse_num(const char *s, unsigned long max,
 
 static const uint16_t dtls_known_suites[] = {
 	0x00a8, 0x00a9, 0xc0a8, 0xccab, 0xccac, 0xd001,
+	0xc02b, 0xc02c, 0xcca9, 0xc0ae,
 };
 
 int dtls_suite_parse(const char *s, uint16_t *suite)
