@@ -22,7 +22,7 @@
 # of one dtls_hs_setup() per socket).  The guest boots with slab_nomerge, so that every
 # cache in the memory split has its own name (a UDP socket would be
 # counted in whatever cache of the same size it was merged into).  The raw
-# output and the report are kept in build/bench/.  About 3 minutes.
+# output and the report are kept in build/bench/.  About 2.5 minutes.
 #
 # TCG counts every iteration of a rep-prefixed instruction.  glibc's
 # memset() and memcpy() use rep stosb / rep movsb from 2 KiB up, so that
