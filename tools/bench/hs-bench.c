@@ -41,18 +41,39 @@
  * address for OpenSSL, whose socket is then connected to the client, as
  * s_server does), extended master secret, no session tickets, no session
  * cache; variants without cookies show what the cookie round trip costs.
- * Span fields: mode=kdtls|openssl suite=<OpenSSL's name> group=<x25519,
- * p256 or -> cookies=on|off phase=<step> hs=<number in the set>.  Before
- * each set two handshakes run unmeasured and are checked in full (state,
- * suite, an echo of data); every measured one is checked at the end of
- * its handshake step (DTLS_INFO ciphers of both sockets; OpenSSL's
- * cipher; cheap, and inside the span so that no system call runs between
- * spans: kernel work left pending at the end of a span, such as the rest
- * of a handshake work item whose wake-up preempted it, then runs in the
- * next span, never unmeasured between two), and the kernel's handshake
- * counters of the set are printed:
  *
- *   HSSTAT suite=S group=G cookies=C done=D failed=F hvr=H retransmit=R
+ * Certificates: the ECDHE-ECDSA variants (x25519) authenticate with
+ * ECDSA P-256 certificates instead of a PSK, the server's alone
+ * (auth=cert) or both sides' (auth=mutual).  Two keys and self-signed
+ * certificates (selftests/test_cert.h) are made once at start.  kdtls:
+ * the config step makes the calls one by one on the handle, for each
+ * socket: attach, configure, cert-set (our certificate and raw private
+ * key: the server's, the client's too when mutual), peer-auth (the
+ * other's SHA-256 as the one pin: the client's of the server; the
+ * server's of the client when mutual, required), then the start (in the
+ * handshake step with --control other than setup).  OpenSSL: the
+ * certificate and key in the SSL_CTX, the peer's certificate trusted in
+ * its X509_STORE and SSL_VERIFY_PEER (the server: | FAIL_IF_NO_PEER_CERT),
+ * both listing X25519:P-256, per set outside the spans.
+ *
+ * Span fields: mode=kdtls|openssl suite=<OpenSSL's name> group=<x25519,
+ * p256 or -> cookies=on|off auth=psk|cert|mutual phase=<step> hs=<number
+ * in the set>.  Before each set two handshakes run unmeasured and are
+ * checked in full (state, suite, an echo of data, who authenticated
+ * whom); every measured one is checked at the end of its handshake step
+ * (DTLS_INFO ciphers of both sockets; OpenSSL's cipher; cheap, and inside
+ * the span so that no system call runs between spans: kernel work left
+ * pending at the end of a span, such as the rest of a handshake work item
+ * whose wake-up preempted it, then runs in the next span, never
+ * unmeasured between two), the last of a set also for who authenticated
+ * whom (kdtls: hs-get of both sockets, 2 calls; the client has the
+ * server's certificate, its SHA-256 the expected one, and, mutual, the
+ * server the client's, else none; OpenSSL: SSL_get0_peer_certificate()
+ * the expected certificate and SSL_get_verify_result() X509_V_OK, the
+ * same way round), and the kernel's handshake counters of the set are
+ * printed:
+ *
+ *   HSSTAT suite=S group=G cookies=C auth=A done=D failed=F hvr=H retransmit=R
  *
  * Last, a reference: spans of one libdtls call alone (dtls_hs_get() of an
  * established socket), mode=ref phase=nlcall (on a handle of its own) and
@@ -112,12 +133,17 @@
 
 #include "bench.h"
 #include "libdtls.h"
+#include "../../selftests/test_cert.h"
 
 #define PROG		"hs-bench"
 #define WARMUP		2	/* unmeasured, fully checked, before a set */
 #define MAX_N		200	/* 4 spans each: the pending SPAN lines */
 #define MAX_K		1000
 #define HS_TIMEOUT_MS	30000
+
+/* How the sides authenticate: the span field auth= */
+enum { AUTH_PSK, AUTH_CERT, AUTH_MUTUAL };
+static const char *const auth_names[] = { "psk", "cert", "mutual" };
 
 struct variant {
 	const char	*suite;		/* OpenSSL's name, the span field */
@@ -128,27 +154,50 @@ struct variant {
 	bool		openssl;	/* OpenSSL has it too */
 	bool		mem;		/* measure the memory of a session */
 	uint16_t	cipher;		/* DTLS_CIPHER_*, as DTLS_INFO says */
+	int		auth;		/* AUTH_*: PSK, the server's
+					 * certificate, or both sides' */
 };
 
 static const struct variant variants[] = {
 	{ "PSK-AES128-GCM-SHA256", 0x00a8, 0, "-", true, true, true,
-	  DTLS_CIPHER_AES_GCM_128 },
+	  DTLS_CIPHER_AES_GCM_128, AUTH_PSK },
 	{ "PSK-CHACHA20-POLY1305", 0xccab, 0, "-", true, true, false,
-	  DTLS_CIPHER_CHACHA20_POLY1305 },
+	  DTLS_CIPHER_CHACHA20_POLY1305, AUTH_PSK },
 	{ "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, 29, "x25519", true, true,
-	  true, DTLS_CIPHER_CHACHA20_POLY1305 },
+	  true, DTLS_CIPHER_CHACHA20_POLY1305, AUTH_PSK },
 	/* Not in OpenSSL (RFC 8442). */
 	{ "ECDHE-PSK-AES128-GCM-SHA256", 0xd001, 29, "x25519", true, false,
-	  false, DTLS_CIPHER_AES_GCM_128 },
+	  false, DTLS_CIPHER_AES_GCM_128, AUTH_PSK },
 	{ "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, 23, "p256", true, true,
-	  false, DTLS_CIPHER_CHACHA20_POLY1305 },
+	  false, DTLS_CIPHER_CHACHA20_POLY1305, AUTH_PSK },
 	{ "PSK-AES128-GCM-SHA256", 0x00a8, 0, "-", false, true, false,
-	  DTLS_CIPHER_AES_GCM_128 },
+	  DTLS_CIPHER_AES_GCM_128, AUTH_PSK },
+	/*
+	 * Certificates (ECDSA P-256, self-signed, made at start), ECDHE
+	 * with x25519: the server's alone, then both sides'.  kdtls pins
+	 * the peer's certificate by its SHA-256; OpenSSL trusts it in its
+	 * X509_STORE and verifies it (SSL_VERIFY_PEER).  The ChaCha20 one
+	 * differs from ECDHE-PSK-CHACHA20-POLY1305 x25519 by the
+	 * authentication alone.
+	 */
+	{ "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, 29, "x25519", true, true,
+	  false, DTLS_CIPHER_AES_GCM_128, AUTH_CERT },
+	{ "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, 29, "x25519", true, true,
+	  false, DTLS_CIPHER_AES_GCM_128, AUTH_MUTUAL },
+	{ "ECDHE-ECDSA-CHACHA20-POLY1305", 0xcca9, 29, "x25519", true, true,
+	  false, DTLS_CIPHER_CHACHA20_POLY1305, AUTH_CERT },
 };
 
 #define NVARIANTS	(sizeof(variants) / sizeof(variants[0]))
 
 static int n_hs = 50, n_sessions = 200;
+
+/*
+ * The certificates of the certificate variants, both modes: the
+ * server's and the client's (mutual), each a P-256 key and a self-signed
+ * certificate (selftests/test_cert.h), made once at start.
+ */
+static struct test_cert scert, ccert;
 
 /* ------------------------------------------------------------ sockets */
 
@@ -195,7 +244,8 @@ static struct dtls_nl *nl;
  * opened for the call alone and closed after it: a netlink socket and
  * the family lookup each time, as a program without a kept handle pays.
  */
-enum k_op { K_ATTACH, K_HS_CONFIG, K_PSK_ADD, K_HS_START, K_HS_GET };
+enum k_op { K_ATTACH, K_HS_CONFIG, K_PSK_ADD, K_HS_START, K_HS_GET,
+	    K_CERT_SET, K_PEER_AUTH };
 
 static int k_call(struct dtls_nl *h, enum k_op op, int fd,
 		  const struct dtls_hs_config *cfg, struct dtls_hs_info *info,
@@ -224,7 +274,39 @@ static int k_call(struct dtls_nl *h, enum k_op op, int fd,
 	case K_HS_GET:
 		err = dtls_hs_get(c, fd, 0, info, msg, len);
 		break;
+	default:
+		err = -EINVAL;
+		break;
 	}
+	if (c != h)
+		dtls_close(c);
+	return err;
+}
+
+/*
+ * The same for the certificate calls: @cert as our chain and key
+ * (K_CERT_SET), or its digest as the one pin (K_PEER_AUTH, @required: a
+ * server then fails a client without a certificate).
+ */
+static int k_cert_call(struct dtls_nl *h, enum k_op op, int fd,
+		       const struct test_cert *cert, bool required,
+		       char *msg, size_t len)
+{
+	const uint8_t *der = cert->der;
+	size_t der_len = cert->len;
+	struct dtls_nl *c = h;
+	int err = c ? 0 : dtls_open(&c);
+
+	if (err)
+		return err;
+	if (op == K_CERT_SET)
+		err = dtls_cert_set(c, fd, 0, &der, &der_len, 1, cert->priv, 0,
+				    msg, len);
+	else if (op == K_PEER_AUTH)
+		err = dtls_peer_auth(c, fd, 0, &cert->sha256, 1, required, msg,
+				     len);
+	else
+		err = -EINVAL;
 	if (c != h)
 		dtls_close(c);
 	return err;
@@ -247,6 +329,41 @@ static void k_close(void)
 	nl = NULL;
 }
 
+/*
+ * A certificate variant: attach, configure (not started), our
+ * certificate (the server's; the client's too when mutual), the peer's
+ * pin (the client's of the server; the server's of the client when
+ * mutual, required), one call each on the handle (on a handle of its own
+ * each with --control per-call), then, with --control setup, the start
+ * (else the handshake step starts both, as for PSK).  No PSK.
+ */
+static void k_prepare_cert(int fd, uint32_t role, const struct variant *v,
+			   struct dtls_hs_config *cfg)
+{
+	bool server = role == DTLS_HS_ROLE_SERVER;
+	bool mutual = v->auth == AUTH_MUTUAL;
+	const struct test_cert *own = server ? &scert : mutual ? &ccert : NULL;
+	const struct test_cert *pin = !server ? &scert : mutual ? &ccert : NULL;
+	char msg[128] = "";
+	int err;
+
+	cfg->start = 0;		/* not before the certificates */
+	err = k_call(nl, K_ATTACH, fd, NULL, NULL, NULL, 0);
+	if (!err)
+		err = k_call(nl, K_HS_CONFIG, fd, cfg, NULL, msg, sizeof(msg));
+	if (!err && own)
+		err = k_cert_call(nl, K_CERT_SET, fd, own, false, msg,
+				  sizeof(msg));
+	if (!err && pin)
+		err = k_cert_call(nl, K_PEER_AUTH, fd, pin, server, msg,
+				  sizeof(msg));
+	if (!err && control == CONTROL_SETUP)
+		err = k_call(nl, K_HS_START, fd, NULL, NULL, msg, sizeof(msg));
+	if (err)
+		die("kdtls %s %s %s setup: %s %s", v->suite, auth_names[v->auth],
+		    server ? "server" : "client", strerror(-err), msg);
+}
+
 static void k_prepare(int fd, uint32_t role, const struct variant *v)
 {
 	struct dtls_hs_config cfg = {
@@ -263,6 +380,10 @@ static void k_prepare(int fd, uint32_t role, const struct variant *v)
 
 	if (control != CONTROL_PER_CALL && !nl)
 		die("kdtls %s setup: no libdtls handle", v->suite);
+	if (v->auth != AUTH_PSK) {
+		k_prepare_cert(fd, role, v, &cfg);
+		return;
+	}
 	if (control == CONTROL_SETUP || control == CONTROL_SETUP_START) {
 		err = dtls_hs_setup(nl, fd, &cfg, bench_psk_identity,
 				      strlen(bench_psk_identity), bench_psk,
@@ -345,6 +466,46 @@ static void k_check(const struct hs_pair *p, const struct variant *v)
 	}
 }
 
+/*
+ * Who authenticated whom, from hs-get of both sides: with certificates,
+ * the client has the server's (its SHA-256 that of scert), and the
+ * server the client's (ccert) when mutual, none else; with a PSK,
+ * neither has one.
+ */
+static void k_auth_check(const struct variant *v, const struct dtls_hs_info *si,
+			 const struct dtls_hs_info *ci)
+{
+	bool srv_cert = v->auth != AUTH_PSK, cli_cert = v->auth == AUTH_MUTUAL;
+
+	if (ci->has_peer_cert != srv_cert ||
+	    (srv_cert && memcmp(ci->peer_cert_sha256, scert.sha256, 32)))
+		die("kdtls %s %s: the client %s the server's certificate",
+		    v->suite, auth_names[v->auth], ci->has_peer_cert ?
+		    "has another digest than" : "does not have");
+	if (si->has_peer_cert != cli_cert ||
+	    (cli_cert && memcmp(si->peer_cert_sha256, ccert.sha256, 32)))
+		die("kdtls %s %s: the server %s the client's certificate",
+		    v->suite, auth_names[v->auth], !si->has_peer_cert ?
+		    "does not have" : cli_cert ? "has another digest than" :
+		    "has, unasked,");
+}
+
+/* The same, fetching hs-get of both sockets. */
+static void k_auth_get(const struct hs_pair *p, const struct variant *v)
+{
+	struct dtls_hs_info si, ci;
+	char msg[128] = "";
+	int err;
+
+	err = k_call(nl, K_HS_GET, p->srv, NULL, &si, msg, sizeof(msg));
+	if (!err)
+		err = k_call(nl, K_HS_GET, p->cli, NULL, &ci, msg,
+			     sizeof(msg));
+	if (err)
+		die("dtls_hs_get: %s %s", strerror(-err), msg);
+	k_auth_check(v, &si, &ci);
+}
+
 /* One data record each way, and the netlink view of both sides. */
 static void k_check_full(const struct hs_pair *p, const struct variant *v)
 {
@@ -366,6 +527,7 @@ static void k_check_full(const struct hs_pair *p, const struct variant *v)
 		die("kdtls %s: server %s %#x, client %s %#x", v->suite,
 		    dtls_hs_state_name(si.state), si.suite,
 		    dtls_hs_state_name(ci.state), ci.suite);
+	k_auth_check(v, &si, &ci);
 	setsockopt(p->srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(p->cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (send(p->cli, "ping", 4, 0) != 4 ||
@@ -488,13 +650,43 @@ static SSL_CTX *o_ctx(bool server, const struct variant *v)
 		ssl_die("DTLS 1.2");
 	if (!SSL_CTX_set_cipher_list(ctx, v->suite))
 		ssl_die(v->suite);
-	if (v->group && !SSL_CTX_set1_groups_list(ctx, v->group == 29 ?
-						  "X25519" : "P-256"))
+	/*
+	 * With certificates both list P-256 too, after x25519, as kdtls's
+	 * client does (RFC 8422 5.1.1: else the server may not use its
+	 * P-256 certificate; and OpenSSL takes a peer's P-256 signature
+	 * only with P-256 in its own list); x25519, the client's first, is
+	 * what they agree on (o_check).
+	 */
+	if (v->group && !SSL_CTX_set1_groups_list(ctx, v->group != 29 ?
+						  "P-256" : v->auth ?
+						  "X25519:P-256" : "X25519"))
 		ssl_die("groups");
 	/* As kdtls: no tickets, no session cache, no resumption. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	bench_ssl_psk(ctx, server);
+	if (v->auth == AUTH_PSK) {
+		bench_ssl_psk(ctx, server);
+	} else {
+		bool mutual = v->auth == AUTH_MUTUAL;
+		const struct test_cert *own = server ? &scert :
+					      mutual ? &ccert : NULL;
+		const struct test_cert *trust = !server ? &scert :
+						mutual ? &ccert : NULL;
+
+		if (own && (!SSL_CTX_use_certificate(ctx, own->x509) ||
+			    !SSL_CTX_use_PrivateKey(ctx, own->pkey) ||
+			    !SSL_CTX_check_private_key(ctx)))
+			ssl_die("certificate and key");
+		/* The peer's certificate trusted as is: self-signed. */
+		if (trust) {
+			if (!X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx),
+						 trust->x509))
+				ssl_die("X509_STORE_add_cert");
+			SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+					   (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+					   NULL);
+		}
+	}
 	if (server) {
 		SSL_CTX_set_cookie_generate_cb(ctx, cookie_gen_cb);
 		SSL_CTX_set_cookie_verify_cb(ctx, cookie_verify_cb);
@@ -605,11 +797,40 @@ static void o_check(const struct o_hs *o, const struct variant *v)
 		    (int)SSL_get_negotiated_group(o->client), nid);
 }
 
+/*
+ * Who authenticated whom: with certificates the client verified the
+ * server's (scert, X509_V_OK), and the server the client's (ccert) when
+ * mutual; else the server has none.  With a PSK, nothing to check.
+ */
+static void o_auth_check(const struct o_hs *o, const struct variant *v)
+{
+	X509 *sc = SSL_get0_peer_certificate(o->client);
+	X509 *cc = SSL_get0_peer_certificate(o->server);
+	long sv = SSL_get_verify_result(o->client);
+	long cv = SSL_get_verify_result(o->server);
+
+	if (v->auth == AUTH_PSK)
+		return;
+	if (!sc || X509_cmp(sc, scert.x509) || sv != X509_V_OK)
+		die("OpenSSL %s %s: the client did not verify the server's certificate (%s, %s)",
+		    v->suite, auth_names[v->auth], sc ? "another" : "none",
+		    X509_verify_cert_error_string(sv));
+	if (v->auth == AUTH_MUTUAL &&
+	    (!cc || X509_cmp(cc, ccert.x509) || cv != X509_V_OK))
+		die("OpenSSL %s mutual: the server did not verify the client's certificate (%s, %s)",
+		    v->suite, cc ? "another" : "none",
+		    X509_verify_cert_error_string(cv));
+	if (v->auth == AUTH_CERT && cc)
+		die("OpenSSL %s: the server has a client certificate, unasked",
+		    v->suite);
+}
+
 static void o_check_full(struct o_hs *o, const struct variant *v)
 {
 	char buf[64];
 
 	o_check(o, v);
+	o_auth_check(o, v);
 	set_nonblock(o->p.srv, false);
 	set_nonblock(o->p.cli, false);
 	if (SSL_write(o->client, "ping", 4) != 4 ||
@@ -629,9 +850,9 @@ static const char *const phase_names[] = {
 static void phase_start(struct span *s, const char *mode,
 			const struct variant *v, int phase, int i)
 {
-	span_start(s, "mode=%s suite=%s group=%s cookies=%s phase=%s hs=%d",
+	span_start(s, "mode=%s suite=%s group=%s cookies=%s auth=%s phase=%s hs=%d",
 		   mode, v->suite, v->gname, v->cookies ? "on" : "off",
-		   phase_names[phase], i);
+		   auth_names[v->auth], phase_names[phase], i);
 }
 
 static void k_set(const struct variant *v)
@@ -640,8 +861,9 @@ static void k_set(const struct variant *v)
 	struct hs_pair p;
 	struct span s;
 
-	span_label("kdtls %s %s cookies %s: %d handshakes", v->suite,
-		   v->gname, v->cookies ? "on" : "off", n_hs);
+	span_label("kdtls %s %s cookies %s auth %s: %d handshakes", v->suite,
+		   v->gname, v->cookies ? "on" : "off", auth_names[v->auth],
+		   n_hs);
 	k_open();
 	for (int i = 0; i < WARMUP; i++) {
 		k_establish(&p, v);
@@ -659,6 +881,9 @@ static void k_set(const struct variant *v)
 		phase_start(&s, "kdtls", v, 2, i);
 		k_handshake(&p, v);
 		k_check(&p, v);		/* no system call between spans */
+		/* The set's last: who authenticated whom (2 hs-get calls). */
+		if (v->auth != AUTH_PSK && i == n_hs - 1)
+			k_auth_get(&p, v);
 		span_end(&s);
 		phase_start(&s, "kdtls", v, 3, i);
 		pair_close(&p);
@@ -667,8 +892,9 @@ static void k_set(const struct variant *v)
 	hs_stat_read(&b);
 	k_close();
 	spans_flush();
-	printf("HSSTAT suite=%s group=%s cookies=%s done=%llu failed=%llu hvr=%llu retransmit=%llu\n",
-	       v->suite, v->gname, v->cookies ? "on" : "off", b.done - a.done,
+	printf("HSSTAT suite=%s group=%s cookies=%s auth=%s done=%llu failed=%llu hvr=%llu retransmit=%llu\n",
+	       v->suite, v->gname, v->cookies ? "on" : "off",
+	       auth_names[v->auth], b.done - a.done,
 	       b.failed - a.failed, b.hvr - a.hvr, b.retransmit - a.retransmit);
 	if (b.done - a.done != 2ULL * n_hs || b.failed != a.failed)
 		die("kdtls %s: %llu handshake ends done, %llu failed, for %d handshakes",
@@ -681,8 +907,9 @@ static void o_set(const struct variant *v)
 	struct o_hs o;
 	struct span s;
 
-	span_label("openssl %s %s cookies %s: %d handshakes", v->suite,
-		   v->gname, v->cookies ? "on" : "off", n_hs);
+	span_label("openssl %s %s cookies %s auth %s: %d handshakes",
+		   v->suite, v->gname, v->cookies ? "on" : "off",
+		   auth_names[v->auth], n_hs);
 	for (int i = 0; i < WARMUP; i++) {
 		pair_sockets(&o.p);
 		o_config(&o, cctx, sctx, v);
@@ -700,6 +927,9 @@ static void o_set(const struct variant *v)
 		phase_start(&s, "openssl", v, 2, i);
 		o_handshake(&o, v);
 		o_check(&o, v);
+		/* The set's last: who authenticated whom, as for kdtls. */
+		if (i == n_hs - 1)
+			o_auth_check(&o, v);
 		span_end(&s);
 		phase_start(&s, "openssl", v, 3, i);
 		o_close(&o);
@@ -727,7 +957,7 @@ static void ref_calls(const struct hs_pair *p, struct dtls_nl *h,
 		int err;
 
 		if (i >= WARMUP)
-			span_start(&s, "mode=ref suite=- group=- cookies=- phase=%s hs=%d",
+			span_start(&s, "mode=ref suite=- group=- cookies=- auth=- phase=%s hs=%d",
 				   phase, i - WARMUP);
 		err = k_call(h, K_HS_GET, p->cli, NULL, &info, NULL, 0);
 		if (i >= WARMUP)
@@ -1047,6 +1277,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bench_psk_init();
 	cookie_init();
+	if (test_cert_make(&scert, "hs-bench server") ||
+	    test_cert_make(&ccert, "hs-bench client"))
+		ssl_die("certificates");
 	marks = !bench_marks_init();
 	uname(&u);
 	printf("hs-bench: kernel %s, %s, %ld CPU(s), icount marks %s, %d handshakes per set, %d sessions, libdtls %s\n",

@@ -7,7 +7,9 @@
 # runs it in ONE 6.12 guest with one vCPU and the plugin (lib.sh, shared
 # with run.sh), and prints the tables in Markdown: instructions per
 # handshake, kernel with kernel (kdtls) and OpenSSL with OpenSSL, per
-# suite, the ratio and handshakes/s; the same per step of a handshake;
+# suite (PSK, ECDHE-PSK, and ECDHE-ECDSA with the server's certificate or,
+# "mutual" after the suite, both sides'), the ratio and handshakes/s; the
+# same per step of a handshake;
 # where kdtls's instructions go (differences of the sets); bytes of slab
 # memory per established session beyond its UDP socket, per side, and
 # per cache.
@@ -20,7 +22,7 @@
 # of one dtls_hs_setup() per socket).  The guest boots with slab_nomerge, so that every
 # cache in the memory split has its own name (a UDP socket would be
 # counted in whatever cache of the same size it was merged into).  The raw
-# output and the report are kept in build/bench/.  About 2 minutes.
+# output and the report are kept in build/bench/.  About 2.5 minutes.
 #
 # TCG counts every iteration of a rep-prefixed instruction.  glibc's
 # memset() and memcpy() use rep stosb / rep movsb from 2 KiB up, so that
@@ -57,17 +59,21 @@ function fields(   i, kv) {
 		v[kv[1]] = kv[2]
 	}
 }
-function set(m, s, g, c) { return m "|" s "|" g "|" c }
+# A set: mode, suite, group, cookies and authentication (psk; cert: the
+# certificate of the server; mutual: of both), the last "psk" by default.
+function set(m, s, g, c, a) { return m "|" s "|" g "|" c "|" (a == "" ? "psk" : a) }
 function gname(g) { return g == "-" ? "" : " " g }
+# The suite column: the suite, and "mutual" for mutual authentication.
+function sname(s, a) { return a == "mutual" ? s " mutual" : s }
 $1 == "SPAN" {
 	fields()
 	if (v["idx"] != nspan++) {
 		print "bench: span " v["idx"] " out of order" > "/dev/stderr"
 		exit 1
 	}
-	k = set(v["mode"], v["suite"], v["group"], v["cookies"])
+	k = set(v["mode"], v["suite"], v["group"], v["cookies"], v["auth"])
 	if (v["mode"] == "ref")
-		k = set("ref", v["phase"], "-", "-")
+		k = set("ref", v["phase"], "-", "-", "-")
 	if (!(k in N)) {
 		order[++nk] = k
 		if (v["mode"] == "kdtls")
@@ -83,7 +89,7 @@ $1 == "SPAN" {
 }
 $1 == "HSSTAT" {
 	fields()
-	k = set("kdtls", v["suite"], v["group"], v["cookies"])
+	k = set("kdtls", v["suite"], v["group"], v["cookies"], v["auth"])
 	RT[k] = v["retransmit"]; HVR[k] = v["hvr"]
 	next
 }
@@ -124,7 +130,7 @@ END {
 	for (i = 1; i <= nkd; i++) {
 		a = kd[i]
 		split(a, f, "|")
-		b = set("openssl", f[2], f[3], f[4])
+		b = set("openssl", f[2], f[3], f[4], f[5])
 		ka = per(K[a], N[a]); ua = per(U[a], N[a]); ta = per(T[a], N[a])
 		ra = NS[a] ? N[a] * 1e9 / NS[a] : 0
 		if (b in N) {
@@ -132,12 +138,12 @@ END {
 			r = ta / tb
 			note = r <= 0.5 ? " (met)" : " (missed)"
 			printf "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %.2f%s | %.1f | %.1f |\n", \
-				f[2], f[3], f[4], ka, ua, ta, per(K[b], N[b]), \
+				sname(f[2], f[5]), f[3], f[4], ka, ua, ta, per(K[b], N[b]), \
 				per(U[b], N[b]), tb, r, note, ra, \
 				NS[b] ? N[b] * 1e9 / NS[b] : 0
 		} else {
 			printf "| %s | %s | %s | %d | %d | %d | - | - | - | - | %.1f | - |\n", \
-				f[2], f[3], f[4], ka, ua, ta, ra
+				sname(f[2], f[5]), f[3], f[4], ka, ua, ta, ra
 		}
 	}
 
@@ -150,7 +156,12 @@ END {
 		nhs ? "start both (2 libdtls calls) and " : ""
 	print "established (the engine works in whichever step the scheduler"
 	print "gives it), OpenSSL: stepping both; close = close (kdtls), SSL_free"
-	print "and close (OpenSSL):"
+	print "and close (OpenSSL).  The ECDHE-ECDSA sets (certificates, no PSK):"
+	printf "kdtls config = attach, configure, cert-set of the server (and of the\n"
+	printf "client, mutual), peer-auth of the client (and of the server, mutual)%s,\n", \
+		nhs ? "" : ", start"
+	print "one libdtls call each (8 calls, 10 mutual), OpenSSL the same as"
+	print "above, the certificates, keys and trust stores being in the SSL_CTXs:"
 	print ""
 	print "| mode | suite | group | cookies | sockets | config | handshake | close | all |"
 	print "|---|---|---|---|--:|--:|--:|--:|--:|"
@@ -160,15 +171,15 @@ END {
 		split(a, f, "|")
 		if (f[1] == "ref")
 			continue
-		line = sprintf("| %s | %s | %s | %s", f[1], f[2], f[3], f[4])
+		line = sprintf("| %s | %s | %s | %s", f[1], sname(f[2], f[5]), f[3], f[4])
 		for (j = 1; j <= 4; j++)
 			line = line sprintf(" | %d (%d)", per(PT[a, ph[j]], N[a]), \
 					    per(PU[a, ph[j]], N[a]))
 		printf "%s | %d (%d) |\n", line, per(T[a], N[a]), per(U[a], N[a])
 	}
 
-	refn = set("ref", "nlcall", "-", "-")
-	refh = set("ref", "hcall", "-", "-")
+	refn = set("ref", "nlcall", "-", "-", "-")
+	refh = set("ref", "hcall", "-", "-", "-")
 	ref = control == "per-call" ? refn : refh
 	psk = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "on")
 	pskoff = set("kdtls", "PSK-AES128-GCM-SHA256", "-", "off")
@@ -180,6 +191,14 @@ END {
 	och = set("openssl", "PSK-CHACHA20-POLY1305", "-", "on")
 	ox = set("openssl", "ECDHE-PSK-CHACHA20-POLY1305", "x25519", "on")
 	op2 = set("openssl", "ECDHE-PSK-CHACHA20-POLY1305", "p256", "on")
+	# Certificates (ECDSA P-256), x25519: server only, mutual
+	xg = set("kdtls", "ECDHE-PSK-AES128-GCM-SHA256", "x25519", "on")
+	ec = set("kdtls", "ECDHE-ECDSA-CHACHA20-POLY1305", "x25519", "on", "cert")
+	ea = set("kdtls", "ECDHE-ECDSA-AES128-GCM-SHA256", "x25519", "on", "cert")
+	em = set("kdtls", "ECDHE-ECDSA-AES128-GCM-SHA256", "x25519", "on", "mutual")
+	oec = set("openssl", "ECDHE-ECDSA-CHACHA20-POLY1305", "x25519", "on", "cert")
+	oea = set("openssl", "ECDHE-ECDSA-AES128-GCM-SHA256", "x25519", "on", "cert")
+	oem = set("openssl", "ECDHE-ECDSA-AES128-GCM-SHA256", "x25519", "on", "mutual")
 	if ((ref in N) && (psk in N)) {
 		call = per(T[ref], N[ref])
 		hsp = per(PT[psk, "handshake"], N[psk])
@@ -211,6 +230,24 @@ END {
 			printf "- ECDHE with P-256 (same): kdtls %d, OpenSSL %d\n", \
 				per(T[p2], N[p2]) - per(T[ch], N[ch]), \
 				(op2 in N) ? per(T[op2], N[op2]) - per(T[och], N[och]) : 0
+		# The certificate sets make their calls one by one: attach,
+		# configure, cert-set of each side with a certificate,
+		# peer-auth of each side with a pin, the start of both.
+		if ((ec in N) && (x in N))
+			printf "- the server'"'"'s certificate, ECDSA P-256 (ECDHE-ECDSA-CHACHA20 - ECDHE-PSK-CHACHA20, x25519; kdtls 8 libdtls calls instead of %d): kdtls %d (of which config %d, handshake %d), OpenSSL %d\n", \
+				ncfg + nhs, per(T[ec], N[ec]) - per(T[x], N[x]), \
+				per(PT[ec, "config"], N[ec]) - per(PT[x, "config"], N[x]), \
+				per(PT[ec, "handshake"], N[ec]) - per(PT[x, "handshake"], N[x]), \
+				((oec in N) && (ox in N)) ? per(T[oec], N[oec]) - per(T[ox], N[ox]) : 0
+		if ((ea in N) && (xg in N))
+			printf "- the same with AES128-GCM (ECDHE-ECDSA-AES128-GCM - ECDHE-PSK-AES128-GCM, x25519, kdtls only): %d\n", \
+				per(T[ea], N[ea]) - per(T[xg], N[xg])
+		if ((em in N) && (ea in N))
+			printf "- the client'"'"'s certificate too (ECDHE-ECDSA-AES128-GCM mutual - server only; kdtls 2 libdtls calls more): kdtls %d (of which config %d, handshake %d), OpenSSL %d\n", \
+				per(T[em], N[em]) - per(T[ea], N[ea]), \
+				per(PT[em, "config"], N[em]) - per(PT[ea, "config"], N[ea]), \
+				per(PT[em, "handshake"], N[em]) - per(PT[ea, "handshake"], N[ea]), \
+				((oem in N) && (oea in N)) ? per(T[oem], N[oem]) - per(T[oea], N[oea]) : 0
 		rt = 0
 		for (k in RT)
 			rt += RT[k]
