@@ -11,17 +11,22 @@
  *    Montgomery ladder of fixed length, as for ECDH private keys);
  *  - k^-1: vli_mod_inv() is variable-time, so it only ever sees k * b
  *    for a random b, and k^-1 = (k * b)^-1 * b;
- *  - r * d, k^-1 * (e + r * d): vli_mod_mult_slow(), a product and a
- *    reduction of fixed lengths (its reduction has one data-dependent
- *    branch per word); the additions mod n are ours, branch-free.
+ *  - r * d: vli_mod_mult_slow() is a product of fixed length and a
+ *    reduction that branches on the product, so d is split afresh for
+ *    every signature, r (d - m) + r m for a random m;
+ *  - k^-1 * (e + r * d) = s is public; the additions mod n are ours,
+ *    branch-free.
  * Verification handles public values only.
  *
- * Every intermediate is wiped before return.
+ * Every intermediate of ours is wiped before return; the kernel's
+ * functions leave theirs on the stack (ecc_point_mult()'s k + n and
+ * k + 2n, vli_mod_mult_slow()'s last product, r m).
  *
  * Context: process.
  */
 
 #include <linux/errno.h>
+#include <linux/printk.h>
 #include <linux/random.h>
 #include <linux/string.h>
 #include <crypto/ecdh.h>
@@ -97,10 +102,31 @@ static void dtls_p256_to_bytes(u8 *out, const u64 *in)
  * Initialize ctx->private_key in proper byte order") it took the scalar
  * as big-endian bytes, since then as native digits; Debian's 6.1 has the
  * first, and a backport may change that, so the order is not guessed
- * from a version: on first use, 1 G = G tells which the kernel expects.
+ * from a version: on first use, the key of RFC 6979 A.2.5 tells, given
+ * in each order, which one gives its public key.  (Not 1 G: the ladder
+ * runs on k + 2n, and for k = 1 it passes through n G, the point at
+ * infinity its formulas cannot hold.)
  */
-enum { DTLS_ECC_ORDER_UNKNOWN, DTLS_ECC_ORDER_DIGITS, DTLS_ECC_ORDER_BE };
+enum {
+	DTLS_ECC_ORDER_UNKNOWN,
+	DTLS_ECC_ORDER_DIGITS,
+	DTLS_ECC_ORDER_BE,
+	DTLS_ECC_ORDER_NONE,	/* neither gave it: we do not sign */
+};
+
 static int dtls_ecc_order;
+
+static const u8 dtls_probe_priv[DTLS_P256_LEN] = {
+	0xc9, 0xaf, 0xa9, 0xd8, 0x45, 0xba, 0x75, 0x16, 0x6b, 0x5c, 0x21,
+	0x57, 0x67, 0xb1, 0xd6, 0x93, 0x4e, 0x50, 0xc3, 0xdb, 0x36, 0xe8,
+	0x9b, 0x12, 0x7b, 0x8a, 0x62, 0x2b, 0x12, 0x0f, 0x67, 0x21,
+};
+
+static const u8 dtls_probe_x[DTLS_P256_LEN] = {
+	0x60, 0xfe, 0xd4, 0xba, 0x25, 0x5a, 0x9d, 0x31, 0xc9, 0x61, 0xeb,
+	0x74, 0xc6, 0x35, 0x6d, 0x68, 0xc0, 0x49, 0xb8, 0x92, 0x3b, 0x61,
+	0xfa, 0x6c, 0xe6, 0x69, 0x62, 0x2e, 0x60, 0xf2, 0x9f, 0xb6,
+};
 
 static int dtls_ecc_mult_g_as(const u64 *k, u64 *pub, bool be)
 {
@@ -115,24 +141,33 @@ static int dtls_ecc_mult_g_as(const u64 *k, u64 *pub, bool be)
 	return err;
 }
 
+/* Which order gives the probe key's public x: DTLS_ECC_ORDER_*. */
+static int dtls_ecc_probe_order(void)
+{
+	u64 d[ND], p[2 * ND];
+	int order;
+
+	vli_from_be64(d, dtls_probe_priv, ND);
+	for (order = DTLS_ECC_ORDER_DIGITS; order < DTLS_ECC_ORDER_NONE;
+	     order++)
+		if (!dtls_ecc_mult_g_as(d, p, order == DTLS_ECC_ORDER_BE) &&
+		    !memcmp(p, dtls_probe_x, sizeof(dtls_probe_x)))
+			break;
+	return order;
+}
+
 static int dtls_p256_mult_g(const u64 *k, u64 *pub)
 {
 	int order = READ_ONCE(dtls_ecc_order);
 
 	if (order == DTLS_ECC_ORDER_UNKNOWN) {
-		static const u64 one[ND] = { 1 };
-		u64 p[2 * ND];
-		u8 gx[DTLS_P256_LEN];
-		int err;
-
-		err = dtls_ecc_mult_g_as(one, p, false);
-		if (err)
-			return err;
-		dtls_p256_to_bytes(gx, dtls_p256()->g.x);
-		order = memcmp(p, gx, sizeof(gx)) ? DTLS_ECC_ORDER_BE :
-						     DTLS_ECC_ORDER_DIGITS;
+		order = dtls_ecc_probe_order();
 		WRITE_ONCE(dtls_ecc_order, order);	/* the same for all */
+		if (order == DTLS_ECC_ORDER_NONE)
+			pr_warn_once("dtls: ecc_make_pub_key() gives no known result; ECDSA signing is off\n");
 	}
+	if (order == DTLS_ECC_ORDER_NONE)
+		return -EOPNOTSUPP;
 	return dtls_ecc_mult_g_as(k, pub, order == DTLS_ECC_ORDER_BE);
 }
 
@@ -227,28 +262,49 @@ void dtls_ecdsa_key_wipe(struct dtls_ecdsa_key *k)
 }
 
 /* s = k^-1 (e + r d) mod n, k^-1 through a random blind (see above). */
-static int dtls_ecdsa_s(u64 *s, const u64 *k, const u64 *e, const u64 *r,
-			const u64 *d, const u64 *n)
+/* A random scalar, 1 <= v < n. */
+static int dtls_p256_random_scalar(u64 *v, const u64 *n)
 {
-	u64 b[ND], t[ND];
 	int tries;
 
 	for (tries = 0; tries < 16; tries++) {
-		get_random_bytes(b, sizeof(b));
-		if (dtls_p256_scalar_ok(b, n))
-			break;
+		get_random_bytes(v, ND * sizeof(u64));
+		if (dtls_p256_scalar_ok(v, n))
+			return 0;
 	}
-	if (tries == 16)
-		return -EAGAIN;
+	return -EAGAIN;
+}
+
+static int dtls_ecdsa_s(u64 *s, const u64 *k, const u64 *e, const u64 *r,
+			const u64 *d, const u64 *n)
+{
+	u64 b[ND], t[ND], m[ND], u[ND];
+	int err;
+
+	err = dtls_p256_random_scalar(b, n) ?: dtls_p256_random_scalar(m, n);
+	if (err)
+		goto out;
 	vli_mod_mult_slow(t, k, b, n, ND);	/* k b */
 	vli_mod_inv(t, t, n, ND);		/* (k b)^-1 */
 	vli_mod_mult_slow(t, t, b, n, ND);	/* k^-1 */
-	vli_mod_mult_slow(b, r, d, n, ND);	/* r d */
+	/*
+	 * r d as r (d - m) + r m: the reduction branches on its product,
+	 * and neither product depends on d alone; the second call's stack
+	 * (the kernel's, not wiped) overwrites the first's.
+	 */
+	vli_sub(u, n, m, ND);			/* n - m */
+	dtls_p256_add_mod(u, u, d, n);		/* d - m */
+	vli_mod_mult_slow(b, r, u, n, ND);	/* r (d - m) */
+	vli_mod_mult_slow(u, r, m, n, ND);	/* r m */
+	dtls_p256_add_mod(b, b, u, n);		/* r d */
 	dtls_p256_add_mod(b, b, e, n);		/* e + r d */
 	vli_mod_mult_slow(s, t, b, n, ND);
+out:
 	memzero_explicit(b, sizeof(b));
 	memzero_explicit(t, sizeof(t));
-	return 0;
+	memzero_explicit(m, sizeof(m));
+	memzero_explicit(u, sizeof(u));
+	return err;
 }
 
 /**
