@@ -46,23 +46,6 @@ const struct nla_policy dtls_psk_add_nl_policy[DTLS_A_HS_PSK_KEY_SERIAL + 1] = {
 	[DTLS_A_HS_PSK_KEY_SERIAL] = { .type = NLA_S32, },
 };
 
-/* DTLS_CMD_CERT_SET - do */
-const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1] = {
-	[DTLS_A_HS_FD] = { .type = NLA_S32, },
-	[DTLS_A_HS_INO] = { .type = NLA_U64, },
-	[DTLS_A_HS_CERT_DER] = { .type = NLA_BINARY, },
-	[DTLS_A_HS_CERT_KEY] = { .type = NLA_BINARY, },
-	[DTLS_A_HS_CERT_KEY_SERIAL] = { .type = NLA_S32, },
-};
-
-/* DTLS_CMD_PEER_AUTH - do */
-const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_CERT_REQUIRED + 1] = {
-	[DTLS_A_HS_FD] = { .type = NLA_S32, },
-	[DTLS_A_HS_INO] = { .type = NLA_U64, },
-	[DTLS_A_HS_PEER_PIN_SHA256] = { .type = NLA_BINARY, },
-	[DTLS_A_HS_PEER_CERT_REQUIRED] = NLA_POLICY_MAX(NLA_U8, 1),
-};
-
 /* DTLS_CMD_HS_START - do */
 const struct nla_policy dtls_hs_start_nl_policy[DTLS_A_HS_INO + 1] = {
 	[DTLS_A_HS_FD] = { .type = NLA_S32, },
@@ -79,6 +62,23 @@ const struct nla_policy dtls_hs_abort_nl_policy[DTLS_A_HS_INO + 1] = {
 const struct nla_policy dtls_hs_get_nl_policy[DTLS_A_HS_INO + 1] = {
 	[DTLS_A_HS_FD] = { .type = NLA_S32, },
 	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+};
+
+/* DTLS_CMD_CERT_SET - do */
+const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+	[DTLS_A_HS_CERT_DER] = { .len = 1, },
+	[DTLS_A_HS_CERT_KEY] = NLA_POLICY_EXACT_LEN(32),
+	[DTLS_A_HS_CERT_KEY_SERIAL] = { .type = NLA_S32, },
+};
+
+/* DTLS_CMD_PEER_AUTH - do */
+const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_CERT_REQUIRED + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+	[DTLS_A_HS_PEER_PIN_SHA256] = NLA_POLICY_EXACT_LEN(32),
+	[DTLS_A_HS_PEER_CERT_REQUIRED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Ops table for dtls */
@@ -110,18 +110,6 @@ const struct genl_ops dtls_nl_ops[9] = {
 		.maxattr	= DTLS_A_HS_PSK_KEY_SERIAL,
 	},
 	{
-		.cmd		= DTLS_CMD_CERT_SET,
-		.doit		= dtls_nl_cert_set_doit,
-		.policy		= dtls_cert_set_nl_policy,
-		.maxattr	= DTLS_A_HS_CERT_KEY_SERIAL,
-	},
-	{
-		.cmd		= DTLS_CMD_PEER_AUTH,
-		.doit		= dtls_nl_peer_auth_doit,
-		.policy		= dtls_peer_auth_nl_policy,
-		.maxattr	= DTLS_A_HS_PEER_CERT_REQUIRED,
-	},
-	{
 		.cmd		= DTLS_CMD_HS_START,
 		.doit		= dtls_nl_hs_start_doit,
 		.policy		= dtls_hs_start_nl_policy,
@@ -138,6 +126,18 @@ const struct genl_ops dtls_nl_ops[9] = {
 		.doit		= dtls_nl_hs_get_doit,
 		.policy		= dtls_hs_get_nl_policy,
 		.maxattr	= DTLS_A_HS_INO,
+	},
+	{
+		.cmd		= DTLS_CMD_CERT_SET,
+		.doit		= dtls_nl_cert_set_doit,
+		.policy		= dtls_cert_set_nl_policy,
+		.maxattr	= DTLS_A_HS_CERT_KEY_SERIAL,
+	},
+	{
+		.cmd		= DTLS_CMD_PEER_AUTH,
+		.doit		= dtls_nl_peer_auth_doit,
+		.policy		= dtls_peer_auth_nl_policy,
+		.maxattr	= DTLS_A_HS_PEER_CERT_REQUIRED,
 	},
 };
 

@@ -19,15 +19,15 @@ extern const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_ICMP_IGNORE + 
 
 extern const struct nla_policy dtls_psk_add_nl_policy[DTLS_A_HS_PSK_KEY_SERIAL + 1];
 
-extern const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1];
-
-extern const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_CERT_REQUIRED + 1];
-
 extern const struct nla_policy dtls_hs_start_nl_policy[DTLS_A_HS_INO + 1];
 
 extern const struct nla_policy dtls_hs_abort_nl_policy[DTLS_A_HS_INO + 1];
 
 extern const struct nla_policy dtls_hs_get_nl_policy[DTLS_A_HS_INO + 1];
+
+extern const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1];
+
+extern const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_CERT_REQUIRED + 1];
 
 /* Ops table for dtls */
 extern const struct genl_ops dtls_nl_ops[9];
@@ -37,11 +37,11 @@ int dtls_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int dtls_nl_hs_config_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info);
-int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info);
-int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_hs_start_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info);
+int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info);
+int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	DTLS_NLGRP_EVENTS,
