@@ -87,6 +87,8 @@ void dtls_key_put(struct dtls_key *k);
 
 /* ------------------------------------------------ fakes of kernel pieces */
 
+#include "rsa.h"
+
 /*
  * ecdsa.c is built on crypto/ecc.c, which user space lacks: no key is
  * ever valid here, so no side has a certificate and the certificate
@@ -116,6 +118,13 @@ int dtls_ecdsa_sign(const struct dtls_ecdsa_key *k, const u8 *hash, u8 *out,
 
 int dtls_ecdsa_verify(const u8 *pub, const u8 *hash, const u8 *der,
 		      unsigned int len)
+{
+	return -EBADMSG;
+}
+
+/* rsa.c is the kernel's public_key_verify_signature(): none here. */
+int dtls_rsa_verify(const u8 *key, u32 key_len, const u8 *hash,
+		    const u8 *sig, u32 sig_len)
 {
 	return -EBADMSG;
 }

@@ -324,9 +324,11 @@ static inline uint16_t dtls_test_suite_cipher(uint16_t suite)
 	case 0x00a8:	/* PSK-AES128-GCM-SHA256 */
 	case 0xd001:	/* ECDHE-PSK-AES128-GCM-SHA256 */
 	case 0xc02b:	/* ECDHE-ECDSA-AES128-GCM-SHA256 */
+	case 0xc02f:	/* ECDHE-RSA-AES128-GCM-SHA256 */
 		return DTLS_CIPHER_AES_GCM_128;
 	case 0x00a9:	/* PSK-AES256-GCM-SHA384 */
 	case 0xc02c:	/* ECDHE-ECDSA-AES256-GCM-SHA384 */
+	case 0xc030:	/* ECDHE-RSA-AES256-GCM-SHA384 */
 		return DTLS_CIPHER_AES_GCM_256;
 	case 0xc0a8:	/* PSK-AES128-CCM8 */
 	case 0xc0ae:	/* ECDHE-ECDSA-AES128-CCM8 */
@@ -334,6 +336,7 @@ static inline uint16_t dtls_test_suite_cipher(uint16_t suite)
 	case 0xccab:	/* PSK-CHACHA20-POLY1305 */
 	case 0xccac:	/* ECDHE-PSK-CHACHA20-POLY1305 */
 	case 0xcca9:	/* ECDHE-ECDSA-CHACHA20-POLY1305 */
+	case 0xcca8:	/* ECDHE-RSA-CHACHA20-POLY1305 */
 		return DTLS_CIPHER_CHACHA20_POLY1305;
 	}
 	return 0;

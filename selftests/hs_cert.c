@@ -8,7 +8,10 @@
  *    installed keys and record counters are checked (dtls_test_hs_check),
  *    and hs-get gives the other's certificate digest, subject and chain;
  *  - with unmodified OpenSSL (s_server -listen, s_client), which verifies
- *    the kernel's certificate and, mutually, presents its own;
+ *    the kernel's certificate and, mutually, presents its own; OpenSSL
+ *    with an RSA certificate (rsa_pkcs1_sha256), which the kernel
+ *    verifies: ECDHE-RSA suites to an OpenSSL server, an RSA client
+ *    certificate to a kernel server;
  *  - a pin that does not match fails the handshake with bad_certificate.
  * Certificates are made at run time (test_cert.h).
  *
@@ -297,6 +300,7 @@ FIXTURE_VARIANT(ossl) {
 	bool mutual;
 	uint32_t mtu;
 	int family;
+	bool rsa;		/* OpenSSL's certificate is RSA 2048 */
 };
 
 #define OS(name, c, s, srv, mu, m, f)					\
@@ -304,6 +308,21 @@ FIXTURE_VARIANT(ossl) {
 		.cipher = c, .suite = s, .kernel_server = srv,		\
 		.mutual = mu, .mtu = m, .family = f,			\
 	}
+
+#define OS_RSA(name, c, s, srv, mu, f)					\
+	FIXTURE_VARIANT_ADD(ossl, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv,		\
+		.mutual = mu, .family = f, .rsa = true,			\
+	}
+
+OS_RSA(client_rsa_aes128gcm, "ECDHE-RSA-AES128-GCM-SHA256", 0xc02f, false,
+       false, AF_INET);
+OS_RSA(client_rsa_aes256gcm_mutual, "ECDHE-RSA-AES256-GCM-SHA384", 0xc030,
+       false, true, AF_INET6);
+OS_RSA(client_rsa_chacha, "ECDHE-RSA-CHACHA20-POLY1305", 0xcca8, false,
+       false, AF_INET);
+OS_RSA(server_rsa_client_cert, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true,
+       true, AF_INET);
 
 OS(server_aes128gcm, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true, false,
    0, AF_INET);
@@ -335,7 +354,9 @@ FIXTURE_SETUP(ossl)
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");
 	ASSERT_EQ(0, test_cert_make(&self->kcert, "kdtls kernel"));
-	ASSERT_EQ(0, test_cert_make(&self->ocert, "kdtls openssl"));
+	ASSERT_EQ(0, variant->rsa ?
+		     test_cert_make_rsa(&self->ocert, "kdtls rsa") :
+		     test_cert_make(&self->ocert, "kdtls openssl"));
 	ASSERT_EQ(0, test_cert_write_pem(&self->kcert));
 	ASSERT_EQ(0, test_cert_write_pem(&self->ocert));
 }

@@ -33,14 +33,14 @@ struct test_cert {
 };
 
 /*
- * A P-256 key and a certificate for @cn, valid from @not_before_days to
- * @not_after_days from now, signed by @issuer's key (NULL: self-signed).
- * 0 or -1.
+ * A key (P-256, or RSA of @rsa_bits) and a certificate for @cn, valid
+ * from @not_before_days to @not_after_days from now, signed by @issuer's
+ * key (NULL: self-signed).  The raw scalar only for P-256.  0 or -1.
  */
-static inline int test_cert_make_dates(struct test_cert *c, const char *cn,
-				       const struct test_cert *issuer,
-				       long not_before_days,
-				       long not_after_days)
+static inline int test_cert_make_key(struct test_cert *c, const char *cn,
+				     const struct test_cert *issuer,
+				     long not_before_days, long not_after_days,
+				     unsigned int rsa_bits)
 {
 	EVP_PKEY *sign_key;
 	X509_NAME *name;
@@ -49,7 +49,7 @@ static inline int test_cert_make_dates(struct test_cert *c, const char *cn,
 	int n;
 
 	memset(c, 0, sizeof(*c));
-	c->pkey = EVP_EC_gen("P-256");
+	c->pkey = rsa_bits ? EVP_RSA_gen(rsa_bits) : EVP_EC_gen("P-256");
 	c->x509 = X509_new();
 	if (!c->pkey || !c->x509)
 		return -1;
@@ -75,6 +75,8 @@ static inline int test_cert_make_dates(struct test_cert *c, const char *cn,
 	i2d_X509(c->x509, &p);
 	c->len = n;
 	SHA256(c->der, c->len, c->sha256);
+	if (rsa_bits)
+		return 0;
 	if (!EVP_PKEY_get_bn_param(c->pkey, OSSL_PKEY_PARAM_PRIV_KEY, &d) ||
 	    BN_bn2binpad(d, c->priv, sizeof(c->priv)) != sizeof(c->priv)) {
 		BN_free(d);
@@ -84,9 +86,23 @@ static inline int test_cert_make_dates(struct test_cert *c, const char *cn,
 	return 0;
 }
 
+static inline int test_cert_make_dates(struct test_cert *c, const char *cn,
+				       const struct test_cert *issuer,
+				       long not_before_days,
+				       long not_after_days)
+{
+	return test_cert_make_key(c, cn, issuer, not_before_days,
+				  not_after_days, 0);
+}
+
 static inline int test_cert_make(struct test_cert *c, const char *cn)
 {
 	return test_cert_make_dates(c, cn, NULL, -1, 30);
+}
+
+static inline int test_cert_make_rsa(struct test_cert *c, const char *cn)
+{
+	return test_cert_make_key(c, cn, NULL, -1, 30, 2048);
 }
 
 /* The certificate and key as PEM files, for openssl(1): 0 or -1. */

@@ -19,7 +19,6 @@
 #include "compat/compat.h"
 #include "msg.h"
 #include "proto.h"
-#include "x509.h"
 
 /**
  * dtls_cert_own_set - our certificate chain and private key
@@ -170,6 +169,27 @@ static bool dtls_peer_pinned(const struct dtls_peer_auth *pa, const u8 *sha)
 	return hit;
 }
 
+/*
+ * The key of the peer's certificate is one its suite signs with: a
+ * server's, the suite's (ECDSA or RSA); a client's, either (our
+ * CertificateRequest lists both).  A P-256 point must be on the curve.
+ */
+static bool dtls_cert_key_fits(const struct dtls_proto *pr,
+			       const struct dtls_x509 *x)
+{
+	bool client = pr->p.role == DTLS_HS_ROLE_CLIENT;
+
+	switch (x->key) {
+	case DTLS_X509_KEY_EC_P256:
+		return !(client && pr->suite->rsa) &&
+		       !dtls_ecdsa_pub_check(x->pub, x->pub_len);
+	case DTLS_X509_KEY_RSA:
+		return !(client && !pr->suite->rsa) && x->pub_len;
+	default:
+		return false;
+	}
+}
+
 /**
  * dtls_cert_peer_take - the peer's Certificate message
  * @pr: the protocol state; pr->peer_cert is set when a certificate passes
@@ -178,8 +198,9 @@ static bool dtls_peer_pinned(const struct dtls_peer_auth *pa, const u8 *sha)
  * @alert: the alert to fail with, on error
  *
  * An empty list is accepted only from a client the server does not
- * require a certificate of.  The first certificate must parse, hold a
- * P-256 key (the suites are ECDSA ones) and match a pinned digest.
+ * require a certificate of.  The first certificate must parse, hold the
+ * key the suite signs with (a client's: P-256 or RSA, as our
+ * CertificateRequest allows) and match a pinned digest.
  * Return: 0 or a negative errno.
  */
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
@@ -205,11 +226,11 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 		return 0;
 	}
 	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (dtls_x509_parse(cl.der[0], cl.len[0], &x))
+	if (dtls_x509_parse(cl.der[0], cl.len[0], &x) ||
+	    x.subject_len > DTLS_PEER_SUBJECT_MAX)
 		return -EBADMSG;
 	*alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
-	if (x.key != DTLS_X509_KEY_EC_P256 ||
-	    dtls_ecdsa_pub_check(x.pub, x.pub_len))
+	if (!dtls_cert_key_fits(pr, &x))
 		return -EKEYREJECTED;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
 	err = dtls_hash(DTLS_PRF_SHA256, cl.der[0], cl.len[0], sha);
@@ -226,8 +247,10 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 	peer->chain_len = len;
 	peer->subject_off = x.subject - body;
 	peer->subject_len = x.subject_len;
+	peer->pub_off = x.pub - body;
+	peer->pub_len = x.pub_len;
+	peer->key = x.key;
 	memcpy(peer->sha256, sha, sizeof(sha));
-	memcpy(peer->pub, x.pub, sizeof(peer->pub));
 	peer->have = true;
 	return 0;
 }

@@ -10,7 +10,8 @@
  * wiped when replaced or freed.  Only ECDSA P-256 keys sign (ecdsa.c).
  *
  * Peer authentication this file does: pinned SHA-256 fingerprints of the
- * peer's end-entity certificate (WebRTC's a=fingerprint).
+ * peer's end-entity certificate (WebRTC's a=fingerprint).  A peer's key
+ * is ECDSA P-256 or, for verification only, RSA (rsa.c).
  *
  * Context: process; the owner of the struct dtls_proto serialises calls
  * (handshake.c: hs->lock).
@@ -22,6 +23,7 @@
 #include <crypto/sha2.h>
 
 #include "ecdsa.h"
+#include "x509.h"
 
 /*
  * The longest Certificate body, ours or the peer's: the longest handshake
@@ -29,6 +31,7 @@
  */
 #define DTLS_CERT_BODY_MAX	16384
 #define DTLS_PEER_PINS_MAX	8
+#define DTLS_PEER_SUBJECT_MAX	1024	/* hs-get and events carry it */
 
 struct dtls_cert_own {
 	u8			*body;		/* Certificate body, ready */
@@ -44,13 +47,15 @@ struct dtls_peer_auth {
 
 /* The peer's end-entity certificate, once it passed the checks. */
 struct dtls_cert_peer {
-	bool	have;
-	u8	sha256[SHA256_DIGEST_SIZE];	/* of its DER */
-	u8	pub[DTLS_P256_POINT_LEN];
-	u8	*chain;		/* its Certificate body, a copy */
-	u32	chain_len;
-	u32	subject_off;	/* its subject Name, within @chain */
-	u32	subject_len;
+	bool			have;
+	enum dtls_x509_key	key;		/* P-256, or RSA */
+	u8			sha256[SHA256_DIGEST_SIZE];	/* of its DER */
+	u8			*chain;		/* its Certificate body, a copy */
+	u32			chain_len;
+	u32			subject_off;	/* its subject Name, in @chain */
+	u32			subject_len;
+	u32			pub_off;	/* its public key, in @chain */
+	u32			pub_len;
 };
 
 struct dtls_proto;

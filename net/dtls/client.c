@@ -21,7 +21,9 @@
 static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 			     u8 cookie_len, struct dtls_proto_out *out)
 {
-	static const u16 sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256 };
+	/* What we verify; we sign with ECDSA only. */
+	static const u16 sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256,
+				       DTLS_SIG_RSA_PKCS1_SHA256 };
 	struct dtls_ch_params cp = {
 		.random = pr->client_random,
 		.cookie = cookie,
@@ -49,8 +51,9 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 	}
 	/*
 	 * RFC 8422 5.1.1: supported_groups also names the curves of the
-	 * certificates we can verify: P-256, even when ECDHE is to use
-	 * others only (dtls_client_ske() takes only those configured).
+	 * certificates we can verify: P-256, even when the configuration
+	 * names others only.  A server may then pick it for ECDHE as well,
+	 * and dtls_client_ske() takes it with a certificate suite.
 	 */
 	if (cp.sigalgs &&
 	    !dtls_proto_offered(groups, cp.n_groups, DTLS_GROUP_SECP256R1))
@@ -185,7 +188,10 @@ static int dtls_client_ske(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	if (!pr->suite->ecdhe)
 		return 0;	/* the hint: we have one PSK, it is ignored */
 	out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
-	if (!dtls_proto_offered(pr->p.groups, pr->p.n_groups, ske.group))
+	/* secp256r1 too with certificate suites: we listed it (above). */
+	if (!dtls_proto_offered(pr->p.groups, pr->p.n_groups, ske.group) &&
+	    !(pr->suite->cert && ske.group == DTLS_GROUP_SECP256R1 &&
+	      dtls_kex_group_supported(ske.group)))
 		return -EPROTO;
 	pr->group = ske.group;
 	pr->kex = dtls_kex_new(ske.group);

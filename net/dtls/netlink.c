@@ -432,7 +432,14 @@ out:
 	return err;
 }
 
-int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info)
+/* A secret in the request: not left for whoever gets its memory next. */
+static void dtls_nl_wipe_attr(struct nlattr *nla)
+{
+	if (nla)
+		memzero_explicit(nla_data(nla), nla_len(nla));
+}
+
+static int dtls_nl_psk_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct nlattr *id = a[DTLS_A_HS_PSK_IDENTITY];
@@ -464,7 +471,15 @@ int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info)
+int dtls_nl_psk_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = dtls_nl_psk_add(skb, info);
+
+	dtls_nl_wipe_attr(info->attrs[DTLS_A_HS_PSK_KEY]);
+	return err;
+}
+
+static int dtls_nl_cert_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct nlattr *key = a[DTLS_A_HS_CERT_KEY];
@@ -508,6 +523,14 @@ int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info)
 			       nla_get_s32(a[DTLS_A_HS_CERT_KEY_SERIAL]),
 			       info->extack);
 	dtls_nl_hs_put(&t);
+	return err;
+}
+
+int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = dtls_nl_cert_set(skb, info);
+
+	dtls_nl_wipe_attr(info->attrs[DTLS_A_HS_CERT_KEY]);
 	return err;
 }
 

@@ -28,29 +28,36 @@
 #include "dtls.h"
 #include "ecdsa.h"
 #include "proto.h"
+#include "rsa.h"
 
 static const struct dtls_suite dtls_suites[] = {
 	{ DTLS_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
-	  DTLS_PRF_SHA256, false, false, "PSK-AES128-GCM-SHA256" },
+	  DTLS_PRF_SHA256, false, false, false, "PSK-AES128-GCM-SHA256" },
 	{ DTLS_PSK_AES_256_GCM_SHA384, DTLS_CIPHER_AES_GCM_256,
-	  DTLS_PRF_SHA384, false, false, "PSK-AES256-GCM-SHA384" },
+	  DTLS_PRF_SHA384, false, false, false, "PSK-AES256-GCM-SHA384" },
 	{ DTLS_PSK_AES_128_CCM_8, DTLS_CIPHER_AES_CCM_8_128,
-	  DTLS_PRF_SHA256, false, false, "PSK-AES128-CCM8" },
+	  DTLS_PRF_SHA256, false, false, false, "PSK-AES128-CCM8" },
 	{ DTLS_PSK_CHACHA20_POLY1305_SHA256, DTLS_CIPHER_CHACHA20_POLY1305,
-	  DTLS_PRF_SHA256, false, false, "PSK-CHACHA20-POLY1305" },
+	  DTLS_PRF_SHA256, false, false, false, "PSK-CHACHA20-POLY1305" },
 	{ DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256,
-	  DTLS_CIPHER_CHACHA20_POLY1305, DTLS_PRF_SHA256, true, false,
+	  DTLS_CIPHER_CHACHA20_POLY1305, DTLS_PRF_SHA256, true, false, false,
 	  "ECDHE-PSK-CHACHA20-POLY1305" },
 	{ DTLS_ECDHE_PSK_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
-	  DTLS_PRF_SHA256, true, false, "ECDHE-PSK-AES128-GCM-SHA256" },
+	  DTLS_PRF_SHA256, true, false, false, "ECDHE-PSK-AES128-GCM-SHA256" },
 	{ DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
-	  DTLS_PRF_SHA256, true, true, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+	  DTLS_PRF_SHA256, true, true, false, "ECDHE-ECDSA-AES128-GCM-SHA256" },
 	{ DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384, DTLS_CIPHER_AES_GCM_256,
-	  DTLS_PRF_SHA384, true, true, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+	  DTLS_PRF_SHA384, true, true, false, "ECDHE-ECDSA-AES256-GCM-SHA384" },
 	{ DTLS_ECDHE_ECDSA_CHACHA20_POLY1305, DTLS_CIPHER_CHACHA20_POLY1305,
-	  DTLS_PRF_SHA256, true, true, "ECDHE-ECDSA-CHACHA20-POLY1305" },
+	  DTLS_PRF_SHA256, true, true, false, "ECDHE-ECDSA-CHACHA20-POLY1305" },
 	{ DTLS_ECDHE_ECDSA_AES_128_CCM_8, DTLS_CIPHER_AES_CCM_8_128,
-	  DTLS_PRF_SHA256, true, true, "ECDHE-ECDSA-AES128-CCM8" },
+	  DTLS_PRF_SHA256, true, true, false, "ECDHE-ECDSA-AES128-CCM8" },
+	{ DTLS_ECDHE_RSA_AES_128_GCM_SHA256, DTLS_CIPHER_AES_GCM_128,
+	  DTLS_PRF_SHA256, true, true, true, "ECDHE-RSA-AES128-GCM-SHA256" },
+	{ DTLS_ECDHE_RSA_AES_256_GCM_SHA384, DTLS_CIPHER_AES_GCM_256,
+	  DTLS_PRF_SHA384, true, true, true, "ECDHE-RSA-AES256-GCM-SHA384" },
+	{ DTLS_ECDHE_RSA_CHACHA20_POLY1305, DTLS_CIPHER_CHACHA20_POLY1305,
+	  DTLS_PRF_SHA256, true, true, true, "ECDHE-RSA-CHACHA20-POLY1305" },
 };
 
 static const u16 dtls_default_groups[] = {
@@ -88,7 +95,7 @@ bool dtls_proto_suite_usable(const struct dtls_proto *pr,
 	if (!s->cert)
 		return pr->n_psks;
 	if (pr->p.role == DTLS_HS_ROLE_SERVER)
-		return pr->own.body_len;
+		return pr->own.body_len && !s->rsa;	/* we sign with ECDSA */
 	/* A client never takes a server's certificate unchecked. */
 	return dtls_peer_auth_any(&pr->auth);
 }
@@ -309,19 +316,33 @@ int dtls_proto_sign(struct dtls_proto *pr, const u8 *hash, u8 *out,
 }
 
 /*
- * The peer's signature over @hash with the key of its certificate:
- * -EPROTO for an algorithm we did not offer (illegal_parameter),
- * -EBADMSG for one that does not verify (decrypt_error).
+ * The peer's signature over @hash with the key of its certificate, by
+ * the algorithm of that key: -EPROTO for another algorithm, or one we did
+ * not offer (illegal_parameter), -EBADMSG for a signature that does not
+ * verify, -EKEYREJECTED for an RSA key of an unsafe size (decrypt_error).
  */
 int dtls_proto_verify(struct dtls_proto *pr, const struct dtls_signed *sg,
 		      const u8 *hash)
 {
-	if (sg->sigalg != DTLS_SIG_ECDSA_SECP256R1_SHA256 ||
-	    !pr->peer_cert.have)
+	const struct dtls_cert_peer *pc = &pr->peer_cert;
+	const u8 *pub = pc->chain + pc->pub_off;
+
+	if (!pc->have)
 		return -EPROTO;
-	if (dtls_ecdsa_verify(pr->peer_cert.pub, hash, sg->sig, sg->sig_len))
-		return -EBADMSG;
-	return 0;
+	switch (pc->key) {
+	case DTLS_X509_KEY_EC_P256:
+		if (sg->sigalg != DTLS_SIG_ECDSA_SECP256R1_SHA256)
+			return -EPROTO;
+		return dtls_ecdsa_verify(pub, hash, sg->sig, sg->sig_len) ?
+		       -EBADMSG : 0;
+	case DTLS_X509_KEY_RSA:
+		if (sg->sigalg != DTLS_SIG_RSA_PKCS1_SHA256)
+			return -EPROTO;
+		return dtls_rsa_verify(pub, pc->pub_len, hash, sg->sig,
+				       sg->sig_len);
+	default:
+		return -EPROTO;
+	}
 }
 
 /* Our Finished (RFC 5246 7.4.9), added to the flight in epoch 1. */
@@ -424,6 +445,9 @@ void dtls_proto_defaults(struct dtls_proto *pr)
 		DTLS_ECDHE_ECDSA_CHACHA20_POLY1305,
 		DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384,
 		DTLS_ECDHE_ECDSA_AES_128_CCM_8,
+		DTLS_ECDHE_RSA_AES_128_GCM_SHA256,
+		DTLS_ECDHE_RSA_CHACHA20_POLY1305,
+		DTLS_ECDHE_RSA_AES_256_GCM_SHA384,
 		DTLS_ECDHE_PSK_AES_128_GCM_SHA256,
 		DTLS_ECDHE_PSK_CHACHA20_POLY1305_SHA256,
 		DTLS_PSK_AES_128_GCM_SHA256,

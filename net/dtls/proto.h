@@ -41,13 +41,17 @@ struct dtls_key;
 #define DTLS_ECDHE_ECDSA_AES_256_GCM_SHA384	0xc02c
 #define DTLS_ECDHE_ECDSA_CHACHA20_POLY1305	0xcca9
 #define DTLS_ECDHE_ECDSA_AES_128_CCM_8		0xc0ae
+#define DTLS_ECDHE_RSA_AES_128_GCM_SHA256	0xc02f
+#define DTLS_ECDHE_RSA_AES_256_GCM_SHA384	0xc030
+#define DTLS_ECDHE_RSA_CHACHA20_POLY1305	0xcca8
 
 struct dtls_suite {
 	u16			id;
 	u16			cipher;		/* DTLS_CIPHER_* */
 	enum dtls_prf_hash	prf;
 	bool			ecdhe;
-	bool			cert;		/* ECDHE_ECDSA: no PSK */
+	bool			cert;		/* ECDHE_ECDSA/RSA: no PSK */
+	bool			rsa;		/* ECDHE_RSA: we only verify */
 	const char		*name;		/* OpenSSL's name */
 };
 

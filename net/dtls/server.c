@@ -99,8 +99,10 @@ static int dtls_server_cert(struct dtls_proto *pr, u8 *msg, unsigned int cap)
 static int dtls_server_flight4(struct dtls_proto *pr,
 			       struct dtls_proto_out *out)
 {
-	static const u8 cr_types[] = { DTLS_CERT_TYPE_ECDSA_SIGN };
-	static const u16 cr_sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256 };
+	static const u8 cr_types[] = { DTLS_CERT_TYPE_ECDSA_SIGN,
+				       DTLS_CERT_TYPE_RSA_SIGN };
+	static const u16 cr_sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256,
+					  DTLS_SIG_RSA_PKCS1_SHA256 };
 	struct dtls_ske ske = {
 		.hint = pr->p.hint,
 		.hint_len = pr->p.hint_len,

@@ -52,6 +52,8 @@ TRACE_DEFINE_ENUM(DTLS_HS_C_WAIT_FIN);
 TRACE_DEFINE_ENUM(DTLS_HS_S_LISTEN);
 TRACE_DEFINE_ENUM(DTLS_HS_S_WAIT_CKE);
 TRACE_DEFINE_ENUM(DTLS_HS_S_WAIT_FIN);
+TRACE_DEFINE_ENUM(DTLS_HS_S_WAIT_CERT);
+TRACE_DEFINE_ENUM(DTLS_HS_S_WAIT_CV);
 TRACE_DEFINE_ENUM(DTLS_HS_DONE);
 
 #define show_dtls_hs_step(s)						\
@@ -63,6 +65,8 @@ TRACE_DEFINE_ENUM(DTLS_HS_DONE);
 		{ DTLS_HS_S_LISTEN,	"listen" },			\
 		{ DTLS_HS_S_WAIT_CKE,	"wait_client_key_exchange" },	\
 		{ DTLS_HS_S_WAIT_FIN,	"server_wait_finished" },	\
+		{ DTLS_HS_S_WAIT_CERT,	"wait_client_certificate" },	\
+		{ DTLS_HS_S_WAIT_CV,	"wait_certificate_verify" },	\
 		{ DTLS_HS_DONE,		"done" })
 
 /* Message types of a flight: dtls_flight_types(), dtls_trace_msg_bit(). */
@@ -72,8 +76,11 @@ TRACE_DEFINE_ENUM(DTLS_HS_DONE);
 		{ BIT(DTLS_HS_CLIENT_HELLO),		"ClientHello" },	\
 		{ BIT(DTLS_HS_SERVER_HELLO),		"ServerHello" },	\
 		{ BIT(DTLS_HS_HELLO_VERIFY_REQUEST),	"HelloVerifyRequest" }, \
+		{ BIT(DTLS_HS_CERTIFICATE),		"Certificate" },	\
 		{ BIT(DTLS_HS_SERVER_KEY_EXCHANGE),	"ServerKeyExchange" }, \
+		{ BIT(DTLS_HS_CERTIFICATE_REQUEST),	"CertificateRequest" }, \
 		{ BIT(DTLS_HS_SERVER_HELLO_DONE),	"ServerHelloDone" },	\
+		{ BIT(DTLS_HS_CERTIFICATE_VERIFY),	"CertificateVerify" }, \
 		{ BIT(DTLS_HS_CLIENT_KEY_EXCHANGE),	"ClientKeyExchange" }, \
 		{ DTLS_TRACE_MSG_CCS,			"ChangeCipherSpec" },	\
 		{ BIT(DTLS_HS_FINISHED),		"Finished" },		\
