@@ -1738,8 +1738,9 @@ TEST(netlink_peer_auth_refused)
 		a[i] = (struct nla_spec){ DTLS_A_HS_PEER_PIN_SHA256, pins[i],
 					  32 };
 	EXPECT_EQ(-EINVAL, nl_raw(DTLS_CMD_PEER_AUTH, fd, a, 9));
+	/* The policy's exact length: a range error. */
 	a[0].len = 31;
-	EXPECT_EQ(-EINVAL, nl_raw(DTLS_CMD_PEER_AUTH, fd, a, 1));
+	EXPECT_EQ(-ERANGE, nl_raw(DTLS_CMD_PEER_AUTH, fd, a, 1));
 	EXPECT_EQ(-EINVAL, dtls_peer_auth(dtls_test_nl(), fd, 0, NULL, 0, true,
 					  msg, sizeof(msg)));
 	EXPECT_EQ(-ENOKEY, dtls_hs_start(dtls_test_nl(), fd, 0, msg,

@@ -18,7 +18,10 @@
 
 #define DTLS_HS_HEADER_LEN	12	/* type, length(3), seq(2), off(3), len(3) */
 #define DTLS_REASM_MAX_MSG	16384	/* longest message accepted */
-#define DTLS_REASM_AHEAD	4	/* messages buffered, next_seq included */
+/* Messages buffered, next_seq included: a whole flight (five, with
+ * certificates) and one more.
+ */
+#define DTLS_REASM_AHEAD	6
 #define DTLS_REASM_MAX_BYTES	32768	/* buffer bytes per session */
 
 struct dtls_hs_hdr {

@@ -68,7 +68,7 @@ const struct nla_policy dtls_hs_get_nl_policy[DTLS_A_HS_INO + 1] = {
 const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1] = {
 	[DTLS_A_HS_FD] = { .type = NLA_S32, },
 	[DTLS_A_HS_INO] = { .type = NLA_U64, },
-	[DTLS_A_HS_CERT_DER] = { .len = 1, },
+	[DTLS_A_HS_CERT_DER] = { .type = NLA_BINARY, },
 	[DTLS_A_HS_CERT_KEY] = NLA_POLICY_EXACT_LEN(32),
 	[DTLS_A_HS_CERT_KEY_SERIAL] = { .type = NLA_S32, },
 };
