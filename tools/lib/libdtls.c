@@ -1397,6 +1397,12 @@ const char *dtls_suite_name(uint16_t suite)
 		return "ECDHE-ECDSA-CHACHA20-POLY1305";
 	case 0xc0ae:
 		return "ECDHE-ECDSA-AES128-CCM8";
+	case 0xc02f:
+		return "ECDHE-RSA-AES128-GCM-SHA256";
+	case 0xc030:
+		return "ECDHE-RSA-AES256-GCM-SHA384";
+	case 0xcca8:
+		return "ECDHE-RSA-CHACHA20-POLY1305";
 	}
 	return "unknown";
 }
@@ -1462,7 +1468,7 @@ static int dtls_parse_num(const char *s, unsigned long max,
 
 static const uint16_t dtls_known_suites[] = {
 	0x00a8, 0x00a9, 0xc0a8, 0xccab, 0xccac, 0xd001,
-	0xc02b, 0xc02c, 0xcca9, 0xc0ae,
+	0xc02b, 0xc02c, 0xcca9, 0xc0ae, 0xc02f, 0xc030, 0xcca8,
 };
 
 int dtls_suite_parse(const char *s, uint16_t *suite)
