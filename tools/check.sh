@@ -48,7 +48,7 @@ for k in $kernels; do
 	ko=$top/build/mod/$abi/net/dtls/dtls.ko
 	log=$top/build/check-$k.log
 	echo "# kernel $k ($abi)"
-	tools/vm/run -k "$k" -t 1500 -m "$ko" -M veth,sch_netem -- \
+	tools/vm/run -k "$k" -t "${KDTLS_GUEST_TIMEOUT:-2700}" -m "$ko" -M veth,sch_netem -- \
 		env KDTLS_MODULE="$ko" selftests/run.sh ${KDTLS_TESTS:-} 2>&1 |
 		tee "$log"
 	rc=${PIPESTATUS[0]}
