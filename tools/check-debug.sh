@@ -10,7 +10,7 @@
 #
 #   tools/check-debug.sh
 #   KDTLS_TESTS="attach cli" tools/check-debug.sh   (a subset of binaries)
-#   KDTLS_DEBUG_TIMEOUT=secs (default 2400)    KDTLS_APPEND=kernel options
+#   KDTLS_DEBUG_TIMEOUT=secs (default 3600)    KDTLS_APPEND=kernel options
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -79,7 +79,7 @@ fi
 log=$top/build/check-debug.log
 KDTLS_KEEP_LOG=1 \
 KDTLS_APPEND="pci=noacpi no5lvl kdtls.9p=cache=loose ${KDTLS_APPEND:-}" \
-tools/vm/run -k "$dir" -t "${KDTLS_DEBUG_TIMEOUT:-3000}" -q '-m 4G' \
+tools/vm/run -k "$dir" -t "${KDTLS_DEBUG_TIMEOUT:-3600}" -q '-m 4G' \
 	-m "$mod/dtls.ko" -M veth,sch_netem -- \
 	env KDTLS_MODULE="$mod/dtls.ko" KDTLS_KUNIT="$kunit" \
 	tools/debug-kernel/guest.sh ${KDTLS_TESTS:-} 2>&1 | tee "$log"
