@@ -143,15 +143,32 @@ void dtls_cert_own_free(struct dtls_cert_own *own)
 int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 		       unsigned int n_pins, bool required)
 {
-	if (n_pins > DTLS_PEER_PINS_MAX || (required && !n_pins))
+	struct dtls_peer_auth new = { .required = required };
+
+	if (n_pins > DTLS_PEER_PINS_MAX)
 		return -EINVAL;
-	memset(pa, 0, sizeof(*pa));
-	memcpy(pa->pins, pins, n_pins * sizeof(pa->pins[0]));
-	pa->n_pins = n_pins;
-	pa->required = required;
-	return 0;
+	memcpy(new.pins, pins, n_pins * sizeof(new.pins[0]));
+	new.n_pins = n_pins;
+	return dtls_peer_auth_replace(pa, &new);
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_set);
+
+/**
+ * dtls_peer_auth_replace - check new settings and put them in place
+ * @pa: the settings, replaced on success
+ * @new: what netlink (or a test) built
+ *
+ * Return: 0 or -EINVAL if @new cannot authenticate anyone yet requires it.
+ */
+int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
+			   const struct dtls_peer_auth *new)
+{
+	if (new->n_pins > DTLS_PEER_PINS_MAX ||
+	    (new->required && !dtls_peer_auth_any(new)))
+		return -EINVAL;
+	*pa = *new;
+	return 0;
+}
 
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)

@@ -67,6 +67,8 @@ void dtls_cert_own_free(struct dtls_cert_own *own);
 
 int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 		       unsigned int n_pins, bool required);
+int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
+			   const struct dtls_peer_auth *new);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
 
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,

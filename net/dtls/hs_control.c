@@ -284,15 +284,12 @@ out:
 /**
  * dtls_hs_peer_auth - how a handshake not yet started checks the peer
  * @ds: the socket
- * @pins: SHA-256 digests of the certificates accepted, 32 bytes each
- * @n_pins: how many, up to DTLS_PEER_PINS_MAX
- * @required: a server fails a client without a certificate
+ * @pa: the new settings, as netlink parsed them
  * @extack: for the reason of a refusal
  *
  * Context: process, may sleep.  Return: 0 or a negative errno.
  */
-int dtls_hs_peer_auth(struct dtls_sock *ds, const u8 *pins,
-		      unsigned int n_pins, bool required,
+int dtls_hs_peer_auth(struct dtls_sock *ds, const struct dtls_peer_auth *pa,
 		      struct netlink_ext_ack *extack)
 {
 	struct dtls_hs *hs;
@@ -301,7 +298,7 @@ int dtls_hs_peer_auth(struct dtls_sock *ds, const u8 *pins,
 	err = dtls_hs_lock_idle(ds, &hs);
 	if (err)
 		return err;
-	err = dtls_peer_auth_set(&hs->pr.auth, pins, n_pins, required);
+	err = dtls_peer_auth_replace(&hs->pr.auth, pa);
 	if (err)
 		NL_SET_ERR_MSG(extack,
 			       "up to 8 pins; peer-cert-required needs one");

@@ -537,30 +537,42 @@ int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info)
 int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *req = info->attrs[DTLS_A_HS_PEER_CERT_REQUIRED];
-	u8 pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
+	struct dtls_peer_auth *pa;
 	const struct nlattr *nla;
 	struct dtls_nl_target t;
-	unsigned int n = 0;
 	int err, rem;
 
+	pa = kzalloc(sizeof(*pa), GFP_KERNEL);
+	if (!pa)
+		return -ENOMEM;
+	pa->required = req && nla_get_u8(req);
+	err = -EINVAL;
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != DTLS_A_HS_PEER_PIN_SHA256)
 			continue;
-		if (n == DTLS_PEER_PINS_MAX ||
+		if (pa->n_pins == DTLS_PEER_PINS_MAX ||
 		    nla_len(nla) != SHA256_DIGEST_SIZE) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nla,
 					    "peer-pin-sha256: 32 bytes, up to 8");
-			return -EINVAL;
+			goto out;
 		}
-		memcpy(pins[n++], nla_data(nla), SHA256_DIGEST_SIZE);
+		memcpy(pa->pins[pa->n_pins++], nla_data(nla),
+		       SHA256_DIGEST_SIZE);
 	}
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
-		return err;
-	err = dtls_hs_peer_auth(t.ds, pins[0], n, req && nla_get_u8(req),
-				info->extack);
+		goto out;
+	err = dtls_hs_peer_auth(t.ds, pa, info->extack);
 	dtls_nl_hs_put(&t);
+out:
+	kfree(pa);
 	return err;
+}
+
+int dtls_nl_peer_verdict_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	/* Delegation (peer-delegate) is not built yet. */
+	return -EOPNOTSUPP;
 }
 
 int dtls_nl_hs_start_doit(struct sk_buff *skb, struct genl_info *info)

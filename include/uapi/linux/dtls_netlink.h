@@ -39,6 +39,24 @@ enum dtls_hs_state {
 	DTLS_HS_STATE_FAILED,
 };
 
+/**
+ * enum dtls_cert_type - Certificate types (RFC 7250 and the IANA TLS
+ *   Certificate Types).
+ */
+enum dtls_cert_type {
+	DTLS_CERT_TYPE_X509,
+	DTLS_CERT_TYPE_RAW_PUBLIC_KEY = 2,
+};
+
+/**
+ * enum dtls_verdict - User space's answer to a delegated peer check
+ *   (peer-cert-ntf).
+ */
+enum dtls_verdict {
+	DTLS_VERDICT_REJECT,
+	DTLS_VERDICT_ACCEPT,
+};
+
 enum {
 	DTLS_A_SOCK_FD = 1,
 	DTLS_A_SOCK_INO,
@@ -93,6 +111,14 @@ enum {
 	DTLS_A_HS_PEER_CERT_REQUIRED,
 	DTLS_A_HS_PEER_CERT_SHA256,
 	DTLS_A_HS_PEER_SUBJECT,
+	DTLS_A_HS_PEER_TRUST_KEYRING,
+	DTLS_A_HS_PEER_NAME,
+	DTLS_A_HS_PEER_SPKI_SHA256,
+	DTLS_A_HS_PEER_CERT_TYPE,
+	DTLS_A_HS_PEER_DELEGATE,
+	DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS,
+	DTLS_A_HS_DELEGATION_ID,
+	DTLS_A_HS_VERDICT,
 
 	__DTLS_A_HS_MAX,
 	DTLS_A_HS_MAX = (__DTLS_A_HS_MAX - 1)
@@ -131,6 +157,8 @@ enum {
 	DTLS_CMD_HS_FAILED_NTF,
 	DTLS_CMD_CERT_SET,
 	DTLS_CMD_PEER_AUTH,
+	DTLS_CMD_PEER_VERDICT,
+	DTLS_CMD_PEER_CERT_NTF,
 
 	__DTLS_CMD_MAX,
 	DTLS_CMD_MAX = (__DTLS_CMD_MAX - 1)

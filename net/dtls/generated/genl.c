@@ -10,6 +10,12 @@
 
 #include <uapi/linux/dtls_netlink.h>
 
+/* Integer value ranges */
+static const struct netlink_range_validation dtls_a_hs_peer_delegate_timeout_ms_range = {
+	.min	= 100ULL,
+	.max	= 60000ULL,
+};
+
 /* DTLS_CMD_SOCK_ATTACH - do */
 const struct nla_policy dtls_sock_attach_nl_policy[DTLS_A_SOCK_FD + 1] = {
 	[DTLS_A_SOCK_FD] = { .type = NLA_S32, },
@@ -74,15 +80,28 @@ const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1] =
 };
 
 /* DTLS_CMD_PEER_AUTH - do */
-const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_CERT_REQUIRED + 1] = {
+const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS + 1] = {
 	[DTLS_A_HS_FD] = { .type = NLA_S32, },
 	[DTLS_A_HS_INO] = { .type = NLA_U64, },
 	[DTLS_A_HS_PEER_PIN_SHA256] = NLA_POLICY_EXACT_LEN(32),
 	[DTLS_A_HS_PEER_CERT_REQUIRED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DTLS_A_HS_PEER_TRUST_KEYRING] = { .type = NLA_S32, },
+	[DTLS_A_HS_PEER_NAME] = { .type = NLA_NUL_STRING, .len = 253, },
+	[DTLS_A_HS_PEER_SPKI_SHA256] = NLA_POLICY_EXACT_LEN(32),
+	[DTLS_A_HS_PEER_DELEGATE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &dtls_a_hs_peer_delegate_timeout_ms_range),
+};
+
+/* DTLS_CMD_PEER_VERDICT - do */
+const struct nla_policy dtls_peer_verdict_nl_policy[DTLS_A_HS_VERDICT + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_INO] = { .type = NLA_U64, },
+	[DTLS_A_HS_DELEGATION_ID] = { .type = NLA_U32, },
+	[DTLS_A_HS_VERDICT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Ops table for dtls */
-const struct genl_ops dtls_nl_ops[9] = {
+const struct genl_ops dtls_nl_ops[10] = {
 	{
 		.cmd		= DTLS_CMD_SOCK_ATTACH,
 		.doit		= dtls_nl_sock_attach_doit,
@@ -137,7 +156,13 @@ const struct genl_ops dtls_nl_ops[9] = {
 		.cmd		= DTLS_CMD_PEER_AUTH,
 		.doit		= dtls_nl_peer_auth_doit,
 		.policy		= dtls_peer_auth_nl_policy,
-		.maxattr	= DTLS_A_HS_PEER_CERT_REQUIRED,
+		.maxattr	= DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS,
+	},
+	{
+		.cmd		= DTLS_CMD_PEER_VERDICT,
+		.doit		= dtls_nl_peer_verdict_doit,
+		.policy		= dtls_peer_verdict_nl_policy,
+		.maxattr	= DTLS_A_HS_VERDICT,
 	},
 };
 

@@ -27,10 +27,12 @@ extern const struct nla_policy dtls_hs_get_nl_policy[DTLS_A_HS_INO + 1];
 
 extern const struct nla_policy dtls_cert_set_nl_policy[DTLS_A_HS_CERT_KEY_SERIAL + 1];
 
-extern const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_CERT_REQUIRED + 1];
+extern const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS + 1];
+
+extern const struct nla_policy dtls_peer_verdict_nl_policy[DTLS_A_HS_VERDICT + 1];
 
 /* Ops table for dtls */
-extern const struct genl_ops dtls_nl_ops[9];
+extern const struct genl_ops dtls_nl_ops[10];
 
 int dtls_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info);
@@ -42,6 +44,7 @@ int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info);
+int dtls_nl_peer_verdict_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	DTLS_NLGRP_EVENTS,
