@@ -10,12 +10,6 @@
 
 #include <uapi/linux/dtls_netlink.h>
 
-/* Integer value ranges */
-static const struct netlink_range_validation dtls_a_hs_peer_delegate_timeout_ms_range = {
-	.min	= 100ULL,
-	.max	= 60000ULL,
-};
-
 /* DTLS_CMD_SOCK_ATTACH - do */
 const struct nla_policy dtls_sock_attach_nl_policy[DTLS_A_SOCK_FD + 1] = {
 	[DTLS_A_SOCK_FD] = { .type = NLA_S32, },
@@ -89,7 +83,7 @@ const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_DELEGATE_TIMEOUT
 	[DTLS_A_HS_PEER_NAME] = { .type = NLA_NUL_STRING, .len = 253, },
 	[DTLS_A_HS_PEER_SPKI_SHA256] = NLA_POLICY_EXACT_LEN(32),
 	[DTLS_A_HS_PEER_DELEGATE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &dtls_a_hs_peer_delegate_timeout_ms_range),
+	[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS] = { .type = NLA_U32, },
 };
 
 /* DTLS_CMD_PEER_VERDICT - do */
