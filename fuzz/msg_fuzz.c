@@ -118,14 +118,34 @@ static void fuzz_ch(const u8 *body, u32 len)
 	p.n_groups = ch.groups ? ch.groups_len / 2 : 0;
 	p.sigalgs = sigalgs;
 	p.n_sigalgs = ch.sigalgs ? ch.sigalgs_len / 2 : 0;
+	FUZZ_ASSERT(!ch.client_ctypes ||
+		    (inside(body, len, ch.client_ctypes, ch.client_ctypes_len) &&
+		     ch.client_ctypes_len));
+	FUZZ_ASSERT(!ch.server_ctypes ||
+		    (inside(body, len, ch.server_ctypes, ch.server_ctypes_len) &&
+		     ch.server_ctypes_len));
+	p.client_ctypes = ch.client_ctypes;
+	p.n_client_ctypes = ch.client_ctypes ? ch.client_ctypes_len : 0;
+	p.server_ctypes = ch.server_ctypes;
+	p.n_server_ctypes = ch.server_ctypes ? ch.server_ctypes_len : 0;
 	out = build_exact(ch_build, &p, &n);
 	if (!out) {
 		/* Only lists longer than we ever send are refused. */
 		FUZZ_ASSERT(n == -EINVAL);
 		FUZZ_ASSERT(p.n_groups > DTLS_CH_LIST_MAX ||
-			    p.n_sigalgs > DTLS_CH_LIST_MAX);
+			    p.n_sigalgs > DTLS_CH_LIST_MAX ||
+			    p.n_client_ctypes > DTLS_CTYPES_MAX ||
+			    p.n_server_ctypes > DTLS_CTYPES_MAX);
 		return;
 	}
+	FUZZ_ASSERT(!ch.client_ctypes ||
+		    (ch2.client_ctypes_len == ch.client_ctypes_len &&
+		     !memcmp(ch2.client_ctypes, ch.client_ctypes,
+			     ch.client_ctypes_len)));
+	FUZZ_ASSERT(!ch.server_ctypes ||
+		    (ch2.server_ctypes_len == ch.server_ctypes_len &&
+		     !memcmp(ch2.server_ctypes, ch.server_ctypes,
+			     ch.server_ctypes_len)));
 	FUZZ_ASSERT(dtls_ch_parse(out, n, &ch2) == 0);
 	FUZZ_ASSERT(ch2.version == DTLS_1_2_VERSION);
 	FUZZ_ASSERT(!memcmp(ch2.random, ch.random, DTLS_RANDOM_LEN));
@@ -207,9 +227,20 @@ static int sh_build(u8 *out, unsigned int cap, const void *arg)
 {
 	const struct sh_arg *a = arg;
 
-	return dtls_sh_build(out, cap, a->sh->random, a->sh->session_id,
-			     a->sh->session_id_len, a->sh->suite, a->ecdhe,
-			     a->reneg);
+	struct dtls_sh_params p = {
+		.random = a->sh->random,
+		.session_id = a->sh->session_id,
+		.session_id_len = a->sh->session_id_len,
+		.suite = a->sh->suite,
+		.ecdhe = a->ecdhe,
+		.reneg = a->reneg,
+		.client_ctype = a->sh->has_client_ctype ?
+				a->sh->client_ctype : -1,
+		.server_ctype = a->sh->has_server_ctype ?
+				a->sh->server_ctype : -1,
+	};
+
+	return dtls_sh_build(out, cap, &p);
 }
 
 static void fuzz_sh(const u8 *body, u32 len)
@@ -242,6 +273,10 @@ static void fuzz_sh(const u8 *body, u32 len)
 	FUZZ_ASSERT(sh2.reneg_info == sh.reneg_info);
 	FUZZ_ASSERT(sh2.point_formats == sh.point_formats);
 	FUZZ_ASSERT(sh2.point_uncompressed == sh.point_formats);
+	FUZZ_ASSERT(sh2.has_client_ctype == sh.has_client_ctype &&
+		    sh2.client_ctype == sh.client_ctype);
+	FUZZ_ASSERT(sh2.has_server_ctype == sh.has_server_ctype &&
+		    sh2.server_ctype == sh.server_ctype);
 	free(out);
 }
 

@@ -13,7 +13,10 @@
  *    Certificate (handshake_failure), a truncated chain (decode_error), 9
  *    certificates, one not DER or not pinned (bad_certificate), a P-384 or
  *    RSA key (unsupported_certificate); ServerKeyExchange before Certificate
- *    (unexpected_message);
+ *    (unexpected_message); raw public keys (RFC 7250): a server choosing
+ *    one the client did not list, or an RSA one (unsupported_certificate),
+ *    a vector longer than its message or a key with bytes after it
+ *    (decode_error), another key than the pinned one (bad_certificate);
  *  - kernel server, raw client (srv fixture): no Certificate, an empty one
  *    when required, one not pinned; a CertificateVerify that does not
  *    verify or uses an RSA algorithm; and with peer-cert-required=0 an
@@ -728,7 +731,18 @@ enum cli_kind {
 	CK_CERT_RSA,
 	CK_CERT_NOT_PINNED,	/* a good P-256 certificate, another pin */
 	CK_SKE_FIRST,		/* SKE before Certificate */
+	CK_RPK_NOT_LISTED,	/* a raw key chosen; the client takes chains */
+	CK_RPK_LONG,		/* the key's vector longer than the message */
+	CK_RPK_TRAILING,	/* a byte after the SubjectPublicKeyInfo */
+	CK_RPK_RSA,		/* an RSA raw key */
+	CK_RPK_OTHER,		/* a raw key other than the pinned one */
 };
+
+/* The variants where the client also pins raw's key. */
+static bool ck_spki_pinned(enum cli_kind k)
+{
+	return k >= CK_RPK_LONG;
+}
 
 FIXTURE(cli) {
 	int cli;
@@ -770,14 +784,33 @@ CLI_VARIANT(cert_rsa, CK_CERT_RSA, ALERT_UNSUPPORTED_CERTIFICATE,
 CLI_VARIANT(cert_not_pinned, CK_CERT_NOT_PINNED, ALERT_BAD_CERTIFICATE,
 	    EKEYREJECTED);
 CLI_VARIANT(ske_before_cert, CK_SKE_FIRST, ALERT_UNEXPECTED_MESSAGE, EPROTO);
+CLI_VARIANT(rpk_not_listed, CK_RPK_NOT_LISTED, ALERT_UNSUPPORTED_CERTIFICATE,
+	    EPROTO);
+CLI_VARIANT(rpk_longer_than_message, CK_RPK_LONG, ALERT_DECODE_ERROR, EBADMSG);
+CLI_VARIANT(rpk_trailing_byte, CK_RPK_TRAILING, ALERT_DECODE_ERROR, EBADMSG);
+CLI_VARIANT(rpk_rsa, CK_RPK_RSA, ALERT_UNSUPPORTED_CERTIFICATE, EKEYREJECTED);
+CLI_VARIANT(rpk_not_pinned, CK_RPK_OTHER, ALERT_BAD_CERTIFICATE,
+	    EKEYREJECTED);
+
+/* SHA-256 of the DER SubjectPublicKeyInfo of @k, into @out. */
+static void spki_sha256(EVP_PKEY *k, uint8_t out[32])
+{
+	uint8_t *der = NULL;
+	int n = i2d_PUBKEY(k, &der);
+
+	memset(out, 0, 32);
+	if (n > 0)
+		SHA256(der, n, out);
+	OPENSSL_free(der);
+}
 
 /*
  * A kernel client (suite SUITE, group P-256 only, the peer pinned to
- * @pin) connected to raw's socket, started; its ClientHello in @ch and
- * the transcript.  0 or -1.
+ * @pin, and with @spki to that key too) connected to raw's socket,
+ * started; its ClientHello in @ch and the transcript.  0 or -1.
  */
 static int rsrv_start(struct raw *r, int *cli, const uint8_t pin[32],
-		      struct hmsg *ch)
+		      const uint8_t *spki, struct hmsg *ch)
 {
 	static const uint16_t suite = SUITE, group = GROUP_P256;
 	struct dtls_hs_config cfg = {
@@ -789,6 +822,10 @@ static int rsrv_start(struct raw *r, int *cli, const uint8_t pin[32],
 		.rto_initial_ms = 5000,
 		.timeout_ms = 60000,
 		.cookies = -1,
+	};
+	struct dtls_peer_auth_cfg pa = {
+		.pins = (const uint8_t (*)[32])pin, .n_pins = 1,
+		.spki = (const uint8_t (*)[32])spki, .n_spki = !!spki,
 	};
 	union dtls_test_addr sa, ca;
 	char msg[128] = "";
@@ -802,9 +839,8 @@ static int rsrv_start(struct raw *r, int *cli, const uint8_t pin[32],
 	timeo(*cli, WAIT_MS);
 	if (dtls_sock_attach(dtls_test_nl(), *cli, NULL, NULL, 0) ||
 	    dtls_hs_config(dtls_test_nl(), *cli, 0, &cfg, msg, sizeof(msg)) ||
-	    dtls_peer_auth(dtls_test_nl(), *cli, 0,
-			   (const uint8_t (*)[32])pin, 1, false, msg,
-			   sizeof(msg)) ||
+	    dtls_peer_auth_set(dtls_test_nl(), *cli, 0, &pa, msg,
+			       sizeof(msg)) ||
 	    dtls_hs_start(dtls_test_nl(), *cli, 0, msg, sizeof(msg))) {
 		snprintf(r->why, sizeof(r->why), "client setup: %s", msg);
 		return -1;
@@ -817,8 +853,11 @@ static int rsrv_start(struct raw *r, int *cli, const uint8_t pin[32],
 	return 0;
 }
 
-/* ServerHello: SUITE, EMS, an empty renegotiation_info. */
-static size_t sh_body(struct raw *r, uint8_t *out)
+/*
+ * ServerHello: SUITE, EMS, an empty renegotiation_info; with @raw_key,
+ * server_certificate_type: a raw public key (RFC 7250).
+ */
+static size_t sh_body_ct(struct raw *r, uint8_t *out, bool raw_key)
 {
 	uint8_t *p = out;
 
@@ -827,13 +866,42 @@ static size_t sh_body(struct raw *r, uint8_t *out)
 	p = put8(p, 0);
 	p = put16(p, SUITE);
 	p = put8(p, 0);
-	p = put16(p, 9);
+	p = put16(p, raw_key ? 14 : 9);
 	p = put16(p, 23);
 	p = put16(p, 0);
 	p = put16(p, 0xff01);
 	p = put16(p, 1);
 	p = put8(p, 0);
+	if (raw_key) {
+		p = put16(p, 20);
+		p = put16(p, 1);
+		p = put8(p, 2);
+	}
 	return p - out;
+}
+
+static size_t sh_body(struct raw *r, uint8_t *out)
+{
+	return sh_body_ct(r, out, false);
+}
+
+/*
+ * A raw key's Certificate body: the SubjectPublicKeyInfo of @k in its
+ * vector, which claims @extra bytes more, with @trailing bytes after the
+ * key inside it.
+ */
+static size_t rpk_body(uint8_t *out, EVP_PKEY *k, int extra, int trailing)
+{
+	uint8_t *der = NULL;
+	int n = i2d_PUBKEY(k, &der);
+
+	if (n <= 0)
+		return 0;
+	put24(out, n + trailing + extra);
+	memcpy(out + 3, der, n);
+	memset(out + 3 + n, 0, trailing);
+	OPENSSL_free(der);
+	return 3 + n + trailing;
 }
 
 /* A Certificate body of @n certificates. */
@@ -887,7 +955,11 @@ FIXTURE_SETUP(cli)
 	ASSERT_EQ(0, test_cert_make(&self->other, "someone else"));
 	ASSERT_EQ(0, raw_init(&self->r));
 	self->c0 = counts_now();
+	uint8_t spki[32];
+
+	spki_sha256(self->mine.pkey, spki);
 	ASSERT_EQ(0, rsrv_start(&self->r, &self->cli, self->mine.sha256,
+				ck_spki_pinned(variant->kind) ? spki : NULL,
 				&self->ch)) TH_LOG("%s", self->r.why);
 }
 
@@ -959,6 +1031,24 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 		dlen[0] = self->other.len;
 		clen = cert_body(cbody, (const uint8_t *const *)der, dlen, 1);
 		break;
+	case CK_RPK_NOT_LISTED:
+		clen = rpk_body(cbody, self->mine.pkey, 0, 0);
+		break;
+	case CK_RPK_LONG:
+		clen = rpk_body(cbody, self->mine.pkey, 5, 0);
+		break;
+	case CK_RPK_TRAILING:
+		clen = rpk_body(cbody, self->mine.pkey, 0, 1);
+		break;
+	case CK_RPK_RSA:
+		xk = EVP_RSA_gen(1024);
+		ASSERT_NE(NULL, xk);
+		clen = rpk_body(cbody, xk, 0, 0);
+		EVP_PKEY_free(xk);
+		break;
+	case CK_RPK_OTHER:
+		clen = rpk_body(cbody, self->other.pkey, 0, 0);
+		break;
 	default:
 		clen = cert_body(cbody, (const uint8_t *const *)der, dlen, 1);
 		break;
@@ -997,7 +1087,8 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 	if (k == CK_SIG_FLIPPED)
 		ske[skelen - 1] ^= 1;	/* the last bit of s: DER stays good */
 
-	n = sh_body(r, body);
+	ASSERT_LT(0, clen);
+	n = sh_body_ct(r, body, k >= CK_RPK_NOT_LISTED);
 	n = raw_put_msg(r, dg, HT_SH, body, n);
 	if (k == CK_SKE_FIRST) {
 		n += raw_put_msg(r, dg + n, HT_SKE, ske, skelen);
@@ -1056,7 +1147,7 @@ TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
 	srand(getpid() ^ time(NULL));
 	ASSERT_EQ(0, test_cert_make(&mine, "raw server"));
 	ASSERT_EQ(0, raw_init(&r));
-	ASSERT_EQ(0, rsrv_start(&r, &cli, mine.sha256, &ch)) TH_LOG("%s", r.why);
+	ASSERT_EQ(0, rsrv_start(&r, &cli, mine.sha256, NULL, &ch)) TH_LOG("%s", r.why);
 
 	der[0] = mine.der;
 	dlen[0] = mine.len;

@@ -119,8 +119,10 @@ int main(int argc, char **argv)
 	n = dtls_hvr_build(body, sizeof(body), cookie, sizeof(cookie));
 	msg("hvr", DTLS_HS_HELLO_VERIFY_REQUEST, 0, body, n);
 	flight_len = 0;
-	n = dtls_sh_build(body, sizeof(body), random, NULL, 0, 0xd001, true,
-			  true);
+	n = dtls_sh_build(body, sizeof(body), &(struct dtls_sh_params){
+				.random = random, .suite = 0xd001,
+				.ecdhe = true, .reneg = true,
+				.client_ctype = -1, .server_ctype = -1 });
 	msg("sh-ecdhe", DTLS_HS_SERVER_HELLO, 1, body, n);
 	n = dtls_ske_build(body, sizeof(body), true, &ske);
 	msg("ske-ecdhe", DTLS_HS_SERVER_KEY_EXCHANGE, 2, body, n);
@@ -134,8 +136,10 @@ int main(int argc, char **argv)
 	dtls_record_build(buf, &rh);
 	memcpy(buf + DTLS_HEADER_LEN, flight, flight_len);
 	put("record", "server", buf, DTLS_HEADER_LEN + flight_len);
-	n = dtls_sh_build(body, sizeof(body), random, random, 32, 0x00a8,
-			  false, false);
+	n = dtls_sh_build(body, sizeof(body), &(struct dtls_sh_params){
+				.random = random, .session_id = random,
+				.session_id_len = 32, .suite = 0x00a8,
+				.client_ctype = -1, .server_ctype = 2 });
 	msg("sh-psk", DTLS_HS_SERVER_HELLO, 1, body, n);
 	n = dtls_ske_build(body, sizeof(body), false, &ske);
 	msg("ske-psk", DTLS_HS_SERVER_KEY_EXCHANGE, 2, body, n);

@@ -25,7 +25,8 @@
  * @own: where they go; what was there is freed
  * @der: the certificates, DER, our own first, then its issuers
  * @len: their lengths
- * @n: how many, 1..DTLS_CERT_CHAIN_MAX
+ * @n: how many, 0..DTLS_CERT_CHAIN_MAX; 0: the key alone, presented as a
+ *     raw public key (RFC 7250)
  * @priv: the private key of the first, a P-256 scalar, 32 bytes big-endian
  *
  * Each certificate must parse, the first must hold a P-256 key and that
@@ -39,14 +40,20 @@
 int dtls_cert_own_set(struct dtls_cert_own *own, const u8 *const *der,
 		      const u32 *len, unsigned int n, const u8 *priv)
 {
+	/* SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING } */
+	static const u8 spki_head[DTLS_P256_SPKI_LEN - DTLS_P256_POINT_LEN] = {
+		0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce,
+		0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+		0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+	};
 	struct dtls_cert_list cl = { .n = n };
 	struct dtls_ecdsa_key key;
 	struct dtls_x509 x;
+	u8 *body = NULL;
+	int err, body_len = 0;
 	unsigned int i;
-	u8 *body;
-	int err, body_len;
 
-	if (!n || n > DTLS_CERT_CHAIN_MAX)
+	if (n > DTLS_CERT_CHAIN_MAX)
 		return -EINVAL;
 	/* The last parsed is the first, ours. */
 	for (i = n; i-- > 0;) {
@@ -55,28 +62,34 @@ int dtls_cert_own_set(struct dtls_cert_own *own, const u8 *const *der,
 		cl.der[i] = der[i];
 		cl.len[i] = len[i];
 	}
-	if (x.key != DTLS_X509_KEY_EC_P256)
+	if (n && x.key != DTLS_X509_KEY_EC_P256)
 		return -EOPNOTSUPP;
 	err = dtls_ecdsa_key_set(&key, priv);
 	if (err)
 		return -EINVAL;
 	err = -EKEYREJECTED;
-	if (x.pub_len != sizeof(key.pub) || memcmp(x.pub, key.pub, x.pub_len))
+	if (n && (x.pub_len != sizeof(key.pub) ||
+		  memcmp(x.pub, key.pub, x.pub_len)))
 		goto out;
-	err = -ENOMEM;
-	body = kmalloc(DTLS_CERT_BODY_MAX, GFP_KERNEL);
-	if (!body)
-		goto out;
-	body_len = dtls_cert_build(body, DTLS_CERT_BODY_MAX, &cl);
-	if (body_len < 0) {
-		kfree(body);
-		err = body_len == -EMSGSIZE ? -EMSGSIZE : -EINVAL;
-		goto out;
+	if (n) {
+		err = -ENOMEM;
+		body = kmalloc(DTLS_CERT_BODY_MAX, GFP_KERNEL);
+		if (!body)
+			goto out;
+		body_len = dtls_cert_build(body, DTLS_CERT_BODY_MAX, &cl);
+		if (body_len < 0) {
+			kfree(body);
+			err = body_len == -EMSGSIZE ? -EMSGSIZE : -EINVAL;
+			goto out;
+		}
 	}
 	dtls_cert_own_free(own);
 	own->body = body;
 	own->body_len = body_len;
 	own->key = key;
+	own->has_key = true;
+	memcpy(own->spki, spki_head, sizeof(spki_head));
+	memcpy(own->spki + sizeof(spki_head), key.pub, sizeof(key.pub));
 	err = 0;
 out:
 	dtls_ecdsa_key_wipe(&key);
@@ -128,6 +141,7 @@ void dtls_cert_own_free(struct dtls_cert_own *own)
 	kfree(own->body);	/* public */
 	own->body = NULL;
 	own->body_len = 0;
+	own->has_key = false;
 	dtls_ecdsa_key_wipe(&own->key);
 }
 
@@ -164,26 +178,126 @@ int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 			   const struct dtls_peer_auth *new)
 {
 	if (new->n_pins > DTLS_PEER_PINS_MAX ||
+	    new->n_spki > DTLS_PEER_PINS_MAX ||
 	    (new->required && !dtls_peer_auth_any(new)))
 		return -EINVAL;
 	*pa = *new;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_replace);
 
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
 {
-	return pa->n_pins;
+	return pa->n_pins || pa->n_spki;
 }
 
-static bool dtls_peer_pinned(const struct dtls_peer_auth *pa, const u8 *sha)
+static bool dtls_pin_hit(const u8 (*pins)[SHA256_DIGEST_SIZE],
+			 unsigned int n, const u8 *sha)
 {
 	unsigned int i;
 	bool hit = false;
 
-	for (i = 0; i < pa->n_pins; i++)
-		hit |= !crypto_memneq(sha, pa->pins[i], SHA256_DIGEST_SIZE);
+	for (i = 0; i < n; i++)
+		hit |= !crypto_memneq(sha, pins[i], SHA256_DIGEST_SIZE);
 	return hit;
+}
+
+/*
+ * Pins, of certificates and of keys, are one check the peer passes by
+ * matching any; a raw key can match only the key pins.
+ */
+static bool dtls_peer_pinned(const struct dtls_peer_auth *pa,
+			     const struct dtls_cert_peer *peer)
+{
+	if (!pa->n_pins && !pa->n_spki)
+		return true;
+	return (peer->type == DTLS_CTYPE_X509 &&
+		dtls_pin_hit(pa->pins, pa->n_pins, peer->sha256)) ||
+	       dtls_pin_hit(pa->spki, pa->n_spki, peer->spki_sha256);
+}
+
+/**
+ * dtls_cert_types_own - the certificate types we can present
+ * @own: our credentials
+ * @types: DTLS_CTYPES_MAX bytes, filled in our order of preference
+ *
+ * A chain first (every peer takes one), then the key alone.
+ * Return: how many.
+ */
+unsigned int dtls_cert_types_own(const struct dtls_cert_own *own, u8 *types)
+{
+	unsigned int n = 0;
+
+	if (own->body_len)
+		types[n++] = DTLS_CTYPE_X509;
+	if (own->has_key)
+		types[n++] = DTLS_CTYPE_RAW_PUBLIC_KEY;
+	return n;
+}
+
+/**
+ * dtls_cert_types_peer - the certificate types we can authenticate
+ * @pa: how the peer is checked
+ * @types: DTLS_CTYPES_MAX bytes, filled in our order of preference
+ *
+ * A raw key only against key pins; with those alone, preferred.
+ * Return: how many.
+ */
+unsigned int dtls_cert_types_peer(const struct dtls_peer_auth *pa, u8 *types)
+{
+	unsigned int n = 0;
+	bool x509 = dtls_peer_auth_any(pa);
+
+	if (pa->n_spki && !pa->n_pins)
+		types[n++] = DTLS_CTYPE_RAW_PUBLIC_KEY;
+	if (x509)
+		types[n++] = DTLS_CTYPE_X509;
+	if (pa->n_spki && pa->n_pins)
+		types[n++] = DTLS_CTYPE_RAW_PUBLIC_KEY;
+	return n;
+}
+
+/*
+ * The first of the peer's @offered types (its order, RFC 7250 4.2) that is
+ * among @ours, or -1.
+ */
+int dtls_cert_type_pick(const u8 *offered, unsigned int n_offered,
+			const u8 *ours, unsigned int n_ours)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_offered; i++)
+		if (memchr(ours, offered[i], n_ours))
+			return offered[i];
+	return -1;
+}
+
+/**
+ * dtls_cert_own_body - our Certificate message body, of type @type
+ * @own: our credentials, with what @type needs
+ * @type: DTLS_CTYPE_X509: the chain; DTLS_CTYPE_RAW_PUBLIC_KEY: the key
+ *	  as ASN.1_subjectPublicKeyInfo<1..2^24-1> (RFC 7250 3)
+ * @out: where to
+ * @cap: room at @out
+ *
+ * Return: the length, or -EINVAL.
+ */
+int dtls_cert_own_body(const struct dtls_cert_own *own, u8 type, u8 *out,
+		       unsigned int cap)
+{
+	if (type == DTLS_CTYPE_RAW_PUBLIC_KEY) {
+		if (!own->has_key || cap < 3 + sizeof(own->spki))
+			return -EINVAL;
+		out[0] = 0;
+		put_unaligned_be16(sizeof(own->spki), out + 1);
+		memcpy(out + 3, own->spki, sizeof(own->spki));
+		return 3 + sizeof(own->spki);
+	}
+	if (!own->body_len || own->body_len > cap)
+		return -EINVAL;
+	memcpy(out, own->body, own->body_len);
+	return own->body_len;
 }
 
 /*
@@ -207,68 +321,103 @@ static bool dtls_cert_key_fits(const struct dtls_proto *pr,
 	}
 }
 
+/*
+ * The peer's Certificate body as a raw public key (RFC 7250 3):
+ * ASN.1_subjectPublicKeyInfo<1..2^24-1>, or an empty vector, which a
+ * client without a key sends.  Return: 0 with the key in @x, 1 if empty,
+ * or -EBADMSG.
+ */
+static int dtls_cert_raw_parse(const u8 *body, u32 len, struct dtls_x509 *x)
+{
+	if (len < 3 || get_unaligned_be24(body) != len - 3)
+		return -EBADMSG;
+	if (len == 3)
+		return 1;
+	return dtls_x509_parse_spki(body + 3, len - 3, x);
+}
+
+/* The end-entity certificate of a chain, or -EBADMSG; 1 if empty. */
+static int dtls_cert_chain_parse(const u8 *body, u32 len, struct dtls_x509 *x,
+				 u8 *sha, u8 *alert)
+{
+	struct dtls_cert_list cl;
+	int err;
+
+	err = dtls_cert_parse(body, len, &cl);
+	if (err == -E2BIG)
+		*alert = DTLS_ALERT_BAD_CERTIFICATE;
+	if (err)
+		return err;
+	if (!cl.n)
+		return 1;
+	*alert = DTLS_ALERT_BAD_CERTIFICATE;
+	if (dtls_x509_parse(cl.der[0], cl.len[0], x) ||
+	    x->subject_len > DTLS_PEER_SUBJECT_MAX)
+		return -EBADMSG;
+	*alert = DTLS_ALERT_INTERNAL_ERROR;
+	return dtls_hash(DTLS_PRF_SHA256, cl.der[0], cl.len[0], sha);
+}
+
 /**
  * dtls_cert_peer_take - the peer's Certificate message
- * @pr: the protocol state; pr->peer_cert is set when a certificate passes
- * @body: the message body
+ * @pr: the protocol state; pr->peer_cert is set when a credential passes
+ * @body: the message body, a chain or a raw key as pr->ctype_peer says
  * @len: its length
  * @alert: the alert to fail with, on error
  *
- * An empty list is accepted only from a client the server does not
- * require a certificate of.  The first certificate must parse, hold the
- * key the suite signs with (a client's: P-256 or RSA, as our
- * CertificateRequest allows) and match a pinned digest.
+ * An empty message is accepted only from a client the server does not
+ * require a certificate of.  The end-entity certificate (or the raw key)
+ * must parse, hold the key the suite signs with (a client's: P-256 or
+ * RSA, as our CertificateRequest allows) and match a pin.
  * Return: 0 or a negative errno.
  */
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 			u8 *alert)
 {
 	struct dtls_cert_peer *peer = &pr->peer_cert;
-	u8 sha[SHA256_DIGEST_SIZE];
-	struct dtls_cert_list cl;
+	struct dtls_cert_peer got = { .type = pr->ctype_peer };
 	struct dtls_x509 x;
 	int err;
 
 	*alert = DTLS_ALERT_DECODE_ERROR;
-	err = dtls_cert_parse(body, len, &cl);
-	if (err == -E2BIG)
-		*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (err)
+	if (got.type == DTLS_CTYPE_RAW_PUBLIC_KEY)
+		err = dtls_cert_raw_parse(body, len, &x);
+	else
+		err = dtls_cert_chain_parse(body, len, &x, got.sha256, alert);
+	if (err < 0)
 		return err;
-	if (!cl.n) {
+	if (err) {
 		/* RFC 5246 7.4.6: the server's choice, handshake_failure. */
 		*alert = DTLS_ALERT_HANDSHAKE_FAILURE;
 		if (pr->p.role == DTLS_HS_ROLE_CLIENT || pr->auth.required)
 			return -ENOKEY;
 		return 0;
 	}
-	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (dtls_x509_parse(cl.der[0], cl.len[0], &x) ||
-	    x.subject_len > DTLS_PEER_SUBJECT_MAX)
-		return -EBADMSG;
 	*alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
 	if (!dtls_cert_key_fits(pr, &x))
 		return -EKEYREJECTED;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
-	err = dtls_hash(DTLS_PRF_SHA256, cl.der[0], cl.len[0], sha);
+	err = dtls_hash(DTLS_PRF_SHA256, x.spki, x.spki_len, got.spki_sha256);
 	if (err)
 		return err;
 	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (!dtls_peer_pinned(&pr->auth, sha))
+	if (!dtls_peer_pinned(&pr->auth, &got))
 		return -EKEYREJECTED;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
-	dtls_cert_peer_free(peer);
-	peer->chain = kmemdup(body, len, GFP_KERNEL);
-	if (!peer->chain)
+	got.chain = kmemdup(body, len, GFP_KERNEL);
+	if (!got.chain)
 		return -ENOMEM;
-	peer->chain_len = len;
-	peer->subject_off = x.subject - body;
-	peer->subject_len = x.subject_len;
-	peer->pub_off = x.pub - body;
-	peer->pub_len = x.pub_len;
-	peer->key = x.key;
-	memcpy(peer->sha256, sha, sizeof(sha));
-	peer->have = true;
+	got.chain_len = len;
+	if (x.subject) {
+		got.subject_off = x.subject - body;
+		got.subject_len = x.subject_len;
+	}
+	got.pub_off = x.pub - body;
+	got.pub_len = x.pub_len;
+	got.key = x.key;
+	got.have = true;
+	dtls_cert_peer_free(peer);
+	*peer = got;
 	return 0;
 }
 

@@ -10,8 +10,13 @@
  * wiped when replaced or freed.  Only ECDSA P-256 keys sign (ecdsa.c).
  *
  * Peer authentication this file does: pinned SHA-256 fingerprints of the
- * peer's end-entity certificate (WebRTC's a=fingerprint).  A peer's key
- * is ECDSA P-256 or, for verification only, RSA (rsa.c).
+ * peer's end-entity certificate (WebRTC's a=fingerprint) or of its
+ * SubjectPublicKeyInfo; a peer passes if it matches any pin.  The SPKI
+ * pins also authenticate raw public keys (RFC 7250), which both sides
+ * may present instead of a chain when the certificate type extensions
+ * say so: we offer to take one only with SPKI pins, and present ours
+ * whenever we have a key and the peer takes one.  A peer's key is ECDSA
+ * P-256 or, for verification only, RSA (rsa.c).
  *
  * Context: process; the owner of the struct dtls_proto serialises calls
  * (handshake.c: hs->lock).
@@ -32,27 +37,35 @@
 #define DTLS_CERT_BODY_MAX	16384
 #define DTLS_PEER_PINS_MAX	8
 #define DTLS_PEER_SUBJECT_MAX	1024	/* hs-get and events carry it */
+/* A P-256 key as a SubjectPublicKeyInfo (RFC 5480): 26 bytes, the point */
+#define DTLS_P256_SPKI_LEN	(26 + DTLS_P256_POINT_LEN)
 
 struct dtls_cert_own {
-	u8			*body;		/* Certificate body, ready */
+	u8			*body;		/* X.509: Certificate body, ready */
 	u32			body_len;	/* 0: no certificate */
+	bool			has_key;	/* 0: neither */
+	u8			spki[DTLS_P256_SPKI_LEN];	/* raw key */
 	struct dtls_ecdsa_key	key;
 };
 
 struct dtls_peer_auth {
 	bool	required;	/* a server requires a client certificate */
 	u8	n_pins;
+	u8	n_spki;
 	u8	pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
+	u8	spki[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
 };
 
-/* The peer's end-entity certificate, once it passed the checks. */
+/* The peer's credential, a certificate or a raw key, once it passed. */
 struct dtls_cert_peer {
 	bool			have;
+	u8			type;		/* DTLS_CTYPE_* */
 	enum dtls_x509_key	key;		/* P-256, or RSA */
-	u8			sha256[SHA256_DIGEST_SIZE];	/* of its DER */
+	u8			sha256[SHA256_DIGEST_SIZE];	/* X.509: DER */
+	u8			spki_sha256[SHA256_DIGEST_SIZE];
 	u8			*chain;		/* its Certificate body, a copy */
 	u32			chain_len;
-	u32			subject_off;	/* its subject Name, in @chain */
+	u32			subject_off;	/* X.509: subject Name, in @chain */
 	u32			subject_len;
 	u32			pub_off;	/* its public key, in @chain */
 	u32			pub_len;
@@ -70,6 +83,14 @@ int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 			   const struct dtls_peer_auth *new);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
+
+unsigned int dtls_cert_types_own(const struct dtls_cert_own *own, u8 *types);
+unsigned int dtls_cert_types_peer(const struct dtls_peer_auth *pa,
+				  u8 *types);
+int dtls_cert_type_pick(const u8 *offered, unsigned int n_offered,
+			const u8 *ours, unsigned int n_ours);
+int dtls_cert_own_body(const struct dtls_cert_own *own, u8 type, u8 *out,
+		       unsigned int cap);
 
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 			u8 *alert);

@@ -32,7 +32,7 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 		.n_suites = pr->p.n_suites,
 	};
 	u16 groups[DTLS_HS_MAX_GROUPS + 1];
-	u8 *msg;
+	u8 own[DTLS_CTYPES_MAX], peer[DTLS_CTYPES_MAX], *msg;
 	int err, i;
 
 	for (i = 0; i < pr->p.n_suites; i++) {
@@ -58,6 +58,18 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 	if (cp.sigalgs &&
 	    !dtls_proto_offered(groups, cp.n_groups, DTLS_GROUP_SECP256R1))
 		groups[cp.n_groups++] = DTLS_GROUP_SECP256R1;
+	/* RFC 7250: said only when a raw key is among the types. */
+	if (cp.sigalgs) {
+		cp.n_client_ctypes = dtls_cert_types_own(&pr->own, own);
+		cp.n_server_ctypes = dtls_cert_types_peer(&pr->auth, peer);
+		if (!memchr(own, DTLS_CTYPE_RAW_PUBLIC_KEY, cp.n_client_ctypes))
+			cp.n_client_ctypes = 0;
+		if (!memchr(peer, DTLS_CTYPE_RAW_PUBLIC_KEY,
+			    cp.n_server_ctypes))
+			cp.n_server_ctypes = 0;
+		cp.client_ctypes = own;
+		cp.server_ctypes = peer;
+	}
 	msg = kmalloc(DTLS_HS_MSG_MAX, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -104,6 +116,35 @@ static int dtls_client_hvr(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	return dtls_client_hello(pr, cookie, cookie_len, out);
 }
 
+/*
+ * RFC 7250 4.2: the certificate types the server chose, each one we
+ * listed; none said is X.509.  A server's with a PSK suite is ignored.
+ */
+static int dtls_client_sh_types(struct dtls_proto *pr,
+				const struct dtls_sh *sh)
+{
+	u8 types[DTLS_CTYPES_MAX];
+	unsigned int n;
+
+	if (!pr->suite->cert)
+		return 0;
+	if (sh->has_server_ctype) {
+		n = dtls_cert_types_peer(&pr->auth, types);
+		if (!memchr(types, DTLS_CTYPE_RAW_PUBLIC_KEY, n) ||
+		    !memchr(types, sh->server_ctype, n))
+			return -EPROTO;
+		pr->ctype_peer = sh->server_ctype;
+	}
+	if (sh->has_client_ctype) {
+		n = dtls_cert_types_own(&pr->own, types);
+		if (!memchr(types, DTLS_CTYPE_RAW_PUBLIC_KEY, n) ||
+		    !memchr(types, sh->client_ctype, n))
+			return -EPROTO;
+		pr->ctype_own = sh->client_ctype;
+	}
+	return 0;
+}
+
 static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			  struct dtls_proto_out *out)
 {
@@ -123,6 +164,9 @@ static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	/* RFC 7627 5.3: no extended master secret, no session. */
 	out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
 	if (!sh.ems || sh.reneg_bad)
+		return -EPROTO;
+	out->alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
+	if (dtls_client_sh_types(pr, &sh))
 		return -EPROTO;
 	memcpy(pr->server_random, sh.random, DTLS_RANDOM_LEN);
 	dtls_proto_set_step(pr, DTLS_HS_C_WAIT_SHD);
@@ -217,24 +261,29 @@ static int dtls_client_cr(struct dtls_proto *pr, const struct dtls_hs_msg *m)
 	if (dtls_cert_req_parse(dtls_hs_msg_body(m), m->len, &cr))
 		return -EBADMSG;
 	pr->got_cr = true;
-	pr->cr_ecdsa = pr->own.body_len &&
+	pr->cr_ecdsa = (pr->ctype_own == DTLS_CTYPE_RAW_PUBLIC_KEY ?
+			pr->own.has_key : pr->own.body_len) &&
 		       memchr(cr.types, DTLS_CERT_TYPE_ECDSA_SIGN, cr.n_types) &&
 		       dtls_sigalgs_has(cr.sigalgs, cr.sigalgs_len,
 					DTLS_SIG_ECDSA_SECP256R1_SHA256);
 	return 0;
 }
 
-/* Flight 5's Certificate: ours, or none (RFC 5246 7.4.6). */
+/*
+ * Flight 5's Certificate: ours, or none (RFC 5246 7.4.6), an empty list
+ * or raw key vector alike.
+ */
 static int dtls_client_cert_out(struct dtls_proto *pr, u8 *msg,
 				unsigned int cap)
 {
-	static const u8 empty[3];
-	const u8 *body = pr->cr_ecdsa ? pr->own.body : empty;
-	u32 len = pr->cr_ecdsa ? pr->own.body_len : sizeof(empty);
+	int len = 3;
 
-	if (len > cap - DTLS_HS_HEADER_LEN)
-		return -EINVAL;
-	memcpy(msg + DTLS_HS_HEADER_LEN, body, len);
+	if (pr->cr_ecdsa)
+		len = dtls_cert_own_body(&pr->own, pr->ctype_own,
+					 msg + DTLS_HS_HEADER_LEN,
+					 cap - DTLS_HS_HEADER_LEN);
+	else
+		memset(msg + DTLS_HS_HEADER_LEN, 0, len);
 	return dtls_proto_emit(pr, msg, DTLS_HS_CERTIFICATE, len, 0);
 }
 

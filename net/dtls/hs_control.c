@@ -228,7 +228,7 @@ int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
  * @ds: the socket
  * @der: the chain, DER, ours first
  * @len: the lengths
- * @n: how many, 1..DTLS_CERT_CHAIN_MAX
+ * @n: how many, 0..DTLS_CERT_CHAIN_MAX (0: the key alone, a raw public key)
  * @key: the 32-byte P-256 private key; NULL to read it from @serial
  * @serial: a "user" or "logon" key the caller may search, when !@key
  * @extack: for the reason of a refusal
@@ -317,7 +317,7 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	if (err)
 		return err;
 	err = -ENOKEY;
-	if (!hs->pr.n_psks && !hs->pr.own.body_len &&
+	if (!hs->pr.n_psks && !hs->pr.own.has_key &&
 	    !dtls_peer_auth_any(&hs->pr.auth)) {
 		NL_SET_ERR_MSG(extack, "no PSK");
 		goto out;

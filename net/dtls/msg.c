@@ -42,6 +42,8 @@ struct msg_exts {
 	bool		point_uncompressed;
 	const u8	*sigalgs;
 	u16		sigalgs_len;
+	const u8	*ctypes[2];		/* client's, server's */
+	u8		ctypes_len[2];
 };
 
 #define MSG_EXT_BIT_EMS		BIT(0)
@@ -49,6 +51,8 @@ struct msg_exts {
 #define MSG_EXT_BIT_GROUPS	BIT(2)
 #define MSG_EXT_BIT_FORMATS	BIT(3)
 #define MSG_EXT_BIT_SIGALGS	BIT(4)
+#define MSG_EXT_BIT_CTYPE_C	BIT(5)
+#define MSG_EXT_BIT_CTYPE_S	BIT(6)
 
 /* The bit of an understood extension type, 0 for the others. */
 static u32 msg_ext_bit(u16 type, bool client)
@@ -66,13 +70,35 @@ static u32 msg_ext_bit(u16 type, bool client)
 	case DTLS_EXT_SIGNATURE_ALGORITHMS:
 		/* RFC 5246 7.4.1.4.1: servers must not send it. */
 		return client ? MSG_EXT_BIT_SIGALGS : 0;
+	case DTLS_EXT_CLIENT_CERT_TYPE:
+		return MSG_EXT_BIT_CTYPE_C;
+	case DTLS_EXT_SERVER_CERT_TYPE:
+		return MSG_EXT_BIT_CTYPE_S;
 	default:
 		return 0;
 	}
 }
 
+/*
+ * RFC 7250 4.1: a client lists CertificateType<1..2^8-1>; a server names
+ * the one it chose, a single byte.
+ */
+static int msg_parse_ctypes(struct msg_rd *r, bool client, const u8 **v,
+			    u8 *len)
+{
+	if (client) {
+		if (!msg_rd_vec8(r, v, len) || !*len)
+			return -EBADMSG;
+	} else {
+		*len = 1;
+		if (!msg_rd_bytes(r, 1, v))
+			return -EBADMSG;
+	}
+	return r->left ? -EBADMSG : 0;
+}
+
 /* The body of one understood extension, which it must fill exactly. */
-static int msg_parse_ext(u32 bit, const u8 *body, u16 len,
+static int msg_parse_ext(u32 bit, const u8 *body, u16 len, bool client,
 			 struct msg_exts *e)
 {
 	struct msg_rd r = { .p = body, .left = len };
@@ -121,6 +147,12 @@ static int msg_parse_ext(u32 bit, const u8 *body, u16 len,
 		e->sigalgs = v;
 		e->sigalgs_len = len16;
 		return 0;
+	case MSG_EXT_BIT_CTYPE_C:
+		return msg_parse_ctypes(&r, client, &e->ctypes[0],
+					&e->ctypes_len[0]);
+	case MSG_EXT_BIT_CTYPE_S:
+		return msg_parse_ctypes(&r, client, &e->ctypes[1],
+					&e->ctypes_len[1]);
 	}
 	return 0;
 }
@@ -151,7 +183,7 @@ static int msg_parse_exts(struct msg_rd *r, bool client, struct msg_exts *e)
 			if (known & bit)
 				return -EBADMSG;
 			known |= bit;
-			err = msg_parse_ext(bit, body, len, e);
+			err = msg_parse_ext(bit, body, len, client, e);
 			if (err)
 				return err;
 			continue;
@@ -212,6 +244,10 @@ int dtls_ch_parse(const u8 *body, u32 len, struct dtls_ch *ch)
 	ch->point_uncompressed = e.point_uncompressed;
 	ch->sigalgs = e.sigalgs;
 	ch->sigalgs_len = e.sigalgs_len;
+	ch->client_ctypes = e.ctypes[0];
+	ch->client_ctypes_len = e.ctypes_len[0];
+	ch->server_ctypes = e.ctypes[1];
+	ch->server_ctypes_len = e.ctypes_len[1];
 	return 0;
 }
 
@@ -270,6 +306,17 @@ static void msg_wr_point_formats(struct msg_wr *w)
 
 #define MSG_EXT_FORMATS_LEN	6
 
+/* A certificate type extension: a client's list, a server's choice. */
+static void msg_wr_ctypes(struct msg_wr *w, u16 type, const u8 *types,
+			  unsigned int n, bool client)
+{
+	msg_wr_u16(w, type);
+	msg_wr_u16(w, n + client);
+	if (client)
+		msg_wr_u8(w, n);
+	msg_wr_bytes(w, types, n);
+}
+
 /**
  * dtls_ch_build - build a ClientHello body
  * @out: where to
@@ -286,12 +333,18 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 	unsigned int i;
 
 	if (!p->n_suites || p->n_suites > 0xffff / 2 ||
-	    p->n_groups > DTLS_CH_LIST_MAX || p->n_sigalgs > DTLS_CH_LIST_MAX)
+	    p->n_groups > DTLS_CH_LIST_MAX || p->n_sigalgs > DTLS_CH_LIST_MAX ||
+	    p->n_client_ctypes > DTLS_CTYPES_MAX ||
+	    p->n_server_ctypes > DTLS_CTYPES_MAX)
 		return -EINVAL;
 	if (p->n_groups)
 		ext_len += 4 + 2 + 2 * p->n_groups + MSG_EXT_FORMATS_LEN;
 	if (p->n_sigalgs)
 		ext_len += 4 + 2 + 2 * p->n_sigalgs;
+	if (p->n_client_ctypes)
+		ext_len += 4 + 1 + p->n_client_ctypes;
+	if (p->n_server_ctypes)
+		ext_len += 4 + 1 + p->n_server_ctypes;
 
 	msg_wr_u16(&w, DTLS_1_2_VERSION);
 	msg_wr_bytes(&w, p->random, DTLS_RANDOM_LEN);
@@ -322,6 +375,12 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 		for (i = 0; i < p->n_sigalgs; i++)
 			msg_wr_u16(&w, p->sigalgs[i]);
 	}
+	if (p->n_client_ctypes)
+		msg_wr_ctypes(&w, DTLS_EXT_CLIENT_CERT_TYPE, p->client_ctypes,
+			      p->n_client_ctypes, true);
+	if (p->n_server_ctypes)
+		msg_wr_ctypes(&w, DTLS_EXT_SERVER_CERT_TYPE, p->server_ctypes,
+			      p->n_server_ctypes, true);
 	return msg_wr_end(&w);
 }
 
@@ -395,6 +454,10 @@ int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh)
 	sh->reneg_bad = e.reneg_bad;
 	sh->point_formats = e.point_formats;
 	sh->point_uncompressed = e.point_uncompressed;
+	sh->has_client_ctype = e.ctypes[0];
+	sh->client_ctype = e.ctypes[0] ? e.ctypes[0][0] : 0;
+	sh->has_server_ctype = e.ctypes[1];
+	sh->server_ctype = e.ctypes[1] ? e.ctypes[1][0] : 0;
 	return 0;
 }
 
@@ -402,43 +465,50 @@ int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh)
  * dtls_sh_build - build a ServerHello body
  * @out: where to
  * @cap: room at @out
- * @random: 32 bytes
- * @session_id: may be NULL if @session_id_len is 0
- * @session_id_len: at most DTLS_MAX_SESSION_ID_LEN
- * @suite: the chosen suite
- * @ecdhe: add ec_point_formats {uncompressed}
- * @reneg: add an empty renegotiation_info: the client signalled secure
- *	   renegotiation (RFC 5746 3.6); a server sends no extension the
- *	   client did not offer (RFC 5246 7.4.1.4)
+ * @p: what goes in; @p->reneg adds an empty renegotiation_info: the
+ *     client signalled secure renegotiation (RFC 5746 3.6).  A server
+ *     sends no extension the client did not offer (RFC 5246 7.4.1.4):
+ *     the caller says a certificate type only if the client listed some.
  *
  * Return: the body length, -EMSGSIZE, or -EINVAL for a too long session_id.
  */
-int dtls_sh_build(u8 *out, unsigned int cap, const u8 *random,
-		  const u8 *session_id, u8 session_id_len, u16 suite,
-		  bool ecdhe, bool reneg)
+int dtls_sh_build(u8 *out, unsigned int cap, const struct dtls_sh_params *p)
 {
 	struct msg_wr w = { .out = out, .cap = cap };
 	u16 ext_len = MSG_EXT_EMS_LEN;
+	u8 ct;
 
-	if (session_id_len > DTLS_MAX_SESSION_ID_LEN)
+	if (p->session_id_len > DTLS_MAX_SESSION_ID_LEN)
 		return -EINVAL;
-	if (ecdhe)
+	if (p->ecdhe)
 		ext_len += MSG_EXT_FORMATS_LEN;
-	if (reneg)
+	if (p->reneg)
 		ext_len += MSG_EXT_RENEG_LEN;
+	if (p->client_ctype >= 0)
+		ext_len += 4 + 1;
+	if (p->server_ctype >= 0)
+		ext_len += 4 + 1;
 
 	msg_wr_u16(&w, DTLS_1_2_VERSION);
-	msg_wr_bytes(&w, random, DTLS_RANDOM_LEN);
-	msg_wr_u8(&w, session_id_len);
-	msg_wr_bytes(&w, session_id, session_id_len);
-	msg_wr_u16(&w, suite);
+	msg_wr_bytes(&w, p->random, DTLS_RANDOM_LEN);
+	msg_wr_u8(&w, p->session_id_len);
+	msg_wr_bytes(&w, p->session_id, p->session_id_len);
+	msg_wr_u16(&w, p->suite);
 	msg_wr_u8(&w, 0);				/* compression */
 	msg_wr_u16(&w, ext_len);
 	msg_wr_ems(&w);
-	if (reneg)
+	if (p->reneg)
 		msg_wr_reneg(&w);
-	if (ecdhe)
+	if (p->ecdhe)
 		msg_wr_point_formats(&w);
+	if (p->client_ctype >= 0) {
+		ct = p->client_ctype;
+		msg_wr_ctypes(&w, DTLS_EXT_CLIENT_CERT_TYPE, &ct, 1, false);
+	}
+	if (p->server_ctype >= 0) {
+		ct = p->server_ctype;
+		msg_wr_ctypes(&w, DTLS_EXT_SERVER_CERT_TYPE, &ct, 1, false);
+	}
 	return msg_wr_end(&w);
 }
 

@@ -31,6 +31,8 @@
 #define DTLS_EXT_SUPPORTED_GROUPS	10
 #define DTLS_EXT_EC_POINT_FORMATS	11
 #define DTLS_EXT_SIGNATURE_ALGORITHMS	13
+#define DTLS_EXT_CLIENT_CERT_TYPE	19	/* RFC 7250 */
+#define DTLS_EXT_SERVER_CERT_TYPE	20
 #define DTLS_EXT_EXTENDED_MASTER_SECRET	23
 #define DTLS_EXT_RENEGOTIATION_INFO	0xff01
 
@@ -40,6 +42,11 @@
 #define DTLS_MAX_SESSION_ID_LEN		32
 #define DTLS_MAX_IDENTITY_LEN		128	/* RFC 4279 5.3 minimum */
 #define DTLS_NAMED_CURVE		3	/* ECCurveType named_curve */
+
+/* Certificate types (RFC 7250 3), as the certificate type extensions say */
+#define DTLS_CTYPE_X509			0
+#define DTLS_CTYPE_RAW_PUBLIC_KEY	2
+#define DTLS_CTYPES_MAX			2	/* in a list we build */
 
 /* A ClientHello; the pointers point into the parsed body. */
 struct dtls_ch {
@@ -62,6 +69,11 @@ struct dtls_ch {
 	bool		point_uncompressed;	/* ... and it lists 0 */
 	const u8	*sigalgs;		/* signature_algorithms; NULL */
 	u16		sigalgs_len;		/* in bytes */
+	/* RFC 7250: certificate types the client can send, and take */
+	const u8	*client_ctypes;		/* NULL: absent */
+	u8		client_ctypes_len;
+	const u8	*server_ctypes;		/* NULL: absent */
+	u8		server_ctypes_len;
 };
 
 int dtls_ch_parse(const u8 *body, u32 len, struct dtls_ch *ch);
@@ -78,6 +90,10 @@ struct dtls_ch_params {
 	unsigned int	n_groups;
 	const u16	*sigalgs;		/* with certificate suites */
 	unsigned int	n_sigalgs;
+	const u8	*client_ctypes;		/* RFC 7250; 0: no extension */
+	unsigned int	n_client_ctypes;
+	const u8	*server_ctypes;
+	unsigned int	n_server_ctypes;
 };
 
 /* Longest groups or signature_algorithms list a ClientHello we build has */
@@ -86,8 +102,9 @@ struct dtls_ch_params {
 /*
  * Version DTLS 1.2, empty session_id, compression {null}, extensions
  * extended_master_secret, renegotiation_info (empty), and with groups
- * supported_groups and ec_point_formats {uncompressed}, and with
- * signature algorithms signature_algorithms.
+ * supported_groups and ec_point_formats {uncompressed}, with signature
+ * algorithms signature_algorithms, and with certificate types the
+ * client_certificate_type and server_certificate_type extensions.
  */
 int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p);
 
@@ -107,16 +124,30 @@ struct dtls_sh {
 	bool		reneg_bad;		/* present, not empty */
 	bool		point_formats;
 	bool		point_uncompressed;
+	bool		has_client_ctype;	/* RFC 7250: the one chosen */
+	u8		client_ctype;
+	bool		has_server_ctype;
+	u8		server_ctype;
 };
 
 int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh);
+
+struct dtls_sh_params {
+	const u8	*random;		/* 32 bytes */
+	const u8	*session_id;		/* may be NULL if len is 0 */
+	u8		session_id_len;
+	u16		suite;
+	bool		ecdhe;			/* ec_point_formats */
+	bool		reneg;			/* renegotiation_info */
+	s16		client_ctype;		/* RFC 7250; < 0: none */
+	s16		server_ctype;
+};
+
 /*
  * Extensions: EMS; renegotiation_info (empty) if @reneg, the client having
- * signalled it; ec_point_formats if @ecdhe.
+ * signalled it; ec_point_formats if @ecdhe; the certificate types chosen.
  */
-int dtls_sh_build(u8 *out, unsigned int cap, const u8 *random,
-		  const u8 *session_id, u8 session_id_len, u16 suite,
-		  bool ecdhe, bool reneg);
+int dtls_sh_build(u8 *out, unsigned int cap, const struct dtls_sh_params *p);
 
 /* ServerKeyExchange of PSK (hint only) and ECDHE_PSK (hint, curve, point). */
 struct dtls_ske {

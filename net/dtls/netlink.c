@@ -511,10 +511,7 @@ static int dtls_nl_cert_set(struct sk_buff *skb, struct genl_info *info)
 		der[n] = nla_data(nla);
 		len[n++] = nla_len(nla);
 	}
-	if (!n) {
-		NL_SET_ERR_MSG(info->extack, "need cert-der");
-		return -EINVAL;
-	}
+	/* No cert-der: the key alone, a raw public key (RFC 7250). */
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
 		return err;
@@ -548,16 +545,24 @@ int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 	pa->required = req && nla_get_u8(req);
 	err = -EINVAL;
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(nla) != DTLS_A_HS_PEER_PIN_SHA256)
+		u8 (*pin)[SHA256_DIGEST_SIZE], *n;
+
+		if (nla_type(nla) == DTLS_A_HS_PEER_PIN_SHA256) {
+			pin = pa->pins;
+			n = &pa->n_pins;
+		} else if (nla_type(nla) == DTLS_A_HS_PEER_SPKI_SHA256) {
+			pin = pa->spki;
+			n = &pa->n_spki;
+		} else {
 			continue;
-		if (pa->n_pins == DTLS_PEER_PINS_MAX ||
+		}
+		if (*n == DTLS_PEER_PINS_MAX ||
 		    nla_len(nla) != SHA256_DIGEST_SIZE) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nla,
-					    "peer-pin-sha256: 32 bytes, up to 8");
+					    "pins: 32 bytes, up to 8 of a kind");
 			goto out;
 		}
-		memcpy(pa->pins[pa->n_pins++], nla_data(nla),
-		       SHA256_DIGEST_SIZE);
+		memcpy(pin[(*n)++], nla_data(nla), SHA256_DIGEST_SIZE);
 	}
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
@@ -601,13 +606,22 @@ int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* The peer's certificate: its digest and subject; its chain on request. */
+/*
+ * The peer's credential: its type and key digest; a certificate's digest
+ * and subject, and its chain on request.
+ */
 static int dtls_nl_put_peer_cert(struct sk_buff *skb,
 				 const struct dtls_cert_peer *pc, bool chain)
 {
 	struct dtls_cert_list cl;
 	unsigned int i;
 
+	if (nla_put_u8(skb, DTLS_A_HS_PEER_CERT_TYPE, pc->type) ||
+	    nla_put(skb, DTLS_A_HS_PEER_SPKI_SHA256, sizeof(pc->spki_sha256),
+		    pc->spki_sha256))
+		return -EMSGSIZE;
+	if (pc->type != DTLS_CTYPE_X509)
+		return 0;
 	if (nla_put(skb, DTLS_A_HS_PEER_CERT_SHA256, sizeof(pc->sha256),
 		    pc->sha256) ||
 	    nla_put(skb, DTLS_A_HS_PEER_SUBJECT, pc->subject_len,

@@ -95,7 +95,7 @@ bool dtls_proto_suite_usable(const struct dtls_proto *pr,
 	if (!s->cert)
 		return pr->n_psks;
 	if (pr->p.role == DTLS_HS_ROLE_SERVER)
-		return pr->own.body_len && !s->rsa;	/* we sign with ECDSA */
+		return pr->own.has_key && !s->rsa;	/* we sign with ECDSA */
 	/* A client never takes a server's certificate unchecked. */
 	return dtls_peer_auth_any(&pr->auth);
 }

@@ -163,6 +163,8 @@ struct dtls_proto {
 	bool			got_cert;	/* the peer's Certificate */
 	bool			got_cr;		/* a CertificateRequest */
 	bool			cr_ecdsa;	/* ... that our key can answer */
+	u8			ctype_peer;	/* RFC 7250: what the peer */
+	u8			ctype_own;	/* ... and we present */
 	bool			secure_reneg;	/* RFC 5746: the client asked */
 	bool			sent_ccs;	/* our alerts go in epoch 1 */
 	u8			peer_point_len;

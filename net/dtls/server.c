@@ -21,18 +21,53 @@
 #include "dtls.h"
 #include "proto.h"
 
+/*
+ * RFC 7250 4.2: what we present, the first of the client's
+ * server_certificate_type list we have; without the extension, X.509.
+ * Return: the type, or -1 if we have none the client takes.
+ */
+static int dtls_server_own_type(const struct dtls_proto *pr,
+				const struct dtls_ch *ch)
+{
+	u8 ours[DTLS_CTYPES_MAX];
+	unsigned int n = dtls_cert_types_own(&pr->own, ours);
+
+	if (!ch->server_ctypes)
+		return pr->own.body_len ? DTLS_CTYPE_X509 : -1;
+	return dtls_cert_type_pick(ch->server_ctypes, ch->server_ctypes_len,
+				   ours, n);
+}
+
+/*
+ * What the client is to present if we ask: the first of its
+ * client_certificate_type list we can check; without it, X.509.
+ * Return: the type, or -1.
+ */
+static int dtls_server_peer_type(const struct dtls_proto *pr,
+				 const struct dtls_ch *ch)
+{
+	u8 ours[DTLS_CTYPES_MAX];
+	unsigned int n = dtls_cert_types_peer(&pr->auth, ours);
+
+	if (!ch->client_ctypes)
+		return memchr(ours, DTLS_CTYPE_X509, n) ? DTLS_CTYPE_X509 : -1;
+	return dtls_cert_type_pick(ch->client_ctypes, ch->client_ctypes_len,
+				   ours, n);
+}
+
 /* The suite we pick: ours in our order, if offered (and a group fits). */
 static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 						   const struct dtls_ch *ch,
 						   u16 *group)
 {
+	bool have_type = dtls_server_own_type(pr, ch) >= 0;
 	unsigned int i, j;
 
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
 		if (!s || !dtls_ch_has_suite(ch, s->id) ||
-		    !dtls_proto_suite_usable(pr, s))
+		    !dtls_proto_suite_usable(pr, s) || (s->cert && !have_type))
 			continue;
 		if (!s->ecdhe)
 			return s;
@@ -81,22 +116,21 @@ static int dtls_server_ske_signed(struct dtls_proto *pr, u8 *msg,
 			       0);
 }
 
-/* Our Certificate: the chain, ready since netlink gave it. */
+/* Our Certificate: the chain, ready since netlink gave it, or our key. */
 static int dtls_server_cert(struct dtls_proto *pr, u8 *msg, unsigned int cap)
 {
-	if (!pr->own.body_len ||
-	    pr->own.body_len > cap - DTLS_HS_HEADER_LEN)
-		return -EINVAL;
-	memcpy(msg + DTLS_HS_HEADER_LEN, pr->own.body, pr->own.body_len);
 	return dtls_proto_emit(pr, msg, DTLS_HS_CERTIFICATE,
-			       pr->own.body_len, 0);
+			       dtls_cert_own_body(&pr->own, pr->ctype_own,
+						  msg + DTLS_HS_HEADER_LEN,
+						  cap - DTLS_HS_HEADER_LEN), 0);
 }
 
 /*
  * Flight 4: ServerHello, [Certificate], [ServerKeyExchange],
  * [CertificateRequest], ServerHelloDone.
  */
-static int dtls_server_flight4(struct dtls_proto *pr,
+static int dtls_server_flight4(struct dtls_proto *pr, bool cr,
+			       const struct dtls_sh_params *sp,
 			       struct dtls_proto_out *out)
 {
 	static const u8 cr_types[] = { DTLS_CERT_TYPE_ECDSA_SIGN,
@@ -107,7 +141,6 @@ static int dtls_server_flight4(struct dtls_proto *pr,
 		.hint = pr->p.hint,
 		.hint_len = pr->p.hint_len,
 	};
-	bool cr = pr->suite->cert && dtls_peer_auth_any(&pr->auth);
 	unsigned int cap = DTLS_HS_MSG_MAX;
 	u8 point[DTLS_KEX_PUBLIC_MAX], *msg;
 	int err, n;
@@ -123,9 +156,7 @@ static int dtls_server_flight4(struct dtls_proto *pr,
 	err = dtls_proto_emit(pr, msg, DTLS_HS_SERVER_HELLO,
 			      dtls_sh_build(msg + DTLS_HS_HEADER_LEN,
 					    DTLS_HS_MSG_MAX - DTLS_HS_HEADER_LEN,
-					    pr->server_random, NULL, 0,
-					    pr->suite->id, pr->suite->ecdhe,
-					    pr->secure_reneg), 0);
+					    sp), 0);
 	if (!err && pr->suite->cert)
 		err = dtls_server_cert(pr, msg, cap);
 	if (err)
@@ -197,26 +228,56 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 		      const struct dtls_hs_hdr *h, const struct dtls_ch *ch,
 		      struct dtls_proto_out *out)
 {
+	struct dtls_sh_params sp = { .client_ctype = -1, .server_ctype = -1 };
+	int err, peer_type;
 	u16 group = 0;
-	int err;
+	bool cr;
 
 	memset(out, 0, sizeof(*out));
 	pr->suite = dtls_server_choose(pr, ch, &group);
 	if (!pr->suite || !ch->ems || ch->reneg_bad) {
 		/* RFC 7627 5.3 for EMS; no common suite. */
 		out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
+		/* RFC 7250 4.2: no certificate type in common. */
+		if (ch->ems && ch->server_ctypes &&
+		    dtls_server_own_type(pr, ch) < 0)
+			out->alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
 		return -EPROTO;
 	}
 	pr->group = group;
 	/* RFC 5746 3.6: the SCSV or the empty extension asks for an answer. */
 	pr->secure_reneg = ch->reneg_scsv || ch->reneg_info;
+	sp.random = pr->server_random;
+	sp.suite = pr->suite->id;
+	sp.ecdhe = pr->suite->ecdhe;
+	sp.reneg = pr->secure_reneg;
+	cr = pr->suite->cert && dtls_peer_auth_any(&pr->auth);
+	if (pr->suite->cert) {
+		pr->ctype_own = dtls_server_own_type(pr, ch);
+		if (ch->server_ctypes)
+			sp.server_ctype = pr->ctype_own;
+		/*
+		 * RFC 7250 4.2: a client that can present nothing we check
+		 * is not asked, unless we require a certificate.
+		 */
+		peer_type = cr ? dtls_server_peer_type(pr, ch) : -1;
+		out->alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
+		if (cr && peer_type < 0 && pr->auth.required)
+			return -EPROTO;
+		cr = peer_type >= 0;
+		if (cr) {
+			pr->ctype_peer = peer_type;
+			if (ch->client_ctypes)
+				sp.client_ctype = peer_type;
+		}
+	}
 	memcpy(pr->client_random, ch->random, DTLS_RANDOM_LEN);
 	pr->tx_msg_seq = h->seq;
 	pr->peer_flight_seq = h->seq;
 	out->alert = DTLS_ALERT_INTERNAL_ERROR;
 	err = dtls_transcript_add(pr, msg, DTLS_HS_HEADER_LEN + h->length);
 	if (!err)
-		err = dtls_server_flight4(pr, out);
+		err = dtls_server_flight4(pr, cr, &sp, out);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_server_start);

@@ -340,3 +340,21 @@ int dtls_x509_parse(const u8 *der, u32 len, struct dtls_x509 *c)
 	}
 	return tbs.left ? -EBADMSG : 0;
 }
+
+/**
+ * dtls_x509_parse_spki - a SubjectPublicKeyInfo alone (RFC 7250 raw key)
+ * @der: the SubjectPublicKeyInfo, DER, nothing after it
+ * @len: its length
+ * @c: filled with spki, key and pub; the rest is zero
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int dtls_x509_parse_spki(const u8 *der, u32 len, struct dtls_x509 *c)
+{
+	struct der d = { .p = der, .left = len };
+
+	memset(c, 0, sizeof(*c));
+	if (x509_spki(&d, c) || d.left)
+		return -EBADMSG;
+	return 0;
+}

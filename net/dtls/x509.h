@@ -52,5 +52,6 @@ struct dtls_x509 {
 };
 
 int dtls_x509_parse(const u8 *der, u32 len, struct dtls_x509 *c);
+int dtls_x509_parse_spki(const u8 *der, u32 len, struct dtls_x509 *c);
 
 #endif /* _NET_DTLS_X509_H */

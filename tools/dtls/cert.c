@@ -6,7 +6,9 @@
  * single DER certificate; the key from a PEM or DER EC private key (SEC1
  * or PKCS#8, not encrypted), or named by kernel key serial.  libcrypto
  * reads the files; the kernel gets the DER certificates and the 32-byte
- * private scalar, which is wiped here once sent.
+ * private scalar, which is wiped here once sent.  Without --chain the key
+ * alone goes, presented as a raw public key (RFC 7250) to peers that
+ * take one.
  *
  * Also the certificate helpers that peer.c (a pin from a certificate
  * file) and output.c (fingerprints) share.
@@ -48,6 +50,23 @@ void fp_colon(const uint8_t sha[32], char out[FP_COLON_LEN])
 static bool is_pem(const uint8_t *buf, size_t len)
 {
 	return len && buf[0] != 0x30;
+}
+
+/* SHA-256 of the SubjectPublicKeyInfo of certificate @der: 0, or -1. */
+int cert_spki_sha256(const uint8_t *der, size_t len, uint8_t out[32])
+{
+	const unsigned char *p = der;
+	unsigned char *spki = NULL;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	int n = -1;
+
+	if (x)
+		n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
+	if (n > 0)
+		SHA256(spki, (size_t)n, out);
+	OPENSSL_free(spki);
+	X509_free(x);
+	return n > 0 ? 0 : -1;
 }
 
 void certs_free(struct cert_file *cf)
@@ -259,7 +278,7 @@ static int cmd_cert_set(int argc, char **argv)
 	char msg[256];
 	int c, err;
 
-	cur_usage = "cert set --ino N --chain FILE (--key FILE | --key-serial SERIAL)";
+	cur_usage = "cert set --ino N [--chain FILE] (--key FILE | --key-serial SERIAL)";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -287,14 +306,16 @@ static int cmd_cert_set(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_err("cert set: unexpected argument");
-	if (!ino || !chain)
-		return usage_err("cert set: --ino and --chain are required");
+	if (!ino)
+		return usage_err("cert set: --ino is required");
 	if (!key_file == !serial_set)
 		return usage_err("cert set: give one of --key and --key-serial");
-	if (key_file && !strcmp(chain, "-") && !strcmp(key_file, "-"))
+	if (key_file && chain && !strcmp(chain, "-") && !strcmp(key_file, "-"))
 		return usage_err("cert set: only one of --chain and --key can be - (stdin)");
 
-	if (certs_load(chain, &cf, "cert set"))
+	/* No chain: the key alone, a raw public key (RFC 7250). */
+	memset(&cf, 0, sizeof(cf));
+	if (chain && certs_load(chain, &cf, "cert set"))
 		return 1;
 	for (size_t i = 0; i < cf.n; i++) {
 		der[i] = cf.der[i];
@@ -302,7 +323,7 @@ static int cmd_cert_set(int argc, char **argv)
 	}
 	if (total > DTLS_CERT_CHAIN_BYTES) {
 		fail("cert set: %s: the chain is %zu bytes of DER, over the kernel's %d",
-		     chain, total, DTLS_CERT_CHAIN_BYTES);
+		     chain ? chain : "-", total, DTLS_CERT_CHAIN_BYTES);
 		certs_free(&cf);
 		return 1;
 	}

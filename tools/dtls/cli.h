@@ -74,6 +74,7 @@ struct cert_file {
 int certs_load(const char *path, struct cert_file *cf, const char *what);
 void certs_free(struct cert_file *cf);
 void fp_colon(const uint8_t sha[32], char out[FP_COLON_LEN]);
+int cert_spki_sha256(const uint8_t *der, size_t len, uint8_t out[32]);
 
 /* peer.c: a SHA-256 digest in hex, colons between the bytes or not. */
 bool parse_sha256(const char *s, uint8_t out[32]);

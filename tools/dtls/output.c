@@ -13,6 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include <linux/dtls_netlink.h>
+
 #include "cli.h"
 
 /* "EKEYREJECTED", or the number for an errno glibc does not name. */
@@ -187,6 +189,14 @@ void hs_text(const struct dtls_hs_info *h, bool state)
 		if (h->peer_subject_len)
 			print_subject(h);
 	}
+	if (h->has_peer_key) {
+		char fp[FP_COLON_LEN];
+
+		fp_colon(h->peer_spki_sha256, fp);
+		printf(" peer-key %s peer-spki-sha256 %s",
+		       h->peer_cert_type == DTLS_CERT_TYPE_RAW_PUBLIC_KEY ?
+		       "raw" : "x509", fp);
+	}
 	if (h->error)
 		printf(" error %s", errno_name(h->error, ebuf, sizeof(ebuf)));
 	if (h->alert)
@@ -228,6 +238,16 @@ void hs_json(bool *first, const struct dtls_hs_info *h)
 
 		fp_colon(h->peer_cert_sha256, fp);
 		json_key(first, "peer_cert_sha256");
+		json_str(fp);
+	}
+	if (h->has_peer_key) {
+		char fp[FP_COLON_LEN];
+
+		fp_colon(h->peer_spki_sha256, fp);
+		json_key(first, "peer_cert_type");
+		json_str(h->peer_cert_type == DTLS_CERT_TYPE_RAW_PUBLIC_KEY ?
+			 "raw-public-key" : "x509");
+		json_key(first, "peer_spki_sha256");
 		json_str(fp);
 	}
 	if (h->has_peer_cert && h->peer_subject_len) {

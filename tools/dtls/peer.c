@@ -6,6 +6,10 @@
  * file.  A client needs pins to offer the ECDHE-ECDSA suites; a server
  * with pins asks its client for a certificate (--required: and fails one
  * without).
+ *
+ * --spki-sha256 and --spki-cert pin a key instead, by SHA-256 of its
+ * SubjectPublicKeyInfo: a raw public key (RFC 7250), which the kernel
+ * then also offers to take, or the key of a certificate.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -63,20 +67,23 @@ static int cmd_peer_pin(int argc, char **argv)
 		{ "ino",	required_argument, NULL, 'i' },
 		{ "sha256",	required_argument, NULL, 'S' },
 		{ "cert",	required_argument, NULL, 'c' },
+		{ "spki-sha256", required_argument, NULL, 'K' },
+		{ "spki-cert",	required_argument, NULL, 'k' },
 		{ "required",	no_argument,	   NULL, 'r' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint8_t pins[DTLS_PEER_PINS_MAX][32];
-	bool required = false;
+	uint8_t pins[DTLS_PEER_PINS_MAX][32], spki[DTLS_PEER_PINS_MAX][32];
+	struct dtls_peer_auth_cfg cfg = { .pins = pins, .spki = spki };
 	struct cert_file cf;
 	struct dtls_nl *nl;
 	uint64_t ino = 0;
-	size_t n = 0;
+	size_t *n = &cfg.n_pins;
+	uint8_t (*pin)[32];
 	char msg[256];
 	int c, err;
 
-	cur_usage = "peer pin --ino N (--sha256 HEX | --cert FILE)... [--required]";
+	cur_usage = "peer pin --ino N (--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE)... [--required]";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -86,26 +93,40 @@ static int cmd_peer_pin(int argc, char **argv)
 			break;
 		case 'S':
 		case 'c':
-			if (n == DTLS_PEER_PINS_MAX) {
-				fail("peer pin: at most %d pins", DTLS_PEER_PINS_MAX);
+		case 'K':
+		case 'k':
+			n = c == 'S' || c == 'c' ? &cfg.n_pins : &cfg.n_spki;
+			pin = c == 'S' || c == 'c' ? pins : spki;
+			if (*n == DTLS_PEER_PINS_MAX) {
+				fail("peer pin: at most %d pins of a kind",
+				     DTLS_PEER_PINS_MAX);
 				return 1;
 			}
-			if (c == 'S' && !parse_sha256(optarg, pins[n])) {
-				fail("--sha256: '%s' is not a SHA-256 digest (64 hex digits, or 32 pairs with colons as openssl x509 -fingerprint -sha256 prints)",
+			if ((c == 'S' || c == 'K') &&
+			    !parse_sha256(optarg, pin[*n])) {
+				fail("--%s: '%s' is not a SHA-256 digest (64 hex digits, or 32 pairs with colons as openssl x509 -fingerprint -sha256 prints)",
+				     c == 'S' ? "sha256" : "spki-sha256", optarg);
+				return 1;
+			}
+			/* The end-entity certificate: the file's first. */
+			if ((c == 'c' || c == 'k') &&
+			    certs_load(optarg, &cf, "peer pin"))
+				return 1;
+			if (c == 'c')
+				SHA256(cf.der[0], cf.len[0], pin[*n]);
+			if (c == 'k' &&
+			    cert_spki_sha256(cf.der[0], cf.len[0], pin[*n])) {
+				fail("peer pin: %s: no public key in the certificate",
 				     optarg);
+				certs_free(&cf);
 				return 1;
 			}
-			if (c == 'c') {
-				/* The end-entity certificate: the file's first. */
-				if (certs_load(optarg, &cf, "peer pin"))
-					return 1;
-				SHA256(cf.der[0], cf.len[0], pins[n]);
+			if (c == 'c' || c == 'k')
 				certs_free(&cf);
-			}
-			n++;
+			(*n)++;
 			break;
 		case 'r':
-			required = true;
+			cfg.required = true;
 			break;
 		default:
 			return opt_help(c);
@@ -115,14 +136,13 @@ static int cmd_peer_pin(int argc, char **argv)
 		return usage_err("peer pin: unexpected argument");
 	if (!ino)
 		return usage_err("peer pin: --ino is required");
-	if (!n)
-		return usage_err("peer pin: give at least one --sha256 or --cert");
+	if (!cfg.n_pins && !cfg.n_spki)
+		return usage_err("peer pin: give at least one pin");
 
 	nl = nl_open("peer pin");
 	if (!nl)
 		return 1;
-	err = dtls_peer_auth(nl, -1, ino, (const uint8_t (*)[32])pins, n,
-			     required, msg, sizeof(msg));
+	err = dtls_peer_auth_set(nl, -1, ino, &cfg, msg, sizeof(msg));
 	dtls_close(nl);
 	if (err) {
 		fail_nl("peer pin", err, msg);

@@ -1014,33 +1014,38 @@ int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
 	return err;
 }
 
-struct dtls_pin_arg {
-	const uint8_t	(*pins)[32];
-	size_t		n;
-	bool		required;
-};
-
-static int dtls_pin_fill(struct nlmsghdr *nlh, const void *arg)
+static int dtls_peer_auth_fill(struct nlmsghdr *nlh, const void *arg)
 {
-	const struct dtls_pin_arg *a = arg;
+	const struct dtls_peer_auth_cfg *a = arg;
 	size_t i;
 
-	if (a->n > DTLS_PEER_PINS_MAX)
+	if (a->n_pins > DTLS_PEER_PINS_MAX || a->n_spki > DTLS_PEER_PINS_MAX)
 		return -EINVAL;
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n_pins; i++)
 		mnl_attr_put(nlh, DTLS_A_HS_PEER_PIN_SHA256, 32, a->pins[i]);
+	for (i = 0; i < a->n_spki; i++)
+		mnl_attr_put(nlh, DTLS_A_HS_PEER_SPKI_SHA256, 32, a->spki[i]);
 	mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_CERT_REQUIRED, a->required);
 	return 0;
+}
+
+int dtls_peer_auth_set(struct dtls_nl *h, int fd, uint64_t ino,
+		       const struct dtls_peer_auth_cfg *cfg, char *msg,
+		       size_t msglen)
+{
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_PEER_AUTH, dtls_peer_auth_fill,
+			   cfg, NULL, NULL, msg, msglen);
 }
 
 int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
 		   const uint8_t (*pins)[32], size_t n_pins, bool required,
 		   char *msg, size_t msglen)
 {
-	struct dtls_pin_arg a = { pins, n_pins, required };
+	struct dtls_peer_auth_cfg cfg = {
+		.pins = pins, .n_pins = n_pins, .required = required,
+	};
 
-	return dtls_hs_req(h, fd, ino, DTLS_CMD_PEER_AUTH, dtls_pin_fill, &a,
-			   NULL, NULL, msg, msglen);
+	return dtls_peer_auth_set(h, fd, ino, &cfg, msg, msglen);
 }
 
 static int dtls_chain_cb(const struct nlmsghdr *nlh, void *arg)
@@ -1127,6 +1132,19 @@ static int dtls_hs_parse(const struct nlmsghdr *nlh, struct dtls_hs_info *out)
 			memcpy(out->peer_cert_sha256,
 			       mnl_attr_get_payload(attr), 32);
 			out->has_peer_cert = true;
+			break;
+		case DTLS_A_HS_PEER_SPKI_SHA256:
+			if (mnl_attr_get_payload_len(attr) !=
+			    sizeof(out->peer_spki_sha256))
+				return -EPROTO;
+			memcpy(out->peer_spki_sha256,
+			       mnl_attr_get_payload(attr), 32);
+			out->has_peer_key = true;
+			break;
+		case DTLS_A_HS_PEER_CERT_TYPE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+				return -EPROTO;
+			out->peer_cert_type = mnl_attr_get_u8(attr);
 			break;
 		case DTLS_A_HS_PEER_SUBJECT:
 			if (mnl_attr_get_payload_len(attr) >

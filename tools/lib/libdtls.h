@@ -193,11 +193,15 @@ struct dtls_hs_info {
 	uint8_t		alert;
 	bool		alert_remote;
 	uint8_t		cmd;		/* events: DTLS_CMD_HS_{DONE,FAILED}_NTF */
-	/* Certificate suites, established: the peer's certificate. */
+	/* Certificate suites, established: the peer's certificate... */
 	bool		has_peer_cert;
 	uint8_t		peer_cert_sha256[32];
 	uint8_t		peer_subject[1024];	/* its subject Name, DER */
 	size_t		peer_subject_len;
+	/* ... or raw public key (RFC 7250): its type, its key's digest. */
+	bool		has_peer_key;
+	uint8_t		peer_cert_type;		/* DTLS_CERT_TYPE_* */
+	uint8_t		peer_spki_sha256[32];	/* of its SubjectPublicKeyInfo */
 };
 
 const char *dtls_hs_state_name(uint32_t state);
@@ -329,7 +333,9 @@ int dtls_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
  * dtls_cert_set() - our certificate chain (@n DER certificates, ours
  * first) and the P-256 private key of the first: @key, 32 bytes (the
  * scalar, big-endian), or NULL and the kernel key @serial ("user" or
- * "logon") that holds it.  Before the handshake starts; replaces.
+ * "logon") that holds it.  With @n 0, the key alone, presented as a raw
+ * public key (RFC 7250) to peers that take one.  Before the handshake
+ * starts; replaces.
  * Return: 0 or -errno (the reason in @msg).
  */
 int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
@@ -337,9 +343,29 @@ int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
 		  const void *key, int32_t serial, char *msg, size_t msglen);
 
 /*
- * dtls_peer_auth() - how the peer's certificate is checked: its SHA-256
- * must be one of @pins (up to 8); a server with @required fails a client
- * that sends none.  Before the handshake starts; replaces.
+ * How the peer is authenticated (netlink peer-auth); zero what is not
+ * used.  The peer passes if it matches any pin, certificate or key.
+ */
+struct dtls_peer_auth_cfg {
+	const uint8_t	(*pins)[32];	/* SHA-256 of certificates, up to 8 */
+	size_t		n_pins;
+	const uint8_t	(*spki)[32];	/* SHA-256 of SubjectPublicKeyInfos */
+	size_t		n_spki;		/* ... up to 8; raw public keys too */
+	bool		required;	/* a server fails a client without */
+};
+
+/*
+ * dtls_peer_auth_set() - how the peer's certificate or raw key is
+ * checked, before the handshake starts; replaces what was set.
+ */
+int dtls_peer_auth_set(struct dtls_nl *h, int fd, uint64_t ino,
+		       const struct dtls_peer_auth_cfg *cfg, char *msg,
+		       size_t msglen);
+
+/*
+ * dtls_peer_auth() - dtls_peer_auth_set() with certificate pins alone:
+ * the peer's SHA-256 must be one of @pins (up to 8); a server with
+ * @required fails a client that sends none.
  */
 int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
 		   const uint8_t (*pins)[32], size_t n_pins, bool required,

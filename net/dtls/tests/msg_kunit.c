@@ -338,14 +338,24 @@ static int build_hvr(u8 *out, unsigned int cap)
 
 static int build_sh_ecdhe(u8 *out, unsigned int cap)
 {
-	return dtls_sh_build(out, cap, t_random, t_cookie, 16, 0xc037, true,
-			     true);
+	struct dtls_sh_params p = {
+		.random = t_random, .session_id = t_cookie,
+		.session_id_len = 16, .suite = 0xc037, .ecdhe = true,
+		.reneg = true, .client_ctype = -1,
+		.server_ctype = DTLS_CTYPE_RAW_PUBLIC_KEY,
+	};
+
+	return dtls_sh_build(out, cap, &p);
 }
 
 static int build_sh_psk(u8 *out, unsigned int cap)
 {
-	return dtls_sh_build(out, cap, t_random, NULL, 0, 0x00a8, false,
-			     true);
+	struct dtls_sh_params p = {
+		.random = t_random, .suite = 0x00a8, .reneg = true,
+		.client_ctype = -1, .server_ctype = -1,
+	};
+
+	return dtls_sh_build(out, cap, &p);
 }
 
 static int build_ske_psk(u8 *out, unsigned int cap)
@@ -511,8 +521,9 @@ static void msg_hvr_roundtrip(struct kunit *test)
 static void msg_sh_roundtrip(struct kunit *test)
 {
 	static const u8 tail_ecdhe[] = {
-		0xc0, 0x37, 0x00, 0x00, 0x0f, 0x00, 0x17, 0x00, 0x00, 0xff,
+		0xc0, 0x37, 0x00, 0x00, 0x14, 0x00, 0x17, 0x00, 0x00, 0xff,
 		0x01, 0x00, 0x01, 0x00, 0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,
+		0x00, 0x14, 0x00, 0x01, 0x02,
 	};
 	static const u8 tail_psk[] = {
 		0x00, 0xa8, 0x00, 0x00, 0x09, 0x00, 0x17, 0x00, 0x00, 0xff,
@@ -538,6 +549,9 @@ static void msg_sh_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, sh.reneg_bad);
 	KUNIT_EXPECT_TRUE(test, sh.point_formats);
 	KUNIT_EXPECT_TRUE(test, sh.point_uncompressed);
+	KUNIT_EXPECT_FALSE(test, sh.has_client_ctype);
+	KUNIT_EXPECT_TRUE(test, sh.has_server_ctype);
+	KUNIT_EXPECT_EQ(test, sh.server_ctype, DTLS_CTYPE_RAW_PUBLIC_KEY);
 	check_exact(test, parse_sh, p, len, len - sizeof(tail_ecdhe) + 3);
 
 	p = build(test, build_sh_psk, &len);
@@ -552,8 +566,13 @@ static void msg_sh_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, sh.point_formats);
 	check_exact(test, parse_sh, p, len, len - sizeof(tail_psk) + 3);
 
-	KUNIT_EXPECT_EQ(test, dtls_sh_build(buf, sizeof(buf), t_random,
-					    t_point, 33, 0x00a8, false, true),
+	KUNIT_EXPECT_EQ(test, dtls_sh_build(buf, sizeof(buf),
+					    &(struct dtls_sh_params){
+						.random = t_random,
+						.session_id = t_point,
+						.session_id_len = 33,
+						.client_ctype = -1,
+						.server_ctype = -1 }),
 			-EINVAL);
 }
 
@@ -1141,6 +1160,65 @@ static void msg_kx_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PARSE(test, parse_hvr, 0xfe, 0xff), -EBADMSG);
 }
 
+/* RFC 7250 4.1: a client's lists, a server's single choice. */
+static void msg_cert_types(struct kunit *test)
+{
+	static const u8 both[] = { DTLS_CTYPE_RAW_PUBLIC_KEY, DTLS_CTYPE_X509 };
+	static const u8 tail[] = { 0x00, 0x13, 0x00, 0x02, 0x01, 0x00,
+				   0x00, 0x14, 0x00, 0x03, 0x02, 0x02, 0x00 };
+	struct dtls_ch_params cp = t_ch_plain;
+	struct dtls_ch ch;
+	struct dtls_sh sh;
+	u8 buf[256];
+	int len;
+
+	cp.client_ctypes = both + 1;
+	cp.n_client_ctypes = 1;
+	cp.server_ctypes = both;
+	cp.n_server_ctypes = 2;
+	len = dtls_ch_build(buf, sizeof(buf), &cp);
+	KUNIT_ASSERT_GT(test, len, (int)sizeof(tail));
+	KUNIT_EXPECT_MEMEQ(test, buf + len - sizeof(tail), tail, sizeof(tail));
+	KUNIT_ASSERT_EQ(test, dtls_ch_parse(buf, len, &ch), 0);
+	KUNIT_EXPECT_EQ(test, ch.client_ctypes_len, 1);
+	KUNIT_EXPECT_EQ(test, ch.client_ctypes[0], DTLS_CTYPE_X509);
+	KUNIT_EXPECT_EQ(test, ch.server_ctypes_len, 2);
+	KUNIT_EXPECT_MEMEQ(test, ch.server_ctypes, both, 2);
+	/* Longer lists than we ever send are refused. */
+	cp.n_server_ctypes = DTLS_CTYPES_MAX + 1;
+	KUNIT_EXPECT_EQ(test, dtls_ch_build(buf, sizeof(buf), &cp), -EINVAL);
+
+	/* A client's list: empty, or longer than its extension. */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x05,
+				      0x00, 0x14, 0x00, 0x01, 0x00), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x06,
+				      0x00, 0x13, 0x00, 0x02, 0x02, 0x02),
+			-EBADMSG);
+	/* ... or one byte, as a server would send it. */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x05,
+				      0x00, 0x14, 0x00, 0x01, 0x02), -EBADMSG);
+	/* A server's choice: exactly one byte; twice the same is refused. */
+	KUNIT_EXPECT_EQ(test, SH_EXTS(test, &sh, 0x00, 0x0a,
+				      0x00, 0x17, 0x00, 0x00,
+				      0x00, 0x13, 0x00, 0x02, 0x01, 0x00),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, SH_EXTS(test, &sh, 0x00, 0x08,
+				      0x00, 0x17, 0x00, 0x00,
+				      0x00, 0x14, 0x00, 0x00), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, SH_EXTS(test, &sh, 0x00, 0x0e,
+				      0x00, 0x14, 0x00, 0x01, 0x02,
+				      0x00, 0x17, 0x00, 0x00,
+				      0x00, 0x14, 0x00, 0x01, 0x02), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, SH_EXTS(test, &sh, 0x00, 0x0e,
+				      0x00, 0x13, 0x00, 0x01, 0x02,
+				      0x00, 0x17, 0x00, 0x00,
+				      0x00, 0x14, 0x00, 0x01, 0x00), 0);
+	KUNIT_EXPECT_TRUE(test, sh.has_client_ctype);
+	KUNIT_EXPECT_EQ(test, sh.client_ctype, DTLS_CTYPE_RAW_PUBLIC_KEY);
+	KUNIT_EXPECT_TRUE(test, sh.has_server_ctype);
+	KUNIT_EXPECT_EQ(test, sh.server_ctype, DTLS_CTYPE_X509);
+}
+
 static struct kunit_case dtls_msg_cases[] = {
 	KUNIT_CASE(msg_ch_roundtrip),
 	KUNIT_CASE(msg_ch_roundtrip_plain),
@@ -1160,6 +1238,7 @@ static struct kunit_case dtls_msg_cases[] = {
 	KUNIT_CASE(msg_ch_many_extensions),
 	KUNIT_CASE(msg_sh_bad),
 	KUNIT_CASE(msg_kx_bad),
+	KUNIT_CASE(msg_cert_types),
 	{}
 };
 

@@ -968,6 +968,87 @@ static void proto_cert_optional(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp->c.flight.n, 4U);
 }
 
+/* ------------------------------------------------ raw public keys */
+
+/* @pr takes the key of @peer, whose SPKI is pinned, as RFC 7250 allows. */
+static void pin_spki(struct kunit *test, struct dtls_proto *pr,
+		     const struct dtls_proto *peer, bool required)
+{
+	struct dtls_peer_auth pa = { .required = required, .n_spki = 1 };
+
+	sha256(peer->own.spki, sizeof(peer->own.spki), pa.spki[0]);
+	KUNIT_ASSERT_EQ(test, dtls_peer_auth_replace(&pr->auth, &pa), 0);
+}
+
+/*
+ * Raw public keys both ways: keys alone, SPKI pins.  Then a server with
+ * a chain too: the client's list (raw key first) decides.  Then a pin
+ * of another key fails with bad_certificate.
+ */
+static void proto_raw_keys(struct kunit *test)
+{
+	const u16 suite = DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256;
+	const u8 *der = kunit_server_cert;
+	u32 len = sizeof(kunit_server_cert);
+	struct pair *pp = pair_new(test, suite, DTLS_GROUP_X25519);
+	u8 sha[SHA256_DIGEST_SIZE];
+
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->s.own, NULL, NULL, 0,
+						kunit_server_key), 0);
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->c.own, NULL, NULL, 0,
+						kunit_client_key), 0);
+	KUNIT_EXPECT_EQ(test, pp->s.own.body_len, 0U);
+	pin_spki(test, &pp->c, &pp->s, false);
+	pin_spki(test, &pp->s, &pp->c, true);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->c), 0);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->s), 0);
+	run(test, pp);
+	KUNIT_ASSERT_EQ(test, pp->serr, 0);
+	KUNIT_ASSERT_EQ(test, pp->cerr, 0);
+	KUNIT_EXPECT_TRUE(test, pp->so.done && pp->co.done);
+	KUNIT_EXPECT_MEMEQ(test, pp->c.master, pp->s.master, DTLS_MASTER_LEN);
+	KUNIT_ASSERT_TRUE(test, pp->c.peer_cert.have);
+	KUNIT_EXPECT_EQ(test, pp->c.peer_cert.type, DTLS_CTYPE_RAW_PUBLIC_KEY);
+	sha256(pp->s.own.spki, sizeof(pp->s.own.spki), sha);
+	KUNIT_EXPECT_MEMEQ(test, pp->c.peer_cert.spki_sha256, sha, sizeof(sha));
+	KUNIT_ASSERT_TRUE(test, pp->s.peer_cert.have);
+	KUNIT_EXPECT_EQ(test, pp->s.peer_cert.type, DTLS_CTYPE_RAW_PUBLIC_KEY);
+	KUNIT_EXPECT_EQ(test, pp->s.peer_cert.subject_len, 0U);
+
+	/* A chain as well at the server: the client prefers the raw key. */
+	pp = pair_new(test, suite, DTLS_GROUP_X25519);
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->s.own, &der, &len, 1,
+						kunit_server_key), 0);
+	pin_spki(test, &pp->c, &pp->s, false);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->c), 0);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->s), 0);
+	run(test, pp);
+	KUNIT_ASSERT_EQ(test, pp->cerr, 0);
+	KUNIT_EXPECT_EQ(test, pp->c.peer_cert.type, DTLS_CTYPE_RAW_PUBLIC_KEY);
+
+	/* Another key pinned: bad_certificate. */
+	pp = pair_new(test, suite, DTLS_GROUP_X25519);
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->s.own, NULL, NULL, 0,
+						kunit_server_key), 0);
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->c.own, NULL, NULL, 0,
+						kunit_client_key), 0);
+	pin_spki(test, &pp->c, &pp->c, false);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->c), 0);
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->s), 0);
+	run(test, pp);
+	KUNIT_EXPECT_EQ(test, pp->cerr, -EKEYREJECTED);
+	KUNIT_EXPECT_EQ(test, pp->co.alert, DTLS_ALERT_BAD_CERTIFICATE);
+	KUNIT_EXPECT_FALSE(test, pp->c.peer_cert.have);
+
+	/* A key alone and a client that takes only chains: no suite. */
+	pp = cert_pair_new(test, suite, false);
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->s.own, NULL, NULL, 0,
+						kunit_server_key), 0);
+	run(test, pp);
+	KUNIT_EXPECT_EQ(test, pp->serr, -EPROTO);
+	KUNIT_EXPECT_EQ(test, pp->so.alert, DTLS_ALERT_HANDSHAKE_FAILURE);
+}
+
 static struct kunit_case proto_cases[] = {
 	KUNIT_CASE_PARAM(proto_handshake, suite_gen_params),
 	KUNIT_CASE(proto_defaults),
@@ -979,6 +1060,7 @@ static struct kunit_case proto_cases[] = {
 	KUNIT_CASE_PARAM(proto_cert_failure, cert_fail_gen_params),
 	KUNIT_CASE(proto_cert_config),
 	KUNIT_CASE(proto_cert_optional),
+	KUNIT_CASE(proto_raw_keys),
 	{}
 };
 
