@@ -974,8 +974,10 @@ TEST_F_TIMEOUT(hs_cli, peer_pin, 180)
  */
 TEST_F_TIMEOUT(hs_cli, cert_handshake_show, 300)
 {
-	char out[8192], want[1024], sfp[96], cfp[96], cmd[512];
+	char out[8192], want[1024], sfp[96], cfp[96], skfp[96], ckfp[96];
 	struct test_cert s, c;
+	char cmd[512];
+	uint8_t k[32];
 
 	ASSERT_EQ(0, test_cert_make(&s, "kdtls-cli-server"));
 	ASSERT_EQ(0, test_cert_make(&c, "kdtls-cli-client"));
@@ -983,6 +985,10 @@ TEST_F_TIMEOUT(hs_cli, cert_handshake_show, 300)
 	ASSERT_EQ(0, test_cert_write_pem(&c));
 	test_cert_fingerprint(s.sha256, sfp);
 	test_cert_fingerprint(c.sha256, cfp);
+	test_cert_spki_sha256(&s, k);
+	test_cert_fingerprint(k, skfp);
+	test_cert_spki_sha256(&c, k);
+	test_cert_fingerprint(k, ckfp);
 
 	ASSERT_EQ(0, cli_run(out, sizeof(out),
 			     "handshake config --ino %llu --role server --suite ECDHE-ECDSA-AES128-GCM-SHA256 --rto-initial-ms 200 --timeout-ms 20000 2>&1",
@@ -1020,14 +1026,14 @@ TEST_F_TIMEOUT(hs_cli, cert_handshake_show, 300)
 	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
 			     (unsigned long long)self->sino));
 	snprintf(want, sizeof(want),
-		 "ino %llu role server state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-cert-sha256 %s peer-subject CN=kdtls-cli-client\n",
-		 (unsigned long long)self->sino, cfp);
+		 "ino %llu role server state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-cert-sha256 %s peer-subject CN=kdtls-cli-client peer-key x509 peer-spki-sha256 %s\n",
+		 (unsigned long long)self->sino, cfp, ckfp);
 	EXPECT_STREQ(want, out);
 	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
 			     (unsigned long long)self->cino));
 	snprintf(want, sizeof(want),
-		 "ino %llu role client state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-cert-sha256 %s peer-subject CN=kdtls-cli-server\n",
-		 (unsigned long long)self->cino, sfp);
+		 "ino %llu role client state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-cert-sha256 %s peer-subject CN=kdtls-cli-server peer-key x509 peer-spki-sha256 %s\n",
+		 (unsigned long long)self->cino, sfp, skfp);
 	EXPECT_STREQ(want, out);
 
 	/* JSON. */
@@ -1046,6 +1052,66 @@ TEST_F_TIMEOUT(hs_cli, cert_handshake_show, 300)
 	EXPECT_TRUE(strstr(out, want) != NULL) TH_LOG("%s, want %s", out, cfp);
 	test_cert_free(&s);
 	test_cert_free(&c);
+}
+
+/*
+ * Raw public keys with the CLI only: the server's key alone (cert set
+ * without --chain), the client pinning it from the certificate file's key
+ * (--spki-cert); handshake show says the peer's key is raw, its digest
+ * as --spki-sha256 takes it, in text and JSON.  Bad key digests are
+ * refused before the kernel is asked.
+ */
+TEST_F_TIMEOUT(hs_cli, raw_key_handshake_show, 300)
+{
+	char out[8192], want[1024], skfp[96];
+	struct test_cert s;
+	uint8_t k[32];
+
+	ASSERT_EQ(0, test_cert_make(&s, "kdtls-cli-raw"));
+	ASSERT_EQ(0, test_cert_write_pem(&s));
+	test_cert_spki_sha256(&s, k);
+	test_cert_fingerprint(k, skfp);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role server --suite ECDHE-ECDSA-AES128-GCM-SHA256 --rto-initial-ms 200 --timeout-ms 20000 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "cert set --ino %llu --key %s 2>&1",
+			     (unsigned long long)self->sino, s.key_pem))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake config --ino %llu --role client --suite 0xc02b --rto-initial-ms 200 --timeout-ms 20000 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --spki-sha256 00:11 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "--spki-sha256: '00:11' is not a SHA-256 digest") != NULL)
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "peer pin --ino %llu --spki-cert %s 2>&1",
+			     (unsigned long long)self->cino, s.cert_pem))
+		TH_LOG("%s", out);
+
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake start --ino %llu 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	ASSERT_EQ(0, dtls_test_ping_pong(self->cli, self->srv)) {
+		cli_run(out, sizeof(out), "show 2>&1");
+		TH_LOG("ping: %s\n%s", strerror(errno), out);
+	}
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0xc02b, 0));
+	ASSERT_EQ(0, cli_run(out, sizeof(out), "handshake show --ino %llu",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want),
+		 "ino %llu role client state established suite ECDHE-ECDSA-AES128-GCM-SHA256 peer-key raw peer-spki-sha256 %s\n",
+		 (unsigned long long)self->cino, skfp);
+	EXPECT_STREQ(want, out);
+	ASSERT_EQ(0, cli_run(out, sizeof(out),
+			     "handshake show --ino %llu -j | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['peer_cert_type'], d['peer_spki_sha256'], 'peer_cert_sha256' in d)\"",
+			     (unsigned long long)self->cino));
+	snprintf(want, sizeof(want), "raw-public-key %s False\n", skfp);
+	EXPECT_STREQ(want, out);
+	test_cert_free(&s);
 }
 
 TEST_HARNESS_MAIN

@@ -27,18 +27,6 @@
 #define CTYPE_X509	0
 #define CTYPE_RAW	2
 
-/* SHA-256 of the SubjectPublicKeyInfo of @c's key. */
-static void spki_sha256(const struct test_cert *c, uint8_t out[32])
-{
-	uint8_t *der = NULL;
-	int n = i2d_PUBKEY(c->pkey, &der);
-
-	memset(out, 0, 32);
-	if (n > 0)
-		SHA256(der, n, out);
-	OPENSSL_free(der);
-}
-
 struct side {
 	const struct test_cert	*own;		/* NULL: none */
 	bool			own_chain;	/* else the key alone */
@@ -82,7 +70,7 @@ static int rpk_prepare(int fd, uint32_t role, uint32_t mtu,
 				    sizeof(msg));
 	}
 	if (s->spki_pin) {
-		spki_sha256(s->spki_pin, spki[0]);
+		test_cert_spki_sha256(s->spki_pin, spki[0]);
 		pa.n_spki = 1;
 	}
 	if (s->cert_pin) {
@@ -253,7 +241,7 @@ TEST_F_TIMEOUT(rpk, handshake, 240)
 	/* What the client saw: the server's key, raw or in its chain. */
 	ASSERT_TRUE(ci.has_peer_key);
 	EXPECT_EQ(variant->type, ci.peer_cert_type);
-	spki_sha256(&self->scert, want);
+	test_cert_spki_sha256(&self->scert, want);
 	EXPECT_EQ(0, memcmp(ci.peer_spki_sha256, want, 32));
 	EXPECT_EQ(variant->type == CTYPE_X509, ci.has_peer_cert);
 	if (ci.has_peer_cert) {
@@ -268,7 +256,7 @@ TEST_F_TIMEOUT(rpk, handshake, 240)
 	if (variant->cli_key) {
 		EXPECT_EQ(CTYPE_RAW, si.peer_cert_type);
 		EXPECT_FALSE(si.has_peer_cert);
-		spki_sha256(&self->ccert, want);
+		test_cert_spki_sha256(&self->ccert, want);
 		EXPECT_EQ(0, memcmp(si.peer_spki_sha256, want, 32));
 	}
 	if (variant->mtu) {
@@ -384,7 +372,7 @@ TEST_F_TIMEOUT(ossl, key_pin_of_chain, 300)
 	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
 	EXPECT_EQ(CTYPE_X509, info.peer_cert_type);
 	EXPECT_TRUE(info.has_peer_cert);
-	spki_sha256(&self->ocert, want);
+	test_cert_spki_sha256(&self->ocert, want);
 	EXPECT_EQ(0, memcmp(info.peer_spki_sha256, want, 32));
 }
 

@@ -137,6 +137,19 @@ static inline void test_cert_fingerprint(const uint8_t *sha, char *out)
 		sprintf(out + 3 * i, "%02X%s", sha[i], i < 31 ? ":" : "");
 }
 
+/* SHA-256 of the DER SubjectPublicKeyInfo of @c's key (a key pin). */
+static inline void test_cert_spki_sha256(const struct test_cert *c,
+					 uint8_t out[32])
+{
+	uint8_t *der = NULL;
+	int n = i2d_PUBKEY(c->pkey, &der);
+
+	memset(out, 0, 32);
+	if (n > 0)
+		SHA256(der, n, out);
+	OPENSSL_free(der);
+}
+
 static inline void test_cert_free(struct test_cert *c)
 {
 	if (c->cert_pem[0])
