@@ -164,7 +164,9 @@ int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 			   const struct dtls_peer_auth *new)
 {
 	if (new->n_pins > DTLS_PEER_PINS_MAX ||
-	    (new->required && !dtls_peer_auth_any(new)))
+	    (new->required && !dtls_peer_auth_any(new)) ||
+	    (new->delegate && (new->delegate_ms < DTLS_PEER_DELEGATE_MS_MIN ||
+			       new->delegate_ms > DTLS_PEER_DELEGATE_MS_MAX)))
 		return -EINVAL;
 	*pa = *new;
 	return 0;
@@ -173,7 +175,17 @@ int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
 {
-	return pa->n_pins;
+	return pa->n_pins || pa->delegate;
+}
+
+/*
+ * After dtls_cert_peer_take() passed: does user space decide on the
+ * peer's certificate too (peer-delegate)?  Not on an empty Certificate,
+ * which a server that does not require one accepts as it is.
+ */
+bool dtls_cert_peer_delegated(const struct dtls_proto *pr)
+{
+	return pr->auth.delegate && pr->peer_cert.have;
 }
 
 static bool dtls_peer_pinned(const struct dtls_peer_auth *pa, const u8 *sha)
@@ -217,7 +229,8 @@ static bool dtls_cert_key_fits(const struct dtls_proto *pr,
  * An empty list is accepted only from a client the server does not
  * require a certificate of.  The first certificate must parse, hold the
  * key the suite signs with (a client's: P-256 or RSA, as our
- * CertificateRequest allows) and match a pinned digest.
+ * CertificateRequest allows) and match a pinned digest if pins are set.
+ * Delegation to user space comes after (dtls_cert_peer_delegated()).
  * Return: 0 or a negative errno.
  */
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
@@ -253,8 +266,10 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 	err = dtls_hash(DTLS_PRF_SHA256, cl.der[0], cl.len[0], sha);
 	if (err)
 		return err;
+	/* Every kind of check configured must pass; delegation is last. */
 	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (!dtls_peer_pinned(&pr->auth, sha))
+	if (!dtls_peer_auth_any(&pr->auth) ||
+	    (pr->auth.n_pins && !dtls_peer_pinned(&pr->auth, sha)))
 		return -EKEYREJECTED;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
 	dtls_cert_peer_free(peer);

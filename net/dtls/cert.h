@@ -11,7 +11,11 @@
  *
  * Peer authentication this file does: pinned SHA-256 fingerprints of the
  * peer's end-entity certificate (WebRTC's a=fingerprint).  A peer's key
- * is ECDSA P-256 or, for verification only, RSA (rsa.c).
+ * is ECDSA P-256 or, for verification only, RSA (rsa.c).  Delegation
+ * (peer-delegate) is decided last, by user space, once the kernel's own
+ * checks passed: the step asks to pause (proto.h: out->pause) and the
+ * engine asks user space and waits (handshake.c).  Every kind configured
+ * must pass.
  *
  * Context: process; the owner of the struct dtls_proto serialises calls
  * (handshake.c: hs->lock).
@@ -32,6 +36,10 @@
 #define DTLS_CERT_BODY_MAX	16384
 #define DTLS_PEER_PINS_MAX	8
 #define DTLS_PEER_SUBJECT_MAX	1024	/* hs-get and events carry it */
+/* peer-delegate-timeout-ms: its range and default */
+#define DTLS_PEER_DELEGATE_MS_MIN	100
+#define DTLS_PEER_DELEGATE_MS_MAX	60000
+#define DTLS_PEER_DELEGATE_MS_DEFAULT	5000
 
 struct dtls_cert_own {
 	u8			*body;		/* Certificate body, ready */
@@ -41,6 +49,8 @@ struct dtls_cert_own {
 
 struct dtls_peer_auth {
 	bool	required;	/* a server requires a client certificate */
+	bool	delegate;	/* user space decides last (peer-verdict) */
+	u32	delegate_ms;	/* ... within this long */
 	u8	n_pins;
 	u8	pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
 };
@@ -70,6 +80,7 @@ int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 			   const struct dtls_peer_auth *new);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
+bool dtls_cert_peer_delegated(const struct dtls_proto *pr);
 
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 			u8 *alert);
