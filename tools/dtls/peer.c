@@ -6,6 +6,11 @@
  * file.  A client needs pins to offer the ECDHE-ECDSA suites; a server
  * with pins asks its client for a certificate (--required: and fails one
  * without).
+ *
+ * dtls peer delegate: the same, and user space decides last on each
+ * peer certificate (the handshake waits for dtls peer verdict, or fails
+ * with certificate_unknown after --timeout ms); dtls monitor prints the
+ * peer-cert events that ask.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -57,17 +62,21 @@ bool parse_sha256(const char *s, uint8_t out[32])
 	return n == 32;
 }
 
-static int cmd_peer_pin(int argc, char **argv)
+/* peer pin, and peer delegate (@deleg): pins optional, then delegation. */
+static int peer_auth(int argc, char **argv, bool deleg)
 {
 	static const struct option opts[] = {
 		{ "ino",	required_argument, NULL, 'i' },
 		{ "sha256",	required_argument, NULL, 'S' },
 		{ "cert",	required_argument, NULL, 'c' },
 		{ "required",	no_argument,	   NULL, 'r' },
+		{ "timeout",	required_argument, NULL, 't' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *what = deleg ? "peer delegate" : "peer pin";
 	uint8_t pins[DTLS_PEER_PINS_MAX][32];
+	uint32_t timeout_ms = 0;
 	bool required = false;
 	struct cert_file cf;
 	struct dtls_nl *nl;
@@ -76,10 +85,18 @@ static int cmd_peer_pin(int argc, char **argv)
 	char msg[256];
 	int c, err;
 
-	cur_usage = "peer pin --ino N (--sha256 HEX | --cert FILE)... [--required]";
+	cur_usage = deleg ?
+		"peer delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE]... [--required]" :
+		"peer pin --ino N (--sha256 HEX | --cert FILE)... [--required]";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 't':
+			if (!deleg)
+				return opt_help('?');
+			if (!opt_u32("timeout", optarg, &timeout_ms))
+				return 1;
+			break;
 		case 'i':
 			if (!opt_ino(optarg, &ino))
 				return 1;
@@ -97,7 +114,7 @@ static int cmd_peer_pin(int argc, char **argv)
 			}
 			if (c == 'c') {
 				/* The end-entity certificate: the file's first. */
-				if (certs_load(optarg, &cf, "peer pin"))
+				if (certs_load(optarg, &cf, what))
 					return 1;
 				SHA256(cf.der[0], cf.len[0], pins[n]);
 				certs_free(&cf);
@@ -112,20 +129,95 @@ static int cmd_peer_pin(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_err("peer pin: unexpected argument");
+		return usage_err(deleg ? "peer delegate: unexpected argument" :
+				 "peer pin: unexpected argument");
 	if (!ino)
-		return usage_err("peer pin: --ino is required");
-	if (!n)
+		return usage_err(deleg ? "peer delegate: --ino is required" :
+				 "peer pin: --ino is required");
+	if (!n && !deleg)
 		return usage_err("peer pin: give at least one --sha256 or --cert");
 
-	nl = nl_open("peer pin");
+	nl = nl_open(what);
 	if (!nl)
 		return 1;
-	err = dtls_peer_auth(nl, -1, ino, (const uint8_t (*)[32])pins, n,
-			     required, msg, sizeof(msg));
+	if (deleg)
+		err = dtls_peer_auth_delegate(nl, -1, ino,
+					      (const uint8_t (*)[32])pins, n,
+					      required, timeout_ms, msg,
+					      sizeof(msg));
+	else
+		err = dtls_peer_auth(nl, -1, ino, (const uint8_t (*)[32])pins,
+				     n, required, msg, sizeof(msg));
 	dtls_close(nl);
 	if (err) {
-		fail_nl("peer pin", err, msg);
+		fail_nl(what, err, msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_peer_pin(int argc, char **argv)
+{
+	return peer_auth(argc, argv, false);
+}
+
+static int cmd_peer_delegate(int argc, char **argv)
+{
+	return peer_auth(argc, argv, true);
+}
+
+/* peer verdict --ino N --id ID accept|reject */
+static int cmd_peer_verdict(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ino",	required_argument, NULL, 'i' },
+		{ "id",		required_argument, NULL, 'I' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dtls_nl *nl;
+	uint64_t ino = 0;
+	uint32_t id = 0;
+	bool accept;
+	char msg[256];
+	int c, err;
+
+	cur_usage = "peer verdict --ino N --id ID accept|reject";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!opt_ino(optarg, &ino))
+				return 1;
+			break;
+		case 'I':
+			if (!opt_u32("id", optarg, &id))
+				return 1;
+			break;
+		default:
+			return opt_help(c);
+		}
+	}
+	if (!ino)
+		return usage_err("peer verdict: --ino is required");
+	if (!id)
+		return usage_err("peer verdict: --id is required");
+	if (optind + 1 != argc)
+		return usage_err("peer verdict: say accept or reject");
+	if (!strcmp(argv[optind], "accept"))
+		accept = true;
+	else if (!strcmp(argv[optind], "reject"))
+		accept = false;
+	else
+		return usage_err("peer verdict: say accept or reject");
+
+	nl = nl_open("peer verdict");
+	if (!nl)
+		return 1;
+	err = dtls_peer_verdict(nl, -1, ino, id, accept, msg, sizeof(msg));
+	dtls_close(nl);
+	if (err) {
+		fail_nl("peer verdict", err, msg);
 		return 1;
 	}
 	return 0;
@@ -133,6 +225,8 @@ static int cmd_peer_pin(int argc, char **argv)
 
 static const struct cmd peer_commands[] = {
 	{ "pin", NULL, NULL, cmd_peer_pin },
+	{ "delegate", NULL, NULL, cmd_peer_delegate },
+	{ "verdict", NULL, NULL, cmd_peer_verdict },
 };
 
 int cmd_peer(int argc, char **argv)
