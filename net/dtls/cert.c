@@ -171,12 +171,14 @@ int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 	*pa = *new;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_replace);
 
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
 {
 	return pa->n_pins || pa->delegate;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_any);
 
 /*
  * After dtls_cert_peer_take() passed: does user space decide on the
