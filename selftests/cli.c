@@ -965,6 +965,42 @@ TEST_F_TIMEOUT(hs_cli, peer_pin, 180)
 }
 
 /*
+ * peer delegate: the timeout range is the kernel's (its message shown),
+ * pins optional; peer verdict: accept or reject and an id are needed,
+ * and with nothing pending the kernel refuses it (ENOENT, its message).
+ */
+TEST_F_TIMEOUT(hs_cli, peer_delegate_verdict, 180)
+{
+	char out[8192];
+
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer delegate --ino %llu --timeout 99 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "peer-delegate-timeout-ms out of 100..60000") !=
+		    NULL) TH_LOG("%s", out);
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "peer delegate --ino %llu --timeout 200 2>&1",
+			     (unsigned long long)self->cino)) TH_LOG("%s", out);
+	EXPECT_STREQ("", out);
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "peer delegate --ino %llu --required 2>&1",
+			     (unsigned long long)self->sino)) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer verdict --ino %llu --id 7 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "Usage: dtls peer verdict") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer verdict --ino %llu accept 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "Usage: dtls peer verdict") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer verdict --ino %llu --id 7 accept 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "no handshake waits for a verdict") != NULL)
+		TH_LOG("%s", out);
+}
+
+/*
  * Mutual authentication, set up with the CLI only: each side its
  * certificate and the other's pin (the server's from a certificate file,
  * with --required; the client's as openssl's colon hex), an

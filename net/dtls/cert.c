@@ -179,7 +179,9 @@ int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 {
 	if (new->n_pins > DTLS_PEER_PINS_MAX ||
 	    new->n_spki > DTLS_PEER_PINS_MAX ||
-	    (new->required && !dtls_peer_auth_any(new)))
+	    (new->required && !dtls_peer_auth_any(new)) ||
+	    (new->delegate && (new->delegate_ms < DTLS_PEER_DELEGATE_MS_MIN ||
+			       new->delegate_ms > DTLS_PEER_DELEGATE_MS_MAX)))
 		return -EINVAL;
 	*pa = *new;
 	return 0;
@@ -189,7 +191,18 @@ EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_replace);
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
 {
-	return pa->n_pins || pa->n_spki;
+	return pa->n_pins || pa->n_spki || pa->delegate;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_any);
+
+/*
+ * After dtls_cert_peer_take() passed: does user space decide on the
+ * peer's certificate too (peer-delegate)?  Not on an empty Certificate,
+ * which a server that does not require one accepts as it is.
+ */
+bool dtls_cert_peer_delegated(const struct dtls_proto *pr)
+{
+	return pr->auth.delegate && pr->peer_cert.have;
 }
 
 static bool dtls_pin_hit(const u8 (*pins)[SHA256_DIGEST_SIZE],
@@ -368,7 +381,8 @@ static int dtls_cert_chain_parse(const u8 *body, u32 len, struct dtls_x509 *x,
  * An empty message is accepted only from a client the server does not
  * require a certificate of.  The end-entity certificate (or the raw key)
  * must parse, hold the key the suite signs with (a client's: P-256 or
- * RSA, as our CertificateRequest allows) and match a pin.
+ * RSA, as our CertificateRequest allows) and match a pin if pins are set.
+ * Delegation to user space comes after (dtls_cert_peer_delegated()).
  * Return: 0 or a negative errno.
  */
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
@@ -400,8 +414,10 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 	err = dtls_hash(DTLS_PRF_SHA256, x.spki, x.spki_len, got.spki_sha256);
 	if (err)
 		return err;
+	/* Every kind of check configured must pass; delegation is last. */
 	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (!dtls_peer_pinned(&pr->auth, &got))
+	if (!dtls_peer_auth_any(&pr->auth) ||
+	    !dtls_peer_pinned(&pr->auth, &got))
 		return -EKEYREJECTED;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
 	got.chain = kmemdup(body, len, GFP_KERNEL);

@@ -16,7 +16,11 @@
  * may present instead of a chain when the certificate type extensions
  * say so: we offer to take one only with SPKI pins, and present ours
  * whenever we have a key and the peer takes one.  A peer's key is ECDSA
- * P-256 or, for verification only, RSA (rsa.c).
+ * P-256 or, for verification only, RSA (rsa.c).  Delegation
+ * (peer-delegate) is decided last, by user space, once the kernel's own
+ * checks passed: the step asks to pause (proto.h: out->pause) and the
+ * engine asks user space and waits (handshake.c).  Every kind configured
+ * must pass.
  *
  * Context: process; the owner of the struct dtls_proto serialises calls
  * (handshake.c: hs->lock).
@@ -39,6 +43,10 @@
 #define DTLS_PEER_SUBJECT_MAX	1024	/* hs-get and events carry it */
 /* A P-256 key as a SubjectPublicKeyInfo (RFC 5480): 26 bytes, the point */
 #define DTLS_P256_SPKI_LEN	(26 + DTLS_P256_POINT_LEN)
+/* peer-delegate-timeout-ms: its range and default */
+#define DTLS_PEER_DELEGATE_MS_MIN	100
+#define DTLS_PEER_DELEGATE_MS_MAX	60000
+#define DTLS_PEER_DELEGATE_MS_DEFAULT	5000
 
 struct dtls_cert_own {
 	u8			*body;		/* X.509: Certificate body, ready */
@@ -50,6 +58,8 @@ struct dtls_cert_own {
 
 struct dtls_peer_auth {
 	bool	required;	/* a server requires a client certificate */
+	bool	delegate;	/* user space decides last (peer-verdict) */
+	u32	delegate_ms;	/* ... within this long */
 	u8	n_pins;
 	u8	n_spki;
 	u8	pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
@@ -83,6 +93,7 @@ int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
 			   const struct dtls_peer_auth *new);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
+bool dtls_cert_peer_delegated(const struct dtls_proto *pr);
 
 unsigned int dtls_cert_types_own(const struct dtls_cert_own *own, u8 *types);
 unsigned int dtls_cert_types_peer(const struct dtls_peer_auth *pa,

@@ -181,8 +181,10 @@ static int dtls_client_cert(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 
 	err = dtls_cert_peer_take(pr, dtls_hs_msg_body(m), m->len,
 				  &out->alert);
-	if (!err)
+	if (!err) {
 		pr->got_cert = true;
+		out->pause = dtls_cert_peer_delegated(pr);
+	}
 	return err;
 }
 

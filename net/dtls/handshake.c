@@ -13,13 +13,22 @@
  * dtls_final_keep() (final.c), which resends it when an authenticated
  * copy of the client's Finished comes again; this state is freed.
  *
+ * Delegation (peer-delegate): a step that took the peer's Certificate
+ * may ask to pause (out->pause); dtls_hs_delegate() names the decision
+ * (hs->deleg_id), multicasts peer-cert-ntf and arms hs->deleg_timer.
+ * peer-verdict (hs_control.c) resumes or fails the handshake; the
+ * timer's deadline fails it with certificate_unknown.
+ *
  * Contexts and locks: see handshake.h.  The state machine runs only in
- * dtls_hs_work() and the netlink handlers, under hs->lock.
+ * dtls_hs_work() and the netlink handlers, under hs->lock; so do
+ * hs->deleg_id and arming hs->deleg_timer.  The timers only schedule the
+ * work.
  */
 
 #include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <crypto/aead.h>
@@ -142,8 +151,10 @@ static void dtls_hs_free_work(struct work_struct *work)
 					  free_work);
 
 	del_timer_sync(&hs->timer);
+	del_timer_sync(&hs->deleg_timer);
 	cancel_work_sync(&hs->work);
 	del_timer_sync(&hs->timer);
+	del_timer_sync(&hs->deleg_timer);
 	skb_queue_purge(&hs->rxq);
 	mutex_lock(&hs->lock);
 	dtls_hs_free_state(hs);
@@ -235,6 +246,8 @@ void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 	if (alert && !remote && sk->sk_state == TCP_ESTABLISHED)
 		dtls_hs_send_alert(hs, alert);
 	del_timer(&hs->timer);
+	del_timer(&hs->deleg_timer);
+	hs->deleg_id = 0;
 
 	lock_sock(sk);
 	first = dtls_hs_unpublish(ds, hs);
@@ -352,6 +365,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	release_sock(sk);
 
 	del_timer(&hs->timer);
+	del_timer(&hs->deleg_timer);
+	hs->deleg_id = 0;
 	dtls_hs_deliver_early(hs);
 	dtls_hs_deliver_queued(hs);
 	dtls_hs_free_state(hs);
@@ -361,8 +376,30 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 }
 
 /*
+ * A step asks user space about the peer's certificate (peer-delegate):
+ * name the decision, tell the events group, wait until the deadline.
+ * The peer's further messages stay in reassembly meanwhile
+ * (hs_receive.c); our retransmission timer runs on as before.
+ */
+static void dtls_hs_delegate(struct dtls_hs *hs)
+{
+	u32 id;
+
+	lockdep_assert_held(&hs->lock);
+	do {
+		id = get_random_u32();
+	} while (!id);
+	hs->deleg_id = id;
+	hs->deleg_deadline = jiffies +
+			     msecs_to_jiffies(hs->pr.auth.delegate_ms);
+	mod_timer(&hs->deleg_timer, hs->deleg_deadline);
+	dtls_nl_peer_cert_event(hs->ds, hs->pr.suite ? hs->pr.suite->id : 0,
+				&hs->pr.peer_cert, id);
+}
+
+/*
  * Do what a step of the protocol said (proto.h): fail with its alert,
- * send the flight it built, install the keys.
+ * send the flight it built, install the keys, or pause for user space.
  */
 void dtls_hs_act(struct dtls_hs *hs, int err, const struct dtls_proto_out *out)
 {
@@ -374,6 +411,8 @@ void dtls_hs_act(struct dtls_hs *hs, int err, const struct dtls_proto_out *out)
 		dtls_hs_send_flight(hs, out->timer);
 	if (out->done)
 		dtls_hs_established(hs, out->keep);
+	else if (out->pause)
+		dtls_hs_delegate(hs);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -418,6 +457,15 @@ void dtls_hs_timer_fn(struct timer_list *t)
 	queue_work(dtls_wq, &hs->work);
 }
 
+/* peer-verdict's deadline: the work fails the handshake, if still paused. */
+void dtls_hs_deleg_timer_fn(struct timer_list *t)
+{
+	struct dtls_hs *hs = from_timer(hs, t, deleg_timer);
+
+	set_bit(DTLS_HS_EV_DELEG, &hs->events);
+	queue_work(dtls_wq, &hs->work);
+}
+
 /* The next datagram for the work, uncharged.  Context: process. */
 static struct sk_buff *dtls_hs_rxq_pop(struct dtls_hs *hs)
 {
@@ -439,6 +487,11 @@ void dtls_hs_work(struct work_struct *work)
 	mutex_lock(&hs->lock);
 	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) && !hs->dead)
 		dtls_hs_timeout(hs);
+	/* No peer-verdict in time (a verdict clears the id first). */
+	if (test_and_clear_bit(DTLS_HS_EV_DELEG, &hs->events) && !hs->dead &&
+	    hs->deleg_id && time_after_eq(jiffies, hs->deleg_deadline))
+		dtls_hs_fail(hs, -ETIMEDOUT, DTLS_ALERT_CERTIFICATE_UNKNOWN,
+			     false);
 	/*
 	 * A client has no one else to wait for: fail now, not at timeout,
 	 * unless told to wait out a route or a server that comes back.

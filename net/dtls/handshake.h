@@ -17,6 +17,17 @@
  *    only queues the datagram on hs->rxq and schedules the work.
  *  - the retransmission timer only schedules the work; all crypto and
  *    sending run in the work, in process context.
+ *  - delegation (peer-delegate): a step asks to pause after the peer's
+ *    Certificate; under hs->lock the work sets hs->deleg_id (never 0),
+ *    multicasts peer-cert-ntf and arms hs->deleg_timer.  While the id is
+ *    set, no message leaves reassembly for the steps (records are still
+ *    taken, reassembled, bounded as always).  peer-verdict (netlink,
+ *    process context) takes hs->lock, checks the id, clears it and
+ *    stops the timer, then either resumes the steps on what reassembly
+ *    holds (dtls_hs_resume()) or fails with bad_certificate.  The timer
+ *    only schedules the work (DTLS_HS_EV_DELEG), which fails with
+ *    certificate_unknown if the id is still set at the deadline.  Failing,
+ *    ending and freeing the handshake stop the timer like the other.
  *  - hs->dead, set under hs->rxq.lock and hs->lock, stops everything.
  *
  * Lifetime: hs->refs.  Being on ds->hs.engine holds one reference; whoever takes
@@ -27,7 +38,7 @@
  * failure or close (genetlink ops run in parallel) cannot free @hs under
  * it.  The work and the timer hold none: the last put frees @hs after an
  * RCU grace period (dtls_hs_capture() reads ds->hs.engine under RCU without a
- * reference), once the work is cancelled and the timer is shut down.
+ * reference), once the work is cancelled and both timers are shut down.
  */
 #ifndef _NET_DTLS_HANDSHAKE_H
 #define _NET_DTLS_HANDSHAKE_H
@@ -59,6 +70,9 @@ struct dtls_hs {
 	struct rcu_work		free_work;
 	refcount_t		refs;		/* see "Lifetime" above */
 	struct timer_list	timer;
+	struct timer_list	deleg_timer;	/* peer-verdict's deadline */
+	u32			deleg_id;	/* pending peer-verdict; 0: none */
+	unsigned long		deleg_deadline;	/* jiffies */
 	unsigned long		events;		/* DTLS_HS_EV_* bits */
 	int			icmp_err;	/* positive errno */
 	struct sk_buff_head	rxq;		/* datagrams while running */
@@ -119,6 +133,7 @@ static inline void dtls_hs_rx_msg(struct dtls_hs *hs, u8 type, u32 len)
 
 #define DTLS_HS_EV_TIMER	0
 #define DTLS_HS_EV_ICMP		1	/* a hard ICMP error, in icmp_err */
+#define DTLS_HS_EV_DELEG	2	/* hs->deleg_timer fired */
 
 /*
  * An hs-config request as netlink.c parsed it: @set names the fields of
@@ -160,6 +175,8 @@ int dtls_hs_peer_auth(struct dtls_sock *ds, const struct dtls_peer_auth *pa,
 		      struct netlink_ext_ack *extack);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);
+int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
+			 struct netlink_ext_ack *extack);
 void dtls_hs_release(struct dtls_sock *ds);
 
 /* handshake.c: the socket's hooks */
@@ -170,6 +187,7 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo);
 /* handshake.c, for hs_receive.c and hs_control.c */
 void dtls_hs_work(struct work_struct *work);
 void dtls_hs_timer_fn(struct timer_list *t);
+void dtls_hs_deleg_timer_fn(struct timer_list *t);
 void dtls_hs_put(struct dtls_hs *hs);
 void dtls_hs_retire(struct dtls_hs *hs);
 void dtls_hs_set_state(struct dtls_sock *ds, u8 state);
@@ -181,6 +199,7 @@ void dtls_hs_act(struct dtls_hs *hs, int err,
 
 /* hs_receive.c */
 void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb);
+void dtls_hs_resume(struct dtls_hs *hs);
 
 /* flight.c */
 struct dtls_flight_ctx {

@@ -4,6 +4,9 @@
  * arguments: create and configure a handshake, give it PSKs, start it,
  * abort it; and stop it when the socket closes.
  *
+ * peer-verdict answers a handshake paused for user space's decision on
+ * the peer's certificate (handshake.h: delegation).
+ *
  * Context: process, may sleep; each takes hs->lock.
  */
 
@@ -65,6 +68,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	mutex_init(&hs->lock);
 	INIT_WORK(&hs->work, dtls_hs_work);
 	timer_setup(&hs->timer, dtls_hs_timer_fn, 0);
+	timer_setup(&hs->deleg_timer, dtls_hs_deleg_timer_fn, 0);
 	skb_queue_head_init(&hs->rxq);
 	__skb_queue_head_init(&hs->early);
 	dtls_proto_init(&hs->pr);
@@ -301,7 +305,7 @@ int dtls_hs_peer_auth(struct dtls_sock *ds, const struct dtls_peer_auth *pa,
 	err = dtls_peer_auth_replace(&hs->pr.auth, pa);
 	if (err)
 		NL_SET_ERR_MSG(extack,
-			       "up to 8 pins; peer-cert-required needs one");
+			       "up to 8 pins; peer-cert-required needs a pin or peer-delegate");
 	dtls_hs_unlock_put(hs);
 	return err;
 }
@@ -376,6 +380,52 @@ int dtls_hs_abort(struct dtls_sock *ds)
 		err = -EALREADY;
 	else
 		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
+	return err;
+}
+
+/**
+ * dtls_hs_peer_verdict - user space's answer to peer-cert-ntf
+ * @ds: the socket
+ * @id: the delegation-id of the event
+ * @accept: go on; else fail with bad_certificate
+ * @extack: for the reason of a refusal
+ *
+ * An answer to no pending decision (none, or another @id: an earlier
+ * handshake's, or after the deadline) changes nothing.
+ * Context: process, may sleep.
+ * Return: 0, -ENOENT if nothing with @id waits.
+ */
+int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
+			 struct netlink_ext_ack *extack)
+{
+	struct dtls_hs *hs = dtls_hs_get(ds, false);
+	int err = 0;
+
+	if (IS_ERR(hs)) {
+		NL_SET_ERR_MSG(extack, "no handshake waits for a verdict");
+		return -ENOENT;
+	}
+	mutex_lock(&hs->lock);
+	if (hs->dead || !hs->deleg_id || hs->deleg_id != id) {
+		if (hs->deleg_id && !hs->dead)
+			NL_SET_ERR_MSG(extack,
+				       "delegation-id is not the pending one");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "no handshake waits for a verdict");
+		err = -ENOENT;
+		goto out;
+	}
+	hs->deleg_id = 0;
+	del_timer(&hs->deleg_timer);
+	if (accept)
+		dtls_hs_resume(hs);
+	else
+		dtls_hs_fail(hs, -EKEYREJECTED, DTLS_ALERT_BAD_CERTIFICATE,
+			     false);
+out:
 	mutex_unlock(&hs->lock);
 	dtls_hs_put(hs);
 	return err;

@@ -4,9 +4,12 @@
  * ClientHello, with its stateless cookie exchange (RFC 6347 4.2.1); then
  * the peer's records, opened (epoch 1) and reassembled into messages for
  * the protocol's steps, with the peer's resent flights answered and data
- * that comes before the Finished held back.
+ * that comes before the Finished held back.  While user space decides
+ * on the peer's certificate (hs->deleg_id set, handshake.h), messages
+ * stay in reassembly; dtls_hs_resume() hands them on once it accepted.
  *
- * Context: process, the handshake work, under hs->lock.
+ * Context: process, the handshake work (or, for dtls_hs_resume(), the
+ * peer-verdict handler), under hs->lock.
  */
 
 #include <linux/in6.h>
@@ -182,14 +185,39 @@ static void dtls_hs_peer_resent(struct dtls_hs *hs,
 	trace_dtls_hs_retransmit(hs, DTLS_RETX_PEER, err);
 }
 
+/*
+ * The whole messages reassembly holds, in order, to the steps; none
+ * while user space decides on the peer's certificate (hs->deleg_id).
+ * Errors are fatal (@alert).
+ */
+static int dtls_hs_steps(struct dtls_hs *hs, u8 *alert)
+{
+	struct dtls_proto_out out;
+	struct dtls_hs_msg *m;
+	int ret;
+
+	while (!hs->dead && hs->pr.step != DTLS_HS_DONE && !hs->deleg_id &&
+	       (m = dtls_reasm_pop(&hs->reasm))) {
+		dtls_hs_rx_msg(hs, m->type, m->len);
+		/* For the rx key, if this step derives it. */
+		hs->pr.replay_window = READ_ONCE(hs->ds->keys.replay_window);
+		ret = dtls_proto_msg(&hs->pr, m, &out);
+		kfree_sensitive(m);
+		if (ret) {
+			*alert = out.alert;
+			return ret;
+		}
+		dtls_hs_act(hs, 0, &out);
+	}
+	return 0;
+}
+
 /* The handshake fragments of one record; errors are fatal (@alert). */
 static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 			     unsigned int len,
 			     const struct dtls_record_hdr *rh, u8 *alert)
 {
-	struct dtls_proto_out out;
 	u16 epoch = rh->epoch;
-	struct dtls_hs_msg *m;
 	struct dtls_hs_hdr h;
 	int ret;
 
@@ -228,23 +256,33 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 		p += DTLS_HS_HEADER_LEN + h.frag_len;
 		len -= DTLS_HS_HEADER_LEN + h.frag_len;
 
-		while ((m = dtls_reasm_pop(&hs->reasm))) {
-			dtls_hs_rx_msg(hs, m->type, m->len);
-			/* For the rx key, if this step derives it. */
-			hs->pr.replay_window =
-				READ_ONCE(hs->ds->keys.replay_window);
-			ret = dtls_proto_msg(&hs->pr, m, &out);
-			kfree_sensitive(m);
-			if (ret) {
-				*alert = out.alert;
-				return ret;
-			}
-			dtls_hs_act(hs, 0, &out);
-			if (hs->dead || hs->pr.step == DTLS_HS_DONE)
-				return 0;
-		}
+		ret = dtls_hs_steps(hs, alert);
+		if (ret)
+			return ret;
+		if (hs->dead || hs->pr.step == DTLS_HS_DONE)
+			return 0;
 	}
 	return 0;
+}
+
+/**
+ * dtls_hs_resume - user space accepted the peer's certificate: go on
+ * @hs: the handshake, its hs->deleg_id cleared
+ *
+ * The messages that came meanwhile wait in reassembly.
+ * Context: process, under hs->lock.
+ */
+void dtls_hs_resume(struct dtls_hs *hs)
+{
+	u8 alert = 0;
+	int err;
+
+	lockdep_assert_held(&hs->lock);
+	if (hs->dead || hs->pr.step == DTLS_HS_DONE)
+		return;
+	err = dtls_hs_steps(hs, &alert);
+	if (err)
+		dtls_hs_fail(hs, err, alert, false);
 }
 
 /* Errno for a fatal alert from the peer. */

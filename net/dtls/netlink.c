@@ -533,7 +533,9 @@ int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *dms = info->attrs[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS];
 	struct nlattr *req = info->attrs[DTLS_A_HS_PEER_CERT_REQUIRED];
+	struct nlattr *dele = info->attrs[DTLS_A_HS_PEER_DELEGATE];
 	struct dtls_peer_auth *pa;
 	const struct nlattr *nla;
 	struct dtls_nl_target t;
@@ -543,7 +545,19 @@ int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!pa)
 		return -ENOMEM;
 	pa->required = req && nla_get_u8(req);
+	pa->delegate = dele && nla_get_u8(dele);
+	pa->delegate_ms = DTLS_PEER_DELEGATE_MS_DEFAULT;
 	err = -EINVAL;
+	/* 6.1's policy ranges are s16: checked here. */
+	if (dms) {
+		pa->delegate_ms = nla_get_u32(dms);
+		if (pa->delegate_ms < DTLS_PEER_DELEGATE_MS_MIN ||
+		    pa->delegate_ms > DTLS_PEER_DELEGATE_MS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, dms,
+					    "peer-delegate-timeout-ms out of 100..60000");
+			goto out;
+		}
+	}
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		u8 (*pin)[SHA256_DIGEST_SIZE], *n;
 
@@ -576,8 +590,24 @@ out:
 
 int dtls_nl_peer_verdict_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	/* Delegation (peer-delegate) is not built yet. */
-	return -EOPNOTSUPP;
+	struct dtls_nl_target t;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_DELEGATION_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_VERDICT))
+		return -EINVAL;
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	err = dtls_hs_peer_verdict(t.ds,
+				   nla_get_u32(info->attrs[DTLS_A_HS_DELEGATION_ID]),
+				   nla_get_u8(info->attrs[DTLS_A_HS_VERDICT]) ==
+				   DTLS_VERDICT_ACCEPT, info->extack);
+	if (err == -ENOENT)
+		NL_SET_BAD_ATTR(info->extack,
+				info->attrs[DTLS_A_HS_DELEGATION_ID]);
+	dtls_nl_hs_put(&t);
+	return err;
 }
 
 int dtls_nl_hs_start_doit(struct sk_buff *skb, struct genl_info *info)
@@ -730,6 +760,48 @@ void dtls_nl_hs_event(struct dtls_sock *ds, bool done)
 		nlmsg_free(msg);
 		return;
 	}
+	genlmsg_multicast_netns(&dtls_nl_family, net, msg, 0,
+				DTLS_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/**
+ * dtls_nl_peer_cert_event - ask user space about the peer's certificate
+ * @ds: the socket, its handshake paused
+ * @suite: the suite negotiated
+ * @pc: the peer's certificate, past the kernel's checks
+ * @id: the delegation-id peer-verdict must repeat
+ *
+ * Multicasts peer-cert-ntf (hs-get's attributes, with the chain).  No
+ * listener, or no memory, means no answer: the deadline fails the
+ * handshake.
+ * Context: process (the handshake work), under hs->lock.
+ */
+void dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
+			     const struct dtls_cert_peer *pc, u32 id)
+{
+	struct net *net = sock_net(ds->sk);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&dtls_nl_family, net, DTLS_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE + pc->chain_len +
+			  DTLS_CERT_CHAIN_MAX * NLA_HDRLEN, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &dtls_nl_family, 0,
+			  DTLS_CMD_PEER_CERT_NTF);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, DTLS_A_HS_INO, ds->ino, 0) ||
+	    nla_put_u32(msg, DTLS_A_HS_ROLE, READ_ONCE(ds->hs.role)) ||
+	    nla_put_u32(msg, DTLS_A_HS_STATE, READ_ONCE(ds->hs.state)) ||
+	    nla_put_u16(msg, DTLS_A_HS_SUITE, suite) ||
+	    dtls_nl_put_peer_cert(msg, pc, true) ||
+	    nla_put_u32(msg, DTLS_A_HS_DELEGATION_ID, id)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&dtls_nl_family, net, msg, 0,
 				DTLS_NLGRP_EVENTS, GFP_KERNEL);
 }

@@ -9,6 +9,9 @@
  * dtls_proto_out what follows: send the flight it built in pr->flight
  * (with or without a retransmission timer), install pr->tx_key and
  * pr->rx_key, or, when it returns an error, send out->alert and fail.
+ * A step may also ask to pause (out->pause: user space decides on the
+ * peer's certificate, peer-delegate); the next message comes once it
+ * accepted.
  * A step sends nothing, arms no timer and touches no socket: handshake.c
  * does, and tests/proto_kunit.c drives whole handshakes through the steps
  * with nothing in between but memory.
@@ -66,6 +69,7 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_ALERT_HANDSHAKE_FAILURE	40
 #define DTLS_ALERT_BAD_CERTIFICATE	42
 #define DTLS_ALERT_UNSUPPORTED_CERTIFICATE 43
+#define DTLS_ALERT_CERTIFICATE_UNKNOWN	46
 #define DTLS_ALERT_ILLEGAL_PARAMETER	47
 #define DTLS_ALERT_DECODE_ERROR		50
 #define DTLS_ALERT_DECRYPT_ERROR	51
@@ -194,6 +198,9 @@ struct dtls_proto_out {
 	bool	timer;		/* ... and resend it until answered */
 	bool	done;		/* install pr->tx_key and pr->rx_key */
 	bool	keep;		/* ... and keep our last flight for resends */
+	bool	pause;		/* ask user space about pr->peer_cert; feed
+				 * no further message until it accepts
+				 */
 };
 
 /* proto.c */

@@ -333,6 +333,7 @@ static int dtls_server_cert_in(struct dtls_proto *pr,
 				  &out->alert);
 	if (!err) {
 		pr->got_cert = true;
+		out->pause = dtls_cert_peer_delegated(pr);
 		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_CKE);
 	}
 	return err;

@@ -7,6 +7,9 @@
  *   dtls psk set --ino N --identity ID (--key-file F [--hex] | --key-serial S)
  *   dtls cert set --ino N --chain FILE (--key FILE | --key-serial S)
  *   dtls peer pin --ino N (--sha256 HEX | --cert FILE)... [--required]
+ *   dtls peer delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE]...
+ *                      [--required]
+ *   dtls peer verdict --ino N --id ID accept|reject
  *   dtls handshake config --ino N [--role R] [--suite S]... [--group G]...
  *                         [--mtu N] [--rto-initial-ms N] [--rto-max-ms N]
  *                         [--timeout-ms N] [--cookies on|off] [--hint-file F]
@@ -214,6 +217,14 @@ static const struct cmd commands[] = {
 	  "\tcertificate file's first; up to 8.  A client needs pins for the ECDHE-ECDSA\n"
 	  "\tsuites; a server with pins asks for a certificate (--required: insists)",
 	  cmd_peer },
+	{ "peer",	"delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE]... [--required]",
+	  "as pin (pins optional), and user space decides last: the handshake pauses on\n"
+	  "\tthe peer's certificate, dtls monitor prints a peer-cert event with its id,\n"
+	  "\tand peer verdict must answer within MS (100..60000, default 5000)",
+	  cmd_peer },
+	{ "peer",	"verdict --ino N --id ID accept|reject",
+	  "answer a peer-cert event: accept goes on, reject fails with bad_certificate",
+	  cmd_peer },
 	{ "handshake",	"config --ino N [--role client|server] [--suite S]... [--group G]...\n"
 			"\t\t[--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N]\n"
 			"\t\t[--cookies on|off] [--icmp fail|ignore] [--hint-file FILE] [--start]",
@@ -227,7 +238,8 @@ static const struct cmd commands[] = {
 	  "\tSHA-256 fingerprint and subject)",
 	  cmd_handshake },
 	{ "monitor",	"[-j] [-c N]",
-	  "print each handshake that ends (done or failed) in this network namespace",
+	  "print each handshake that ends (done or failed) in this network namespace,\n"
+	  "\tand each peer-cert event (peer delegate) waiting for peer verdict",
 	  cmd_monitor },
 	{ "version",	"",
 	  "print the tools and kernel module versions",

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dtls monitor: print the handshake events (done, failed) of this
- * network namespace.
+ * network namespace, and the peer-cert events of handshakes waiting for
+ * dtls peer verdict (peer delegate).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <linux/dtls_netlink.h>
@@ -57,6 +59,47 @@ static int monitor_event(const struct dtls_hs_info *ev, void *arg)
 	return m->left && !--m->left ? 1 : 0;
 }
 
+/* "peer-cert ino N id ID role R suite S peer-cert-sha256 ... subject" */
+static int monitor_peer(const struct dtls_peer_cert_ev *pev, void *arg)
+{
+	struct monitor *m = arg;
+	struct dtls_hs_info ev = {
+		.ino = pev->ino,
+		.role = pev->role,
+		.state = DTLS_HS_STATE_RUNNING,
+		.suite = pev->suite,
+		.cmd = DTLS_CMD_PEER_CERT_NTF,
+		.has_peer_cert = true,
+		.peer_subject_len = pev->peer_subject_len,
+	};
+
+	memcpy(ev.peer_cert_sha256, pev->peer_cert_sha256, 32);
+	memcpy(ev.peer_subject, pev->peer_subject, pev->peer_subject_len);
+	if (m->json) {
+		bool first = true;
+
+		putchar('{');
+		json_key(&first, "event");
+		json_str("peer-cert");
+		json_key(&first, "ino");
+		printf("%" PRIu64, ev.ino);
+		json_key(&first, "delegation_id");
+		printf("%" PRIu32, pev->delegation_id);
+		json_key(&first, "chain_len");
+		printf("%zu", pev->chain.n);
+		hs_json(&first, &ev);
+		puts("}");
+	} else {
+		printf("peer-cert ino %" PRIu64 " id %" PRIu32, ev.ino,
+		       pev->delegation_id);
+		hs_text(&ev, false);
+		putchar('\n');
+	}
+	if (fflush(stdout) == EOF)
+		return -errno;
+	return m->left && !--m->left ? 1 : 0;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -96,7 +139,8 @@ int cmd_monitor(int argc, char **argv)
 	nl = nl_open("monitor");
 	if (!nl)
 		return 1;
-	err = dtls_monitor(nl, monitor_event, monitor_ready, &m);
+	err = dtls_monitor_peer(nl, monitor_event, monitor_peer, monitor_ready,
+				&m);
 	dtls_close(nl);
 	if (err < 0) {
 		fail_nl("monitor", err, NULL);

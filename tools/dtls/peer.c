@@ -10,6 +10,11 @@
  * --spki-sha256 and --spki-cert pin a key instead, by SHA-256 of its
  * SubjectPublicKeyInfo: a raw public key (RFC 7250), which the kernel
  * then also offers to take, or the key of a certificate.
+ *
+ * dtls peer delegate: the same, and user space decides last on each
+ * peer certificate (the handshake waits for dtls peer verdict, or fails
+ * with certificate_unknown after --timeout ms); dtls monitor prints the
+ * peer-cert events that ask.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -61,7 +66,11 @@ bool parse_sha256(const char *s, uint8_t out[32])
 	return n == 32;
 }
 
-static int cmd_peer_pin(int argc, char **argv)
+/*
+ * peer pin, and peer delegate (@deleg): pins, of certificates or keys,
+ * optional with delegation; one peer-auth request with all of them.
+ */
+static int peer_auth(int argc, char **argv, bool deleg)
 {
 	static const struct option opts[] = {
 		{ "ino",	required_argument, NULL, 'i' },
@@ -70,23 +79,36 @@ static int cmd_peer_pin(int argc, char **argv)
 		{ "spki-sha256", required_argument, NULL, 'K' },
 		{ "spki-cert",	required_argument, NULL, 'k' },
 		{ "required",	no_argument,	   NULL, 'r' },
+		{ "timeout",	required_argument, NULL, 't' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *what = deleg ? "peer delegate" : "peer pin";
 	uint8_t pins[DTLS_PEER_PINS_MAX][32], spki[DTLS_PEER_PINS_MAX][32];
-	struct dtls_peer_auth_cfg cfg = { .pins = pins, .spki = spki };
+	struct dtls_peer_auth_cfg cfg = {
+		.pins = pins, .spki = spki, .delegate = deleg,
+	};
 	struct cert_file cf;
 	struct dtls_nl *nl;
 	uint64_t ino = 0;
-	size_t *n = &cfg.n_pins;
 	uint8_t (*pin)[32];
 	char msg[256];
+	size_t *n;
 	int c, err;
 
-	cur_usage = "peer pin --ino N (--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE)... [--required]";
+	cur_usage = deleg ?
+		"peer delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE]... [--required]" :
+		"peer pin --ino N (--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE)... [--required]";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 't':
+			if (!deleg)
+				return opt_help('?');
+			if (!opt_u32("timeout", optarg,
+				     &cfg.delegate_timeout_ms))
+				return 1;
+			break;
 		case 'i':
 			if (!opt_ino(optarg, &ino))
 				return 1;
@@ -98,7 +120,7 @@ static int cmd_peer_pin(int argc, char **argv)
 			n = c == 'S' || c == 'c' ? &cfg.n_pins : &cfg.n_spki;
 			pin = c == 'S' || c == 'c' ? pins : spki;
 			if (*n == DTLS_PEER_PINS_MAX) {
-				fail("peer pin: at most %d pins of a kind",
+				fail("%s: at most %d pins of a kind", what,
 				     DTLS_PEER_PINS_MAX);
 				return 1;
 			}
@@ -110,14 +132,14 @@ static int cmd_peer_pin(int argc, char **argv)
 			}
 			/* The end-entity certificate: the file's first. */
 			if ((c == 'c' || c == 'k') &&
-			    certs_load(optarg, &cf, "peer pin"))
+			    certs_load(optarg, &cf, what))
 				return 1;
 			if (c == 'c')
 				SHA256(cf.der[0], cf.len[0], pin[*n]);
 			if (c == 'k' &&
 			    cert_spki_sha256(cf.der[0], cf.len[0], pin[*n])) {
-				fail("peer pin: %s: no public key in the certificate",
-				     optarg);
+				fail("%s: %s: no public key in the certificate",
+				     what, optarg);
 				certs_free(&cf);
 				return 1;
 			}
@@ -133,19 +155,88 @@ static int cmd_peer_pin(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_err("peer pin: unexpected argument");
+		return usage_err(deleg ? "peer delegate: unexpected argument" :
+				 "peer pin: unexpected argument");
 	if (!ino)
-		return usage_err("peer pin: --ino is required");
-	if (!cfg.n_pins && !cfg.n_spki)
+		return usage_err(deleg ? "peer delegate: --ino is required" :
+				 "peer pin: --ino is required");
+	if (!cfg.n_pins && !cfg.n_spki && !deleg)
 		return usage_err("peer pin: give at least one pin");
 
-	nl = nl_open("peer pin");
+	nl = nl_open(what);
 	if (!nl)
 		return 1;
 	err = dtls_peer_auth_set(nl, -1, ino, &cfg, msg, sizeof(msg));
 	dtls_close(nl);
 	if (err) {
-		fail_nl("peer pin", err, msg);
+		fail_nl(what, err, msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_peer_pin(int argc, char **argv)
+{
+	return peer_auth(argc, argv, false);
+}
+
+static int cmd_peer_delegate(int argc, char **argv)
+{
+	return peer_auth(argc, argv, true);
+}
+
+/* peer verdict --ino N --id ID accept|reject */
+static int cmd_peer_verdict(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ino",	required_argument, NULL, 'i' },
+		{ "id",		required_argument, NULL, 'I' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dtls_nl *nl;
+	uint64_t ino = 0;
+	uint32_t id = 0;
+	bool accept;
+	char msg[256];
+	int c, err;
+
+	cur_usage = "peer verdict --ino N --id ID accept|reject";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!opt_ino(optarg, &ino))
+				return 1;
+			break;
+		case 'I':
+			if (!opt_u32("id", optarg, &id))
+				return 1;
+			break;
+		default:
+			return opt_help(c);
+		}
+	}
+	if (!ino)
+		return usage_err("peer verdict: --ino is required");
+	if (!id)
+		return usage_err("peer verdict: --id is required");
+	if (optind + 1 != argc)
+		return usage_err("peer verdict: say accept or reject");
+	if (!strcmp(argv[optind], "accept"))
+		accept = true;
+	else if (!strcmp(argv[optind], "reject"))
+		accept = false;
+	else
+		return usage_err("peer verdict: say accept or reject");
+
+	nl = nl_open("peer verdict");
+	if (!nl)
+		return 1;
+	err = dtls_peer_verdict(nl, -1, ino, id, accept, msg, sizeof(msg));
+	dtls_close(nl);
+	if (err) {
+		fail_nl("peer verdict", err, msg);
 		return 1;
 	}
 	return 0;
@@ -153,6 +244,8 @@ static int cmd_peer_pin(int argc, char **argv)
 
 static const struct cmd peer_commands[] = {
 	{ "pin", NULL, NULL, cmd_peer_pin },
+	{ "delegate", NULL, NULL, cmd_peer_delegate },
+	{ "verdict", NULL, NULL, cmd_peer_verdict },
 };
 
 int cmd_peer(int argc, char **argv)

@@ -1026,6 +1026,12 @@ static int dtls_peer_auth_fill(struct nlmsghdr *nlh, const void *arg)
 	for (i = 0; i < a->n_spki; i++)
 		mnl_attr_put(nlh, DTLS_A_HS_PEER_SPKI_SHA256, 32, a->spki[i]);
 	mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_CERT_REQUIRED, a->required);
+	if (a->delegate) {
+		mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_DELEGATE, 1);
+		if (a->delegate_timeout_ms)
+			mnl_attr_put_u32(nlh, DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS,
+					 a->delegate_timeout_ms);
+	}
 	return 0;
 }
 
@@ -1046,6 +1052,43 @@ int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
 	};
 
 	return dtls_peer_auth_set(h, fd, ino, &cfg, msg, msglen);
+}
+
+int dtls_peer_auth_delegate(struct dtls_nl *h, int fd, uint64_t ino,
+			    const uint8_t (*pins)[32], size_t n_pins,
+			    bool required, uint32_t timeout_ms, char *msg,
+			    size_t msglen)
+{
+	struct dtls_peer_auth_cfg cfg = {
+		.pins = pins, .n_pins = n_pins, .required = required,
+		.delegate = true, .delegate_timeout_ms = timeout_ms,
+	};
+
+	return dtls_peer_auth_set(h, fd, ino, &cfg, msg, msglen);
+}
+
+struct dtls_verdict_arg {
+	uint32_t	id;
+	bool		accept;
+};
+
+static int dtls_verdict_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_verdict_arg *a = arg;
+
+	mnl_attr_put_u32(nlh, DTLS_A_HS_DELEGATION_ID, a->id);
+	mnl_attr_put_u8(nlh, DTLS_A_HS_VERDICT, a->accept ?
+			DTLS_VERDICT_ACCEPT : DTLS_VERDICT_REJECT);
+	return 0;
+}
+
+int dtls_peer_verdict(struct dtls_nl *h, int fd, uint64_t ino, uint32_t id,
+		      bool accept, char *msg, size_t msglen)
+{
+	struct dtls_verdict_arg a = { id, accept };
+
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_PEER_VERDICT,
+			   dtls_verdict_fill, &a, NULL, NULL, msg, msglen);
 }
 
 static int dtls_chain_cb(const struct nlmsghdr *nlh, void *arg)
@@ -1237,10 +1280,50 @@ static int dtls_mcgrp_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+/* A peer-cert-ntf into @ev: hs-get's attributes and delegation-id. */
+static int dtls_peer_ev_parse(const struct nlmsghdr *nlh,
+			      struct dtls_peer_cert_ev *ev)
+{
+	const struct nlattr *attr;
+	struct dtls_hs_info info;
+	int err;
+
+	err = dtls_hs_parse(nlh, &info);
+	if (err)
+		return err;
+	memset(ev, 0, sizeof(*ev));
+	ev->ino = info.ino;
+	ev->role = info.role;
+	ev->suite = info.suite;
+	memcpy(ev->peer_cert_sha256, info.peer_cert_sha256, 32);
+	memcpy(ev->peer_subject, info.peer_subject, info.peer_subject_len);
+	ev->peer_subject_len = info.peer_subject_len;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != DTLS_A_HS_DELEGATION_ID)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return -EPROTO;
+		ev->delegation_id = mnl_attr_get_u32(attr);
+	}
+	if (!ev->delegation_id)
+		return -EPROTO;
+	return dtls_chain_cb(nlh, &ev->chain);
+}
+
 int dtls_monitor(struct dtls_nl *h,
 		 int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		 void (*ready)(void *arg), void *arg)
 {
+	return dtls_monitor_peer(h, cb, NULL, ready, arg);
+}
+
+int dtls_monitor_peer(struct dtls_nl *h,
+		      int (*cb)(const struct dtls_hs_info *ev, void *arg),
+		      int (*peer_cb)(const struct dtls_peer_cert_ev *ev,
+				     void *arg),
+		      void (*ready)(void *arg), void *arg)
+{
+	struct dtls_peer_cert_ev *pev = NULL;
 	struct dtls_mcgrp_ctx mc = { 0 };
 	int err;
 
@@ -1252,7 +1335,12 @@ int dtls_monitor(struct dtls_nl *h,
 	if (mnl_socket_setsockopt(h->sock, NETLINK_ADD_MEMBERSHIP, &mc.id,
 				  sizeof(mc.id)) < 0)
 		return -errno;
-	if (ready)
+	if (peer_cb) {
+		pev = malloc(sizeof(*pev));
+		if (!pev)
+			err = -ENOMEM;
+	}
+	if (!err && ready)
 		ready(arg);
 	while (!err) {
 		const struct nlmsghdr *m = h->buf;
@@ -1270,14 +1358,21 @@ int dtls_monitor(struct dtls_nl *h,
 			if (m->nlmsg_type != h->family ||
 			    dtls_hs_parse(m, &ev))
 				continue;
-			if (ev.cmd != DTLS_CMD_HS_DONE_NTF &&
-			    ev.cmd != DTLS_CMD_HS_FAILED_NTF)
-				continue;
-			err = cb(&ev, arg);
+			if (ev.cmd == DTLS_CMD_PEER_CERT_NTF) {
+				if (!peer_cb || dtls_peer_ev_parse(m, pev))
+					continue;
+				err = peer_cb(pev, arg);
+			} else if (ev.cmd == DTLS_CMD_HS_DONE_NTF ||
+				   ev.cmd == DTLS_CMD_HS_FAILED_NTF) {
+				if (!cb)
+					continue;
+				err = cb(&ev, arg);
+			}
 			if (err)
 				break;
 		}
 	}
+	free(pev);
 	/* The handle serves requests again: no events pile up behind. */
 	mnl_socket_setsockopt(h->sock, NETLINK_DROP_MEMBERSHIP, &mc.id,
 			      sizeof(mc.id));
@@ -1440,6 +1535,8 @@ const char *dtls_alert_name(uint8_t alert)
 		return "bad_certificate";
 	case 43:
 		return "unsupported_certificate";
+	case 46:
+		return "certificate_unknown";
 	case 47:
 		return "illegal_parameter";
 	case 50:

@@ -12,7 +12,9 @@
  *    dtls_sock_get() (do) and dtls_sock_dump() (dump), hs-config
  *    dtls_hs_config(), psk-add dtls_psk_add(), hs-start
  *    dtls_hs_start(), hs-abort dtls_hs_abort(), hs-get dtls_hs_get(),
- *    the events group dtls_monitor().  dtls_hs_setup() alone sends
+ *    the events group dtls_monitor() (and dtls_monitor_peer(), which
+ *    also gets peer-cert-ntf), peer-verdict dtls_peer_verdict().
+ *    dtls_hs_setup() alone sends
  *    three (attach, psk-add, hs-config) in one message.
  *  - Everything else (setsockopt helpers, names, parsing, files): plain
  *    functions that take no handle.
@@ -352,6 +354,12 @@ struct dtls_peer_auth_cfg {
 	const uint8_t	(*spki)[32];	/* SHA-256 of SubjectPublicKeyInfos */
 	size_t		n_spki;		/* ... up to 8; raw public keys too */
 	bool		required;	/* a server fails a client without */
+	/*
+	 * User space decides last (dtls_monitor_peer(), dtls_peer_verdict())
+	 * within @delegate_timeout_ms: 100..60000, 0 for the kernel's 5000.
+	 */
+	bool		delegate;
+	uint32_t	delegate_timeout_ms;
 };
 
 /*
@@ -371,12 +379,48 @@ int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
 		   const uint8_t (*pins)[32], size_t n_pins, bool required,
 		   char *msg, size_t msglen);
 
+/*
+ * dtls_peer_auth_delegate() - as dtls_peer_auth(), and user space decides
+ * last on every peer certificate that passed the kernel's checks (the
+ * pins, if any: @n_pins may be 0): the handshake pauses, a peer-cert-ntf
+ * event goes to the events group (dtls_monitor_peer()) and
+ * dtls_peer_verdict() must answer within @timeout_ms (100..60000; 0: the
+ * kernel's default, 5000), or the handshake fails with
+ * certificate_unknown.  Before the handshake starts; replaces.
+ */
+int dtls_peer_auth_delegate(struct dtls_nl *h, int fd, uint64_t ino,
+			    const uint8_t (*pins)[32], size_t n_pins,
+			    bool required, uint32_t timeout_ms, char *msg,
+			    size_t msglen);
+
+/*
+ * dtls_peer_verdict() - peer-verdict: answer the peer-cert-ntf @id of
+ * @fd (or @ino): @accept lets the handshake go on, otherwise it fails
+ * with bad_certificate.
+ * Return: 0, -ENOENT if no decision with @id is pending (another id, an
+ * answer already given, or the deadline passed), or -errno.
+ */
+int dtls_peer_verdict(struct dtls_nl *h, int fd, uint64_t ino, uint32_t id,
+		      bool accept, char *msg, size_t msglen);
+
 /* The peer's certificate chain, as it sent it (once established). */
 struct dtls_cert_chain {
 	size_t		n;
 	size_t		len[DTLS_CERT_CHAIN_MAX];
 	const uint8_t	*der[DTLS_CERT_CHAIN_MAX];	/* into @buf */
 	uint8_t		buf[DTLS_CERT_CHAIN_BYTES];
+};
+
+/* A peer-cert-ntf event: a handshake waits for dtls_peer_verdict(). */
+struct dtls_peer_cert_ev {
+	uint64_t		ino;
+	uint32_t		role;		/* DTLS_HS_ROLE_* */
+	uint16_t		suite;		/* IANA */
+	uint32_t		delegation_id;	/* for dtls_peer_verdict() */
+	uint8_t			peer_cert_sha256[32];
+	uint8_t			peer_subject[1024];	/* DER Name */
+	size_t			peer_subject_len;
+	struct dtls_cert_chain	chain;		/* as the peer sent it */
 };
 
 int dtls_peer_chain(struct dtls_nl *h, int fd, uint64_t ino,
@@ -409,6 +453,17 @@ int dtls_hs_setup(struct dtls_nl *h, int fd, const struct dtls_hs_config *cfg,
 int dtls_monitor(struct dtls_nl *h,
 		 int (*cb)(const struct dtls_hs_info *ev, void *arg),
 		 void (*ready)(void *arg), void *arg);
+
+/*
+ * dtls_monitor_peer() - as dtls_monitor(), and @peer_cb (if not NULL)
+ * is called for each peer-cert-ntf event; @cb may be NULL.  Answer with
+ * dtls_peer_verdict() on another handle: this one only listens.
+ */
+int dtls_monitor_peer(struct dtls_nl *h,
+		      int (*cb)(const struct dtls_hs_info *ev, void *arg),
+		      int (*peer_cb)(const struct dtls_peer_cert_ev *ev,
+				     void *arg),
+		      void (*ready)(void *arg), void *arg);
 
 #ifdef __cplusplus
 }

@@ -1047,6 +1047,83 @@ static void proto_raw_keys(struct kunit *test)
 	run(test, pp);
 	KUNIT_EXPECT_EQ(test, pp->serr, -EPROTO);
 	KUNIT_EXPECT_EQ(test, pp->so.alert, DTLS_ALERT_HANDSHAKE_FAILURE);
+/*
+ * Hand the handshake messages of @fl to @to as deliver() does, counting
+ * the steps that asked to pause (out->pause) and noting the type of the
+ * message that did; each resumes at once, as an accepting verdict would.
+ */
+static int deliver_count_pauses(struct kunit *test, struct dtls_proto *to,
+				const struct dtls_flight *fl,
+				struct dtls_proto_out *out,
+				unsigned int *pauses, u8 *type)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < fl->n; i++) {
+		struct dtls_hs_msg *m;
+
+		if (fl->msg[i].type != DTLS_RECORD_TYPE_HANDSHAKE)
+			continue;
+		m = msg_of(test, &fl->msg[i]);
+		err = dtls_proto_msg(to, m, out);
+		if (err)
+			return err;
+		if (out->pause) {
+			(*pauses)++;
+			*type = m->type;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Delegation (peer-delegate), alone at the client, with a required
+ * client certificate at the server: each side's step asks to pause once,
+ * right after the peer's Certificate passed, and the handshake completes
+ * when it goes on.
+ */
+static void proto_cert_delegate(struct kunit *test)
+{
+	struct pair *pp = cert_pair_new(test,
+					DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256,
+					true);
+	struct dtls_peer_auth pa = { .delegate = true, .delegate_ms = 5000 };
+	unsigned int cpauses = 0, spauses = 0;
+	u8 ctype = 0, stype = 0;
+
+	/* The client: delegation alone; the server: pins and delegation. */
+	KUNIT_ASSERT_EQ(test, dtls_peer_auth_replace(&pp->c.auth, &pa), 0);
+	KUNIT_EXPECT_TRUE(test, dtls_peer_auth_any(&pp->c.auth));
+	pp->s.auth.delegate = true;
+	pp->s.auth.delegate_ms = 100;
+	/* Out of range: refused. */
+	pa.delegate_ms = 99;
+	KUNIT_EXPECT_EQ(test, dtls_peer_auth_replace(&pp->c.auth, &pa),
+			-EINVAL);
+	pa.delegate_ms = 60001;
+	KUNIT_EXPECT_EQ(test, dtls_peer_auth_replace(&pp->c.auth, &pa),
+			-EINVAL);
+
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	KUNIT_EXPECT_FALSE(test, pp->co.pause);
+	KUNIT_ASSERT_EQ(test, server_hello(test, pp), 0);
+	KUNIT_EXPECT_FALSE(test, pp->so.pause);
+	KUNIT_ASSERT_EQ(test, deliver_count_pauses(test, &pp->c, &pp->s.flight,
+						   &pp->co, &cpauses, &ctype),
+			0);
+	KUNIT_EXPECT_EQ(test, cpauses, 1U);
+	KUNIT_EXPECT_EQ(test, ctype, DTLS_HS_CERTIFICATE);
+	KUNIT_EXPECT_TRUE(test, pp->c.peer_cert.have);
+	KUNIT_ASSERT_EQ(test, deliver_count_pauses(test, &pp->s, &pp->c.flight,
+						   &pp->so, &spauses, &stype),
+			0);
+	KUNIT_EXPECT_EQ(test, spauses, 1U);
+	KUNIT_EXPECT_EQ(test, stype, DTLS_HS_CERTIFICATE);
+	KUNIT_ASSERT_EQ(test, deliver(test, &pp->c, &pp->s.flight, NULL,
+				      &pp->co), 0);
+	KUNIT_EXPECT_FALSE(test, pp->co.pause);
+	KUNIT_EXPECT_TRUE(test, pp->so.done && pp->co.done);
 }
 
 static struct kunit_case proto_cases[] = {
@@ -1061,6 +1138,7 @@ static struct kunit_case proto_cases[] = {
 	KUNIT_CASE(proto_cert_config),
 	KUNIT_CASE(proto_cert_optional),
 	KUNIT_CASE(proto_raw_keys),
+	KUNIT_CASE(proto_cert_delegate),
 	{}
 };
 
