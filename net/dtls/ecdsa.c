@@ -6,9 +6,12 @@
  * key and the hash, with fresh random bytes added (3.6) when the
  * handshake signs: deterministic if the CRNG failed, never repeated for
  * two messages, unpredictable while it works.  What sees secrets:
- *  - k * G: ecc_make_pub_key() (dtls_p256_mult_g()), the kernel's ECDH
- *    scalar multiplication (the scalar made a fixed length, a co-Z
- *    Montgomery ladder of fixed length, as for ECDH private keys);
+ *  - k * G: crypto_ecdh_shared_secret() with G as the peer's point
+ *    (dtls_p256_x_of_kg()), the kernel's ECDH scalar multiplication (the
+ *    scalar made a fixed length, a co-Z Montgomery ladder of fixed
+ *    length, from coordinates randomized afresh), of which r needs only
+ *    x; ecc_make_pub_key() would run the same ladder, then a second one
+ *    (n Q) to check a public key we do not publish;
  *  - k^-1: vli_mod_inv() is variable-time, so it only ever sees k * b
  *    for a random b, and k^-1 = (k * b)^-1 * b;
  *  - r * d: vli_mod_mult_slow() is a product of fixed length and a
@@ -112,6 +115,9 @@ enum {
 	DTLS_ECC_ORDER_DIGITS,
 	DTLS_ECC_ORDER_BE,
 	DTLS_ECC_ORDER_NONE,	/* neither gave it: we do not sign */
+	DTLS_ECC_ORDER_MASK = 3,
+	/* crypto_ecdh_shared_secret() takes the scalar as well */
+	DTLS_ECC_ECDH = 4,
 };
 
 static int dtls_ecc_order;
@@ -141,10 +147,35 @@ static int dtls_ecc_mult_g_as(const u64 *k, u64 *pub, bool be)
 	return err;
 }
 
-/* Which order gives the probe key's public x: DTLS_ECC_ORDER_*. */
+/* x(k G), big-endian, by ECDH's multiplication with G as the peer. */
+static int dtls_ecc_x_of_kg_as(const u64 *k, u8 *x, bool be)
+{
+	const struct ecc_curve *c = dtls_p256();
+	u64 g[2 * ND], kk[ND], sec[ND];
+	int err;
+
+	dtls_p256_to_bytes((u8 *)g, c->g.x);
+	dtls_p256_to_bytes((u8 *)(g + ND), c->g.y);
+	if (be)
+		dtls_p256_to_bytes((u8 *)kk, k);
+	else
+		memcpy(kk, k, sizeof(kk));
+	err = crypto_ecdh_shared_secret(ECC_CURVE_NIST_P256, ND, kk, g, sec);
+	if (!err)
+		memcpy(x, sec, DTLS_P256_LEN);
+	memzero_explicit(kk, sizeof(kk));
+	memzero_explicit(sec, sizeof(sec));
+	return err;
+}
+
+/*
+ * Which order gives the probe key's public x: DTLS_ECC_ORDER_*, with
+ * DTLS_ECC_ECDH if crypto_ecdh_shared_secret() agrees.
+ */
 static int dtls_ecc_probe_order(void)
 {
 	u64 d[ND], p[2 * ND];
+	u8 x[DTLS_P256_LEN];
 	int order;
 
 	vli_from_be64(d, dtls_probe_priv, ND);
@@ -153,22 +184,51 @@ static int dtls_ecc_probe_order(void)
 		if (!dtls_ecc_mult_g_as(d, p, order == DTLS_ECC_ORDER_BE) &&
 		    !memcmp(p, dtls_probe_x, sizeof(dtls_probe_x)))
 			break;
+	if (order != DTLS_ECC_ORDER_NONE &&
+	    !dtls_ecc_x_of_kg_as(d, x, order == DTLS_ECC_ORDER_BE) &&
+	    !memcmp(x, dtls_probe_x, sizeof(x)))
+		order |= DTLS_ECC_ECDH;
 	return order;
 }
 
-static int dtls_p256_mult_g(const u64 *k, u64 *pub)
+/* The probed orders: the first call probes, for all (benign race). */
+static int dtls_ecc_orders(void)
 {
 	int order = READ_ONCE(dtls_ecc_order);
 
 	if (order == DTLS_ECC_ORDER_UNKNOWN) {
 		order = dtls_ecc_probe_order();
-		WRITE_ONCE(dtls_ecc_order, order);	/* the same for all */
-		if (order == DTLS_ECC_ORDER_NONE)
+		WRITE_ONCE(dtls_ecc_order, order);
+		if ((order & DTLS_ECC_ORDER_MASK) == DTLS_ECC_ORDER_NONE)
 			pr_warn_once("dtls: ecc_make_pub_key() gives no known result; ECDSA signing is off\n");
 	}
+	return order;
+}
+
+static int dtls_p256_mult_g(const u64 *k, u64 *pub)
+{
+	int order = dtls_ecc_orders() & DTLS_ECC_ORDER_MASK;
+
 	if (order == DTLS_ECC_ORDER_NONE)
 		return -EOPNOTSUPP;
 	return dtls_ecc_mult_g_as(k, pub, order == DTLS_ECC_ORDER_BE);
+}
+
+/* x(k G), big-endian: one ladder where the kernel's ECDH agrees. */
+static int dtls_p256_x_of_kg(const u64 *k, u8 *x)
+{
+	int order = dtls_ecc_orders();
+	u64 pub[2 * ND];
+	int err;
+
+	if (order & DTLS_ECC_ECDH)
+		return dtls_ecc_x_of_kg_as(k, x, (order & DTLS_ECC_ORDER_MASK) ==
+					   DTLS_ECC_ORDER_BE);
+	err = dtls_p256_mult_g(k, pub);
+	if (!err)
+		memcpy(x, pub, DTLS_P256_LEN);
+	memzero_explicit(pub, sizeof(pub));
+	return err;
 }
 
 /* ----------------------------------------------------- RFC 6979 nonces */
@@ -322,8 +382,8 @@ int dtls_ecdsa_sign_rs(const struct dtls_ecdsa_key *k, const u8 *hash,
 		       const u8 *extra, unsigned int extra_len, u8 *r, u8 *s)
 {
 	const struct ecc_curve *c = dtls_p256();
-	u64 e[ND], kk[ND], rr[ND], ss[ND], pt[2 * ND];
-	u8 x[32], h1[32];
+	u64 e[ND], kk[ND], rr[ND], ss[ND];
+	u8 x[32], h1[32], pt[DTLS_P256_LEN];
 	struct dtls_drbg g;
 	int err, tries;
 
@@ -340,9 +400,9 @@ int dtls_ecdsa_sign_rs(const struct dtls_ecdsa_key *k, const u8 *hash,
 			break;
 		vli_from_be64(kk, g.v, ND);	/* qlen = hlen = 256 */
 		if (dtls_p256_scalar_ok(kk, c->n) &&
-		    !dtls_p256_mult_g(kk, pt)) {
+		    !dtls_p256_x_of_kg(kk, pt)) {
 			/* r = x(k G) mod n; x < p < 2n */
-			dtls_p256_from_bytes_mod(rr, (u8 *)pt, c->n);
+			dtls_p256_from_bytes_mod(rr, pt, c->n);
 			if (!vli_is_zero(rr, ND)) {
 				err = dtls_ecdsa_s(ss, kk, e, rr, k->d, c->n);
 				if (!err && !vli_is_zero(ss, ND))
