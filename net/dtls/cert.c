@@ -8,7 +8,9 @@
  */
 
 #include <linux/key.h>
+#include <linux/key-type.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
 #include <keys/user-type.h>
@@ -16,6 +18,7 @@
 #include <uapi/linux/dtls.h>
 
 #include "cert.h"
+#include "chain.h"
 #include "compat/compat.h"
 #include "msg.h"
 #include "proto.h"
@@ -155,25 +158,71 @@ EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_set);
 
 /**
  * dtls_peer_auth_replace - check new settings and put them in place
- * @pa: the settings, replaced on success
- * @new: what netlink (or a test) built
+ * @pa: the settings, replaced on success (its keyring reference dropped)
+ * @new: what netlink (or a test) built; on success its keyring reference
+ *	 moves to @pa and @new holds none
  *
- * Return: 0 or -EINVAL if @new cannot authenticate anyone yet requires it.
+ * Return: 0 or -EINVAL if @new cannot authenticate anyone yet requires it,
+ * or names a peer with no keyring to check the name against.
  */
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
-			   const struct dtls_peer_auth *new)
+			   struct dtls_peer_auth *new)
 {
 	if (new->n_pins > DTLS_PEER_PINS_MAX ||
-	    (new->required && !dtls_peer_auth_any(new)))
+	    (new->required && !dtls_peer_auth_any(new)) ||
+	    (new->name[0] && !new->keyring) ||
+	    strnlen(new->name, sizeof(new->name)) == sizeof(new->name))
 		return -EINVAL;
+	dtls_peer_auth_free(pa);
 	*pa = *new;
+	new->keyring = NULL;
 	return 0;
+}
+
+/**
+ * dtls_peer_auth_keyring - the trust anchors' keyring, by serial
+ * @pa: settings being built; holds the reference taken
+ * @serial: a keyring (or a special keyring, KEY_SPEC_*) the calling task
+ *	    may search
+ *
+ * The permission is checked here, with the caller's credentials, once:
+ * the handshake searches the keyring later in whatever task drives it
+ * (chain.c).
+ * Context: process, the task that names the keyring.
+ * Return: 0, -ENOTDIR if the key is no keyring, or lookup_user_key()'s
+ * error (-ENOKEY, -EACCES, -EKEYREVOKED...).
+ */
+int dtls_peer_auth_keyring(struct dtls_peer_auth *pa, s32 serial)
+{
+#if IS_ENABLED(CONFIG_KEYS)
+	key_ref_t ref;
+
+	ref = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
+	if (IS_ERR(ref))
+		return PTR_ERR(ref);
+	if (key_ref_to_ptr(ref)->type != &key_type_keyring) {
+		key_ref_put(ref);
+		return -ENOTDIR;
+	}
+	key_put(pa->keyring);
+	pa->keyring = key_ref_to_ptr(ref);
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/* Drop the settings' keyring reference; pins and name stay. */
+void dtls_peer_auth_free(struct dtls_peer_auth *pa)
+{
+	key_put(pa->keyring);
+	pa->keyring = NULL;
 }
 
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
 {
-	return pa->n_pins;
+	return pa->n_pins || pa->keyring;
 }
 
 static bool dtls_peer_pinned(const struct dtls_peer_auth *pa, const u8 *sha)
@@ -217,7 +266,9 @@ static bool dtls_cert_key_fits(const struct dtls_proto *pr,
  * An empty list is accepted only from a client the server does not
  * require a certificate of.  The first certificate must parse, hold the
  * key the suite signs with (a client's: P-256 or RSA, as our
- * CertificateRequest allows) and match a pinned digest.
+ * CertificateRequest allows), match a pinned digest if pins are set, and
+ * the chain lead to a trust anchor if a keyring is set (chain.c, which
+ * picks the alert).
  * Return: 0 or a negative errno.
  */
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
@@ -254,7 +305,16 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 	if (err)
 		return err;
 	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (!dtls_peer_pinned(&pr->auth, sha))
+	if (pr->auth.n_pins && !dtls_peer_pinned(&pr->auth, sha))
+		return -EKEYREJECTED;
+	if (pr->auth.keyring) {
+		err = dtls_chain_check(pr->auth.keyring, pr->auth.name, &cl,
+				       ktime_get_real_seconds(), alert);
+		if (err)
+			return err;
+	}
+	/* Nothing configured checks it: never accept it unchecked. */
+	if (!dtls_peer_auth_any(&pr->auth))
 		return -EKEYREJECTED;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
 	dtls_cert_peer_free(peer);

@@ -9,9 +9,15 @@
  * "user" or "logon" by serial; the key is never readable back and is
  * wiped when replaced or freed.  Only ECDSA P-256 keys sign (ecdsa.c).
  *
- * Peer authentication this file does: pinned SHA-256 fingerprints of the
- * peer's end-entity certificate (WebRTC's a=fingerprint).  A peer's key
- * is ECDSA P-256 or, for verification only, RSA (rsa.c).
+ * Peer authentication: pinned SHA-256 fingerprints of the peer's
+ * end-entity certificate (WebRTC's a=fingerprint), and a chain to a trust
+ * anchor in a kernel keyring with the name the peer must hold (chain.c).
+ * Each kind configured must pass.  A peer's key is ECDSA P-256 or, for
+ * verification only, RSA (rsa.c).
+ *
+ * struct dtls_peer_auth holds a reference to its keyring: it is moved,
+ * not copied, by dtls_peer_auth_replace() and dropped by
+ * dtls_peer_auth_free().
  *
  * Context: process; the owner of the struct dtls_proto serialises calls
  * (handshake.c: hs->lock).
@@ -32,6 +38,7 @@
 #define DTLS_CERT_BODY_MAX	16384
 #define DTLS_PEER_PINS_MAX	8
 #define DTLS_PEER_SUBJECT_MAX	1024	/* hs-get and events carry it */
+#define DTLS_PEER_NAME_MAX	253	/* a DNS name; netlink's policy */
 
 struct dtls_cert_own {
 	u8			*body;		/* Certificate body, ready */
@@ -43,6 +50,8 @@ struct dtls_peer_auth {
 	bool	required;	/* a server requires a client certificate */
 	u8	n_pins;
 	u8	pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
+	struct key *keyring;	/* trust anchors, referenced, or NULL */
+	char	name[DTLS_PEER_NAME_MAX + 1];	/* "": no name check */
 };
 
 /* The peer's end-entity certificate, once it passed the checks. */
@@ -59,6 +68,7 @@ struct dtls_cert_peer {
 };
 
 struct dtls_proto;
+struct key;
 
 int dtls_cert_own_set(struct dtls_cert_own *own, const u8 *const *der,
 		      const u32 *len, unsigned int n, const u8 *priv);
@@ -68,7 +78,9 @@ void dtls_cert_own_free(struct dtls_cert_own *own);
 int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 		       unsigned int n_pins, bool required);
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
-			   const struct dtls_peer_auth *new);
+			   struct dtls_peer_auth *new);
+int dtls_peer_auth_keyring(struct dtls_peer_auth *pa, s32 serial);
+void dtls_peer_auth_free(struct dtls_peer_auth *pa);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
 
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
