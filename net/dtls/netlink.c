@@ -566,7 +566,7 @@ int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 		err = dtls_peer_auth_keyring(pa, nla_get_s32(ring));
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(info->extack, ring,
-					    "peer-trust-keyring: no keyring this caller may search");
+					    "peer-trust-keyring: not a keyring this caller may search");
 			goto out;
 		}
 	}

@@ -161,6 +161,9 @@ static int x509_time(struct der *d, s64 *t)
 	if (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] || h > 23 ||
 	    mi > 59 || s > 59)
 		return -EBADMSG;
+	/* February 29th of a common year */
+	if (mo == 2 && da == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
+		return -EBADMSG;
 	*t = x509_days(y, mo, da) * 86400 + h * 3600 + mi * 60 + s;
 	return 0;
 }

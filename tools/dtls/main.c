@@ -7,6 +7,8 @@
  *   dtls psk set --ino N --identity ID (--key-file F [--hex] | --key-serial S)
  *   dtls cert set --ino N --chain FILE (--key FILE | --key-serial S)
  *   dtls peer pin --ino N (--sha256 HEX | --cert FILE)... [--required]
+ *   dtls peer trust --ino N --keyring ID [--name NAME] [--sha256 HEX]...
+ *                   [--cert FILE]... [--required]
  *   dtls handshake config --ino N [--role R] [--suite S]... [--group G]...
  *                         [--mtu N] [--rto-initial-ms N] [--rto-max-ms N]
  *                         [--timeout-ms N] [--cookies on|off] [--hint-file F]
@@ -213,6 +215,13 @@ static const struct cmd commands[] = {
 	  "\t(AB:CD:... as openssl x509 -fingerprint -sha256 prints, or plain), or of a\n"
 	  "\tcertificate file's first; up to 8.  A client needs pins for the ECDHE-ECDSA\n"
 	  "\tsuites; a server with pins asks for a certificate (--required: insists)",
+	  cmd_peer },
+	{ "peer",	"trust --ino N --keyring ID [--name NAME] [--sha256 HEX | --cert FILE]...\n"
+			"\t\t[--required]",
+	  "the peer's chain must lead to a trust anchor of a kernel keyring (serial,\n"
+	  "\tor @s @u @us @p @t; \"asymmetric\" keys from X.509 certificates), and its\n"
+	  "\tcertificate hold NAME (DNS name or IP address) in its subjectAltName; pins\n"
+	  "\tgiven too must match as well.  Replaces what peer pin set",
 	  cmd_peer },
 	{ "handshake",	"config --ino N [--role client|server] [--suite S]... [--group G]...\n"
 			"\t\t[--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N]\n"

@@ -6,9 +6,18 @@
  * file.  A client needs pins to offer the ECDHE-ECDSA suites; a server
  * with pins asks its client for a certificate (--required: and fails one
  * without).
+ *
+ * dtls peer trust: the chain the peer sends must lead to a trust anchor
+ * of a kernel keyring (keys of type "asymmetric", e.g. `keyctl padd
+ * asymmetric "" %:ring < ca.der`), and with --name its certificate must
+ * hold that DNS name or address; --sha256/--cert pins may be added, and
+ * then both must pass.  Each command replaces the socket's peer
+ * authentication settings as a whole.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/sha.h>
@@ -131,8 +140,116 @@ static int cmd_peer_pin(int argc, char **argv)
 	return 0;
 }
 
+/* A keyring serial: decimal (or 0x hex), or @s @u @us @p @t. */
+static bool parse_keyring(const char *s, int32_t *out)
+{
+	static const struct { const char *name; int32_t id; } spec[] = {
+		{ "@t", -1 }, { "@p", -2 }, { "@s", -3 }, { "@u", -4 },
+		{ "@us", -5 },
+	};
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(spec); i++) {
+		if (!strcmp(s, spec[i].name)) {
+			*out = spec[i].id;
+			return true;
+		}
+	}
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || !*s || *end || v <= 0 || v > INT32_MAX)
+		return false;
+	*out = (int32_t)v;
+	return true;
+}
+
+static int cmd_peer_trust(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ino",	required_argument, NULL, 'i' },
+		{ "keyring",	required_argument, NULL, 'k' },
+		{ "name",	required_argument, NULL, 'n' },
+		{ "sha256",	required_argument, NULL, 'S' },
+		{ "cert",	required_argument, NULL, 'c' },
+		{ "required",	no_argument,	   NULL, 'r' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint8_t pins[DTLS_PEER_PINS_MAX][32];
+	struct dtls_peer_trust t = { .pins = (const uint8_t (*)[32])pins };
+	struct cert_file cf;
+	struct dtls_nl *nl;
+	uint64_t ino = 0;
+	char msg[256];
+	int c, err;
+
+	cur_usage = "peer trust --ino N --keyring ID [--name NAME] [--sha256 HEX | --cert FILE]... [--required]";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!opt_ino(optarg, &ino))
+				return 1;
+			break;
+		case 'k':
+			if (!parse_keyring(optarg, &t.keyring))
+				return usage_err("--keyring: a key serial, or @s, @u, @us, @p, @t");
+			break;
+		case 'n':
+			if (strlen(optarg) > 253)
+				return usage_err("--name: at most 253 bytes");
+			t.name = optarg;
+			break;
+		case 'S':
+		case 'c':
+			if (t.n_pins == DTLS_PEER_PINS_MAX) {
+				fail("peer trust: at most %d pins",
+				     DTLS_PEER_PINS_MAX);
+				return 1;
+			}
+			if (c == 'S' && !parse_sha256(optarg, pins[t.n_pins])) {
+				fail("--sha256: '%s' is not a SHA-256 digest",
+				     optarg);
+				return 1;
+			}
+			if (c == 'c') {
+				if (certs_load(optarg, &cf, "peer trust"))
+					return 1;
+				SHA256(cf.der[0], cf.len[0], pins[t.n_pins]);
+				certs_free(&cf);
+			}
+			t.n_pins++;
+			break;
+		case 'r':
+			t.required = true;
+			break;
+		default:
+			return opt_help(c);
+		}
+	}
+	if (optind < argc)
+		return usage_err("peer trust: unexpected argument");
+	if (!ino)
+		return usage_err("peer trust: --ino is required");
+	if (!t.keyring)
+		return usage_err("peer trust: --keyring is required");
+
+	nl = nl_open("peer trust");
+	if (!nl)
+		return 1;
+	err = dtls_peer_trust(nl, -1, ino, &t, msg, sizeof(msg));
+	dtls_close(nl);
+	if (err) {
+		fail_nl("peer trust", err, msg);
+		return 1;
+	}
+	return 0;
+}
+
 static const struct cmd peer_commands[] = {
 	{ "pin", NULL, NULL, cmd_peer_pin },
+	{ "trust", NULL, NULL, cmd_peer_trust },
 };
 
 int cmd_peer(int argc, char **argv)

@@ -1014,33 +1014,42 @@ int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
 	return err;
 }
 
-struct dtls_pin_arg {
-	const uint8_t	(*pins)[32];
-	size_t		n;
-	bool		required;
-};
-
-static int dtls_pin_fill(struct nlmsghdr *nlh, const void *arg)
+static int dtls_trust_fill(struct nlmsghdr *nlh, const void *arg)
 {
-	const struct dtls_pin_arg *a = arg;
+	const struct dtls_peer_trust *t = arg;
 	size_t i;
 
-	if (a->n > DTLS_PEER_PINS_MAX)
+	if (t->n_pins > DTLS_PEER_PINS_MAX || (t->n_pins && !t->pins))
 		return -EINVAL;
-	for (i = 0; i < a->n; i++)
-		mnl_attr_put(nlh, DTLS_A_HS_PEER_PIN_SHA256, 32, a->pins[i]);
-	mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_CERT_REQUIRED, a->required);
+	if (t->name && strlen(t->name) > 253)
+		return -ENAMETOOLONG;
+	for (i = 0; i < t->n_pins; i++)
+		mnl_attr_put(nlh, DTLS_A_HS_PEER_PIN_SHA256, 32, t->pins[i]);
+	mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_CERT_REQUIRED, t->required);
+	if (t->keyring)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_PEER_TRUST_KEYRING,
+				 (uint32_t)t->keyring);
+	if (t->name && t->name[0])
+		mnl_attr_put_strz(nlh, DTLS_A_HS_PEER_NAME, t->name);
 	return 0;
+}
+
+int dtls_peer_trust(struct dtls_nl *h, int fd, uint64_t ino,
+		    const struct dtls_peer_trust *t, char *msg, size_t msglen)
+{
+	return dtls_hs_req(h, fd, ino, DTLS_CMD_PEER_AUTH, dtls_trust_fill, t,
+			   NULL, NULL, msg, msglen);
 }
 
 int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
 		   const uint8_t (*pins)[32], size_t n_pins, bool required,
 		   char *msg, size_t msglen)
 {
-	struct dtls_pin_arg a = { pins, n_pins, required };
+	struct dtls_peer_trust t = {
+		.pins = pins, .n_pins = n_pins, .required = required,
+	};
 
-	return dtls_hs_req(h, fd, ino, DTLS_CMD_PEER_AUTH, dtls_pin_fill, &a,
-			   NULL, NULL, msg, msglen);
+	return dtls_peer_trust(h, fd, ino, &t, msg, msglen);
 }
 
 static int dtls_chain_cb(const struct nlmsghdr *nlh, void *arg)

@@ -345,6 +345,27 @@ int dtls_peer_auth(struct dtls_nl *h, int fd, uint64_t ino,
 		   const uint8_t (*pins)[32], size_t n_pins, bool required,
 		   char *msg, size_t msglen);
 
+/*
+ * dtls_peer_trust() - the whole of peer-auth: pins (as dtls_peer_auth()),
+ * and/or a chain to a trust anchor of the keyring @keyring (a serial, or
+ * a KEY_SPEC_* special keyring, the caller may search; its "asymmetric"
+ * keys made from X.509 certificates), whose end-entity holds @name in its
+ * subjectAltName (a DNS name, a "*." wildcard there matching one label,
+ * or an IPv4/IPv6 literal; NULL or "": no name check, needs @keyring).
+ * Every kind set must pass.  Before the handshake starts; replaces all
+ * the peer-auth settings, pins included.
+ */
+struct dtls_peer_trust {
+	const uint8_t	(*pins)[32];	/* NULL if @n_pins is 0 */
+	size_t		n_pins;
+	bool		required;	/* a server fails a client without */
+	int32_t		keyring;	/* 0: no chain check */
+	const char	*name;		/* up to 253 bytes */
+};
+
+int dtls_peer_trust(struct dtls_nl *h, int fd, uint64_t ino,
+		    const struct dtls_peer_trust *t, char *msg, size_t msglen);
+
 /* The peer's certificate chain, as it sent it (once established). */
 struct dtls_cert_chain {
 	size_t		n;

@@ -189,11 +189,83 @@ static void x509_edits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dtls_x509_parse(c, sizeof(cert), &x), -EBADMSG);
 }
 
+/* UTCTime and GeneralizedTime, one TLV each: the seconds, or refused. */
+static void x509_times(struct kunit *test)
+{
+	static const struct {
+		const char	*s;
+		s64		t;	/* -1: refused */
+	} cases[] = {
+		{ "\x17\x0d" "700101000000Z", 0 },
+		{ "\x17\x0d" "491231235959Z", 2524607999LL },
+		{ "\x17\x0d" "500101000000Z", -631152000LL },
+		{ "\x18\x0f" "20000229120000Z", 951825600LL },
+		{ "\x18\x0f" "21000229120000Z", -1 },	/* not a leap year */
+		{ "\x18\x0f" "20230229120000Z", -1 },
+		{ "\x18\x0f" "99991231235959Z", 253402300799LL },
+		{ "\x17\x0d" "700101000060Z", -1 },
+		{ "\x17\x0d" "700101240000Z", -1 },
+		{ "\x17\x0d" "7001010000+0Z", -1 },
+		{ "\x17\x0d" "700101000000+", -1 },
+		{ "\x17\x0c" "7001010000Z", -1 },	/* no seconds */
+		{ "\x18\x0d" "700101000000Z", -1 },	/* too short */
+		{ "\x17\x0e" "700101000000Z", -1 },	/* past the end */
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct der d = {
+			.p = (const u8 *)cases[i].s,
+			.left = strlen(cases[i].s),
+		};
+		s64 t = -1;
+		int err = x509_time(&d, &t);
+
+		KUNIT_EXPECT_EQ_MSG(test, err ? -1 : t, cases[i].t, "case %u",
+				    i);
+	}
+}
+
+/* subjectAltName entries against names asked for (x509_name_match). */
+static void x509_names(struct kunit *test)
+{
+	static const u8 san[] = {
+		0x30, 0x29,
+		0x82, 0x0d, '*', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.',
+		'c', 'o', 'm',
+		0x82, 0x06, 'a', '.', 't', 'e', 's', 't',
+		0x87, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0x01,
+	};
+	struct dtls_x509 c = { .san = san, .san_len = sizeof(san) };
+	struct dtls_x509 x;
+
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "host.example.com"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "HOST.Example.COM"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "A.test"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "2001:db8::1"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "example.com"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, ".example.com"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "a.b.example.com"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "b.test"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "a.test."));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "2001:db8::2"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, ""));
+	/* The certificate above: DNS kdtls.test, IP 192.0.2.1, CN ignored. */
+	KUNIT_ASSERT_EQ(test, dtls_x509_parse(cert, sizeof(cert), &x), 0);
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&x, "kdtls.test"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&x, "192.0.2.1"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&x, "192.0.2.2"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&x, "kdtls test"));
+}
+
 static struct kunit_case x509_cases[] = {
 	KUNIT_CASE(x509_fields),
 	KUNIT_CASE(x509_self_signed),
 	KUNIT_CASE(x509_prefixes),
 	KUNIT_CASE(x509_edits),
+	KUNIT_CASE(x509_times),
+	KUNIT_CASE(x509_names),
 	{}
 };
 
