@@ -193,34 +193,39 @@ static void x509_edits(struct kunit *test)
 static void x509_times(struct kunit *test)
 {
 	static const struct {
+		u8		tag, len;
 		const char	*s;
 		s64		t;	/* -1: refused */
 	} cases[] = {
-		{ "\x17\x0d" "700101000000Z", 0 },
-		{ "\x17\x0d" "491231235959Z", 2524607999LL },
-		{ "\x17\x0d" "500101000000Z", -631152000LL },
-		{ "\x18\x0f" "20000229120000Z", 951825600LL },
-		{ "\x18\x0f" "21000229120000Z", -1 },	/* not a leap year */
-		{ "\x18\x0f" "20230229120000Z", -1 },
-		{ "\x18\x0f" "99991231235959Z", 253402300799LL },
-		{ "\x17\x0d" "700101000060Z", -1 },
-		{ "\x17\x0d" "700101240000Z", -1 },
-		{ "\x17\x0d" "7001010000+0Z", -1 },
-		{ "\x17\x0d" "700101000000+", -1 },
-		{ "\x17\x0c" "7001010000Z", -1 },	/* no seconds */
-		{ "\x18\x0d" "700101000000Z", -1 },	/* too short */
-		{ "\x17\x0e" "700101000000Z", -1 },	/* past the end */
+		{ 0x17, 13, "700101000000Z", 0 },
+		{ 0x17, 13, "491231235959Z", 2524607999LL },
+		{ 0x17, 13, "500101000000Z", -631152000LL },
+		{ 0x18, 15, "20000229120000Z", 951825600LL },
+		{ 0x18, 15, "21000229120000Z", -1 },	/* not a leap year */
+		{ 0x18, 15, "20230229120000Z", -1 },
+		{ 0x18, 15, "99991231235959Z", 253402300799LL },
+		{ 0x17, 13, "700101000060Z", -1 },
+		{ 0x17, 13, "700101240000Z", -1 },
+		{ 0x17, 13, "7001010000+0Z", -1 },
+		{ 0x17, 13, "700101000000+", -1 },
+		{ 0x17, 11, "7001010000Z", -1 },	/* no seconds */
+		{ 0x18, 13, "700101000000Z", -1 },	/* too short */
+		{ 0x17, 14, "700101000000Z", -1 },	/* past the end */
+		{ 0x04, 13, "700101000000Z", -1 },	/* not a time */
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct der d = {
-			.p = (const u8 *)cases[i].s,
-			.left = strlen(cases[i].s),
-		};
+		size_t n = strlen(cases[i].s);
+		u8 buf[2 + 16];
+		struct der d = { .p = buf, .left = 2 + n };
 		s64 t = -1;
-		int err = x509_time(&d, &t);
+		int err;
 
+		buf[0] = cases[i].tag;
+		buf[1] = cases[i].len;
+		memcpy(buf + 2, cases[i].s, n);
+		err = x509_time(&d, &t);
 		KUNIT_EXPECT_EQ_MSG(test, err ? -1 : t, cases[i].t, "case %u",
 				    i);
 	}
