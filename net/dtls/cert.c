@@ -212,7 +212,12 @@ int dtls_peer_auth_keyring(struct dtls_peer_auth *pa, s32 serial)
 #endif
 }
 
-/* Drop the settings' keyring reference; pins and name stay. */
+/**
+ * dtls_peer_auth_free - drop the settings' keyring reference
+ * @pa: the settings; pins and name stay, the keyring is gone
+ *
+ * Context: any (key_put()).
+ */
 void dtls_peer_auth_free(struct dtls_peer_auth *pa)
 {
 	key_put(pa->keyring);
