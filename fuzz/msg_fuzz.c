@@ -2,8 +2,8 @@
 /*
  * msg_fuzz: the handshake message parsers and builders of msg.c and
  * msg_cert.c (Certificate, CertificateRequest, CertificateVerify, the
- * signed ServerKeyExchange), and x509.c on the whole input and on each
- * certificate of a Certificate message.
+ * signed ServerKeyExchange), and x509.c (views, subjectAltName names) on
+ * the whole input and on each certificate of a Certificate message.
  *
  * The input is a handshake message body; when it starts with a whole,
  * unfragmented handshake header (as the corpus of real flights does),
@@ -346,6 +346,12 @@ static void fuzz_x509(const u8 *der, u32 len)
 	FUZZ_ASSERT(inside(x.tbs, x.tbs_len, x.spki, x.spki_len));
 	FUZZ_ASSERT(inside(x.spki, x.spki_len, x.pub, x.pub_len));
 	FUZZ_ASSERT(!x.san || inside(x.tbs, x.tbs_len, x.san, x.san_len));
+	FUZZ_ASSERT(!x.skid || inside(x.tbs, x.tbs_len, x.skid, x.skid_len));
+	FUZZ_ASSERT(!x.akid || inside(x.tbs, x.tbs_len, x.akid, x.akid_len));
+	/* The name matcher walks the subjectAltName: DNS, wildcard, IP. */
+	dtls_x509_name_match(&x, "a.example.com");
+	dtls_x509_name_match(&x, "192.0.2.1");
+	dtls_x509_name_match(&x, "2001:db8::1");
 	/* Years 1950..9999 */
 	FUZZ_ASSERT(x.not_before >= -631152000LL &&
 		    x.not_before < 253402300800LL);

@@ -14,9 +14,11 @@
  * libcrypto, test_cert.h) and from a kernel key, refused for a key that
  * is not the certificate's and for a file without a certificate; `dtls
  * peer pin` with colon and plain hex and from a certificate file, bad
- * digests refused before the kernel is asked; a mutually authenticated
- * ECDHE-ECDSA handshake of two kernel sockets set up with the CLI, whose
- * `handshake show` prints each peer's fingerprint and subject.
+ * digests refused before the kernel is asked; `dtls peer trust` with a
+ * keyring the CLI may search, refused for one it may not; a mutually
+ * authenticated ECDHE-ECDSA handshake of two kernel sockets set up with
+ * the CLI, whose `handshake show` prints each peer's fingerprint and
+ * subject.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -998,6 +1000,59 @@ TEST_F_TIMEOUT(hs_cli, peer_delegate_verdict, 180)
 			     (unsigned long long)self->cino));
 	EXPECT_TRUE(strstr(out, "no handshake waits for a verdict") != NULL)
 		TH_LOG("%s", out);
+}
+
+/*
+ * peer trust: a keyring by serial, with a name; the CLI runs in another
+ * process, which does not possess the test's keyrings, so it needs the
+ * keyring's user search permission: without it, peer-auth is refused
+ * (EACCES); a key that is no keyring, ENOTDIR; no --keyring, a usage
+ * error before the kernel is asked.
+ */
+TEST_F_TIMEOUT(hs_cli, peer_trust, 180)
+{
+	const uint32_t perm = 0x3f000000 | 0x00010000 | 0x00080000;
+	struct test_cert_opts ro = { .cn = "kdtls-cli-root", .ca = true,
+				     .rsa_bits = 2048 };
+	int32_t ring, closed, key;
+	struct test_cert a;
+	char out[8192];
+
+	ASSERT_EQ(0, test_cert_make_chain(&a, &ro, NULL));
+	ring = syscall(SYS_add_key, "keyring", "kdtls-cli-trust", NULL, 0,
+		       KEY_SPEC_PROCESS_KEYRING);
+	closed = syscall(SYS_add_key, "keyring", "kdtls-cli-closed", NULL, 0,
+			 KEY_SPEC_PROCESS_KEYRING);
+	ASSERT_LT(0, ring);
+	ASSERT_LT(0, closed);
+	key = syscall(SYS_add_key, "asymmetric", "", a.der, a.len, ring);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror(errno));
+	/* possessor: all; user (the CLI, same uid): view and search */
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_SETPERM, ring, perm));
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_SETPERM, closed, 0x3f000000));
+
+	EXPECT_EQ(0, cli_run(out, sizeof(out),
+			     "peer trust --ino %llu --keyring %d --name srv.example --required 2>&1",
+			     (unsigned long long)self->sino, ring))
+		TH_LOG("%s", out);
+	EXPECT_STREQ("", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer trust --ino %llu --keyring %d 2>&1",
+			     (unsigned long long)self->cino, closed));
+	EXPECT_TRUE(strstr(out, "Permission denied") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer trust --ino %llu --keyring %d 2>&1",
+			     (unsigned long long)self->cino, key));
+	EXPECT_TRUE(strstr(out, "Not a directory") != NULL ||
+		    strstr(out, "Permission denied") != NULL) TH_LOG("%s", out);
+	EXPECT_NE(0, cli_run(out, sizeof(out),
+			     "peer trust --ino %llu --name srv.example 2>&1",
+			     (unsigned long long)self->cino));
+	EXPECT_TRUE(strstr(out, "Usage: dtls peer trust") != NULL)
+		TH_LOG("%s", out);
+	syscall(SYS_keyctl, KEYCTL_INVALIDATE, ring);
+	syscall(SYS_keyctl, KEYCTL_INVALIDATE, closed);
+	test_cert_free(&a);
 }
 
 /*

@@ -3,7 +3,10 @@
  * Certificates for the selftests, made with libcrypto at run time: a
  * P-256 key and a self-signed certificate (or one signed by another's
  * key), in DER and, for openssl s_server/s_client, in PEM files; the raw
- * private scalar the kernel takes; the SHA-256 digest a pin names.
+ * private scalar the kernel takes; the SHA-256 digest a pin names.  And
+ * chains (test_cert_make_chain()): a CA, intermediates, an end-entity,
+ * with the extensions a verifier reads (basicConstraints, key
+ * identifiers, subjectAltName), dates chosen by the caller.
  * Link with -lcrypto.
  */
 #ifndef KDTLS_SELFTEST_CERT_H
@@ -20,6 +23,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 struct test_cert {
 	EVP_PKEY	*pkey;
@@ -103,6 +107,93 @@ static inline int test_cert_make(struct test_cert *c, const char *cn)
 static inline int test_cert_make_rsa(struct test_cert *c, const char *cn)
 {
 	return test_cert_make_key(c, cn, NULL, -1, 30, 2048);
+}
+
+/* What test_cert_make_chain() makes. */
+struct test_cert_opts {
+	const char	*cn;
+	long		not_before_days;	/* from now; both 0: -1, 30 */
+	long		not_after_days;
+	unsigned int	rsa_bits;		/* 0: P-256 */
+	bool		ca;			/* basicConstraints cA TRUE */
+	const char	*san;	/* "DNS:a.example,IP:::1" (openssl's syntax) */
+};
+
+static inline int test_cert_ext(X509V3_CTX *ctx, X509 *x, int nid,
+				const char *value)
+{
+	X509_EXTENSION *e = X509V3_EXT_nconf_nid(NULL, ctx, nid, value);
+	int ok = e && X509_add_ext(x, e, -1);
+
+	X509_EXTENSION_free(e);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A certificate as @o says, signed by @issuer's key (NULL: self-signed),
+ * with a subjectKeyIdentifier, an authorityKeyIdentifier (the issuer's
+ * key identifier, as a verifier looks its issuer up by), basicConstraints
+ * (critical) and, with @o->san, a subjectAltName.  0 or -1.
+ */
+static inline int test_cert_make_chain(struct test_cert *c,
+				       const struct test_cert_opts *o,
+				       const struct test_cert *issuer)
+{
+	long nb = o->not_before_days, na = o->not_after_days;
+	X509_NAME *name;
+	BIGNUM *d = NULL;
+	X509V3_CTX ctx;
+	uint8_t *p;
+	int n;
+
+	if (!nb && !na) {
+		nb = -1;
+		na = 30;
+	}
+	memset(c, 0, sizeof(*c));
+	c->pkey = o->rsa_bits ? EVP_RSA_gen(o->rsa_bits) : EVP_EC_gen("P-256");
+	c->x509 = X509_new();
+	if (!c->pkey || !c->x509)
+		return -1;
+	X509_set_version(c->x509, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(c->x509),
+			 (long)((getpid() << 8) ^ (uintptr_t)c) & 0x7fffffff);
+	X509_gmtime_adj(X509_getm_notBefore(c->x509), nb * 86400L);
+	X509_gmtime_adj(X509_getm_notAfter(c->x509), na * 86400L);
+	X509_set_pubkey(c->x509, c->pkey);
+	name = X509_get_subject_name(c->x509);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+				   (const unsigned char *)o->cn, -1, -1, 0);
+	X509_set_issuer_name(c->x509, issuer ?
+			     X509_get_subject_name(issuer->x509) : name);
+	X509V3_set_ctx(&ctx, issuer ? issuer->x509 : c->x509, c->x509, NULL,
+		       NULL, 0);
+	if (test_cert_ext(&ctx, c->x509, NID_subject_key_identifier, "hash") ||
+	    test_cert_ext(&ctx, c->x509, NID_authority_key_identifier,
+			  "keyid:always") ||
+	    test_cert_ext(&ctx, c->x509, NID_basic_constraints,
+			  o->ca ? "critical,CA:TRUE" : "critical,CA:FALSE") ||
+	    (o->san && test_cert_ext(&ctx, c->x509, NID_subject_alt_name,
+				     o->san)))
+		return -1;
+	if (!X509_sign(c->x509, issuer ? issuer->pkey : c->pkey, EVP_sha256()))
+		return -1;
+	n = i2d_X509(c->x509, NULL);
+	if (n <= 0 || (size_t)n > sizeof(c->der))
+		return -1;
+	p = c->der;
+	i2d_X509(c->x509, &p);
+	c->len = n;
+	SHA256(c->der, c->len, c->sha256);
+	if (o->rsa_bits)
+		return 0;
+	if (!EVP_PKEY_get_bn_param(c->pkey, OSSL_PKEY_PARAM_PRIV_KEY, &d) ||
+	    BN_bn2binpad(d, c->priv, sizeof(c->priv)) != sizeof(c->priv)) {
+		BN_free(d);
+		return -1;
+	}
+	BN_clear_free(d);
+	return 0;
 }
 
 /* The certificate and key as PEM files, for openssl(1): 0 or -1. */

@@ -8,7 +8,9 @@
  */
 
 #include <linux/key.h>
+#include <linux/key-type.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
 #include <keys/user-type.h>
@@ -16,6 +18,7 @@
 #include <uapi/linux/dtls.h>
 
 #include "cert.h"
+#include "chain.h"
 #include "compat/compat.h"
 #include "msg.h"
 #include "proto.h"
@@ -169,29 +172,80 @@ EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_set);
 
 /**
  * dtls_peer_auth_replace - check new settings and put them in place
- * @pa: the settings, replaced on success
- * @new: what netlink (or a test) built
+ * @pa: the settings, replaced on success (its keyring reference dropped)
+ * @new: what netlink (or a test) built; on success its keyring reference
+ *	 moves to @pa and @new holds none
  *
- * Return: 0 or -EINVAL if @new cannot authenticate anyone yet requires it.
+ * Return: 0 or -EINVAL if @new cannot authenticate anyone yet requires it,
+ * or names a peer with no keyring to check the name against.
  */
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
-			   const struct dtls_peer_auth *new)
+			   struct dtls_peer_auth *new)
 {
 	if (new->n_pins > DTLS_PEER_PINS_MAX ||
 	    new->n_spki > DTLS_PEER_PINS_MAX ||
 	    (new->required && !dtls_peer_auth_any(new)) ||
 	    (new->delegate && (new->delegate_ms < DTLS_PEER_DELEGATE_MS_MIN ||
-			       new->delegate_ms > DTLS_PEER_DELEGATE_MS_MAX)))
+			       new->delegate_ms > DTLS_PEER_DELEGATE_MS_MAX)) ||
+	    (new->name[0] && !new->keyring) ||
+	    strnlen(new->name, sizeof(new->name)) == sizeof(new->name))
 		return -EINVAL;
+	dtls_peer_auth_free(pa);
 	*pa = *new;
+	new->keyring = NULL;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_replace);
 
+/**
+ * dtls_peer_auth_keyring - the trust anchors' keyring, by serial
+ * @pa: settings being built; holds the reference taken
+ * @serial: a keyring (or a special keyring, KEY_SPEC_*) the calling task
+ *	    may search
+ *
+ * The permission is checked here, with the caller's credentials, once:
+ * the handshake searches the keyring later in whatever task drives it
+ * (chain.c).
+ * Context: process, the task that names the keyring.
+ * Return: 0, -ENOTDIR if the key is no keyring, or lookup_user_key()'s
+ * error (-ENOKEY, -EACCES, -EKEYREVOKED...).
+ */
+int dtls_peer_auth_keyring(struct dtls_peer_auth *pa, s32 serial)
+{
+#if IS_ENABLED(CONFIG_KEYS)
+	key_ref_t ref;
+
+	ref = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
+	if (IS_ERR(ref))
+		return PTR_ERR(ref);
+	if (key_ref_to_ptr(ref)->type != &key_type_keyring) {
+		key_ref_put(ref);
+		return -ENOTDIR;
+	}
+	key_put(pa->keyring);
+	pa->keyring = key_ref_to_ptr(ref);
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/**
+ * dtls_peer_auth_free - drop the settings' keyring reference
+ * @pa: the settings; pins and name stay, the keyring is gone
+ *
+ * Context: any (key_put()).
+ */
+void dtls_peer_auth_free(struct dtls_peer_auth *pa)
+{
+	key_put(pa->keyring);
+	pa->keyring = NULL;
+}
+
 /* Whether the peer's certificate can be checked at all. */
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa)
 {
-	return pa->n_pins || pa->n_spki || pa->delegate;
+	return pa->n_pins || pa->n_spki || pa->keyring || pa->delegate;
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_peer_auth_any);
 
@@ -254,19 +308,20 @@ unsigned int dtls_cert_types_own(const struct dtls_cert_own *own, u8 *types)
  * @pa: how the peer is checked
  * @types: DTLS_CTYPES_MAX bytes, filled in our order of preference
  *
- * A raw key only against key pins; with those alone, preferred.
+ * A raw key only against key pins, and not when a keyring must see a
+ * chain; with key pins alone, preferred.
  * Return: how many.
  */
 unsigned int dtls_cert_types_peer(const struct dtls_peer_auth *pa, u8 *types)
 {
+	bool raw = pa->n_spki && !pa->keyring;
 	unsigned int n = 0;
-	bool x509 = dtls_peer_auth_any(pa);
 
-	if (pa->n_spki && !pa->n_pins)
+	if (raw && !pa->n_pins)
 		types[n++] = DTLS_CTYPE_RAW_PUBLIC_KEY;
-	if (x509)
+	if (dtls_peer_auth_any(pa))
 		types[n++] = DTLS_CTYPE_X509;
-	if (pa->n_spki && pa->n_pins)
+	if (raw && pa->n_pins)
 		types[n++] = DTLS_CTYPE_RAW_PUBLIC_KEY;
 	return n;
 }
@@ -349,26 +404,29 @@ static int dtls_cert_raw_parse(const u8 *body, u32 len, struct dtls_x509 *x)
 	return dtls_x509_parse_spki(body + 3, len - 3, x);
 }
 
-/* The end-entity certificate of a chain, or -EBADMSG; 1 if empty. */
-static int dtls_cert_chain_parse(const u8 *body, u32 len, struct dtls_x509 *x,
+/*
+ * A chain into @cl, its end-entity certificate into @x and its digest
+ * into @sha.  Return: 0, 1 if the list is empty, or a negative errno.
+ */
+static int dtls_cert_chain_parse(const u8 *body, u32 len,
+				 struct dtls_cert_list *cl, struct dtls_x509 *x,
 				 u8 *sha, u8 *alert)
 {
-	struct dtls_cert_list cl;
 	int err;
 
-	err = dtls_cert_parse(body, len, &cl);
+	err = dtls_cert_parse(body, len, cl);
 	if (err == -E2BIG)
 		*alert = DTLS_ALERT_BAD_CERTIFICATE;
 	if (err)
 		return err;
-	if (!cl.n)
+	if (!cl->n)
 		return 1;
 	*alert = DTLS_ALERT_BAD_CERTIFICATE;
-	if (dtls_x509_parse(cl.der[0], cl.len[0], x) ||
+	if (dtls_x509_parse(cl->der[0], cl->len[0], x) ||
 	    x->subject_len > DTLS_PEER_SUBJECT_MAX)
 		return -EBADMSG;
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
-	return dtls_hash(DTLS_PRF_SHA256, cl.der[0], cl.len[0], sha);
+	return dtls_hash(DTLS_PRF_SHA256, cl->der[0], cl->len[0], sha);
 }
 
 /**
@@ -381,8 +439,10 @@ static int dtls_cert_chain_parse(const u8 *body, u32 len, struct dtls_x509 *x,
  * An empty message is accepted only from a client the server does not
  * require a certificate of.  The end-entity certificate (or the raw key)
  * must parse, hold the key the suite signs with (a client's: P-256 or
- * RSA, as our CertificateRequest allows) and match a pin if pins are set.
- * Delegation to user space comes after (dtls_cert_peer_delegated()).
+ * RSA, as our CertificateRequest allows), match a pin if pins are set,
+ * and a chain lead to a trust anchor if a keyring is set (chain.c, which
+ * picks the alert; a raw key never does).  Delegation to user space
+ * comes after (dtls_cert_peer_delegated()).
  * Return: 0 or a negative errno.
  */
 int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
@@ -390,6 +450,7 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 {
 	struct dtls_cert_peer *peer = &pr->peer_cert;
 	struct dtls_cert_peer got = { .type = pr->ctype_peer };
+	struct dtls_cert_list cl = {};
 	struct dtls_x509 x;
 	int err;
 
@@ -397,7 +458,8 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 	if (got.type == DTLS_CTYPE_RAW_PUBLIC_KEY)
 		err = dtls_cert_raw_parse(body, len, &x);
 	else
-		err = dtls_cert_chain_parse(body, len, &x, got.sha256, alert);
+		err = dtls_cert_chain_parse(body, len, &cl, &x, got.sha256,
+					    alert);
 	if (err < 0)
 		return err;
 	if (err) {
@@ -419,6 +481,15 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 	if (!dtls_peer_auth_any(&pr->auth) ||
 	    !dtls_peer_pinned(&pr->auth, &got))
 		return -EKEYREJECTED;
+	if (pr->auth.keyring) {
+		*alert = DTLS_ALERT_UNKNOWN_CA;
+		if (got.type != DTLS_CTYPE_X509)
+			return -ENOKEY;
+		err = dtls_chain_check(pr->auth.keyring, pr->auth.name, &cl,
+				       ktime_get_real_seconds(), alert);
+		if (err)
+			return err;
+	}
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
 	got.chain = kmemdup(body, len, GFP_KERNEL);
 	if (!got.chain)

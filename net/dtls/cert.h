@@ -15,12 +15,17 @@
  * pins also authenticate raw public keys (RFC 7250), which both sides
  * may present instead of a chain when the certificate type extensions
  * say so: we offer to take one only with SPKI pins, and present ours
- * whenever we have a key and the peer takes one.  A peer's key is ECDSA
- * P-256 or, for verification only, RSA (rsa.c).  Delegation
- * (peer-delegate) is decided last, by user space, once the kernel's own
- * checks passed: the step asks to pause (proto.h: out->pause) and the
- * engine asks user space and waits (handshake.c).  Every kind configured
- * must pass.
+ * whenever we have a key and the peer takes one.  A chain to a trust
+ * anchor in a kernel keyring, with the name the peer must hold, is
+ * another kind (chain.c).  A peer's key is ECDSA P-256 or, for
+ * verification only, RSA (rsa.c).  Delegation (peer-delegate) is
+ * decided last, by user space, once the kernel's own checks passed: the
+ * step asks to pause (proto.h: out->pause) and the engine asks user
+ * space and waits (handshake.c).  Every kind configured must pass.
+ *
+ * struct dtls_peer_auth holds a reference to its keyring: it is moved,
+ * not copied, by dtls_peer_auth_replace() and dropped by
+ * dtls_peer_auth_free().
  *
  * Context: process; the owner of the struct dtls_proto serialises calls
  * (handshake.c: hs->lock).
@@ -47,6 +52,7 @@
 #define DTLS_PEER_DELEGATE_MS_MIN	100
 #define DTLS_PEER_DELEGATE_MS_MAX	60000
 #define DTLS_PEER_DELEGATE_MS_DEFAULT	5000
+#define DTLS_PEER_NAME_MAX	253	/* a DNS name; netlink's policy */
 
 struct dtls_cert_own {
 	u8			*body;		/* X.509: Certificate body, ready */
@@ -64,6 +70,8 @@ struct dtls_peer_auth {
 	u8	n_spki;
 	u8	pins[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
 	u8	spki[DTLS_PEER_PINS_MAX][SHA256_DIGEST_SIZE];
+	struct key *keyring;	/* trust anchors, referenced, or NULL */
+	char	name[DTLS_PEER_NAME_MAX + 1];	/* "": no name check */
 };
 
 /* The peer's credential, a certificate or a raw key, once it passed. */
@@ -82,6 +90,7 @@ struct dtls_cert_peer {
 };
 
 struct dtls_proto;
+struct key;
 
 int dtls_cert_own_set(struct dtls_cert_own *own, const u8 *const *der,
 		      const u32 *len, unsigned int n, const u8 *priv);
@@ -91,7 +100,9 @@ void dtls_cert_own_free(struct dtls_cert_own *own);
 int dtls_peer_auth_set(struct dtls_peer_auth *pa, const u8 *pins,
 		       unsigned int n_pins, bool required);
 int dtls_peer_auth_replace(struct dtls_peer_auth *pa,
-			   const struct dtls_peer_auth *new);
+			   struct dtls_peer_auth *new);
+int dtls_peer_auth_keyring(struct dtls_peer_auth *pa, s32 serial);
+void dtls_peer_auth_free(struct dtls_peer_auth *pa);
 bool dtls_peer_auth_any(const struct dtls_peer_auth *pa);
 bool dtls_cert_peer_delegated(const struct dtls_proto *pr);
 

@@ -171,7 +171,7 @@ int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
 int dtls_hs_cert_set(struct dtls_sock *ds, const u8 *const *der,
 		     const u32 *len, unsigned int n, const u8 *key, s32 serial,
 		     struct netlink_ext_ack *extack);
-int dtls_hs_peer_auth(struct dtls_sock *ds, const struct dtls_peer_auth *pa,
+int dtls_hs_peer_auth(struct dtls_sock *ds, struct dtls_peer_auth *pa,
 		      struct netlink_ext_ack *extack);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
 int dtls_hs_abort(struct dtls_sock *ds);

@@ -288,12 +288,13 @@ out:
 /**
  * dtls_hs_peer_auth - how a handshake not yet started checks the peer
  * @ds: the socket
- * @pa: the new settings, as netlink parsed them
+ * @pa: the new settings, as netlink parsed them; on success, their
+ *	keyring reference moves to the handshake
  * @extack: for the reason of a refusal
  *
  * Context: process, may sleep.  Return: 0 or a negative errno.
  */
-int dtls_hs_peer_auth(struct dtls_sock *ds, const struct dtls_peer_auth *pa,
+int dtls_hs_peer_auth(struct dtls_sock *ds, struct dtls_peer_auth *pa,
 		      struct netlink_ext_ack *extack)
 {
 	struct dtls_hs *hs;
@@ -305,7 +306,7 @@ int dtls_hs_peer_auth(struct dtls_sock *ds, const struct dtls_peer_auth *pa,
 	err = dtls_peer_auth_replace(&hs->pr.auth, pa);
 	if (err)
 		NL_SET_ERR_MSG(extack,
-			       "up to 8 pins; peer-cert-required needs a pin or peer-delegate");
+			       "up to 8 pins of a kind; peer-cert-required needs a pin, a keyring or peer-delegate");
 	dtls_hs_unlock_put(hs);
 	return err;
 }

@@ -536,6 +536,8 @@ int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *dms = info->attrs[DTLS_A_HS_PEER_DELEGATE_TIMEOUT_MS];
 	struct nlattr *req = info->attrs[DTLS_A_HS_PEER_CERT_REQUIRED];
 	struct nlattr *dele = info->attrs[DTLS_A_HS_PEER_DELEGATE];
+	struct nlattr *ring = info->attrs[DTLS_A_HS_PEER_TRUST_KEYRING];
+	struct nlattr *name = info->attrs[DTLS_A_HS_PEER_NAME];
 	struct dtls_peer_auth *pa;
 	const struct nlattr *nla;
 	struct dtls_nl_target t;
@@ -578,12 +580,30 @@ int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 		memcpy(pin[(*n)++], nla_data(nla), SHA256_DIGEST_SIZE);
 	}
+	/* The caller's right to search the keyring, checked now (cert.c). */
+	if (ring && nla_get_s32(ring)) {
+		err = dtls_peer_auth_keyring(pa, nla_get_s32(ring));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack, ring,
+					    "peer-trust-keyring: not a keyring this caller may search");
+			goto out;
+		}
+	}
+	if (name)
+		nla_strscpy(pa->name, name, sizeof(pa->name));
+	if (pa->name[0] && !pa->keyring) {
+		err = -EINVAL;
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "peer-name needs peer-trust-keyring");
+		goto out;
+	}
 	err = dtls_nl_hs_target(skb, info, &t);
 	if (err)
 		goto out;
 	err = dtls_hs_peer_auth(t.ds, pa, info->extack);
 	dtls_nl_hs_put(&t);
 out:
+	dtls_peer_auth_free(pa);
 	kfree(pa);
 	return err;
 }

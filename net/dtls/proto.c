@@ -88,7 +88,7 @@ bool dtls_proto_offered(const u16 *list, unsigned int n, u16 v)
 	return false;
 }
 
-/* Whether we have what @s needs: a PSK; our certificate or pins. */
+/* Whether we have what @s needs: a PSK; our certificate; pins or anchors. */
 bool dtls_proto_suite_usable(const struct dtls_proto *pr,
 			     const struct dtls_suite *s)
 {
@@ -520,5 +520,6 @@ void dtls_proto_free(struct dtls_proto *pr)
 	dtls_key_put(pr->rx_key);
 	pr->rx_key = NULL;
 	dtls_cert_peer_free(&pr->peer_cert);
+	dtls_peer_auth_free(&pr->auth);
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_proto_free);

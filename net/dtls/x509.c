@@ -13,6 +13,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/inet.h>
 #include <linux/string.h>
 
 #include "x509.h"
@@ -29,6 +30,9 @@
 #define DER_CTX1	0x81		/* [1] IMPLICIT, primitive */
 #define DER_CTX2	0x82
 #define DER_CTX3	0xa3
+#define DER_SAN_DNS	0x82		/* GeneralName dNSName [2] */
+#define DER_SAN_IP	0x87		/* GeneralName iPAddress [7] */
+#define DER_AKID_KEYID	0x80		/* keyIdentifier [0] IMPLICIT */
 
 static const u8 oid_ec_public_key[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
 					0x01 };
@@ -42,6 +46,8 @@ static const u8 oid_rsa_sha256[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
 				     0x01, 0x01, 0x0b };
 static const u8 oid_san[] = { 0x55, 0x1d, 0x11 };
 static const u8 oid_basic_constraints[] = { 0x55, 0x1d, 0x13 };
+static const u8 oid_skid[] = { 0x55, 0x1d, 0x0e };
+static const u8 oid_akid[] = { 0x55, 0x1d, 0x23 };
 
 struct der {
 	const u8	*p;
@@ -155,6 +161,9 @@ static int x509_time(struct der *d, s64 *t)
 	if (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] || h > 23 ||
 	    mi > 59 || s > 59)
 		return -EBADMSG;
+	/* February 29th of a common year */
+	if (mo == 2 && da == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
+		return -EBADMSG;
 	*t = x509_days(y, mo, da) * 86400 + h * 3600 + mi * 60 + s;
 	return 0;
 }
@@ -224,6 +233,44 @@ static int x509_basic_constraints(struct der *v, struct dtls_x509 *c)
 	return 0;
 }
 
+/* SubjectKeyIdentifier ::= OCTET STRING */
+static int x509_skid(struct der *v, struct dtls_x509 *c)
+{
+	struct der id;
+
+	if (c->skid || der_expect(v, DER_OCTET_STRING, &id) || v->left ||
+	    !id.left)
+		return -EBADMSG;
+	c->skid = id.p;
+	c->skid_len = id.left;
+	return 0;
+}
+
+/*
+ * AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OPTIONAL,
+ * authorityCertIssuer [1] OPTIONAL, authorityCertSerialNumber [2]
+ * OPTIONAL }: the keyIdentifier only, the others are skipped.
+ */
+static int x509_akid(struct der *v, struct dtls_x509 *c)
+{
+	struct der seq, id;
+	u8 tag;
+
+	if (c->akid || der_expect(v, DER_SEQUENCE, &seq) || v->left)
+		return -EBADMSG;
+	while (seq.left) {
+		if (der_next(&seq, &tag, &id, NULL, NULL))
+			return -EBADMSG;
+		if (tag == DER_AKID_KEYID) {
+			if (!id.left)
+				return -EBADMSG;
+			c->akid = id.p;
+			c->akid_len = id.left;
+		}
+	}
+	return 0;
+}
+
 static int x509_extensions(struct der *d, struct dtls_x509 *c)
 {
 	struct der outer, list;
@@ -259,6 +306,12 @@ static int x509_extensions(struct der *d, struct dtls_x509 *c)
 		} else if (der_is(&oid, oid_basic_constraints,
 				  sizeof(oid_basic_constraints))) {
 			if (x509_basic_constraints(&val, c))
+				return -EBADMSG;
+		} else if (der_is(&oid, oid_skid, sizeof(oid_skid))) {
+			if (x509_skid(&val, c))
+				return -EBADMSG;
+		} else if (der_is(&oid, oid_akid, sizeof(oid_akid))) {
+			if (x509_akid(&val, c))
 				return -EBADMSG;
 		} else if (critical) {
 			return -EOPNOTSUPP;
@@ -357,4 +410,73 @@ int dtls_x509_parse_spki(const u8 *der, u32 len, struct dtls_x509 *c)
 	if (x509_spki(&d, c) || d.left)
 		return -EBADMSG;
 	return 0;
+}
+
+/*
+ * A dNSName of the certificate, @pat, against the name asked for: equal
+ * but for ASCII case; or @pat is "*." and a suffix of two labels or more,
+ * and @name is one label (not empty) followed by that suffix.
+ */
+static bool x509_dns_match(const u8 *pat, u32 pat_len, const char *name,
+			   size_t name_len)
+{
+	const char *dot;
+
+	if (!pat_len || memchr(pat, 0, pat_len))
+		return false;
+	if (pat_len == name_len &&
+	    !strncasecmp((const char *)pat, name, name_len))
+		return true;
+	if (pat_len < 4 || pat[0] != '*' || pat[1] != '.' ||
+	    !memchr(pat + 2, '.', pat_len - 2) || memchr(pat + 2, '*',
+							pat_len - 2))
+		return false;
+	dot = strchr(name, '.');
+	if (!dot || dot == name)
+		return false;
+	return name_len - (dot - name) == pat_len - 1 &&
+	       !strncasecmp((const char *)pat + 1, dot, pat_len - 1);
+}
+
+/**
+ * dtls_x509_name_match - does the certificate hold this name?
+ * @c: the certificate's view
+ * @name: a DNS name, or an IPv4 or IPv6 address literal (NUL-terminated)
+ *
+ * The subjectAltName only (RFC 6125 6.4.4: no fallback to the common
+ * name): an address literal is compared with the iPAddress entries, a
+ * DNS name with the dNSName entries, ASCII case-insensitively, a left-most
+ * "*" label in the certificate matching exactly one label of @name.  A
+ * wildcard never matches an address literal.
+ *
+ * Return: true if an entry matches.
+ */
+bool dtls_x509_name_match(const struct dtls_x509 *c, const char *name)
+{
+	struct der san, seq, v;
+	size_t name_len = strlen(name);
+	u8 ip[16], tag;
+	int ip_len = 0;
+
+	if (!c->san || !name_len)
+		return false;
+	if (in4_pton(name, name_len, ip, -1, NULL))
+		ip_len = 4;
+	else if (in6_pton(name, name_len, ip, -1, NULL))
+		ip_len = 16;
+	san.p = c->san;
+	san.left = c->san_len;
+	if (der_expect(&san, DER_SEQUENCE, &seq))
+		return false;
+	while (seq.left) {
+		if (der_next(&seq, &tag, &v, NULL, NULL))
+			return false;
+		if (ip_len && tag == DER_SAN_IP && v.left == ip_len &&
+		    !memcmp(v.p, ip, ip_len))
+			return true;
+		if (!ip_len && tag == DER_SAN_DNS &&
+		    x509_dns_match(v.p, v.left, name, name_len))
+			return true;
+	}
+	return false;
 }

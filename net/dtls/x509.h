@@ -3,7 +3,8 @@
  * A view of an X.509 certificate (RFC 5280 4.1), DER, for the handshake's
  * peer authentication: what was signed and by what, the validity dates,
  * the names, the public key and its SubjectPublicKeyInfo (pinned for raw
- * public keys, RFC 7250), subjectAltName and basicConstraints.  Our own
+ * public keys, RFC 7250), subjectAltName, basicConstraints and the key
+ * identifiers that find an issuer among trust anchors (chain.c).  Our own
  * bounded DER walker: the kernel's X.509 parser is exported but its
  * header and structure are internal to crypto/asymmetric_keys.
  *
@@ -49,9 +50,14 @@ struct dtls_x509 {
 	const u8		*san;		/* GeneralNames TLV, or NULL */
 	u32			san_len;
 	bool			ca;		/* basicConstraints cA */
+	const u8		*skid;		/* subjectKeyIdentifier, or NULL */
+	u32			skid_len;
+	const u8		*akid;		/* authorityKeyIdentifier's */
+	u32			akid_len;	/* keyIdentifier, or NULL */
 };
 
 int dtls_x509_parse(const u8 *der, u32 len, struct dtls_x509 *c);
 int dtls_x509_parse_spki(const u8 *der, u32 len, struct dtls_x509 *c);
+bool dtls_x509_name_match(const struct dtls_x509 *c, const char *name);
 
 #endif /* _NET_DTLS_X509_H */

@@ -10,6 +10,8 @@
  *   dtls peer delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE]...
  *                      [--required]
  *   dtls peer verdict --ino N --id ID accept|reject
+ *   dtls peer trust --ino N --keyring ID [--name NAME] [--sha256 HEX]...
+ *                   [--cert FILE]... [--required]
  *   dtls handshake config --ino N [--role R] [--suite S]... [--group G]...
  *                         [--mtu N] [--rto-initial-ms N] [--rto-max-ms N]
  *                         [--timeout-ms N] [--cookies on|off] [--hint-file F]
@@ -211,19 +213,29 @@ static const struct cmd commands[] = {
 	  "\tcertificate) and its EC P-256 private key (PEM or DER, SEC1 or PKCS#8; or a\n"
 	  "\tkernel key of the 32-byte scalar), for the ECDHE-ECDSA suites",
 	  cmd_cert },
-	{ "peer",	"pin --ino N (--sha256 HEX | --cert FILE)... [--required]",
+	{ "peer",	"pin --ino N (--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE)...\n"
+			"\t\t[--required]",
 	  "the peer certificates a socket's handshake accepts: SHA-256 of the DER, hex\n"
 	  "\t(AB:CD:... as openssl x509 -fingerprint -sha256 prints, or plain), or of a\n"
-	  "\tcertificate file's first; up to 8.  A client needs pins for the ECDHE-ECDSA\n"
-	  "\tsuites; a server with pins asks for a certificate (--required: insists)",
+	  "\tcertificate file's first; up to 8.  --spki-*: of a key's SubjectPublicKeyInfo\n"
+	  "\t(raw public keys, RFC 7250, or a certificate's key); up to 8.  A client needs\n"
+	  "\tpins for the ECDHE-ECDSA suites; a server with pins asks for a certificate\n"
+	  "\t(--required: insists)",
 	  cmd_peer },
-	{ "peer",	"delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE]... [--required]",
+	{ "peer",	"delegate --ino N [--timeout MS] [pins as peer pin]... [--required]",
 	  "as pin (pins optional), and user space decides last: the handshake pauses on\n"
 	  "\tthe peer's certificate, dtls monitor prints a peer-cert event with its id,\n"
 	  "\tand peer verdict must answer within MS (100..60000, default 5000)",
 	  cmd_peer },
 	{ "peer",	"verdict --ino N --id ID accept|reject",
 	  "answer a peer-cert event: accept goes on, reject fails with bad_certificate",
+	  cmd_peer },
+	{ "peer",	"trust --ino N --keyring ID [--name NAME] [--sha256 HEX | --cert FILE]...\n"
+			"\t\t[--required]",
+	  "the peer's chain must lead to a trust anchor of a kernel keyring (serial,\n"
+	  "\tor @s @u @us @p @t; \"asymmetric\" keys from X.509 certificates), and its\n"
+	  "\tcertificate hold NAME (DNS name or IP address) in its subjectAltName; pins\n"
+	  "\tgiven too must match as well.  Replaces what peer pin set",
 	  cmd_peer },
 	{ "handshake",	"config --ino N [--role client|server] [--suite S]... [--group G]...\n"
 			"\t\t[--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N]\n"

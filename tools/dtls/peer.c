@@ -15,9 +15,20 @@
  * peer certificate (the handshake waits for dtls peer verdict, or fails
  * with certificate_unknown after --timeout ms); dtls monitor prints the
  * peer-cert events that ask.
+ *
+ * dtls peer trust: the chain the peer sends must lead to a trust anchor
+ * of a kernel keyring (keys of type "asymmetric", e.g. `keyctl padd
+ * asymmetric "" %:ring < ca.der`), and with --name its certificate must
+ * hold that DNS name or address; --sha256/--cert pins may be added, and
+ * then both must pass; and --spki-* and --timeout as well, as above.
+ *
+ * Each command replaces the socket's peer authentication settings as a
+ * whole: they are one peer-auth request.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/sha.h>
@@ -66,11 +77,38 @@ bool parse_sha256(const char *s, uint8_t out[32])
 	return n == 32;
 }
 
+/* A keyring serial: decimal (or 0x hex), or @s @u @us @p @t. */
+static bool parse_keyring(const char *s, int32_t *out)
+{
+	static const struct { const char *name; int32_t id; } spec[] = {
+		{ "@t", -1 }, { "@p", -2 }, { "@s", -3 }, { "@u", -4 },
+		{ "@us", -5 },
+	};
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(spec); i++) {
+		if (!strcmp(s, spec[i].name)) {
+			*out = spec[i].id;
+			return true;
+		}
+	}
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || !*s || *end || v <= 0 || v > INT32_MAX)
+		return false;
+	*out = (int32_t)v;
+	return true;
+}
+
+enum peer_cmd { PEER_PIN, PEER_DELEGATE, PEER_TRUST };
+
 /*
- * peer pin, and peer delegate (@deleg): pins, of certificates or keys,
- * optional with delegation; one peer-auth request with all of them.
+ * peer pin, peer delegate and peer trust: pins, of certificates or keys,
+ * a keyring of trust anchors and the name to check, delegation; one
+ * peer-auth request with all of them.  Each command needs its own kind.
  */
-static int peer_auth(int argc, char **argv, bool deleg)
+static int peer_auth(int argc, char **argv, enum peer_cmd cmd)
 {
 	static const struct option opts[] = {
 		{ "ino",	required_argument, NULL, 'i' },
@@ -80,10 +118,23 @@ static int peer_auth(int argc, char **argv, bool deleg)
 		{ "spki-cert",	required_argument, NULL, 'k' },
 		{ "required",	no_argument,	   NULL, 'r' },
 		{ "timeout",	required_argument, NULL, 't' },
+		{ "keyring",	required_argument, NULL, 'R' },
+		{ "name",	required_argument, NULL, 'n' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *what = deleg ? "peer delegate" : "peer pin";
+	static const char *const whats[] = {
+		[PEER_PIN] = "peer pin",
+		[PEER_DELEGATE] = "peer delegate",
+		[PEER_TRUST] = "peer trust",
+	};
+	static const char *const usages[] = {
+		[PEER_PIN] = "peer pin --ino N (--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE)... [--keyring ID [--name NAME]] [--required]",
+		[PEER_DELEGATE] = "peer delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE]... [--keyring ID [--name NAME]] [--required]",
+		[PEER_TRUST] = "peer trust --ino N --keyring ID [--name NAME] [--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE]... [--required]",
+	};
+	const char *what = whats[cmd];
+	bool deleg = cmd == PEER_DELEGATE;
 	uint8_t pins[DTLS_PEER_PINS_MAX][32], spki[DTLS_PEER_PINS_MAX][32];
 	struct dtls_peer_auth_cfg cfg = {
 		.pins = pins, .spki = spki, .delegate = deleg,
@@ -96,9 +147,7 @@ static int peer_auth(int argc, char **argv, bool deleg)
 	size_t *n;
 	int c, err;
 
-	cur_usage = deleg ?
-		"peer delegate --ino N [--timeout MS] [--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE]... [--required]" :
-		"peer pin --ino N (--sha256 HEX | --cert FILE | --spki-sha256 HEX | --spki-cert FILE)... [--required]";
+	cur_usage = usages[cmd];
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -112,6 +161,15 @@ static int peer_auth(int argc, char **argv, bool deleg)
 		case 'i':
 			if (!opt_ino(optarg, &ino))
 				return 1;
+			break;
+		case 'R':
+			if (!parse_keyring(optarg, &cfg.keyring))
+				return usage_err("--keyring: a key serial, or @s, @u, @us, @p, @t");
+			break;
+		case 'n':
+			if (strlen(optarg) > 253)
+				return usage_err("--name: at most 253 bytes");
+			cfg.name = optarg;
 			break;
 		case 'S':
 		case 'c':
@@ -154,14 +212,18 @@ static int peer_auth(int argc, char **argv, bool deleg)
 			return opt_help(c);
 		}
 	}
-	if (optind < argc)
-		return usage_err(deleg ? "peer delegate: unexpected argument" :
-				 "peer pin: unexpected argument");
-	if (!ino)
-		return usage_err(deleg ? "peer delegate: --ino is required" :
-				 "peer pin: --ino is required");
-	if (!cfg.n_pins && !cfg.n_spki && !deleg)
+	if (optind < argc) {
+		fail("%s: unexpected argument", what);
+		return usage_err(NULL);
+	}
+	if (!ino) {
+		fail("%s: --ino is required", what);
+		return usage_err(NULL);
+	}
+	if (cmd == PEER_PIN && !cfg.n_pins && !cfg.n_spki)
 		return usage_err("peer pin: give at least one pin");
+	if (cmd == PEER_TRUST && !cfg.keyring)
+		return usage_err("peer trust: --keyring is required");
 
 	nl = nl_open(what);
 	if (!nl)
@@ -177,12 +239,12 @@ static int peer_auth(int argc, char **argv, bool deleg)
 
 static int cmd_peer_pin(int argc, char **argv)
 {
-	return peer_auth(argc, argv, false);
+	return peer_auth(argc, argv, PEER_PIN);
 }
 
 static int cmd_peer_delegate(int argc, char **argv)
 {
-	return peer_auth(argc, argv, true);
+	return peer_auth(argc, argv, PEER_DELEGATE);
 }
 
 /* peer verdict --ino N --id ID accept|reject */
@@ -242,10 +304,17 @@ static int cmd_peer_verdict(int argc, char **argv)
 	return 0;
 }
 
+
+static int cmd_peer_trust(int argc, char **argv)
+{
+	return peer_auth(argc, argv, PEER_TRUST);
+}
+
 static const struct cmd peer_commands[] = {
 	{ "pin", NULL, NULL, cmd_peer_pin },
 	{ "delegate", NULL, NULL, cmd_peer_delegate },
 	{ "verdict", NULL, NULL, cmd_peer_verdict },
+	{ "trust", NULL, NULL, cmd_peer_trust },
 };
 
 int cmd_peer(int argc, char **argv)

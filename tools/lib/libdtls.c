@@ -1019,13 +1019,21 @@ static int dtls_peer_auth_fill(struct nlmsghdr *nlh, const void *arg)
 	const struct dtls_peer_auth_cfg *a = arg;
 	size_t i;
 
-	if (a->n_pins > DTLS_PEER_PINS_MAX || a->n_spki > DTLS_PEER_PINS_MAX)
+	if (a->n_pins > DTLS_PEER_PINS_MAX || a->n_spki > DTLS_PEER_PINS_MAX ||
+	    (a->n_pins && !a->pins) || (a->n_spki && !a->spki))
 		return -EINVAL;
+	if (a->name && strlen(a->name) > 253)
+		return -ENAMETOOLONG;
 	for (i = 0; i < a->n_pins; i++)
 		mnl_attr_put(nlh, DTLS_A_HS_PEER_PIN_SHA256, 32, a->pins[i]);
 	for (i = 0; i < a->n_spki; i++)
 		mnl_attr_put(nlh, DTLS_A_HS_PEER_SPKI_SHA256, 32, a->spki[i]);
 	mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_CERT_REQUIRED, a->required);
+	if (a->keyring)
+		mnl_attr_put_u32(nlh, DTLS_A_HS_PEER_TRUST_KEYRING,
+				 (uint32_t)a->keyring);
+	if (a->name && a->name[0])
+		mnl_attr_put_strz(nlh, DTLS_A_HS_PEER_NAME, a->name);
 	if (a->delegate) {
 		mnl_attr_put_u8(nlh, DTLS_A_HS_PEER_DELEGATE, 1);
 		if (a->delegate_timeout_ms)

@@ -346,7 +346,9 @@ int dtls_cert_set(struct dtls_nl *h, int fd, uint64_t ino,
 
 /*
  * How the peer is authenticated (netlink peer-auth); zero what is not
- * used.  The peer passes if it matches any pin, certificate or key.
+ * used.  Pins are one check: the peer passes it if it matches any pin,
+ * of a certificate or a key.  Every kind set (pins, keyring, delegation)
+ * must pass.
  */
 struct dtls_peer_auth_cfg {
 	const uint8_t	(*pins)[32];	/* SHA-256 of certificates, up to 8 */
@@ -354,6 +356,16 @@ struct dtls_peer_auth_cfg {
 	const uint8_t	(*spki)[32];	/* SHA-256 of SubjectPublicKeyInfos */
 	size_t		n_spki;		/* ... up to 8; raw public keys too */
 	bool		required;	/* a server fails a client without */
+	/*
+	 * A chain to a trust anchor of the keyring @keyring (a serial, or a
+	 * KEY_SPEC_* special keyring, the caller may search; its
+	 * "asymmetric" keys made from X.509 certificates), whose end-entity
+	 * holds @name in its subjectAltName (a DNS name, a "*." wildcard
+	 * there matching one label, or an IPv4/IPv6 literal; NULL or "": no
+	 * name check; a name needs a keyring).
+	 */
+	int32_t		keyring;	/* 0: no chain check */
+	const char	*name;		/* up to 253 bytes */
 	/*
 	 * User space decides last (dtls_monitor_peer(), dtls_peer_verdict())
 	 * within @delegate_timeout_ms: 100..60000, 0 for the kernel's 5000.

@@ -189,11 +189,88 @@ static void x509_edits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dtls_x509_parse(c, sizeof(cert), &x), -EBADMSG);
 }
 
+/* UTCTime and GeneralizedTime, one TLV each: the seconds, or refused. */
+static void x509_times(struct kunit *test)
+{
+	static const struct {
+		u8		tag, len;
+		const char	*s;
+		s64		t;	/* -1: refused */
+	} cases[] = {
+		{ 0x17, 13, "700101000000Z", 0 },
+		{ 0x17, 13, "491231235959Z", 2524607999LL },
+		{ 0x17, 13, "500101000000Z", -631152000LL },
+		{ 0x18, 15, "20000229120000Z", 951825600LL },
+		{ 0x18, 15, "21000229120000Z", -1 },	/* not a leap year */
+		{ 0x18, 15, "20230229120000Z", -1 },
+		{ 0x18, 15, "99991231235959Z", 253402300799LL },
+		{ 0x17, 13, "700101000060Z", -1 },
+		{ 0x17, 13, "700101240000Z", -1 },
+		{ 0x17, 13, "7001010000+0Z", -1 },
+		{ 0x17, 13, "700101000000+", -1 },
+		{ 0x17, 11, "7001010000Z", -1 },	/* no seconds */
+		{ 0x18, 13, "700101000000Z", -1 },	/* too short */
+		{ 0x17, 14, "700101000000Z", -1 },	/* past the end */
+		{ 0x04, 13, "700101000000Z", -1 },	/* not a time */
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = strlen(cases[i].s);
+		u8 buf[2 + 16];
+		struct der d = { .p = buf, .left = 2 + n };
+		s64 t = -1;
+		int err;
+
+		buf[0] = cases[i].tag;
+		buf[1] = cases[i].len;
+		memcpy(buf + 2, cases[i].s, n);
+		err = x509_time(&d, &t);
+		KUNIT_EXPECT_EQ_MSG(test, err ? -1 : t, cases[i].t, "case %u",
+				    i);
+	}
+}
+
+/* subjectAltName entries against names asked for (x509_name_match). */
+static void x509_names(struct kunit *test)
+{
+	static const u8 san[] = {
+		0x30, 0x29,
+		0x82, 0x0d, '*', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.',
+		'c', 'o', 'm',
+		0x82, 0x06, 'a', '.', 't', 'e', 's', 't',
+		0x87, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0x01,
+	};
+	struct dtls_x509 c = { .san = san, .san_len = sizeof(san) };
+	struct dtls_x509 x;
+
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "host.example.com"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "HOST.Example.COM"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "A.test"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&c, "2001:db8::1"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "example.com"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, ".example.com"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "a.b.example.com"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "b.test"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "a.test."));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, "2001:db8::2"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&c, ""));
+	/* The certificate above: DNS kdtls.test, IP 192.0.2.1, CN ignored. */
+	KUNIT_ASSERT_EQ(test, dtls_x509_parse(cert, sizeof(cert), &x), 0);
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&x, "kdtls.test"));
+	KUNIT_EXPECT_TRUE(test, dtls_x509_name_match(&x, "192.0.2.1"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&x, "192.0.2.2"));
+	KUNIT_EXPECT_FALSE(test, dtls_x509_name_match(&x, "kdtls test"));
+}
+
 static struct kunit_case x509_cases[] = {
 	KUNIT_CASE(x509_fields),
 	KUNIT_CASE(x509_self_signed),
 	KUNIT_CASE(x509_prefixes),
 	KUNIT_CASE(x509_edits),
+	KUNIT_CASE(x509_times),
+	KUNIT_CASE(x509_names),
 	{}
 };
 
