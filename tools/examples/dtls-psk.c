@@ -38,764 +38,145 @@
  * back to stdout.  At the end of stdin it waits for the outstanding
  * replies and sends close_notify.
  *
+ * The sockets, the echo server and the client loop are example.c's,
+ * shared with dtls-cert; this file has only what PSK changes.
+ *
  * Status lines ("dtls-psk: handshake done: suite ...") go to stderr.
  * Exit status: 0 when every handshake succeeded (and the client got every
  * reply), 1 otherwise, 2 for a usage error.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <netdb.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/dtls.h>
-#include <linux/dtls_netlink.h>
-
-#include "libdtls.h"
+#include "example.h"
 
 #define PROG		"dtls-psk"
-#define MAX_RECORD	16384
-#define MAX_SESSIONS	64
-#define MAX_SUITES	8
-#define MAX_GROUPS	4
 
-struct opts {
-	bool		server;
-	const char	*addr;
+static struct {
 	uint8_t		id[128];
 	size_t		id_len;
 	uint8_t		key[64];
 	size_t		key_len;
-	uint16_t	suites[MAX_SUITES];
-	uint16_t	groups[MAX_GROUPS];
-	struct dtls_hs_config cfg;
-	int		timeout_ms;
-	long		clients;
-	bool		echo;
-	bool		drop_final;
+	const char	*key_file;
+	bool		hex;
+} o;
+
+static const struct option psk_opts[] = {
+	{ "identity-file",	required_argument, NULL, 'I' },
+	{ "identity",		required_argument, NULL, 'i' },
+	{ "key-file",		required_argument, NULL, 'k' },
+	{ "hex",		no_argument,	   NULL, 'x' },
+	{ "drop-final",		no_argument,	   NULL, 'F' },
+	{ NULL, 0, NULL, 0 },
 };
 
-static struct opts o = {
-	.cfg = { .cookies = -1 },
-	.timeout_ms = 30000,
-	.clients = 1,
-	.echo = true,
-};
-
-/* The libdtls handle: one netlink socket for every request of the run. */
-static struct dtls_nl *nl;
-
-static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+static void psk_opt(int c, const char *arg)
 {
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void __attribute__((noreturn)) usage(const char *why)
-{
-	if (why)
-		say("%s", why);
-	fprintf(stderr,
-		"Usage: " PROG " server --listen ADDR:PORT ID KEY [options]\n"
-		"       " PROG " client --connect ADDR:PORT ID KEY [options]\n"
-		"  ID:  --identity-file FILE | --identity ID\n"
-		"  KEY: --key-file FILE|- [--hex]\n"
-		"  options: --suite S... --group G... --mtu N --rto-ms N\n"
-		"           --timeout S --clients N (server) --no-echo (client)\n"
-		"           --drop-final\n");
-	exit(2);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* --------------------------------------------------------------- options */
-
-/* At most @max bytes of @path ("-": stdin), with read(2): -1 on error. */
-static ssize_t read_file(const char *path, uint8_t *buf, size_t max)
-{
-	ssize_t n = dtls_read_file(path, buf, max);
-
-	if (n == -EFBIG)
-		say("%s: longer than %zu bytes", path, max);
-	else if (n < 0)
-		say("%s: %s", path, strerror(-n));
-	return n < 0 ? -1 : n;
-}
-
-static long num(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || !*s || v < min || v > max) {
-		say("--%s: '%s' is not a number from %ld to %ld", opt, s, min,
-		    max);
-		exit(2);
-	}
-	return v;
-}
-
-static void parse_args(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "listen",		required_argument, NULL, 'l' },
-		{ "connect",		required_argument, NULL, 'c' },
-		{ "identity-file",	required_argument, NULL, 'I' },
-		{ "identity",		required_argument, NULL, 'i' },
-		{ "key-file",		required_argument, NULL, 'k' },
-		{ "hex",		no_argument,	   NULL, 'x' },
-		{ "suite",		required_argument, NULL, 's' },
-		{ "group",		required_argument, NULL, 'g' },
-		{ "mtu",		required_argument, NULL, 'm' },
-		{ "rto-ms",		required_argument, NULL, 'r' },
-		{ "timeout",		required_argument, NULL, 't' },
-		{ "clients",		required_argument, NULL, 'n' },
-		{ "no-echo",		no_argument,	   NULL, 'E' },
-		{ "drop-final",		no_argument,	   NULL, 'F' },
-		{ "help",		no_argument,	   NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *key_file = NULL;
-	uint8_t keybuf[1024];
-	bool hex = false;
 	ssize_t n;
-	int c;
 
-	if (argc < 2)
-		usage(NULL);
-	if (!strcmp(argv[1], "server"))
-		o.server = true;
-	else if (strcmp(argv[1], "client"))
-		usage(strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ?
-		      "first argument: server or client" : NULL);
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-		case 'c':
-			if ((c == 'l') != o.server)
-				usage(o.server ? "a server --listen's" :
-						 "a client --connect's");
-			o.addr = optarg;
-			break;
-		case 'I':
-			n = read_file(optarg, o.id, sizeof(o.id));
-			if (n < 0)
-				exit(1);
-			if (n && o.id[n - 1] == '\n')
-				n--;
-			if (n && o.id[n - 1] == '\r')
-				n--;
-			o.id_len = n;
-			break;
-		case 'i':
-			o.id_len = strlen(optarg);
-			if (o.id_len > sizeof(o.id))
-				usage("--identity: at most 128 bytes");
-			memcpy(o.id, optarg, o.id_len);
-			break;
-		case 'k':
-			key_file = optarg;
-			break;
-		case 'x':
-			hex = true;
-			break;
-		case 's':
-			if (o.cfg.n_suites == MAX_SUITES ||
-			    dtls_suite_parse(optarg, &o.suites[o.cfg.n_suites]))
-				usage("--suite: unknown suite, or too many");
-			o.cfg.n_suites++;
-			break;
-		case 'g':
-			if (o.cfg.n_groups == MAX_GROUPS ||
-			    dtls_group_parse(optarg, &o.groups[o.cfg.n_groups]))
-				usage("--group: unknown group, or too many");
-			o.cfg.n_groups++;
-			break;
-		case 'm':
-			o.cfg.mtu = num("mtu", optarg, 1, 65535);
-			break;
-		case 'r':
-			o.cfg.rto_initial_ms = num("rto-ms", optarg, 1, 600000);
-			break;
-		case 't':
-			o.timeout_ms = num("timeout", optarg, 1, 86400) * 1000;
-			break;
-		case 'n':
-			o.clients = num("clients", optarg, 1, 1000000);
-			break;
-		case 'E':
-			o.echo = false;
-			break;
-		case 'F':
-			o.drop_final = true;
-			break;
-		case 'h':
-			usage(NULL);
-		default:
-			usage(NULL);
-		}
+	switch (c) {
+	case 'I':
+		n = ex_read_file(arg, o.id, sizeof(o.id));
+		if (n < 0)
+			exit(1);
+		if (n && o.id[n - 1] == '\n')
+			n--;
+		if (n && o.id[n - 1] == '\r')
+			n--;
+		o.id_len = n;
+		break;
+	case 'i':
+		o.id_len = strlen(arg);
+		if (o.id_len > sizeof(o.id))
+			ex_usage("--identity: at most 128 bytes");
+		memcpy(o.id, arg, o.id_len);
+		break;
+	case 'k':
+		o.key_file = arg;
+		break;
+	case 'x':
+		o.hex = true;
+		break;
+	case 'F':
+		ex.drop_final = true;
+		break;
+	default:
+		ex_usage(NULL);
 	}
-	if (optind < argc)
-		usage("unexpected argument (keys are read from --key-file)");
-	if (!o.addr)
-		usage(o.server ? "--listen ADDR:PORT is required" :
-				 "--connect ADDR:PORT is required");
+}
+
+/* The identity and the key, after the options; exits if either is wrong. */
+static void psk_check(void)
+{
+	uint8_t keybuf[1024];
+	ssize_t n;
+
 	if (!o.id_len)
-		usage("a PSK identity is required (--identity-file)");
-	if (!key_file)
-		usage("--key-file is required");
-	n = read_file(key_file, keybuf, sizeof(keybuf));
-	if (n >= 0 && hex)
+		ex_usage("a PSK identity is required (--identity-file)");
+	if (!o.key_file)
+		ex_usage("--key-file is required");
+	n = ex_read_file(o.key_file, keybuf, sizeof(keybuf));
+	if (n >= 0 && o.hex)
 		n = dtls_unhex(keybuf, n);
 	if (n < 1 || (size_t)n > sizeof(o.key)) {
 		explicit_bzero(keybuf, sizeof(keybuf));
-		say("%s: need 1 to 64 key bytes%s", key_file,
-		    hex ? " as hex digits" : "");
+		say("%s: need 1 to 64 key bytes%s", o.key_file,
+		    o.hex ? " as hex digits" : "");
 		exit(1);
 	}
 	memcpy(o.key, keybuf, n);
 	o.key_len = n;
 	explicit_bzero(keybuf, sizeof(keybuf));
-	o.cfg.suites = o.suites;
-	o.cfg.groups = o.groups;
-	/* The kernel's whole-handshake limit: at most an hour. */
-	o.cfg.timeout_ms = o.timeout_ms < 3600000 ? o.timeout_ms : 3600000;
 }
 
-/* "host:port", "[v6]:port"; an empty host is the wildcard. */
-static int resolve(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+static int psk_creds(int fd, const char **what, char *msg, size_t len)
 {
-	struct addrinfo hints = {
-		.ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_NUMERICSERV | (o.server ? AI_PASSIVE : 0),
-	}, *res;
-	char host[256];
-	const char *colon = strrchr(s, ':');
-	size_t hlen;
-	int err;
-
-	if (!colon || !colon[1])
-		return -1;
-	hlen = colon - s;
-	if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') {
-		s++;
-		hlen -= 2;
-	}
-	if (hlen >= sizeof(host))
-		return -1;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	err = getaddrinfo(hlen ? host : NULL, colon + 1, &hints, &res);
-	if (err) {
-		say("%s: %s", s, gai_strerror(err));
-		return -1;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
+	*what = "psk add";
+	return dtls_psk_add(ex_nl, fd, 0, o.id, o.id_len, o.key, o.key_len,
+			    0, msg, len);
 }
 
-static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+static void psk_done(const char *peer, const struct dtls_hs_info *h)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
+	char id[300] = "";
 
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const void *)ss;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(a->sin6_port));
-	} else {
-		const struct sockaddr_in *a = (const void *)ss;
-
-		inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-		snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
-	}
-}
-
-/* ------------------------------------------------------------ handshake */
-
-/*
- * A UDP socket with its kernel handshake started: the server's bound
- * (SO_REUSEPORT), the client's connected.  -1 on error (reported).
- */
-static int hs_socket(const struct sockaddr_storage *ss, socklen_t len)
-{
-	struct dtls_hs_config cfg = o.cfg;
-	char msg[256] = "";
-	const char *what;
-	int fd, one = 1, err;
-
-	cfg.role = o.server ? DTLS_HS_ROLE_SERVER : DTLS_HS_ROLE_CLIENT;
-	fd = socket(ss->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		say("socket: %s", strerror(errno));
-		return -1;
-	}
-	if (o.server) {
-		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
-		    bind(fd, (const struct sockaddr *)ss, len)) {
-			say("bind %s: %s", o.addr, strerror(errno));
-			goto out;
-		}
-	} else if (connect(fd, (const struct sockaddr *)ss, len)) {
-		say("connect %s: %s", o.addr, strerror(errno));
-		goto out;
-	}
-	what = "attach";
-	/* Opened at the first socket: socket errors come first. */
-	err = nl ? 0 : dtls_open(&nl);
-	if (!err)
-		err = dtls_sock_attach(nl, fd, NULL, msg, sizeof(msg));
-	if (!err) {
-		what = "handshake config";
-		err = dtls_hs_config(nl, fd, 0, &cfg, msg, sizeof(msg));
-	}
-	if (!err) {
-		what = "psk add";
-		err = dtls_psk_add(nl, fd, 0, o.id, o.id_len, o.key, o.key_len,
-				   0, msg, sizeof(msg));
-	}
-	if (!err) {
-		what = "handshake start";
-		err = dtls_hs_start(nl, fd, 0, msg, sizeof(msg));
-	}
-	if (!err)
-		return fd;
-	if (err == -ENOENT && !*msg)
-		snprintf(msg, sizeof(msg), "is the dtls module loaded?");
-	say("%s: %s%s%s%s", what, strerror(-err), *msg ? " (" : "", msg,
-	    *msg ? ")" : "");
-out:
-	close(fd);
-	return -1;
-}
-
-/*
- * The handshake of @fd is over (writable, or an error): report it.
- * Return: true if established.
- */
-static bool hs_result(int fd)
-{
-	struct sockaddr_storage peer;
-	socklen_t plen = sizeof(peer);
-	struct dtls_hs_info h;
-	char pa[80] = "?", id[300];
-	int soerr = 0, err;
-	socklen_t elen = sizeof(soerr);
-
-	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen);
-	err = dtls_hs_get(nl, fd, 0, &h, NULL, 0);
-	if (err) {
-		say("handshake state: %s", strerror(-err));
-		return false;
-	}
-	if (!getpeername(fd, (struct sockaddr *)&peer, &plen))
-		addr_str(&peer, pa, sizeof(pa));
-	if (h.state != DTLS_HS_STATE_ESTABLISHED) {
-		say("handshake with %s failed: %s%s%s%s", pa,
-		    strerror(h.error ? (int)h.error : soerr ? soerr : EPROTO),
-		    h.alert ? ", alert " : "",
-		    h.alert ? dtls_alert_name(h.alert) : "",
-		    h.alert ? (h.alert_remote ? " (received)" : " (sent)") : "");
-		return false;
-	}
-	id[0] = '\0';
-	for (size_t i = 0, j = 0; i < h.peer_id_len && j + 5 < sizeof(id); i++)
+	for (size_t i = 0, j = 0; i < h->peer_id_len && j + 5 < sizeof(id); i++)
 		j += snprintf(id + j, sizeof(id) - j,
-			      h.peer_id[i] > 0x20 && h.peer_id[i] < 0x7f ?
-			      "%c" : "\\x%02x", h.peer_id[i]);
-	say("handshake done with %s: suite %s%s%s", pa,
-	    dtls_suite_name(h.suite), h.peer_id_len ? ", peer identity " : "",
+			      h->peer_id[i] > 0x20 && h->peer_id[i] < 0x7f ?
+			      "%c" : "\\x%02x", h->peer_id[i]);
+	say("handshake done with %s: suite %s%s%s", peer,
+	    dtls_suite_name(h->suite), h->peer_id_len ? ", peer identity " : "",
 	    id);
-	return true;
 }
 
-/*
- * --drop-final: the side that sent the handshake's last flight (the server,
- * in a full handshake) keeps it to answer a client that lost it, until the
- * client's first data record or 2 x MSL.  An application with a proof of
- * its own that the peer is done (or that accepts the risk) frees it at
- * once.  Says what was held and what the kernel reports after.
- */
-static void drop_final(int fd)
-{
-	struct dtls_final_flight_info fi = { 0 };
-	socklen_t len = sizeof(fi);
-
-	if (getsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT, &fi, &len)) {
-		say("DTLS_FINAL_FLIGHT: %s", strerror(errno));
-		return;
-	}
-	if (!fi.held) {
-		say("--drop-final: no last flight kept (dropped by %s)",
-		    fi.dropped_by == DTLS_FINAL_DROP_DATA ? "peer data" :
-		    fi.dropped_by == DTLS_FINAL_DROP_TIMER ? "its lifetime" :
-		    "nobody: this side did not send the last flight");
-		return;
-	}
-	/* The option takes no value (Documentation/dtls.rst). */
-	if (setsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT_DROP, NULL, 0)) {
-		say("DTLS_FINAL_FLIGHT_DROP: %s", strerror(errno));
-		return;
-	}
-	say("--drop-final: setsockopt(DTLS_FINAL_FLIGHT_DROP) dropped the kept last flight (%u bytes, resent %u times, kept %u ms)",
-	    fi.bytes, fi.resends, fi.age_ms);
-	len = sizeof(fi);
-	if (!getsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT, &fi, &len) &&
-	    (fi.held || fi.dropped_by != DTLS_FINAL_DROP_USER))
-		say("--drop-final: the kernel still reports held %u, dropped_by %u",
-		    fi.held, fi.dropped_by);
-}
-
-/* One record, with its content type: its length, or -1 (errno). */
-static ssize_t recv_record(int fd, void *buf, size_t len, uint8_t *type)
-{
-	char cbuf[CMSG_SPACE(sizeof(uint8_t))];
-	struct iovec iov = { buf, len };
-	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	n = recvmsg(fd, &mh, MSG_DONTWAIT);
-	if (n < 0)
-		return n;
-	*type = DTLS_RECORD_TYPE_DATA;
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_DTLS &&
-		    cm->cmsg_type == DTLS_GET_RECORD_TYPE)
-			*type = *CMSG_DATA(cm);
-	return n;
-}
-
-/* A warning-level close_notify alert, sealed by the kernel. */
-static void send_close_notify(int fd)
-{
-	static const uint8_t alert[2] = { 1, 0 };
-	char cbuf[CMSG_SPACE(sizeof(uint8_t))] = { 0 };
-	struct iovec iov = { (void *)alert, sizeof(alert) };
-	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_DTLS;
-	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
-	cm->cmsg_len = CMSG_LEN(sizeof(uint8_t));
-	*CMSG_DATA(cm) = DTLS_RECORD_TYPE_ALERT;
-	if (sendmsg(fd, &mh, 0) < 0)
-		say("close_notify: %s", strerror(errno));
-}
-
-/* Wait until @fd's handshake is over; true if established. */
-static bool hs_wait(int fd)
-{
-	long long deadline = now_ms() + o.timeout_ms;
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-
-	for (;;) {
-		long long left = deadline - now_ms();
-		int n;
-
-		if (left <= 0) {
-			say("handshake: no result after %d s", o.timeout_ms / 1000);
-			return false;
-		}
-		n = poll(&p, 1, (int)left);
-		if (n < 0 && errno != EINTR) {
-			say("poll: %s", strerror(errno));
-			return false;
-		}
-		if (n > 0)
-			return hs_result(fd);
-	}
-}
-
-/* --------------------------------------------------------------- server */
-
-/* Print a record as one line of text. */
-static void print_echo(const uint8_t *buf, size_t n)
-{
-	fputs("echo: ", stdout);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	for (size_t i = 0; i < n; i++)
-		putchar(buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '.');
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* A record on an established session: false when the session is over. */
-static bool serve_record(int fd)
-{
-	static uint8_t buf[MAX_RECORD];
-	uint8_t type;
-	ssize_t n;
-
-	n = recv_record(fd, buf, sizeof(buf), &type);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return true;
-		say("recv: %s", strerror(errno));
-		return false;
-	}
-	if (type == DTLS_RECORD_TYPE_ALERT) {
-		if (n == 2 && (buf[0] == 2 || buf[1] == 0)) {
-			say("peer sent alert %s: session over",
-			    dtls_alert_name(buf[1]));
-			return false;
-		}
-		return true;
-	}
-	if (type != DTLS_RECORD_TYPE_DATA)
-		return true;
-	print_echo(buf, n);
-	if (send(fd, buf, n, 0) != n) {
-		say("send: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-static int run_server(const struct sockaddr_storage *ss, socklen_t len)
-{
-	struct pollfd p[MAX_SESSIONS + 1];
-	long started = 0, sessions = 0;
-	long long idle_until = now_ms() + o.timeout_ms;
-	int listener = -1, rc = 0;
-
-	for (;;) {
-		long long left;
-		short lrev;
-		int n;
-
-		/* Always one socket waiting for a client, while any are due. */
-		if (listener < 0 && started < o.clients &&
-		    sessions < MAX_SESSIONS) {
-			listener = hs_socket(ss, len);
-			if (listener < 0)
-				return 1;
-			started++;
-			if (started == 1)
-				say("listening on %s", o.addr);
-		}
-		if (listener < 0 && !sessions)
-			break;
-		for (long i = 0; i < sessions; i++)
-			p[i].events = POLLIN;
-		p[sessions].fd = listener;
-		p[sessions].events = POLLOUT;
-		p[sessions].revents = 0;
-
-		left = idle_until - now_ms();
-		if (left <= 0) {
-			/* A failure only if a client was due and never came. */
-			say("idle for %d s: exiting", o.timeout_ms / 1000);
-			if (listener >= 0)
-				rc = 1;
-			break;
-		}
-		n = poll(p, sessions + 1, (int)left);
-		if (n < 0 && errno != EINTR) {
-			say("poll: %s", strerror(errno));
-			rc = 1;
-			break;
-		}
-		if (n <= 0)
-			continue;
-		idle_until = now_ms() + o.timeout_ms;
-		lrev = p[sessions].revents;
-
-		for (long i = 0; i < sessions; i++) {
-			if (!p[i].revents)
-				continue;
-			if (!(p[i].revents & POLLERR) && serve_record(p[i].fd))
-				continue;
-			if (p[i].revents & POLLERR) {
-				int e = 0;
-				socklen_t el = sizeof(e);
-
-				getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &e, &el);
-				say("session: %s", strerror(e ?: EIO));
-			}
-			close(p[i].fd);
-			p[i--] = p[--sessions];
-		}
-		if (listener >= 0 && lrev) {
-			if (hs_result(listener)) {
-				if (o.drop_final)
-					drop_final(listener);
-				p[sessions].fd = listener;
-				sessions++;
-			} else {
-				close(listener);
-				rc = 1;
-			}
-			listener = -1;
-		}
-	}
-	for (long i = 0; i < sessions; i++)
-		close(p[i].fd);
-	if (listener >= 0)
-		close(listener);
-	return rc;
-}
-
-/* --------------------------------------------------------------- client */
-
-static int run_client(const struct sockaddr_storage *ss, socklen_t len)
-{
-	static uint8_t line[MAX_RECORD], buf[MAX_RECORD];
-	struct pollfd p[2];
-	long sent = 0, got = 0;
-	size_t have = 0;
-	bool eof = false;
-	long long idle_until;
-	int fd, rc = 0;
-
-	fd = hs_socket(ss, len);
-	if (fd < 0)
-		return 1;
-	if (!hs_wait(fd)) {
-		close(fd);
-		return 1;
-	}
-	if (o.drop_final)
-		drop_final(fd);
-
-	idle_until = now_ms() + o.timeout_ms;
-	for (;;) {
-		long long left;
-		int n;
-
-		if (eof && (!o.echo || got >= sent))
-			break;
-		left = idle_until - now_ms();
-		if (left <= 0) {
-			say("no reply for %d s: %ld of %ld records came back",
-			    o.timeout_ms / 1000, got, sent);
-			rc = 1;
-			break;
-		}
-		p[0].fd = fd;
-		p[0].events = POLLIN;
-		p[1].fd = eof ? -1 : STDIN_FILENO;
-		p[1].events = POLLIN;
-		n = poll(p, 2, (int)left);
-		if (n < 0 && errno != EINTR) {
-			say("poll: %s", strerror(errno));
-			rc = 1;
-			break;
-		}
-		if (n <= 0)
-			continue;
-
-		if (p[0].revents) {
-			uint8_t type;
-			ssize_t r = recv_record(fd, buf, sizeof(buf), &type);
-
-			if (r < 0 && errno != EAGAIN && errno != EINTR) {
-				say("recv: %s", strerror(errno));
-				rc = 1;
-				break;
-			}
-			if (r >= 0 && type == DTLS_RECORD_TYPE_ALERT) {
-				say("peer sent alert %s",
-				    r == 2 ? dtls_alert_name(buf[1]) : "?");
-				break;
-			}
-			if (r >= 0 && type == DTLS_RECORD_TYPE_DATA) {
-				fwrite(buf, 1, r, stdout);
-				fflush(stdout);
-				got++;
-				idle_until = now_ms() + o.timeout_ms;
-			}
-		}
-		if (p[1].revents) {
-			ssize_t r = read(STDIN_FILENO, line + have,
-					 sizeof(line) - have);
-			uint8_t *nl;
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				eof = true;
-				r = 0;
-			}
-			have += r;
-			idle_until = now_ms() + o.timeout_ms;
-			/* Each line one record; at EOF or full, what is left. */
-			while (have) {
-				size_t l;
-
-				nl = memchr(line, '\n', have);
-				if (nl)
-					l = nl - line + 1;
-				else if (eof || have == sizeof(line))
-					l = have;
-				else
-					break;
-				if (send(fd, line, l, 0) != (ssize_t)l) {
-					say("send: %s", strerror(errno));
-					rc = 1;
-					goto out;
-				}
-				sent++;
-				memmove(line, line + l, have - l);
-				have -= l;
-			}
-		}
-	}
-out:
-	send_close_notify(fd);
-	close(fd);
-	return rc;
-}
+static const struct example psk = {
+	.prog		= PROG,
+	.usage		= PROG " server --listen ADDR:PORT ID KEY [options]\n"
+		"       " PROG " client --connect ADDR:PORT ID KEY [options]\n"
+		"  ID:  --identity-file FILE | --identity ID\n"
+		"  KEY: --key-file FILE|- [--hex]\n"
+		"  options: --suite S... --group G... --mtu N --rto-ms N\n"
+		"           --timeout S --clients N (server) --no-echo (client)\n"
+		"           --drop-final\n",
+	.extra_arg	= "unexpected argument (keys are read from --key-file)",
+	.opts		= psk_opts,
+	.opt		= psk_opt,
+	.creds		= psk_creds,
+	.hs_done	= psk_done,
+};
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	int rc;
 
-	parse_args(argc, argv);
-	if (resolve(o.addr, &ss, &len))
-		usage("ADDR:PORT: cannot use that address");
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	rc = o.server ? run_server(&ss, len) : run_client(&ss, len);
+	ex_parse_args(&psk, argc, argv);
+	psk_check();
+	rc = ex_run();
 	explicit_bzero(o.key, sizeof(o.key));
-	dtls_close(nl);
+	dtls_close(ex_nl);
 	return rc;
 }
