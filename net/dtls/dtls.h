@@ -48,7 +48,14 @@ struct dtls_sock_hs {
 	int			error;		/* positive errno of a failure */
 	u8			peer_id_len;
 	u8			*peer_id;
-	struct dtls_cert_peer	*peer_cert;	/* certificate suites */
+	/*
+	 * Certificate suites: the peer's credential, set once when the
+	 * handshake is established (under lock_sock) and freed with the
+	 * socket, never replaced: hs-get reads its size and then its
+	 * contents in two lock_sock sections.  NULL if it could not be
+	 * allocated then: hs-get reports no peer certificate.
+	 */
+	struct dtls_cert_peer	*peer_cert;
 };
 
 /*
