@@ -176,9 +176,20 @@ int dtls_chain_check(struct key *keyring, const char *name,
 		*alert = DTLS_ALERT_BAD_CERTIFICATE;
 		if (dtls_x509_parse(cl->der[i], cl->len[i], &x))
 			return -EBADMSG;
+		/*
+		 * RFC 5280 6.1.4: an issuer is a CA allowed to sign
+		 * certificates, with room below it for the i - 1 CAs under
+		 * it; the end-entity signs (RFC 5246 7.4.2).
+		 */
 		if (i && (!x.ca || prev.issuer_len != x.subject_len ||
+			  (x.has_key_usage &&
+			   !(x.key_usage & DTLS_X509_KU_KEY_CERT_SIGN)) ||
+			  (x.path_len >= 0 && x.path_len < (int)i - 1) ||
 			  memcmp(prev.issuer, x.subject, x.subject_len) ||
 			  dtls_chain_sig(&prev, x.key, x.pub, x.pub_len)))
+			return -EKEYREJECTED;
+		if (!i && x.has_key_usage &&
+		    !(x.key_usage & DTLS_X509_KU_DIGITAL_SIGNATURE))
 			return -EKEYREJECTED;
 		*alert = DTLS_ALERT_CERTIFICATE_EXPIRED;
 		if (now < x.not_before || now > x.not_after)

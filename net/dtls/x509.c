@@ -46,6 +46,7 @@ static const u8 oid_rsa_sha256[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
 				     0x01, 0x01, 0x0b };
 static const u8 oid_san[] = { 0x55, 0x1d, 0x11 };
 static const u8 oid_basic_constraints[] = { 0x55, 0x1d, 0x13 };
+static const u8 oid_key_usage[] = { 0x55, 0x1d, 0x0f };
 static const u8 oid_skid[] = { 0x55, 0x1d, 0x0e };
 static const u8 oid_akid[] = { 0x55, 0x1d, 0x23 };
 
@@ -220,16 +221,35 @@ static int x509_basic_constraints(struct der *v, struct dtls_x509 *c)
 
 	if (der_expect(v, DER_SEQUENCE, &seq) || v->left)
 		return -EBADMSG;
-	if (!seq.left)
-		return 0;
-	if (der_next(&seq, &tag, &b, NULL, NULL))
-		return -EBADMSG;
-	if (tag == DER_BOOLEAN) {
+	if (seq.left && seq.p[0] == DER_BOOLEAN) {
 		/* DER: TRUE is 0xff, and a default is left out */
-		if (b.left != 1 || b.p[0] != 0xff)
+		if (der_next(&seq, &tag, &b, NULL, NULL) || b.left != 1 ||
+		    b.p[0] != 0xff)
 			return -EBADMSG;
 		c->ca = true;
 	}
+	if (seq.left) {
+		/* pathLenConstraint INTEGER (0..MAX); past 2 bytes, no limit */
+		if (der_expect(&seq, DER_INTEGER, &b) || !b.left ||
+		    (b.p[0] & 0x80))
+			return -EBADMSG;
+		if (b.left <= 2)
+			c->path_len = b.left == 2 ? b.p[0] << 8 | b.p[1] :
+						    b.p[0];
+	}
+	return seq.left ? -EBADMSG : 0;
+}
+
+/* KeyUsage ::= BIT STRING; the first 16 bits are all RFC 5280 names. */
+static int x509_key_usage(struct der *v, struct dtls_x509 *c)
+{
+	struct der b;
+
+	if (der_expect(v, DER_BIT_STRING, &b) || v->left || b.left < 2 ||
+	    b.p[0] > 7)
+		return -EBADMSG;
+	c->key_usage = b.p[1] << 8 | (b.left > 2 ? b.p[2] : 0);
+	c->has_key_usage = true;
 	return 0;
 }
 
@@ -274,6 +294,7 @@ static int x509_akid(struct der *v, struct dtls_x509 *c)
 static int x509_extensions(struct der *d, struct dtls_x509 *c)
 {
 	struct der outer, list;
+	u32 seen = 0;	/* RFC 5280 4.2: an extension appears once */
 
 	if (der_expect(d, DER_CTX3, &outer) ||
 	    der_expect(&outer, DER_SEQUENCE, &list) || outer.left ||
@@ -305,14 +326,21 @@ static int x509_extensions(struct der *d, struct dtls_x509 *c)
 				return -EBADMSG;
 		} else if (der_is(&oid, oid_basic_constraints,
 				  sizeof(oid_basic_constraints))) {
-			if (x509_basic_constraints(&val, c))
+			if ((seen & BIT(0)) || x509_basic_constraints(&val, c))
 				return -EBADMSG;
+			seen |= BIT(0);
+		} else if (der_is(&oid, oid_key_usage, sizeof(oid_key_usage))) {
+			if ((seen & BIT(1)) || x509_key_usage(&val, c))
+				return -EBADMSG;
+			seen |= BIT(1);
 		} else if (der_is(&oid, oid_skid, sizeof(oid_skid))) {
-			if (x509_skid(&val, c))
+			if ((seen & BIT(2)) || x509_skid(&val, c))
 				return -EBADMSG;
+			seen |= BIT(2);
 		} else if (der_is(&oid, oid_akid, sizeof(oid_akid))) {
-			if (x509_akid(&val, c))
+			if ((seen & BIT(3)) || x509_akid(&val, c))
 				return -EBADMSG;
+			seen |= BIT(3);
 		} else if (critical) {
 			return -EOPNOTSUPP;
 		}
@@ -335,6 +363,7 @@ int dtls_x509_parse(const u8 *der, u32 len, struct dtls_x509 *c)
 	u8 tag;
 
 	memset(c, 0, sizeof(*c));
+	c->path_len = -1;
 	if (der_expect(&d, DER_SEQUENCE, &cert) || d.left)
 		return -EBADMSG;
 	if (der_next(&cert, &tag, &tbs, &c->tbs, &c->tbs_len) ||

@@ -50,11 +50,18 @@ struct dtls_x509 {
 	const u8		*san;		/* GeneralNames TLV, or NULL */
 	u32			san_len;
 	bool			ca;		/* basicConstraints cA */
+	int			path_len;	/* its pathLenConstraint, -1 */
+	u16			key_usage;	/* keyUsage, bit 0 the MSB */
+	bool			has_key_usage;
 	const u8		*skid;		/* subjectKeyIdentifier, or NULL */
 	u32			skid_len;
 	const u8		*akid;		/* authorityKeyIdentifier's */
 	u32			akid_len;	/* keyIdentifier, or NULL */
 };
+
+/* keyUsage bits (RFC 5280 4.2.1.3), as struct dtls_x509 holds them */
+#define DTLS_X509_KU_DIGITAL_SIGNATURE	0x8000
+#define DTLS_X509_KU_KEY_CERT_SIGN	0x0400
 
 int dtls_x509_parse(const u8 *der, u32 len, struct dtls_x509 *c);
 int dtls_x509_parse_spki(const u8 *der, u32 len, struct dtls_x509 *c);
