@@ -216,7 +216,7 @@ void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi);
 int dtls_netlink_init(void);
 void dtls_netlink_exit(void);
 void dtls_nl_hs_event(struct dtls_sock *ds, bool done);
-void dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
-			     const struct dtls_cert_peer *pc, u32 id);
+int dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
+			    const struct dtls_cert_peer *pc, u32 id);
 
 #endif /* _NET_DTLS_DTLS_H */

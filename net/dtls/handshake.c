@@ -393,8 +393,12 @@ static void dtls_hs_delegate(struct dtls_hs *hs)
 	hs->deleg_deadline = jiffies +
 			     msecs_to_jiffies(hs->pr.auth.delegate_ms);
 	mod_timer(&hs->deleg_timer, hs->deleg_deadline);
-	dtls_nl_peer_cert_event(hs->ds, hs->pr.suite ? hs->pr.suite->id : 0,
-				&hs->pr.peer_cert, id);
+	/* No one to ask (no listener, no memory): no answer will come. */
+	if (dtls_nl_peer_cert_event(hs->ds,
+				    hs->pr.suite ? hs->pr.suite->id : 0,
+				    &hs->pr.peer_cert, id))
+		dtls_hs_fail(hs, -ETIMEDOUT, DTLS_ALERT_CERTIFICATE_UNKNOWN,
+			     false);
 }
 
 /*

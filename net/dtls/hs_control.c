@@ -419,6 +419,14 @@ int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 		err = -ENOENT;
 		goto out;
 	}
+	/* Past the deadline, the timer's work may not have run yet: late. */
+	if (time_after_eq(jiffies, hs->deleg_deadline)) {
+		NL_SET_ERR_MSG(extack, "the verdict came after its deadline");
+		dtls_hs_fail(hs, -ETIMEDOUT, DTLS_ALERT_CERTIFICATE_UNKNOWN,
+			     false);
+		err = -ENOENT;
+		goto out;
+	}
 	hs->deleg_id = 0;
 	del_timer(&hs->deleg_timer);
 	if (accept)

@@ -791,24 +791,24 @@ void dtls_nl_hs_event(struct dtls_sock *ds, bool done)
  * @pc: the peer's certificate, past the kernel's checks
  * @id: the delegation-id peer-verdict must repeat
  *
- * Multicasts peer-cert-ntf (hs-get's attributes, with the chain).  No
- * listener, or no memory, means no answer: the deadline fails the
- * handshake.
+ * Multicasts peer-cert-ntf (hs-get's attributes, with the chain).
  * Context: process (the handshake work), under hs->lock.
+ * Return: 0, or a negative errno if no one was told (-ESRCH: no
+ * listener): no answer can come, and the caller fails the handshake.
  */
-void dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
-			     const struct dtls_cert_peer *pc, u32 id)
+int dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
+			    const struct dtls_cert_peer *pc, u32 id)
 {
 	struct net *net = sock_net(ds->sk);
 	struct sk_buff *msg;
 	void *hdr;
 
 	if (!genl_has_listeners(&dtls_nl_family, net, DTLS_NLGRP_EVENTS))
-		return;
+		return -ESRCH;
 	msg = genlmsg_new(NLMSG_GOODSIZE + pc->chain_len +
 			  DTLS_CERT_CHAIN_MAX * NLA_HDRLEN, GFP_KERNEL);
 	if (!msg)
-		return;
+		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &dtls_nl_family, 0,
 			  DTLS_CMD_PEER_CERT_NTF);
 	if (!hdr ||
@@ -819,11 +819,11 @@ void dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
 	    dtls_nl_put_peer_cert(msg, pc, true) ||
 	    nla_put_u32(msg, DTLS_A_HS_DELEGATION_ID, id)) {
 		nlmsg_free(msg);
-		return;
+		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&dtls_nl_family, net, msg, 0,
-				DTLS_NLGRP_EVENTS, GFP_KERNEL);
+	return genlmsg_multicast_netns(&dtls_nl_family, net, msg, 0,
+				       DTLS_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 /*
