@@ -1047,6 +1047,8 @@ static void proto_raw_keys(struct kunit *test)
 	run(test, pp);
 	KUNIT_EXPECT_EQ(test, pp->serr, -EPROTO);
 	KUNIT_EXPECT_EQ(test, pp->so.alert, DTLS_ALERT_HANDSHAKE_FAILURE);
+}
+
 /*
  * Hand the handshake messages of @fl to @to as deliver() does, counting
  * the steps that asked to pause (out->pause) and noting the type of the
