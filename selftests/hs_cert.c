@@ -659,6 +659,8 @@ FIXTURE_VARIANT(trust) {
 	long leaf_nb, leaf_na;	/* the leaf's dates (days from now) */
 	long inter_nb, inter_na;
 	bool inter_not_ca;
+	const char *inter_ku;	/* the intermediate's keyUsage */
+	const char *leaf_ku;	/* the leaf's */
 	bool impostor;		/* another key signs the leaf, as "inter" */
 	bool mutual;		/* the server checks the client's chain too */
 	bool client_untrusted;	/* ... which is self-signed */
@@ -686,6 +688,10 @@ TR(v6_ipv6, .family = AF_INET6, .inter = true, .san = "IP:::1",
    .name = "::1");
 TR(mutual, .family = AF_INET, .inter = true, .mutual = true,
    .san = "DNS:srv.example.com", .name = "srv.example.com");
+/* keyUsage, critical as CAs and most leaves mark it (RFC 5280 4.2.1.3) */
+TR(key_usage_critical, .family = AF_INET, .inter = true,
+   .inter_ku = "critical,keyCertSign,cRLSign",
+   .leaf_ku = "critical,digitalSignature");
 
 TR(untrusted_root, .family = AF_INET, .inter = true,
    .anchor = ANCHOR_OTHER, .alert = 48, .error = ENOKEY);
@@ -706,6 +712,11 @@ TR(no_san, .family = AF_INET, .name = "srv.example.com", .alert = 42,
    .error = EKEYREJECTED);
 TR(inter_not_ca, .family = AF_INET, .inter = true, .inter_not_ca = true,
    .alert = 42, .error = EKEYREJECTED);
+TR(inter_without_cert_sign, .family = AF_INET, .inter = true,
+   .inter_ku = "critical,digitalSignature", .alert = 42,
+   .error = EKEYREJECTED);
+TR(leaf_without_digital_signature, .family = AF_INET, .inter = true,
+   .leaf_ku = "keyEncipherment", .alert = 42, .error = EKEYREJECTED);
 TR(wrong_order, .family = AF_INET, .inter = true,
    .send = SEND_WRONG_ORDER, .alert = 42, .error = EKEYREJECTED);
 TR(bad_signature, .family = AF_INET, .inter = true, .impostor = true,
@@ -724,11 +735,13 @@ FIXTURE_SETUP(trust)
 		.cn = "kdtls inter", .ca = !variant->inter_not_ca,
 		.not_before_days = variant->inter_nb,
 		.not_after_days = variant->inter_na,
+		.key_usage = variant->inter_ku,
 	};
 	struct test_cert_opts lo = {
 		.cn = "kdtls leaf", .san = variant->san,
 		.not_before_days = variant->leaf_nb,
 		.not_after_days = variant->leaf_na,
+		.key_usage = variant->leaf_ku,
 	};
 	struct test_cert_opts oo = { .cn = "kdtls root", .ca = true };
 	struct test_cert_opts co = { .cn = "kdtls client" };

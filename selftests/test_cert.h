@@ -117,6 +117,7 @@ struct test_cert_opts {
 	unsigned int	rsa_bits;		/* 0: P-256 */
 	bool		ca;			/* basicConstraints cA TRUE */
 	const char	*san;	/* "DNS:a.example,IP:::1" (openssl's syntax) */
+	const char	*key_usage;	/* "critical,keyCertSign", or NULL */
 };
 
 static inline int test_cert_ext(X509V3_CTX *ctx, X509 *x, int nid,
@@ -174,7 +175,9 @@ static inline int test_cert_make_chain(struct test_cert *c,
 	    test_cert_ext(&ctx, c->x509, NID_basic_constraints,
 			  o->ca ? "critical,CA:TRUE" : "critical,CA:FALSE") ||
 	    (o->san && test_cert_ext(&ctx, c->x509, NID_subject_alt_name,
-				     o->san)))
+				     o->san)) ||
+	    (o->key_usage && test_cert_ext(&ctx, c->x509, NID_key_usage,
+					   o->key_usage)))
 		return -1;
 	if (!X509_sign(c->x509, issuer ? issuer->pkey : c->pkey, EVP_sha256()))
 		return -1;
