@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ECDSA P-256 / SHA-256 on crypto/ecc.c's exported primitives (ecdsa.h).
+ * ECDSA P-256 / SHA-256 (ecdsa.h): the group from p256.c, the arithmetic
+ * mod n from crypto/ecc.c's exported primitives.
  *
  * Signing.  The nonce k comes from RFC 6979's HMAC-DRBG over the private
  * key and the hash, with fresh random bytes added (3.6) when the
  * handshake signs: deterministic if the CRNG failed, never repeated for
  * two messages, unpredictable while it works.  What sees secrets:
- *  - k * G: crypto_ecdh_shared_secret() with G as the peer's point
- *    (dtls_p256_x_of_kg()), the kernel's ECDH scalar multiplication (the
- *    scalar made a fixed length, a co-Z Montgomery ladder of fixed
- *    length, from coordinates randomized afresh), of which r needs only
- *    x; ecc_make_pub_key() would run the same ladder, then a second one
- *    (n Q) to check a public key we do not publish;
+ *  - k * G and d * G: p256.c, constant time in the scalar;
  *  - k^-1: vli_mod_inv() is variable-time, so it only ever sees k * b
  *    for a random b, and k^-1 = (k * b)^-1 * b;
  *  - r * d: vli_mod_mult_slow() is a product of fixed length and a
@@ -19,11 +15,11 @@
  *    every signature, r (d - m) + r m for a random m;
  *  - k^-1 * (e + r * d) = s is public; the additions mod n are ours,
  *    branch-free.
- * Verification handles public values only.
+ * Verification handles public values only: u1 G + u2 Q by p256.c.
  *
  * Every intermediate of ours is wiped before return; the kernel's
- * functions leave theirs on the stack (ecc_point_mult()'s k + n and
- * k + 2n, vli_mod_mult_slow()'s last product, r m).
+ * functions leave theirs on the stack (vli_mod_mult_slow()'s last
+ * product, r m).
  *
  * Context: process.
  */
@@ -32,13 +28,14 @@
 #include <linux/printk.h>
 #include <linux/random.h>
 #include <linux/string.h>
-#include <crypto/ecdh.h>
+#include <crypto/ecdh.h>		/* ECC_CURVE_NIST_P256 */
 #include <crypto/ecc_curve.h>
 #include <crypto/hash.h>
 #include <crypto/internal/ecc.h>
 
 #include "compat/compat.h"
 #include "ecdsa.h"
+#include "p256.h"
 #include "prf.h"
 
 #define ND	ECC_CURVE_NIST_P256_DIGITS
@@ -99,135 +96,18 @@ static void dtls_p256_to_bytes(u8 *out, const u64 *in)
 		put_unaligned_be64(in[ND - 1 - i], out + 8 * i);
 }
 
-/*
- * k G with the kernel's constant-time ladder, ecc_make_pub_key(): the
- * point as big-endian x || y.  Until Linux 6.10 ("crypto: ecdh & ecc -
- * Initialize ctx->private_key in proper byte order") it took the scalar
- * as big-endian bytes, since then as native digits; Debian's 6.1 has the
- * first, and a backport may change that, so the order is not guessed
- * from a version: on first use, the key of RFC 6979 A.2.5 tells, given
- * in each order, which one gives its public key.  (Not 1 G: the ladder
- * runs on k + 2n, and for k = 1 it passes through n G, the point at
- * infinity its formulas cannot hold.)
- */
-enum {
-	DTLS_ECC_ORDER_UNKNOWN,
-	DTLS_ECC_ORDER_DIGITS,
-	DTLS_ECC_ORDER_BE,
-	DTLS_ECC_ORDER_NONE,	/* neither gave it: we do not sign */
-	DTLS_ECC_ORDER_MASK = 3,
-	/* crypto_ecdh_shared_secret() takes the scalar as well */
-	DTLS_ECC_ECDH = 4,
-};
-
-static int dtls_ecc_order;
-
-static const u8 dtls_probe_priv[DTLS_P256_LEN] = {
-	0xc9, 0xaf, 0xa9, 0xd8, 0x45, 0xba, 0x75, 0x16, 0x6b, 0x5c, 0x21,
-	0x57, 0x67, 0xb1, 0xd6, 0x93, 0x4e, 0x50, 0xc3, 0xdb, 0x36, 0xe8,
-	0x9b, 0x12, 0x7b, 0x8a, 0x62, 0x2b, 0x12, 0x0f, 0x67, 0x21,
-};
-
-static const u8 dtls_probe_x[DTLS_P256_LEN] = {
-	0x60, 0xfe, 0xd4, 0xba, 0x25, 0x5a, 0x9d, 0x31, 0xc9, 0x61, 0xeb,
-	0x74, 0xc6, 0x35, 0x6d, 0x68, 0xc0, 0x49, 0xb8, 0x92, 0x3b, 0x61,
-	0xfa, 0x6c, 0xe6, 0x69, 0x62, 0x2e, 0x60, 0xf2, 0x9f, 0xb6,
-};
-
-static int dtls_ecc_mult_g_as(const u64 *k, u64 *pub, bool be)
-{
-	u64 kbe[ND];
-	int err;
-
-	if (!be)
-		return ecc_make_pub_key(ECC_CURVE_NIST_P256, ND, k, pub);
-	dtls_p256_to_bytes((u8 *)kbe, k);
-	err = ecc_make_pub_key(ECC_CURVE_NIST_P256, ND, kbe, pub);
-	memzero_explicit(kbe, sizeof(kbe));
-	return err;
-}
-
-/* x(k G), big-endian, by ECDH's multiplication with G as the peer. */
-static int dtls_ecc_x_of_kg_as(const u64 *k, u8 *x, bool be)
-{
-	const struct ecc_curve *c = dtls_p256();
-	u64 g[2 * ND], kk[ND], sec[ND];
-	int err;
-
-	dtls_p256_to_bytes((u8 *)g, c->g.x);
-	dtls_p256_to_bytes((u8 *)(g + ND), c->g.y);
-	if (be)
-		dtls_p256_to_bytes((u8 *)kk, k);
-	else
-		memcpy(kk, k, sizeof(kk));
-	err = crypto_ecdh_shared_secret(ECC_CURVE_NIST_P256, ND, kk, g, sec);
-	if (!err)
-		memcpy(x, sec, DTLS_P256_LEN);
-	memzero_explicit(kk, sizeof(kk));
-	memzero_explicit(sec, sizeof(sec));
-	return err;
-}
-
-/*
- * Which order gives the probe key's public x: DTLS_ECC_ORDER_*, with
- * DTLS_ECC_ECDH if crypto_ecdh_shared_secret() agrees.
- */
-static int dtls_ecc_probe_order(void)
-{
-	u64 d[ND], p[2 * ND];
-	u8 x[DTLS_P256_LEN];
-	int order;
-
-	vli_from_be64(d, dtls_probe_priv, ND);
-	for (order = DTLS_ECC_ORDER_DIGITS; order < DTLS_ECC_ORDER_NONE;
-	     order++)
-		if (!dtls_ecc_mult_g_as(d, p, order == DTLS_ECC_ORDER_BE) &&
-		    !memcmp(p, dtls_probe_x, sizeof(dtls_probe_x)))
-			break;
-	if (order != DTLS_ECC_ORDER_NONE &&
-	    !dtls_ecc_x_of_kg_as(d, x, order == DTLS_ECC_ORDER_BE) &&
-	    !memcmp(x, dtls_probe_x, sizeof(x)))
-		order |= DTLS_ECC_ECDH;
-	return order;
-}
-
-/* The probed orders: the first call probes, for all (benign race). */
-static int dtls_ecc_orders(void)
-{
-	int order = READ_ONCE(dtls_ecc_order);
-
-	if (order == DTLS_ECC_ORDER_UNKNOWN) {
-		order = dtls_ecc_probe_order();
-		WRITE_ONCE(dtls_ecc_order, order);
-		if ((order & DTLS_ECC_ORDER_MASK) == DTLS_ECC_ORDER_NONE)
-			pr_warn_once("dtls: ecc_make_pub_key() gives no known result; ECDSA signing is off\n");
-	}
-	return order;
-}
-
-static int dtls_p256_mult_g(const u64 *k, u64 *pub)
-{
-	int order = dtls_ecc_orders() & DTLS_ECC_ORDER_MASK;
-
-	if (order == DTLS_ECC_ORDER_NONE)
-		return -EOPNOTSUPP;
-	return dtls_ecc_mult_g_as(k, pub, order == DTLS_ECC_ORDER_BE);
-}
-
-/* x(k G), big-endian: one ladder where the kernel's ECDH agrees. */
+/* x(k G), big-endian */
 static int dtls_p256_x_of_kg(const u64 *k, u8 *x)
 {
-	int order = dtls_ecc_orders();
-	u64 pub[2 * ND];
+	u8 kb[DTLS_P256_LEN], xy[2 * DTLS_P256_LEN];
 	int err;
 
-	if (order & DTLS_ECC_ECDH)
-		return dtls_ecc_x_of_kg_as(k, x, (order & DTLS_ECC_ORDER_MASK) ==
-					   DTLS_ECC_ORDER_BE);
-	err = dtls_p256_mult_g(k, pub);
+	dtls_p256_to_bytes(kb, k);
+	err = dtls_p256_mult_g(xy, kb);
 	if (!err)
-		memcpy(x, pub, DTLS_P256_LEN);
-	memzero_explicit(pub, sizeof(pub));
+		memcpy(x, xy, DTLS_P256_LEN);
+	memzero_explicit(kb, sizeof(kb));
+	memzero_explicit(xy, sizeof(xy));
 	return err;
 }
 
@@ -299,20 +179,13 @@ static int dtls_drbg_next(struct dtls_drbg *g)
  */
 int dtls_ecdsa_key_set(struct dtls_ecdsa_key *k, const u8 *priv)
 {
-	u64 pub[2 * ND];
-	int err;
-
 	vli_from_be64(k->d, priv, ND);
-	err = dtls_p256_scalar_ok(k->d, dtls_p256()->n) ? 0 : -EINVAL;
-	if (!err)
-		err = dtls_p256_mult_g(k->d, pub);
-	if (err) {
+	if (!dtls_p256_scalar_ok(k->d, dtls_p256()->n) ||
+	    dtls_p256_mult_g(k->pub + 1, priv)) {
 		dtls_ecdsa_key_wipe(k);
 		return -EINVAL;
 	}
 	k->pub[0] = 4;
-	memcpy(k->pub + 1, pub, sizeof(pub));	/* big-endian already */
-	memzero_explicit(pub, sizeof(pub));
 	return 0;
 }
 
@@ -430,17 +303,11 @@ int dtls_ecdsa_sign_rs(const struct dtls_ecdsa_key *k, const u8 *hash,
 /* -------------------------------------------------------- verification */
 
 /* An uncompressed point on P-256 (SP 800-56A 5.6.2.3.4; cofactor 1). */
-static int dtls_p256_point(const u8 *pub, unsigned int len, u64 *x, u64 *y,
-			   struct ecc_point *q)
+static int dtls_p256_point(const u8 *pub, unsigned int len)
 {
 	if (len != DTLS_P256_POINT_LEN || pub[0] != 4)
 		return -EBADMSG;
-	vli_from_be64(x, pub + 1, ND);
-	vli_from_be64(y, pub + 1 + DTLS_P256_LEN, ND);
-	q->x = x;
-	q->y = y;
-	q->ndigits = ND;
-	return ecc_is_pubkey_valid_partial(dtls_p256(), q) ? -EINVAL : 0;
+	return dtls_p256_point_valid(pub + 1) ? 0 : -EINVAL;
 }
 
 /**
@@ -453,10 +320,7 @@ static int dtls_p256_point(const u8 *pub, unsigned int len, u64 *x, u64 *y,
  */
 int dtls_ecdsa_pub_check(const u8 *pub, unsigned int len)
 {
-	u64 x[ND], y[ND];
-	struct ecc_point q;
-
-	return dtls_p256_point(pub, len, x, y, &q);
+	return dtls_p256_point(pub, len);
 }
 
 /**
@@ -467,17 +331,17 @@ int dtls_ecdsa_pub_check(const u8 *pub, unsigned int len)
  * @s: and s
  *
  * Return: 0 if it verifies, -EKEYREJECTED if not, -EINVAL for a public
- * key not on the curve, -ENOMEM.
+ * key not on the curve.
  */
 int dtls_ecdsa_verify_rs(const u8 *pub, const u8 *hash, const u8 *r,
 			 const u8 *s)
 {
 	const struct ecc_curve *c = dtls_p256();
-	u64 qx[ND], qy[ND], rr[ND], ss[ND], e[ND], w[ND], u1[ND], u2[ND];
-	struct ecc_point q, *x;
+	u64 rr[ND], ss[ND], e[ND], w[ND], u[ND];
+	u8 u1[DTLS_P256_LEN], u2[DTLS_P256_LEN], x[DTLS_P256_LEN];
 	int err;
 
-	err = dtls_p256_point(pub, DTLS_P256_POINT_LEN, qx, qy, &q);
+	err = dtls_p256_point(pub, DTLS_P256_POINT_LEN);
 	if (err)
 		return err;
 	vli_from_be64(rr, r, ND);
@@ -486,22 +350,15 @@ int dtls_ecdsa_verify_rs(const u8 *pub, const u8 *hash, const u8 *r,
 		return -EKEYREJECTED;
 	dtls_p256_from_bytes_mod(e, hash, c->n);
 	vli_mod_inv(w, ss, c->n, ND);
-	vli_mod_mult_slow(u1, e, w, c->n, ND);
-	vli_mod_mult_slow(u2, rr, w, c->n, ND);
-	x = ecc_alloc_point(ND);
-	if (!x)
-		return -ENOMEM;
-	ecc_point_mult_shamir(x, u1, &c->g, u2, &q, c);
-	err = -EKEYREJECTED;
-	if (!ecc_point_is_zero(x)) {
-		/* v = x mod n; x < p < 2n */
-		if (vli_cmp(x->x, c->n, ND) >= 0)
-			vli_sub(x->x, x->x, c->n, ND);
-		if (!vli_cmp(x->x, rr, ND))
-			err = 0;
-	}
-	ecc_free_point(x);
-	return err;
+	vli_mod_mult_slow(u, e, w, c->n, ND);
+	dtls_p256_to_bytes(u1, u);
+	vli_mod_mult_slow(u, rr, w, c->n, ND);
+	dtls_p256_to_bytes(u2, u);
+	if (dtls_p256_mult2_x(x, u1, u2, pub + 1))
+		return -EKEYREJECTED;		/* the point at infinity */
+	/* v = x mod n; x < p < 2n */
+	dtls_p256_from_bytes_mod(u, x, c->n);
+	return vli_cmp(u, rr, ND) ? -EKEYREJECTED : 0;
 }
 
 /* ----------------------------------------------------------------- DER */

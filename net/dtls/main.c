@@ -16,6 +16,7 @@
 
 #include "cookie.h"
 #include "dtls.h"
+#include "p256.h"
 #include "prf.h"
 
 unsigned int dtls_net_id __read_mostly;
@@ -54,6 +55,7 @@ static int __init dtls_init(void)
 {
 	int err;
 
+	dtls_p256_init();	/* G's table, read-only once we are loaded */
 	/* The hashes of the key schedule and of the cookies, first. */
 	err = dtls_prf_init();
 	if (err)
