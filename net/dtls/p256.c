@@ -58,6 +58,8 @@ static const fe p256_p = {
 	0x0000000000000000ULL, 0xffffffff00000001ULL,
 };
 
+static const fe p256_zero;
+
 /* R mod p = 2^256 - p: 1 in Montgomery form. */
 static const fe p256_one = {
 	0x0000000000000001ULL, 0xffffffff00000000ULL,
@@ -150,93 +152,214 @@ static void fe_copy(fe r, const fe a)
 
 static void fe_cmov(fe r, const fe a, u64 mask)
 {
-	unsigned int i;
-
-	for (i = 0; i < NL; i++)
-		r[i] ^= mask & (r[i] ^ a[i]);
+	r[0] ^= mask & (r[0] ^ a[0]);
+	r[1] ^= mask & (r[1] ^ a[1]);
+	r[2] ^= mask & (r[2] ^ a[2]);
+	r[3] ^= mask & (r[3] ^ a[3]);
 }
 
-/* r = t - p if (carry, t) >= p, else t: (carry, t) < 2p. */
-static void fe_reduce_once(fe r, const fe t, u64 carry)
+/* r = (c, t) - p if that is not negative, else t: (c, t) < 2p. */
+static __always_inline void fe_reduce_once(fe r, u64 t0, u64 t1, u64 t2,
+					   u64 t3, u64 c)
 {
-	u64 u[NL], borrow = 0;
-	unsigned int i;
+	u64 u0, u1, u2, u3, borrow = 0, m;
 
-	for (i = 0; i < NL; i++)
-		u[i] = sbb(t[i], p256_p[i], &borrow);
-	/* subtract if the high carry was set or no borrow came out */
-	fe_copy(r, t);
-	fe_cmov(r, u, mask_of(carry | (borrow ^ 1)));
+	u0 = sbb(t0, p256_p[0], &borrow);
+	u1 = sbb(t1, p256_p[1], &borrow);
+	u2 = sbb(t2, p256_p[2], &borrow);
+	u3 = sbb(t3, p256_p[3], &borrow);
+	/* keep t if the subtraction borrowed more than the carry held */
+	m = mask_of(borrow & (c ^ 1));
+	r[0] = (t0 & m) | (u0 & ~m);
+	r[1] = (t1 & m) | (u1 & ~m);
+	r[2] = (t2 & m) | (u2 & ~m);
+	r[3] = (t3 & m) | (u3 & ~m);
 }
 
 static void fe_add(fe r, const fe a, const fe b)
 {
-	u64 t[NL], carry = 0;
-	unsigned int i;
+	u64 t0, t1, t2, t3, c = 0;
 
-	for (i = 0; i < NL; i++)
-		t[i] = adc(a[i], b[i], &carry);
-	fe_reduce_once(r, t, carry);
+	t0 = adc(a[0], b[0], &c);
+	t1 = adc(a[1], b[1], &c);
+	t2 = adc(a[2], b[2], &c);
+	t3 = adc(a[3], b[3], &c);
+	fe_reduce_once(r, t0, t1, t2, t3, c);
 }
 
 static void fe_sub(fe r, const fe a, const fe b)
 {
-	u64 t[NL], borrow = 0, carry = 0, m;
+	u64 t0, t1, t2, t3, borrow = 0, c = 0, m;
+
+	t0 = sbb(a[0], b[0], &borrow);
+	t1 = sbb(a[1], b[1], &borrow);
+	t2 = sbb(a[2], b[2], &borrow);
+	t3 = sbb(a[3], b[3], &borrow);
+	m = mask_of(borrow);		/* a < b: add p back */
+	r[0] = adc(t0, p256_p[0] & m, &c);
+	r[1] = adc(t1, p256_p[1] & m, &c);
+	r[2] = adc(t2, p256_p[2] & m, &c);
+	r[3] = adc(t3, p256_p[3] & m, &c);
+}
+
+/* (c2, c1, c0) += a b */
+#define MULADD(a, b) do {						\
+	u64 _h, _l = mac(a, b, 0, 0, &_h);				\
+									\
+	c0 += _l;							\
+	_h += c0 < _l;							\
+	c1 += _h;							\
+	c2 += c1 < _h;							\
+} while (0)
+
+/* the column is done: out = c0, shift the accumulator down a word */
+#define COLUMN(out) do {						\
+	out = c0;							\
+	c0 = c1;							\
+	c1 = c2;							\
+	c2 = 0;								\
+} while (0)
+
+/*
+ * r = t R^-1 mod p, t < p 2^256 (eight limbs): four steps of += m p with
+ * m the low limb (p = -1 mod 2^64, so p' = 1), one limb down each; p's
+ * limbs 0 and 2 need no product (m p0 + t0 = m 2^64, p2 = 0).  The low
+ * half comes out at most p, the high half is added after.
+ */
+static __always_inline void fe_mont_reduce(fe r, u64 t0, u64 t1, u64 t2,
+					   u64 t3, u64 t4, u64 t5, u64 t6,
+					   u64 t7)
+{
+	u64 c, h, m;
 	unsigned int i;
 
-	for (i = 0; i < NL; i++)
-		t[i] = sbb(a[i], b[i], &borrow);
-	m = mask_of(borrow);
-	for (i = 0; i < NL; i++)
-		r[i] = adc(t[i], p256_p[i] & m, &carry);
+	for (i = 0; i < NL; i++) {
+		m = t0;
+		t0 = mac(m, p256_p[1], t1, m, &c);
+		t1 = mac(1, t2, c, 0, &c);
+		t2 = mac(m, p256_p[3], t3, c, &h);
+		t3 = h;
+	}
+	c = 0;
+	t0 = adc(t0, t4, &c);
+	t1 = adc(t1, t5, &c);
+	t2 = adc(t2, t6, &c);
+	t3 = adc(t3, t7, &c);
+	fe_reduce_once(r, t0, t1, t2, t3, c);
 }
 
-/* r = a b R^-1 mod p */
+/* r = a b R^-1 mod p: the product by columns, then the reduction */
 static void fe_mul(fe r, const fe a, const fe b)
 {
-	u64 t[NL + 2] = { 0 }, c, hi, m;
-	unsigned int i, j;
+	u64 c0 = 0, c1 = 0, c2 = 0, t0, t1, t2, t3, t4, t5, t6;
 
-	for (i = 0; i < NL; i++) {
-		c = 0;
-		for (j = 0; j < NL; j++)
-			t[j] = mac(a[j], b[i], t[j], c, &c);
-		t[NL] = mac(1, t[NL], c, 0, &t[NL + 1]);
-		/* t += m p with m = t[0] (p' = 1), then one limb down */
-		m = t[0];
-		mac(m, p256_p[0], t[0], 0, &c);
-		for (j = 1; j < NL; j++)
-			t[j - 1] = mac(m, p256_p[j], t[j], c, &c);
-		t[NL - 1] = mac(1, t[NL], c, 0, &hi);
-		t[NL] = t[NL + 1] + hi;
-	}
-	fe_reduce_once(r, t, t[NL]);
+	MULADD(a[0], b[0]);
+	COLUMN(t0);
+	MULADD(a[0], b[1]);
+	MULADD(a[1], b[0]);
+	COLUMN(t1);
+	MULADD(a[0], b[2]);
+	MULADD(a[1], b[1]);
+	MULADD(a[2], b[0]);
+	COLUMN(t2);
+	MULADD(a[0], b[3]);
+	MULADD(a[1], b[2]);
+	MULADD(a[2], b[1]);
+	MULADD(a[3], b[0]);
+	COLUMN(t3);
+	MULADD(a[1], b[3]);
+	MULADD(a[2], b[2]);
+	MULADD(a[3], b[1]);
+	COLUMN(t4);
+	MULADD(a[2], b[3]);
+	MULADD(a[3], b[2]);
+	COLUMN(t5);
+	MULADD(a[3], b[3]);
+	COLUMN(t6);
+	fe_mont_reduce(r, t0, t1, t2, t3, t4, t5, t6, c0);
 }
 
+/*
+ * r = a^2 R^-1 mod p: the six cross products once, doubled, and the four
+ * squares, then the reduction.
+ */
 static void fe_sqr(fe r, const fe a)
 {
-	fe_mul(r, a, a);
+	u64 t0, t1, t2, t3, t4, t5, t6, t7, c, h;
+
+	/* cross products a_i a_j, i < j, into t1..t6 */
+	t1 = mac(a[0], a[1], 0, 0, &c);
+	t2 = mac(a[0], a[2], c, 0, &c);
+	t3 = mac(a[0], a[3], c, 0, &t4);
+	t3 = mac(a[1], a[2], t3, 0, &c);
+	t4 = mac(a[1], a[3], t4, c, &t5);
+	t5 = mac(a[2], a[3], t5, 0, &t6);
+	/* doubled */
+	t7 = t6 >> 63;
+	t6 = (t6 << 1) | (t5 >> 63);
+	t5 = (t5 << 1) | (t4 >> 63);
+	t4 = (t4 << 1) | (t3 >> 63);
+	t3 = (t3 << 1) | (t2 >> 63);
+	t2 = (t2 << 1) | (t1 >> 63);
+	t1 <<= 1;
+	/* and the squares */
+	t0 = mac(a[0], a[0], 0, 0, &c);
+	t1 = mac(1, t1, c, 0, &c);
+	h = c;
+	t2 = mac(a[1], a[1], t2, h, &c);
+	t3 = mac(1, t3, c, 0, &c);
+	h = c;
+	t4 = mac(a[2], a[2], t4, h, &c);
+	t5 = mac(1, t5, c, 0, &c);
+	h = c;
+	t6 = mac(a[3], a[3], t6, h, &c);
+	t7 += c;
+	fe_mont_reduce(r, t0, t1, t2, t3, t4, t5, t6, t7);
 }
 
-/* a^(p - 2) = a^-1 (0 for 0); the exponent is public. */
+static void fe_sqr_n(fe r, const fe a, unsigned int n)
+{
+	fe_sqr(r, a);
+	while (--n)
+		fe_sqr(r, r);
+}
+
+/*
+ * a^(p - 2) = a^-1 (0 for 0): p - 2 is, from the top, 32 ones, 31
+ * zeros, a one, 96 zeros, 94 ones, 0, 1; xN below is a^(2^N - 1).
+ * 255 squarings and 13 multiplications.
+ */
 static void fe_inv(fe r, const fe a)
 {
-	/* p - 2, most significant limb first */
-	static const u64 e[NL] = {
-		0xffffffff00000001ULL, 0x0000000000000000ULL,
-		0x00000000ffffffffULL, 0xfffffffffffffffdULL,
-	};
-	fe t;
-	int i, bit;
+	fe x2, x4, x8, x16, x32, t;
 
-	fe_copy(t, p256_one);
-	for (i = 0; i < NL; i++)
-		for (bit = 63; bit >= 0; bit--) {
-			fe_sqr(t, t);
-			if ((e[i] >> bit) & 1)
-				fe_mul(t, t, a);
-		}
-	fe_copy(r, t);
+	fe_sqr(x2, a);
+	fe_mul(x2, x2, a);
+	fe_sqr_n(x4, x2, 2);
+	fe_mul(x4, x4, x2);
+	fe_sqr_n(x8, x4, 4);
+	fe_mul(x8, x8, x4);
+	fe_sqr_n(x16, x8, 8);
+	fe_mul(x16, x16, x8);
+	fe_sqr_n(x32, x16, 16);
+	fe_mul(x32, x32, x16);
+	fe_sqr_n(t, x32, 32);		/* 32 ones, 31 zeros, */
+	fe_mul(t, t, a);		/* a one */
+	fe_sqr_n(t, t, 96);		/* 96 zeros */
+	fe_sqr_n(t, t, 32);		/* 94 ones: 32 + 32 + 16 + 8 + 4 + 2 */
+	fe_mul(t, t, x32);
+	fe_sqr_n(t, t, 32);
+	fe_mul(t, t, x32);
+	fe_sqr_n(t, t, 16);
+	fe_mul(t, t, x16);
+	fe_sqr_n(t, t, 8);
+	fe_mul(t, t, x8);
+	fe_sqr_n(t, t, 4);
+	fe_mul(t, t, x4);
+	fe_sqr_n(t, t, 2);
+	fe_mul(t, t, x2);
+	fe_sqr_n(t, t, 2);		/* 0, 1 */
+	fe_mul(r, t, a);
 }
 
 static bool fe_is_zero(const fe a)
@@ -491,6 +614,168 @@ static void mult(struct p256_point *r, const u8 *k,
 	memzero_explicit(tab, sizeof(tab));
 }
 
+/*
+ * Verification's u2 Q handles public values only, and may take the
+ * cheaper road: Jacobian coordinates (x = X/Z^2, y = Y/Z^3), doubling in
+ * 3M + 5S (a = -3) where the complete formula takes 14 products, the
+ * exceptional cases told apart by branches, and a width-5 NAF of u2 over
+ * the odd multiples Q, 3Q, .., 15Q.
+ */
+struct p256_jac {
+	fe x, y, z;
+};
+
+/* dbl-2001-b; Z = 0 stays 0 (P-256 has no point with y = 0) */
+static void jac_double(struct p256_jac *r, const struct p256_jac *a)
+{
+	fe delta, gamma, beta, alpha, t, u;
+
+	fe_sqr(delta, a->z);
+	fe_sqr(gamma, a->y);
+	fe_mul(beta, a->x, gamma);
+	fe_sub(t, a->x, delta);
+	fe_add(u, a->x, delta);
+	fe_mul(alpha, t, u);
+	fe_triple(alpha, alpha);
+	fe_add(t, a->y, a->z);
+	fe_sqr(t, t);
+	fe_sub(t, t, gamma);
+	fe_sub(r->z, t, delta);
+	fe_add(beta, beta, beta);
+	fe_add(beta, beta, beta);		/* 4 beta */
+	fe_sqr(t, alpha);
+	fe_sub(t, t, beta);
+	fe_sub(r->x, t, beta);
+	fe_sub(t, beta, r->x);
+	fe_mul(t, alpha, t);
+	fe_sqr(gamma, gamma);
+	fe_add(gamma, gamma, gamma);
+	fe_add(gamma, gamma, gamma);
+	fe_add(gamma, gamma, gamma);		/* 8 gamma^2 */
+	fe_sub(r->y, t, gamma);
+}
+
+/* add-2007-bl, with the cases it leaves out; r may alias a */
+static void jac_add(struct p256_jac *r, const struct p256_jac *a,
+		    const struct p256_jac *b)
+{
+	fe z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v;
+
+	if (fe_is_zero(a->z)) {
+		*r = *b;
+		return;
+	}
+	if (fe_is_zero(b->z)) {
+		*r = *a;
+		return;
+	}
+	fe_sqr(z1z1, a->z);
+	fe_sqr(z2z2, b->z);
+	fe_mul(u1, a->x, z2z2);
+	fe_mul(u2, b->x, z1z1);
+	fe_mul(s1, a->y, b->z);
+	fe_mul(s1, s1, z2z2);
+	fe_mul(s2, b->y, a->z);
+	fe_mul(s2, s2, z1z1);
+	fe_sub(h, u2, u1);
+	fe_sub(rr, s2, s1);
+	if (fe_is_zero(h)) {
+		if (fe_is_zero(rr))
+			jac_double(r, a);
+		else
+			memset(r, 0, sizeof(*r));	/* a = -b */
+		return;
+	}
+	fe_add(rr, rr, rr);
+	fe_add(i, h, h);
+	fe_sqr(i, i);
+	fe_mul(j, h, i);
+	fe_mul(v, u1, i);
+	fe_add(r->z, a->z, b->z);
+	fe_sqr(r->z, r->z);
+	fe_sub(r->z, r->z, z1z1);
+	fe_sub(r->z, r->z, z2z2);
+	fe_mul(r->z, r->z, h);
+	fe_sqr(r->x, rr);
+	fe_sub(r->x, r->x, j);
+	fe_sub(r->x, r->x, v);
+	fe_sub(r->x, r->x, v);
+	fe_sub(v, v, r->x);
+	fe_mul(v, rr, v);
+	fe_mul(s1, s1, j);
+	fe_add(s1, s1, s1);
+	fe_sub(r->y, v, s1);
+}
+
+/* The width-5 NAF of a 256-bit number: digits 0 or odd in -15..15. */
+static void scalar_wnaf(s8 *naf, const u8 *k)
+{
+	u64 w[5] = { 0 };
+	unsigned int i;
+	int d;
+
+	for (i = 0; i < NL; i++)
+		w[i] = get_unaligned_be64(k + 8 * (NL - 1 - i));
+	for (i = 0; i < 257; i++) {
+		d = 0;
+		if (w[0] & 1) {
+			d = w[0] & 31;
+			if (d > 15)
+				d -= 32;
+			/* w -= d: d's sign decides, and carries go up */
+			if (d > 0) {
+				u64 b = 0;
+				unsigned int l;
+
+				w[0] = sbb(w[0], d, &b);
+				for (l = 1; l < 5; l++)
+					w[l] = sbb(w[l], 0, &b);
+			} else {
+				u64 c = 0;
+				unsigned int l;
+
+				w[0] = adc(w[0], -d, &c);
+				for (l = 1; l < 5; l++)
+					w[l] = adc(w[l], 0, &c);
+			}
+		}
+		naf[i] = d;
+		w[0] = (w[0] >> 1) | (w[1] << 63);
+		w[1] = (w[1] >> 1) | (w[2] << 63);
+		w[2] = (w[2] >> 1) | (w[3] << 63);
+		w[3] = (w[3] >> 1) | (w[4] << 63);
+		w[4] >>= 1;
+	}
+}
+
+/* r = k Q in Jacobian form, k public */
+static void mult_vartime(struct p256_jac *r, const u8 *k,
+			 const struct p256_point *q)
+{
+	struct p256_jac odd[8], q2, e;
+	s8 naf[257];
+	int i;
+
+	fe_copy(odd[0].x, q->x);
+	fe_copy(odd[0].y, q->y);
+	fe_copy(odd[0].z, q->z);		/* Z = 1 */
+	jac_double(&q2, &odd[0]);
+	for (i = 1; i < 8; i++)
+		jac_add(&odd[i], &odd[i - 1], &q2);
+	scalar_wnaf(naf, k);
+	memset(r, 0, sizeof(*r));
+	for (i = 256; i >= 0; i--) {
+		jac_double(r, r);
+		if (naf[i] > 0) {
+			jac_add(r, r, &odd[naf[i] / 2]);
+		} else if (naf[i] < 0) {
+			e = odd[-naf[i] / 2];
+			fe_sub(e.y, p256_zero, e.y);
+			jac_add(r, r, &e);
+		}
+	}
+}
+
 /* ------------------------------------------------------------ calls */
 
 bool dtls_p256_point_valid(const u8 *xy)
@@ -530,11 +815,19 @@ EXPORT_SYMBOL_IF_KUNIT(dtls_p256_mult);
 int dtls_p256_mult2_x(u8 *x, const u8 *u1, const u8 *u2, const u8 *q)
 {
 	struct p256_point a, b, qq;
+	struct p256_jac j;
 
 	if (!pt_from_bytes(&qq, q))
 		return -EINVAL;
 	mult_g(&a, u1);
-	mult(&b, u2, &qq);
+	mult_vartime(&j, u2, &qq);
+	/* Jacobian to projective: (X Z, Y, Z^3) */
+	fe_mul(b.x, j.x, j.z);
+	fe_copy(b.y, j.y);
+	fe_sqr(b.z, j.z);
+	fe_mul(b.z, b.z, j.z);
+	if (fe_is_zero(j.z))
+		pt_set_infinity(&b);
 	pt_add(&a, &a, &b);
 	return pt_to_bytes(x, NULL, &a);
 }
