@@ -7,7 +7,8 @@
  * key and the hash, with fresh random bytes added (3.6) when the
  * handshake signs: deterministic if the CRNG failed, never repeated for
  * two messages, unpredictable while it works.  What sees secrets:
- *  - k * G and d * G: p256.c, constant time in the scalar;
+ *  - k * G and d * G: p256.c, constant time in the scalar; d * G once
+ *    per key lately set (dtls_pub_cache, below);
  *  - k^-1: vli_mod_inv() is variable-time, so it only ever sees k * b
  *    for a random b, and k^-1 = (k * b)^-1 * b;
  *  - r * d: vli_mod_mult_slow() is a product of fixed length and a
@@ -27,7 +28,9 @@
 #include <linux/errno.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <crypto/algapi.h>		/* crypto_memneq() */
 #include <crypto/ecdh.h>		/* ECC_CURVE_NIST_P256 */
 #include <crypto/ecc_curve.h>
 #include <crypto/hash.h>
@@ -170,6 +173,56 @@ static int dtls_drbg_next(struct dtls_drbg *g)
 
 /* ------------------------------------------------------------- signing */
 
+/*
+ * Public keys lately derived, by the SHA-256 of their private key: a
+ * server gives every socket the same key, and d G was most of the cost
+ * of a cert-set.  The digest of a 256-bit secret tells nothing of it; a
+ * hit and a miss differ in time, which tells a caller only whether a key
+ * it holds was set lately.  Public points only, so nothing to wipe.
+ */
+#define DTLS_PUB_TAG_LEN	32
+#define DTLS_PUB_CACHE_SIZE	8
+
+static struct {
+	u8	tag[DTLS_PUB_TAG_LEN];
+	u8	pub[2 * DTLS_P256_LEN];
+	bool	used;
+} dtls_pub_cache[DTLS_PUB_CACHE_SIZE];
+static unsigned int dtls_pub_cache_next;
+static DEFINE_SPINLOCK(dtls_pub_cache_lock);
+
+/* Every entry compared, in constant time. */
+static bool dtls_pub_cache_get(const u8 *tag, u8 *pub)
+{
+	bool hit = false;
+	unsigned int i;
+
+	spin_lock(&dtls_pub_cache_lock);
+	for (i = 0; i < DTLS_PUB_CACHE_SIZE; i++)
+		if (dtls_pub_cache[i].used &&
+		    !crypto_memneq(dtls_pub_cache[i].tag, tag,
+				   DTLS_PUB_TAG_LEN) && !hit) {
+			memcpy(pub, dtls_pub_cache[i].pub,
+			       sizeof(dtls_pub_cache[i].pub));
+			hit = true;
+		}
+	spin_unlock(&dtls_pub_cache_lock);
+	return hit;
+}
+
+/* Round robin over the entries. */
+static void dtls_pub_cache_put(const u8 *tag, const u8 *pub)
+{
+	unsigned int i;
+
+	spin_lock(&dtls_pub_cache_lock);
+	i = dtls_pub_cache_next++ % DTLS_PUB_CACHE_SIZE;
+	memcpy(dtls_pub_cache[i].tag, tag, DTLS_PUB_TAG_LEN);
+	memcpy(dtls_pub_cache[i].pub, pub, sizeof(dtls_pub_cache[i].pub));
+	dtls_pub_cache[i].used = true;
+	spin_unlock(&dtls_pub_cache_lock);
+}
+
 /**
  * dtls_ecdsa_key_set - a private key, and its public point computed
  * @k: the key
@@ -179,14 +232,24 @@ static int dtls_drbg_next(struct dtls_drbg *g)
  */
 int dtls_ecdsa_key_set(struct dtls_ecdsa_key *k, const u8 *priv)
 {
+	u8 tag[DTLS_PUB_TAG_LEN];
+	bool tagged;
+
 	vli_from_be64(k->d, priv, ND);
-	if (!dtls_p256_scalar_ok(k->d, dtls_p256()->n) ||
-	    dtls_p256_mult_g(k->pub + 1, priv)) {
-		dtls_ecdsa_key_wipe(k);
-		return -EINVAL;
+	if (!dtls_p256_scalar_ok(k->d, dtls_p256()->n))
+		goto fail;
+	tagged = !dtls_hash(DTLS_PRF_SHA256, priv, DTLS_P256_LEN, tag);
+	if (!tagged || !dtls_pub_cache_get(tag, k->pub + 1)) {
+		if (dtls_p256_mult_g(k->pub + 1, priv))
+			goto fail;
+		if (tagged)
+			dtls_pub_cache_put(tag, k->pub + 1);
 	}
 	k->pub[0] = 4;
 	return 0;
+fail:
+	dtls_ecdsa_key_wipe(k);
+	return -EINVAL;
 }
 
 void dtls_ecdsa_key_wipe(struct dtls_ecdsa_key *k)

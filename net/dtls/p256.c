@@ -841,20 +841,21 @@ static void __init build_window(struct p256_affine *out,
 				struct p256_point *base)
 {
 	struct p256_point pts[15];
-	fe acc[15], inv, t;
+	fe inv, t;
 	int j;
 
 	pts[0] = *base;
 	for (j = 1; j < 15; j++)
 		pt_add(&pts[j], &pts[j - 1], base);
 	pt_double(base, &pts[7]);	/* 16 base, the next window's */
-	fe_copy(acc[0], pts[0].z);
+	/* out[j].y holds Z_0 .. Z_j until out[j] is written (stack room) */
+	fe_copy(out[0].y, pts[0].z);
 	for (j = 1; j < 15; j++)
-		fe_mul(acc[j], acc[j - 1], pts[j].z);
-	fe_inv(inv, acc[14]);
+		fe_mul(out[j].y, out[j - 1].y, pts[j].z);
+	fe_inv(inv, out[14].y);
 	for (j = 14; j >= 0; j--) {
 		if (j) {
-			fe_mul(t, inv, acc[j - 1]);	/* 1 / Z_j */
+			fe_mul(t, inv, out[j - 1].y);	/* 1 / Z_j */
 			fe_mul(inv, inv, pts[j].z);
 		} else {
 			fe_copy(t, inv);

@@ -92,6 +92,33 @@ static void ecdsa_rfc6979_key(struct kunit *test)
 	dtls_ecdsa_key_wipe(&k);
 }
 
+/*
+ * The cache of derived public keys: the same key again, after as many
+ * others as the cache holds and more, still gets its own point, and the
+ * others theirs (each checked against a derivation from scratch).
+ */
+static void ecdsa_pub_cache(struct kunit *test)
+{
+	struct dtls_ecdsa_key k;
+	u8 priv[32], pub[2 * 32];
+	unsigned int i;
+
+	for (i = 0; i < 2 * DTLS_PUB_CACHE_SIZE + 1; i++) {
+		memcpy(priv, rfc_priv, sizeof(priv));
+		priv[31] ^= i;
+		KUNIT_ASSERT_EQ(test, dtls_ecdsa_key_set(&k, priv), 0);
+		KUNIT_ASSERT_EQ(test, dtls_p256_mult_g(pub, priv), 0);
+		KUNIT_EXPECT_MEMEQ(test, k.pub + 1, pub, sizeof(pub));
+		/* and again, from the cache now */
+		KUNIT_ASSERT_EQ(test, dtls_ecdsa_key_set(&k, priv), 0);
+		KUNIT_EXPECT_MEMEQ(test, k.pub + 1, pub, sizeof(pub));
+		KUNIT_ASSERT_EQ(test, dtls_ecdsa_key_set(&k, rfc_priv), 0);
+		KUNIT_EXPECT_MEMEQ(test, k.pub, rfc_pub, sizeof(rfc_pub));
+	}
+	dtls_ecdsa_key_wipe(&k);
+	memzero_explicit(priv, sizeof(priv));
+}
+
 /* Without extra input, RFC 6979's signatures to the byte; they verify. */
 static void ecdsa_rfc6979_sign(struct kunit *test)
 {
@@ -288,6 +315,7 @@ static void ecdsa_suite_exit(struct kunit_suite *suite)
 
 static struct kunit_case ecdsa_cases[] = {
 	KUNIT_CASE(ecdsa_rfc6979_key),
+	KUNIT_CASE(ecdsa_pub_cache),
 	KUNIT_CASE(ecdsa_rfc6979_sign),
 	KUNIT_CASE(ecdsa_openssl_sig),
 	KUNIT_CASE(ecdsa_verify_rejects),
