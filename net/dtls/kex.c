@@ -2,7 +2,8 @@
 /*
  * Ephemeral ECDH for ECDHE-PSK (RFC 5489, RFC 8422): x25519 (RFC 7748)
  * through the kernel's curve25519 library, as WireGuard does, and
- * secp256r1 through the kpp API ("ecdh-nist-p256").
+ * secp256r1 through p256.c (the kpp API's "ecdh-nist-p256", crypto/ecc.c's
+ * generic C, cost 8x OpenSSL's instructions a handshake).
  *
  * x25519 is the library and not kpp "curve25519" because the kpp
  * transform is one more allocation, lookup by name and scatterlist walk
@@ -11,42 +12,37 @@
  * what curve25519.h calls) x25519 is not offered.  We reject the all-zero
  * result of small-order points (RFC 7748 6.1).
  *
- * The kernel's P-256 public keys and shared secrets are big-endian X | Y
- * and X byte strings, as TLS wants them; we add and check the 0x04 of the
- * uncompressed point.  The kernel validates peer P-256 points (range and
- * curve equation; the cofactor is 1).  Buffers handed to the crypto API
- * through scatterlists live in the kmalloc'ed struct dtls_kex, never on
- * the (possibly vmalloc'ed) stack.
+ * P-256 public keys and shared secrets are big-endian X | Y and X byte
+ * strings, as TLS wants them; we add and check the 0x04 of the
+ * uncompressed point.  dtls_p256_mult() validates the peer's point (range
+ * and curve equation; the cofactor is 1), and multiplies in constant time
+ * in our scalar.
  *
- * Context: process (GFP_KERNEL allocations, kpp requests may sleep).
+ * Context: process (GFP_KERNEL allocations).
  */
-#include <linux/kmod.h>
 #include <crypto/algapi.h>
 #include <crypto/curve25519.h>
-#include <crypto/kpp.h>
 #include <linux/err.h>
 #include <linux/random.h>
-#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "kex.h"
+#include "p256.h"
 
 #define DTLS_P256_COORD		32
 #define DTLS_P256_POINT		(1 + 2 * DTLS_P256_COORD)
 #define DTLS_POINT_UNCOMPRESSED	0x04
 
 struct dtls_kex {
-	struct crypto_kpp *tfm;		/* secp256r1 */
-	u8 priv[CURVE25519_KEY_SIZE];	/* x25519, clamped */
+	/* x25519: clamped; secp256r1: the scalar, big-endian */
+	u8 priv[CURVE25519_KEY_SIZE];
 	u16 group;
 	unsigned int pub_len;
 	/* Our public value, TLS encoding. */
 	u8 pub[DTLS_KEX_PUBLIC_MAX];
-	/* The peer's P-256 point in the kernel's encoding (X | Y). */
-	u8 peer[2 * DTLS_P256_COORD];
-	/* Where the kernel writes the shared secret; wiped after use. */
-	u8 shared[DTLS_KEX_SHARED_LEN];
+	/* The shared point (X | Y for P-256); wiped after use. */
+	u8 shared[2 * DTLS_P256_COORD];
 };
 
 #define DTLS_HAVE_X25519	IS_ENABLED(CONFIG_CRYPTO_LIB_CURVE25519_GENERIC)
@@ -57,60 +53,34 @@ bool dtls_kex_group_supported(u16 group)
 	       group == DTLS_GROUP_SECP256R1;
 }
 
-/* One kpp operation: the shared secret if @src is set, else our public key. */
-static int dtls_kex_run(struct dtls_kex *kex, u8 *src, unsigned int src_len,
-			u8 *dst, unsigned int dst_len)
-{
-	struct scatterlist sg_src, sg_dst;
-	struct kpp_request *req;
-	DECLARE_CRYPTO_WAIT(wait);
-	int err;
-
-	req = kpp_request_alloc(kex->tfm, GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
-	kpp_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				 CRYPTO_TFM_REQ_MAY_SLEEP, crypto_req_done, &wait);
-	sg_init_one(&sg_dst, dst, dst_len);
-	kpp_request_set_output(req, &sg_dst, dst_len);
-	if (src) {
-		sg_init_one(&sg_src, src, src_len);
-		kpp_request_set_input(req, &sg_src, src_len);
-		err = crypto_kpp_compute_shared_secret(req);
-	} else {
-		/* kpp_request_alloc leaves ->src unset: the algorithms test it. */
-		kpp_request_set_input(req, NULL, 0);
-		err = crypto_kpp_generate_public_key(req);
-	}
-	err = crypto_wait_req(err, &wait);
-	kpp_request_free(req);
-	return err;
-}
-
 /*
- * The ecdh-nist-* secret is a struct kpp_secret header, the key size and
- * the key (crypto/ecdh_helper.c).  Packed here rather than with
- * crypto_ecdh_encode_key() so that dtls.ko does not link against
- * ecdh_generic: crypto_alloc_kpp() loads it only when P-256 is used.
+ * Our P-256 key pair: @priv (32 bytes, 1 <= d < n) or, with no @priv, a
+ * random scalar in that range.
  */
-static int dtls_kex_set_ecdh(struct dtls_kex *kex, const u8 *priv,
-			     unsigned int len)
+static int dtls_kex_p256_pair(struct dtls_kex *kex, const u8 *priv,
+			      unsigned int len)
 {
-	struct kpp_secret hdr = { .type = CRYPTO_KPP_SECRET_TYPE_ECDH };
-	u8 buf[sizeof(hdr) + sizeof(unsigned short) + DTLS_P256_COORD];
-	unsigned short key_size = len;
-	int err;
+	int tries;
 
-	if (len > DTLS_P256_COORD || (!priv && len))
-		return -EINVAL;
-	hdr.len = sizeof(hdr) + sizeof(key_size) + len;
-	memcpy(buf, &hdr, sizeof(hdr));
-	memcpy(buf + sizeof(hdr), &key_size, sizeof(key_size));
-	if (len)
-		memcpy(buf + sizeof(hdr) + sizeof(key_size), priv, len);
-	err = crypto_kpp_set_secret(kex->tfm, buf, hdr.len);
-	memzero_explicit(buf, sizeof(buf));
-	return err;
+	if (priv) {
+		if (len != DTLS_P256_COORD || !dtls_p256_scalar_valid(priv))
+			return -EINVAL;
+		memcpy(kex->priv, priv, DTLS_P256_COORD);
+	} else {
+		if (len)
+			return -EINVAL;
+		/* n is 2^256 - 2^224 + ...: a retry once in 2^32 draws */
+		for (tries = 0; tries < 16; tries++) {
+			get_random_bytes(kex->priv, DTLS_P256_COORD);
+			if (dtls_p256_scalar_valid(kex->priv))
+				break;
+		}
+		if (tries == 16)
+			return -EAGAIN;
+	}
+	kex->pub[0] = DTLS_POINT_UNCOMPRESSED;
+	kex->pub_len = DTLS_P256_POINT;
+	return dtls_p256_mult_g(kex->pub + 1, kex->priv);
 }
 
 /* Our x25519 key pair from @priv: a copy, clamped, and its public value. */
@@ -136,7 +106,6 @@ static int dtls_kex_x25519_pair(struct dtls_kex *kex, const u8 *priv,
 static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 					  unsigned int len)
 {
-	const char *alg = "ecdh-nist-p256";
 	struct dtls_kex *kex;
 	int err;
 
@@ -146,33 +115,10 @@ static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 	if (!kex)
 		return ERR_PTR(-ENOMEM);
 	kex->group = group;
-	if (group == DTLS_GROUP_X25519) {
+	if (group == DTLS_GROUP_X25519)
 		err = dtls_kex_x25519_pair(kex, priv, len);
-		if (err)
-			goto fail;
-		return kex;
-	}
-
-	kex->tfm = crypto_alloc_kpp(alg, 0, 0);
-	/*
-	 * ecdh_generic's only module alias is "crypto-ecdh", not the name
-	 * of the P-256 algorithm it provides: load it by that, and retry.
-	 */
-	if (PTR_ERR_OR_ZERO(kex->tfm) == -ENOENT &&
-	    !request_module("crypto-ecdh"))
-		kex->tfm = crypto_alloc_kpp(alg, 0, 0);
-	if (IS_ERR(kex->tfm)) {
-		err = PTR_ERR(kex->tfm);
-		kex->tfm = NULL;
-		goto fail;
-	}
-
-	err = dtls_kex_set_ecdh(kex, priv, len);
-	if (!err)
-		err = dtls_kex_run(kex, NULL, 0, kex->pub + 1,
-				   2 * DTLS_P256_COORD);
-	kex->pub[0] = DTLS_POINT_UNCOMPRESSED;
-	kex->pub_len = DTLS_P256_POINT;
+	else
+		err = dtls_kex_p256_pair(kex, priv, len);
 	if (err)
 		goto fail;
 	return kex;
@@ -220,9 +166,8 @@ int dtls_kex_shared(struct dtls_kex *kex, const u8 *peer, unsigned int len,
 		/* Only the uncompressed form (RFC 8422 5.4.1). */
 		if (len != DTLS_P256_POINT || peer[0] != DTLS_POINT_UNCOMPRESSED)
 			return -EINVAL;
-		memcpy(kex->peer, peer + 1, len - 1);
-		err = dtls_kex_run(kex, kex->peer, len - 1, kex->shared,
-				   DTLS_KEX_SHARED_LEN);
+		/* not a point, or the point at infinity */
+		err = dtls_p256_mult(kex->shared, kex->priv, peer + 1);
 	}
 	/* x25519 with a small-order point: the all-zero secret. */
 	if (!err && !crypto_memneq(kex->shared, zero, DTLS_KEX_SHARED_LEN))
@@ -230,7 +175,6 @@ int dtls_kex_shared(struct dtls_kex *kex, const u8 *peer, unsigned int len,
 	if (!err)
 		memcpy(out, kex->shared, DTLS_KEX_SHARED_LEN);
 	memzero_explicit(kex->shared, sizeof(kex->shared));
-	memzero_explicit(kex->peer, sizeof(kex->peer));
 	return err ? err : DTLS_KEX_SHARED_LEN;
 }
 
@@ -238,8 +182,5 @@ void dtls_kex_free(struct dtls_kex *kex)
 {
 	if (!kex)
 		return;
-	/* crypto_free_kpp() wipes the context holding a P-256 key. */
-	if (kex->tfm)
-		crypto_free_kpp(kex->tfm);
-	kfree_sensitive(kex);
+	kfree_sensitive(kex);		/* wipes the private key */
 }

@@ -81,6 +81,12 @@ static const u8 p256_g_bytes[2 * DTLS_P256_BYTES] = {
 	0x5e, 0xce, 0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5,
 };
 
+/* the group order n, limbs little-endian */
+static const fe p256_n = {
+	0xf3b9cac2fc632551ULL, 0xbce6faada7179e84ULL,
+	0xffffffffffffffffULL, 0xffffffff00000000ULL,
+};
+
 /* Set once by dtls_p256_init(), read-only after. */
 static fe p256_rr __ro_after_init;		/* R^2 mod p */
 static fe p256_b __ro_after_init;		/* b, Montgomery */
@@ -777,6 +783,20 @@ static void mult_vartime(struct p256_jac *r, const u8 *k,
 }
 
 /* ------------------------------------------------------------ calls */
+
+bool dtls_p256_scalar_valid(const u8 *k)
+{
+	u64 t, any = 0, borrow = 0;
+	unsigned int i;
+
+	for (i = 0; i < NL; i++) {
+		t = get_unaligned_be64(k + 8 * (NL - 1 - i));
+		any |= t;
+		sbb(t, p256_n[i], &borrow);
+	}
+	return (any != 0) & borrow;
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_p256_scalar_valid);
 
 bool dtls_p256_point_valid(const u8 *xy)
 {

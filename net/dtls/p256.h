@@ -21,6 +21,9 @@
 
 void dtls_p256_init(void);
 
+/* 1 <= k < n, for a secret k (constant time) */
+bool dtls_p256_scalar_valid(const u8 *k);
+
 /* Is X || Y a point of the curve, coordinates below p? */
 bool dtls_p256_point_valid(const u8 *xy);
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: ephemeral ECDH through kpp, kex.c.  Known answers from RFC 7748
+ * KUnit: ephemeral ECDH, kex.c (x25519: the library; P-256: p256.c).  Known answers from RFC 7748
  * 6.1 (x25519) and RFC 5903 8.1 (secp256r1; both checked with openssl),
  * fresh key pairs agreeing, and hostile peer values rejected.
  *
- * The fixed secp256r1 private keys are big-endian scalars, which is how
- * the kernels this suite runs on (the 6.12 debug kernel) read them.
+ * The fixed secp256r1 private keys are big-endian scalars, as p256.c
+ * reads them.
  *
  * Context: process (KUnit test thread).
  */
@@ -264,6 +264,13 @@ static void kex_p256_bad_peer(struct kunit *test)
 		       p256_i_pub, p256_r_pub, 65, p256_shared);
 }
 
+/* The order of P-256, n */
+static const u8 p256_order[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+	0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+
 static void kex_bad_args(struct kunit *test)
 {
 	static const u8 zero[33];
@@ -282,9 +289,12 @@ static void kex_bad_args(struct kunit *test)
 						    32), ERR_PTR(-EINVAL));
 	KUNIT_EXPECT_PTR_EQ(test, dtls_kex_new_priv(DTLS_GROUP_SECP256R1,
 						    zero, 33), ERR_PTR(-EINVAL));
-	/* Zero is no P-256 private key (the kernel refuses it). */
+	/* Zero is no P-256 private key, nor is n. */
 	KUNIT_EXPECT_PTR_EQ(test, dtls_kex_new_priv(DTLS_GROUP_SECP256R1,
 						    zero, 32), ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, dtls_kex_new_priv(DTLS_GROUP_SECP256R1,
+						    p256_order, 32),
+			    ERR_PTR(-EINVAL));
 
 	kex = kex_get(test, DTLS_GROUP_X25519, NULL, 0);
 	KUNIT_EXPECT_EQ(test, dtls_kex_public(NULL, out, sizeof(out)), -EINVAL);
