@@ -2,13 +2,14 @@
 /*
  * p256_fuzz: p256.c's group arithmetic against OpenSSL's.
  *
- * Input: one byte (bits 0-1 the operation), then up to 96 bytes, padded
+ * Input: one byte (bits 0-2 the operation), then up to 96 bytes, padded
  * with zeros: a, b (32-byte big-endian scalars) and s (a scalar naming
  * the point Q = s G, or with operation 3 the raw X || Y of a point):
  *   0  a G
  *   1  a Q
  *   2  x(a G + b Q)
  *   3  is X || Y a point of the curve
+ *   4  a b mod n (a and b reduced mod n first), and is a in [1, n)
  * Scalars are taken as they come, 0, n and above included.  Properties:
  * the same point, or the same refusal (the point at infinity), as
  * OpenSSL's EC_POINT_mul() / EC_POINT_oct2point().
@@ -49,7 +50,7 @@ static void check(const u8 *in)
 	BN_zero(zero);
 	FUZZ_ASSERT(EC_POINT_mul(grp, q, bs, NULL, NULL, bnc));
 	have_q = ossl_bytes(q, qxy);
-	switch (in[0] & 3) {
+	switch (in[0] & 7) {
 	case 0:
 		FUZZ_ASSERT(EC_POINT_mul(grp, r, ba, NULL, NULL, bnc));
 		have = ossl_bytes(r, want);
@@ -75,7 +76,32 @@ static void check(const u8 *in)
 		FUZZ_ASSERT(have == !err);
 		FUZZ_ASSERT(!have || !memcmp(got, want, 32));
 		break;
-	default: {
+	case 4: case 5: case 6: case 7: {
+		const BIGNUM *n = EC_GROUP_get0_order(grp);
+		u64 x[4], y[4], z[4];
+		u8 ra[32], rb[32], rz[32], wz[32];
+		BIGNUM *bz = BN_new();
+		unsigned int i;
+
+		FUZZ_ASSERT(dtls_p256_scalar_valid(a) ==
+			    (!BN_is_zero(ba) && BN_cmp(ba, n) < 0));
+		FUZZ_ASSERT(BN_nnmod(ba, ba, n, bnc) && BN_nnmod(bb, bb, n, bnc));
+		FUZZ_ASSERT(BN_mod_mul(bz, ba, bb, n, bnc));
+		FUZZ_ASSERT(BN_bn2binpad(ba, ra, 32) == 32);
+		FUZZ_ASSERT(BN_bn2binpad(bb, rb, 32) == 32);
+		FUZZ_ASSERT(BN_bn2binpad(bz, wz, 32) == 32);
+		for (i = 0; i < 4; i++) {
+			x[i] = get_unaligned_be64(ra + 24 - 8 * i);
+			y[i] = get_unaligned_be64(rb + 24 - 8 * i);
+		}
+		dtls_p256_scalar_mul(z, x, y);
+		for (i = 0; i < 4; i++)
+			put_unaligned_be64(z[i], rz + 24 - 8 * i);
+		FUZZ_ASSERT(!memcmp(rz, wz, 32));
+		BN_free(bz);
+		break;
+	}
+	case 3: {
 		u8 oct[65] = { 4 };
 
 		memcpy(oct + 1, in + 1, 64);

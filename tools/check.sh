@@ -42,6 +42,14 @@ for k in $kernels; do
 	fi
 done
 
+# The pure pieces in user space: every fuzz corpus and reproducer
+# replayed, p256.c's group checked against OpenSSL's on the way.
+if make -s -C fuzz regress; then
+	check_result ok "fuzz-regress: corpora and reproducers"
+else
+	check_result fail "fuzz-regress: corpora and reproducers"
+fi
+
 # The suite, once per kernel, the guests side by side: much of a guest's
 # time is spent in timers (retransmissions, netem, time-outs), so two run
 # in little more than the time of one.  KDTLS_GUEST_JOBS=1 runs them one

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ECDSA P-256 / SHA-256 (ecdsa.h): the group from p256.c, the arithmetic
- * mod n from crypto/ecc.c's exported primitives.
+ * ECDSA P-256 / SHA-256 (ecdsa.h): the group and the products mod n from
+ * p256.c, the inversion mod n from crypto/ecc.c (vli_mod_inv()).
  *
  * Signing.  The nonce k comes from RFC 6979's HMAC-DRBG over the private
  * key and the hash, with fresh random bytes added (3.6) when the
@@ -11,16 +11,14 @@
  *    per key lately set (dtls_pub_cache, below);
  *  - k^-1: vli_mod_inv() is variable-time, so it only ever sees k * b
  *    for a random b, and k^-1 = (k * b)^-1 * b;
- *  - r * d: vli_mod_mult_slow() is a product of fixed length and a
- *    reduction that branches on the product, so d is split afresh for
- *    every signature, r (d - m) + r m for a random m;
+ *  - r * d and the other products mod n: dtls_p256_scalar_mul(),
+ *    constant time;
  *  - k^-1 * (e + r * d) = s is public; the additions mod n are ours,
  *    branch-free.
  * Verification handles public values only: u1 G + u2 Q by p256.c.
  *
- * Every intermediate of ours is wiped before return; the kernel's
- * functions leave theirs on the stack (vli_mod_mult_slow()'s last
- * product, r m).
+ * Every intermediate of ours is wiped before return; vli_mod_inv()
+ * leaves its own on the stack, of k * b only.
  *
  * Context: process.
  */
@@ -274,32 +272,21 @@ static int dtls_p256_random_scalar(u64 *v, const u64 *n)
 static int dtls_ecdsa_s(u64 *s, const u64 *k, const u64 *e, const u64 *r,
 			const u64 *d, const u64 *n)
 {
-	u64 b[ND], t[ND], m[ND], u[ND];
+	u64 b[ND], t[ND];
 	int err;
 
-	err = dtls_p256_random_scalar(b, n) ?: dtls_p256_random_scalar(m, n);
+	err = dtls_p256_random_scalar(b, n);
 	if (err)
 		goto out;
-	vli_mod_mult_slow(t, k, b, n, ND);	/* k b */
+	dtls_p256_scalar_mul(t, k, b);		/* k b */
 	vli_mod_inv(t, t, n, ND);		/* (k b)^-1 */
-	vli_mod_mult_slow(t, t, b, n, ND);	/* k^-1 */
-	/*
-	 * r d as r (d - m) + r m: the reduction branches on its product,
-	 * and neither product depends on d alone; the second call's stack
-	 * (the kernel's, not wiped) overwrites the first's.
-	 */
-	vli_sub(u, n, m, ND);			/* n - m */
-	dtls_p256_add_mod(u, u, d, n);		/* d - m */
-	vli_mod_mult_slow(b, r, u, n, ND);	/* r (d - m) */
-	vli_mod_mult_slow(u, r, m, n, ND);	/* r m */
-	dtls_p256_add_mod(b, b, u, n);		/* r d */
+	dtls_p256_scalar_mul(t, t, b);		/* k^-1 */
+	dtls_p256_scalar_mul(b, r, d);		/* r d */
 	dtls_p256_add_mod(b, b, e, n);		/* e + r d */
-	vli_mod_mult_slow(s, t, b, n, ND);
+	dtls_p256_scalar_mul(s, t, b);
 out:
 	memzero_explicit(b, sizeof(b));
 	memzero_explicit(t, sizeof(t));
-	memzero_explicit(m, sizeof(m));
-	memzero_explicit(u, sizeof(u));
 	return err;
 }
 
@@ -413,9 +400,9 @@ int dtls_ecdsa_verify_rs(const u8 *pub, const u8 *hash, const u8 *r,
 		return -EKEYREJECTED;
 	dtls_p256_from_bytes_mod(e, hash, c->n);
 	vli_mod_inv(w, ss, c->n, ND);
-	vli_mod_mult_slow(u, e, w, c->n, ND);
+	dtls_p256_scalar_mul(u, e, w);
 	dtls_p256_to_bytes(u1, u);
-	vli_mod_mult_slow(u, rr, w, c->n, ND);
+	dtls_p256_scalar_mul(u, rr, w);
 	dtls_p256_to_bytes(u2, u);
 	if (dtls_p256_mult2_x(x, u1, u2, pub + 1))
 		return -EKEYREJECTED;		/* the point at infinity */

@@ -784,6 +784,55 @@ static void mult_vartime(struct p256_jac *r, const u8 *k,
 
 /* ------------------------------------------------------------ calls */
 
+/*
+ * Arithmetic mod n for ECDSA: Montgomery again, a general modulus this
+ * time (n' = -n^-1 mod 2^64 from dtls_p256_init()); nothing branches on
+ * a value.
+ */
+static u64 p256_n0 __ro_after_init;		/* -n^-1 mod 2^64 */
+static fe p256_nrr __ro_after_init;		/* R^2 mod n */
+
+/* r = a b R^-1 mod n, a, b < n */
+static void sc_mont_mul(fe r, const fe a, const fe b)
+{
+	u64 t[NL + 2] = { 0 }, c, m, u[NL], borrow = 0, keep;
+	unsigned int i, j;
+
+	for (i = 0; i < NL; i++) {
+		c = 0;
+		for (j = 0; j < NL; j++)
+			t[j] = mac(a[j], b[i], t[j], c, &c);
+		t[NL] = mac(1, t[NL], c, 0, &t[NL + 1]);
+		m = t[0] * p256_n0;
+		mac(m, p256_n[0], t[0], 0, &c);
+		for (j = 1; j < NL; j++)
+			t[j - 1] = mac(m, p256_n[j], t[j], c, &c);
+		t[NL - 1] = mac(1, t[NL], c, 0, &c);
+		t[NL] = t[NL + 1] + c;
+	}
+	for (i = 0; i < NL; i++)
+		u[i] = sbb(t[i], p256_n[i], &borrow);
+	keep = mask_of(borrow & (t[NL] ^ 1));
+	for (i = 0; i < NL; i++)
+		r[i] = (t[i] & keep) | (u[i] & ~keep);
+}
+
+/**
+ * dtls_p256_scalar_mul - a b mod n, in constant time
+ * @r: the product, four 64-bit digits, least significant first
+ * @a: a factor below n, the same way
+ * @b: another
+ */
+void dtls_p256_scalar_mul(u64 *r, const u64 *a, const u64 *b)
+{
+	fe t;
+
+	sc_mont_mul(t, a, b);		/* a b R^-1 */
+	sc_mont_mul(r, t, p256_nrr);	/* a b */
+	memzero_explicit(t, sizeof(t));
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_p256_scalar_mul);
+
 bool dtls_p256_scalar_valid(const u8 *k)
 {
 	u64 t, any = 0, borrow = 0;
@@ -853,6 +902,21 @@ int dtls_p256_mult2_x(u8 *x, const u8 *u1, const u8 *u2, const u8 *q)
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_p256_mult2_x);
 
+/* a = 2 a mod n, a < n */
+static void __init sc_double(fe a)
+{
+	u64 t[NL], u[NL], c = 0, borrow = 0, keep;
+	unsigned int i;
+
+	for (i = 0; i < NL; i++)
+		t[i] = adc(a[i], a[i], &c);
+	for (i = 0; i < NL; i++)
+		u[i] = sbb(t[i], p256_n[i], &borrow);
+	keep = mask_of(borrow & (c ^ 1));
+	for (i = 0; i < NL; i++)
+		a[i] = (t[i] & keep) | (u[i] & ~keep);
+}
+
 /*
  * g_table[i][j - 1] = j 16^i G in affine form, a window's 15 points
  * brought to Z = 1 with one inversion (Montgomery's trick).
@@ -895,6 +959,16 @@ void __init dtls_p256_init(void)
 	for (i = 0; i < 256; i++)
 		fe_add(p256_rr, p256_rr, p256_rr);
 	fe_from_bytes(p256_b, p256_b_bytes);
+	/* n^-1 mod 2^64 by Newton's iteration (each doubles the bits) */
+	p256_n0 = p256_n[0];
+	for (i = 0; i < 6; i++)
+		p256_n0 *= 2 - p256_n[0] * p256_n0;
+	p256_n0 = 0 - p256_n0;
+	/* R^2 mod n: 1 doubled 512 times, mod n each time */
+	memset(p256_nrr, 0, sizeof(p256_nrr));
+	p256_nrr[0] = 1;
+	for (i = 0; i < 512; i++)
+		sc_double(p256_nrr);
 	pt_from_bytes(&base, p256_g_bytes);
 	for (i = 0; i < 64; i++)
 		build_window(g_table[i], &base);

@@ -24,6 +24,9 @@ void dtls_p256_init(void);
 /* 1 <= k < n, for a secret k (constant time) */
 bool dtls_p256_scalar_valid(const u8 *k);
 
+/* a b mod n, a and b below n, little-endian 64-bit digits (ecdsa.c's) */
+void dtls_p256_scalar_mul(u64 *r, const u64 *a, const u64 *b);
+
 /* Is X || Y a point of the curve, coordinates below p? */
 bool dtls_p256_point_valid(const u8 *xy);
 
