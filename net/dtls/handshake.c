@@ -347,6 +347,9 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 					 GFP_KERNEL);
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
 	}
+	/* What the exporter needs, until DTLS_EXPORTER_WIPE or close. */
+	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
+			 hs->pr.client_random, hs->pr.server_random);
 	/* The peer's certificate moves to the socket, for hs-get. */
 	if (hs->pr.peer_cert.have && !ds->hs.peer_cert) {
 		ds->hs.peer_cert = kmemdup(&hs->pr.peer_cert,

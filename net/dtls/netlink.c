@@ -657,6 +657,84 @@ int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * export: RFC 5705 keying material, by fd only (the caller's own socket),
+ * bounds checked here (the 6.1 policies take no binary max-len).
+ */
+int dtls_nl_export_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const struct nlattr *lbl, *ctx;
+	struct dtls_nl_target t;
+	struct sk_buff *msg;
+	struct nlattr *nla;
+	void *hdr;
+	u32 len;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_FD) ||
+	    GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_EXPORT_LABEL) ||
+	    GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_EXPORT_LENGTH))
+		return -EINVAL;
+	lbl = a[DTLS_A_HS_EXPORT_LABEL];
+	ctx = a[DTLS_A_HS_EXPORT_CONTEXT];
+	len = nla_get_u32(a[DTLS_A_HS_EXPORT_LENGTH]);
+	if (!len || len > DTLS_EXPORT_LEN_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_EXPORT_LENGTH],
+				    "length must be 1..4096");
+		return len ? -EMSGSIZE : -EINVAL;
+	}
+	if (!nla_len(lbl) || nla_len(lbl) > DTLS_EXPORT_LABEL_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lbl,
+				    "label must be 1..64 bytes");
+		return nla_len(lbl) ? -EMSGSIZE : -EINVAL;
+	}
+	if (ctx && nla_len(ctx) > DTLS_EXPORT_CONTEXT_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ctx,
+				    "context must be 0..1024 bytes");
+		return -EMSGSIZE;
+	}
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	msg = genlmsg_new(nla_total_size(len) + NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &dtls_nl_family, 0,
+				DTLS_CMD_EXPORT);
+	nla = hdr ? nla_reserve(msg, DTLS_A_HS_EXPORT_MATERIAL, len) : NULL;
+	if (!nla) {
+		err = -EMSGSIZE;
+		goto free;
+	}
+	err = dtls_export(t.ds, nla_data(lbl), nla_len(lbl),
+			  ctx ? nla_data(ctx) : NULL, ctx ? nla_len(ctx) : 0,
+			  !!ctx, nla_data(nla), len);
+	if (err == -EINVAL)
+		NL_SET_ERR_MSG_ATTR(info->extack, lbl,
+				    "label has a NUL or is the key schedule's");
+	else if (err == -ENOTCONN)
+		NL_SET_ERR_MSG(info->extack,
+			       "no kernel handshake established on the socket");
+	else if (err == -EKEYEXPIRED)
+		NL_SET_ERR_MSG(info->extack,
+			       "master secret wiped (DTLS_EXPORTER_WIPE)");
+	if (err)
+		goto free;
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	goto out;
+free:
+	/* The material, or a partial one: wipe it with the buffer. */
+	if (nla)
+		memzero_explicit(nla_data(nla), len);
+	nlmsg_free(msg);
+out:
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+/*
  * The peer's credential: its type and key digest; a certificate's digest
  * and subject, and its chain on request.
  */

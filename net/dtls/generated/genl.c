@@ -94,8 +94,16 @@ const struct nla_policy dtls_peer_verdict_nl_policy[DTLS_A_HS_VERDICT + 1] = {
 	[DTLS_A_HS_VERDICT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
+/* DTLS_CMD_EXPORT - do */
+const struct nla_policy dtls_export_nl_policy[DTLS_A_HS_EXPORT_LENGTH + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_EXPORT_LABEL] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_EXPORT_CONTEXT] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_EXPORT_LENGTH] = { .type = NLA_U32, },
+};
+
 /* Ops table for dtls */
-const struct genl_ops dtls_nl_ops[10] = {
+const struct genl_ops dtls_nl_ops[11] = {
 	{
 		.cmd		= DTLS_CMD_SOCK_ATTACH,
 		.doit		= dtls_nl_sock_attach_doit,
@@ -157,6 +165,12 @@ const struct genl_ops dtls_nl_ops[10] = {
 		.doit		= dtls_nl_peer_verdict_doit,
 		.policy		= dtls_peer_verdict_nl_policy,
 		.maxattr	= DTLS_A_HS_VERDICT,
+	},
+	{
+		.cmd		= DTLS_CMD_EXPORT,
+		.doit		= dtls_nl_export_doit,
+		.policy		= dtls_export_nl_policy,
+		.maxattr	= DTLS_A_HS_EXPORT_LENGTH,
 	},
 };
 
