@@ -1255,6 +1255,190 @@ int dtls_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 	return err;
 }
 
+/* ------------------------------------------------------------- exporter */
+
+int dtls_export_keying_material(int fd, const char *label, size_t label_len,
+				const void *context, size_t context_len,
+				bool use_context, void *out, size_t len)
+{
+	struct dtls_export req = { 0 };
+	size_t in_len, size;
+	socklen_t optlen;
+	uint8_t *buf;
+	int err = 0;
+
+	if (!label || !out || (context_len && !context) ||
+	    label_len > UINT16_MAX || context_len > UINT16_MAX ||
+	    len > UINT32_MAX)
+		return -EINVAL;
+	req.length = len;
+	req.label_len = label_len;
+	req.context_len = context_len;
+	req.flags = use_context ? DTLS_EXPORT_F_CONTEXT : 0;
+	in_len = sizeof(req) + label_len + context_len;
+	size = in_len > len ? in_len : len;
+	if (size > INT32_MAX)
+		return -EINVAL;
+	buf = calloc(1, size);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &req, sizeof(req));
+	if (label_len)
+		memcpy(buf + sizeof(req), label, label_len);
+	if (context_len)
+		memcpy(buf + sizeof(req) + label_len, context, context_len);
+	optlen = size;
+	if (getsockopt(fd, SOL_DTLS, DTLS_EXPORT_KEYING_MATERIAL, buf, &optlen))
+		err = -errno;
+	else if (optlen != len)
+		err = -EPROTO;
+	else
+		memcpy(out, buf, len);
+	explicit_bzero(buf, size);
+	free(buf);
+	return err;
+}
+
+int dtls_exporter_wipe(int fd)
+{
+	if (setsockopt(fd, SOL_DTLS, DTLS_EXPORTER_WIPE, NULL, 0))
+		return -errno;
+	return 0;
+}
+
+struct dtls_export_arg {
+	const char	*label;
+	size_t		label_len;
+	const void	*context;
+	size_t		context_len;
+	bool		use_context;
+	uint32_t	len;
+};
+
+static int dtls_export_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_export_arg *a = arg;
+
+	mnl_attr_put(nlh, DTLS_A_HS_EXPORT_LABEL, a->label_len, a->label);
+	if (a->use_context)
+		mnl_attr_put(nlh, DTLS_A_HS_EXPORT_CONTEXT, a->context_len,
+			     a->context_len ? a->context : "");
+	mnl_attr_put_u32(nlh, DTLS_A_HS_EXPORT_LENGTH, a->len);
+	return 0;
+}
+
+struct dtls_export_ctx {
+	uint8_t		*out;
+	size_t		len;
+	bool		got;
+};
+
+static int dtls_export_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_export_ctx *ctx = arg;
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != DTLS_A_HS_EXPORT_MATERIAL)
+			continue;
+		if (ctx->got || mnl_attr_get_payload_len(attr) != ctx->len)
+			return -EPROTO;
+		memcpy(ctx->out, mnl_attr_get_payload(attr), ctx->len);
+		ctx->got = true;
+	}
+	return 0;
+}
+
+int dtls_export(struct dtls_nl *h, int fd, const char *label,
+		size_t label_len, const void *context, size_t context_len,
+		bool use_context, void *out, size_t len, char *msg,
+		size_t msglen)
+{
+	struct dtls_export_arg a = {
+		label, label_len, context, context_len, use_context, len,
+	};
+	struct dtls_export_ctx ctx = { out, len, false };
+	/* A label and a context of up to 64 + 1024 bytes, and headers. */
+	union {
+		struct nlmsghdr	nlh;
+		char		buf[2048];
+	} req;
+	int err;
+
+	if (fd < 0 || !label || !out || (context_len && !context) ||
+	    label_len > 1024 || context_len > 1536 || len > UINT32_MAX)
+		return -EINVAL;
+	err = dtls_hs_req_in(h, req.buf, sizeof(req), fd, 0, DTLS_CMD_EXPORT,
+			     dtls_export_fill, &a, dtls_export_cb, &ctx, msg,
+			     msglen);
+	explicit_bzero(h->buf, DTLS_NL_RCVBUF);	/* the material */
+	if (!err && !ctx.got)
+		err = -EPROTO;
+	if (err)
+		explicit_bzero(out, len);
+	return err;
+}
+
+/* --------------------------------------------------------- SRTP (RFC 5764) */
+
+int dtls_srtp_lengths(uint16_t profile, size_t *key_len, size_t *salt_len)
+{
+	switch (profile) {
+	case DTLS_SRTP_AES128_CM_HMAC_SHA1_80:
+	case DTLS_SRTP_AES128_CM_HMAC_SHA1_32:
+		*key_len = 16;
+		*salt_len = 14;
+		return 0;
+	case DTLS_SRTP_AEAD_AES_128_GCM:	/* RFC 7714 12 */
+		*key_len = 16;
+		*salt_len = 12;
+		return 0;
+	case DTLS_SRTP_AEAD_AES_256_GCM:
+		*key_len = 32;
+		*salt_len = 12;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int dtls_srtp_split(uint16_t profile, const void *material, size_t len,
+		    struct dtls_srtp_keys *out)
+{
+	const uint8_t *p = material;
+	size_t k, s;
+
+	memset(out, 0, sizeof(*out));
+	if (!material || dtls_srtp_lengths(profile, &k, &s) ||
+	    len != 2 * (k + s))
+		return -EINVAL;
+	out->profile = profile;
+	out->key_len = k;
+	out->salt_len = s;
+	memcpy(out->client_key, p, k);
+	memcpy(out->server_key, p + k, k);
+	memcpy(out->client_salt, p + 2 * k, s);
+	memcpy(out->server_salt, p + 2 * k + s, s);
+	return 0;
+}
+
+int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out)
+{
+	uint8_t m[2 * (32 + 14)];
+	size_t k, s;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (dtls_srtp_lengths(profile, &k, &s))
+		return -EINVAL;
+	err = dtls_export_keying_material(fd, DTLS_SRTP_EXPORTER_LABEL,
+					  strlen(DTLS_SRTP_EXPORTER_LABEL),
+					  NULL, 0, false, m, 2 * (k + s));
+	if (!err)
+		err = dtls_srtp_split(profile, m, 2 * (k + s), out);
+	explicit_bzero(m, sizeof(m));
+	return err;
+}
+
 /* The id of the "events" multicast group, from the family's description. */
 struct dtls_mcgrp_ctx {
 	uint32_t	id;
