@@ -64,6 +64,10 @@ struct dtls_sock_hs {
 	 */
 	struct dtls_exporter	*exporter;
 	bool			exporter_wiped;
+	/* RFC 5764: the SRTP profile negotiated (0: none) and its MKI */
+	u16			srtp_profile;
+	u8			srtp_mki_len;
+	u8			srtp_mki[255];
 };
 
 /*

@@ -347,6 +347,9 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 					 GFP_KERNEL);
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
 	}
+	ds->hs.srtp_profile = hs->pr.srtp_profile;
+	ds->hs.srtp_mki_len = hs->pr.srtp_mki_len;
+	memcpy(ds->hs.srtp_mki, hs->pr.srtp_mki, hs->pr.srtp_mki_len);
 	/* What the exporter needs, until DTLS_EXPORTER_WIPE or close. */
 	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
 			 hs->pr.client_random, hs->pr.server_random);

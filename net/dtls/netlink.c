@@ -362,6 +362,19 @@ static int dtls_nl_parse_hs_config(const struct genl_info *info,
 			} else if (!req->suite_attr[DTLS_HS_MAX_SUITES]) {
 				req->suite_attr[DTLS_HS_MAX_SUITES] = nla;
 			}
+		} else if (nla_type(nla) == DTLS_A_HS_SRTP_PROFILE) {
+			u16 v = nla_get_u16(nla);
+
+			/* Known, not repeated, at most the four there are. */
+			if (!dtls_srtp_profile_known(v) ||
+			    dtls_proto_offered(p->srtp, p->n_srtp, v) ||
+			    p->n_srtp >= DTLS_SRTP_MAX_PROFILES) {
+				NL_SET_ERR_MSG_ATTR(info->extack, nla,
+						    "unknown or repeated SRTP profile");
+				return -EINVAL;
+			}
+			req->set |= DTLS_HS_SET_SRTP;
+			p->srtp[p->n_srtp++] = v;
 		} else if (nla_type(nla) == DTLS_A_HS_GROUP) {
 			if (p->n_groups < DTLS_HS_MAX_GROUPS) {
 				req->group_attr[p->n_groups] = nla;
@@ -404,6 +417,21 @@ static int dtls_nl_parse_hs_config(const struct genl_info *info,
 		req->set |= DTLS_HS_SET_HINT;
 		p->hint_len = nla_len(a[DTLS_A_HS_PSK_HINT]);
 		nla_memcpy(p->hint, a[DTLS_A_HS_PSK_HINT], sizeof(p->hint));
+	}
+	if (a[DTLS_A_HS_SRTP_MKI]) {
+		if (nla_len(a[DTLS_A_HS_SRTP_MKI]) > DTLS_SRTP_MKI_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_SRTP_MKI],
+					    "MKI longer than 255 bytes");
+			return -EINVAL;
+		}
+		req->set |= DTLS_HS_SET_SRTP_MKI;
+		p->srtp_mki_len = nla_len(a[DTLS_A_HS_SRTP_MKI]);
+		nla_memcpy(p->srtp_mki, a[DTLS_A_HS_SRTP_MKI],
+			   sizeof(p->srtp_mki));
+	}
+	if (a[DTLS_A_HS_SRTP_REQUIRED]) {
+		req->set |= DTLS_HS_SET_SRTP_REQ;
+		p->srtp_required = nla_get_u8(a[DTLS_A_HS_SRTP_REQUIRED]);
 	}
 	return 0;
 }
@@ -785,6 +813,12 @@ static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
 		    (ds->hs.peer_cert &&
 		     dtls_nl_put_peer_cert(skb, ds->hs.peer_cert,
 					   cmd == DTLS_CMD_HS_GET)))
+			goto nomem;
+		if (ds->hs.srtp_profile &&
+		    (nla_put_u16(skb, DTLS_A_HS_SRTP_PROFILE,
+				 ds->hs.srtp_profile) ||
+		     nla_put(skb, DTLS_A_HS_SRTP_MKI, ds->hs.srtp_mki_len,
+			     ds->hs.srtp_mki)))
 			goto nomem;
 	}
 	if (state == DTLS_HS_STATE_FAILED) {

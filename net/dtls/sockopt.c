@@ -336,6 +336,19 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	case DTLS_EXPORT_KEYING_MATERIAL:
 		return dtls_export_getsockopt(sk, optval, optlen);
+	case DTLS_SRTP: {
+		struct dtls_srtp_info si = {};
+		struct dtls_sock *ds = dtls_sk(sk);
+
+		lock_sock(sk);
+		if (ds->hs.state == DTLS_HS_STATE_ESTABLISHED) {
+			si.profile = ds->hs.srtp_profile;
+			si.mki_len = ds->hs.srtp_mki_len;
+			memcpy(si.mki, ds->hs.srtp_mki, si.mki_len);
+		}
+		release_sock(sk);
+		return dtls_getsockopt_copy(&si, sizeof(si), optval, optlen);
+	}
 	default:
 		return -ENOPROTOOPT;
 	}

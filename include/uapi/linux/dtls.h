@@ -35,6 +35,7 @@
 #define DTLS_FINAL_FLIGHT_RESENDS 8	/* set/get: __u32, resends at most */
 #define DTLS_EXPORT_KEYING_MATERIAL 9	/* get: struct dtls_export in, bytes out */
 #define DTLS_EXPORTER_WIPE	10	/* set: wipe the master secret (no value) */
+#define DTLS_SRTP		11	/* get: struct dtls_srtp_info */
 
 /* Control messages, level SOL_DTLS */
 #define DTLS_SET_RECORD_TYPE	1	/* sendmsg: __u8 content type */
@@ -184,6 +185,17 @@ struct dtls_export {
 	__u32	flags;		/* DTLS_EXPORT_F_* */
 	__u32	reserved;	/* 0 */
 	/* __u8 label[label_len], context[context_len] follow */
+};
+
+/*
+ * getsockopt(SOL_DTLS, DTLS_SRTP): the use_srtp result (RFC 5764) of the
+ * kernel's handshake once established; @profile 0 before, or when none
+ * was negotiated.  A shorter buffer gets a prefix.
+ */
+struct dtls_srtp_info {
+	__u16	profile;	/* SRTP protection profile, IANA value */
+	__u16	mki_len;	/* 0..255 */
+	__u8	mki[256];
 };
 
 #endif /* _UAPI_LINUX_DTLS_H */

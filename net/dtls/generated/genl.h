@@ -15,7 +15,7 @@ extern const struct nla_policy dtls_sock_attach_nl_policy[DTLS_A_SOCK_FD + 1];
 
 extern const struct nla_policy dtls_sock_get_nl_policy[DTLS_A_SOCK_INO + 1];
 
-extern const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_ICMP_IGNORE + 1];
+extern const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_SRTP_REQUIRED + 1];
 
 extern const struct nla_policy dtls_psk_add_nl_policy[DTLS_A_HS_PSK_KEY_SERIAL + 1];
 
