@@ -583,7 +583,18 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 {
 	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
 
+	const u8 *first;
+	u8 b;
+
 	if (!hs || !dtls_hs_takes_datagrams(hs))
+		return false;
+	/*
+	 * RFC 7983: a datagram that is not DTLS (STUN, TURN, RTP on the
+	 * same port, as WebRTC has them) is the application's, untouched,
+	 * during the handshake as after it.
+	 */
+	first = skb_header_pointer(skb, sizeof(struct udphdr), 1, &b);
+	if (!first || !dtls_first_byte_is_dtls(*first))
 		return false;
 	__skb_pull(skb, sizeof(struct udphdr));
 	skb_dst_drop(skb);
