@@ -897,7 +897,8 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 	const struct dtls_hs_config *cfg = arg;
 	size_t i;
 
-	if (cfg->n_suites > 16 || cfg->n_groups > 4 || cfg->hint_len > 128)
+	if (cfg->n_suites > 16 || cfg->n_groups > 4 || cfg->hint_len > 128 ||
+	    cfg->n_srtp_profiles > 8 || cfg->srtp_mki_len > 300)
 		return -EINVAL;
 	if (cfg->role)
 		mnl_attr_put_u32(nlh, DTLS_A_HS_ROLE, cfg->role);
@@ -921,6 +922,15 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 				cfg->icmp_ignore > 0);
 	if (cfg->hint)
 		mnl_attr_put(nlh, DTLS_A_HS_PSK_HINT, cfg->hint_len, cfg->hint);
+	for (i = 0; i < cfg->n_srtp_profiles; i++)
+		mnl_attr_put_u16(nlh, DTLS_A_HS_SRTP_PROFILE,
+				 cfg->srtp_profiles[i]);
+	if (cfg->srtp_mki)
+		mnl_attr_put(nlh, DTLS_A_HS_SRTP_MKI, cfg->srtp_mki_len,
+			     cfg->srtp_mki);
+	if (cfg->srtp_required)
+		mnl_attr_put_u8(nlh, DTLS_A_HS_SRTP_REQUIRED,
+				cfg->srtp_required > 0);
 	if (cfg->start)
 		mnl_attr_put(nlh, DTLS_A_HS_START, 0, NULL);
 	return 0;
@@ -1176,6 +1186,19 @@ static int dtls_hs_parse(const struct nlmsghdr *nlh, struct dtls_hs_info *out)
 				return -EPROTO;
 			out->suite = mnl_attr_get_u16(attr);
 			break;
+		case DTLS_A_HS_SRTP_PROFILE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+				return -EPROTO;
+			out->srtp_profile = mnl_attr_get_u16(attr);
+			break;
+		case DTLS_A_HS_SRTP_MKI:
+			if (mnl_attr_get_payload_len(attr) >
+			    sizeof(out->srtp_mki))
+				return -EPROTO;
+			out->srtp_mki_len = mnl_attr_get_payload_len(attr);
+			memcpy(out->srtp_mki, mnl_attr_get_payload(attr),
+			       out->srtp_mki_len);
+			break;
 		case DTLS_A_HS_PEER_CERT_SHA256:
 			if (mnl_attr_get_payload_len(attr) !=
 			    sizeof(out->peer_cert_sha256))
@@ -1380,6 +1403,58 @@ int dtls_export(struct dtls_nl *h, int fd, const char *label,
 }
 
 /* --------------------------------------------------------- SRTP (RFC 5764) */
+
+static const struct {
+	uint16_t	profile;
+	const char	*name;
+} dtls_srtp_names[] = {
+	{ DTLS_SRTP_AES128_CM_HMAC_SHA1_80, "SRTP_AES128_CM_SHA1_80" },
+	{ DTLS_SRTP_AES128_CM_HMAC_SHA1_32, "SRTP_AES128_CM_SHA1_32" },
+	{ DTLS_SRTP_AEAD_AES_128_GCM, "SRTP_AEAD_AES_128_GCM" },
+	{ DTLS_SRTP_AEAD_AES_256_GCM, "SRTP_AEAD_AES_256_GCM" },
+};
+
+const char *dtls_srtp_profile_name(uint16_t profile)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dtls_srtp_names) / sizeof(dtls_srtp_names[0]);
+	     i++)
+		if (dtls_srtp_names[i].profile == profile)
+			return dtls_srtp_names[i].name;
+	return NULL;
+}
+
+int dtls_srtp_profile_parse(const char *s, uint16_t *profile)
+{
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(dtls_srtp_names) / sizeof(dtls_srtp_names[0]);
+	     i++) {
+		if (!strcasecmp(s, dtls_srtp_names[i].name)) {
+			*profile = dtls_srtp_names[i].profile;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (!*s || *end || errno || v > 0xffff)
+		return -EINVAL;
+	*profile = v;
+	return 0;
+}
+
+int dtls_get_srtp(int fd, struct dtls_srtp_info *out)
+{
+	socklen_t len = sizeof(*out);
+
+	memset(out, 0, sizeof(*out));
+	if (getsockopt(fd, SOL_DTLS, DTLS_SRTP, out, &len))
+		return -errno;
+	return 0;
+}
 
 int dtls_srtp_lengths(uint16_t profile, size_t *key_len, size_t *salt_len)
 {

@@ -182,6 +182,12 @@ struct dtls_hs_config {
 	int		icmp_ignore;	/* client: 1 waits out ICMP errors,
 					 * -1 fails on the first (default),
 					 * 0: leave as is */
+	/* use_srtp (RFC 5764): profiles in order of preference, 0: leave */
+	const uint16_t	*srtp_profiles;	/* DTLS_SRTP_* */
+	size_t		n_srtp_profiles;
+	const void	*srtp_mki;	/* a client's; NULL: leave as is */
+	size_t		srtp_mki_len;	/* 0..255 */
+	int		srtp_required;	/* 1 require, -1 not, 0 leave */
 };
 
 struct dtls_hs_info {
@@ -204,6 +210,10 @@ struct dtls_hs_info {
 	bool		has_peer_key;
 	uint8_t		peer_cert_type;		/* DTLS_CERT_TYPE_* */
 	uint8_t		peer_spki_sha256[32];	/* of its SubjectPublicKeyInfo */
+	/* use_srtp (RFC 5764), established: the profile (0: none), MKI */
+	uint16_t	srtp_profile;
+	uint8_t		srtp_mki[255];
+	size_t		srtp_mki_len;
 };
 
 const char *dtls_hs_state_name(uint32_t state);
@@ -528,6 +538,26 @@ struct dtls_srtp_keys {
 	uint8_t		client_salt[14];
 	uint8_t		server_salt[14];
 };
+
+/*
+ * dtls_srtp_profile_name() - "SRTP_AES128_CM_SHA1_80" and the others as
+ * OpenSSL names them, or NULL for an unknown profile.
+ */
+const char *dtls_srtp_profile_name(uint16_t profile);
+
+/*
+ * dtls_srtp_profile_parse() - a profile by name (as above,
+ * case-insensitive) or number.  Return: 0 or -EINVAL.
+ */
+int dtls_srtp_profile_parse(const char *s, uint16_t *profile);
+
+/*
+ * dtls_get_srtp() - getsockopt(SOL_DTLS, DTLS_SRTP): the negotiated
+ * profile (0: none, or not established) and MKI.
+ * Return: 0 or -errno.
+ */
+struct dtls_srtp_info;
+int dtls_get_srtp(int fd, struct dtls_srtp_info *out);
 
 /*
  * dtls_srtp_lengths() - the master key and salt lengths of @profile.
