@@ -22,6 +22,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "dtls_openssl.h"
 #include "dtls_test.h"
 #include "peer.h"
 #include "kselftest_harness.h"
@@ -684,8 +685,8 @@ FIXTURE_TEARDOWN(srtp)
 TEST_F_TIMEOUT(srtp, negotiate, 240)
 {
 	const SRTP_PROTECTION_PROFILE *op;
+	struct dtls_srtp_keys keys, okeys;
 	struct dtls_srtp_info si;
-	struct dtls_srtp_keys keys;
 	struct dtls_hs_info info;
 	uint8_t o[92];
 	int r;
@@ -715,8 +716,11 @@ TEST_F_TIMEOUT(srtp, negotiate, 240)
 	ASSERT_EQ(0, dtls_get_srtp(self->p.kfd, &si));
 	ASSERT_EQ(variant->want, si.profile);
 	ASSERT_EQ(0, si.mki_len);
-	if (!variant->want)
+	if (!variant->want) {
+		ASSERT_EQ(-ENOPROTOOPT,
+			  dtls_openssl_srtp_keys(self->p.ssl, &okeys));
 		return;
+	}
 	/* Both sides' SRTP keys, from the exporter */
 	ASSERT_EQ(0, dtls_srtp_export(self->p.kfd, variant->want, &keys));
 	ASSERT_EQ(1, SSL_export_keying_material(self->p.ssl, o,
@@ -727,6 +731,9 @@ TEST_F_TIMEOUT(srtp, negotiate, 240)
 	ASSERT_EQ(0, memcmp(keys.server_salt,
 			    o + 2 * keys.key_len + keys.salt_len,
 			    keys.salt_len));
+	/* dtls_openssl's helper: OpenSSL's profile and exporter, split */
+	ASSERT_EQ(0, dtls_openssl_srtp_keys(self->p.ssl, &okeys));
+	ASSERT_EQ(0, memcmp(&keys, &okeys, sizeof(keys)));
 }
 
 /* Kernel with kernel: the server echoes the client's MKI. */
