@@ -580,45 +580,6 @@ TEST_F(exp_bad, before_handshake)
 }
 
 /*
- * A server waiting for its ClientHello: a reader takes the STUN request
- * that came meanwhile as plain UDP (it did block until the end of the
- * handshake), and the handshake still waits, and then completes.
- */
-TEST_F_TIMEOUT(exp_bad, stun_while_listening, 240)
-{
-	uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42,
-			     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
-	struct timeval tv = { .tv_sec = 10 };
-	union dtls_test_addr ka, oa;
-	struct dtls_hs_info info;
-	uint8_t buf[64];
-	ssize_t n;
-
-	parse_psk();
-	self->p.kfd = dtls_test_udp_bound(AF_INET, &ka);
-	self->p.ofd = dtls_test_udp_bound(AF_INET, &oa);
-	ASSERT_GE(self->p.kfd, 0);
-	ASSERT_GE(self->p.ofd, 0);
-	ASSERT_EQ(0, kernel_start(&self->p, true, 0x00a8)) {
-		TH_LOG("%s", self->p.err);
-	}
-	ASSERT_EQ(sizeof(stun), sendto(self->p.ofd, stun, sizeof(stun), 0,
-				       &ka.sa, sizeof(ka.in4)));
-	setsockopt(self->p.kfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	n = recv(self->p.kfd, buf, sizeof(buf), 0);
-	ASSERT_EQ(sizeof(stun), n) {
-		TH_LOG("recv: %s", strerror(errno));
-	}
-	ASSERT_EQ(0, memcmp(buf, stun, sizeof(stun)));
-	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->p.kfd, 0, &info, NULL,
-				 0));
-	ASSERT_EQ(DTLS_HS_STATE_RUNNING, info.state);
-	/* Nothing else: a non-blocking read says so. */
-	ASSERT_EQ(-1, recv(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT));
-	ASSERT_EQ(EAGAIN, errno);
-}
-
-/*
  * OpenSSL without the extended master secret: the kernel refuses the
  * session (RFC 7627 5.3), so there is no exporter of it.
  */

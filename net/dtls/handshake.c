@@ -612,17 +612,11 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
  * @ds: its state
  * @timeo: time left, updated
  *
- * @rx: a reader: datagrams UDP holds end the wait too
- *
- * While the handshake runs, UDP holds only datagrams that are not DTLS
- * (dtls_hs_capture() takes the others): STUN, RTP... a reader takes them
- * as plain UDP, as poll() says it may.
- *
  * Context: process (send and receive paths).
- * Return: 0 once established; 1 (@rx) for a datagram UDP holds; the
- * handshake's error, -EAGAIN or -ERESTARTSYS/-EINTR otherwise.
+ * Return: 0 once established; the handshake's error, -EAGAIN or
+ * -ERESTARTSYS/-EINTR otherwise.
  */
-int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx)
+int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	int err;
@@ -637,10 +631,6 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx)
 		}
 		if (state == DTLS_HS_STATE_FAILED) {
 			err = -(READ_ONCE(ds->hs.error) ?: ECONNABORTED);
-			break;
-		}
-		if (rx && dtls_udp_queued(sk)) {
-			err = 1;
 			break;
 		}
 		if (!*timeo) {

@@ -519,6 +519,11 @@ int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg)
 	return dtls_ioctl_put_int(arg, len);
 }
 
+static bool dtls_udp_queued(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
+	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
+}
 
 /*
  * Take (or, peeking, reference) the head of the queue, waiting if asked.
@@ -655,19 +660,12 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	u8 type;
 	int err;
 
-	/*
-	 * A socket of the kernel's handshake reads records once it is
-	 * established; while it runs, what is not DTLS (RFC 7983: STUN,
-	 * RTP) as plain UDP.
-	 */
+	/* A socket of the kernel's handshake reads once it is established. */
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING) &&
 	    !(flags & MSG_ERRQUEUE)) {
 		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-		err = dtls_hs_wait(sk, ds, &timeo, true);
-		if (err == 1 && !rcu_access_pointer(ds->keys.rx))
-			return ds->base_prot->recvmsg(sk, msg, len, flags,
-						      addr_len);
-		if (err < 0)
+		err = dtls_hs_wait(sk, ds, &timeo);
+		if (err)
 			return err;
 	}
 

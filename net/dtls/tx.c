@@ -194,7 +194,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)) {
 		long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 
-		err = dtls_hs_wait(sk, ds, &timeo, false);
+		err = dtls_hs_wait(sk, ds, &timeo);
 		if (err)
 			return err;
 	}
