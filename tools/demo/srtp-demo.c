@@ -5,8 +5,8 @@
  * configured, first answers an ICE connectivity check, a STUN binding
  * request the client sends to the same port; then its handshake starts
  * and an OpenSSL client (in this process, libssl) completes DTLS with
- * use_srtp.  (While a kernel handshake runs a reader gets STUN, but
- * send() blocks until it is established: ICE comes first here.)
+ * use_srtp.  (recv() and send() block while a kernel handshake runs:
+ * ICE comes first here.)
  * Both sides print the profile they agreed on and SHA-256 fingerprints of
  * the SRTP keys and salts each derived (the kernel's through its RFC 5705
  * exporter, OpenSSL's through its own), never the keys.
