@@ -1931,10 +1931,18 @@ TEST(sh_renegotiation_info)
 
 /* ------------------------------------------ raw server, kernel client */
 
+struct raw;
+struct hmsg;
+static int rsrv_start_cfg(struct raw *r, int *cli, struct hmsg *ch,
+			  const struct dtls_hs_config *cfgp);
+
 /*
  * "raw" as the server of a kernel client (suite SUITE, PSK_ID): the
  * client's ClientHello is in @ch and in the transcript; no cookie.
  */
+/* use_srtp of the next rsrv_start()'s kernel client, if set */
+static const struct dtls_hs_config *rsrv_srtp;
+
 static int rsrv_start(struct raw *r, int *cli, struct hmsg *ch)
 {
 	static const uint16_t suite = SUITE;
@@ -1946,6 +1954,20 @@ static int rsrv_start(struct raw *r, int *cli, struct hmsg *ch)
 		.timeout_ms = 10000,
 		.cookies = -1,
 	};
+
+	if (rsrv_srtp) {
+		cfg.srtp_profiles = rsrv_srtp->srtp_profiles;
+		cfg.n_srtp_profiles = rsrv_srtp->n_srtp_profiles;
+		cfg.srtp_mki = rsrv_srtp->srtp_mki;
+		cfg.srtp_mki_len = rsrv_srtp->srtp_mki_len;
+	}
+	return rsrv_start_cfg(r, cli, ch, &cfg);
+}
+
+static int rsrv_start_cfg(struct raw *r, int *cli, struct hmsg *ch,
+			  const struct dtls_hs_config *cfgp)
+{
+	struct dtls_hs_config cfg = *cfgp;
 	union dtls_test_addr sa, ca;
 	int i;
 
@@ -2478,6 +2500,129 @@ TEST(netlink_races)
 	EXPECT_LT(0, stat_of("DtlsHsFailed") - failed);
 	/* Every handshake and socket state went: no reference left. */
 	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 10000));
+}
+
+/*
+ * Issue 14, client: a server's use_srtp (RFC 5764 4.1.1) that is
+ * malformed (decode_error), names a profile the client did not offer or
+ * another MKI (illegal_parameter), or answers no offer
+ * (unsupported_extension) fails the handshake with that alert.
+ */
+FIXTURE(raw_srtp) {
+	int cli;
+	struct raw r;
+};
+
+FIXTURE_VARIANT(raw_srtp) {
+	uint16_t n_offer;	/* 0: no use_srtp offered */
+	const char *mki;	/* offered */
+	const char *ext;	/* the server's extension_data */
+	size_t ext_len;
+	int alert;
+};
+
+#define RAW_SRTP(name, n, m, e, a)					\
+	FIXTURE_VARIANT_ADD(raw_srtp, name) {				\
+		.n_offer = n, .mki = m, .ext = e,			\
+		.ext_len = sizeof(e) - 1, .alert = a,			\
+	}
+
+RAW_SRTP(profile_not_offered, 1, NULL, "\x00\x02\x00\x02\x00", 47);
+RAW_SRTP(profile_unknown, 2, NULL, "\x00\x02\x00\x05\x00", 47);
+RAW_SRTP(mki_not_ours, 1, "ab", "\x00\x02\x00\x01\x02xy", 47);
+RAW_SRTP(mki_not_offered, 1, NULL, "\x00\x02\x00\x01\x01x", 47);
+RAW_SRTP(unsolicited, 0, NULL, "\x00\x02\x00\x01\x00", 110);
+RAW_SRTP(two_profiles, 2, NULL, "\x00\x04\x00\x01\x00\x02\x00", 50);
+RAW_SRTP(odd_list, 1, NULL, "\x00\x03\x00\x01\x00\x00", 50);
+RAW_SRTP(empty_list, 1, NULL, "\x00\x00\x00", 50);
+RAW_SRTP(mki_overlong, 1, "ab", "\x00\x02\x00\x01\x05" "ab", 50);
+RAW_SRTP(trailing_byte, 1, NULL, "\x00\x02\x00\x01\x00\xff", 50);
+RAW_SRTP(no_mki_length, 1, NULL, "\x00\x02\x00\x01", 50);
+
+FIXTURE_SETUP(raw_srtp)
+{
+	self->cli = -1;
+}
+
+FIXTURE_TEARDOWN(raw_srtp)
+{
+	rsrv_srtp = NULL;
+	if (self->cli >= 0)
+		close(self->cli);
+	if (self->r.fd > 0)
+		close(self->r.fd);
+}
+
+TEST_F(raw_srtp, refused)
+{
+	static const uint16_t offer[] = { 0x0001, 0x0007 };
+	struct dtls_hs_config sc = {
+		.srtp_profiles = offer,
+		.n_srtp_profiles = variant->n_offer,
+		.srtp_mki = variant->mki,
+		.srtp_mki_len = variant->mki ? strlen(variant->mki) : 0,
+	};
+	uint8_t sh[256], *p = sh, msg[512], dg[768];
+	struct dtls_hs_info ci;
+	struct hmsg ch;
+	size_t n, m;
+
+	rsrv_srtp = &sc;
+	ASSERT_EQ(0, rsrv_start(&self->r, &self->cli, &ch))
+		TH_LOG("%s", self->r.why);
+	p = put16(p, V12);
+	p = putb(p, self->r.srand, 32);
+	p = put8(p, 0);
+	p = put16(p, SUITE);
+	p = put8(p, 0);
+	p = put16(p, 4 + 4 + variant->ext_len);
+	p = put16(p, 23);
+	p = put16(p, 0);
+	p = put16(p, 14);
+	p = put16(p, variant->ext_len);
+	p = putb(p, variant->ext, variant->ext_len);
+	n = p - sh;
+	m = hs_frag(msg, HT_SH, n, self->r.mseq++, 0, n, sh);
+	m += hs_frag(msg + m, HT_SHD, 0, self->r.mseq++, 0, 0, NULL);
+	n = rec_build(dg, REC_HS, V12, 0, self->r.seq0++, msg, m);
+	ASSERT_EQ(0, raw_send(&self->r, dg, n));
+	ASSERT_EQ(DTLS_HS_STATE_FAILED,
+		  dtls_test_hs_settle(self->cli, WAIT_MS, &ci));
+	EXPECT_EQ(variant->alert, ci.alert);
+	EXPECT_FALSE(ci.alert_remote);
+	EXPECT_EQ(0, ci.srtp_profile);
+}
+
+/* The kernel client's use_srtp, as offered: profiles in order, its MKI. */
+TEST(raw_srtp_offer)
+{
+	static const uint16_t offer[] = { 0x0008, 0x0001, 0x0002 };
+	struct dtls_hs_config sc = {
+		.srtp_profiles = offer, .n_srtp_profiles = 3,
+		.srtp_mki = "\x00\x01\x02", .srtp_mki_len = 3,
+	};
+	static const uint8_t want[] = { 0, 6, 0, 8, 0, 1, 0, 2, 3, 0, 1, 2 };
+	const uint8_t *e;
+	struct hmsg ch;
+	struct raw r;
+	size_t elen, fixed;
+	int cli;
+
+	rsrv_srtp = &sc;
+	ASSERT_EQ(0, rsrv_start(&r, &cli, &ch)) TH_LOG("%s", r.why);
+	rsrv_srtp = NULL;
+	/* version, random, session_id, cookie, suites, compression */
+	fixed = 2 + 32;
+	fixed += 1 + ch.body[fixed];
+	fixed += 1 + ch.body[fixed];
+	fixed += 2 + (ch.body[fixed] << 8 | ch.body[fixed + 1]);
+	fixed += 1 + ch.body[fixed];
+	e = hello_ext(ch.body, ch.len, fixed, 14, &elen);
+	ASSERT_NE(NULL, e);
+	ASSERT_EQ(sizeof(want), elen);
+	EXPECT_EQ(0, memcmp(e, want, sizeof(want)));
+	close(r.fd);
+	close(cli);
 }
 
 TEST_HARNESS_MAIN

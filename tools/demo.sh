@@ -22,7 +22,11 @@
 #     req; peer pin --required: the client's fingerprint) completes an
 #     ECDHE-ECDSA handshake with `openssl s_client -dtls1_2 -cert ...
 #     -verify_return_error`, and `dtls handshake show` prints the client's
-#     fingerprint and subject.
+#     fingerprint and subject;
+#  7. WebRTC-style (tools/demo/srtp-demo.c): a kernel server socket answers a
+#     STUN binding request on its port, then completes DTLS-SRTP (use_srtp)
+#     with an OpenSSL client there; both print the profile and SHA-256
+#     fingerprints of the SRTP keys they derived, never the keys.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -30,7 +34,7 @@ k=${KDTLS_DEMO_KERNEL:-6.12}
 abi=$(tools/kver.sh "$k")
 ko=build/mod/$abi/net/dtls/dtls.ko
 echo "== booting a $abi guest (QEMU, TCG) with $ko loaded"
-# Six parts, each waiting for s_client under TCG: more than the runner's
+# Seven parts, each waiting for s_client under TCG: more than the runner's
 # default ten minutes on a loaded machine.
 tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	set -e
@@ -231,5 +235,13 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 
 	# 6. Certificates, mutual authentication, the CLI (its own script).
 	tools/demo/cert.sh || fail=1
+
+	# 7. WebRTC-style: STUN, then DTLS-SRTP on the same port.
+	printf "\n== DTLS-SRTP: a kernel server answers STUN, then use_srtp with OpenSSL on the same port; key fingerprints only\n"
+	say "srtp-demo 4440"
+	timeout 300 srtp-demo 4440 2>&1 | tee /tmp/srtp-demo.out || true
+	expect /tmp/srtp-demo.out "STUN binding success" "the STUN exchange"
+	expect /tmp/srtp-demo.out "kernel says srtp SRTP_AEAD_AES_128_GCM" "the profile the server prefers"
+	expect /tmp/srtp-demo.out "same SRTP keys: yes" "equal SRTP keys on both sides"
 	[ -z "$fail" ]'
 echo "== demo done"

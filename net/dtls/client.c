@@ -30,6 +30,10 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 		.cookie_len = cookie_len,
 		.suites = pr->p.suites,
 		.n_suites = pr->p.n_suites,
+		.srtp_profiles = pr->p.srtp,
+		.n_srtp_profiles = pr->p.n_srtp,
+		.srtp_mki = pr->p.srtp_mki,
+		.srtp_mki_len = pr->p.srtp_mki_len,
 	};
 	u16 groups[DTLS_HS_MAX_GROUPS + 1];
 	u8 own[DTLS_CTYPES_MAX], peer[DTLS_CTYPES_MAX], *msg;
@@ -145,6 +149,34 @@ static int dtls_client_sh_types(struct dtls_proto *pr,
 	return 0;
 }
 
+/*
+ * RFC 5764 4.1.1: the server's use_srtp names one profile we offered and
+ * our MKI or none; it may answer without it unless we require SRTP.  An
+ * answer to an offer we did not make is an unsupported extension.
+ */
+static int dtls_client_sh_srtp(struct dtls_proto *pr, const struct dtls_sh *sh,
+			       struct dtls_proto_out *out)
+{
+	if (!sh->srtp) {
+		out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
+		return pr->p.n_srtp && pr->p.srtp_required ? -EPROTO : 0;
+	}
+	out->alert = DTLS_ALERT_UNSUPPORTED_EXTENSION;
+	if (!pr->p.n_srtp)
+		return -EPROTO;
+	out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
+	if (!dtls_proto_offered(pr->p.srtp, pr->p.n_srtp, sh->srtp_profile))
+		return -EPROTO;
+	if (sh->srtp_mki_len &&
+	    (sh->srtp_mki_len != pr->p.srtp_mki_len ||
+	     memcmp(sh->srtp_mki, pr->p.srtp_mki, sh->srtp_mki_len)))
+		return -EPROTO;
+	pr->srtp_profile = sh->srtp_profile;
+	pr->srtp_mki_len = sh->srtp_mki_len;
+	memcpy(pr->srtp_mki, sh->srtp_mki, sh->srtp_mki_len);
+	return 0;
+}
+
 static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			  struct dtls_proto_out *out)
 {
@@ -167,6 +199,8 @@ static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 		return -EPROTO;
 	out->alert = DTLS_ALERT_UNSUPPORTED_CERTIFICATE;
 	if (dtls_client_sh_types(pr, &sh))
+		return -EPROTO;
+	if (dtls_client_sh_srtp(pr, &sh, out))
 		return -EPROTO;
 	memcpy(pr->server_random, sh.random, DTLS_RANDOM_LEN);
 	dtls_proto_set_step(pr, DTLS_HS_C_WAIT_SHD);

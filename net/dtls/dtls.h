@@ -16,6 +16,7 @@
 #include "compat/compat.h"
 #include "cert.h"
 #include "crypto.h"
+#include "prf.h"
 #include "stats.h"
 
 /*
@@ -56,6 +57,17 @@ struct dtls_sock_hs {
 	 * allocated then: hs-get reports no peer certificate.
 	 */
 	struct dtls_cert_peer	*peer_cert;
+	/*
+	 * The RFC 5705 exporter's secrets (exporter.c), from the end of the
+	 * handshake until DTLS_EXPORTER_WIPE (@exporter_wiped) or close;
+	 * under lock_sock().
+	 */
+	struct dtls_exporter	*exporter;
+	bool			exporter_wiped;
+	/* RFC 5764: the SRTP profile negotiated (0: none) and its MKI */
+	u16			srtp_profile;
+	u8			srtp_mki_len;
+	u8			srtp_mki[255];
 };
 
 /*
@@ -211,6 +223,18 @@ void dtls_final_init(struct dtls_sock *ds);
 void dtls_final_release(struct dtls_sock *ds);
 int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val);
 void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi);
+
+/* exporter.c */
+void dtls_export_keep(struct dtls_sock *ds, enum dtls_prf_hash prf,
+		      const u8 *master, const u8 *client_random,
+		      const u8 *server_random);
+void dtls_export_wipe(struct dtls_sock *ds);
+int dtls_export_setsockopt_wipe(struct sock *sk);
+int dtls_export(struct dtls_sock *ds, const u8 *label, unsigned int label_len,
+		const u8 *context, unsigned int context_len, bool use_context,
+		u8 *out, unsigned int len);
+int dtls_export_getsockopt(struct sock *sk, char __user *optval,
+			   int __user *optlen);
 
 /* netlink.c */
 int dtls_netlink_init(void);

@@ -347,6 +347,12 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 					 GFP_KERNEL);
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
 	}
+	ds->hs.srtp_profile = hs->pr.srtp_profile;
+	ds->hs.srtp_mki_len = hs->pr.srtp_mki_len;
+	memcpy(ds->hs.srtp_mki, hs->pr.srtp_mki, hs->pr.srtp_mki_len);
+	/* What the exporter needs, until DTLS_EXPORTER_WIPE or close. */
+	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
+			 hs->pr.client_random, hs->pr.server_random);
 	/* The peer's certificate moves to the socket, for hs-get. */
 	if (hs->pr.peer_cert.have && !ds->hs.peer_cert) {
 		ds->hs.peer_cert = kmemdup(&hs->pr.peer_cert,
@@ -577,7 +583,18 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 {
 	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
 
+	const u8 *first;
+	u8 b;
+
 	if (!hs || !dtls_hs_takes_datagrams(hs))
+		return false;
+	/*
+	 * RFC 7983: a datagram that is not DTLS (STUN, TURN, RTP on the
+	 * same port, as WebRTC has them) is the application's, untouched,
+	 * during the handshake as after it.
+	 */
+	first = skb_header_pointer(skb, sizeof(struct udphdr), 1, &b);
+	if (!first || !dtls_first_byte_is_dtls(*first))
 		return false;
 	__skb_pull(skb, sizeof(struct udphdr));
 	skb_dst_drop(skb);

@@ -150,6 +150,9 @@ static inline void dtls_hs_rx_msg(struct dtls_hs *hs, u8 type, u32 len)
 #define DTLS_HS_SET_COOKIES	BIT(7)
 #define DTLS_HS_SET_ICMP_IGNORE	BIT(8)
 #define DTLS_HS_SET_HINT	BIT(9)
+#define DTLS_HS_SET_SRTP	BIT(10)	/* profiles (none: off) */
+#define DTLS_HS_SET_SRTP_MKI	BIT(11)
+#define DTLS_HS_SET_SRTP_REQ	BIT(12)
 
 struct dtls_hs_config_req {
 	u32			set;

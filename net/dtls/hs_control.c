@@ -173,6 +173,17 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		p.hint_len = in->hint_len;
 		memcpy(p.hint, in->hint, sizeof(p.hint));
 	}
+	/* use_srtp: netlink.c checked the profiles and the MKI's length. */
+	if (req->set & DTLS_HS_SET_SRTP) {
+		p.n_srtp = in->n_srtp;
+		memcpy(p.srtp, in->srtp, sizeof(p.srtp));
+	}
+	if (req->set & DTLS_HS_SET_SRTP_MKI) {
+		p.srtp_mki_len = in->srtp_mki_len;
+		memcpy(p.srtp_mki, in->srtp_mki, sizeof(p.srtp_mki));
+	}
+	if (req->set & DTLS_HS_SET_SRTP_REQ)
+		p.srtp_required = in->srtp_required;
 	if (p.mtu < 256 || p.mtu > 65507) {
 		NL_SET_ERR_MSG(extack, "mtu out of 256..65507");
 		goto out;

@@ -44,6 +44,10 @@ struct msg_exts {
 	u16		sigalgs_len;
 	const u8	*ctypes[2];		/* client's, server's */
 	u8		ctypes_len[2];
+	const u8	*srtp_profiles;
+	u16		srtp_profiles_len;
+	const u8	*srtp_mki;
+	u8		srtp_mki_len;
 };
 
 #define MSG_EXT_BIT_EMS		BIT(0)
@@ -53,6 +57,7 @@ struct msg_exts {
 #define MSG_EXT_BIT_SIGALGS	BIT(4)
 #define MSG_EXT_BIT_CTYPE_C	BIT(5)
 #define MSG_EXT_BIT_CTYPE_S	BIT(6)
+#define MSG_EXT_BIT_SRTP	BIT(7)
 
 /* The bit of an understood extension type, 0 for the others. */
 static u32 msg_ext_bit(u16 type, bool client)
@@ -74,6 +79,8 @@ static u32 msg_ext_bit(u16 type, bool client)
 		return MSG_EXT_BIT_CTYPE_C;
 	case DTLS_EXT_SERVER_CERT_TYPE:
 		return MSG_EXT_BIT_CTYPE_S;
+	case DTLS_EXT_USE_SRTP:
+		return MSG_EXT_BIT_SRTP;
 	default:
 		return 0;
 	}
@@ -153,6 +160,17 @@ static int msg_parse_ext(u32 bit, const u8 *body, u16 len, bool client,
 	case MSG_EXT_BIT_CTYPE_S:
 		return msg_parse_ctypes(&r, client, &e->ctypes[1],
 					&e->ctypes_len[1]);
+	case MSG_EXT_BIT_SRTP:
+		/*
+		 * RFC 5764 4.1.1: SRTPProtectionProfiles<2..2^16-1> (a
+		 * server's: exactly one), opaque srtp_mki<0..255>.
+		 */
+		if (!msg_rd_vec16(&r, &e->srtp_profiles, &e->srtp_profiles_len) ||
+		    !e->srtp_profiles_len || (e->srtp_profiles_len & 1) ||
+		    (!client && e->srtp_profiles_len != 2) ||
+		    !msg_rd_vec8(&r, &e->srtp_mki, &e->srtp_mki_len) || r.left)
+			return -EBADMSG;
+		return 0;
 	}
 	return 0;
 }
@@ -248,6 +266,10 @@ int dtls_ch_parse(const u8 *body, u32 len, struct dtls_ch *ch)
 	ch->client_ctypes_len = e.ctypes_len[0];
 	ch->server_ctypes = e.ctypes[1];
 	ch->server_ctypes_len = e.ctypes_len[1];
+	ch->srtp_profiles = e.srtp_profiles;
+	ch->srtp_profiles_len = e.srtp_profiles_len;
+	ch->srtp_mki = e.srtp_mki;
+	ch->srtp_mki_len = e.srtp_mki_len;
 	return 0;
 }
 
@@ -317,6 +339,21 @@ static void msg_wr_ctypes(struct msg_wr *w, u16 type, const u8 *types,
 	msg_wr_bytes(w, types, n);
 }
 
+/* use_srtp (RFC 5764 4.1.1): the profiles, the MKI */
+static void msg_wr_srtp(struct msg_wr *w, const u16 *profiles,
+			unsigned int n, const u8 *mki, u8 mki_len)
+{
+	unsigned int i;
+
+	msg_wr_u16(w, DTLS_EXT_USE_SRTP);
+	msg_wr_u16(w, 2 + 2 * n + 1 + mki_len);
+	msg_wr_u16(w, 2 * n);
+	for (i = 0; i < n; i++)
+		msg_wr_u16(w, profiles[i]);
+	msg_wr_u8(w, mki_len);
+	msg_wr_bytes(w, mki, mki_len);
+}
+
 /**
  * dtls_ch_build - build a ClientHello body
  * @out: where to
@@ -335,8 +372,11 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 	if (!p->n_suites || p->n_suites > 0xffff / 2 ||
 	    p->n_groups > DTLS_CH_LIST_MAX || p->n_sigalgs > DTLS_CH_LIST_MAX ||
 	    p->n_client_ctypes > DTLS_CTYPES_MAX ||
-	    p->n_server_ctypes > DTLS_CTYPES_MAX)
+	    p->n_server_ctypes > DTLS_CTYPES_MAX ||
+	    p->n_srtp_profiles > DTLS_SRTP_MAX_PROFILES)
 		return -EINVAL;
+	if (p->n_srtp_profiles)
+		ext_len += 4 + 2 + 2 * p->n_srtp_profiles + 1 + p->srtp_mki_len;
 	if (p->n_groups)
 		ext_len += 4 + 2 + 2 * p->n_groups + MSG_EXT_FORMATS_LEN;
 	if (p->n_sigalgs)
@@ -381,6 +421,9 @@ int dtls_ch_build(u8 *out, unsigned int cap, const struct dtls_ch_params *p)
 	if (p->n_server_ctypes)
 		msg_wr_ctypes(&w, DTLS_EXT_SERVER_CERT_TYPE, p->server_ctypes,
 			      p->n_server_ctypes, true);
+	if (p->n_srtp_profiles)
+		msg_wr_srtp(&w, p->srtp_profiles, p->n_srtp_profiles,
+			    p->srtp_mki, p->srtp_mki_len);
 	return msg_wr_end(&w);
 }
 
@@ -458,6 +501,11 @@ int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh)
 	sh->client_ctype = e.ctypes[0] ? e.ctypes[0][0] : 0;
 	sh->has_server_ctype = e.ctypes[1];
 	sh->server_ctype = e.ctypes[1] ? e.ctypes[1][0] : 0;
+	sh->srtp = e.srtp_profiles;
+	sh->srtp_profile = e.srtp_profiles ?
+			   get_unaligned_be16(e.srtp_profiles) : 0;
+	sh->srtp_mki = e.srtp_mki;
+	sh->srtp_mki_len = e.srtp_mki_len;
 	return 0;
 }
 
@@ -488,6 +536,8 @@ int dtls_sh_build(u8 *out, unsigned int cap, const struct dtls_sh_params *p)
 		ext_len += 4 + 1;
 	if (p->server_ctype >= 0)
 		ext_len += 4 + 1;
+	if (p->srtp_profile)
+		ext_len += 4 + 2 + 2 + 1 + p->srtp_mki_len;
 
 	msg_wr_u16(&w, DTLS_1_2_VERSION);
 	msg_wr_bytes(&w, p->random, DTLS_RANDOM_LEN);
@@ -509,6 +559,9 @@ int dtls_sh_build(u8 *out, unsigned int cap, const struct dtls_sh_params *p)
 		ct = p->server_ctype;
 		msg_wr_ctypes(&w, DTLS_EXT_SERVER_CERT_TYPE, &ct, 1, false);
 	}
+	if (p->srtp_profile)
+		msg_wr_srtp(&w, &p->srtp_profile, 1, p->srtp_mki,
+			    p->srtp_mki_len);
 	return msg_wr_end(&w);
 }
 

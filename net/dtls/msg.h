@@ -33,6 +33,7 @@
 #define DTLS_EXT_SIGNATURE_ALGORITHMS	13
 #define DTLS_EXT_CLIENT_CERT_TYPE	19	/* RFC 7250 */
 #define DTLS_EXT_SERVER_CERT_TYPE	20
+#define DTLS_EXT_USE_SRTP		14	/* RFC 5764 4.1.1 */
 #define DTLS_EXT_EXTENDED_MASTER_SECRET	23
 #define DTLS_EXT_RENEGOTIATION_INFO	0xff01
 
@@ -74,6 +75,11 @@ struct dtls_ch {
 	u8		client_ctypes_len;
 	const u8	*server_ctypes;		/* NULL: absent */
 	u8		server_ctypes_len;
+	/* RFC 5764 4.1.1 use_srtp: the profiles offered, the MKI */
+	const u8	*srtp_profiles;		/* NULL: absent */
+	u16		srtp_profiles_len;	/* in bytes, even, >= 2 */
+	const u8	*srtp_mki;
+	u8		srtp_mki_len;
 };
 
 int dtls_ch_parse(const u8 *body, u32 len, struct dtls_ch *ch);
@@ -94,7 +100,14 @@ struct dtls_ch_params {
 	unsigned int	n_client_ctypes;
 	const u8	*server_ctypes;
 	unsigned int	n_server_ctypes;
+	const u16	*srtp_profiles;		/* RFC 5764; 0: no use_srtp */
+	unsigned int	n_srtp_profiles;
+	const u8	*srtp_mki;
+	u8		srtp_mki_len;
 };
+
+/* Most SRTP protection profiles a ClientHello we build offers */
+#define DTLS_SRTP_MAX_PROFILES	4
 
 /* Longest groups or signature_algorithms list a ClientHello we build has */
 #define DTLS_CH_LIST_MAX	16
@@ -128,6 +141,10 @@ struct dtls_sh {
 	u8		client_ctype;
 	bool		has_server_ctype;
 	u8		server_ctype;
+	bool		srtp;			/* use_srtp: one profile */
+	u16		srtp_profile;
+	const u8	*srtp_mki;
+	u8		srtp_mki_len;
 };
 
 int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh);
@@ -141,6 +158,9 @@ struct dtls_sh_params {
 	bool		reneg;			/* renegotiation_info */
 	s16		client_ctype;		/* RFC 7250; < 0: none */
 	s16		server_ctype;
+	u16		srtp_profile;		/* RFC 5764; 0: no use_srtp */
+	const u8	*srtp_mki;
+	u8		srtp_mki_len;
 };
 
 /*

@@ -362,6 +362,19 @@ static int dtls_nl_parse_hs_config(const struct genl_info *info,
 			} else if (!req->suite_attr[DTLS_HS_MAX_SUITES]) {
 				req->suite_attr[DTLS_HS_MAX_SUITES] = nla;
 			}
+		} else if (nla_type(nla) == DTLS_A_HS_SRTP_PROFILE) {
+			u16 v = nla_get_u16(nla);
+
+			/* Known, not repeated, at most the four there are. */
+			if (!dtls_srtp_profile_known(v) ||
+			    dtls_proto_offered(p->srtp, p->n_srtp, v) ||
+			    p->n_srtp >= DTLS_SRTP_MAX_PROFILES) {
+				NL_SET_ERR_MSG_ATTR(info->extack, nla,
+						    "unknown or repeated SRTP profile");
+				return -EINVAL;
+			}
+			req->set |= DTLS_HS_SET_SRTP;
+			p->srtp[p->n_srtp++] = v;
 		} else if (nla_type(nla) == DTLS_A_HS_GROUP) {
 			if (p->n_groups < DTLS_HS_MAX_GROUPS) {
 				req->group_attr[p->n_groups] = nla;
@@ -404,6 +417,21 @@ static int dtls_nl_parse_hs_config(const struct genl_info *info,
 		req->set |= DTLS_HS_SET_HINT;
 		p->hint_len = nla_len(a[DTLS_A_HS_PSK_HINT]);
 		nla_memcpy(p->hint, a[DTLS_A_HS_PSK_HINT], sizeof(p->hint));
+	}
+	if (a[DTLS_A_HS_SRTP_MKI]) {
+		if (nla_len(a[DTLS_A_HS_SRTP_MKI]) > DTLS_SRTP_MKI_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_SRTP_MKI],
+					    "MKI longer than 255 bytes");
+			return -EINVAL;
+		}
+		req->set |= DTLS_HS_SET_SRTP_MKI;
+		p->srtp_mki_len = nla_len(a[DTLS_A_HS_SRTP_MKI]);
+		nla_memcpy(p->srtp_mki, a[DTLS_A_HS_SRTP_MKI],
+			   sizeof(p->srtp_mki));
+	}
+	if (a[DTLS_A_HS_SRTP_REQUIRED]) {
+		req->set |= DTLS_HS_SET_SRTP_REQ;
+		p->srtp_required = nla_get_u8(a[DTLS_A_HS_SRTP_REQUIRED]);
 	}
 	return 0;
 }
@@ -657,6 +685,84 @@ int dtls_nl_hs_abort_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * export: RFC 5705 keying material, by fd only (the caller's own socket),
+ * bounds checked here (the 6.1 policies take no binary max-len).
+ */
+int dtls_nl_export_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const struct nlattr *lbl, *ctx;
+	struct dtls_nl_target t;
+	struct sk_buff *msg;
+	struct nlattr *nla;
+	void *hdr;
+	u32 len;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_FD) ||
+	    GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_EXPORT_LABEL) ||
+	    GENL_REQ_ATTR_CHECK(info, DTLS_A_HS_EXPORT_LENGTH))
+		return -EINVAL;
+	lbl = a[DTLS_A_HS_EXPORT_LABEL];
+	ctx = a[DTLS_A_HS_EXPORT_CONTEXT];
+	len = nla_get_u32(a[DTLS_A_HS_EXPORT_LENGTH]);
+	if (!len || len > DTLS_EXPORT_LEN_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[DTLS_A_HS_EXPORT_LENGTH],
+				    "length must be 1..4096");
+		return len ? -EMSGSIZE : -EINVAL;
+	}
+	if (!nla_len(lbl) || nla_len(lbl) > DTLS_EXPORT_LABEL_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lbl,
+				    "label must be 1..64 bytes");
+		return nla_len(lbl) ? -EMSGSIZE : -EINVAL;
+	}
+	if (ctx && nla_len(ctx) > DTLS_EXPORT_CONTEXT_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ctx,
+				    "context must be 0..1024 bytes");
+		return -EMSGSIZE;
+	}
+	err = dtls_nl_hs_target(skb, info, &t);
+	if (err)
+		return err;
+	msg = genlmsg_new(nla_total_size(len) + NLMSG_GOODSIZE, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &dtls_nl_family, 0,
+				DTLS_CMD_EXPORT);
+	nla = hdr ? nla_reserve(msg, DTLS_A_HS_EXPORT_MATERIAL, len) : NULL;
+	if (!nla) {
+		err = -EMSGSIZE;
+		goto free;
+	}
+	err = dtls_export(t.ds, nla_data(lbl), nla_len(lbl),
+			  ctx ? nla_data(ctx) : NULL, ctx ? nla_len(ctx) : 0,
+			  !!ctx, nla_data(nla), len);
+	if (err == -EINVAL)
+		NL_SET_ERR_MSG_ATTR(info->extack, lbl,
+				    "label has a NUL or is the key schedule's");
+	else if (err == -ENOTCONN)
+		NL_SET_ERR_MSG(info->extack,
+			       "no kernel handshake established on the socket");
+	else if (err == -EKEYEXPIRED)
+		NL_SET_ERR_MSG(info->extack,
+			       "master secret wiped (DTLS_EXPORTER_WIPE)");
+	if (err)
+		goto free;
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	goto out;
+free:
+	/* The material, or a partial one: wipe it with the buffer. */
+	if (nla)
+		memzero_explicit(nla_data(nla), len);
+	nlmsg_free(msg);
+out:
+	dtls_nl_hs_put(&t);
+	return err;
+}
+
+/*
  * The peer's credential: its type and key digest; a certificate's digest
  * and subject, and its chain on request.
  */
@@ -707,6 +813,12 @@ static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
 		    (ds->hs.peer_cert &&
 		     dtls_nl_put_peer_cert(skb, ds->hs.peer_cert,
 					   cmd == DTLS_CMD_HS_GET)))
+			goto nomem;
+		if (ds->hs.srtp_profile &&
+		    (nla_put_u16(skb, DTLS_A_HS_SRTP_PROFILE,
+				 ds->hs.srtp_profile) ||
+		     nla_put(skb, DTLS_A_HS_SRTP_MKI, ds->hs.srtp_mki_len,
+			     ds->hs.srtp_mki)))
 			goto nomem;
 	}
 	if (state == DTLS_HS_STATE_FAILED) {

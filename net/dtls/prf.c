@@ -39,9 +39,8 @@
  * most 2 * (48 + 32 + 16) bytes); anything beyond these is a bug.
  */
 #define DTLS_PRF_SECRET_MAX	512
-#define DTLS_PRF_LABEL_MAX	64
-#define DTLS_PRF_SEED_MAX	256
-#define DTLS_PRF_OUT_MAX	1024
+#define DTLS_PRF_SEED_MAX	1040	/* the exporter's: 2 + 1024 context */
+#define DTLS_PRF_OUT_MAX	4096	/* the exporter's DTLS_EXPORT_LEN_MAX */
 
 #define DTLS_HASH_BLOCK_MAX	SHA512_BLOCK_SIZE
 

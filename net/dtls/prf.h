@@ -31,6 +31,9 @@ enum dtls_prf_hash {
 #define DTLS_PSK_MAX_LEN	64
 #define DTLS_PREMASTER_MAX	(2 + 66 + 2 + DTLS_PSK_MAX_LEN)
 
+/* The longest label the PRF takes (an exporter's label too). */
+#define DTLS_PRF_LABEL_MAX	64
+
 #define DTLS_HMAC_STATE_MAX	sizeof(struct sha512_state)
 
 /* The shared transforms: counted, 0 or -errno; process context. */

@@ -68,6 +68,18 @@ static const u16 dtls_default_groups[] = {
 #define DTLS_TRANSCRIPT_MAX	(2 * (DTLS_HS_HEADER_LEN + DTLS_CERT_BODY_MAX) + \
 				 8192)
 
+bool dtls_srtp_profile_known(u16 profile)
+{
+	switch (profile) {
+	case DTLS_SRTP_AES128_CM_SHA1_80:
+	case DTLS_SRTP_AES128_CM_SHA1_32:
+	case DTLS_SRTP_AEAD_AES_128_GCM:
+	case DTLS_SRTP_AEAD_AES_256_GCM:
+		return true;
+	}
+	return false;
+}
+
 const struct dtls_suite *dtls_suite_find(u16 id)
 {
 	unsigned int i;

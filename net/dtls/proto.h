@@ -79,11 +79,21 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_ALERT_INSUFFICIENT_SECURITY 71
 #define DTLS_ALERT_INTERNAL_ERROR	80
 #define DTLS_ALERT_NO_RENEGOTIATION	100
+#define DTLS_ALERT_UNSUPPORTED_EXTENSION 110
 #define DTLS_ALERT_UNKNOWN_PSK_IDENTITY	115
 
 #define DTLS_HS_MAX_SUITES	16
 #define DTLS_HS_MAX_GROUPS	4
 #define DTLS_HS_MAX_PSKS	64
+#define DTLS_SRTP_MKI_MAX	255
+
+/* SRTP protection profiles (RFC 5764 4.1.2, RFC 7714 14.2) */
+#define DTLS_SRTP_AES128_CM_SHA1_80	0x0001
+#define DTLS_SRTP_AES128_CM_SHA1_32	0x0002
+#define DTLS_SRTP_AEAD_AES_128_GCM	0x0007
+#define DTLS_SRTP_AEAD_AES_256_GCM	0x0008
+
+bool dtls_srtp_profile_known(u16 profile);
 
 /* Defaults of the netlink parameters */
 #define DTLS_HS_MTU_DEFAULT		1400
@@ -143,6 +153,12 @@ struct dtls_hs_params {
 	u32	timeout_ms;
 	u8	hint_len;
 	u8	hint[DTLS_MAX_IDENTITY_LEN];
+	/* RFC 5764 use_srtp: profiles in order of preference; 0: none */
+	u8	n_srtp;
+	bool	srtp_required;		/* fail a peer without a profile */
+	u16	srtp[DTLS_SRTP_MAX_PROFILES];
+	u8	srtp_mki_len;		/* a client's MKI, offered */
+	u8	srtp_mki[DTLS_SRTP_MKI_MAX];
 };
 
 /* The configuration and the state of one handshake's protocol. */
@@ -175,6 +191,9 @@ struct dtls_proto {
 	bool			sent_ccs;	/* our alerts go in epoch 1 */
 	u8			peer_point_len;
 	u8			peer_point[DTLS_KEX_PUBLIC_MAX];
+	u16			srtp_profile;	/* negotiated; 0: none */
+	u8			srtp_mki_len;	/* ... and its MKI */
+	u8			srtp_mki[DTLS_SRTP_MKI_MAX];
 	struct dtls_cert_peer	peer_cert;
 
 	/* The master secret as an HMAC key: key block, both Finished. */

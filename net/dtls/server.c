@@ -214,6 +214,34 @@ out:
 	return err;
 }
 
+/*
+ * RFC 5764 4.1.1: our most preferred profile among the client's, its MKI
+ * echoed.  None in common (or none offered): no use_srtp in the answer,
+ * or handshake_failure if we require SRTP.
+ */
+static int dtls_server_srtp(struct dtls_proto *pr, const struct dtls_ch *ch,
+			    struct dtls_sh_params *sp)
+{
+	unsigned int i, j;
+
+	if (!pr->p.n_srtp)
+		return 0;
+	for (i = 0; i < pr->p.n_srtp && ch->srtp_profiles; i++)
+		for (j = 0; j + 1 < ch->srtp_profiles_len; j += 2)
+			if (get_unaligned_be16(ch->srtp_profiles + j) ==
+			    pr->p.srtp[i])
+				goto found;
+	return pr->p.srtp_required ? -EPROTO : 0;
+found:
+	pr->srtp_profile = pr->p.srtp[i];
+	pr->srtp_mki_len = ch->srtp_mki_len;
+	memcpy(pr->srtp_mki, ch->srtp_mki, ch->srtp_mki_len);
+	sp->srtp_profile = pr->srtp_profile;
+	sp->srtp_mki = pr->srtp_mki;
+	sp->srtp_mki_len = pr->srtp_mki_len;
+	return 0;
+}
+
 /**
  * dtls_server_start - a ClientHello to answer: flight 4
  * @pr: a server's state, configured, with its PSKs
@@ -251,6 +279,9 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 	sp.suite = pr->suite->id;
 	sp.ecdhe = pr->suite->ecdhe;
 	sp.reneg = pr->secure_reneg;
+	out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
+	if (dtls_server_srtp(pr, ch, &sp))
+		return -EPROTO;
 	cr = pr->suite->cert && dtls_peer_auth_any(&pr->auth);
 	if (pr->suite->cert) {
 		pr->ctype_own = dtls_server_own_type(pr, ch);

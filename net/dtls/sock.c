@@ -173,6 +173,7 @@ static void dtls_sock_free_rcu(struct rcu_head *head)
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
 
 	kfree(ds->hs.peer_id);
+	dtls_export_wipe(ds);
 	if (ds->hs.peer_cert) {
 		dtls_cert_peer_free(ds->hs.peer_cert);
 		kfree(ds->hs.peer_cert);

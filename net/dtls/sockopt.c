@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Socket options at level SOL_DTLS: keys (DTLS_TX, DTLS_RX), the replay
- * window and DTLS_INFO.
+ * window and DTLS_INFO; the exporter's two are exporter.c's.
  *
  * Context: process, from the socket's setsockopt()/getsockopt().  Key
  * changes happen under lock_sock(); the key pointers are RCU-published for
@@ -202,6 +202,8 @@ int dtls_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		return dtls_set_replay_window(sk, optval, optlen);
 	case DTLS_FINAL_FLIGHT_DROP:
 		return dtls_final_setsockopt(dtls_sk(sk), optname, 0);
+	case DTLS_EXPORTER_WIPE:
+		return dtls_export_setsockopt_wipe(sk);
 	case DTLS_FINAL_FLIGHT_LIFETIME:
 	case DTLS_FINAL_FLIGHT_RESENDS: {
 		u32 val;
@@ -332,6 +334,21 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 	case DTLS_FINAL_FLIGHT_RESENDS:
 		val = READ_ONCE(dtls_sk(sk)->final.max_resends);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
+	case DTLS_EXPORT_KEYING_MATERIAL:
+		return dtls_export_getsockopt(sk, optval, optlen);
+	case DTLS_SRTP: {
+		struct dtls_srtp_info si = {};
+		struct dtls_sock *ds = dtls_sk(sk);
+
+		lock_sock(sk);
+		if (ds->hs.state == DTLS_HS_STATE_ESTABLISHED) {
+			si.profile = ds->hs.srtp_profile;
+			si.mki_len = ds->hs.srtp_mki_len;
+			memcpy(si.mki, ds->hs.srtp_mki, si.mki_len);
+		}
+		release_sock(sk);
+		return dtls_getsockopt_copy(&si, sizeof(si), optval, optlen);
+	}
 	default:
 		return -ENOPROTOOPT;
 	}

@@ -28,10 +28,15 @@ static int cmd_hs_config(int argc, char **argv)
 		{ "icmp",		required_argument, NULL, 'I' },
 		{ "hint-file",		required_argument, NULL, 'H' },
 		{ "start",		no_argument,	   NULL, 'S' },
+		{ "srtp",		required_argument, NULL, 'P' },
+		{ "srtp-mki",		required_argument, NULL, 'K' },
+		{ "srtp-required",	no_argument,	   NULL, 'Q' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint16_t suites[16], groups[4];
+	uint16_t suites[16], groups[4], srtp[8];
+	uint8_t mki[512];	/* the hex, then the bytes */
+	ssize_t mki_len;
 	struct dtls_hs_config cfg = { .cookies = -1 };
 	uint8_t hint[256];
 	struct dtls_nl *nl;
@@ -40,7 +45,8 @@ static int cmd_hs_config(int argc, char **argv)
 	ssize_t hint_len;
 	int c, err;
 
-	cur_usage = "handshake config --ino N [--role client|server] [--suite NAME|0xNNNN]... [--group x25519|secp256r1]... [--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N] [--cookies on|off] [--icmp fail|ignore] [--hint-file FILE] [--start]";
+	cur_usage = "handshake config --ino N [--role client|server] [--suite NAME|0xNNNN]... [--group x25519|secp256r1]... [--mtu N] [--rto-initial-ms N] [--rto-max-ms N] [--timeout-ms N] [--cookies on|off] [--icmp fail|ignore] [--hint-file FILE] [--srtp PROFILE]... [--srtp-mki HEX] [--srtp-required] [--start]";
+	cfg.srtp_profiles = srtp;
 	cfg.suites = suites;
 	cfg.groups = groups;
 	optind = 1;
@@ -129,6 +135,37 @@ static int cmd_hs_config(int argc, char **argv)
 			break;
 		case 'S':
 			cfg.start = 1;
+			break;
+		case 'P':
+			if (cfg.n_srtp_profiles == ARRAY_SIZE(srtp)) {
+				fail("--srtp: at most %zu", ARRAY_SIZE(srtp));
+				return 1;
+			}
+			if (dtls_srtp_profile_parse(optarg,
+						    &srtp[cfg.n_srtp_profiles])) {
+				fail("--srtp: unknown profile '%s' (SRTP_AES128_CM_SHA1_80, SRTP_AES128_CM_SHA1_32, SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM or a number)",
+				     optarg);
+				return 1;
+			}
+			cfg.n_srtp_profiles++;
+			break;
+		case 'K':
+			if (strlen(optarg) > sizeof(mki)) {
+				fail("--srtp-mki: too long");
+				return 1;
+			}
+			memcpy(mki, optarg, strlen(optarg));
+			mki_len = strlen(optarg);
+			mki_len = dtls_unhex(mki, mki_len);
+			if (mki_len < 0) {
+				fail("--srtp-mki: '%s' is not hex", optarg);
+				return 1;
+			}
+			cfg.srtp_mki = mki;
+			cfg.srtp_mki_len = mki_len;
+			break;
+		case 'Q':
+			cfg.srtp_required = 1;
 			break;
 		default:
 			return opt_help(c);

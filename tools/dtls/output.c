@@ -197,6 +197,19 @@ void hs_text(const struct dtls_hs_info *h, bool state)
 		       h->peer_cert_type == DTLS_CERT_TYPE_RAW_PUBLIC_KEY ?
 		       "raw" : "x509", fp);
 	}
+	if (h->srtp_profile) {
+		const char *n = dtls_srtp_profile_name(h->srtp_profile);
+
+		if (n)
+			printf(" srtp %s", n);
+		else
+			printf(" srtp 0x%04x", h->srtp_profile);
+		if (h->srtp_mki_len) {
+			fputs(" srtp-mki ", stdout);
+			for (size_t i = 0; i < h->srtp_mki_len; i++)
+				printf("%02x", h->srtp_mki[i]);
+		}
+	}
 	if (h->error)
 		printf(" error %s", errno_name(h->error, ebuf, sizeof(ebuf)));
 	if (h->alert)
@@ -232,6 +245,20 @@ void hs_json(bool *first, const struct dtls_hs_info *h)
 		}
 		json_key(first, "peer_identity_hex");
 		json_str(hex);
+	}
+	if (h->srtp_profile) {
+		char mki[2 * sizeof(h->srtp_mki) + 1] = "";
+
+		json_key(first, "srtp_profile");
+		printf("%u", h->srtp_profile);
+		if (dtls_srtp_profile_name(h->srtp_profile)) {
+			json_key(first, "srtp_profile_name");
+			json_str(dtls_srtp_profile_name(h->srtp_profile));
+		}
+		for (size_t i = 0; i < h->srtp_mki_len; i++)
+			snprintf(mki + 2 * i, 3, "%02x", h->srtp_mki[i]);
+		json_key(first, "srtp_mki");
+		json_str(mki);
 	}
 	if (h->has_peer_cert) {
 		char fp[FP_COLON_LEN];

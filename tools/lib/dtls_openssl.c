@@ -599,3 +599,24 @@ out:
 	dtls_openssl_keys_wipe(&k);
 	return ret;
 }
+
+int dtls_openssl_srtp_keys(SSL *ssl, struct dtls_srtp_keys *out)
+{
+	static const char label[] = DTLS_SRTP_EXPORTER_LABEL;
+	const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(ssl);
+	uint8_t m[2 * (32 + 14)];
+	size_t k, s;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return -ENOPROTOOPT;
+	if (p->id > 0xffff || dtls_srtp_lengths(p->id, &k, &s))
+		return -EINVAL;
+	if (SSL_export_keying_material(ssl, m, 2 * (k + s), label,
+				       sizeof(label) - 1, NULL, 0, 0) != 1)
+		return -EIO;
+	err = dtls_srtp_split(p->id, m, 2 * (k + s), out);
+	OPENSSL_cleanse(m, sizeof(m));
+	return err;
+}

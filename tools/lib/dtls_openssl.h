@@ -172,6 +172,19 @@ void dtls_openssl_keys_wipe(struct dtls_openssl_keys *k);
  */
 int dtls_openssl_offload(SSL *ssl, int fd, char *err, size_t errlen);
 
+/*
+ * dtls_openssl_srtp_keys() - the SRTP keys of @ssl's session, for a
+ * socket whose handshake ran in libssl (the offload path: the kernel has
+ * no master secret there).  The profile is the one libssl negotiated
+ * (SSL_CTX_set_tlsext_use_srtp()); the keys come from OpenSSL's own
+ * exporter ("EXTRACTOR-dtls_srtp") and are split as libdtls's
+ * dtls_srtp_split() does.  @out is a struct dtls_srtp_keys (libdtls.h).
+ * Return: 0; -ENOPROTOOPT without a negotiated profile; -EINVAL for a
+ * profile libdtls does not know; -EIO if the export failed.
+ */
+struct dtls_srtp_keys;
+int dtls_openssl_srtp_keys(SSL *ssl, struct dtls_srtp_keys *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -897,7 +897,8 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 	const struct dtls_hs_config *cfg = arg;
 	size_t i;
 
-	if (cfg->n_suites > 16 || cfg->n_groups > 4 || cfg->hint_len > 128)
+	if (cfg->n_suites > 16 || cfg->n_groups > 4 || cfg->hint_len > 128 ||
+	    cfg->n_srtp_profiles > 8 || cfg->srtp_mki_len > 300)
 		return -EINVAL;
 	if (cfg->role)
 		mnl_attr_put_u32(nlh, DTLS_A_HS_ROLE, cfg->role);
@@ -921,6 +922,15 @@ static int dtls_hs_config_fill(struct nlmsghdr *nlh, const void *arg)
 				cfg->icmp_ignore > 0);
 	if (cfg->hint)
 		mnl_attr_put(nlh, DTLS_A_HS_PSK_HINT, cfg->hint_len, cfg->hint);
+	for (i = 0; i < cfg->n_srtp_profiles; i++)
+		mnl_attr_put_u16(nlh, DTLS_A_HS_SRTP_PROFILE,
+				 cfg->srtp_profiles[i]);
+	if (cfg->srtp_mki)
+		mnl_attr_put(nlh, DTLS_A_HS_SRTP_MKI, cfg->srtp_mki_len,
+			     cfg->srtp_mki);
+	if (cfg->srtp_required)
+		mnl_attr_put_u8(nlh, DTLS_A_HS_SRTP_REQUIRED,
+				cfg->srtp_required > 0);
 	if (cfg->start)
 		mnl_attr_put(nlh, DTLS_A_HS_START, 0, NULL);
 	return 0;
@@ -1176,6 +1186,19 @@ static int dtls_hs_parse(const struct nlmsghdr *nlh, struct dtls_hs_info *out)
 				return -EPROTO;
 			out->suite = mnl_attr_get_u16(attr);
 			break;
+		case DTLS_A_HS_SRTP_PROFILE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+				return -EPROTO;
+			out->srtp_profile = mnl_attr_get_u16(attr);
+			break;
+		case DTLS_A_HS_SRTP_MKI:
+			if (mnl_attr_get_payload_len(attr) >
+			    sizeof(out->srtp_mki))
+				return -EPROTO;
+			out->srtp_mki_len = mnl_attr_get_payload_len(attr);
+			memcpy(out->srtp_mki, mnl_attr_get_payload(attr),
+			       out->srtp_mki_len);
+			break;
 		case DTLS_A_HS_PEER_CERT_SHA256:
 			if (mnl_attr_get_payload_len(attr) !=
 			    sizeof(out->peer_cert_sha256))
@@ -1252,6 +1275,242 @@ int dtls_hs_get(struct dtls_nl *h, int fd, uint64_t ino,
 			  dtls_hs_get_cb, &ctx, msg, msglen);
 	if (!err && !ctx.got)
 		err = -EPROTO;
+	return err;
+}
+
+/* ------------------------------------------------------------- exporter */
+
+int dtls_export_keying_material(int fd, const char *label, size_t label_len,
+				const void *context, size_t context_len,
+				bool use_context, void *out, size_t len)
+{
+	struct dtls_export req = { 0 };
+	size_t in_len, size;
+	socklen_t optlen;
+	uint8_t *buf;
+	int err = 0;
+
+	if (!label || !out || (context_len && !context) ||
+	    label_len > UINT16_MAX || context_len > UINT16_MAX ||
+	    len > UINT32_MAX)
+		return -EINVAL;
+	req.length = len;
+	req.label_len = label_len;
+	req.context_len = context_len;
+	req.flags = use_context ? DTLS_EXPORT_F_CONTEXT : 0;
+	in_len = sizeof(req) + label_len + context_len;
+	size = in_len > len ? in_len : len;
+	if (size > INT32_MAX)
+		return -EINVAL;
+	buf = calloc(1, size);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, &req, sizeof(req));
+	if (label_len)
+		memcpy(buf + sizeof(req), label, label_len);
+	if (context_len)
+		memcpy(buf + sizeof(req) + label_len, context, context_len);
+	optlen = size;
+	if (getsockopt(fd, SOL_DTLS, DTLS_EXPORT_KEYING_MATERIAL, buf, &optlen))
+		err = -errno;
+	else if (optlen != len)
+		err = -EPROTO;
+	else
+		memcpy(out, buf, len);
+	explicit_bzero(buf, size);
+	free(buf);
+	return err;
+}
+
+int dtls_exporter_wipe(int fd)
+{
+	if (setsockopt(fd, SOL_DTLS, DTLS_EXPORTER_WIPE, NULL, 0))
+		return -errno;
+	return 0;
+}
+
+struct dtls_export_arg {
+	const char	*label;
+	size_t		label_len;
+	const void	*context;
+	size_t		context_len;
+	bool		use_context;
+	uint32_t	len;
+};
+
+static int dtls_export_fill(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct dtls_export_arg *a = arg;
+
+	mnl_attr_put(nlh, DTLS_A_HS_EXPORT_LABEL, a->label_len, a->label);
+	if (a->use_context)
+		mnl_attr_put(nlh, DTLS_A_HS_EXPORT_CONTEXT, a->context_len,
+			     a->context_len ? a->context : "");
+	mnl_attr_put_u32(nlh, DTLS_A_HS_EXPORT_LENGTH, a->len);
+	return 0;
+}
+
+struct dtls_export_ctx {
+	uint8_t		*out;
+	size_t		len;
+	bool		got;
+};
+
+static int dtls_export_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dtls_export_ctx *ctx = arg;
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != DTLS_A_HS_EXPORT_MATERIAL)
+			continue;
+		if (ctx->got || mnl_attr_get_payload_len(attr) != ctx->len)
+			return -EPROTO;
+		memcpy(ctx->out, mnl_attr_get_payload(attr), ctx->len);
+		ctx->got = true;
+	}
+	return 0;
+}
+
+int dtls_export(struct dtls_nl *h, int fd, const char *label,
+		size_t label_len, const void *context, size_t context_len,
+		bool use_context, void *out, size_t len, char *msg,
+		size_t msglen)
+{
+	struct dtls_export_arg a = {
+		label, label_len, context, context_len, use_context, len,
+	};
+	struct dtls_export_ctx ctx = { out, len, false };
+	/* A label and a context of up to 64 + 1024 bytes, and headers. */
+	union {
+		struct nlmsghdr	nlh;
+		char		buf[2048];
+	} req;
+	int err;
+
+	if (fd < 0 || !label || !out || (context_len && !context) ||
+	    label_len > 1024 || context_len > 1536 || len > UINT32_MAX)
+		return -EINVAL;
+	err = dtls_hs_req_in(h, req.buf, sizeof(req), fd, 0, DTLS_CMD_EXPORT,
+			     dtls_export_fill, &a, dtls_export_cb, &ctx, msg,
+			     msglen);
+	explicit_bzero(h->buf, DTLS_NL_RCVBUF);	/* the material */
+	if (!err && !ctx.got)
+		err = -EPROTO;
+	if (err)
+		explicit_bzero(out, len);
+	return err;
+}
+
+/* --------------------------------------------------------- SRTP (RFC 5764) */
+
+static const struct {
+	uint16_t	profile;
+	const char	*name;
+} dtls_srtp_names[] = {
+	{ DTLS_SRTP_AES128_CM_HMAC_SHA1_80, "SRTP_AES128_CM_SHA1_80" },
+	{ DTLS_SRTP_AES128_CM_HMAC_SHA1_32, "SRTP_AES128_CM_SHA1_32" },
+	{ DTLS_SRTP_AEAD_AES_128_GCM, "SRTP_AEAD_AES_128_GCM" },
+	{ DTLS_SRTP_AEAD_AES_256_GCM, "SRTP_AEAD_AES_256_GCM" },
+};
+
+const char *dtls_srtp_profile_name(uint16_t profile)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dtls_srtp_names) / sizeof(dtls_srtp_names[0]);
+	     i++)
+		if (dtls_srtp_names[i].profile == profile)
+			return dtls_srtp_names[i].name;
+	return NULL;
+}
+
+int dtls_srtp_profile_parse(const char *s, uint16_t *profile)
+{
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(dtls_srtp_names) / sizeof(dtls_srtp_names[0]);
+	     i++) {
+		if (!strcasecmp(s, dtls_srtp_names[i].name)) {
+			*profile = dtls_srtp_names[i].profile;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (!*s || *end || errno || v > 0xffff)
+		return -EINVAL;
+	*profile = v;
+	return 0;
+}
+
+int dtls_get_srtp(int fd, struct dtls_srtp_info *out)
+{
+	socklen_t len = sizeof(*out);
+
+	memset(out, 0, sizeof(*out));
+	if (getsockopt(fd, SOL_DTLS, DTLS_SRTP, out, &len))
+		return -errno;
+	return 0;
+}
+
+int dtls_srtp_lengths(uint16_t profile, size_t *key_len, size_t *salt_len)
+{
+	switch (profile) {
+	case DTLS_SRTP_AES128_CM_HMAC_SHA1_80:
+	case DTLS_SRTP_AES128_CM_HMAC_SHA1_32:
+		*key_len = 16;
+		*salt_len = 14;
+		return 0;
+	case DTLS_SRTP_AEAD_AES_128_GCM:	/* RFC 7714 12 */
+		*key_len = 16;
+		*salt_len = 12;
+		return 0;
+	case DTLS_SRTP_AEAD_AES_256_GCM:
+		*key_len = 32;
+		*salt_len = 12;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int dtls_srtp_split(uint16_t profile, const void *material, size_t len,
+		    struct dtls_srtp_keys *out)
+{
+	const uint8_t *p = material;
+	size_t k, s;
+
+	memset(out, 0, sizeof(*out));
+	if (!material || dtls_srtp_lengths(profile, &k, &s) ||
+	    len != 2 * (k + s))
+		return -EINVAL;
+	out->profile = profile;
+	out->key_len = k;
+	out->salt_len = s;
+	memcpy(out->client_key, p, k);
+	memcpy(out->server_key, p + k, k);
+	memcpy(out->client_salt, p + 2 * k, s);
+	memcpy(out->server_salt, p + 2 * k + s, s);
+	return 0;
+}
+
+int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out)
+{
+	uint8_t m[2 * (32 + 14)];
+	size_t k, s;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (dtls_srtp_lengths(profile, &k, &s))
+		return -EINVAL;
+	err = dtls_export_keying_material(fd, DTLS_SRTP_EXPORTER_LABEL,
+					  strlen(DTLS_SRTP_EXPORTER_LABEL),
+					  NULL, 0, false, m, 2 * (k + s));
+	if (!err)
+		err = dtls_srtp_split(profile, m, 2 * (k + s), out);
+	explicit_bzero(m, sizeof(m));
 	return err;
 }
 

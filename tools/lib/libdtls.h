@@ -182,6 +182,12 @@ struct dtls_hs_config {
 	int		icmp_ignore;	/* client: 1 waits out ICMP errors,
 					 * -1 fails on the first (default),
 					 * 0: leave as is */
+	/* use_srtp (RFC 5764): profiles in order of preference, 0: leave */
+	const uint16_t	*srtp_profiles;	/* DTLS_SRTP_* */
+	size_t		n_srtp_profiles;
+	const void	*srtp_mki;	/* a client's; NULL: leave as is */
+	size_t		srtp_mki_len;	/* 0..255 */
+	int		srtp_required;	/* 1 require, -1 not, 0 leave */
 };
 
 struct dtls_hs_info {
@@ -204,6 +210,10 @@ struct dtls_hs_info {
 	bool		has_peer_key;
 	uint8_t		peer_cert_type;		/* DTLS_CERT_TYPE_* */
 	uint8_t		peer_spki_sha256[32];	/* of its SubjectPublicKeyInfo */
+	/* use_srtp (RFC 5764), established: the profile (0: none), MKI */
+	uint16_t	srtp_profile;
+	uint8_t		srtp_mki[255];
+	size_t		srtp_mki_len;
 };
 
 const char *dtls_hs_state_name(uint32_t state);
@@ -476,6 +486,99 @@ int dtls_monitor_peer(struct dtls_nl *h,
 		      int (*peer_cb)(const struct dtls_peer_cert_ev *ev,
 				     void *arg),
 		      void (*ready)(void *arg), void *arg);
+
+/*
+ * dtls_export_keying_material() - the RFC 5705 exporter of @fd's session
+ * (getsockopt SOL_DTLS DTLS_EXPORT_KEYING_MATERIAL): @len bytes of
+ * PRF(master_secret, @label, client_random + server_random [+ context])
+ * into @out.  @context is used (even empty) when @use_context.
+ * Bounds: @label 1..64 bytes, @context 0..1024, @len 1..4096.
+ *
+ * Return: 0; -EINVAL a malformed request or a label of the key schedule;
+ * -EMSGSIZE past a bound; -ENOTCONN no kernel handshake established on
+ * @fd (a socket keyed from user space exports with its TLS library);
+ * -EKEYEXPIRED after dtls_exporter_wipe(); another -errno.
+ */
+int dtls_export_keying_material(int fd, const char *label, size_t label_len,
+				const void *context, size_t context_len,
+				bool use_context, void *out, size_t len);
+
+/*
+ * dtls_exporter_wipe() - wipe @fd's master secret (setsockopt
+ * DTLS_EXPORTER_WIPE): every later export fails with -EKEYEXPIRED.
+ * Return: 0 or -errno.
+ */
+int dtls_exporter_wipe(int fd);
+
+/*
+ * dtls_export() - the same as dtls_export_keying_material() over netlink
+ * (the "export" request); @fd only, the caller's own socket.
+ * Return: as dtls_export_keying_material().
+ */
+int dtls_export(struct dtls_nl *h, int fd, const char *label,
+		size_t label_len, const void *context, size_t context_len,
+		bool use_context, void *out, size_t len, char *msg,
+		size_t msglen);
+
+/* SRTP protection profiles (RFC 5764 4.1.2, RFC 7714 14.2) */
+#define DTLS_SRTP_AES128_CM_HMAC_SHA1_80	0x0001
+#define DTLS_SRTP_AES128_CM_HMAC_SHA1_32	0x0002
+#define DTLS_SRTP_AEAD_AES_128_GCM		0x0007
+#define DTLS_SRTP_AEAD_AES_256_GCM		0x0008
+
+#define DTLS_SRTP_EXPORTER_LABEL	"EXTRACTOR-dtls_srtp"
+
+/* The SRTP master keys and salts of both sides, for one profile. */
+struct dtls_srtp_keys {
+	uint16_t	profile;
+	uint8_t		key_len;	/* 16 or 32 */
+	uint8_t		salt_len;	/* 14 (AES-CM) or 12 (AEAD) */
+	uint8_t		client_key[32];
+	uint8_t		server_key[32];
+	uint8_t		client_salt[14];
+	uint8_t		server_salt[14];
+};
+
+/*
+ * dtls_srtp_profile_name() - "SRTP_AES128_CM_SHA1_80" and the others as
+ * OpenSSL names them, or NULL for an unknown profile.
+ */
+const char *dtls_srtp_profile_name(uint16_t profile);
+
+/*
+ * dtls_srtp_profile_parse() - a profile by name (as above,
+ * case-insensitive) or number.  Return: 0 or -EINVAL.
+ */
+int dtls_srtp_profile_parse(const char *s, uint16_t *profile);
+
+/*
+ * dtls_get_srtp() - getsockopt(SOL_DTLS, DTLS_SRTP): the negotiated
+ * profile (0: none, or not established) and MKI.
+ * Return: 0 or -errno.
+ */
+struct dtls_srtp_info;
+int dtls_get_srtp(int fd, struct dtls_srtp_info *out);
+
+/*
+ * dtls_srtp_lengths() - the master key and salt lengths of @profile.
+ * Return: 0, or -EINVAL for a profile this library does not know.
+ */
+int dtls_srtp_lengths(uint16_t profile, size_t *key_len, size_t *salt_len);
+
+/*
+ * dtls_srtp_split() - split the output of the "EXTRACTOR-dtls_srtp"
+ * exporter (RFC 5764 4.2: client key, server key, client salt, server
+ * salt) into @out.  @len must be exactly 2 * (key_len + salt_len).
+ * Return: 0, or -EINVAL (unknown profile, wrong length).
+ */
+int dtls_srtp_split(uint16_t profile, const void *material, size_t len,
+		    struct dtls_srtp_keys *out);
+
+/*
+ * dtls_srtp_export() - export and split @fd's SRTP keys for @profile.
+ * Return: 0 or as dtls_export_keying_material(); @out is zeroed on error.
+ */
+int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@
 #define DTLS_FINAL_FLIGHT_DROP	6	/* set: drop the kept last flight */
 #define DTLS_FINAL_FLIGHT_LIFETIME 7	/* set/get: __u32 ms, 0: never */
 #define DTLS_FINAL_FLIGHT_RESENDS 8	/* set/get: __u32, resends at most */
+#define DTLS_EXPORT_KEYING_MATERIAL 9	/* get: struct dtls_export in, bytes out */
+#define DTLS_EXPORTER_WIPE	10	/* set: wipe the master secret (no value) */
+#define DTLS_SRTP		11	/* get: struct dtls_srtp_info */
 
 /* Control messages, level SOL_DTLS */
 #define DTLS_SET_RECORD_TYPE	1	/* sendmsg: __u8 content type */
@@ -149,6 +152,50 @@ struct dtls_final_flight_info {
 	__u32	age_ms;		/* since kept (while held) */
 	__u32	dropped_by;	/* DTLS_FINAL_DROP_*, 0 if not dropped */
 	__u32	late;		/* peer retransmissions ignored since */
+};
+
+/*
+ * getsockopt(SOL_DTLS, DTLS_EXPORT_KEYING_MATERIAL): the RFC 5705 exporter
+ * of a session the kernel's handshake established (always with the
+ * extended master secret, RFC 7627).  @optval holds this header, then
+ * @label_len bytes of label and @context_len bytes of context; *optlen
+ * must cover both and also @length.  On success the first @length bytes
+ * of @optval are PRF(master_secret, label, client_random + server_random
+ * [+ uint16 context_len + context]) and *optlen is @length.
+ *
+ * Errors: EINVAL a malformed request (sizes, flags, reserved, a NUL in the
+ * label, a label of the key schedule's own: "client finished", "server
+ * finished", "master secret", "key expansion", "extended master secret");
+ * EMSGSIZE @length, @label_len or @context_len past its bound; ENOTCONN
+ * no kernel handshake has been established on the socket (also a socket
+ * keyed from user space); EKEYEXPIRED the master secret was wiped
+ * (DTLS_EXPORTER_WIPE).  The master secret is kept from the end of the
+ * handshake until DTLS_EXPORTER_WIPE or close, and wiped then.
+ */
+#define DTLS_EXPORT_LEN_MAX		4096
+#define DTLS_EXPORT_LABEL_MAX		64
+#define DTLS_EXPORT_CONTEXT_MAX		1024
+
+#define DTLS_EXPORT_F_CONTEXT	0x1	/* use a context (even an empty one) */
+
+struct dtls_export {
+	__u32	length;		/* bytes wanted, 1..DTLS_EXPORT_LEN_MAX */
+	__u16	label_len;	/* 1..DTLS_EXPORT_LABEL_MAX */
+	__u16	context_len;	/* 0..DTLS_EXPORT_CONTEXT_MAX; F_CONTEXT only */
+	__u32	flags;		/* DTLS_EXPORT_F_* */
+	__u32	reserved;	/* 0 */
+	/* __u8 label[label_len], context[context_len] follow */
+};
+
+/*
+ * getsockopt(SOL_DTLS, DTLS_SRTP): the use_srtp result (RFC 5764) of the
+ * kernel's handshake once established; @profile 0 before, or when none
+ * was negotiated.  A shorter buffer gets a prefix.
+ */
+struct dtls_srtp_info {
+	__u16	profile;	/* SRTP protection profile, IANA value */
+	__u16	mki_len;	/* 0..255 */
+	__u8	mki[256];
 };
 
 #endif /* _UAPI_LINUX_DTLS_H */

@@ -21,7 +21,7 @@ const struct nla_policy dtls_sock_get_nl_policy[DTLS_A_SOCK_INO + 1] = {
 };
 
 /* DTLS_CMD_HS_CONFIG - do */
-const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_ICMP_IGNORE + 1] = {
+const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_SRTP_REQUIRED + 1] = {
 	[DTLS_A_HS_FD] = { .type = NLA_S32, },
 	[DTLS_A_HS_INO] = { .type = NLA_U64, },
 	[DTLS_A_HS_ROLE] = NLA_POLICY_RANGE(NLA_U32, 1, 2),
@@ -35,6 +35,9 @@ const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_ICMP_IGNORE + 1] = {
 	[DTLS_A_HS_PSK_HINT] = { .type = NLA_BINARY, },
 	[DTLS_A_HS_START] = { .type = NLA_FLAG, },
 	[DTLS_A_HS_ICMP_IGNORE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DTLS_A_HS_SRTP_PROFILE] = { .type = NLA_U16, },
+	[DTLS_A_HS_SRTP_MKI] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_SRTP_REQUIRED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* DTLS_CMD_PSK_ADD - do */
@@ -94,8 +97,16 @@ const struct nla_policy dtls_peer_verdict_nl_policy[DTLS_A_HS_VERDICT + 1] = {
 	[DTLS_A_HS_VERDICT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
+/* DTLS_CMD_EXPORT - do */
+const struct nla_policy dtls_export_nl_policy[DTLS_A_HS_EXPORT_LENGTH + 1] = {
+	[DTLS_A_HS_FD] = { .type = NLA_S32, },
+	[DTLS_A_HS_EXPORT_LABEL] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_EXPORT_CONTEXT] = { .type = NLA_BINARY, },
+	[DTLS_A_HS_EXPORT_LENGTH] = { .type = NLA_U32, },
+};
+
 /* Ops table for dtls */
-const struct genl_ops dtls_nl_ops[10] = {
+const struct genl_ops dtls_nl_ops[11] = {
 	{
 		.cmd		= DTLS_CMD_SOCK_ATTACH,
 		.doit		= dtls_nl_sock_attach_doit,
@@ -114,7 +125,7 @@ const struct genl_ops dtls_nl_ops[10] = {
 		.cmd		= DTLS_CMD_HS_CONFIG,
 		.doit		= dtls_nl_hs_config_doit,
 		.policy		= dtls_hs_config_nl_policy,
-		.maxattr	= DTLS_A_HS_ICMP_IGNORE,
+		.maxattr	= DTLS_A_HS_SRTP_REQUIRED,
 	},
 	{
 		.cmd		= DTLS_CMD_PSK_ADD,
@@ -157,6 +168,12 @@ const struct genl_ops dtls_nl_ops[10] = {
 		.doit		= dtls_nl_peer_verdict_doit,
 		.policy		= dtls_peer_verdict_nl_policy,
 		.maxattr	= DTLS_A_HS_VERDICT,
+	},
+	{
+		.cmd		= DTLS_CMD_EXPORT,
+		.doit		= dtls_nl_export_doit,
+		.policy		= dtls_export_nl_policy,
+		.maxattr	= DTLS_A_HS_EXPORT_LENGTH,
 	},
 };
 

@@ -15,7 +15,7 @@ extern const struct nla_policy dtls_sock_attach_nl_policy[DTLS_A_SOCK_FD + 1];
 
 extern const struct nla_policy dtls_sock_get_nl_policy[DTLS_A_SOCK_INO + 1];
 
-extern const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_ICMP_IGNORE + 1];
+extern const struct nla_policy dtls_hs_config_nl_policy[DTLS_A_HS_SRTP_REQUIRED + 1];
 
 extern const struct nla_policy dtls_psk_add_nl_policy[DTLS_A_HS_PSK_KEY_SERIAL + 1];
 
@@ -31,8 +31,10 @@ extern const struct nla_policy dtls_peer_auth_nl_policy[DTLS_A_HS_PEER_DELEGATE_
 
 extern const struct nla_policy dtls_peer_verdict_nl_policy[DTLS_A_HS_VERDICT + 1];
 
+extern const struct nla_policy dtls_export_nl_policy[DTLS_A_HS_EXPORT_LENGTH + 1];
+
 /* Ops table for dtls */
-extern const struct genl_ops dtls_nl_ops[10];
+extern const struct genl_ops dtls_nl_ops[11];
 
 int dtls_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info);
@@ -45,6 +47,7 @@ int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_cert_set_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_peer_auth_doit(struct sk_buff *skb, struct genl_info *info);
 int dtls_nl_peer_verdict_doit(struct sk_buff *skb, struct genl_info *info);
+int dtls_nl_export_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	DTLS_NLGRP_EVENTS,

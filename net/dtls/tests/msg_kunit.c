@@ -1022,6 +1022,53 @@ static void msg_ch_bad_extensions(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ch.point_uncompressed);
 }
 
+/* use_srtp (RFC 5764 4.1.1) in a ClientHello: the list, the MKI. */
+static void msg_ch_use_srtp(struct kunit *test)
+{
+	struct dtls_ch ch;
+
+	/* profiles 1 and 8, MKI 0xaa 0xbb */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x0d,
+				      0x00, 0x0e, 0x00, 0x09, 0x00, 0x04,
+				      0x00, 0x01, 0x00, 0x08, 0x02, 0xaa,
+				      0xbb), 0);
+	KUNIT_EXPECT_EQ(test, ch.srtp_profiles_len, 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be16(ch.srtp_profiles + 2), 8);
+	KUNIT_EXPECT_EQ(test, ch.srtp_mki_len, 2);
+	KUNIT_EXPECT_EQ(test, ch.srtp_mki[1], 0xbb);
+	/* no MKI */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x09,
+				      0x00, 0x0e, 0x00, 0x05, 0x00, 0x02,
+				      0x00, 0x07, 0x00), 0);
+	KUNIT_EXPECT_EQ(test, ch.srtp_mki_len, 0);
+	/* an empty list, an odd one */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x07,
+				      0x00, 0x0e, 0x00, 0x03, 0x00, 0x00,
+				      0x00), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x0a,
+				      0x00, 0x0e, 0x00, 0x06, 0x00, 0x03,
+				      0x00, 0x01, 0x00, 0x00), -EBADMSG);
+	/* an MKI longer than the rest, bytes after it, no MKI length */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x0a,
+				      0x00, 0x0e, 0x00, 0x06, 0x00, 0x02,
+				      0x00, 0x01, 0x02, 0xaa), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x0a,
+				      0x00, 0x0e, 0x00, 0x06, 0x00, 0x02,
+				      0x00, 0x01, 0x00, 0xff), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x08,
+				      0x00, 0x0e, 0x00, 0x04, 0x00, 0x02,
+				      0x00, 0x01), -EBADMSG);
+	/* a list longer than the body; twice */
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x09,
+				      0x00, 0x0e, 0x00, 0x05, 0x00, 0x04,
+				      0x00, 0x01, 0x00), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, CH_EXTS(test, &ch, 0x00, 0x12,
+				      0x00, 0x0e, 0x00, 0x05, 0x00, 0x02,
+				      0x00, 0x01, 0x00,
+				      0x00, 0x0e, 0x00, 0x05, 0x00, 0x02,
+				      0x00, 0x01, 0x00), -EBADMSG);
+}
+
 /*
  * Many distinct unknown extensions are fine, a repeated one among them is
  * not, and understood ones are always checked for repeats.
@@ -1236,6 +1283,7 @@ static struct kunit_case dtls_msg_cases[] = {
 	KUNIT_CASE(msg_ch_bad_vectors),
 	KUNIT_CASE(msg_ch_bad_extensions),
 	KUNIT_CASE(msg_ch_many_extensions),
+	KUNIT_CASE(msg_ch_use_srtp),
 	KUNIT_CASE(msg_sh_bad),
 	KUNIT_CASE(msg_kx_bad),
 	KUNIT_CASE(msg_cert_types),

@@ -288,18 +288,18 @@ static void prf_bad_args(struct kunit *test)
 	static const char long_label[] =
 		"0123456789012345678901234567890123456789012345678901234567890123x";
 	const u8 *key = tv256_secret;
-	u8 *big = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	u8 *big = kunit_kzalloc(test, 8192, GFP_KERNEL);
 	u8 out[16];
 
 	KUNIT_ASSERT_NOT_NULL(test, big);
 	KUNIT_EXPECT_EQ(test, dtls_prf((enum dtls_prf_hash)7, key, 16, "x",
 				       NULL, 0, NULL, 0, out, 16), -EINVAL);
-	/* Output: none, NULL, more than 1024 bytes. */
+	/* Output: none, NULL, more than 4096 bytes (the exporter's most). */
 	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", NULL, 0, NULL, 0, out, 0),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", NULL, 0, NULL, 0, NULL, 16),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", NULL, 0, NULL, 0, big, 1025),
+	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", NULL, 0, NULL, 0, big, 4097),
 			-EINVAL);
 	/* Secret: empty, NULL, more than 512 bytes. */
 	KUNIT_EXPECT_EQ(test, prf256(key, 0, "x", NULL, 0, NULL, 0, out, 16),
@@ -313,20 +313,20 @@ static void prf_bad_args(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, prf256(key, 16, long_label, NULL, 0, NULL, 0,
 				     out, 16), -EINVAL);
-	/* Seeds: NULL with a length, more than 256 bytes. */
+	/* Seeds: NULL with a length, more than 1040 bytes. */
 	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", NULL, 1, NULL, 0, out, 16),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", big, 16, NULL, 1, out, 16),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", big, 257, NULL, 0, out, 16),
+	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", big, 1041, NULL, 0, out, 16),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", big, 1, big, 257, out, 16),
+	KUNIT_EXPECT_EQ(test, prf256(key, 16, "x", big, 1, big, 1041, out, 16),
 			-EINVAL);
 	/* The limits themselves are fine: a 64-character label, no seed. */
 	KUNIT_EXPECT_EQ(test, prf256(key, 16, long_label + 1, NULL, 0, NULL, 0,
 				     out, 16), 0);
-	KUNIT_EXPECT_EQ(test, prf256(big, 512, "x", big, 256, big, 256,
-				     big + 1024, 1024), 0);
+	KUNIT_EXPECT_EQ(test, prf256(big, 512, "x", big, 1040, big, 1040,
+				     big + 4096, 4096), 0);
 }
 
 static void prf_hash(struct kunit *test)
