@@ -18,13 +18,15 @@
  * Verification handles public values only: u1 G + u2 Q by p256.c.
  *
  * Every intermediate of ours is wiped before return; vli_mod_inv()
- * leaves its own on the stack, of k * b only.
+ * leaves its own on the stack, of k * b only, and the last
+ * sc_mont_mul() of a signature its product, of k^-1 and e + r d.
  *
  * Context: process.
  */
 
 #include <linux/errno.h>
 #include <linux/printk.h>
+#include <linux/once.h>
 #include <linux/random.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -172,11 +174,13 @@ static int dtls_drbg_next(struct dtls_drbg *g)
 /* ------------------------------------------------------------- signing */
 
 /*
- * Public keys lately derived, by the SHA-256 of their private key: a
- * server gives every socket the same key, and d G was most of the cost
- * of a cert-set.  The digest of a 256-bit secret tells nothing of it; a
- * hit and a miss differ in time, which tells a caller only whether a key
- * it holds was set lately.  Public points only, so nothing to wipe.
+ * Public keys lately derived, by the SHA-256 of a random salt and their
+ * private key: a server gives every socket the same key, and d G was
+ * most of the cost of a cert-set.  The digest tells nothing of the key,
+ * and the salt (drawn once per load) keeps it from being matched against
+ * digests computed elsewhere.  A hit and a miss differ in time, which
+ * tells a caller, in any namespace, only whether a key it holds was set
+ * lately.  Public points and digests only: nothing to wipe.
  */
 #define DTLS_PUB_TAG_LEN	32
 #define DTLS_PUB_CACHE_SIZE	8
@@ -188,8 +192,22 @@ static struct {
 } dtls_pub_cache[DTLS_PUB_CACHE_SIZE];
 static unsigned int dtls_pub_cache_next;
 static DEFINE_SPINLOCK(dtls_pub_cache_lock);
+static u8 dtls_pub_salt[32];
 
-/* Every entry compared, in constant time. */
+static int dtls_pub_tag(const u8 *priv, u8 *tag)
+{
+	u8 buf[sizeof(dtls_pub_salt) + DTLS_P256_LEN];
+	int err;
+
+	get_random_once(dtls_pub_salt, sizeof(dtls_pub_salt));
+	memcpy(buf, dtls_pub_salt, sizeof(dtls_pub_salt));
+	memcpy(buf + sizeof(dtls_pub_salt), priv, DTLS_P256_LEN);
+	err = dtls_hash(DTLS_PRF_SHA256, buf, sizeof(buf), tag);
+	memzero_explicit(buf, sizeof(buf));
+	return err;
+}
+
+/* Each entry's tag compared whole (crypto_memneq()). */
 static bool dtls_pub_cache_get(const u8 *tag, u8 *pub)
 {
 	bool hit = false;
@@ -197,9 +215,9 @@ static bool dtls_pub_cache_get(const u8 *tag, u8 *pub)
 
 	spin_lock(&dtls_pub_cache_lock);
 	for (i = 0; i < DTLS_PUB_CACHE_SIZE; i++)
-		if (dtls_pub_cache[i].used &&
-		    !crypto_memneq(dtls_pub_cache[i].tag, tag,
-				   DTLS_PUB_TAG_LEN) && !hit) {
+		if (!crypto_memneq(dtls_pub_cache[i].tag, tag,
+				   DTLS_PUB_TAG_LEN) &&
+		    dtls_pub_cache[i].used && !hit) {
 			memcpy(pub, dtls_pub_cache[i].pub,
 			       sizeof(dtls_pub_cache[i].pub));
 			hit = true;
@@ -234,9 +252,9 @@ int dtls_ecdsa_key_set(struct dtls_ecdsa_key *k, const u8 *priv)
 	bool tagged;
 
 	vli_from_be64(k->d, priv, ND);
-	if (!dtls_p256_scalar_ok(k->d, dtls_p256()->n))
+	if (!dtls_p256_scalar_valid(priv))
 		goto fail;
-	tagged = !dtls_hash(DTLS_PRF_SHA256, priv, DTLS_P256_LEN, tag);
+	tagged = !dtls_pub_tag(priv, tag);
 	if (!tagged || !dtls_pub_cache_get(tag, k->pub + 1)) {
 		if (dtls_p256_mult_g(k->pub + 1, priv))
 			goto fail;
@@ -322,7 +340,7 @@ int dtls_ecdsa_sign_rs(const struct dtls_ecdsa_key *k, const u8 *hash,
 		if (err)
 			break;
 		vli_from_be64(kk, g.v, ND);	/* qlen = hlen = 256 */
-		if (dtls_p256_scalar_ok(kk, c->n) &&
+		if (dtls_p256_scalar_valid(g.v) &&
 		    !dtls_p256_x_of_kg(kk, pt)) {
 			/* r = x(k G) mod n; x < p < 2n */
 			dtls_p256_from_bytes_mod(rr, pt, c->n);

@@ -4,8 +4,8 @@
  * certificates of the handshake (TLS's ecdsa_secp256r1_sha256).  Our own,
  * as Debian's 6.1 has no ECDSA in its crypto API and 6.12 verifies only,
  * with crypto/ecc.c's generic C, at about 5,300,000 instructions a scalar
- * multiplication: the group is p256.c's, the arithmetic mod n
- * crypto/ecc.c's.  See ecdsa.c for what runs in
+ * multiplication: the group and the products mod n are p256.c's, the
+ * inversion mod n crypto/ecc.c's.  See ecdsa.c for what runs in
  * constant time.
  *
  * Numbers on the wire and in these calls are big-endian, 32 bytes; a

@@ -6,7 +6,8 @@
  * limbs, little-endian, in Montgomery form (a R mod p, R = 2^256), always
  * fully reduced below p.  Multiplication is word-by-word Montgomery
  * (CIOS); as p = -1 mod 2^64, each step's quotient digit is the low limb
- * itself.  No operation branches on, or indexes memory by, a value.
+ * itself.  No field operation branches on, or indexes memory by, a
+ * value; only verification's u2 Q (public values, below) branches.
  *
  * Group: homogeneous projective (X : Y : Z), x = X/Z, y = Y/Z, with the
  * complete formulas of Renes, Costello and Batina ("Complete addition

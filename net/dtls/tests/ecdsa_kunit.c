@@ -100,7 +100,7 @@ static void ecdsa_rfc6979_key(struct kunit *test)
 static void ecdsa_pub_cache(struct kunit *test)
 {
 	struct dtls_ecdsa_key k;
-	u8 priv[32], pub[2 * 32];
+	u8 priv[32], pub[2 * 32], got[2 * 32], tag[DTLS_PUB_TAG_LEN];
 	unsigned int i;
 
 	for (i = 0; i < 2 * DTLS_PUB_CACHE_SIZE + 1; i++) {
@@ -110,6 +110,9 @@ static void ecdsa_pub_cache(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, dtls_p256_mult_g(pub, priv), 0);
 		KUNIT_EXPECT_MEMEQ(test, k.pub + 1, pub, sizeof(pub));
 		/* and again, from the cache now */
+		KUNIT_ASSERT_EQ(test, dtls_pub_tag(priv, tag), 0);
+		KUNIT_EXPECT_TRUE(test, dtls_pub_cache_get(tag, got));
+		KUNIT_EXPECT_MEMEQ(test, got, pub, sizeof(pub));
 		KUNIT_ASSERT_EQ(test, dtls_ecdsa_key_set(&k, priv), 0);
 		KUNIT_EXPECT_MEMEQ(test, k.pub + 1, pub, sizeof(pub));
 		KUNIT_ASSERT_EQ(test, dtls_ecdsa_key_set(&k, rfc_priv), 0);
