@@ -150,22 +150,27 @@ static int kernel_start(struct pair *p, bool server, uint16_t suite)
 struct noise;
 static void noise_start(struct noise *nz, int fd, pthread_t *th);
 
-static int pair_handshake_full(struct pair *p, int family, bool kernel_server,
-			       const char *cipher, uint16_t suite, bool no_ems,
-			       const struct srtp_opts *so, struct noise *nz,
-			       pthread_t *th)
+/*
+ * The sockets (@ka, @oa: their addresses) and OpenSSL's side, before
+ * anything is sent.  0, or -1 with p->err set.
+ */
+static int pair_setup(struct pair *p, int family, bool kernel_server,
+		      const char *cipher, bool no_ems,
+		      const struct srtp_opts *so, union dtls_test_addr *pka,
+		      union dtls_test_addr *poa)
 {
 	socklen_t alen = dtls_test_addr_len(family);
 	union dtls_test_addr ka, oa;
 	struct timeval tv = { .tv_sec = 1 };
-	struct dtls_hs_info info;
-	time_t deadline;
 	BIO *bio;
-	int r;
 
 	parse_psk();
 	p->kfd = dtls_test_udp_bound(family, &ka);
 	p->ofd = dtls_test_udp_bound(family, &oa);
+	if (pka)
+		*pka = ka;
+	if (poa)
+		*poa = oa;
 	if (p->kfd < 0 || p->ofd < 0 || connect(p->ofd, &ka.sa, alen) ||
 	    (!kernel_server && connect(p->kfd, &oa.sa, alen))) {
 		snprintf(p->err, sizeof(p->err), "sockets: %s",
@@ -206,11 +211,15 @@ static int pair_handshake_full(struct pair *p, int family, bool kernel_server,
 		SSL_set_connect_state(p->ssl);
 	else
 		SSL_set_accept_state(p->ssl);
-	/* A server waits for the ClientHello: start it first. */
-	if (kernel_start_srtp(p, kernel_server, suite, so))
-		return -1;
-	if (nz)
-		noise_start(nz, p->ofd, th);
+	return 0;
+}
+
+/* OpenSSL's side to its end, then the kernel's.  0, or -1 and p->err. */
+static int pair_drive(struct pair *p)
+{
+	struct dtls_hs_info info;
+	time_t deadline;
+	int r;
 
 	deadline = time(NULL) + WAIT_MS / 1000;
 	while ((r = SSL_do_handshake(p->ssl)) != 1) {
@@ -232,6 +241,22 @@ static int pair_handshake_full(struct pair *p, int family, bool kernel_server,
 		return -1;
 	}
 	return 0;
+}
+
+static int pair_handshake_full(struct pair *p, int family, bool kernel_server,
+			       const char *cipher, uint16_t suite, bool no_ems,
+			       const struct srtp_opts *so, struct noise *nz,
+			       pthread_t *th)
+{
+	if (pair_setup(p, family, kernel_server, cipher, no_ems, so, NULL,
+		       NULL))
+		return -1;
+	/* A server waits for the ClientHello: start it first. */
+	if (kernel_start_srtp(p, kernel_server, suite, so))
+		return -1;
+	if (nz)
+		noise_start(nz, p->ofd, th);
+	return pair_drive(p);
 }
 
 static int pair_handshake_srtp(struct pair *p, int family, bool kernel_server,
@@ -942,6 +967,259 @@ TEST_F_TIMEOUT(interleave, stun_rtp, 240)
 	ASSERT_EQ(5, send(self->p.kfd, "media", 5, 0));
 	n = SSL_read(self->p.ssl, buf, sizeof(buf));
 	ASSERT_EQ(5, n);
+}
+
+/*
+ * ICE on the DTLS port while the kernel's handshake runs (RFC 7983): a
+ * reader takes STUN as plain UDP, with its sender's address and the
+ * DTLS_RECORD_NOT_DTLS type, and answers it with a datagram marked so;
+ * a ClientHello that came before hs-start, behind a STUN request, goes to
+ * the handshake, never to the reader.  OpenSSL's retransmission timer is
+ * set beyond the test's deadline: the handshake completes only if that
+ * first ClientHello was not lost.
+ */
+static const uint8_t stun_req[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12,
+				      0xa4, 0x42, 's', 't', 'u', 'n' };
+
+/* recvmsg() with room for the record type: its length, *type, *from. */
+static ssize_t recv_typed(int fd, void *buf, size_t len, int flags,
+			  int *type, union dtls_test_addr *from)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} c;
+	struct iovec iov = { buf, len };
+	struct msghdr mh = {
+		.msg_name = from, .msg_namelen = sizeof(*from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*type = -1;
+	n = recvmsg(fd, &mh, flags);
+	if (n < 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_DTLS &&
+		    cm->cmsg_type == DTLS_GET_RECORD_TYPE)
+			*type = *CMSG_DATA(cm);
+	return n;
+}
+
+/* sendmsg() marked DTLS_RECORD_NOT_DTLS, to @to if not NULL. */
+static ssize_t send_not_dtls(int fd, const void *buf, size_t len,
+			     const union dtls_test_addr *to)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} c = {};
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh = {
+		.msg_name = (void *)to,
+		.msg_namelen = to ? dtls_test_addr_len(to->sa.sa_family) : 0,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(cm) = DTLS_RECORD_NOT_DTLS;
+	return sendmsg(fd, &mh, 0);
+}
+
+/* OpenSSL retransmits after 100 s: later than the test's deadline. */
+static unsigned int slow_timer(SSL *ssl, unsigned int timer_us)
+{
+	return 100 * 1000 * 1000;
+}
+
+FIXTURE(ice) {
+	struct pair p;
+	int sfd;
+};
+
+FIXTURE_VARIANT(ice) {
+	bool kernel_server;
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(ice, server) {
+	.kernel_server = true, .family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(ice, server_v6) {
+	.kernel_server = true, .family = AF_INET6,
+};
+
+FIXTURE_VARIANT_ADD(ice, client) {
+	.kernel_server = false, .family = AF_INET,
+};
+
+FIXTURE_SETUP(ice)
+{
+	pair_init(&self->p);
+	self->sfd = -1;
+}
+
+FIXTURE_TEARDOWN(ice)
+{
+	pair_free(&self->p);
+	if (self->sfd >= 0)
+		close(self->sfd);
+}
+
+/* The kernel's side still runs its handshake. */
+#define ASSERT_RUNNING(fd) do {						\
+	struct dtls_hs_info _i;						\
+									\
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd, 0, &_i, NULL, 0));	\
+	ASSERT_EQ(DTLS_HS_STATE_RUNNING, _i.state);			\
+} while (0)
+
+TEST_F_TIMEOUT(ice, stun_during_handshake, 240)
+{
+	struct srtp_opts so = { K(k_all), .o_profiles = "SRTP_AES128_CM_SHA1_80" };
+	struct timeval tv = { .tv_sec = 10 };
+	union dtls_test_addr ka, oa, sa, from;
+	struct dtls_srtp_info si;
+	socklen_t silen = sizeof(si);
+	uint8_t buf[128], resp[20];
+	int type;
+	ssize_t n;
+
+	ASSERT_EQ(0, pair_setup(&self->p, variant->family,
+				variant->kernel_server, "PSK-AES128-GCM-SHA256",
+				false, &so, &ka, &oa)) {
+		TH_LOG("%s", self->p.err);
+	}
+	DTLS_set_timer_cb(self->p.ssl, slow_timer);
+	self->sfd = dtls_test_udp_bound(variant->family, &sa);
+	ASSERT_GE(self->sfd, 0);
+	setsockopt(self->p.kfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memcpy(resp, stun_req, sizeof(resp));
+	resp[0] = 0x01;		/* binding success */
+
+	if (variant->kernel_server) {
+		/* STUN, then the ClientHello, then STUN from elsewhere. */
+		ASSERT_EQ(sizeof(stun_req), send(self->p.ofd, stun_req,
+						 sizeof(stun_req), 0));
+		ASSERT_NE(1, SSL_do_handshake(self->p.ssl));
+		ASSERT_EQ(sizeof(stun_req),
+			  sendto(self->sfd, stun_req, sizeof(stun_req), 0,
+				 &ka.sa, dtls_test_addr_len(variant->family)));
+		ASSERT_EQ(0, kernel_start_srtp(&self->p, true, 0x00a8, &so)) {
+			TH_LOG("%s", self->p.err);
+		}
+	} else {
+		/* The kernel's ClientHello waits at OpenSSL's socket. */
+		ASSERT_EQ(0, kernel_start_srtp(&self->p, false, 0x00a8, &so)) {
+			TH_LOG("%s", self->p.err);
+		}
+		ASSERT_EQ(sizeof(stun_req), send(self->p.ofd, stun_req,
+						 sizeof(stun_req), 0));
+	}
+
+	/* The first STUN request, while the handshake runs. */
+	n = recv_typed(self->p.kfd, buf, sizeof(buf), 0, &type, &from);
+	ASSERT_EQ(sizeof(stun_req), n) {
+		TH_LOG("recv: %s", strerror(errno));
+	}
+	EXPECT_EQ(0, memcmp(buf, stun_req, n));
+	EXPECT_EQ(DTLS_RECORD_NOT_DTLS, type);
+	EXPECT_TRUE(dtls_test_same_addr(&from, &oa));
+	ASSERT_RUNNING(self->p.kfd);
+	/* A data send still waits for the handshake: never plaintext. */
+	EXPECT_EQ(-1, send(self->p.kfd, "data", 4, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	/* The answer leaves as it is, to where the caller says. */
+	ASSERT_EQ(sizeof(resp), send_not_dtls(self->p.kfd, resp, sizeof(resp),
+					      variant->kernel_server ? &oa :
+					      &sa)) {
+		TH_LOG("send: %s", strerror(errno));
+	}
+	n = recv(variant->kernel_server ? self->p.ofd : self->sfd, buf,
+		 sizeof(buf), 0);
+	ASSERT_EQ(sizeof(resp), n);
+	EXPECT_EQ(0, memcmp(buf, resp, n));
+
+	if (variant->kernel_server) {
+		/* The ClientHello goes to the handshake; STUN comes next. */
+		n = recv_typed(self->p.kfd, buf, sizeof(buf), 0, &type, &from);
+		ASSERT_EQ(sizeof(stun_req), n) {
+			TH_LOG("recv: %s", strerror(errno));
+		}
+		EXPECT_EQ(0, memcmp(buf, stun_req, n));
+		EXPECT_EQ(DTLS_RECORD_NOT_DTLS, type);
+		EXPECT_TRUE(dtls_test_same_addr(&from, &sa));
+		ASSERT_EQ(sizeof(resp), send_not_dtls(self->p.kfd, resp,
+						      sizeof(resp), &sa));
+		ASSERT_EQ(sizeof(resp), recv(self->sfd, buf, sizeof(buf), 0));
+	}
+
+	ASSERT_EQ(0, pair_drive(&self->p)) {
+		TH_LOG("%s", self->p.err);
+	}
+	ASSERT_EQ(0, getsockopt(self->p.kfd, SOL_DTLS, DTLS_SRTP, &si, &silen));
+	EXPECT_EQ(1, si.profile);
+	/* Nothing of the handshake ever reached the reader. */
+	EXPECT_EQ(-1, recv(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	/* Established: SRTP-like datagrams out unchanged, records sealed. */
+	ASSERT_EQ(4, send_not_dtls(self->p.kfd, "\x80rtp", 4, NULL));
+	ASSERT_EQ(4, recv(self->p.ofd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "\x80rtp", 4));
+	ASSERT_EQ(5, send(self->p.kfd, "media", 5, 0));
+	ASSERT_EQ(5, SSL_read(self->p.ssl, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "media", 5));
+}
+
+/*
+ * While it runs: a datagram that looks like DTLS goes to the handshake
+ * (which drops it) and never to the reader; a marked datagram whose
+ * first byte says DTLS, or an empty one, is refused; a reader without a
+ * control buffer gets STUN too (nothing else can come then).
+ */
+TEST_F_TIMEOUT(ice, refusals_while_running, 120)
+{
+	uint8_t junk[40] = { 23, 0xfe, 0xfd, 0, 1 };
+	union dtls_test_addr ka, oa, sa;
+	uint8_t buf[64];
+
+	ASSERT_EQ(0, pair_setup(&self->p, variant->family,
+				variant->kernel_server, "PSK-AES128-GCM-SHA256",
+				false, NULL, &ka, &oa)) {
+		TH_LOG("%s", self->p.err);
+	}
+	ASSERT_EQ(0, kernel_start(&self->p, variant->kernel_server, 0x00a8)) {
+		TH_LOG("%s", self->p.err);
+	}
+	self->sfd = dtls_test_udp_bound(variant->family, &sa);
+	ASSERT_GE(self->sfd, 0);
+	EXPECT_EQ(-1, recv(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(sizeof(junk), send(self->p.ofd, junk, sizeof(junk), 0));
+	ASSERT_EQ(sizeof(stun_req), send(self->p.ofd, stun_req,
+					 sizeof(stun_req), 0));
+	ASSERT_EQ(sizeof(stun_req), recv(self->p.kfd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, stun_req, sizeof(stun_req)));
+	EXPECT_EQ(-1, recv(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	junk[0] = 22;
+	EXPECT_EQ(-1, send_not_dtls(self->p.kfd, junk, sizeof(junk), &sa));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, send_not_dtls(self->p.kfd, junk, 0, &sa));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, send(self->p.kfd, "data", 4, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-1, recv(self->sfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_RUNNING(self->p.kfd);
 }
 
 TEST_HARNESS_MAIN

@@ -232,7 +232,8 @@ static ssize_t seal(const struct keyset *ks, uint8_t type, uint64_t seq,
  * sendmsg() of @len bytes with a DTLS_SET_RECORD_TYPE control message of
  * @type, or none if @type < 0.
  */
-static ssize_t send_type(int fd, const void *buf, size_t len, int type)
+static ssize_t send_type_flags(int fd, const void *buf, size_t len, int type,
+			       int flags)
 {
 	union {
 		struct cmsghdr h;
@@ -252,7 +253,12 @@ static ssize_t send_type(int fd, const void *buf, size_t len, int type)
 		cm->cmsg_len = CMSG_LEN(1);
 		*CMSG_DATA(cm) = (uint8_t)type;
 	}
-	return sendmsg(fd, &m, 0);
+	return sendmsg(fd, &m, flags);
+}
+
+static ssize_t send_type(int fd, const void *buf, size_t len, int type)
+{
+	return send_type_flags(fd, buf, len, type, 0);
 }
 
 /* The DTLS_GET_RECORD_TYPE of a received message, or NO_TYPE. */
@@ -604,10 +610,59 @@ TEST_F(record, tx_one_record_per_send)
 	EXPECT_EQ(total, st.tx_bytes);
 }
 
+/*
+ * RFC 7983 on the sending side: a datagram marked DTLS_RECORD_NOT_DTLS
+ * (STUN, SRTP) leaves a keyed socket unchanged and takes no sequence
+ * number; one whose first byte would say DTLS, or an empty one, is
+ * refused and nothing leaves.
+ */
+TEST_F(record, tx_not_dtls_cmsg)
+{
+	static const uint8_t dtls_first[] = { 20, 22, 23, 63 };
+	static const uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12,
+					  0xa4, 0x42, 7 };
+	struct dtls_ref_hdr hdr;
+	uint8_t back[64], dg[64];
+	char bad[8] = "xbad";
+	size_t i;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(sizeof(stun), send_type(self->a, stun, sizeof(stun),
+					  DTLS_RECORD_NOT_DTLS))
+		TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(sizeof(stun), recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
+	EXPECT_EQ(0, memcmp(dg, stun, sizeof(stun)));
+	ASSERT_EQ(4, send_type(self->a, "\x80rtp", 4, DTLS_RECORD_NOT_DTLS));
+	ASSERT_EQ(4, recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
+	EXPECT_EQ(0, memcmp(dg, "\x80rtp", 4));
+	for (i = 0; i < sizeof(dtls_first); i++) {
+		bad[0] = dtls_first[i];
+		EXPECT_EQ(-1, send_type(self->a, bad, 4, DTLS_RECORD_NOT_DTLS))
+			TH_LOG("first byte %u left as plaintext", dtls_first[i]);
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(-1, send_type(self->a, "", 0, DTLS_RECORD_NOT_DTLS));
+	EXPECT_EQ(EINVAL, errno);
+	/* Zero-copy is refused as for records. */
+	EXPECT_EQ(-1, send_type_flags(self->a, "\x80rtp", 4,
+				      DTLS_RECORD_NOT_DTLS, MSG_ZEROCOPY));
+	EXPECT_B_EMPTY();
+	/* MSG_MORE does not cork it: the record after is a datagram apart. */
+	ASSERT_EQ(4, send_type_flags(self->a, "\x81rtp", 4,
+				     DTLS_RECORD_NOT_DTLS, MSG_MORE));
+	ASSERT_EQ(4, recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
+	EXPECT_EQ(0, memcmp(dg, "\x81rtp", 4));
+	/* The records go on from sequence number 0. */
+	ASSERT_EQ(4, send_type(self->a, "data", 4, -1));
+	ASSERT_EQ(4, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(DATA, hdr.type);
+	EXPECT_EQ(0, hdr.seq);
+}
+
 TEST_F(record, tx_record_type_cmsg)
 {
 	static const int good[] = { 20, 21, 22, 23 };
-	static const int bad[] = { 19, 24, 0, 255 };
+	static const int bad[] = { 19, 24, 1, 255 };
 	struct dtls_ref_hdr hdr;
 	uint8_t back[64];
 	char pt[32];

@@ -167,6 +167,13 @@ static inline bool dtls_udp_batching(struct sock *sk)
 	return udp_test_bit(CORK, sk) || READ_ONCE(udp_sk(sk)->gso_size);
 }
 
+/* Datagrams UDP holds for the socket (not taken by us).  Any context. */
+static inline bool dtls_udp_queued(struct sock *sk)
+{
+	return !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
+	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
+}
+
 /* The TX keys with a reference of the caller's, or NULL.  Any context. */
 static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 {

@@ -606,17 +606,119 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 	return true;
 }
 
+/*
+ * The head of UDP's queue if it is a DTLS datagram, unlinked and
+ * uncharged; NULL otherwise, with *@plain set if something that is not
+ * DTLS stands there.  The reader queue's lock makes the look and the
+ * unlink one step, as __skb_recv_udp() does its own.
+ */
+static struct sk_buff *dtls_hs_udp_head(struct sock *sk, bool *plain)
+{
+	struct sk_buff_head *rq = &udp_sk(sk)->reader_queue;
+	struct sk_buff *skb;
+	const u8 *first;
+	u8 b;
+
+	spin_lock_bh(&rq->lock);
+	if (skb_queue_empty(rq)) {
+		spin_lock(&sk->sk_receive_queue.lock);
+		skb_queue_splice_tail_init(&sk->sk_receive_queue, rq);
+		spin_unlock(&sk->sk_receive_queue.lock);
+	}
+	skb = skb_peek(rq);
+	if (skb) {
+		first = skb_header_pointer(skb, 0, 1, &b);
+		if (first && dtls_first_byte_is_dtls(*first)) {
+			__skb_unlink(skb, rq);
+			udp_skb_destructor(sk, skb);
+		} else {
+			*plain = true;
+			skb = NULL;
+		}
+	}
+	spin_unlock_bh(&rq->lock);
+	return skb;
+}
+
+/**
+ * dtls_hs_take_queued - DTLS datagrams UDP holds go to the handshake
+ * @sk: the socket
+ * @ds: its state
+ *
+ * UDP queues what comes before the handshake takes datagrams: a
+ * ClientHello that beat hs-start, among STUN requests.  From the head of
+ * UDP's queue, the DTLS ones go to the handshake (a copy, with the IP and
+ * UDP headers that say who sent it), up to the first that is not DTLS:
+ * that one is the application's (RFC 7983), and a DTLS datagram must
+ * never reach it as plain data.
+ *
+ * Context: process, under lock_sock() (the readers of a socket whose
+ * handshake runs take it too, so the head cannot move under them).
+ * Return: true if a datagram that is not DTLS, or a pending error, is
+ * for the application to read.
+ */
+bool dtls_hs_take_queued(struct sock *sk, struct dtls_sock *ds)
+{
+	struct sk_buff *skb, *copy;
+	struct dtls_hs *hs;
+	bool plain = false;
+	unsigned int len;
+	int reason;
+
+	sock_owned_by_me(sk);
+	if (READ_ONCE(sk->sk_err))
+		return true;		/* UDP's read reports it */
+	while ((skb = dtls_hs_udp_head(sk, &plain))) {
+		len = skb->len;
+		copy = NULL;
+		reason = DTLS_DROP_CSUM;
+		if (udp_skb_csum_unnecessary(skb) ||
+		    !__udp_lib_checksum_complete(skb)) {
+			copy = skb_copy(skb, GFP_KERNEL);
+			reason = DTLS_DROP_NOMEM;
+		}
+		skb_consume_udp(sk, skb, len);
+		if (copy) {
+			/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
+			copy->dev = NULL;
+			skb_dst_drop(copy);
+			reason = DTLS_DROP_HS_QUEUE;
+			/* As in softirq: the capture path's locks are not _bh. */
+			local_bh_disable();
+			rcu_read_lock();
+			hs = rcu_dereference(ds->hs.engine);
+			if (hs && dtls_hs_takes_datagrams(hs) &&
+			    dtls_hs_enqueue(hs, copy))
+				copy = NULL;
+			rcu_read_unlock();
+			local_bh_enable();
+			if (!copy)
+				continue;
+		}
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, reason, 0, 0, len);
+		kfree_skb(copy);
+	}
+	return plain;
+}
+
 /**
  * dtls_hs_wait - wait for the handshake to end
  * @sk: the socket
  * @ds: its state
  * @timeo: time left, updated
  *
+ * @rx: a reader: datagrams UDP holds end the wait too
+ *
+ * While the handshake runs, UDP holds only datagrams that are not DTLS
+ * (dtls_hs_capture() takes the others): STUN, RTP... a reader takes them
+ * as plain UDP, as poll() says it may.
+ *
  * Context: process (send and receive paths).
- * Return: 0 once established; the handshake's error, -EAGAIN or
- * -ERESTARTSYS/-EINTR otherwise.
+ * Return: 0 once established; 1 (@rx) for a datagram UDP holds; the
+ * handshake's error, -EAGAIN or -ERESTARTSYS/-EINTR otherwise.
  */
-int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
+int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	int err;
@@ -631,6 +733,10 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
 		}
 		if (state == DTLS_HS_STATE_FAILED) {
 			err = -(READ_ONCE(ds->hs.error) ?: ECONNABORTED);
+			break;
+		}
+		if (rx && dtls_udp_queued(sk)) {
+			err = 1;
 			break;
 		}
 		if (!*timeo) {

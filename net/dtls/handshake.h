@@ -184,8 +184,9 @@ void dtls_hs_release(struct dtls_sock *ds);
 
 /* handshake.c: the socket's hooks */
 bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb);
+bool dtls_hs_take_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_hs_icmp_error(struct dtls_sock *ds, int err);
-int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo);
+int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx);
 
 /* handshake.c, for hs_receive.c and hs_control.c */
 void dtls_hs_work(struct work_struct *work);

@@ -367,6 +367,10 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_STARTED, 1);
 	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER) {
 		dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);
+		/* A ClientHello that came before the start is not lost. */
+		lock_sock(sk);
+		dtls_hs_take_queued(sk, ds);
+		release_sock(sk);
 		err = 0;
 	} else {
 		struct dtls_proto_out out;

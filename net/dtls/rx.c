@@ -519,12 +519,6 @@ int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg)
 	return dtls_ioctl_put_int(arg, len);
 }
 
-static bool dtls_udp_queued(struct sock *sk)
-{
-	return !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
-	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
-}
-
 /*
  * Take (or, peeking, reference) the head of the queue, waiting if asked.
  * @foreign_ok: false for a reader without room for control messages; it
@@ -650,6 +644,36 @@ static void dtls_rx_requeue(struct dtls_sock *ds, struct sk_buff *skb)
 	spin_unlock_bh(&ds->rxq.lock);
 }
 
+/*
+ * While the kernel's handshake runs: the datagram at the head of UDP's
+ * queue if it is not DTLS, as UDP reads it (its source address in
+ * msg_name), marked DTLS_RECORD_NOT_DTLS as after the handshake.  DTLS
+ * datagrams before it go to the handshake first.  Under lock_sock():
+ * every reader of such a socket comes this way, so the datagram that
+ * dtls_hs_take_queued() saw at the head is the one UDP hands out.
+ *
+ * Return: as recvmsg(); -EAGAIN if nothing was for the application (or
+ * the handshake just ended: the caller looks again).
+ */
+static int dtls_rx_hs_not_dtls(struct sock *sk, struct dtls_sock *ds,
+			       struct msghdr *msg, size_t len, int flags,
+			       int *addr_len)
+{
+	u8 type = DTLS_RECORD_NOT_DTLS;
+	int err = -EAGAIN;
+
+	lock_sock(sk);
+	if (READ_ONCE(ds->hs.state) == DTLS_HS_STATE_RUNNING &&
+	    dtls_hs_take_queued(sk, ds))
+		err = ds->base_prot->recvmsg(sk, msg, len,
+					     flags | MSG_DONTWAIT, addr_len);
+	release_sock(sk);
+	if (err >= 0 && msg->msg_controllen)
+		put_cmsg(msg, SOL_DTLS, DTLS_GET_RECORD_TYPE, sizeof(type),
+			 &type);
+	return err;
+}
+
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len)
 {
@@ -660,11 +684,20 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	u8 type;
 	int err;
 
-	/* A socket of the kernel's handshake reads once it is established. */
+	/*
+	 * A socket of the kernel's handshake reads records once it is
+	 * established; while it runs, what is not DTLS (RFC 7983: STUN,
+	 * RTP), as plain UDP.
+	 */
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING) &&
 	    !(flags & MSG_ERRQUEUE)) {
 		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-		err = dtls_hs_wait(sk, ds, &timeo);
+		while ((err = dtls_hs_wait(sk, ds, &timeo, true)) == 1) {
+			err = dtls_rx_hs_not_dtls(sk, ds, msg, len, flags,
+						  addr_len);
+			if (err != -EAGAIN)
+				return err;
+		}
 		if (err)
 			return err;
 	}

@@ -106,8 +106,9 @@ static int dtls_tx_check_dest(struct sock *sk, const struct msghdr *msg)
 }
 
 /*
- * The content type asked for with DTLS_SET_RECORD_TYPE, or data.  UDP's
- * own UDP_SEGMENT would cut the sealed record into pieces: refused.
+ * The content type asked for with DTLS_SET_RECORD_TYPE (or
+ * DTLS_RECORD_NOT_DTLS), or data.  UDP's own UDP_SEGMENT would cut the
+ * sealed record into pieces: refused.
  */
 static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 {
@@ -130,8 +131,9 @@ static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 		    cmsg->cmsg_len != CMSG_LEN(sizeof(u8)))
 			return -EINVAL;
 		*type = *(u8 *)CMSG_DATA(cmsg);
-		if (*type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
-		    *type > DTLS_RECORD_TYPE_DATA)
+		if (*type != DTLS_RECORD_NOT_DTLS &&
+		    (*type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
+		     *type > DTLS_RECORD_TYPE_DATA))
 			return -EINVAL;
 	}
 	return 0;
@@ -180,21 +182,75 @@ out:
 	return err;
 }
 
+/*
+ * RFC 7983 multiplexing on the sending side: a datagram the caller marks
+ * DTLS_RECORD_NOT_DTLS (STUN, TURN, SRTP of a WebRTC session on the DTLS
+ * port) leaves as it is, in every state, the kernel's handshake running
+ * included.  It is copied in first and its first byte checked there, so
+ * that what leaves can never pass for a DTLS record, even if the caller
+ * rewrites its buffer meanwhile.  Like a record it is a datagram of its
+ * own: no cork, no GSO.
+ */
+static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
+			      size_t len)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct msghdr kmsg = {
+		.msg_name = msg->msg_name,
+		.msg_namelen = msg->msg_namelen,
+		.msg_control = msg->msg_control,
+		.msg_controllen = msg->msg_controllen,
+		.msg_flags = msg->msg_flags & DTLS_TX_UDP_FLAGS,
+	};
+	struct kvec iov;
+	void *buf;
+	int err;
+
+	err = dtls_tx_check_flags(msg);
+	if (err)
+		return err;
+	if (!len || len > U16_MAX)	/* UDP's own bound is a little less */
+		return len ? -EMSGSIZE : -EINVAL;
+	if (dtls_udp_batching(sk))
+		return -EBUSY;
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (!copy_from_iter_full(buf, len, &msg->msg_iter))
+		goto out;
+	err = -EINVAL;
+	if (dtls_first_byte_is_dtls(*(u8 *)buf))
+		goto out;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &iov, 1, len);
+	err = ds->base_prot->sendmsg(sk, &kmsg, len);
+out:
+	kvfree(buf);
+	return err;
+}
+
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	struct dtls_key *k;
+	int cmsg_err;
 	u8 type;
 	int err;
 
 	/* A record is a datagram of its own, keyed or not (see above). */
 	msg->msg_flags &= ~MSG_MORE;
 
+	cmsg_err = dtls_tx_cmsgs(msg, &type);
+	if (!cmsg_err && type == DTLS_RECORD_NOT_DTLS)
+		return dtls_send_not_dtls(sk, msg, len);
+
 	/* A socket of the kernel's handshake sends once it is established. */
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)) {
 		long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 
-		err = dtls_hs_wait(sk, ds, &timeo);
+		err = dtls_hs_wait(sk, ds, &timeo, false);
 		if (err)
 			return err;
 	}
@@ -218,7 +274,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (!err)
 		err = dtls_tx_check_dest(sk, msg);
 	if (!err)
-		err = dtls_tx_cmsgs(msg, &type);
+		err = cmsg_err;
 	if (!err && len > DTLS_MAX_PLAINTEXT)
 		err = -EMSGSIZE;
 	if (!err && unlikely(dtls_udp_batching(sk)))
