@@ -23,10 +23,11 @@
 #     ECDHE-ECDSA handshake with `openssl s_client -dtls1_2 -cert ...
 #     -verify_return_error`, and `dtls handshake show` prints the client's
 #     fingerprint and subject;
-#  7. WebRTC-style (tools/demo/srtp-demo.c): a kernel server socket answers a
-#     STUN binding request on its port, then completes DTLS-SRTP (use_srtp)
-#     with an OpenSSL client there; both print the profile and SHA-256
-#     fingerprints of the SRTP keys they derived, never the keys.
+#  7. WebRTC-style (tools/demo/srtp-demo.c): a kernel server socket whose
+#     handshake runs answers a STUN binding request on its port, then
+#     completes DTLS-SRTP (use_srtp) with an OpenSSL client there; both
+#     print the profile and SHA-256 fingerprints of the SRTP keys they
+#     derived, never the keys.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -236,10 +237,11 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	# 6. Certificates, mutual authentication, the CLI (its own script).
 	tools/demo/cert.sh || fail=1
 
-	# 7. WebRTC-style: STUN, then DTLS-SRTP on the same port.
-	printf "\n== DTLS-SRTP: a kernel server answers STUN, then use_srtp with OpenSSL on the same port; key fingerprints only\n"
+	# 7. WebRTC-style: STUN during the handshake, DTLS-SRTP, one port.
+	printf "\n== DTLS-SRTP: a kernel server answers STUN while its handshake runs, then use_srtp with OpenSSL on the same port; key fingerprints only\n"
 	say "srtp-demo 4440"
 	timeout 300 srtp-demo 4440 2>&1 | tee /tmp/srtp-demo.out || true
+	expect /tmp/srtp-demo.out "untouched while the handshake is running" "STUN read during the handshake"
 	expect /tmp/srtp-demo.out "STUN binding success" "the STUN exchange"
 	expect /tmp/srtp-demo.out "kernel says srtp SRTP_AEAD_AES_128_GCM" "the profile the server prefers"
 	expect /tmp/srtp-demo.out "same SRTP keys: yes" "equal SRTP keys on both sides"

@@ -2,11 +2,11 @@
 /*
  * Part 7 of `make demo`: a WebRTC-style scene on one UDP port.  A kernel
  * server socket (DTLS-SRTP required, PSK for brevity), attached and
- * configured, first answers an ICE connectivity check, a STUN binding
- * request the client sends to the same port; then its handshake starts
- * and an OpenSSL client (in this process, libssl) completes DTLS with
- * use_srtp.  (recv() and send() block while a kernel handshake runs:
- * ICE comes first here.)
+ * configured, starts its handshake; while it runs, the application
+ * answers an ICE connectivity check, a STUN binding request the client
+ * sends to the same port (read as plain UDP, answered with a datagram
+ * marked DTLS_RECORD_NOT_DTLS); then an OpenSSL client (in this process,
+ * libssl) completes DTLS with use_srtp on the same 5-tuple.
  * Both sides print the profile they agreed on and SHA-256 fingerprints of
  * the SRTP keys and salts each derived (the kernel's through its RFC 5705
  * exporter, OpenSSL's through its own), never the keys.
@@ -126,6 +126,12 @@ int main(int argc, char **argv)
 	       ntohs(sa.sin_port), dtls_srtp_profile_name(profiles[0]),
 	       dtls_srtp_profile_name(profiles[1]));
 
+	err = dtls_hs_start(nl, srv, 0, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "srtp-demo: hs-start: %s\n", msg);
+		return die("hs-start", -err);
+	}
+
 	/* ICE: a STUN binding request on the same port (RFC 5389 6). */
 	for (i = 0; i < 12; i++)
 		txid[i] = rand();
@@ -140,8 +146,11 @@ int main(int argc, char **argv)
 	n = recvfrom(srv, buf, sizeof(buf), 0, (void *)&from, &alen);
 	if (n != 20 || buf[1] != 0x01 || memcmp(buf + 8, txid, 12))
 		return die("STUN request at the server", n < 0 ? errno : EPROTO);
-	printf("server application: STUN binding request from %s:%u, %zd bytes, passed up untouched by the attached socket\n",
-	       inet_ntoa(from.sin_addr), ntohs(from.sin_port), n);
+	if (dtls_hs_get(nl, srv, 0, &info, NULL, 0))
+		return die("hs-get", EIO);
+	printf("server application: STUN binding request from %s:%u, %zd bytes, passed up untouched while the handshake is %s\n",
+	       inet_ntoa(from.sin_addr), ntohs(from.sin_port), n,
+	       dtls_hs_state_name(info.state));
 	buf[0] = 0x01, buf[1] = 0x01;		/* Binding success response */
 	buf[2] = 0, buf[3] = 12;
 	buf[20] = 0x00, buf[21] = 0x20;		/* XOR-MAPPED-ADDRESS */
@@ -151,19 +160,16 @@ int main(int argc, char **argv)
 	buf[27] = buf[5] ^ ((uint8_t *)&from.sin_port)[1];
 	for (i = 0; i < 4; i++)
 		buf[28 + i] = buf[4 + i] ^ ((uint8_t *)&from.sin_addr)[i];
-	if (sendto(srv, buf, 32, 0, (void *)&from, alen) != 32)
-		return die("send STUN response", errno);
+	/* Marked not DTLS: it leaves as it is, handshake running or not. */
+	n = dtls_send_not_dtls(srv, buf, 32, 0, (void *)&from, alen);
+	if (n != 32)
+		return die("send STUN response", n < 0 ? -n : EIO);
 	setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	n = recv(cli, buf, sizeof(buf), 0);
 	if (n != 32 || buf[0] != 0x01 || buf[1] != 0x01)
 		return die("STUN response", n < 0 ? errno : EPROTO);
 	printf("client: STUN binding success, mapped address 127.0.0.1:%u\n",
 	       ntohs(ca.sin_port));
-	err = dtls_hs_start(nl, srv, 0, msg, sizeof(msg));
-	if (err) {
-		fprintf(stderr, "srtp-demo: hs-start: %s\n", msg);
-		return die("hs-start", -err);
-	}
 
 	/* DTLS-SRTP with OpenSSL on the same 5-tuple. */
 	ctx = SSL_CTX_new(DTLS_client_method());

@@ -1456,6 +1456,32 @@ int dtls_get_srtp(int fd, struct dtls_srtp_info *out)
 	return 0;
 }
 
+ssize_t dtls_send_not_dtls(int fd, const void *buf, size_t len, int flags,
+			   const struct sockaddr *to, socklen_t tolen)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} c;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = {
+		.msg_name = (void *)to, .msg_namelen = to ? tolen : 0,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(&c, 0, sizeof(c));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(cm) = DTLS_RECORD_NOT_DTLS;
+	n = sendmsg(fd, &m, flags);
+	return n < 0 ? -errno : n;
+}
+
 int dtls_srtp_lengths(uint16_t profile, size_t *key_len, size_t *salt_len)
 {
 	switch (profile) {

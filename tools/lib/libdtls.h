@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -579,6 +580,16 @@ int dtls_srtp_split(uint16_t profile, const void *material, size_t len,
  * Return: 0 or as dtls_export_keying_material(); @out is zeroed on error.
  */
 int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out);
+
+/*
+ * dtls_send_not_dtls() - send @len bytes as they are, marked
+ * DTLS_RECORD_NOT_DTLS (RFC 7983 multiplexing: STUN, TURN, SRTP on the
+ * DTLS port), to @to if not NULL.  Works in every state of an attached
+ * socket, a kernel handshake running included; the first byte must not
+ * be 20..63 (DTLS).  Return: bytes sent or -errno.
+ */
+ssize_t dtls_send_not_dtls(int fd, const void *buf, size_t len, int flags,
+			   const struct sockaddr *to, socklen_t tolen);
 
 #ifdef __cplusplus
 }
