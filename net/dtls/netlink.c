@@ -791,6 +791,18 @@ static int dtls_nl_put_peer_cert(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * Room for dtls_nl_put_peer_cert() with the chain: the subject is a copy
+ * out of the chain, and each certificate takes a header and padding.
+ */
+static size_t dtls_nl_peer_cert_size(const struct dtls_cert_peer *pc)
+{
+	return nla_total_size(sizeof(u8)) +
+	       2 * nla_total_size(SHA256_DIGEST_SIZE) +
+	       nla_total_size(pc->subject_len) + pc->chain_len +
+	       DTLS_CERT_CHAIN_MAX * (NLA_HDRLEN + NLA_ALIGNTO);
+}
+
 /* The handshake's state and result: a snapshot, as for the dump. */
 static int dtls_nl_fill_hs(struct sk_buff *skb, struct dtls_sock *ds,
 			   u32 portid, u32 seq, u8 cmd)
@@ -849,8 +861,7 @@ int dtls_nl_hs_get_doit(struct sk_buff *skb, struct genl_info *info)
 	/* Room for the peer's chain: set once, when the handshake ends. */
 	lock_sock(t.ds->sk);
 	if (t.ds->hs.peer_cert)
-		size += t.ds->hs.peer_cert->chain_len +
-			DTLS_CERT_CHAIN_MAX * NLA_HDRLEN;
+		size += dtls_nl_peer_cert_size(t.ds->hs.peer_cert);
 	release_sock(t.ds->sk);
 	msg = genlmsg_new(size, GFP_KERNEL);
 	err = -ENOMEM;
@@ -917,8 +928,8 @@ int dtls_nl_peer_cert_event(struct dtls_sock *ds, u16 suite,
 
 	if (!genl_has_listeners(&dtls_nl_family, net, DTLS_NLGRP_EVENTS))
 		return -ESRCH;
-	msg = genlmsg_new(NLMSG_GOODSIZE + pc->chain_len +
-			  DTLS_CERT_CHAIN_MAX * NLA_HDRLEN, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE + dtls_nl_peer_cert_size(pc),
+			  GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &dtls_nl_family, 0,

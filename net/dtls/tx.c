@@ -139,13 +139,13 @@ static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 	return 0;
 }
 
-static int dtls_send_record(struct sock *sk, struct dtls_key *k,
-			    struct msghdr *msg, size_t len, u8 type)
+/*
+ * Hand UDP @len bytes of ours at @buf as one datagram, with only the
+ * caller's destination, control messages and DTLS_TX_UDP_FLAGS.
+ */
+static int dtls_tx_udp(struct sock *sk, const struct msghdr *msg, void *buf,
+		       size_t len)
 {
-	struct dtls_sock *ds = dtls_sk(sk);
-	const struct dtls_cipher *c = k->cipher;
-	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
-	unsigned int total = len + dtls_cipher_overhead(c);
 	struct msghdr kmsg = {
 		.msg_name = msg->msg_name,
 		.msg_namelen = msg->msg_namelen,
@@ -153,7 +153,19 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 		.msg_controllen = msg->msg_controllen,
 		.msg_flags = msg->msg_flags & DTLS_TX_UDP_FLAGS,
 	};
-	struct kvec kv;
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+
+	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &kv, 1, len);
+	return dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
+}
+
+static int dtls_send_record(struct sock *sk, struct dtls_key *k,
+			    struct msghdr *msg, size_t len, u8 type)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	const struct dtls_cipher *c = k->cipher;
+	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
+	unsigned int total = len + dtls_cipher_overhead(c);
 	u8 *buf;
 	int err;
 
@@ -168,10 +180,7 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 	if (err < 0)
 		goto out;
 
-	kv.iov_base = buf;
-	kv.iov_len = total;
-	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &kv, 1, total);
-	err = ds->base_prot->sendmsg(sk, &kmsg, total);
+	err = dtls_tx_udp(sk, msg, buf, total);
 	if (err >= 0) {
 		dtls_stat_inc(ds, DTLS_STAT_TX_RECORDS);
 		dtls_stat_add(ds, DTLS_STAT_TX_BYTES, len);
@@ -194,15 +203,6 @@ out:
 static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
 			      size_t len)
 {
-	struct dtls_sock *ds = dtls_sk(sk);
-	struct msghdr kmsg = {
-		.msg_name = msg->msg_name,
-		.msg_namelen = msg->msg_namelen,
-		.msg_control = msg->msg_control,
-		.msg_controllen = msg->msg_controllen,
-		.msg_flags = msg->msg_flags & DTLS_TX_UDP_FLAGS,
-	};
-	struct kvec iov;
 	void *buf;
 	int err;
 
@@ -222,10 +222,7 @@ static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
 	err = -EINVAL;
 	if (dtls_first_byte_is_dtls(*(u8 *)buf))
 		goto out;
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &iov, 1, len);
-	err = ds->base_prot->sendmsg(sk, &kmsg, len);
+	err = dtls_tx_udp(sk, msg, buf, len);
 out:
 	kvfree(buf);
 	return err;
