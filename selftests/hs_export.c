@@ -1009,13 +1009,13 @@ static ssize_t recv_typed(int fd, void *buf, size_t len, int flags,
 	return n;
 }
 
-/* sendmsg() marked DTLS_RECORD_NOT_DTLS, to @to if not NULL. */
+/* sendmsg() marked DTLS_SET_NOT_DTLS, to @to if not NULL. */
 static ssize_t send_not_dtls(int fd, const void *buf, size_t len,
 			     const union dtls_test_addr *to)
 {
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(1)];
+		char b[CMSG_SPACE(0)];
 	} c = {};
 	struct iovec iov = { (void *)buf, len };
 	struct msghdr mh = {
@@ -1027,9 +1027,8 @@ static ssize_t send_not_dtls(int fd, const void *buf, size_t len,
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 	cm->cmsg_level = SOL_DTLS;
-	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
-	cm->cmsg_len = CMSG_LEN(1);
-	*CMSG_DATA(cm) = DTLS_RECORD_NOT_DTLS;
+	cm->cmsg_type = DTLS_SET_NOT_DTLS;
+	cm->cmsg_len = CMSG_LEN(0);
 	return sendmsg(fd, &mh, 0);
 }
 
@@ -1102,6 +1101,7 @@ TEST_F_TIMEOUT(ice, stun_during_handshake, 240)
 	self->sfd = dtls_test_udp_bound(variant->family, &sa);
 	ASSERT_GE(self->sfd, 0);
 	setsockopt(self->p.kfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(self->sfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	memcpy(resp, stun_req, sizeof(resp));
 	resp[0] = 0x01;		/* binding success */
 
@@ -1137,14 +1137,15 @@ TEST_F_TIMEOUT(ice, stun_during_handshake, 240)
 	/* A data send still waits for the handshake: never plaintext. */
 	EXPECT_EQ(-1, send(self->p.kfd, "data", 4, MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
-	/* The answer leaves as it is, to where the caller says. */
+	/*
+	 * The answer leaves as it is, to where the caller says (not to
+	 * OpenSSL's socket, where the handshake's flights may be already).
+	 */
 	ASSERT_EQ(sizeof(resp), send_not_dtls(self->p.kfd, resp, sizeof(resp),
-					      variant->kernel_server ? &oa :
 					      &sa)) {
 		TH_LOG("send: %s", strerror(errno));
 	}
-	n = recv(variant->kernel_server ? self->p.ofd : self->sfd, buf,
-		 sizeof(buf), 0);
+	n = recv(self->sfd, buf, sizeof(buf), 0);
 	ASSERT_EQ(sizeof(resp), n);
 	EXPECT_EQ(0, memcmp(buf, resp, n));
 
@@ -1181,15 +1182,21 @@ TEST_F_TIMEOUT(ice, stun_during_handshake, 240)
 
 /*
  * While it runs: a datagram that looks like DTLS goes to the handshake
- * (which drops it) and never to the reader; a marked datagram whose
- * first byte says DTLS, or an empty one, is refused; a reader without a
- * control buffer gets STUN too (nothing else can come then).
+ * (which drops it) and never to the reader; a reader without room for
+ * the type gets nothing (it could not tell STUN from data), one with too
+ * little room gets EIO and leaves it queued, a peek leaves it too; a
+ * marked datagram whose first byte says DTLS, or an empty one, is
+ * refused.
  */
 TEST_F_TIMEOUT(ice, refusals_while_running, 120)
 {
 	uint8_t junk[40] = { 23, 0xfe, 0xfd, 0, 1 };
-	union dtls_test_addr ka, oa, sa;
+	union dtls_test_addr ka, oa, sa, from;
 	uint8_t buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	char one;
+	int type;
 
 	ASSERT_EQ(0, pair_setup(&self->p, variant->family,
 				variant->kernel_server, "PSK-AES128-GCM-SHA256",
@@ -1206,9 +1213,25 @@ TEST_F_TIMEOUT(ice, refusals_while_running, 120)
 	ASSERT_EQ(sizeof(junk), send(self->p.ofd, junk, sizeof(junk), 0));
 	ASSERT_EQ(sizeof(stun_req), send(self->p.ofd, stun_req,
 					 sizeof(stun_req), 0));
-	ASSERT_EQ(sizeof(stun_req), recv(self->p.kfd, buf, sizeof(buf), 0));
-	EXPECT_EQ(0, memcmp(buf, stun_req, sizeof(stun_req)));
+	/* No room for the type: nothing (the STUN stays queued). */
 	EXPECT_EQ(-1, recv(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	/* Too little room for the type: EIO, and it stays. */
+	mh.msg_control = &one;
+	mh.msg_controllen = sizeof(one);
+	EXPECT_EQ(-1, recvmsg(self->p.kfd, &mh, MSG_DONTWAIT));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(sizeof(stun_req), recv_typed(self->p.kfd, buf, sizeof(buf),
+					       MSG_PEEK | MSG_DONTWAIT, &type,
+					       &from));
+	EXPECT_EQ(DTLS_RECORD_NOT_DTLS, type);
+	ASSERT_EQ(sizeof(stun_req), recv_typed(self->p.kfd, buf, sizeof(buf),
+					       MSG_DONTWAIT, &type, &from));
+	EXPECT_EQ(0, memcmp(buf, stun_req, sizeof(stun_req)));
+	EXPECT_TRUE(dtls_test_same_addr(&from, &oa));
+	/* The junk went to the handshake, never here. */
+	EXPECT_EQ(-1, recv_typed(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT,
+				 &type, &from));
 	EXPECT_EQ(EAGAIN, errno);
 	junk[0] = 22;
 	EXPECT_EQ(-1, send_not_dtls(self->p.kfd, junk, sizeof(junk), &sa));
@@ -1220,6 +1243,55 @@ TEST_F_TIMEOUT(ice, refusals_while_running, 120)
 	EXPECT_EQ(-1, recv(self->sfd, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
 	ASSERT_RUNNING(self->p.kfd);
+}
+
+/*
+ * A ClientHello that came before hs-start, behind STUN, with no reader at
+ * all: the start hands it to the handshake (OpenSSL would resend it only
+ * after the test's deadline) and keeps the STUN for the application.
+ */
+FIXTURE(ice_start) {
+	struct pair p;
+};
+
+FIXTURE_SETUP(ice_start)
+{
+	pair_init(&self->p);
+}
+
+FIXTURE_TEARDOWN(ice_start)
+{
+	pair_free(&self->p);
+}
+
+TEST_F_TIMEOUT(ice_start, early_client_hello, 240)
+{
+	union dtls_test_addr ka, oa, from;
+	uint8_t buf[64];
+	int type;
+
+	ASSERT_EQ(0, pair_setup(&self->p, AF_INET, true,
+				"PSK-AES128-GCM-SHA256", false, NULL, &ka,
+				&oa)) {
+		TH_LOG("%s", self->p.err);
+	}
+	DTLS_set_timer_cb(self->p.ssl, slow_timer);
+	ASSERT_EQ(sizeof(stun_req), send(self->p.ofd, stun_req,
+					 sizeof(stun_req), 0));
+	ASSERT_NE(1, SSL_do_handshake(self->p.ssl));
+	ASSERT_EQ(0, kernel_start(&self->p, true, 0x00a8)) {
+		TH_LOG("%s", self->p.err);
+	}
+	ASSERT_EQ(0, pair_drive(&self->p)) {
+		TH_LOG("%s", self->p.err);
+	}
+	ASSERT_EQ(sizeof(stun_req), recv_typed(self->p.kfd, buf, sizeof(buf),
+					       MSG_DONTWAIT, &type, &from));
+	EXPECT_EQ(DTLS_RECORD_NOT_DTLS, type);
+	EXPECT_TRUE(dtls_test_same_addr(&from, &oa));
+	EXPECT_EQ(-1, recv_typed(self->p.kfd, buf, sizeof(buf), MSG_DONTWAIT,
+				 &type, &from));
+	EXPECT_EQ(EAGAIN, errno);
 }
 
 TEST_HARNESS_MAIN

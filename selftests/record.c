@@ -228,9 +228,12 @@ static ssize_t seal(const struct keyset *ks, uint8_t type, uint64_t seq,
 			     seq, NULL, pt, len, out);
 }
 
+/* send_type()'s @type for a DTLS_SET_NOT_DTLS control message instead */
+#define MARK_NOT_DTLS	(-2)
+
 /*
  * sendmsg() of @len bytes with a DTLS_SET_RECORD_TYPE control message of
- * @type, or none if @type < 0.
+ * @type, or DTLS_SET_NOT_DTLS (MARK_NOT_DTLS), or none if @type is -1.
  */
 static ssize_t send_type_flags(int fd, const void *buf, size_t len, int type,
 			       int flags)
@@ -252,6 +255,14 @@ static ssize_t send_type_flags(int fd, const void *buf, size_t len, int type,
 		cm->cmsg_type = DTLS_SET_RECORD_TYPE;
 		cm->cmsg_len = CMSG_LEN(1);
 		*CMSG_DATA(cm) = (uint8_t)type;
+	} else if (type == MARK_NOT_DTLS) {
+		memset(&c, 0, sizeof(c));
+		m.msg_control = c.b;
+		m.msg_controllen = CMSG_SPACE(0);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_DTLS;
+		cm->cmsg_type = DTLS_SET_NOT_DTLS;
+		cm->cmsg_len = CMSG_LEN(0);
 	}
 	return sendmsg(fd, &m, flags);
 }
@@ -611,6 +622,38 @@ TEST_F(record, tx_one_record_per_send)
 }
 
 /*
+ * sendmsg() of an RTP-like datagram with DTLS_SET_NOT_DTLS and a second
+ * control message, @level/@type, of two bytes (a UDP_SEGMENT size; for
+ * DTLS_SET_RECORD_TYPE, one byte, application data).
+ */
+static ssize_t send_mark_and(int fd, int level, int type)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(0) + CMSG_SPACE(sizeof(uint16_t))];
+	} c = {};
+	struct iovec iov = { (void *)"\x80rtp", 4 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	size_t n = type == DTLS_SET_RECORD_TYPE ? 1 : sizeof(uint16_t);
+
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_NOT_DTLS;
+	cm->cmsg_len = CMSG_LEN(0);
+	cm = CMSG_NXTHDR(&m, cm);
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(n);
+	if (n == 1)
+		*CMSG_DATA(cm) = 23;
+	else
+		memcpy(CMSG_DATA(cm), &(uint16_t){ 2 }, sizeof(uint16_t));
+	m.msg_controllen = CMSG_SPACE(0) + CMSG_SPACE(n);
+	return sendmsg(fd, &m, 0);
+}
+
+/*
  * RFC 7983 on the sending side: a datagram marked DTLS_RECORD_NOT_DTLS
  * (STUN, SRTP) leaves a keyed socket unchanged and takes no sequence
  * number; one whose first byte would say DTLS, or an empty one, is
@@ -628,28 +671,34 @@ TEST_F(record, tx_not_dtls_cmsg)
 
 	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
 	ASSERT_EQ(sizeof(stun), send_type(self->a, stun, sizeof(stun),
-					  DTLS_RECORD_NOT_DTLS))
+					  MARK_NOT_DTLS))
 		TH_LOG("%s", strerror(errno));
 	ASSERT_EQ(sizeof(stun), recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
 	EXPECT_EQ(0, memcmp(dg, stun, sizeof(stun)));
-	ASSERT_EQ(4, send_type(self->a, "\x80rtp", 4, DTLS_RECORD_NOT_DTLS));
+	ASSERT_EQ(4, send_type(self->a, "\x80rtp", 4, MARK_NOT_DTLS));
 	ASSERT_EQ(4, recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
 	EXPECT_EQ(0, memcmp(dg, "\x80rtp", 4));
 	for (i = 0; i < sizeof(dtls_first); i++) {
 		bad[0] = dtls_first[i];
-		EXPECT_EQ(-1, send_type(self->a, bad, 4, DTLS_RECORD_NOT_DTLS))
+		EXPECT_EQ(-1, send_type(self->a, bad, 4, MARK_NOT_DTLS))
 			TH_LOG("first byte %u left as plaintext", dtls_first[i]);
 		EXPECT_EQ(EINVAL, errno);
 	}
-	EXPECT_EQ(-1, send_type(self->a, "", 0, DTLS_RECORD_NOT_DTLS));
+	EXPECT_EQ(-1, send_type(self->a, "", 0, MARK_NOT_DTLS));
 	EXPECT_EQ(EINVAL, errno);
 	/* Zero-copy is refused as for records. */
 	EXPECT_EQ(-1, send_type_flags(self->a, "\x80rtp", 4,
-				      DTLS_RECORD_NOT_DTLS, MSG_ZEROCOPY));
+				      MARK_NOT_DTLS, MSG_ZEROCOPY));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	/* With a record type, or with UDP_SEGMENT, it is refused. */
+	EXPECT_EQ(-1, send_mark_and(self->a, SOL_UDP, UDP_SEGMENT));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, send_mark_and(self->a, SOL_DTLS, DTLS_SET_RECORD_TYPE));
+	EXPECT_EQ(EINVAL, errno);
 	EXPECT_B_EMPTY();
 	/* MSG_MORE does not cork it: the record after is a datagram apart. */
 	ASSERT_EQ(4, send_type_flags(self->a, "\x81rtp", 4,
-				     DTLS_RECORD_NOT_DTLS, MSG_MORE));
+				     MARK_NOT_DTLS, MSG_MORE));
 	ASSERT_EQ(4, recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
 	EXPECT_EQ(0, memcmp(dg, "\x81rtp", 4));
 	/* The records go on from sequence number 0. */
@@ -662,7 +711,7 @@ TEST_F(record, tx_not_dtls_cmsg)
 TEST_F(record, tx_record_type_cmsg)
 {
 	static const int good[] = { 20, 21, 22, 23 };
-	static const int bad[] = { 19, 24, 1, 255 };
+	static const int bad[] = { 19, 24, 0, 255 };
 	struct dtls_ref_hdr hdr;
 	uint8_t back[64];
 	char pt[32];

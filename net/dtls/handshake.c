@@ -572,31 +572,35 @@ void dtls_hs_icmp_error(struct dtls_sock *ds, int err)
 }
 
 /**
- * dtls_hs_capture - take a datagram for the running handshake
+ * dtls_hs_take - a datagram for a socket whose handshake runs
  * @ds: the socket
- * @skb: the datagram, data at the UDP header
+ * @skb: the datagram, data at the UDP payload, its IP and UDP headers
+ *	 intact (they name the sender)
+ * @early: as for dtls_rx_not_dtls()
  *
- * Context: softirq, rcu_read_lock() held (UDP's encap_rcv).
- * Return: true if consumed.
+ * RFC 7983: a datagram that is not DTLS (STUN, TURN, RTP on the same
+ * port, as WebRTC has them) is the application's, untouched, marked
+ * DTLS_RECORD_NOT_DTLS as after the handshake; the others are the
+ * handshake's, never the application's.
+ *
+ * Context: BHs off, rcu_read_lock() held: UDP's encap_rcv, or
+ * dtls_rx_open_queued() for what UDP queued before.
+ * Return: false if no handshake takes datagrams (@skb untouched).
  */
-bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
+bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
+		  struct sk_buff_head *early)
 {
 	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
-
 	const u8 *first;
 	u8 b;
 
 	if (!hs || !dtls_hs_takes_datagrams(hs))
 		return false;
-	/*
-	 * RFC 7983: a datagram that is not DTLS (STUN, TURN, RTP on the
-	 * same port, as WebRTC has them) is the application's, untouched,
-	 * during the handshake as after it.
-	 */
-	first = skb_header_pointer(skb, sizeof(struct udphdr), 1, &b);
-	if (!first || !dtls_first_byte_is_dtls(*first))
-		return false;
-	__skb_pull(skb, sizeof(struct udphdr));
+	first = skb_header_pointer(skb, 0, 1, &b);
+	if (!first || !dtls_first_byte_is_dtls(*first)) {
+		dtls_rx_not_dtls(ds, skb, early);
+		return true;
+	}
 	skb_dst_drop(skb);
 	if (!dtls_hs_enqueue(hs, skb)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
@@ -606,117 +610,19 @@ bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb)
 	return true;
 }
 
-/*
- * The head of UDP's queue if it is a DTLS datagram, unlinked and
- * uncharged; NULL otherwise, with *@plain set if something that is not
- * DTLS stands there.  The reader queue's lock makes the look and the
- * unlink one step, as __skb_recv_udp() does its own.
- */
-static struct sk_buff *dtls_hs_udp_head(struct sock *sk, bool *plain)
-{
-	struct sk_buff_head *rq = &udp_sk(sk)->reader_queue;
-	struct sk_buff *skb;
-	const u8 *first;
-	u8 b;
-
-	spin_lock_bh(&rq->lock);
-	if (skb_queue_empty(rq)) {
-		spin_lock(&sk->sk_receive_queue.lock);
-		skb_queue_splice_tail_init(&sk->sk_receive_queue, rq);
-		spin_unlock(&sk->sk_receive_queue.lock);
-	}
-	skb = skb_peek(rq);
-	if (skb) {
-		first = skb_header_pointer(skb, 0, 1, &b);
-		if (first && dtls_first_byte_is_dtls(*first)) {
-			__skb_unlink(skb, rq);
-			udp_skb_destructor(sk, skb);
-		} else {
-			*plain = true;
-			skb = NULL;
-		}
-	}
-	spin_unlock_bh(&rq->lock);
-	return skb;
-}
-
-/**
- * dtls_hs_take_queued - DTLS datagrams UDP holds go to the handshake
- * @sk: the socket
- * @ds: its state
- *
- * UDP queues what comes before the handshake takes datagrams: a
- * ClientHello that beat hs-start, among STUN requests.  From the head of
- * UDP's queue, the DTLS ones go to the handshake (a copy, with the IP and
- * UDP headers that say who sent it), up to the first that is not DTLS:
- * that one is the application's (RFC 7983), and a DTLS datagram must
- * never reach it as plain data.
- *
- * Context: process, under lock_sock() (the readers of a socket whose
- * handshake runs take it too, so the head cannot move under them).
- * Return: true if a datagram that is not DTLS, or a pending error, is
- * for the application to read.
- */
-bool dtls_hs_take_queued(struct sock *sk, struct dtls_sock *ds)
-{
-	struct sk_buff *skb, *copy;
-	struct dtls_hs *hs;
-	bool plain = false;
-	unsigned int len;
-	int reason;
-
-	sock_owned_by_me(sk);
-	if (READ_ONCE(sk->sk_err))
-		return true;		/* UDP's read reports it */
-	while ((skb = dtls_hs_udp_head(sk, &plain))) {
-		len = skb->len;
-		copy = NULL;
-		reason = DTLS_DROP_CSUM;
-		if (udp_skb_csum_unnecessary(skb) ||
-		    !__udp_lib_checksum_complete(skb)) {
-			copy = skb_copy(skb, GFP_KERNEL);
-			reason = DTLS_DROP_NOMEM;
-		}
-		skb_consume_udp(sk, skb, len);
-		if (copy) {
-			/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
-			copy->dev = NULL;
-			skb_dst_drop(copy);
-			reason = DTLS_DROP_HS_QUEUE;
-			/* As in softirq: the capture path's locks are not _bh. */
-			local_bh_disable();
-			rcu_read_lock();
-			hs = rcu_dereference(ds->hs.engine);
-			if (hs && dtls_hs_takes_datagrams(hs) &&
-			    dtls_hs_enqueue(hs, copy))
-				copy = NULL;
-			rcu_read_unlock();
-			local_bh_enable();
-			if (!copy)
-				continue;
-		}
-		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(ds, reason, 0, 0, len);
-		kfree_skb(copy);
-	}
-	return plain;
-}
-
 /**
  * dtls_hs_wait - wait for the handshake to end
  * @sk: the socket
  * @ds: its state
  * @timeo: time left, updated
  *
- * @rx: a reader: datagrams UDP holds end the wait too
- *
- * While the handshake runs, UDP holds only datagrams that are not DTLS
- * (dtls_hs_capture() takes the others): STUN, RTP... a reader takes them
- * as plain UDP, as poll() says it may.
+ * @rx: a reader that can take datagrams that are not DTLS (it has room
+ *	for their type): one queued, or one UDP holds, ends the wait too
  *
  * Context: process (send and receive paths).
- * Return: 0 once established; 1 (@rx) for a datagram UDP holds; the
- * handshake's error, -EAGAIN or -ERESTARTSYS/-EINTR otherwise.
+ * Return: 0 once established; 1 (@rx) if something may be for the
+ * reader; the handshake's error, -EAGAIN or -ERESTARTSYS/-EINTR
+ * otherwise.
  */
 int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx)
 {
@@ -735,7 +641,8 @@ int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx)
 			err = -(READ_ONCE(ds->hs.error) ?: ECONNABORTED);
 			break;
 		}
-		if (rx && dtls_udp_queued(sk)) {
+		if (rx && (!skb_queue_empty_lockless(&ds->rxq) ||
+			   dtls_udp_queued(sk))) {
 			err = 1;
 			break;
 		}

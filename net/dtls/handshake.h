@@ -13,8 +13,9 @@
  *  - hs->lock (mutex) serialises the state machine: the work item, the
  *    netlink handlers.  lock_sock() may be taken under it, never the
  *    other way round.
- *  - dtls_hs_capture(): softirq (encap_rcv), under rcu_read_lock(); it
- *    only queues the datagram on hs->rxq and schedules the work.
+ *  - dtls_hs_take(): softirq (encap_rcv) or BHs off in process context
+ *    (datagrams UDP queued before), under rcu_read_lock(); it only
+ *    queues the datagram on hs->rxq and schedules the work.
  *  - the retransmission timer only schedules the work; all crypto and
  *    sending run in the work, in process context.
  *  - delegation (peer-delegate): a step asks to pause after the peer's
@@ -37,7 +38,7 @@
  * drops it with dtls_hs_put() after its last use, so a parallel abort,
  * failure or close (genetlink ops run in parallel) cannot free @hs under
  * it.  The work and the timer hold none: the last put frees @hs after an
- * RCU grace period (dtls_hs_capture() reads ds->hs.engine under RCU without a
+ * RCU grace period (dtls_hs_take() reads ds->hs.engine under RCU without a
  * reference), once the work is cancelled and both timers are shut down.
  */
 #ifndef _NET_DTLS_HANDSHAKE_H
@@ -183,8 +184,8 @@ int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 void dtls_hs_release(struct dtls_sock *ds);
 
 /* handshake.c: the socket's hooks */
-bool dtls_hs_capture(struct dtls_sock *ds, struct sk_buff *skb);
-bool dtls_hs_take_queued(struct sock *sk, struct dtls_sock *ds);
+bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
+		  struct sk_buff_head *early);
 void dtls_hs_icmp_error(struct dtls_sock *ds, int err);
 int dtls_hs_wait(struct sock *sk, struct dtls_sock *ds, long *timeo, bool rx);
 

@@ -362,15 +362,18 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);
 	dtls_reasm_init(&hs->reasm, 0);
 	lock_sock(sk);
+	/* A reader that sees it running finds a server's engine listening. */
+	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER)
+		dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);
 	dtls_hs_set_state(ds, DTLS_HS_STATE_RUNNING);
+	/*
+	 * What UDP queued before: a ClientHello that beat the start goes to
+	 * the engine, STUN to the application's queue, marked.
+	 */
+	dtls_rx_open_queued(sk, ds);
 	release_sock(sk);
 	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_STARTED, 1);
 	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER) {
-		dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);
-		/* A ClientHello that came before the start is not lost. */
-		lock_sock(sk);
-		dtls_hs_take_queued(sk, ds);
-		release_sock(sk);
 		err = 0;
 	} else {
 		struct dtls_proto_out out;

@@ -332,14 +332,28 @@ static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb,
 	consume_skb(skb);
 }
 
+/**
+ * dtls_rx_not_dtls - queue a datagram that is not DTLS for the reader
+ * @ds: the socket
+ * @skb: data at the UDP payload; its IP and UDP headers name the sender
+ * @early: as for dtls_rx_queue()
+ *
+ * RFC 7983: STUN, TURN, RTP... pass up unchanged, marked.
+ * Context: BHs off (softirq, or process under local_bh_disable()).
+ */
+void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
+		      struct sk_buff_head *early)
+{
+	if (dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS, early))
+		dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
+}
+
 /* A datagram's payload (RX keys installed): records, or not DTLS at all. */
 static void dtls_rx_payload(struct dtls_sock *ds, struct sk_buff *skb,
 			    struct sk_buff_head *early)
 {
-	/* RFC 7983: STUN, TURN, RTP... pass up unchanged, marked. */
 	if (!skb->len || !dtls_first_byte_is_dtls(skb->data[0])) {
-		if (dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS, early))
-			dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
+		dtls_rx_not_dtls(ds, skb, early);
 		return;
 	}
 	dtls_rx_datagram(ds, skb, early);
@@ -389,9 +403,16 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 
-	/* While the kernel's handshake runs, every datagram is its. */
-	if (unlikely(hs) && dtls_hs_capture(ds, skb))
-		return 0;
+	/*
+	 * While the kernel's handshake runs, every DTLS datagram is its;
+	 * the others are the application's (dtls_hs_take()).
+	 */
+	if (unlikely(hs)) {
+		__skb_pull(skb, sizeof(struct udphdr));
+		if (dtls_hs_take(ds, skb, NULL))
+			return 0;
+		__skb_push(skb, sizeof(struct udphdr));
+	}
 	/*
 	 * No RX keys: the handshake failed in between.  UDP queues it (and
 	 * runs the filter once more, in this race only).
@@ -414,8 +435,10 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
  * RX keys are in, yet UDP holds datagrams that came before them: a peer
  * may send right after its Finished, before the application installed the
  * keys.  Open them now, as kTLS does with data already queued, and put
- * them ahead of what arrived since.  The copy is for the rare datagram
- * only: UDP's queued skbs carry UDP's own accounting state.
+ * them ahead of what arrived since.  Likewise when the kernel's handshake
+ * starts taking datagrams (dtls_hs_take(): a ClientHello that beat
+ * hs-start goes to it, STUN to our queue).  The copy is for the rare
+ * datagram only: UDP's queued skbs carry UDP's own accounting state.
  *
  * Context: process, under lock_sock() (so one caller at a time).
  */
@@ -442,12 +465,13 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 		copy = NULL;
 		csum_ok = udp_skb_csum_unnecessary(skb) ||
 			  !__udp_lib_checksum_complete(skb);
+		/* Linear, with the headers that name the sender. */
 		if (csum_ok)
-			copy = alloc_skb(skb->len, GFP_KERNEL);
+			copy = skb_copy(skb, GFP_KERNEL);
 		if (copy) {
-			copy->tstamp = skb->tstamp;
-			skb_copy_bits(skb, 0, skb_put(copy, skb->len),
-				      skb->len);
+			/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
+			copy->dev = NULL;
+			skb_dst_drop(copy);
 			__skb_queue_tail(&early, copy);
 		} else {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
@@ -467,7 +491,8 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 	local_bh_disable();
 	rcu_read_lock();
 	while ((skb = __skb_dequeue(&early)))
-		dtls_rx_payload(ds, skb, &opened);
+		if (!dtls_hs_take(ds, skb, &opened))
+			dtls_rx_payload(ds, skb, &opened);
 	rcu_read_unlock();
 	local_bh_enable();
 
@@ -520,66 +545,73 @@ int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg)
 }
 
 /*
- * Take (or, peeking, reference) the head of the queue, waiting if asked.
+ * Take (or, peeking, reference) the head of the queue, or NULL.
  * @foreign_ok: false for a reader without room for control messages; it
  * could never be told that a datagram is not DTLS (and is not
  * authenticated), so such datagrams are dropped on its way instead of
  * standing at the head of the queue for ever.
  */
+static struct sk_buff *dtls_rx_take(struct sock *sk, struct dtls_sock *ds,
+				    int flags, bool foreign_ok)
+{
+	struct sk_buff_head foreign;
+	struct sk_buff *skb, *f;
+
+	/*
+	 * Datagrams UDP queued before the RX keys, or before the kernel's
+	 * handshake took datagrams: open them, or hand them to it.
+	 */
+	if (dtls_udp_queued(sk)) {
+		lock_sock(sk);
+		dtls_rx_open_queued(sk, ds);
+		release_sock(sk);
+	}
+	__skb_queue_head_init(&foreign);
+	spin_lock_bh(&ds->rxq.lock);
+	skb = skb_peek(&ds->rxq);
+	/*
+	 * A peek looks past them, leaving them for a later reader that has
+	 * the room; when there is nothing else, or for a read, they go.
+	 */
+	while (skb && !foreign_ok &&
+	       DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS)
+		skb = skb_peek_next(skb, &ds->rxq);
+	if (!foreign_ok && (!skb || !(flags & MSG_PEEK))) {
+		while ((f = skb_peek(&ds->rxq)) && f != skb) {
+			__skb_unlink(f, &ds->rxq);
+			__skb_queue_tail(&foreign, f);
+		}
+	}
+	if (skb) {
+		if (flags & MSG_PEEK)
+			skb_get(skb);
+		else
+			__skb_unlink(skb, &ds->rxq);
+	}
+	spin_unlock_bh(&ds->rxq.lock);
+	if (!skb_queue_empty(&foreign)) {
+		atomic_add(skb_queue_len(&foreign), &sk->sk_drops);
+		dtls_stat_add(ds, DTLS_STAT_RX_DROPPED, skb_queue_len(&foreign));
+		if (trace_dtls_drop_enabled()) {
+			skb_queue_walk(&foreign, f)
+				trace_dtls_drop(ds, DTLS_DROP_NOT_DTLS, 0, 0,
+						f->len);
+		}
+		__skb_queue_purge(&foreign);
+	}
+	return skb;
+}
+
+/* dtls_rx_take(), waiting if asked. */
 static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 				       int flags, bool foreign_ok, long *timeo,
 				       int *err)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sk_buff_head foreign;
 	struct sk_buff *skb;
 
-	__skb_queue_head_init(&foreign);
 	for (;;) {
-		/* Datagrams UDP queued just before the RX keys: open them. */
-		if (dtls_udp_queued(sk)) {
-			lock_sock(sk);
-			dtls_rx_open_queued(sk, ds);
-			release_sock(sk);
-		}
-		spin_lock_bh(&ds->rxq.lock);
-		skb = skb_peek(&ds->rxq);
-		/*
-		 * A peek looks past them, leaving them for a later reader
-		 * that has the room; when there is nothing else, or for a
-		 * read, they go.
-		 */
-		while (skb && !foreign_ok &&
-		       DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS)
-			skb = skb_peek_next(skb, &ds->rxq);
-		if (!foreign_ok && (!skb || !(flags & MSG_PEEK))) {
-			struct sk_buff *f;
-
-			while ((f = skb_peek(&ds->rxq)) && f != skb) {
-				__skb_unlink(f, &ds->rxq);
-				__skb_queue_tail(&foreign, f);
-			}
-		}
-		if (skb) {
-			if (flags & MSG_PEEK)
-				skb_get(skb);
-			else
-				__skb_unlink(skb, &ds->rxq);
-		}
-		spin_unlock_bh(&ds->rxq.lock);
-		if (!skb_queue_empty(&foreign)) {
-			struct sk_buff *f;
-
-			atomic_add(skb_queue_len(&foreign), &sk->sk_drops);
-			dtls_stat_add(ds, DTLS_STAT_RX_DROPPED,
-				      skb_queue_len(&foreign));
-			if (trace_dtls_drop_enabled()) {
-				skb_queue_walk(&foreign, f)
-					trace_dtls_drop(ds, DTLS_DROP_NOT_DTLS,
-							0, 0, f->len);
-			}
-			__skb_queue_purge(&foreign);
-		}
+		skb = dtls_rx_take(sk, ds, flags, foreign_ok);
 		if (skb)
 			return skb;
 
@@ -606,9 +638,17 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 	}
 }
 
-/* The source address: the connected peer, since keys need a connection. */
-static void dtls_rx_name(struct sock *sk, struct msghdr *msg, int *addr_len)
+/*
+ * The source address.  A datagram that is not DTLS keeps the headers
+ * that name its sender (a server's socket is not connected while its
+ * handshake runs); a record comes from the connected peer, since keys
+ * need a connection.
+ */
+static void dtls_rx_name(struct sock *sk, const struct sk_buff *skb,
+			 struct msghdr *msg, int *addr_len)
 {
+	bool hdrs = DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS;
+
 	if (!msg->msg_name)
 		return;
 #if IS_ENABLED(CONFIG_IPV6)
@@ -616,11 +656,22 @@ static void dtls_rx_name(struct sock *sk, struct msghdr *msg, int *addr_len)
 		DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, msg->msg_name);
 
 		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = inet_sk(sk)->inet_dport;
 		sin6->sin6_flowinfo = 0;
-		sin6->sin6_addr = sk->sk_v6_daddr;
-		sin6->sin6_scope_id = ipv6_iface_scope_id(&sin6->sin6_addr,
-							  sk->sk_bound_dev_if);
+		if (!hdrs) {
+			sin6->sin6_port = inet_sk(sk)->inet_dport;
+			sin6->sin6_addr = sk->sk_v6_daddr;
+		} else if (ip_hdr(skb)->version == 4) {
+			sin6->sin6_port = udp_hdr(skb)->source;
+			ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr,
+					       &sin6->sin6_addr);
+		} else {
+			sin6->sin6_port = udp_hdr(skb)->source;
+			sin6->sin6_addr = ipv6_hdr(skb)->saddr;
+		}
+		sin6->sin6_scope_id =
+			ipv6_iface_scope_id(&sin6->sin6_addr,
+					    hdrs ? skb->skb_iif :
+					    sk->sk_bound_dev_if);
 		*addr_len = sizeof(*sin6);
 		return;
 	}
@@ -629,8 +680,10 @@ static void dtls_rx_name(struct sock *sk, struct msghdr *msg, int *addr_len)
 		DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
 
 		sin->sin_family = AF_INET;
-		sin->sin_port = inet_sk(sk)->inet_dport;
-		sin->sin_addr.s_addr = inet_sk(sk)->inet_daddr;
+		sin->sin_port = hdrs ? udp_hdr(skb)->source :
+				       inet_sk(sk)->inet_dport;
+		sin->sin_addr.s_addr = hdrs ? ip_hdr(skb)->saddr :
+					      inet_sk(sk)->inet_daddr;
 		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
 		*addr_len = sizeof(*sin);
 	}
@@ -642,36 +695,6 @@ static void dtls_rx_requeue(struct dtls_sock *ds, struct sk_buff *skb)
 	spin_lock_bh(&ds->rxq.lock);
 	__skb_queue_head(&ds->rxq, skb);
 	spin_unlock_bh(&ds->rxq.lock);
-}
-
-/*
- * While the kernel's handshake runs: the datagram at the head of UDP's
- * queue if it is not DTLS, as UDP reads it (its source address in
- * msg_name), marked DTLS_RECORD_NOT_DTLS as after the handshake.  DTLS
- * datagrams before it go to the handshake first.  Under lock_sock():
- * every reader of such a socket comes this way, so the datagram that
- * dtls_hs_take_queued() saw at the head is the one UDP hands out.
- *
- * Return: as recvmsg(); -EAGAIN if nothing was for the application (or
- * the handshake just ended: the caller looks again).
- */
-static int dtls_rx_hs_not_dtls(struct sock *sk, struct dtls_sock *ds,
-			       struct msghdr *msg, size_t len, int flags,
-			       int *addr_len)
-{
-	u8 type = DTLS_RECORD_NOT_DTLS;
-	int err = -EAGAIN;
-
-	lock_sock(sk);
-	if (READ_ONCE(ds->hs.state) == DTLS_HS_STATE_RUNNING &&
-	    dtls_hs_take_queued(sk, ds))
-		err = ds->base_prot->recvmsg(sk, msg, len,
-					     flags | MSG_DONTWAIT, addr_len);
-	release_sock(sk);
-	if (err >= 0 && msg->msg_controllen)
-		put_cmsg(msg, SOL_DTLS, DTLS_GET_RECORD_TYPE, sizeof(type),
-			 &type);
-	return err;
 }
 
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
@@ -686,31 +709,35 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 	/*
 	 * A socket of the kernel's handshake reads records once it is
-	 * established; while it runs, what is not DTLS (RFC 7983: STUN,
-	 * RTP), as plain UDP.
+	 * established; while it runs, a reader with room for the type takes
+	 * what is not DTLS (RFC 7983: STUN, RTP), marked, as after.
 	 */
+	skb = NULL;
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING) &&
 	    !(flags & MSG_ERRQUEUE)) {
 		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-		while ((err = dtls_hs_wait(sk, ds, &timeo, true)) == 1) {
-			err = dtls_rx_hs_not_dtls(sk, ds, msg, len, flags,
-						  addr_len);
-			if (err != -EAGAIN)
-				return err;
+		while ((err = dtls_hs_wait(sk, ds, &timeo,
+					   msg->msg_controllen)) == 1) {
+			skb = dtls_rx_take(sk, ds, flags, true);
+			if (skb)
+				break;
 		}
-		if (err)
+		if (err < 0)
 			return err;
 	}
 
-	if (flags & MSG_ERRQUEUE ||
-	    (!rcu_access_pointer(ds->keys.rx) && skb_queue_empty_lockless(&ds->rxq)))
-		return ds->base_prot->recvmsg(sk, msg, len, flags, addr_len);
-
-	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen, &timeo,
-			      &err);
-	if (!skb)
-		return err;
+	if (!skb) {
+		if (flags & MSG_ERRQUEUE ||
+		    (!rcu_access_pointer(ds->keys.rx) &&
+		     skb_queue_empty_lockless(&ds->rxq)))
+			return ds->base_prot->recvmsg(sk, msg, len, flags,
+						      addr_len);
+		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+		skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen,
+				      &timeo, &err);
+		if (!skb)
+			return err;
+	}
 
 	/* Data needs no type for a caller that asked for no control data. */
 	type = DTLS_RX_CB(skb)->type;
@@ -742,7 +769,7 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		return err;
 	}
 	sock_recv_cmsgs(msg, sk, skb);
-	dtls_rx_name(sk, msg, addr_len);
+	dtls_rx_name(sk, skb, msg, addr_len);
 	err = (flags & MSG_TRUNC) ? skb->len : copied;
 	consume_skb(skb);
 	return err;

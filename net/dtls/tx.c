@@ -106,13 +106,17 @@ static int dtls_tx_check_dest(struct sock *sk, const struct msghdr *msg)
 }
 
 /*
- * The content type asked for with DTLS_SET_RECORD_TYPE (or
- * DTLS_RECORD_NOT_DTLS), or data.  UDP's own UDP_SEGMENT would cut the
- * sealed record into pieces: refused.
+ * The content type asked for with DTLS_SET_RECORD_TYPE, or data; or
+ * DTLS_RECORD_NOT_DTLS for DTLS_SET_NOT_DTLS.  UDP's own UDP_SEGMENT
+ * would cut the sealed record into pieces: refused.  Every control
+ * message is read before the verdict, so that a refused one next to
+ * DTLS_SET_NOT_DTLS fails at once rather than wait for the keys.
  */
 static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 {
 	struct cmsghdr *cmsg;
+	bool typed = false;
+	int err = 0;
 
 	*type = DTLS_RECORD_TYPE_DATA;
 	if (!msg->msg_controllen)
@@ -124,19 +128,25 @@ static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
 		if (cmsg->cmsg_level == SOL_UDP)
-			return -EOPNOTSUPP;
+			err = err ?: -EOPNOTSUPP;
 		if (cmsg->cmsg_level != SOL_DTLS)
 			continue;
+		if (cmsg->cmsg_type == DTLS_SET_NOT_DTLS &&
+		    cmsg->cmsg_len == CMSG_LEN(0) && !typed) {
+			*type = DTLS_RECORD_NOT_DTLS;
+			typed = true;
+			continue;
+		}
 		if (cmsg->cmsg_type != DTLS_SET_RECORD_TYPE ||
-		    cmsg->cmsg_len != CMSG_LEN(sizeof(u8)))
+		    cmsg->cmsg_len != CMSG_LEN(sizeof(u8)) || typed)
 			return -EINVAL;
 		*type = *(u8 *)CMSG_DATA(cmsg);
-		if (*type != DTLS_RECORD_NOT_DTLS &&
-		    (*type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
-		     *type > DTLS_RECORD_TYPE_DATA))
+		typed = true;
+		if (*type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
+		    *type > DTLS_RECORD_TYPE_DATA)
 			return -EINVAL;
 	}
-	return 0;
+	return err;
 }
 
 /*
@@ -193,7 +203,7 @@ out:
 
 /*
  * RFC 7983 multiplexing on the sending side: a datagram the caller marks
- * DTLS_RECORD_NOT_DTLS (STUN, TURN, SRTP of a WebRTC session on the DTLS
+ * with DTLS_SET_NOT_DTLS (STUN, TURN, SRTP of a WebRTC session on the DTLS
  * port) leaves as it is, in every state, the kernel's handshake running
  * included.  It is copied in first and its first byte checked there, so
  * that what leaves can never pass for a DTLS record, even if the caller
@@ -240,8 +250,8 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	msg->msg_flags &= ~MSG_MORE;
 
 	cmsg_err = dtls_tx_cmsgs(msg, &type);
-	if (!cmsg_err && type == DTLS_RECORD_NOT_DTLS)
-		return dtls_send_not_dtls(sk, msg, len);
+	if (type == DTLS_RECORD_NOT_DTLS)
+		return cmsg_err ?: dtls_send_not_dtls(sk, msg, len);
 
 	/* A socket of the kernel's handshake sends once it is established. */
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)) {

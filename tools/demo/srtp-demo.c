@@ -4,9 +4,9 @@
  * server socket (DTLS-SRTP required, PSK for brevity), attached and
  * configured, starts its handshake; while it runs, the application
  * answers an ICE connectivity check, a STUN binding request the client
- * sends to the same port (read as plain UDP, answered with a datagram
- * marked DTLS_RECORD_NOT_DTLS); then an OpenSSL client (in this process,
- * libssl) completes DTLS with use_srtp on the same 5-tuple.
+ * sends to the same port (read marked DTLS_RECORD_NOT_DTLS, answered
+ * with a datagram marked DTLS_SET_NOT_DTLS); then an OpenSSL client (in
+ * this process, libssl) completes DTLS with use_srtp on the same 5-tuple.
  * Both sides print the profile they agreed on and SHA-256 fingerprints of
  * the SRTP keys and salts each derived (the kernel's through its RFC 5705
  * exporter, OpenSSL's through its own), never the keys.
@@ -79,6 +79,37 @@ static int die(const char *what, int err)
 	return 1;
 }
 
+/*
+ * A datagram that is not DTLS (RFC 7983), as the server application reads
+ * it: with room for the record type, which marks it.  -1 otherwise.
+ */
+static ssize_t recv_not_dtls(int fd, uint8_t *buf, size_t len,
+			     struct sockaddr_in *from)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} c;
+	struct iovec iov = { buf, len };
+	struct msghdr m = {
+		.msg_name = from, .msg_namelen = sizeof(*from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(fd, &m, 0);
+
+	if (n < 0)
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_DTLS &&
+		    cm->cmsg_type == DTLS_GET_RECORD_TYPE &&
+		    *CMSG_DATA(cm) == DTLS_RECORD_NOT_DTLS)
+			return n;
+	errno = EPROTO;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint16_t profiles[] = { DTLS_SRTP_AEAD_AES_128_GCM,
@@ -142,10 +173,10 @@ int main(int argc, char **argv)
 	if (send(cli, buf, 20, 0) != 20)
 		return die("send STUN", errno);
 	/* The server application gets it untouched, and answers. */
-	alen = sizeof(from);
-	n = recvfrom(srv, buf, sizeof(buf), 0, (void *)&from, &alen);
+	n = recv_not_dtls(srv, buf, sizeof(buf), &from);
 	if (n != 20 || buf[1] != 0x01 || memcmp(buf + 8, txid, 12))
 		return die("STUN request at the server", n < 0 ? errno : EPROTO);
+	alen = sizeof(from);
 	if (dtls_hs_get(nl, srv, 0, &info, NULL, 0))
 		return die("hs-get", EIO);
 	printf("server application: STUN binding request from %s:%u, %zd bytes, passed up untouched while the handshake is %s\n",

@@ -1461,7 +1461,7 @@ ssize_t dtls_send_not_dtls(int fd, const void *buf, size_t len, int flags,
 {
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(1)];
+		char b[CMSG_SPACE(0)];
 	} c;
 	struct iovec iov = { (void *)buf, len };
 	struct msghdr m = {
@@ -1475,9 +1475,8 @@ ssize_t dtls_send_not_dtls(int fd, const void *buf, size_t len, int flags,
 	memset(&c, 0, sizeof(c));
 	cm = CMSG_FIRSTHDR(&m);
 	cm->cmsg_level = SOL_DTLS;
-	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
-	cm->cmsg_len = CMSG_LEN(1);
-	*CMSG_DATA(cm) = DTLS_RECORD_NOT_DTLS;
+	cm->cmsg_type = DTLS_SET_NOT_DTLS;
+	cm->cmsg_len = CMSG_LEN(0);
 	n = sendmsg(fd, &m, flags);
 	return n < 0 ? -errno : n;
 }

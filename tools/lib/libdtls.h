@@ -582,8 +582,8 @@ int dtls_srtp_split(uint16_t profile, const void *material, size_t len,
 int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out);
 
 /*
- * dtls_send_not_dtls() - send @len bytes as they are, marked
- * DTLS_RECORD_NOT_DTLS (RFC 7983 multiplexing: STUN, TURN, SRTP on the
+ * dtls_send_not_dtls() - send @len bytes as they are, marked with
+ * DTLS_SET_NOT_DTLS (RFC 7983 multiplexing: STUN, TURN, SRTP on the
  * DTLS port), to @to if not NULL.  Works in every state of an attached
  * socket, a kernel handshake running included; the first byte must not
  * be 20..63 (DTLS).  Return: bytes sent or -errno.

@@ -40,12 +40,13 @@
 /* Control messages, level SOL_DTLS */
 #define DTLS_SET_RECORD_TYPE	1	/* sendmsg: __u8 content type */
 #define DTLS_GET_RECORD_TYPE	2	/* recvmsg: __u8 content type */
-
 /*
- * DTLS_GET_RECORD_TYPE of a datagram that is not DTLS (RFC 7983 demux);
- * as DTLS_SET_RECORD_TYPE, the datagram is sent as it is (its first byte
- * must not be 20..63).
+ * sendmsg, no data: the datagram is not DTLS (RFC 7983: STUN, SRTP) and
+ * leaves as it is, in any state; its first byte must not be 20..63.
  */
+#define DTLS_SET_NOT_DTLS	3
+
+/* DTLS_GET_RECORD_TYPE of a datagram that is not DTLS (RFC 7983 demux). */
 #define DTLS_RECORD_NOT_DTLS	0
 
 /* Record content types (RFC 5246 6.2.1) */
