@@ -74,6 +74,8 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 
 	skb_orphan(skb);
 	skb_dst_drop(skb);
+	/* No reference on the device is held: as UDP, forget it. */
+	skb->dev = NULL;
 	DTLS_RX_CB(skb)->type = type;
 	/* SO_RXQ_OVFL reads it; UDP's own enqueue never ran to set it. */
 	sock_skb_set_dropcount(sk, skb);
@@ -647,7 +649,8 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 static void dtls_rx_name(struct sock *sk, const struct sk_buff *skb,
 			 struct msghdr *msg, int *addr_len)
 {
-	bool hdrs = DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS;
+	bool hdrs = DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS &&
+		    skb_transport_header_was_set(skb);
 
 	if (!msg->msg_name)
 		return;
@@ -713,12 +716,19 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	 * what is not DTLS (RFC 7983: STUN, RTP), marked, as after.
 	 */
 	skb = NULL;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING) &&
 	    !(flags & MSG_ERRQUEUE)) {
-		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-		while ((err = dtls_hs_wait(sk, ds, &timeo,
-					   msg->msg_controllen)) == 1) {
-			skb = dtls_rx_take(sk, ds, flags, true);
+		/*
+		 * A reader without room drops them on its way, as after the
+		 * handshake (so that poll() stops saying readable); only a
+		 * peek without room waits for the end alone.
+		 */
+		bool rx = msg->msg_controllen || !(flags & MSG_PEEK);
+
+		while ((err = dtls_hs_wait(sk, ds, &timeo, rx)) == 1) {
+			skb = dtls_rx_take(sk, ds, flags,
+					   msg->msg_controllen);
 			if (skb)
 				break;
 		}
@@ -732,7 +742,6 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		     skb_queue_empty_lockless(&ds->rxq)))
 			return ds->base_prot->recvmsg(sk, msg, len, flags,
 						      addr_len);
-		timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 		skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen,
 				      &timeo, &err);
 		if (!skb)

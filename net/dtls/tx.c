@@ -257,6 +257,10 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)) {
 		long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 
+		/* A refused control message fails now, not at the end. */
+		if (cmsg_err)
+			return cmsg_err;
+
 		err = dtls_hs_wait(sk, ds, &timeo, false);
 		if (err)
 			return err;

@@ -176,7 +176,6 @@ int main(int argc, char **argv)
 	n = recv_not_dtls(srv, buf, sizeof(buf), &from);
 	if (n != 20 || buf[1] != 0x01 || memcmp(buf + 8, txid, 12))
 		return die("STUN request at the server", n < 0 ? errno : EPROTO);
-	alen = sizeof(from);
 	if (dtls_hs_get(nl, srv, 0, &info, NULL, 0))
 		return die("hs-get", EIO);
 	printf("server application: STUN binding request from %s:%u, %zd bytes, passed up untouched while the handshake is %s\n",
@@ -192,7 +191,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 4; i++)
 		buf[28 + i] = buf[4 + i] ^ ((uint8_t *)&from.sin_addr)[i];
 	/* Marked not DTLS: it leaves as it is, handshake running or not. */
-	n = dtls_send_not_dtls(srv, buf, 32, 0, (void *)&from, alen);
+	n = dtls_send_not_dtls(srv, buf, 32, 0, (void *)&from,
+			       sizeof(from));
 	if (n != 32)
 		return die("send STUN response", n < 0 ? -n : EIO);
 	setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
