@@ -992,27 +992,17 @@ static const uint8_t stun_req[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12,
 static ssize_t recv_typed(int fd, void *buf, size_t len, int flags,
 			  int *type, union dtls_test_addr *from)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(1)];
-	} c;
-	struct iovec iov = { buf, len };
-	struct msghdr mh = {
-		.msg_name = from, .msg_namelen = sizeof(*from),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = c.b, .msg_controllen = sizeof(c.b),
-	};
-	struct cmsghdr *cm;
+	socklen_t alen = sizeof(*from);
+	uint8_t t;
 	ssize_t n;
 
 	*type = -1;
-	n = recvmsg(fd, &mh, flags);
-	if (n < 0)
-		return n;
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_DTLS &&
-		    cm->cmsg_type == DTLS_GET_RECORD_TYPE)
-			*type = *CMSG_DATA(cm);
+	n = dtls_recv_typed(fd, buf, len, flags, &t, &from->sa, &alen);
+	if (n < 0) {
+		errno = -n;
+		return -1;
+	}
+	*type = t;
 	return n;
 }
 

@@ -79,37 +79,6 @@ static int die(const char *what, int err)
 	return 1;
 }
 
-/*
- * A datagram that is not DTLS (RFC 7983), as the server application reads
- * it: with room for the record type, which marks it.  -1 otherwise.
- */
-static ssize_t recv_not_dtls(int fd, uint8_t *buf, size_t len,
-			     struct sockaddr_in *from)
-{
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(1)];
-	} c;
-	struct iovec iov = { buf, len };
-	struct msghdr m = {
-		.msg_name = from, .msg_namelen = sizeof(*from),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = c.b, .msg_controllen = sizeof(c.b),
-	};
-	struct cmsghdr *cm;
-	ssize_t n = recvmsg(fd, &m, 0);
-
-	if (n < 0)
-		return -1;
-	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
-		if (cm->cmsg_level == SOL_DTLS &&
-		    cm->cmsg_type == DTLS_GET_RECORD_TYPE &&
-		    *CMSG_DATA(cm) == DTLS_RECORD_NOT_DTLS)
-			return n;
-	errno = EPROTO;
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	static const uint16_t profiles[] = { DTLS_SRTP_AEAD_AES_128_GCM,
@@ -124,7 +93,7 @@ int main(int argc, char **argv)
 	struct timeval tv = { .tv_sec = 1 };
 	struct dtls_srtp_keys kk, ok;
 	struct dtls_hs_info info;
-	uint8_t buf[512], txid[12];
+	uint8_t buf[512], txid[12], type;
 	socklen_t alen = sizeof(ca);
 	int srv, cli, err, r, i;
 	char msg[256] = "";
@@ -173,9 +142,13 @@ int main(int argc, char **argv)
 	if (send(cli, buf, 20, 0) != 20)
 		return die("send STUN", errno);
 	/* The server application gets it untouched, and answers. */
-	n = recv_not_dtls(srv, buf, sizeof(buf), &from);
-	if (n != 20 || buf[1] != 0x01 || memcmp(buf + 8, txid, 12))
-		return die("STUN request at the server", n < 0 ? errno : EPROTO);
+	/* With room for the record type, which marks it not DTLS. */
+	alen = sizeof(from);
+	n = dtls_recv_typed(srv, buf, sizeof(buf), 0, &type, (void *)&from,
+			    &alen);
+	if (n != 20 || type != DTLS_RECORD_NOT_DTLS || buf[1] != 0x01 ||
+	    memcmp(buf + 8, txid, 12))
+		return die("STUN request at the server", n < 0 ? -n : EPROTO);
 	if (dtls_hs_get(nl, srv, 0, &info, NULL, 0))
 		return die("hs-get", EIO);
 	printf("server application: STUN binding request from %s:%u, %zd bytes, passed up untouched while the handshake is %s\n",

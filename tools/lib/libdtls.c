@@ -1481,6 +1481,37 @@ ssize_t dtls_send_not_dtls(int fd, const void *buf, size_t len, int flags,
 	return n < 0 ? -errno : n;
 }
 
+ssize_t dtls_recv_typed(int fd, void *buf, size_t len, int flags,
+			uint8_t *type, struct sockaddr *from,
+			socklen_t *fromlen)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint8_t))];
+	} c;
+	struct iovec iov = { buf, len };
+	struct msghdr m = {
+		.msg_name = from, .msg_namelen = from ? *fromlen : 0,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.b, .msg_controllen = sizeof(c.b),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	n = recvmsg(fd, &m, flags);
+	if (n < 0)
+		return -errno;
+	if (from)
+		*fromlen = m.msg_namelen;
+	*type = DTLS_RECORD_TYPE_DATA;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_DTLS &&
+		    cm->cmsg_type == DTLS_GET_RECORD_TYPE &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(uint8_t)))
+			*type = *CMSG_DATA(cm);
+	return n;
+}
+
 int dtls_srtp_lengths(uint16_t profile, size_t *key_len, size_t *salt_len)
 {
 	switch (profile) {

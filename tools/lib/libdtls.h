@@ -591,6 +591,18 @@ int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out);
 ssize_t dtls_send_not_dtls(int fd, const void *buf, size_t len, int flags,
 			   const struct sockaddr *to, socklen_t tolen);
 
+/*
+ * dtls_recv_typed() - recvmsg() with room for DTLS_GET_RECORD_TYPE: the
+ * message's length, its record type in *@type (application data when
+ * none came: a socket without keys), its sender in @from (may be NULL,
+ * *@fromlen in/out).  DTLS_RECORD_NOT_DTLS marks a datagram that is not
+ * DTLS (RFC 7983: STUN, RTP), which a keyed socket, or one whose kernel
+ * handshake runs, gives only to such readers.  Return: bytes or -errno.
+ */
+ssize_t dtls_recv_typed(int fd, void *buf, size_t len, int flags,
+			uint8_t *type, struct sockaddr *from,
+			socklen_t *fromlen);
+
 #ifdef __cplusplus
 }
 #endif
