@@ -65,11 +65,14 @@ static void dtls_rx_skb_destructor(struct sk_buff *skb)
  * Queue @skb (its data: the payload) for recvmsg, or drop it if full.
  * @early: a private list to collect on instead of the socket's queue (see
  * dtls_rx_open_queued()), or NULL.
- * Return: whether it was queued.
+ * The counters move before the wakeup: a reader that got the record and
+ * then asks for them must see it counted.
  */
-static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
+static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 			  struct sk_buff_head *early)
 {
+	unsigned int len = skb->len;
+
 	struct sock *sk = ds->sk;
 
 	skb_orphan(skb);
@@ -91,21 +94,26 @@ static bool dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 			trace_dtls_drop(ds, DTLS_DROP_RCVBUF, 0, 0, skb->len);
 		}
 		kfree_skb(skb);
-		return false;
+		return;
 	}
 	skb->sk = sk;
 	skb->destructor = dtls_rx_skb_destructor;
 	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
+	if (type == DTLS_RECORD_NOT_DTLS) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
+	} else {
+		dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
+		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, len);
+	}
 	if (early) {
 		spin_unlock_bh(&ds->rxq.lock);
 		__skb_queue_tail(early, skb);
-		return true;
+		return;
 	}
 	__skb_queue_tail(&ds->rxq, skb);
 	/* Under the lock: close cannot free the socket meanwhile. */
 	sk->sk_data_ready(sk);
 	spin_unlock_bh(&ds->rxq.lock);
-	return true;
 }
 
 /*
@@ -152,10 +160,7 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 		consume_skb(skb);
 		return;
 	}
-	if (dtls_rx_queue(ds, skb, h->type, early)) {
-		dtls_stat_inc(ds, DTLS_STAT_RX_RECORDS);
-		dtls_stat_add(ds, DTLS_STAT_RX_BYTES, pt_len);
-	}
+	dtls_rx_queue(ds, skb, h->type, early);
 }
 
 /* A crypto API request finished: the record, then its references. */
@@ -346,8 +351,7 @@ static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb,
 void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
 		      struct sk_buff_head *early)
 {
-	if (dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS, early))
-		dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
+	dtls_rx_queue(ds, skb, DTLS_RECORD_NOT_DTLS, early);
 }
 
 /* A datagram's payload (RX keys installed): records, or not DTLS at all. */
