@@ -16,6 +16,7 @@
 #include "compat/compat.h"
 #include "cert.h"
 #include "crypto.h"
+#include "listen.h"
 #include "prf.h"
 #include "stats.h"
 
@@ -118,6 +119,12 @@ struct dtls_sock {
 	struct dtls_sock_hs hs;
 	struct dtls_sock_final final;
 
+	/* A listening socket's sessions (listen.c); set once, under RCU. */
+	struct dtls_listener __rcu *listener;
+	struct dtls_listen_params listen;
+	/* A session of a listening socket (listen.h) */
+	struct dtls_sock_child child;
+
 	struct rcu_head rcu;
 };
 
@@ -202,6 +209,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
 
 /* rx.c */
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);
+void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb);
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len);
 bool dtls_sock_is_readable(struct sock *sk);

@@ -263,6 +263,7 @@ void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 	dtls_proto_set_step(&hs->pr, DTLS_HS_DONE);
 	if (!first)
 		return;
+	dtls_listen_child_done(ds, false);
 	dtls_nl_hs_event(ds, false);
 	hs->dead = true;	/* under hs->lock: the work stops */
 	dtls_hs_retire(hs);
@@ -369,6 +370,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	dtls_hs_unpublish(ds, hs);
 	dtls_hs_set_state(ds, DTLS_HS_STATE_ESTABLISHED);
 	release_sock(sk);
+	/* A listener's child: now for accept(). */
+	dtls_listen_child_done(ds, true);
 
 	del_timer(&hs->timer);
 	del_timer(&hs->deleg_timer);

@@ -60,6 +60,7 @@ struct dtls_key;
 struct dtls_kex;
 struct netlink_ext_ack;
 struct nlattr;
+struct sockaddr_storage;
 
 #define DTLS_HS_RXQ_MAX		64	/* datagrams waiting for the work */
 
@@ -178,6 +179,10 @@ int dtls_hs_cert_set(struct dtls_sock *ds, const u8 *const *der,
 int dtls_hs_peer_auth(struct dtls_sock *ds, struct dtls_peer_auth *pa,
 		      struct netlink_ext_ack *extack);
 int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack);
+int dtls_hs_listen_check(struct dtls_sock *ds);
+bool dtls_hs_template_cookies(struct dtls_sock *ds);
+int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
+			struct sk_buff *hello);
 int dtls_hs_abort(struct dtls_sock *ds);
 int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 			 struct netlink_ext_ack *extack);
@@ -204,6 +209,8 @@ void dtls_hs_act(struct dtls_hs *hs, int err,
 
 /* hs_receive.c */
 void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb);
+bool dtls_hello_check(struct dtls_sock *ds, struct sk_buff *skb, bool cookies);
+void dtls_skb_peer(const struct sk_buff *skb, struct sockaddr_storage *ss);
 void dtls_hs_resume(struct dtls_hs *hs);
 
 /* flight.c */

@@ -10,6 +10,7 @@
  * Context: process, may sleep; each takes hs->lock.
  */
 
+#include <linux/key.h>
 #include <linux/slab.h>
 #include <linux/netlink.h>
 #include <net/inet_sock.h>
@@ -329,6 +330,8 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	struct dtls_hs *hs;
 	int err;
 
+	if (rcu_access_pointer(ds->listener))
+		return -EINVAL;		/* the children's template */
 	err = dtls_hs_lock_idle(ds, &hs);
 	if (err)
 		return err;
@@ -362,6 +365,13 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);
 	dtls_reasm_init(&hs->reasm, 0);
 	lock_sock(sk);
+	if (rcu_access_pointer(ds->listener)) {
+		/* listen(2) came in between: the children's template. */
+		release_sock(sk);
+		hs->pr.p = p;
+		err = -EINVAL;
+		goto out;
+	}
 	/* A reader that sees it running finds a server's engine listening. */
 	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER)
 		dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);
@@ -385,6 +395,161 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 out:
 	dtls_hs_unlock_put(hs);
 	return err;
+}
+
+/* What a listener's configuration gives each of its children. */
+static int dtls_hs_config_copy(struct dtls_proto *dst,
+			       const struct dtls_proto *src)
+{
+	const struct dtls_psk *psk;
+	int err;
+
+	dst->p = src->p;
+	list_for_each_entry(psk, &src->psks, node) {
+		err = dtls_psk_add(dst, psk->id, psk->id_len, psk->key,
+				   psk->key_len);
+		if (err)
+			return err;
+	}
+	if (src->own.body_len) {
+		dst->own.body = kmemdup(src->own.body, src->own.body_len,
+					GFP_KERNEL);
+		if (!dst->own.body)
+			return -ENOMEM;
+		dst->own.body_len = src->own.body_len;
+	}
+	dst->own.has_key = src->own.has_key;
+	memcpy(dst->own.spki, src->own.spki, sizeof(dst->own.spki));
+	dst->own.key = src->own.key;
+	dst->auth = src->auth;
+	if (dst->auth.keyring)
+		key_get(dst->auth.keyring);
+	return 0;
+}
+
+/**
+ * dtls_hs_listen_check - may @ds become a listener (listen.c)?
+ * @ds: the socket
+ *
+ * A configured server handshake, not started, with credentials.  The
+ * handshake stays configured: it is the template of the children's, and
+ * hs-config, psk-add and cert-set still change it for those to come.
+ * Context: process, not under lock_sock().  Return: 0 or a negative errno.
+ */
+int dtls_hs_listen_check(struct dtls_sock *ds)
+{
+	struct dtls_hs *hs = dtls_hs_get(ds, false);
+	struct dtls_proto *pr;
+	int err = 0;
+
+	if (IS_ERR(hs))
+		return -EINVAL;		/* no handshake configured */
+	pr = kmalloc(sizeof(*pr), GFP_KERNEL);
+	if (!pr) {
+		dtls_hs_put(hs);
+		return -ENOMEM;
+	}
+	mutex_lock(&hs->lock);
+	if (hs->dead || hs->pr.step != DTLS_HS_IDLE)
+		err = -EALREADY;
+	else if (hs->pr.p.role != DTLS_HS_ROLE_SERVER)
+		err = -EINVAL;
+	else if (!hs->pr.n_psks && !hs->pr.own.has_key)
+		err = -ENOKEY;
+	if (!err) {
+		/* What dtls_hs_start() would refuse, on a throwaway copy. */
+		dtls_proto_init(pr);
+		err = dtls_hs_config_copy(pr, &hs->pr);
+		if (!err) {
+			dtls_proto_defaults(pr);
+			err = dtls_proto_ready(pr) ? -ENOKEY : 0;
+		}
+		dtls_proto_free(pr);
+	}
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
+	kfree_sensitive(pr);
+	return err;
+}
+
+/* Does the listener's template ask for cookies?  Context: process. */
+bool dtls_hs_template_cookies(struct dtls_sock *ds)
+{
+	struct dtls_hs *hs = dtls_hs_get(ds, false);
+	bool cookies;
+
+	if (IS_ERR(hs))
+		return true;
+	mutex_lock(&hs->lock);
+	cookies = hs->pr.p.cookies;
+	mutex_unlock(&hs->lock);
+	dtls_hs_put(hs);
+	return cookies;
+}
+
+/**
+ * dtls_hs_start_child - a listener's child starts its handshake
+ * @ds: the child, connected to its peer, attached, never started
+ * @parent: the listener, whose configured handshake is the template
+ * @hello: the peer's ClientHello, its cookie checked (data at the UDP
+ *	   payload, headers intact); consumed
+ *
+ * Context: process (listen.c's work).  Return: 0 or a negative errno
+ * (then @ds has no handshake).
+ */
+int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
+			struct sk_buff *hello)
+{
+	struct dtls_hs *tmpl, *hs;
+	struct sock *sk = ds->sk;
+	int err;
+
+	tmpl = dtls_hs_get(parent, false);
+	if (IS_ERR(tmpl)) {
+		kfree_skb(hello);
+		return -ENOENT;
+	}
+	err = dtls_hs_lock_idle(ds, &hs);
+	if (err) {
+		dtls_hs_put(tmpl);
+		kfree_skb(hello);
+		return err;
+	}
+	/* Child, then template: never the other way round. */
+	mutex_lock_nested(&tmpl->lock, SINGLE_DEPTH_NESTING);
+	err = dtls_hs_config_copy(&hs->pr, &tmpl->pr);
+	mutex_unlock(&tmpl->lock);
+	dtls_hs_put(tmpl);
+	WRITE_ONCE(ds->keys.replay_window,
+		   READ_ONCE(parent->keys.replay_window));
+	if (!err) {
+		dtls_proto_defaults(&hs->pr);
+		err = dtls_proto_ready(&hs->pr);
+	}
+	if (err) {
+		kfree_skb(hello);
+		dtls_hs_unlock_put(hs);
+		return err;
+	}
+	/* The listener checked the cookie: this socket has only this peer. */
+	hs->pr.p.cookies = false;
+	WRITE_ONCE(ds->hs.role, DTLS_HS_ROLE_SERVER);
+	hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
+	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);
+	dtls_reasm_init(&hs->reasm, 0);
+	lock_sock(sk);
+	dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);
+	dtls_hs_set_state(ds, DTLS_HS_STATE_RUNNING);
+	release_sock(sk);
+	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_STARTED, 1);
+	local_bh_disable();
+	rcu_read_lock();
+	if (!dtls_hs_take(ds, hello, NULL))
+		kfree_skb(hello);
+	rcu_read_unlock();
+	local_bh_enable();
+	dtls_hs_unlock_put(hs);
+	return 0;
 }
 
 int dtls_hs_abort(struct dtls_sock *ds)

@@ -37,8 +37,7 @@
 /* --------------------------------------------------------- the listener */
 
 /* The client's address of a captured datagram (its IP header is intact). */
-static void dtls_hs_skb_peer(const struct sk_buff *skb,
-			     struct sockaddr_storage *ss)
+void dtls_skb_peer(const struct sk_buff *skb, struct sockaddr_storage *ss)
 {
 	const struct udphdr *uh = udp_hdr(skb);
 
@@ -64,7 +63,7 @@ static void dtls_hs_skb_peer(const struct sk_buff *skb,
  * Stateless HelloVerifyRequest: same message_seq as the ClientHello and,
  * RFC 6347 4.2.1, its record sequence number; never larger than it.
  */
-static void dtls_hs_send_hvr(struct dtls_hs *hs, const struct dtls_ch *ch,
+static void dtls_hs_send_hvr(struct dtls_sock *ds, const struct dtls_ch *ch,
 			     const struct dtls_hs_hdr *chh, u64 rec_seq,
 			     const struct sockaddr *peer, unsigned int ch_len)
 {
@@ -91,8 +90,72 @@ static void dtls_hs_send_hvr(struct dtls_hs *hs, const struct dtls_ch *ch,
 	dtls_record_build(buf, &rh);
 	if (DTLS_HEADER_LEN + rh.length > ch_len)
 		return;		/* no amplification */
-	dtls_send_datagram(hs->ds, buf, DTLS_HEADER_LEN + rh.length, peer);
-	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_HVR_SENT, 1);
+	dtls_send_datagram(ds, buf, DTLS_HEADER_LEN + rh.length, peer);
+	dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_HS_HVR_SENT, 1);
+}
+
+/*
+ * A ClientHello at a server waiting for one (@ds answers): its form, and
+ * with @cookies its cookie, which it lacks: then a HelloVerifyRequest
+ * goes back and nothing is kept.
+ * Return: true if a handshake may start with it (@h, @ch, @peer set).
+ */
+static bool dtls_hello_take(struct dtls_sock *ds, struct sk_buff *skb,
+			    const struct dtls_record_hdr *rh, const u8 *frag,
+			    unsigned int len, bool cookies,
+			    struct dtls_hs_hdr *h, struct dtls_ch *ch,
+			    struct sockaddr_storage *peer)
+{
+	if (rh->epoch || rh->type != DTLS_RECORD_TYPE_HANDSHAKE ||
+	    dtls_hs_hdr_parse(frag, len, h) ||
+	    h->type != DTLS_HS_CLIENT_HELLO || h->frag_off ||
+	    h->frag_len != h->length ||
+	    dtls_ch_parse(frag + DTLS_HS_HEADER_LEN, h->length, ch)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, rh->epoch, rh->seq,
+				len);
+		return false;
+	}
+	/* DTLS versions count down: 1.2 is 0xfefd. */
+	if (ch->version > DTLS_1_2_VERSION || !ch->null_compression)
+		return false;
+	dtls_skb_peer(skb, peer);
+	if (cookies && !dtls_cookie_check((struct sockaddr *)peer, ch)) {
+		dtls_hs_send_hvr(ds, ch, h, rh->seq, (struct sockaddr *)peer,
+				 skb->len);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * dtls_hello_check - a datagram at a listening socket, from a new peer
+ * @ds: the listening socket, which answers
+ * @skb: the datagram, data at the UDP payload, headers intact
+ * @cookies: a valid cookie is required
+ *
+ * Context: process (listen.c's work).
+ * Return: true if its first record is a ClientHello that may start a
+ * session; false if it was answered (HelloVerifyRequest) or is not one.
+ */
+bool dtls_hello_check(struct dtls_sock *ds, struct sk_buff *skb, bool cookies)
+{
+	struct sockaddr_storage peer;
+	struct dtls_record_hdr rh;
+	struct dtls_hs_hdr h;
+	struct dtls_ch ch;
+
+	if (skb_linearize_cow(skb))
+		return false;
+	if (dtls_record_parse(skb->data, skb->len, &rh) ||
+	    (rh.version != DTLS_1_2_VERSION &&
+	     rh.version != DTLS_VERSION_1_0)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, 0, 0, skb->len);
+		return false;
+	}
+	return dtls_hello_take(ds, skb, &rh, skb->data + DTLS_HEADER_LEN,
+			       rh.length, cookies, &h, &ch, &peer);
 }
 
 /* Connect the listening socket to its client, as DTLSv1_listen() does. */
@@ -111,7 +174,8 @@ static int dtls_hs_server_connect(struct dtls_hs *hs,
 /*
  * A ClientHello at a listening server.  Nothing is kept until its cookie
  * is valid; then the socket connects to the client and the handshake
- * starts with this ClientHello.
+ * starts with this ClientHello.  A listener's child (listen.c) is
+ * connected already and its listener checked the cookie.
  */
 static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 				  const struct dtls_record_hdr *rh,
@@ -123,26 +187,9 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 	struct dtls_ch ch;
 	int err;
 
-	if (rh->epoch || rh->type != DTLS_RECORD_TYPE_HANDSHAKE ||
-	    dtls_hs_hdr_parse(frag, len, &h) ||
-	    h.type != DTLS_HS_CLIENT_HELLO || h.frag_off ||
-	    h.frag_len != h.length ||
-	    dtls_ch_parse(frag + DTLS_HS_HEADER_LEN, h.length, &ch)) {
-		dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
-		trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, rh->epoch, rh->seq,
-				len);
+	if (!dtls_hello_take(hs->ds, skb, rh, frag, len, hs->pr.p.cookies,
+			     &h, &ch, &peer))
 		return;
-	}
-	/* DTLS versions count down: 1.2 is 0xfefd. */
-	if (ch.version > DTLS_1_2_VERSION || !ch.null_compression)
-		return;
-	dtls_hs_skb_peer(skb, &peer);
-	if (hs->pr.p.cookies &&
-	    !dtls_cookie_check((struct sockaddr *)&peer, &ch)) {
-		dtls_hs_send_hvr(hs, &ch, &h, rh->seq, (struct sockaddr *)&peer,
-				 skb->len);
-		return;
-	}
 
 	/* A client to talk to: the handshake proper starts. */
 	err = dtls_hs_server_connect(hs, &peer);

@@ -376,10 +376,14 @@ static void dtls_rx_payload(struct dtls_sock *ds, struct sk_buff *skb,
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct dtls_sock *ds = rcu_dereference_sk_user_data(sk);
+	struct dtls_listener *l;
 	struct dtls_hs *hs;
 
 	if (!ds)
 		return 1;
+	l = rcu_dereference(ds->listener);
+	if (unlikely(l))
+		return dtls_listen_rcv(ds, l, skb);
 	hs = rcu_dereference(ds->hs.engine);
 	if (likely(!hs || !dtls_hs_takes_datagrams(hs)) &&
 	    !rcu_access_pointer(ds->keys.rx))
@@ -435,6 +439,49 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	__skb_pull(skb, sizeof(struct udphdr));
 	dtls_rx_payload(ds, skb, NULL);
 	return 0;
+}
+
+/**
+ * dtls_rx_child - a datagram for a listener's child (listen.c)
+ * @ds: the child, its sock referenced by the caller
+ * @skb: data at the UDP header, checksum verified; consumed
+ *
+ * What encap_rcv does for a socket of its own, but nothing goes back to
+ * UDP: the child is not in UDP's hash, and has no UDP queue to use.
+ * Context: softirq, rcu_read_lock() held.
+ */
+void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	struct sock *sk = ds->sk;
+
+	if (sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
+		atomic_inc(&sk->sk_drops);
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
+		goto drop;
+	}
+	if (unlikely(skb_is_gso(skb))) {
+		atomic_inc(&sk->sk_drops);
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		goto drop;
+	}
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (dtls_hs_take(ds, skb, NULL))
+		return;
+	/* No keys: its handshake failed, the listener releases it. */
+	if (!rcu_access_pointer(ds->keys.rx)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		goto drop;
+	}
+	if (skb_linearize_cow(skb)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, skb->len);
+		goto drop;
+	}
+	dtls_rx_payload(ds, skb, NULL);
+	return;
+drop:
+	kfree_skb(skb);
 }
 
 /*

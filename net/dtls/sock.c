@@ -78,9 +78,26 @@ static __poll_t dtls_poll(struct file *file, struct socket *sock,
 	ds = rcu_dereference_sk_user_data(sk);
 	if (ds && READ_ONCE(ds->hs.state) == DTLS_HS_STATE_RUNNING)
 		mask &= ~(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+	/* A listener: a session waits for accept(). */
+	if (ds && dtls_listen_readable(ds))
+		mask |= EPOLLIN | EPOLLRDNORM;
 	rcu_read_unlock();
 	return mask;
 }
+
+#ifdef KDTLS_HAVE_PROTO_ACCEPT_ARG
+static int dtls_accept(struct socket *sock, struct socket *newsock,
+		       struct proto_accept_arg *arg)
+{
+	return dtls_listen_accept(sock, newsock, arg->flags, arg->kern);
+}
+#else
+static int dtls_accept(struct socket *sock, struct socket *newsock, int flags,
+		       bool kern)
+{
+	return dtls_listen_accept(sock, newsock, flags, kern);
+}
+#endif
 
 /*
  * While the kernel's handshake runs the socket is not writable (above), yet
@@ -221,7 +238,11 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	list_del(&ds->node);
 	mutex_unlock(&dn->lock);
 
-	/* First the handshake: its work sends on the socket. */
+	/* A listener's children first; a child leaves its listener's table. */
+	dtls_listen_close(ds);
+	dtls_listen_child_close(ds);
+
+	/* Then the handshake: its work sends on the socket. */
 	dtls_hs_release(ds);
 
 	lock_sock(sk);
@@ -286,18 +307,28 @@ static bool dtls_sk_keyed(struct sock *sk)
 	return rcu_access_pointer(ds->keys.tx) || rcu_access_pointer(ds->keys.rx);
 }
 
-/* Keys belong to one peer: no connecting elsewhere once they are in. */
+/*
+ * Keys belong to one peer: no connecting elsewhere once they are in.  A
+ * listener's child has its peer for good; a listener has many.
+ */
 static int dtls_sk_connect(struct sock *sk, struct sockaddr *uaddr,
 			   int addr_len)
 {
-	if (dtls_sk_keyed(sk))
+	struct dtls_sock *ds = dtls_sk(sk);
+
+	if (dtls_sk_keyed(sk) || ds->child.state)
 		return -EISCONN;
-	return dtls_sk(sk)->base_prot->connect(sk, uaddr, addr_len);
+	if (rcu_access_pointer(ds->listener))
+		return -EINVAL;
+	return ds->base_prot->connect(sk, uaddr, addr_len);
 }
 
 static int dtls_sk_disconnect(struct sock *sk, int flags)
 {
-	if (dtls_sk_keyed(sk))
+	struct dtls_sock *ds = dtls_sk(sk);
+
+	if (dtls_sk_keyed(sk) || ds->child.state ||
+	    rcu_access_pointer(ds->listener))
 		return -EISCONN;
 	return dtls_sk(sk)->base_prot->disconnect(sk, flags);
 }
@@ -353,6 +384,8 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 			dtls_base_ops[i] = sk->sk_socket->ops;
 			dtls_ops[i].ops = *dtls_base_ops[i];
 			dtls_ops[i].ops.poll = dtls_poll;
+			dtls_ops[i].ops.listen = dtls_listen;
+			dtls_ops[i].ops.accept = dtls_accept;
 		}
 		/* Publish the copy before the base that says it is built. */
 		smp_store_release(&dtls_base_prot[i], cur);

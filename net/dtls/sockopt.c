@@ -64,6 +64,7 @@ void dtls_sockopt_init(struct dtls_sock *ds)
 	INIT_DELAYED_WORK(&ds->keys.rx_prev_work, dtls_rx_prev_expire);
 	dtls_final_init(ds);
 	ds->keys.replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
+	dtls_listen_params_init(ds);
 }
 
 /* Context: close, before the socket goes; no key is in use any more. */
@@ -205,14 +206,20 @@ int dtls_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case DTLS_EXPORTER_WIPE:
 		return dtls_export_setsockopt_wipe(sk);
 	case DTLS_FINAL_FLIGHT_LIFETIME:
-	case DTLS_FINAL_FLIGHT_RESENDS: {
+	case DTLS_FINAL_FLIGHT_RESENDS:
+	case DTLS_LISTEN_MAX_PENDING:
+	case DTLS_LISTEN_ACCEPT_MS:
+	case DTLS_LISTEN_RATE: {
 		u32 val;
 
 		if (optlen < sizeof(val))
 			return -EINVAL;
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
 			return -EFAULT;
-		return dtls_final_setsockopt(dtls_sk(sk), optname, val);
+		if (optname == DTLS_FINAL_FLIGHT_LIFETIME ||
+		    optname == DTLS_FINAL_FLIGHT_RESENDS)
+			return dtls_final_setsockopt(dtls_sk(sk), optname, val);
+		return dtls_listen_setsockopt(dtls_sk(sk), optname, val);
 	}
 	default:
 		return -ENOPROTOOPT;
@@ -336,6 +343,21 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	case DTLS_EXPORT_KEYING_MATERIAL:
 		return dtls_export_getsockopt(sk, optval, optlen);
+	case DTLS_LISTEN_MAX_PENDING:
+	case DTLS_LISTEN_ACCEPT_MS:
+	case DTLS_LISTEN_RATE: {
+		u32 v;
+
+		dtls_listen_getsockopt(dtls_sk(sk), optname, &v);
+		return dtls_getsockopt_copy(&v, sizeof(v), optval, optlen);
+	}
+	case DTLS_LISTEN_INFO: {
+		struct dtls_listen_info li;
+
+		if (!dtls_listen_get_info(dtls_sk(sk), &li))
+			return -EINVAL;
+		return dtls_getsockopt_copy(&li, sizeof(li), optval, optlen);
+	}
 	case DTLS_SRTP: {
 		struct dtls_srtp_info si = {};
 		struct dtls_sock *ds = dtls_sk(sk);

@@ -38,6 +38,14 @@ static const char * const dtls_stat_names[DTLS_STAT_NUM] = {
 	[DTLS_STAT_HS_PEER_RESENT]	= "DtlsHsResendOnPeer",
 	[DTLS_STAT_HS_BAD_FRAGMENT]	= "DtlsHsBadFragment",
 	[DTLS_STAT_HS_RENEG_REFUSED]	= "DtlsHsRenegRefused",
+	[DTLS_STAT_LISTEN_SPAWNED]	= "DtlsListenSpawned",
+	[DTLS_STAT_LISTEN_ACCEPTED]	= "DtlsListenAccepted",
+	[DTLS_STAT_LISTEN_EXPIRED]	= "DtlsListenExpired",
+	[DTLS_STAT_LISTEN_RATELIMITED]	= "DtlsListenRatelimited",
+	[DTLS_STAT_LISTEN_QUEUE_FULL]	= "DtlsListenQueueFull",
+	[DTLS_STAT_LISTEN_PENDING_FULL]	= "DtlsListenPendingFull",
+	[DTLS_STAT_LISTEN_BACKLOG_FULL]	= "DtlsListenBacklogFull",
+	[DTLS_STAT_LISTEN_NO_SESSION]	= "DtlsListenNoSession",
 };
 
 void dtls_net_stat_add(struct net *net, enum dtls_stat s, long n)

@@ -40,6 +40,15 @@ enum dtls_stat {
 	DTLS_STAT_HS_PEER_RESENT,	/* flights resent on a peer's resend */
 	DTLS_STAT_HS_BAD_FRAGMENT,	/* fragments rejected */
 	DTLS_STAT_HS_RENEG_REFUSED,	/* no_renegotiation alerts sent */
+	/* netns only: listening sockets (listen.c) */
+	DTLS_STAT_LISTEN_SPAWNED,	/* sessions whose handshake started */
+	DTLS_STAT_LISTEN_ACCEPTED,
+	DTLS_STAT_LISTEN_EXPIRED,	/* established, never accepted */
+	DTLS_STAT_LISTEN_RATELIMITED,	/* ClientHellos over a source's rate */
+	DTLS_STAT_LISTEN_QUEUE_FULL,	/* ClientHellos the work had no room for */
+	DTLS_STAT_LISTEN_PENDING_FULL,	/* max-pending handshakes running */
+	DTLS_STAT_LISTEN_BACKLOG_FULL,	/* backlog sessions wait for accept() */
+	DTLS_STAT_LISTEN_NO_SESSION,	/* DTLS, not a ClientHello, unknown peer */
 	DTLS_STAT_NUM,
 };
 
@@ -62,6 +71,7 @@ enum dtls_drop_reason {
 	DTLS_DROP_HS_EARLY,	/* too much data before the Finished */
 	DTLS_DROP_HS_FRAGMENT,	/* DTLS_STAT_HS_BAD_FRAGMENT */
 	DTLS_DROP_FINAL_LATE,	/* DTLS_STAT_FINAL_LATE */
+	DTLS_DROP_LISTEN,	/* a listener's DTLS_STAT_LISTEN_* limits */
 };
 
 struct dtls_mib {

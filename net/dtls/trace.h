@@ -116,6 +116,7 @@ TRACE_DEFINE_ENUM(DTLS_DROP_HS_QUEUE);
 TRACE_DEFINE_ENUM(DTLS_DROP_HS_EARLY);
 TRACE_DEFINE_ENUM(DTLS_DROP_HS_FRAGMENT);
 TRACE_DEFINE_ENUM(DTLS_DROP_FINAL_LATE);
+TRACE_DEFINE_ENUM(DTLS_DROP_LISTEN);
 
 #define show_dtls_drop(r)						\
 	__print_symbolic(r,						\
@@ -132,7 +133,8 @@ TRACE_DEFINE_ENUM(DTLS_DROP_FINAL_LATE);
 		{ DTLS_DROP_HS_QUEUE,		"hs_queue" },			\
 		{ DTLS_DROP_HS_EARLY,		"hs_early" },			\
 		{ DTLS_DROP_HS_FRAGMENT,	"hs_fragment" },		\
-		{ DTLS_DROP_FINAL_LATE,		"final_late" })
+		{ DTLS_DROP_FINAL_LATE,		"final_late" },		\
+		{ DTLS_DROP_LISTEN,		"listen" })
 
 /* ---------------------------------------------------------- handshake */
 

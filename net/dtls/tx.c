@@ -249,6 +249,11 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	/* A record is a datagram of its own, keyed or not (see above). */
 	msg->msg_flags &= ~MSG_MORE;
 
+	/* A session whose listener closed: nothing will reach it again. */
+	if (unlikely(READ_ONCE(ds->child.state)) &&
+	    (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN))
+		return -EPIPE;
+
 	cmsg_err = dtls_tx_cmsgs(msg, &type);
 	if (type == DTLS_RECORD_NOT_DTLS)
 		return cmsg_err ?: dtls_send_not_dtls(sk, msg, len);

@@ -36,6 +36,10 @@
 #define DTLS_EXPORT_KEYING_MATERIAL 9	/* get: struct dtls_export in, bytes out */
 #define DTLS_EXPORTER_WIPE	10	/* set: wipe the master secret (no value) */
 #define DTLS_SRTP		11	/* get: struct dtls_srtp_info */
+#define DTLS_LISTEN_INFO	12	/* get: struct dtls_listen_info */
+#define DTLS_LISTEN_MAX_PENDING	13	/* set/get: __u32, handshakes at once */
+#define DTLS_LISTEN_ACCEPT_MS	14	/* set/get: __u32 ms an unaccepted session lives */
+#define DTLS_LISTEN_RATE	15	/* set/get: __u32 ClientHellos/s per source address */
 
 /* Control messages, level SOL_DTLS */
 #define DTLS_SET_RECORD_TYPE	1	/* sendmsg: __u8 content type */
@@ -201,6 +205,26 @@ struct dtls_srtp_info {
 	__u16	profile;	/* SRTP protection profile, IANA value */
 	__u16	mki_len;	/* 0..255 */
 	__u8	mki[256];
+};
+
+/*
+ * A listening socket (listen(2) on an attached, bound server socket whose
+ * handshake is configured): its limits and what it holds now.
+ */
+#define DTLS_LISTEN_MAX_PENDING_DEFAULT	256
+#define DTLS_LISTEN_MAX_PENDING_MAX	65536
+#define DTLS_LISTEN_ACCEPT_MS_DEFAULT	30000
+#define DTLS_LISTEN_RATE_DEFAULT	20	/* burst: the same */
+
+struct dtls_listen_info {
+	__u32	sessions;	/* in its table: pending, ready and accepted */
+	__u32	pending;	/* handshakes running */
+	__u32	ready;		/* established, waiting for accept() */
+	__u32	backlog;	/* listen(2)'s, the most @ready may reach */
+	__u32	max_pending;
+	__u32	accept_ms;
+	__u32	rate;
+	__u32	reserved;
 };
 
 #endif /* _UAPI_LINUX_DTLS_H */
