@@ -154,15 +154,12 @@ static void dtls_icmp_queue(struct sock *sk, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
-static void dtls_icmp_error(struct sock *sk, struct sk_buff *skb,
-			    const struct udphdr *uh)
+static void dtls_icmp_error_sk(struct sock *sk, struct dtls_sock *ds,
+			       struct sk_buff *skb, const struct udphdr *uh)
 {
-	struct dtls_sock *ds = rcu_dereference_sk_user_data(sk);
 	struct dtls_icmp e;
 	bool ok;
 
-	if (!ds)
-		return;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (skb->protocol == htons(ETH_P_IPV6))
 		ok = dtls_icmp_v6(sk, skb, &e);
@@ -183,6 +180,30 @@ static void dtls_icmp_error(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (e.hard && e.err != EMSGSIZE)
 		dtls_hs_icmp_error(ds, e.err);
+}
+
+static void dtls_icmp_error(struct sock *sk, struct sk_buff *skb,
+			    const struct udphdr *uh)
+{
+	struct dtls_sock *ds = rcu_dereference_sk_user_data(sk);
+	struct sock *csk;
+
+	if (!ds)
+		return;
+	/* At a listener: the error of the session with that peer, if any. */
+	if (unlikely(rcu_access_pointer(ds->listener))) {
+		csk = dtls_listen_err_child(ds, skb, uh->dest);
+		if (csk) {
+			struct dtls_sock *cds = rcu_dereference_sk_user_data(csk);
+
+			/* NULL: the child is closing. */
+			if (cds)
+				dtls_icmp_error_sk(csk, cds, skb, uh);
+			sock_put(csk);
+			return;
+		}
+	}
+	dtls_icmp_error_sk(sk, ds, skb, uh);
 }
 
 #ifdef KDTLS_HAVE_ENCAP_ERR_RCV_INFO

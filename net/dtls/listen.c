@@ -68,6 +68,8 @@
 
 #include <linux/cred.h>
 #include <linux/filter.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -342,6 +344,44 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 	}
 	dtls_listen_hello_queue(l, skb);
 	return 0;
+}
+
+/**
+ * dtls_listen_err_child - the child an ICMP error at a listener is for
+ * @ds: the listener
+ * @skb: the ICMP error, the offending datagram's headers after its own
+ * @port: the offending datagram's UDP destination port (the peer's)
+ *
+ * Context: softirq, rcu_read_lock() held (UDP's encap_err_rcv).
+ * Return: the child's sock with a reference, or NULL.
+ */
+struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
+				   __be16 port)
+{
+	struct dtls_listener *l = rcu_dereference(ds->listener);
+	struct dtls_peer_key key = { .port = port };
+	struct dtls_sock *c;
+
+	if (!l)
+		return NULL;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = (void *)(icmp6_hdr(skb) + 1);
+
+		key.family = AF_INET6;
+		memcpy(key.addr, &ip6->daddr, sizeof(key.addr));
+	} else
+#endif
+	{
+		const struct iphdr *ip = (void *)(icmp_hdr(skb) + 1);
+
+		key.family = AF_INET;
+		key.addr[0] = ip->daddr;
+	}
+	c = rhashtable_lookup(&l->sessions, &key, dtls_listen_rht);
+	if (!c || !refcount_inc_not_zero(&c->sk->sk_refcnt))
+		return NULL;
+	return c->sk;
 }
 
 /* ------------------------------------------------------------- children */

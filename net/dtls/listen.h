@@ -74,6 +74,8 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 		    struct sk_buff *skb);
 void dtls_listen_close(struct dtls_sock *ds);
+struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
+				   __be16 port);
 void dtls_listen_child_close(struct dtls_sock *ds);
 void dtls_listen_child_done(struct dtls_sock *ds, bool established);
 bool dtls_listen_get_info(struct dtls_sock *ds, struct dtls_listen_info *li);
