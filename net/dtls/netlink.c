@@ -20,6 +20,7 @@
 
 #include "dtls.h"
 #include "handshake.h"
+#include "listen.h"
 /* The generated ops and policies (generated/genl.c, from the spec). */
 #include "generated/genl.h"
 
@@ -115,6 +116,31 @@ static int dtls_nl_put_final(struct sk_buff *skb, struct dtls_sock *ds)
 	return 0;
 }
 
+/* A listening socket's sessions and limits; nothing on other sockets. */
+static int dtls_nl_put_listen(struct sk_buff *skb, struct dtls_sock *ds)
+{
+	struct dtls_listen_info li;
+	struct nlattr *nest;
+
+	if (!dtls_listen_get_info(ds, &li))
+		return 0;
+	nest = nla_nest_start(skb, DTLS_A_SOCK_LISTEN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DTLS_A_LISTEN_SESSIONS, li.sessions) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_PENDING, li.pending) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_READY, li.ready) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_BACKLOG, li.backlog) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_MAX_PENDING, li.max_pending) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_ACCEPT_MS, li.accept_ms) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_RATE, li.rate)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
  * One socket's attributes.  Called under dtls_net.lock, which keeps the
  * socket alive (close unlinks it first); fields are read without the socket
@@ -140,7 +166,7 @@ static int dtls_nl_fill_sock(struct sk_buff *skb, struct dtls_sock *ds,
 	    nla_put_u32(skb, DTLS_A_SOCK_UID,
 			from_kuid_munged(user_ns, sock_i_uid(sk))) ||
 	    dtls_nl_put_keys(skb, ds) || dtls_nl_put_stats(skb, ds) ||
-	    dtls_nl_put_final(skb, ds)) {
+	    dtls_nl_put_final(skb, ds) || dtls_nl_put_listen(skb, ds)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

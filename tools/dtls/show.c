@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dtls show: the attached sockets of this network namespace, their
- * keys, handshakes and counters.
+ * keys, handshakes and counters, and the sessions of listening sockets.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -77,6 +77,21 @@ static const char *cipher_str(uint16_t cipher, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * A listening socket: " listening sessions 100 pending 2 ready 1/128",
+ * ready out of the backlog; its limits too with --stats.
+ */
+static void listen_text(const struct dtls_listen_info *li, bool stats)
+{
+	printf(" listening sessions %" PRIu32 " pending %" PRIu32
+	       " ready %" PRIu32 "/%" PRIu32, li->sessions, li->pending,
+	       li->ready, li->backlog);
+	if (stats)
+		printf(" max-pending %" PRIu32 " accept-ms %" PRIu32
+		       " rate %" PRIu32, li->max_pending, li->accept_ms,
+		       li->rate);
+}
+
 static void show_text(struct dtls_nl *nl, const struct dtls_sock_info *v,
 		      size_t n, bool stats)
 {
@@ -111,6 +126,8 @@ static void show_text(struct dtls_nl *nl, const struct dtls_sock_info *v,
 			printf(" final-flight %" PRIu32 "B resends %" PRIu32
 			       " age %" PRIu32 "ms", s->final_bytes,
 			       s->final_resends, s->final_age_ms);
+		if (s->is_listener)
+			listen_text(&s->listen, stats);
 		putchar('\n');
 		if (stats && s->has_stats) {
 			fputs("   ", stdout);
@@ -163,6 +180,35 @@ static void json_stats(bool *first, const struct dtls_sock_stats *st)
 	putchar('}');
 }
 
+/*
+ * "listen": {"sessions": 100, "pending": 0, "ready": 0, "backlog": 128,
+ * "max_pending": 256, "accept_ms": 30000, "rate": 20}
+ */
+static void json_listen(bool *first, const struct dtls_listen_info *li)
+{
+	const struct {
+		const char	*key;
+		uint32_t	v;
+	} f[] = {
+		{ "sessions", li->sessions },
+		{ "pending", li->pending },
+		{ "ready", li->ready },
+		{ "backlog", li->backlog },
+		{ "max_pending", li->max_pending },
+		{ "accept_ms", li->accept_ms },
+		{ "rate", li->rate },
+	};
+	bool ff = true;
+
+	json_key(first, "listen");
+	putchar('{');
+	for (size_t j = 0; j < ARRAY_SIZE(f); j++) {
+		json_key(&ff, f[j].key);
+		printf("%" PRIu32, f[j].v);
+	}
+	putchar('}');
+}
+
 static void show_json(struct dtls_nl *nl, const struct dtls_sock_info *v,
 		      size_t n, bool stats)
 {
@@ -205,6 +251,8 @@ static void show_json(struct dtls_nl *nl, const struct dtls_sock_info *v,
 			       ", \"age_ms\": %" PRIu32 "}", s->final_bytes,
 			       s->final_resends, s->final_age_ms);
 		}
+		if (s->is_listener)
+			json_listen(&first, &s->listen);
 		if (hs_of(nl, s->ino, &h)) {
 			bool f = true;
 

@@ -394,6 +394,7 @@ static const enum mnl_attr_data_type dtls_sock_attr_type[DTLS_A_SOCK_MAX + 1] = 
 	[DTLS_A_SOCK_FINAL_BYTES]	= MNL_TYPE_U32,
 	[DTLS_A_SOCK_FINAL_RESENDS]	= MNL_TYPE_U32,
 	[DTLS_A_SOCK_FINAL_AGE_MS]	= MNL_TYPE_U32,
+	[DTLS_A_SOCK_LISTEN]		= MNL_TYPE_NESTED,
 };
 
 /* DTLS_A_STATS_* attribute -> its counter in struct dtls_sock_stats */
@@ -439,6 +440,46 @@ static int dtls_get_stats(const struct nlattr *nest, struct dtls_sock_stats *st)
 		memcpy((char *)st + dtls_stats_off[type], &v, sizeof(v));
 	}
 	/* The loop stops early at a truncated or overlong attribute. */
+	if ((const char *)attr !=
+	    (const char *)mnl_attr_get_payload(nest) + mnl_attr_get_payload_len(nest))
+		return -EPROTO;
+	return 0;
+}
+
+/* DTLS_A_LISTEN_* attribute -> its member of struct dtls_listen_info */
+static const size_t dtls_listen_off[DTLS_A_LISTEN_MAX + 1] = {
+	[DTLS_A_LISTEN_SESSIONS]	= offsetof(struct dtls_listen_info, sessions),
+	[DTLS_A_LISTEN_PENDING]		= offsetof(struct dtls_listen_info, pending),
+	[DTLS_A_LISTEN_READY]		= offsetof(struct dtls_listen_info, ready),
+	[DTLS_A_LISTEN_BACKLOG]		= offsetof(struct dtls_listen_info, backlog),
+	[DTLS_A_LISTEN_MAX_PENDING]	= offsetof(struct dtls_listen_info, max_pending),
+	[DTLS_A_LISTEN_ACCEPT_MS]	= offsetof(struct dtls_listen_info, accept_ms),
+	[DTLS_A_LISTEN_RATE]		= offsetof(struct dtls_listen_info, rate),
+};
+_Static_assert(DTLS_A_LISTEN_MAX == DTLS_A_LISTEN_RATE,
+	       "every listen attribute of the spec has a place in dtls_listen_info");
+
+/*
+ * The DTLS_A_SOCK_LISTEN nest: every value a u32, the nest exactly filled
+ * by whole attributes; types from newer kernels are skipped.
+ */
+static int dtls_get_listen(const struct nlattr *nest,
+			   struct dtls_listen_info *li)
+{
+	const struct nlattr *attr;
+
+	memset(li, 0, sizeof(*li));
+	mnl_attr_for_each_nested(attr, nest) {
+		uint16_t type = mnl_attr_get_type(attr);
+		uint32_t v;
+
+		if (type == 0 || type > DTLS_A_LISTEN_MAX)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return -EPROTO;
+		v = mnl_attr_get_u32(attr);
+		memcpy((char *)li + dtls_listen_off[type], &v, sizeof(v));
+	}
 	if ((const char *)attr !=
 	    (const char *)mnl_attr_get_payload(nest) + mnl_attr_get_payload_len(nest))
 		return -EPROTO;
@@ -524,6 +565,9 @@ static int dtls_sock_attr(const struct nlattr *attr, struct dtls_sock_parse *p)
 	case DTLS_A_SOCK_FINAL_AGE_MS:
 		info->final_age_ms = mnl_attr_get_u32(attr);
 		break;
+	case DTLS_A_SOCK_LISTEN:
+		info->is_listener = true;
+		return dtls_get_listen(attr, &info->listen);
 	}
 	return 0;
 }
@@ -1453,6 +1497,45 @@ int dtls_get_srtp(int fd, struct dtls_srtp_info *out)
 	memset(out, 0, sizeof(*out));
 	if (getsockopt(fd, SOL_DTLS, DTLS_SRTP, out, &len))
 		return -errno;
+	return 0;
+}
+
+int dtls_listen_info_get(int fd, struct dtls_listen_info *out)
+{
+	socklen_t len = sizeof(*out);
+
+	memset(out, 0, sizeof(*out));
+	if (getsockopt(fd, SOL_DTLS, DTLS_LISTEN_INFO, out, &len))
+		return -errno;
+	return 0;
+}
+
+static bool dtls_listen_opt(int opt)
+{
+	return opt == DTLS_LISTEN_MAX_PENDING || opt == DTLS_LISTEN_ACCEPT_MS ||
+	       opt == DTLS_LISTEN_RATE;
+}
+
+int dtls_listen_set(int fd, int opt, uint32_t val)
+{
+	if (!dtls_listen_opt(opt))
+		return -EINVAL;
+	if (setsockopt(fd, SOL_DTLS, opt, &val, sizeof(val)))
+		return -errno;
+	return 0;
+}
+
+int dtls_listen_get(int fd, int opt, uint32_t *val)
+{
+	socklen_t len = sizeof(*val);
+
+	if (!dtls_listen_opt(opt))
+		return -EINVAL;
+	*val = 0;
+	if (getsockopt(fd, SOL_DTLS, opt, val, &len))
+		return -errno;
+	if (len != sizeof(*val))
+		return -EPROTO;
 	return 0;
 }
 

@@ -47,6 +47,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <linux/dtls.h>		/* struct dtls_listen_info, DTLS_LISTEN_* */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -101,6 +103,13 @@ struct dtls_sock_info {
 	uint32_t	final_bytes;
 	uint32_t	final_resends;
 	uint32_t	final_age_ms;
+	/*
+	 * A listening socket (listen(2)): the kernel sent DTLS_A_SOCK_LISTEN,
+	 * its sessions and limits as getsockopt DTLS_LISTEN_INFO gives them
+	 * (reserved is 0).  All zero on other sockets.
+	 */
+	bool		is_listener;
+	struct dtls_listen_info listen;
 };
 
 /*
@@ -580,6 +589,32 @@ int dtls_srtp_split(uint16_t profile, const void *material, size_t len,
  * Return: 0 or as dtls_export_keying_material(); @out is zeroed on error.
  */
 int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out);
+
+/* ------------------------------------------------------------------------
+ * Listening sockets: listen(2) on an attached, bound server socket whose
+ * kernel handshake is configured (hs-config, credentials) but not
+ * started; accept(2) gives one socket a peer, its handshake established.
+ */
+
+/*
+ * dtls_listen_info_get() - getsockopt(SOL_DTLS, DTLS_LISTEN_INFO) of the
+ * listening socket @fd into @out: its sessions (pending, ready for
+ * accept(), accepted), backlog and limits.
+ * Return: 0, -EINVAL if @fd is not listening, or another -errno.
+ */
+int dtls_listen_info_get(int fd, struct dtls_listen_info *out);
+
+/*
+ * dtls_listen_set(), dtls_listen_get() - a listening limit of @fd, before
+ * or after listen(2): @opt is DTLS_LISTEN_MAX_PENDING (handshakes at
+ * once, 1..DTLS_LISTEN_MAX_PENDING_MAX), DTLS_LISTEN_ACCEPT_MS (how long
+ * an established session waits for accept(), 100..3600000 ms) or
+ * DTLS_LISTEN_RATE (ClientHellos per second from one source address).
+ * Return: 0, -EINVAL for another @opt or a value out of range, or
+ * another -errno.
+ */
+int dtls_listen_set(int fd, int opt, uint32_t val);
+int dtls_listen_get(int fd, int opt, uint32_t *val);
 
 /*
  * dtls_send_not_dtls() - send @len bytes as they are, marked with
