@@ -27,7 +27,13 @@
 #     handshake runs answers a STUN binding request on its port, then
 #     completes DTLS-SRTP (use_srtp) with an OpenSSL client there; both
 #     print the profile and SHA-256 fingerprints of the SRTP keys they
-#     derived, never the keys.
+#     derived, never the keys;
+#  8. one listening socket, many clients (tools/demo/listen.sh): a
+#     dtls-listen server listen(2)s on one UDP socket, 100 kernel-engine
+#     PSK clients (dtls-listen client, a socket each) handshake with it
+#     at once and have their records echoed on the socket accept(2) gave
+#     each session; "100 clients served on one port", and `dtls show`
+#     counting the listener's sessions while they are up.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -35,9 +41,9 @@ k=${KDTLS_DEMO_KERNEL:-6.12}
 abi=$(tools/kver.sh "$k")
 ko=build/mod/$abi/net/dtls/dtls.ko
 echo "== booting a $abi guest (QEMU, TCG) with $ko loaded"
-# Seven parts, each waiting for s_client under TCG: more than the runner's
+# Eight parts, most waiting for s_client under TCG: more than the runner's
 # default ten minutes on a loaded machine.
-tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
+tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1800}" -m "$ko" -- bash -c '
 	set -e
 	PATH=$PWD/tools/out:$PATH
 	psk=000102030405060708090a0b0c0d0e0f
@@ -245,5 +251,8 @@ tools/vm/run -k "$k" -t "${KDTLS_DEMO_TIMEOUT:-1500}" -m "$ko" -- bash -c '
 	expect /tmp/srtp-demo.out "STUN binding success" "the STUN exchange"
 	expect /tmp/srtp-demo.out "kernel says srtp SRTP_AEAD_AES_128_GCM" "the profile the server prefers"
 	expect /tmp/srtp-demo.out "same SRTP keys: yes" "equal SRTP keys on both sides"
+
+	# 8. One listening socket, 100 clients (its own script).
+	tools/demo/listen.sh || fail=1
 	[ -z "$fail" ]'
 echo "== demo done"

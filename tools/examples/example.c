@@ -180,7 +180,7 @@ void ex_parse_args(const struct example *e, int argc, char **argv)
 }
 
 /* "host:port", "[v6]:port"; an empty host is the wildcard. */
-static int resolve(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+int ex_resolve(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct addrinfo hints = {
 		.ai_socktype = SOCK_DGRAM,
@@ -213,7 +213,7 @@ static int resolve(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return 0;
 }
 
-static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+void ex_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";
 
@@ -314,7 +314,7 @@ static bool hs_result(int fd)
 		return false;
 	}
 	if (!getpeername(fd, (struct sockaddr *)&peer, &plen))
-		addr_str(&peer, pa, sizeof(pa));
+		ex_addr_str(&peer, pa, sizeof(pa));
 	if (h.state != DTLS_HS_STATE_ESTABLISHED) {
 		say("handshake with %s failed: %s%s%s%s", pa,
 		    strerror(h.error ? (int)h.error : soerr ? soerr : EPROTO),
@@ -365,7 +365,7 @@ static void drop_final(int fd)
 }
 
 /* One record, with its content type: its length, or -1 (errno). */
-static ssize_t recv_record(int fd, void *buf, size_t len, uint8_t *type)
+ssize_t ex_recv_record(int fd, void *buf, size_t len, uint8_t *type)
 {
 	char cbuf[CMSG_SPACE(sizeof(uint8_t))];
 	struct iovec iov = { buf, len };
@@ -390,7 +390,7 @@ static ssize_t recv_record(int fd, void *buf, size_t len, uint8_t *type)
 }
 
 /* A warning-level close_notify alert, sealed by the kernel. */
-static void send_close_notify(int fd)
+void ex_send_close_notify(int fd)
 {
 	static const uint8_t alert[2] = { 1, 0 };
 	char cbuf[CMSG_SPACE(sizeof(uint8_t))] = { 0 };
@@ -456,7 +456,7 @@ static bool serve_record(int fd)
 	uint8_t type;
 	ssize_t n;
 
-	n = recv_record(fd, buf, sizeof(buf), &type);
+	n = ex_recv_record(fd, buf, sizeof(buf), &type);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return true;
@@ -616,7 +616,7 @@ static int run_client(const struct sockaddr_storage *ss, socklen_t len)
 
 		if (p[0].revents) {
 			uint8_t type;
-			ssize_t r = recv_record(fd, buf, sizeof(buf), &type);
+			ssize_t r = ex_recv_record(fd, buf, sizeof(buf), &type);
 
 			if (r < 0 && errno != EAGAIN && errno != EINTR) {
 				say("recv: %s", strerror(errno));
@@ -671,7 +671,7 @@ static int run_client(const struct sockaddr_storage *ss, socklen_t len)
 		}
 	}
 out:
-	send_close_notify(fd);
+	ex_send_close_notify(fd);
 	close(fd);
 	return rc;
 }
@@ -681,7 +681,7 @@ int ex_run(void)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
-	if (resolve(ex.addr, &ss, &len))
+	if (ex_resolve(ex.addr, &ss, &len))
 		ex_usage("ADDR:PORT: cannot use that address");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	return ex.server ? run_server(&ss, len) : run_client(&ss, len);

@@ -4,7 +4,9 @@
  * options they share, the echo server over kernel handshake sockets, the
  * client loop, records with their content type.  Each program supplies
  * only what differs: its own options, how a socket's handshake gets its
- * credentials, and how an established one is reported.
+ * credentials, and how an established one is reported.  dtls-listen
+ * (one listening socket, many clients) uses the options and the helpers
+ * below with loops of its own.
  */
 #ifndef EXAMPLE_H
 #define EXAMPLE_H
@@ -13,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <getopt.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <linux/dtls_netlink.h>
@@ -64,6 +67,15 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void __attribute__((noreturn)) ex_usage(const char *why);
 long long ex_now_ms(void);
 ssize_t ex_read_file(const char *path, uint8_t *buf, size_t max);
+
+/* "host:port", "[v6]:port" (empty host: the wildcard): 0, or -1 (said). */
+int ex_resolve(const char *s, struct sockaddr_storage *ss, socklen_t *len);
+/* "1.2.3.4:5" or "[::1]:5" into @buf (80 bytes are enough). */
+void ex_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len);
+/* One record, MSG_DONTWAIT, its content type in @type: length, -1 (errno). */
+ssize_t ex_recv_record(int fd, void *buf, size_t len, uint8_t *type);
+/* A warning-level close_notify alert, sealed by the kernel. */
+void ex_send_close_notify(int fd);
 
 /* argv[1], the shared options and @e's; exits on a usage error. */
 void ex_parse_args(const struct example *e, int argc, char **argv);
