@@ -13,8 +13,13 @@
  * Context: process (the handshake work, or the final flight's work).
  */
 
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include <uapi/linux/dtls.h>
@@ -50,10 +55,71 @@ u32 dtls_flight_types(const struct dtls_flight *f)
 	return m;
 }
 
+/*
+ * The source of a reply to @skb: the address it came to (a wildcard-bound
+ * socket would otherwise leave it to routing, and a client connected to
+ * that address would drop the reply), as a kernel control message.
+ */
+union dtls_pktinfo_cmsg {
+	struct cmsghdr	hdr;
+	u8		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
+static void dtls_reply_source(struct msghdr *msg, union dtls_pktinfo_cmsg *cb,
+			      const struct sk_buff *skb)
+{
+	struct cmsghdr *cm = &cb->hdr;
+	u8 *data = cb->buf + CMSG_ALIGN(sizeof(struct cmsghdr));
+
+	memset(cb, 0, sizeof(*cb));
+	if (ip_hdr(skb)->version == 4) {
+		struct in_pktinfo pi = {
+			.ipi_spec_dst.s_addr = ip_hdr(skb)->daddr,
+		};
+
+		cm->cmsg_level = SOL_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(data, &pi, sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { .ipi6_addr = ipv6_hdr(skb)->daddr };
+
+		if (ipv6_addr_type(&pi.ipi6_addr) & IPV6_ADDR_LINKLOCAL)
+			pi.ipi6_ifindex = inet6_iif(skb);
+		cm->cmsg_level = SOL_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(data, &pi, sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	msg->msg_control = cb;
+	msg->msg_control_is_user = false;
+}
+
+static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
+			 unsigned int len, const struct sockaddr *to,
+			 const struct sk_buff *reply_to);
+
 /* @to: NULL on a connected socket.  Context: process. */
 int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 		       unsigned int len, const struct sockaddr *to)
 {
+	return dtls_send_msg(ds, buf, len, to, NULL);
+}
+
+/* To the sender of @skb, from the address it came to.  Context: process. */
+int dtls_send_reply(struct dtls_sock *ds, const void *buf, unsigned int len,
+		    const struct sockaddr *to, const struct sk_buff *skb)
+{
+	return dtls_send_msg(ds, buf, len, to, skb);
+}
+
+static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
+			 unsigned int len, const struct sockaddr *to,
+			 const struct sk_buff *reply_to)
+{
+	union dtls_pktinfo_cmsg cb;
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
 	int err, pending;
@@ -66,6 +132,8 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 	}
 	if (unlikely(dtls_udp_batching(ds->sk)))
 		return -EBUSY;
+	if (reply_to)
+		dtls_reply_source(&msg, &cb, reply_to);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
 	/*
 	 * A pending error (an ICMP error, icmp.c) is the application's, not

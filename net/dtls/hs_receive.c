@@ -65,8 +65,10 @@ void dtls_skb_peer(const struct sk_buff *skb, struct sockaddr_storage *ss)
  */
 static void dtls_hs_send_hvr(struct dtls_sock *ds, const struct dtls_ch *ch,
 			     const struct dtls_hs_hdr *chh, u64 rec_seq,
-			     const struct sockaddr *peer, unsigned int ch_len)
+			     const struct sockaddr *peer,
+			     const struct sk_buff *skb)
 {
+	unsigned int ch_len = skb->len;
 	u8 buf[DTLS_HEADER_LEN + DTLS_HS_HEADER_LEN + 3 + DTLS_COOKIE_LEN];
 	u8 cookie[DTLS_COOKIE_LEN];
 	struct dtls_hs_hdr h = { .type = DTLS_HS_HELLO_VERIFY_REQUEST,
@@ -90,7 +92,7 @@ static void dtls_hs_send_hvr(struct dtls_sock *ds, const struct dtls_ch *ch,
 	dtls_record_build(buf, &rh);
 	if (DTLS_HEADER_LEN + rh.length > ch_len)
 		return;		/* no amplification */
-	dtls_send_datagram(ds, buf, DTLS_HEADER_LEN + rh.length, peer);
+	dtls_send_reply(ds, buf, DTLS_HEADER_LEN + rh.length, peer, skb);
 	dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_HS_HVR_SENT, 1);
 }
 
@@ -122,7 +124,7 @@ static bool dtls_hello_take(struct dtls_sock *ds, struct sk_buff *skb,
 	dtls_skb_peer(skb, peer);
 	if (cookies && !dtls_cookie_check((struct sockaddr *)peer, ch)) {
 		dtls_hs_send_hvr(ds, ch, h, rh->seq, (struct sockaddr *)peer,
-				 skb->len);
+				 skb);
 		return false;
 	}
 	return true;

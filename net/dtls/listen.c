@@ -94,6 +94,8 @@
 #define DTLS_LISTEN_HELLO_MAX		256
 /* Below this many handshakes running, a template without cookies is obeyed. */
 #define DTLS_LISTEN_COOKIE_FREE		8
+/* A handshake this old may make room for a new one when all slots are taken. */
+#define DTLS_LISTEN_EVICT_MS		1000
 /* Buckets of the per-source rate limit (a source's address picks one). */
 #define DTLS_LISTEN_RL_BUCKETS		1024
 
@@ -110,6 +112,7 @@ struct dtls_listener {
 	bool			closed;
 	struct rhashtable	sessions;	/* children by dtls_peer_key */
 	struct list_head	children;	/* all of them, c->all */
+	struct list_head	pending;	/* handshakes, oldest first, c->ready */
 	struct list_head	ready;		/* established, c->ready */
 	struct list_head	reap;		/* to release, c->ready */
 	u32			n_sessions;
@@ -164,6 +167,9 @@ static void dtls_listen_key(const struct sk_buff *skb, struct dtls_peer_key *k)
 	if (ip_hdr(skb)->version == 6) {
 		k->family = AF_INET6;
 		memcpy(k->addr, &ipv6_hdr(skb)->saddr, sizeof(k->addr));
+		/* fe80::1 on two links are two peers. */
+		if (ipv6_addr_type(&ipv6_hdr(skb)->saddr) & IPV6_ADDR_LINKLOCAL)
+			k->ifindex = inet6_iif(skb);
 	} else {
 		k->family = AF_INET;
 		k->addr[0] = ip_hdr(skb)->saddr;
@@ -221,13 +227,15 @@ static bool dtls_listen_rate_ok(struct dtls_listener *l,
 	u64 cost = NSEC_PER_SEC / rate;
 	u64 burst = cost * rate;
 	struct dtls_listen_bucket *b;
-	u64 now = ktime_get_ns();
-	u64 tokens;
+	u64 now, tokens;
 	bool ok;
 
-	b = &l->rl[siphash(k->addr, sizeof(k->addr), &l->rl_key) %
-		   DTLS_LISTEN_RL_BUCKETS];
+	/* An IPv6 host has a /64 to pick from: that is the source. */
+	b = &l->rl[siphash(k->addr, k->family == AF_INET6 ? 8 : 4,
+			   &l->rl_key) % DTLS_LISTEN_RL_BUCKETS];
 	spin_lock(&l->rl_lock);
+	/* Under the lock: a clock read before it could run backwards. */
+	now = ktime_get_ns();
 	tokens = min(b->tokens + (now - b->last), burst);
 	b->last = now;
 	ok = tokens >= cost;
@@ -305,6 +313,24 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 
 	dtls_listen_key(skb, &key);
 	c = rhashtable_lookup(&l->sessions, &key, dtls_listen_rht);
+	if (!c) {
+		first = skb_header_pointer(skb, sizeof(struct udphdr), 1, &b);
+		if (!first || !dtls_first_byte_is_dtls(*first))
+			return 1;	/* plain UDP, for the listener's reader */
+	}
+
+	/*
+	 * What we consume passes the listener's filter, cgroup ingress BPF
+	 * and LSM hook, as UDP's would: the sessions' sockets were made by
+	 * a kernel worker, in no cgroup of the application's.
+	 */
+	if (sk_filter_trim_cap(ds->sk, skb, sizeof(struct udphdr))) {
+		atomic_inc(&ds->sk->sk_drops);
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
+		kfree_skb(skb);
+		return 0;
+	}
 	if (c) {
 		struct sock *csk = c->sk;
 
@@ -317,20 +343,9 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 		sock_put(csk);
 		return 0;
 	}
-
-	first = skb_header_pointer(skb, sizeof(struct udphdr), 1, &b);
-	if (!first || !dtls_first_byte_is_dtls(*first))
-		return 1;	/* plain UDP, for the listener's reader */
-
-	/* What we consume passes the listener's filter, as UDP's would. */
-	if (sk_filter_trim_cap(ds->sk, skb, sizeof(struct udphdr))) {
-		atomic_inc(&ds->sk->sk_drops);
-		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
-		kfree_skb(skb);
-		return 0;
-	}
-	if (skb_is_gso(skb) || !dtls_listen_looks_hello(skb)) {
+	/* A broadcast or multicast hello would make every host answer. */
+	if (skb->pkt_type != PACKET_HOST || skb_is_gso(skb) ||
+	    !dtls_listen_looks_hello(skb)) {
 		dtls_listen_drop(ds, skb, DTLS_STAT_LISTEN_NO_SESSION);
 		return 0;
 	}
@@ -370,6 +385,8 @@ struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
 
 		key.family = AF_INET6;
 		memcpy(key.addr, &ip6->daddr, sizeof(key.addr));
+		if (ipv6_addr_type(&ip6->daddr) & IPV6_ADDR_LINKLOCAL)
+			key.ifindex = inet6_iif(skb);
 	} else
 #endif
 	{
@@ -419,6 +436,7 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 	WRITE_ONCE(sk->sk_mark, READ_ONCE(lsk->sk_mark));
 	WRITE_ONCE(sk->sk_priority, READ_ONCE(lsk->sk_priority));
 	WRITE_ONCE(sk->sk_bound_dev_if, READ_ONCE(lsk->sk_bound_dev_if));
+	inet_sk(sk)->tos = READ_ONCE(inet_sk(lsk)->tos);
 	/* Bound as UDP's bind would, outside UDP's hash. */
 	inet_sk(sk)->inet_num = inet_sk(lsk)->inet_num;
 	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
@@ -429,6 +447,8 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 		inet_sk(sk)->inet_saddr = a;
 #if IS_ENABLED(CONFIG_IPV6)
 		if (sk->sk_family == AF_INET6) {
+			/* bindv6only=1 set it; this peer is IPv4. */
+			sk->sk_ipv6only = 0;
 			ipv6_addr_set_v4mapped(a, &sk->sk_v6_rcv_saddr);
 			inet6_sk(sk)->saddr = sk->sk_v6_rcv_saddr;
 		}
@@ -471,6 +491,8 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 					    dtls_listen_rht);
 	if (!err) {
 		list_add_tail(&c->child.all, &l->children);
+		c->child.ready_at = jiffies;
+		list_add_tail(&c->child.ready, &l->pending);
 		c->child.linked = true;
 		l->n_sessions++;
 		l->n_pending++;
@@ -481,6 +503,30 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 		return ERR_PTR(err);
 	}
 	return c;
+}
+
+/*
+ * All max-pending handshakes run: the oldest goes if it had its chance
+ * (DTLS_LISTEN_EVICT_MS), so that peers that return a cookie and go
+ * silent hold a slot for that long, not for the handshake's timeout.
+ * Under l->lock.  Return: whether a slot is free now.
+ */
+static bool dtls_listen_evict(struct dtls_listener *l)
+{
+	struct dtls_sock *c;
+
+	lockdep_assert_held(&l->lock);
+	c = list_first_entry_or_null(&l->pending, struct dtls_sock,
+				     child.ready);
+	if (!c || time_before(jiffies, c->child.ready_at +
+			      msecs_to_jiffies(DTLS_LISTEN_EVICT_MS)))
+		return false;
+	list_move_tail(&c->child.ready, &l->reap);
+	c->child.state = DTLS_CHILD_GONE;
+	l->n_pending--;
+	dtls_listen_kick(l);
+	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_EVICTED, 1);
+	return true;
 }
 
 /*
@@ -499,7 +545,7 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	spin_lock_bh(&l->lock);
 	known = rhashtable_lookup_fast(&l->sessions, &key, dtls_listen_rht);
 	full = l->n_ready >= l->backlog;
-	busy = l->n_pending >= max_pending;
+	busy = l->n_pending >= max_pending && !dtls_listen_evict(l);
 	cookies = l->n_pending >= DTLS_LISTEN_COOKIE_FREE;
 	spin_unlock_bh(&l->lock);
 	/* Its session began since: the peer resent its first ClientHello. */
@@ -529,10 +575,11 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	if (dtls_hs_start_child(c, ds, skb)) {
 		/* No handshake to end it: the work releases it. */
 		spin_lock_bh(&l->lock);
-		if (c->child.linked) {
+		if (c->child.linked &&
+		    c->child.state == DTLS_CHILD_PENDING) {
 			l->n_pending--;
 			c->child.state = DTLS_CHILD_GONE;
-			list_add_tail(&c->child.ready, &l->reap);
+			list_move_tail(&c->child.ready, &l->reap);
 		}
 		spin_unlock_bh(&l->lock);
 	}
@@ -629,15 +676,24 @@ static void dtls_listen_expire_work(struct work_struct *work)
  */
 void dtls_listen_child_done(struct dtls_sock *ds, bool established)
 {
-	struct dtls_listener *l = ds->child.l;
+	struct dtls_listener *l;
 
-	if (!l)
+	/*
+	 * The handshake is off the socket already: the child's close may
+	 * run now and put the last reference on @l, which RCU keeps.
+	 */
+	rcu_read_lock();
+	l = READ_ONCE(ds->child.l);
+	if (!l) {
+		rcu_read_unlock();
 		return;
+	}
 	spin_lock_bh(&l->lock);
 	if (!ds->child.linked || l->closed ||
 	    ds->child.state != DTLS_CHILD_PENDING)
 		goto out;
 	l->n_pending--;
+	list_del_init(&ds->child.ready);
 	if (!established) {
 		ds->child.state = DTLS_CHILD_GONE;
 		list_add_tail(&ds->child.ready, &l->reap);
@@ -654,6 +710,7 @@ void dtls_listen_child_done(struct dtls_sock *ds, bool established)
 	l->sk->sk_data_ready(l->sk);
 out:
 	spin_unlock_bh(&l->lock);
+	rcu_read_unlock();
 }
 
 /**
@@ -671,8 +728,24 @@ void dtls_listen_child_close(struct dtls_sock *ds)
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);
 	spin_unlock_bh(&l->lock);
-	ds->child.l = NULL;
+	WRITE_ONCE(ds->child.l, NULL);
 	dtls_listen_put(l);
+}
+
+/**
+ * dtls_listen_child_free - the last of a child, at its close
+ * @ds: the child
+ *
+ * The struct socket it was made with, empty since accept(): once no work
+ * of the child sends any more (after dtls_sockopt_release()).
+ * Context: process (close).
+ */
+void dtls_listen_child_free(struct dtls_sock *ds)
+{
+	if (ds->child.old_sock) {
+		sock_release(ds->child.old_sock);
+		ds->child.old_sock = NULL;
+	}
 }
 
 /* ------------------------------------------------------------ the socket */
@@ -710,6 +783,12 @@ int dtls_listen(struct socket *sock, int backlog)
 		return -EINVAL;
 	if (!inet_sk(sk)->inet_num)
 		return -EINVAL;		/* unbound: no port to listen on */
+	/*
+	 * Each listener has its table: a reuseport group would hand a
+	 * peer's datagrams to another member whenever the group changes.
+	 */
+	if (sk->sk_reuseport)
+		return -EOPNOTSUPP;
 	err = dtls_hs_listen_check(ds);
 	if (err)
 		return err;
@@ -728,6 +807,7 @@ int dtls_listen(struct socket *sock, int backlog)
 	spin_lock_init(&l->lock);
 	spin_lock_init(&l->rl_lock);
 	INIT_LIST_HEAD(&l->children);
+	INIT_LIST_HEAD(&l->pending);
 	INIT_LIST_HEAD(&l->ready);
 	INIT_LIST_HEAD(&l->reap);
 	skb_queue_head_init(&l->hello);
@@ -822,7 +902,8 @@ static struct dtls_sock *dtls_listen_next(struct dtls_listener *l,
 	struct dtls_sock *c;
 	int err;
 
-	add_wait_queue(sk_sleep(sk), &wait);
+	/* One session, one waiter woken. */
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
 	for (;;) {
 		spin_lock_bh(&l->lock);
 		c = list_first_entry_or_null(&l->ready, struct dtls_sock,
@@ -836,7 +917,9 @@ static struct dtls_sock *dtls_listen_next(struct dtls_listener *l,
 		if (c)
 			break;
 		err = 0;
-		if (!timeo)
+		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+			err = -EINVAL;
+		else if (!timeo)
 			err = -EAGAIN;
 		else if (signal_pending(current))
 			err = sock_intr_errno(timeo);
@@ -883,8 +966,12 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 	sock_graft(csk, newsock);
 	newsock->state = SS_CONNECTED;
 	release_sock(csk);
+	/*
+	 * The socket it was made with goes at its close: a send in flight
+	 * (the kept flight's resend) may still read sk_socket's old value.
+	 */
 	csock->sk = NULL;
-	sock_release(csock);
+	c->child.old_sock = csock;
 	WRITE_ONCE(c->ino, sock_i_ino(csk));
 	dtls_net_stat_add(sock_net(sk), DTLS_STAT_LISTEN_ACCEPTED, 1);
 	return 0;

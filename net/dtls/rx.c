@@ -448,13 +448,20 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
  *
  * What encap_rcv does for a socket of its own, but nothing goes back to
  * UDP: the child is not in UDP's hash, and has no UDP queue to use.
+ * The listener ran its own policy on @skb already.
  * Context: softirq, rcu_read_lock() held.
  */
 void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 {
 	struct sock *sk = ds->sk;
 
-	if (sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
+	/*
+	 * The listener's filter, cgroup BPF and LSM hook passed it (listen.c);
+	 * a filter the application attached to the session's own socket
+	 * runs too.
+	 */
+	if (rcu_access_pointer(sk->sk_filter) &&
+	    sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
 		atomic_inc(&sk->sk_drops);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
@@ -685,7 +692,8 @@ static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 		}
 		add_wait_queue(sk_sleep(sk), &wait);
 		if (skb_queue_empty_lockless(&ds->rxq) && !dtls_udp_queued(sk) &&
-		    !READ_ONCE(sk->sk_err))
+		    !READ_ONCE(sk->sk_err) &&
+		    !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
 			*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
 		remove_wait_queue(sk_sleep(sk), &wait);
 	}

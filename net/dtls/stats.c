@@ -44,6 +44,7 @@ static const char * const dtls_stat_names[DTLS_STAT_NUM] = {
 	[DTLS_STAT_LISTEN_RATELIMITED]	= "DtlsListenRatelimited",
 	[DTLS_STAT_LISTEN_QUEUE_FULL]	= "DtlsListenQueueFull",
 	[DTLS_STAT_LISTEN_PENDING_FULL]	= "DtlsListenPendingFull",
+	[DTLS_STAT_LISTEN_EVICTED]	= "DtlsListenEvicted",
 	[DTLS_STAT_LISTEN_BACKLOG_FULL]	= "DtlsListenBacklogFull",
 	[DTLS_STAT_LISTEN_NO_SESSION]	= "DtlsListenNoSession",
 };

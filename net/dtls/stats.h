@@ -47,6 +47,7 @@ enum dtls_stat {
 	DTLS_STAT_LISTEN_RATELIMITED,	/* ClientHellos over a source's rate */
 	DTLS_STAT_LISTEN_QUEUE_FULL,	/* ClientHellos the work had no room for */
 	DTLS_STAT_LISTEN_PENDING_FULL,	/* max-pending handshakes running */
+	DTLS_STAT_LISTEN_EVICTED,	/* the oldest handshake made room */
 	DTLS_STAT_LISTEN_BACKLOG_FULL,	/* backlog sessions wait for accept() */
 	DTLS_STAT_LISTEN_NO_SESSION,	/* DTLS, not a ClientHello, unknown peer */
 	DTLS_STAT_NUM,
