@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Listening sockets: one bound UDP socket, many peers (listen.h).
+ * Listening sockets: one bound UDP socket, many peers (listen.h).  This
+ * file has the socket's side (listen, accept, close, the sessions' ends);
+ * listen_rx.c what reaches it; listener.h the state both share.
  *
  * listen(2) on an attached, bound, unconnected socket whose handshake is
  * configured as a server (and not started) makes it a listener; that
@@ -67,75 +69,23 @@
  */
 
 #include <linux/cred.h>
-#include <linux/filter.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/net.h>
-#include <linux/rhashtable.h>
-#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
-#include <net/transp_v6.h>
 #include <net/udp.h>
 
 #include <uapi/linux/dtls.h>
 
 #include "dtls.h"
 #include "handshake.h"
+#include "listener.h"
 #include "trace.h"
-
-/* ClientHellos waiting for the work, at most. */
-#define DTLS_LISTEN_HELLO_MAX		256
-/* Below this many handshakes running, a template without cookies is obeyed. */
-#define DTLS_LISTEN_COOKIE_FREE		8
-/* A handshake this old may make room for a new one when all slots are taken. */
-#define DTLS_LISTEN_EVICT_MS		1000
-/* Buckets of the per-source rate limit (a source's address picks one). */
-#define DTLS_LISTEN_RL_BUCKETS		1024
-
-struct dtls_listen_bucket {
-	u64	last;		/* ns */
-	u64	tokens;		/* ns of credit */
-};
-
-struct dtls_listener {
-	struct dtls_sock	*ds;		/* the listening socket, referenced */
-	struct sock		*sk;
-	refcount_t		refs;
-	spinlock_t		lock;		/* see "Contexts and locks" */
-	bool			closed;
-	struct rhashtable	sessions;	/* children by dtls_peer_key */
-	struct list_head	children;	/* all of them, c->all */
-	struct list_head	pending;	/* handshakes, oldest first, c->ready */
-	struct list_head	ready;		/* established, c->ready */
-	struct list_head	reap;		/* to release, c->ready */
-	u32			n_sessions;
-	u32			n_pending;
-	u32			n_ready;
-	u32			backlog;
-	struct sk_buff_head	hello;		/* ClientHellos for the work */
-	u32			hello_bytes;	/* their truesize, hello.lock */
-	struct work_struct	work;
-	struct delayed_work	expire_work;
-	const struct cred	*cred;		/* of listen()'s caller */
-	siphash_key_t		rl_key;
-	spinlock_t		rl_lock;	/* the buckets, softirq only */
-	struct dtls_listen_bucket rl[DTLS_LISTEN_RL_BUCKETS];
-	struct rcu_work		free_work;
-};
-
-static const struct rhashtable_params dtls_listen_rht = {
-	.key_len		= sizeof(struct dtls_peer_key),
-	.key_offset		= offsetof(struct dtls_sock, child.key),
-	.head_offset		= offsetof(struct dtls_sock, child.node),
-	.automatic_shrinking	= true,
-};
 
 /* --------------------------------------------------------------- helpers */
 
@@ -151,29 +101,12 @@ static void dtls_listen_free_work(struct work_struct *work)
 	kvfree(l);
 }
 
-static void dtls_listen_put(struct dtls_listener *l)
+void dtls_listen_put(struct dtls_listener *l)
 {
 	if (!refcount_dec_and_test(&l->refs))
 		return;
 	INIT_RCU_WORK(&l->free_work, dtls_listen_free_work);
 	queue_rcu_work(dtls_wq, &l->free_work);
-}
-
-/* The peer of a datagram (its IP and UDP headers are intact). */
-static void dtls_listen_key(const struct sk_buff *skb, struct dtls_peer_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->port = udp_hdr(skb)->source;
-	if (ip_hdr(skb)->version == 6) {
-		k->family = AF_INET6;
-		memcpy(k->addr, &ipv6_hdr(skb)->saddr, sizeof(k->addr));
-		/* fe80::1 on two links are two peers. */
-		if (ipv6_addr_type(&ipv6_hdr(skb)->saddr) & IPV6_ADDR_LINKLOCAL)
-			k->ifindex = inet6_iif(skb);
-	} else {
-		k->family = AF_INET;
-		k->addr[0] = ip_hdr(skb)->saddr;
-	}
 }
 
 static struct dtls_listener *dtls_listener_of(struct dtls_sock *ds)
@@ -185,7 +118,7 @@ static struct dtls_listener *dtls_listener_of(struct dtls_sock *ds)
  * Take @c out of the table and the lists, and out of the counts.
  * Under l->lock; true if it was in.
  */
-static bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
+bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
 {
 	struct dtls_sock_child *ch = &c->child;
 
@@ -205,433 +138,11 @@ static bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
 }
 
 /* Queue the work, unless the listener is closing.  Under l->lock. */
-static void dtls_listen_kick(struct dtls_listener *l)
+void dtls_listen_kick(struct dtls_listener *l)
 {
 	lockdep_assert_held(&l->lock);
 	if (!l->closed)
 		queue_work(dtls_wq, &l->work);
-}
-
-/* ------------------------------------------------------- per-source rate */
-
-/*
- * A token bucket per source address (its port does not count: a flood
- * from many ports of one host is one source), WireGuard's ratelimiter in
- * spirit, in a fixed table: sources that share a bucket share a rate,
- * and no flood of addresses allocates anything.  Context: softirq.
- */
-static bool dtls_listen_rate_ok(struct dtls_listener *l,
-				const struct dtls_peer_key *k)
-{
-	u32 rate = READ_ONCE(l->ds->listen.rate);
-	u64 cost = NSEC_PER_SEC / rate;
-	u64 burst = cost * rate;
-	struct dtls_listen_bucket *b;
-	u64 now, tokens;
-	bool ok;
-
-	/* An IPv6 host has a /64 to pick from: that is the source. */
-	b = &l->rl[siphash(k->addr, k->family == AF_INET6 ? 8 : 4,
-			   &l->rl_key) % DTLS_LISTEN_RL_BUCKETS];
-	spin_lock(&l->rl_lock);
-	/* Under the lock: a clock read before it could run backwards. */
-	now = ktime_get_ns();
-	tokens = min(b->tokens + (now - b->last), burst);
-	b->last = now;
-	ok = tokens >= cost;
-	b->tokens = ok ? tokens - cost : tokens;
-	spin_unlock(&l->rl_lock);
-	return ok;
-}
-
-/* ------------------------------------------------------------- receiving */
-
-static void dtls_listen_drop(struct dtls_sock *ds, struct sk_buff *skb,
-			     enum dtls_stat s)
-{
-	dtls_net_stat_add(sock_net(ds->sk), s, 1);
-	trace_dtls_drop(ds, DTLS_DROP_LISTEN, 0, 0, skb->len);
-	kfree_skb(skb);
-}
-
-/*
- * The first record looks like a ClientHello: handshake, epoch 0, type 1.
- * The work checks the rest.
- */
-static bool dtls_listen_looks_hello(const struct sk_buff *skb)
-{
-	u8 buf[DTLS_HEADER_LEN + 1];
-	const u8 *p;
-
-	p = skb_header_pointer(skb, sizeof(struct udphdr), sizeof(buf), buf);
-	return p && p[0] == DTLS_RECORD_TYPE_HANDSHAKE && !p[3] && !p[4] &&
-	       p[DTLS_HEADER_LEN] == DTLS_HS_CLIENT_HELLO;
-}
-
-static void dtls_listen_hello_queue(struct dtls_listener *l,
-				    struct sk_buff *skb)
-{
-	u32 cap = max_t(u32, READ_ONCE(l->sk->sk_rcvbuf), 64 * 1024);
-	bool queued = false;
-
-	__skb_pull(skb, sizeof(struct udphdr));
-	skb_dst_drop(skb);
-	spin_lock(&l->hello.lock);
-	if (skb_queue_len(&l->hello) < DTLS_LISTEN_HELLO_MAX &&
-	    l->hello_bytes + skb->truesize <= cap) {
-		__skb_queue_tail(&l->hello, skb);
-		l->hello_bytes += skb->truesize;
-		queued = true;
-	}
-	spin_unlock(&l->hello.lock);
-	if (!queued) {
-		dtls_listen_drop(l->ds, skb, DTLS_STAT_LISTEN_QUEUE_FULL);
-		return;
-	}
-	spin_lock(&l->lock);
-	dtls_listen_kick(l);
-	spin_unlock(&l->lock);
-}
-
-/**
- * dtls_listen_rcv - a datagram at a listening socket
- * @ds: the listener
- * @l: its ds->listener, as the caller read it
- * @skb: data at the UDP header, checksum verified
- *
- * Context: softirq, rcu_read_lock() held (UDP's encap_rcv).
- * Return: as encap_rcv: >0 for UDP to queue it on the listener, 0 if
- * consumed.
- */
-int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
-		    struct sk_buff *skb)
-{
-	struct dtls_peer_key key;
-	struct dtls_sock *c;
-	u8 b;
-	const u8 *first;
-
-	dtls_listen_key(skb, &key);
-	c = rhashtable_lookup(&l->sessions, &key, dtls_listen_rht);
-	if (!c) {
-		first = skb_header_pointer(skb, sizeof(struct udphdr), 1, &b);
-		if (!first || !dtls_first_byte_is_dtls(*first))
-			return 1;	/* plain UDP, for the listener's reader */
-	}
-
-	/*
-	 * What we consume passes the listener's filter, cgroup ingress BPF
-	 * and LSM hook, as UDP's would: the sessions' sockets were made by
-	 * a kernel worker, in no cgroup of the application's.
-	 */
-	if (sk_filter_trim_cap(ds->sk, skb, sizeof(struct udphdr))) {
-		atomic_inc(&ds->sk->sk_drops);
-		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
-		kfree_skb(skb);
-		return 0;
-	}
-	if (c) {
-		struct sock *csk = c->sk;
-
-		/* Closing: its last reference may be gone already. */
-		if (!refcount_inc_not_zero(&csk->sk_refcnt)) {
-			kfree_skb(skb);
-			return 0;
-		}
-		dtls_rx_child(c, skb);
-		sock_put(csk);
-		return 0;
-	}
-	/* A broadcast or multicast hello would make every host answer. */
-	if (skb->pkt_type != PACKET_HOST || skb_is_gso(skb) ||
-	    !dtls_listen_looks_hello(skb)) {
-		dtls_listen_drop(ds, skb, DTLS_STAT_LISTEN_NO_SESSION);
-		return 0;
-	}
-	if (READ_ONCE(l->closed)) {
-		kfree_skb(skb);
-		return 0;
-	}
-	if (!dtls_listen_rate_ok(l, &key)) {
-		dtls_listen_drop(ds, skb, DTLS_STAT_LISTEN_RATELIMITED);
-		return 0;
-	}
-	dtls_listen_hello_queue(l, skb);
-	return 0;
-}
-
-/**
- * dtls_listen_err_child - the child an ICMP error at a listener is for
- * @ds: the listener
- * @skb: the ICMP error, the offending datagram's headers after its own
- * @port: the offending datagram's UDP destination port (the peer's)
- *
- * Context: softirq, rcu_read_lock() held (UDP's encap_err_rcv).
- * Return: the child's sock with a reference, or NULL.
- */
-struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
-				   __be16 port)
-{
-	struct dtls_listener *l = rcu_dereference(ds->listener);
-	struct dtls_peer_key key = { .port = port };
-	struct dtls_sock *c;
-
-	if (!l)
-		return NULL;
-#if IS_ENABLED(CONFIG_IPV6)
-	if (skb->protocol == htons(ETH_P_IPV6)) {
-		const struct ipv6hdr *ip6 = (void *)(icmp6_hdr(skb) + 1);
-
-		key.family = AF_INET6;
-		memcpy(key.addr, &ip6->daddr, sizeof(key.addr));
-		if (ipv6_addr_type(&ip6->daddr) & IPV6_ADDR_LINKLOCAL)
-			key.ifindex = inet6_iif(skb);
-	} else
-#endif
-	{
-		const struct iphdr *ip = (void *)(icmp_hdr(skb) + 1);
-
-		key.family = AF_INET;
-		key.addr[0] = ip->daddr;
-	}
-	c = rhashtable_lookup(&l->sessions, &key, dtls_listen_rht);
-	if (!c || !refcount_inc_not_zero(&c->sk->sk_refcnt))
-		return NULL;
-	return c->sk;
-}
-
-/* ------------------------------------------------------------- children */
-
-/*
- * A UDP socket for the peer of @hello: the listener's family, options
- * and port, the address @hello came to, connected to the peer, attached
- * and in the table.  Context: the listener's work.
- */
-static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
-					       struct sk_buff *hello,
-					       const struct dtls_peer_key *key)
-{
-	struct sock *lsk = l->sk;
-	struct sockaddr_storage peer;
-	const struct cred *old;
-	struct socket *sock;
-	struct dtls_sock *c;
-	struct sock *sk;
-	int err;
-
-	old = override_creds(l->cred);
-	err = __sock_create(sock_net(lsk), lsk->sk_family, SOCK_DGRAM,
-			    IPPROTO_UDP, &sock, 0);
-	revert_creds(old);
-	if (err)
-		return ERR_PTR(err);
-	sk = sock->sk;
-	/* The softirq lookup reads a child under RCU alone. */
-	sock_set_flag(sk, SOCK_RCU_FREE);
-
-	lock_sock(sk);
-	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(lsk->sk_rcvbuf));
-	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(lsk->sk_sndbuf));
-	WRITE_ONCE(sk->sk_mark, READ_ONCE(lsk->sk_mark));
-	WRITE_ONCE(sk->sk_priority, READ_ONCE(lsk->sk_priority));
-	WRITE_ONCE(sk->sk_bound_dev_if, READ_ONCE(lsk->sk_bound_dev_if));
-	inet_sk(sk)->tos = READ_ONCE(inet_sk(lsk)->tos);
-	/* Bound as UDP's bind would, outside UDP's hash. */
-	inet_sk(sk)->inet_num = inet_sk(lsk)->inet_num;
-	inet_sk(sk)->inet_sport = inet_sk(lsk)->inet_sport;
-	if (ip_hdr(hello)->version == 4) {
-		__be32 a = ip_hdr(hello)->daddr;
-
-		inet_sk(sk)->inet_rcv_saddr = a;
-		inet_sk(sk)->inet_saddr = a;
-#if IS_ENABLED(CONFIG_IPV6)
-		if (sk->sk_family == AF_INET6) {
-			/* bindv6only=1 set it; this peer is IPv4. */
-			sk->sk_ipv6only = 0;
-			ipv6_addr_set_v4mapped(a, &sk->sk_v6_rcv_saddr);
-			inet6_sk(sk)->saddr = sk->sk_v6_rcv_saddr;
-		}
-#endif
-	} else {
-#if IS_ENABLED(CONFIG_IPV6)
-		sk->sk_ipv6only = lsk->sk_ipv6only;
-		sk->sk_v6_rcv_saddr = ipv6_hdr(hello)->daddr;
-		inet6_sk(sk)->saddr = ipv6_hdr(hello)->daddr;
-		inet_sk(sk)->inet_rcv_saddr = LOOPBACK4_IPV6;
-		inet_sk(sk)->inet_saddr = LOOPBACK4_IPV6;
-#endif
-	}
-	release_sock(sk);
-
-	c = dtls_sock_attach(sock, NULL);
-	if (IS_ERR(c)) {
-		sock_release(sock);
-		return c;
-	}
-	dtls_skb_peer(hello, &peer);
-	err = c->base_prot->connect(sk, (struct sockaddr *)&peer,
-				    peer.ss_family == AF_INET6 ?
-				    sizeof(struct sockaddr_in6) :
-				    sizeof(struct sockaddr_in));
-	if (err) {
-		sock_release(sock);
-		return ERR_PTR(err);
-	}
-
-	c->child.key = *key;
-	c->child.sock = sock;
-	c->child.state = DTLS_CHILD_PENDING;
-	INIT_LIST_HEAD(&c->child.ready);
-	refcount_inc(&l->refs);
-	c->child.l = l;
-	spin_lock_bh(&l->lock);
-	err = l->closed ? -ESHUTDOWN :
-	      rhashtable_lookup_insert_fast(&l->sessions, &c->child.node,
-					    dtls_listen_rht);
-	if (!err) {
-		list_add_tail(&c->child.all, &l->children);
-		c->child.ready_at = jiffies;
-		list_add_tail(&c->child.ready, &l->pending);
-		c->child.linked = true;
-		l->n_sessions++;
-		l->n_pending++;
-	}
-	spin_unlock_bh(&l->lock);
-	if (err) {
-		sock_release(sock);	/* drops c->child.l's reference */
-		return ERR_PTR(err);
-	}
-	return c;
-}
-
-/*
- * All max-pending handshakes run: the oldest goes if it had its chance
- * (DTLS_LISTEN_EVICT_MS), so that peers that return a cookie and go
- * silent hold a slot for that long, not for the handshake's timeout.
- * Under l->lock.  Return: whether a slot is free now.
- */
-static bool dtls_listen_evict(struct dtls_listener *l)
-{
-	struct dtls_sock *c;
-
-	lockdep_assert_held(&l->lock);
-	c = list_first_entry_or_null(&l->pending, struct dtls_sock,
-				     child.ready);
-	if (!c || time_before(jiffies, c->child.ready_at +
-			      msecs_to_jiffies(DTLS_LISTEN_EVICT_MS)))
-		return false;
-	list_move_tail(&c->child.ready, &l->reap);
-	c->child.state = DTLS_CHILD_GONE;
-	l->n_pending--;
-	dtls_listen_kick(l);
-	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_EVICTED, 1);
-	return true;
-}
-
-/*
- * A ClientHello from a peer not in the table.  Context: the work.
- */
-static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
-{
-	struct dtls_sock *ds = l->ds;
-	struct net *net = sock_net(l->sk);
-	struct dtls_peer_key key;
-	u32 max_pending = READ_ONCE(ds->listen.max_pending);
-	bool cookies, full, busy, known;
-	struct dtls_sock *c;
-
-	dtls_listen_key(skb, &key);
-	spin_lock_bh(&l->lock);
-	known = rhashtable_lookup_fast(&l->sessions, &key, dtls_listen_rht);
-	full = l->n_ready >= l->backlog;
-	busy = l->n_pending >= max_pending && !dtls_listen_evict(l);
-	cookies = l->n_pending >= DTLS_LISTEN_COOKIE_FREE;
-	spin_unlock_bh(&l->lock);
-	/* Its session began since: the peer resent its first ClientHello. */
-	if (known) {
-		kfree_skb(skb);
-		return;
-	}
-	if (full || busy) {
-		dtls_net_stat_add(net, full ? DTLS_STAT_LISTEN_BACKLOG_FULL :
-					      DTLS_STAT_LISTEN_PENDING_FULL, 1);
-		trace_dtls_drop(ds, DTLS_DROP_LISTEN, 0, 0, skb->len);
-		kfree_skb(skb);
-		return;
-	}
-	if (!dtls_hello_check(ds, skb, cookies || dtls_hs_template_cookies(ds))) {
-		kfree_skb(skb);
-		return;
-	}
-	c = dtls_listen_child_new(l, skb, &key);
-	if (IS_ERR(c)) {
-		net_dbg_ratelimited("dtls: listener: new session: %ld\n",
-				    PTR_ERR(c));
-		kfree_skb(skb);
-		return;
-	}
-	dtls_net_stat_add(net, DTLS_STAT_LISTEN_SPAWNED, 1);
-	if (dtls_hs_start_child(c, ds, skb)) {
-		/* No handshake to end it: the work releases it. */
-		spin_lock_bh(&l->lock);
-		if (c->child.linked &&
-		    c->child.state == DTLS_CHILD_PENDING) {
-			l->n_pending--;
-			c->child.state = DTLS_CHILD_GONE;
-			list_move_tail(&c->child.ready, &l->reap);
-		}
-		spin_unlock_bh(&l->lock);
-	}
-}
-
-/* Release the children to reap.  Context: the work. */
-static void dtls_listen_reap(struct dtls_listener *l)
-{
-	struct socket *sock;
-	struct dtls_sock *c;
-
-	for (;;) {
-		spin_lock_bh(&l->lock);
-		c = list_first_entry_or_null(&l->reap, struct dtls_sock,
-					     child.ready);
-		sock = NULL;
-		if (c) {
-			dtls_listen_unlink(l, c);
-			list_del_init(&c->child.ready);
-			sock = c->child.sock;
-			c->child.sock = NULL;
-		}
-		spin_unlock_bh(&l->lock);
-		if (!c)
-			break;
-		if (sock)
-			sock_release(sock);
-	}
-}
-
-static void dtls_listen_work(struct work_struct *work)
-{
-	struct dtls_listener *l = container_of(work, struct dtls_listener,
-					       work);
-	struct sk_buff *skb;
-	unsigned int n = 0;
-
-	dtls_listen_reap(l);
-	while (!READ_ONCE(l->closed)) {
-		spin_lock_bh(&l->hello.lock);
-		skb = __skb_dequeue(&l->hello);
-		if (skb)
-			l->hello_bytes -= skb->truesize;
-		spin_unlock_bh(&l->hello.lock);
-		if (!skb)
-			break;
-		dtls_listen_hello(l, skb);
-		/* A long queue shares the worker with the others. */
-		if (++n % 16 == 0)
-			cond_resched();
-	}
-	dtls_listen_reap(l);
 }
 
 /* Sessions never accepted go after accept-ms. */
