@@ -206,6 +206,7 @@ int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k);
 
 /* tx.c */
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+void dtls_tx_close_notify(struct dtls_sock *ds);
 
 /* rx.c */
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);

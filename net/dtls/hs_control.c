@@ -554,8 +554,13 @@ int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 
 int dtls_hs_abort(struct dtls_sock *ds)
 {
-	struct dtls_hs *hs = dtls_hs_get(ds, false);
+	struct dtls_hs *hs;
 	int err = 0;
+
+	/* A listener's configuration is its sessions' template: close it. */
+	if (rcu_access_pointer(ds->listener))
+		return -EINVAL;
+	hs = dtls_hs_get(ds, false);
 
 	if (IS_ERR(hs))
 		return -ENOENT;

@@ -236,6 +236,12 @@ void dtls_listen_child_close(struct dtls_sock *ds)
 
 	if (!l)
 		return;
+	/*
+	 * The peer learns the session is over (RFC 5246 7.2.1), unless its
+	 * listener shut it down: then the port may be another socket's.
+	 */
+	if (!(READ_ONCE(ds->sk->sk_shutdown) & SEND_SHUTDOWN))
+		dtls_tx_close_notify(ds);
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);
 	spin_unlock_bh(&l->lock);

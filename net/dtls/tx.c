@@ -300,3 +300,36 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	dtls_key_put(k);
 	return err;
 }
+
+/* An alert record: header, explicit nonce, level and description, tag. */
+#define DTLS_TX_ALERT_MAX	(DTLS_HEADER_LEN + 8 + 2 + 16)
+
+/**
+ * dtls_tx_close_notify - tell the peer the session ends
+ * @ds: a connected socket; nothing happens without TX keys
+ *
+ * A warning-level close_notify alert, sealed, sent once.  The record is
+ * on the heap: a scatterlist may not point into a virtually mapped stack.
+ * Context: process (close).
+ */
+void dtls_tx_close_notify(struct dtls_sock *ds)
+{
+	struct dtls_key *k = dtls_tx_key_get(ds);
+	unsigned int off;
+	u8 *rec;
+	int n;
+
+	if (!k)
+		return;
+	rec = kzalloc(DTLS_TX_ALERT_MAX, GFP_KERNEL);
+	if (rec) {
+		off = DTLS_HEADER_LEN + k->cipher->explicit_len;
+		rec[off] = 1;		/* warning */
+		rec[off + 1] = 0;	/* close_notify */
+		n = dtls_seal_record(k, rec, DTLS_RECORD_TYPE_ALERT, 2);
+		if (n > 0 && !dtls_send_datagram(ds, rec, n, NULL))
+			dtls_stat_inc(ds, DTLS_STAT_TX_RECORDS);
+		kfree(rec);
+	}
+	dtls_key_put(k);
+}
