@@ -1,0 +1,2541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listening sockets: listen(2) on an attached, bound UDP socket whose
+ * kernel handshake is configured as a server (not started) makes it a
+ * listener.  It answers ClientHellos with stateless cookies, runs each
+ * client's handshake on a child socket of its own, and hands established
+ * sessions out with accept4(2).  Every test runs in a network namespace of
+ * its own (the counters of /proc/net/dtls_stat start at zero there, and
+ * addresses can be added to lo).  Tested:
+ *  - many_clients (IPv4, IPv6): 12 kernel clients against one listener,
+ *    all accepted; each child established with epoch-1 keys on both
+ *    sides, its peer the right client, its local address the listener's,
+ *    a ping-pong with a payload of its own (a mix-up of sessions shows);
+ *    DTLS_LISTEN_INFO before, during and after; EAGAIN and epoll on the
+ *    listener; one record per recv and epoll on a child; the
+ *    DtlsListenSpawned and DtlsListenAccepted counters;
+ *  - flood_other_source (IPv4, IPv6): cookie-less ClientHellos from many
+ *    ports of one address while a kernel client on a second address of
+ *    lo completes; the per-source rate limit (DtlsListenRatelimited, the
+ *    HelloVerifyRequests the flood gets), pending within max_pending;
+ *  - address_reuse (IPv4, IPv6): a client says close_notify, its child
+ *    reads it, closes and sends its own; a new client on the same address
+ *    and port gets a new session;
+ *  - openssl_clients: three `openssl s_client -dtls1_2` with a PSK,
+ *    data both ways, each line on its own session (SKIP without openssl);
+ *  - vanished_client: a hand-made client answers the HelloVerifyRequest
+ *    and goes silent; others are accepted while it is pending; it goes at
+ *    the handshake time-out, not before;
+ *  - max_pending: four cookie ClientHellos at max_pending 2: two sessions,
+ *    two drops (DtlsListenPendingFull); then the slots free at time-out;
+ *    six kernel clients at once through the two slots all complete;
+ *  - backlog_full: listen(fd, 1); a second client waits while the first
+ *    session is not accepted (DtlsListenBacklogFull), completes after;
+ *  - close_listener: an accepted child (its queued record, then EOF,
+ *    EPIPE, EPOLLHUP|EPOLLRDHUP), a pending handshake (its client fails),
+ *    an unaccepted session; nothing leaks (module references, sockets);
+ *  - close_under_load: 20 rounds of a listener closed (after a shutdown
+ *    or not) at varying moments while 8 clients handshake and 2 sessions
+ *    are accepted: the accepted ones are shut down, nothing leaks;
+ *  - concurrent_accept: two threads in blocking accept; ten clients; each
+ *    session accepted once; then one thread is cancelled in accept, the
+ *    other woken by shutdown(SHUT_RD) (EINVAL);
+ *  - kept_final_flight: the child's last flight lost once; the client's
+ *    resend brings it again (DTLS_FINAL_FLIGHT, netlink); then
+ *    DTLS_FINAL_FLIGHT_DROP on the child;
+ *  - replayed_hello: the client's cookie ClientHello replayed from its
+ *    address after the session was accepted: no new session;
+ *  - listen_errors: listen() on a socket kdtls never saw, attached
+ *    without a handshake, client role, unbound, no credentials,
+ *    connected, handshake started; a second listen() sets the backlog;
+ *    hs-start on a listener; accept4 on a socket that is not a listener;
+ *  - sockopt_limits: the defaults, the bounds of DTLS_LISTEN_MAX_PENDING,
+ *    _ACCEPT_MS and _RATE, short option lengths, DTLS_LISTEN_INFO;
+ *  - stray_datagrams: DTLS that is not a ClientHello from an unknown
+ *    peer is dropped (DtlsListenNoSession); a datagram that is not DTLS
+ *    is read from the listener with recvfrom; a blocking accept honours
+ *    SO_RCVTIMEO;
+ *  - accept_timeout: a session waiting under the default life goes at
+ *    once when DTLS_LISTEN_ACCEPT_MS is lowered; at 500 ms a session never
+ *    accepted goes (DtlsListenExpired), not before its time; an accepted
+ *    one stays;
+ *  - dual_stack: an IPv6 listener on the wildcard address: an IPv4
+ *    client's session (v4-mapped peer and local addresses) and an IPv6
+ *    one side by side;
+ *  - template_and_failure: a session whose handshake fails (unknown PSK
+ *    identity) leaves nothing to accept and leaves the table; a PSK added
+ *    after listen() serves the next sessions.
+ */
+#include <net/if.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/time.h>
+
+#include "dtls_test.h"
+#include "peer.h"
+#include "kselftest_harness.h"
+
+#define PSK_ID		"listen-client"
+#define PSK_KEY		"listen-selftest-key-0123456789ab"
+#define SUITE		0x00a8		/* PSK-AES128-GCM-SHA256 */
+#define OSSL_CIPHER	"PSK-AES128-GCM-SHA256"
+/* For what must come: TCG guests are slow, openssl starts slower. */
+#define WAIT_MS		60000
+/* For what must not come: long enough for a late answer to show up. */
+#define QUIET_MS	1500
+#define MAX_CLI		16
+#define MAX_RAW		4
+#define N_OSSL		3
+
+/* The flood test's second source address, on lo. */
+#define ALT_V4		"127.0.0.2"
+#define ALT_V6		"2001:db8:6c::2"
+
+#define REC_CCS		20
+#define REC_ALERT	21
+#define REC_HS		22
+#define HT_CH		1
+#define HT_SH		2
+#define HT_HVR		3
+#define HT_CKE		16
+
+/* ------------------------------------------------------------ bytes */
+
+static uint8_t *put8(uint8_t *p, unsigned int v)
+{
+	*p = v;
+	return p + 1;
+}
+
+static uint8_t *put16(uint8_t *p, unsigned int v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+	return p + 2;
+}
+
+static uint8_t *put24(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 16;
+	p[1] = v >> 8;
+	p[2] = v;
+	return p + 3;
+}
+
+static uint8_t *put48(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		p[i] = v >> (40 - 8 * i);
+	return p + 6;
+}
+
+static uint8_t *putb(uint8_t *p, const void *v, size_t n)
+{
+	memcpy(p, v, n);
+	return p + n;
+}
+
+/*
+ * A datagram holding one ClientHello (DTLS 1.2, our one suite, the
+ * extended master secret and an empty renegotiation_info), with
+ * @cookie: its length.
+ */
+static size_t hello_build(uint8_t *out, const uint8_t rnd[32],
+			  const uint8_t *cookie, uint8_t clen,
+			  uint64_t rec_seq, uint16_t msg_seq)
+{
+	uint8_t body[512], *p = body;
+	size_t blen;
+
+	p = put16(p, DTLS_1_2_VERSION);
+	p = putb(p, rnd, 32);
+	p = put8(p, 0);				/* session_id */
+	p = put8(p, clen);
+	p = putb(p, cookie, clen);
+	p = put16(p, 2);
+	p = put16(p, SUITE);
+	p = put8(p, 1);				/* compression: null */
+	p = put8(p, 0);
+	p = put16(p, 9);			/* extensions */
+	p = put16(p, 23);			/* extended_master_secret */
+	p = put16(p, 0);
+	p = put16(p, 0xff01);			/* renegotiation_info */
+	p = put16(p, 1);
+	p = put8(p, 0);
+	blen = p - body;
+
+	p = out;
+	p = put8(p, REC_HS);
+	p = put16(p, DTLS_1_2_VERSION);
+	p = put16(p, 0);			/* epoch */
+	p = put48(p, rec_seq);
+	p = put16(p, 12 + blen);
+	p = put8(p, HT_CH);
+	p = put24(p, blen);
+	p = put16(p, msg_seq);
+	p = put24(p, 0);			/* fragment offset */
+	p = put24(p, blen);
+	p = putb(p, body, blen);
+	return p - out;
+}
+
+/* Does a record of @type come in the datagram @d? */
+static bool has_record(const uint8_t *d, size_t n, uint8_t type)
+{
+	size_t off = 0;
+
+	while (off + 13 <= n) {
+		if (d[off] == type)
+			return true;
+		off += 13 + (d[off + 11] << 8 | d[off + 12]);
+	}
+	return false;
+}
+
+/* A client's flight 5 begins: its ClientKeyExchange, CCS, or epoch 1. */
+static bool starts_flight5(const uint8_t *d, size_t n)
+{
+	size_t off = 0;
+
+	while (off + 13 <= n) {
+		if (d[off] == REC_CCS || d[off + 3] || d[off + 4] ||
+		    (d[off] == REC_HS && off + 13 < n && d[off + 13] == HT_CKE))
+			return true;
+		off += 13 + (d[off + 11] << 8 | d[off + 12]);
+	}
+	return false;
+}
+
+/* Is @d a ClientHello with a cookie (the second one of a client)? */
+static bool is_cookie_hello(const uint8_t *d, size_t n)
+{
+	size_t sid;
+
+	/* record header 13, handshake header 12, version 2, random 32 */
+	if (n < 13 + 12 + 35 || d[0] != REC_HS || d[3] || d[4] ||
+	    d[13] != HT_CH)
+		return false;
+	sid = d[25 + 34];
+	if (n < 25 + 35 + sid + 1)
+		return false;
+	return d[25 + 35 + sid] > 0;
+}
+
+/* ------------------------------------------------------- small helpers */
+
+static void timeo(int fd, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000,
+			      .tv_usec = (ms % 1000) * 1000 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Blocking, with time-outs: for the plain send/recv of the checks. */
+static void blocking(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	timeo(fd, 30000);
+}
+
+static int lo_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!ret) {
+		ifr.ifr_flags |= IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+static uint16_t port_of(const union dtls_test_addr *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->in6.sin6_port :
+						   a->in4.sin_port);
+}
+
+static int set_u32(int fd, int opt, uint32_t v)
+{
+	return setsockopt(fd, SOL_DTLS, opt, &v, sizeof(v)) ? -errno : 0;
+}
+
+/* The option's value, or UINT32_MAX on error. */
+static uint32_t get_u32(int fd, int opt)
+{
+	socklen_t len = sizeof(uint32_t);
+	uint32_t v;
+
+	if (getsockopt(fd, SOL_DTLS, opt, &v, &len) || len != sizeof(v))
+		return UINT32_MAX;
+	return v;
+}
+
+static int linfo(int lfd, struct dtls_listen_info *li)
+{
+	socklen_t len = sizeof(*li);
+
+	memset(li, 0xff, sizeof(*li));
+	if (getsockopt(lfd, SOL_DTLS, DTLS_LISTEN_INFO, li, &len))
+		return -errno;
+	return len == sizeof(*li) ? 0 : -EMSGSIZE;
+}
+
+/* Wait up to @ms for a field of DTLS_LISTEN_INFO to be @want: its last value. */
+static uint32_t wait_li(int lfd, size_t off, uint32_t want, int ms)
+{
+	int64_t end = now_ms() + ms;
+	struct dtls_listen_info li;
+	uint32_t v;
+
+	for (;;) {
+		v = linfo(lfd, &li) ? UINT32_MAX :
+				      *(uint32_t *)((char *)&li + off);
+		if (v == want || now_ms() >= end)
+			return v;
+		usleep(10000);
+	}
+}
+
+#define WAIT_LI(lfd, field, want, ms)					\
+	wait_li(lfd, offsetof(struct dtls_listen_info, field), want, ms)
+
+static long long stat_of(const char *name)
+{
+	return dtls_test_proc_stat(name);
+}
+
+/* Wait up to @ms for the counter @name to reach @want: its last value. */
+static long long wait_stat(const char *name, long long want, int ms)
+{
+	int64_t end = now_ms() + ms;
+	long long v;
+
+	for (;;) {
+		v = stat_of(name);
+		if (v >= want || now_ms() >= end)
+			return v;
+		usleep(10000);
+	}
+}
+
+static uint32_t hs_state(int fd)
+{
+	struct dtls_hs_info i;
+
+	return dtls_hs_get(dtls_test_nl(), fd, 0, &i, NULL, 0) ? 0 : i.state;
+}
+
+/* The handshake of the client @fd settles within @ms: its state. */
+static int wait_client(int fd, int ms)
+{
+	struct dtls_hs_info i;
+	int st = dtls_test_hs_settle(fd, ms, &i);
+
+	if (st != DTLS_HS_STATE_ESTABLISHED)
+		dtls_test_hs_show("client", fd);
+	return st;
+}
+
+/* Nonzero bytes for ClientHello randoms. */
+static void fill_random(uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = random();
+}
+
+/* ------------------------------------------------------------ the relay */
+
+/*
+ * A UDP relay in a thread of the test, between one client and the
+ * listener: the client sends to @self; the listener sees the relay's
+ * address as the client's.  It can drop the listener's datagrams that
+ * hold a ChangeCipherSpec (@drop_ccs of them), drop everything of the
+ * client's from its flight 5 on (@block_flight5), keeps the client's last
+ * ClientHello with a cookie, and can send as the client (relay_inject).
+ */
+struct relay {
+	int fd;
+	union dtls_test_addr self, server, client;
+	bool have_client;
+	int drop_ccs;
+	int dropped;
+	bool block_flight5;
+	bool blocking;
+	int blocked;
+	uint8_t hello[1024];
+	size_t hello_len;
+	volatile bool stop;
+	bool running;
+	pthread_t thread;
+	pthread_mutex_t lock;
+};
+
+static void *relay_run(void *arg)
+{
+	struct relay *r = arg;
+	socklen_t alen = dtls_test_addr_len(r->server.sa.sa_family);
+	uint8_t buf[4096];
+
+	while (!r->stop) {
+		struct pollfd p = { .fd = r->fd, .events = POLLIN };
+		union dtls_test_addr from;
+		socklen_t flen = sizeof(from);
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = recvfrom(r->fd, buf, sizeof(buf), 0, &from.sa, &flen);
+		if (n <= 0)
+			continue;
+		pthread_mutex_lock(&r->lock);
+		if (dtls_test_same_addr(&from, &r->server)) {
+			bool drop = r->drop_ccs > 0 &&
+				    has_record(buf, n, REC_CCS);
+
+			if (drop) {
+				r->drop_ccs--;
+				r->dropped++;
+			} else if (r->have_client) {
+				sendto(r->fd, buf, n, 0, &r->client.sa, alen);
+			}
+		} else {
+			if (!r->have_client) {
+				r->client = from;
+				r->have_client = true;
+			}
+			if (dtls_test_same_addr(&from, &r->client)) {
+				if (r->block_flight5 && starts_flight5(buf, n))
+					r->blocking = true;
+				if (is_cookie_hello(buf, n) &&
+				    (size_t)n <= sizeof(r->hello)) {
+					memcpy(r->hello, buf, n);
+					r->hello_len = n;
+				}
+				if (r->blocking)
+					r->blocked++;
+				else
+					sendto(r->fd, buf, n, 0, &r->server.sa,
+					       alen);
+			}
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+static int relay_start(struct relay *r, const union dtls_test_addr *server,
+		       int drop_ccs, bool block_flight5)
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+	r->server = *server;
+	r->drop_ccs = drop_ccs;
+	r->block_flight5 = block_flight5;
+	r->fd = dtls_test_udp_bound(server->sa.sa_family, &r->self);
+	if (r->fd < 0)
+		return -1;
+	if (pthread_create(&r->thread, NULL, relay_run, r)) {
+		close(r->fd);
+		r->fd = -1;
+		return -1;
+	}
+	r->running = true;
+	return 0;
+}
+
+static void relay_stop(struct relay *r)
+{
+	if (!r->running)
+		return;
+	r->stop = true;
+	pthread_join(r->thread, NULL);
+	close(r->fd);
+	r->fd = -1;
+	r->running = false;
+}
+
+/* As if from the client: the listener sees the relay's address. */
+static void relay_inject(struct relay *r, const void *buf, size_t n)
+{
+	sendto(r->fd, buf, n, 0, &r->server.sa,
+	       dtls_test_addr_len(r->server.sa.sa_family));
+}
+
+static int relay_get(struct relay *r, int *field)
+{
+	int v;
+
+	pthread_mutex_lock(&r->lock);
+	v = *field;
+	pthread_mutex_unlock(&r->lock);
+	return v;
+}
+
+/* ------------------------------------------------------ a test's world */
+
+struct lctx {
+	int family;
+	socklen_t alen;
+	int lfd;
+	union dtls_test_addr la;		/* the listener's address */
+	int cli[MAX_CLI];
+	union dtls_test_addr ca[MAX_CLI];	/* each client's */
+	int child[MAX_CLI];			/* the session of cli[i] */
+	int raw[MAX_RAW];
+	struct relay r;
+	struct peer peer[N_OSSL];
+};
+
+static void ctx_init(struct __test_metadata *_metadata, struct lctx *c,
+		     int family)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->family = family;
+	c->alen = dtls_test_addr_len(family);
+	c->lfd = -1;
+	c->r.fd = -1;
+	for (i = 0; i < MAX_CLI; i++)
+		c->cli[i] = c->child[i] = -1;
+	for (i = 0; i < MAX_RAW; i++)
+		c->raw[i] = -1;
+	for (i = 0; i < N_OSSL; i++)
+		c->peer[i].in = -1;
+	srandom(getpid() ^ now_ms());
+	signal(SIGPIPE, SIG_IGN);
+	/* A netns of our own: fresh counters, room for more addresses. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, lo_up());
+}
+
+static void ctx_fini(struct lctx *c)
+{
+	int i;
+
+	relay_stop(&c->r);
+	for (i = 0; i < N_OSSL; i++)
+		peer_cleanup(&c->peer[i]);
+	for (i = 0; i < MAX_CLI; i++) {
+		if (c->child[i] >= 0)
+			close(c->child[i]);
+		if (c->cli[i] >= 0)
+			close(c->cli[i]);
+	}
+	for (i = 0; i < MAX_RAW; i++)
+		if (c->raw[i] >= 0)
+			close(c->raw[i]);
+	if (c->lfd >= 0)
+		close(c->lfd);
+}
+
+/*
+ * The listener: bound to loopback, a PSK server handshake with cookies
+ * configured (not started), then listen(@backlog) unless @backlog < 0.
+ * It is O_NONBLOCK: accept4's SOCK_NONBLOCK is the new socket's, and
+ * whether accept() waits is the listener's own file flag, as for TCP.
+ * 0 or -1 (the reason on stderr).
+ */
+static int listener_up(struct lctx *c, uint32_t rto, uint32_t timeout,
+		       int backlog)
+{
+	uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = rto, .rto_max_ms = 60000,
+		.timeout_ms = timeout, .cookies = 1,
+	};
+
+	c->lfd = dtls_test_udp_bound(c->family, &c->la);
+	if (c->lfd < 0) {
+		fprintf(stderr, "# listener socket: %s\n", strerror(errno));
+		return -1;
+	}
+	timeo(c->lfd, 30000);
+	if (dtls_test_hs_setup(c->lfd, &cfg, PSK_ID, PSK_KEY, strlen(PSK_KEY)))
+		return -1;
+	if (backlog >= 0 && listen(c->lfd, backlog)) {
+		fprintf(stderr, "# listen: %s\n", strerror(errno));
+		return -1;
+	}
+	return fcntl(c->lfd, F_SETFL, O_NONBLOCK);
+}
+
+static int set_blocking(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, on ? fl & ~O_NONBLOCK :
+						   fl | O_NONBLOCK);
+}
+
+/*
+ * Kernel client @i: bound to @from (NULL: loopback, any port), connected
+ * to @to (NULL: the listener; its family is the client's), a PSK client
+ * handshake with @id and @key started.  0 or -1 (the reason on stderr).
+ */
+static int client_up_psk(struct lctx *c, int i,
+			 const union dtls_test_addr *from,
+			 const union dtls_test_addr *to, uint32_t rto,
+			 uint32_t rto_max, uint32_t timeout, const char *id,
+			 const char *key)
+{
+	uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = rto, .rto_max_ms = rto_max,
+		.timeout_ms = timeout, .cookies = -1,
+	};
+	union dtls_test_addr *a = &c->ca[i];
+	int family = to ? to->sa.sa_family : c->family;
+	socklen_t len = dtls_test_addr_len(family);
+	char msg[128] = "";
+	int fd, err;
+
+	fd = socket(family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	c->cli[i] = fd;
+	if (from)
+		*a = *from;
+	else
+		dtls_test_loopback(family, a);
+	if (bind(fd, &a->sa, len) || getsockname(fd, &a->sa, &len) ||
+	    connect(fd, to ? &to->sa : &c->la.sa, len)) {
+		fprintf(stderr, "# client %d: bind/connect: %s\n", i,
+			strerror(errno));
+		return -1;
+	}
+	timeo(fd, 30000);
+	if (dtls_test_hs_setup(fd, &cfg, id, key, strlen(key)))
+		return -1;
+	err = dtls_hs_start(dtls_test_nl(), fd, 0, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "# client %d: hs-start: %s (%s)\n", i,
+			strerror(-err), msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int client_up(struct lctx *c, int i, const union dtls_test_addr *from,
+		     const union dtls_test_addr *to, uint32_t rto,
+		     uint32_t rto_max, uint32_t timeout)
+{
+	return client_up_psk(c, i, from, to, rto, rto_max, timeout, PSK_ID,
+			     PSK_KEY);
+}
+
+/*
+ * accept4(SOCK_NONBLOCK | SOCK_CLOEXEC) within @ms: the child, its peer
+ * in @peer; -1 (errno) if none came.
+ */
+static int accept_wait(int lfd, union dtls_test_addr *peer, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	for (;;) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		socklen_t len = sizeof(*peer);
+		int64_t left = end - now_ms();
+		int fd;
+
+		poll(&p, 1, left > 0 ? left : 0);
+		fd = accept4(lfd, &peer->sa, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		if (errno != EAGAIN || now_ms() >= end) {
+			fprintf(stderr, "# accept4: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+/* Which client of the first @n has the address @a: its index, or -1. */
+static int client_of(const struct lctx *c, int n,
+		     const union dtls_test_addr *a)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (c->cli[i] >= 0 && dtls_test_same_addr(a, &c->ca[i]))
+			return i;
+	return -1;
+}
+
+/*
+ * A line each way between client @i and its child, with a nonce: one
+ * session's data on another's socket shows.  0 or -1 (on stderr).
+ */
+static int tagged(int cli, int child, int i)
+{
+	char out[64], in[128];
+	ssize_t r;
+	int n;
+
+	n = snprintf(out, sizeof(out), "client %d nonce %08lx", i, random());
+	if (send(cli, out, n, 0) != n) {
+		fprintf(stderr, "# client %d: send: %s\n", i, strerror(errno));
+		return -1;
+	}
+	r = recv(child, in, sizeof(in), 0);
+	if (r != n || memcmp(in, out, n)) {
+		fprintf(stderr, "# child of client %d: got %zd (%s): '%.*s'\n",
+			i, r, r < 0 ? strerror(errno) : "", r > 0 ? (int)r : 0,
+			in);
+		return -1;
+	}
+	n = snprintf(out, sizeof(out), "child of %d nonce %08lx", i, random());
+	if (send(child, out, n, 0) != n) {
+		fprintf(stderr, "# child of %d: send: %s\n", i, strerror(errno));
+		return -1;
+	}
+	r = recv(cli, in, sizeof(in), 0);
+	if (r != n || memcmp(in, out, n)) {
+		fprintf(stderr, "# client %d: got %zd (%s): '%.*s'\n", i, r,
+			r < 0 ? strerror(errno) : "", r > 0 ? (int)r : 0, in);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Child c->child[i] of client i: its peer and local addresses, its
+ * handshake (server, established, our PSK identity), the keys and record
+ * counters of both sides (dtls_test_hs_check), a tagged exchange.
+ */
+static void check_child(struct __test_metadata *_metadata, struct lctx *c,
+			int i)
+{
+	int fd = c->child[i];
+	union dtls_test_addr a;
+	socklen_t len = sizeof(a);
+	struct dtls_hs_info hi;
+	struct dtls_info di;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, getpeername(fd, &a.sa, &len));
+	EXPECT_EQ(c->alen, len);
+	EXPECT_TRUE(dtls_test_same_addr(&a, &c->ca[i]));
+	len = sizeof(a);
+	ASSERT_EQ(0, getsockname(fd, &a.sa, &len));
+	EXPECT_TRUE(dtls_test_same_addr(&a, &c->la));
+	len = sizeof(di);
+	ASSERT_EQ(0, getsockopt(fd, SOL_DTLS, DTLS_INFO, &di, &len));
+	EXPECT_EQ(c->family, di.family);
+	EXPECT_EQ(dtls_test_ino(fd), di.ino);	/* the accepted socket's */
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd, 0, &hi, NULL, 0));
+	EXPECT_EQ(DTLS_HS_ROLE_SERVER, hi.role);
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hi.state);
+	EXPECT_EQ(SUITE, hi.suite);
+	EXPECT_EQ(strlen(PSK_ID), hi.peer_id_len);
+	EXPECT_EQ(0, memcmp(hi.peer_id, PSK_ID, strlen(PSK_ID)));
+	blocking(fd);
+	EXPECT_EQ(0, dtls_test_hs_check(c->cli[i], fd, SUITE, 0));
+	EXPECT_EQ(0, tagged(c->cli[i], fd, i));
+}
+
+/* ----------------------------------------------------- the hand-made peer */
+
+/* A plain UDP socket on @from (NULL: loopback), unconnected. */
+static int raw_open(int family, const union dtls_test_addr *from)
+{
+	union dtls_test_addr a;
+	socklen_t len = dtls_test_addr_len(family);
+	int fd = socket(family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (from)
+		a = *from;
+	else
+		dtls_test_loopback(family, &a);
+	if (bind(fd, &a.sa, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Wait up to @ms for a datagram on @fd with an epoch-0 handshake message
+ * of @type first in one of its records; its body (up to *@len bytes) into
+ * @body if not NULL.  0, or -1 if none came.
+ */
+static int raw_wait(int fd, uint8_t type, int ms, uint8_t *body, size_t *len)
+{
+	int64_t end = now_ms() + ms;
+	uint8_t buf[4096];
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = end - now_ms();
+		size_t off = 0;
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return -1;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		while (n > 0 && off + 13 <= (size_t)n) {
+			size_t rl = buf[off + 11] << 8 | buf[off + 12];
+			const uint8_t *f = buf + off + 13;
+
+			if (off + 13 + rl > (size_t)n)
+				break;
+			if (buf[off] == REC_HS && !buf[off + 3] &&
+			    !buf[off + 4] && rl >= 12 && f[0] == type) {
+				size_t ml = f[9] << 16 | f[10] << 8 | f[11];
+
+				if (ml > rl - 12)
+					ml = rl - 12;
+				if (body) {
+					if (ml > *len)
+						ml = *len;
+					memcpy(body, f + 12, ml);
+					*len = ml;
+				}
+				return 0;
+			}
+			off += 13 + rl;
+		}
+	}
+}
+
+/* A ClientHello without cookie, and the HelloVerifyRequest's cookie. */
+static int raw_cookie(int fd, const union dtls_test_addr *to,
+		      const uint8_t rnd[32], uint8_t *cookie, uint8_t *clen)
+{
+	uint8_t dg[1024], body[512];
+	size_t n, blen = sizeof(body);
+
+	n = hello_build(dg, rnd, NULL, 0, 0, 0);
+	if (sendto(fd, dg, n, 0, &to->sa,
+		   dtls_test_addr_len(to->sa.sa_family)) != (ssize_t)n)
+		return -1;
+	if (raw_wait(fd, HT_HVR, 10000, body, &blen)) {
+		fprintf(stderr, "# raw client: no HelloVerifyRequest\n");
+		return -1;
+	}
+	if (blen < 3 || body[2] != blen - 3 || !body[2])
+		return -1;
+	*clen = body[2];
+	memcpy(cookie, body + 3, *clen);
+	return 0;
+}
+
+/* The ClientHello with @cookie. */
+static int raw_send_hello(int fd, const union dtls_test_addr *to,
+			  const uint8_t rnd[32], const uint8_t *cookie,
+			  uint8_t clen)
+{
+	uint8_t dg[1024];
+	size_t n = hello_build(dg, rnd, cookie, clen, 1, 1);
+
+	return sendto(fd, dg, n, 0, &to->sa,
+		      dtls_test_addr_len(to->sa.sa_family)) == (ssize_t)n ?
+	       0 : -1;
+}
+
+/*
+ * A session started for the hand-made client @fd: the cookie exchange,
+ * the ClientHello with the cookie, the listener's ServerHello.  From
+ * then on it says nothing more.  0 or -1.
+ */
+static int raw_spawn(int fd, const union dtls_test_addr *to)
+{
+	uint8_t rnd[32], cookie[255], clen;
+
+	fill_random(rnd, sizeof(rnd));
+	if (raw_cookie(fd, to, rnd, cookie, &clen) ||
+	    raw_send_hello(fd, to, rnd, cookie, clen))
+		return -1;
+	if (raw_wait(fd, HT_SH, 10000, NULL, NULL)) {
+		fprintf(stderr, "# raw client: no ServerHello\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* sendmsg() of an alert record (DTLS_SET_RECORD_TYPE 21). */
+static ssize_t send_alert(int fd, uint8_t level, uint8_t desc)
+{
+	uint8_t a[2] = { level, desc };
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(1)];
+	} cb;
+	struct iovec iov = { a, sizeof(a) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cb.b,
+			    .msg_controllen = sizeof(cb.b) };
+	struct cmsghdr *cm;
+
+	memset(&cb, 0, sizeof(cb));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_DTLS;
+	cm->cmsg_type = DTLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(1);
+	*CMSG_DATA(cm) = REC_ALERT;
+	return sendmsg(fd, &m, 0);
+}
+
+/* A close_notify alert record comes on @fd within @ms: 0, or -1. */
+static int recv_close_notify(int fd, int ms, const char *who)
+{
+	uint8_t buf[64], type = 0;
+	ssize_t n;
+
+	timeo(fd, ms);
+	n = dtls_recv_typed(fd, buf, sizeof(buf), 0, &type, NULL, NULL);
+	timeo(fd, 30000);
+	if (n == 2 && type == REC_ALERT && buf[0] == 1 && buf[1] == 0)
+		return 0;
+	fprintf(stderr, "# %s: no close_notify: got %zd (%s), type %u\n", who,
+		n, n < 0 ? strerror(-n) : "", type);
+	return -1;
+}
+
+/* ----------------------------------------------------------- fixtures */
+
+FIXTURE(listen) {
+	struct lctx c;
+};
+
+FIXTURE_VARIANT(listen) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(listen, v4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(listen, v6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(listen)
+{
+	ctx_init(_metadata, &self->c, variant->family);
+}
+
+FIXTURE_TEARDOWN(listen)
+{
+	ctx_fini(&self->c);
+}
+
+/* IPv4 only */
+FIXTURE(l4) {
+	struct lctx c;
+};
+
+FIXTURE_SETUP(l4)
+{
+	ctx_init(_metadata, &self->c, AF_INET);
+}
+
+FIXTURE_TEARDOWN(l4)
+{
+	ctx_fini(&self->c);
+}
+
+/* ------------------------------------------------------- many clients */
+
+#define N_MANY	12
+
+/* Two records, two reads; epoll on the child says when there is one. */
+static void record_per_call(struct __test_metadata *_metadata, int cli,
+			    int child)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	char buf[256];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	ASSERT_GE(ep, 0);
+	ev.data.fd = child;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, child, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(5, send(cli, "first", 5, 0));
+	ASSERT_EQ(7, send(cli, "second!", 7, 0));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 10000));
+	EXPECT_TRUE(out.events & EPOLLIN);
+	EXPECT_EQ(5, recv(child, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "first", 5));
+	EXPECT_EQ(7, recv(child, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "second!", 7));
+	EXPECT_EQ(-1, recv(child, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	close(ep);
+}
+
+TEST_F_TIMEOUT(listen, many_clients, 180)
+{
+	struct lctx *c = &self->c;
+	long long spawned0 = stat_of("DtlsListenSpawned");
+	long long accepted0 = stat_of("DtlsListenAccepted");
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	struct dtls_listen_info li;
+	struct dtls_sock_info si;
+	uint32_t max_pending = 0;
+	bool seen[N_MANY] = {};
+	int ep, i, k, fd, done;
+	int64_t end;
+
+	ASSERT_EQ(0, spawned0);	/* a netns of our own */
+	ASSERT_EQ(0, listener_up(c, 500, WAIT_MS, 16));
+	/* 12 clients of one address, two hellos each: over the default burst. */
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 1000));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(0, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(0, li.ready);
+	EXPECT_EQ(16, li.backlog);
+	EXPECT_EQ(DTLS_LISTEN_MAX_PENDING_DEFAULT, li.max_pending);
+	EXPECT_EQ(DTLS_LISTEN_ACCEPT_MS_DEFAULT, li.accept_ms);
+	EXPECT_EQ(1000, li.rate);
+
+	/* Nothing to accept yet. */
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_GE(ep, 0);
+	ev.data.fd = c->lfd;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, c->lfd, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+
+	for (i = 0; i < N_MANY; i++)
+		ASSERT_EQ(0, client_up(c, i, NULL, NULL, 500, 4000, WAIT_MS));
+	/* While they run: the counts add up, at most N pending. */
+	end = now_ms() + 2 * WAIT_MS;
+	do {
+		ASSERT_EQ(0, linfo(c->lfd, &li));
+		EXPECT_LE(li.pending + li.ready, li.sessions);
+		EXPECT_LE(li.sessions, N_MANY);
+		if (li.pending > max_pending)
+			max_pending = li.pending;
+		for (i = 0, done = 0; i < N_MANY; i++)
+			done += hs_state(c->cli[i]) ==
+				DTLS_HS_STATE_ESTABLISHED;
+		if (done < N_MANY)
+			usleep(5000);
+	} while (done < N_MANY && now_ms() < end);
+	for (i = 0; i < N_MANY; i++)
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], 1000));
+	TH_LOG("most pending seen: %u", max_pending);
+
+	/* All established, none accepted: all ready, none pending. */
+	EXPECT_EQ(N_MANY, WAIT_LI(c->lfd, ready, N_MANY, 10000));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(N_MANY, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 10000));
+	EXPECT_TRUE(out.events & EPOLLIN);
+
+	for (i = 0; i < N_MANY; i++) {
+		union dtls_test_addr peer;
+		socklen_t plen = sizeof(peer);
+
+		/* accept4's flags are the new socket's, nothing inherited. */
+		bool flags = i % 2 == 0;
+
+		fd = accept4(c->lfd, &peer.sa, &plen,
+			     flags ? SOCK_NONBLOCK | SOCK_CLOEXEC : 0);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(c->alen, plen);
+		EXPECT_EQ(flags, !!(fcntl(fd, F_GETFL) & O_NONBLOCK));
+		EXPECT_EQ(flags, !!(fcntl(fd, F_GETFD) & FD_CLOEXEC));
+		k = client_of(c, N_MANY, &peer);
+		ASSERT_LE(0, k);
+		ASSERT_FALSE(seen[k]);
+		seen[k] = true;
+		c->child[k] = fd;
+	}
+	/* Every one taken: EAGAIN, no EPOLLIN, none ready. */
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(N_MANY, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(0, li.ready);
+
+	/* The netlink view: the listener's table, a child's peer. */
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), dtls_test_ino(c->lfd), &si,
+				   NULL, 0));
+	EXPECT_TRUE(si.is_listener);
+	EXPECT_FALSE(si.connected);
+	EXPECT_EQ(N_MANY, si.listen.sessions);
+	EXPECT_EQ(0, si.listen.ready);
+	EXPECT_EQ(16, si.listen.backlog);
+	EXPECT_EQ(1000, si.listen.rate);
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), dtls_test_ino(c->child[0]),
+				   &si, NULL, 0));
+	EXPECT_FALSE(si.is_listener);
+	EXPECT_TRUE(si.connected);
+	EXPECT_EQ(port_of(&c->ca[0]), si.peer_port);
+	EXPECT_EQ(port_of(&c->la), si.local_port);
+
+	for (i = 0; i < N_MANY; i++)
+		check_child(_metadata, c, i);
+	record_per_call(_metadata, c->cli[0], c->child[0]);
+	EXPECT_EQ(spawned0 + N_MANY, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(accepted0 + N_MANY, stat_of("DtlsListenAccepted"));
+
+	/* Closing the children empties the table. */
+	for (i = 0; i < N_MANY; i++) {
+		close(c->child[i]);
+		c->child[i] = -1;
+	}
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 10000));
+	close(ep);
+}
+
+/* ------------------------------------------------------------- flood */
+
+#define FLOOD_SOCKS	32
+#define FLOOD_MIN	2000
+
+struct flood {
+	union dtls_test_addr to;
+	int fds[FLOOD_SOCKS];
+	volatile bool stop;
+	volatile bool done;
+	unsigned long sent, hvr;
+	int64_t t0, t1;
+	pthread_t thread;
+};
+
+static void flood_drain(struct flood *f, int i)
+{
+	uint8_t in[512];
+	ssize_t n;
+
+	while ((n = recv(f->fds[i], in, sizeof(in), MSG_DONTWAIT)) > 0)
+		if (n > 13 && in[0] == REC_HS && in[13] == HT_HVR)
+			f->hvr++;
+}
+
+/*
+ * ClientHellos without cookies, round robin over FLOOD_SOCKS ports of
+ * one address, until stopped (and FLOOD_MIN sent) or 60 s passed.
+ */
+static void *flood_run(void *arg)
+{
+	struct flood *f = arg;
+	socklen_t alen = dtls_test_addr_len(f->to.sa.sa_family);
+	uint8_t dg[512], rnd[32];
+	unsigned long i = 0;
+	size_t n;
+
+	f->t0 = now_ms();
+	while ((!f->stop || f->sent < FLOOD_MIN) && now_ms() - f->t0 < 60000) {
+		int k = i++ % FLOOD_SOCKS;
+
+		fill_random(rnd, sizeof(rnd));
+		n = hello_build(dg, rnd, NULL, 0, i, 0);
+		if (sendto(f->fds[k], dg, n, 0, &f->to.sa, alen) ==
+		    (ssize_t)n)
+			f->sent++;
+		flood_drain(f, k);
+		/* Room for the rest of the guest now and then. */
+		if (i % 64 == 0)
+			usleep(1000);
+	}
+	f->t1 = now_ms();
+	f->done = true;
+	return NULL;
+}
+
+/* The second address on lo: 127.0.0.2 is there already, IPv6 gets one. */
+static int alt_addr(int family, union dtls_test_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sa.sa_family = family;
+	if (family == AF_INET)
+		return inet_pton(AF_INET, ALT_V4, &a->in4.sin_addr) == 1 ? 0 : -1;
+	if (system("PATH=/usr/sbin:/usr/bin:/sbin:/bin; "
+		   "ip -6 addr add " ALT_V6 "/128 dev lo nodad"))
+		return -1;
+	return inet_pton(AF_INET6, ALT_V6, &a->in6.sin6_addr) == 1 ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(listen, flood_other_source, 180)
+{
+	struct lctx *c = &self->c;
+	struct flood *f = calloc(1, sizeof(*f));
+	long long rl0 = stat_of("DtlsListenRatelimited");
+	long long sp0 = stat_of("DtlsListenSpawned");
+	long long hvr0 = stat_of("DtlsHsHelloVerifySent");
+	long long rl, hvr_sent, qfull;
+	struct dtls_listen_info li;
+	union dtls_test_addr alt;
+	uint32_t max_pending = 0;
+	bool flooding;
+	unsigned long allowed;
+	int64_t end;
+	int i, st;
+
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, alt_addr(c->family, &alt));
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_MAX_PENDING, 4));
+	f->to = c->la;
+	for (i = 0; i < FLOOD_SOCKS; i++) {
+		f->fds[i] = raw_open(c->family, NULL);
+		ASSERT_LE(0, f->fds[i]);
+	}
+	ASSERT_EQ(0, pthread_create(&f->thread, NULL, flood_run, f));
+	/* Under way ... */
+	end = now_ms() + 20000;
+	while (__atomic_load_n(&f->sent, __ATOMIC_RELAXED) < 200 &&
+	       now_ms() < end)
+		usleep(10000);
+
+	/* ... a client of another address completes all the same. */
+	EXPECT_EQ(0, client_up(c, 0, &alt, NULL, 300, 1000, 2 * WAIT_MS));
+	end = now_ms() + 2 * WAIT_MS;
+	do {
+		if (!linfo(c->lfd, &li) && li.pending > max_pending)
+			max_pending = li.pending;
+		st = hs_state(c->cli[0]);
+		if (st == DTLS_HS_STATE_ESTABLISHED ||
+		    st == DTLS_HS_STATE_FAILED)
+			break;
+		usleep(20000);
+	} while (now_ms() < end);
+	flooding = !f->done;
+	f->stop = true;
+	pthread_join(f->thread, NULL);
+	for (i = 0; i < FLOOD_SOCKS; i++) {
+		flood_drain(f, i);
+		close(f->fds[i]);
+	}
+	rl = stat_of("DtlsListenRatelimited") - rl0;
+	hvr_sent = stat_of("DtlsHsHelloVerifySent") - hvr0;
+	qfull = stat_of("DtlsListenQueueFull");
+	TH_LOG("flood: %lu ClientHellos in %lld ms, %lu answered; rate-limited %lld, queue full %lld, HelloVerifyRequests sent %lld; most pending %u",
+	       f->sent, (long long)(f->t1 - f->t0), f->hvr, rl, qfull,
+	       hvr_sent, max_pending);
+
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], 1000));
+	/* It completed while the flood went on. */
+	EXPECT_TRUE(flooding);
+	c->child[0] = accept_wait(c->lfd, &alt, 10000);
+	ASSERT_LE(0, c->child[0]);
+	EXPECT_TRUE(dtls_test_same_addr(&alt, &c->ca[0]));
+	check_child(_metadata, c, 0);
+
+	/*
+	 * One source: at most a second's burst and the rate (20/s) pass,
+	 * the rest are counted.
+	 */
+	allowed = DTLS_LISTEN_RATE_DEFAULT +
+		  DTLS_LISTEN_RATE_DEFAULT * ((f->t1 - f->t0) / 1000 + 1) + 5;
+	EXPECT_LE(FLOOD_MIN, f->sent);
+	EXPECT_LE(f->hvr, allowed);
+	EXPECT_LE(hvr_sent, allowed + 4);	/* and the client's */
+	EXPECT_LE(f->sent / 2, rl);
+	EXPECT_LE(max_pending, 4);
+	/* No session but the client's. */
+	EXPECT_EQ(sp0 + 1, stat_of("DtlsListenSpawned"));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(1, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	free(f);
+}
+
+/* ----------------------------------------------------- address reuse */
+
+TEST_F_TIMEOUT(listen, address_reuse, 120)
+{
+	struct lctx *c = &self->c;
+	long long sp0 = stat_of("DtlsListenSpawned");
+	union dtls_test_addr first, peer, other;
+	uint8_t buf[64], type = 0;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[0]);
+	check_child(_metadata, c, 0);
+
+	/* The client says goodbye: an alert record, for the child's reader. */
+	ASSERT_EQ(2, send_alert(c->cli[0], 1, 0));
+	EXPECT_EQ(2, dtls_recv_typed(c->child[0], buf, sizeof(buf), 0, &type,
+				     NULL, NULL));
+	EXPECT_EQ(REC_ALERT, type);
+	EXPECT_EQ(1, buf[0]);
+	EXPECT_EQ(0, buf[1]);
+	/* The child's close sends close_notify and ends the session. */
+	close(c->child[0]);
+	c->child[0] = -1;
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 10000));
+	EXPECT_EQ(0, recv_close_notify(c->cli[0], 5000, "client"));
+	first = c->ca[0];
+	close(c->cli[0]);
+	c->cli[0] = -1;
+
+	/* The same address and port again: a new session, a new child. */
+	ASSERT_EQ(0, client_up(c, 1, &first, NULL, 300, 2000, WAIT_MS));
+	EXPECT_TRUE(dtls_test_same_addr(&c->ca[1], &first));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	c->child[1] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[1]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &first));
+	check_child(_metadata, c, 1);
+	EXPECT_EQ(sp0 + 2, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 1000));
+
+	/* The same port on another address: another peer, another session. */
+	ASSERT_EQ(0, alt_addr(c->family, &other));
+	if (c->family == AF_INET6)
+		other.in6.sin6_port = first.in6.sin6_port;
+	else
+		other.in4.sin_port = first.in4.sin_port;
+	ASSERT_EQ(0, client_up(c, 2, &other, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[2], WAIT_MS));
+	c->child[2] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[2]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &other));
+	EXPECT_EQ(2, WAIT_LI(c->lfd, sessions, 2, 1000));
+	check_child(_metadata, c, 2);
+	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+	EXPECT_EQ(0, tagged(c->cli[2], c->child[2], 2));
+}
+
+/* ----------------------------------------------------------- OpenSSL */
+
+static bool wait_text(const char *path, const char *text, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	for (;;) {
+		char *out = slurp(path, NULL);
+		bool found = out && strstr(out, text);
+
+		free(out);
+		if (found)
+			return true;
+		if (now_ms() >= end)
+			return false;
+		usleep(50000);
+	}
+}
+
+static void show_peers(struct lctx *c)
+{
+	int i;
+
+	for (i = 0; i < N_OSSL; i++) {
+		char *e = slurp(c->peer[i].err, NULL);
+		char *o = slurp(c->peer[i].out, NULL);
+
+		fprintf(stderr, "# s_client %d stderr: %.800s\n# stdout: %.800s\n",
+			i, e ?: "", o ?: "");
+		free(e);
+		free(o);
+	}
+}
+
+/* The child that got "from-openssl I": I, or -1. */
+static int ossl_line(int child)
+{
+	char buf[128];
+	ssize_t n = recv(child, buf, sizeof(buf) - 1, 0);
+	int i;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	if (sscanf(buf, "from-openssl %d\n", &i) != 1 || i < 0 || i >= N_OSSL)
+		return -1;
+	return i;
+}
+
+TEST_F_TIMEOUT(l4, openssl_clients, 240)
+{
+	struct lctx *c = &self->c;
+	char hex[2 * sizeof(PSK_KEY)], target[32], line[64];
+	int map[N_OSSL], i, j;
+	bool got[N_OSSL] = {};
+	size_t k;
+
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	for (k = 0; k < strlen(PSK_KEY); k++)
+		sprintf(hex + 2 * k, "%02x", (uint8_t)PSK_KEY[k]);
+	ASSERT_EQ(0, listener_up(c, 500, 2 * WAIT_MS, 8));
+	snprintf(target, sizeof(target), "127.0.0.1:%u", port_of(&c->la));
+	for (i = 0; i < N_OSSL; i++) {
+		char *argv[] = {
+			"openssl", "s_client", "-dtls1_2", "-connect", target,
+			"-psk", hex, "-psk_identity", PSK_ID, "-cipher",
+			OSSL_CIPHER, "-quiet", NULL
+		};
+
+		ASSERT_EQ(0, peer_start(&c->peer[i], argv));
+	}
+	for (j = 0; j < N_OSSL; j++) {
+		union dtls_test_addr peer;
+		struct dtls_hs_info hi;
+
+		c->child[j] = accept_wait(c->lfd, &peer, 2 * WAIT_MS);
+		if (c->child[j] < 0)
+			show_peers(c);
+		ASSERT_LE(0, c->child[j]);
+		ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), c->child[j], 0, &hi,
+					 NULL, 0));
+		EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hi.state);
+		EXPECT_EQ(SUITE, hi.suite);
+		EXPECT_EQ(strlen(PSK_ID), hi.peer_id_len);
+		blocking(c->child[j]);
+	}
+	/* Each s_client's line comes out of one child, a different one each. */
+	for (i = 0; i < N_OSSL; i++) {
+		int n = snprintf(line, sizeof(line), "from-openssl %d\n", i);
+
+		ASSERT_EQ(n, write(c->peer[i].in, line, n));
+	}
+	for (j = 0; j < N_OSSL; j++) {
+		map[j] = ossl_line(c->child[j]);
+		if (map[j] < 0)
+			show_peers(c);
+		ASSERT_LE(0, map[j]);
+		ASSERT_FALSE(got[map[j]]);
+		got[map[j]] = true;
+	}
+	/* And each child's answer reaches its own s_client alone. */
+	for (j = 0; j < N_OSSL; j++) {
+		int n = snprintf(line, sizeof(line), "to-openssl %d\n", map[j]);
+
+		ASSERT_EQ(n, send(c->child[j], line, n, 0));
+	}
+	for (i = 0; i < N_OSSL; i++) {
+		char *out;
+
+		snprintf(line, sizeof(line), "to-openssl %d\n", i);
+		EXPECT_TRUE(wait_text(c->peer[i].out, line, WAIT_MS));
+		out = slurp(c->peer[i].out, NULL);
+		ASSERT_NE(NULL, out);
+		for (j = 0; j < N_OSSL; j++) {
+			snprintf(line, sizeof(line), "to-openssl %d\n", j);
+			EXPECT_EQ(i == j, strstr(out, line) != NULL);
+		}
+		free(out);
+	}
+	EXPECT_EQ(N_OSSL, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(N_OSSL, stat_of("DtlsListenAccepted"));
+}
+
+/* ------------------------------------------------- a vanished client */
+
+#define VANISH_TIMEOUT	5000
+
+TEST_F_TIMEOUT(l4, vanished_client, 120)
+{
+	struct lctx *c = &self->c;
+	long long failed0 = stat_of("DtlsHsFailed");
+	struct dtls_listen_info li;
+	int64_t t0, t1;
+	int i, k;
+
+	/* The children's handshake time-out is the listener's. */
+	ASSERT_EQ(0, listener_up(c, 300, VANISH_TIMEOUT, 8));
+	c->raw[0] = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, c->raw[0]);
+	t0 = now_ms();
+	ASSERT_EQ(0, raw_spawn(c->raw[0], &c->la));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, pending, 1, 5000));
+
+	/* The others do not wait for it. */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, client_up(c, i, NULL, NULL, 300, 2000, WAIT_MS));
+	for (i = 0; i < 4; i++) {
+		union dtls_test_addr peer;
+		int fd;
+
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], WAIT_MS));
+		fd = accept_wait(c->lfd, &peer, 10000);
+		ASSERT_LE(0, fd);
+		k = client_of(c, 4, &peer);
+		ASSERT_LE(0, k);
+		ASSERT_EQ(-1, c->child[k]);
+		c->child[k] = fd;
+	}
+	t1 = now_ms();
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	TH_LOG("4 sessions accepted %lld ms after the silent one began",
+	       (long long)(t1 - t0));
+	/* The silent one is still pending: they came first. */
+	EXPECT_EQ(1, li.pending);
+	EXPECT_EQ(5, li.sessions);
+	EXPECT_EQ(0, li.ready);
+	EXPECT_GT(VANISH_TIMEOUT, t1 - t0);
+	for (i = 0; i < 4; i++) {
+		blocking(c->child[i]);
+		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+	}
+
+	/* Its time-out ends it, not before. */
+	EXPECT_EQ(0, WAIT_LI(c->lfd, pending, 0, VANISH_TIMEOUT + 20000));
+	t1 = now_ms();
+	EXPECT_LE(VANISH_TIMEOUT - 50, t1 - t0);
+	EXPECT_EQ(4, WAIT_LI(c->lfd, sessions, 4, 5000));
+	EXPECT_LE(failed0 + 1, stat_of("DtlsHsFailed"));
+	EXPECT_EQ(5, stat_of("DtlsListenSpawned"));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+}
+
+/* ------------------------------------------------------- max pending */
+
+#define N_QUEUED	6
+
+TEST_F_TIMEOUT(l4, max_pending, 120)
+{
+	struct lctx *c = &self->c;
+	uint8_t rnd[MAX_RAW][32], cookie[MAX_RAW][255], clen[MAX_RAW];
+	long long pf0 = stat_of("DtlsListenPendingFull");
+	struct dtls_listen_info li;
+	union dtls_test_addr peer;
+	int64_t end;
+	int i, k, done, got = 0;
+
+	ASSERT_EQ(0, listener_up(c, 300, 2000, 8));
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_MAX_PENDING, 2));
+	EXPECT_EQ(2, get_u32(c->lfd, DTLS_LISTEN_MAX_PENDING));
+	/* Four hand-made clients get their cookies ... */
+	for (i = 0; i < MAX_RAW; i++) {
+		c->raw[i] = raw_open(AF_INET, NULL);
+		ASSERT_LE(0, c->raw[i]);
+		fill_random(rnd[i], 32);
+		ASSERT_EQ(0, raw_cookie(c->raw[i], &c->la, rnd[i], cookie[i],
+					&clen[i]));
+	}
+	/* ... and come back at once: two sessions, two drops. */
+	for (i = 0; i < MAX_RAW; i++)
+		ASSERT_EQ(0, raw_send_hello(c->raw[i], &c->la, rnd[i],
+					    cookie[i], clen[i]));
+	EXPECT_EQ(pf0 + 2, wait_stat("DtlsListenPendingFull", pf0 + 2, 10000));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_GE(2, li.pending);
+	EXPECT_GE(2, li.sessions);
+	EXPECT_EQ(2, stat_of("DtlsListenSpawned"));
+	end = now_ms() + 3000;
+	for (i = 0; i < MAX_RAW; i++) {
+		int64_t left = end - now_ms();
+
+		got += !raw_wait(c->raw[i], HT_SH, left > 0 ? left : 0, NULL,
+				 NULL);
+	}
+	EXPECT_EQ(2, got);
+	EXPECT_EQ(pf0 + 2, stat_of("DtlsListenPendingFull"));
+
+	/* Their time-out frees the slots; a real client gets one. */
+	EXPECT_EQ(0, WAIT_LI(c->lfd, pending, 0, 20000));
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 5000));
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[0]);
+	check_child(_metadata, c, 0);
+	EXPECT_EQ(3, stat_of("DtlsListenSpawned"));
+
+	/*
+	 * Six clients at once through two slots: each gets one in turn (the
+	 * dropped hellos are resent), never more than two pending.
+	 */
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 1000));
+	for (i = 1; i <= N_QUEUED; i++)
+		ASSERT_EQ(0, client_up(c, i, NULL, NULL, 100, 400, WAIT_MS));
+	end = now_ms() + 2 * WAIT_MS;
+	do {
+		ASSERT_EQ(0, linfo(c->lfd, &li));
+		EXPECT_GE(2, li.pending);
+		for (i = 1, done = 0; i <= N_QUEUED; i++)
+			done += hs_state(c->cli[i]) ==
+				DTLS_HS_STATE_ESTABLISHED;
+		if (done < N_QUEUED)
+			usleep(2000);
+	} while (done < N_QUEUED && now_ms() < end);
+	for (i = 1; i <= N_QUEUED; i++) {
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], 1000));
+	}
+	for (i = 1; i <= N_QUEUED; i++) {
+		int fd = accept_wait(c->lfd, &peer, 10000);
+
+		ASSERT_LE(0, fd);
+		k = client_of(c, N_QUEUED + 1, &peer);
+		ASSERT_LE(1, k);
+		ASSERT_EQ(-1, c->child[k]);
+		c->child[k] = fd;
+	}
+	for (i = 1; i <= N_QUEUED; i++)
+		check_child(_metadata, c, i);
+	EXPECT_EQ(3 + N_QUEUED, stat_of("DtlsListenSpawned"));
+	TH_LOG("hellos dropped at max_pending while the six ran: %lld",
+	       stat_of("DtlsListenPendingFull") - pf0 - 2);
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(N_QUEUED + 1, li.sessions);
+}
+
+/* ------------------------------------------------------ backlog full */
+
+TEST_F_TIMEOUT(l4, backlog_full, 120)
+{
+	struct lctx *c = &self->c;
+	long long bf0 = stat_of("DtlsListenBacklogFull");
+	struct dtls_listen_info li;
+	union dtls_test_addr peer;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 1));
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, ready, 1, 10000));
+
+	/* The backlog is full: the second client's hellos are dropped. */
+	ASSERT_EQ(0, client_up(c, 1, NULL, NULL, 200, 400, WAIT_MS));
+	EXPECT_LE(bf0 + 3, wait_stat("DtlsListenBacklogFull", bf0 + 3, 20000));
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, hs_state(c->cli[1]));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(1, li.sessions);
+	EXPECT_EQ(1, li.ready);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(1, li.backlog);
+	EXPECT_EQ(1, stat_of("DtlsListenSpawned"));
+
+	/* Accepting the first makes room: the next resend gets through. */
+	c->child[0] = accept_wait(c->lfd, &peer, 5000);
+	ASSERT_LE(0, c->child[0]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->ca[0]));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	c->child[1] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[1]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->ca[1]));
+	check_child(_metadata, c, 0);
+	check_child(_metadata, c, 1);
+	EXPECT_EQ(2, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(2, stat_of("DtlsListenAccepted"));
+}
+
+/* --------------------------------------------------- closing a listener */
+
+/* sockets_used down to @base within @ms: the last count. */
+static long sockets_settle(long base, int ms)
+{
+	long n = dtls_test_sockets_used();
+
+	while (n > base && ms > 0) {
+		usleep(20000);
+		ms -= 20;
+		n = dtls_test_sockets_used();
+	}
+	return n;
+}
+
+TEST_F_TIMEOUT(l4, close_listener, 120)
+{
+	struct lctx *c = &self->c;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP }, out;
+	struct dtls_listen_info li;
+	struct dtls_hs_info hi;
+	union dtls_test_addr peer;
+	struct pollfd p;
+	long base_socks;
+	char buf[64];
+	int64_t end;
+	int ep;
+
+	ASSERT_EQ(0, dtls_test_wait_refcnt(0, 10000));
+	dtls_test_nl();		/* the handle is part of the baseline */
+	base_socks = dtls_test_sockets_used();
+	ASSERT_LT(0, base_socks);
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 8));
+
+	/* A: accepted. */
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[0]);
+	check_child(_metadata, c, 0);
+
+	/* B: pending, its flight 5 never arrives (relay). */
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, true));
+	ASSERT_EQ(0, client_up(c, 1, NULL, &c->r.self, 300, 600, 6000));
+	end = now_ms() + 20000;
+	while (relay_get(&c->r, &c->r.blocked) < 1 && now_ms() < end)
+		usleep(10000);
+	EXPECT_LE(1, relay_get(&c->r, &c->r.blocked));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, pending, 1, 5000));
+
+	/* C: established, not accepted. */
+	ASSERT_EQ(0, client_up(c, 2, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[2], WAIT_MS));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, ready, 1, 10000));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(3, li.sessions);
+	EXPECT_EQ(1, li.pending);
+	EXPECT_EQ(1, li.ready);
+
+	/* A record for A's child, left unread. */
+	ASSERT_EQ(10, send(c->cli[0], "last words", 10, 0));
+	p.fd = c->child[0];
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+
+	close(c->lfd);
+	c->lfd = -1;
+
+	/* A's child: the queued record, then end of file. */
+	memset(buf, 0, sizeof(buf));
+	EXPECT_EQ(10, recv(c->child[0], buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "last words", 10));
+	EXPECT_EQ(0, recv(c->child[0], buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, send(c->child[0], "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	p.events = POLLIN | POLLRDHUP;
+	p.revents = 0;
+	EXPECT_EQ(1, poll(&p, 1, 0));
+	EXPECT_TRUE(p.revents & POLLHUP);
+	EXPECT_TRUE(p.revents & POLLRDHUP);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, c->child[0], &ev));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	EXPECT_TRUE(out.events & EPOLLHUP);
+	EXPECT_TRUE(out.events & EPOLLRDHUP);
+	close(ep);
+
+	/* B's handshake ends: failed, at the latest at its own time-out. */
+	EXPECT_EQ(DTLS_HS_STATE_FAILED,
+		  dtls_test_hs_settle(c->cli[1], 30000, &hi));
+	relay_stop(&c->r);
+
+	/* Nothing is left behind once everything is closed. */
+	close(c->child[0]);
+	c->child[0] = -1;
+	for (int i = 0; i < 3; i++) {
+		close(c->cli[i]);
+		c->cli[i] = -1;
+	}
+	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 15000));
+	EXPECT_GE(base_socks, sockets_settle(base_socks, 15000));
+}
+
+/*
+ * The listener closed while sessions are spawned, run, wait and are
+ * accepted, over and over (at varying moments, with and without a
+ * shutdown first): the accepted children still close cleanly, and
+ * nothing is left behind.
+ */
+#define CLOSE_ROUNDS	20
+#define CLOSE_CLIENTS	8
+
+TEST_F_TIMEOUT(l4, close_under_load, 180)
+{
+	struct lctx *c = &self->c;
+	int round, i, accepted = 0;
+	long base_socks;
+
+	ASSERT_EQ(0, dtls_test_wait_refcnt(0, 10000));
+	dtls_test_nl();
+	base_socks = dtls_test_sockets_used();
+	for (round = 0; round < CLOSE_ROUNDS; round++) {
+		ASSERT_EQ(0, listener_up(c, 100, 3000, 4));
+		ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 100000));
+		for (i = 0; i < CLOSE_CLIENTS; i++)
+			ASSERT_EQ(0, client_up(c, i, NULL, NULL, 50, 100,
+					       2000));
+		usleep((round % 8) * 3000);
+		for (i = 0; i < 2; i++) {
+			union dtls_test_addr peer;
+			socklen_t len = sizeof(peer);
+
+			c->child[i] = accept4(c->lfd, &peer.sa, &len, 0);
+			accepted += c->child[i] >= 0;
+		}
+		if (round % 2)
+			shutdown(c->lfd, SHUT_RD);
+		close(c->lfd);
+		c->lfd = -1;
+		for (i = 0; i < CLOSE_CLIENTS; i++) {
+			if (c->child[i] >= 0) {
+				char buf[8];
+
+				/* Shut down: EOF, EPIPE (or a record first). */
+				EXPECT_LE(0, recv(c->child[i], buf,
+						  sizeof(buf), MSG_DONTWAIT));
+				EXPECT_EQ(-1, send(c->child[i], "x", 1,
+						   MSG_DONTWAIT | MSG_NOSIGNAL));
+				EXPECT_EQ(EPIPE, errno);
+				close(c->child[i]);
+				c->child[i] = -1;
+			}
+			close(c->cli[i]);
+			c->cli[i] = -1;
+		}
+	}
+	TH_LOG("%d sessions spawned, %d accepted in %d rounds",
+	       (int)stat_of("DtlsListenSpawned"), accepted, CLOSE_ROUNDS);
+	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 20000));
+	EXPECT_GE(base_socks, sockets_settle(base_socks, 20000));
+}
+
+/* -------------------------------------------------- concurrent accept */
+
+#define N_CONC	10
+
+struct acceptors {
+	int lfd;
+	pthread_mutex_t lock;
+	int n;
+	int fds[2 * N_CONC];
+	union dtls_test_addr peers[2 * N_CONC];
+	int by[2];			/* accepted by each thread */
+	int err[2];
+	struct acceptor {
+		struct acceptors *a;
+		int id;
+	} arg[2];
+	pthread_t th[2];
+};
+
+/* Blocking accept4 in a loop, until cancelled. */
+static void *acceptor_run(void *arg)
+{
+	struct acceptor *me = arg;
+	struct acceptors *a = me->a;
+	int *id = &me->id;
+
+	for (;;) {
+		union dtls_test_addr peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(a->lfd, &peer.sa, &len, SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			a->err[*id] = errno;
+			return NULL;
+		}
+		pthread_mutex_lock(&a->lock);
+		if (a->n < 2 * N_CONC) {
+			a->fds[a->n] = fd;
+			a->peers[a->n] = peer;
+			a->n++;
+		} else {
+			close(fd);
+		}
+		a->by[*id]++;
+		pthread_mutex_unlock(&a->lock);
+	}
+	return NULL;
+}
+
+static int acc_count(struct acceptors *a)
+{
+	int n;
+
+	pthread_mutex_lock(&a->lock);
+	n = a->n;
+	pthread_mutex_unlock(&a->lock);
+	return n;
+}
+
+TEST_F_TIMEOUT(l4, concurrent_accept, 150)
+{
+	struct lctx *c = &self->c;
+	struct acceptors *a = calloc(1, sizeof(*a));
+	struct timespec ts;
+	int64_t end;
+	int i, k;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 16));
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 1000));
+	pthread_mutex_init(&a->lock, NULL);
+	ASSERT_EQ(0, set_blocking(c->lfd, true));
+	a->lfd = c->lfd;
+	for (i = 0; i < 2; i++) {
+		a->arg[i].a = a;
+		a->arg[i].id = i;
+		ASSERT_EQ(0, pthread_create(&a->th[i], NULL, acceptor_run,
+					    &a->arg[i]));
+	}
+	/* Both block: there is nothing to accept. */
+	usleep(300000);
+	EXPECT_EQ(0, acc_count(a));
+
+	for (i = 0; i < N_CONC; i++)
+		ASSERT_EQ(0, client_up(c, i, NULL, NULL, 300, 2000, WAIT_MS));
+	for (i = 0; i < N_CONC; i++)
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], WAIT_MS));
+	end = now_ms() + 20000;
+	while (acc_count(a) < N_CONC && now_ms() < end)
+		usleep(10000);
+	/* And no more come. */
+	usleep(500000);
+	EXPECT_EQ(N_CONC, acc_count(a));
+
+	/*
+	 * Blocked in accept: one goes at a signal (cancellation), the other
+	 * when the listener is shut down for reading (EINVAL, as TCP's).
+	 */
+	pthread_cancel(a->th[0]);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	EXPECT_EQ(0, pthread_timedjoin_np(a->th[0], NULL, &ts));
+	EXPECT_EQ(0, a->err[0]);
+	usleep(100000);
+	EXPECT_EQ(0, a->err[1]);	/* still waiting */
+	shutdown(c->lfd, SHUT_RD);	/* ENOTCONN: UDP's, unconnected */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	EXPECT_EQ(0, pthread_timedjoin_np(a->th[1], NULL, &ts));
+	EXPECT_EQ(EINVAL, a->err[1]);
+	TH_LOG("accepted by thread 0: %d, thread 1: %d", a->by[0], a->by[1]);
+	EXPECT_EQ(N_CONC, a->by[0] + a->by[1]);
+
+	/* Each session once. */
+	ASSERT_GE(N_CONC, a->n);
+	for (i = 0; i < a->n; i++) {
+		k = client_of(c, N_CONC, &a->peers[i]);
+		ASSERT_LE(0, k);
+		ASSERT_EQ(-1, c->child[k]);
+		c->child[k] = a->fds[i];
+		EXPECT_FALSE(fcntl(c->child[k], F_GETFL) & O_NONBLOCK);
+	}
+	for (i = 0; i < N_CONC; i++)
+		check_child(_metadata, c, i);
+	EXPECT_EQ(0, WAIT_LI(c->lfd, ready, 0, 1000));
+	EXPECT_EQ(N_CONC, stat_of("DtlsListenAccepted"));
+	free(a);
+}
+
+/* ------------------------------------------------ the kept last flight */
+
+static int get_final(int fd, struct dtls_final_flight_info *fi)
+{
+	socklen_t len = sizeof(*fi);
+
+	return getsockopt(fd, SOL_DTLS, DTLS_FINAL_FLIGHT, fi, &len);
+}
+
+TEST_F_TIMEOUT(l4, kept_final_flight, 90)
+{
+	struct lctx *c = &self->c;
+	long long resent0 = stat_of("DtlsFinalFlightResent");
+	struct dtls_final_flight_info fi;
+	union dtls_test_addr peer;
+	struct dtls_sock_info si;
+	int child;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	/* The child's last flight (its CCS) is lost once. */
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 1, false));
+	/*
+	 * The client resends 1 s on: the child is established by then, and
+	 * its kept flight, not its handshake, answers (see final.c).
+	 */
+	ASSERT_EQ(0, client_up(c, 0, NULL, &c->r.self, 1000, 60000, WAIT_MS));
+	/* The child is ready once its flight left (lost on the way). */
+	child = c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
+	ASSERT_LE(0, child);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->r.self));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	EXPECT_EQ(1, relay_get(&c->r, &c->r.dropped));
+
+	/* The client's resend of its Finished brought the kept flight. */
+	ASSERT_EQ(0, get_final(child, &fi));
+	EXPECT_EQ(1, fi.held);
+	EXPECT_EQ(25, fi.bytes);	/* CCS, Finished (12 + 12) */
+	EXPECT_EQ(1, fi.resends);
+	EXPECT_LE(resent0 + 1, stat_of("DtlsFinalFlightResent"));
+	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), dtls_test_ino(child), &si,
+				   NULL, 0));
+	EXPECT_TRUE(si.final_held);
+	EXPECT_EQ(1, si.final_resends);
+
+	/* The application drops it. */
+	ASSERT_EQ(0, setsockopt(child, SOL_DTLS, DTLS_FINAL_FLIGHT_DROP, NULL,
+				0));
+	ASSERT_EQ(0, get_final(child, &fi));
+	EXPECT_EQ(0, fi.held);
+	EXPECT_EQ(DTLS_FINAL_DROP_USER, fi.dropped_by);
+	EXPECT_EQ(1, fi.resends);
+	blocking(child);
+	EXPECT_EQ(0, dtls_test_hs_check(c->cli[0], child, SUITE, 0));
+	EXPECT_EQ(0, tagged(c->cli[0], child, 0));
+}
+
+/* ------------------------------------------------ a replayed ClientHello */
+
+TEST_F_TIMEOUT(l4, replayed_hello, 90)
+{
+	struct lctx *c = &self->c;
+	struct dtls_listen_info li;
+	union dtls_test_addr peer;
+	uint8_t hello[1024], buf[256], type;
+	size_t hlen;
+	long long sp;
+	ssize_t n;
+	int i, child;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
+	ASSERT_EQ(0, client_up(c, 0, NULL, &c->r.self, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	child = c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, child);
+	blocking(child);
+	ASSERT_EQ(0, tagged(c->cli[0], child, 0));
+
+	pthread_mutex_lock(&c->r.lock);
+	hlen = c->r.hello_len;
+	memcpy(hello, c->r.hello, hlen);
+	pthread_mutex_unlock(&c->r.lock);
+	ASSERT_LT(0, hlen);
+
+	/* The same cookie ClientHello again, from the session's address. */
+	sp = stat_of("DtlsListenSpawned");
+	EXPECT_EQ(1, sp);
+	for (i = 0; i < 3; i++) {
+		relay_inject(&c->r, hello, hlen);
+		usleep(100000);
+	}
+	usleep(QUIET_MS * 1000);
+	EXPECT_EQ(sp, stat_of("DtlsListenSpawned"));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(1, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(0, li.ready);
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* The session goes on (what the child said to it, if anything, aside). */
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hs_state(child));
+	while ((n = dtls_recv_typed(c->cli[0], buf, sizeof(buf), MSG_DONTWAIT,
+				    &type, NULL, NULL)) >= 0)
+		TH_LOG("the client got a record of type %u, %zd bytes", type, n);
+	EXPECT_EQ(0, tagged(c->cli[0], child, 0));
+	EXPECT_EQ(0, dtls_test_hs_check(c->cli[0], child, SUITE, 0));
+}
+
+/* ------------------------------------------------------------ bad inputs */
+
+/* DTLS_TX with an AES-GCM-128 key: the errno, 0 if it was taken. */
+static int tx_keys_errno(int fd)
+{
+	struct dtls12_crypto_info_aes_gcm_128 ci = {
+		.info = { .version = DTLS_1_2_VERSION,
+			  .cipher_type = DTLS_CIPHER_AES_GCM_128, .epoch = 1 },
+	};
+
+	errno = 0;
+	return setsockopt(fd, SOL_DTLS, DTLS_TX, &ci, sizeof(ci)) ? errno : 0;
+}
+
+/* listen(@fd, 4) fails: its errno (0 if it did not fail). */
+static int listen_errno(int fd)
+{
+	errno = 0;
+	return listen(fd, 4) ? errno : 0;
+}
+
+TEST_F_TIMEOUT(l4, listen_errors, 60)
+{
+	struct lctx *c = &self->c;
+	uint16_t suite = SUITE;
+	struct dtls_hs_config srv = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.cookies = -1,
+	};
+	struct dtls_hs_config cli = {
+		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
+		.cookies = -1,
+	};
+	union dtls_test_addr a, to;
+	struct dtls_listen_info li;
+	int fd, e;
+
+	/* A UDP socket kdtls never saw: UDP's own answer. */
+	fd = dtls_test_udp_bound(AF_INET, &a);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EOPNOTSUPP, listen_errno(fd));
+	EXPECT_EQ(-1, accept4(fd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	close(fd);
+
+	/* Attached, no handshake configured. */
+	fd = dtls_test_udp_bound(AF_INET, &a);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
+	EXPECT_EQ(EINVAL, listen_errno(fd));
+	close(fd);
+
+	/* A client. */
+	fd = dtls_test_udp_bound(AF_INET, &a);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dtls_test_hs_setup(fd, &cli, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	EXPECT_EQ(EINVAL, listen_errno(fd));
+	close(fd);
+
+	/* Not bound: no port to listen on. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dtls_test_hs_setup(fd, &srv, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	EXPECT_EQ(EINVAL, listen_errno(fd));
+	close(fd);
+
+	/* No credentials. */
+	fd = dtls_test_udp_bound(AF_INET, &a);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), fd, 0, &srv, NULL, 0));
+	EXPECT_EQ(ENOKEY, listen_errno(fd));
+	close(fd);
+
+	/* Connected. */
+	fd = dtls_test_udp_bound(AF_INET, &a);
+	ASSERT_LE(0, fd);
+	dtls_test_loopback(AF_INET, &to);
+	to.in4.sin_port = htons(9);
+	ASSERT_EQ(0, connect(fd, &to.sa, sizeof(to.in4)));
+	ASSERT_EQ(0, dtls_test_hs_setup(fd, &srv, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	EXPECT_EQ(EISCONN, listen_errno(fd));
+	close(fd);
+
+	/* Its handshake started already. */
+	fd = dtls_test_udp_bound(AF_INET, &a);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dtls_test_hs_setup(fd, &srv, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), fd, 0, NULL, 0));
+	e = listen_errno(fd);
+	EXPECT_TRUE(e == EALREADY || e == EBUSY);
+	/* Not a listener: accept says so. */
+	EXPECT_EQ(-1, accept4(fd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, getsockopt(fd, SOL_DTLS, DTLS_LISTEN_INFO, &li,
+				 &(socklen_t){ sizeof(li) }));
+	EXPECT_EQ(EINVAL, errno);
+	dtls_hs_abort(dtls_test_nl(), fd, 0, NULL, 0);
+	close(fd);
+
+	/* A listener: a second listen() sets the backlog ... */
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 3));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(3, li.backlog);
+	EXPECT_EQ(0, listen(c->lfd, 7));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(7, li.backlog);
+	/* ... its handshake is the children's template, never started ... */
+	EXPECT_EQ(-EINVAL, dtls_hs_start(dtls_test_nl(), c->lfd, 0, NULL, 0));
+	/* ... and it still works. */
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &a, 10000);
+	ASSERT_LE(0, c->child[0]);
+	check_child(_metadata, c, 0);
+	/* A child is no listener either. */
+	EXPECT_EQ(-1, accept4(c->child[0], NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(0, listen_errno(c->child[0]));
+	/* A listener has many peers, a child one for good. */
+	dtls_test_loopback(AF_INET, &to);
+	to.in4.sin_port = htons(9);
+	EXPECT_EQ(-1, connect(c->lfd, &to.sa, sizeof(to.in4)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, connect(c->child[0], &to.sa, sizeof(to.in4)));
+	EXPECT_EQ(EISCONN, errno);
+	/* Keys need a connection: none on a listener. */
+	EXPECT_EQ(ENOTCONN, tx_keys_errno(c->lfd));
+	/* And all of that changed nothing. */
+	EXPECT_EQ(0, tagged(c->cli[0], c->child[0], 0));
+	EXPECT_EQ(0, WAIT_LI(c->lfd, ready, 0, 0));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 0));
+}
+
+TEST_F_TIMEOUT(l4, sockopt_limits, 60)
+{
+	static const struct {
+		int opt;
+		uint32_t val;
+		bool ok;
+	} cases[] = {
+		{ DTLS_LISTEN_MAX_PENDING, 0, false },
+		{ DTLS_LISTEN_MAX_PENDING, DTLS_LISTEN_MAX_PENDING_MAX + 1, false },
+		{ DTLS_LISTEN_MAX_PENDING, UINT32_MAX, false },
+		{ DTLS_LISTEN_MAX_PENDING, 1, true },
+		{ DTLS_LISTEN_MAX_PENDING, DTLS_LISTEN_MAX_PENDING_MAX, true },
+		{ DTLS_LISTEN_ACCEPT_MS, 0, false },
+		{ DTLS_LISTEN_ACCEPT_MS, 99, false },
+		{ DTLS_LISTEN_ACCEPT_MS, 3600001, false },
+		{ DTLS_LISTEN_ACCEPT_MS, 100, true },
+		{ DTLS_LISTEN_ACCEPT_MS, 3600000, true },
+		{ DTLS_LISTEN_RATE, 0, false },
+		{ DTLS_LISTEN_RATE, 100001, false },
+		{ DTLS_LISTEN_RATE, 1, true },
+		{ DTLS_LISTEN_RATE, 100000, true },
+	};
+	struct lctx *c = &self->c;
+	struct dtls_listen_info li;
+	uint16_t short_val = 5;
+	size_t i;
+
+	/* Before listen(): the defaults, and they can be set. */
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, -1));
+	EXPECT_EQ(DTLS_LISTEN_MAX_PENDING_DEFAULT,
+		  get_u32(c->lfd, DTLS_LISTEN_MAX_PENDING));
+	EXPECT_EQ(DTLS_LISTEN_ACCEPT_MS_DEFAULT,
+		  get_u32(c->lfd, DTLS_LISTEN_ACCEPT_MS));
+	EXPECT_EQ(DTLS_LISTEN_RATE_DEFAULT, get_u32(c->lfd, DTLS_LISTEN_RATE));
+	EXPECT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 50));
+	EXPECT_EQ(-EINVAL, linfo(c->lfd, &li));		/* not a listener */
+	ASSERT_EQ(0, listen(c->lfd, 5));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(0, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(0, li.ready);
+	EXPECT_EQ(5, li.backlog);
+	EXPECT_EQ(DTLS_LISTEN_MAX_PENDING_DEFAULT, li.max_pending);
+	EXPECT_EQ(DTLS_LISTEN_ACCEPT_MS_DEFAULT, li.accept_ms);
+	EXPECT_EQ(50, li.rate);
+	EXPECT_EQ(0, li.reserved);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t before = get_u32(c->lfd, cases[i].opt);
+		uint32_t after = before;
+		int want = -EINVAL;
+
+		if (cases[i].ok) {
+			want = 0;
+			after = cases[i].val;
+		}
+		EXPECT_EQ(want, set_u32(c->lfd, cases[i].opt, cases[i].val));
+		EXPECT_EQ(after, get_u32(c->lfd, cases[i].opt));
+	}
+	/* Too short a value. */
+	EXPECT_EQ(-1, setsockopt(c->lfd, SOL_DTLS, DTLS_LISTEN_RATE,
+				 &short_val, sizeof(short_val)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(100000, get_u32(c->lfd, DTLS_LISTEN_RATE));
+	/* DTLS_LISTEN_INFO tells the last of each. */
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(DTLS_LISTEN_MAX_PENDING_MAX, li.max_pending);
+	EXPECT_EQ(3600000, li.accept_ms);
+	EXPECT_EQ(100000, li.rate);
+}
+
+TEST_F_TIMEOUT(l4, stray_datagrams, 60)
+{
+	struct lctx *c = &self->c;
+	long long ns0 = stat_of("DtlsListenNoSession");
+	uint8_t app[13 + 24], cke[13 + 12 + 8], alert[13 + 2], buf[256];
+	union dtls_test_addr me, from;
+	socklen_t flen, mlen = sizeof(me);
+	struct dtls_listen_info li;
+	struct pollfd p;
+	int64_t t0;
+	ssize_t n;
+	int fd;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	fd = c->raw[0] = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockname(fd, &me.sa, &mlen));
+
+	/* DTLS but no ClientHello, from a peer without a session. */
+	memset(app, 0xab, sizeof(app));		/* application data, epoch 1 */
+	put16(put48(put16(put16(put8(app, 23), DTLS_1_2_VERSION), 1), 7),
+	      sizeof(app) - 13);
+	memset(cke, 0, sizeof(cke));		/* a ClientKeyExchange */
+	put16(put48(put16(put16(put8(cke, REC_HS), DTLS_1_2_VERSION), 0), 2),
+	      sizeof(cke) - 13);
+	cke[13] = HT_CKE;
+	cke[16] = cke[24] = 8;
+	memset(alert, 0, sizeof(alert));	/* a fatal alert */
+	put16(put48(put16(put16(put8(alert, REC_ALERT), DTLS_1_2_VERSION), 0),
+		    3), 2);
+	alert[13] = 2;
+	alert[14] = 40;
+	ASSERT_EQ(sizeof(app), sendto(fd, app, sizeof(app), 0, &c->la.sa,
+				      c->alen));
+	ASSERT_EQ(sizeof(cke), sendto(fd, cke, sizeof(cke), 0, &c->la.sa,
+				      c->alen));
+	ASSERT_EQ(sizeof(alert), sendto(fd, alert, sizeof(alert), 0,
+					&c->la.sa, c->alen));
+	EXPECT_EQ(ns0 + 3, wait_stat("DtlsListenNoSession", ns0 + 3, 5000));
+	usleep(200000);
+	EXPECT_EQ(ns0 + 3, stat_of("DtlsListenNoSession"));
+	/* Dropped: nothing to read, no session, no answer. */
+	EXPECT_EQ(-1, recv(c->lfd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(0, li.sessions);
+	EXPECT_EQ(0, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+
+	/* Not DTLS: plain UDP, for the listener's reader. */
+	ASSERT_EQ(9, sendto(fd, "\x01stun-ish", 9, 0, &c->la.sa, c->alen));
+	ASSERT_EQ(4, sendto(fd, "\x80rtp", 4, 0, &c->la.sa, c->alen));
+	p.fd = c->lfd;
+	p.events = POLLIN;
+	EXPECT_EQ(1, poll(&p, 1, 5000));
+	flen = sizeof(from);
+	n = recvfrom(c->lfd, buf, sizeof(buf), MSG_DONTWAIT, &from.sa, &flen);
+	EXPECT_EQ(9, n);
+	EXPECT_EQ(0, memcmp(buf, "\x01stun-ish", 9));
+	EXPECT_TRUE(dtls_test_same_addr(&from, &me));
+	flen = sizeof(from);
+	n = recvfrom(c->lfd, buf, sizeof(buf), 0, &from.sa, &flen);
+	EXPECT_EQ(4, n);
+	EXPECT_EQ(0, memcmp(buf, "\x80rtp", 4));
+	EXPECT_TRUE(dtls_test_same_addr(&from, &me));
+	EXPECT_EQ(ns0 + 3, stat_of("DtlsListenNoSession"));
+	/* A datagram is no session: accept finds none, and waits its time. */
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, set_blocking(c->lfd, true));
+	timeo(c->lfd, 300);
+	t0 = now_ms();
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	t0 = now_ms() - t0;
+	EXPECT_LE(250, t0);
+	EXPECT_GT(10000, t0);
+}
+
+/* --------------------------------------------------------- accept-ms */
+
+TEST_F_TIMEOUT(l4, accept_timeout, 90)
+{
+	struct lctx *c = &self->c;
+	union dtls_test_addr peer;
+	struct pollfd p;
+	int64_t t0, t1;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+
+	/* C waits under the default 30 s; a shorter life applies to it too. */
+	ASSERT_EQ(0, client_up(c, 2, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[2], WAIT_MS));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, ready, 1, 10000));
+	usleep(300000);
+	EXPECT_EQ(1, WAIT_LI(c->lfd, ready, 1, 0));
+	t0 = now_ms();
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_ACCEPT_MS, 200));
+	EXPECT_EQ(0, WAIT_LI(c->lfd, ready, 0, 10000));
+	EXPECT_GT(5000, now_ms() - t0);
+	EXPECT_EQ(1, wait_stat("DtlsListenExpired", 1, 5000));
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 5000));
+
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_ACCEPT_MS, 500));
+	EXPECT_EQ(500, get_u32(c->lfd, DTLS_LISTEN_ACCEPT_MS));
+
+	/* A: accepted at once. */
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[0]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->ca[0]));
+
+	/* B: never accepted; it goes after 500 ms, not before. */
+	t0 = now_ms();
+	ASSERT_EQ(0, client_up(c, 1, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	EXPECT_EQ(0, WAIT_LI(c->lfd, ready, 0, 20000));
+	t1 = now_ms();
+	EXPECT_LE(450, t1 - t0);
+	EXPECT_EQ(2, wait_stat("DtlsListenExpired", 2, 5000));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 5000));
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+	p.fd = c->lfd;
+	p.events = POLLIN;
+	EXPECT_EQ(0, poll(&p, 1, 0));
+
+	/* A's session is the application's: it stays. */
+	usleep(800000);
+	EXPECT_EQ(2, stat_of("DtlsListenExpired"));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 0));
+	check_child(_metadata, c, 0);
+	EXPECT_EQ(3, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(1, stat_of("DtlsListenAccepted"));
+}
+
+/* ------------------------------------------------------- dual stack */
+
+/* Is @a the IPv6 address @v6 (text) at @port? */
+static bool is_in6(const union dtls_test_addr *a, const char *v6,
+		   uint16_t port)
+{
+	struct in6_addr want;
+
+	inet_pton(AF_INET6, v6, &want);
+	return a->sa.sa_family == AF_INET6 &&
+	       !memcmp(&a->in6.sin6_addr, &want, sizeof(want)) &&
+	       ntohs(a->in6.sin6_port) == port;
+}
+
+/*
+ * An IPv6 listener on the wildcard address (not IPV6_V6ONLY): an IPv4
+ * client's session has its v4-mapped address, and the child the address
+ * the ClientHello came to; an IPv6 client alongside.
+ */
+TEST_F_TIMEOUT(l4, dual_stack, 90)
+{
+	struct lctx *c = &self->c;
+	uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 300, .timeout_ms = WAIT_MS, .cookies = 1,
+	};
+	union dtls_test_addr to4, to6, peer, a;
+	socklen_t len = sizeof(a);
+	uint16_t port;
+	int off = 0, i;
+
+	c->lfd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, c->lfd);
+	ASSERT_EQ(0, setsockopt(c->lfd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+				sizeof(off)));
+	memset(&c->la, 0, sizeof(c->la));
+	c->la.in6.sin6_family = AF_INET6;
+	c->la.in6.sin6_addr = in6addr_any;
+	ASSERT_EQ(0, bind(c->lfd, &c->la.sa, sizeof(c->la.in6)));
+	ASSERT_EQ(0, getsockname(c->lfd, &c->la.sa, &len));
+	port = port_of(&c->la);
+	ASSERT_EQ(0, dtls_test_hs_setup(c->lfd, &cfg, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	ASSERT_EQ(0, listen(c->lfd, 4));
+	ASSERT_EQ(0, set_blocking(c->lfd, false));
+
+	dtls_test_loopback(AF_INET, &to4);
+	to4.in4.sin_port = htons(port);
+	dtls_test_loopback(AF_INET6, &to6);
+	to6.in6.sin6_port = htons(port);
+	ASSERT_EQ(0, client_up(c, 0, NULL, &to4, 300, 2000, WAIT_MS));
+	ASSERT_EQ(0, client_up(c, 1, NULL, &to6, 300, 2000, WAIT_MS));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], WAIT_MS));
+		c->child[i] = accept_wait(c->lfd, &peer, 10000);
+		ASSERT_LE(0, c->child[i]);
+		EXPECT_EQ(AF_INET6, peer.sa.sa_family);
+	}
+	/* Which is which: by the peer's address. */
+	len = sizeof(peer);
+	ASSERT_EQ(0, getpeername(c->child[0], &peer.sa, &len));
+	if (!is_in6(&peer, "::ffff:127.0.0.1", port_of(&c->ca[0]))) {
+		int t = c->child[0];
+
+		c->child[0] = c->child[1];
+		c->child[1] = t;
+	}
+	len = sizeof(peer);
+	ASSERT_EQ(0, getpeername(c->child[0], &peer.sa, &len));
+	EXPECT_TRUE(is_in6(&peer, "::ffff:127.0.0.1", port_of(&c->ca[0])));
+	len = sizeof(a);
+	ASSERT_EQ(0, getsockname(c->child[0], &a.sa, &len));
+	EXPECT_TRUE(is_in6(&a, "::ffff:127.0.0.1", port));
+	len = sizeof(peer);
+	ASSERT_EQ(0, getpeername(c->child[1], &peer.sa, &len));
+	EXPECT_TRUE(is_in6(&peer, "::1", port_of(&c->ca[1])));
+	len = sizeof(a);
+	ASSERT_EQ(0, getsockname(c->child[1], &a.sa, &len));
+	EXPECT_TRUE(is_in6(&a, "::1", port));
+	for (i = 0; i < 2; i++) {
+		blocking(c->child[i]);
+		EXPECT_EQ(0, dtls_test_hs_check(c->cli[i], c->child[i], SUITE,
+						0));
+		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+	}
+}
+
+/* ------------------------------------- the template, failed handshakes */
+
+#define ID2	"second-identity"
+#define KEY2	"a-second-psk-for-later-sessions!"
+
+/*
+ * The listener's configuration is the template of sessions to come: a
+ * PSK added after listen() serves the next client.  A handshake that
+ * fails (an unknown identity) leaves nothing to accept, and its session
+ * goes from the table.
+ */
+TEST_F_TIMEOUT(l4, template_and_failure, 90)
+{
+	struct lctx *c = &self->c;
+	long long failed0 = stat_of("DtlsHsFailed");
+	struct dtls_listen_info li;
+	struct dtls_hs_info hi;
+	union dtls_test_addr peer;
+	char msg[128] = "";
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	/* An identity nobody configured: refused (unknown_psk_identity). */
+	ASSERT_EQ(0, client_up_psk(c, 0, NULL, NULL, 300, 2000, WAIT_MS,
+				   ID2, KEY2));
+	EXPECT_EQ(DTLS_HS_STATE_FAILED,
+		  dtls_test_hs_settle(c->cli[0], WAIT_MS, &hi));
+	EXPECT_EQ(ECONNREFUSED, hi.error);
+	EXPECT_TRUE(hi.alert_remote);
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 10000));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(0, li.ready);
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(1, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(0, stat_of("DtlsListenAccepted"));
+	EXPECT_LE(failed0 + 1, stat_of("DtlsHsFailed"));
+
+	/* Added after listen(): the next session has it. */
+	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), c->lfd, 0, ID2, strlen(ID2),
+				  KEY2, strlen(KEY2), 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, client_up_psk(c, 1, NULL, NULL, 300, 2000, WAIT_MS,
+				   ID2, KEY2));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	c->child[1] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[1]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->ca[1]));
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), c->child[1], 0, &hi, NULL, 0));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, hi.state);
+	EXPECT_EQ(strlen(ID2), hi.peer_id_len);
+	EXPECT_EQ(0, memcmp(hi.peer_id, ID2, strlen(ID2)));
+	blocking(c->child[1]);
+	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+	/* The old identity still works too. */
+	ASSERT_EQ(0, client_up(c, 2, NULL, NULL, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[2], WAIT_MS));
+	c->child[2] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[2]);
+	check_child(_metadata, c, 2);
+	EXPECT_EQ(3, stat_of("DtlsListenSpawned"));
+}
+
+TEST_HARNESS_MAIN
