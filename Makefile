@@ -41,14 +41,20 @@ demo: all
 # The record-layer benchmark: a one-vCPU guest with the icount plugin,
 # tables of instructions per record (tools/bench/run.sh).  bench-hs: the
 # same for a handshake, and the kernel memory of a session
-# (tools/bench/hs-run.sh).  Not part of check: they measure, they do not
-# test.
-.PHONY: bench bench-hs
+# (tools/bench/hs-run.sh).  bench-listen: one server port and up to
+# 10,000 sessions, a listener against one socket per peer: the cost of a
+# record as sessions are added, of establishing them, and the memory of
+# an idle one (tools/bench/listen-run.sh).  Not part of check: they
+# measure, they do not test.
+.PHONY: bench bench-hs bench-listen
 bench: setup
 	@tools/bench/run.sh
 
 bench-hs: setup
 	@tools/bench/hs-run.sh
+
+bench-listen: setup
+	@tools/bench/listen-run.sh
 
 # The debug kernel is cached outside the clone (tools/debug-kernel/build.sh).
 debug-kernel: setup

@@ -2,8 +2,8 @@
 /*
  * What the benchmarks of tools/bench/ share (bench.c): dying cleanly, the
  * measured spans of the icount plugin (shared/tools/icount/mark.h) and the
- * lines they print, a few socket helpers, the PSK of the OpenSSL pairs.
- * User space, one thread.
+ * lines they print, a few socket helpers, the PSK of the OpenSSL pairs,
+ * readings of the kernel's slab memory.  User space, one thread.
  *
  * A span is bracketed by mark_begin()/mark_end(); the plugin then prints
  * one line "icount: kernel=K user=U total=T" on QEMU's stderr.  For each
@@ -81,5 +81,36 @@ int span_count(void);
  */
 int udp_bound(struct sockaddr_in *addr);
 void udp_connect(int fd, const struct sockaddr_in *to);
+
+/*
+ * Kernel slab memory (hs-bench, listen-bench): a snapshot of
+ * /proc/slabinfo, bytes in use per cache (objects in use times their
+ * size); the random kmalloc caches (kmalloc-rnd-NN-SIZE) are summed as
+ * kmalloc-SIZE.  The guest boots with slab_nomerge, so that every cache
+ * has its own name.  slab_open() opens /proc/slabinfo and every cache's
+ * shrink file once (reading allocates nothing then); slab_settle() shrinks
+ * every cache (the free objects of CPU slabs count as in use otherwise)
+ * and reads until two readings agree, deferred (RCU) frees having run.
+ * Root only.
+ */
+#define SLAB_MAX_CACHES	512
+
+struct slab_cache {
+	char		name[48];
+	long long	objs, size;
+};
+
+struct slabs {
+	int			n;
+	long long		total;
+	struct slab_cache	c[SLAB_MAX_CACHES];
+};
+
+void slab_open(void);
+void slab_read(struct slabs *s);
+void slab_settle(struct slabs *s);
+/* Bytes of @name in @s, its objects in *@objs; 0 if it has none. */
+long long slab_cache_bytes(const struct slabs *s, const char *name,
+			   long long *objs);
 
 #endif /* KDTLS_BENCH_H */

@@ -105,9 +105,7 @@
  * (setup, setup-start, handle or per-call: see config above).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -992,145 +990,6 @@ static void ref_set(void)
 /* ------------------------------------------------------------ memory */
 
 /*
- * One snapshot of /proc/slabinfo: bytes in use per cache.  The random
- * kmalloc caches (kmalloc-rnd-NN-SIZE) are summed as kmalloc-SIZE.
- */
-#define MAX_CACHES	512
-
-struct slab_cache {
-	char		name[48];
-	long long	objs, size;
-};
-
-struct slabs {
-	int			n;
-	long long		total;
-	struct slab_cache	c[MAX_CACHES];
-};
-
-static int slabinfo_fd = -1;	/* kept open: reading allocates nothing */
-static int shrink_fd[MAX_CACHES];
-static int n_shrink;
-
-static void slab_open(void)
-{
-	DIR *d = opendir("/sys/kernel/slab");
-	struct dirent *e;
-
-	slabinfo_fd = open("/proc/slabinfo", O_RDONLY | O_CLOEXEC);
-	if (slabinfo_fd < 0 || !d)
-		die("/proc/slabinfo, /sys/kernel/slab: %s (root, SLUB?)",
-		    strerror(errno));
-	/* The shrink files too, so that shrinking opens nothing. */
-	while ((e = readdir(d)) && n_shrink < MAX_CACHES) {
-		char path[300];
-		int fd;
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;	/* the links are aliases */
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
-			 e->d_name);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0)
-			shrink_fd[n_shrink++] = fd;
-	}
-	closedir(d);
-	if (!n_shrink)
-		die("no /sys/kernel/slab/*/shrink");
-}
-
-static void slab_add(struct slabs *s, const char *name, long long objs,
-		     long long size)
-{
-	char norm[48];
-	int i;
-
-	/* kmalloc-rnd-05-512 -> kmalloc-512 */
-	if (!strncmp(name, "kmalloc-rnd-", 12) && strlen(name) > 15)
-		snprintf(norm, sizeof(norm), "kmalloc-%.38s", name + 15);
-	else
-		snprintf(norm, sizeof(norm), "%.47s", name);
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(s->c[i].name, norm))
-			break;
-	if (i == s->n) {
-		if (s->n == MAX_CACHES)
-			die("more than %d slab caches", MAX_CACHES);
-		snprintf(s->c[s->n].name, sizeof(s->c[0].name), "%s", norm);
-		s->c[s->n].objs = 0;
-		s->c[s->n].size = size;
-		s->n++;
-	}
-	s->c[i].objs += objs;
-	s->total += objs * size;
-}
-
-static void slab_read(struct slabs *s)
-{
-	static char buf[1 << 18];
-	size_t len = 0;
-	ssize_t r;
-	char *line, *save;
-
-	if (lseek(slabinfo_fd, 0, SEEK_SET) < 0)
-		die("lseek /proc/slabinfo: %s", strerror(errno));
-	while ((r = read(slabinfo_fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += r;
-	if (r < 0)
-		die("read /proc/slabinfo: %s", strerror(errno));
-	buf[len] = 0;
-	s->n = 0;
-	s->total = 0;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char name[64];
-		long long active, num, size;
-
-		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
-			continue;
-		if (sscanf(line, "%63s %lld %lld %lld", name, &active, &num,
-			   &size) != 4)
-			die("/proc/slabinfo: bad line '%s'", line);
-		slab_add(s, name, active, size);
-	}
-}
-
-/*
- * Flush the CPU slabs of every cache (their free objects count as in use
- * in /proc/slabinfo) and read.  Deferred frees (RCU: sockets, keys, the
- * handshake state) take a while: read until two readings agree.
- */
-static void slab_settle(struct slabs *s)
-{
-	long long prev = -1;
-
-	for (int i = 0; i < 30; i++) {
-		usleep(300000);
-		for (int j = 0; j < n_shrink; j++)
-			if (pwrite(shrink_fd[j], "1", 1, 0) != 1)
-				die("shrink: %s", strerror(errno));
-		slab_read(s);
-		if (prev >= 0 && llabs(s->total - prev) <= 512)
-			return;
-		prev = s->total;
-	}
-	fprintf(stderr, "%s: slab memory not settled (last change %lld bytes)\n",
-		bench_prog, s->total - prev);
-}
-
-static long long slab_cache_bytes(const struct slabs *s, const char *name,
-				  long long *objs)
-{
-	for (int i = 0; i < s->n; i++)
-		if (!strcmp(s->c[i].name, name)) {
-			*objs = s->c[i].objs;
-			return s->c[i].objs * s->c[i].size;
-		}
-	*objs = 0;
-	return 0;
-}
-
-/*
  * Print the caches that moved between @a and @b by at least 8 bytes per
  * @div, minus @base (bytes per unit between @b0 and @a0, divided by
  * @base_div), per @div.
@@ -1140,7 +999,7 @@ static void mem_caches(const char *suite, const char *side,
 		       const struct slabs *a0, const struct slabs *b0,
 		       int base_div)
 {
-	static char seen[4 * MAX_CACHES][48];
+	static char seen[4 * SLAB_MAX_CACHES][48];
 	const struct slabs *lists[4];
 	int nseen = 0;
 

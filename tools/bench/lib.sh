@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# tools/bench/lib.sh - what the benchmark scripts share (run.sh, hs-run.sh);
-# sourced, not run.
+# tools/bench/lib.sh - what the benchmark scripts share (run.sh, hs-run.sh,
+# listen-run.sh); sourced, not run.
 #
 #   bench_init                 find the tree and the icount plugin's sources,
 #                              cd to the top of the tree (sets $top, $icount)
@@ -15,9 +15,11 @@
 #   bench_about PROG           "kernel|OpenSSL" from the program's first line
 #   bench_qemu                 "QEMU x.y.z"
 #
-# Settings (set before bench_guest): kernel (6.12), smp (1), guest_mods
+# Settings (set before bench_guest): kernel (6.12), smp (1), mem (the
+# guest's memory, QEMU's -m; empty: tools/vm/run's default), guest_mods
 # (modules modprobe'd first), append (extra kernel command line), guest_env
-# (VAR=value words for the program's environment).
+# (VAR=value words for the program's environment).  The guest's progress
+# lines (span, memory, progress) are shown as it runs.
 #
 # The guest gets aesni_intel and ghash_clmulni_intel loaded before the
 # benchmark, as udev loads them at boot on any machine whose CPU has
@@ -27,6 +29,7 @@
 kernel=6.12
 guest_mods=aesni_intel,ghash_clmulni_intel
 smp=1
+mem=
 append=
 guest_env=
 
@@ -62,12 +65,12 @@ bench_guest() {
 	out=build/bench/$name-$stamp.out
 	err=build/bench/$name-$stamp.err
 	report=build/bench/$name-report-$stamp.md
-	say "running in a $kernel guest, -smp $smp, plugin $plugin (progress below)"
+	say "running in a $kernel guest, -smp $smp${mem:+, -m $mem}, plugin $plugin (progress below)"
 	set +e
 	KDTLS_APPEND="${KDTLS_APPEND:-} $append" \
-	tools/vm/run -k "$kernel" -t 1800 -q "-smp $smp -plugin $plugin" \
+	tools/vm/run -k "$kernel" -t 1800 -q "-smp $smp ${mem:+-m $mem} -plugin $plugin" \
 		-M "$guest_mods" -m "$ko" -- env $guest_env "tools/out/$prog" "$@" \
-		2>"$err" | tee "$out" | grep --line-buffered '^span \|^memory' >&2
+		2>"$err" | tee "$out" | grep --line-buffered '^span \|^memory\|^progress' >&2
 	rc=${PIPESTATUS[0]}
 	set -e
 	if [ "$rc" != 0 ]; then
