@@ -52,6 +52,8 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
+#include <uapi/linux/dtls_netlink.h>
+
 #include "proto.h"
 #include "reasm.h"
 
@@ -115,6 +117,16 @@ enum dtls_retx_why {
 static inline u32 dtls_trace_msg_bit(u8 hs_type)
 {
 	return hs_type < 30 ? BIT(hs_type) : DTLS_TRACE_MSG_OTHER;
+}
+
+/*
+ * Must a sender or reader of @ds wait for the kernel's handshake, or fail
+ * with its error (dtls_hs_wait())?  Not once it is established: the fast
+ * path takes no wait queue.
+ */
+static inline bool dtls_hs_blocks(u8 state)
+{
+	return state == DTLS_HS_STATE_RUNNING || state == DTLS_HS_STATE_FAILED;
 }
 
 /* Does the handshake take the socket's datagrams now?  Under RCU. */

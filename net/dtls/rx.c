@@ -776,7 +776,7 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	 */
 	skb = NULL;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING) &&
+	if (unlikely(dtls_hs_blocks(READ_ONCE(ds->hs.state))) &&
 	    !(flags & MSG_ERRQUEUE)) {
 		/*
 		 * A reader without room drops them on its way, as after the

@@ -259,7 +259,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return cmsg_err ?: dtls_send_not_dtls(sk, msg, len);
 
 	/* A socket of the kernel's handshake sends once it is established. */
-	if (unlikely(READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)) {
+	if (unlikely(dtls_hs_blocks(READ_ONCE(ds->hs.state)))) {
 		long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 
 		/* A refused control message fails now, not at the end. */
