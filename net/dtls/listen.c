@@ -249,22 +249,6 @@ void dtls_listen_child_close(struct dtls_sock *ds)
 	dtls_listen_put(l);
 }
 
-/**
- * dtls_listen_child_free - the last of a child, at its close
- * @ds: the child
- *
- * The struct socket it was made with, empty since accept(): once no work
- * of the child sends any more (after dtls_sockopt_release()).
- * Context: process (close).
- */
-void dtls_listen_child_free(struct dtls_sock *ds)
-{
-	if (ds->child.old_sock) {
-		sock_release(ds->child.old_sock);
-		ds->child.old_sock = NULL;
-	}
-}
-
 /* ------------------------------------------------------------ the socket */
 
 /**
@@ -484,11 +468,15 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 	newsock->state = SS_CONNECTED;
 	release_sock(csk);
 	/*
-	 * The socket it was made with goes at its close: a send in flight
-	 * (the kept flight's resend) may still read sk_socket's old value.
+	 * A send already under way (the kept flight's resend, a refused
+	 * renegotiation's alert: nothing else sends on a session before it
+	 * is accepted) may still read sk_socket's old value: let it end
+	 * before the socket it was made with goes.
 	 */
+	flush_work(&c->final.resend_work);
+	flush_work(&c->final.reneg_work);
 	csock->sk = NULL;
-	c->child.old_sock = csock;
+	sock_release(csock);
 	WRITE_ONCE(c->ino, sock_i_ino(csk));
 	dtls_net_stat_add(sock_net(sk), DTLS_STAT_LISTEN_ACCEPTED, 1);
 	return 0;

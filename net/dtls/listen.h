@@ -54,7 +54,6 @@ struct dtls_sock_child {
 	struct dtls_peer_key	key;
 	struct dtls_listener	*l;		/* a reference, NULL: no parent */
 	struct socket		*sock;
-	struct socket		*old_sock;	/* @sock after accept(), empty */
 	struct list_head	all;		/* l->children */
 	struct list_head	ready;		/* l->ready, or l->reap */
 	unsigned long		ready_at;	/* jiffies */
@@ -79,7 +78,6 @@ void dtls_listen_close(struct dtls_sock *ds);
 struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
 				   __be16 port);
 void dtls_listen_child_close(struct dtls_sock *ds);
-void dtls_listen_child_free(struct dtls_sock *ds);
 void dtls_listen_child_done(struct dtls_sock *ds, bool established);
 bool dtls_listen_get_info(struct dtls_sock *ds, struct dtls_listen_info *li);
 int dtls_listen_setsockopt(struct dtls_sock *ds, int optname, u32 val);

@@ -263,7 +263,6 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	spin_unlock_bh(&ds->rxq.lock);
 	skb_queue_purge(&ds->rxq);
 	dtls_sockopt_release(ds);
-	dtls_listen_child_free(ds);
 
 	ds->base_prot->close(sk, timeout);
 	dtls_sock_put(ds);
