@@ -92,7 +92,14 @@ static void dtls_hs_send_hvr(struct dtls_sock *ds, const struct dtls_ch *ch,
 	dtls_record_build(buf, &rh);
 	if (DTLS_HEADER_LEN + rh.length > ch_len)
 		return;		/* no amplification */
-	dtls_send_reply(ds, buf, DTLS_HEADER_LEN + rh.length, peer, skb);
+	/*
+	 * From the address the ClientHello came to; IPv6 refuses a source
+	 * that is routed to us but on no interface (AnyIP): then as routing
+	 * picks it.
+	 */
+	if (dtls_send_reply(ds, buf, DTLS_HEADER_LEN + rh.length, peer, skb) &&
+	    dtls_send_datagram(ds, buf, DTLS_HEADER_LEN + rh.length, peer))
+		return;
 	dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_HS_HVR_SENT, 1);
 }
 

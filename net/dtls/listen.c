@@ -238,9 +238,10 @@ void dtls_listen_child_close(struct dtls_sock *ds)
 		return;
 	/*
 	 * The peer learns the session is over (RFC 5246 7.2.1), unless its
-	 * listener shut it down: then the port may be another socket's.
+	 * listener shut it down (and told the peer): then the port may be
+	 * another socket's.
 	 */
-	if (!(READ_ONCE(ds->sk->sk_shutdown) & SEND_SHUTDOWN))
+	if (!READ_ONCE(ds->child.orphaned))
 		dtls_tx_close_notify(ds);
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);
@@ -288,7 +289,7 @@ int dtls_listen(struct socket *sock, int backlog)
 	 * Each listener has its table: a reuseport group would hand a
 	 * peer's datagrams to another member whenever the group changes.
 	 */
-	if (sk->sk_reuseport)
+	if (sk->sk_reuseport || rcu_access_pointer(sk->sk_reuseport_cb))
 		return -EOPNOTSUPP;
 	err = dtls_hs_listen_check(ds);
 	if (err)
@@ -385,7 +386,10 @@ void dtls_listen_close(struct dtls_sock *ds)
 			sock_release(sock);
 			continue;
 		}
+		/* The listener still has the port: the peer hears of it. */
+		dtls_tx_close_notify(c);
 		lock_sock(csk);
+		WRITE_ONCE(c->child.orphaned, true);
 		WRITE_ONCE(csk->sk_shutdown, SHUTDOWN_MASK);
 		csk->sk_state_change(csk);
 		release_sock(csk);
@@ -403,8 +407,12 @@ static struct dtls_sock *dtls_listen_next(struct dtls_listener *l,
 	struct dtls_sock *c;
 	int err;
 
-	/* One session, one waiter woken. */
-	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	/*
+	 * Not exclusive: UDP's readers of the listener wait exclusively on
+	 * the same queue, and a wake-up meant for one must not end at the
+	 * other.
+	 */
+	add_wait_queue(sk_sleep(sk), &wait);
 	for (;;) {
 		spin_lock_bh(&l->lock);
 		c = list_first_entry_or_null(&l->ready, struct dtls_sock,

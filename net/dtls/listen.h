@@ -59,6 +59,7 @@ struct dtls_sock_child {
 	unsigned long		ready_at;	/* jiffies */
 	u8			state;		/* enum dtls_child_state */
 	bool			linked;		/* in l->sessions and l->children */
+	bool			orphaned;	/* its listener closed: shut down */
 };
 
 /* A socket's listening limits, settable before listen(2) (SOL_DTLS). */

@@ -19,6 +19,7 @@
 #include <linux/udp.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/transp_v6.h>
 #include <net/udp.h>
@@ -103,6 +104,19 @@ static bool dtls_listen_looks_hello(const struct sk_buff *skb)
 	       p[DTLS_HEADER_LEN] == DTLS_HS_CLIENT_HELLO;
 }
 
+/* Sent to a broadcast or multicast address (a link's, or an IP one). */
+static bool dtls_listen_not_unicast(const struct sk_buff *skb)
+{
+	const struct rtable *rt;
+
+	if (skb->pkt_type != PACKET_HOST)
+		return true;
+	if (ip_hdr(skb)->version == 6)
+		return ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr);
+	rt = skb_rtable(skb);
+	return rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
+}
+
 static void dtls_listen_hello_queue(struct dtls_listener *l,
 				    struct sk_buff *skb)
 {
@@ -179,7 +193,7 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 		return 0;
 	}
 	/* A broadcast or multicast hello would make every host answer. */
-	if (skb->pkt_type != PACKET_HOST || skb_is_gso(skb) ||
+	if (dtls_listen_not_unicast(skb) || skb_is_gso(skb) ||
 	    !dtls_listen_looks_hello(skb)) {
 		dtls_listen_drop(ds, skb, DTLS_STAT_LISTEN_NO_SESSION);
 		return 0;
@@ -361,13 +375,21 @@ static bool dtls_listen_evict(struct dtls_listener *l)
 	return true;
 }
 
+static void dtls_listen_refuse(struct dtls_sock *ds, struct sk_buff *skb,
+			       enum dtls_stat s)
+{
+	dtls_net_stat_add(sock_net(ds->sk), s, 1);
+	trace_dtls_drop(ds, DTLS_DROP_LISTEN, 0, 0, skb->len);
+	kfree_skb(skb);
+}
+
 /*
  * A ClientHello from a peer not in the table.  Context: the work.
  */
 static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 {
 	struct dtls_sock *ds = l->ds;
-	struct net *net = sock_net(l->sk);
+	struct net *net = sock_net(ds->sk);
 	struct dtls_peer_key key;
 	u32 max_pending = READ_ONCE(ds->listen.max_pending);
 	bool cookies, full, busy, known;
@@ -377,7 +399,7 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	spin_lock_bh(&l->lock);
 	known = rhashtable_lookup_fast(&l->sessions, &key, dtls_listen_rht);
 	full = l->n_ready >= l->backlog;
-	busy = l->n_pending >= max_pending && !dtls_listen_evict(l);
+	busy = l->n_pending >= max_pending;
 	cookies = l->n_pending >= DTLS_LISTEN_COOKIE_FREE;
 	spin_unlock_bh(&l->lock);
 	/* Its session began since: the peer resent its first ClientHello. */
@@ -385,16 +407,25 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	if (full || busy) {
-		dtls_net_stat_add(net, full ? DTLS_STAT_LISTEN_BACKLOG_FULL :
-					      DTLS_STAT_LISTEN_PENDING_FULL, 1);
-		trace_dtls_drop(ds, DTLS_DROP_LISTEN, 0, 0, skb->len);
+	if (full) {
+		dtls_listen_refuse(ds, skb, DTLS_STAT_LISTEN_BACKLOG_FULL);
+		return;
+	}
+	/* Only a peer that proved its address may make room (below). */
+	if (!dtls_hello_check(ds, skb, cookies || busy ||
+				       dtls_hs_template_cookies(ds))) {
 		kfree_skb(skb);
 		return;
 	}
-	if (!dtls_hello_check(ds, skb, cookies || dtls_hs_template_cookies(ds))) {
-		kfree_skb(skb);
-		return;
+	if (busy) {
+		spin_lock_bh(&l->lock);
+		busy = l->n_pending >= max_pending && !dtls_listen_evict(l);
+		spin_unlock_bh(&l->lock);
+		if (busy) {
+			dtls_listen_refuse(ds, skb,
+					   DTLS_STAT_LISTEN_PENDING_FULL);
+			return;
+		}
 	}
 	c = dtls_listen_child_new(l, skb, &key);
 	if (IS_ERR(c)) {

@@ -250,8 +250,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	msg->msg_flags &= ~MSG_MORE;
 
 	/* A session whose listener closed: nothing will reach it again. */
-	if (unlikely(READ_ONCE(ds->child.state)) &&
-	    (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN))
+	if (unlikely(READ_ONCE(ds->child.orphaned)))
 		return -EPIPE;
 
 	cmsg_err = dtls_tx_cmsgs(msg, &type);
