@@ -21,8 +21,11 @@
 #define DTLS_LISTEN_HELLO_MAX		256
 /* Below this many handshakes running, a template without cookies is obeyed. */
 #define DTLS_LISTEN_COOKIE_FREE		8
-/* A handshake this old may make room for a new one when all slots are taken. */
-#define DTLS_LISTEN_EVICT_MS		1000
+/*
+ * A handshake this old may make room for a new one when all slots are
+ * taken: past a lost flight and its first resend (RTO 1 s) on a slow path.
+ */
+#define DTLS_LISTEN_EVICT_MS		3000
 /* Buckets of the per-source rate limit (a source's address picks one). */
 #define DTLS_LISTEN_RL_BUCKETS		1024
 
