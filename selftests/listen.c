@@ -26,6 +26,9 @@
  *  - vanished_client: a hand-made client answers the HelloVerifyRequest
  *    and goes silent; others are accepted while it is pending; it goes at
  *    the handshake time-out, not before;
+ *  - wildcard_reply_source: a listener on 0.0.0.0, a client connected to
+ *    127.0.0.2: the cookie exchange and the session answer from 127.0.0.2,
+ *    close_notify included;
  *  - max_pending: four cookie ClientHellos at max_pending 2: two sessions,
  *    two drops (DtlsListenPendingFull); then the slots free at time-out;
  *    six kernel clients at once through the two slots all complete;
@@ -2062,6 +2065,51 @@ static int listen_errno(int fd)
 	return listen(fd, 4) ? errno : 0;
 }
 
+/*
+ * A listener bound to the wildcard address, a client connected to
+ * 127.0.0.2: the HelloVerifyRequest must come from 127.0.0.2 (routing
+ * alone would pick 127.0.0.1, which the connected client drops), and so
+ * must the session's datagrams, its close_notify included.
+ */
+TEST_F_TIMEOUT(l4, wildcard_reply_source, 60)
+{
+	struct lctx *c = &self->c;
+	uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 300, .rto_max_ms = 60000,
+		.timeout_ms = WAIT_MS, .cookies = 1,
+	};
+	union dtls_test_addr any = { .in4 = { .sin_family = AF_INET } };
+	union dtls_test_addr to, peer, me;
+	socklen_t len = sizeof(any.in4);
+
+	c->lfd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, c->lfd);
+	ASSERT_EQ(0, bind(c->lfd, &any.sa, len));
+	ASSERT_EQ(0, getsockname(c->lfd, &any.sa, &len));
+	ASSERT_EQ(0, dtls_test_hs_setup(c->lfd, &cfg, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	ASSERT_EQ(0, listen(c->lfd, 4));
+	ASSERT_EQ(0, fcntl(c->lfd, F_SETFL, O_NONBLOCK));
+
+	to = any;
+	to.in4.sin_addr.s_addr = htonl(0x7f000002);
+	ASSERT_EQ(0, client_up(c, 0, NULL, &to, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[0]);
+	len = sizeof(me.in4);
+	ASSERT_EQ(0, getsockname(c->child[0], &me.sa, &len));
+	EXPECT_EQ(htonl(0x7f000002), me.in4.sin_addr.s_addr);
+	EXPECT_EQ(any.in4.sin_port, me.in4.sin_port);
+	EXPECT_EQ(0, tagged(c->cli[0], c->child[0], 0));
+
+	close(c->child[0]);
+	c->child[0] = -1;
+	EXPECT_EQ(0, recv_close_notify(c->cli[0], 5000, "client"));
+}
+
 TEST_F_TIMEOUT(l4, listen_errors, 60)
 {
 	struct lctx *c = &self->c;
@@ -2115,6 +2163,18 @@ TEST_F_TIMEOUT(l4, listen_errors, 60)
 	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
 	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), fd, 0, &srv, NULL, 0));
 	EXPECT_EQ(ENOKEY, listen_errno(fd));
+	close(fd);
+
+	/* In a reuseport group: each listener has its own table. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &(int){ 1 },
+				sizeof(int)));
+	dtls_test_loopback(AF_INET, &a);
+	ASSERT_EQ(0, bind(fd, &a.sa, sizeof(a.in4)));
+	ASSERT_EQ(0, dtls_test_hs_setup(fd, &srv, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	EXPECT_EQ(EOPNOTSUPP, listen_errno(fd));
 	close(fd);
 
 	/* Connected. */
