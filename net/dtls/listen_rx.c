@@ -412,8 +412,8 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		return;
 	}
 	/* Only a peer that proved its address may make room (below). */
-	if (!dtls_hello_check(ds, skb, cookies || busy ||
-				       dtls_hs_template_cookies(ds))) {
+	cookies = cookies || busy || dtls_hs_template_cookies(ds);
+	if (!dtls_hello_check(ds, skb, cookies)) {
 		kfree_skb(skb);
 		return;
 	}
