@@ -374,9 +374,14 @@ void dtls_listen_close(struct dtls_sock *ds)
 			sock = c->child.sock;
 			c->child.sock = NULL;
 			if (!sock) {
-				/* Accepted: its close is its owner's. */
+				/*
+				 * Accepted: its close is its owner's and may
+				 * run now; linked, it still holds its own
+				 * reference, so these are safe to take.
+				 */
 				csk = c->sk;
 				sock_hold(csk);
+				refcount_inc(&c->refs);
 			}
 		}
 		spin_unlock_bh(&l->lock);
@@ -386,14 +391,20 @@ void dtls_listen_close(struct dtls_sock *ds)
 			sock_release(sock);
 			continue;
 		}
-		/* The listener still has the port: the peer hears of it. */
-		dtls_tx_close_notify(c);
 		lock_sock(csk);
 		WRITE_ONCE(c->child.orphaned, true);
+		/*
+		 * The listener still has the port: the peer hears of it,
+		 * unless the session is closing (its close said so, or will
+		 * not, being orphaned).
+		 */
+		if (!c->closing)
+			dtls_tx_close_notify(c);
 		WRITE_ONCE(csk->sk_shutdown, SHUTDOWN_MASK);
 		csk->sk_state_change(csk);
 		release_sock(csk);
 		sock_put(csk);
+		dtls_sock_put(c);
 	}
 	rcu_assign_pointer(ds->listener, NULL);
 	dtls_listen_put(l);
