@@ -70,12 +70,17 @@
  *    after listen() serves the next sessions.
  */
 #include <net/if.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/time.h>
 
+#include <openssl/ssl.h>
+
+#include "dtls_openssl.h"
 #include "dtls_test.h"
 #include "peer.h"
 #include "kselftest_harness.h"
@@ -2044,6 +2049,465 @@ TEST_F_TIMEOUT(l4, replayed_hello, 90)
 	EXPECT_EQ(0, dtls_test_hs_check(c->cli[0], child, SUITE, 0));
 }
 
+/* ------------------------------------------- handshakes in user space */
+
+/*
+ * A listener whose sessions' handshakes are user space's: attached and
+ * bound, no handshake configured, listen(@backlog).  0 or -1.
+ */
+static int listener_user_up(struct lctx *c, int backlog)
+{
+	c->lfd = dtls_test_udp_bound(c->family, &c->la);
+	if (c->lfd < 0 ||
+	    dtls_sock_attach(dtls_test_nl(), c->lfd, NULL, NULL, 0) ||
+	    listen(c->lfd, backlog)) {
+		fprintf(stderr, "# user listener: %s\n", strerror(errno));
+		return -1;
+	}
+	timeo(c->lfd, 30000);
+	return fcntl(c->lfd, F_SETFL, O_NONBLOCK);
+}
+
+static unsigned int user_psk_cb(SSL *ssl, const char *id, unsigned char *key,
+				unsigned int max_key)
+{
+	(void)ssl;
+	if (!id || strcmp(id, PSK_ID) || max_key < strlen(PSK_KEY))
+		return 0;
+	memcpy(key, PSK_KEY, strlen(PSK_KEY));
+	return strlen(PSK_KEY);
+}
+
+static int user_cookie_gen(SSL *ssl, unsigned char *cookie,
+			   unsigned int *len)
+{
+	(void)ssl;
+	memset(cookie, 0x5a, 16);
+	*len = 16;
+	return 1;
+}
+
+/* The listener checked the peer's cookie before the session was made. */
+static int user_cookie_ok(SSL *ssl, const unsigned char *cookie,
+			  unsigned int len)
+{
+	(void)ssl;
+	(void)cookie;
+	return len > 0;
+}
+
+/*
+ * libssl's server handshake on the accepted session @fd, as an
+ * application of a user-space listener runs it: DTLSv1_listen() takes
+ * the ClientHello whose cookie the kernel checked (message_seq 1), then
+ * the handshake; the keys are not installed.  0, or -1 (on stderr).
+ */
+static int user_serve(int fd, SSL_CTX **ctx, SSL **ssl)
+{
+	int64_t end = now_ms() + WAIT_MS;
+	union dtls_test_addr peer;
+	socklen_t plen = sizeof(peer);
+	BIO_ADDR *from = BIO_ADDR_new();
+	char err[256] = "";
+	BIO *bio;
+	int r = 0;
+
+	*ctx = SSL_CTX_new(DTLS_server_method());
+	if (!from || !*ctx ||
+	    !SSL_CTX_set_min_proto_version(*ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(*ctx, DTLS1_2_VERSION) ||
+	    !SSL_CTX_set_cipher_list(*ctx, OSSL_CIPHER))
+		goto fail;
+	SSL_CTX_set_psk_server_callback(*ctx, user_psk_cb);
+	SSL_CTX_set_cookie_generate_cb(*ctx, user_cookie_gen);
+	SSL_CTX_set_cookie_verify_cb(*ctx, user_cookie_ok);
+	SSL_CTX_set_options(*ctx, SSL_OP_COOKIE_EXCHANGE);
+	*ssl = SSL_new(*ctx);
+	bio = BIO_new_dgram(fd, BIO_NOCLOSE);
+	if (!*ssl || !bio || dtls_openssl_prepare(*ssl)) {
+		BIO_free(bio);
+		goto fail;
+	}
+	getpeername(fd, &peer.sa, &plen);
+	BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, &peer.ss);
+	SSL_set_bio(*ssl, bio, bio);
+	while (now_ms() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		r = DTLSv1_listen(*ssl, from);
+		if (r)
+			break;
+		poll(&p, 1, 100);
+	}
+	BIO_ADDR_free(from);
+	from = NULL;
+	if (r <= 0) {
+		fprintf(stderr, "# DTLSv1_listen: %d\n", r);
+		goto fail;
+	}
+	if (dtls_openssl_handshake(*ssl, fd, WAIT_MS, err, sizeof(err))) {
+		fprintf(stderr, "# user-space handshake: %s\n", err);
+		goto fail;
+	}
+	return 0;
+fail:
+	BIO_ADDR_free(from);
+	fprintf(stderr, "# libssl server on the session failed\n");
+	return -1;
+}
+
+static void user_free(SSL_CTX *ctx, SSL *ssl)
+{
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+}
+
+/* Both ends keyed for AES-128-GCM, epoch 1 (DTLS_INFO). */
+static void keyed(struct __test_metadata *_metadata, int fd)
+{
+	struct dtls_info di = {};
+	socklen_t len = sizeof(di);
+
+	ASSERT_EQ(0, getsockopt(fd, SOL_DTLS, DTLS_INFO, &di, &len));
+	EXPECT_EQ(DTLS_CIPHER_AES_GCM_128, di.tx_cipher);
+	EXPECT_EQ(DTLS_CIPHER_AES_GCM_128, di.rx_cipher);
+	EXPECT_EQ(1, di.tx_epoch);
+	EXPECT_EQ(1, di.rx_epoch);
+}
+
+#define N_USER	2
+
+/*
+ * Two kernel clients at a listener without a kernel handshake: each
+ * session is handed out after the cookie exchange with that ClientHello
+ * on it; libssl runs the server's handshake over the session socket and
+ * its keys go in with setsockopt (dtls_openssl_offload()).  A record the
+ * client sends before then is opened when the keys come; the sessions
+ * keep their data apart; a session's close says close_notify.
+ */
+TEST_F_TIMEOUT(listen, user_handshake, 180)
+{
+	struct lctx *c = &self->c;
+	SSL_CTX *ctx[N_USER] = {};
+	SSL *ssl[N_USER] = {};
+	struct dtls_listen_info li;
+	struct dtls_sock_info si;
+	union dtls_test_addr peer;
+	uint8_t buf[2048];
+	char err[256] = "";
+	uint8_t type = 0;
+	int i, k, fd;
+	ssize_t n;
+
+	ASSERT_EQ(0, listener_user_up(c, 4));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(DTLS_LISTEN_F_USER_HANDSHAKE, li.flags);
+	ASSERT_EQ(0, dtls_test_fd_info(c->lfd, &si));	/* netlink's view */
+	EXPECT_TRUE(si.is_listener);
+	EXPECT_EQ(DTLS_LISTEN_F_USER_HANDSHAKE, si.listen.flags);
+	/* No kernel handshake on it, from now on either. */
+	EXPECT_EQ(-EINVAL, dtls_hs_start(dtls_test_nl(), c->lfd, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, dtls_psk_add(dtls_test_nl(), c->lfd, 0, PSK_ID,
+					 strlen(PSK_ID), PSK_KEY,
+					 strlen(PSK_KEY), 0, NULL, 0));
+
+	for (i = 0; i < N_USER; i++)
+		ASSERT_EQ(0, client_up(c, i, NULL, NULL, 300, 2000, WAIT_MS));
+	for (i = 0; i < N_USER; i++) {
+		fd = accept_wait(c->lfd, &peer, WAIT_MS);
+		ASSERT_LE(0, fd);
+		k = client_of(c, N_USER, &peer);
+		ASSERT_LE(0, k);
+		ASSERT_EQ(-1, c->child[k]);
+		c->child[k] = fd;
+		/* Its ClientHello, the one with the cookie, waits on it. */
+		n = recv(fd, buf, sizeof(buf), MSG_PEEK);
+		ASSERT_LT(0, n);
+		EXPECT_TRUE(is_cookie_hello(buf, n));
+	}
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(N_USER, li.sessions);
+	EXPECT_EQ(0, li.pending);
+	EXPECT_EQ(0, li.ready);
+
+	for (i = 0; i < N_USER; i++) {
+		ASSERT_EQ(0, user_serve(c->child[i], &ctx[i], &ssl[i]));
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], WAIT_MS));
+	}
+	for (i = 0; i < N_USER; i++) {
+		/* Before the session's keys: it waits in the UDP queue. */
+		n = snprintf((char *)buf, sizeof(buf), "early %d", i);
+		ASSERT_EQ(n, send(c->cli[i], buf, n, 0));
+	}
+	usleep(200000);
+	for (i = 0; i < N_USER; i++) {
+		char want[32];
+		int m = snprintf(want, sizeof(want), "early %d", i);
+
+		ASSERT_EQ(0, dtls_openssl_offload(ssl[i], c->child[i], err,
+						  sizeof(err))) {
+			TH_LOG("offload: %s", err);
+		}
+		keyed(_metadata, c->child[i]);
+		keyed(_metadata, c->cli[i]);
+		blocking(c->child[i]);
+		/*
+		 * The client's Finished may have come more than once (libssl is
+		 * slow in a TCG guest, the client's RTO short): a resent one is
+		 * a handshake record now, past what the handshake read.
+		 */
+		do {
+			n = dtls_recv_typed(c->child[i], buf, sizeof(buf), 0,
+					    &type, NULL, NULL);
+		} while (n > 0 && type == REC_HS);
+		EXPECT_EQ(DTLS_RECORD_TYPE_DATA, type);
+		EXPECT_EQ(m, n);
+		EXPECT_EQ(0, memcmp(buf, want, m));
+	}
+	for (i = 0; i < N_USER; i++)
+		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+	for (i = 0; i < N_USER; i++) {
+		close(c->child[i]);
+		c->child[i] = -1;
+		EXPECT_EQ(0, recv_close_notify(c->cli[i], 5000, "client"));
+		user_free(ctx[i], ssl[i]);
+	}
+	EXPECT_EQ(N_USER, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(N_USER, stat_of("DtlsListenAccepted"));
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 5000));
+}
+
+/*
+ * The hand-made client at a user-space listener: a ClientHello without a
+ * cookie gets a HelloVerifyRequest and makes nothing; the one with it
+ * makes a session, handed out with that ClientHello; whatever the peer
+ * sends next (its resent ClientHello, a datagram that is not DTLS) is
+ * read from the session as from a UDP socket, with the peer's address;
+ * a datagram from another peer stays the listener's.  A session never
+ * accepted expires.
+ */
+TEST_F_TIMEOUT(l4, user_raw_peer, 90)
+{
+	struct lctx *c = &self->c;
+	uint8_t rnd[32], cookie[255], clen, buf[2048];
+	union dtls_test_addr peer, from;
+	struct dtls_listen_info li;
+	socklen_t len;
+	ssize_t n;
+	int raw, other;
+
+	ASSERT_EQ(0, listener_user_up(c, 4));
+	raw = c->raw[0] = raw_open(AF_INET, NULL);
+	other = c->raw[1] = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, raw);
+	ASSERT_LE(0, other);
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(raw, &c->la, rnd, cookie, &clen));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(0, li.sessions);
+
+	ASSERT_EQ(0, raw_send_hello(raw, &c->la, rnd, cookie, clen));
+	c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
+	ASSERT_LE(0, c->child[0]);
+	blocking(c->child[0]);
+	ASSERT_EQ(0, raw_send_hello(raw, &c->la, rnd, cookie, clen));
+	ASSERT_EQ(3, sendto(raw, "abc", 3, 0, &c->la.sa, c->alen));
+	ASSERT_EQ(3, sendto(other, "xyz", 3, 0, &c->la.sa, c->alen));
+	for (int i = 0; i < 2; i++) {
+		len = sizeof(from);
+		n = recvfrom(c->child[0], buf, sizeof(buf), 0, &from.sa, &len);
+		ASSERT_LT(0, n);
+		EXPECT_TRUE(is_cookie_hello(buf, n));
+		EXPECT_TRUE(dtls_test_same_addr(&from, &peer));
+	}
+	len = sizeof(from);
+	n = recvfrom(c->child[0], buf, sizeof(buf), 0, &from.sa, &len);
+	EXPECT_EQ(3, n);
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+	EXPECT_TRUE(dtls_test_same_addr(&from, &peer));
+	/* Unkeyed, the session sends as UDP: the peer gets it as it is. */
+	ASSERT_EQ(4, send(c->child[0], "pong", 4, 0));
+	timeo(raw, 5000);
+	EXPECT_EQ(4, recv(raw, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "pong", 4));
+	/* The other peer's datagram: the listener's. */
+	blocking(c->lfd);
+	n = recv(c->lfd, buf, sizeof(buf), 0);
+	EXPECT_EQ(3, n);
+	EXPECT_EQ(0, memcmp(buf, "xyz", 3));
+	set_blocking(c->lfd, false);
+
+	/* A second peer's session, never accepted: it goes. */
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_ACCEPT_MS, 300));
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(other, &c->la, rnd, cookie, &clen));
+	ASSERT_EQ(0, raw_send_hello(other, &c->la, rnd, cookie, clen));
+	EXPECT_EQ(2, wait_stat("DtlsListenSpawned", 2, 10000));
+	EXPECT_EQ(1, wait_stat("DtlsListenExpired", 1, 10000));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 10000));
+	EXPECT_EQ(-1, accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+/* ------------------------------------------------------------- cgroups */
+
+#define CG_ROOT	"/sys/fs/cgroup"
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* "sock N" of @cg's memory.stat: bytes of socket memory charged, or -1. */
+static long long cg_sock_bytes(const char *cg)
+{
+	char path[256], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "sock %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* Is a kthread named @comm in @cg's cgroup.procs? */
+static bool cg_has_comm(const char *cg, const char *comm)
+{
+	char path[256], name[64];
+	bool found = false;
+	FILE *f, *c;
+	int pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fscanf(f, "%d", &pid) == 1) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		c = fopen(path, "r");
+		if (!c)
+			continue;
+		found = fgets(name, sizeof(name), c) &&
+			!strncmp(name, comm, strlen(comm)) &&
+			name[strlen(comm)] == '\n';
+		fclose(c);
+	}
+	fclose(f);
+	return found;
+}
+
+FIXTURE(lcg) {
+	struct lctx c;
+	char cg[128];
+};
+
+/*
+ * The test process in a cgroup v2 of its own with the memory controller
+ * (cgroup2 mounted if it is not); SKIP if the kernel has neither.
+ */
+FIXTURE_SETUP(lcg)
+{
+	char pid[32], procs[192];
+
+	ctx_init(_metadata, &self->c, AF_INET);
+	self->cg[0] = '\0';
+	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
+		mkdir(CG_ROOT, 0755);
+		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
+			SKIP(return, "no cgroup2: %s", strerror(errno));
+	}
+	write_file(CG_ROOT "/cgroup.subtree_control", "+memory");
+	snprintf(self->cg, sizeof(self->cg), CG_ROOT "/kdtls-listen-%d",
+		 getpid());
+	ASSERT_EQ(0, mkdir(self->cg, 0755));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", self->cg);
+	ASSERT_EQ(0, write_file(procs, pid));
+	if (cg_sock_bytes(self->cg) < 0)
+		SKIP(return, "no memory controller in cgroup v2");
+}
+
+FIXTURE_TEARDOWN(lcg)
+{
+	char pid[32];
+	int i;
+
+	ctx_fini(&self->c);
+	if (!self->cg[0])
+		return;
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	write_file(CG_ROOT "/cgroup.procs", pid);
+	/* The listener's kthread leaves as its close stops it. */
+	for (i = 0; i < 100 && rmdir(self->cg) && errno == EBUSY; i++)
+		usleep(50000);
+}
+
+#define CG_DGRAMS	48
+
+/*
+ * A listener made in a cgroup: its kthread (dtls-listen-PORT) is in that
+ * cgroup, and so are the sessions' sockets it makes: what a session holds
+ * in its receive queue is charged to the cgroup's memory ("sock" in
+ * memory.stat), not to the root's.
+ */
+TEST_F_TIMEOUT(lcg, sessions_in_callers_cgroup, 90)
+{
+	struct lctx *c = &self->c;
+	uint8_t rnd[32], cookie[255], clen, buf[1200];
+	union dtls_test_addr peer;
+	long long before, after = 0;
+	char comm[32];
+	int raw, i;
+
+	ASSERT_EQ(0, listener_user_up(c, 4));
+	snprintf(comm, sizeof(comm), "dtls-listen-%u", port_of(&c->la));
+	EXPECT_TRUE(cg_has_comm(self->cg, comm));
+
+	raw = c->raw[0] = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, raw);
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(raw, &c->la, rnd, cookie, &clen));
+	ASSERT_EQ(0, raw_send_hello(raw, &c->la, rnd, cookie, clen));
+	c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
+	ASSERT_LE(0, c->child[0]);
+
+	before = cg_sock_bytes(self->cg);
+	memset(buf, 'x', sizeof(buf));
+	for (i = 0; i < CG_DGRAMS; i++)
+		ASSERT_EQ(sizeof(buf), sendto(raw, buf, sizeof(buf), 0,
+					      &c->la.sa, c->alen));
+	/* memory.stat is flushed every 2 s, or past a batch of updates. */
+	for (i = 0; i < 60; i++) {
+		after = cg_sock_bytes(self->cg);
+		if (after - before >= CG_DGRAMS * (long long)sizeof(buf))
+			break;
+		usleep(100000);
+	}
+	EXPECT_LE(CG_DGRAMS * (long long)sizeof(buf), after - before) {
+		TH_LOG("sock bytes of the cgroup: %lld before, %lld after",
+		       before, after);
+	}
+	/* They are all there to read, after the ClientHello. */
+	EXPECT_LT(0, recv(c->child[0], buf, sizeof(buf), MSG_DONTWAIT));
+	for (i = 0; i < CG_DGRAMS; i++)
+		ASSERT_EQ(sizeof(buf), recv(c->child[0], buf, sizeof(buf),
+					    MSG_DONTWAIT));
+}
+
 /* ------------------------------------------------------------ bad inputs */
 
 /* DTLS_TX with an AES-GCM-128 key: the errno, 0 if it was taken. */
@@ -2134,11 +2598,15 @@ TEST_F_TIMEOUT(l4, listen_errors, 60)
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	close(fd);
 
-	/* Attached, no handshake configured. */
+	/* Attached, keys installed: no longer a socket for many peers. */
 	fd = dtls_test_udp_bound(AF_INET, &a);
 	ASSERT_LE(0, fd);
+	dtls_test_loopback(AF_INET, &to);
+	to.in4.sin_port = htons(9);
+	ASSERT_EQ(0, connect(fd, &to.sa, sizeof(to.in4)));
 	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, NULL, NULL, 0));
-	EXPECT_EQ(EINVAL, listen_errno(fd));
+	ASSERT_EQ(0, tx_keys_errno(fd));
+	EXPECT_EQ(EISCONN, listen_errno(fd));
 	close(fd);
 
 	/* A client. */
@@ -2284,7 +2752,7 @@ TEST_F_TIMEOUT(l4, sockopt_limits, 60)
 	EXPECT_EQ(DTLS_LISTEN_MAX_PENDING_DEFAULT, li.max_pending);
 	EXPECT_EQ(DTLS_LISTEN_ACCEPT_MS_DEFAULT, li.accept_ms);
 	EXPECT_EQ(50, li.rate);
-	EXPECT_EQ(0, li.reserved);
+	EXPECT_EQ(0, li.flags);	/* the kernel's handshakes */
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint32_t before = get_u32(c->lfd, cases[i].opt);

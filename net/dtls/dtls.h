@@ -211,6 +211,7 @@ void dtls_tx_close_notify(struct dtls_sock *ds);
 /* rx.c */
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);
 void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb);
+void dtls_rx_child_udp(struct dtls_sock *ds, struct sk_buff *skb);
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len);
 bool dtls_sock_is_readable(struct sock *sk);

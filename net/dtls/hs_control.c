@@ -54,6 +54,8 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 		err = -EALREADY;	/* one handshake per socket */
 	else if (rcu_access_pointer(ds->keys.tx) || rcu_access_pointer(ds->keys.rx))
 		err = -EISCONN;		/* keys from user space */
+	else if (rcu_access_pointer(ds->listener))
+		err = -EINVAL;		/* its sessions' handshakes are user space's */
 	if (err)
 		goto out;
 	hs = kzalloc(sizeof(*hs), GFP_KERNEL);

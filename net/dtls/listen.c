@@ -6,8 +6,14 @@
  *
  * listen(2) on an attached, bound, unconnected socket whose handshake is
  * configured as a server (and not started) makes it a listener; that
- * configuration is the template of every session's.  A datagram at the
- * listener goes, by the peer's address:
+ * configuration is the template of every session's.  On one whose
+ * handshake was never configured, the sessions' handshakes are user
+ * space's: the listener checks the cookie, makes the child, queues the
+ * ClientHello on the child's UDP queue and hands the child out at once;
+ * the application runs its handshake over it (a socket of its own
+ * before its keys) and installs the keys with setsockopt, as on any
+ * connected socket.  A datagram at the listener goes, by the peer's
+ * address:
  *  - to the peer's child socket, if the listener's table has one
  *    (dtls_rx_child(): the child's handshake, or its record layer);
  *  - if it is not DTLS, to the listener's own UDP queue, as plain UDP;
@@ -28,7 +34,8 @@
  * reinvent accept4's arguments.
  *
  * The children are UDP sockets of the listener's family, created by the
- * listener's work with the credentials of whoever called listen(),
+ * listener's work (on its kthread, in the cgroups of whoever called
+ * listen()) with the credentials of that caller,
  * bound to the address the ClientHello came to and the listener's port,
  * and connected to the peer, but never put in UDP's hash: the listener's
  * table finds them, so the cost of a record does not grow with the
@@ -50,9 +57,11 @@
  *    table's membership (insertion and removal; lookups need no lock) and
  *    l->closed.  Nothing sleeps under it; it nests inside no other of ours
  *    but rxq.lock is never taken under it.
- *  - l->work (process): the hellos, creating children, releasing the
- *    children to reap.  l->expire_work: the sessions never accepted.
- *    Neither runs once dtls_listen_close() has cancelled them, and
+ *  - l->work (process, on l->worker, the listener's kthread, which
+ *    listen() put in its caller's cgroups): the hellos, creating
+ *    children, releasing the children to reap.  l->expire_work (dtls_wq):
+ *    the sessions never accepted.  Neither runs once dtls_listen_close()
+ *    has destroyed the worker (flushing it) and cancelled the other, and
  *    neither is queued again once l->closed is set.
  *  - dtls_listen_child_done(): the child's handshake work (or a netlink
  *    handler), under the child's hs->lock.
@@ -68,6 +77,7 @@
  * first under l->lock.
  */
 
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -142,7 +152,7 @@ void dtls_listen_kick(struct dtls_listener *l)
 {
 	lockdep_assert_held(&l->lock);
 	if (!l->closed)
-		queue_work(dtls_wq, &l->work);
+		kthread_queue_work(l->worker, &l->work);
 }
 
 /* Sessions never accepted go after accept-ms. */
@@ -183,7 +193,8 @@ static void dtls_listen_expire_work(struct work_struct *work)
  * @established: it did; otherwise it failed
  *
  * Context: the child's handshake (its work, or a netlink handler), under
- * its hs->lock.
+ * its hs->lock; or, for a user-space handshake, the listener's work once
+ * the child has its ClientHello.
  */
 void dtls_listen_child_done(struct dtls_sock *ds, bool established)
 {
@@ -266,6 +277,7 @@ int dtls_listen(struct socket *sock, int backlog)
 	struct sock *sk = sock->sk;
 	struct dtls_sock *ds = dtls_sock_of(sk);
 	struct dtls_listener *l;
+	bool user;
 	int err;
 
 	if (!ds)
@@ -291,7 +303,9 @@ int dtls_listen(struct socket *sock, int backlog)
 	 */
 	if (sk->sk_reuseport || rcu_access_pointer(sk->sk_reuseport_cb))
 		return -EOPNOTSUPP;
-	err = dtls_hs_listen_check(ds);
+	/* Never configured: the sessions' handshakes are user space's. */
+	user = !rcu_access_pointer(ds->hs.engine) && !READ_ONCE(ds->hs.state);
+	err = user ? 0 : dtls_hs_listen_check(ds);
 	if (err)
 		return err;
 
@@ -313,11 +327,24 @@ int dtls_listen(struct socket *sock, int backlog)
 	INIT_LIST_HEAD(&l->ready);
 	INIT_LIST_HEAD(&l->reap);
 	skb_queue_head_init(&l->hello);
-	INIT_WORK(&l->work, dtls_listen_work);
+	kthread_init_work(&l->work, dtls_listen_work);
 	INIT_DELAYED_WORK(&l->expire_work, dtls_listen_expire_work);
 	l->backlog = backlog;
+	l->user = user;
 	l->cred = get_current_cred();
 	get_random_bytes(&l->rl_key, sizeof(l->rl_key));
+	l->worker = kthread_create_worker(0, "dtls-listen-%u",
+					  inet_sk(sk)->inet_num);
+	if (IS_ERR(l->worker)) {
+		err = PTR_ERR(l->worker);
+		goto fail;
+	}
+	/* The sessions' sockets are made there: in the caller's cgroups. */
+	err = cgroup_attach_task_all(current, l->worker->task);
+	if (err) {
+		kthread_destroy_worker(l->worker);
+		goto fail;
+	}
 
 	lock_sock(sk);
 	if (rcu_access_pointer(ds->listener) || ds->closing)
@@ -326,18 +353,21 @@ int dtls_listen(struct socket *sock, int backlog)
 		 rcu_access_pointer(ds->keys.tx) ||
 		 rcu_access_pointer(ds->keys.rx))
 		err = -EISCONN;
-	else if (ds->hs.state != DTLS_HS_STATE_CONFIGURED)
-		err = -EALREADY;
+	else if (user ? rcu_access_pointer(ds->hs.engine) || ds->hs.state :
+		 ds->hs.state != DTLS_HS_STATE_CONFIGURED)
+		err = -EALREADY;	/* a handshake came or went meanwhile */
 	if (!err) {
 		refcount_inc(&ds->refs);
 		rcu_assign_pointer(ds->listener, l);
 	}
 	release_sock(sk);
-	if (err) {
-		rhashtable_destroy(&l->sessions);
-		put_cred(l->cred);
-		kvfree(l);
-	}
+	if (!err)
+		return 0;
+	kthread_destroy_worker(l->worker);
+fail:
+	rhashtable_destroy(&l->sessions);
+	put_cred(l->cred);
+	kvfree(l);
 	return err;
 }
 
@@ -359,7 +389,8 @@ void dtls_listen_close(struct dtls_sock *ds)
 	spin_lock_bh(&l->lock);
 	l->closed = true;
 	spin_unlock_bh(&l->lock);
-	cancel_work_sync(&l->work);
+	/* Nothing queues either now (l->closed); the thread goes. */
+	kthread_destroy_worker(l->worker);
 	cancel_delayed_work_sync(&l->expire_work);
 	skb_queue_purge(&l->hello);
 
@@ -538,6 +569,8 @@ bool dtls_listen_get_info(struct dtls_sock *ds, struct dtls_listen_info *li)
 		li->pending = l->n_pending;
 		li->ready = l->n_ready;
 		li->backlog = l->backlog;
+		if (l->user)
+			li->flags |= DTLS_LISTEN_F_USER_HANDSHAKE;
 		spin_unlock_bh(&l->lock);
 	}
 	rcu_read_unlock();

@@ -60,6 +60,7 @@ struct dtls_sock_child {
 	u8			state;		/* enum dtls_child_state */
 	bool			linked;		/* in l->sessions and l->children */
 	bool			orphaned;	/* its listener closed: shut down */
+	bool			user;		/* its handshake is user space's */
 };
 
 /* A socket's listening limits, settable before listen(2) (SOL_DTLS). */

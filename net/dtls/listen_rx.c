@@ -170,8 +170,8 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 
 	/*
 	 * What we consume passes the listener's filter, cgroup ingress BPF
-	 * and LSM hook, as UDP's would: the sessions' sockets were made by
-	 * a kernel worker, in no cgroup of the application's.
+	 * and LSM hook, as UDP's would: the listener is the socket UDP found
+	 * (a session's own filter runs too, dtls_rx_child()).
 	 */
 	if (sk_filter_trim_cap(ds->sk, skb, sizeof(struct udphdr))) {
 		atomic_inc(&ds->sk->sk_drops);
@@ -326,6 +326,7 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 	}
 
 	c->child.key = *key;
+	c->child.user = l->user;
 	c->child.sock = sock;
 	c->child.state = DTLS_CHILD_PENDING;
 	INIT_LIST_HEAD(&c->child.ready);
@@ -411,8 +412,12 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		dtls_listen_refuse(ds, skb, DTLS_STAT_LISTEN_BACKLOG_FULL);
 		return;
 	}
-	/* Only a peer that proved its address may make room (below). */
-	cookies = cookies || busy || dtls_hs_template_cookies(ds);
+	/*
+	 * Only a peer that proved its address may make room (below).  A
+	 * user-space handshake always gets one that did: its session is the
+	 * application's the moment it is made.
+	 */
+	cookies = cookies || busy || l->user || dtls_hs_template_cookies(ds);
 	if (!dtls_hello_check(ds, skb, cookies)) {
 		kfree_skb(skb);
 		return;
@@ -435,6 +440,14 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		return;
 	}
 	dtls_net_stat_add(net, DTLS_STAT_LISTEN_SPAWNED, 1);
+	if (l->user) {
+		/* Its handshake starts where the application reads. */
+		local_bh_disable();
+		dtls_rx_child_udp(c, skb);
+		local_bh_enable();
+		dtls_listen_child_done(c, true);
+		return;
+	}
 	if (dtls_hs_start_child(c, ds, skb)) {
 		/* No handshake to end it: the work releases it. */
 		spin_lock_bh(&l->lock);
@@ -473,7 +486,7 @@ static void dtls_listen_reap(struct dtls_listener *l)
 	}
 }
 
-void dtls_listen_work(struct work_struct *work)
+void dtls_listen_work(struct kthread_work *work)
 {
 	struct dtls_listener *l = container_of(work, struct dtls_listener,
 					       work);

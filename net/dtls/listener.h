@@ -10,6 +10,7 @@
 #define _NET_DTLS_LISTENER_H
 
 #include <linux/cred.h>
+#include <linux/kthread.h>
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
@@ -40,6 +41,11 @@ struct dtls_listener {
 	refcount_t		refs;
 	spinlock_t		lock;		/* see "Contexts and locks" */
 	bool			closed;
+	/*
+	 * No kernel handshake: each session is handed out after the cookie
+	 * exchange, its ClientHello queued, for user space's handshake.
+	 */
+	bool			user;
 	struct rhashtable	sessions;	/* children by dtls_peer_key */
 	struct list_head	children;	/* all of them, c->all */
 	struct list_head	pending;	/* handshakes, oldest first, c->ready */
@@ -51,7 +57,14 @@ struct dtls_listener {
 	u32			backlog;
 	struct sk_buff_head	hello;		/* ClientHellos for the work */
 	u32			hello_bytes;	/* their truesize, hello.lock */
-	struct work_struct	work;
+	/*
+	 * The hellos' work runs on a kthread of the listener's own, in the
+	 * cgroups of listen()'s caller, as vhost's workers are: the sessions'
+	 * sockets it makes belong to the application's cgroup (egress BPF,
+	 * socket memory charged to its memory cgroup), not a kworker's.
+	 */
+	struct kthread_worker	*worker;
+	struct kthread_work	work;
 	struct delayed_work	expire_work;
 	const struct cred	*cred;		/* of listen()'s caller */
 	siphash_key_t		rl_key;
@@ -73,6 +86,6 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c);
 void dtls_listen_kick(struct dtls_listener *l);
 
 /* listen_rx.c */
-void dtls_listen_work(struct work_struct *work);
+void dtls_listen_work(struct kthread_work *work);
 
 #endif /* _NET_DTLS_LISTENER_H */

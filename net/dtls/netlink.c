@@ -133,7 +133,8 @@ static int dtls_nl_put_listen(struct sk_buff *skb, struct dtls_sock *ds)
 	    nla_put_u32(skb, DTLS_A_LISTEN_BACKLOG, li.backlog) ||
 	    nla_put_u32(skb, DTLS_A_LISTEN_MAX_PENDING, li.max_pending) ||
 	    nla_put_u32(skb, DTLS_A_LISTEN_ACCEPT_MS, li.accept_ms) ||
-	    nla_put_u32(skb, DTLS_A_LISTEN_RATE, li.rate)) {
+	    nla_put_u32(skb, DTLS_A_LISTEN_RATE, li.rate) ||
+	    nla_put_u32(skb, DTLS_A_LISTEN_FLAGS, li.flags)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

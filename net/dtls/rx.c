@@ -27,6 +27,7 @@
 #include <linux/sockios.h>
 #include <linux/udp.h>
 #include <asm/ioctls.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/udp.h>
@@ -442,6 +443,32 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
+ * dtls_rx_child_udp - a datagram for a child without RX keys, to UDP's queue
+ * @ds: the child of a listener whose sessions' handshakes are user space's
+ * @skb: data at the UDP payload, its checksum verified; consumed
+ *
+ * What UDP does after encap_rcv, so that the application's handshake
+ * reads the child as a socket of its own, and the keys it installs open
+ * the records that came before them (dtls_rx_open_queued()).  The
+ * listener's policy (and the child's filter) passed it already.
+ * Context: BHs off (softirq, or the listener's work).
+ */
+void dtls_rx_child_udp(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	struct sock *sk = ds->sk;
+
+	/* UDP's IP_PKTINFO for IPv4 (ipv4_pktinfo_prepare()); the dst goes. */
+	if (skb->protocol == htons(ETH_P_IP))
+		PKTINFO_SKB_CB(skb)->ipi_spec_dst.s_addr = ip_hdr(skb)->daddr;
+	skb_dst_drop(skb);
+	if (__udp_enqueue_schedule_skb(sk, skb) < 0) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_RCVBUF, 0, 0, skb->len);
+		kfree_skb(skb);
+	}
+}
+
+/**
  * dtls_rx_child - a datagram for a listener's child (listen.c)
  * @ds: the child, its sock referenced by the caller
  * @skb: data at the UDP header, checksum verified; consumed
@@ -475,8 +502,13 @@ void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 	__skb_pull(skb, sizeof(struct udphdr));
 	if (dtls_hs_take(ds, skb, NULL))
 		return;
-	/* No keys: its handshake failed, the listener releases it. */
 	if (!rcu_access_pointer(ds->keys.rx)) {
+		/* Its handshake is user space's: what it reads, as UDP's. */
+		if (ds->child.user) {
+			dtls_rx_child_udp(ds, skb);
+			return;
+		}
+		/* Its handshake failed: the listener releases it. */
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		goto drop;
 	}

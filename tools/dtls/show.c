@@ -83,8 +83,10 @@ static const char *cipher_str(uint16_t cipher, char *buf, size_t len)
  */
 static void listen_text(const struct dtls_listen_info *li, bool stats)
 {
-	printf(" listening sessions %" PRIu32 " pending %" PRIu32
-	       " ready %" PRIu32 "/%" PRIu32, li->sessions, li->pending,
+	printf(" listening%s sessions %" PRIu32 " pending %" PRIu32
+	       " ready %" PRIu32 "/%" PRIu32,
+	       li->flags & DTLS_LISTEN_F_USER_HANDSHAKE ?
+	       " user-handshakes" : "", li->sessions, li->pending,
 	       li->ready, li->backlog);
 	if (stats)
 		printf(" max-pending %" PRIu32 " accept-ms %" PRIu32
@@ -197,6 +199,7 @@ static void json_listen(bool *first, const struct dtls_listen_info *li)
 		{ "max_pending", li->max_pending },
 		{ "accept_ms", li->accept_ms },
 		{ "rate", li->rate },
+		{ "flags", li->flags },
 	};
 	bool ff = true;
 

@@ -455,8 +455,9 @@ static const size_t dtls_listen_off[DTLS_A_LISTEN_MAX + 1] = {
 	[DTLS_A_LISTEN_MAX_PENDING]	= offsetof(struct dtls_listen_info, max_pending),
 	[DTLS_A_LISTEN_ACCEPT_MS]	= offsetof(struct dtls_listen_info, accept_ms),
 	[DTLS_A_LISTEN_RATE]		= offsetof(struct dtls_listen_info, rate),
+	[DTLS_A_LISTEN_FLAGS]		= offsetof(struct dtls_listen_info, flags),
 };
-_Static_assert(DTLS_A_LISTEN_MAX == DTLS_A_LISTEN_RATE,
+_Static_assert(DTLS_A_LISTEN_MAX == DTLS_A_LISTEN_FLAGS,
 	       "every listen attribute of the spec has a place in dtls_listen_info");
 
 /*

@@ -594,6 +594,9 @@ int dtls_srtp_export(int fd, uint16_t profile, struct dtls_srtp_keys *out);
  * Listening sockets: listen(2) on an attached, bound server socket whose
  * kernel handshake is configured (hs-config, credentials) but not
  * started; accept(2) gives one socket a peer, its handshake established.
+ * On one never configured, accept(2) gives the socket once the peer's
+ * cookie checked out, its ClientHello queued, for a handshake in user
+ * space (dtls_openssl_offload() installs its keys).
  */
 
 /*

@@ -224,7 +224,10 @@ struct dtls_listen_info {
 	__u32	max_pending;
 	__u32	accept_ms;
 	__u32	rate;
-	__u32	reserved;
+	__u32	flags;		/* DTLS_LISTEN_F_* */
 };
+
+/* The sessions' handshakes run in user space (listen(2) without one). */
+#define DTLS_LISTEN_F_USER_HANDSHAKE	1
 
 #endif /* _UAPI_LINUX_DTLS_H */
