@@ -48,6 +48,14 @@
  *    DTLS_FINAL_FLIGHT_DROP on the child;
  *  - replayed_hello: the client's cookie ClientHello replayed from its
  *    address after the session was accepted: no new session;
+ *  - restart_same_address (IPv4, IPv6): a new client from the address
+ *    and port of an accepted session (RFC 6347 4.2.8): a new session, the
+ *    old one reset (ECONNRESET, EOF, EPIPE);
+ *  - user_handshake (IPv4, IPv6), user_raw_peer: a listener without a
+ *    kernel handshake; libssl runs each session's handshake on the
+ *    accepted socket, keys go in with setsockopt;
+ *  - sessions_in_callers_cgroup: the listener's kthread and its
+ *    sessions' socket memory in the cgroup of listen()'s caller;
  *  - listen_errors: listen() on a socket kdtls never saw, attached
  *    without a handshake, client role, unbound, no credentials,
  *    connected, handshake started; a second listen() sets the backlog;
@@ -473,6 +481,15 @@ static void relay_stop(struct relay *r)
 	close(r->fd);
 	r->fd = -1;
 	r->running = false;
+}
+
+/* The next client to send is the relay's client from now on. */
+static void relay_forget(struct relay *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->have_client = false;
+	r->hello_len = 0;
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* As if from the client: the listener sees the relay's address. */
@@ -2047,6 +2064,56 @@ TEST_F_TIMEOUT(l4, replayed_hello, 90)
 		TH_LOG("the client got a record of type %u, %zd bytes", type, n);
 	EXPECT_EQ(0, tagged(c->cli[0], child, 0));
 	EXPECT_EQ(0, dtls_test_hs_check(c->cli[0], child, SUITE, 0));
+}
+
+/*
+ * RFC 6347 4.2.8: a client that lost its state starts again from the
+ * address and port of its accepted session (a second client behind the
+ * same relay port).  Its ClientHello gets a cookie exchange, then a new
+ * session; the old one is shut down: ECONNRESET, then end of file, and
+ * EPIPE on send; DtlsListenRestarted counts it.
+ */
+TEST_F_TIMEOUT(listen, restart_same_address, 120)
+{
+	struct lctx *c = &self->c;
+	union dtls_test_addr peer;
+	char buf[64];
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
+	ASSERT_EQ(0, client_up(c, 0, NULL, &c->r.self, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	c->child[0] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[0]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->r.self));
+	blocking(c->child[0]);
+	ASSERT_EQ(0, tagged(c->cli[0], c->child[0], 0));
+
+	/* The same address and port, a client that knows nothing of it. */
+	relay_forget(&c->r);
+	ASSERT_EQ(0, client_up(c, 1, NULL, &c->r.self, 300, 2000, WAIT_MS));
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	c->child[1] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[1]);
+	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->r.self));
+	blocking(c->child[1]);
+	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+	EXPECT_EQ(1, stat_of("DtlsListenRestarted"));
+	EXPECT_EQ(2, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 5000));
+
+	/* The old session: reset, then over. */
+	timeo(c->child[0], 5000);
+	EXPECT_EQ(-1, recv(c->child[0], buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(0, recv(c->child[0], buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, send(c->child[0], "x", 1, 0));
+	EXPECT_EQ(EPIPE, errno);
+	/* Its close says nothing to the new client's session. */
+	close(c->child[0]);
+	c->child[0] = -1;
+	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+	EXPECT_EQ(0, dtls_test_hs_check(c->cli[1], c->child[1], SUITE, 0));
 }
 
 /* ------------------------------------------- handshakes in user space */

@@ -147,6 +147,36 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
 	return true;
 }
 
+/**
+ * dtls_listen_shut - an accepted session that nothing will reach again
+ * @c: the session, taken out of the table; the caller's references on
+ *     it and its sock (taken under l->lock while it was in) are put here
+ * @notify: tell the peer (close_notify), unless the session is closing
+ *	    (its close said so, or will not, being orphaned)
+ * @err: a socket error for its reader (ECONNRESET), or 0
+ *
+ * Its reads end with 0 once its queue is empty, its sends with EPIPE.
+ * Context: process, not under l->lock.
+ */
+void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
+{
+	struct sock *csk = c->sk;
+
+	lock_sock(csk);
+	WRITE_ONCE(c->child.orphaned, true);
+	if (notify && !c->closing)
+		dtls_tx_close_notify(c);
+	if (err) {
+		WRITE_ONCE(csk->sk_err, err);
+		sk_error_report(csk);
+	}
+	WRITE_ONCE(csk->sk_shutdown, SHUTDOWN_MASK);
+	csk->sk_state_change(csk);
+	release_sock(csk);
+	sock_put(csk);
+	dtls_sock_put(c);
+}
+
 /* Queue the work, unless the listener is closing.  Under l->lock. */
 void dtls_listen_kick(struct dtls_listener *l)
 {
@@ -382,7 +412,6 @@ void dtls_listen_close(struct dtls_sock *ds)
 	struct dtls_listener *l = dtls_listener_of(ds);
 	struct socket *sock;
 	struct dtls_sock *c;
-	struct sock *csk;
 
 	if (!l)
 		return;
@@ -399,7 +428,6 @@ void dtls_listen_close(struct dtls_sock *ds)
 		c = list_first_entry_or_null(&l->children, struct dtls_sock,
 					     child.all);
 		sock = NULL;
-		csk = NULL;
 		if (c) {
 			dtls_listen_unlink(l, c);
 			sock = c->child.sock;
@@ -410,8 +438,7 @@ void dtls_listen_close(struct dtls_sock *ds)
 				 * run now; linked, it still holds its own
 				 * reference, so these are safe to take.
 				 */
-				csk = c->sk;
-				sock_hold(csk);
+				sock_hold(c->sk);
 				refcount_inc(&c->refs);
 			}
 		}
@@ -422,20 +449,8 @@ void dtls_listen_close(struct dtls_sock *ds)
 			sock_release(sock);
 			continue;
 		}
-		lock_sock(csk);
-		WRITE_ONCE(c->child.orphaned, true);
-		/*
-		 * The listener still has the port: the peer hears of it,
-		 * unless the session is closing (its close said so, or will
-		 * not, being orphaned).
-		 */
-		if (!c->closing)
-			dtls_tx_close_notify(c);
-		WRITE_ONCE(csk->sk_shutdown, SHUTDOWN_MASK);
-		csk->sk_state_change(csk);
-		release_sock(csk);
-		sock_put(csk);
-		dtls_sock_put(c);
+		/* The listener still has the port: the peer hears of it. */
+		dtls_listen_shut(c, true, 0);
 	}
 	rcu_assign_pointer(ds->listener, NULL);
 	dtls_listen_put(l);

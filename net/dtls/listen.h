@@ -57,6 +57,7 @@ struct dtls_sock_child {
 	struct list_head	all;		/* l->children */
 	struct list_head	ready;		/* l->ready, or l->reap */
 	unsigned long		ready_at;	/* jiffies */
+	u64			hello_id;	/* its ClientHello's random, hashed */
 	u8			state;		/* enum dtls_child_state */
 	bool			linked;		/* in l->sessions and l->children */
 	bool			orphaned;	/* its listener closed: shut down */
@@ -76,6 +77,7 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 		       int flags, bool kern);
 int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 		    struct sk_buff *skb);
+bool dtls_listen_child_hello(struct dtls_sock *ds, struct sk_buff *skb);
 void dtls_listen_close(struct dtls_sock *ds);
 struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
 				   __be16 port);

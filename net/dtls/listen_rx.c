@@ -211,6 +211,40 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 }
 
 /**
+ * dtls_listen_child_hello - a ClientHello from an established session's peer
+ * @ds: the session (a listener's child), its sock referenced by the caller
+ * @skb: data at the UDP header; consumed if true is returned
+ *
+ * RFC 6347 4.2.8: a client that lost its state (a reboot) starts again
+ * from the same address and port.  Its ClientHello goes to the listener's
+ * work, which asks for a cookie and, with a fresh one, ends the old
+ * session and makes a new one (dtls_listen_restart()).  A session whose
+ * handshake still runs keeps its ClientHellos: its handshake answers them
+ * (a user-space handshake reads them until its keys are in).
+ * Context: softirq, rcu_read_lock() held.  Return: whether it was taken.
+ */
+bool dtls_listen_child_hello(struct dtls_sock *ds, struct sk_buff *skb)
+{
+	struct dtls_listener *l;
+
+	if (!dtls_listen_looks_hello(skb))
+		return false;
+	if (ds->child.user ? !rcu_access_pointer(ds->keys.rx) :
+	    READ_ONCE(ds->hs.state) != DTLS_HS_STATE_ESTABLISHED)
+		return false;
+	/* Its close puts the listener after an RCU grace period. */
+	l = READ_ONCE(ds->child.l);
+	if (!l || READ_ONCE(l->closed))
+		return false;
+	if (!dtls_listen_rate_ok(l, &ds->child.key)) {
+		dtls_listen_drop(l->ds, skb, DTLS_STAT_LISTEN_RATELIMITED);
+		return true;
+	}
+	dtls_listen_hello_queue(l, skb);
+	return true;
+}
+
+/**
  * dtls_listen_err_child - the child an ICMP error at a listener is for
  * @ds: the listener
  * @skb: the ICMP error, the offending datagram's headers after its own
@@ -248,6 +282,20 @@ struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
 }
 
 /* ------------------------------------------------------------- children */
+
+/*
+ * Which ClientHello made a session: its random, hashed.  @skb passed
+ * dtls_hello_check() (a whole ClientHello, linear, at the UDP payload).
+ */
+static u64 dtls_listen_hello_id(struct dtls_listener *l,
+				const struct sk_buff *skb)
+{
+	unsigned int off = DTLS_HEADER_LEN + DTLS_HS_HEADER_LEN + 2;
+
+	if (skb->len < off + 32)
+		return 0;
+	return siphash(skb->data + off, 32, &l->rl_key);
+}
 
 /*
  * A UDP socket for the peer of @hello: the listener's family, options
@@ -327,6 +375,7 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 
 	c->child.key = *key;
 	c->child.user = l->user;
+	c->child.hello_id = dtls_listen_hello_id(l, hello);
 	c->child.sock = sock;
 	c->child.state = DTLS_CHILD_PENDING;
 	INIT_LIST_HEAD(&c->child.ready);
@@ -385,7 +434,52 @@ static void dtls_listen_refuse(struct dtls_sock *ds, struct sk_buff *skb,
 }
 
 /*
- * A ClientHello from a peer not in the table.  Context: the work.
+ * RFC 6347 4.2.8: the peer of the session keyed @key sent a ClientHello
+ * with a valid cookie, so it can receive at that address.  Unless it is
+ * the ClientHello that made the session (resent, or replayed: @id), the
+ * session is abandoned, its table slot freed for the new one.  A session
+ * not accepted goes; an accepted one is shut down with ECONNRESET, no
+ * close_notify (its peer is the new client).  Context: the work.
+ * Return: whether the new session may be made.
+ */
+static bool dtls_listen_restart(struct dtls_listener *l,
+				const struct dtls_peer_key *key, u64 id)
+{
+	struct dtls_sock *c;
+	bool shut = false;
+
+	spin_lock_bh(&l->lock);
+	c = rhashtable_lookup_fast(&l->sessions, key, dtls_listen_rht);
+	if (c && (c->child.state == DTLS_CHILD_PENDING ||
+		  c->child.hello_id == id)) {
+		spin_unlock_bh(&l->lock);
+		return false;
+	}
+	if (c) {
+		dtls_listen_unlink(l, c);
+		if (c->child.sock) {
+			/* Not accepted: the listener's to release. */
+			c->child.state = DTLS_CHILD_GONE;
+			list_add_tail(&c->child.ready, &l->reap);
+		} else {
+			/* In the table: its close has not run, as for close. */
+			sock_hold(c->sk);
+			refcount_inc(&c->refs);
+			shut = true;
+		}
+	}
+	spin_unlock_bh(&l->lock);
+	if (!c)
+		return true;	/* it went meanwhile */
+	if (shut)
+		dtls_listen_shut(c, false, ECONNRESET);
+	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_RESTARTED, 1);
+	return true;
+}
+
+/*
+ * A ClientHello from a peer not in the table, or from the peer of an
+ * established session (dtls_listen_child_hello()).  Context: the work.
  */
 static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 {
@@ -393,32 +487,42 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	struct net *net = sock_net(ds->sk);
 	struct dtls_peer_key key;
 	u32 max_pending = READ_ONCE(ds->listen.max_pending);
-	bool cookies, full, busy, known;
+	bool cookies, full, busy;
 	struct dtls_sock *c;
+	u8 known = 0;
+	u64 id;
 
 	dtls_listen_key(skb, &key);
 	spin_lock_bh(&l->lock);
-	known = rhashtable_lookup_fast(&l->sessions, &key, dtls_listen_rht);
+	c = rhashtable_lookup_fast(&l->sessions, &key, dtls_listen_rht);
+	if (c)
+		known = c->child.state;
 	full = l->n_ready >= l->backlog;
 	busy = l->n_pending >= max_pending;
 	cookies = l->n_pending >= DTLS_LISTEN_COOKIE_FREE;
 	spin_unlock_bh(&l->lock);
-	/* Its session began since: the peer resent its first ClientHello. */
-	if (known) {
+	/* Its handshake began since: the peer resent its first ClientHello. */
+	if (known == DTLS_CHILD_PENDING) {
 		kfree_skb(skb);
 		return;
 	}
-	if (full) {
+	if (full && known != DTLS_CHILD_READY) {
 		dtls_listen_refuse(ds, skb, DTLS_STAT_LISTEN_BACKLOG_FULL);
 		return;
 	}
 	/*
-	 * Only a peer that proved its address may make room (below).  A
-	 * user-space handshake always gets one that did: its session is the
-	 * application's the moment it is made.
+	 * Only a peer that proved its address may make room (below) or end
+	 * its old session.  A user-space handshake always gets one that
+	 * did: its session is the application's the moment it is made.
 	 */
-	cookies = cookies || busy || l->user || dtls_hs_template_cookies(ds);
+	cookies = cookies || busy || known || l->user ||
+		  dtls_hs_template_cookies(ds);
 	if (!dtls_hello_check(ds, skb, cookies)) {
+		kfree_skb(skb);
+		return;
+	}
+	id = dtls_listen_hello_id(l, skb);
+	if (known && !dtls_listen_restart(l, &key, id)) {
 		kfree_skb(skb);
 		return;
 	}

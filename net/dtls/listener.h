@@ -84,6 +84,7 @@ static const struct rhashtable_params dtls_listen_rht __maybe_unused = {
 void dtls_listen_put(struct dtls_listener *l);
 bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c);
 void dtls_listen_kick(struct dtls_listener *l);
+void dtls_listen_shut(struct dtls_sock *c, bool notify, int err);
 
 /* listen_rx.c */
 void dtls_listen_work(struct kthread_work *work);

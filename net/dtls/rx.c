@@ -499,6 +499,9 @@ void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		goto drop;
 	}
+	/* Its peer starting again, to the listener (RFC 6347 4.2.8). */
+	if (unlikely(dtls_listen_child_hello(ds, skb)))
+		return;
 	__skb_pull(skb, sizeof(struct udphdr));
 	if (dtls_hs_take(ds, skb, NULL))
 		return;

@@ -50,6 +50,7 @@ enum dtls_stat {
 	DTLS_STAT_LISTEN_EVICTED,	/* the oldest handshake made room */
 	DTLS_STAT_LISTEN_BACKLOG_FULL,	/* backlog sessions wait for accept() */
 	DTLS_STAT_LISTEN_NO_SESSION,	/* DTLS, not a ClientHello, unknown peer */
+	DTLS_STAT_LISTEN_RESTARTED,	/* a peer began anew (RFC 6347 4.2.8) */
 	DTLS_STAT_NUM,
 };
 
