@@ -56,6 +56,9 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 		err = -EISCONN;		/* keys from user space */
 	else if (rcu_access_pointer(ds->listener))
 		err = -EINVAL;		/* its sessions' handshakes are user space's */
+	else if (ds->child.user &&
+		 READ_ONCE(ds->child.state) != DTLS_CHILD_ACCEPTED)
+		err = -EBUSY;		/* the application's once it accepts it */
 	if (err)
 		goto out;
 	hs = kzalloc(sizeof(*hs), GFP_KERNEL);

@@ -34,8 +34,8 @@
  * reinvent accept4's arguments.
  *
  * The children are UDP sockets of the listener's family, created by the
- * listener's work (on its kthread, in the cgroups of whoever called
- * listen()) with the credentials of that caller,
+ * listener's work with the credentials of whoever called listen(), in
+ * the listener's cgroup and memory cgroup (as TCP's accepted sockets),
  * bound to the address the ClientHello came to and the listener's port,
  * and connected to the peer, but never put in UDP's hash: the listener's
  * table finds them, so the cost of a record does not grow with the
@@ -57,11 +57,9 @@
  *    table's membership (insertion and removal; lookups need no lock) and
  *    l->closed.  Nothing sleeps under it; it nests inside no other of ours
  *    but rxq.lock is never taken under it.
- *  - l->work (process, on l->worker, the listener's kthread, which
- *    listen() put in its caller's cgroups): the hellos, creating
- *    children, releasing the children to reap.  l->expire_work (dtls_wq):
- *    the sessions never accepted.  Neither runs once dtls_listen_close()
- *    has destroyed the worker (flushing it) and cancelled the other, and
+ *  - l->work (process): the hellos, creating children, releasing the
+ *    children to reap.  l->expire_work: the sessions never accepted.
+ *    Neither runs once dtls_listen_close() has cancelled them, and
  *    neither is queued again once l->closed is set.
  *  - dtls_listen_child_done(): the child's handshake work (or a netlink
  *    handler), under the child's hs->lock.
@@ -77,7 +75,6 @@
  * first under l->lock.
  */
 
-#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -182,7 +179,7 @@ void dtls_listen_kick(struct dtls_listener *l)
 {
 	lockdep_assert_held(&l->lock);
 	if (!l->closed)
-		kthread_queue_work(l->worker, &l->work);
+		queue_work(dtls_wq, &l->work);
 }
 
 /* Sessions never accepted go after accept-ms. */
@@ -357,24 +354,12 @@ int dtls_listen(struct socket *sock, int backlog)
 	INIT_LIST_HEAD(&l->ready);
 	INIT_LIST_HEAD(&l->reap);
 	skb_queue_head_init(&l->hello);
-	kthread_init_work(&l->work, dtls_listen_work);
+	INIT_WORK(&l->work, dtls_listen_work);
 	INIT_DELAYED_WORK(&l->expire_work, dtls_listen_expire_work);
 	l->backlog = backlog;
 	l->user = user;
 	l->cred = get_current_cred();
 	get_random_bytes(&l->rl_key, sizeof(l->rl_key));
-	l->worker = kthread_create_worker(0, "dtls-listen-%u",
-					  inet_sk(sk)->inet_num);
-	if (IS_ERR(l->worker)) {
-		err = PTR_ERR(l->worker);
-		goto fail;
-	}
-	/* The sessions' sockets are made there: in the caller's cgroups. */
-	err = cgroup_attach_task_all(current, l->worker->task);
-	if (err) {
-		kthread_destroy_worker(l->worker);
-		goto fail;
-	}
 
 	lock_sock(sk);
 	if (rcu_access_pointer(ds->listener) || ds->closing)
@@ -391,13 +376,11 @@ int dtls_listen(struct socket *sock, int backlog)
 		rcu_assign_pointer(ds->listener, l);
 	}
 	release_sock(sk);
-	if (!err)
-		return 0;
-	kthread_destroy_worker(l->worker);
-fail:
-	rhashtable_destroy(&l->sessions);
-	put_cred(l->cred);
-	kvfree(l);
+	if (err) {
+		rhashtable_destroy(&l->sessions);
+		put_cred(l->cred);
+		kvfree(l);
+	}
 	return err;
 }
 
@@ -418,8 +401,7 @@ void dtls_listen_close(struct dtls_sock *ds)
 	spin_lock_bh(&l->lock);
 	l->closed = true;
 	spin_unlock_bh(&l->lock);
-	/* Nothing queues either now (l->closed); the thread goes. */
-	kthread_destroy_worker(l->worker);
+	cancel_work_sync(&l->work);
 	cancel_delayed_work_sync(&l->expire_work);
 	skb_queue_purge(&l->hello);
 

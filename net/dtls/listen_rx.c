@@ -13,6 +13,9 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/in6.h>
+#include <linux/cgroup.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/net.h>
@@ -297,17 +300,40 @@ static u64 dtls_listen_hello_id(struct dtls_listener *l,
 	return siphash(skb->data + off, 32, &l->rl_key);
 }
 
+static struct mem_cgroup *dtls_sk_memcg(const struct sock *sk)
+{
+	return IS_ENABLED(CONFIG_MEMCG) ? READ_ONCE(sk->sk_memcg) : NULL;
+}
+
+/*
+ * As TCP's accepted sockets: the session's socket is in the listener's
+ * cgroup (egress BPF, net_cls, net_prio) and memory cgroup, not in the
+ * worker's that made it.  Nothing is charged to it yet.
+ */
+static void dtls_listen_child_cgroups(struct sock *sk, struct sock *lsk)
+{
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	struct cgroup *was = sock_cgroup_ptr(&sk->sk_cgrp_data);
+
+	cgroup_get(sock_cgroup_ptr(&lsk->sk_cgrp_data));
+	sk->sk_cgrp_data = lsk->sk_cgrp_data;
+	cgroup_put(was);
+#endif
+#ifdef CONFIG_MEMCG
+	if (!sk->sk_memcg && lsk->sk_memcg && css_tryget(&lsk->sk_memcg->css))
+		sk->sk_memcg = lsk->sk_memcg;
+#endif
+}
+
 /*
  * A UDP socket for the peer of @hello: the listener's family, options
- * and port, the address @hello came to, connected to the peer, attached
- * and in the table.  Context: the listener's work.
+ * and port, the address @hello came to, attached; not connected yet.
  */
-static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
-					       struct sk_buff *hello,
-					       const struct dtls_peer_key *key)
+static struct dtls_sock *dtls_listen_child_sock(struct dtls_listener *l,
+						const struct sk_buff *hello,
+						struct socket **sockp)
 {
 	struct sock *lsk = l->sk;
-	struct sockaddr_storage peer;
 	const struct cred *old;
 	struct socket *sock;
 	struct dtls_sock *c;
@@ -320,9 +346,11 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 	revert_creds(old);
 	if (err)
 		return ERR_PTR(err);
+	*sockp = sock;
 	sk = sock->sk;
 	/* The softirq lookup reads a child under RCU alone. */
 	sock_set_flag(sk, SOCK_RCU_FREE);
+	dtls_listen_child_cgroups(sk, lsk);
 
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(lsk->sk_rcvbuf));
@@ -359,12 +387,35 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 	release_sock(sk);
 
 	c = dtls_sock_attach(sock, NULL);
-	if (IS_ERR(c)) {
+	if (IS_ERR(c))
 		sock_release(sock);
+	return c;
+}
+
+/*
+ * The session of @hello's peer: a socket from dtls_listen_child_sock(),
+ * connected to the peer, in the table.  A user-space handshake's takes
+ * @hello (*@hellop is NULL then).  Context: the listener's work.
+ */
+static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
+					       struct sk_buff **hellop,
+					       const struct dtls_peer_key *key)
+{
+	struct sk_buff *hello = *hellop;
+	struct sockaddr_storage peer;
+	struct mem_cgroup *memcg;
+	struct socket *sock;
+	struct dtls_sock *c;
+	int err;
+
+	/* Its socket and state are charged to the listener's memory cgroup. */
+	memcg = set_active_memcg(dtls_sk_memcg(l->sk));
+	c = dtls_listen_child_sock(l, hello, &sock);
+	set_active_memcg(memcg);
+	if (IS_ERR(c))
 		return c;
-	}
 	dtls_skb_peer(hello, &peer);
-	err = c->base_prot->connect(sk, (struct sockaddr *)&peer,
+	err = c->base_prot->connect(c->sk, (struct sockaddr *)&peer,
 				    peer.ss_family == AF_INET6 ?
 				    sizeof(struct sockaddr_in6) :
 				    sizeof(struct sockaddr_in));
@@ -376,6 +427,16 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 	c->child.key = *key;
 	c->child.user = l->user;
 	c->child.hello_id = dtls_listen_hello_id(l, hello);
+	/*
+	 * A user-space handshake reads its ClientHello first: on its queue
+	 * before the table brings the peer's next datagrams.
+	 */
+	if (l->user) {
+		local_bh_disable();
+		dtls_rx_child_udp(c, hello);
+		local_bh_enable();
+		*hellop = NULL;
+	}
 	c->child.sock = sock;
 	c->child.state = DTLS_CHILD_PENDING;
 	INIT_LIST_HEAD(&c->child.ready);
@@ -536,7 +597,7 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 			return;
 		}
 	}
-	c = dtls_listen_child_new(l, skb, &key);
+	c = dtls_listen_child_new(l, &skb, &key);
 	if (IS_ERR(c)) {
 		net_dbg_ratelimited("dtls: listener: new session: %ld\n",
 				    PTR_ERR(c));
@@ -546,9 +607,6 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	dtls_net_stat_add(net, DTLS_STAT_LISTEN_SPAWNED, 1);
 	if (l->user) {
 		/* Its handshake starts where the application reads. */
-		local_bh_disable();
-		dtls_rx_child_udp(c, skb);
-		local_bh_enable();
 		dtls_listen_child_done(c, true);
 		return;
 	}
@@ -590,7 +648,7 @@ static void dtls_listen_reap(struct dtls_listener *l)
 	}
 }
 
-void dtls_listen_work(struct kthread_work *work)
+void dtls_listen_work(struct work_struct *work)
 {
 	struct dtls_listener *l = container_of(work, struct dtls_listener,
 					       work);

@@ -10,7 +10,6 @@
 #define _NET_DTLS_LISTENER_H
 
 #include <linux/cred.h>
-#include <linux/kthread.h>
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
@@ -57,14 +56,7 @@ struct dtls_listener {
 	u32			backlog;
 	struct sk_buff_head	hello;		/* ClientHellos for the work */
 	u32			hello_bytes;	/* their truesize, hello.lock */
-	/*
-	 * The hellos' work runs on a kthread of the listener's own, in the
-	 * cgroups of listen()'s caller, as vhost's workers are: the sessions'
-	 * sockets it makes belong to the application's cgroup (egress BPF,
-	 * socket memory charged to its memory cgroup), not a kworker's.
-	 */
-	struct kthread_worker	*worker;
-	struct kthread_work	work;
+	struct work_struct	work;
 	struct delayed_work	expire_work;
 	const struct cred	*cred;		/* of listen()'s caller */
 	siphash_key_t		rl_key;
@@ -87,6 +79,6 @@ void dtls_listen_kick(struct dtls_listener *l);
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err);
 
 /* listen_rx.c */
-void dtls_listen_work(struct kthread_work *work);
+void dtls_listen_work(struct work_struct *work);
 
 #endif /* _NET_DTLS_LISTENER_H */
