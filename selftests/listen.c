@@ -2585,9 +2585,9 @@ TEST_F_TIMEOUT(lcg, sessions_in_callers_cgroup, 120)
 		ASSERT_EQ(0, raw_send_hello(fds[i], &c->la, rnd, cookie, clen));
 	}
 	ASSERT_EQ(CG_SESSIONS, WAIT_LI(c->lfd, ready, CG_SESSIONS, 20000));
-	/* A UDP socket and its inode alone are over 2 KiB. */
-	after = cg_stat_grows(self->cg, "slab", before, CG_SESSIONS * 2048);
-	EXPECT_LE(CG_SESSIONS * 2048LL, after - before) {
+	/* A UDP socket and its inode alone are over 1 KiB (6.1 and 6.12). */
+	after = cg_stat_grows(self->cg, "slab", before, CG_SESSIONS * 1024);
+	EXPECT_LE(CG_SESSIONS * 1024LL, after - before) {
 		TH_LOG("slab of the cgroup: %lld before, %lld after", before,
 		       after);
 	}

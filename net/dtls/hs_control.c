@@ -61,7 +61,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 		err = -EBUSY;		/* the application's once it accepts it */
 	if (err)
 		goto out;
-	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
+	hs = kzalloc(sizeof(*hs), GFP_KERNEL_ACCOUNT);
 	if (!hs) {
 		err = -ENOMEM;
 		goto out;

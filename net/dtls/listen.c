@@ -399,7 +399,7 @@ void dtls_listen_close(struct dtls_sock *ds)
 	if (!l)
 		return;
 	spin_lock_bh(&l->lock);
-	l->closed = true;
+	WRITE_ONCE(l->closed, true);
 	spin_unlock_bh(&l->lock);
 	cancel_work_sync(&l->work);
 	cancel_delayed_work_sync(&l->expire_work);
@@ -438,9 +438,14 @@ void dtls_listen_close(struct dtls_sock *ds)
 	dtls_listen_put(l);
 }
 
-/* The next session ready, or an error; waits as @timeo says. */
+/*
+ * The next session ready, or an error; waits as @timeo says.  Its struct
+ * socket, the listener's until now, goes to *@sockp in the same l->lock
+ * section that makes it ACCEPTED.
+ */
 static struct dtls_sock *dtls_listen_next(struct dtls_listener *l,
-					  struct sock *sk, long timeo)
+					  struct sock *sk, long timeo,
+					  struct socket **sockp)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct dtls_sock *c;
@@ -460,6 +465,8 @@ static struct dtls_sock *dtls_listen_next(struct dtls_listener *l,
 			list_del_init(&c->child.ready);
 			l->n_ready--;
 			c->child.state = DTLS_CHILD_ACCEPTED;
+			*sockp = c->child.sock;
+			c->child.sock = NULL;
 		}
 		spin_unlock_bh(&l->lock);
 		if (c)
@@ -502,13 +509,12 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 
 	if (!l)
 		return -EINVAL;
-	c = dtls_listen_next(l, sk, sock_rcvtimeo(sk, flags & O_NONBLOCK));
+	c = dtls_listen_next(l, sk, sock_rcvtimeo(sk, flags & O_NONBLOCK),
+			     &csock);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 
-	/* Accepted: no other context touches c->child.sock now. */
-	csock = c->child.sock;
-	c->child.sock = NULL;
+	/* Accepted: csock is ours, no other context has it now. */
 	csk = c->sk;
 	lock_sock(csk);
 	sock_graft(csk, newsock);

@@ -232,6 +232,9 @@ bool dtls_listen_child_hello(struct dtls_sock *ds, struct sk_buff *skb)
 
 	if (!dtls_listen_looks_hello(skb))
 		return false;
+	/* Not answered, as at the listener (the child drops it). */
+	if (dtls_listen_not_unicast(skb))
+		return false;
 	if (ds->child.user ? !rcu_access_pointer(ds->keys.rx) :
 	    READ_ONCE(ds->hs.state) != DTLS_HS_STATE_ESTABLISHED)
 		return false;
@@ -314,14 +317,25 @@ static void dtls_listen_child_cgroups(struct sock *sk, struct sock *lsk)
 {
 #ifdef CONFIG_SOCK_CGROUP_DATA
 	struct cgroup *was = sock_cgroup_ptr(&sk->sk_cgrp_data);
+	struct cgroup *cg = sock_cgroup_ptr(&lsk->sk_cgrp_data);
 
-	cgroup_get(sock_cgroup_ptr(&lsk->sk_cgrp_data));
+	/* The references cgroup_sk_alloc() takes and cgroup_sk_free() puts. */
+	cgroup_get(cg);
+	cgroup_bpf_get(cg);
 	sk->sk_cgrp_data = lsk->sk_cgrp_data;
+	cgroup_bpf_put(was);
 	cgroup_put(was);
 #endif
 #ifdef CONFIG_MEMCG
-	if (!sk->sk_memcg && lsk->sk_memcg && css_tryget(&lsk->sk_memcg->css))
+	/* The listener holds its own: it cannot be gone. */
+	if (lsk->sk_memcg) {
+		struct mem_cgroup *old = sk->sk_memcg;
+
+		css_get(&lsk->sk_memcg->css);
 		sk->sk_memcg = lsk->sk_memcg;
+		if (old)
+			css_put(&old->css);
+	}
 #endif
 }
 
@@ -403,15 +417,11 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 {
 	struct sk_buff *hello = *hellop;
 	struct sockaddr_storage peer;
-	struct mem_cgroup *memcg;
 	struct socket *sock;
 	struct dtls_sock *c;
 	int err;
 
-	/* Its socket and state are charged to the listener's memory cgroup. */
-	memcg = set_active_memcg(dtls_sk_memcg(l->sk));
 	c = dtls_listen_child_sock(l, hello, &sock);
-	set_active_memcg(memcg);
 	if (IS_ERR(c))
 		return c;
 	dtls_skb_peer(hello, &peer);
@@ -517,16 +527,20 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 		return false;
 	}
 	if (c) {
+		shut = c->child.state == DTLS_CHILD_ACCEPTED;
 		dtls_listen_unlink(l, c);
-		if (c->child.sock) {
-			/* Not accepted: the listener's to release. */
-			c->child.state = DTLS_CHILD_GONE;
-			list_add_tail(&c->child.ready, &l->reap);
-		} else {
+		if (shut) {
 			/* In the table: its close has not run, as for close. */
 			sock_hold(c->sk);
 			refcount_inc(&c->refs);
-			shut = true;
+		} else {
+			/*
+			 * Not accepted: the listener's to release, without a
+			 * close_notify to the new client at that address.
+			 */
+			WRITE_ONCE(c->child.orphaned, true);
+			c->child.state = DTLS_CHILD_GONE;
+			list_add_tail(&c->child.ready, &l->reap);
 		}
 	}
 	spin_unlock_bh(&l->lock);
@@ -549,8 +563,10 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	struct dtls_peer_key key;
 	u32 max_pending = READ_ONCE(ds->listen.max_pending);
 	bool cookies, full, busy;
+	struct mem_cgroup *memcg;
 	struct dtls_sock *c;
 	u8 known = 0;
+	int err;
 	u64 id;
 
 	dtls_listen_key(skb, &key);
@@ -582,11 +598,7 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	id = dtls_listen_hello_id(l, skb);
-	if (known && !dtls_listen_restart(l, &key, id)) {
-		kfree_skb(skb);
-		return;
-	}
+	/* A slot first: a restart must not end a session for nothing. */
 	if (busy) {
 		spin_lock_bh(&l->lock);
 		busy = l->n_pending >= max_pending && !dtls_listen_evict(l);
@@ -597,8 +609,19 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 			return;
 		}
 	}
+	id = dtls_listen_hello_id(l, skb);
+	if (known && !dtls_listen_restart(l, &key, id)) {
+		kfree_skb(skb);
+		return;
+	}
+	/*
+	 * What the session's socket, state and handshake allocate here is
+	 * charged to the listener's memory cgroup, not the worker's.
+	 */
+	memcg = set_active_memcg(dtls_sk_memcg(l->sk));
 	c = dtls_listen_child_new(l, &skb, &key);
 	if (IS_ERR(c)) {
+		set_active_memcg(memcg);
 		net_dbg_ratelimited("dtls: listener: new session: %ld\n",
 				    PTR_ERR(c));
 		kfree_skb(skb);
@@ -606,11 +629,14 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	}
 	dtls_net_stat_add(net, DTLS_STAT_LISTEN_SPAWNED, 1);
 	if (l->user) {
+		set_active_memcg(memcg);
 		/* Its handshake starts where the application reads. */
 		dtls_listen_child_done(c, true);
 		return;
 	}
-	if (dtls_hs_start_child(c, ds, skb)) {
+	err = dtls_hs_start_child(c, ds, skb);
+	set_active_memcg(memcg);
+	if (err) {
 		/* No handshake to end it: the work releases it. */
 		spin_lock_bh(&l->lock);
 		if (c->child.linked &&

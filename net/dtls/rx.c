@@ -443,16 +443,19 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 }
 
 /* A datagram UDP's queue refused, counted as UDP does: by its family. */
-static void dtls_rx_udp_mib_drop(struct net *net, const struct sk_buff *skb)
+static void dtls_rx_udp_mib_drop(struct net *net, const struct sk_buff *skb,
+				 int err)
 {
+	int why = err == -ENOBUFS ? UDP_MIB_MEMERRORS : UDP_MIB_RCVBUFERRORS;
+
 #if IS_ENABLED(CONFIG_IPV6)
 	if (skb->protocol == htons(ETH_P_IPV6)) {
-		__UDP6_INC_STATS(net, UDP_MIB_RCVBUFERRORS, 0);
+		__UDP6_INC_STATS(net, why, 0);
 		__UDP6_INC_STATS(net, UDP_MIB_INERRORS, 0);
 		return;
 	}
 #endif
-	__UDP_INC_STATS(net, UDP_MIB_RCVBUFERRORS, 0);
+	__UDP_INC_STATS(net, why, 0);
 	__UDP_INC_STATS(net, UDP_MIB_INERRORS, 0);
 }
 
@@ -470,6 +473,7 @@ static void dtls_rx_udp_mib_drop(struct net *net, const struct sk_buff *skb)
 void dtls_rx_child_udp(struct dtls_sock *ds, struct sk_buff *skb)
 {
 	struct sock *sk = ds->sk;
+	int err;
 
 	/* udp_csum_pull_header(): the UDP header is off already. */
 	skb_postpull_rcsum(skb, skb->data - sizeof(struct udphdr),
@@ -479,8 +483,9 @@ void dtls_rx_child_udp(struct dtls_sock *ds, struct sk_buff *skb)
 	if (skb->protocol == htons(ETH_P_IP))
 		PKTINFO_SKB_CB(skb)->ipi_spec_dst.s_addr = ip_hdr(skb)->daddr;
 	skb_dst_drop(skb);
-	if (__udp_enqueue_schedule_skb(sk, skb) < 0) {
-		dtls_rx_udp_mib_drop(sock_net(sk), skb);
+	err = __udp_enqueue_schedule_skb(sk, skb);
+	if (err < 0) {
+		dtls_rx_udp_mib_drop(sock_net(sk), skb, err);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_RCVBUF, 0, 0, skb->len);
 		kfree_skb(skb);

@@ -476,7 +476,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	if (err)
 		return ERR_PTR(err);
 
-	ds = kzalloc(sizeof(*ds), GFP_KERNEL);
+	ds = kzalloc(sizeof(*ds), GFP_KERNEL_ACCOUNT);
 	if (!ds)
 		return ERR_PTR(-ENOMEM);
 	ds->sk = sk;
