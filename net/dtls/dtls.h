@@ -38,7 +38,7 @@ struct dtls_sock_keys {
 /*
  * The in-kernel handshake of a socket (handshake.c): @engine while it is
  * configured or running (handshake.h); the result, which outlives it,
- * written under lock_sock().
+ * written under lock_sock().  The small fields come first, packed.
  */
 struct dtls_sock_hs {
 	struct dtls_hs __rcu	*engine;
@@ -47,8 +47,12 @@ struct dtls_sock_hs {
 	u8			alert;
 	bool			alert_remote;
 	u16			suite;
-	int			error;		/* positive errno of a failure */
 	u8			peer_id_len;
+	u8			srtp_mki_len;	/* of @srtp_mki */
+	int			error;		/* positive errno of a failure */
+	/* RFC 5764: the SRTP profile negotiated (0: none) */
+	u16			srtp_profile;
+	bool			exporter_wiped;	/* see @exporter */
 	u8			*peer_id;
 	/*
 	 * Certificate suites: the peer's credential, set once when the
@@ -64,11 +68,12 @@ struct dtls_sock_hs {
 	 * under lock_sock().
 	 */
 	struct dtls_exporter	*exporter;
-	bool			exporter_wiped;
-	/* RFC 5764: the SRTP profile negotiated (0: none) and its MKI */
-	u16			srtp_profile;
-	u8			srtp_mki_len;
-	u8			srtp_mki[255];
+	/*
+	 * The SRTP MKI, @srtp_mki_len bytes, NULL when none was negotiated
+	 * (most sessions): set once when the handshake is established and
+	 * freed with the socket.
+	 */
+	u8			*srtp_mki;
 };
 
 /*

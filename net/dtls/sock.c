@@ -222,6 +222,7 @@ void dtls_sock_put(struct dtls_sock *ds)
  *  - asynchronous decryptions: each holds @ds and @sk; queued after
  *    @detached (set under rxq.lock) they drop their record;
  *  - final.c's works: the lifetime and the renegotiation alert are
+	kfree(ds->hs.srtp_mki);
  *    cancelled or waited for in dtls_sockopt_release(), and the alert is
  *    never queued once @detached is set; a resend queued by a late
  *    decryption holds @ds and finds no flight;
