@@ -21,7 +21,7 @@
 
 unsigned int dtls_net_id __read_mostly;
 
-/* Key freeing (rcu_work) and the expiry of old RX epochs. */
+/* The module's works: handshakes, listeners, kept flights, key freeing. */
 struct workqueue_struct *dtls_wq;
 
 static int __net_init dtls_net_init(struct net *net)
