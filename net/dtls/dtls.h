@@ -108,7 +108,15 @@ struct dtls_sock {
 	struct proto *base_prot;	/* the UDP proto restored on close */
 	/* The socket's own sk_write_space, set aside while a handshake runs. */
 	void (*base_write_space)(struct sock *sk);
-	struct list_head node;		/* in dtls_net.socks, under its lock */
+	/*
+	 * @node: in dtls_net.socks, under its lock, from attach to close.
+	 * @rcu: the last put, which comes after close, frees @ds with it:
+	 * no list walker can reach @node any more then.
+	 */
+	union {
+		struct list_head node;
+		struct rcu_head rcu;
+	};
 	u64 ino;			/* sock_i_ino(), for user space */
 	refcount_t refs;
 	bool detached;			/* closed: async completions drop */
@@ -136,8 +144,6 @@ struct dtls_sock {
 	struct dtls_listen_params listen;
 	/* A session of a listening socket (listen.h) */
 	struct dtls_sock_child child;
-
-	struct rcu_head rcu;
 };
 
 /* How long records of the previous RX epoch still open after a re-key. */
