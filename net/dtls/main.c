@@ -95,7 +95,8 @@ static void __exit dtls_exit(void)
 	unregister_pernet_subsys(&dtls_net_ops);
 	/*
 	 * Sockets freed just before unload may still have callbacks queued,
-	 * and their keys rcu_work: wait for the callbacks, then drain.
+	 * and their keys' (which may queue the work that frees their
+	 * transforms): wait for the callbacks, then drain.
 	 */
 	rcu_barrier();
 	destroy_workqueue(dtls_wq);
