@@ -33,7 +33,6 @@ struct dtls_sock_keys {
 	struct dtls_key __rcu	*rx;
 	struct dtls_key __rcu	*rx_prev;	/* previous RX epoch, until expiry */
 	unsigned long		rx_prev_expires;	/* jiffies */
-	u32			replay_window;	/* for RX keys installed from now on */
 };
 
 /*
@@ -142,6 +141,12 @@ struct dtls_sock {
 	/* A listening socket's sessions (listen.c); set once, under RCU. */
 	struct dtls_listener __rcu *listener;
 	struct dtls_listen_params listen;
+	/*
+	 * The replay window of RX keys installed from now on (sockopt.c):
+	 * here, after the three u32 above, rather than in @keys, where it
+	 * would cost 8 bytes of padding.
+	 */
+	u32 replay_window;
 	/* A session of a listening socket (listen.h) */
 	struct dtls_sock_child child;
 };

@@ -83,7 +83,7 @@ bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires)
 void dtls_sockopt_init(struct dtls_sock *ds)
 {
 	dtls_final_init(ds);
-	ds->keys.replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
+	ds->replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
 	dtls_listen_params_init(ds);
 }
 
@@ -181,7 +181,7 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 		goto out;
 	}
 	k = dtls_key_alloc(c, buf + c->key_off, buf + c->iv_off, ci->epoch,
-			   ci->seq, rx, READ_ONCE(ds->keys.replay_window));
+			   ci->seq, rx, READ_ONCE(ds->replay_window));
 	if (IS_ERR(k)) {
 		err = PTR_ERR(k);
 		goto out;
@@ -213,7 +213,7 @@ static int dtls_set_replay_window(struct sock *sk, sockptr_t optval,
 		return -EFAULT;
 	if (val < DTLS_REPLAY_WINDOW_MIN || val > DTLS_REPLAY_WINDOW_MAX)
 		return -EINVAL;
-	WRITE_ONCE(dtls_sk(sk)->keys.replay_window, val);
+	WRITE_ONCE(dtls_sk(sk)->replay_window, val);
 	return 0;
 }
 
@@ -353,7 +353,7 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 	case DTLS_RX:
 		return dtls_get_keys(sk, true, optval, optlen);
 	case DTLS_REPLAY_WINDOW:
-		val = READ_ONCE(dtls_sk(sk)->keys.replay_window);
+		val = READ_ONCE(dtls_sk(sk)->replay_window);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	case DTLS_FINAL_FLIGHT: {
 		struct dtls_final_flight_info fi;
