@@ -9,7 +9,8 @@
  *
  * Contexts: dtls_key_alloc() sleeps (process context, setsockopt);
  * dtls_key_put() may be called from any context; the freeing itself runs
- * on dtls_wq, a grace period later.  dtls_chacha_seal() and
+ * a grace period later, in the RCU callback (ChaCha20-Poly1305) or on
+ * dtls_wq (a crypto API transform).  dtls_chacha_seal() and
  * dtls_chacha_open() run in any context.  Sealing and dtls_record_open()
  * may sleep (process context); dtls_record_open_prepare() and the replay
  * helpers run in any context.
@@ -216,22 +217,52 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 	return err;
 }
 
-static void dtls_key_free_work(struct work_struct *work)
+static void dtls_key_free(struct dtls_key *k)
 {
-	struct dtls_key *k = container_of(to_rcu_work(work), struct dtls_key,
-					  free_work);
-
-	crypto_free_aead(k->aead);	/* wipes the key schedule */
+	if (!k->cipher->lib)
+		crypto_free_aead(k->aead);	/* wipes the key schedule */
 	kfree(k->replay);
-	kfree_sensitive(k);
+	kfree_sensitive(k);			/* and the ChaCha20 key */
 }
 
+/*
+ * Keys with a crypto API transform, a grace period after their last put,
+ * freed in process context: one work for all, fed by their RCU callbacks.
+ * dtls_exit() waits for the callbacks (rcu_barrier()), then drains
+ * dtls_wq.
+ */
+static LLIST_HEAD(dtls_key_free_list);
+
+static void dtls_key_free_aeads(struct work_struct *work)
+{
+	struct llist_node *n = llist_del_all(&dtls_key_free_list);
+	struct dtls_key *k, *tmp;
+
+	llist_for_each_entry_safe(k, tmp, n, free_node)
+		dtls_key_free(k);
+}
+
+static DECLARE_WORK(dtls_key_free_work, dtls_key_free_aeads);
+
+/* Context: softirq (RCU callback). */
+static void dtls_key_free_rcu(struct rcu_head *head)
+{
+	struct dtls_key *k = container_of(head, struct dtls_key, rcu);
+
+	if (k->cipher->lib) {
+		dtls_key_free(k);
+		return;
+	}
+	/* @rcu is done with: @free_node takes its place. */
+	if (llist_add(&k->free_node, &dtls_key_free_list))
+		queue_work(dtls_wq, &dtls_key_free_work);
+}
+
+/* Context: any. */
 void dtls_key_put(struct dtls_key *k)
 {
-	if (k && refcount_dec_and_test(&k->refs)) {
-		INIT_RCU_WORK(&k->free_work, dtls_key_free_work);
-		queue_rcu_work(dtls_wq, &k->free_work);
-	}
+	if (k && refcount_dec_and_test(&k->refs))
+		call_rcu(&k->rcu, dtls_key_free_rcu);
 }
 
 /**
@@ -297,6 +328,7 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 	return k;
 
 err_free:
+	/* NULL or the transform: no ChaCha20 key was written yet. */
 	crypto_free_aead(k->aead);
 	kfree(k->replay);
 	kfree_sensitive(k);

@@ -4,6 +4,8 @@
 
 #include <crypto/aead.h>
 #include <crypto/chacha.h>
+#include <linux/llist.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -37,24 +39,34 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 
 /*
  * Keys of one direction and one epoch.  Immutable once published, except
- * tx_seq (atomic) and, for RX, the replay window (under @lock).
+ * tx_seq (atomic) and, for RX, the replay window (under @lock).  96 bytes
+ * (kmalloc-96) on 64-bit without lock debugging: the small fields first,
+ * what the record path reads in the first cache line.
  *
  * Lifetime: referenced by the socket (dtls_sock.tx/rx/rx_prev, RCU) and
  * by senders and asynchronous decryptions in flight (@refs).  The last put
- * frees it from process context after an RCU grace period (rcu_work on
- * dtls_wq): the softirq receive path uses it under rcu_read_lock() only.
+ * frees it an RCU grace period later (@rcu): the softirq receive path uses
+ * it under rcu_read_lock() only.  A ChaCha20-Poly1305 key goes in the RCU
+ * callback; one with a crypto API transform from process context, as
+ * crypto_free_aead() may sleep: the callback hands it to one work on
+ * dtls_wq by @free_node (crypto.c).
  */
 struct dtls_key {
 	refcount_t		refs;
-	const struct dtls_cipher *cipher;
-	struct crypto_aead	*aead;		/* NULL if cipher->lib */
-	u32			chacha_key[CHACHA_KEY_SIZE / 4]; /* lib */
 	u16			epoch;
 	u8			iv[12];
-	atomic64_t		tx_seq;		/* TX: next sequence number */
 	spinlock_t		lock;		/* RX: protects @replay */
+	const struct dtls_cipher *cipher;
+	union {
+		struct crypto_aead *aead;		/* !cipher->lib */
+		u32	chacha_key[CHACHA_KEY_SIZE / 4];	/* cipher->lib */
+	};
+	atomic64_t		tx_seq;		/* TX: next sequence number */
 	struct dtls_replay	*replay;	/* RX only */
-	struct rcu_work		free_work;
+	union {
+		struct rcu_head		rcu;
+		struct llist_node	free_node;	/* after @rcu's callback */
+	};
 };
 
 extern struct workqueue_struct *dtls_wq;

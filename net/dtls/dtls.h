@@ -23,22 +23,22 @@
 /*
  * The keys of a socket (sockopt.c installs them, tx.c and rx.c use them).
  * @tx, @rx and @rx_prev are published with RCU and changed under
- * lock_sock(); readers in process context take a key reference, the
- * softirq receive path reads them under rcu_read_lock().
+ * lock_sock(), but for @rx_prev going at @rx_prev_expires, on the
+ * socket's timer (softirq, by cmpxchg()); readers in process context take
+ * a key reference, the softirq receive path reads them under
+ * rcu_read_lock().
  */
 struct dtls_sock_keys {
 	struct dtls_key __rcu	*tx;
 	struct dtls_key __rcu	*rx;
 	struct dtls_key __rcu	*rx_prev;	/* previous RX epoch, until expiry */
 	unsigned long		rx_prev_expires;	/* jiffies */
-	struct delayed_work	rx_prev_work;
-	u32			replay_window;	/* for RX keys installed from now on */
 };
 
 /*
  * The in-kernel handshake of a socket (handshake.c): @engine while it is
  * configured or running (handshake.h); the result, which outlives it,
- * written under lock_sock().
+ * written under lock_sock().  The small fields come first, packed.
  */
 struct dtls_sock_hs {
 	struct dtls_hs __rcu	*engine;
@@ -47,8 +47,12 @@ struct dtls_sock_hs {
 	u8			alert;
 	bool			alert_remote;
 	u16			suite;
-	int			error;		/* positive errno of a failure */
 	u8			peer_id_len;
+	u8			srtp_mki_len;	/* of @srtp_mki */
+	int			error;		/* positive errno of a failure */
+	/* RFC 5764: the SRTP profile negotiated (0: none) */
+	u16			srtp_profile;
+	bool			exporter_wiped;	/* see @exporter */
 	u8			*peer_id;
 	/*
 	 * Certificate suites: the peer's credential, set once when the
@@ -64,23 +68,23 @@ struct dtls_sock_hs {
 	 * under lock_sock().
 	 */
 	struct dtls_exporter	*exporter;
-	bool			exporter_wiped;
-	/* RFC 5764: the SRTP profile negotiated (0: none) and its MKI */
-	u16			srtp_profile;
-	u8			srtp_mki_len;
-	u8			srtp_mki[255];
+	/*
+	 * The SRTP MKI, @srtp_mki_len bytes, NULL when none was negotiated
+	 * (most sessions): set once when the handshake is established and
+	 * freed with the socket.
+	 */
+	u8			*srtp_mki;
 };
 
 /*
  * The kept last flight (final.c): @flight under RCU, whoever xchg()es it
- * to NULL owns it; the works that end, resend it, or refuse a
- * renegotiation.
+ * to NULL owns it; the work that resends it or refuses a renegotiation, as
+ * the bits of @todo ask (its lifetime ends on the socket's timer).
  */
 struct dtls_sock_final {
 	struct dtls_final __rcu	*flight;
-	struct delayed_work	lifetime_work;
-	struct work_struct	resend_work;
-	struct work_struct	reneg_work;
+	struct work_struct	work;
+	unsigned long		todo;		/* final.c's DTLS_FINAL_TODO_* */
 	u32			lifetime_ms;
 	u16			max_resends;
 	u8			dropped_by;	/* DTLS_FINAL_DROP_*, 0 */
@@ -103,7 +107,15 @@ struct dtls_sock {
 	struct proto *base_prot;	/* the UDP proto restored on close */
 	/* The socket's own sk_write_space, set aside while a handshake runs. */
 	void (*base_write_space)(struct sock *sk);
-	struct list_head node;		/* in dtls_net.socks, under its lock */
+	/*
+	 * @node: in dtls_net.socks, under its lock, from attach to close.
+	 * @rcu: the last put, which comes after close, frees @ds with it:
+	 * no list walker can reach @node any more then.
+	 */
+	union {
+		struct list_head node;
+		struct rcu_head rcu;
+	};
 	u64 ino;			/* sock_i_ino(), for user space */
 	refcount_t refs;
 	bool detached;			/* closed: async completions drop */
@@ -119,13 +131,24 @@ struct dtls_sock {
 	struct dtls_sock_hs hs;
 	struct dtls_sock_final final;
 
+	/*
+	 * The socket's deadlines (sock.c): the kept flight's lifetime and the
+	 * previous RX epoch's end.  Armed with dtls_sock_timer_arm(), stopped
+	 * by close.
+	 */
+	struct timer_list timer;
+
 	/* A listening socket's sessions (listen.c); set once, under RCU. */
 	struct dtls_listener __rcu *listener;
 	struct dtls_listen_params listen;
+	/*
+	 * The replay window of RX keys installed from now on (sockopt.c):
+	 * here, after the three u32 above, rather than in @keys, where it
+	 * would cost 8 bytes of padding.
+	 */
+	u32 replay_window;
 	/* A session of a listening socket (listen.h) */
 	struct dtls_sock_child child;
-
-	struct rcu_head rcu;
 };
 
 /* How long records of the previous RX epoch still open after a re-key. */
@@ -154,6 +177,7 @@ void dtls_sock_exit(void);
 void dtls_sock_put(struct dtls_sock *ds);
 struct dtls_sock *dtls_sock_of(struct sock *sk);
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
+void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
 /* Our state of an attached socket, from one of our own proto methods. */
 static inline struct dtls_sock *dtls_sk(const struct sock *sk)
@@ -203,6 +227,7 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		    int __user *optlen);
 
 int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k);
+bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires);
 
 /* tx.c */
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
@@ -239,6 +264,7 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 		   unsigned int len);
 void dtls_final_init(struct dtls_sock *ds);
+bool dtls_final_expire(struct dtls_sock *ds, unsigned long *expires);
 void dtls_final_release(struct dtls_sock *ds);
 int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val);
 void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi);

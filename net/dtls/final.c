@@ -35,13 +35,14 @@
  *    and frees it (kfree_rcu()), so a drop may come from any context.
  *  - dtls_final_rx(): softirq or a crypto completion (the record layer,
  *    after authentication), under rcu_read_lock().
- *  - ds->final.resend_work resends (only it writes the flight's resend
- *    fields); queued from the receive path, it holds a reference on @ds.
- *    ds->final.lifetime_work (delayed) ends the lifetime.
- *  - ds->final.reneg_work sends that alert; queued from the receive
- *    path under ds->rxq.lock unless close has set ds->detached, it holds
- *    a reference on @ds, and close cancels or waits for it before the
- *    socket goes.  One work item: a burst of requests gets one answer.
+ *  - ds->final.work resends the flight (only it writes the flight's
+ *    resend fields) and sends that alert, each when its bit in
+ *    ds->final.todo is set.  Queued from the receive path, it holds a
+ *    reference on @ds.  The alert's bit is set under ds->rxq.lock unless
+ *    close has set ds->detached, and close clears it and cancels or waits
+ *    for the work before the socket goes; a resend queued later finds no
+ *    flight.  One work item: a burst of requests gets one answer.
+ *  - the lifetime ends on the socket's timer (sock.c), softirq.
  *  - dtls_final_release(): close, process context.
  */
 
@@ -54,6 +55,12 @@
 #include "dtls.h"
 #include "handshake.h"
 #include "trace.h"
+
+/* What ds->final.work has to do: bits of ds->final.todo. */
+enum {
+	DTLS_FINAL_TODO_RESEND,		/* the kept flight, again */
+	DTLS_FINAL_TODO_RENEG,		/* the no_renegotiation alert */
+};
 
 /*
  * Bookkeeping of a kept flight (56 bytes on 64-bit), followed by its
@@ -177,8 +184,7 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 	lifetime = READ_ONCE(ds->final.lifetime_ms);
 	trace_dtls_final_keep(ds, fl, lifetime, 0);
 	if (lifetime)
-		mod_delayed_work(dtls_wq, &ds->final.lifetime_work,
-				 msecs_to_jiffies(lifetime));
+		dtls_sock_timer_arm(ds, jiffies + msecs_to_jiffies(lifetime));
 	return 0;
 }
 
@@ -194,21 +200,32 @@ static bool dtls_final_is_reneg(struct dtls_sock *ds,
 	return h->type == DTLS_HS_HELLO_REQUEST;
 }
 
+/*
+ * Have ds->final.work do @what (DTLS_FINAL_TODO_*).  The bit is set
+ * before the work is queued: a work already pending sees it.  The work
+ * holds a reference on @ds: it may run after the socket closed.
+ * Context: softirq or a crypto completion.
+ */
+static void dtls_final_queue(struct dtls_sock *ds, int what)
+{
+	set_bit(what, &ds->final.todo);
+	if (refcount_inc_not_zero(&ds->refs) &&
+	    !queue_work(dtls_wq, &ds->final.work))
+		dtls_sock_put(ds);
+}
+
 /* Context: softirq or a crypto completion. */
 static void dtls_final_refuse_reneg(struct dtls_sock *ds)
 {
 	spin_lock_bh(&ds->rxq.lock);
-	if (!ds->detached && refcount_inc_not_zero(&ds->refs) &&
-	    !queue_work(dtls_wq, &ds->final.reneg_work))
-		dtls_sock_put(ds);
+	if (!ds->detached)
+		dtls_final_queue(ds, DTLS_FINAL_TODO_RENEG);
 	spin_unlock_bh(&ds->rxq.lock);
 }
 
-/* Seal and send no_renegotiation.  Context: process (dtls_wq); holds a ref. */
-static void dtls_final_reneg_work(struct work_struct *work)
+/* Seal and send no_renegotiation.  Context: process (ds->final.work). */
+static void dtls_final_reneg(struct dtls_sock *ds)
 {
-	struct dtls_sock *ds = container_of(work, struct dtls_sock,
-					    final.reneg_work);
 	struct dtls_key *k;
 	unsigned int off;
 	u8 *rec = NULL;
@@ -232,7 +249,6 @@ static void dtls_final_reneg_work(struct work_struct *work)
 	}
 	if (k)
 		dtls_key_put(k);
-	dtls_sock_put(ds);
 }
 
 /*
@@ -270,28 +286,14 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 			dtls_stat_inc(ds, DTLS_STAT_FINAL_LATE);
 			trace_dtls_drop(ds, DTLS_DROP_FINAL_LATE, 0, 0, len);
 		}
-	} else if (h.seq == f->peer_fin_seq &&
-		   refcount_inc_not_zero(&ds->refs)) {
-		/* The work holds @ds: it may run after the socket closed. */
-		if (!queue_work(dtls_wq, &ds->final.resend_work))
-			dtls_sock_put(ds);
+	} else if (h.seq == f->peer_fin_seq) {
+		dtls_final_queue(ds, DTLS_FINAL_TODO_RESEND);
 	}
 	rcu_read_unlock();
 	return mine;
 }
 
-static void dtls_final_resend(struct dtls_sock *ds);
-
-/* Resend the kept flight.  Context: process (dtls_wq); holds a ref. */
-static void dtls_final_resend_work(struct work_struct *work)
-{
-	struct dtls_sock *ds = container_of(work, struct dtls_sock,
-					    final.resend_work);
-
-	dtls_final_resend(ds);
-	dtls_sock_put(ds);
-}
-
+/* Resend the kept flight.  Context: process (ds->final.work). */
 static void dtls_final_resend(struct dtls_sock *ds)
 {
 	struct dtls_flight fl = {};
@@ -348,43 +350,62 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	kfree_sensitive(copy);
 }
 
-/*
- * The lifetime.  Context: process (dtls_wq); scheduled only from process
- * context while the socket is open, and cancelled by close.
- */
+/* Resend and refuse, as ds->final.todo asks.  Context: process (dtls_wq). */
 static void dtls_final_work(struct work_struct *work)
 {
-	struct dtls_sock *ds = container_of(to_delayed_work(work),
-					    struct dtls_sock, final.lifetime_work);
+	struct dtls_sock *ds = container_of(work, struct dtls_sock, final.work);
+
+	if (test_and_clear_bit(DTLS_FINAL_TODO_RESEND, &ds->final.todo))
+		dtls_final_resend(ds);
+	if (test_and_clear_bit(DTLS_FINAL_TODO_RENEG, &ds->final.todo))
+		dtls_final_reneg(ds);
+	dtls_sock_put(ds);	/* the reference dtls_final_queue() took */
+}
+
+/**
+ * dtls_final_expire - the kept flight's lifetime, on the socket's timer
+ * @ds: the socket
+ * @expires: set to when the lifetime ends, if it has not yet
+ *
+ * Context: softirq (sock.c's timer, stopped by close).
+ * Return: true if @expires was set (the timer must fire again then).
+ */
+bool dtls_final_expire(struct dtls_sock *ds, unsigned long *expires)
+{
 	u32 lifetime = READ_ONCE(ds->final.lifetime_ms);
-	unsigned long expires = 0;
 	struct dtls_final *f;
+	unsigned long t = 0;
+	bool kept = false;
 
 	rcu_read_lock();
 	f = rcu_dereference(ds->final.flight);
-	if (f && lifetime)
-		expires = f->created + msecs_to_jiffies(lifetime);
+	if (f && lifetime) {
+		t = f->created + msecs_to_jiffies(lifetime);
+		kept = true;
+	}
 	rcu_read_unlock();
-	if (!expires)
-		return;
-	if (time_after_eq(jiffies, expires))
-		dtls_final_drop(ds, DTLS_FINAL_DROP_TIMER);
-	else
-		mod_delayed_work(dtls_wq, &ds->final.lifetime_work, expires - jiffies);
+	if (!kept)
+		return false;
+	if (time_before(jiffies, t)) {
+		*expires = t;
+		return true;
+	}
+	dtls_final_drop(ds, DTLS_FINAL_DROP_TIMER);
+	return false;
 }
 
 void dtls_final_init(struct dtls_sock *ds)
 {
-	INIT_DELAYED_WORK(&ds->final.lifetime_work, dtls_final_work);
-	INIT_WORK(&ds->final.resend_work, dtls_final_resend_work);
-	INIT_WORK(&ds->final.reneg_work, dtls_final_reneg_work);
+	INIT_WORK(&ds->final.work, dtls_final_work);
 	ds->final.lifetime_ms = DTLS_FINAL_FLIGHT_LIFETIME_DEFAULT;
 	ds->final.max_resends = DTLS_FINAL_FLIGHT_RESENDS_DEFAULT;
 }
 
 /*
- * Context: close, process.  A resend queued meanwhile (a crypto completion
- * may still open a record) holds its own reference and finds no flight.
+ * Context: close, process, @ds->detached set and the socket's timer
+ * stopped.  A resend queued meanwhile (a crypto completion may still open
+ * a record) holds its own reference and finds no flight; no alert is
+ * asked for any more, and one asked for before is not sent.
  */
 void dtls_final_release(struct dtls_sock *ds)
 {
@@ -393,11 +414,9 @@ void dtls_final_release(struct dtls_sock *ds)
 	f = unrcu_pointer(xchg(&ds->final.flight, NULL));
 	if (f)
 		dtls_final_free(f);
-	cancel_delayed_work_sync(&ds->final.lifetime_work);
-	if (cancel_work_sync(&ds->final.resend_work))
+	clear_bit(DTLS_FINAL_TODO_RENEG, &ds->final.todo);
+	if (cancel_work_sync(&ds->final.work))
 		dtls_sock_put(ds);	/* the reference it held */
-	if (cancel_work_sync(&ds->final.reneg_work))
-		dtls_sock_put(ds);
 }
 
 /* setsockopt(SOL_DTLS, DTLS_FINAL_FLIGHT_*).  Context: process. */
@@ -409,8 +428,8 @@ int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val)
 		return 0;
 	case DTLS_FINAL_FLIGHT_LIFETIME:
 		WRITE_ONCE(ds->final.lifetime_ms, val);
-		/* Applies to a flight kept now, too. */
-		mod_delayed_work(dtls_wq, &ds->final.lifetime_work, 0);
+		/* Applies to a flight kept now, too: looked at again now. */
+		dtls_sock_timer_arm(ds, jiffies);
 		return 0;
 	case DTLS_FINAL_FLIGHT_RESENDS:
 		if (val > U16_MAX)

@@ -311,13 +311,24 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 {
 	struct dtls_sock *ds = hs->ds;
 	struct sock *sk = hs->sk;
+	u8 *mki = NULL;
 	int err;
 
 	lockdep_assert_held(&hs->lock);
 	dtls_hs_rx_flight_done(hs);
+	/* The SRTP MKI, if one was negotiated, is kept out of line. */
+	if (hs->pr.srtp_mki_len) {
+		mki = kmemdup(hs->pr.srtp_mki, hs->pr.srtp_mki_len, GFP_KERNEL);
+		if (!mki) {
+			dtls_hs_fail(hs, -ENOMEM, DTLS_ALERT_INTERNAL_ERROR,
+				     false);
+			return;
+		}
+	}
 	lock_sock(sk);
 	if (rcu_access_pointer(ds->hs.engine) != hs) {
 		release_sock(sk);
+		kfree(mki);
 		return;
 	}
 	dtls_key_get(hs->pr.tx_key);
@@ -332,6 +343,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	}
 	if (err) {
 		release_sock(sk);
+		kfree(mki);
 		dtls_hs_fail(hs, err, DTLS_ALERT_INTERNAL_ERROR, false);
 		return;
 	}
@@ -349,8 +361,11 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
 	}
 	ds->hs.srtp_profile = hs->pr.srtp_profile;
-	ds->hs.srtp_mki_len = hs->pr.srtp_mki_len;
-	memcpy(ds->hs.srtp_mki, hs->pr.srtp_mki, hs->pr.srtp_mki_len);
+	if (mki) {
+		kfree(ds->hs.srtp_mki);	/* NULL: one handshake a socket */
+		ds->hs.srtp_mki = mki;
+		ds->hs.srtp_mki_len = hs->pr.srtp_mki_len;
+	}
 	/* What the exporter needs, until DTLS_EXPORTER_WIPE or close. */
 	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
 			 hs->pr.client_random, hs->pr.server_random);

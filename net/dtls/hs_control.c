@@ -525,8 +525,8 @@ int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 	err = dtls_hs_config_copy(&hs->pr, &tmpl->pr);
 	mutex_unlock(&tmpl->lock);
 	dtls_hs_put(tmpl);
-	WRITE_ONCE(ds->keys.replay_window,
-		   READ_ONCE(parent->keys.replay_window));
+	WRITE_ONCE(ds->replay_window,
+		   READ_ONCE(parent->replay_window));
 	if (!err) {
 		dtls_proto_defaults(&hs->pr);
 		err = dtls_proto_ready(&hs->pr);

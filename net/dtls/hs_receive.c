@@ -256,7 +256,7 @@ static int dtls_hs_steps(struct dtls_hs *hs, u8 *alert)
 	       (m = dtls_reasm_pop(&hs->reasm))) {
 		dtls_hs_rx_msg(hs, m->type, m->len);
 		/* For the rx key, if this step derives it. */
-		hs->pr.replay_window = READ_ONCE(hs->ds->keys.replay_window);
+		hs->pr.replay_window = READ_ONCE(hs->ds->replay_window);
 		ret = dtls_proto_msg(&hs->pr, m, &out);
 		kfree_sensitive(m);
 		if (ret) {

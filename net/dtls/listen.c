@@ -526,8 +526,7 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 	 * is accepted) may still read sk_socket's old value: let it end
 	 * before the socket it was made with goes.
 	 */
-	flush_work(&c->final.resend_work);
-	flush_work(&c->final.reneg_work);
+	flush_work(&c->final.work);
 	csock->sk = NULL;
 	sock_release(csock);
 	WRITE_ONCE(c->ino, sock_i_ino(csk));

@@ -21,7 +21,7 @@
 
 unsigned int dtls_net_id __read_mostly;
 
-/* Key freeing (rcu_work) and the expiry of old RX epochs. */
+/* The module's works: handshakes, listeners, kept flights, key freeing. */
 struct workqueue_struct *dtls_wq;
 
 static int __net_init dtls_net_init(struct net *net)
@@ -95,7 +95,8 @@ static void __exit dtls_exit(void)
 	unregister_pernet_subsys(&dtls_net_ops);
 	/*
 	 * Sockets freed just before unload may still have callbacks queued,
-	 * and their keys rcu_work: wait for the callbacks, then drain.
+	 * and their keys' (which may queue the work that frees their
+	 * transforms): wait for the callbacks, then drain.
 	 */
 	rcu_barrier();
 	destroy_workqueue(dtls_wq);

@@ -20,6 +20,8 @@
  *    reaches through sk_user_data is freed only after a grace period.
  *  - dtls_write_space(): wherever UDP frees a sent skb (softirq or
  *    process), only while a handshake runs; it reads its state under RCU.
+ *  - dtls_sock_timer(): softirq, from the first deadline armed to close,
+ *    which stops it before anything it reads goes.
  *  - dtls_net.lock (mutex) protects the per-netns list; it is never taken
  *    with lock_sock() held, and lock_sock() is never taken under it.
  */
@@ -141,6 +143,36 @@ void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet)
 }
 
 /*
+ * One timer for the socket's deadlines, the kept flight's lifetime
+ * (final.c) and the previous RX epoch's end (sockopt.c): each sets it
+ * with dtls_sock_timer_arm() and, when it fires, does what is due and
+ * says when it is next due.  An earlier deadline wins; a later one is
+ * found again when the timer fires.  Context: softirq.
+ */
+static void dtls_sock_timer(struct timer_list *t)
+{
+	struct dtls_sock *ds = from_timer(ds, t, timer);
+	unsigned long a, b;
+	bool ka, kb;
+
+	ka = dtls_final_expire(ds, &a);
+	kb = dtls_keys_expire(ds, &b);
+	if (ka && kb && time_before(b, a))
+		a = b;
+	if (ka || kb)
+		timer_reduce(t, ka ? a : b);
+}
+
+/*
+ * Have the socket's timer fire at @expires at the latest.  Context: any,
+ * on an open socket: close stops the timer once no one else arms it.
+ */
+void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires)
+{
+	timer_reduce(&ds->timer, expires);
+}
+
+/*
  * UDP calls encap_rcv only while its static keys are on.  Taking them per
  * socket (udp_tunnel_encap_enable()) would patch kernel text on every
  * attach and every close, which costs a busy server IPIs to all CPUs; the
@@ -190,6 +222,7 @@ static void dtls_sock_free_rcu(struct rcu_head *head)
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
 
 	kfree(ds->hs.peer_id);
+	kfree(ds->hs.srtp_mki);
 	dtls_export_wipe(ds);
 	if (ds->hs.peer_cert) {
 		dtls_cert_peer_free(ds->hs.peer_cert);
@@ -221,12 +254,15 @@ void dtls_sock_put(struct dtls_sock *ds)
  *    memory they may still read goes a grace period after the last put;
  *  - asynchronous decryptions: each holds @ds and @sk; queued after
  *    @detached (set under rxq.lock) they drop their record;
- *  - final.c's works: the lifetime and the renegotiation alert are
- *    cancelled or waited for in dtls_sockopt_release(), and the alert is
- *    never queued once @detached is set; a resend queued by a late
- *    decryption holds @ds and finds no flight;
- *  - the previous RX epoch's expiry: cancelled there too; keys are freed
- *    by their own RCU work, a grace period after their last reference;
+ *  - the socket's timer (the kept flight's lifetime, the previous RX
+ *    epoch's end): stopped once the handshake is, which arms it too;
+ *    setsockopt() and the timer itself are the others that do;
+ *  - final.c's work: cancelled or waited for in dtls_sockopt_release(),
+ *    and the renegotiation alert is never asked for once @detached is
+ *    set; a resend queued by a late decryption holds @ds and finds no
+ *    flight;
+ *  - keys are freed by their own RCU callback and work, a grace period
+ *    after their last reference;
  *  - the module: each @ds holds it until its RCU callback has run.
  */
 static void dtls_sk_close(struct sock *sk, long timeout)
@@ -244,6 +280,8 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 
 	/* Then the handshake: its work sends on the socket. */
 	dtls_hs_release(ds);
+	/* Nothing arms the timer now but the timer, which this waits for. */
+	del_timer_sync(&ds->timer);
 
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
@@ -483,6 +521,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	ds->ino = sock_i_ino(sk);
 	refcount_set(&ds->refs, 1);
 	skb_queue_head_init(&ds->rxq);
+	timer_setup(&ds->timer, dtls_sock_timer, 0);
 	dtls_sockopt_init(ds);
 	if (!try_module_get(THIS_MODULE)) {
 		kfree(ds);

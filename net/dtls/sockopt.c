@@ -45,34 +45,56 @@ dtls_crypto_info_check(const u8 *buf, unsigned int len)
 	return c;
 }
 
-static void dtls_rx_prev_expire(struct work_struct *work)
+/**
+ * dtls_keys_expire - the previous RX epoch's end, on the socket's timer
+ * @ds: the socket
+ * @expires: set to when its keys go, if they are still to go
+ *
+ * The keys are taken by cmpxchg(): a re-key that has just put other keys
+ * there (dtls_keys_install()) keeps them.  Under rcu_read_lock(), the
+ * keys seen cannot be freed and come back at the same address meanwhile.
+ *
+ * Context: softirq (sock.c's timer, stopped by close).
+ * Return: true if @expires was set (the timer must fire again then).
+ */
+bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires)
 {
-	struct dtls_sock *ds = container_of(to_delayed_work(work),
-					    struct dtls_sock, keys.rx_prev_work);
-	struct sock *sk = ds->sk;
-	struct dtls_key *old;
+	struct dtls_key *k;
+	unsigned long t;
+	bool due = false;
 
-	lock_sock(sk);
-	old = rcu_replace_pointer(ds->keys.rx_prev, NULL, lockdep_sock_is_held(sk));
-	release_sock(sk);
-	/* The key and its schedule are wiped a grace period later. */
-	dtls_key_put(old);
+	rcu_read_lock();
+	k = rcu_dereference(ds->keys.rx_prev);
+	/* Pairs with the xchg() of dtls_keys_install(): @k's own time. */
+	smp_rmb();
+	t = READ_ONCE(ds->keys.rx_prev_expires);
+	if (k && time_before(jiffies, t)) {
+		*expires = t;
+		due = true;
+	} else if (k && unrcu_pointer(cmpxchg(&ds->keys.rx_prev,
+					      RCU_INITIALIZER(k), NULL)) == k) {
+		/* The key and its schedule are wiped a grace period later. */
+		dtls_key_put(k);
+	}
+	rcu_read_unlock();
+	return due;
 }
 
 void dtls_sockopt_init(struct dtls_sock *ds)
 {
-	INIT_DELAYED_WORK(&ds->keys.rx_prev_work, dtls_rx_prev_expire);
 	dtls_final_init(ds);
-	ds->keys.replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
+	ds->replay_window = DTLS_REPLAY_WINDOW_DEFAULT;
 	dtls_listen_params_init(ds);
 }
 
-/* Context: close, before the socket goes; no key is in use any more. */
+/*
+ * Context: close, before the socket goes, the socket's timer stopped; no
+ * key is in use any more.
+ */
 void dtls_sockopt_release(struct dtls_sock *ds)
 {
 	struct net *net = sock_net(ds->sk);
 
-	cancel_delayed_work_sync(&ds->keys.rx_prev_work);
 	dtls_final_release(ds);
 	if (rcu_access_pointer(ds->keys.tx))
 		dtls_net_stat_add(net, DTLS_STAT_CURR_TX, -1);
@@ -110,17 +132,21 @@ int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k)
 		dtls_net_stat_add(sock_net(sk),
 				  rx ? DTLS_STAT_CURR_RX : DTLS_STAT_CURR_TX, 1);
 	if (rx) {
+		unsigned long expires = jiffies +
+					msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS);
 		struct dtls_key *prev;
 
-		prev = rcu_replace_pointer(ds->keys.rx_prev, cur,
-					   lockdep_sock_is_held(sk));
-		WRITE_ONCE(ds->keys.rx_prev_expires, jiffies +
-			   msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
+		/*
+		 * The time first, then the keys it is of (a full barrier):
+		 * the timer may take the previous ones meanwhile.
+		 */
+		WRITE_ONCE(ds->keys.rx_prev_expires, expires);
+		prev = unrcu_pointer(xchg(&ds->keys.rx_prev,
+					  RCU_INITIALIZER(cur)));
 		rcu_assign_pointer(ds->keys.rx, k);
 		dtls_rx_open_queued(sk, ds);
 		if (cur)
-			mod_delayed_work(dtls_wq, &ds->keys.rx_prev_work,
-					 msecs_to_jiffies(DTLS_RX_PREV_EPOCH_MS));
+			dtls_sock_timer_arm(ds, expires);
 		cur = prev;
 	} else {
 		rcu_assign_pointer(ds->keys.tx, k);
@@ -155,7 +181,7 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 		goto out;
 	}
 	k = dtls_key_alloc(c, buf + c->key_off, buf + c->iv_off, ci->epoch,
-			   ci->seq, rx, READ_ONCE(ds->keys.replay_window));
+			   ci->seq, rx, READ_ONCE(ds->replay_window));
 	if (IS_ERR(k)) {
 		err = PTR_ERR(k);
 		goto out;
@@ -187,7 +213,7 @@ static int dtls_set_replay_window(struct sock *sk, sockptr_t optval,
 		return -EFAULT;
 	if (val < DTLS_REPLAY_WINDOW_MIN || val > DTLS_REPLAY_WINDOW_MAX)
 		return -EINVAL;
-	WRITE_ONCE(dtls_sk(sk)->keys.replay_window, val);
+	WRITE_ONCE(dtls_sk(sk)->replay_window, val);
 	return 0;
 }
 
@@ -327,7 +353,7 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 	case DTLS_RX:
 		return dtls_get_keys(sk, true, optval, optlen);
 	case DTLS_REPLAY_WINDOW:
-		val = READ_ONCE(dtls_sk(sk)->keys.replay_window);
+		val = READ_ONCE(dtls_sk(sk)->replay_window);
 		return dtls_getsockopt_copy(&val, sizeof(val), optval, optlen);
 	case DTLS_FINAL_FLIGHT: {
 		struct dtls_final_flight_info fi;
