@@ -238,8 +238,11 @@ static void dtls_key_free_aeads(struct work_struct *work)
 	struct llist_node *n = llist_del_all(&dtls_key_free_list);
 	struct dtls_key *k, *tmp;
 
-	llist_for_each_entry_safe(k, tmp, n, free_node)
+	llist_for_each_entry_safe(k, tmp, n, free_node) {
 		dtls_key_free(k);
+		/* A listener closing with thousands of sessions: share. */
+		cond_resched();
+	}
 }
 
 static DECLARE_WORK(dtls_key_free_work, dtls_key_free_aeads);
@@ -328,8 +331,9 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 	return k;
 
 err_free:
-	/* NULL or the transform: no ChaCha20 key was written yet. */
-	crypto_free_aead(k->aead);
+	/* The union holds a transform (or NULL) only for crypto API keys. */
+	if (!c->lib)
+		crypto_free_aead(k->aead);
 	kfree(k->replay);
 	kfree_sensitive(k);
 	return ERR_PTR(err);

@@ -195,6 +195,8 @@ static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 	if (k && k->epoch == epoch)
 		return k;
 	k = rcu_dereference(ds->keys.rx_prev);
+	/* Its expiry was written before it (dtls_keys_install()). */
+	smp_rmb();
 	if (k && k->epoch == epoch &&
 	    time_before(jiffies, READ_ONCE(ds->keys.rx_prev_expires)))
 		return k;

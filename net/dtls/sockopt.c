@@ -392,7 +392,8 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 		if (ds->hs.state == DTLS_HS_STATE_ESTABLISHED) {
 			si.profile = ds->hs.srtp_profile;
 			si.mki_len = ds->hs.srtp_mki_len;
-			memcpy(si.mki, ds->hs.srtp_mki, si.mki_len);
+			if (si.mki_len)
+				memcpy(si.mki, ds->hs.srtp_mki, si.mki_len);
 		}
 		release_sock(sk);
 		return dtls_getsockopt_copy(&si, sizeof(si), optval, optlen);
