@@ -2481,6 +2481,133 @@ static int memfd_with(struct __test_metadata *_metadata, const char *s)
 	return fd;
 }
 
+/* dtls.ko's aead_idle_secs, or -1; set it to @v if @v >= 0. */
+static int aead_idle_secs(int v)
+{
+	const char *path = "/sys/module/dtls/parameters/aead_idle_secs";
+	FILE *f = fopen(path, "r");
+	int old = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &old) != 1)
+		old = -1;
+	fclose(f);
+	if (v >= 0) {
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fprintf(f, "%d\n", v);
+		if (fclose(f))
+			return -1;
+	}
+	return old;
+}
+
+/* Wait up to @ms for the netns counter @name to reach @want; its value. */
+static long long proc_stat_wait(const char *name, long long want, int ms)
+{
+	long long v = dtls_test_proc_stat(name);
+
+	for (; v < want && ms > 0; ms -= 20) {
+		usleep(20000);
+		v = dtls_test_proc_stat(name);
+	}
+	return v;
+}
+
+/*
+ * An AES key's crypto transform goes after aead_idle_secs without a
+ * record and is made again by the next one, sent or received: records
+ * that come meanwhile wait for it (none lost, a forged one still refused,
+ * the replay window as before).  ChaCha20-Poly1305 keys have none.
+ */
+TEST_F_TIMEOUT(record, aead_idle_transform_remade, 90)
+{
+	bool aes = variant->cipher != DTLS_CIPHER_CHACHA20_POLY1305;
+	long long freed0, remade0, freed, remade;
+	uint8_t pt[1200], back[1200], rec[1400], buf[1400];
+	struct dtls_sock_stats st;
+	struct dtls_ref_hdr hdr;
+	bool seen[3] = {};
+	int old, i, t;
+	ssize_t n;
+
+	old = aead_idle_secs(1);
+	ASSERT_LE(0, old) TH_LOG("no aead_idle_secs parameter");
+	freed0 = dtls_test_proc_stat("DtlsAeadIdleFreed");
+	remade0 = dtls_test_proc_stat("DtlsAeadRemade");
+	ASSERT_LE(0, freed0);
+	ASSERT_LE(0, remade0);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+
+	/* Both ways, with the transforms made at install. */
+	B_STR(1, "first");
+	EXPECT_STR("first");
+	fill(pt, sizeof(pt), 1);
+	ASSERT_EQ((ssize_t)sizeof(pt), send(self->a, pt, sizeof(pt), 0));
+	ASSERT_EQ((ssize_t)sizeof(pt), B_OPEN(&self->tx, &hdr, back,
+					     sizeof(back)));
+	EXPECT_EQ(0, memcmp(pt, back, sizeof(pt)));
+
+	/* Idle: both go (between one and two periods) ... */
+	freed = proc_stat_wait("DtlsAeadIdleFreed", freed0 + 2, 6000);
+	if (!aes)
+		usleep(2500000);
+	freed = dtls_test_proc_stat("DtlsAeadIdleFreed");
+	EXPECT_EQ(aes ? 2 : 0, freed - freed0);
+
+	/* ... a forged record wakes the RX one and is refused, ... */
+	n = seal(&self->rx, DATA, 2, "forged", 6, rec);
+	ASSERT_LT(0, n);
+	rec[n - 1] ^= 1;
+	B_RAW(rec, n);
+	EXPECT_EQ(1, STAT_WAIT(rx_auth_fail, 1));
+	/* ... and three records that may find it being made all come. */
+	for (i = 0; i < 3; i++) {
+		fill(pt, sizeof(pt), 10 + i);
+		B_SEND(&self->rx, DATA, 3 + i, pt, sizeof(pt));
+	}
+	for (i = 0; i < 3; i++) {
+		n = recv_rec(self->a, buf, sizeof(buf), 0, CTL, &t, NULL);
+		ASSERT_EQ((ssize_t)sizeof(pt), n) TH_LOG("%s", strerror(-n));
+		EXPECT_EQ(DATA, t);
+		for (t = 0; t < 3; t++) {
+			fill(pt, sizeof(pt), 10 + t);
+			if (!memcmp(pt, buf, sizeof(pt)))
+				seen[t] = true;
+		}
+	}
+	EXPECT_TRUE(seen[0] && seen[1] && seen[2]);
+	/* A replay of one of them: the window holds across. */
+	B_SEND(&self->rx, DATA, 4, pt, sizeof(pt));
+	EXPECT_EQ(1, STAT_WAIT(rx_replay, 1));
+	EXPECT_EMPTY();
+
+	/* The TX one: the next send makes it again. */
+	fill(pt, sizeof(pt), 20);
+	ASSERT_EQ((ssize_t)sizeof(pt), send(self->a, pt, sizeof(pt), 0));
+	ASSERT_EQ((ssize_t)sizeof(pt), B_OPEN(&self->tx, &hdr, back,
+					     sizeof(back)));
+	EXPECT_EQ(0, memcmp(pt, back, sizeof(pt)));
+	EXPECT_EQ(1, hdr.seq);
+
+	remade = dtls_test_proc_stat("DtlsAeadRemade");
+	EXPECT_EQ(aes ? 2 : 0, remade - remade0);
+	st = STATS();
+	EXPECT_EQ(4, st.rx_records);
+	EXPECT_EQ(2, st.tx_records);
+	EXPECT_EQ(1, st.rx_auth_fail);
+
+	/* Idle again, then closed with nothing made (the timer stops). */
+	if (aes)
+		EXPECT_EQ(freed + 2, proc_stat_wait("DtlsAeadIdleFreed",
+						    freed + 2, 6000));
+	EXPECT_EQ(1, aead_idle_secs(old));
+}
+
+
 /*
  * sendfile() into a keyed socket: 6.1 went through udp_sendpage() and sent
  * the file in the clear; 6.12 handed UDP slab memory as spliced pages.

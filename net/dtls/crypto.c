@@ -9,11 +9,16 @@
  *
  * Contexts: dtls_key_alloc() sleeps (process context, setsockopt);
  * dtls_key_put() may be called from any context; the freeing itself runs
- * a grace period later, in the RCU callback (ChaCha20-Poly1305) or on
- * dtls_wq (a crypto API transform).  dtls_chacha_seal() and
- * dtls_chacha_open() run in any context.  Sealing and dtls_record_open()
- * may sleep (process context); dtls_record_open_prepare() and the replay
- * helpers run in any context.
+ * a grace period later, in the RCU callback, and a crypto API transform's
+ * on dtls_wq.  dtls_chacha_seal() and dtls_chacha_open() run in any
+ * context.  Sealing, dtls_record_open() and dtls_key_aead_make() may
+ * sleep (process context); dtls_key_aead(), dtls_key_idle(),
+ * dtls_record_open_prepare() and the replay helpers run in any context.
+ *
+ * An AES key keeps its raw bytes and a transform made from them
+ * (struct dtls_aead, crypto.h), which goes when the key is idle and is
+ * made again by the next user in process context; the receive path in
+ * softirq hands such a record to process context first (rx.c).
  *
  * ChaCha20-Poly1305 is built here from the library's ChaCha20 and
  * Poly1305 (arch-optimized where the CPU allows) rather than taken from
@@ -26,6 +31,7 @@
 #include <crypto/algapi.h>
 #include <crypto/poly1305.h>
 #include <linux/fips.h>
+#include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -217,48 +223,194 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 	return err;
 }
 
-static void dtls_key_free(struct dtls_key *k)
-{
-	if (!k->cipher->lib)
-		crypto_free_aead(k->aead);	/* wipes the key schedule */
-	kfree(k->replay);
-	kfree_sensitive(k);			/* and the ChaCha20 key */
-}
+/* ------------------------------------------------------- transforms */
 
 /*
- * Keys with a crypto API transform, a grace period after their last put,
- * freed in process context: one work for all, fed by their RCU callbacks.
+ * How long a key's transform may stay unused: it goes on the socket's
+ * timer after one to two such periods without a record (dtls_key_idle()),
+ * and is made again by the next record.  0 keeps every transform.
+ */
+static unsigned int aead_idle_secs = 15;
+module_param(aead_idle_secs, uint, 0644);
+MODULE_PARM_DESC(aead_idle_secs,
+		 "Seconds without a record after which an AES key's crypto transform is freed (0: never)");
+
+/*
+ * Transforms whose last reference went, a grace period later, freed in
+ * process context: one work for all, fed by their RCU callbacks.
  * dtls_exit() waits for the callbacks (rcu_barrier()), then drains
  * dtls_wq.
  */
-static LLIST_HEAD(dtls_key_free_list);
+static LLIST_HEAD(dtls_aead_free_list);
 
-static void dtls_key_free_aeads(struct work_struct *work)
+static void dtls_aead_free_all(struct work_struct *work)
 {
-	struct llist_node *n = llist_del_all(&dtls_key_free_list);
-	struct dtls_key *k, *tmp;
+	struct llist_node *n = llist_del_all(&dtls_aead_free_list);
+	struct dtls_aead *a, *tmp;
 
-	llist_for_each_entry_safe(k, tmp, n, free_node) {
-		dtls_key_free(k);
+	llist_for_each_entry_safe(a, tmp, n, free_node) {
+		crypto_free_aead(a->tfm);	/* wipes the key schedule */
+		kfree(a);
 		/* A listener closing with thousands of sessions: share. */
 		cond_resched();
 	}
 }
 
-static DECLARE_WORK(dtls_key_free_work, dtls_key_free_aeads);
+static DECLARE_WORK(dtls_aead_free_work, dtls_aead_free_all);
 
-/* Context: softirq (RCU callback). */
+/* Context: any (the RCU callback: softirq). */
+static void dtls_aead_free(struct dtls_aead *a)
+{
+	if (llist_add(&a->free_node, &dtls_aead_free_list))
+		queue_work(dtls_wq, &dtls_aead_free_work);
+}
+
+static void dtls_aead_free_rcu(struct rcu_head *head)
+{
+	dtls_aead_free(container_of(head, struct dtls_aead, rcu));
+}
+
+/* Context: any. */
+void dtls_aead_put(struct dtls_aead *a)
+{
+	if (a && refcount_dec_and_test(&a->refs))
+		call_rcu(&a->rcu, dtls_aead_free_rcu);
+}
+
+/**
+ * dtls_key_aead - the key's transform, if it has one
+ * @k: keys with !cipher->lib
+ *
+ * Context: any.
+ * Return: the transform with a reference for the caller (dtls_aead_put()),
+ * or NULL if it was dropped for idleness (dtls_key_aead_make()).
+ */
+struct dtls_aead *dtls_key_aead(struct dtls_key *k)
+{
+	struct dtls_aead *a;
+
+	rcu_read_lock();
+	a = rcu_dereference(k->aead);
+	if (a && !refcount_inc_not_zero(&a->refs))
+		a = NULL;
+	rcu_read_unlock();
+	if (a && !READ_ONCE(k->used))
+		WRITE_ONCE(k->used, 1);
+	return a;
+}
+
+static struct dtls_aead *dtls_aead_alloc(const struct dtls_key *k)
+{
+	const struct dtls_cipher *c = k->cipher;
+	struct dtls_aead *a;
+	int err;
+
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&a->refs, 1);
+	a->tfm = crypto_alloc_aead(c->alg, 0, 0);
+	if (IS_ERR(a->tfm)) {
+		err = PTR_ERR(a->tfm);
+		goto err_free;
+	}
+	err = crypto_aead_setkey(a->tfm, k->aes_key, c->key_len);
+	if (!err)
+		err = crypto_aead_setauthsize(a->tfm, c->tag_len);
+	if (!err)
+		return a;
+	crypto_free_aead(a->tfm);
+err_free:
+	kfree(a);
+	return ERR_PTR(err);
+}
+
+/**
+ * dtls_key_aead_make - the key's transform, made again if it went
+ * @k: keys with !cipher->lib
+ *
+ * Of two callers making it at once, one's transform is kept.  The caller
+ * owning the socket arms its timer (dtls_sock_keys_used()), so that the
+ * transform goes again when idle.
+ * Context: process, may sleep.
+ * Return: as dtls_key_aead(), or an ERR_PTR.
+ */
+struct dtls_aead *dtls_key_aead_make(struct dtls_key *k)
+{
+	struct dtls_aead *a, *old;
+
+	for (;;) {
+		a = dtls_key_aead(k);
+		if (a)
+			return a;
+		a = dtls_aead_alloc(k);
+		if (IS_ERR(a))
+			return a;
+		refcount_inc(&a->refs);		/* the caller's */
+		WRITE_ONCE(k->used, 1);
+		old = unrcu_pointer(cmpxchg(&k->aead, NULL,
+					    RCU_INITIALIZER(a)));
+		if (!old)
+			return a;
+		/* Another caller's won: never published, no grace period. */
+		crypto_free_aead(a->tfm);
+		kfree(a);
+	}
+}
+
+/**
+ * dtls_key_idle - drop the transform of a key left unused
+ * @k: keys, or NULL
+ *
+ * Called once a period of aead_idle_secs (the socket's timer): a key used
+ * since the last call keeps its transform, an unused one loses it (users
+ * in flight keep theirs until they are done).
+ * Context: any (softirq).
+ * Return: true while the key still has a transform to watch.
+ */
+bool dtls_key_idle(struct dtls_key *k)
+{
+	struct dtls_aead *a;
+
+	if (!k || k->cipher->lib || !rcu_access_pointer(k->aead))
+		return false;
+	if (!READ_ONCE(aead_idle_secs))
+		return false;
+	if (READ_ONCE(k->used)) {
+		WRITE_ONCE(k->used, 0);
+		return true;
+	}
+	a = unrcu_pointer(xchg(&k->aead, NULL));
+	dtls_aead_put(a);
+	return false;
+}
+
+/* How long until dtls_key_idle() should look again. */
+unsigned long dtls_key_idle_period(void)
+{
+	return READ_ONCE(aead_idle_secs) * HZ;
+}
+
+/* ------------------------------------------------------------- keys */
+
+/*
+ * Context: softirq (the RCU callback).  No one can reach @k any more, so
+ * neither its transform through it: the key's reference goes without a
+ * second grace period.
+ */
 static void dtls_key_free_rcu(struct rcu_head *head)
 {
 	struct dtls_key *k = container_of(head, struct dtls_key, rcu);
+	struct dtls_aead *a;
 
-	if (k->cipher->lib) {
-		dtls_key_free(k);
-		return;
+	if (!k->cipher->lib) {
+		a = rcu_dereference_protected(k->aead, true);
+		if (a && refcount_dec_and_test(&a->refs))
+			dtls_aead_free(a);
 	}
-	/* @rcu is done with: @free_node takes its place. */
-	if (llist_add(&k->free_node, &dtls_key_free_list))
-		queue_work(dtls_wq, &dtls_key_free_work);
+	if (k->rx)
+		kfree(k->replay);
+	kfree_sensitive(k);			/* and the raw key */
 }
 
 /* Context: any. */
@@ -285,9 +437,13 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				const u8 *iv, u16 epoch, u64 seq, bool rx,
 				u32 replay_window)
 {
+	struct dtls_aead *a;
 	struct dtls_key *k;
 	int err, i;
 
+	BUILD_BUG_ON(sizeof(k->aes_key) < 32);
+	if (c->key_len > (c->lib ? CHACHA_KEY_SIZE : sizeof(k->aes_key)))
+		return ERR_PTR(-EINVAL);
 	k = kzalloc(sizeof(*k), GFP_KERNEL);
 	if (!k)
 		return ERR_PTR(-ENOMEM);
@@ -295,8 +451,8 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 	spin_lock_init(&k->lock);
 	k->cipher = c;
 	k->epoch = epoch;
+	k->rx = rx;
 	memcpy(k->iv, iv, c->iv_len);
-	atomic64_set(&k->tx_seq, seq);
 
 	if (rx) {
 		k->replay = dtls_replay_alloc(replay_window, seq, GFP_KERNEL);
@@ -304,6 +460,8 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 			err = -ENOMEM;
 			goto err_free;
 		}
+	} else {
+		atomic64_set(&k->tx_seq, seq);
 	}
 
 	if (c->lib) {
@@ -317,24 +475,18 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 		return k;
 	}
 
-	k->aead = crypto_alloc_aead(c->alg, 0, 0);
-	if (IS_ERR(k->aead)) {
-		err = PTR_ERR(k->aead);
-		k->aead = NULL;
+	memcpy(k->aes_key, key, c->key_len);
+	a = dtls_aead_alloc(k);
+	if (IS_ERR(a)) {
+		err = PTR_ERR(a);
 		goto err_free;
 	}
-	err = crypto_aead_setkey(k->aead, key, c->key_len);
-	if (!err)
-		err = crypto_aead_setauthsize(k->aead, c->tag_len);
-	if (err)
-		goto err_free;
+	RCU_INIT_POINTER(k->aead, a);
 	return k;
 
 err_free:
-	/* The union holds a transform (or NULL) only for crypto API keys. */
-	if (!c->lib)
-		crypto_free_aead(k->aead);
-	kfree(k->replay);
+	if (rx)
+		kfree(k->replay);
 	kfree_sensitive(k);
 	return ERR_PTR(err);
 }
@@ -348,11 +500,17 @@ static int dtls_seal_aead(struct dtls_key *k, u8 *nonce, u8 *aad,
 	struct aead_request *req;
 	struct scatterlist sg;
 	DECLARE_CRYPTO_WAIT(wait);
+	struct dtls_aead *a;
 	int err;
 
-	req = aead_request_alloc(k->aead, GFP_KERNEL);
-	if (!req)
+	a = dtls_key_aead_make(k);
+	if (IS_ERR(a))
+		return PTR_ERR(a);
+	req = aead_request_alloc(a->tfm, GFP_KERNEL);
+	if (!req) {
+		dtls_aead_put(a);
 		return -ENOMEM;
+	}
 	sg_init_one(&sg, aad, DTLS_AAD_LEN + len + k->cipher->tag_len);
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 				  CRYPTO_TFM_REQ_MAY_SLEEP,
@@ -361,6 +519,7 @@ static int dtls_seal_aead(struct dtls_key *k, u8 *nonce, u8 *aad,
 	aead_request_set_ad(req, DTLS_AAD_LEN);
 	err = crypto_wait_req(crypto_aead_encrypt(req), &wait);
 	aead_request_free(req);
+	dtls_aead_put(a);
 	return err;
 }
 
@@ -490,9 +649,10 @@ u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
 
 /**
  * dtls_record_open_req - set up a crypto API request that opens a record
- * @req: the request, for @k->aead
+ * @req: the request, for @tfm
  * @sg: one entry, filled here
  * @k: RX keys (not cipher->lib)
+ * @tfm: their transform, held by the caller until the request completes
  * @aad: from dtls_record_open_prepare()
  * @nonce: likewise; must live until the request completes
  * @pt_len: likewise
@@ -500,13 +660,13 @@ u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
  * The caller sets the callback and calls crypto_aead_decrypt().
  */
 void dtls_record_open_req(struct aead_request *req, struct scatterlist *sg,
-			  struct dtls_key *k, u8 *aad, u8 *nonce,
-			  unsigned int pt_len)
+			  struct dtls_key *k, struct crypto_aead *tfm, u8 *aad,
+			  u8 *nonce, unsigned int pt_len)
 {
 	unsigned int tag_len = k->cipher->tag_len;
 
 	sg_init_one(sg, aad, DTLS_AAD_LEN + pt_len + tag_len);
-	aead_request_set_tfm(req, k->aead);
+	aead_request_set_tfm(req, tfm);
 	aead_request_set_crypt(req, sg, sg, pt_len + tag_len, nonce);
 	aead_request_set_ad(req, DTLS_AAD_LEN);
 }
@@ -534,6 +694,7 @@ int dtls_record_open(struct dtls_key *k, u8 *rec,
 	struct aead_request *req;
 	DECLARE_CRYPTO_WAIT(wait);
 	struct scatterlist sg;
+	struct dtls_aead *a;
 	unsigned int len;
 	int err;
 
@@ -547,17 +708,24 @@ int dtls_record_open(struct dtls_key *k, u8 *rec,
 	if (k->cipher->lib) {
 		err = dtls_chacha_open(k, nonce, aad, aad + DTLS_AAD_LEN, len);
 	} else {
-		req = aead_request_alloc(k->aead, GFP_KERNEL);
+		a = dtls_key_aead_make(k);
+		if (IS_ERR(a)) {
+			err = PTR_ERR(a);
+			goto out;
+		}
+		req = aead_request_alloc(a->tfm, GFP_KERNEL);
 		if (!req) {
+			dtls_aead_put(a);
 			err = -ENOMEM;
 			goto out;
 		}
-		dtls_record_open_req(req, &sg, k, aad, nonce, len);
+		dtls_record_open_req(req, &sg, k, a->tfm, aad, nonce, len);
 		aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 					  CRYPTO_TFM_REQ_MAY_SLEEP,
 					  crypto_req_done, &wait);
 		err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
 		aead_request_free(req);
+		dtls_aead_put(a);
 	}
 	if (!err && !dtls_record_replay_accept(k, h->seq))
 		err = -EALREADY;

@@ -38,35 +38,58 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 }
 
 /*
+ * A crypto API transform with the key set, shared by the users of one
+ * dtls_key: made when the key is installed, dropped when the key has been
+ * idle for a while (dtls_key_idle()), made again on use.  Idle sessions
+ * of a busy server keep only their raw keys: a transform costs about
+ * 1 KiB (AES-GCM) to 2.3 KiB (AES-CCM).
+ *
+ * Lifetime: @refs counts the key's reference (while the key points at it)
+ * and each user's (a sender, a decryption in flight).  The last put frees
+ * it an RCU grace period later, from process context (crypto_free_aead()
+ * may sleep): lookups from the key are under RCU.
+ */
+struct dtls_aead {
+	refcount_t		refs;
+	struct crypto_aead	*tfm;
+	union {
+		struct rcu_head		rcu;
+		struct llist_node	free_node;	/* after @rcu's callback */
+	};
+};
+
+/*
  * Keys of one direction and one epoch.  Immutable once published, except
- * tx_seq (atomic) and, for RX, the replay window (under @lock).  96 bytes
- * (kmalloc-96) on 64-bit without lock debugging: the small fields first,
- * what the record path reads in the first cache line.
+ * tx_seq (atomic), for RX the replay window (under @lock), @aead and
+ * @used.  96 bytes (kmalloc-96) on 64-bit without lock debugging: the
+ * small fields first, what the record path reads in the first cache line.
  *
  * Lifetime: referenced by the socket (dtls_sock.tx/rx/rx_prev, RCU) and
  * by senders and asynchronous decryptions in flight (@refs).  The last put
- * frees it an RCU grace period later (@rcu): the softirq receive path uses
- * it under rcu_read_lock() only.  A ChaCha20-Poly1305 key goes in the RCU
- * callback; one with a crypto API transform from process context, as
- * crypto_free_aead() may sleep: the callback hands it to one work on
- * dtls_wq by @free_node (crypto.c).
+ * frees it an RCU grace period later (@rcu), in the RCU callback: the
+ * softirq receive path uses it under rcu_read_lock() only.  Its transform
+ * (@aead) has references of its own.
  */
 struct dtls_key {
 	refcount_t		refs;
 	u16			epoch;
 	u8			iv[12];
+	bool			rx;		/* RX keys: @replay, not @tx_seq */
+	u8			used;		/* @aead used since dtls_key_idle() */
 	spinlock_t		lock;		/* RX: protects @replay */
 	const struct dtls_cipher *cipher;
 	union {
-		struct crypto_aead *aead;		/* !cipher->lib */
 		u32	chacha_key[CHACHA_KEY_SIZE / 4];	/* cipher->lib */
+		struct {					/* !cipher->lib */
+			u8			aes_key[32];
+			struct dtls_aead __rcu	*aead;
+		};
 	};
-	atomic64_t		tx_seq;		/* TX: next sequence number */
-	struct dtls_replay	*replay;	/* RX only */
 	union {
-		struct rcu_head		rcu;
-		struct llist_node	free_node;	/* after @rcu's callback */
+		atomic64_t		tx_seq;	/* TX: next sequence number */
+		struct dtls_replay	*replay;	/* RX */
 	};
+	struct rcu_head		rcu;
 };
 
 extern struct workqueue_struct *dtls_wq;
@@ -75,6 +98,17 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				const u8 *iv, u16 epoch, u64 seq, bool rx,
 				u32 replay_window);
 void dtls_key_put(struct dtls_key *k);
+struct dtls_aead *dtls_key_aead(struct dtls_key *k);
+struct dtls_aead *dtls_key_aead_make(struct dtls_key *k);
+void dtls_aead_put(struct dtls_aead *a);
+bool dtls_key_idle(struct dtls_key *k);
+unsigned long dtls_key_idle_period(void);
+
+/* The key has its transform (or needs none): no dtls_key_aead_make(). */
+static inline bool dtls_key_ready(const struct dtls_key *k)
+{
+	return k->cipher->lib || rcu_access_pointer(k->aead);
+}
 
 static inline void dtls_key_get(struct dtls_key *k)
 {
@@ -108,8 +142,8 @@ u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
 			     const struct dtls_record_hdr *h, u8 *nonce,
 			     unsigned int *pt_len);
 void dtls_record_open_req(struct aead_request *req, struct scatterlist *sg,
-			  struct dtls_key *k, u8 *aad, u8 *nonce,
-			  unsigned int pt_len);
+			  struct dtls_key *k, struct crypto_aead *tfm, u8 *aad,
+			  u8 *nonce, unsigned int pt_len);
 int dtls_record_open(struct dtls_key *k, u8 *rec,
 		     const struct dtls_record_hdr *h, u8 **pt,
 		     unsigned int *pt_len);

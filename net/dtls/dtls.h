@@ -120,6 +120,7 @@ struct dtls_sock {
 	refcount_t refs;
 	bool detached;			/* closed: async completions drop */
 	bool closing;			/* under lock_sock(): no new handshake */
+	bool timer_off;			/* under rxq.lock: close stops @timer */
 
 	struct dtls_sock_keys keys;
 
@@ -205,6 +206,8 @@ static inline bool dtls_udp_queued(struct sock *sk)
 	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
 }
 
+void dtls_sock_keys_remade(struct dtls_sock *ds);
+
 /* The TX keys with a reference of the caller's, or NULL.  Any context. */
 static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 {
@@ -215,6 +218,9 @@ static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 	if (k && !refcount_inc_not_zero(&k->refs))
 		k = NULL;	/* a re-key has put the last reference */
 	rcu_read_unlock();
+	/* Its transform went for idleness: the sealing makes it again. */
+	if (k && unlikely(!dtls_key_ready(k)))
+		dtls_sock_keys_remade(ds);
 	return k;
 }
 
@@ -228,6 +234,7 @@ int dtls_getsockopt(struct sock *sk, int optname, char __user *optval,
 
 int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k);
 bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires);
+void dtls_sock_keys_used(struct dtls_sock *ds);
 
 /* tx.c */
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);

@@ -11,6 +11,9 @@
  *    in dtls_rx_done(), called back by the crypto driver with BHs disabled
  *    (softirq, or process context under local_bh_disable() as cryptd
  *    does); it holds references on the socket state, key and socket.
+ *  - A record whose keys' transform went for idleness is opened by
+ *    dtls_rx_wake_all() on dtls_wq, under local_bh_disable() and
+ *    rcu_read_lock(), with references on the socket state, key and socket.
  *  - dtls_sk_recvmsg() and dtls_sock_is_readable() run in process context.
  *
  * Queue: authenticated records wait in dtls_sock.rxq (its lock, BH-safe),
@@ -49,6 +52,7 @@ struct dtls_rx_cb {
 struct dtls_rx_req {
 	struct dtls_sock	*ds;
 	struct dtls_key		*key;
+	struct dtls_aead	*aead;	/* its transform, held */
 	struct sk_buff		*skb;
 	struct dtls_record_hdr	hdr;
 	u16			pt_len;
@@ -170,6 +174,7 @@ static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
 {
 	dtls_rx_accept(rr->ds, rr->key, rr->skb, &rr->hdr, rr->pt_len, err,
 		       early);
+	dtls_aead_put(rr->aead);
 	dtls_key_put(rr->key);
 	dtls_sock_put(rr->ds);
 	memzero_explicit(rr->nonce, sizeof(rr->nonce));
@@ -203,11 +208,109 @@ static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 	return NULL;
 }
 
+/*
+ * Records for keys whose transform went for idleness (crypto.h): the
+ * transform is made again in process context, where the record is then
+ * opened (dtls_rx_wake_all()).  At most DTLS_RX_WAKE_MAX records wait,
+ * over all sockets; more are dropped (DtlsRxDropped).  Each holds
+ * references on the socket state, its key and the socket.  A record that
+ * waits may be passed by one that comes later: as on the network.
+ */
+#define DTLS_RX_WAKE_MAX	1024
+
+struct dtls_rx_wake {
+	struct llist_node	node;
+	struct dtls_sock	*ds;
+	struct dtls_key		*key;
+	struct sk_buff		*skb;
+};
+
+static LLIST_HEAD(dtls_rx_wake_list);
+static atomic_t dtls_rx_wake_count = ATOMIC_INIT(0);
+static void dtls_rx_wake_all(struct work_struct *work);
+static DECLARE_WORK(dtls_rx_wake_work, dtls_rx_wake_all);
+
+/* Context: BHs off, under RCU.  Return: false if @skb is still ours. */
+static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
+			       struct sk_buff *skb)
+{
+	struct dtls_rx_wake *rw;
+
+	if (atomic_inc_return(&dtls_rx_wake_count) > DTLS_RX_WAKE_MAX)
+		goto err;
+	rw = kmalloc(sizeof(*rw), GFP_ATOMIC);
+	if (!rw)
+		goto err;
+	if (!refcount_inc_not_zero(&ds->refs))
+		goto err_free;
+	if (!refcount_inc_not_zero(&k->refs)) {
+		dtls_sock_put(ds);
+		goto err_free;
+	}
+	sock_hold(ds->sk);
+	/* Its route may be the receive path's, valid under its RCU only. */
+	skb_dst_drop(skb);
+	skb->dev = NULL;
+	rw->ds = ds;
+	rw->key = k;
+	rw->skb = skb;
+	if (llist_add(&rw->node, &dtls_rx_wake_list))
+		queue_work(dtls_wq, &dtls_rx_wake_work);
+	return true;
+err_free:
+	kfree(rw);
+err:
+	atomic_dec(&dtls_rx_wake_count);
+	return false;
+}
+
+static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
+			   struct sk_buff_head *early);
+
+/* Context: process (dtls_wq). */
+static void dtls_rx_wake_all(struct work_struct *work)
+{
+	struct llist_node *n = llist_del_all(&dtls_rx_wake_list);
+	struct dtls_rx_wake *rw, *tmp;
+
+	llist_for_each_entry_safe(rw, tmp, llist_reverse_order(n), node) {
+		struct dtls_sock *ds = rw->ds;
+		struct sock *sk = ds->sk;
+		struct dtls_aead *a;
+		bool had;
+
+		atomic_dec(&dtls_rx_wake_count);
+		had = rcu_access_pointer(rw->key->aead);
+		a = dtls_key_aead_make(rw->key);
+		if (IS_ERR(a)) {
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_NOMEM, rw->key->epoch, 0,
+					rw->skb->len);
+			kfree_skb(rw->skb);
+		} else {
+			if (!had)
+				dtls_sock_keys_remade(ds);
+			dtls_aead_put(a);
+			local_bh_disable();
+			rcu_read_lock();
+			dtls_rx_record(ds, rw->skb, NULL);
+			rcu_read_unlock();
+			local_bh_enable();
+		}
+		dtls_key_put(rw->key);
+		dtls_sock_put(ds);
+		sock_put(sk);
+		kfree(rw);
+		cond_resched();
+	}
+}
+
 /* Open one record: @skb holds exactly the record.  Consumes @skb. */
 static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 			   struct sk_buff_head *early)
 {
 	u8 nonce[DTLS_MAX_NONCE], *aad;
+	struct dtls_aead *a = NULL;
 	struct dtls_record_hdr h;
 	struct dtls_rx_req *rr;
 	unsigned int pt_len;
@@ -229,6 +332,18 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH, h.epoch, h.seq,
 				h.length);
 		goto drop;
+	}
+	/* Before anything is written into the record: it may go as it is. */
+	if (!k->cipher->lib) {
+		a = dtls_key_aead(k);
+		if (!a) {
+			if (dtls_rx_wake_defer(ds, k, skb))
+				return;
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq,
+					h.length);
+			goto drop;
+		}
 	}
 	aad = dtls_record_open_prepare(k, skb->data, &h, nonce, &pt_len);
 	if (!aad) {
@@ -258,7 +373,7 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		return;
 	}
 
-	rr = kmalloc(sizeof(*rr) + crypto_aead_reqsize(k->aead), GFP_ATOMIC);
+	rr = kmalloc(sizeof(*rr) + crypto_aead_reqsize(a->tfm), GFP_ATOMIC);
 	if (!rr) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq, h.length);
@@ -279,12 +394,14 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	}
 	rr->ds = ds;
 	rr->key = k;
+	rr->aead = a;		/* and its reference */
 	rr->skb = skb;
 	rr->hdr = h;
 	rr->pt_len = pt_len;
 	memcpy(rr->nonce, nonce, sizeof(rr->nonce));
 	memzero_explicit(nonce, sizeof(nonce));
-	dtls_record_open_req(&rr->req, &rr->sg, k, aad, rr->nonce, pt_len);
+	dtls_record_open_req(&rr->req, &rr->sg, k, a->tfm, aad, rr->nonce,
+			     pt_len);
 	aead_request_set_callback(&rr->req, 0, dtls_rx_done, rr);
 
 	sock_hold(ds->sk);	/* for an asynchronous completion */
@@ -297,6 +414,7 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 wipe:
 	memzero_explicit(nonce, sizeof(nonce));
 drop:
+	dtls_aead_put(a);
 	kfree_skb(skb);
 }
 

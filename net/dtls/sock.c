@@ -280,7 +280,13 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 
 	/* Then the handshake: its work sends on the socket. */
 	dtls_hs_release(ds);
-	/* Nothing arms the timer now but the timer, which this waits for. */
+	/*
+	 * Nothing arms the timer now but the timer, which this waits for,
+	 * and dtls_sock_keys_used(), which @timer_off stops.
+	 */
+	spin_lock_bh(&ds->rxq.lock);
+	ds->timer_off = true;
+	spin_unlock_bh(&ds->rxq.lock);
 	del_timer_sync(&ds->timer);
 
 	lock_sock(sk);

@@ -45,14 +45,30 @@ dtls_crypto_info_check(const u8 *buf, unsigned int len)
 	return c;
 }
 
+/* Drop @k's transform if idle; count it.  True while it has one. */
+static bool dtls_keys_idle_one(struct dtls_sock *ds, struct dtls_key *k)
+{
+	bool had = k && !k->cipher->lib && rcu_access_pointer(k->aead);
+
+	if (dtls_key_idle(k))
+		return true;
+	if (had)
+		dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_AEAD_IDLE_FREED,
+				  1);
+	return false;
+}
+
 /**
- * dtls_keys_expire - the previous RX epoch's end, on the socket's timer
+ * dtls_keys_expire - the previous RX epoch's end and idle transforms, on
+ * the socket's timer
  * @ds: the socket
- * @expires: set to when its keys go, if they are still to go
+ * @expires: set to when the timer is next due for the keys, if it is
  *
- * The keys are taken by cmpxchg(): a re-key that has just put other keys
- * there (dtls_keys_install()) keeps them.  Under rcu_read_lock(), the
- * keys seen cannot be freed and come back at the same address meanwhile.
+ * The previous RX keys are taken by cmpxchg(): a re-key that has just put
+ * other keys there (dtls_keys_install()) keeps them.  Under
+ * rcu_read_lock(), the keys seen cannot be freed and come back at the
+ * same address meanwhile.  Keys with a transform are looked at once a
+ * period (crypto.c's dtls_key_idle()).
  *
  * Context: softirq (sock.c's timer, stopped by close).
  * Return: true if @expires was set (the timer must fire again then).
@@ -62,8 +78,11 @@ bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires)
 	struct dtls_key *k;
 	unsigned long t;
 	bool due = false;
+	bool watch;
 
 	rcu_read_lock();
+	watch = dtls_keys_idle_one(ds, rcu_dereference(ds->keys.tx));
+	watch |= dtls_keys_idle_one(ds, rcu_dereference(ds->keys.rx));
 	k = rcu_dereference(ds->keys.rx_prev);
 	/* Pairs with the xchg() of dtls_keys_install(): @k's own time. */
 	smp_rmb();
@@ -71,13 +90,49 @@ bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires)
 	if (k && time_before(jiffies, t)) {
 		*expires = t;
 		due = true;
+		watch |= dtls_keys_idle_one(ds, k);
 	} else if (k && unrcu_pointer(cmpxchg(&ds->keys.rx_prev,
 					      RCU_INITIALIZER(k), NULL)) == k) {
 		/* The key and its schedule are wiped a grace period later. */
 		dtls_key_put(k);
 	}
 	rcu_read_unlock();
+	if (watch) {
+		t = jiffies + dtls_key_idle_period();
+		if (!due || time_before(t, *expires))
+			*expires = t;
+		due = true;
+	}
 	return due;
+}
+
+/**
+ * dtls_sock_keys_used - keys of @ds will have a transform to watch
+ * @ds: the socket
+ *
+ * After keys are installed, or before a key whose transform went for
+ * idleness is used (it is then made again): the socket's timer will look
+ * at them (dtls_keys_expire()).
+ * Context: any, on an open socket.
+ */
+void dtls_sock_keys_used(struct dtls_sock *ds)
+{
+	unsigned long period = dtls_key_idle_period();
+
+	if (!period)
+		return;
+	/* Works and decryptions may get here after close stopped it. */
+	spin_lock_bh(&ds->rxq.lock);
+	if (!ds->timer_off)
+		dtls_sock_timer_arm(ds, jiffies + period);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/* A key of @ds gets its transform again (dtls_key_aead_make()). */
+void dtls_sock_keys_remade(struct dtls_sock *ds)
+{
+	dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_AEAD_REMADE, 1);
+	dtls_sock_keys_used(ds);
 }
 
 void dtls_sockopt_init(struct dtls_sock *ds)
@@ -152,6 +207,7 @@ int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k)
 		rcu_assign_pointer(ds->keys.tx, k);
 	}
 	dtls_key_put(cur);
+	dtls_sock_keys_used(ds);
 	return 0;
 }
 
