@@ -2517,32 +2517,75 @@ static long long proc_stat_wait(const char *name, long long want, int ms)
 }
 
 /*
- * An AES key's crypto transform goes after aead_idle_secs without a
- * record and is made again by the next one, sent or received: records
- * that come meanwhile wait for it (none lost, a forged one still refused,
- * the replay window as before).  ChaCha20-Poly1305 keys have none.
+ * Idle transforms: an AES key's crypto API transform goes after
+ * aead_idle_secs without a record and the next record, sent or received,
+ * makes it again.  The fixture sets the parameter to IDLE_SECS and puts
+ * it back.
  */
-TEST_F_TIMEOUT(record, aead_idle_transform_remade, 90)
+#define IDLE_SECS	2
+#define IDLE_WAIT_MS	(3 * IDLE_SECS * 1000)
+
+FIXTURE(idle) {
+	PAIR_FIELDS
+	int old_secs;
+};
+
+FIXTURE_VARIANT(idle) {
+	int family;
+	uint16_t cipher;
+};
+
+FIXTURE_VARIANT_ADD(idle, ipv4_aes_gcm_128) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_AES_GCM_128 };
+FIXTURE_VARIANT_ADD(idle, ipv6_aes_gcm_256) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_AES_GCM_256 };
+FIXTURE_VARIANT_ADD(idle, ipv6_aes_ccm_8) {
+	.family = AF_INET6, .cipher = DTLS_CIPHER_AES_CCM_8_128 };
+FIXTURE_VARIANT_ADD(idle, ipv4_chacha20_poly1305) {
+	.family = AF_INET, .cipher = DTLS_CIPHER_CHACHA20_POLY1305 };
+
+FIXTURE_SETUP(idle)
+{
+	self->old_secs = aead_idle_secs(IDLE_SECS);
+	ASSERT_LE(0, self->old_secs) TH_LOG("no aead_idle_secs parameter");
+	PAIR_SETUP();
+}
+
+FIXTURE_TEARDOWN(idle)
+{
+	PAIR_TEARDOWN();
+	if (self->old_secs >= 0)
+		aead_idle_secs(self->old_secs);
+}
+
+/* The next counter of @name above @base within IDLE_WAIT_MS, or @base. */
+#define IDLE_FREED_ABOVE(base) \
+	proc_stat_wait("DtlsAeadIdleFreed", (base) + 1, IDLE_WAIT_MS)
+
+/*
+ * Both keys' transforms go when idle; a burst of records to the idle RX
+ * key all wait for it to be made and all come (in any order), a replay of
+ * one of them is still refused; records that do not authenticate neither
+ * keep a transform nor get through; a send makes the TX one again.
+ * ChaCha20-Poly1305 keys have no transform: nothing happens.
+ */
+TEST_F_TIMEOUT(idle, transform_remade, 120)
 {
 	bool aes = variant->cipher != DTLS_CIPHER_CHACHA20_POLY1305;
 	long long freed0, remade0, freed, remade;
 	uint8_t pt[1200], back[1200], rec[1400], buf[1400];
 	struct dtls_sock_stats st;
 	struct dtls_ref_hdr hdr;
-	bool seen[3] = {};
-	int old, i, t;
+	int i, j, t, forged = 0;
+	bool seen[4] = {};
 	ssize_t n;
 
-	old = aead_idle_secs(1);
-	ASSERT_LE(0, old) TH_LOG("no aead_idle_secs parameter");
 	freed0 = dtls_test_proc_stat("DtlsAeadIdleFreed");
 	remade0 = dtls_test_proc_stat("DtlsAeadRemade");
 	ASSERT_LE(0, freed0);
 	ASSERT_LE(0, remade0);
 	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
 	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
-
-	/* Both ways, with the transforms made at install. */
 	B_STR(1, "first");
 	EXPECT_STR("first");
 	fill(pt, sizeof(pt), 1);
@@ -2551,62 +2594,74 @@ TEST_F_TIMEOUT(record, aead_idle_transform_remade, 90)
 					     sizeof(back)));
 	EXPECT_EQ(0, memcmp(pt, back, sizeof(pt)));
 
-	/* Idle: both go (between one and two periods) ... */
-	freed = proc_stat_wait("DtlsAeadIdleFreed", freed0 + 2, 6000);
-	if (!aes)
-		usleep(2500000);
+	/* Idle: both go. */
+	if (aes)
+		proc_stat_wait("DtlsAeadIdleFreed", freed0 + 2, IDLE_WAIT_MS);
+	else
+		usleep(IDLE_WAIT_MS * 1000);
 	freed = dtls_test_proc_stat("DtlsAeadIdleFreed");
-	EXPECT_EQ(aes ? 2 : 0, freed - freed0);
+	ASSERT_EQ(aes ? 2 : 0, freed - freed0);
 
-	/* ... a forged record wakes the RX one and is refused, ... */
-	n = seal(&self->rx, DATA, 2, "forged", 6, rec);
-	ASSERT_LT(0, n);
-	rec[n - 1] ^= 1;
-	B_RAW(rec, n);
-	EXPECT_EQ(1, STAT_WAIT(rx_auth_fail, 1));
-	/* ... and three records that may find it being made all come. */
-	for (i = 0; i < 3; i++) {
+	/* A burst while it is gone: each record waits, none is lost. */
+	for (i = 0; i < 4; i++) {
 		fill(pt, sizeof(pt), 10 + i);
-		B_SEND(&self->rx, DATA, 3 + i, pt, sizeof(pt));
+		B_SEND(&self->rx, DATA, 2 + i, pt, sizeof(pt));
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		n = recv_rec(self->a, buf, sizeof(buf), 0, CTL, &t, NULL);
 		ASSERT_EQ((ssize_t)sizeof(pt), n) TH_LOG("%s", strerror(-n));
 		EXPECT_EQ(DATA, t);
-		for (t = 0; t < 3; t++) {
-			fill(pt, sizeof(pt), 10 + t);
+		for (j = 0; j < 4; j++) {
+			fill(pt, sizeof(pt), 10 + j);
 			if (!memcmp(pt, buf, sizeof(pt)))
-				seen[t] = true;
+				seen[j] = true;
 		}
 	}
-	EXPECT_TRUE(seen[0] && seen[1] && seen[2]);
-	/* A replay of one of them: the window holds across. */
-	B_SEND(&self->rx, DATA, 4, pt, sizeof(pt));
+	EXPECT_TRUE(seen[0] && seen[1] && seen[2] && seen[3]);
+	remade = dtls_test_proc_stat("DtlsAeadRemade");
+	EXPECT_EQ(aes ? 1 : 0, remade - remade0);
+	/* The window held across: a replay of one of them is refused. */
+	B_SEND(&self->rx, DATA, 3, pt, sizeof(pt));
 	EXPECT_EQ(1, STAT_WAIT(rx_replay, 1));
+
+	/*
+	 * Forged records, one a second for three periods: they do not keep
+	 * the RX transform (it goes again), each is refused.
+	 */
+	freed = dtls_test_proc_stat("DtlsAeadIdleFreed");
+	for (i = 0; i < 3 * IDLE_SECS; i++) {
+		n = seal(&self->rx, DATA, 100 + i, "forged", 6, rec);
+		ASSERT_LT(0, n);
+		rec[n - 1] ^= 1;
+		B_RAW(rec, n);
+		forged++;
+		EXPECT_EQ(forged, STAT_WAIT(rx_auth_fail, forged));
+		sleep(1);
+	}
+	if (aes) {
+		EXPECT_LT(freed, IDLE_FREED_ABOVE(freed));
+	} else {
+		EXPECT_EQ(freed, dtls_test_proc_stat("DtlsAeadIdleFreed"));
+	}
 	EXPECT_EMPTY();
 
-	/* The TX one: the next send makes it again. */
+	/* The TX one: the next send makes it again, in sequence. */
+	remade = dtls_test_proc_stat("DtlsAeadRemade");
 	fill(pt, sizeof(pt), 20);
 	ASSERT_EQ((ssize_t)sizeof(pt), send(self->a, pt, sizeof(pt), 0));
 	ASSERT_EQ((ssize_t)sizeof(pt), B_OPEN(&self->tx, &hdr, back,
 					     sizeof(back)));
 	EXPECT_EQ(0, memcmp(pt, back, sizeof(pt)));
 	EXPECT_EQ(1, hdr.seq);
+	EXPECT_EQ(aes ? 1 : 0,
+		  dtls_test_proc_stat("DtlsAeadRemade") - remade);
 
-	remade = dtls_test_proc_stat("DtlsAeadRemade");
-	EXPECT_EQ(aes ? 2 : 0, remade - remade0);
 	st = STATS();
-	EXPECT_EQ(4, st.rx_records);
+	EXPECT_EQ(5, st.rx_records);
 	EXPECT_EQ(2, st.tx_records);
-	EXPECT_EQ(1, st.rx_auth_fail);
-
-	/* Idle again, then closed with nothing made (the timer stops). */
-	if (aes)
-		EXPECT_EQ(freed + 2, proc_stat_wait("DtlsAeadIdleFreed",
-						    freed + 2, 6000));
-	EXPECT_EQ(1, aead_idle_secs(old));
+	EXPECT_EQ(forged, st.rx_auth_fail);
+	EXPECT_EQ(1, st.rx_replay);
 }
-
 
 /*
  * sendfile() into a keyed socket: 6.1 went through udp_sendpage() and sent

@@ -226,14 +226,24 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 /* ------------------------------------------------------- transforms */
 
 /*
- * How long a key's transform may stay unused: it goes on the socket's
- * timer after one to two such periods without a record (dtls_key_idle()),
- * and is made again by the next record.  0 keeps every transform.
+ * How long a key's transform may stay unused: the socket's timer drops it
+ * once it has gone that long without a record (dtls_key_idle()), and the
+ * next record makes it again.  0 keeps the transforms of keys installed
+ * or used from then on.  At most DTLS_AEAD_IDLE_MAX: the clock of
+ * dtls_key_used() wraps after 256 s.
  */
+#define DTLS_AEAD_IDLE_MAX	120
+
 static unsigned int aead_idle_secs = 15;
 module_param(aead_idle_secs, uint, 0644);
 MODULE_PARM_DESC(aead_idle_secs,
-		 "Seconds without a record after which an AES key's crypto transform is freed (0: never)");
+		 "Seconds without a record after which an AES key's crypto transform is freed (0: never; at most 120)");
+
+static unsigned int dtls_aead_idle_secs(void)
+{
+	return min_t(unsigned int, READ_ONCE(aead_idle_secs),
+		     DTLS_AEAD_IDLE_MAX);
+}
 
 /*
  * Transforms whose last reference went, a grace period later, freed in
@@ -294,8 +304,6 @@ struct dtls_aead *dtls_key_aead(struct dtls_key *k)
 	if (a && !refcount_inc_not_zero(&a->refs))
 		a = NULL;
 	rcu_read_unlock();
-	if (a && !READ_ONCE(k->used))
-		WRITE_ONCE(k->used, 1);
 	return a;
 }
 
@@ -309,6 +317,7 @@ static struct dtls_aead *dtls_aead_alloc(const struct dtls_key *k)
 	if (!a)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&a->refs, 1);
+	a->remade = 0;
 	a->tfm = crypto_alloc_aead(c->alg, 0, 0);
 	if (IS_ERR(a->tfm)) {
 		err = PTR_ERR(a->tfm);
@@ -329,9 +338,10 @@ err_free:
  * dtls_key_aead_make - the key's transform, made again if it went
  * @k: keys with !cipher->lib
  *
- * Of two callers making it at once, one's transform is kept.  The caller
- * owning the socket arms its timer (dtls_sock_keys_used()), so that the
- * transform goes again when idle.
+ * Of two callers making it at once, one's transform is kept.  It is
+ * marked made again: the next caller owning the socket that takes the
+ * mark (dtls_key_take_remade()) counts it and arms the socket's timer, so
+ * that it goes again when idle.
  * Context: process, may sleep.
  * Return: as dtls_key_aead(), or an ERR_PTR.
  */
@@ -347,7 +357,8 @@ struct dtls_aead *dtls_key_aead_make(struct dtls_key *k)
 		if (IS_ERR(a))
 			return a;
 		refcount_inc(&a->refs);		/* the caller's */
-		WRITE_ONCE(k->used, 1);
+		a->remade = 1;
+		dtls_key_used(k);
 		old = unrcu_pointer(cmpxchg(&k->aead, NULL,
 					    RCU_INITIALIZER(a)));
 		if (!old)
@@ -361,34 +372,60 @@ struct dtls_aead *dtls_key_aead_make(struct dtls_key *k)
 /**
  * dtls_key_idle - drop the transform of a key left unused
  * @k: keys, or NULL
+ * @freed: set to true if the transform went here
  *
- * Called once a period of aead_idle_secs (the socket's timer): a key used
- * since the last call keeps its transform, an unused one loses it (users
- * in flight keep theirs until they are done).
+ * Called on the socket's timer, at least once a period of aead_idle_secs
+ * while the key has a transform: one unused for that long goes (users in
+ * flight keep theirs until they are done).
  * Context: any (softirq).
  * Return: true while the key still has a transform to watch.
  */
-bool dtls_key_idle(struct dtls_key *k)
+bool dtls_key_idle(struct dtls_key *k, bool *freed)
 {
+	unsigned int secs = dtls_aead_idle_secs();
 	struct dtls_aead *a;
+	u8 age;
 
-	if (!k || k->cipher->lib || !rcu_access_pointer(k->aead))
+	if (!k || k->cipher->lib || !rcu_access_pointer(k->aead) || !secs)
 		return false;
-	if (!READ_ONCE(aead_idle_secs))
-		return false;
-	if (READ_ONCE(k->used)) {
-		WRITE_ONCE(k->used, 0);
+	age = dtls_key_clock() - READ_ONCE(k->used_at);
+	if (age < secs)
 		return true;
-	}
 	a = unrcu_pointer(xchg(&k->aead, NULL));
-	dtls_aead_put(a);
+	if (a) {
+		dtls_aead_put(a);
+		*freed = true;
+	}
 	return false;
 }
 
-/* How long until dtls_key_idle() should look again. */
+/* How long until dtls_key_idle() should look again (0: never). */
 unsigned long dtls_key_idle_period(void)
 {
-	return READ_ONCE(aead_idle_secs) * HZ;
+	return (unsigned long)dtls_aead_idle_secs() * HZ;
+}
+
+/**
+ * dtls_key_take_remade - whether @k's transform was made again since
+ * @k: keys
+ *
+ * True once per transform that dtls_key_aead_make() made again: the
+ * caller, who owns the socket, counts it and has the socket's timer watch
+ * it (dtls_sock_keys_remade()).  Context: any.
+ */
+bool dtls_key_take_remade(struct dtls_key *k)
+{
+	struct dtls_aead *a;
+	bool taken = false;
+
+	if (k->cipher->lib)
+		return false;
+	rcu_read_lock();
+	a = rcu_dereference(k->aead);
+	if (a && unlikely(READ_ONCE(a->remade)))
+		taken = xchg(&a->remade, 0);
+	rcu_read_unlock();
+	return taken;
 }
 
 /* ------------------------------------------------------------- keys */
@@ -452,6 +489,7 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 	k->cipher = c;
 	k->epoch = epoch;
 	k->rx = rx;
+	k->used_at = dtls_key_clock();
 	memcpy(k->iv, iv, c->iv_len);
 
 	if (rx) {
@@ -584,7 +622,10 @@ int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
 		return -EKEYEXPIRED;
 	}
 	err = dtls_record_seal(k, rec, &h, pt_len);
-	return err ? err : DTLS_HEADER_LEN + h.length;
+	if (err)
+		return err;
+	dtls_key_used(k);
+	return DTLS_HEADER_LEN + h.length;
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_seal_record);
 
@@ -730,6 +771,7 @@ int dtls_record_open(struct dtls_key *k, u8 *rec,
 	if (!err && !dtls_record_replay_accept(k, h->seq))
 		err = -EALREADY;
 	if (!err) {
+		dtls_key_used(k);
 		*pt = aad + DTLS_AAD_LEN;
 		*pt_len = len;
 	}

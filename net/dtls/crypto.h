@@ -4,6 +4,7 @@
 
 #include <crypto/aead.h>
 #include <crypto/chacha.h>
+#include <linux/jiffies.h>
 #include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -51,6 +52,7 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
  */
 struct dtls_aead {
 	refcount_t		refs;
+	u32			remade;	/* made again: see dtls_key_take_remade() */
 	struct crypto_aead	*tfm;
 	union {
 		struct rcu_head		rcu;
@@ -61,7 +63,7 @@ struct dtls_aead {
 /*
  * Keys of one direction and one epoch.  Immutable once published, except
  * tx_seq (atomic), for RX the replay window (under @lock), @aead and
- * @used.  96 bytes (kmalloc-96) on 64-bit without lock debugging: the
+ * @used_at.  96 bytes (kmalloc-96) on 64-bit without lock debugging: the
  * small fields first, what the record path reads in the first cache line.
  *
  * Lifetime: referenced by the socket (dtls_sock.tx/rx/rx_prev, RCU) and
@@ -75,7 +77,7 @@ struct dtls_key {
 	u16			epoch;
 	u8			iv[12];
 	bool			rx;		/* RX keys: @replay, not @tx_seq */
-	u8			used;		/* @aead used since dtls_key_idle() */
+	u8			used_at;	/* dtls_key_used(): seconds, mod 256 */
 	spinlock_t		lock;		/* RX: protects @replay */
 	const struct dtls_cipher *cipher;
 	union {
@@ -101,8 +103,28 @@ void dtls_key_put(struct dtls_key *k);
 struct dtls_aead *dtls_key_aead(struct dtls_key *k);
 struct dtls_aead *dtls_key_aead_make(struct dtls_key *k);
 void dtls_aead_put(struct dtls_aead *a);
-bool dtls_key_idle(struct dtls_key *k);
+bool dtls_key_idle(struct dtls_key *k, bool *freed);
 unsigned long dtls_key_idle_period(void);
+bool dtls_key_take_remade(struct dtls_key *k);
+
+/* Seconds, modulo 256: the clock of dtls_key_used() and dtls_key_idle(). */
+static inline u8 dtls_key_clock(void)
+{
+	return (u8)(jiffies / HZ);
+}
+
+/*
+ * A record was sealed, or opened and authenticated, with @k: its transform
+ * is not idle.  Only authenticated records count, so that forged ones
+ * cannot keep it.  Any context.
+ */
+static inline void dtls_key_used(struct dtls_key *k)
+{
+	u8 now = dtls_key_clock();
+
+	if (READ_ONCE(k->used_at) != now)
+		WRITE_ONCE(k->used_at, now);
+}
 
 /* The key has its transform (or needs none): no dtls_key_aead_make(). */
 static inline bool dtls_key_ready(const struct dtls_key *k)

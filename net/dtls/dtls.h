@@ -218,10 +218,18 @@ static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 	if (k && !refcount_inc_not_zero(&k->refs))
 		k = NULL;	/* a re-key has put the last reference */
 	rcu_read_unlock();
-	/* Its transform went for idleness: the sealing makes it again. */
-	if (k && unlikely(!dtls_key_ready(k)))
-		dtls_sock_keys_remade(ds);
 	return k;
+}
+
+/*
+ * After sealing with @k, TX keys of @ds: if that made its transform again
+ * (it had gone for idleness), count it and have the timer watch it.
+ * Context: any but under ds->rxq.lock.
+ */
+static inline void dtls_tx_key_sealed(struct dtls_sock *ds, struct dtls_key *k)
+{
+	if (unlikely(dtls_key_take_remade(k)))
+		dtls_sock_keys_remade(ds);
 }
 
 /* sockopt.c */

@@ -239,6 +239,7 @@ static void dtls_final_reneg(struct dtls_sock *ds)
 		rec[off] = DTLS_ALERT_WARNING;
 		rec[off + 1] = DTLS_ALERT_NO_RENEGOTIATION;
 		n = dtls_seal_record(k, rec, DTLS_RECORD_TYPE_ALERT, 2);
+		dtls_tx_key_sealed(ds, k);
 		/* Counted first: on loopback the peer has it within the send. */
 		if (n > 0) {
 			dtls_net_stat_add(sock_net(ds->sk),

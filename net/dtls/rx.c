@@ -151,6 +151,7 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 		kfree_skb(skb);
 		return;
 	}
+	dtls_key_used(k);
 
 	__skb_pull(skb, DTLS_HEADER_LEN + c->explicit_len);
 	__skb_trim(skb, pt_len);
@@ -211,12 +212,15 @@ static struct dtls_key *dtls_rx_key(struct dtls_sock *ds, u16 epoch)
 /*
  * Records for keys whose transform went for idleness (crypto.h): the
  * transform is made again in process context, where the record is then
- * opened (dtls_rx_wake_all()).  At most DTLS_RX_WAKE_MAX records wait,
- * over all sockets; more are dropped (DtlsRxDropped).  Each holds
- * references on the socket state, its key and the socket.  A record that
- * waits may be passed by one that comes later: as on the network.
+ * opened (dtls_rx_wake_all()).  Only a record that may be fresh waits;
+ * while it does, it is charged to the socket's receive buffer, and at
+ * most DTLS_RX_WAKE_MAX wait over all sockets: more are dropped
+ * (DtlsRxDropped).  Each holds references on the socket state, its key
+ * and the socket.  A record that waits may be passed by one that comes
+ * later, as on the network; one passed by more than the replay window is
+ * dropped as a replay.
  */
-#define DTLS_RX_WAKE_MAX	1024
+#define DTLS_RX_WAKE_MAX	4096
 
 struct dtls_rx_wake {
 	struct llist_node	node;
@@ -230,24 +234,50 @@ static atomic_t dtls_rx_wake_count = ATOMIC_INIT(0);
 static void dtls_rx_wake_all(struct work_struct *work);
 static DECLARE_WORK(dtls_rx_wake_work, dtls_rx_wake_all);
 
-/* Context: BHs off, under RCU.  Return: false if @skb is still ours. */
+/*
+ * Context: BHs off, under RCU; @skb holds the record @h of keys @k.
+ * Return: false if @skb is still ours (counted, to be dropped).
+ */
 static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
-			       struct sk_buff *skb)
+			       struct sk_buff *skb,
+			       const struct dtls_record_hdr *h)
 {
+	const struct dtls_cipher *c = k->cipher;
+	struct sock *sk = ds->sk;
 	struct dtls_rx_wake *rw;
 
-	if (atomic_inc_return(&dtls_rx_wake_count) > DTLS_RX_WAKE_MAX)
-		goto err;
+	/* What dtls_record_open_prepare() and the window would refuse. */
+	if (h->length < c->explicit_len + c->tag_len) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, h->epoch, h->seq,
+				h->length);
+		return false;
+	}
+	if (!dtls_record_replay_fresh(k, h->seq)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
+		trace_dtls_drop(ds, DTLS_DROP_REPLAY, h->epoch, h->seq,
+				h->length);
+		return false;
+	}
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf) ||
+	    atomic_inc_return(&dtls_rx_wake_count) > DTLS_RX_WAKE_MAX) {
+		atomic_dec_if_positive(&dtls_rx_wake_count);
+		goto full;
+	}
 	rw = kmalloc(sizeof(*rw), GFP_ATOMIC);
 	if (!rw)
 		goto err;
-	if (!refcount_inc_not_zero(&ds->refs))
+	/* UDP's lookup took no reference: the socket may be closing. */
+	if (!refcount_inc_not_zero(&sk->sk_refcnt))
 		goto err_free;
+	if (!refcount_inc_not_zero(&ds->refs))
+		goto err_sock;
 	if (!refcount_inc_not_zero(&k->refs)) {
 		dtls_sock_put(ds);
-		goto err_free;
+		goto err_sock;
 	}
-	sock_hold(ds->sk);
+	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
 	/* Its route may be the receive path's, valid under its RCU only. */
 	skb_dst_drop(skb);
 	skb->dev = NULL;
@@ -257,10 +287,16 @@ static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
 	if (llist_add(&rw->node, &dtls_rx_wake_list))
 		queue_work(dtls_wq, &dtls_rx_wake_work);
 	return true;
+err_sock:
+	sock_put(sk);
 err_free:
 	kfree(rw);
 err:
 	atomic_dec(&dtls_rx_wake_count);
+full:
+	atomic_inc(&sk->sk_drops);
+	dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+	trace_dtls_drop(ds, DTLS_DROP_RCVBUF, h->epoch, h->seq, h->length);
 	return false;
 }
 
@@ -277,10 +313,9 @@ static void dtls_rx_wake_all(struct work_struct *work)
 		struct dtls_sock *ds = rw->ds;
 		struct sock *sk = ds->sk;
 		struct dtls_aead *a;
-		bool had;
 
 		atomic_dec(&dtls_rx_wake_count);
-		had = rcu_access_pointer(rw->key->aead);
+		atomic_sub(rw->skb->truesize, &sk->sk_rmem_alloc);
 		a = dtls_key_aead_make(rw->key);
 		if (IS_ERR(a)) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
@@ -288,14 +323,14 @@ static void dtls_rx_wake_all(struct work_struct *work)
 					rw->skb->len);
 			kfree_skb(rw->skb);
 		} else {
-			if (!had)
+			if (dtls_key_take_remade(rw->key))
 				dtls_sock_keys_remade(ds);
-			dtls_aead_put(a);
 			local_bh_disable();
 			rcu_read_lock();
 			dtls_rx_record(ds, rw->skb, NULL);
 			rcu_read_unlock();
 			local_bh_enable();
+			dtls_aead_put(a);
 		}
 		dtls_key_put(rw->key);
 		dtls_sock_put(ds);
@@ -309,6 +344,7 @@ static void dtls_rx_wake_all(struct work_struct *work)
 static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 			   struct sk_buff_head *early)
 {
+	struct sock *sk = ds->sk;
 	u8 nonce[DTLS_MAX_NONCE], *aad;
 	struct dtls_aead *a = NULL;
 	struct dtls_record_hdr h;
@@ -337,11 +373,8 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	if (!k->cipher->lib) {
 		a = dtls_key_aead(k);
 		if (!a) {
-			if (dtls_rx_wake_defer(ds, k, skb))
+			if (dtls_rx_wake_defer(ds, k, skb, &h))
 				return;
-			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-			trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq,
-					h.length);
 			goto drop;
 		}
 	}
@@ -380,15 +413,23 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		goto wipe;
 	}
 	/*
-	 * Held until dtls_rx_finish(), which may run asynchronously.  Under
-	 * RCU either may be on its way out (close, re-key): then drop.
+	 * Held until dtls_rx_finish(), which may run asynchronously (and
+	 * the socket until dtls_rx_done()).  Under RCU any may be on its
+	 * way out (close, re-key; UDP's lookup took no reference on the
+	 * socket): then drop.
 	 */
+	if (!refcount_inc_not_zero(&ds->sk->sk_refcnt)) {
+		kfree(rr);
+		goto wipe;
+	}
 	if (!refcount_inc_not_zero(&ds->refs)) {
+		sock_put(ds->sk);
 		kfree(rr);
 		goto wipe;
 	}
 	if (!refcount_inc_not_zero(&k->refs)) {
 		dtls_sock_put(ds);
+		sock_put(ds->sk);
 		kfree(rr);
 		goto wipe;
 	}
@@ -404,12 +445,11 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 			     pt_len);
 	aead_request_set_callback(&rr->req, 0, dtls_rx_done, rr);
 
-	sock_hold(ds->sk);	/* for an asynchronous completion */
 	err = crypto_aead_decrypt(&rr->req);
 	if (err == -EINPROGRESS)
 		return;
-	sock_put(ds->sk);	/* our caller holds it while we run */
 	dtls_rx_finish(rr, err, early);
+	sock_put(sk);
 	return;
 wipe:
 	memzero_explicit(nonce, sizeof(nonce));

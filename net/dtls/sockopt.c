@@ -48,11 +48,11 @@ dtls_crypto_info_check(const u8 *buf, unsigned int len)
 /* Drop @k's transform if idle; count it.  True while it has one. */
 static bool dtls_keys_idle_one(struct dtls_sock *ds, struct dtls_key *k)
 {
-	bool had = k && !k->cipher->lib && rcu_access_pointer(k->aead);
+	bool freed = false;
 
-	if (dtls_key_idle(k))
+	if (dtls_key_idle(k, &freed))
 		return true;
-	if (had)
+	if (freed)
 		dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_AEAD_IDLE_FREED,
 				  1);
 	return false;
@@ -67,8 +67,9 @@ static bool dtls_keys_idle_one(struct dtls_sock *ds, struct dtls_key *k)
  * The previous RX keys are taken by cmpxchg(): a re-key that has just put
  * other keys there (dtls_keys_install()) keeps them.  Under
  * rcu_read_lock(), the keys seen cannot be freed and come back at the
- * same address meanwhile.  Keys with a transform are looked at once a
- * period (crypto.c's dtls_key_idle()).
+ * same address meanwhile.  Keys with a transform are checked at least
+ * once a period of aead_idle_secs (crypto.c's dtls_key_idle()); more
+ * often costs nothing, as the keys' own clock says which are idle.
  *
  * Context: softirq (sock.c's timer, stopped by close).
  * Return: true if @expires was set (the timer must fire again then).

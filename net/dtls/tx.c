@@ -187,6 +187,7 @@ static int dtls_send_record(struct sock *sk, struct dtls_key *k,
 		goto out;
 	}
 	err = dtls_seal_record(k, buf, type, len);
+	dtls_tx_key_sealed(ds, k);
 	if (err < 0)
 		goto out;
 
