@@ -79,12 +79,12 @@ struct dtls_sock_hs {
 /*
  * The kept last flight (final.c): @flight under RCU, whoever xchg()es it
  * to NULL owns it; the work that resends it or refuses a renegotiation, as
- * the bits of @todo ask (its lifetime ends on the socket's timer).
+ * the bits of @pending_ops ask (its lifetime ends on the socket's timer).
  */
 struct dtls_sock_final {
 	struct dtls_final __rcu	*flight;
 	struct work_struct	work;
-	unsigned long		todo;		/* final.c's DTLS_FINAL_TODO_* */
+	unsigned long		pending_ops;	/* final.c's DTLS_FINAL_OP_* */
 	u32			lifetime_ms;
 	u16			max_resends;
 	u8			dropped_by;	/* DTLS_FINAL_DROP_*, 0 */

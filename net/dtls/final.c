@@ -37,8 +37,8 @@
  *    after authentication), under rcu_read_lock().
  *  - ds->final.work resends the flight (only it writes the flight's
  *    resend fields) and sends that alert, each when its bit in
- *    ds->final.todo is set.  Queued from the receive path, it holds a
- *    reference on @ds.  The alert's bit is set under ds->rxq.lock unless
+ *    ds->final.pending_ops is set.  Queued from the receive path, it
+ *    holds a reference on @ds.  The alert's bit is set under ds->rxq.lock unless
  *    close has set ds->detached, and close clears it and cancels or waits
  *    for the work before the socket goes; a resend queued later finds no
  *    flight.  One work item: a burst of requests gets one answer.
@@ -56,10 +56,10 @@
 #include "handshake.h"
 #include "trace.h"
 
-/* What ds->final.work has to do: bits of ds->final.todo. */
+/* What ds->final.work has to do: bits of ds->final.pending_ops. */
 enum {
-	DTLS_FINAL_TODO_RESEND,		/* the kept flight, again */
-	DTLS_FINAL_TODO_RENEG,		/* the no_renegotiation alert */
+	DTLS_FINAL_OP_RESEND,		/* the kept flight, again */
+	DTLS_FINAL_OP_RENEG,		/* the no_renegotiation alert */
 };
 
 /*
@@ -201,14 +201,14 @@ static bool dtls_final_is_reneg(struct dtls_sock *ds,
 }
 
 /*
- * Have ds->final.work do @what (DTLS_FINAL_TODO_*).  The bit is set
+ * Have ds->final.work do @what (DTLS_FINAL_OP_*).  The bit is set
  * before the work is queued: a work already pending sees it.  The work
  * holds a reference on @ds: it may run after the socket closed.
  * Context: softirq or a crypto completion.
  */
 static void dtls_final_queue(struct dtls_sock *ds, int what)
 {
-	set_bit(what, &ds->final.todo);
+	set_bit(what, &ds->final.pending_ops);
 	if (refcount_inc_not_zero(&ds->refs) &&
 	    !queue_work(dtls_wq, &ds->final.work))
 		dtls_sock_put(ds);
@@ -219,7 +219,7 @@ static void dtls_final_refuse_reneg(struct dtls_sock *ds)
 {
 	spin_lock_bh(&ds->rxq.lock);
 	if (!ds->detached)
-		dtls_final_queue(ds, DTLS_FINAL_TODO_RENEG);
+		dtls_final_queue(ds, DTLS_FINAL_OP_RENEG);
 	spin_unlock_bh(&ds->rxq.lock);
 }
 
@@ -288,7 +288,7 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 			trace_dtls_drop(ds, DTLS_DROP_FINAL_LATE, 0, 0, len);
 		}
 	} else if (h.seq == f->peer_fin_seq) {
-		dtls_final_queue(ds, DTLS_FINAL_TODO_RESEND);
+		dtls_final_queue(ds, DTLS_FINAL_OP_RESEND);
 	}
 	rcu_read_unlock();
 	return mine;
@@ -351,14 +351,14 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	kfree_sensitive(copy);
 }
 
-/* Resend and refuse, as ds->final.todo asks.  Context: process (dtls_wq). */
+/* Resend and refuse, as pending_ops asks.  Context: process (dtls_wq). */
 static void dtls_final_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(work, struct dtls_sock, final.work);
 
-	if (test_and_clear_bit(DTLS_FINAL_TODO_RESEND, &ds->final.todo))
+	if (test_and_clear_bit(DTLS_FINAL_OP_RESEND, &ds->final.pending_ops))
 		dtls_final_resend(ds);
-	if (test_and_clear_bit(DTLS_FINAL_TODO_RENEG, &ds->final.todo))
+	if (test_and_clear_bit(DTLS_FINAL_OP_RENEG, &ds->final.pending_ops))
 		dtls_final_reneg(ds);
 	dtls_sock_put(ds);	/* the reference dtls_final_queue() took */
 }
@@ -415,7 +415,7 @@ void dtls_final_release(struct dtls_sock *ds)
 	f = unrcu_pointer(xchg(&ds->final.flight, NULL));
 	if (f)
 		dtls_final_free(f);
-	clear_bit(DTLS_FINAL_TODO_RENEG, &ds->final.todo);
+	clear_bit(DTLS_FINAL_OP_RENEG, &ds->final.pending_ops);
 	if (cancel_work_sync(&ds->final.work))
 		dtls_sock_put(ds);	/* the reference it held */
 }
