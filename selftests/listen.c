@@ -2073,31 +2073,40 @@ TEST_F_TIMEOUT(l4, replayed_hello, 90)
  * session; the old one is shut down: ECONNRESET, then end of file, and
  * EPIPE on send; DtlsListenRestarted counts it.
  */
+/*
+ * Client @i through the relay: established, its session accepted from the
+ * relay's address, a tagged record each way.  0, or -1 (on stderr).
+ */
+static int relayed_session(struct lctx *c, int i)
+{
+	union dtls_test_addr peer;
+
+	if (client_up(c, i, NULL, &c->r.self, 300, 2000, WAIT_MS) ||
+	    wait_client(c->cli[i], WAIT_MS) != DTLS_HS_STATE_ESTABLISHED) {
+		fprintf(stderr, "# client %d: not established\n", i);
+		return -1;
+	}
+	c->child[i] = accept_wait(c->lfd, &peer, 10000);
+	if (c->child[i] < 0 || !dtls_test_same_addr(&peer, &c->r.self)) {
+		fprintf(stderr, "# client %d: no session from the relay\n", i);
+		return -1;
+	}
+	blocking(c->child[i]);
+	return tagged(c->cli[i], c->child[i], i);
+}
+
 TEST_F_TIMEOUT(listen, restart_same_address, 120)
 {
 	struct lctx *c = &self->c;
-	union dtls_test_addr peer;
 	char buf[64];
 
 	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
 	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
-	ASSERT_EQ(0, client_up(c, 0, NULL, &c->r.self, 300, 2000, WAIT_MS));
-	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
-	c->child[0] = accept_wait(c->lfd, &peer, 10000);
-	ASSERT_LE(0, c->child[0]);
-	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->r.self));
-	blocking(c->child[0]);
-	ASSERT_EQ(0, tagged(c->cli[0], c->child[0], 0));
+	ASSERT_EQ(0, relayed_session(c, 0));
 
 	/* The same address and port, a client that knows nothing of it. */
 	relay_forget(&c->r);
-	ASSERT_EQ(0, client_up(c, 1, NULL, &c->r.self, 300, 2000, WAIT_MS));
-	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
-	c->child[1] = accept_wait(c->lfd, &peer, 10000);
-	ASSERT_LE(0, c->child[1]);
-	EXPECT_TRUE(dtls_test_same_addr(&peer, &c->r.self));
-	blocking(c->child[1]);
-	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+	ASSERT_EQ(0, relayed_session(c, 1));
 	EXPECT_EQ(1, stat_of("DtlsListenRestarted"));
 	EXPECT_EQ(2, stat_of("DtlsListenSpawned"));
 	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 5000));
