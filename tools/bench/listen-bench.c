@@ -93,13 +93,14 @@
  *   m4  everything closed
  *
  * Per session (of those closed): the server side is m2 - m3, the client
- * side m1 - m2, the exporter secret m2 - mw, the kept flight mk - m1
- * (per session of the last step), what closing did not give back
- * m4 - m0.  A plain UDP socket for reference: -k sockets bound to
+ * side mi - m2, the exporter secret m2 - mw, the kept flight mk - m1
+ * (per session of the last step), the crypto API transforms idle keys
+ * drop (both sides, idle= seconds of dtls.ko's aead_idle_secs after m1)
+ * m1 - mi, what closing did not give back m4 - m0.  A plain UDP socket for reference: -k sockets bound to
  * 127.0.0.1 and connected, as a child is, against none.  Printed:
  *
  *   MEM suite=S sessions=K udp_sock=B server=B server_sock=B client=B
- *	flight=B exporter=B left=B
+ *	flight=B exporter=B left=B idle=S transforms=B
  *   MEMCACHE suite=S side=server|client|flight|exporter|left|udp
  *	cache=NAME objs=X bytes=B sock=0|1
  *
@@ -665,6 +666,30 @@ static double mem_udp(int k)
 
 /* ------------------------------------------------------------ runs */
 
+/*
+ * An idle session's AES transforms go after one to two periods of dtls.ko's
+ * aead_idle_secs: wait for that, so the memory is an idle session's.
+ * Return: the parameter (0 if it is missing or 0).
+ */
+static int idle_wait(void)
+{
+	FILE *f = fopen("/sys/module/dtls/parameters/aead_idle_secs", "r");
+	int secs = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &secs) != 1)
+			secs = 0;
+		fclose(f);
+	}
+	if (secs > 0) {
+		printf("idle: %d s for idle keys' transforms to go\n",
+		       2 * secs + 1);
+		fflush(stdout);
+		sleep(2 * secs + 1);
+	}
+	return secs;
+}
+
 static void close_fds(int *fds, int from, int to, int keep)
 {
 	for (int i = from; i < to; i++)
@@ -709,9 +734,9 @@ static void exporter_wipe(int *fds, int n, int keep)
  */
 static void lsn_run(const struct suite *s, int n, bool recs, double udp)
 {
-	static struct slabs m0, mk, m1, m2, mw, m3, m4;
-	double server, sock, client, flight, exporter, left, tmp;
-	int from = 0, keep = -1, div = n;
+	static struct slabs m0, mk, m1, mi, m2, mw, m3, m4;
+	double server, sock, client, flight, exporter, left, aead, tmp;
+	int from = 0, keep = -1, div = n, idle;
 	struct lsn l;
 
 	lsn_warmup(s);
@@ -738,6 +763,10 @@ static void lsn_run(const struct suite *s, int n, bool recs, double udp)
 	printf("memory: %s, %d sessions\n", s->name, n);
 	slab_settle(&m1);
 	flight = mem_caches(s->name, "flight", &mk, &m1, n - from, &tmp);
+	idle = idle_wait();
+	printf("memory: %s, %d sessions idle\n", s->name, n);
+	slab_settle(&mi);
+	aead = mem_caches(s->name, "transforms", &m1, &mi, n, &tmp);
 
 	/* The clients go, then the children's exporter secrets, then they. */
 	if (recs && n > 1) {
@@ -763,13 +792,13 @@ static void lsn_run(const struct suite *s, int n, bool recs, double udp)
 	}
 	close(l.fd);
 	slab_settle(&m4);
-	client = mem_caches(s->name, "client", &m1, &m2, div, &tmp);
+	client = mem_caches(s->name, "client", &mi, &m2, div, &tmp);
 	server = mem_caches(s->name, "server", &m2, &m3, div, &sock);
 	exporter = mem_caches(s->name, "exporter", &m2, &mw, div, &tmp);
 	left = mem_caches(s->name, "left", &m4, &m0, n, &tmp);
-	printf("MEM suite=%s sessions=%d udp_sock=%.0f server=%.0f server_sock=%.0f client=%.0f flight=%.0f exporter=%.0f left=%.0f\n",
+	printf("MEM suite=%s sessions=%d udp_sock=%.0f server=%.0f server_sock=%.0f client=%.0f flight=%.0f exporter=%.0f left=%.0f idle=%d transforms=%.0f\n",
 	       s->name, div, udp, server, sock, client, flight, exporter,
-	       left);
+	       left, idle, aead);
 }
 
 /*
