@@ -306,6 +306,45 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	dtls_sock_put(ds);
 }
 
+/*
+ * UDP_SEGMENT on an attached socket: the size is ours, not UDP's, which
+ * would cut sealed records (and the kernel's own flights) at it.  tx.c
+ * cuts the plaintext at it, seals each piece as a record and tells UDP
+ * the size of those records.  The checks are UDP's own.
+ */
+static int dtls_sk_set_segment(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	int val;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val < 0 || val > USHRT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(dtls_sk(sk)->tx_gso_size, val);
+	return 0;
+}
+
+static int dtls_sk_get_segment(struct sock *sk, char __user *optval,
+			       int __user *optlen)
+{
+	int val = READ_ONCE(dtls_sk(sk)->tx_gso_size);
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 			      sockptr_t optval, unsigned int optlen)
 {
@@ -314,14 +353,14 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 	/* Either would pull the socket out from under the DTLS layer. */
 	if (level == SOL_UDP && optname == UDP_ENCAP)
 		return -EBUSY;
+	if (level == SOL_UDP && optname == UDP_SEGMENT)
+		return dtls_sk_set_segment(sk, optval, optlen);
 	/*
 	 * A corked socket would gather the kernel's own flights into the
-	 * caller's datagram, and UDP_SEGMENT would cut sealed records in
-	 * pieces: one record, one datagram (tx.c).  UDP_GRO would hand
-	 * encap_rcv coalesced datagrams, which rx.c takes one at a time.
+	 * caller's datagram: one record, one datagram (tx.c).  UDP_GRO would
+	 * hand encap_rcv coalesced datagrams, which rx.c takes one at a time.
 	 */
-	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_SEGMENT ||
-				 optname == UDP_GRO))
+	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_GRO))
 		return -EOPNOTSUPP;
 	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 		return -EBUSY;
@@ -334,6 +373,8 @@ static int dtls_sk_getsockopt(struct sock *sk, int level, int optname,
 {
 	if (level == SOL_DTLS)
 		return dtls_getsockopt(sk, optname, optval, optlen);
+	if (level == SOL_UDP && optname == UDP_SEGMENT)
+		return dtls_sk_get_segment(sk, optval, optlen);
 	return dtls_sk(sk)->base_prot->getsockopt(sk, level, optname,
 						  optval, optlen);
 }
