@@ -2787,6 +2787,24 @@ TEST_F(record, tx_gso_cmsg)
 	EXPECT_EQ(len + SEG + 10 + 3000, st.tx_bytes);
 }
 
+/* sendmsg() with an IP_TOS control message whose length overruns. */
+static ssize_t send_bad_cmsg(int fd, const void *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} c = {};
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	cm->cmsg_level = SOL_IP;
+	cm->cmsg_type = IP_TOS;
+	cm->cmsg_len = 4096;
+	return sendmsg(fd, &m, 0);
+}
+
 /*
  * The UDP_SEGMENT socket option of an attached socket: read and set as on
  * UDP; it cuts records on a keyed socket, plain datagrams on one without
@@ -2825,7 +2843,13 @@ TEST_F(record_sock, tx_gso_sockopt)
 	ASSERT_EQ(0, getsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, &olen));
 	EXPECT_EQ(500, v);
 
-	/* No keys: plain UDP, cut every 500 bytes. */
+	/*
+	 * No keys: plain UDP, cut every 500 bytes.  A control message
+	 * longer than its buffer is refused as UDP refuses it, before the
+	 * size is added to the caller's messages.
+	 */
+	EXPECT_EQ(-1, send_bad_cmsg(self->a, pt, 1200));
+	EXPECT_EQ(EINVAL, errno);
 	ASSERT_EQ(1200, send(self->a, pt, 1200, 0));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(i < 2 ? 500 : 200,
@@ -2835,6 +2859,8 @@ TEST_F(record_sock, tx_gso_sockopt)
 	EXPECT_B_EMPTY();
 
 	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-1, send_bad_cmsg(self->a, pt, 1200));
+	EXPECT_EQ(EINVAL, errno);
 	ASSERT_EQ(1200, send(self->a, pt, 1200, 0));
 	seq = B_OPEN_SEGMENTS(pt, 1200, 500, 0);
 	ASSERT_EQ(100, send(self->a, pt, 100, 0));

@@ -174,12 +174,13 @@ static int dtls_tx_cmsgs(struct msghdr *msg, struct dtls_tx_opts *o)
 
 /*
  * The control messages UDP gets for a send: the caller's, but for its
- * UDP_SEGMENT (already read by dtls_tx_cmsgs(), which checked them all
- * with CMSG_OK), and then, if @gso_size, a UDP_SEGMENT of ours, last, so
- * that it is the one UDP takes.  In @buf if it is large enough, else in
- * *@heap, which the caller frees.  The control data is the kernel's copy
- * of the caller's: it cannot change under us.
- * Return: the length written to *@ctl, or -ENOMEM.
+ * UDP_SEGMENT (already read by dtls_tx_cmsgs()), and then, if @gso_size,
+ * a UDP_SEGMENT of ours, last, so that it is the one UDP takes.  In @buf
+ * if it is large enough, else in *@heap, which the caller frees.  The
+ * control data is the kernel's copy of the caller's: it cannot change
+ * under us, and what CMSG_OK() passed fits @buf or *@heap.
+ * Return: the length written to *@ctl, -EINVAL for a control message
+ * that does not fit the caller's buffer (as UDP), or -ENOMEM.
  */
 static int dtls_tx_ctl_build(struct msghdr *msg, u16 gso_size,
 			     u8 *buf, void **heap, void **ctl)
@@ -198,6 +199,12 @@ static int dtls_tx_ctl_build(struct msghdr *msg, u16 gso_size,
 	}
 	if (msg->msg_controllen) {
 		for_each_cmsghdr(cmsg, msg) {
+			/* A plain send has not had them checked. */
+			if (!CMSG_OK(msg, cmsg)) {
+				kfree(*heap);
+				*heap = NULL;
+				return -EINVAL;
+			}
 			if (cmsg->cmsg_level == SOL_UDP &&
 			    cmsg->cmsg_type == UDP_SEGMENT)
 				continue;
