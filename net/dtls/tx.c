@@ -191,6 +191,9 @@ static int dtls_tx_ctl_build(struct msghdr *msg, u16 gso_size,
 	u8 *p = buf;
 
 	*heap = NULL;
+	/* Never, as dtls_tx_cmsgs() says; but a plain send gets here too. */
+	if (msg->msg_controllen && msg->msg_control_is_user)
+		return -EINVAL;
 	if (room > DTLS_TX_CTL_STACK) {
 		p = kmalloc(room, GFP_KERNEL);
 		if (!p)
