@@ -6,6 +6,8 @@
  * tracepoints as tracefs shows them.
  */
 #include <fcntl.h>
+#include <linux/udp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -17,6 +19,10 @@
 
 #include "kselftest_harness.h"
 #include "dtls_test.h"
+
+#ifndef SOL_UDP
+#define SOL_UDP		IPPROTO_UDP
+#endif
 
 #define PSK_ID		"client1"
 #define PSK_KEY		"0123456789abcdef0123456789abcdef"
@@ -609,6 +615,67 @@ TEST_F_TIMEOUT(trace, handshake, 150)
 				   ""));
 	if (_metadata->exit_code)
 		TH_LOG("trace:\n%s", self->buf);
+}
+
+/*
+ * UDP_SEGMENT on sockets of the kernel's handshake: set before the start,
+ * it cuts none of the handshake's own flights (a ClientHello is larger
+ * than the 100 bytes set: cut, it could not complete), and once
+ * established a send is cut into records of that size, each its own
+ * message for the peer.
+ */
+FIXTURE(hs_gso) {
+	int srv, cli;
+	union dtls_test_addr sa, ca;
+};
+
+FIXTURE_SETUP(hs_gso)
+{
+	static const struct hs_opts o = { .suite = 0x00a8, .cookies = -1 };
+
+	self->srv = dtls_test_udp_bound(AF_INET, &self->sa);
+	self->cli = dtls_test_udp_bound(AF_INET, &self->ca);
+	ASSERT_GE(self->srv, 0);
+	ASSERT_GE(self->cli, 0);
+	ASSERT_EQ(0, connect(self->cli, &self->sa.sa,
+			     dtls_test_addr_len(AF_INET)));
+	hs_timeo(self->srv, 60);
+	hs_timeo(self->cli, 60);
+	ASSERT_EQ(0, hs_prepare(self->srv, DTLS_HS_ROLE_SERVER, &o, PSK_KEY));
+	ASSERT_EQ(0, hs_prepare(self->cli, DTLS_HS_ROLE_CLIENT, &o, PSK_KEY));
+}
+
+FIXTURE_TEARDOWN(hs_gso)
+{
+	close(self->srv);
+	close(self->cli);
+}
+
+TEST_F_TIMEOUT(hs_gso, records_after_handshake, 150)
+{
+	static const int seg = 100;
+	char buf[1000], back[200], msg[128];
+	int i;
+
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = (char)(i * 7 + 1);
+	ASSERT_EQ(0, setsockopt(self->cli, SOL_UDP, UDP_SEGMENT, &seg,
+				sizeof(seg)));
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_UDP, UDP_SEGMENT, &seg,
+				sizeof(seg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, msg, sizeof(msg)));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->cli, 0, msg, sizeof(msg)));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(self->cli, buf, sizeof(buf), 0)) {
+		TH_LOG("send: %s", strerror(errno));
+		hs_dump(self->srv, self->cli);
+	}
+	for (i = 0; i < (int)sizeof(buf) / seg; i++) {
+		ASSERT_EQ(seg, recv(self->srv, back, sizeof(back), 0))
+			TH_LOG("record %d: %s", i, strerror(errno));
+		EXPECT_EQ(0, memcmp(buf + i * seg, back, seg));
+	}
+	EXPECT_EQ(-1, recv(self->srv, back, sizeof(back), MSG_DONTWAIT));
+	EXPECT_EQ(0, dtls_test_ping_pong(self->cli, self->srv));
 }
 
 TEST_HARNESS_MAIN

@@ -15,6 +15,8 @@
  * Tests SKIP if openssl (or tshark) is not installed.
  */
 #include <fcntl.h>
+#include <linux/udp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -32,6 +34,10 @@
 
 #define PSK_HEX		"a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
 #define PSK_ID		"kdtls-selftest"
+
+#ifndef SOL_UDP
+#define SOL_UDP		IPPROTO_UDP
+#endif
 #define N_TX		50	/* records the kernel sends */
 #define N_RX		20	/* lines the peer sends */
 #define WAIT_MS		60000	/* any single wait; TCG guests are slow */
@@ -1018,6 +1024,79 @@ TEST_F_TIMEOUT(ossl_early, record_before_rx_keys, 240)
 	ASSERT_EQ(5, n);
 	EXPECT_EQ(DTLS_RECORD_TYPE_DATA, type);
 	EXPECT_EQ(0, memcmp(buf, "late\n", 5));
+}
+
+/*
+ * OpenSSL reads a GSO send: one sendmsg() with UDP_SEGMENT, 16 records of
+ * 1200 bytes and a shorter one, a datagram each on the wire; s_server
+ * prints their plaintext, in order.  Then the socket option, 64 records.
+ */
+FIXTURE(ossl_gso)
+{
+	struct session s;
+};
+
+FIXTURE_SETUP(ossl_gso)
+{
+	session_init(&self->s);
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+}
+
+FIXTURE_TEARDOWN(ossl_gso)
+{
+	session_cleanup(&self->s);
+}
+
+TEST_F_TIMEOUT(ossl_gso, segments, 240)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+	} c = {};
+	static char want[16 * 1200 + 500 + 64 * 900];
+	struct session *s = &self->s;
+	struct iovec iov = { want, 16 * 1200 + 500 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	size_t len = 0, got_len;
+	int seg = 900;
+	char *got;
+
+	ASSERT_EQ(0, session_handshake(s, "PSK-AES128-GCM-SHA256", false, 0))
+		TH_LOG("%s; peer: %s", s->err, peer_stderr(s));
+	ASSERT_EQ(0, dtls_openssl_offload(s->ssl, s->fd, s->err,
+					  sizeof(s->err)))
+		TH_LOG("offload: %s", s->err);
+	for (int i = 0; len < sizeof(want); i++)
+		len += make_line(want + len, i, sizeof(want) - len < 100 ?
+				 sizeof(want) - len : 100, 'g');
+
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	*(uint16_t *)CMSG_DATA(cm) = 1200;
+	ASSERT_EQ((ssize_t)iov.iov_len, sendmsg(s->fd, &mh, 0))
+		TH_LOG("%s", strerror(errno));
+	ASSERT_TRUE(wait_size(s->peer.out, (long)iov.iov_len, WAIT_MS))
+		TH_LOG("peer printed %ld of %zu bytes; %s",
+		       file_size(s->peer.out), iov.iov_len, peer_stderr(s));
+
+	ASSERT_EQ(0, setsockopt(s->fd, SOL_UDP, UDP_SEGMENT, &seg,
+				sizeof(seg)));
+	ASSERT_EQ(64 * 900, send(s->fd, want + iov.iov_len, 64 * 900, 0))
+		TH_LOG("%s", strerror(errno));
+	ASSERT_TRUE(wait_size(s->peer.out, (long)sizeof(want), WAIT_MS))
+		TH_LOG("peer printed %ld of %zu bytes; %s",
+		       file_size(s->peer.out), sizeof(want), peer_stderr(s));
+	got = slurp(s->peer.out, &got_len);
+	ASSERT_TRUE(got != NULL);
+	EXPECT_EQ(sizeof(want), got_len);
+	EXPECT_EQ(0, memcmp(want, got, got_len < sizeof(want) ? got_len :
+							   sizeof(want)))
+		TH_LOG("peer printed different bytes");
+	free(got);
 }
 
 TEST_HARNESS_MAIN

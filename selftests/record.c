@@ -2825,9 +2825,10 @@ TEST_F(record_sock, tx_sendto_other_peer_refused)
 }
 
 /*
- * One record, one datagram: MSG_MORE does not cork, and UDP_CORK and
- * UDP_SEGMENT (which would gather the kernel's own flights into the
- * caller's datagram, or cut records in pieces) are refused.
+ * One record, one datagram: MSG_MORE does not cork, and UDP_CORK (which
+ * would gather the kernel's own flights into the caller's datagram) and
+ * UDP_GRO are refused.  UDP_SEGMENT is taken (tx_gso_* below); other
+ * SOL_UDP control messages are refused.
  */
 TEST_F(record_sock, tx_more_cork_segment)
 {
@@ -2839,7 +2840,7 @@ TEST_F(record_sock, tx_more_cork_segment)
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-	int one = 1, v = 100;
+	int one = 1;
 
 	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
 	EXPECT_EQ(3, send(self->a, "one", 3, MSG_MORE));
@@ -2850,19 +2851,426 @@ TEST_F(record_sock, tx_more_cork_segment)
 	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_CORK, &one,
 				 sizeof(one)));
 	EXPECT_EQ(EOPNOTSUPP, errno);
-	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v,
-				 sizeof(v)));
-	EXPECT_EQ(EOPNOTSUPP, errno);
 	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_GRO, &one,
 				 sizeof(one)));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	cm->cmsg_level = SOL_UDP;
-	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_type = UDP_GRO;
 	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
 	*(uint16_t *)CMSG_DATA(cm) = 1;
 	EXPECT_EQ(-1, sendmsg(self->a, &m, 0));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	EXPECT_B_EMPTY();
+}
+
+/* ---- Sending in batches: UDP_SEGMENT (GSO) ---- */
+
+/*
+ * sendmsg() of @len bytes with a UDP_SEGMENT control message of @gso
+ * (of @cmsg_len bytes of data; sizeof(uint16_t) as UDP wants it), or of
+ * none if @gso < 0.
+ */
+static ssize_t send_gso_len(int fd, const void *buf, size_t len, int gso,
+			    size_t cmsg_len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint32_t))];
+	} c = {};
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (gso >= 0) {
+		m.msg_control = c.b;
+		m.msg_controllen = CMSG_SPACE(cmsg_len);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(cmsg_len);
+		memcpy(CMSG_DATA(cm), &(uint32_t){ (uint32_t)gso }, cmsg_len);
+	}
+	return sendmsg(fd, &m, 0);
+}
+
+static ssize_t send_gso(int fd, const void *buf, size_t len, int gso)
+{
+	return send_gso_len(fd, buf, len, gso, sizeof(uint16_t));
+}
+
+/*
+ * b receives @len bytes of @pt sent as records of @seg bytes of plaintext
+ * (the last shorter), each in a datagram of its own and exactly that
+ * record, with sequence numbers from @seq on.  The next sequence number.
+ */
+static uint64_t b_open_segments(struct __test_metadata *_metadata, int b,
+				const struct keyset *ks, const uint8_t *pt,
+				size_t len, size_t seg, uint64_t seq, int line)
+{
+	static uint8_t back[DTLS_REF_MAX_PLAINTEXT], raw[DTLS_REF_MAX_RECORD];
+	struct dtls_ref_hdr hdr;
+	size_t off = 0, rawlen, n;
+
+	do {
+		n = len - off < seg ? len - off : seg;
+		ASSERT_EQ((ssize_t)n, b_open(_metadata, b, ks, &hdr, back,
+					     sizeof(back), raw, &rawlen, line))
+			TH_LOG("line %d: record at %zu", line, off);
+		EXPECT_EQ(0, memcmp(pt + off, back, n))
+			TH_LOG("line %d: record at %zu differs", line, off);
+		EXPECT_EQ(n + dtls_ref_overhead(ks->cipher), rawlen);
+		EXPECT_EQ(DATA, hdr.type);
+		EXPECT_EQ(ks->epoch, hdr.epoch);
+		EXPECT_EQ(seq, hdr.seq) TH_LOG("line %d: record at %zu", line,
+					       off);
+		seq++;
+		off += n;
+	} while (off < len);
+	return seq;
+}
+
+#define B_OPEN_SEGMENTS(pt, len, seg, seq) \
+	b_open_segments(_metadata, self->b, &self->tx, pt, len, seg, seq, \
+			__LINE__)
+
+/*
+ * One sendmsg() with a UDP_SEGMENT control message: the plaintext is cut
+ * every gso_size bytes, each piece is a record of its own, in order, and
+ * each record leaves as a datagram of its own (b is plain UDP: it sees
+ * what is on the wire).  The count returned is the plaintext's.
+ */
+TEST_F(record, tx_gso_cmsg)
+{
+	enum { SEG = 1200, N = 16 };
+	static uint8_t pt[N * SEG];
+	const size_t len = N * SEG - 500;
+	struct dtls_sock_stats st;
+
+	fill(pt, sizeof(pt), 3);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 7));
+	ASSERT_EQ((ssize_t)len, send_gso(self->a, pt, len, SEG))
+		TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(7 + N, B_OPEN_SEGMENTS(pt, len, SEG, 7));
+	EXPECT_B_EMPTY();
+	/* Exactly one piece, and a piece of exactly gso_size. */
+	ASSERT_EQ(SEG, send_gso(self->a, pt, SEG, SEG));
+	EXPECT_EQ(7 + N + 1, B_OPEN_SEGMENTS(pt, SEG, SEG, 7 + N));
+	ASSERT_EQ(10, send_gso(self->a, pt, 10, SEG));
+	EXPECT_EQ(7 + N + 2, B_OPEN_SEGMENTS(pt, 10, SEG, 7 + N + 1));
+	/* Nothing: one empty record, as without UDP_SEGMENT. */
+	ASSERT_EQ(0, send_gso(self->a, pt, 0, SEG));
+	EXPECT_EQ(7 + N + 3, B_OPEN_SEGMENTS(pt, 0, SEG, 7 + N + 2));
+	/* A size of 0 is no segmenting at all: one record. */
+	ASSERT_EQ(3000, send_gso(self->a, pt, 3000, 0));
+	EXPECT_EQ(7 + N + 4, B_OPEN_SEGMENTS(pt, 3000, 3000, 7 + N + 3));
+	EXPECT_B_EMPTY();
+	st = STATS();
+	EXPECT_EQ(N + 4, st.tx_records);
+	EXPECT_EQ(len + SEG + 10 + 3000, st.tx_bytes);
+}
+
+/* sendmsg() with an IP_TOS control message whose length overruns. */
+static ssize_t send_bad_cmsg(int fd, const void *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} c = {};
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	cm->cmsg_level = SOL_IP;
+	cm->cmsg_type = IP_TOS;
+	cm->cmsg_len = 4096;
+	return sendmsg(fd, &m, 0);
+}
+
+/*
+ * The UDP_SEGMENT socket option of an attached socket: read and set as on
+ * UDP; it cuts records on a keyed socket, plain datagrams on one without
+ * keys (plain UDP), and a control message overrides it.  It never cuts a
+ * DTLS_SET_NOT_DTLS datagram, and never the kernel's own.
+ */
+TEST_F(record_sock, tx_gso_sockopt)
+{
+	static uint8_t pt[4000], dg[4000];
+	socklen_t olen = sizeof(int);
+	int v = -1, i;
+	uint64_t seq;
+
+	fill(pt, sizeof(pt), 9);
+	ASSERT_EQ(0, getsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, &olen));
+	EXPECT_EQ(0, v);
+	v = 500;
+	ASSERT_EQ(0, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)));
+	v = -1;
+	ASSERT_EQ(0, getsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, &olen));
+	EXPECT_EQ(500, v);
+	EXPECT_EQ(sizeof(int), olen);
+	/* UDP's own checks. */
+	v = -1;
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)));
+	EXPECT_EQ(EINVAL, errno);
+	v = 65536;
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, NULL,
+				 sizeof(v)));
+	EXPECT_EQ(EFAULT, errno);
+	v = -1;
+	ASSERT_EQ(0, getsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, &olen));
+	EXPECT_EQ(500, v);
+
+	/*
+	 * No keys: plain UDP, cut every 500 bytes.  A control message
+	 * longer than its buffer is refused as UDP refuses it, before the
+	 * size is added to the caller's messages.
+	 */
+	EXPECT_EQ(-1, send_bad_cmsg(self->a, pt, 1200));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(1200, send(self->a, pt, 1200, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(i < 2 ? 500 : 200,
+			  recv(self->b, dg, sizeof(dg), MSG_DONTWAIT));
+		EXPECT_EQ(0, memcmp(dg, pt + 500 * i, i < 2 ? 500 : 200));
+	}
+	EXPECT_B_EMPTY();
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-1, send_bad_cmsg(self->a, pt, 1200));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(1200, send(self->a, pt, 1200, 0));
+	seq = B_OPEN_SEGMENTS(pt, 1200, 500, 0);
+	ASSERT_EQ(100, send(self->a, pt, 100, 0));
+	seq = B_OPEN_SEGMENTS(pt, 100, 500, seq);
+	/* A control message overrides the option: 0 for one record. */
+	ASSERT_EQ(1200, send_gso(self->a, pt, 1200, 0));
+	seq = B_OPEN_SEGMENTS(pt, 1200, 1200, seq);
+	ASSERT_EQ(1200, send_gso(self->a, pt, 1200, 300));
+	seq = B_OPEN_SEGMENTS(pt, 1200, 300, seq);
+	EXPECT_B_EMPTY();
+
+	/* A datagram that is not DTLS is never cut. */
+	v = 10;
+	ASSERT_EQ(0, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)));
+	memset(dg, 0x80, 40);
+	ASSERT_EQ(40, send_type(self->a, dg, 40, MARK_NOT_DTLS));
+	ASSERT_EQ(40, recv(self->b, pt, sizeof(pt), MSG_DONTWAIT));
+	EXPECT_B_EMPTY();
+
+	/* Off again: one record a send. */
+	v = 0;
+	ASSERT_EQ(0, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)));
+	fill(pt, sizeof(pt), 10);
+	ASSERT_EQ(4000, send(self->a, pt, 4000, 0));
+	seq = B_OPEN_SEGMENTS(pt, 4000, 4000, seq);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(seq, STATS().tx_records);
+}
+
+/*
+ * The most segments UDP takes in one datagram (UDP_MAX_SEGMENTS, 64 or
+ * 128 by the kernel): what a plain UDP socket of this kernel accepts.
+ */
+static int udp_max_segments(struct __test_metadata *_metadata, int family,
+			    const union dtls_test_addr *to)
+{
+	static uint8_t buf[128];
+	union dtls_test_addr me;
+	int fd = dtls_test_udp_bound(family, &me);
+	ssize_t n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect(fd, &to->sa, dtls_test_addr_len(family)));
+	n = send_gso(fd, buf, 128, 1);
+	close(fd);
+	return n == 128 ? 128 : 64;
+}
+
+/*
+ * What UDP refuses of a GSO send is refused before anything is sealed,
+ * with UDP's errors: more pieces than UDP_MAX_SEGMENTS (EINVAL), a
+ * datagram over 64 KiB, plaintext or sealed (EMSGSIZE), a piece too
+ * large for a record (EMSGSIZE), a control message of the wrong size
+ * (EINVAL).  Nothing leaves and no sequence number is taken; then the
+ * largest count goes out whole.
+ */
+TEST_F(record_sock, tx_gso_limits)
+{
+	static uint8_t pt[70000];
+	int max = udp_max_segments(_metadata, variant->family, &self->b_addr);
+	uint64_t seq;
+
+	fill(pt, sizeof(pt), 4);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-1, send_gso(self->a, pt, 100 * (max + 1), 100));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, send_gso(self->a, pt, 100 * max + 1, 100));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, send_gso(self->a, pt, 65536, 1200));
+	EXPECT_EQ(EMSGSIZE, errno);
+	/* 64 KiB of plaintext, but not once sealed. */
+	EXPECT_EQ(-1, send_gso(self->a, pt, 65000, 1300));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(-1, send_gso(self->a, pt, 20000, 20000));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(-1, send_gso_len(self->a, pt, 1000, 100, sizeof(uint32_t)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, send_gso_len(self->a, pt, 1000, 100, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(0, STATS().tx_records);
+
+	/* A large size with a short send is one record. */
+	ASSERT_EQ(1000, send_gso(self->a, pt, 1000, 20000));
+	seq = B_OPEN_SEGMENTS(pt, 1000, 1000, 0);
+	ASSERT_EQ(100 * max, send_gso(self->a, pt, 100 * max, 100));
+	seq = B_OPEN_SEGMENTS(pt, 100 * max, 100, seq);
+	ASSERT_EQ(16384, send_gso(self->a, pt, 16384, 16384));
+	seq = B_OPEN_SEGMENTS(pt, 16384, 16384, seq);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(seq, STATS().tx_records);
+}
+
+/*
+ * What UDP refuses only once it has the datagram fails as UDP fails the
+ * same datagram on a plain socket: over IPv6 a record too large for the
+ * path (IPV6_MTU), over IPv4 a socket without UDP checksums (SO_NO_CHECK,
+ * which GSO needs).  The records were sealed: their sequence numbers are
+ * a gap, never used again.
+ */
+TEST_F(record_sock, tx_gso_udp_refuses)
+{
+	static uint8_t pt[4000];
+	unsigned int ovh = dtls_ref_overhead(self->tx.cipher);
+	int level = SOL_SOCKET, opt = SO_NO_CHECK, val = 1, fd, want;
+	union dtls_test_addr me;
+	struct dtls_ref_hdr hdr;
+	uint8_t back[64];
+
+	if (variant->family == AF_INET6) {
+		level = SOL_IPV6;
+		opt = IPV6_MTU;
+		val = 1280;
+	}
+	fd = dtls_test_udp_bound(variant->family, &me);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect(fd, &self->b_addr.sa,
+			     dtls_test_addr_len(variant->family)));
+	ASSERT_EQ(0, setsockopt(fd, level, opt, &val, sizeof(val)));
+	EXPECT_EQ(-1, send_gso(fd, pt, 2 * (1300 + ovh), 1300 + ovh));
+	want = errno;
+	close(fd);
+	EXPECT_NE(0, want);
+
+	ASSERT_EQ(0, setsockopt(self->a, level, opt, &val, sizeof(val)));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-1, send_gso(self->a, pt, 2600, 1300));
+	EXPECT_EQ(want, errno);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(0, STATS().tx_records);
+	ASSERT_EQ(4, send(self->a, "next", 4, 0));
+	ASSERT_EQ(4, B_OPEN(&self->tx, &hdr, back, sizeof(back)));
+	EXPECT_EQ(2, hdr.seq);
+}
+
+/*
+ * sendmmsg() seals each message as records of its own, in order, with
+ * UDP_SEGMENT too; a message UDP would refuse stops the batch there, and
+ * sendmmsg() reports the messages sent before it, as on UDP.
+ */
+TEST_F(record_sock, tx_gso_sendmmsg)
+{
+	enum { N = 4 };
+	static const size_t lens[N] = { 450, 200, 0, 1000 };
+	static uint8_t pt[N][1000], big[13000];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+	} c = {};
+	struct mmsghdr mm[N];
+	struct iovec iov[N];
+	struct cmsghdr *cm;
+	uint64_t seq = 0;
+	int v = 200, i;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ(0, setsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)));
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < N; i++) {
+		fill(pt[i], sizeof(pt[i]), 20 + i);
+		iov[i].iov_base = pt[i];
+		iov[i].iov_len = lens[i];
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	ASSERT_EQ(N, sendmmsg(self->a, mm, N, 0)) TH_LOG("%s", strerror(errno));
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(lens[i], mm[i].msg_len);
+		seq = B_OPEN_SEGMENTS(pt[i], lens[i], 200, seq);
+	}
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(3 + 1 + 1 + 5, seq);
+
+	/* The third is too many pieces: two messages are sent. */
+	iov[2].iov_base = big;
+	iov[2].iov_len = sizeof(big);
+	mm[2].msg_hdr.msg_control = c.b;
+	mm[2].msg_hdr.msg_controllen = sizeof(c.b);
+	cm = CMSG_FIRSTHDR(&mm[2].msg_hdr);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	*(uint16_t *)CMSG_DATA(cm) = 100;
+	ASSERT_EQ(2, sendmmsg(self->a, mm, N, 0));
+	for (i = 0; i < 2; i++)
+		seq = B_OPEN_SEGMENTS(pt[i], lens[i], 200, seq);
+	EXPECT_B_EMPTY();
+	/* Then alone, it fails with UDP's error. */
+	EXPECT_EQ(-1, sendmmsg(self->a, mm + 2, 1, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(seq, STATS().tx_records);
+}
+
+/*
+ * A GSO send read by a keyed receiver: one authenticated message per
+ * record, in order.  Then a re-key between two batches: each batch is of
+ * one epoch.
+ */
+TEST_F(record_sock, tx_gso_keyed_receiver)
+{
+	enum { SEG = 1000, N = 10 };
+	static uint8_t pt[N * SEG];
+	const size_t len = N * SEG - 1;
+	struct keyset next;
+	uint64_t ino;
+	char msg[256];
+	size_t off;
+
+	fill(pt, sizeof(pt), 5);
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->b, &ino, msg,
+				      sizeof(msg))) TH_LOG("attach: %s", msg);
+	ASSERT_EQ(0, set_keys(self->b, DTLS_RX, &self->tx, 0));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	ASSERT_EQ((ssize_t)len, send_gso(self->a, pt, len, SEG));
+	for (off = 0; off < len; off += SEG)
+		expect_msg(_metadata, self->b, pt + off,
+			   len - off < SEG ? len - off : SEG, DATA, __LINE__);
+	expect_empty(_metadata, self->b, __LINE__);
+
+	keyset_init(&next, self->tx.cipher, 2, 7);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &next, 0));
+	ASSERT_EQ(0, set_keys(self->b, DTLS_RX, &next, 0));
+	ASSERT_EQ((ssize_t)len, send_gso(self->a, pt, len, SEG));
+	for (off = 0; off < len; off += SEG)
+		expect_msg(_metadata, self->b, pt + off,
+			   len - off < SEG ? len - off : SEG, DATA, __LINE__);
+	expect_empty(_metadata, self->b, __LINE__);
+	EXPECT_EQ(2 * N, STATS().tx_records);
 }
 
 /* What the attached socket refuses must not be there before the attach. */

@@ -118,9 +118,14 @@ struct dtls_sock {
 	};
 	u64 ino;			/* sock_i_ino(), for user space */
 	refcount_t refs;
-	bool detached;			/* closed: async completions drop */
+	bool detached;			/* closing: nothing queued, timer stopped */
 	bool closing;			/* under lock_sock(): no new handshake */
-	bool timer_off;			/* under rxq.lock: close stops @timer */
+	/*
+	 * The caller's UDP_SEGMENT socket option, kept here rather than in
+	 * udp_sk(sk)->gso_size, where UDP would cut sealed records and the
+	 * kernel's own flights with it (tx.c).  READ_ONCE/WRITE_ONCE.
+	 */
+	u16 tx_gso_size;
 
 	struct dtls_sock_keys keys;
 
@@ -189,8 +194,9 @@ static inline struct dtls_sock *dtls_sk(const struct sock *sk)
 
 /*
  * UDP would gather our records into one datagram (UDP_CORK) or cut them
- * (UDP_SEGMENT).  sock.c refuses both on an attached socket and attach
- * refuses a socket that has them, but UDP's setsockopt sets them without
+ * (its own UDP_SEGMENT size).  sock.c refuses UDP_CORK on an attached
+ * socket and keeps UDP_SEGMENT for itself (@tx_gso_size), and attach
+ * refuses a socket that has either, but UDP's setsockopt sets them without
  * the socket lock, so one may land just as the socket is attached: sends
  * then fail with EBUSY rather than go out corked or cut.
  */

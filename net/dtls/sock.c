@@ -255,8 +255,10 @@ void dtls_sock_put(struct dtls_sock *ds)
  *  - asynchronous decryptions: each holds @ds and @sk; queued after
  *    @detached (set under rxq.lock) they drop their record;
  *  - the socket's timer (the kept flight's lifetime, the previous RX
- *    epoch's end): stopped once the handshake is, which arms it too;
- *    setsockopt() and the timer itself are the others that do;
+ *    epoch's end, idle keys' transforms): stopped once the handshake is,
+ *    which arms it too; setsockopt() and the timer itself are the others
+ *    that do, but for works and decryptions that made a transform again
+ *    (dtls_sock_keys_used()), which do not once @detached is set;
  *  - final.c's work: cancelled or waited for in dtls_sockopt_release(),
  *    and the renegotiation alert is never asked for once @detached is
  *    set; a resend queued by a late decryption holds @ds and finds no
@@ -281,11 +283,13 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	/* Then the handshake: its work sends on the socket. */
 	dtls_hs_release(ds);
 	/*
-	 * Nothing arms the timer now but the timer, which this waits for,
-	 * and dtls_sock_keys_used(), which @timer_off stops.
+	 * Receive paths still running see @detached and queue nothing more,
+	 * and works and decryptions no longer arm the timer
+	 * (dtls_sock_keys_used()): nothing arms it now but the timer, which
+	 * this waits for.
 	 */
 	spin_lock_bh(&ds->rxq.lock);
-	ds->timer_off = true;
+	ds->detached = true;
 	spin_unlock_bh(&ds->rxq.lock);
 	del_timer_sync(&ds->timer);
 
@@ -301,15 +305,50 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
 
-	/* Receive paths still running see this and queue nothing more. */
-	spin_lock_bh(&ds->rxq.lock);
-	ds->detached = true;
-	spin_unlock_bh(&ds->rxq.lock);
 	skb_queue_purge(&ds->rxq);
 	dtls_sockopt_release(ds);
 
 	ds->base_prot->close(sk, timeout);
 	dtls_sock_put(ds);
+}
+
+/*
+ * UDP_SEGMENT on an attached socket: the size is ours, not UDP's, which
+ * would cut sealed records (and the kernel's own flights) at it.  tx.c
+ * cuts the plaintext at it, seals each piece as a record and tells UDP
+ * the size of those records.  The checks are UDP's own.
+ */
+static int dtls_sk_set_segment(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	int val;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val < 0 || val > USHRT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(dtls_sk(sk)->tx_gso_size, val);
+	return 0;
+}
+
+static int dtls_sk_get_segment(struct sock *sk, char __user *optval,
+			       int __user *optlen)
+{
+	int val = READ_ONCE(dtls_sk(sk)->tx_gso_size);
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
 }
 
 static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
@@ -320,14 +359,14 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 	/* Either would pull the socket out from under the DTLS layer. */
 	if (level == SOL_UDP && optname == UDP_ENCAP)
 		return -EBUSY;
+	if (level == SOL_UDP && optname == UDP_SEGMENT)
+		return dtls_sk_set_segment(sk, optval, optlen);
 	/*
 	 * A corked socket would gather the kernel's own flights into the
-	 * caller's datagram, and UDP_SEGMENT would cut sealed records in
-	 * pieces: one record, one datagram (tx.c).  UDP_GRO would hand
-	 * encap_rcv coalesced datagrams, which rx.c takes one at a time.
+	 * caller's datagram: one record, one datagram (tx.c).  UDP_GRO would
+	 * hand encap_rcv coalesced datagrams, which rx.c takes one at a time.
 	 */
-	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_SEGMENT ||
-				 optname == UDP_GRO))
+	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_GRO))
 		return -EOPNOTSUPP;
 	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 		return -EBUSY;
@@ -340,6 +379,8 @@ static int dtls_sk_getsockopt(struct sock *sk, int level, int optname,
 {
 	if (level == SOL_DTLS)
 		return dtls_getsockopt(sk, optname, optval, optlen);
+	if (level == SOL_UDP && optname == UDP_SEGMENT)
+		return dtls_sk_get_segment(sk, optval, optlen);
 	return dtls_sk(sk)->base_prot->getsockopt(sk, level, optname,
 						  optval, optlen);
 }

@@ -124,7 +124,7 @@ void dtls_sock_keys_used(struct dtls_sock *ds)
 		return;
 	/* Works and decryptions may get here after close stopped it. */
 	spin_lock_bh(&ds->rxq.lock);
-	if (!ds->timer_off)
+	if (!ds->detached)
 		dtls_sock_timer_arm(ds, jiffies + period);
 	spin_unlock_bh(&ds->rxq.lock);
 }

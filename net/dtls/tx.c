@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Sending: each sendmsg() is sealed into one record in one datagram.
+ * Sending: each sendmsg() is sealed into one record in one datagram, or,
+ * with UDP_SEGMENT, cut into pieces of that many bytes of plaintext, each
+ * sealed as a record of its own and all handed to UDP at once as one GSO
+ * datagram that UDP (or the device) cuts at the records' edges.
  *
  * Context: process (the socket's sendmsg), may sleep.  Concurrent senders
  * are fine: each takes its own sequence number with an atomic increment
@@ -105,20 +108,28 @@ static int dtls_tx_check_dest(struct sock *sk, const struct msghdr *msg)
 	return 0;
 }
 
+/* What the caller's control messages ask of a send. */
+struct dtls_tx_opts {
+	u8	type;		/* record type, or DTLS_RECORD_NOT_DTLS */
+	bool	segment;	/* UDP_SEGMENT given: @gso_size */
+	u16	gso_size;	/* bytes of plaintext a record; 0: one record */
+};
+
 /*
  * The content type asked for with DTLS_SET_RECORD_TYPE, or data; or
- * DTLS_RECORD_NOT_DTLS for DTLS_SET_NOT_DTLS.  UDP's own UDP_SEGMENT
- * would cut the sealed record into pieces: refused.  Every control
- * message is read before the verdict, so that a refused one next to
- * DTLS_SET_NOT_DTLS fails at once rather than wait for the keys.
+ * DTLS_RECORD_NOT_DTLS for DTLS_SET_NOT_DTLS; and a UDP_SEGMENT size,
+ * checked as UDP checks it (the last one counts, as in UDP).  Other
+ * SOL_UDP messages are refused.  Every control message is read before
+ * the verdict, so that a refused one next to DTLS_SET_NOT_DTLS fails at
+ * once rather than wait for the keys.
  */
-static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
+static int dtls_tx_cmsgs(struct msghdr *msg, struct dtls_tx_opts *o)
 {
 	struct cmsghdr *cmsg;
 	bool typed = false;
 	int err = 0;
 
-	*type = DTLS_RECORD_TYPE_DATA;
+	o->type = DTLS_RECORD_TYPE_DATA;
 	if (!msg->msg_controllen)
 		return 0;
 	/* sendmsg() and io_uring copy control data in before the proto. */
@@ -127,34 +138,108 @@ static int dtls_tx_cmsgs(struct msghdr *msg, u8 *type)
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
-		if (cmsg->cmsg_level == SOL_UDP)
-			err = err ?: -EOPNOTSUPP;
+		if (cmsg->cmsg_level == SOL_UDP) {
+			if (cmsg->cmsg_type != UDP_SEGMENT) {
+				err = err ?: -EOPNOTSUPP;
+				continue;
+			}
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(u16)))
+				return -EINVAL;
+			o->gso_size = get_unaligned((u16 *)CMSG_DATA(cmsg));
+			o->segment = true;
+			continue;
+		}
 		if (cmsg->cmsg_level != SOL_DTLS)
 			continue;
 		if (cmsg->cmsg_type == DTLS_SET_NOT_DTLS &&
 		    cmsg->cmsg_len == CMSG_LEN(0) && !typed) {
-			*type = DTLS_RECORD_NOT_DTLS;
+			o->type = DTLS_RECORD_NOT_DTLS;
 			typed = true;
 			continue;
 		}
 		if (cmsg->cmsg_type != DTLS_SET_RECORD_TYPE ||
 		    cmsg->cmsg_len != CMSG_LEN(sizeof(u8)) || typed)
 			return -EINVAL;
-		*type = *(u8 *)CMSG_DATA(cmsg);
+		o->type = *(u8 *)CMSG_DATA(cmsg);
 		typed = true;
-		if (*type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
-		    *type > DTLS_RECORD_TYPE_DATA)
+		if (o->type < DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC ||
+		    o->type > DTLS_RECORD_TYPE_DATA)
 			return -EINVAL;
 	}
 	return err;
 }
 
+/* Room on the stack for the control messages UDP gets, most of the time. */
+#define DTLS_TX_CTL_STACK	64
+
 /*
- * Hand UDP @len bytes of ours at @buf as one datagram, with only the
- * caller's destination, control messages and DTLS_TX_UDP_FLAGS.
+ * The control messages UDP gets for a send: the caller's, but for its
+ * UDP_SEGMENT (already read by dtls_tx_cmsgs()), and then, if @gso_size,
+ * a UDP_SEGMENT of ours, last, so that it is the one UDP takes.  In @buf
+ * if it is large enough, else in *@heap, which the caller frees.  The
+ * control data is the kernel's copy of the caller's: it cannot change
+ * under us, and what CMSG_OK() passed fits @buf or *@heap.
+ * Return: the length written to *@ctl, -EINVAL for a control message
+ * that does not fit the caller's buffer (as UDP), or -ENOMEM.
  */
-static int dtls_tx_udp(struct sock *sk, const struct msghdr *msg, void *buf,
-		       size_t len)
+static int dtls_tx_ctl_build(struct msghdr *msg, u16 gso_size,
+			     u8 *buf, void **heap, void **ctl)
+{
+	size_t room = CMSG_ALIGN(msg->msg_controllen) + CMSG_SPACE(sizeof(u16));
+	struct cmsghdr *cmsg, *out;
+	size_t n = 0;
+	u8 *p = buf;
+
+	*heap = NULL;
+	/* Never, as dtls_tx_cmsgs() says; but a plain send gets here too. */
+	if (msg->msg_controllen && msg->msg_control_is_user)
+		return -EINVAL;
+	if (room > DTLS_TX_CTL_STACK) {
+		p = kmalloc(room, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		*heap = p;
+	}
+	if (msg->msg_controllen) {
+		for_each_cmsghdr(cmsg, msg) {
+			/* A plain send has not had them checked. */
+			if (!CMSG_OK(msg, cmsg)) {
+				kfree(*heap);
+				*heap = NULL;
+				return -EINVAL;
+			}
+			if (cmsg->cmsg_level == SOL_UDP &&
+			    cmsg->cmsg_type == UDP_SEGMENT)
+				continue;
+			memcpy(p + n, cmsg, cmsg->cmsg_len);
+			memset(p + n + cmsg->cmsg_len, 0,
+			       CMSG_ALIGN(cmsg->cmsg_len) - cmsg->cmsg_len);
+			n += CMSG_ALIGN(cmsg->cmsg_len);
+		}
+	}
+	if (gso_size) {
+		out = (struct cmsghdr *)(p + n);
+		memset(out, 0, CMSG_SPACE(sizeof(u16)));
+		out->cmsg_level = SOL_UDP;
+		out->cmsg_type = UDP_SEGMENT;
+		out->cmsg_len = CMSG_LEN(sizeof(u16));
+		put_unaligned(gso_size, (u16 *)CMSG_DATA(out));
+		n += CMSG_SPACE(sizeof(u16));
+	}
+	*ctl = p;
+	return n;
+}
+
+/*
+ * Hand UDP @len bytes of ours in @kv (@nr pieces) as one datagram, with
+ * only the caller's destination, control messages and DTLS_TX_UDP_FLAGS;
+ * if @gso_size, as a GSO datagram UDP cuts every @gso_size bytes.  The
+ * caller's UDP_SEGMENT never reaches UDP (a keyed send refuses the other
+ * SOL_UDP messages).
+ */
+static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
+		       const struct dtls_tx_opts *o, struct kvec *kv,
+		       unsigned int nr, size_t len, u16 gso_size)
 {
 	struct msghdr kmsg = {
 		.msg_name = msg->msg_name,
@@ -163,43 +248,125 @@ static int dtls_tx_udp(struct sock *sk, const struct msghdr *msg, void *buf,
 		.msg_controllen = msg->msg_controllen,
 		.msg_flags = msg->msg_flags & DTLS_TX_UDP_FLAGS,
 	};
-	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	u8 buf[DTLS_TX_CTL_STACK] __aligned(sizeof(long));
+	void *heap = NULL;
+	int err;
 
-	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, &kv, 1, len);
-	return dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
+	if (o->segment || gso_size) {
+		err = dtls_tx_ctl_build(msg, gso_size, buf, &heap,
+					&kmsg.msg_control);
+		if (err < 0)
+			return err;
+		kmsg.msg_controllen = err;
+	}
+	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, kv, nr, len);
+	err = dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
+	kfree(heap);
+	return err;
 }
 
-static int dtls_send_record(struct sock *sk, struct dtls_key *k,
-			    struct msghdr *msg, size_t len, u8 type)
+/*
+ * A batch is sealed into pieces of memory of at most this size (order 2),
+ * as many whole records as fit, or one record where one does not: never
+ * one allocation of up to 64 KiB.  A full piece then holds more than half
+ * of it, so a datagram's 64 KiB take at most DTLS_TX_PIECES.
+ */
+#define DTLS_TX_PIECE		16384
+#define DTLS_TX_PIECES		8
+
+/*
+ * Seal @len bytes of the caller's as records of @seg bytes of plaintext
+ * (the last may be shorter; @len 0 is one empty record) under @k, and
+ * hand them to UDP as one datagram, a GSO one if @gso_size (the size of a
+ * sealed record of @seg bytes, where UDP is to cut).  The caller checked
+ * the sizes.  All or nothing: a record that cannot be sealed fails the
+ * send, and the sequence numbers the batch took are left unused.
+ */
+static int dtls_send_records(struct sock *sk, struct dtls_key *k,
+			     struct msghdr *msg, const struct dtls_tx_opts *o,
+			     size_t len, unsigned int seg, unsigned int segs,
+			     u16 gso_size)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	const struct dtls_cipher *c = k->cipher;
+	unsigned int ovh = dtls_cipher_overhead(c);
 	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
-	unsigned int total = len + dtls_cipher_overhead(c);
-	u8 *buf;
+	unsigned int per_piece = max(1U, DTLS_TX_PIECE / (seg + ovh));
+	struct kvec kv[DTLS_TX_PIECES];
+	unsigned int nr = 0, i, j;
+	size_t left = len, total = 0;
 	int err;
 
-	buf = kmalloc(total, sk->sk_allocation);
-	if (!buf)
-		return -ENOMEM;
-	if (!copy_from_iter_full(buf + pt_off, len, &msg->msg_iter)) {
-		err = -EFAULT;
-		goto out;
-	}
-	err = dtls_seal_record(k, buf, type, len);
-	dtls_tx_key_sealed(ds, k);
-	if (err < 0)
-		goto out;
+	if (WARN_ON_ONCE(DIV_ROUND_UP(segs, per_piece) > DTLS_TX_PIECES))
+		return -EMSGSIZE;
+	for (i = 0; i < segs; i += per_piece) {
+		unsigned int n = min(per_piece, segs - i);
+		size_t pt = min_t(size_t, left, (size_t)n * seg);
+		size_t size = pt + (size_t)n * ovh, off = 0;
+		u8 *p;
 
-	err = dtls_tx_udp(sk, msg, buf, total);
+		p = kmalloc(size, sk->sk_allocation);
+		if (!p) {
+			err = -ENOMEM;
+			goto out;
+		}
+		kv[nr].iov_base = p;
+		kv[nr++].iov_len = size;
+		for (j = 0; j < n; j++) {
+			unsigned int plen = min_t(size_t, left, seg);
+
+			if (!copy_from_iter_full(p + off + pt_off, plen,
+						 &msg->msg_iter)) {
+				err = -EFAULT;
+				goto out;
+			}
+			err = dtls_seal_record(k, p + off, o->type, plen);
+			dtls_tx_key_sealed(ds, k);
+			if (err < 0)
+				goto out;
+			off += plen + ovh;
+			left -= plen;
+		}
+		total += size;
+	}
+
+	err = dtls_tx_udp(sk, msg, o, kv, nr, total, gso_size);
 	if (err >= 0) {
-		dtls_stat_inc(ds, DTLS_STAT_TX_RECORDS);
+		dtls_stat_add(ds, DTLS_STAT_TX_RECORDS, segs);
 		dtls_stat_add(ds, DTLS_STAT_TX_BYTES, len);
 		err = len;
 	}
 out:
-	kfree(buf);
+	while (nr)
+		kfree(kv[--nr].iov_base);
 	return err;
+}
+
+/*
+ * The sizes of a send with UDP_SEGMENT, checked as UDP checks its own (a
+ * datagram of more than 64 KiB: EMSGSIZE; more than UDP_MAX_SEGMENTS
+ * pieces: EINVAL), and a piece must fit a record.  UDP still checks the
+ * sealed datagram: a record too large for the path's MTU, a socket
+ * without UDP checksums, IPsec.
+ */
+static int dtls_send_segments(struct sock *sk, struct dtls_key *k,
+			      struct msghdr *msg, const struct dtls_tx_opts *o,
+			      size_t len, unsigned int gso_size)
+{
+	unsigned int ovh = dtls_cipher_overhead(k->cipher);
+	unsigned int seg, segs;
+
+	if (len > U16_MAX)
+		return -EMSGSIZE;
+	seg = min_t(size_t, len, gso_size);
+	if (seg > DTLS_MAX_PLAINTEXT)
+		return -EMSGSIZE;
+	segs = len ? DIV_ROUND_UP(len, gso_size) : 1;
+	if (segs > UDP_MAX_SEGMENTS)
+		return -EINVAL;
+	if (len + segs * ovh > U16_MAX)
+		return -EMSGSIZE;
+	return dtls_send_records(sk, k, msg, o, len, seg, segs, seg + ovh);
 }
 
 /*
@@ -212,8 +379,9 @@ out:
  * own: no cork, no GSO.
  */
 static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
-			      size_t len)
+			      const struct dtls_tx_opts *o, size_t len)
 {
+	struct kvec kv;
 	void *buf;
 	int err;
 
@@ -233,18 +401,50 @@ static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
 	err = -EINVAL;
 	if (dtls_first_byte_is_dtls(*(u8 *)buf))
 		goto out;
-	err = dtls_tx_udp(sk, msg, buf, len);
+	kv.iov_base = buf;
+	kv.iov_len = len;
+	err = dtls_tx_udp(sk, msg, o, &kv, 1, len, 0);
 out:
 	kvfree(buf);
+	return err;
+}
+
+/*
+ * An attached socket without keys is plain UDP, but for its UDP_SEGMENT
+ * socket option, which is ours (sock.c): UDP gets it as a control message,
+ * unless the caller gave one of its own, which UDP takes as it would.
+ */
+static int dtls_send_plain(struct sock *sk, struct msghdr *msg, size_t len,
+			   const struct dtls_tx_opts *o)
+{
+	u16 gso_size = READ_ONCE(dtls_sk(sk)->tx_gso_size);
+	u8 buf[DTLS_TX_CTL_STACK] __aligned(sizeof(long));
+	void *control = msg->msg_control;
+	size_t controllen = msg->msg_controllen;
+	void *heap, *ctl;
+	int err;
+
+	if (!gso_size || o->segment)
+		return dtls_sk(sk)->base_prot->sendmsg(sk, msg, len);
+	err = dtls_tx_ctl_build(msg, gso_size, buf, &heap, &ctl);
+	if (err < 0)
+		return err;
+	msg->msg_control = ctl;
+	msg->msg_controllen = err;
+	err = dtls_sk(sk)->base_prot->sendmsg(sk, msg, len);
+	msg->msg_control = control;
+	msg->msg_controllen = controllen;
+	kfree(heap);
 	return err;
 }
 
 int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_tx_opts o = {};
+	unsigned int gso_size;
 	struct dtls_key *k;
 	int cmsg_err;
-	u8 type;
 	int err;
 
 	/* A record is a datagram of its own, keyed or not (see above). */
@@ -254,9 +454,13 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (unlikely(READ_ONCE(ds->child.orphaned)))
 		return -EPIPE;
 
-	cmsg_err = dtls_tx_cmsgs(msg, &type);
-	if (type == DTLS_RECORD_NOT_DTLS)
-		return cmsg_err ?: dtls_send_not_dtls(sk, msg, len);
+	cmsg_err = dtls_tx_cmsgs(msg, &o);
+	if (o.type == DTLS_RECORD_NOT_DTLS) {
+		/* Not a record: never cut, nor sent with a segment size. */
+		if (!cmsg_err && o.segment)
+			cmsg_err = -EOPNOTSUPP;
+		return cmsg_err ?: dtls_send_not_dtls(sk, msg, &o, len);
+	}
 
 	/* A socket of the kernel's handshake sends once it is established. */
 	if (unlikely(dtls_hs_blocks(READ_ONCE(ds->hs.state)))) {
@@ -271,32 +475,40 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 			return err;
 	}
 
+	/*
+	 * The keys are taken once: the records of one send, a batch
+	 * included, are all of one epoch, whatever re-key comes meanwhile.
+	 */
 	k = dtls_tx_key_get(ds);
 	if (!k) {
 		/* Never plaintext on a socket whose handshake the kernel ran. */
 		if (READ_ONCE(ds->hs.state) >= DTLS_HS_STATE_RUNNING)
 			return -ENOTCONN;
-		return ds->base_prot->sendmsg(sk, msg, len);	/* plain UDP */
+		return dtls_send_plain(sk, msg, len, &o);
 	}
 
 	/*
 	 * A splice hands over up to a pipe's worth (64 KiB) at once: seal
-	 * the first 2^14 bytes as a record and let splice come back for the
-	 * rest, as it does after any short send.
+	 * the first 2^14 bytes (as one record, or as records of the
+	 * UDP_SEGMENT size) and let splice come back for the rest, as it
+	 * does after any short send.
 	 */
 	if ((msg->msg_flags & MSG_SPLICE_PAGES) && len > DTLS_MAX_PLAINTEXT)
 		len = DTLS_MAX_PLAINTEXT;
+	gso_size = o.segment ? o.gso_size : READ_ONCE(ds->tx_gso_size);
 	err = dtls_tx_check_flags(msg);
 	if (!err)
 		err = dtls_tx_check_dest(sk, msg);
 	if (!err)
 		err = cmsg_err;
-	if (!err && len > DTLS_MAX_PLAINTEXT)
+	if (!err && !gso_size && len > DTLS_MAX_PLAINTEXT)
 		err = -EMSGSIZE;
 	if (!err && unlikely(dtls_udp_batching(sk)))
 		err = -EBUSY;
-	if (!err)
-		err = dtls_send_record(sk, k, msg, len, type);
+	if (!err && gso_size)
+		err = dtls_send_segments(sk, k, msg, &o, len, gso_size);
+	else if (!err)
+		err = dtls_send_records(sk, k, msg, &o, len, len, 1, 0);
 	dtls_key_put(k);
 	return err;
 }

@@ -27,6 +27,9 @@
  *             two SSL objects over the two sockets (stepped non-blocking,
  *             before anything is measured), then SSL_write() on one side,
  *             SSL_read() on the other
+ *   kdtls-gsoK  as kdtls, but one sendmsg() with UDP_SEGMENT sends K
+ *             records of the size in one GSO datagram, then K recv()s
+ *             (1200 B only; instructions are per record)
  *   evp       the AEAD alone in user space (EVP seal / open of one record
  *             payload, no I/O): phase spans only, a reference for what the
  *             cipher itself costs
@@ -58,6 +61,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/udp.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -75,6 +80,7 @@
 
 #define PROG		"record-bench"
 #define BUF_SIZE	(16384 + 256)
+#define GSO_BUF_SIZE	65536	/* the plaintext of one GSO send */
 #define WARMUP		20	/* unmeasured records before each span */
 
 struct bench_cipher {
@@ -117,7 +123,20 @@ static const struct {
 #define LOOP_REPS	3
 
 static int scale_div = 1;	/* --quick: 10 */
-static unsigned char txbuf[BUF_SIZE], rxbuf[BUF_SIZE];
+static unsigned char txbuf[GSO_BUF_SIZE], rxbuf[BUF_SIZE];
+
+/*
+ * Batched sends: K records of 1200 B a sendmsg() with UDP_SEGMENT, for
+ * each K, and the loop iterations of a span (K times fewer calls).  64 of
+ * 1200 B would not fit one UDP datagram (64 KiB): 48 is about the most.
+ */
+static const struct {
+	int k, n;
+} gso_batches[] = {
+	{ 16, 125 },
+	{ 48, 42 },
+};
+#define GSO_SIZE	1200
 
 /* ------------------------------------------------------------ spans */
 
@@ -302,6 +321,55 @@ static void fill_payload(void)
 {
 	for (size_t i = 0; i < sizeof(txbuf); i++)
 		txbuf[i] = (unsigned char)(i * 7 + 3);
+}
+
+/* One sendmsg() of @k records of @size bytes each, with UDP_SEGMENT. */
+static void gso_send(int fd, size_t size, int k)
+{
+	char ctl[CMSG_SPACE(sizeof(uint16_t))] __attribute__((aligned(8))) = {};
+	struct iovec iov = { txbuf, size * k };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	uint16_t seg = (uint16_t)size;
+	ssize_t r;
+
+	cm->cmsg_level = IPPROTO_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(seg));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+	r = sendmsg(fd, &m, 0);
+	if (r != (ssize_t)(size * k))
+		die("gso send %d x %zu: %zd %s", k, size, r,
+		    r < 0 ? strerror(errno) : "");
+}
+
+static void gso_loop(const struct pair *p, size_t size, int k, int n)
+{
+	for (int i = 0; i < n; i++) {
+		gso_send(p->tx, size, k);
+		for (int j = 0; j < k; j++)
+			sock_recv(p->rx, size);
+	}
+}
+
+/* A steady-state span of @n GSO sends of @k records and their recvs. */
+static void gso_span(const struct pair *p, const char *cipher, size_t size,
+		     int k, int n)
+{
+	char mode[32];
+	struct span s;
+
+	snprintf(mode, sizeof(mode), "kdtls-gso%d", k);
+	rec_label(mode, cipher, size, "loop", n * k);
+	gso_loop(p, size, k, WARMUP / k + 1);
+	memset(rxbuf, 0, size);
+	rec_start(&s, mode, cipher, size, "loop", n * k);
+	gso_loop(p, size, k, n);
+	span_end(&s);
+	/* The last record received is the last piece of the send. */
+	if (memcmp(txbuf + size * (k - 1), rxbuf, size))
+		die("gso payload of %d x %zu bytes corrupted", k, size);
 }
 
 /* One steady-state span of send + recv: warm-up, measure, check. */
@@ -668,6 +736,20 @@ static void loops(bool kdtls)
 		if (kdtls)
 			pair_close(&p);
 		ossl_teardown(&o);
+
+		/* Batches: one sendmsg() with UDP_SEGMENT, K records. */
+		for (size_t g = 0; kdtls && g < sizeof(gso_batches) /
+					 sizeof(gso_batches[0]); g++) {
+			int k = gso_batches[g].k, n = count(gso_batches[g].n);
+
+			udp_pair(&p);
+			attach(&p);
+			install_keys(&p, bc, true);
+			gso_span(&p, bc->name, GSO_SIZE, k, n);
+			check_stats(&p, true,
+				    (uint64_t)k * (WARMUP / k + 1 + n));
+			pair_close(&p);
+		}
 	}
 }
 
