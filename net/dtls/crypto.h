@@ -126,12 +126,6 @@ static inline void dtls_key_used(struct dtls_key *k)
 		WRITE_ONCE(k->used_at, now);
 }
 
-/* The key has its transform (or needs none): no dtls_key_aead_make(). */
-static inline bool dtls_key_ready(const struct dtls_key *k)
-{
-	return k->cipher->lib || rcu_access_pointer(k->aead);
-}
-
 static inline void dtls_key_get(struct dtls_key *k)
 {
 	refcount_inc(&k->refs);

@@ -38,10 +38,10 @@
  *  - ds->final.work resends the flight (only it writes the flight's
  *    resend fields) and sends that alert, each when its bit in
  *    ds->final.pending_ops is set.  Queued from the receive path, it
- *    holds a reference on @ds.  The alert's bit is set under ds->rxq.lock unless
- *    close has set ds->detached, and close clears it and cancels or waits
- *    for the work before the socket goes; a resend queued later finds no
- *    flight.  One work item: a burst of requests gets one answer.
+ *    holds a reference on @ds.  The alert's bit is set under ds->rxq.lock
+ *    unless close has set ds->detached, and close clears it and cancels
+ *    or waits for the work before the socket goes; a resend queued later
+ *    finds no flight.  One work item: a burst of requests gets one answer.
  *  - the lifetime ends on the socket's timer (sock.c), softirq.
  *  - dtls_final_release(): close, process context.
  */

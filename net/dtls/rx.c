@@ -260,11 +260,10 @@ static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
 		return false;
 	}
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf) ||
-	    atomic_inc_return(&dtls_rx_wake_count) > DTLS_RX_WAKE_MAX) {
-		atomic_dec_if_positive(&dtls_rx_wake_count);
+	    READ_ONCE(sk->sk_rcvbuf))
 		goto full;
-	}
+	if (atomic_inc_return(&dtls_rx_wake_count) > DTLS_RX_WAKE_MAX)
+		goto err;
 	rw = kmalloc(sizeof(*rw), GFP_ATOMIC);
 	if (!rw)
 		goto err;

@@ -114,7 +114,9 @@ bool dtls_keys_expire(struct dtls_sock *ds, unsigned long *expires)
  * After keys are installed, or before a key whose transform went for
  * idleness is used (it is then made again): the socket's timer will look
  * at them (dtls_keys_expire()).
- * Context: any, on an open socket.
+ * Context: any but under ds->rxq.lock, which it takes; after close set
+ * ds->detached (under that lock, before it stopped the timer for good)
+ * it does nothing.
  */
 void dtls_sock_keys_used(struct dtls_sock *ds)
 {
@@ -208,7 +210,8 @@ int dtls_keys_install(struct sock *sk, bool rx, struct dtls_key *k)
 		rcu_assign_pointer(ds->keys.tx, k);
 	}
 	dtls_key_put(cur);
-	dtls_sock_keys_used(ds);
+	if (!k->cipher->lib)		/* ChaCha20 keys have no transform */
+		dtls_sock_keys_used(ds);
 	return 0;
 }
 

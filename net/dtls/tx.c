@@ -270,8 +270,9 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 /*
  * A batch is sealed into pieces of memory of at most this size, as many
  * whole records as fit, or one record where one does not (16 KiB and its
- * overhead, order 3): never one allocation of up to 64 KiB.  A full piece then holds more than half
- * of it, so a datagram's 64 KiB take at most DTLS_TX_PIECES.
+ * overhead, order 3): never one allocation of up to 64 KiB.  A full
+ * piece then holds more than half of it, so a datagram's 64 KiB take at
+ * most DTLS_TX_PIECES.
  */
 #define DTLS_TX_PIECE		16384
 #define DTLS_TX_PIECES		8
