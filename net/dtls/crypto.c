@@ -357,8 +357,8 @@ struct dtls_aead *dtls_key_aead_make(struct dtls_key *k)
 		if (IS_ERR(a))
 			return a;
 		refcount_inc(&a->refs);		/* the caller's */
+		/* Not used yet: only a sealed or authenticated record says so. */
 		a->remade = 1;
-		dtls_key_used(k);
 		old = unrcu_pointer(cmpxchg(&k->aead, NULL,
 					    RCU_INITIALIZER(a)));
 		if (!old)
