@@ -564,8 +564,13 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/*
-	 * Datagrams coalesced by GRO: only a UDP_GRO that raced the attach
-	 * (sock.c refuses it after) gets them here.  Dropped and counted.
+	 * Datagrams coalesced by GRO (UDP_GRO, or a UDP_SEGMENT send over
+	 * loopback or veth) never get here whole: for a socket with an
+	 * encap_rcv, UDP cuts them into their datagrams first
+	 * (udp_unexpected_gso(), 6.1 and 6.12), so that each is a datagram
+	 * of its own here, its records opened and checked against the
+	 * window on their own.  Only a UDP tunnel's GSO packet sent to our
+	 * port would stay whole: not DTLS, dropped and counted.
 	 */
 	if (unlikely(skb_is_gso(skb))) {
 		atomic_inc(&sk->sk_drops);
@@ -678,6 +683,7 @@ void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
 		goto drop;
 	}
+	/* Cut by UDP for the listener already, as in dtls_encap_rcv(). */
 	if (unlikely(skb_is_gso(skb))) {
 		atomic_inc(&sk->sk_drops);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
