@@ -984,12 +984,83 @@ static void dtls_rx_requeue(struct dtls_sock *ds, struct sk_buff *skb)
 	spin_unlock_bh(&ds->rxq.lock);
 }
 
+/*
+ * UDP_GRO: a reader that asked for batches gets, with the record @first,
+ * the records that follow it in the queue as UDP's GRO would have them:
+ * of its type, of its length but for the last, which may be shorter, at
+ * most DTLS_RX_GRO_MAX in all, and only whole records that fit in @room
+ * bytes after it.  Unlinked onto @batch; their bytes.  A datagram that is
+ * not DTLS always goes alone.
+ */
+#define DTLS_RX_GRO_MAX		64	/* UDP's UDP_GRO_CNT_MAX */
+
+static size_t dtls_rx_take_batch(struct dtls_sock *ds,
+				 const struct sk_buff *first, size_t room,
+				 struct sk_buff_head *batch)
+{
+	unsigned int seg = first->len, n = 1;
+	u8 type = DTLS_RX_CB(first)->type;
+	struct sk_buff *skb;
+	size_t bytes = 0;
+
+	if (type == DTLS_RECORD_NOT_DTLS || !seg || room < seg)
+		return 0;
+	room -= seg;
+	spin_lock_bh(&ds->rxq.lock);
+	while (n < DTLS_RX_GRO_MAX && (skb = skb_peek(&ds->rxq))) {
+		if (DTLS_RX_CB(skb)->type != type || !skb->len ||
+		    skb->len > seg || skb->len > room - bytes)
+			break;
+		__skb_unlink(skb, &ds->rxq);
+		__skb_queue_tail(batch, skb);
+		bytes += skb->len;
+		n++;
+		if (skb->len < seg)
+			break;
+	}
+	spin_unlock_bh(&ds->rxq.lock);
+	return bytes;
+}
+
+/* Give records back to the head of the queue, in their order. */
+static void dtls_rx_requeue_batch(struct dtls_sock *ds,
+				  struct sk_buff_head *batch)
+{
+	spin_lock_bh(&ds->rxq.lock);
+	skb_queue_splice(batch, &ds->rxq);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/*
+ * Copy the records of @batch into @msg, after the first: @batch is empty
+ * on success (consumed); on failure the records are back in the queue.
+ */
+static int dtls_rx_copy_batch(struct dtls_sock *ds, struct msghdr *msg,
+			      struct sk_buff_head *batch)
+{
+	struct sk_buff *skb;
+	int err;
+
+	skb_queue_walk(batch, skb) {
+		err = skb_copy_datagram_msg(skb, 0, msg, skb->len);
+		if (err) {
+			dtls_rx_requeue_batch(ds, batch);
+			return err;
+		}
+	}
+	while ((skb = __skb_dequeue(batch)))
+		consume_skb(skb);
+	return 0;
+}
+
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
+	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	unsigned int copied;
+	size_t more;
 	long timeo;
 	u8 type;
 	int err;
@@ -1048,12 +1119,36 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		return -EIO;
 	}
 
+	/*
+	 * UDP_GRO: records of one size in one message, and their size in
+	 * UDP's control message, for a reader with room for it (a reader
+	 * without could not tell where they end: one record).
+	 */
+	__skb_queue_head_init(&batch);
+	more = 0;
+	if (!(flags & MSG_PEEK) &&
+	    msg->msg_controllen >= CMSG_SPACE(sizeof(int)) &&
+	    udp_test_bit(GRO_ENABLED, sk)) {
+		more = dtls_rx_take_batch(ds, skb, len, &batch);
+		if (more) {
+			int seg = skb->len;
+
+			if (put_cmsg(msg, SOL_UDP, UDP_GRO, sizeof(seg),
+				     &seg)) {
+				dtls_rx_requeue_batch(ds, &batch);
+				more = 0;
+			}
+		}
+	}
+
 	copied = skb->len;
 	if (copied > len) {
 		copied = len;
 		msg->msg_flags |= MSG_TRUNC;
 	}
 	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (!err && more)
+		err = dtls_rx_copy_batch(ds, msg, &batch);
 	if (err) {
 		if (flags & MSG_PEEK)
 			kfree_skb(skb);
@@ -1063,7 +1158,7 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 	sock_recv_cmsgs(msg, sk, skb);
 	dtls_rx_name(sk, skb, msg, addr_len);
-	err = (flags & MSG_TRUNC) ? skb->len : copied;
+	err = (flags & MSG_TRUNC) ? skb->len + more : copied + more;
 	consume_skb(skb);
 	return err;
 }

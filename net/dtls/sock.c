@@ -365,7 +365,8 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 	 * A corked socket would gather the kernel's own flights into the
 	 * caller's datagram: one record, one datagram (tx.c).  UDP_GRO goes
 	 * to UDP: it lets GRO coalesce the datagrams for the socket, which
-	 * UDP cuts again before encap_rcv (rx.c).
+	 * UDP cuts again before encap_rcv, and asks recvmsg for records in
+	 * batches (rx.c).
 	 */
 	if (level == SOL_UDP && optname == UDP_CORK)
 		return -EOPNOTSUPP;
