@@ -3719,6 +3719,71 @@ TEST_F(record_sock, rx_gro_keyed_sender)
 }
 
 /*
+ * A datagram GRO or GSO made of several, queued whole by UDP for a
+ * socket with UDP_GRO before its attach, is cut into its datagrams when
+ * the RX keys open what UDP holds: its records each on their own (a
+ * batch for a UDP_GRO reader), a datagram that is not DTLS in it alone.
+ */
+TEST_F(record_sock, rx_gro_queued_before_attach)
+{
+	enum { LEN = 100 };
+	static uint8_t pt[4 * LEN], wire[4 * (LEN + 64)], buf[LEN + 64];
+	size_t rec = LEN + dtls_ref_overhead(self->rx.cipher), n;
+	socklen_t alen = dtls_test_addr_len(variant->family);
+	union dtls_test_addr ca;
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+	} c = {};
+	struct iovec iov = { wire, 0 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_name = &ca, .msg_namelen = alen,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	char msg[256];
+	uint64_t ino;
+	int fd;
+
+	expect_path_coalesces(_metadata, variant->family);
+	fill(pt, sizeof(pt), 17);
+	fd = dtls_test_udp_bound(variant->family, &ca);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_gro(fd, 1));
+	ASSERT_EQ(0, connect(fd, &self->b_addr.sa, alen));
+	set_timeout(fd, TIMEOUT_MS);
+	/* record 0, record 1, a STUN-like datagram, record 2 */
+	n = seal_batch(&self->rx, NULL, NULL, 0, pt, LEN, 2, wire);
+	memcpy(wire + n, pt + 2 * LEN, rec);
+	wire[n] = 1;
+	n += rec;
+	n += seal(&self->rx, DATA, 2, pt + 3 * LEN, LEN, wire + n);
+	ASSERT_EQ(4 * rec, n);
+	iov.iov_len = n;
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	*(uint16_t *)CMSG_DATA(cm) = rec;
+	ASSERT_EQ((ssize_t)n, sendmsg(self->b, &m, 0))
+		TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(1, poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1,
+			  TIMEOUT_MS));
+
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, &ino, msg,
+				      sizeof(msg))) TH_LOG("attach: %s", msg);
+	ASSERT_EQ(0, set_keys(fd, DTLS_RX, &self->rx, 0));
+	expect_gro(_metadata, fd, pt, 2 * LEN, DATA, LEN, __LINE__);
+	memcpy(buf, pt + 2 * LEN, rec);
+	buf[0] = 1;
+	expect_gro(_metadata, fd, buf, rec, DTLS_RECORD_NOT_DTLS, -1,
+		   __LINE__);
+	expect_gro(_metadata, fd, pt + 3 * LEN, LEN, DATA, -1, __LINE__);
+	expect_empty(_metadata, fd, __LINE__);
+	EXPECT_EQ(3, get_stats(_metadata, ino).rx_records);
+	EXPECT_EQ(1, get_stats(_metadata, ino).rx_not_dtls);
+	close(fd);
+}
+
+/*
  * What the attached socket refuses (UDP_CORK, a corked datagram) or keeps
  * for itself (UDP_SEGMENT) must not be there before the attach; UDP_GRO
  * may (rx_gro_keyed_sender reads batches through it).

@@ -717,6 +717,42 @@ drop:
 }
 
 /*
+ * A datagram of UDP's queue that GRO or GSO made of several, queued whole
+ * because UDP_GRO was set before the attach (since, UDP cuts them before
+ * encap_rcv): cut it at its segment size into the datagrams it holds, as
+ * UDP would have handed them to encap_rcv, so that each record and each
+ * datagram that is not DTLS goes on its own.  Each is a copy with the
+ * headers, which name the sender.  Consumes @skb, a private copy.
+ * Context: process; this rare path copies for simplicity.
+ */
+static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
+				    struct sk_buff_head *early)
+{
+	unsigned int gso = skb_shinfo(skb)->gso_size, off, n;
+	struct sk_buff *seg;
+
+	if (!skb_is_gso(skb) || !gso || skb->len <= gso) {
+		skb_gso_reset(skb);
+		__skb_queue_tail(early, skb);
+		return;
+	}
+	for (off = 0; off < skb->len; off += n) {
+		n = min(gso, skb->len - off);
+		seg = skb_copy(skb, GFP_KERNEL);
+		if (!seg) {
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, n);
+			continue;
+		}
+		__skb_pull(seg, off);
+		__skb_trim(seg, n);
+		skb_gso_reset(seg);
+		__skb_queue_tail(early, seg);
+	}
+	consume_skb(skb);
+}
+
+/*
  * RX keys are in, yet UDP holds datagrams that came before them: a peer
  * may send right after its Finished, before the application installed the
  * keys.  Open them now, as kTLS does with data already queued, and put
@@ -757,7 +793,7 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 			/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
 			copy->dev = NULL;
 			skb_dst_drop(copy);
-			__skb_queue_tail(&early, copy);
+			dtls_rx_queued_segments(ds, copy, &early);
 		} else {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 			trace_dtls_drop(ds, csum_ok ? DTLS_DROP_NOMEM :
