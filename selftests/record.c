@@ -25,6 +25,10 @@
 #include <sys/time.h>
 #include <time.h>
 
+#ifndef SOL_UDPLITE
+#define SOL_UDPLITE	136	/* linux/socket.h; glibc does not have it */
+#endif
+
 #include "dtls_ref.h"
 #include "dtls_test.h"
 #include "kselftest_harness.h"
@@ -3133,6 +3137,138 @@ TEST_F(record_sock, tx_gso_limits)
 	seq = B_OPEN_SEGMENTS(pt, 16384, 16384, seq);
 	EXPECT_B_EMPTY();
 	EXPECT_EQ(seq, STATS().tx_records);
+}
+
+/*
+ * The largest sealed batch is what one IP packet carries: 65,507 bytes of
+ * UDP payload over IPv4, 65,527 over IPv6.  One byte more is refused
+ * before anything is sealed (no sequence number used), as UDP refuses it
+ * on a plain socket; the largest goes out whole.
+ */
+TEST_F(record_sock, tx_gso_largest_datagram)
+{
+	static uint8_t pt[65536];
+	size_t ovh = dtls_ref_overhead(self->tx.cipher);
+	size_t max = variant->family == AF_INET ? 65507 : 65527;
+	size_t len, over = 0, fits = 0;
+	uint64_t seq;
+
+	fill(pt, sizeof(pt), 7);
+	for (len = 65535; len && (!over || !fits); len--) {
+		size_t sealed = len + (len + 1199) / 1200 * ovh;
+
+		if (!over && sealed == max + 1)
+			over = len;
+		if (!fits && sealed <= max)
+			fits = len;
+	}
+	ASSERT_NE(0, over);
+	ASSERT_NE(0, fits);
+	big_rcvbuf(self->b);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	EXPECT_EQ(-1, send_gso(self->a, pt, over, 1200));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(0, STATS().tx_records);
+	ASSERT_EQ((ssize_t)fits, send_gso(self->a, pt, fits, 1200))
+		TH_LOG("%zu bytes: %s", fits, strerror(errno));
+	seq = B_OPEN_SEGMENTS(pt, fits, 1200, 0);
+	EXPECT_EQ((fits + 1199) / 1200, seq);
+	EXPECT_B_EMPTY();
+}
+
+/*
+ * UDP takes its options at SOL_UDPLITE too: the same ones are refused
+ * or kept by the DTLS layer there (UDP_ENCAP would take the receive hook
+ * away, UDP_SEGMENT would cut records).
+ */
+static uint8_t pt_udplite[3000];
+
+TEST_F(record_sock, udplite_level_options)
+{
+	int v = 1200, one = 1;
+	socklen_t len = sizeof(v);
+
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDPLITE, UDP_ENCAP, &one,
+				 sizeof(one)));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(-1, setsockopt(self->a, SOL_UDPLITE, UDP_CORK, &one,
+				 sizeof(one)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, setsockopt(self->a, SOL_UDPLITE, UDP_SEGMENT, &v,
+				sizeof(v)));
+	v = 0;
+	ASSERT_EQ(0, getsockopt(self->a, SOL_UDP, UDP_SEGMENT, &v, &len));
+	EXPECT_EQ(1200, v);
+	/* The layer keeps it: records still go out, cut at their edges. */
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	fill(pt_udplite, sizeof(pt_udplite), 8);
+	ASSERT_EQ((ssize_t)sizeof(pt_udplite),
+		  send(self->a, pt_udplite, sizeof(pt_udplite), 0));
+	EXPECT_EQ(3, B_OPEN_SEGMENTS(pt_udplite, sizeof(pt_udplite), 1200, 0));
+	EXPECT_B_EMPTY();
+}
+
+struct rekey_sender {
+	int fd;
+	volatile bool stop;
+	int sent;
+};
+
+static void *rekey_sender_fn(void *arg)
+{
+	struct rekey_sender *r = arg;
+
+	while (!r->stop) {
+		if (send(r->fd, "PLAINTEXT", 9, 0) == 9)
+			r->sent++;
+	}
+	return NULL;
+}
+
+/*
+ * A send racing a re-key never goes out in the clear: the keys a re-key
+ * has just put for the last time were replaced, and the sender takes the
+ * new ones.  Every datagram is a record of one of the epochs installed.
+ */
+TEST_F_TIMEOUT(record_sock, tx_rekey_race_never_plain, 120)
+{
+	struct rekey_sender r = { .fd = self->a };
+	struct keyset ks[41];
+	uint8_t buf[256];
+	pthread_t th;
+	int e, plain = 0, bad = 0, got = 0;
+	ssize_t n;
+
+	big_rcvbuf(self->b);
+	keyset_init(&ks[0], variant->cipher, 1, 1);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &ks[0], 0));
+	ASSERT_EQ(0, pthread_create(&th, NULL, rekey_sender_fn, &r));
+	for (e = 1; e < 41; e++) {
+		keyset_init(&ks[e], variant->cipher, 1 + e, 1);
+		usleep(2000);
+		ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &ks[e], 0));
+	}
+	usleep(2000);
+	r.stop = true;
+	pthread_join(th, NULL);
+	set_timeout(self->b, 500);
+	while ((n = recv(self->b, buf, sizeof(buf), 0)) > 0) {
+		struct dtls_ref_hdr hdr;
+
+		got++;
+		if (n >= 9 && !memcmp(buf, "PLAINTEXT", 9)) {
+			plain++;
+			continue;
+		}
+		if (dtls_ref_parse(buf, n, &hdr) != n || hdr.type != DATA ||
+		    hdr.epoch < 1 || hdr.epoch > 41)
+			bad++;
+	}
+	EXPECT_EQ(0, plain);
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(0, got);
+	EXPECT_GE(r.sent, got);
 }
 
 /*

@@ -118,7 +118,7 @@ struct dtls_sock {
 	};
 	u64 ino;			/* sock_i_ino(), for user space */
 	refcount_t refs;
-	bool detached;			/* closing: nothing queued, timer stopped */
+	bool detached;			/* closing: no queueing, no arming */
 	bool closing;			/* under lock_sock(): no new handshake */
 	/*
 	 * The caller's UDP_SEGMENT socket option, kept here rather than in
@@ -214,15 +214,24 @@ static inline bool dtls_udp_queued(struct sock *sk)
 
 void dtls_sock_keys_remade(struct dtls_sock *ds);
 
-/* The TX keys with a reference of the caller's, or NULL.  Any context. */
+/*
+ * The TX keys with a reference of the caller's, or NULL if the socket has
+ * none.  Keys that a re-key has just put for the last time were replaced
+ * before: look again, never answer NULL for a keyed socket (its caller
+ * would send in the clear).  Any context.
+ */
 static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 {
 	struct dtls_key *k;
 
 	rcu_read_lock();
-	k = rcu_dereference(ds->keys.tx);
-	if (k && !refcount_inc_not_zero(&k->refs))
-		k = NULL;	/* a re-key has put the last reference */
+	for (;;) {
+		k = rcu_dereference(ds->keys.tx);
+		if (!k || refcount_inc_not_zero(&k->refs))
+			break;
+		/* Pairs with the put's release: see the new pointer. */
+		smp_rmb();
+	}
 	rcu_read_unlock();
 	return k;
 }

@@ -356,6 +356,9 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 {
 	if (level == SOL_DTLS)
 		return dtls_setsockopt(sk, optname, optval, optlen);
+	/* UDP takes its options at either level, UDP-Lite's too. */
+	if (level == SOL_UDPLITE)
+		level = SOL_UDP;
 	/* Either would pull the socket out from under the DTLS layer. */
 	if (level == SOL_UDP && optname == UDP_ENCAP)
 		return -EBUSY;
@@ -381,7 +384,8 @@ static int dtls_sk_getsockopt(struct sock *sk, int level, int optname,
 {
 	if (level == SOL_DTLS)
 		return dtls_getsockopt(sk, optname, optval, optlen);
-	if (level == SOL_UDP && optname == UDP_SEGMENT)
+	if ((level == SOL_UDP || level == SOL_UDPLITE) &&
+	    optname == UDP_SEGMENT)
 		return dtls_sk_get_segment(sk, optval, optlen);
 	return dtls_sk(sk)->base_prot->getsockopt(sk, level, optname,
 						  optval, optlen);

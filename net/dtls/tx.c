@@ -19,8 +19,10 @@
  * flags below.
  */
 
+#include <linux/ip.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 
@@ -266,9 +268,9 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 }
 
 /*
- * A batch is sealed into pieces of memory of at most this size (order 2),
- * as many whole records as fit, or one record where one does not: never
- * one allocation of up to 64 KiB.  A full piece then holds more than half
+ * A batch is sealed into pieces of memory of at most this size, as many
+ * whole records as fit, or one record where one does not (16 KiB and its
+ * overhead, order 3): never one allocation of up to 64 KiB.  A full piece then holds more than half
  * of it, so a datagram's 64 KiB take at most DTLS_TX_PIECES.
  */
 #define DTLS_TX_PIECE		16384
@@ -343,11 +345,46 @@ out:
 }
 
 /*
+ * The most UDP payload one datagram of the connected socket can carry:
+ * 64 KiB less the UDP header, IPv4's header and options, or IPv6's
+ * extension headers (ip_append_data() and ip6_append_data() refuse more
+ * with EMSGSIZE).
+ */
+static size_t dtls_udp_max_payload(struct sock *sk)
+{
+	size_t max = U16_MAX - sizeof(struct udphdr);
+	struct ip_options_rcu *opt;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		struct ipv6_txoptions *o;
+
+		rcu_read_lock();
+		o = rcu_dereference(inet6_sk(sk)->opt);
+		if (o)
+			max -= min_t(size_t, max, o->opt_flen + o->opt_nflen);
+		rcu_read_unlock();
+		return max;
+	}
+#endif
+	max -= sizeof(struct iphdr);
+	rcu_read_lock();
+	opt = rcu_dereference(inet_sk(sk)->inet_opt);
+	if (opt)
+		max -= opt->opt.optlen;
+	rcu_read_unlock();
+	return max;
+}
+
+/*
  * The sizes of a send with UDP_SEGMENT, checked as UDP checks its own (a
- * datagram of more than 64 KiB: EMSGSIZE; more than UDP_MAX_SEGMENTS
- * pieces: EINVAL), and a piece must fit a record.  UDP still checks the
- * sealed datagram: a record too large for the path's MTU, a socket
- * without UDP checksums, IPsec.
+ * datagram larger than an IP packet can carry: EMSGSIZE; more than
+ * UDP_MAX_SEGMENTS pieces: EINVAL) before anything is sealed, and a piece
+ * must fit a record.  UDP still checks the sealed datagram: a record too
+ * large for the path's MTU, a socket without UDP checksums, IPsec.  One
+ * record goes as a datagram of its own, not a GSO one (which UDP refuses
+ * in more cases, and never fragments).
  */
 static int dtls_send_segments(struct sock *sk, struct dtls_key *k,
 			      struct msghdr *msg, const struct dtls_tx_opts *o,
@@ -364,9 +401,10 @@ static int dtls_send_segments(struct sock *sk, struct dtls_key *k,
 	segs = len ? DIV_ROUND_UP(len, gso_size) : 1;
 	if (segs > UDP_MAX_SEGMENTS)
 		return -EINVAL;
-	if (len + segs * ovh > U16_MAX)
+	if (len + (size_t)segs * ovh > dtls_udp_max_payload(sk))
 		return -EMSGSIZE;
-	return dtls_send_records(sk, k, msg, o, len, seg, segs, seg + ovh);
+	return dtls_send_records(sk, k, msg, o, len, seg, segs,
+				 segs > 1 ? seg + ovh : 0);
 }
 
 /*
