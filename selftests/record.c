@@ -3675,8 +3675,9 @@ TEST_F(record, rx_gro_rekey)
 }
 
 /*
- * What goes into one message: records of one type and one size, in
- * order.  A change of type or size ends it, a datagram that is not DTLS
+ * What goes into one message: application data records of one size, in
+ * order.  A change of type or size ends it, a record of another type
+ * (handshake, alert) or a datagram that is not DTLS
  * (RFC 7983) in a GSO datagram is a message of its own, at most 64
  * records go in one message, only whole records that fit the buffer, and
  * a reader with no room for UDP's control message gets one record.
@@ -3710,7 +3711,9 @@ TEST_F(record_sock, rx_gro_what_goes_together)
 	ASSERT_EQ(6, STAT_WAIT(rx_records, 6));
 	ASSERT_EQ(2, STAT_WAIT(rx_not_dtls, 2));
 	EXPECT_GRO(pt, 2 * LEN, DATA, LEN);
-	EXPECT_GRO(pt + 2 * LEN, 2 * LEN, HANDSHAKE, LEN);
+	/* Handshake records (and alerts) never go together. */
+	EXPECT_GRO(pt + 2 * LEN, LEN, HANDSHAKE, -1);
+	EXPECT_GRO(pt + 3 * LEN, LEN, HANDSHAKE, -1);
 	memcpy(buf, pt + 4 * LEN, rec);
 	buf[0] = 0;
 	EXPECT_GRO(buf, rec, DTLS_RECORD_NOT_DTLS, -1);
@@ -3852,6 +3855,52 @@ TEST_F(record_sock, rx_gro_keyed_sender)
 	EXPECT_EQ(SEG, seg);
 	EXPECT_EQ(0, memcmp(buf[0], pt, len));
 	expect_empty(_metadata, self->b, __LINE__);
+}
+
+/*
+ * A full GSO datagram (40 records of 1200 bytes) queued by UDP before the
+ * attach, at the default receive buffer: cut into one small skb a record,
+ * all 40 are read (a copy of the whole datagram per record, each charged
+ * as such, would fill the buffer after one).
+ */
+TEST_F(record_sock, rx_gro_queued_before_attach_full)
+{
+	enum { LEN = 1200, N = 40 };
+	static uint8_t pt[N * LEN], wire[N * (LEN + 64)], buf[LEN + 64];
+	size_t rec = LEN + dtls_ref_overhead(self->rx.cipher), n;
+	socklen_t alen = dtls_test_addr_len(variant->family);
+	union dtls_test_addr ca;
+	char msg[256];
+	uint64_t ino;
+	int fd, i, t;
+
+	expect_path_coalesces(_metadata, variant->family);
+	fill(pt, sizeof(pt), 19);
+	fd = dtls_test_udp_bound(variant->family, &ca);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_gro(fd, 1));
+	ASSERT_EQ(0, connect(fd, &self->b_addr.sa, alen));
+	ASSERT_EQ(0, connect(self->b, &ca.sa, alen));
+	set_timeout(fd, TIMEOUT_MS);
+	n = seal_batch(&self->rx, NULL, NULL, 0, pt, LEN, N, wire);
+	ASSERT_EQ(N * rec, n);
+	ASSERT_EQ((ssize_t)n, send_gso(self->b, wire, n, rec))
+		TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(1, poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1,
+			  TIMEOUT_MS));
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), fd, &ino, msg,
+				      sizeof(msg))) TH_LOG("attach: %s", msg);
+	ASSERT_EQ(0, set_keys(fd, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(LEN, recv_rec(fd, buf, sizeof(buf), 0, 0, &t, NULL))
+			TH_LOG("record %d", i);
+		EXPECT_EQ(0, memcmp(buf, pt + i * LEN, LEN))
+			TH_LOG("record %d differs", i);
+	}
+	expect_empty(_metadata, fd, __LINE__);
+	EXPECT_EQ(N, get_stats(_metadata, ino).rx_records);
+	EXPECT_EQ(0, get_stats(_metadata, ino).rx_dropped);
+	close(fd);
 }
 
 /*

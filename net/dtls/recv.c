@@ -208,15 +208,17 @@ static void dtls_rx_requeue(struct dtls_sock *ds, struct sk_buff *skb)
 	spin_unlock_bh(&ds->rxq.lock);
 }
 
-/*
- * UDP_GRO: a reader that asked for batches gets, with the record @first,
- * the records that follow it in the queue as UDP's GRO would have them:
- * of its type, of its length but for the last, which may be shorter, at
- * most DTLS_RX_GRO_MAX in all, and only whole records that fit in @room
- * bytes after it.  Unlinked onto @batch; their bytes.  A datagram that is
- * not DTLS always goes alone.
- */
 #define DTLS_RX_GRO_MAX		64	/* UDP's UDP_GRO_CNT_MAX */
+
+/*
+ * UDP_GRO: a reader that asked for batches gets, with the application
+ * data record @first, the data records that follow it in the queue as
+ * UDP's GRO would have them: of its length but for the last, which may be
+ * shorter, at most DTLS_RX_GRO_MAX in all, and only whole records that
+ * fit in @room bytes after it.  Unlinked onto @batch; their bytes.
+ * Alerts, handshake records and datagrams that are not DTLS always go
+ * alone: their readers act on each.
+ */
 
 static size_t dtls_rx_take_batch(struct dtls_sock *ds,
 				 const struct sk_buff *first, size_t room,
@@ -227,7 +229,7 @@ static size_t dtls_rx_take_batch(struct dtls_sock *ds,
 	struct sk_buff *skb;
 	size_t bytes = 0;
 
-	if (type == DTLS_RECORD_NOT_DTLS || !seg || room < seg)
+	if (type != DTLS_RECORD_TYPE_DATA || !seg || room < seg)
 		return 0;
 	room -= seg;
 	spin_lock_bh(&ds->rxq.lock);

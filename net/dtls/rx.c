@@ -708,13 +708,37 @@ drop:
 }
 
 /*
+ * One segment of the linear coalesced datagram @skb: @n bytes at @off, in
+ * an skb of its own sized for them, with a copy of the headers that name
+ * the sender (not a copy of the whole datagram each: 64 of those would
+ * each be charged as 64 KiB).
+ */
+static struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
+				       unsigned int off, unsigned int n)
+{
+	unsigned int hdr = skb->data - skb_network_header(skb);
+	struct sk_buff *seg;
+
+	seg = alloc_skb(hdr + n, GFP_KERNEL);
+	if (!seg)
+		return NULL;
+	skb_reserve(seg, hdr);
+	/* Header offsets move with the headroom: the IP header at head. */
+	skb_copy_header(seg, skb);
+	skb_unset_mac_header(seg);
+	memcpy(seg->head, skb_network_header(skb), hdr);
+	skb_put_data(seg, skb->data + off, n);
+	skb_gso_reset(seg);
+	return seg;
+}
+
+/*
  * A datagram of UDP's queue that GRO or GSO made of several, queued whole
  * because UDP_GRO was set before the attach (since, UDP cuts them before
  * encap_rcv): cut it at its segment size into the datagrams it holds, as
  * UDP would have handed them to encap_rcv, so that each record and each
- * datagram that is not DTLS goes on its own.  Each is a copy with the
- * headers, which name the sender.  Consumes @skb, a private copy.
- * Context: process; this rare path copies for simplicity.
+ * datagram that is not DTLS goes on its own.  Consumes @skb, a private
+ * linear copy.  Context: process.
  */
 static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
 				    struct sk_buff_head *early)
@@ -729,15 +753,13 @@ static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
 	}
 	for (off = 0; off < skb->len; off += n) {
 		n = min(gso, skb->len - off);
-		seg = skb_copy(skb, GFP_KERNEL);
+		seg = dtls_rx_segment(skb, off, n);
 		if (!seg) {
+			atomic_inc(&ds->sk->sk_drops);
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, n);
 			continue;
 		}
-		__skb_pull(seg, off);
-		__skb_trim(seg, n);
-		skb_gso_reset(seg);
 		__skb_queue_tail(early, seg);
 	}
 	consume_skb(skb);
