@@ -48,6 +48,9 @@
  *    DTLS_FINAL_FLIGHT_DROP on the child;
  *  - replayed_hello: the client's cookie ClientHello replayed from its
  *    address after the session was accepted: no new session;
+ *  - gro_session: UDP_GRO on the listener while the handshake runs; the
+ *    client's UDP_SEGMENT batch read on the session with UDP_GRO as one
+ *    message with UDP's segment size, one record a read without;
  *  - restart_same_address (IPv4, IPv6): a new client from the address
  *    and port of an accepted session (RFC 6347 4.2.8): a new session, the
  *    old one reset (ECONNRESET, EOF, EPIPE);
@@ -77,6 +80,7 @@
  *    identity) leaves nothing to accept and leaves the table; a PSK added
  *    after listen() serves the next sessions.
  */
+#include <linux/udp.h>
 #include <net/if.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -2010,6 +2014,110 @@ TEST_F_TIMEOUT(l4, kept_final_flight, 90)
 	EXPECT_EQ(1, fi.resends);
 	blocking(child);
 	EXPECT_EQ(0, dtls_test_hs_check(c->cli[0], child, SUITE, 0));
+	EXPECT_EQ(0, tagged(c->cli[0], child, 0));
+}
+
+/* ------------------------------------------------------------ UDP_GRO */
+
+#ifndef SOL_UDP
+#define SOL_UDP		IPPROTO_UDP
+#endif
+
+/* A UDP_SEGMENT send of @len bytes in pieces of @seg. */
+static ssize_t send_seg(int fd, const void *buf, size_t len, uint16_t seg)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(uint16_t))];
+	} c = {};
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+	return sendmsg(fd, &m, 0);
+}
+
+/* recvmsg() with room for control messages; *@seg UDP_GRO's or -1. */
+static ssize_t recv_seg(int fd, void *buf, size_t cap, int *seg)
+{
+	union {
+		struct cmsghdr h;
+		char b[128];
+	} c;
+	struct iovec iov = { buf, cap };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(fd, &m, 0);
+
+	*seg = -1;
+	for (cm = n >= 0 ? CMSG_FIRSTHDR(&m) : NULL; cm;
+	     cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO)
+			memcpy(seg, CMSG_DATA(cm), sizeof(*seg));
+	return n;
+}
+
+/* The session's rx_records reaching @want within WAIT_MS; its value. */
+static uint64_t rx_records_wait(int fd, uint64_t want)
+{
+	int64_t end = now_ms() + WAIT_MS;
+	struct dtls_sock_stats st;
+
+	for (;;) {
+		memset(&st, 0, sizeof(st));
+		if (dtls_test_sock_stats(dtls_test_ino(fd), &st) ||
+		    st.rx_records >= want || now_ms() >= end)
+			return st.rx_records;
+		usleep(5000);
+	}
+}
+
+TEST_F_TIMEOUT(l4, gro_session, 90)
+{
+	enum { SEG = 300, N = 6 };
+	struct lctx *c = &self->c;
+	static uint8_t pt[N * SEG], buf[2 * N * SEG];
+	union dtls_test_addr peer;
+	int one = 1, zero = 0, child, seg, i;
+	uint64_t base;
+
+	fill_random(pt, sizeof(pt));
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	ASSERT_EQ(0, setsockopt(c->lfd, SOL_UDP, UDP_GRO, &one, sizeof(one)));
+	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 60000, WAIT_MS));
+	child = c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
+	ASSERT_LE(0, child);
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));
+	blocking(child);
+	EXPECT_EQ(0, tagged(c->cli[0], child, 0));
+
+	/* Without UDP_GRO on the session: a record a read. */
+	base = rx_records_wait(child, 0);
+	ASSERT_EQ((ssize_t)sizeof(pt), send_seg(c->cli[0], pt, sizeof(pt),
+						SEG));
+	ASSERT_EQ(base + N, rx_records_wait(child, base + N));
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(SEG, recv_seg(child, buf, sizeof(buf), &seg));
+		EXPECT_EQ(-1, seg);
+		EXPECT_EQ(0, memcmp(buf, pt + i * SEG, SEG));
+	}
+
+	/* With it: the batch in one read, with its segment size. */
+	ASSERT_EQ(0, setsockopt(child, SOL_UDP, UDP_GRO, &one, sizeof(one)));
+	ASSERT_EQ((ssize_t)sizeof(pt) - 1,
+		  send_seg(c->cli[0], pt, sizeof(pt) - 1, SEG));
+	ASSERT_EQ(base + 2 * N, rx_records_wait(child, base + 2 * N));
+	EXPECT_EQ((ssize_t)sizeof(pt) - 1, recv_seg(child, buf, sizeof(buf),
+						    &seg));
+	EXPECT_EQ(SEG, seg);
+	EXPECT_EQ(0, memcmp(buf, pt, sizeof(pt) - 1));
+	ASSERT_EQ(0, setsockopt(child, SOL_UDP, UDP_GRO, &zero, sizeof(zero)));
 	EXPECT_EQ(0, tagged(c->cli[0], child, 0));
 }
 

@@ -212,6 +212,16 @@ static inline bool dtls_udp_queued(struct sock *sk)
 	       !skb_queue_empty_lockless(&sk->sk_receive_queue);
 }
 
+/*
+ * A queued record's type, in its skb's control block (rx.c queues, recv.c
+ * reads).
+ */
+struct dtls_rx_cb {
+	u8	type;		/* DTLS_GET_RECORD_TYPE value */
+};
+
+#define DTLS_RX_CB(skb)	((struct dtls_rx_cb *)(skb)->cb)
+
 void dtls_sock_keys_remade(struct dtls_sock *ds);
 
 /*

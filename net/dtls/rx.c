@@ -14,22 +14,19 @@
  *  - A record whose keys' transform went for idleness is opened by
  *    dtls_rx_wake_all() on dtls_wq, under local_bh_disable() and
  *    rcu_read_lock(), with references on the socket state, key and socket.
- *  - dtls_sk_recvmsg() and dtls_sock_is_readable() run in process context.
  *
  * Queue: authenticated records wait in dtls_sock.rxq (its lock, BH-safe),
- * charged to sk_rmem_alloc against sk_rcvbuf like UDP's own queue.  Close
- * sets dtls_sock.detached under that lock, so no completion queues to a
- * socket that is going away.  Datagrams queued by UDP before RX keys were
- * installed stay in UDP's queue and are read first.
+ * charged to sk_rmem_alloc against sk_rcvbuf like UDP's own queue, for
+ * the reader (recv.c).  Close sets dtls_sock.detached under that lock, so
+ * no completion queues to a socket that is going away.  Datagrams queued
+ * by UDP before RX keys were installed stay in UDP's queue and are read
+ * first.
  */
 
 #include <linux/filter.h>
-#include <linux/ioctl.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/sockios.h>
 #include <linux/udp.h>
-#include <asm/ioctls.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -41,12 +38,6 @@
 #include "dtls.h"
 #include "handshake.h"
 #include "trace.h"
-
-struct dtls_rx_cb {
-	u8	type;		/* DTLS_GET_RECORD_TYPE value */
-};
-
-#define DTLS_RX_CB(skb)	((struct dtls_rx_cb *)(skb)->cb)
 
 /* One record being opened; the crypto request's context follows it. */
 struct dtls_rx_req {
@@ -563,8 +554,13 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/*
-	 * Datagrams coalesced by GRO: only a UDP_GRO that raced the attach
-	 * (sock.c refuses it after) gets them here.  Dropped and counted.
+	 * Datagrams coalesced by GRO (UDP_GRO, or a UDP_SEGMENT send over
+	 * loopback or veth) never get here whole: for a socket with an
+	 * encap_rcv, UDP cuts them into their datagrams first
+	 * (udp_unexpected_gso(), 6.1 and 6.12), so that each is a datagram
+	 * of its own here, its records opened and checked against the
+	 * window on their own.  Only a UDP tunnel's GSO packet sent to our
+	 * port would stay whole: not DTLS, dropped and counted.
 	 */
 	if (unlikely(skb_is_gso(skb))) {
 		atomic_inc(&sk->sk_drops);
@@ -677,6 +673,7 @@ void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
 		goto drop;
 	}
+	/* Cut by UDP for the listener already, as in dtls_encap_rcv(). */
 	if (unlikely(skb_is_gso(skb))) {
 		atomic_inc(&sk->sk_drops);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
@@ -707,6 +704,64 @@ void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 	return;
 drop:
 	kfree_skb(skb);
+}
+
+/*
+ * One segment of the linear coalesced datagram @skb: @n bytes at @off, in
+ * an skb of its own sized for them, with a copy of the headers that name
+ * the sender (not a copy of the whole datagram each: 64 of those would
+ * each be charged as 64 KiB).
+ */
+static struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
+				       unsigned int off, unsigned int n)
+{
+	unsigned int hdr = skb->data - skb_network_header(skb);
+	struct sk_buff *seg;
+
+	seg = alloc_skb(hdr + n, GFP_KERNEL);
+	if (!seg)
+		return NULL;
+	skb_reserve(seg, hdr);
+	/* Header offsets move with the headroom: the IP header at head. */
+	skb_copy_header(seg, skb);
+	skb_unset_mac_header(seg);
+	memcpy(seg->head, skb_network_header(skb), hdr);
+	skb_put_data(seg, skb->data + off, n);
+	skb_gso_reset(seg);
+	return seg;
+}
+
+/*
+ * A datagram of UDP's queue that GRO or GSO made of several, queued whole
+ * because UDP_GRO was set before the attach (since, UDP cuts them before
+ * encap_rcv): cut it at its segment size into the datagrams it holds, as
+ * UDP would have handed them to encap_rcv, so that each record and each
+ * datagram that is not DTLS goes on its own.  Consumes @skb, a private
+ * linear copy.  Context: process.
+ */
+static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
+				    struct sk_buff_head *early)
+{
+	unsigned int gso = skb_shinfo(skb)->gso_size, off, n;
+	struct sk_buff *seg;
+
+	if (!skb_is_gso(skb) || !gso || skb->len <= gso) {
+		skb_gso_reset(skb);
+		__skb_queue_tail(early, skb);
+		return;
+	}
+	for (off = 0; off < skb->len; off += n) {
+		n = min(gso, skb->len - off);
+		seg = dtls_rx_segment(skb, off, n);
+		if (!seg) {
+			atomic_inc(&ds->sk->sk_drops);
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, n);
+			continue;
+		}
+		__skb_queue_tail(early, seg);
+	}
+	consume_skb(skb);
 }
 
 /*
@@ -750,7 +805,7 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 			/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
 			copy->dev = NULL;
 			skb_dst_drop(copy);
-			__skb_queue_tail(&early, copy);
+			dtls_rx_queued_segments(ds, copy, &early);
 		} else {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 			trace_dtls_drop(ds, csum_ok ? DTLS_DROP_NOMEM :
@@ -793,270 +848,4 @@ void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb)
 	dtls_rx_payload(ds, skb, NULL);
 	rcu_read_unlock();
 	local_bh_enable();
-}
-
-bool dtls_sock_is_readable(struct sock *sk)
-{
-	return !skb_queue_empty_lockless(&dtls_sk(sk)->rxq);
-}
-
-/*
- * SIOCINQ (FIONREAD) tells the size of the next message; with RX keys the
- * messages wait in our queue, which UDP's ioctl does not see.
- */
-int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg)
-{
-	struct dtls_sock *ds = dtls_sk(sk);
-	struct sk_buff *skb;
-	int len;
-
-	if (cmd != SIOCINQ || skb_queue_empty_lockless(&ds->rxq) ||
-	    !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
-	    !skb_queue_empty_lockless(&sk->sk_receive_queue))
-		return ds->base_prot->ioctl(sk, cmd, arg);
-
-	spin_lock_bh(&ds->rxq.lock);
-	skb = skb_peek(&ds->rxq);
-	len = skb ? skb->len : 0;
-	spin_unlock_bh(&ds->rxq.lock);
-	return dtls_ioctl_put_int(arg, len);
-}
-
-/*
- * Take (or, peeking, reference) the head of the queue, or NULL.
- * @foreign_ok: false for a reader without room for control messages; it
- * could never be told that a datagram is not DTLS (and is not
- * authenticated), so such datagrams are dropped on its way instead of
- * standing at the head of the queue for ever.
- */
-static struct sk_buff *dtls_rx_take(struct sock *sk, struct dtls_sock *ds,
-				    int flags, bool foreign_ok)
-{
-	struct sk_buff_head foreign;
-	struct sk_buff *skb, *f;
-
-	/*
-	 * Datagrams UDP queued before the RX keys, or before the kernel's
-	 * handshake took datagrams: open them, or hand them to it.
-	 */
-	if (dtls_udp_queued(sk)) {
-		lock_sock(sk);
-		dtls_rx_open_queued(sk, ds);
-		release_sock(sk);
-	}
-	__skb_queue_head_init(&foreign);
-	spin_lock_bh(&ds->rxq.lock);
-	skb = skb_peek(&ds->rxq);
-	/*
-	 * A peek looks past them, leaving them for a later reader that has
-	 * the room; when there is nothing else, or for a read, they go.
-	 */
-	while (skb && !foreign_ok &&
-	       DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS)
-		skb = skb_peek_next(skb, &ds->rxq);
-	if (!foreign_ok && (!skb || !(flags & MSG_PEEK))) {
-		while ((f = skb_peek(&ds->rxq)) && f != skb) {
-			__skb_unlink(f, &ds->rxq);
-			__skb_queue_tail(&foreign, f);
-		}
-	}
-	if (skb) {
-		if (flags & MSG_PEEK)
-			skb_get(skb);
-		else
-			__skb_unlink(skb, &ds->rxq);
-	}
-	spin_unlock_bh(&ds->rxq.lock);
-	if (!skb_queue_empty(&foreign)) {
-		atomic_add(skb_queue_len(&foreign), &sk->sk_drops);
-		dtls_stat_add(ds, DTLS_STAT_RX_DROPPED, skb_queue_len(&foreign));
-		if (trace_dtls_drop_enabled()) {
-			skb_queue_walk(&foreign, f)
-				trace_dtls_drop(ds, DTLS_DROP_NOT_DTLS, 0, 0,
-						f->len);
-		}
-		__skb_queue_purge(&foreign);
-	}
-	return skb;
-}
-
-/* dtls_rx_take(), waiting if asked. */
-static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
-				       int flags, bool foreign_ok, long *timeo,
-				       int *err)
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sk_buff *skb;
-
-	for (;;) {
-		skb = dtls_rx_take(sk, ds, flags, foreign_ok);
-		if (skb)
-			return skb;
-
-		*err = sock_error(sk);
-		if (*err)
-			return NULL;
-		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
-			*err = 0;
-			return NULL;
-		}
-		if (!*timeo) {
-			*err = -EAGAIN;
-			return NULL;
-		}
-		if (signal_pending(current)) {
-			*err = sock_intr_errno(*timeo);
-			return NULL;
-		}
-		add_wait_queue(sk_sleep(sk), &wait);
-		if (skb_queue_empty_lockless(&ds->rxq) && !dtls_udp_queued(sk) &&
-		    !READ_ONCE(sk->sk_err) &&
-		    !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
-			*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
-		remove_wait_queue(sk_sleep(sk), &wait);
-	}
-}
-
-/*
- * The source address.  A datagram that is not DTLS keeps the headers
- * that name its sender (a server's socket is not connected while its
- * handshake runs); a record comes from the connected peer, since keys
- * need a connection.
- */
-static void dtls_rx_name(struct sock *sk, const struct sk_buff *skb,
-			 struct msghdr *msg, int *addr_len)
-{
-	bool hdrs = DTLS_RX_CB(skb)->type == DTLS_RECORD_NOT_DTLS &&
-		    skb_transport_header_was_set(skb);
-
-	if (!msg->msg_name)
-		return;
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, msg->msg_name);
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_flowinfo = 0;
-		if (!hdrs) {
-			sin6->sin6_port = inet_sk(sk)->inet_dport;
-			sin6->sin6_addr = sk->sk_v6_daddr;
-		} else if (ip_hdr(skb)->version == 4) {
-			sin6->sin6_port = udp_hdr(skb)->source;
-			ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr,
-					       &sin6->sin6_addr);
-		} else {
-			sin6->sin6_port = udp_hdr(skb)->source;
-			sin6->sin6_addr = ipv6_hdr(skb)->saddr;
-		}
-		sin6->sin6_scope_id =
-			ipv6_iface_scope_id(&sin6->sin6_addr,
-					    hdrs ? skb->skb_iif :
-					    sk->sk_bound_dev_if);
-		*addr_len = sizeof(*sin6);
-		return;
-	}
-#endif
-	{
-		DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = hdrs ? udp_hdr(skb)->source :
-				       inet_sk(sk)->inet_dport;
-		sin->sin_addr.s_addr = hdrs ? ip_hdr(skb)->saddr :
-					      inet_sk(sk)->inet_daddr;
-		memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
-		*addr_len = sizeof(*sin);
-	}
-}
-
-/* Give a record back to the head of the queue (no room for its type). */
-static void dtls_rx_requeue(struct dtls_sock *ds, struct sk_buff *skb)
-{
-	spin_lock_bh(&ds->rxq.lock);
-	__skb_queue_head(&ds->rxq, skb);
-	spin_unlock_bh(&ds->rxq.lock);
-}
-
-int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-		    int flags, int *addr_len)
-{
-	struct dtls_sock *ds = dtls_sk(sk);
-	struct sk_buff *skb;
-	unsigned int copied;
-	long timeo;
-	u8 type;
-	int err;
-
-	/*
-	 * A socket of the kernel's handshake reads records once it is
-	 * established; while it runs, a reader with room for the type takes
-	 * what is not DTLS (RFC 7983: STUN, RTP), marked, as after.
-	 */
-	skb = NULL;
-	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	if (unlikely(dtls_hs_blocks(READ_ONCE(ds->hs.state))) &&
-	    !(flags & MSG_ERRQUEUE)) {
-		/*
-		 * A reader without room drops them on its way, as after the
-		 * handshake (so that poll() stops saying readable); only a
-		 * peek without room waits for the end alone.
-		 */
-		bool rx = msg->msg_controllen || !(flags & MSG_PEEK);
-
-		while ((err = dtls_hs_wait(sk, ds, &timeo, rx)) == 1) {
-			skb = dtls_rx_take(sk, ds, flags,
-					   msg->msg_controllen);
-			if (skb)
-				break;
-		}
-		if (err < 0)
-			return err;
-	}
-
-	if (!skb) {
-		if (flags & MSG_ERRQUEUE ||
-		    (!rcu_access_pointer(ds->keys.rx) &&
-		     skb_queue_empty_lockless(&ds->rxq)))
-			return ds->base_prot->recvmsg(sk, msg, len, flags,
-						      addr_len);
-		skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen,
-				      &timeo, &err);
-		if (!skb)
-			return err;
-	}
-
-	/* Data needs no type for a caller that asked for no control data. */
-	type = DTLS_RX_CB(skb)->type;
-	err = 0;
-	if (type != DTLS_RECORD_TYPE_DATA || msg->msg_controllen)
-		err = put_cmsg(msg, SOL_DTLS, DTLS_GET_RECORD_TYPE,
-			       sizeof(type), &type);
-	if (type != DTLS_RECORD_TYPE_DATA &&
-	    (err || (msg->msg_flags & MSG_CTRUNC))) {
-		/* Never hand out a non-data record as if it were data. */
-		if (flags & MSG_PEEK)
-			kfree_skb(skb);
-		else
-			dtls_rx_requeue(ds, skb);
-		return -EIO;
-	}
-
-	copied = skb->len;
-	if (copied > len) {
-		copied = len;
-		msg->msg_flags |= MSG_TRUNC;
-	}
-	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (err) {
-		if (flags & MSG_PEEK)
-			kfree_skb(skb);
-		else
-			dtls_rx_requeue(ds, skb);
-		return err;
-	}
-	sock_recv_cmsgs(msg, sk, skb);
-	dtls_rx_name(sk, skb, msg, addr_len);
-	err = (flags & MSG_TRUNC) ? skb->len : copied;
-	consume_skb(skb);
-	return err;
 }

@@ -366,10 +366,12 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 		return dtls_sk_set_segment(sk, optval, optlen);
 	/*
 	 * A corked socket would gather the kernel's own flights into the
-	 * caller's datagram: one record, one datagram (tx.c).  UDP_GRO would
-	 * hand encap_rcv coalesced datagrams, which rx.c takes one at a time.
+	 * caller's datagram: one record, one datagram (tx.c).  UDP_GRO goes
+	 * to UDP: it lets GRO coalesce the datagrams for the socket, which
+	 * UDP cuts again before encap_rcv, and asks recvmsg for records in
+	 * batches (rx.c).
 	 */
-	if (level == SOL_UDP && (optname == UDP_CORK || optname == UDP_GRO))
+	if (level == SOL_UDP && optname == UDP_CORK)
 		return -EOPNOTSUPP;
 	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 		return -EBUSY;
@@ -529,11 +531,11 @@ static int dtls_sock_check_locked(struct sock *sk, const struct proto *base,
 		NL_SET_ERR_MSG_MOD(extack, "UDP encapsulation already in use");
 		return -EBUSY;
 	}
-	/* What sock.c refuses later must not be there already. */
+	/* What sock.c refuses or keeps for itself must not be there already. */
 	if (udp_sk(sk)->pending || udp_test_bit(CORK, sk) ||
-	    READ_ONCE(udp_sk(sk)->gso_size) || udp_test_bit(GRO_ENABLED, sk)) {
+	    READ_ONCE(udp_sk(sk)->gso_size)) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "socket is corked or has UDP_SEGMENT or UDP_GRO set");
+				   "socket is corked or has UDP_SEGMENT set");
 		return -EBUSY;
 	}
 	if (!base || READ_ONCE(sk->sk_prot) != base) {
