@@ -321,7 +321,7 @@ int dtls_export(struct dtls_sock *ds, const u8 *label, unsigned int label_len,
 int dtls_export_getsockopt(struct sock *sk, char __user *optval,
 			   int __user *optlen);
 
-/* netlink.c */
+/* netlink.c, netlink_hs.c */
 int dtls_netlink_init(void);
 void dtls_netlink_exit(void);
 void dtls_nl_hs_event(struct dtls_sock *ds, bool done);

@@ -7,7 +7,7 @@
  * dtls_hs_act(), which does what a step says: sends the flight it built
  * and arms its retransmission timer (RFC 6347 4.2.4.1), installs the
  * keys, or fails with an alert.  hs_control.c creates, configures,
- * starts and stops it for netlink.c.
+ * starts and stops it for netlink_hs.c.
  *
  * The server's flight 6 is the last: at the end it goes to
  * dtls_final_keep() (final.c), which resends it when an authenticated

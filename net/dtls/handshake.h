@@ -150,7 +150,7 @@ static inline void dtls_hs_rx_msg(struct dtls_hs *hs, u8 type, u32 len)
 #define DTLS_HS_EV_DELEG	2	/* hs->deleg_timer fired */
 
 /*
- * An hs-config request as netlink.c parsed it: @set names the fields of
+ * An hs-config request as netlink_hs.c parsed it: @set names the fields of
  * @p that were given (the others keep their values); a suite or group
  * list longer than ours is flagged rather than cut.
  */
@@ -179,7 +179,7 @@ struct dtls_hs_config_req {
 	const struct nlattr	*group_attr[DTLS_HS_MAX_GROUPS + 1];
 };
 
-/* hs_control.c, for netlink.c and sock.c */
+/* hs_control.c, for netlink_hs.c and sock.c */
 int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		   struct netlink_ext_ack *extack);
 int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,

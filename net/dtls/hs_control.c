@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The handshake's control (handshake.h), as netlink.c calls it with typed
+ * The handshake's control (handshake.h), as netlink_hs.c calls it with typed
  * arguments: create and configure a handshake, give it PSKs, start it,
  * abort it; and stop it when the socket closes.
  *
@@ -118,7 +118,7 @@ static void dtls_hs_unlock_put(struct dtls_hs *hs)
  * @extack: for the reason of a refusal
  *
  * Checks what the values mean (a suite or group we have, ranges); the
- * caller (netlink.c) has checked their form.
+ * caller (netlink_hs.c) has checked their form.
  * Context: process, may sleep.  Return: 0 or a negative errno.
  */
 int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
@@ -179,7 +179,7 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		p.hint_len = in->hint_len;
 		memcpy(p.hint, in->hint, sizeof(p.hint));
 	}
-	/* use_srtp: netlink.c checked the profiles and the MKI's length. */
+	/* use_srtp: netlink_hs.c checked the profiles and the MKI's length. */
 	if (req->set & DTLS_HS_SET_SRTP) {
 		p.n_srtp = in->n_srtp;
 		memcpy(p.srtp, in->srtp, sizeof(p.srtp));
