@@ -3408,6 +3408,71 @@ TEST_F(record_sock, tx_gso_keyed_receiver)
 	EXPECT_EQ(2 * N, STATS().tx_records);
 }
 
+/*
+ * A send whose plaintext cannot be read all (its end is in no mapping):
+ * EFAULT and nothing on the wire, for one record and for UDP_SEGMENT
+ * batches (all or nothing: the records sealed before the fault never
+ * leave, their sequence numbers stay unused), the fault in the last
+ * record of a piece of memory and in the last of several pieces.  The
+ * memory records are sealed into is reused from send to send: what
+ * follows is byte for byte the record the reference seals, a one-byte
+ * record over what a 16 KiB one left included.
+ */
+TEST_F(record, tx_fault_sends_nothing)
+{
+	const size_t pg = sysconf(_SC_PAGESIZE);
+	const size_t maplen = 12 * pg;
+	static uint8_t pt[16384], back[16384], raw[16384 + 64],
+		       want[16384 + 64];
+	struct dtls_ref_hdr hdr;
+	uint8_t *map, *end;
+	size_t rawlen;
+
+	/* The last page is kept, but made unreadable. */
+	map = mmap(NULL, maplen + pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	end = map + maplen;
+	ASSERT_EQ(0, mprotect(end, pg, PROT_NONE));
+	memset(map, 0xa5, maplen);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+
+	/* One record: its last 100 bytes fault.  No number taken. */
+	EXPECT_EQ(-1, send(self->a, end - 900, 1000, 0));
+	EXPECT_EQ(EFAULT, errno);
+	/* 5 records of 200 in one piece: the fifth faults (0-3 taken). */
+	EXPECT_EQ(-1, send_gso(self->a, end - 900, 1000, 200));
+	EXPECT_EQ(EFAULT, errno);
+	/* 4 records of 12000, a piece each: the fourth faults (4-6). */
+	EXPECT_EQ(-1, send_gso(self->a, end - 47900, 48000, 12000));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(0, STATS().tx_records);
+
+	/* What follows: exactly the reference's records, big then small. */
+	fill(pt, sizeof(pt), 9);
+	ASSERT_EQ((ssize_t)sizeof(pt), send(self->a, pt, sizeof(pt), 0));
+	ASSERT_EQ((ssize_t)sizeof(pt),
+		  b_open(_metadata, self->b, &self->tx, &hdr, back,
+			 sizeof(back), raw, &rawlen, __LINE__));
+	EXPECT_EQ(7, hdr.seq);
+	EXPECT_EQ(0, memcmp(pt, back, sizeof(pt)));
+	ASSERT_EQ((ssize_t)rawlen, seal(&self->tx, DATA, 7, pt, sizeof(pt),
+					 want));
+	EXPECT_EQ(0, memcmp(want, raw, rawlen));
+
+	ASSERT_EQ(1, send(self->a, "x", 1, 0));
+	ASSERT_EQ(1, b_open(_metadata, self->b, &self->tx, &hdr, back,
+			    sizeof(back), raw, &rawlen, __LINE__));
+	EXPECT_EQ(8, hdr.seq);
+	EXPECT_EQ('x', back[0]);
+	ASSERT_EQ((ssize_t)rawlen, seal(&self->tx, DATA, 8, "x", 1, want));
+	EXPECT_EQ(0, memcmp(want, raw, rawlen));
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(2, STATS().tx_records);
+	munmap(map, maplen + pg);
+}
+
 /* ---- Receiving in batches: UDP_GRO ---- */
 
 /*

@@ -20,6 +20,9 @@
  */
 
 #include <linux/ip.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <net/inet_sock.h>
@@ -278,6 +281,80 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 #define DTLS_TX_PIECES		8
 
 /*
+ * A piece is carved from the task's page fragment, as TCP carves what it
+ * copies in: the fragment's page is reused from its start once nothing
+ * else holds it, so a send costs no allocation, and none of it zeroed
+ * (Debian's init_on_alloc zeroes a kmalloc() and, past 8 KiB, a page
+ * allocation every time).  Safe to hand out unzeroed: every byte of a
+ * piece is written (header, explicit nonce, sealed plaintext, tag)
+ * before UDP sees it, and a piece whose filling fails is wiped.  The
+ * reference taken keeps the page ours while UDP copies from it, even if
+ * UDP itself appends to the same fragment meanwhile (its paged path).
+ * Only in a task, and only where the socket lets sk_page_frag() use the
+ * task's fragment (reclaim may not recurse into it): the socket's own
+ * fragment would need its lock; elsewhere, and when no high-order page
+ * is free, kmalloc().  Like TCP's, the page stays with the task (32 KiB)
+ * until it exits or needs a new one.
+ *
+ * skb_page_frag_refill() promises room for at most a page; a piece may
+ * need up to 16 KiB and more, so the room is made here, the same way.
+ */
+#define DTLS_TX_FRAG_ORDER	get_order(32768)
+#define DTLS_TX_ALIGN		max_t(unsigned int, SMP_CACHE_BYTES, \
+				      ARCH_DMA_MINALIGN)
+
+static bool dtls_tx_frag_room(struct page_frag *pf, unsigned int size,
+			      gfp_t gfp)
+{
+	if (pf->page) {
+		if (page_ref_count(pf->page) == 1 && size <= pf->size) {
+			pf->offset = 0;
+			return true;
+		}
+		if (ALIGN(pf->offset, DTLS_TX_ALIGN) + size <= pf->size)
+			return true;
+		put_page(pf->page);
+		pf->page = NULL;
+	}
+	/* As the kernel's refill: no direct reclaim for a high order. */
+	pf->page = alloc_pages((gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_COMP |
+			       __GFP_NOWARN | __GFP_NORETRY,
+			       DTLS_TX_FRAG_ORDER);
+	if (!pf->page)
+		return false;
+	pf->offset = 0;
+	pf->size = PAGE_SIZE << DTLS_TX_FRAG_ORDER;
+	return size <= pf->size;
+}
+
+/* @size bytes to seal into; *@page NULL if they were kmalloc()ed. */
+static u8 *dtls_tx_piece_get(struct sock *sk, unsigned int size,
+			     struct page **page)
+{
+	struct page_frag *pf = sk_page_frag(sk);
+	unsigned int off;
+
+	*page = NULL;
+	if (pf == &current->task_frag && in_task() &&
+	    dtls_tx_frag_room(pf, size, sk->sk_allocation)) {
+		off = ALIGN(pf->offset, DTLS_TX_ALIGN);
+		pf->offset = off + size;
+		*page = pf->page;
+		get_page(*page);
+		return page_address(*page) + off;
+	}
+	return kmalloc(size, sk->sk_allocation);
+}
+
+static void dtls_tx_piece_put(void *buf, struct page *page)
+{
+	if (page)
+		put_page(page);
+	else
+		kfree(buf);
+}
+
+/*
  * Seal @len bytes of the caller's as records of @seg bytes of plaintext
  * (the last may be shorter; @len 0 is one empty record) under @k, and
  * hand them to UDP as one datagram, a GSO one if @gso_size (the size of a
@@ -295,6 +372,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	unsigned int ovh = dtls_cipher_overhead(c);
 	unsigned int pt_off = DTLS_HEADER_LEN + c->explicit_len;
 	unsigned int per_piece = max(1U, DTLS_TX_PIECE / (seg + ovh));
+	struct page *pages[DTLS_TX_PIECES];
 	struct kvec kv[DTLS_TX_PIECES];
 	unsigned int nr = 0, i, j;
 	size_t left = len, total = 0;
@@ -308,7 +386,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 		size_t size = pt + (size_t)n * ovh, off = 0;
 		u8 *p;
 
-		p = kmalloc(size, sk->sk_allocation);
+		p = dtls_tx_piece_get(sk, size, &pages[nr]);
 		if (!p) {
 			err = -ENOMEM;
 			goto out;
@@ -321,14 +399,19 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 			if (!copy_from_iter_full(p + off + pt_off, plen,
 						 &msg->msg_iter)) {
 				err = -EFAULT;
-				goto out;
+				goto wipe;
 			}
 			err = dtls_seal_record(k, p + off, o->type, plen);
 			dtls_tx_key_sealed(ds, k);
 			if (err < 0)
-				goto out;
+				goto wipe;
 			off += plen + ovh;
 			left -= plen;
+		}
+		/* Every byte written: none of the memory's past goes out. */
+		if (WARN_ON_ONCE(off != size)) {
+			err = -EINVAL;
+			goto wipe;
 		}
 		total += size;
 	}
@@ -339,9 +422,13 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 		dtls_stat_add(ds, DTLS_STAT_TX_BYTES, len);
 		err = len;
 	}
+	goto out;
+wipe:
+	/* Only the piece being filled may hold plaintext. */
+	memzero_explicit(kv[nr - 1].iov_base, kv[nr - 1].iov_len);
 out:
-	while (nr)
-		kfree(kv[--nr].iov_base);
+	while (nr--)
+		dtls_tx_piece_put(kv[nr].iov_base, pages[nr]);
 	return err;
 }
 
