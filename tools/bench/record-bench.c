@@ -27,9 +27,28 @@
  *             two SSL objects over the two sockets (stepped non-blocking,
  *             before anything is measured), then SSL_write() on one side,
  *             SSL_read() on the other
+ *
+ * Batches, 1200 B only, K records a batch (K = 16, 48); instructions are
+ * per record:
+ *
  *   kdtls-gsoK  as kdtls, but one sendmsg() with UDP_SEGMENT sends K
- *             records of the size in one GSO datagram, then K recv()s
- *             (1200 B only; instructions are per record)
+ *             records in one GSO datagram, then K recv()s
+ *   kdtls-groK  as kdtls-gsoK, but the receiver has UDP_GRO and takes the
+ *             K records in one recvmsg() (their size in UDP's control
+ *             message)
+ *   udp-groK  the same with plain UDP sockets: the floor
+ *   openssl-mmsgK  OpenSSL at its best with sendmmsg(): after the
+ *             handshake over the sockets both SSL objects read and write
+ *             memory BIOs; K SSL_write()s, each sealed datagram taken out
+ *             of the BIO into a slot of one buffer, one sendmmsg() of the
+ *             K; one recvmmsg(), and each datagram given to SSL_read()
+ *             through the receiver's memory BIO
+ *   openssl-gsoK  as openssl-mmsgK, but the K sealed datagrams (one size)
+ *             go out back to back in one sendmsg() with UDP_SEGMENT and
+ *             come in with one recvmsg() on a UDP_GRO socket
+ *
+ * And, for reference:
+ *
  *   evp       the AEAD alone in user space (EVP seal / open of one record
  *             payload, no I/O): phase spans only, a reference for what the
  *             cipher itself costs
@@ -51,6 +70,13 @@
  * indicative only.  Only the steady-state loop is ever bracketed: key
  * setup, handshakes, warm-up and checks run outside the spans.
  *
+ * After each span of the batched modes but kdtls-gsoK, a line
+ *
+ *   BATCH idx=I mode=M cipher=C size=S batches=B calls=N
+ *
+ * on stdout tells how many receive calls (recvmsg() or recvmmsg()) its B
+ * batches took: B unless the kernel split a batch.
+ *
  * Options: --quick (a tenth of the records, for a smoke test), --no-kdtls
  * (skip the kdtls modes: no module needed).
  */
@@ -65,6 +91,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -137,6 +164,12 @@ static const struct {
 	{ 48, 42 },
 };
 #define GSO_SIZE	1200
+#define BATCH_MAX	48	/* the largest K */
+#define WIRE_SLOT	2048	/* a datagram's slot for recvmmsg() */
+
+/* A batch's plaintext received, OpenSSL's sealed batches out and in. */
+static unsigned char rxbatch[GSO_BUF_SIZE], wire_tx[GSO_BUF_SIZE];
+static unsigned char wire_rx[BATCH_MAX * WIRE_SLOT];
 
 /* ------------------------------------------------------------ spans */
 
@@ -323,11 +356,11 @@ static void fill_payload(void)
 		txbuf[i] = (unsigned char)(i * 7 + 3);
 }
 
-/* One sendmsg() of @k records of @size bytes each, with UDP_SEGMENT. */
-static void gso_send(int fd, size_t size, int k)
+/* One sendmsg() of @k datagrams of @size bytes each, with UDP_SEGMENT. */
+static void gso_send(int fd, const void *buf, size_t size, int k)
 {
 	char ctl[CMSG_SPACE(sizeof(uint16_t))] __attribute__((aligned(8))) = {};
-	struct iovec iov = { txbuf, size * k };
+	struct iovec iov = { (void *)buf, size * k };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
@@ -347,7 +380,7 @@ static void gso_send(int fd, size_t size, int k)
 static void gso_loop(const struct pair *p, size_t size, int k, int n)
 {
 	for (int i = 0; i < n; i++) {
-		gso_send(p->tx, size, k);
+		gso_send(p->tx, txbuf, size, k);
 		for (int j = 0; j < k; j++)
 			sock_recv(p->rx, size);
 	}
@@ -370,6 +403,101 @@ static void gso_span(const struct pair *p, const char *cipher, size_t size,
 	/* The last record received is the last piece of the send. */
 	if (memcmp(txbuf + size * (k - 1), rxbuf, size))
 		die("gso payload of %d x %zu bytes corrupted", k, size);
+}
+
+static void set_gro(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one)))
+		die("UDP_GRO: %s", strerror(errno));
+}
+
+/*
+ * @k datagrams of @size bytes into @buf (@cap bytes) on a UDP_GRO socket:
+ * one recvmsg() if the batch comes whole, as it should; more if it was
+ * split (a lone datagram comes without UDP's control message).  A missing
+ * one fails (SO_RCVTIMEO).  Returns the recvmsg() calls it took.
+ */
+static int gro_recv(int fd, unsigned char *buf, size_t cap, size_t size,
+		    int k)
+{
+	/* Room for kdtls's record type and UDP's segment size. */
+	char ctl[128] __attribute__((aligned(8)));
+	size_t want = size * k, got = 0;
+	int calls = 0;
+
+	while (got < want) {
+		struct iovec iov = { buf + got, cap - got };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl,
+				    .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *cm;
+		ssize_t r = recvmsg(fd, &m, 0);
+		int seg = 0;
+
+		calls++;
+		if (r <= 0 || m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+			die("gro recv %d x %zu: %zd %s", k, size, r,
+			    r < 0 ? strerror(errno) : "empty or truncated");
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == IPPROTO_UDP &&
+			    cm->cmsg_type == UDP_GRO)
+				memcpy(&seg, CMSG_DATA(cm), sizeof(seg));
+		got += r;
+		if ((size_t)r % size || got > want ||
+		    ((size_t)r > size && seg != (int)size))
+			die("gro recv %d x %zu: %zd bytes, segments of %d",
+			    k, size, r, seg);
+	}
+	return calls;
+}
+
+/*
+ * After a span of @n batches: the receive calls they took, for the
+ * report; one a batch unless the kernel split one.
+ */
+static void batch_report(const char *mode, const char *cipher, size_t size,
+			 int n, int calls)
+{
+	printf("BATCH idx=%d mode=%s cipher=%s size=%zu batches=%d calls=%d\n",
+	       span_count() - 1, mode, cipher, size, n, calls);
+	if (calls != n)
+		fprintf(stderr, PROG ": %s %s: %d receive calls for %d batches\n",
+			mode, cipher, calls, n);
+}
+
+static void gro_loop(const struct pair *p, size_t size, int k, int n,
+		     int *calls)
+{
+	for (int i = 0; i < n; i++) {
+		gso_send(p->tx, txbuf, size, k);
+		*calls += gro_recv(p->rx, rxbatch, sizeof(rxbatch), size, k);
+	}
+}
+
+/*
+ * A steady-state span of @n batches of @k records both ways: one
+ * sendmsg() with UDP_SEGMENT, one recvmsg() on a UDP_GRO receiver.
+ */
+static void gro_span(const struct pair *p, const char *base,
+		     const char *cipher, size_t size, int k, int n)
+{
+	char mode[32];
+	struct span s;
+	int calls = 0;
+
+	snprintf(mode, sizeof(mode), "%s%d", base, k);
+	rec_label(mode, cipher, size, "loop", n * k);
+	gro_loop(p, size, k, WARMUP / k + 1, &calls);
+	memset(rxbatch, 0, size * k);
+	calls = 0;
+	rec_start(&s, mode, cipher, size, "loop", n * k);
+	gro_loop(p, size, k, n, &calls);
+	span_end(&s);
+	batch_report(mode, cipher, size, n, calls);
+	if (memcmp(txbuf, rxbatch, size * k))
+		die("%s payload of %d x %zu bytes corrupted", mode, k, size);
 }
 
 /* One steady-state span of send + recv: warm-up, measure, check. */
@@ -593,6 +721,164 @@ static void ossl_phases(const struct ossl *o, const char *cipher,
 	check_payload(size);
 }
 
+/*
+ * OpenSSL batched, at its best on Linux.  After the handshake over the
+ * sockets, both SSL objects read and write memory BIOs: the sender seals
+ * @k records with SSL_write() and reads each sealed datagram out of its
+ * BIO into one buffer, back to back; they go out in one sendmmsg()
+ * (openssl-mmsgK) or in one sendmsg() with UDP_SEGMENT (openssl-gsoK).
+ * The receiver takes them in with one recvmmsg(), or one recvmsg() on a
+ * UDP_GRO socket, and gives each to SSL_read() through its memory BIO.
+ * The message headers are set up once, as an application would.
+ */
+struct obatch {
+	struct ossl	o;
+	BIO		*wbio, *rbio;	/* the client's out, the server's in */
+	size_t		wire;		/* bytes of a sealed record */
+	bool		gso;
+	struct mmsghdr	tx[BATCH_MAX], rx[BATCH_MAX];
+	struct iovec	txv[BATCH_MAX], rxv[BATCH_MAX];
+};
+
+static void obatch_setup(struct obatch *b, const struct bench_cipher *c,
+			 int k, bool gso)
+{
+	BIO *crd, *swr;
+
+	if (k > BATCH_MAX)
+		die("a batch of %d records: at most %d", k, BATCH_MAX);
+	ossl_setup(&b->o, c);
+	crd = BIO_new(BIO_s_mem());
+	swr = BIO_new(BIO_s_mem());
+	b->wbio = BIO_new(BIO_s_mem());
+	b->rbio = BIO_new(BIO_s_mem());
+	if (!crd || !swr || !b->wbio || !b->rbio)
+		ssl_die("BIO_new");
+	/* The SSL objects own them now (and free the datagram BIOs). */
+	SSL_set_bio(b->o.client, crd, b->wbio);
+	SSL_set_bio(b->o.server, b->rbio, swr);
+	b->wire = 13 + c->explicit_len + GSO_SIZE + 16;
+	b->gso = gso;
+	memset(b->tx, 0, sizeof(b->tx));
+	memset(b->rx, 0, sizeof(b->rx));
+	for (int i = 0; i < k; i++) {
+		b->txv[i].iov_base = wire_tx + i * b->wire;
+		b->txv[i].iov_len = b->wire;
+		b->tx[i].msg_hdr.msg_iov = &b->txv[i];
+		b->tx[i].msg_hdr.msg_iovlen = 1;
+		b->rxv[i].iov_base = wire_rx + i * WIRE_SLOT;
+		b->rxv[i].iov_len = WIRE_SLOT;
+		b->rx[i].msg_hdr.msg_iov = &b->rxv[i];
+		b->rx[i].msg_hdr.msg_iovlen = 1;
+	}
+	if (gso)
+		set_gro(b->o.p.rx);
+}
+
+/* @k records of @size bytes sealed into wire_tx, back to back. */
+static void obatch_seal(struct obatch *b, size_t size, int k)
+{
+	for (int i = 0; i < k; i++) {
+		size_t pending;
+
+		if (SSL_write(b->o.client, txbuf + i * size, (int)size) !=
+		    (int)size)
+			ssl_die("SSL_write");
+		/* One SSL_write() of this size is one record, one datagram. */
+		pending = BIO_ctrl_pending(b->wbio);
+		if (pending != b->wire ||
+		    BIO_read(b->wbio, wire_tx + i * b->wire, (int)b->wire) !=
+		    (int)b->wire)
+			die("OpenSSL sealed %zu bytes, not one record of %zu",
+			    pending, b->wire);
+	}
+}
+
+/* The @k datagrams of wire_rx, @stride bytes apart, opened to rxbatch. */
+static void obatch_open(struct obatch *b, size_t stride, size_t size,
+			int k)
+{
+	for (int i = 0; i < k; i++) {
+		int r;
+
+		if (BIO_write(b->rbio, wire_rx + i * stride, (int)b->wire) !=
+		    (int)b->wire)
+			ssl_die("BIO_write");
+		r = SSL_read(b->o.server, rxbatch + i * size, (int)size);
+		if (r != (int)size)
+			die("SSL_read: %d instead of %zu (%s)", r, size,
+			    ERR_error_string(ERR_get_error(), NULL));
+	}
+}
+
+/* recvmmsg() until @k datagrams are in; the calls it took. */
+static int obatch_recvmmsg(struct obatch *b, int k)
+{
+	int got = 0, calls = 0;
+
+	while (got < k) {
+		/* What is queued, at least one: a short batch loops. */
+		int r = recvmmsg(b->o.p.rx, b->rx + got, k - got,
+				 MSG_WAITFORONE, NULL);
+
+		calls++;
+		if (r <= 0)
+			die("recvmmsg %d: %d %s", k - got, r,
+			    r < 0 ? strerror(errno) : "");
+		got += r;
+	}
+	for (int i = 0; i < k; i++)
+		if (b->rx[i].msg_len != b->wire ||
+		    b->rx[i].msg_hdr.msg_flags & MSG_TRUNC)
+			die("recvmmsg: datagram %d of %u bytes, expected %zu",
+			    i, b->rx[i].msg_len, b->wire);
+	return calls;
+}
+
+static void obatch_loop(struct obatch *b, int k, int n, int *calls)
+{
+	for (int i = 0; i < n; i++) {
+		obatch_seal(b, GSO_SIZE, k);
+		if (b->gso) {
+			gso_send(b->o.p.tx, wire_tx, b->wire, k);
+			*calls += gro_recv(b->o.p.rx, wire_rx, sizeof(wire_rx),
+					   b->wire, k);
+			obatch_open(b, b->wire, GSO_SIZE, k);
+		} else {
+			int r = sendmmsg(b->o.p.tx, b->tx, k, 0);
+
+			if (r != k)
+				die("sendmmsg %d: %d %s", k, r,
+				    r < 0 ? strerror(errno) : "");
+			*calls += obatch_recvmmsg(b, k);
+			obatch_open(b, WIRE_SLOT, GSO_SIZE, k);
+		}
+	}
+}
+
+/* A steady-state span of @n batches of @k records (handshake first). */
+static void obatch_span(const struct bench_cipher *c, int k, int n, bool gso)
+{
+	struct obatch b;
+	char mode[32];
+	struct span s;
+	int calls = 0;
+
+	snprintf(mode, sizeof(mode), "openssl-%s%d", gso ? "gso" : "mmsg", k);
+	obatch_setup(&b, c, k, gso);
+	rec_label(mode, c->name, GSO_SIZE, "loop", n * k);
+	obatch_loop(&b, k, WARMUP / k + 1, &calls);
+	memset(rxbatch, 0, GSO_SIZE * k);
+	calls = 0;
+	rec_start(&s, mode, c->name, GSO_SIZE, "loop", n * k);
+	obatch_loop(&b, k, n, &calls);
+	span_end(&s);
+	batch_report(mode, c->name, GSO_SIZE, n, calls);
+	if (memcmp(txbuf, rxbatch, GSO_SIZE * k))
+		die("%s payload of %d x %d bytes corrupted", mode, k, GSO_SIZE);
+	ossl_teardown(&b.o);
+}
+
 /* ------------------------------------------------------------ EVP */
 
 /*
@@ -709,6 +995,18 @@ static void loops(bool kdtls)
 		pair_close(&p);
 	}
 
+	/* Plain UDP in batches both ways: UDP_SEGMENT and UDP_GRO. */
+	for (size_t g = 0; g < sizeof(gso_batches) / sizeof(gso_batches[0]);
+	     g++) {
+		struct pair p;
+
+		udp_pair(&p);
+		set_gro(p.rx);
+		gro_span(&p, "udp-gro", "-", GSO_SIZE, gso_batches[g].k,
+			 count(gso_batches[g].n));
+		pair_close(&p);
+	}
+
 	/* The record layer in the kernel and in libssl, per cipher. */
 	for (size_t c = 0; c < sizeof(ciphers) / sizeof(ciphers[0]); c++) {
 		const struct bench_cipher *bc = &ciphers[c];
@@ -737,18 +1035,36 @@ static void loops(bool kdtls)
 			pair_close(&p);
 		ossl_teardown(&o);
 
-		/* Batches: one sendmsg() with UDP_SEGMENT, K records. */
-		for (size_t g = 0; kdtls && g < sizeof(gso_batches) /
-					 sizeof(gso_batches[0]); g++) {
+		/*
+		 * Batches of K records: kdtls with one sendmsg() with
+		 * UDP_SEGMENT, read a record a recv() or the batch in one
+		 * recvmsg() with UDP_GRO; OpenSSL sealing K records sent by
+		 * one sendmmsg() or UDP_SEGMENT sendmsg().
+		 */
+		for (size_t g = 0; g < sizeof(gso_batches) /
+				       sizeof(gso_batches[0]); g++) {
 			int k = gso_batches[g].k, n = count(gso_batches[g].n);
+			uint64_t batch_sent = (uint64_t)k * (WARMUP / k + 1 + n);
 
-			udp_pair(&p);
-			attach(&p);
-			install_keys(&p, bc, true);
-			gso_span(&p, bc->name, GSO_SIZE, k, n);
-			check_stats(&p, true,
-				    (uint64_t)k * (WARMUP / k + 1 + n));
-			pair_close(&p);
+			if (kdtls) {
+				udp_pair(&p);
+				attach(&p);
+				install_keys(&p, bc, true);
+				gso_span(&p, bc->name, GSO_SIZE, k, n);
+				check_stats(&p, true, batch_sent);
+				pair_close(&p);
+
+				udp_pair(&p);
+				attach(&p);
+				install_keys(&p, bc, true);
+				set_gro(p.rx);
+				gro_span(&p, "kdtls-gro", bc->name, GSO_SIZE, k,
+					 n);
+				check_stats(&p, true, batch_sent);
+				pair_close(&p);
+			}
+			obatch_span(bc, k, n, false);
+			obatch_span(bc, k, n, true);
 		}
 	}
 }

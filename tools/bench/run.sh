@@ -8,8 +8,11 @@
 # plugin's "icount:" lines (QEMU's stderr) with the benchmark's SPAN lines
 # (the guest's stdout) in order, and prints the tables in Markdown:
 # instructions per record (kernel, user, total) and records/s per span,
-# the kdtls / OpenSSL ratio, and where kdtls's instructions go at 1200 and
-# 16000 B (differences of spans of sends alone and recvs alone).
+# the kdtls / OpenSSL ratio, batches of K records of 1200 B (kdtls with
+# UDP_SEGMENT and UDP_GRO against OpenSSL with sendmmsg() or UDP_SEGMENT
+# and UDP_GRO, and plain UDP; the receive calls a batch took from
+# record-bench's BATCH lines), and where kdtls's instructions go at 1200
+# and 16000 B (differences of spans of sends alone and recvs alone).
 #
 #   tools/bench/run.sh [--quick]      (make bench)
 #
@@ -30,9 +33,34 @@ guest=$(bench_about record-bench)
 # Join each span with its icount line, then compute the tables.
 bench_spans |
 awk -v date="$(date -u +%Y-%m-%d)" -v guest="$guest" -v qemu="$qemu" \
-    -v smp="$smp" -v mods="$guest_mods" '
+    -v smp="$smp" -v mods="$guest_mods" -v outf="$out" '
 function per(x, n) { return int(x / n + 0.5) }
 function key(m, c, z, p) { return m "|" c "|" z "|" p }
+function brow(c, k, m, calls,	q) {
+	q = key(m, c, 1200, "loop")
+	if (!(q in T))
+		return
+	printf "| %s | %s | %s | %d | %d | %d | %.1f%% | %d | %s |\n", \
+		c, k, m, K[q], U[q], T[q], SPR[q], R[q], calls
+}
+function ratio(a, b) { return (a in T) && (b in T) ? sprintf("%.2f", T[a] / T[b]) : "-" }
+BEGIN {
+	# Receive calls per batch of the batched spans: the most of the runs.
+	while ((getline line < outf) > 0) {
+		if (line !~ /^BATCH /)
+			continue
+		nw = split(line, w, " ")
+		for (i = 2; i <= nw; i++) {
+			split(w[i], kv, "=")
+			bl[kv[1]] = kv[2]
+		}
+		q = key(bl["mode"], bl["cipher"], bl["size"], "loop")
+		r = bl["calls"] / bl["batches"]
+		if (!(q in CB) || r > CB[q])
+			CB[q] = r
+	}
+	close(outf)
+}
 {
 	for (i = 2; i <= NF; i++) {
 		split($i, kv, "=")
@@ -47,6 +75,23 @@ function key(m, c, z, p) { return m "|" c "|" z "|" p }
 		order[++nk] = k
 		if (v["phase"] == "loop" && v["mode"] == "kdtls")
 			pairs[++np] = v["cipher"] "|" v["size"]
+		# Batches: kdtls-gso16, udp-gro48, openssl-mmsg16 ...
+		if (v["phase"] == "loop" &&
+		    v["mode"] ~ /^(kdtls-gso|kdtls-gro|udp-gro|openssl-mmsg|openssl-gso)[0-9]+$/) {
+			batched[k] = 1
+			if (v["mode"] ~ /^kdtls-gro/)
+				kgro = 1
+			kb = v["mode"]
+			gsub(/[^0-9]/, "", kb)
+			if (!(kb in seenk)) {
+				seenk[kb] = 1
+				bks[++nbk] = kb
+			}
+			if (v["cipher"] != "-" && !(v["cipher"] in seenc)) {
+				seenc[v["cipher"]] = 1
+				bcs[++nbc] = v["cipher"]
+			}
+		}
 	}
 	if (v["phase"] == "loop") {
 		# Repeated runs of the steady state: the median is taken below.
@@ -98,7 +143,7 @@ END {
 	print "|---|---|--:|--:|--:|--:|--:|--:|--:|"
 	for (i = 1; i <= nk; i++) {
 		split(order[i], f, "|")
-		if (f[4] != "loop")
+		if (f[4] != "loop" || order[i] in batched)
 			continue
 		printf "| %s | %s | %s | %d x %d | %d | %d | %d | %.1f%% | %d |\n", \
 			f[1], f[2], f[3], reps[order[i]], N[order[i]], K[order[i]], \
@@ -121,6 +166,75 @@ END {
 			note = r <= 0.9 ? " (target met)" : \
 				sprintf(" (target missed by %.0f%%)", (r / 0.9 - 1) * 100)
 		printf "| %s | %s | %d | %d | %.2f%s |\n", f[1], f[2], T[a], T[b], r, note
+	}
+
+	if (nbk) {
+		print ""
+		print "Batches of K records of 1200 B, instructions per record, median of"
+		print "the runs: kdtls-gsoK sends K records in one sendmsg() with"
+		print "UDP_SEGMENT and recv()s each; kdtls-groK and udp-groK (plain UDP,"
+		print "the floor) take the batch in one recvmsg() with UDP_GRO;"
+		print "openssl-mmsgK seals K records with SSL_write() into a memory BIO,"
+		print "sends them with one sendmmsg(), takes them in with one recvmmsg()"
+		print "and SSL_read()s each through a memory BIO; openssl-gsoK sends them"
+		print "with one sendmsg() with UDP_SEGMENT and takes them in with one"
+		print "recvmsg() with UDP_GRO; openssl is one SSL_write() and SSL_read() a"
+		print "record (the steady state above). Calls a batch: the receive calls"
+		print "(recv, recvmsg, recvmmsg) one batch took, the most of the runs:"
+		print ""
+		print "| cipher | K | mode | kernel | user | total | spread | records/s | calls a batch |"
+		print "|---|--:|---|--:|--:|--:|--:|--:|--:|"
+		for (ci = 1; ci <= nbc; ci++) {
+			c = bcs[ci]
+			for (kj = 1; kj <= nbk; kj++) {
+				kb = bks[kj]
+				brow("-", kb, "udp-gro" kb, \
+				     sprintf("%.2f", CB[key("udp-gro" kb, "-", 1200, "loop")]))
+				brow(c, kb, "kdtls-gso" kb, kb)
+				brow(c, kb, "kdtls-gro" kb, \
+				     sprintf("%.2f", CB[key("kdtls-gro" kb, c, 1200, "loop")]))
+				brow(c, kb, "openssl", kb)
+				brow(c, kb, "openssl-mmsg" kb, \
+				     sprintf("%.2f", CB[key("openssl-mmsg" kb, c, 1200, "loop")]))
+				brow(c, kb, "openssl-gso" kb, \
+				     sprintf("%.2f", CB[key("openssl-gso" kb, c, 1200, "loop")]))
+			}
+		}
+	}
+	if (kgro) {
+		print ""
+		print "kdtls-groK / OpenSSL, total instructions per record at 1200 B (goal:"
+		print "<= 0.60 of OpenSSL at its best, the least of its three), and records/s:"
+		print ""
+		print "| cipher | K | kdtls-groK | / openssl | / openssl-mmsgK | / openssl-gsoK | / udp-groK | goal | records/s kdtls-groK / OpenSSL best |"
+		print "|---|--:|--:|--:|--:|--:|--:|---|--:|"
+		for (ci = 1; ci <= nbc; ci++) {
+			c = bcs[ci]
+			for (kj = 1; kj <= nbk; kj++) {
+				kb = bks[kj]
+				gr = key("kdtls-gro" kb, c, 1200, "loop")
+				o1 = key("openssl", c, 1200, "loop")
+				om = key("openssl-mmsg" kb, c, 1200, "loop")
+				og = key("openssl-gso" kb, c, 1200, "loop")
+				best = ""
+				if (o1 in T)
+					best = o1
+				if ((om in T) && (best == "" || T[om] < T[best]))
+					best = om
+				if ((og in T) && (best == "" || T[og] < T[best]))
+					best = og
+				if (!(gr in T) || best == "")
+					continue
+				r = T[gr] / T[best]
+				note = r <= 0.6 ? "met" : \
+					sprintf("missed by %.0f%%", (r / 0.6 - 1) * 100)
+				split(best, bf, "|")
+				printf "| %s | %s | %d | %s | %s | %s | %s | %s (best: %s) | %d / %d |\n", \
+					c, kb, T[gr], ratio(gr, o1), ratio(gr, om), ratio(gr, og), \
+					ratio(gr, key("udp-gro" kb, "-", 1200, "loop")), \
+					note, bf[1], R[gr], R[best]
+			}
+		}
 	}
 
 	print ""
