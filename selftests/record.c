@@ -3413,16 +3413,16 @@ TEST_F(record_sock, tx_gso_keyed_receiver)
  * EFAULT and nothing on the wire, for one record and for UDP_SEGMENT
  * batches (all or nothing: the records sealed before the fault never
  * leave, their sequence numbers stay unused), the fault in the last
- * record of a piece of memory and in the last of several pieces.  The
- * memory records are sealed into is reused from send to send: what
- * follows is byte for byte the record the reference seals, a one-byte
- * record over what a 16 KiB one left included.
+ * record of a piece of memory and in the last of several pieces.  One
+ * record a send is sealed in memory reused from send to send (the task's
+ * page fragment): what follows is byte for byte the record the reference
+ * seals, a one-byte record over what a 16000-byte one left included.
  */
 TEST_F(record, tx_fault_sends_nothing)
 {
 	const size_t pg = sysconf(_SC_PAGESIZE);
 	const size_t maplen = 12 * pg;
-	static uint8_t pt[16384], back[16384], raw[16384 + 64],
+	static uint8_t pt[16000], back[16384], raw[16384 + 64],
 		       want[16384 + 64];
 	struct dtls_ref_hdr hdr;
 	uint8_t *map, *end;

@@ -5,7 +5,7 @@
  *
  * The ops table and policies are generated from
  * Documentation/netlink/specs/dtls.yaml into genl.c; this file holds the
- * handlers.  All of them run in process context.  Permissions are declared
+ * socket commands' handlers.  All of them run in process context.  Permissions are declared
  * in the spec: attaching needs none (the fd is looked up in the caller's own
  * file table, as kTLS needs none), listing needs CAP_NET_ADMIN in the
  * namespace whose sockets are listed.
@@ -20,7 +20,6 @@
 #include <uapi/linux/dtls.h>
 
 #include "dtls.h"
-#include "handshake.h"
 #include "listen.h"
 #include "netlink.h"
 /* The generated ops and policies (generated/genl.c, from the spec). */

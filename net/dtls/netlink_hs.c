@@ -4,7 +4,8 @@
  * abort, get, export, the peer-auth delegation, and the events the
  * handshake multicasts.  Each handler parses its attributes, then calls
  * a typed dtls_hs_*() function that owns the state.  Handlers run in
- * process context; the events are sent from the handshake's work.
+ * process context; the events are sent from the handshake's work or a
+ * netlink handler.
  */
 
 #include <linux/file.h>
@@ -16,7 +17,6 @@
 
 #include "dtls.h"
 #include "handshake.h"
-#include "listen.h"
 #include "netlink.h"
 #include "generated/genl.h"
 

@@ -245,7 +245,7 @@ void dtls_sock_put(struct dtls_sock *ds)
  * file reference is gone, and why each is safe:
  *  - the netlink dump and by-inode lookups: through dn->socks, left first
  *    under dn->lock; a lookup that got in holds a reference on @ds and
- *    one on @sk (netlink.c), by-fd ones hold the file, so not us;
+ *    one on @sk (netlink_hs.c), by-fd ones hold the file, so not us;
  *  - the handshake's work and timer (they send on @sk): stopped and
  *    waited for by dtls_hs_release() before anything else goes; a
  *    netlink handler still holding @hs finds it dead (handshake.h);
