@@ -357,8 +357,13 @@ struct dtls_aead *dtls_key_aead_make(struct dtls_key *k)
 		if (IS_ERR(a))
 			return a;
 		refcount_inc(&a->refs);		/* the caller's */
-		/* Not used yet: only a sealed or authenticated record says so. */
-		a->remade = 1;
+		/*
+		 * Not used yet: only a sealed or authenticated record says
+		 * so.  Until one does, its making keeps it for a period, so
+		 * that the timer cannot take it from under the record that
+		 * is about to use it (which would also lose the mark).
+		 */
+		a->remade = DTLS_AEAD_REMADE | dtls_key_clock();
 		old = unrcu_pointer(cmpxchg(&k->aead, NULL,
 					    RCU_INITIALIZER(a)));
 		if (!old)
@@ -376,20 +381,31 @@ struct dtls_aead *dtls_key_aead_make(struct dtls_key *k)
  *
  * Called on the socket's timer, at least once a period of aead_idle_secs
  * while the key has a transform: one unused for that long goes (users in
- * flight keep theirs until they are done).
- * Context: any (softirq).
+ * flight keep theirs until they are done), unless it was made again less
+ * than that long ago for a record still on its way.  A remade transform
+ * that no record ever used (forged ones) goes a period after its making.
+ * Context: any (softirq), under rcu_read_lock().
  * Return: true while the key still has a transform to watch.
  */
 bool dtls_key_idle(struct dtls_key *k, bool *freed)
 {
 	unsigned int secs = dtls_aead_idle_secs();
 	struct dtls_aead *a;
+	u32 remade;
 	u8 age;
 
-	if (!k || k->cipher->lib || !rcu_access_pointer(k->aead) || !secs)
+	if (!k || k->cipher->lib || !secs)
+		return false;
+	a = rcu_dereference(k->aead);
+	if (!a)
 		return false;
 	age = dtls_key_clock() - READ_ONCE(k->used_at);
 	if (age < secs)
+		return true;
+	/* Made again for a record not yet through: its making counts. */
+	remade = READ_ONCE(a->remade);
+	age = dtls_key_clock() - (u8)remade;
+	if (remade && age < secs)
 		return true;
 	a = unrcu_pointer(xchg(&k->aead, NULL));
 	if (a) {

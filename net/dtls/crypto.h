@@ -50,9 +50,15 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
  * it an RCU grace period later, from process context (crypto_free_aead()
  * may sleep): lookups from the key are under RCU.
  */
+#define DTLS_AEAD_REMADE	0x100
+
 struct dtls_aead {
 	refcount_t		refs;
-	u32			remade;	/* made again: see dtls_key_take_remade() */
+	/*
+	 * Made again and not yet taken (dtls_key_take_remade()): 0, or
+	 * DTLS_AEAD_REMADE with the key clock of the making in the low byte.
+	 */
+	u32			remade;
 	struct crypto_aead	*tfm;
 	union {
 		struct rcu_head		rcu;
