@@ -399,13 +399,18 @@ bool dtls_key_idle(struct dtls_key *k, bool *freed)
 	a = rcu_dereference(k->aead);
 	if (!a)
 		return false;
+	/*
+	 * Made again for a record not yet through: its making counts, for
+	 * a whole period of the seconds clock.
+	 */
+	remade = READ_ONCE(a->remade);
+	/* Mark, then used_at: a user sets used_at before its xchg of it. */
+	smp_rmb();
+	age = dtls_key_clock() - (u8)remade;
+	if (remade && age <= secs)
+		return true;
 	age = dtls_key_clock() - READ_ONCE(k->used_at);
 	if (age < secs)
-		return true;
-	/* Made again for a record not yet through: its making counts. */
-	remade = READ_ONCE(a->remade);
-	age = dtls_key_clock() - (u8)remade;
-	if (remade && age < secs)
 		return true;
 	a = unrcu_pointer(xchg(&k->aead, NULL));
 	if (a) {

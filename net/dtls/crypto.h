@@ -38,6 +38,9 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 	return DTLS_HEADER_LEN + c->explicit_len + c->tag_len;
 }
 
+/* dtls_aead.remade: set, with the key clock in the low byte. */
+#define DTLS_AEAD_REMADE	0x100
+
 /*
  * A crypto API transform with the key set, shared by the users of one
  * dtls_key: made when the key is installed, dropped when the key has been
@@ -50,8 +53,6 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
  * it an RCU grace period later, from process context (crypto_free_aead()
  * may sleep): lookups from the key are under RCU.
  */
-#define DTLS_AEAD_REMADE	0x100
-
 struct dtls_aead {
 	refcount_t		refs;
 	/*

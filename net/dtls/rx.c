@@ -313,13 +313,18 @@ static void dtls_rx_wake_all(struct work_struct *work)
 					rw->skb->len);
 			kfree_skb(rw->skb);
 		} else {
-			if (dtls_key_take_remade(rw->key))
-				dtls_sock_keys_remade(ds);
 			local_bh_disable();
 			rcu_read_lock();
 			dtls_rx_record(ds, rw->skb, NULL);
 			rcu_read_unlock();
 			local_bh_enable();
+			/*
+			 * After the record: until then the mark keeps the
+			 * new transform from the idle timer; an authenticated
+			 * one has marked the key used since.
+			 */
+			if (dtls_key_take_remade(rw->key))
+				dtls_sock_keys_remade(ds);
 			dtls_aead_put(a);
 		}
 		dtls_key_put(rw->key);
