@@ -313,18 +313,23 @@ static void dtls_rx_wake_all(struct work_struct *work)
 					rw->skb->len);
 			kfree_skb(rw->skb);
 		} else {
+			/*
+			 * Counted before the record, whose delivery wakes the
+			 * reader.  Taking the mark ends its hold on the new
+			 * transform: the key is marked used first, so that
+			 * the idle timer cannot drop it under the record (to
+			 * be deferred and made again).  A forged record keeps
+			 * it no longer than the mark did, a period from its
+			 * making.
+			 */
+			dtls_key_used(rw->key);
+			if (dtls_key_take_remade(rw->key))
+				dtls_sock_keys_remade(ds);
 			local_bh_disable();
 			rcu_read_lock();
 			dtls_rx_record(ds, rw->skb, NULL);
 			rcu_read_unlock();
 			local_bh_enable();
-			/*
-			 * After the record: until then the mark keeps the
-			 * new transform from the idle timer; an authenticated
-			 * one has marked the key used since.
-			 */
-			if (dtls_key_take_remade(rw->key))
-				dtls_sock_keys_remade(ds);
 			dtls_aead_put(a);
 		}
 		dtls_key_put(rw->key);
