@@ -3473,6 +3473,60 @@ TEST_F(record, tx_fault_sends_nothing)
 	munmap(map, maplen + pg);
 }
 
+/*
+ * Sealed records stay as sealed while their datagrams wait in the
+ * receiver's queue.  Where UDP takes the pages a record is sealed into
+ * (MSG_SPLICE_PAGES), a queued skb points into the sender's page
+ * fragment: writing a piece of it again before the skb is gone would
+ * change a record already sent.  Single records of every size and
+ * batches, sent in rounds, the receiver reading a round only after the
+ * next was sent; each record opened and compared, in order.
+ */
+#define RECORDS(len, seg)	((seg) ? ((len) + (seg) - 1) / (seg) : 1)
+
+TEST_F(record, tx_sealed_records_stay)
+{
+	static const struct { size_t len, seg; } sends[] = {
+		{ 1, 0 }, { 1200, 0 }, { 5000, 0 }, { 16384, 0 },
+		{ 16 * 1200, 1200 }, { 26 * 1200, 1200 }, { 8 * 3000, 3000 },
+		{ 100, 0 }, { 3 * 16384, 16384 },
+	};
+	enum { ROUNDS = 4, N = sizeof(sends) / sizeof(sends[0]) };
+	static uint8_t pt[3 * 16384];
+	uint64_t seq = 3, seqs[ROUNDS][N];
+	int r, i;
+
+	big_rcvbuf(self->b);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, seq));
+	for (r = 0; r <= ROUNDS; r++) {
+		for (i = 0; r < ROUNDS && i < N; i++) {
+			size_t len = sends[i].len, seg = sends[i].seg;
+
+			ssize_t n;
+
+			fill(pt, len, 100 * r + i);
+			seqs[r][i] = seq;
+			n = seg ? send_gso(self->a, pt, len, seg) :
+				  send(self->a, pt, len, 0);
+			ASSERT_EQ((ssize_t)len, n)
+				TH_LOG("round %d send %d: %s", r, i,
+				       strerror(errno));
+			seq += RECORDS(len, seg);
+		}
+		/* The round before this one, read now. */
+		for (i = 0; r > 0 && i < N; i++) {
+			size_t len = sends[i].len, seg = sends[i].seg;
+
+			fill(pt, len, 100 * (r - 1) + i);
+			EXPECT_EQ(seqs[r - 1][i] + RECORDS(len, seg),
+				  B_OPEN_SEGMENTS(pt, len, seg ? seg : len,
+						  seqs[r - 1][i]))
+				TH_LOG("round %d send %d", r - 1, i);
+		}
+	}
+	EXPECT_B_EMPTY();
+}
+
 /* ---- Receiving in batches: UDP_GRO ---- */
 
 /*
