@@ -121,9 +121,8 @@ static inline u8 dtls_key_clock(void)
 }
 
 /*
- * A record was sealed, or opened and authenticated, with @k (or its
- * transform was just made again for a record, rx.c): its transform is not
- * idle.  Otherwise only authenticated records count, so that forged ones
+ * A record was sealed, or opened and authenticated, with @k: its transform
+ * is not idle.  Only authenticated records count, so that forged ones
  * cannot keep it.  Any context.
  */
 static inline void dtls_key_used(struct dtls_key *k)

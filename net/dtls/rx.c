@@ -291,7 +291,8 @@ full:
 }
 
 static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
-			   struct sk_buff_head *early);
+			   struct sk_buff_head *early, struct dtls_key *held_key,
+			   struct dtls_aead *held);
 
 /* Context: process (dtls_wq). */
 static void dtls_rx_wake_all(struct work_struct *work)
@@ -316,18 +317,14 @@ static void dtls_rx_wake_all(struct work_struct *work)
 			/*
 			 * Counted before the record, whose delivery wakes the
 			 * reader.  Taking the mark ends its hold on the new
-			 * transform: the key is marked used first, so that
-			 * the idle timer cannot drop it under the record (to
-			 * be deferred and made again).  A forged record keeps
-			 * it no longer than the mark did, a period from its
-			 * making.
+			 * transform: the record is opened with the one held
+			 * here, whatever the idle timer does meanwhile.
 			 */
-			dtls_key_used(rw->key);
 			if (dtls_key_take_remade(rw->key))
 				dtls_sock_keys_remade(ds);
 			local_bh_disable();
 			rcu_read_lock();
-			dtls_rx_record(ds, rw->skb, NULL);
+			dtls_rx_record(ds, rw->skb, NULL, rw->key, a);
 			rcu_read_unlock();
 			local_bh_enable();
 			dtls_aead_put(a);
@@ -341,8 +338,14 @@ static void dtls_rx_wake_all(struct work_struct *work)
 }
 
 /* Open one record: @skb holds exactly the record.  Consumes @skb. */
+/*
+ * Open the record @skb (data at its header) and queue it.  @held, if not
+ * NULL, is a transform of @held_key the caller holds: the record is
+ * opened with it if its keys are @held_key and theirs went meanwhile.
+ */
 static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
-			   struct sk_buff_head *early)
+			   struct sk_buff_head *early, struct dtls_key *held_key,
+			   struct dtls_aead *held)
 {
 	struct sock *sk = ds->sk;
 	u8 nonce[DTLS_MAX_NONCE], *aad;
@@ -372,6 +375,10 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	/* Before anything is written into the record: it may go as it is. */
 	if (!k->cipher->lib) {
 		a = dtls_key_aead(k);
+		if (!a && held && k == held_key) {
+			refcount_inc(&held->refs);
+			a = held;
+		}
 		if (!a) {
 			if (dtls_rx_wake_defer(ds, k, skb, &h))
 				return;
@@ -471,7 +478,7 @@ static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb,
 
 	if (!dtls_record_parse(skb->data, skb->len, &h) &&
 	    DTLS_HEADER_LEN + h.length == skb->len) {
-		dtls_rx_record(ds, skb, early);
+		dtls_rx_record(ds, skb, early, NULL, NULL);
 		return;
 	}
 	while (off < skb->len) {
@@ -494,7 +501,7 @@ static void dtls_rx_datagram(struct dtls_sock *ds, struct sk_buff *skb,
 		}
 		rec->tstamp = skb->tstamp;
 		skb_put_data(rec, skb->data + off, len);
-		dtls_rx_record(ds, rec, early);
+		dtls_rx_record(ds, rec, early, NULL, NULL);
 		off += len;
 	}
 	consume_skb(skb);
