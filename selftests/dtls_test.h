@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/dtls.h>
@@ -216,6 +217,20 @@ static inline long long dtls_test_proc_stat(const char *name)
 		}
 	fclose(f);
 	return found;
+}
+
+/*
+ * Whether the running kernel is @major.@minor or later (for what the
+ * module's build-time probes choose by what the kernel offers).
+ */
+static inline bool dtls_test_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 /* The per-socket record layer counters of @ino (netlink); 0 or -errno. */

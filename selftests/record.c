@@ -3491,12 +3491,23 @@ TEST_F(record, tx_sealed_records_stay)
 		{ 16 * 1200, 1200 }, { 26 * 1200, 1200 }, { 8 * 3000, 3000 },
 		{ 100, 0 }, { 3 * 16384, 16384 },
 	};
-	enum { ROUNDS = 4, N = sizeof(sends) / sizeof(sends[0]) };
+	/* Records handed to UDP as pages a round: 16384 B and the batches
+	 * that fit the 32 KiB fragment (not 3 x 16384); smaller records
+	 * UDP copies into its skb's head.
+	 */
+	enum { ROUNDS = 4, N = sizeof(sends) / sizeof(sends[0]),
+	       SPLICED = 1 + 16 + 26 + 8 };
 	static uint8_t pt[3 * 16384];
 	uint64_t seq = 3, seqs[ROUNDS][N];
-	int r, i;
+	long long spliced0;
+	socklen_t sl = sizeof(int);
+	int r, i, rcvbuf = 0;
 
 	big_rcvbuf(self->b);
+	ASSERT_EQ(0, getsockopt(self->b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &sl));
+	ASSERT_LE(8 << 20, rcvbuf) TH_LOG("the queue must hold two rounds");
+	spliced0 = dtls_test_proc_stat("DtlsTxSpliced");
+	ASSERT_LE(0, spliced0);
 	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, seq));
 	for (r = 0; r <= ROUNDS; r++) {
 		for (i = 0; r < ROUNDS && i < N; i++) {
@@ -3525,6 +3536,9 @@ TEST_F(record, tx_sealed_records_stay)
 		}
 	}
 	EXPECT_B_EMPTY();
+	/* UDP takes pages from 6.5 (MSG_SPLICE_PAGES); before, it copies. */
+	EXPECT_EQ(dtls_test_kernel_at_least(6, 5) ? ROUNDS * SPLICED : 0,
+		  dtls_test_proc_stat("DtlsTxSpliced") - spliced0);
 }
 
 /* ---- Receiving in batches: UDP_GRO ---- */

@@ -46,9 +46,17 @@
 #ifndef MSG_SENDPAGE_NOTLAST
 #define MSG_SENDPAGE_NOTLAST	0
 #endif
-/* Before 6.5 (no splicing through sendmsg) sends are copied by UDP. */
 #ifndef MSG_SPLICE_PAGES
 #define MSG_SPLICE_PAGES	0
+#endif
+/*
+ * Whether UDP takes the pages of a send's iterator (MSG_SPLICE_PAGES,
+ * 6.5): some older kernels define the flag without honouring it.
+ */
+#ifdef KDTLS_HAVE_SKB_SPLICE_FROM_ITER
+#define DTLS_TX_CAN_SPLICE	true
+#else
+#define DTLS_TX_CAN_SPLICE	false
 #endif
 /*
  * Flags accepted and dropped.  A record is sealed into memory of ours,
@@ -254,17 +262,17 @@ static int dtls_tx_ctl_build(struct msghdr *msg, u16 gso_size,
  * caller's UDP_SEGMENT never reaches UDP (a keyed send refuses the other
  * SOL_UDP messages).  With @pages (the page of each piece), UDP takes
  * the pages themselves, a reference each, rather than a copy
- * (MSG_SPLICE_PAGES): nothing writes to them again while UDP or the
- * device holds them (dtls_tx_frag_room()), so they are not "shared" in
- * MSG_NO_SHARED_FRAGS's sense, as page cache is, and an skb's user (ESP,
- * the peer's kdtls on loopback) may take them as they are.  UDP copies
- * them anyway where the route's device cannot take pages (no
- * scatter-gather).
+ * (MSG_SPLICE_PAGES; *@spliced goes false if it copied them after all):
+ * nothing writes to them again while UDP or the device holds them
+ * (dtls_tx_frag_room()), so they are not "shared" in MSG_NO_SHARED_FRAGS's
+ * sense, as page cache is: an skb's user that writes in place (ESP) may
+ * take them as they are.  UDP copies them anyway where the route's device
+ * cannot take pages (no scatter-gather).
  */
 static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 		       const struct dtls_tx_opts *o, struct kvec *kv,
 		       struct page **pages, unsigned int nr, size_t len,
-		       u16 gso_size)
+		       u16 gso_size, bool *spliced)
 {
 	struct msghdr kmsg = {
 		.msg_name = msg->msg_name,
@@ -295,10 +303,22 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 				      (u8 *)page_address(pages[i]));
 		iov_iter_bvec(&kmsg.msg_iter, ITER_SOURCE, bv, nr, len);
 		kmsg.msg_flags |= MSG_SPLICE_PAGES | MSG_NO_SHARED_FRAGS;
-	} else {
-		iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, kv, nr, len);
+		err = dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
+		/*
+		 * A page's base pages take a frag each: more than the
+		 * net.core.max_skb_frags an administrator lowered.  Nothing
+		 * was sent (UDP freed its skbs): let UDP copy them.  (A
+		 * datagram too large for the path fails twice: with
+		 * IP_RECVERR, two local errors are queued.)
+		 */
+		if (err != -EMSGSIZE)
+			goto out;
+		kmsg.msg_flags &= ~(MSG_SPLICE_PAGES | MSG_NO_SHARED_FRAGS);
+		*spliced = false;
 	}
+	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, kv, nr, len);
 	err = dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
+out:
 	kfree(heap);
 	return err;
 }
@@ -323,20 +343,19 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
  * skb_page_frag_refill() promises room for at most a page; a piece may
  * need up to 16 KiB and more, so the room is made here, the same way.
  *
- * Where UDP can take the pages (MSG_SPLICE_PAGES, dtls_tx_udp()), a send
- * takes it if all its pieces fit one fragment page (32 KiB): UDP then
- * copies nothing where it takes them (dtls_tx_splices()), and a batch of
- * up to 26 records of 1200 bytes costs no allocation either.  Before 6.5, UDP copies a send, a GSO
- * datagram or one of more than a few pages into the same fragment, and
- * its skb keeps the page until the device is done with it: a batch would
- * take a new zeroed page nearly every send (measured on loopback: 16
- * records of 1200 bytes cost 1,000 instructions a record more so), so
- * only a send of one record takes the fragment, and only if the record
- * and UDP's copy of it fit one fragment page.  The sysctl
- * net.core.high_order_alloc_disable, which the kernel's refill obeys, is
- * not exported to modules: a failed order-3 allocation falls back to
- * kmalloc() instead.  KASAN has no redzone between pieces of a page: the
- * length of every sealed record is checked instead.
+ * Where UDP can take the pages (MSG_SPLICE_PAGES, dtls_tx_udp()), a send takes
+ * it if all its pieces fit one fragment page (32 KiB): UDP then copies nothing
+ * where it takes them (dtls_tx_splices()), and a batch of up to 26 records of
+ * 1200 bytes costs no allocation either.  Before 6.5, UDP copies a send, a GSO
+ * datagram or one of more than a few pages into the same fragment, and its skb
+ * keeps the page until the device is done with it: a batch would take a new
+ * zeroed page nearly every send (measured on loopback: 16 records of 1200 bytes
+ * cost 1,000 instructions a record more so), so only a send of one record takes
+ * the fragment, and only if the record and UDP's copy of it fit one fragment
+ * page.  The sysctl net.core.high_order_alloc_disable, which the kernel's
+ * refill obeys, is not exported to modules: a failed order-3 allocation falls
+ * back to kmalloc() instead.  KASAN has no redzone between pieces of a page:
+ * the length of every sealed record is checked instead.
  */
 #define DTLS_TX_FRAG_BYTES	32768
 #define DTLS_TX_FRAG_ORDER	get_order(DTLS_TX_FRAG_BYTES)
@@ -355,7 +374,7 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
  */
 static bool dtls_tx_splices(size_t size, unsigned int segs)
 {
-	return MSG_SPLICE_PAGES &&
+	return DTLS_TX_CAN_SPLICE &&
 	       (segs > 1 || size + MAX_HEADER >= SKB_MAX_ALLOC);
 }
 
@@ -363,7 +382,7 @@ static bool dtls_tx_splices(size_t size, unsigned int segs)
 static bool dtls_tx_frag_fits(size_t size, unsigned int segs,
 			      unsigned int nr)
 {
-	if (MSG_SPLICE_PAGES)
+	if (DTLS_TX_CAN_SPLICE)
 		return size + (size_t)nr * DTLS_TX_ALIGN <= DTLS_TX_FRAG_BYTES;
 	return segs == 1 && size <= DTLS_TX_FRAG_MAX;
 }
@@ -488,9 +507,13 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	}
 
 	err = dtls_tx_udp(sk, msg, o, kv, splice ? pages : NULL, nr, total,
-			  gso_size);
+			  gso_size, &splice);
 	if (err >= 0) {
 		dtls_stat_add(ds, DTLS_STAT_TX_RECORDS, segs);
+		/* Offered as pages (a device without SG still copies). */
+		if (splice)
+			dtls_net_stat_add(sock_net(sk), DTLS_STAT_TX_SPLICED,
+					  segs);
 		dtls_stat_add(ds, DTLS_STAT_TX_BYTES, len);
 		err = len;
 	}
@@ -601,7 +624,7 @@ static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
 		goto out;
 	kv.iov_base = buf;
 	kv.iov_len = len;
-	err = dtls_tx_udp(sk, msg, o, &kv, NULL, 1, len, 0);
+	err = dtls_tx_udp(sk, msg, o, &kv, NULL, 1, len, 0, NULL);
 out:
 	kvfree(buf);
 	return err;
