@@ -13,8 +13,11 @@
 #include <limits.h>
 #include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/udp.h>
 #include <liburing.h>
+#include <net/if.h>
 #include <netinet/ip.h>
 #include <poll.h>
 #include <pthread.h>
@@ -3700,6 +3703,82 @@ TEST_F(record, rx_gro_batch)
 	EXPECT_GRO(pt, (N - 1) * LEN + 50, DATA, LEN);
 	EXPECT_EMPTY();
 	EXPECT_EQ(3 * N * LEN - LEN + 50, STATS().rx_bytes);
+}
+
+/* A packet socket that sees every packet on lo, or -1. */
+static int lo_tap(void)
+{
+	struct sockaddr_ll ll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = if_nametoindex("lo"),
+	};
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK,
+			htons(ETH_P_ALL));
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+		close(fd);
+		return -1;
+	}
+	big_rcvbuf(fd);
+	return fd;
+}
+
+/*
+ * What a packet tap took is never decrypted under it.  A tap shares the
+ * packet's memory with what goes on to UDP; a GSO datagram that UDP cuts
+ * for the socket gives segments that are not clones but share their
+ * pages with the tap's copy.  Records in pages are opened out of place
+ * (large ones) or from a copy: the tap, read after the records were, still
+ * holds the ciphertext, and nowhere the plaintext.  A GSO batch of large
+ * records, one of small ones, a single record too large for UDP's
+ * linear skb, and a small one (a clone of the tap's, opened in place).
+ */
+TEST_F(record, rx_tap_sees_no_plaintext)
+{
+	static const struct { size_t len; int n; } sends[] = {
+		{ 5000, 3 }, { 1000, 8 }, { 16000, 1 }, { 1000, 1 },
+	};
+	static uint8_t pt[16000], wire[3 * 16384], pkt[65536];
+	uint64_t seq = 0;
+	size_t i, n, rec;
+	int tap, j, cipher, plain;
+	ssize_t got;
+
+	tap = lo_tap();
+	ASSERT_LE(0, tap) TH_LOG("AF_PACKET: %s", strerror(errno));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < sizeof(sends) / sizeof(sends[0]); i++) {
+		fill(pt, sizeof(pt), 40 + i);
+		rec = sends[i].len + dtls_ref_overhead(self->rx.cipher);
+		n = seal_batch(&self->rx, NULL, NULL, seq, pt, sends[i].len,
+			       sends[i].n, wire);
+		ASSERT_EQ(sends[i].n * rec, n);
+		got = sends[i].n > 1 ? send_gso(self->b, wire, n, rec) :
+				       send(self->b, wire, n, 0);
+		ASSERT_EQ((ssize_t)n, got) TH_LOG("%s", strerror(errno));
+		seq += sends[i].n;
+		for (j = 0; j < sends[i].n; j++)
+			EXPECT_MSG(pt + j * sends[i].len, sends[i].len, DATA);
+
+		/* Every packet the tap saw, read only now. */
+		cipher = plain = 0;
+		while ((got = recv(tap, pkt, sizeof(pkt), 0)) > 0) {
+			if (memmem(pkt, got, wire, 64))
+				cipher++;
+			for (j = 0; j < sends[i].n; j++)
+				if (memmem(pkt, got, pt + j * sends[i].len +
+					   sends[i].len / 2, 64))
+					plain++;
+		}
+		EXPECT_LE(1, cipher) TH_LOG("send %zu: the tap saw no record",
+					    i);
+		EXPECT_EQ(0, plain) TH_LOG("send %zu: the tap saw plaintext",
+					   i);
+	}
+	close(tap);
 }
 
 /*

@@ -404,11 +404,17 @@ bool dtls_key_idle(struct dtls_key *k, bool *freed)
 	 * a whole period of the seconds clock.
 	 */
 	remade = READ_ONCE(a->remade);
-	/* Mark, then used_at: a user sets used_at before its xchg of it. */
+	/*
+	 * Mark, then used_at: a sender sets used_at before it takes the
+	 * mark (which stays, counted, for the period anyway).
+	 */
 	smp_rmb();
 	age = dtls_key_clock() - (u8)remade;
 	if (remade && age <= secs)
 		return true;
+	/* Over: the clock's wrap would make a stale mark count again. */
+	if (remade & DTLS_AEAD_COUNTED)
+		cmpxchg(&a->remade, remade, 0);
 	age = dtls_key_clock() - READ_ONCE(k->used_at);
 	if (age < secs)
 		return true;
@@ -432,19 +438,24 @@ unsigned long dtls_key_idle_period(void)
  *
  * True once per transform that dtls_key_aead_make() made again: the
  * caller, who owns the socket, counts it and has the socket's timer watch
- * it (dtls_sock_keys_remade()).  Context: any.
+ * it (dtls_sock_keys_remade()).  The making still keeps the transform for
+ * its period: a record on its way may not have been through yet.
+ * Context: any.
  */
 bool dtls_key_take_remade(struct dtls_key *k)
 {
 	struct dtls_aead *a;
 	bool taken = false;
+	u32 m;
 
 	if (k->cipher->lib)
 		return false;
 	rcu_read_lock();
 	a = rcu_dereference(k->aead);
-	if (a && unlikely(READ_ONCE(a->remade)))
-		taken = xchg(&a->remade, 0);
+	m = a ? READ_ONCE(a->remade) : 0;
+	if (unlikely(m & DTLS_AEAD_REMADE))
+		taken = cmpxchg(&a->remade, m,
+				(m & 0xff) | DTLS_AEAD_COUNTED) == m;
 	rcu_read_unlock();
 	return taken;
 }
@@ -725,11 +736,29 @@ void dtls_record_open_req(struct aead_request *req, struct scatterlist *sg,
 			  struct dtls_key *k, struct crypto_aead *tfm, u8 *aad,
 			  u8 *nonce, unsigned int pt_len)
 {
-	unsigned int tag_len = k->cipher->tag_len;
+	sg_init_one(sg, aad, DTLS_AAD_LEN + pt_len + k->cipher->tag_len);
+	dtls_record_open_req_sg(req, sg, sg, k, tfm, nonce, pt_len);
+}
 
-	sg_init_one(sg, aad, DTLS_AAD_LEN + pt_len + tag_len);
+/**
+ * dtls_record_open_req_sg - dtls_record_open_req() from and to anywhere
+ * @req: the request, for @tfm
+ * @src: the AAD (DTLS_AAD_LEN bytes), then the ciphertext and tag
+ * @dst: room for the AAD (which may or may not be written), then for the
+ *	 plaintext; @src to open in place
+ * @k: RX keys (not cipher->lib)
+ * @tfm: their transform, held by the caller until the request completes
+ * @nonce: from dtls_record_open_prepare(); must live until completion
+ * @pt_len: likewise
+ */
+void dtls_record_open_req_sg(struct aead_request *req, struct scatterlist *src,
+			     struct scatterlist *dst, struct dtls_key *k,
+			     struct crypto_aead *tfm, u8 *nonce,
+			     unsigned int pt_len)
+{
 	aead_request_set_tfm(req, tfm);
-	aead_request_set_crypt(req, sg, sg, pt_len + tag_len, nonce);
+	aead_request_set_crypt(req, src, dst, pt_len + k->cipher->tag_len,
+			       nonce);
 	aead_request_set_ad(req, DTLS_AAD_LEN);
 }
 

@@ -38,8 +38,13 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 	return DTLS_HEADER_LEN + c->explicit_len + c->tag_len;
 }
 
-/* dtls_aead.remade: set, with the key clock in the low byte. */
+/*
+ * dtls_aead.remade: made again, not yet counted; or counted (taken), its
+ * making still keeping it from the idle timer for a period.  With the key
+ * clock of the making in the low byte.
+ */
 #define DTLS_AEAD_REMADE	0x100
+#define DTLS_AEAD_COUNTED	0x200
 
 /*
  * A crypto API transform with the key set, shared by the users of one
@@ -56,8 +61,10 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 struct dtls_aead {
 	refcount_t		refs;
 	/*
-	 * Made again and not yet taken (dtls_key_take_remade()): 0, or
-	 * DTLS_AEAD_REMADE with the key clock of the making in the low byte.
+	 * Made again (dtls_key_aead_make()): DTLS_AEAD_REMADE, then
+	 * DTLS_AEAD_COUNTED once taken (dtls_key_take_remade()), with the
+	 * key clock of the making in the low byte, until the idle timer
+	 * finds the period over; else 0.
 	 */
 	u32			remade;
 	struct crypto_aead	*tfm;
@@ -167,6 +174,10 @@ u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
 void dtls_record_open_req(struct aead_request *req, struct scatterlist *sg,
 			  struct dtls_key *k, struct crypto_aead *tfm, u8 *aad,
 			  u8 *nonce, unsigned int pt_len);
+void dtls_record_open_req_sg(struct aead_request *req, struct scatterlist *src,
+			     struct scatterlist *dst, struct dtls_key *k,
+			     struct crypto_aead *tfm, u8 *nonce,
+			     unsigned int pt_len);
 int dtls_record_open(struct dtls_key *k, u8 *rec,
 		     const struct dtls_record_hdr *h, u8 **pt,
 		     unsigned int *pt_len);
