@@ -54,7 +54,7 @@ enum dtls_stat {
 	/* netns only: AES transforms of idle keys (crypto.c) */
 	DTLS_STAT_AEAD_IDLE_FREED,	/* freed for idleness */
 	DTLS_STAT_AEAD_REMADE,		/* made again by a record */
-	/* netns only: records UDP took as pages, not copied (tx.c) */
+	/* netns only: records offered to UDP as pages, not copied (tx.c) */
 	DTLS_STAT_TX_SPLICED,
 	DTLS_STAT_NUM,
 };

@@ -283,6 +283,7 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 	};
 	u8 buf[DTLS_TX_CTL_STACK] __aligned(sizeof(long));
 	struct bio_vec bv[DTLS_TX_PIECES];
+	struct sockaddr_storage name;
 	void *heap = NULL;
 	unsigned int i;
 	int err;
@@ -303,6 +304,12 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 				      (u8 *)page_address(pages[i]));
 		iov_iter_bvec(&kmsg.msg_iter, ITER_SOURCE, bv, nr, len);
 		kmsg.msg_flags |= MSG_SPLICE_PAGES | MSG_NO_SHARED_FRAGS;
+		/* A cgroup's BPF may rewrite it: a retry gets the caller's. */
+		if (msg->msg_name) {
+			memcpy(&name, msg->msg_name,
+			       min_t(size_t, msg->msg_namelen, sizeof(name)));
+			kmsg.msg_name = &name;
+		}
 		err = dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
 		/*
 		 * A page's base pages take a frag each: more than the
@@ -314,6 +321,7 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 		if (err != -EMSGSIZE)
 			goto out;
 		kmsg.msg_flags &= ~(MSG_SPLICE_PAGES | MSG_NO_SHARED_FRAGS);
+		kmsg.msg_name = msg->msg_name;
 		*spliced = false;
 	}
 	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, kv, nr, len);
