@@ -406,6 +406,12 @@ static struct sk_buff *dtls_rx_plain_skb(struct sk_buff *skb,
 	/* More than the cache's page: it could only fail, and churn. */
 	if (size > PAGE_FRAG_CACHE_MAX_SIZE)
 		return NULL;
+	/*
+	 * A driver's timestamp that points into @skb's pages (igc): only
+	 * @skb can resolve it, and it goes before the reader asks.
+	 */
+	if (skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV)
+		return NULL;
 	buf = netdev_alloc_frag(size);
 	if (!buf)
 		return NULL;
