@@ -256,6 +256,8 @@ void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 		ds->hs.alert = alert;
 		ds->hs.alert_remote = remote;
 		WRITE_ONCE(sk->sk_err, -err);
+		/* Counted before the state shows: a reader reads both. */
+		dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_FAILED, 1);
 		dtls_hs_set_state(ds, DTLS_HS_STATE_FAILED);
 		sk_error_report(sk);
 	}
@@ -383,6 +385,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 				hs->pr.p.rto_initial_ms);
 	dtls_proto_set_step(&hs->pr, DTLS_HS_DONE);
 	dtls_hs_unpublish(ds, hs);
+	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_DONE, 1);
 	dtls_hs_set_state(ds, DTLS_HS_STATE_ESTABLISHED);
 	release_sock(sk);
 	/* A listener's child: now for accept(). */

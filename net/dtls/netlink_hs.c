@@ -651,8 +651,6 @@ void dtls_nl_hs_event(struct dtls_sock *ds, bool done)
 	struct net *net = sock_net(ds->sk);
 	struct sk_buff *msg;
 
-	dtls_net_stat_add(net, done ? DTLS_STAT_HS_DONE : DTLS_STAT_HS_FAILED,
-			  1);
 	if (!genl_has_listeners(&dtls_nl_family, net, DTLS_NLGRP_EVENTS))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
