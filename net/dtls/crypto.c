@@ -120,12 +120,14 @@ void dtls_key_nonce(const struct dtls_key *k, u8 *nonce, u16 epoch, u64 seq,
  * The library computes one block in C, two with SIMD: asking for two costs
  * less.
  */
-static void dtls_chacha_short(u32 *state, u8 *data, unsigned int len)
+static void dtls_chacha_short(struct dtls_chacha_state *state, u8 *data,
+			      unsigned int len)
 {
 	u8 ks[2 * CHACHA_BLOCK_SIZE];
 
 	memset(ks, 0, sizeof(ks));
-	chacha_crypt(state, ks, ks, sizeof(ks), DTLS_CHACHA_ROUNDS);
+	chacha_crypt(dtls_chacha_lib(state), ks, ks, sizeof(ks),
+		     DTLS_CHACHA_ROUNDS);
 	crypto_xor(data, ks, len);
 	memzero_explicit(ks, sizeof(ks));
 }
@@ -137,17 +139,18 @@ static void dtls_chacha_short(u32 *state, u8 *data, unsigned int len)
  * left at block 2.  The MAC starts over the AAD, padded to 16 bytes.
  */
 static void dtls_chacha_begin(const struct dtls_key *k, const u8 *nonce,
-			      const u8 *aad, u32 *state, u8 *ks,
-			      struct poly1305_desc_ctx *mac)
+			      const u8 *aad, struct dtls_chacha_state *state,
+			      u8 *ks, struct poly1305_desc_ctx *mac)
 {
 	u8 block[2 * CHACHA_BLOCK_SIZE];
 
 	/* The IV of chacha_init(): 32-bit block counter, 96-bit nonce. */
 	memset(block, 0, 4);
 	memcpy(block + 4, nonce, CHACHA_IV_SIZE - 4);
-	chacha_init(state, k->chacha_key, block);
+	chacha_init(dtls_chacha_lib(state), k->chacha_key, block);
 	memset(block, 0, sizeof(block));
-	chacha_crypt(state, block, block, sizeof(block), DTLS_CHACHA_ROUNDS);
+	chacha_crypt(dtls_chacha_lib(state), block, block, sizeof(block),
+		     DTLS_CHACHA_ROUNDS);
 	poly1305_init(mac, block);		/* its first 32 bytes */
 	memcpy(ks, block + CHACHA_BLOCK_SIZE, CHACHA_BLOCK_SIZE);
 
@@ -158,8 +161,8 @@ static void dtls_chacha_begin(const struct dtls_key *k, const u8 *nonce,
 }
 
 /* Encrypt or decrypt @len bytes in place, from block 1 on. */
-static void dtls_chacha_xor(u32 *state, const u8 *ks, u8 *data,
-			    unsigned int len)
+static void dtls_chacha_xor(struct dtls_chacha_state *state, const u8 *ks,
+			    u8 *data, unsigned int len)
 {
 	unsigned int n = min_t(unsigned int, len, CHACHA_BLOCK_SIZE);
 
@@ -167,7 +170,8 @@ static void dtls_chacha_xor(u32 *state, const u8 *ks, u8 *data,
 	data += n;
 	len -= n;
 	if (len > CHACHA_BLOCK_SIZE)
-		chacha_crypt(state, data, data, len, DTLS_CHACHA_ROUNDS);
+		chacha_crypt(dtls_chacha_lib(state), data, data, len,
+			     DTLS_CHACHA_ROUNDS);
 	else if (len)
 		dtls_chacha_short(state, data, len);
 }
@@ -190,13 +194,13 @@ void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
 		      const u8 *aad, u8 *data, unsigned int len)
 {
 	struct poly1305_desc_ctx mac;
-	u32 state[CHACHA_STATE_WORDS];
+	struct dtls_chacha_state state;
 	u8 ks[CHACHA_BLOCK_SIZE];
 
-	dtls_chacha_begin(k, nonce, aad, state, ks, &mac);
-	dtls_chacha_xor(state, ks, data, len);
+	dtls_chacha_begin(k, nonce, aad, &state, ks, &mac);
+	dtls_chacha_xor(&state, ks, data, len);
 	dtls_chacha_tag(&mac, data, len, data + len);
-	memzero_explicit(state, sizeof(state));
+	memzero_explicit(&state, sizeof(state));
 	memzero_explicit(ks, sizeof(ks));
 	memzero_explicit(&mac, sizeof(mac));
 }
@@ -205,19 +209,19 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 		     const u8 *aad, u8 *data, unsigned int len)
 {
 	struct poly1305_desc_ctx mac;
-	u32 state[CHACHA_STATE_WORDS];
+	struct dtls_chacha_state state;
 	u8 ks[CHACHA_BLOCK_SIZE];
 	u8 tag[POLY1305_DIGEST_SIZE];
 	int err = 0;
 
 	/* Authenticate first: a forged record is never decrypted. */
-	dtls_chacha_begin(k, nonce, aad, state, ks, &mac);
+	dtls_chacha_begin(k, nonce, aad, &state, ks, &mac);
 	dtls_chacha_tag(&mac, data, len, tag);
 	if (crypto_memneq(tag, data + len, sizeof(tag)))
 		err = -EBADMSG;
 	else
-		dtls_chacha_xor(state, ks, data, len);
-	memzero_explicit(state, sizeof(state));
+		dtls_chacha_xor(&state, ks, data, len);
+	memzero_explicit(&state, sizeof(state));
 	memzero_explicit(ks, sizeof(ks));
 	memzero_explicit(&mac, sizeof(mac));
 	return err;

@@ -277,8 +277,12 @@ void dtls_tx_close_notify(struct dtls_sock *ds);
 int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb);
 void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb);
 void dtls_rx_child_udp(struct dtls_sock *ds, struct sk_buff *skb);
+#ifdef KDTLS_HAVE_RECVMSG_NO_ADDR_LEN
+int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags);
+#else
 int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len);
+#endif
 bool dtls_sock_is_readable(struct sock *sk);
 int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
 void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);

@@ -99,7 +99,7 @@ static void dtls_hs_send_flight(struct dtls_hs *hs, bool timer)
 		hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
 		dtls_hs_arm(hs);
 	} else {
-		del_timer(&hs->timer);
+		timer_delete(&hs->timer);
 	}
 	trace_dtls_hs_flight_tx(hs, DTLS_RETX_NEW, err);
 }
@@ -150,11 +150,11 @@ static void dtls_hs_free_work(struct work_struct *work)
 	struct dtls_hs *hs = container_of(to_rcu_work(work), struct dtls_hs,
 					  free_work);
 
-	del_timer_sync(&hs->timer);
-	del_timer_sync(&hs->deleg_timer);
+	timer_delete_sync(&hs->timer);
+	timer_delete_sync(&hs->deleg_timer);
 	cancel_work_sync(&hs->work);
-	del_timer_sync(&hs->timer);
-	del_timer_sync(&hs->deleg_timer);
+	timer_delete_sync(&hs->timer);
+	timer_delete_sync(&hs->deleg_timer);
 	skb_queue_purge(&hs->rxq);
 	mutex_lock(&hs->lock);
 	dtls_hs_free_state(hs);
@@ -245,8 +245,8 @@ void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 	lockdep_assert_held(&hs->lock);
 	if (alert && !remote && sk->sk_state == TCP_ESTABLISHED)
 		dtls_hs_send_alert(hs, alert);
-	del_timer(&hs->timer);
-	del_timer(&hs->deleg_timer);
+	timer_delete(&hs->timer);
+	timer_delete(&hs->deleg_timer);
 	hs->deleg_id = 0;
 
 	lock_sock(sk);
@@ -391,8 +391,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	/* A listener's child: now for accept(). */
 	dtls_listen_child_done(ds, true);
 
-	del_timer(&hs->timer);
-	del_timer(&hs->deleg_timer);
+	timer_delete(&hs->timer);
+	timer_delete(&hs->deleg_timer);
 	hs->deleg_id = 0;
 	dtls_hs_deliver_early(hs);
 	dtls_hs_deliver_queued(hs);
@@ -481,7 +481,7 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 
 void dtls_hs_timer_fn(struct timer_list *t)
 {
-	struct dtls_hs *hs = from_timer(hs, t, timer);
+	struct dtls_hs *hs = timer_container_of(hs, t, timer);
 
 	/* No crypto here: the work does the resend. */
 	set_bit(DTLS_HS_EV_TIMER, &hs->events);
@@ -491,7 +491,7 @@ void dtls_hs_timer_fn(struct timer_list *t)
 /* peer-verdict's deadline: the work fails the handshake, if still paused. */
 void dtls_hs_deleg_timer_fn(struct timer_list *t)
 {
-	struct dtls_hs *hs = from_timer(hs, t, deleg_timer);
+	struct dtls_hs *hs = timer_container_of(hs, t, deleg_timer);
 
 	set_bit(DTLS_HS_EV_DELEG, &hs->events);
 	queue_work(dtls_wq, &hs->work);

@@ -621,7 +621,7 @@ int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 		goto out;
 	}
 	hs->deleg_id = 0;
-	del_timer(&hs->deleg_timer);
+	timer_delete(&hs->deleg_timer);
 	if (accept)
 		dtls_hs_resume(hs);
 	else

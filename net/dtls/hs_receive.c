@@ -177,7 +177,7 @@ static int dtls_hs_server_connect(struct dtls_hs *hs,
 
 	if (READ_ONCE(sk->sk_state) == TCP_ESTABLISHED)
 		return 0;
-	return hs->ds->base_prot->connect(sk, (struct sockaddr *)peer, len);
+	return hs->ds->base_prot->connect(sk, (DTLS_PROTO_SOCKADDR *)peer, len);
 }
 
 /*

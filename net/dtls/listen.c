@@ -332,6 +332,14 @@ int dtls_listen(struct socket *sock, int backlog)
 		return -EOPNOTSUPP;
 	/* Never configured: the sessions' handshakes are user space's. */
 	user = !rcu_access_pointer(ds->hs.engine) && !READ_ONCE(ds->hs.state);
+	/*
+	 * Their datagrams go to the session's UDP queue until its keys are
+	 * in, through UDP's own enqueue, which 7.x no longer exports.
+	 */
+#ifndef KDTLS_HAVE_EXPORT_UDP_ENQUEUE
+	if (user)
+		return -EOPNOTSUPP;
+#endif
 	err = user ? 0 : dtls_hs_listen_check(ds);
 	if (err)
 		return err;

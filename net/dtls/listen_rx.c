@@ -425,7 +425,7 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 	if (IS_ERR(c))
 		return c;
 	dtls_skb_peer(hello, &peer);
-	err = c->base_prot->connect(c->sk, (struct sockaddr *)&peer,
+	err = c->base_prot->connect(c->sk, (DTLS_PROTO_SOCKADDR *)&peer,
 				    peer.ss_family == AF_INET6 ?
 				    sizeof(struct sockaddr_in6) :
 				    sizeof(struct sockaddr_in));

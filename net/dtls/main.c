@@ -66,7 +66,7 @@ static int __init dtls_init(void)
 	 * and a worker already running takes it without waking another
 	 * (an unbound pool wakes one for each).
 	 */
-	dtls_wq = alloc_workqueue("dtls", 0, 0);
+	dtls_wq = alloc_workqueue("dtls", WQ_PERCPU, 0);
 	if (!dtls_wq) {
 		err = -ENOMEM;
 		goto err_prf;

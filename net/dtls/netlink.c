@@ -164,7 +164,7 @@ static int dtls_nl_fill_sock(struct sk_buff *skb, struct dtls_sock *ds,
 	    dtls_nl_put_addr(skb, sk) ||
 	    nla_put_u32(skb, DTLS_A_SOCK_STATE, DTLS_SOCK_STATE_ATTACHED) ||
 	    nla_put_u32(skb, DTLS_A_SOCK_UID,
-			from_kuid_munged(user_ns, sock_i_uid(sk))) ||
+			from_kuid_munged(user_ns, sk_uid(sk))) ||
 	    dtls_nl_put_keys(skb, ds) || dtls_nl_put_stats(skb, ds) ||
 	    dtls_nl_put_final(skb, ds) || dtls_nl_put_listen(skb, ds)) {
 		genlmsg_cancel(skb, hdr);

@@ -34,7 +34,12 @@ enum dtls_prf_hash {
 /* The longest label the PRF takes (an exporter's label too). */
 #define DTLS_PRF_LABEL_MAX	64
 
-#define DTLS_HMAC_STATE_MAX	sizeof(struct sha512_state)
+/*
+ * An exported hash state: struct sha512_state on 6.x; 7.x's export adds
+ * a byte, the length of the partial block (209 for SHA-384).
+ * dtls_prf_init() checks that the transforms' states fit.
+ */
+#define DTLS_HMAC_STATE_MAX	ALIGN(sizeof(struct sha512_state) + 1, 8)
 
 /* The shared transforms: counted, 0 or -errno; process context. */
 int dtls_prf_init(void);

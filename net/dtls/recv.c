@@ -279,8 +279,20 @@ static int dtls_rx_copy_batch(struct dtls_sock *ds, struct msghdr *msg,
 	return 0;
 }
 
-int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-		    int flags, int *addr_len)
+/* UDP's recvmsg; 7.x's sets msg_namelen itself, not @addr_len. */
+static int dtls_base_recvmsg(const struct dtls_sock *ds, struct sock *sk,
+			     struct msghdr *msg, size_t len, int flags,
+			     int *addr_len)
+{
+#ifdef KDTLS_HAVE_RECVMSG_NO_ADDR_LEN
+	return ds->base_prot->recvmsg(sk, msg, len, flags);
+#else
+	return ds->base_prot->recvmsg(sk, msg, len, flags, addr_len);
+#endif
+}
+
+static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			int flags, int *addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	struct sk_buff_head batch;
@@ -321,8 +333,8 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		if (flags & MSG_ERRQUEUE ||
 		    (!rcu_access_pointer(ds->keys.rx) &&
 		     skb_queue_empty_lockless(&ds->rxq)))
-			return ds->base_prot->recvmsg(sk, msg, len, flags,
-						      addr_len);
+			return dtls_base_recvmsg(ds, sk, msg, len, flags,
+						 addr_len);
 		skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen,
 				      &timeo, &err);
 		if (!skb)
@@ -388,3 +400,20 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	consume_skb(skb);
 	return err;
 }
+
+/*
+ * struct proto's recvmsg: 7.x's sets msg_namelen itself (the socket
+ * layer zeroed it), older ones through @addr_len.
+ */
+#ifdef KDTLS_HAVE_RECVMSG_NO_ADDR_LEN
+int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags)
+{
+	return dtls_recvmsg(sk, msg, len, flags, &msg->msg_namelen);
+}
+#else
+int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags, int *addr_len)
+{
+	return dtls_recvmsg(sk, msg, len, flags, addr_len);
+}
+#endif

@@ -37,8 +37,13 @@ int dtls_rsa_verify(const u8 *key, u32 key_len, const u8 *hash,
 	struct public_key_signature ps = {
 		.s		= (u8 *)sig,
 		.s_size		= sig_len,
+#ifdef KDTLS_HAVE_PKS_DIGEST
 		.digest		= (u8 *)hash,
 		.digest_size	= 32,
+#else
+		.m		= (u8 *)hash,	/* a digest: !algo_takes_data */
+		.m_size		= 32,
+#endif
 		.pkey_algo	= "rsa",
 		.hash_algo	= "sha256",
 		.encoding	= "pkcs1",

@@ -814,13 +814,13 @@ static void dtls_rx_udp_mib_drop(struct net *net, const struct sk_buff *skb,
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (skb->protocol == htons(ETH_P_IPV6)) {
-		__UDP6_INC_STATS(net, why, 0);
-		__UDP6_INC_STATS(net, UDP_MIB_INERRORS, 0);
+		dtls_udp6_mib_inc(net, why);
+		dtls_udp6_mib_inc(net, UDP_MIB_INERRORS);
 		return;
 	}
 #endif
-	__UDP_INC_STATS(net, why, 0);
-	__UDP_INC_STATS(net, UDP_MIB_INERRORS, 0);
+	dtls_udp_mib_inc(net, why);
+	dtls_udp_mib_inc(net, UDP_MIB_INERRORS);
 }
 
 /**
@@ -842,12 +842,18 @@ void dtls_rx_child_udp(struct dtls_sock *ds, struct sk_buff *skb)
 	/* udp_csum_pull_header(): the UDP header is off already. */
 	skb_postpull_rcsum(skb, skb->data - sizeof(struct udphdr),
 			   sizeof(struct udphdr));
+#ifdef KDTLS_HAVE_UDP_CSCOV
 	UDP_SKB_CB(skb)->cscov -= sizeof(struct udphdr);
+#endif
 	/* UDP's IP_PKTINFO for IPv4 (ipv4_pktinfo_prepare()); the dst goes. */
 	if (skb->protocol == htons(ETH_P_IP))
 		PKTINFO_SKB_CB(skb)->ipi_spec_dst.s_addr = ip_hdr(skb)->daddr;
 	skb_dst_drop(skb);
+#ifdef KDTLS_HAVE_EXPORT_UDP_ENQUEUE
 	err = __udp_enqueue_schedule_skb(sk, skb);
+#else
+	err = -ENOBUFS;		/* no such children here: dtls_listen() */
+#endif
 	if (err < 0) {
 		dtls_rx_udp_mib_drop(sock_net(sk), skb, err);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
@@ -1017,7 +1023,12 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 			trace_dtls_drop(ds, csum_ok ? DTLS_DROP_NOMEM :
 					DTLS_DROP_CSUM, 0, 0, skb->len);
 		}
-		skb_consume_udp(sk, skb, skb->len);
+		/*
+		 * skb_consume_udp(), which 7.x does not export: UDP's memory
+		 * went back when __skb_recv_udp() took the datagram.
+		 */
+		sk_peek_offset_bwd(sk, skb->len);
+		consume_skb(skb);
 	}
 	if (err && err != -EAGAIN && !pending)
 		pending = -err;		/* one that came during the drain */

@@ -31,6 +31,7 @@
 #include <linux/udp.h>
 #include <net/ipv6.h>
 #include <net/udp.h>
+#include <net/udp_tunnel.h>
 
 #include <uapi/linux/dtls.h>
 
@@ -151,7 +152,7 @@ void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet)
  */
 static void dtls_sock_timer(struct timer_list *t)
 {
-	struct dtls_sock *ds = from_timer(ds, t, timer);
+	struct dtls_sock *ds = timer_container_of(ds, t, timer);
 	unsigned long a, b;
 	bool ka, kb;
 
@@ -176,28 +177,41 @@ void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires)
  * UDP calls encap_rcv only while its static keys are on.  Taking them per
  * socket (udp_tunnel_encap_enable()) would patch kernel text on every
  * attach and every close, which costs a busy server IPIs to all CPUs; the
- * module takes them once, on first attach, and gives them back at unload.
+ * module takes them once per family, on first attach, and gives them back
+ * at unload.  The IPv6 key's switches are not exported by every kernel
+ * (7.x keeps them), so a kernel UDP socket of that family, marked as a
+ * tunnel's, holds them for us: UDP's destroy gives them back.
  */
-static bool dtls_encap_keys_held;	/* under dtls_prot_lock */
+static struct socket *dtls_encap_holder[DTLS_PROT_NUM];	/* dtls_prot_lock */
 
-static void dtls_encap_keys_get(void)
+static int dtls_encap_keys_get(int i, int family)
 {
+	struct socket *sock;
+	int err;
+
 	lockdep_assert_held(&dtls_prot_lock);
-	if (dtls_encap_keys_held)
-		return;
-	udp_encap_enable();
-	static_branch_inc(&udpv6_encap_needed_key);
-	dtls_encap_keys_held = true;
+	if (dtls_encap_holder[i])
+		return 0;
+	err = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return err;
+	udp_tunnel_encap_enable(sock->sk);
+	dtls_encap_holder[i] = sock;
+	return 0;
 }
 
 /* Context: module exit, when no socket is attached any more. */
 void dtls_sock_exit(void)
 {
-	if (!dtls_encap_keys_held)
-		return;
-	static_branch_dec(&udpv6_encap_needed_key);
-	udp_encap_disable();
-	dtls_encap_keys_held = false;
+	int i;
+
+	for (i = 0; i < DTLS_PROT_NUM; i++) {
+		if (!dtls_encap_holder[i])
+			continue;
+		sock_release(dtls_encap_holder[i]);
+		dtls_encap_holder[i] = NULL;
+	}
 }
 
 static bool dtls_sk_attached(const struct sock *sk)
@@ -291,7 +305,7 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	spin_lock_bh(&ds->rxq.lock);
 	ds->detached = true;
 	spin_unlock_bh(&ds->rxq.lock);
-	del_timer_sync(&ds->timer);
+	timer_delete_sync(&ds->timer);
 
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
@@ -402,7 +416,7 @@ static bool dtls_sk_keyed(struct sock *sk)
  * Keys belong to one peer: no connecting elsewhere once they are in.  A
  * listener's child has its peer for good; a listener has many.
  */
-static int dtls_sk_connect(struct sock *sk, struct sockaddr *uaddr,
+static int dtls_sk_connect(struct sock *sk, DTLS_PROTO_SOCKADDR *uaddr,
 			   int addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
@@ -468,8 +482,8 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 	mutex_lock(&dtls_prot_lock);
 	if (!dtls_base_prot[i] && !strcmp(cur->name, names[i]) &&
 	    (i != DTLS_PROT_IPV4 || cur == &udp_prot) &&
-	    !rcu_access_pointer(__sk_user_data(sk))) {
-		dtls_encap_keys_get();
+	    !rcu_access_pointer(__sk_user_data(sk)) &&
+	    !dtls_encap_keys_get(i, sk->sk_family)) {
 		dtls_build_proto(&dtls_prot[i], cur);
 		if (sk->sk_socket) {
 			dtls_base_ops[i] = sk->sk_socket->ops;

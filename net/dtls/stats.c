@@ -64,6 +64,17 @@ void dtls_stat_add(struct dtls_sock *ds, enum dtls_stat s, long n)
 	dtls_net_stat_add(sock_net(ds->sk), s, n);
 }
 
+/* One counter summed over the CPUs (snmp_fold_field(), not exported by 7.x). */
+static unsigned long dtls_stat_fold(const struct dtls_net *dn, int i)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(dn->mib, cpu)->mibs[i]);
+	return sum;
+}
+
 static int dtls_stat_show(struct seq_file *seq, void *v)
 {
 	struct dtls_net *dn = dtls_net(seq->private);
@@ -71,7 +82,7 @@ static int dtls_stat_show(struct seq_file *seq, void *v)
 
 	for (i = 0; i < DTLS_STAT_NUM; i++)
 		seq_printf(seq, "%-32s\t%lu\n", dtls_stat_names[i],
-			   snmp_fold_field(dn->mib, i));
+			   dtls_stat_fold(dn, i));
 	return 0;
 }
 

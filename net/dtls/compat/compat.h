@@ -59,4 +59,62 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)	__ADDRESSABLE(symbol)
 #endif
 
+/*
+ * Timers: del_timer*() are timer_delete*() since 6.2 (Debian's 6.1 has
+ * them too), timer_container_of() is timer_container_of() since 6.16, and 7.x
+ * has only the new names.
+ */
+#ifndef KDTLS_HAVE_TIMER_DELETE
+#define timer_delete		del_timer
+#define timer_delete_sync	del_timer_sync
+#endif
+#ifndef KDTLS_HAVE_TIMER_CONTAINER_OF
+#define timer_container_of	from_timer
+#endif
+
+/* A per-CPU workqueue: 7.x wants it said, the default before. */
+#ifndef KDTLS_HAVE_WQ_PERCPU
+#define WQ_PERCPU		0
+#endif
+
+/* The socket's owner: sk_uid() (6.16+) reads what sock_i_uid() locked for. */
+#ifndef KDTLS_HAVE_SK_UID
+#define sk_uid(sk)		sock_i_uid(sk)
+#endif
+
+/* struct proto's connect takes a struct sockaddr_unsized in 7.x. */
+#ifdef KDTLS_HAVE_SOCKADDR_UNSIZED
+#define DTLS_PROTO_SOCKADDR	struct sockaddr_unsized
+#else
+#define DTLS_PROTO_SOCKADDR	struct sockaddr
+#endif
+
+/*
+ * UDP-Lite is gone in 7.x: UDP's cb has no checksum coverage and its MIB
+ * macros no is_udplite argument.
+ */
+#ifdef KDTLS_HAVE_UDP_CSCOV
+#define dtls_udp_mib_inc(net, field)	__UDP_INC_STATS(net, field, 0)
+#define dtls_udp6_mib_inc(net, field)	__UDP6_INC_STATS(net, field, 0)
+#else
+#define dtls_udp_mib_inc(net, field)	__UDP_INC_STATS(net, field)
+#define dtls_udp6_mib_inc(net, field)	__UDP6_INC_STATS(net, field)
+#endif
+
+/*
+ * The ChaCha library's state: a struct chacha_state since 6.16, a u32
+ * array before; the same struct here, and the library gets what it wants.
+ */
+#ifdef KDTLS_HAVE_CHACHA_STATE
+#define dtls_chacha_state	chacha_state
+#define dtls_chacha_lib(st)	(st)
+#else
+#include <crypto/chacha.h>
+struct dtls_chacha_state {
+	u32 x[CHACHA_STATE_WORDS];
+};
+
+#define dtls_chacha_lib(st)	((st)->x)
+#endif
+
 #endif /* _NET_DTLS_COMPAT_H */

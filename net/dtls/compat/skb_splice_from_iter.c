@@ -2,9 +2,9 @@
 /*
  * Probe: skb_splice_from_iter(), with which UDP takes the pages of a
  * send's iterator for MSG_SPLICE_PAGES (6.5).  Some older kernels define
- * the flag (to block it from user space) without honouring it.
+ * the flag (to block it from user space) without honouring it.  Its
+ * arguments are not probed: 7.x dropped the gfp one, and we do not call it.
  */
 #include <linux/skbuff.h>
 
-ssize_t (*kdtls_probe)(struct sk_buff *skb, struct iov_iter *iter,
-		       ssize_t maxsize, gfp_t gfp) = skb_splice_from_iter;
+typeof(skb_splice_from_iter) *kdtls_probe = skb_splice_from_iter;
