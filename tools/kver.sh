@@ -1,7 +1,8 @@
 #!/bin/bash
 # kver.sh - resolve the Debian kernel ABI name (e.g. 6.12.117+deb12-amd64)
 # for a short kernel name from the Debian meta packages, so that no ABI
-# string is ever hard-coded in the tree.
+# string is ever hard-coded in the tree.  6.12 and 6.1 are bookworm's;
+# 7 is the newest 7.x of trixie-backports (tools/trixie.sh).
 #
 #   tools/kver.sh 6.12            # print the ABI for the 6.12 kernel
 #   tools/kver.sh --refresh 6.1   # re-resolve via apt-cache, update cache
@@ -17,6 +18,7 @@ kdtls_meta_pkg() {
 	case "$1" in
 	6.12) echo linux-image-6.12-amd64 ;;
 	6.1)  echo linux-image-amd64 ;;
+	7)    echo trixie ;;
 	*)    return 1 ;;
 	esac
 }
@@ -31,7 +33,7 @@ kdtls_kver() {
 		case "$short" in
 		[0-9]*.*-*) echo "$short"; return 0 ;;
 		esac
-		echo "kver: unknown kernel '$short' (want 6.12, 6.1 or an ABI)" >&2
+		echo "kver: unknown kernel '$short' (want 6.12, 6.1, 7 or an ABI)" >&2
 		return 1
 	fi
 	cache=$KDTLS_TOP/build/kernels/$short.abi
@@ -41,9 +43,13 @@ kdtls_kver() {
 	fi
 	# The meta package depends on exactly one versioned image package;
 	# skip -dbg/-unsigned variants and alternatives markers.
-	abi=$(apt-cache depends "$meta" 2>/dev/null |
-		sed -n 's/^ *|\{0,1\}Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' |
-		head -n1)
+	if [ "$meta" = trixie ]; then
+		abi=$("$KDTLS_TOP/tools/trixie.sh" abi) || abi=
+	else
+		abi=$(apt-cache depends "$meta" 2>/dev/null |
+			sed -n 's/^ *|\{0,1\}Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' |
+			head -n1)
+	fi
 	if [ -z "$abi" ]; then
 		echo "kver: cannot resolve $meta via apt-cache (run tools/setup.sh)" >&2
 		return 1

@@ -18,7 +18,12 @@ KERNELS_DIR=$TOP/build/kernels
 SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 SRC_DIR=$TOP/build/linux-source-6.12
 APT_LOG=$TOP/build/setup-apt.log
-SHORT_KERNELS="6.12 6.1"
+# The guest kernels to prepare: the short names of $KERNELS (make passes
+# its own), others (ABI strings, the debug kernel's dir) are not ours.
+SHORT_KERNELS=
+for k in ${KERNELS:-6.12 6.1 7}; do
+	case "$k" in 6.12|6.1|7) SHORT_KERNELS="$SHORT_KERNELS $k" ;; esac
+done
 # Bump when the initramfs layout changes, to force a rebuild.
 INITRAMFS_VERSION=1
 
@@ -79,29 +84,45 @@ resolve_abi() {
 	echo "$new" >"$KERNELS_DIR/$short.abi"
 }
 
-# Download + unpack the Debian image package, then depmod it so modprobe
-# works in the guest.
+# Download + unpack the Debian image package(s), then depmod it so
+# modprobe works in the guest.  Bookworm's kernels are one linux-image
+# package; trixie's 7.x (short name 7) a linux-binary and a linux-modules
+# package, fetched with tools/trixie.sh's private apt state.
 fetch_kernel() {
-	local abi=$1 dest=$KERNELS_DIR/$1 deb tmp
+	local short=$1 abi=$2 dest=$KERNELS_DIR/$2 debs deb tmp
 	[ -d "$dest" ] && return 0
-	deb=$(ls "$KERNELS_DIR"/linux-image-"$abi"_*.deb 2>/dev/null | head -n1 || true)
-	if [ -z "$deb" ]; then
-		say "downloading linux-image-$abi"
-		(cd "$KERNELS_DIR" && apt-get download "linux-image-$abi") >>"$APT_LOG" 2>&1 ||
-			{ apt_update; (cd "$KERNELS_DIR" && apt-get download "linux-image-$abi") >>"$APT_LOG" 2>&1; } ||
-			die "apt-get download linux-image-$abi failed (log: $APT_LOG)"
-		deb=$(ls "$KERNELS_DIR"/linux-image-"$abi"_*.deb | head -n1)
+	if [ "$short" = 7 ]; then
+		ls "$KERNELS_DIR"/linux-binary-"$abi"_*.deb >/dev/null 2>&1 ||
+			say "downloading linux-binary-$abi and linux-modules-$abi"
+		debs=$("$TOP/tools/trixie.sh" fetch "$abi" "$KERNELS_DIR") ||
+			die "cannot fetch the $abi kernel"
+	else
+		debs=$(ls "$KERNELS_DIR"/linux-image-"$abi"_*.deb 2>/dev/null | head -n1 || true)
+		if [ -z "$debs" ]; then
+			say "downloading linux-image-$abi"
+			(cd "$KERNELS_DIR" && apt-get download "linux-image-$abi") >>"$APT_LOG" 2>&1 ||
+				{ apt_update; (cd "$KERNELS_DIR" && apt-get download "linux-image-$abi") >>"$APT_LOG" 2>&1; } ||
+				die "apt-get download linux-image-$abi failed (log: $APT_LOG)"
+			debs=$(ls "$KERNELS_DIR"/linux-image-"$abi"_*.deb | head -n1)
+		fi
 	fi
-	say "unpacking $(basename "$deb")"
 	tmp=$dest.tmp
 	rm -rf "$tmp"
-	dpkg -x "$deb" "$tmp"
+	for deb in $debs; do
+		say "unpacking $(basename "$deb")"
+		dpkg -x "$deb" "$tmp"
+	done
 	# Merged-/usr packages ship usr/lib/modules; give depmod/run one layout.
 	if [ ! -d "$tmp/lib/modules/$abi" ] && [ -d "$tmp/usr/lib/modules/$abi" ]; then
 		mkdir -p "$tmp/lib/modules"
 		mv "$tmp/usr/lib/modules/$abi" "$tmp/lib/modules/$abi"
 	fi
-	[ -d "$tmp/lib/modules/$abi" ] || die "no lib/modules/$abi in $deb"
+	[ -d "$tmp/lib/modules/$abi" ] || die "no lib/modules/$abi in $debs"
+	# 7.x keeps vmlinuz beside its modules, not in /boot.
+	if [ ! -f "$tmp/boot/vmlinuz-$abi" ] && [ -f "$tmp/lib/modules/$abi/vmlinuz" ]; then
+		mkdir -p "$tmp/boot"
+		mv "$tmp/lib/modules/$abi/vmlinuz" "$tmp/boot/vmlinuz-$abi"
+	fi
 	depmod -b "$tmp" "$abi"
 	mv "$tmp" "$dest"
 }
@@ -237,16 +258,20 @@ if [ $mode = all ]; then
 	apt_install $PKGS
 fi
 
-abis=
 for short in $SHORT_KERNELS; do
 	resolve_abi "$short"
-	abis="$abis $(cat "$KERNELS_DIR/$short.abi")"
-done
-
-for abi in $abis; do
-	# Host-side build tree for the module: /lib/modules/<ABI>/build.
-	[ $mode = all ] && apt_install "linux-headers-$abi"
-	fetch_kernel "$abi"
+	abi=$(cat "$KERNELS_DIR/$short.abi")
+	# The module's build tree: /lib/modules/<ABI>/build on the host, or
+	# in the trixie chroot for 7.x, whose headers want gcc-14.
+	if [ $mode = all ]; then
+		if [ "$short" = 7 ]; then
+			"$TOP/tools/trixie.sh" chroot "$abi" >/dev/null ||
+				die "no trixie chroot for $abi"
+		else
+			apt_install "linux-headers-$abi"
+		fi
+	fi
+	fetch_kernel "$short" "$abi"
 	build_initramfs "$KERNELS_DIR/$abi"
 done
 
