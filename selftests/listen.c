@@ -2237,20 +2237,39 @@ TEST_F_TIMEOUT(listen, restart_same_address, 120)
 
 /*
  * A listener whose sessions' handshakes are user space's: attached and
- * bound, no handshake configured, listen(@backlog).  0 or -1.
+ * bound, no handshake configured, listen(@backlog).  0 or -1 (errno).
  */
 static int listener_user_up(struct lctx *c, int backlog)
 {
+	int err;
+
 	c->lfd = dtls_test_udp_bound(c->family, &c->la);
 	if (c->lfd < 0 ||
 	    dtls_sock_attach(dtls_test_nl(), c->lfd, NULL, NULL, 0) ||
 	    listen(c->lfd, backlog)) {
-		fprintf(stderr, "# user listener: %s\n", strerror(errno));
+		err = errno;
+		fprintf(stderr, "# user listener: %s\n", strerror(err));
+		errno = err;
 		return -1;
 	}
 	timeo(c->lfd, 30000);
 	return fcntl(c->lfd, F_SETFL, O_NONBLOCK);
 }
+
+/*
+ * listener_user_up(), skipping the test where listen() refuses user-space
+ * handshakes: the kernel keeps UDP's enqueue to itself (7.x), through
+ * which the sessions' datagrams reach the application before its keys.
+ * The manifest allows the skip on those kernels only.
+ */
+#define USER_LISTENER_UP(c, backlog)					\
+	do {								\
+		int __r = listener_user_up(c, backlog);			\
+									\
+		if (__r && errno == EOPNOTSUPP)				\
+			SKIP(return, "listen(): no user-space handshakes here"); \
+		ASSERT_EQ(0, __r);					\
+	} while (0)
 
 static unsigned int user_psk_cb(SSL *ssl, const char *id, unsigned char *key,
 				unsigned int max_key)
@@ -2383,7 +2402,7 @@ TEST_F_TIMEOUT(listen, user_handshake, 180)
 	int i, k, fd;
 	ssize_t n;
 
-	ASSERT_EQ(0, listener_user_up(c, 4));
+	USER_LISTENER_UP(c, 4);
 	ASSERT_EQ(0, linfo(c->lfd, &li));
 	EXPECT_EQ(DTLS_LISTEN_F_USER_HANDSHAKE, li.flags);
 	ASSERT_EQ(0, dtls_test_fd_info(c->lfd, &si));	/* netlink's view */
@@ -2486,7 +2505,7 @@ TEST_F_TIMEOUT(l4, user_raw_peer, 90)
 	ssize_t n;
 	int raw, other;
 
-	ASSERT_EQ(0, listener_user_up(c, 4));
+	USER_LISTENER_UP(c, 4);
 	raw = c->raw[0] = raw_open(AF_INET, NULL);
 	other = c->raw[1] = raw_open(AF_INET, NULL);
 	ASSERT_LE(0, raw);
@@ -2683,7 +2702,7 @@ TEST_F_TIMEOUT(lcg, sessions_in_callers_cgroup, 120)
 	union dtls_test_addr peer;
 	long long before, after;
 
-	ASSERT_EQ(0, listener_user_up(c, 2 * CG_SESSIONS));
+	USER_LISTENER_UP(c, 2 * CG_SESSIONS);
 	/* Room for every datagram below, whatever rmem_default is. */
 	ASSERT_EQ(0, setsockopt(c->lfd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 				sizeof(rcvbuf)));

@@ -37,7 +37,7 @@ check_result() {	# ok|fail NAME
 # Then the log is held against the manifest (check_manifest).
 #
 #   check_guest_log LOG LABEL KERNEL [BINARIES]
-#     KERNEL: the manifest's column, 6.12, 6.1 or debug (debug: the KUnit
+#     KERNEL: the manifest's column, 6.12, 6.1, debug or 7 (debug: the KUnit
 #     suites too); BINARIES: the selftests that were asked for (default:
 #     every binary of the manifest).
 check_manifest_file=selftests/manifest
@@ -132,7 +132,7 @@ harness_count() {	# BINARY
 check_manifest() {	# SUMMARY LABEL KERNEL [BINARIES]
 	local sum=$1 label=$2 kernel=$3 bins=${4:-} col mf=$check_manifest_file
 	local b want listed kind name plan ok nok st why row nbad=0 nbin=0 ntest=0
-	case $kernel in 6.12) col=3 ;; 6.1) col=4 ;; debug) col=5 ;;
+	case $kernel in 6.12) col=3 ;; 6.1) col=4 ;; debug) col=5 ;; 7) col=6 ;;
 	*) check_result fail "$label: no manifest column for kernel $kernel"; return ;;
 	esac
 	if [ ! -f "$mf" ]; then
