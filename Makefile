@@ -9,9 +9,9 @@
 #   make fuzz    the pure pieces under libFuzzer in user space, FUZZ_SECONDS
 #                (60) per target, after replaying fuzz/regress (fuzz/Makefile)
 # Other targets: all (build), module, tools, selftests, lint, setup, ynl,
-# debug-kernel, manifest, fuzz-regress, clean.  KERNELS picks the guest kernels (default "6.12 6.1").
+# debug-kernel, manifest, fuzz-regress, dkms-install, dkms-remove, clean.  KERNELS picks the guest kernels (default "6.12 6.1 7").
 
-KERNELS ?= 6.12 6.1
+KERNELS ?= 6.12 6.1 7
 LSRC := build/linux-source-6.12
 YNL := $(LSRC)/tools/net/ynl/ynl-gen-c.py
 SPEC := Documentation/netlink/specs/dtls.yaml
@@ -21,7 +21,7 @@ SPEC := Documentation/netlink/specs/dtls.yaml
 all: module tools selftests
 
 setup:
-	@tools/setup.sh
+	@KERNELS="$(KERNELS)" tools/setup.sh
 
 module: setup
 	@tools/build-module.sh $(KERNELS) >/dev/null
@@ -55,6 +55,17 @@ bench-hs: setup
 
 bench-listen: setup
 	@tools/bench/listen-run.sh
+
+# DKMS (dkms.conf, tools/dkms.sh): dkms-install puts the module's source
+# in /usr/src/kdtls-VERSION and builds and installs it for every kernel
+# whose headers are installed, and again on each kernel upgrade;
+# dkms-remove undoes it.  Neither loads the module.
+.PHONY: dkms-install dkms-remove
+dkms-install:
+	@tools/dkms.sh install
+
+dkms-remove:
+	@tools/dkms.sh remove
 
 # The debug kernel is cached outside the clone (tools/debug-kernel/build.sh).
 debug-kernel: setup

@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make check` after the build: style checks, then the whole selftest suite
-# in a guest of each kernel.  Prints every test's KTAP line as it runs and
+# `make check` after the build: style checks, `dkms build` for each kernel,
+# then the whole selftest suite in a guest of each kernel (Debian's 6.12
+# and 6.1, and the newest 7.x of trixie-backports).  Prints every test's KTAP line as it runs and
 # ends with one line "N passed, N failed[, N skipped]"; exits non-zero on
 # any failure: a failed test, a non-zero guest status, and anything
 # selftests/manifest expects that did not run (tools/lib-check.sh).
 #
-#   tools/check.sh [KERNEL...]      (default: 6.12 6.1)
+#   tools/check.sh [KERNEL...]      (default: 6.12 6.1 7)
 #   KDTLS_TESTS="attach cli" tools/check.sh 6.12   (a subset of binaries,
 #                                   only these held to the manifest)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-kernels=${*:-6.12 6.1}
+kernels=${*:-6.12 6.1 7}
 . tools/lib-check.sh
 
 # Style: checkpatch over all our kernel sources, generated ones and the
@@ -42,6 +43,19 @@ for k in $kernels; do
 	fi
 done
 
+# DKMS (dkms.conf): `dkms build` for every kernel, in a private tree under
+# build/dkms/ (7.x in its chroot).  The 6.12 guest then loads the module
+# DKMS built, so what kdtls-dkms installs is what the suite tests there.
+declare -A dkms_ko
+for k in $kernels; do
+	if ko=$(tools/dkms.sh build "$k"); then
+		dkms_ko[$k]=$ko
+		check_result ok "dkms build ($k)"
+	else
+		check_result fail "dkms build ($k)"
+	fi
+done
+
 # The pure pieces in user space: every fuzz corpus and reproducer
 # replayed, p256.c's group checked against OpenSSL's on the way.
 if make -s -C fuzz regress; then
@@ -59,6 +73,7 @@ started=0
 for k in $kernels; do
 	abi=$(tools/kver.sh "$k") || continue
 	ko=$top/build/mod/$abi/net/dtls/dtls.ko
+	[ "$k" = 6.12 ] && [ -n "${dkms_ko[$k]:-}" ] && ko=${dkms_ko[$k]}
 	log=$top/build/check-$k.log
 	if [ "${KDTLS_GUEST_JOBS:-2}" -le "$started" ]; then
 		wait -n 2>/dev/null
