@@ -332,14 +332,6 @@ int dtls_listen(struct socket *sock, int backlog)
 		return -EOPNOTSUPP;
 	/* Never configured: the sessions' handshakes are user space's. */
 	user = !rcu_access_pointer(ds->hs.engine) && !READ_ONCE(ds->hs.state);
-	/*
-	 * Their datagrams go to the session's UDP queue until its keys are
-	 * in, through UDP's own enqueue, which 7.x no longer exports.
-	 */
-#ifndef KDTLS_HAVE_EXPORT_UDP_ENQUEUE
-	if (user)
-		return -EOPNOTSUPP;
-#endif
 	err = user ? 0 : dtls_hs_listen_check(ds);
 	if (err)
 		return err;
@@ -379,6 +371,14 @@ int dtls_listen(struct socket *sock, int backlog)
 	else if (user ? rcu_access_pointer(ds->hs.engine) || ds->hs.state :
 		 ds->hs.state != DTLS_HS_STATE_CONFIGURED)
 		err = -EALREADY;	/* a handshake came or went meanwhile */
+#ifndef KDTLS_HAVE_EXPORT_UDP_ENQUEUE
+	/*
+	 * Sessions of user-space handshakes get their datagrams through
+	 * UDP's own enqueue until their keys are in: 7.x does not export it.
+	 */
+	else if (user)
+		err = -EOPNOTSUPP;
+#endif
 	if (!err) {
 		refcount_inc(&ds->refs);
 		rcu_assign_pointer(ds->listener, l);

@@ -177,7 +177,7 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
 	 * (a session's own filter runs too, dtls_rx_child()).
 	 */
 	if (sk_filter_trim_cap(ds->sk, skb, sizeof(struct udphdr))) {
-		atomic_inc(&ds->sk->sk_drops);
+		dtls_sk_drops_add(ds->sk, 1);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
 		kfree_skb(skb);

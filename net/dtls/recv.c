@@ -99,7 +99,7 @@ static struct sk_buff *dtls_rx_take(struct sock *sk, struct dtls_sock *ds,
 	}
 	spin_unlock_bh(&ds->rxq.lock);
 	if (!skb_queue_empty(&foreign)) {
-		atomic_add(skb_queue_len(&foreign), &sk->sk_drops);
+		dtls_sk_drops_add(sk, skb_queue_len(&foreign));
 		dtls_stat_add(ds, DTLS_STAT_RX_DROPPED, skb_queue_len(&foreign));
 		if (trace_dtls_drop_enabled()) {
 			skb_queue_walk(&foreign, f)

@@ -106,7 +106,7 @@ static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 	    READ_ONCE(sk->sk_rcvbuf)) {
 		spin_unlock_bh(&ds->rxq.lock);
 		if (!ds->detached) {
-			atomic_inc(&sk->sk_drops);
+			dtls_sk_drops_add(sk, 1);
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 			trace_dtls_drop(ds, DTLS_DROP_RCVBUF, 0, 0, skb->len);
 		}
@@ -306,7 +306,7 @@ err_free:
 err:
 	atomic_dec(&dtls_rx_wake_count);
 full:
-	atomic_inc(&sk->sk_drops);
+	dtls_sk_drops_add(sk, 1);
 	dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 	trace_dtls_drop(ds, DTLS_DROP_RCVBUF, h->epoch, h->seq, h->length);
 	return false;
@@ -755,7 +755,7 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 * before the handshake parses it or a record is opened.
 	 */
 	if (sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
-		atomic_inc(&sk->sk_drops);
+		dtls_sk_drops_add(sk, 1);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
 		kfree_skb(skb);
@@ -772,7 +772,7 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 * port would stay whole: not DTLS, dropped and counted.
 	 */
 	if (unlikely(skb_is_gso(skb))) {
-		atomic_inc(&sk->sk_drops);
+		dtls_sk_drops_add(sk, 1);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		kfree_skb(skb);
 		return 0;
@@ -883,14 +883,14 @@ void dtls_rx_child(struct dtls_sock *ds, struct sk_buff *skb)
 	 */
 	if (rcu_access_pointer(sk->sk_filter) &&
 	    sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
-		atomic_inc(&sk->sk_drops);
+		dtls_sk_drops_add(sk, 1);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_FILTER, 0, 0, skb->len);
 		goto drop;
 	}
 	/* Cut by UDP for the listener already, as in dtls_encap_rcv(). */
 	if (unlikely(skb_is_gso(skb))) {
-		atomic_inc(&sk->sk_drops);
+		dtls_sk_drops_add(sk, 1);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		goto drop;
 	}
@@ -966,7 +966,7 @@ static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
 		n = min(gso, skb->len - off);
 		seg = dtls_rx_segment(skb, off, n);
 		if (!seg) {
-			atomic_inc(&ds->sk->sk_drops);
+			dtls_sk_drops_add(ds->sk, 1);
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, n);
 			continue;

@@ -77,6 +77,16 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 #define WQ_PERCPU		0
 #endif
 
+/*
+ * A socket's drops: 7.x counts UDP's per NUMA node, which only its
+ * helpers reach (SO_RXQ_OVFL reads them there); an atomic_t before.
+ */
+#ifdef KDTLS_HAVE_SK_DROPS_INC
+#define dtls_sk_drops_add(sk, n)	sk_drops_add(sk, n)
+#else
+#define dtls_sk_drops_add(sk, n)	atomic_add(n, &(sk)->sk_drops)
+#endif
+
 /* The socket's owner: sk_uid() (6.16+) reads what sock_i_uid() locked for. */
 #ifndef KDTLS_HAVE_SK_UID
 #define sk_uid(sk)		sock_i_uid(sk)
