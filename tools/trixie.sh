@@ -24,6 +24,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/lib-debian.sh"
 cache=${KDTLS_CACHE:-/var/cache/kdtls}
 state=$cache/apt-trixie
 # Bump when the chroot's recipe changes.
@@ -33,28 +34,6 @@ CHROOT_PKGS_CSV=${CHROOT_PKGS// /,}
 
 say() { echo "trixie: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
-
-# The archive URI the host's own apt sources use for bookworm (deb822 or
-# one-line format); the trixie suites live beside it.
-mirror() {
-	local f u
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		u=$(awk '/^URIs:/ { u = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++)
-					if ($i == "bookworm") { print u; exit } }
-			/^$/ { u = "" }' "$f")
-		[ -n "$u" ] && { echo "$u"; return 0; }
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		u=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) {
-				if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; continue }
-				if ($(i + 1) == "bookworm") { print $i; exit } break } }' "$f")
-		[ -n "$u" ] && { echo "$u"; return 0; }
-	done
-	return 1
-}
 
 apt_opts() {
 	echo "-o Dir::State=$state -o Dir::State::Lists=$state/lists" \
@@ -125,20 +104,6 @@ chroot_dir() {
 	local key
 	key=$( { echo "recipe $RECIPE"; echo "$CHROOT_PKGS"; } | sha256sum | cut -c1-12)
 	echo "$cache/trixie-$key"
-}
-
-# Run "$@" in the chroot with /proc and the clone mounted, in a mount
-# namespace of its own so nothing stays mounted when it ends.
-in_chroot() {
-	local ch=$1
-	shift
-	unshare --mount --propagation private -- /bin/sh -ec '
-		ch=$1 top=$2; shift 2
-		mount -t proc proc "$ch/proc"
-		mkdir -p "$ch$top"
-		mount --bind "$top" "$ch$top"
-		exec chroot "$ch" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 "$@"' sh "$ch" "$top" "$@"
 }
 
 cmd_chroot() {
