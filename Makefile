@@ -9,7 +9,7 @@
 #   make fuzz    the pure pieces under libFuzzer in user space, FUZZ_SECONDS
 #                (60) per target, after replaying fuzz/regress (fuzz/Makefile)
 # Other targets: all (build), module, tools, selftests, lint, setup, ynl,
-# debug-kernel, manifest, fuzz-regress, dkms-install, dkms-remove, clean.  KERNELS picks the guest kernels (default "6.12 6.1 7").
+# debug-kernel, manifest, fuzz-regress, deb, dkms-install, dkms-remove, clean.  KERNELS picks the guest kernels (default "6.12 6.1 7").
 
 KERNELS ?= 6.12 6.1 7
 LSRC := build/linux-source-6.12
@@ -66,6 +66,12 @@ dkms-install:
 
 dkms-remove:
 	@tools/dkms.sh remove
+
+# Debian packages (debian/, tools/deb.sh) into build/deb/: kdtls-dkms,
+# kdtls-tools, libdtls0, libdtls-dev; lintian must be clean.
+.PHONY: deb
+deb: setup
+	@tools/deb.sh
 
 # The debug kernel is cached outside the clone (tools/debug-kernel/build.sh).
 debug-kernel: setup

@@ -56,6 +56,20 @@ for k in $kernels; do
 	fi
 done
 
+# The packages: make deb (lintian clean at its default level), then
+# installed in a bookworm chroot, DKMS building the module there, and used
+# in a 6.12 guest with nothing from the build tree (tools/pkg-test.sh).
+case " $kernels " in
+*" 6.12 "*)
+	if tools/deb.sh >/dev/null &&
+	   tools/pkg-test.sh build/deb >build/check-pkg.log 2>&1; then
+		check_result ok "packages: make deb, lintian, installed, DKMS's module loaded, a handshake with the installed tools (6.12)"
+	else
+		tail -n 30 build/check-pkg.log 2>/dev/null
+		check_result fail "packages: make deb, lintian, installed, DKMS's module loaded, a handshake with the installed tools (6.12)"
+	fi ;;
+esac
+
 # The pure pieces in user space: every fuzz corpus and reproducer
 # replayed, p256.c's group checked against OpenSSL's on the way.
 if make -s -C fuzz regress; then

@@ -43,7 +43,7 @@ tree() {
 	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o \
 		-name '.*.cmd' -o -name 'Module.symvers' -o -name 'modules.order' \) \
 		-delete
-	sed "s/@VERSION@/$version/" "$top/dkms.conf" >"$dir/dkms.conf"
+	sed "s/#MODULE_VERSION#/$version/" "$top/dkms.conf" >"$dir/dkms.conf"
 }
 
 # Kernels whose headers are installed on this machine.
