@@ -178,26 +178,49 @@ void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires)
  * socket (udp_tunnel_encap_enable()) would patch kernel text on every
  * attach and every close, which costs a busy server IPIs to all CPUs; the
  * module takes them once per family, on first attach, and gives them back
- * at unload.  The IPv6 key's switches are not exported by every kernel
- * (7.x keeps them), so a kernel UDP socket of that family, marked as a
- * tunnel's, holds them for us: UDP's destroy gives them back.
+ * at unload.  Not every kernel exports a way to give the IPv6 key back
+ * (7.x keeps udpv6_encap_needed_key), so a kernel UDP socket of each
+ * family, marked as a tunnel's, holds them for us: UDP's destroy gives
+ * them back when it is released.
  */
 static struct socket *dtls_encap_holder[DTLS_PROT_NUM];	/* dtls_prot_lock */
 
+struct dtls_encap_req {
+	struct work_struct	work;
+	int			family;
+	struct socket		*sock;
+	int			err;
+};
+
+/*
+ * Context: a kworker, so that the socket, which lives until unload, holds
+ * the root cgroup and no memory cgroup rather than the first attacher's.
+ */
+static void dtls_encap_holder_make(struct work_struct *work)
+{
+	struct dtls_encap_req *req = container_of(work, struct dtls_encap_req,
+						  work);
+
+	req->err = sock_create_kern(&init_net, req->family, SOCK_DGRAM,
+				    IPPROTO_UDP, &req->sock);
+	if (!req->err)
+		udp_tunnel_encap_enable(req->sock->sk);
+}
+
 static int dtls_encap_keys_get(int i, int family)
 {
-	struct socket *sock;
-	int err;
+	struct dtls_encap_req req = { .family = family };
 
 	lockdep_assert_held(&dtls_prot_lock);
 	if (dtls_encap_holder[i])
 		return 0;
-	err = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
-			       &sock);
-	if (err)
-		return err;
-	udp_tunnel_encap_enable(sock->sk);
-	dtls_encap_holder[i] = sock;
+	INIT_WORK_ONSTACK(&req.work, dtls_encap_holder_make);
+	queue_work(system_unbound_wq, &req.work);
+	flush_work(&req.work);
+	destroy_work_on_stack(&req.work);
+	if (req.err)
+		return req.err;
+	dtls_encap_holder[i] = req.sock;
 	return 0;
 }
 
@@ -464,7 +487,8 @@ static void dtls_build_proto(struct proto *prot, const struct proto *base)
 
 /*
  * Our proto copy for @sk's family, and in @base the UDP proto it was built
- * from; NULL if the socket's proto is not the plain UDP one.
+ * from; NULL if the socket's proto is not the plain UDP one, an ERR_PTR if
+ * the first copy could not take UDP's keys.
  * Context: process; takes dtls_prot_lock, so never call it under lock_sock().
  */
 static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
@@ -482,8 +506,13 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 	mutex_lock(&dtls_prot_lock);
 	if (!dtls_base_prot[i] && !strcmp(cur->name, names[i]) &&
 	    (i != DTLS_PROT_IPV4 || cur == &udp_prot) &&
-	    !rcu_access_pointer(__sk_user_data(sk)) &&
-	    !dtls_encap_keys_get(i, sk->sk_family)) {
+	    !rcu_access_pointer(__sk_user_data(sk))) {
+		int err = dtls_encap_keys_get(i, sk->sk_family);
+
+		if (err) {
+			mutex_unlock(&dtls_prot_lock);
+			return ERR_PTR(err);
+		}
 		dtls_build_proto(&dtls_prot[i], cur);
 		if (sk->sk_socket) {
 			dtls_base_ops[i] = sk->sk_socket->ops;
@@ -596,6 +625,11 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	}
 
 	prot = dtls_prot_for(sk, &base);
+	if (IS_ERR(prot)) {
+		module_put(THIS_MODULE);
+		kfree(ds);
+		return ERR_CAST(prot);
+	}
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
 	err = dtls_sock_check_locked(sk, base, extack);

@@ -61,7 +61,7 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 
 /*
  * Timers: del_timer*() are timer_delete*() since 6.2 (Debian's 6.1 has
- * them too), timer_container_of() is timer_container_of() since 6.16, and 7.x
+ * them too), from_timer() is timer_container_of() since 6.16, and 7.x
  * has only the new names.
  */
 #ifndef KDTLS_HAVE_TIMER_DELETE

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Probe: timer_container_of(), timer_container_of()'s new name (6.16+). */
+/* Probe: timer_container_of(), from_timer()'s new name (6.16+). */
 #include <linux/timer.h>
 
 struct kdtls_probe_s {
