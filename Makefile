@@ -70,7 +70,7 @@ dkms-remove:
 # Debian packages (debian/, tools/deb.sh) into build/deb/: kdtls-dkms,
 # kdtls-tools, libdtls0, libdtls-dev; lintian must be clean.
 .PHONY: deb
-deb: setup
+deb:
 	@tools/deb.sh
 
 # The debug kernel is cached outside the clone (tools/debug-kernel/build.sh).

@@ -29,10 +29,13 @@ for k in "$@"; do
 		out=$top/build/mod/$abi
 	fi
 	run=
-	if [ ! -d "$kdir" ] && ch=$("$top/tools/trixie.sh" chroot "$abi" 2>/dev/null) &&
-	   [ -d "$ch$kdir" ]; then
-		run="$top/tools/trixie.sh run"
-	fi
+	case "$abi" in
+	7.*)	# trixie's: headers in the chroot (tools/trixie.sh)
+		if [ ! -d "$kdir" ] && ch=$("$top/tools/trixie.sh" chroot "$abi") &&
+		   [ -d "$ch$kdir" ]; then
+			run="$top/tools/trixie.sh run"
+		fi ;;
+	esac
 	[ -n "$run" ] || [ -d "$kdir" ] ||
 		{ echo "build-module: no headers in $kdir (run tools/setup.sh)" >&2; exit 1; }
 	mkdir -p "$out"

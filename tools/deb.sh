@@ -34,8 +34,10 @@ version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 src=$out/kdtls-$version
 rm -rf "$out"
 mkdir -p "$src"
-# What git tracks or would (not ignored), as it is in the work tree.
-(cd "$top" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp -a --parents -t "$src")
+# What git tracks, as it is in the work tree (git stash create: a commit
+# of the uncommitted edits, or nothing when there are none).
+rev=$(cd "$top" && git stash create) || rev=
+(cd "$top" && git archive "${rev:-HEAD}") | tar -x -C "$src"
 (cd "$src" && dpkg-buildpackage -us -uc -b >"$out/build.log" 2>&1) ||
 	{ tail -n 30 "$out/build.log" >&2; die "dpkg-buildpackage failed (log: $out/build.log)"; }
 changes=$(ls "$out"/kdtls_"$version"_*.changes)

@@ -54,23 +54,36 @@ host_kernels() {
 	done
 }
 
+# The kdtls-dkms package's files and registration are dpkg's to change.
+not_packaged() {
+	if dpkg -S "/usr/src/kdtls-$version" >/dev/null 2>&1; then
+		die "/usr/src/kdtls-$version belongs to a package (kdtls-dkms): use apt"
+	fi
+}
+
 cmd_install() {
-	local src=/usr/src/kdtls-$version k
+	local src=/usr/src/kdtls-$version k failed=
 	need_dkms
 	[ "$(id -u)" = 0 ] || die "must run as root"
-	dkms status -m kdtls -v "$version" 2>/dev/null | grep -q . &&
+	not_packaged
+	if dkms status -m kdtls -v "$version" 2>/dev/null | grep -q .; then
 		dkms remove -m kdtls -v "$version" --all >/dev/null
+	fi
 	tree "$src"
 	dkms add -m kdtls -v "$version"
 	for k in $(host_kernels); do
-		dkms build -m kdtls -v "$version" -k "$k" &&
-			dkms install -m kdtls -v "$version" -k "$k"
+		if ! dkms build -m kdtls -v "$version" -k "$k" ||
+		   ! dkms install -m kdtls -v "$version" -k "$k"; then
+			failed="$failed $k"
+		fi
 	done
+	[ -z "$failed" ] || die "not built or installed for:$failed"
 }
 
 cmd_remove() {
 	need_dkms
 	[ "$(id -u)" = 0 ] || die "must run as root"
+	not_packaged
 	if dkms status -m kdtls -v "$version" 2>/dev/null | grep -q .; then
 		dkms remove -m kdtls -v "$version" --all
 	fi

@@ -43,7 +43,8 @@ apt_opts() {
 		"-o Dir::Etc::PreferencesParts=/dev/null"
 }
 
-# Refresh the private lists at most once an hour (and once per process).
+# Refresh the private lists at most once an hour (and once per process);
+# the caller holds the state's lock.
 apt_lists() {
 	local uri key=/usr/share/keyrings/debian-archive-keyring.gpg
 	mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
@@ -68,8 +69,16 @@ meta_abi() {
 		head -n1
 }
 
+# Clones share the private apt state: one user at a time.
+lock_state() {
+	mkdir -p "$state"
+	exec 8>"$state.lock"
+	flock 8
+}
+
 cmd_abi() {
 	local abi
+	lock_state
 	apt_lists
 	abi=$(meta_abi trixie-backports)
 	case "$abi" in
@@ -89,6 +98,7 @@ cmd_abi() {
 # usr/lib/modules/ABI/) and linux-modules-ABI; older ones are one package.
 cmd_fetch() {
 	local abi=$1 dir=$2 p
+	lock_state
 	apt_lists
 	mkdir -p "$dir"
 	for p in "linux-base-$abi" "linux-binary-$abi" "linux-modules-$abi"; do
@@ -133,8 +143,10 @@ cmd_chroot() {
 		touch "$ch/.complete"
 		# Chroots of older recipes are of no use any more.
 		for old in "$cache"/trixie-*; do
-			[ "$old" != "$ch" ] && [ -d "$old" ] && [ -f "$old/.complete" ] &&
-				rm -rf "$old" "$old.lock" "$old.log"
+			[ "$old" != "$ch" ] && [ -d "$old" ] && [ -f "$old/.complete" ] ||
+				continue
+			# Not while another clone builds in it.
+			(flock -n 7 && rm -rf "$old" "$old.log") 7>"$old.lock" || true
 		done
 	fi
 	if [ ! -d "$ch/lib/modules/$abi/build" ] && [ ! -d "$ch/usr/lib/modules/$abi/build" ]; then

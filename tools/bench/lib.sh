@@ -15,7 +15,8 @@
 #   bench_about PROG           "kernel|OpenSSL" from the program's first line
 #   bench_qemu                 "QEMU x.y.z"
 #
-# Settings (set before bench_guest): kernel (6.12), smp (1), mem (the
+# Settings (set before bench_guest): kernel (6.12; $BENCH_KERNEL, e.g. 7,
+# overrides it), smp (1), mem (the
 # guest's memory, QEMU's -m; empty: tools/vm/run's default), guest_mods
 # (modules modprobe'd first), append (extra kernel command line), guest_env
 # (VAR=value words for the program's environment).  The guest's progress
@@ -26,7 +27,7 @@
 # AES-NI/PCLMULQDQ (their CPU modaliases); the guest has no udev, and
 # without them gcm(aes) is built from aes-generic.
 
-kernel=6.12
+kernel=${BENCH_KERNEL:-6.12}
 guest_mods=aesni_intel,ghash_clmulni_intel
 smp=1
 mem=
