@@ -116,6 +116,22 @@ void dtls_key_nonce(const struct dtls_key *k, u8 *nonce, u16 epoch, u64 seq,
 #define DTLS_CHACHA_ROUNDS	20
 
 /*
+ * The ChaCha library's state: a struct chacha_state since 6.16, a u32
+ * array before (compat/chacha_state.c); the same struct here, and the
+ * library gets what it wants.
+ */
+#ifdef KDTLS_HAVE_CHACHA_STATE
+#define dtls_chacha_state	chacha_state
+#define dtls_chacha_lib(st)	(st)
+#else
+struct dtls_chacha_state {
+	u32 x[CHACHA_STATE_WORDS];
+};
+
+#define dtls_chacha_lib(st)	((st)->x)
+#endif
+
+/*
  * Keystream for up to one block at the state's counter, XORed into @data.
  * The library computes one block in C, two with SIMD: asking for two costs
  * less.

@@ -36,10 +36,11 @@ enum dtls_prf_hash {
 
 /*
  * An exported hash state: struct sha512_state on 6.x; 7.x's export adds
- * a byte, the length of the partial block (209 for SHA-384).
+ * a byte, the length of the partial block (209 for SHA-384); 216 keeps
+ * the states 8-byte multiples.
  * dtls_prf_init() checks that the transforms' states fit.
  */
-#define DTLS_HMAC_STATE_MAX	ALIGN(sizeof(struct sha512_state) + 1, 8)
+#define DTLS_HMAC_STATE_MAX	(sizeof(struct sha512_state) + 8)
 
 /* The shared transforms: counted, 0 or -errno; process context. */
 int dtls_prf_init(void);

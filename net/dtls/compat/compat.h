@@ -111,20 +111,4 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 #define dtls_udp6_mib_inc(net, field)	__UDP6_INC_STATS(net, field)
 #endif
 
-/*
- * The ChaCha library's state: a struct chacha_state since 6.16, a u32
- * array before; the same struct here, and the library gets what it wants.
- */
-#ifdef KDTLS_HAVE_CHACHA_STATE
-#define dtls_chacha_state	chacha_state
-#define dtls_chacha_lib(st)	(st)
-#else
-#include <crypto/chacha.h>
-struct dtls_chacha_state {
-	u32 x[CHACHA_STATE_WORDS];
-};
-
-#define dtls_chacha_lib(st)	((st)->x)
-#endif
-
 #endif /* _NET_DTLS_COMPAT_H */
