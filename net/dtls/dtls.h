@@ -176,7 +176,8 @@ static inline struct dtls_net *dtls_net(const struct net *net)
 	return net_generic(net, dtls_net_id);
 }
 
-/* sock.c */
+/* sock.c; dtls_encap_wq is main.c's */
+extern struct workqueue_struct *dtls_encap_wq;
 struct dtls_sock *dtls_sock_attach(struct socket *sock,
 				   struct netlink_ext_ack *extack);
 void dtls_sock_exit(void);

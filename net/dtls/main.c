@@ -23,6 +23,8 @@ unsigned int dtls_net_id __read_mostly;
 
 /* The module's works: handshakes, listeners, kept flights, key freeing. */
 struct workqueue_struct *dtls_wq;
+/* The work that makes the encap keys' holder sockets (sock.c). */
+struct workqueue_struct *dtls_encap_wq;
 
 static int __net_init dtls_net_init(struct net *net)
 {
@@ -71,9 +73,22 @@ static int __init dtls_init(void)
 		err = -ENOMEM;
 		goto err_prf;
 	}
+	/*
+	 * Attach waits for this queue's work holding a mutex: a rescuer gets
+	 * it done when no worker can be created.  A queue of its own: a
+	 * listener's work on dtls_wq attaches too, and waiting, from inside
+	 * a queue with a rescuer, for that queue's work is recursion to
+	 * lockdep.
+	 */
+	dtls_encap_wq = alloc_workqueue("dtls_encap",
+					WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!dtls_encap_wq) {
+		err = -ENOMEM;
+		goto err_wq;
+	}
 	err = register_pernet_subsys(&dtls_net_ops);
 	if (err)
-		goto err_wq;
+		goto err_encap_wq;
 	err = dtls_netlink_init();
 	if (err)
 		goto err_pernet;
@@ -81,6 +96,8 @@ static int __init dtls_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&dtls_net_ops);
+err_encap_wq:
+	destroy_workqueue(dtls_encap_wq);
 err_wq:
 	destroy_workqueue(dtls_wq);
 err_prf:
@@ -101,6 +118,7 @@ static void __exit dtls_exit(void)
 	rcu_barrier();
 	destroy_workqueue(dtls_wq);
 	dtls_sock_exit();
+	destroy_workqueue(dtls_encap_wq);
 	dtls_cookie_exit();
 	dtls_prf_exit();
 }

@@ -8,11 +8,12 @@
  * socket puts everything back before UDP tears it down.
  *
  * Contexts and locks:
- *  - dtls_sock_attach(): process context (netlink doit), holding a file
- *    reference on the socket, so it cannot race with close.  The check and
- *    the swap run under lock_sock() and sk_callback_lock (the lock sockmap
- *    and UDP tunnels take around sk_user_data), so of two concurrent
- *    attaches exactly one wins.
+ *  - dtls_sock_attach(): process context, a netlink doit holding a file
+ *    reference on the socket or a listener's work (dtls_wq) with a child
+ *    socket of its own, so it cannot race with close.  The check and the
+ *    swap run under lock_sock() and sk_callback_lock (the lock sockmap and
+ *    UDP tunnels take around sk_user_data), so of two concurrent attaches
+ *    exactly one wins.
  *  - dtls_sk_close(): process context, called once, on the last fput; no
  *    other syscall can be running on the socket.
  *  - dtls_encap_rcv(): softirq, under rcu_read_lock() held by the UDP
@@ -24,6 +25,9 @@
  *    which stops it before anything it reads goes.
  *  - dtls_net.lock (mutex) protects the per-netns list; it is never taken
  *    with lock_sock() held, and lock_sock() is never taken under it.
+ *  - dtls_prot_lock (mutex) serialises the first attach of each family,
+ *    which waits under it for a work on dtls_encap_wq; it is taken
+ *    killably, and never with lock_sock() held.
  */
 
 #include <linux/in6.h>
@@ -193,8 +197,9 @@ struct dtls_encap_req {
 };
 
 /*
- * Context: a kworker, so that the socket, which lives until unload, holds
- * the root cgroup and no memory cgroup rather than the first attacher's.
+ * Context: a kworker of dtls_encap_wq, so that the socket, which lives
+ * until unload, holds the root cgroup and no memory cgroup rather than
+ * the first attacher's.
  */
 static void dtls_encap_holder_make(struct work_struct *work)
 {
@@ -207,6 +212,11 @@ static void dtls_encap_holder_make(struct work_struct *work)
 		udp_tunnel_encap_enable(req->sock->sk);
 }
 
+/*
+ * The wait is under dtls_prot_lock and not killable, so it must end:
+ * dtls_encap_wq has a rescuer, which runs the work when memory is too
+ * short for a new kworker (system_unbound_wq has none).
+ */
 static int dtls_encap_keys_get(int i, int family)
 {
 	struct dtls_encap_req req = { .family = family };
@@ -215,7 +225,7 @@ static int dtls_encap_keys_get(int i, int family)
 	if (dtls_encap_holder[i])
 		return 0;
 	INIT_WORK_ONSTACK(&req.work, dtls_encap_holder_make);
-	queue_work(system_unbound_wq, &req.work);
+	queue_work(dtls_encap_wq, &req.work);
 	flush_work(&req.work);
 	destroy_work_on_stack(&req.work);
 	if (req.err)
@@ -488,8 +498,10 @@ static void dtls_build_proto(struct proto *prot, const struct proto *base)
 /*
  * Our proto copy for @sk's family, and in @base the UDP proto it was built
  * from; NULL if the socket's proto is not the plain UDP one, an ERR_PTR if
- * the first copy could not take UDP's keys.
- * Context: process; takes dtls_prot_lock, so never call it under lock_sock().
+ * the first copy could not take UDP's keys, or -EINTR if the caller was
+ * killed waiting for another's first copy.
+ * Context: process (netlink doit, or a listener's work on dtls_wq); takes
+ * dtls_prot_lock, killably, so never call it under lock_sock().
  */
 static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 {
@@ -503,7 +515,8 @@ static struct proto *dtls_prot_for(struct sock *sk, struct proto **base)
 	if (*base)
 		return &dtls_prot[i];
 
-	mutex_lock(&dtls_prot_lock);
+	if (mutex_lock_killable(&dtls_prot_lock))
+		return ERR_PTR(-EINTR);
 	if (!dtls_base_prot[i] && !strcmp(cur->name, names[i]) &&
 	    (i != DTLS_PROT_IPV4 || cur == &udp_prot) &&
 	    !rcu_access_pointer(__sk_user_data(sk))) {
