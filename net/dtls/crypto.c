@@ -33,6 +33,7 @@
 #include <linux/fips.h>
 #include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -132,114 +133,178 @@ struct dtls_chacha_state {
 #endif
 
 /*
- * Keystream for up to one block at the state's counter, XORed into @data.
- * The library computes one block in C, two with SIMD: asking for two costs
- * less.
+ * The keystream a record has left: @ks holds @ks_len bytes computed ahead
+ * of the state's counter, the first @used of them spent.
  */
-static void dtls_chacha_short(struct dtls_chacha_state *state, u8 *data,
-			      unsigned int len)
-{
-	u8 ks[2 * CHACHA_BLOCK_SIZE];
-
-	memset(ks, 0, sizeof(ks));
-	chacha_crypt(dtls_chacha_lib(state), ks, ks, sizeof(ks),
-		     DTLS_CHACHA_ROUNDS);
-	crypto_xor(data, ks, len);
-	memzero_explicit(ks, sizeof(ks));
-}
+struct dtls_chacha_stream {
+	struct dtls_chacha_state	state;
+	u8				ks[2 * CHACHA_BLOCK_SIZE];
+	unsigned int			ks_len;
+	unsigned int			used;
+};
 
 /*
  * RFC 8439 2.8: ChaCha20 block 0 of the nonce gives the one-time Poly1305
- * key, the blocks from 1 on encrypt.  Blocks 0 and 1 come from one call
- * (see dtls_chacha_short()): @ks gets the keystream of block 1, @state is
- * left at block 2.  The MAC starts over the AAD, padded to 16 bytes.
+ * key, the blocks from 1 on encrypt.  Blocks 0 and 1 come from one call:
+ * the library computes one block in C, two with SIMD, so asking for two
+ * costs less.  @st gets block 1's keystream, its state left at block 2.
+ * The MAC starts over the AAD, padded to 16 bytes.
  */
 static void dtls_chacha_begin(const struct dtls_key *k, const u8 *nonce,
-			      const u8 *aad, struct dtls_chacha_state *state,
-			      u8 *ks, struct poly1305_desc_ctx *mac)
+			      const u8 *aad, struct dtls_chacha_stream *st,
+			      struct poly1305_desc_ctx *mac)
 {
-	u8 block[2 * CHACHA_BLOCK_SIZE];
+	u8 *block = st->ks;
 
 	/* The IV of chacha_init(): 32-bit block counter, 96-bit nonce. */
 	memset(block, 0, 4);
 	memcpy(block + 4, nonce, CHACHA_IV_SIZE - 4);
-	chacha_init(dtls_chacha_lib(state), k->chacha_key, block);
-	memset(block, 0, sizeof(block));
-	chacha_crypt(dtls_chacha_lib(state), block, block, sizeof(block),
-		     DTLS_CHACHA_ROUNDS);
+	chacha_init(dtls_chacha_lib(&st->state), k->chacha_key, block);
+	memset(block, 0, sizeof(st->ks));
+	chacha_crypt(dtls_chacha_lib(&st->state), block, block,
+		     sizeof(st->ks), DTLS_CHACHA_ROUNDS);
 	poly1305_init(mac, block);		/* its first 32 bytes */
-	memcpy(ks, block + CHACHA_BLOCK_SIZE, CHACHA_BLOCK_SIZE);
+	st->ks_len = sizeof(st->ks);
+	st->used = CHACHA_BLOCK_SIZE;
 
 	memset(block, 0, 16);
 	memcpy(block, aad, DTLS_AAD_LEN);
 	poly1305_update(mac, block, 16);
-	memzero_explicit(block, sizeof(block));
 }
 
-/* Encrypt or decrypt @len bytes in place, from block 1 on. */
-static void dtls_chacha_xor(struct dtls_chacha_state *state, const u8 *ks,
-			    u8 *data, unsigned int len)
+/*
+ * XOR the next @len bytes of keystream into @in, to @out (the same, or
+ * apart).  A @last piece may end anywhere; another is kept whole blocks
+ * for the library, and the keystream of its ragged end carried over.
+ */
+static void dtls_chacha_xor(struct dtls_chacha_stream *st, u8 *out,
+			    const u8 *in, unsigned int len, bool last)
 {
-	unsigned int n = min_t(unsigned int, len, CHACHA_BLOCK_SIZE);
+	unsigned int n = min(len, st->ks_len - st->used);
 
-	crypto_xor(data, ks, n);
-	data += n;
+	crypto_xor_cpy(out, in, st->ks + st->used, n);
+	st->used += n;
+	out += n;
+	in += n;
 	len -= n;
-	if (len > CHACHA_BLOCK_SIZE)
-		chacha_crypt(dtls_chacha_lib(state), data, data, len,
+	n = last && len > CHACHA_BLOCK_SIZE ? len :
+					       round_down(len, CHACHA_BLOCK_SIZE);
+	if (n)
+		chacha_crypt(dtls_chacha_lib(&st->state), out, in, n,
 			     DTLS_CHACHA_ROUNDS);
-	else if (len)
-		dtls_chacha_short(state, data, len);
+	if (n == len)
+		return;
+	out += n;
+	in += n;
+	len -= n;
+	memset(st->ks, 0, sizeof(st->ks));
+	chacha_crypt(dtls_chacha_lib(&st->state), st->ks, st->ks,
+		     sizeof(st->ks), DTLS_CHACHA_ROUNDS);
+	st->ks_len = sizeof(st->ks);
+	crypto_xor_cpy(out, in, st->ks, len);
+	st->used = len;
 }
 
-/* The rest of the MAC: @len bytes of ciphertext, padded, both lengths. */
-static void dtls_chacha_tag(struct poly1305_desc_ctx *mac, const u8 *ct,
-			    unsigned int len, u8 *tag)
+/* The end of the MAC: after @len bytes of ciphertext, padding, lengths. */
+static void dtls_chacha_tag(struct poly1305_desc_ctx *mac, unsigned int len,
+			    u8 *tag)
 {
 	static const u8 zeros[16];
 	__le64 lens[2] = { cpu_to_le64(DTLS_AAD_LEN), cpu_to_le64(len) };
 
-	poly1305_update(mac, ct, len);
 	if (len % 16)
 		poly1305_update(mac, zeros, 16 - len % 16);
 	poly1305_update(mac, (const u8 *)lens, sizeof(lens));
 	poly1305_final(mac, tag);
 }
 
+static void dtls_chacha_wipe(struct dtls_chacha_stream *st,
+			     struct poly1305_desc_ctx *mac)
+{
+	memzero_explicit(st, sizeof(*st));
+	memzero_explicit(mac, sizeof(*mac));
+}
+
 void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
 		      const u8 *aad, u8 *data, unsigned int len)
 {
 	struct poly1305_desc_ctx mac;
-	struct dtls_chacha_state state;
-	u8 ks[CHACHA_BLOCK_SIZE];
+	struct dtls_chacha_stream st;
 
-	dtls_chacha_begin(k, nonce, aad, &state, ks, &mac);
-	dtls_chacha_xor(&state, ks, data, len);
-	dtls_chacha_tag(&mac, data, len, data + len);
-	memzero_explicit(&state, sizeof(state));
-	memzero_explicit(ks, sizeof(ks));
-	memzero_explicit(&mac, sizeof(mac));
+	dtls_chacha_begin(k, nonce, aad, &st, &mac);
+	dtls_chacha_xor(&st, data, data, len, true);
+	poly1305_update(&mac, data, len);
+	dtls_chacha_tag(&mac, len, data + len);
+	dtls_chacha_wipe(&st, &mac);
 }
 
 int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 		     const u8 *aad, u8 *data, unsigned int len)
 {
 	struct poly1305_desc_ctx mac;
-	struct dtls_chacha_state state;
-	u8 ks[CHACHA_BLOCK_SIZE];
+	struct dtls_chacha_stream st;
 	u8 tag[POLY1305_DIGEST_SIZE];
 	int err = 0;
 
 	/* Authenticate first: a forged record is never decrypted. */
-	dtls_chacha_begin(k, nonce, aad, &state, ks, &mac);
-	dtls_chacha_tag(&mac, data, len, tag);
+	dtls_chacha_begin(k, nonce, aad, &st, &mac);
+	poly1305_update(&mac, data, len);
+	dtls_chacha_tag(&mac, len, tag);
 	if (crypto_memneq(tag, data + len, sizeof(tag)))
 		err = -EBADMSG;
 	else
-		dtls_chacha_xor(&state, ks, data, len);
-	memzero_explicit(&state, sizeof(state));
-	memzero_explicit(ks, sizeof(ks));
-	memzero_explicit(&mac, sizeof(mac));
+		dtls_chacha_xor(&st, data, data, len, true);
+	dtls_chacha_wipe(&st, &mac);
+	return err;
+}
+
+/*
+ * The next piece of the @len bytes @seq reads, @done of them read, in @n;
+ * NULL at their end, which ends @seq.  skb_seq_read() may give more than
+ * asked: it is cut at @len.
+ */
+static const u8 *dtls_seq_next(struct skb_seq_state *seq, unsigned int done,
+			       unsigned int len, unsigned int *n)
+{
+	const u8 *p;
+
+	*n = done < len ? skb_seq_read(done, &p, seq) : 0;
+	if (!*n) {
+		skb_abort_seq_read(seq);
+		return NULL;
+	}
+	*n = min(*n, len - done);
+	return p;
+}
+
+int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
+			 const u8 *aad, struct sk_buff *src, unsigned int off,
+			 unsigned int len, u8 *dst)
+{
+	u8 tag[POLY1305_DIGEST_SIZE], want[POLY1305_DIGEST_SIZE];
+	struct poly1305_desc_ctx mac;
+	struct dtls_chacha_stream st;
+	struct skb_seq_state seq;
+	unsigned int done, n;
+	const u8 *p;
+	int err = -EBADMSG;
+
+	if (skb_copy_bits(src, off + len, want, sizeof(want)))
+		return -EBADMSG;
+	dtls_chacha_begin(k, nonce, aad, &st, &mac);
+	/* Authenticate first: a forged record is never decrypted. */
+	skb_prepare_seq_read(src, off, off + len, &seq);
+	for (done = 0; (p = dtls_seq_next(&seq, done, len, &n)); done += n)
+		poly1305_update(&mac, p, n);
+	dtls_chacha_tag(&mac, len, tag);
+	if (done != len || crypto_memneq(tag, want, sizeof(tag)))
+		goto out;
+	skb_prepare_seq_read(src, off, off + len, &seq);
+	for (done = 0; (p = dtls_seq_next(&seq, done, len, &n)); done += n)
+		dtls_chacha_xor(&st, dst + done, p, n, done + n == len);
+	err = 0;
+out:
+	dtls_chacha_wipe(&st, &mac);
 	return err;
 }
 

@@ -161,6 +161,17 @@ void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
 		      const u8 *aad, u8 *data, unsigned int len);
 int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 		     const u8 *aad, u8 *data, unsigned int len);
+/*
+ * The same, out of place: the ciphertext and tag are @len + 16 bytes at
+ * @off in @src (in its pages, say), the plaintext goes to @dst.  @src is
+ * read twice, the MAC then the decryption, and never written: the caller
+ * makes sure no one else writes it meanwhile.  Context: BHs off or
+ * process (skb_seq_read() maps the pages).
+ */
+struct sk_buff;
+int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
+			 const u8 *aad, struct sk_buff *src, unsigned int off,
+			 unsigned int len, u8 *dst);
 
 /* Sealing and opening records (crypto.c) */
 struct scatterlist;

@@ -438,14 +438,14 @@ static struct sk_buff *dtls_rx_plain_skb(struct sk_buff *skb,
  * What opening @skb under @k writes to must be ours alone: an skb a tap
  * shares (cloned) gets a head of its own, and its header and explicit
  * nonce come into the head, where the AAD is built.  The pages of a
- * record in pages are only read (dtls_rx_plain_skb()); the library's
- * ChaCha20-Poly1305, and an skb with a frag list, take it linear.
+ * record opened @apart are only read (dtls_rx_plain_skb()); others are
+ * made linear.
  * Return: false if memory ran out.
  */
-static bool dtls_rx_writable(struct dtls_key *k, struct sk_buff *skb)
+static bool dtls_rx_writable(struct dtls_key *k, struct sk_buff *skb,
+			     bool apart)
 {
-	if (skb_is_nonlinear(skb) &&
-	    (k->cipher->lib || skb_has_frag_list(skb)))
+	if (skb_is_nonlinear(skb) && !apart)
 		return !skb_linearize_cow(skb);
 	if (skb_unclone(skb, GFP_ATOMIC))
 		return false;
@@ -472,6 +472,8 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	unsigned int pt_len, nsg;
 	struct dtls_rx_req *rr;
 	struct dtls_key *k;
+	unsigned int ct_off;
+	bool apart;
 	int err;
 
 	dtls_record_parse(skb->data, skb->len, &h);
@@ -503,7 +505,16 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 			goto drop;
 		}
 	}
-	if (!dtls_rx_writable(k, skb)) {
+	/*
+	 * A record in pages no one else may write (page cache, vmsplice:
+	 * the AEAD reads them twice) is opened out of place, from its pages
+	 * into a linear skb of its own: by the library's ChaCha20-Poly1305
+	 * always, by the crypto API when it is large (DTLS_RX_COPY_MAX).
+	 */
+	apart = skb_is_nonlinear(skb) && !skb_has_frag_list(skb) &&
+		!skb_has_shared_frag(skb) &&
+		(k->cipher->lib || skb->len > DTLS_RX_COPY_MAX);
+	if (!dtls_rx_writable(k, skb, apart)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq, h.length);
 		goto drop;
@@ -522,6 +533,17 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		goto wipe;
 	}
 
+	ct_off = aad - skb->data + DTLS_AAD_LEN;
+	if (apart) {
+		out = dtls_rx_plain_skb(skb, ct_off, ct_off + pt_len);
+		/* Without memory for it, made linear after all. */
+		if (!out) {
+			if (skb_linearize(skb))
+				goto nomem;
+			aad = skb->data + ct_off - DTLS_AAD_LEN;
+		}
+	}
+
 	/*
 	 * ChaCha20-Poly1305 by the library is synchronous: no request to
 	 * allocate and no references to take, the RCU read side of our
@@ -529,37 +551,22 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	 * last reference) alive.
 	 */
 	if (k->cipher->lib) {
-		err = dtls_chacha_open(k, nonce, aad, aad + DTLS_AAD_LEN,
-				       pt_len);
+		if (out) {
+			err = dtls_chacha_open_skb(k, nonce, aad, skb, ct_off,
+						   pt_len, out->data + ct_off);
+			consume_skb(skb);
+			skb = out;
+		} else {
+			err = dtls_chacha_open(k, nonce, aad,
+					       aad + DTLS_AAD_LEN, pt_len);
+		}
 		memzero_explicit(nonce, sizeof(nonce));
 		dtls_rx_accept(ds, k, skb, &h, pt_len, err, early);
 		return;
 	}
 
-	/*
-	 * A large record in pages is opened into a linear skb of its own;
-	 * an sg entry for its head's part, then one a frag at most.  A small
-	 * one, one in pages others may still write (page cache, vmsplice:
-	 * the AEAD may read them twice), or without memory for that, is
-	 * made linear and opened in place.
-	 */
-	nsg = 0;
-	if (skb_is_nonlinear(skb) && skb->len > DTLS_RX_COPY_MAX &&
-	    !skb_has_shared_frag(skb)) {
-		unsigned int aad_off = aad - skb->data;
-
-		out = dtls_rx_plain_skb(skb, aad_off + DTLS_AAD_LEN,
-					aad_off + DTLS_AAD_LEN + pt_len);
-		if (out)
-			nsg = 1 + skb_shinfo(skb)->nr_frags;
-	}
-	if (skb_is_nonlinear(skb) && !out) {
-		unsigned int aad_off = aad - skb->data;
-
-		if (skb_linearize(skb))
-			goto nomem;
-		aad = skb->data + aad_off;
-	}
+	/* Out of place: an sg entry for the head's part, one a frag. */
+	nsg = out ? 1 + skb_shinfo(skb)->nr_frags : 0;
 	rr = kmalloc(dtls_rx_req_size(a->tfm) + nsg * sizeof(*rr->sgl),
 		     GFP_ATOMIC);
 	if (!rr) {
@@ -702,7 +709,10 @@ void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
  * explicit nonce, into the head of @skb (data at the UDP header): enough
  * for dtls_rx_datagram() to tell one record from several; the rest of a
  * large datagram may stay in pages (dtls_rx_record()).  A small one is
- * made linear now, in one go rather than a pull and then a copy.
+ * made linear now, in one go rather than a pull and then a copy.  (Into
+ * a kmalloc() buffer, which init_on_alloc zeroes: a page fragment cache
+ * would cost more, as records of a batch wait in the queue and hold its
+ * page, so that each refill takes new pages, zeroed too.)
  */
 static bool dtls_rx_pull_headers(struct sk_buff *skb)
 {
