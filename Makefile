@@ -44,9 +44,12 @@ demo: all
 # (tools/bench/hs-run.sh).  bench-listen: one server port and up to
 # 10,000 sessions, a listener against one socket per peer: the cost of a
 # record as sessions are added, of establishing them, and the memory of
-# an idle one (tools/bench/listen-run.sh).  Not part of check: they
-# measure, they do not test.
-.PHONY: bench bench-hs bench-listen
+# an idle one (tools/bench/listen-run.sh).  bench-profile: where one
+# span of the record benchmark spends its instructions, by guest function
+# (tools/bench/profile.sh; PROFILE="MODE CIPHER SIZE [PHASE]", e.g.
+# "kdtls-gro16 aes-128-gcm 1200").  Not part of check: they measure, they
+# do not test.
+.PHONY: bench bench-hs bench-listen bench-profile
 bench: setup
 	@tools/bench/run.sh
 
@@ -55,6 +58,10 @@ bench-hs: setup
 
 bench-listen: setup
 	@tools/bench/listen-run.sh
+
+PROFILE ?= kdtls-gro16 aes-128-gcm 1200
+bench-profile: setup
+	@tools/bench/profile.sh $(PROFILE)
 
 # DKMS (dkms.conf, tools/dkms.sh): dkms-install puts the module's source
 # in /usr/src/kdtls-VERSION and builds and installs it for every kernel
