@@ -1489,6 +1489,35 @@ TEST_F(record, rx_malformed)
 	EXPECT_EMPTY();
 }
 
+/*
+ * RFC 5246 6.2.3: no record holds more than 2^14 bytes of plaintext.  One
+ * sealed over 2^14 + 1 bytes, and one over 40,000, is discarded as
+ * malformed before it is opened, and moves no window: its sequence number
+ * then opens a record of 2^14 bytes.
+ */
+TEST_F(record, rx_plaintext_over_2_14)
+{
+	static uint8_t pt[40000], rec[40000 + 64];
+	const size_t lens[] = { DTLS_REF_MAX_PLAINTEXT + 1, sizeof(pt) };
+	ssize_t n;
+	size_t i;
+
+	fill(pt, sizeof(pt), 5);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < 2; i++) {
+		n = seal(&self->rx, DATA, 1, pt, lens[i], rec);
+		ASSERT_LT(0, n);
+		B_RAW(rec, n);
+	}
+	EXPECT_EQ(2, STAT_WAIT(rx_malformed, 2));
+	EXPECT_EQ(0, STATS().rx_auth_fail);
+	EXPECT_EQ(0, STATS().rx_records);
+	EXPECT_EMPTY();
+	B_SEND(&self->rx, DATA, 1, pt, DTLS_REF_MAX_PLAINTEXT);
+	EXPECT_MSG(pt, DTLS_REF_MAX_PLAINTEXT, DATA);
+	EXPECT_EMPTY();
+}
+
 /* Several records in one datagram: each good one is its own message. */
 TEST_F(record, rx_several_records_per_datagram)
 {

@@ -786,7 +786,9 @@ bool dtls_record_replay_accept(struct dtls_key *k, u64 seq)
  * @pt_len: the plaintext's length
  *
  * Context: any.  Return: the AAD (DTLS_AAD_LEN bytes, then the ciphertext
- * and tag), or NULL if the record is too short for the cipher.
+ * and tag), or NULL if the record is too short for the cipher or its
+ * plaintext would be longer than 2^14 bytes (RFC 6347 4.1.2.1 and
+ * RFC 5246 6.2.3: a DTLS receiver discards it).
  */
 u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
 			     const struct dtls_record_hdr *h, u8 *nonce,
@@ -795,7 +797,7 @@ u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
 	const struct dtls_cipher *c = k->cipher;
 	u8 *aad;
 
-	if (h->length < c->explicit_len + c->tag_len)
+	if (!dtls_record_length_ok(c, h->length))
 		return NULL;
 	*pt_len = h->length - c->explicit_len - c->tag_len;
 	/* The peer picks the explicit nonce; any value is accepted. */

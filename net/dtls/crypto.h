@@ -39,6 +39,17 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 }
 
 /*
+ * A record's length a receiver of @c may open: its explicit nonce, tag and
+ * at most 2^14 bytes of plaintext (RFC 5246 6.2.3: more is an overflow).
+ */
+static inline bool dtls_record_length_ok(const struct dtls_cipher *c,
+					 unsigned int length)
+{
+	return length >= c->explicit_len + c->tag_len &&
+	       length - c->explicit_len - c->tag_len <= DTLS_MAX_PLAINTEXT;
+}
+
+/*
  * dtls_aead.remade: made again, not yet counted; or counted (taken), its
  * making still keeping it from the idle timer for a period.  With the key
  * clock of the making in the low byte.

@@ -260,7 +260,7 @@ static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
 	struct dtls_rx_wake *rw;
 
 	/* What dtls_record_open_prepare() and the window would refuse. */
-	if (h->length < c->explicit_len + c->tag_len) {
+	if (!dtls_record_length_ok(c, h->length)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
 		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, h->epoch, h->seq,
 				h->length);
