@@ -177,7 +177,8 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
  * @off in @src (in its pages, say), the plaintext goes to @dst.  @src is
  * read twice, the MAC then the decryption, and never written: the caller
  * makes sure no one else writes it meanwhile.  Context: BHs off or
- * process (skb_seq_read() maps the pages).
+ * process (skb_seq_read() maps the pages).  Frags of device memory
+ * (!skb_frags_readable()) fail it as forged.
  */
 struct sk_buff;
 int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,

@@ -507,12 +507,13 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	}
 	/*
 	 * A record in pages no one else may write (page cache, vmsplice:
-	 * the AEAD reads them twice) is opened out of place, from its pages
+	 * the AEAD reads them twice), and that are pages (not device memory,
+	 * which skb_linearize() refuses), is opened out of place, from them
 	 * into a linear skb of its own: by the library's ChaCha20-Poly1305
 	 * always, by the crypto API when it is large (DTLS_RX_COPY_MAX).
 	 */
 	apart = skb_is_nonlinear(skb) && !skb_has_frag_list(skb) &&
-		!skb_has_shared_frag(skb) &&
+		!skb_has_shared_frag(skb) && skb_frags_readable(skb) &&
 		(k->cipher->lib || skb->len > DTLS_RX_COPY_MAX);
 	if (!dtls_rx_writable(k, skb, apart)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);

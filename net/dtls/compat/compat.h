@@ -92,6 +92,11 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 #define sk_uid(sk)		sock_i_uid(sk)
 #endif
 
+/* Frags of device memory (net_iov) came with skb_frags_readable(). */
+#ifndef KDTLS_HAVE_SKB_FRAGS_READABLE
+#define skb_frags_readable(skb)	true
+#endif
+
 /* struct proto's connect takes a struct sockaddr_unsized in 7.x. */
 #ifdef KDTLS_HAVE_SOCKADDR_UNSIZED
 #define DTLS_PROTO_SOCKADDR	struct sockaddr_unsized
