@@ -3573,6 +3573,60 @@ TEST_F(record, tx_sealed_records_stay)
 		  dtls_test_proc_stat("DtlsTxSpliced") - spliced0);
 }
 
+/* Replace the text of the sysctl @path with @val, the old one in @old. */
+static int sysctl_swap(const char *path, const char *val, char *old,
+		       size_t oldlen)
+{
+	int fd = open(path, O_RDWR);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, old, oldlen - 1);
+	if (n <= 0 || pwrite(fd, val, strlen(val), 0) != (ssize_t)strlen(val)) {
+		close(fd);
+		return -1;
+	}
+	old[n] = 0;
+	close(fd);
+	return 0;
+}
+
+/*
+ * An administrator's lower net.core.max_skb_frags: a record sealed in
+ * pages would take more frags than that (one a base page), UDP refuses
+ * them with EMSGSIZE and sends nothing, and the record goes again,
+ * copied by UDP: delivered once and not counted as spliced.  With the
+ * limit back, the same send is spliced (6.5 and later).
+ */
+TEST_F(record, tx_splice_frags_limit)
+{
+	static const char path[] = "/proc/sys/net/core/max_skb_frags";
+	static uint8_t pt[16384];
+	long long spliced0;
+	char old[32], tmp[32];
+	ssize_t n;
+
+	spliced0 = dtls_test_proc_stat("DtlsTxSpliced");
+	ASSERT_LE(0, spliced0);
+	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
+	fill(pt, sizeof(pt), 17);
+	ASSERT_EQ(0, sysctl_swap(path, "2", old, sizeof(old)))
+		TH_LOG("%s: %s", path, strerror(errno));
+	n = send(self->a, pt, sizeof(pt), 0);
+	ASSERT_EQ(0, sysctl_swap(path, old, tmp, sizeof(tmp)));
+	ASSERT_EQ((ssize_t)sizeof(pt), n) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(1, B_OPEN_SEGMENTS(pt, sizeof(pt), sizeof(pt), 0));
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(0, dtls_test_proc_stat("DtlsTxSpliced") - spliced0);
+
+	ASSERT_EQ((ssize_t)sizeof(pt), send(self->a, pt, sizeof(pt), 0));
+	EXPECT_EQ(2, B_OPEN_SEGMENTS(pt, sizeof(pt), sizeof(pt), 1));
+	EXPECT_B_EMPTY();
+	EXPECT_EQ(dtls_test_kernel_at_least(6, 5) ? 1 : 0,
+		  dtls_test_proc_stat("DtlsTxSpliced") - spliced0);
+}
+
 /* ---- Receiving in batches: UDP_GRO ---- */
 
 /*
