@@ -255,6 +255,8 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 	else
 		dtls_chacha_xor(&st, data, data, len, true);
 	dtls_chacha_wipe(&st, &mac);
+	/* A forged record's right tag, its sequence number still fresh. */
+	memzero_explicit(tag, sizeof(tag));
 	return err;
 }
 
@@ -302,9 +304,11 @@ int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
 	skb_prepare_seq_read(src, off, off + len, &seq);
 	for (done = 0; (p = dtls_seq_next(&seq, done, len, &n)); done += n)
 		dtls_chacha_xor(&st, dst + done, p, n, done + n == len);
-	err = 0;
+	if (done == len)
+		err = 0;
 out:
 	dtls_chacha_wipe(&st, &mac);
+	memzero_explicit(tag, sizeof(tag));
 	return err;
 }
 
@@ -787,8 +791,8 @@ bool dtls_record_replay_accept(struct dtls_key *k, u64 seq)
  *
  * Context: any.  Return: the AAD (DTLS_AAD_LEN bytes, then the ciphertext
  * and tag), or NULL if the record is too short for the cipher or its
- * plaintext would be longer than 2^14 bytes (RFC 6347 4.1.2.1 and
- * RFC 5246 6.2.3: a DTLS receiver discards it).
+ * plaintext would be longer than 2^14 bytes (dtls_record_length_ok();
+ * invalid records are discarded, RFC 6347 4.1.2.7).
  */
 u8 *dtls_record_open_prepare(struct dtls_key *k, u8 *rec,
 			     const struct dtls_record_hdr *h, u8 *nonce,

@@ -24,6 +24,7 @@
  */
 
 #include <linux/filter.h>
+#include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
@@ -435,6 +436,30 @@ static struct sk_buff *dtls_rx_plain_skb(struct sk_buff *skb,
 }
 
 /*
+ * Pages of @skb no one else may write while a record in them is opened
+ * from them: the AEAD reads the ciphertext twice (the MAC, then the
+ * decryption; ours, and the crypto API's generic GCM), and a writer in
+ * between would get chosen bits past the tag.  Not pages the sender
+ * shares (page cache, vmsplice: SKBFL_SHARED_FRAG), nor pages mapped
+ * into a process (a packet socket's TX ring puts its mmapped ring in an
+ * skb unmarked; zerocopy frags are copied before local delivery, and
+ * would be mapped too), nor device memory.  Context: any.
+ */
+static bool dtls_rx_pages_private(const struct sk_buff *skb)
+{
+	const struct skb_shared_info *si = skb_shinfo(skb);
+	int i;
+
+	if (skb_has_frag_list(skb) || skb_has_shared_frag(skb) ||
+	    !skb_frags_readable(skb))
+		return false;
+	for (i = 0; i < si->nr_frags; i++)
+		if (folio_mapped(page_folio(skb_frag_page(&si->frags[i]))))
+			return false;
+	return true;
+}
+
+/*
  * What opening @skb under @k writes to must be ours alone: an skb a tap
  * shares (cloned) gets a head of its own, and its header and explicit
  * nonce come into the head, where the AAD is built.  The pages of a
@@ -506,14 +531,13 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 		}
 	}
 	/*
-	 * A record in pages no one else may write (page cache, vmsplice:
-	 * the AEAD reads them twice), and that are pages (not device memory,
-	 * which skb_linearize() refuses), is opened out of place, from them
-	 * into a linear skb of its own: by the library's ChaCha20-Poly1305
-	 * always, by the crypto API when it is large (DTLS_RX_COPY_MAX).
+	 * A record in pages no one else may write (dtls_rx_pages_private())
+	 * is opened out of place, from them into a linear skb of its own:
+	 * by the library's ChaCha20-Poly1305 always (records in pages are
+	 * over DTLS_RX_COPY_MAX here, dtls_rx_pull_headers()), by the crypto
+	 * API when it is large.  Others are made linear, a copy read once.
 	 */
-	apart = skb_is_nonlinear(skb) && !skb_has_frag_list(skb) &&
-		!skb_has_shared_frag(skb) && skb_frags_readable(skb) &&
+	apart = skb_is_nonlinear(skb) && dtls_rx_pages_private(skb) &&
 		(k->cipher->lib || skb->len > DTLS_RX_COPY_MAX);
 	if (!dtls_rx_writable(k, skb, apart)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
