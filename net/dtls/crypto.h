@@ -40,7 +40,10 @@ static inline unsigned int dtls_cipher_overhead(const struct dtls_cipher *c)
 
 /*
  * A record's length a receiver of @c may open: its explicit nonce, tag and
- * at most 2^14 bytes of plaintext (RFC 5246 6.2.3: more is an overflow).
+ * at most 2^14 bytes of plaintext, the most a sender may put in a record
+ * (RFC 5246 6.2.1).  6.2.3 lets a receiver take up to 2^14 + 2048 bytes
+ * of ciphertext; an AEAD record has no use for more than 24 of those,
+ * and OpenSSL refuses them too.
  */
 static inline bool dtls_record_length_ok(const struct dtls_cipher *c,
 					 unsigned int length)

@@ -381,6 +381,13 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			 * Data before the Finished: opened once done.  Not
 			 * authenticated yet, so bounded in number and bytes.
 			 */
+			if (!dtls_record_length_ok(hs->pr.rx_key->cipher,
+						   blen)) {
+				dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
+				trace_dtls_drop(ds, DTLS_DROP_MALFORMED,
+						rh->epoch, rh->seq, blen);
+				return;
+			}
 			if (skb_queue_len(&hs->early) >= DTLS_HS_EARLY_MAX) {
 				dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 				trace_dtls_drop(ds, DTLS_DROP_HS_EARLY,
