@@ -3865,23 +3865,25 @@ TEST_F(record, rx_tap_sees_no_plaintext)
 }
 
 /*
- * Records in pages: opened out of place (ChaCha20-Poly1305 at any size,
- * AES above 2 KiB) or from a copy.  Lengths that leave pieces of records
+ * Records in pages: opened out of place when over 2 KiB, from a copy
+ * when smaller.  Lengths that leave pieces of records
  * on odd bytes of pages are delivered intact, and in each batch a record
- * whose ciphertext (in pages) or tag was changed costs only itself.
+ * whose ciphertext (in pages, or its first byte, in the skb's head), or
+ * tag was changed costs only itself.
  */
 TEST_F(record, rx_pages_forged)
 {
 	static const size_t lens[] = { 4999, 10001, 1999, 777 };
 	static uint8_t pt[6 * 10001], wire[6 * (10001 + 64)];
-	size_t i, n, rec;
+	size_t i, n, rec, first;
 	uint64_t seq = 0;
 	int j, cnt, bad = 0;
 
 	big_rcvbuf(self->a);
 	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	first = DTLS_REF_HDR_LEN + dtls_ref_cipher(self->rx.cipher)->explicit_len;
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		cnt = lens[i] > 5000 ? 3 : 6;
+		cnt = lens[i] > 5000 ? 4 : 6;
 		fill(pt, sizeof(pt), 60 + i);
 		rec = lens[i] + dtls_ref_overhead(self->rx.cipher);
 		n = seal_batch(&self->rx, NULL, NULL, seq, pt, lens[i], cnt,
@@ -3889,14 +3891,15 @@ TEST_F(record, rx_pages_forged)
 		ASSERT_EQ(cnt * rec, n);
 		wire[rec + rec / 2] ^= 0x01;		/* record 1: ciphertext */
 		wire[2 * rec + rec - 1] ^= 0x80;	/* record 2: its tag */
+		wire[3 * rec + first] ^= 0x10;		/* 3: its first byte */
 		ASSERT_EQ((ssize_t)n, send_gso(self->b, wire, n, rec))
 			TH_LOG("%s", strerror(errno));
 		seq += cnt;
-		bad += 2;
+		bad += 3;
 		EXPECT_EQ(seq - bad, STAT_WAIT(rx_records, seq - bad));
 		EXPECT_EQ(bad, STAT_WAIT(rx_auth_fail, bad));
 		for (j = 0; j < cnt; j++)
-			if (j != 1 && j != 2)
+			if (j < 1 || j > 3)
 				EXPECT_MSG(pt + j * lens[i], lens[i], DATA);
 		EXPECT_EMPTY();
 	}

@@ -20,7 +20,8 @@ top_n=40
 again=
 while [ $# -gt 0 ]; do
 	case $1 in
-	-n) top_n=$2; shift 2 ;;
+	-n) [ $# -ge 2 ] || { echo "$0: -n wants a number" >&2; exit 2; }
+	    top_n=$2; shift 2 ;;
 	--again) again=1; shift ;;
 	*) break ;;
 	esac
@@ -31,13 +32,15 @@ mode=$1 cipher=$2 size=$3 phase=${4:-loop}
 . "$(dirname "$0")/lib.sh"
 bench_init
 if [ -n "$again" ]; then
-	out=$(ls -t build/bench/prof-*.out 2>/dev/null | head -n1)
-	[ -n "$out" ] || die "no earlier profile in build/bench"
+	out=$(grep -l '^KSYMS-END' $(ls -t build/bench/prof-*.out 2>/dev/null) \
+		/dev/null 2>/dev/null | head -n1)
+	[ -n "$out" ] || die "no earlier complete profile in build/bench"
 	raw=$top/${out%.out}.raw
 else
 	bench_build
-	inc=$(dirname "$(find build/icount -name qemu-plugin.h | head -n1)")
-	[ -d "$inc" ] || die "qemu-plugin.h not found under build/icount"
+	hdr=$(find build/icount -name qemu-plugin.h | head -n1)
+	[ -f "$hdr" ] || die "qemu-plugin.h not found under build/icount"
+	inc=$(dirname "$hdr")
 	iprof=$top/build/icount/iprof.so
 	gcc -shared -fPIC -O2 -Wall -I"$inc" $(pkg-config --cflags glib-2.0) \
 		-o "$iprof" tools/bench/iprof.c
@@ -55,7 +58,8 @@ else
 	'tools/out/record-bench --quick && echo KSYMS-BEGIN &&
 		    grep " [tT] " /proc/kallsyms | gzip -1 | base64 -w 0 && echo &&
 		    echo KSYMS-END' \
-		>"$out" 2>/dev/null || die "the guest run failed; see $out"
+		>"$out" 2>"${out%.out}.err" ||
+		die "the guest run failed; see $out and ${out%.out}.err"
 fi
 
 python3 - "$out" "$raw" "$mode" "$cipher" "$size" "$phase" "$top_n" <<'EOF'
@@ -79,8 +83,10 @@ for line in open(outf, errors='replace'):
            (mode, cipher, size, phase):
             spans.add(int(kv['idx']))
             records += int(kv['records'])
-if not spans:
+if not spans or not records:
     sys.exit('profile: no span %s %s %s %s' % (mode, cipher, size, phase))
+if len(syms) < 1000 or not any(a for a, _ in syms):
+    sys.exit('profile: the guest printed no usable /proc/kallsyms')
 syms.sort()
 addrs = [a for a, _ in syms]
 per, user, cur = {}, 0, None
