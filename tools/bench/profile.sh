@@ -51,7 +51,7 @@ else
 	out=build/bench/prof-$stamp.out
 
 	say "profiling $mode $cipher $size $phase in a $kernel guest"
-	# The guest's text symbols, compressed (Debian's System.map is a stub).
+	# The guest's text symbols, compressed: Debian's System.map holds none.
 	tools/vm/run -k "$kernel" -t 1800 \
 		-q "-smp 1 -plugin $plugin -plugin $iprof,out=$raw" \
 		-M "$guest_mods" -m "$ko" -- sh -c \

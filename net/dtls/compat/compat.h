@@ -94,7 +94,7 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 
 /* Frags of device memory (net_iov) came with skb_frags_readable(). */
 #ifndef KDTLS_HAVE_SKB_FRAGS_READABLE
-#define skb_frags_readable(skb)	true
+#define skb_frags_readable(skb)	((void)(skb), true)
 #endif
 
 /* struct proto's connect takes a struct sockaddr_unsized in 7.x. */
