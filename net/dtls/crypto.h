@@ -190,6 +190,18 @@ int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
 
 /* Sealing and opening records (crypto.c) */
 struct scatterlist;
+
+/* Seals records under one key; lives on the sender's stack. */
+struct dtls_sealer {
+	struct dtls_key		*key;
+	struct dtls_aead	*aead;	/* held; NULL for the library's */
+	struct aead_request	*req;
+};
+
+int dtls_sealer_init(struct dtls_sealer *s, struct dtls_key *k);
+int dtls_sealer_seal(struct dtls_sealer *s, u8 *rec, u8 type,
+		     unsigned int pt_len);
+void dtls_sealer_done(struct dtls_sealer *s);
 int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
 		     unsigned int pt_len);
 bool dtls_record_replay_fresh(struct dtls_key *k, u64 seq);

@@ -469,11 +469,15 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	struct kvec kv[DTLS_TX_PIECES];
 	unsigned int nr = 0, i, j;
 	size_t left = len, total = 0;
+	struct dtls_sealer sealer;
 	bool frag, splice;
 	int err;
 
 	if (WARN_ON_ONCE(pieces > DTLS_TX_PIECES))
 		return -EMSGSIZE;
+	err = dtls_sealer_init(&sealer, k);
+	if (err)
+		return err;
 	frag = dtls_tx_frag_fits(len + (size_t)segs * ovh, segs, pieces);
 	/* And then only if every piece is in a page (none fell back). */
 	splice = frag && dtls_tx_splices(len + (size_t)segs * ovh, segs);
@@ -499,7 +503,8 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 				err = -EFAULT;
 				goto wipe;
 			}
-			err = dtls_seal_record(k, p + off, o->type, plen);
+			err = dtls_sealer_seal(&sealer, p + off, o->type,
+					       plen);
 			dtls_tx_key_sealed(ds, k);
 			if (err < 0)
 				goto wipe;
@@ -513,6 +518,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 		}
 		total += size;
 	}
+	dtls_sealer_done(&sealer);	/* not held while UDP may block */
 
 	err = dtls_tx_udp(sk, msg, o, kv, splice ? pages : NULL, nr, total,
 			  gso_size, &splice);
@@ -530,6 +536,7 @@ wipe:
 	/* Only the piece being filled may hold plaintext. */
 	memzero_explicit(kv[nr - 1].iov_base, kv[nr - 1].iov_len);
 out:
+	dtls_sealer_done(&sealer);
 	while (nr--)
 		dtls_tx_piece_put(kv[nr].iov_base, pages[nr]);
 	return err;
