@@ -131,6 +131,8 @@ struct dtls_sock {
 
 	/* Authenticated records (and non-DTLS datagrams) for recvmsg. */
 	struct sk_buff_head rxq;
+	/* A crypto request kept for the next record (rx.c); xchg(). */
+	struct dtls_rx_req *rx_spare;
 
 	struct dtls_sock_stats stats;
 
@@ -290,6 +292,7 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
 void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
 		      struct sk_buff_head *early);
+void dtls_rx_spare_free(struct dtls_sock *ds);
 
 /* icmp.c */
 #ifdef KDTLS_HAVE_ENCAP_ERR_RCV_INFO

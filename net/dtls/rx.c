@@ -55,6 +55,7 @@
 
 /* One record being opened; the crypto request's context follows it. */
 struct dtls_rx_req {
+	size_t			size;	/* allocated, for dtls_rx_req_get() */
 	struct dtls_sock	*ds;
 	struct dtls_key		*key;
 	struct dtls_aead	*aead;	/* its transform, held */
@@ -182,18 +183,63 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 	dtls_rx_queue(ds, skb, h->type, early);
 }
 
-/* A crypto API request finished: the record, then its references. */
+/*
+ * A request of at least @size bytes.  The socket keeps the last one freed
+ * (dtls_sock.rx_spare) for the next record: its kmalloc(), which
+ * init_on_alloc zeroes, and kfree() were some 400 instructions of a
+ * 1200-byte record.  Taken and given back by xchg() and cmpxchg(): the
+ * softirqs of several CPUs and asynchronous completions may race for it,
+ * and a record opened while the spare is out gets a request of its own.
+ * Context: any; the caller holds @ds or the RCU read side.
+ */
+static struct dtls_rx_req *dtls_rx_req_get(struct dtls_sock *ds, size_t size)
+{
+	struct dtls_rx_req *rr = xchg(&ds->rx_spare, NULL);
+
+	if (rr && rr->size >= size)
+		return rr;
+	kfree(rr);
+	rr = kmalloc(size, GFP_ATOMIC);
+	if (rr)
+		rr->size = size;
+	return rr;
+}
+
+/* Keep @rr for the next record, unless a spare is there already. */
+static void dtls_rx_req_put(struct dtls_sock *ds, struct dtls_rx_req *rr)
+{
+	if (cmpxchg(&ds->rx_spare, NULL, rr))
+		kfree(rr);
+}
+
+/**
+ * dtls_rx_spare_free - free the request kept for the next record
+ * @ds: the socket, with its last reference gone
+ *
+ * Context: any (the RCU callback that frees @ds).
+ */
+void dtls_rx_spare_free(struct dtls_sock *ds)
+{
+	kfree(xchg(&ds->rx_spare, NULL));
+}
+
+/*
+ * A crypto API request finished: the record, then its references.  The
+ * request is given back before @ds's reference: it is kept in @ds.
+ */
 static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
 			   struct sk_buff_head *early)
 {
-	dtls_rx_accept(rr->ds, rr->key, rr->skb, &rr->hdr, rr->pt_len, err,
+	struct dtls_sock *ds = rr->ds;
+
+	dtls_rx_accept(ds, rr->key, rr->skb, &rr->hdr, rr->pt_len, err,
 		       early);
 	consume_skb(rr->src);
 	dtls_aead_put(rr->aead);
 	dtls_key_put(rr->key);
-	dtls_sock_put(rr->ds);
 	memzero_explicit(rr->nonce, sizeof(rr->nonce));
-	kfree(rr);
+	dtls_rx_req_put(ds, rr);
+	dtls_sock_put(ds);
 }
 
 static void dtls_rx_done(DTLS_CRYPTO_CB_ARG arg, int err)
@@ -592,8 +638,8 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 
 	/* Out of place: an sg entry for the head's part, one a frag. */
 	nsg = out ? 1 + skb_shinfo(skb)->nr_frags : 0;
-	rr = kmalloc(dtls_rx_req_size(a->tfm) + nsg * sizeof(*rr->sgl),
-		     GFP_ATOMIC);
+	rr = dtls_rx_req_get(ds, dtls_rx_req_size(a->tfm) +
+			     nsg * sizeof(*rr->sgl));
 	if (!rr) {
 		kfree_skb(out);
 		goto nomem;

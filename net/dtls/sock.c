@@ -270,6 +270,7 @@ static void dtls_sock_free_rcu(struct rcu_head *head)
 
 	kfree(ds->hs.peer_id);
 	kfree(ds->hs.srtp_mki);
+	dtls_rx_spare_free(ds);
 	dtls_export_wipe(ds);
 	if (ds->hs.peer_cert) {
 		dtls_cert_peer_free(ds->hs.peer_cert);
