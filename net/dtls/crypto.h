@@ -179,9 +179,9 @@ int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
  * The same, out of place: the ciphertext and tag are @len + 16 bytes at
  * @off in @src (in its pages, say), the plaintext goes to @dst.  @src is
  * read twice, the MAC then the decryption, and never written: the caller
- * makes sure no one else writes it meanwhile.  Context: BHs off or
- * process (skb_seq_read() maps the pages).  Frags of device memory
- * (!skb_frags_readable()) fail it as forged.
+ * makes sure no one else writes it meanwhile.  Context: any.  An skb
+ * whose bytes cannot be read in place (a frag list, frags of device
+ * memory, highmem) fails it as forged: the caller makes those linear.
  */
 struct sk_buff;
 int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,

@@ -580,11 +580,13 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	 * A record in pages no one else may write (dtls_rx_pages_private())
 	 * is opened out of place, from them into a linear skb of its own:
 	 * by the library's ChaCha20-Poly1305 always (records in pages are
-	 * over DTLS_RX_COPY_MAX here, dtls_rx_pull_headers()), by the crypto
-	 * API when it is large.  Others are made linear, a copy read once.
+	 * over DTLS_RX_COPY_MAX here, dtls_rx_pull_headers()) unless pages
+	 * are mapped one at a time (highmem), by the crypto API when it is
+	 * large.  Others are made linear, a copy read once.
 	 */
 	apart = skb_is_nonlinear(skb) && dtls_rx_pages_private(skb) &&
-		(k->cipher->lib || skb->len > DTLS_RX_COPY_MAX);
+		(k->cipher->lib ? !IS_ENABLED(CONFIG_HIGHMEM) :
+				  skb->len > DTLS_RX_COPY_MAX);
 	if (!dtls_rx_writable(k, skb, apart)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_NOMEM, h.epoch, h.seq, h.length);
