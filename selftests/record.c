@@ -3521,15 +3521,16 @@ TEST_F(record, tx_sealed_records_stay)
 	static const struct { size_t len, seg; } sends[] = {
 		{ 1, 0 }, { 1200, 0 }, { 5000, 0 }, { 16384, 0 },
 		{ 16 * 1200, 1200 }, { 26 * 1200, 1200 }, { 8 * 3000, 3000 },
-		{ 100, 0 }, { 3 * 16384, 16384 },
+		{ 100, 0 }, { 3 * 16384, 16384 }, { 48 * 1200, 1200 },
 	};
-	/* Records handed to UDP as pages a round: 16384 B and the batches
-	 * that fit the 32 KiB fragment (not 3 x 16384); smaller records
-	 * UDP copies into its skb's head.
+	/* Records handed to UDP as pages a round: 16384 B and every batch,
+	 * those larger than the 32 KiB fragment page too (3 x 16384 takes
+	 * three pages, 48 x 1200 two); smaller records UDP copies into its
+	 * skb's head.
 	 */
 	enum { ROUNDS = 4, N = sizeof(sends) / sizeof(sends[0]),
-	       SPLICED = 1 + 16 + 26 + 8 };
-	static uint8_t pt[3 * 16384];
+	       SPLICED = 1 + 16 + 26 + 8 + 3 + 48 };
+	static uint8_t pt[48 * 1200];
 	uint64_t seq = 3, seqs[ROUNDS][N];
 	long long spliced0;
 	socklen_t sl = sizeof(int);

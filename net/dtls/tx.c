@@ -351,10 +351,10 @@ out:
  * skb_page_frag_refill() promises room for at most a page; a piece may
  * need up to 16 KiB and more, so the room is made here, the same way.
  *
- * Where UDP can take the pages (MSG_SPLICE_PAGES, dtls_tx_udp()), a send takes
- * it if all its pieces fit one fragment page (32 KiB): UDP then copies nothing
- * where it takes them (dtls_tx_splices()), and a batch of up to 26 records of
- * 1200 bytes costs no allocation either.  Before 6.5, UDP copies a send, a GSO
+ * Where UDP can take the pages (MSG_SPLICE_PAGES, dtls_tx_udp()), every send
+ * takes it: UDP then copies nothing where it takes them (dtls_tx_splices()), a
+ * batch of up to 26 records of 1200 bytes costs no allocation, and a larger
+ * one a new page for what does not fit the current one.  Before 6.5, UDP copies a send, a GSO
  * datagram or one of more than a few pages into the same fragment, and its skb
  * keeps the page until the device is done with it: a batch would take a new
  * zeroed page nearly every send (measured on loopback: 16 records of 1200 bytes
@@ -386,13 +386,16 @@ static bool dtls_tx_splices(size_t size, unsigned int segs)
 	       (segs > 1 || size + MAX_HEADER >= SKB_MAX_ALLOC);
 }
 
-/* Whether @size bytes sealed in @nr pieces take the fragment (above). */
-static bool dtls_tx_frag_fits(size_t size, unsigned int segs,
-			      unsigned int nr)
+/*
+ * Whether @size bytes sealed as @segs records take the fragment (above).
+ * Where UDP takes the pages, always: the pieces of a batch larger than a
+ * fragment page take a new page when the current one is full, one
+ * zeroed page a send, where kmalloc()ed pieces cost theirs zeroed and
+ * then UDP's copy of them into new zeroed pages of its own.
+ */
+static bool dtls_tx_takes_frag(size_t size, unsigned int segs)
 {
-	if (DTLS_TX_CAN_SPLICE)
-		return size + (size_t)nr * DTLS_TX_ALIGN <= DTLS_TX_FRAG_BYTES;
-	return segs == 1 && size <= DTLS_TX_FRAG_MAX;
+	return DTLS_TX_CAN_SPLICE || (segs == 1 && size <= DTLS_TX_FRAG_MAX);
 }
 
 static bool dtls_tx_frag_room(struct page_frag *pf, unsigned int size,
@@ -478,7 +481,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	err = dtls_sealer_init(&sealer, k);
 	if (err)
 		return err;
-	frag = dtls_tx_frag_fits(len + (size_t)segs * ovh, segs, pieces);
+	frag = dtls_tx_takes_frag(len + (size_t)segs * ovh, segs);
 	/* And then only if every piece is in a page (none fell back). */
 	splice = frag && dtls_tx_splices(len + (size_t)segs * ovh, segs);
 	for (i = 0; i < segs; i += per_piece) {
