@@ -352,18 +352,19 @@ out:
  * need up to 16 KiB and more, so the room is made here, the same way.
  *
  * Where UDP can take the pages (MSG_SPLICE_PAGES, dtls_tx_udp()), every send
- * takes it: UDP then copies nothing where it takes them (dtls_tx_splices()), a
- * batch of up to 26 records of 1200 bytes costs no allocation, and a larger
- * one a new page for what does not fit the current one.  Before 6.5, UDP copies a send, a GSO
- * datagram or one of more than a few pages into the same fragment, and its skb
- * keeps the page until the device is done with it: a batch would take a new
- * zeroed page nearly every send (measured on loopback: 16 records of 1200 bytes
- * cost 1,000 instructions a record more so), so only a send of one record takes
- * the fragment, and only if the record and UDP's copy of it fit one fragment
- * page.  The sysctl net.core.high_order_alloc_disable, which the kernel's
- * refill obeys, is not exported to modules: a failed order-3 allocation falls
- * back to kmalloc() instead.  KASAN has no redzone between pieces of a page:
- * the length of every sealed record is checked instead.
+ * takes it: UDP then copies nothing where it takes them (dtls_tx_splices(), and
+ * no more frags than it allows), a batch of up to 26 records of 1200 bytes
+ * costs no allocation, and a larger one new pages for what does not fit the
+ * current one.  Before 6.5, UDP copies a send, a GSO datagram or one of more
+ * than a few pages into the same fragment, and its skb keeps the page until the
+ * device is done with it: a batch would take a new zeroed page nearly every
+ * send (measured on loopback: 16 records of 1200 bytes cost 1,000 instructions
+ * a record more so), so only a send of one record takes the fragment, and only
+ * if the record and UDP's copy of it fit one fragment page.  The sysctl
+ * net.core.high_order_alloc_disable, which the kernel's refill obeys, is not
+ * exported to modules: a failed order-3 allocation falls back to kmalloc()
+ * instead.  KASAN has no redzone between pieces of a page: the length of every
+ * sealed record is checked instead.
  */
 #define DTLS_TX_FRAG_BYTES	32768
 #define DTLS_TX_FRAG_ORDER	get_order(DTLS_TX_FRAG_BYTES)
@@ -388,10 +389,10 @@ static bool dtls_tx_splices(size_t size, unsigned int segs)
 
 /*
  * Whether @size bytes sealed as @segs records take the fragment (above).
- * Where UDP takes the pages, always: the pieces of a batch larger than a
- * fragment page take a new page when the current one is full, one
- * zeroed page a send, where kmalloc()ed pieces cost theirs zeroed and
- * then UDP's copy of them into new zeroed pages of its own.
+ * Where UDP takes the pages, always: a piece that does not fit the
+ * current fragment page takes a new one (zeroed, as a kmalloc()ed piece
+ * of more than 8 KiB is, which UDP would then copy into new zeroed pages
+ * of its own).
  */
 static bool dtls_tx_takes_frag(size_t size, unsigned int segs)
 {
@@ -470,7 +471,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	unsigned int pieces = DIV_ROUND_UP(segs, per_piece);
 	struct page *pages[DTLS_TX_PIECES];
 	struct kvec kv[DTLS_TX_PIECES];
-	unsigned int nr = 0, i, j;
+	unsigned int nr = 0, frags = 0, i, j;
 	size_t left = len, total = 0;
 	struct dtls_sealer sealer;
 	bool frag, splice;
@@ -479,6 +480,8 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	if (WARN_ON_ONCE(pieces > DTLS_TX_PIECES))
 		return -EMSGSIZE;
 	err = dtls_sealer_init(&sealer, k);
+	/* Whatever came of it: a transform made again is watched. */
+	dtls_tx_key_sealed(ds, k);
 	if (err)
 		return err;
 	frag = dtls_tx_takes_frag(len + (size_t)segs * ovh, segs);
@@ -496,6 +499,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 			goto out;
 		}
 		splice &= !!pages[nr];
+		frags += DIV_ROUND_UP(offset_in_page(p) + size, PAGE_SIZE);
 		kv[nr].iov_base = p;
 		kv[nr++].iov_len = size;
 		for (j = 0; j < n; j++) {
@@ -508,7 +512,6 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 			}
 			err = dtls_sealer_seal(&sealer, p + off, o->type,
 					       plen);
-			dtls_tx_key_sealed(ds, k);
 			if (err < 0)
 				goto wipe;
 			/* All of it written: none of the memory's past goes. */
@@ -522,6 +525,11 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 		total += size;
 	}
 	dtls_sealer_done(&sealer);	/* not held while UDP may block */
+	/*
+	 * UDP takes a frag a base page (pages of a compound one are not
+	 * merged) and refuses more than the limit: then it copies them.
+	 */
+	splice &= frags <= MAX_SKB_FRAGS;
 
 	err = dtls_tx_udp(sk, msg, o, kv, splice ? pages : NULL, nr, total,
 			  gso_size, &splice);
