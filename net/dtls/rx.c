@@ -184,12 +184,14 @@ static void dtls_rx_accept(struct dtls_sock *ds, struct dtls_key *k,
 }
 
 /*
- * A request of at least @size bytes.  The socket keeps the last one freed
- * (dtls_sock.rx_spare) for the next record: its kmalloc(), which
- * init_on_alloc zeroes, and kfree() were some 400 instructions of a
- * 1200-byte record.  Taken and given back by xchg() and cmpxchg(): the
- * softirqs of several CPUs and asynchronous completions may race for it,
- * and a record opened while the spare is out gets a request of its own.
+ * A request of at least @size bytes.  The socket keeps the last one of a
+ * record opened in place (dtls_sock.rx_spare, a few hundred bytes) for
+ * the next: its kmalloc(), which init_on_alloc zeroes, and kfree() were
+ * some 400 instructions of a 1200-byte record.  Taken and given back by
+ * xchg() and cmpxchg(): the softirqs of several CPUs and asynchronous
+ * completions may race for it, and a record opened while the spare is out
+ * gets a request of its own.  Freed when the socket's transforms go for
+ * idleness (sockopt.c) and with the socket.
  * Context: any; the caller holds @ds or the RCU read side.
  */
 static struct dtls_rx_req *dtls_rx_req_get(struct dtls_sock *ds, size_t size)
@@ -205,18 +207,29 @@ static struct dtls_rx_req *dtls_rx_req_get(struct dtls_sock *ds, size_t size)
 	return rr;
 }
 
-/* Keep @rr for the next record, unless a spare is there already. */
-static void dtls_rx_req_put(struct dtls_sock *ds, struct dtls_rx_req *rr)
+/*
+ * Keep @rr, wiped (the crypto context's counter block holds the implicit
+ * nonce, and a forged record's right tag), for the next record, unless a
+ * spare is there already or @rr carries an sg list for a record in pages.
+ */
+static void dtls_rx_req_put(struct dtls_sock *ds, struct dtls_rx_req *rr,
+			    bool keep)
 {
-	if (cmpxchg(&ds->rx_spare, NULL, rr))
+	struct crypto_aead *tfm = crypto_aead_reqtfm(&rr->req);
+
+	/* The request and its context, which follows it. */
+	memzero_explicit(&rr->req,
+			 sizeof(rr->req) + crypto_aead_reqsize(tfm));
+	memzero_explicit(rr->nonce, sizeof(rr->nonce));
+	if (!keep || cmpxchg(&ds->rx_spare, NULL, rr))
 		kfree(rr);
 }
 
 /**
  * dtls_rx_spare_free - free the request kept for the next record
- * @ds: the socket, with its last reference gone
+ * @ds: the socket
  *
- * Context: any (the RCU callback that frees @ds).
+ * Context: any.
  */
 void dtls_rx_spare_free(struct dtls_sock *ds)
 {
@@ -230,15 +243,16 @@ void dtls_rx_spare_free(struct dtls_sock *ds)
 static void dtls_rx_finish(struct dtls_rx_req *rr, int err,
 			   struct sk_buff_head *early)
 {
+	struct dtls_aead *a = rr->aead;
 	struct dtls_sock *ds = rr->ds;
+	struct dtls_key *k = rr->key;
 
-	dtls_rx_accept(ds, rr->key, rr->skb, &rr->hdr, rr->pt_len, err,
-		       early);
+	dtls_rx_accept(ds, k, rr->skb, &rr->hdr, rr->pt_len, err, early);
 	consume_skb(rr->src);
-	dtls_aead_put(rr->aead);
-	dtls_key_put(rr->key);
-	memzero_explicit(rr->nonce, sizeof(rr->nonce));
-	dtls_rx_req_put(ds, rr);
+	/* Given back (another may take it) with its transform still held. */
+	dtls_rx_req_put(ds, rr, !rr->src);
+	dtls_aead_put(a);
+	dtls_key_put(k);
 	dtls_sock_put(ds);
 }
 
@@ -542,6 +556,7 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	struct sk_buff *out = NULL;
 	unsigned int pt_len, nsg;
 	struct dtls_rx_req *rr;
+	size_t size;
 	struct dtls_key *k;
 	unsigned int ct_off;
 	bool apart;
@@ -640,12 +655,14 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 
 	/* Out of place: an sg entry for the head's part, one a frag. */
 	nsg = out ? 1 + skb_shinfo(skb)->nr_frags : 0;
-	rr = dtls_rx_req_get(ds, dtls_rx_req_size(a->tfm) +
-			     nsg * sizeof(*rr->sgl));
+	size = dtls_rx_req_size(a->tfm) + nsg * sizeof(*rr->sgl);
+	rr = nsg ? kmalloc(size, GFP_ATOMIC) : dtls_rx_req_get(ds, size);
 	if (!rr) {
 		kfree_skb(out);
 		goto nomem;
 	}
+	/* First: dtls_rx_req_put() wipes the context by its size. */
+	aead_request_set_tfm(&rr->req, a->tfm);
 	/*
 	 * Held until dtls_rx_finish(), which may run asynchronously (and
 	 * the socket until dtls_rx_done()).  Under RCU any may be on its

@@ -52,9 +52,11 @@ static bool dtls_keys_idle_one(struct dtls_sock *ds, struct dtls_key *k)
 
 	if (dtls_key_idle(k, &freed))
 		return true;
-	if (freed)
+	if (freed) {
 		dtls_net_stat_add(sock_net(ds->sk), DTLS_STAT_AEAD_IDLE_FREED,
 				  1);
+		dtls_rx_spare_free(ds);	/* an idle socket's request too */
+	}
 	return false;
 }
 
