@@ -368,7 +368,7 @@ int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
 	dtls_chacha_tag(&mac, len, tag);
 	if (crypto_memneq(tag, want, sizeof(tag)))
 		goto out;
-	dtls_runs_start(&it, src, off, len);
+	dtls_runs_start(&it, src, off, len);	/* again: it took above */
 	for (done = 0; dtls_runs_next(&it, &r); done += r.len)
 		dtls_chacha_xor(&st, dst + done, r.p, r.len,
 				done + r.len == len);
