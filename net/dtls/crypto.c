@@ -85,6 +85,7 @@ const struct dtls_cipher *dtls_cipher_find(u16 type)
 			return &dtls_ciphers[i];
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_cipher_find);
 
 /* ccm(aes) takes a 16-byte counter block: flags byte L' = 15 - 12 - 1. */
 #define DTLS_CCM_IV_FLAGS	2
@@ -237,6 +238,7 @@ void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
 	dtls_chacha_tag(&mac, len, data + len);
 	dtls_chacha_wipe(&st, &mac);
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_chacha_seal);
 
 int dtls_chacha_open(const struct dtls_key *k, const u8 *nonce,
 		     const u8 *aad, u8 *data, unsigned int len)
@@ -378,6 +380,7 @@ out:
 	memzero_explicit(tag, sizeof(tag));
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_chacha_open_skb);
 
 /* ------------------------------------------------------- transforms */
 
@@ -644,6 +647,7 @@ void dtls_key_put(struct dtls_key *k)
 	if (k && refcount_dec_and_test(&k->refs))
 		call_rcu(&k->rcu, dtls_key_free_rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_key_put);
 
 /**
  * dtls_key_alloc - key state for one direction
@@ -716,6 +720,7 @@ err_free:
 	kfree_sensitive(k);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_IF_KUNIT(dtls_key_alloc);
 
 /* ------------------------------------------------------------ sealing */
 
