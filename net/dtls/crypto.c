@@ -757,7 +757,6 @@ int dtls_sealer_init(struct dtls_sealer *s, struct dtls_key *k)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(dtls_sealer_init);
 
 /**
  * dtls_sealer_done - release what dtls_sealer_init() took
@@ -773,7 +772,6 @@ void dtls_sealer_done(struct dtls_sealer *s)
 	dtls_aead_put(s->aead);
 	s->aead = NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(dtls_sealer_done);
 
 /* Seal by the crypto API: @aad is followed by the plaintext, and room. */
 static int dtls_seal_aead(struct dtls_sealer *s, u8 *nonce, u8 *aad,
@@ -861,7 +859,6 @@ int dtls_sealer_seal(struct dtls_sealer *s, u8 *rec, u8 type,
 	dtls_key_used(k);
 	return DTLS_HEADER_LEN + h.length;
 }
-EXPORT_SYMBOL_IF_KUNIT(dtls_sealer_seal);
 
 /**
  * dtls_seal_record - seal one record, as dtls_sealer_seal(), on its own

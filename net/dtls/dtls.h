@@ -250,9 +250,10 @@ static inline struct dtls_key *dtls_tx_key_get(struct dtls_sock *ds)
 }
 
 /*
- * After sealing with @k, TX keys of @ds: if that made its transform again
- * (it had gone for idleness), count it and have the timer watch it.
- * Context: any but under ds->rxq.lock.
+ * After getting ready to seal with @k, TX keys of @ds (dtls_sealer_init(),
+ * whether or not it succeeded, or dtls_seal_record()): if that made its
+ * transform again (it had gone for idleness), count it and have the timer
+ * watch it.  Context: any but under ds->rxq.lock.
  */
 static inline void dtls_tx_key_sealed(struct dtls_sock *ds, struct dtls_key *k)
 {
