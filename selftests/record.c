@@ -3595,10 +3595,10 @@ static int sysctl_swap(const char *path, const char *val, char *old,
 
 /*
  * An administrator's lower net.core.max_skb_frags: a record sealed in
- * pages would take more frags than that (one a base page), UDP refuses
- * them with EMSGSIZE and sends nothing, and the record goes again,
- * copied by UDP: delivered once and not counted as spliced.  With the
- * limit back, the same send is spliced (6.5 and later).
+ * pages would take more frags than that (one a base page), which UDP
+ * would refuse with EMSGSIZE, so the record is handed to UDP to copy:
+ * sent, delivered once and not counted as spliced.  With the limit
+ * back, the same send is spliced (6.5 and later).
  */
 TEST_F(record, tx_splice_frags_limit)
 {

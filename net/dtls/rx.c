@@ -656,7 +656,13 @@ static void dtls_rx_record(struct dtls_sock *ds, struct sk_buff *skb,
 	/* Out of place: an sg entry for the head's part, one a frag. */
 	nsg = out ? 1 + skb_shinfo(skb)->nr_frags : 0;
 	size = dtls_rx_req_size(a->tfm) + nsg * sizeof(*rr->sgl);
-	rr = nsg ? kmalloc(size, GFP_ATOMIC) : dtls_rx_req_get(ds, size);
+	if (nsg) {
+		rr = kmalloc(size, GFP_ATOMIC);
+		if (rr)
+			rr->size = size;
+	} else {
+		rr = dtls_rx_req_get(ds, size);
+	}
 	if (!rr) {
 		kfree_skb(out);
 		goto nomem;

@@ -26,6 +26,9 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#ifdef KDTLS_HAVE_NET_HOTDATA_FRAGS
+#include <net/hotdata.h>
+#endif
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -262,17 +265,19 @@ static int dtls_tx_ctl_build(struct msghdr *msg, u16 gso_size,
  * caller's UDP_SEGMENT never reaches UDP (a keyed send refuses the other
  * SOL_UDP messages).  With @pages (the page of each piece), UDP takes
  * the pages themselves, a reference each, rather than a copy
- * (MSG_SPLICE_PAGES; *@spliced goes false if it copied them after all):
- * nothing writes to them again while UDP or the device holds them
- * (dtls_tx_frag_room()), so they are not "shared" in MSG_NO_SHARED_FRAGS's
- * sense, as page cache is: an skb's user that writes in place (ESP) may
- * take them as they are.  UDP copies them anyway where the route's device
- * cannot take pages (no scatter-gather).
+ * (MSG_SPLICE_PAGES): nothing writes to them again while UDP or the
+ * device holds them (dtls_tx_frag_room()), so they are not "shared" in
+ * MSG_NO_SHARED_FRAGS's sense, as page cache is: an skb's user that
+ * writes in place (ESP) may take them as they are.  UDP copies them
+ * anyway where the route's device cannot take pages (no scatter-gather).
+ * Sent once, whatever UDP answers: an EMSGSIZE may come after some
+ * segments went (a path MTU that shrank under a GSO send), and sending
+ * again would put those records on the wire twice.
  */
 static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 		       const struct dtls_tx_opts *o, struct kvec *kv,
 		       struct page **pages, unsigned int nr, size_t len,
-		       u16 gso_size, bool *spliced)
+		       u16 gso_size)
 {
 	struct msghdr kmsg = {
 		.msg_name = msg->msg_name,
@@ -283,7 +288,6 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 	};
 	u8 buf[DTLS_TX_CTL_STACK] __aligned(sizeof(long));
 	struct bio_vec bv[DTLS_TX_PIECES];
-	struct sockaddr_storage name;
 	void *heap = NULL;
 	unsigned int i;
 	int err;
@@ -304,29 +308,10 @@ static int dtls_tx_udp(struct sock *sk, struct msghdr *msg,
 				      (u8 *)page_address(pages[i]));
 		iov_iter_bvec(&kmsg.msg_iter, ITER_SOURCE, bv, nr, len);
 		kmsg.msg_flags |= MSG_SPLICE_PAGES | MSG_NO_SHARED_FRAGS;
-		/* A cgroup's BPF may rewrite it: a retry gets the caller's. */
-		if (msg->msg_name) {
-			memcpy(&name, msg->msg_name,
-			       min_t(size_t, msg->msg_namelen, sizeof(name)));
-			kmsg.msg_name = &name;
-		}
-		err = dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
-		/*
-		 * A page's base pages take a frag each: more than the
-		 * net.core.max_skb_frags an administrator lowered.  Nothing
-		 * was sent (UDP freed its skbs): let UDP copy them.  (A
-		 * datagram too large for the path fails twice: with
-		 * IP_RECVERR, two local errors are queued.)
-		 */
-		if (err != -EMSGSIZE)
-			goto out;
-		kmsg.msg_flags &= ~(MSG_SPLICE_PAGES | MSG_NO_SHARED_FRAGS);
-		kmsg.msg_name = msg->msg_name;
-		*spliced = false;
+	} else {
+		iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, kv, nr, len);
 	}
-	iov_iter_kvec(&kmsg.msg_iter, ITER_SOURCE, kv, nr, len);
 	err = dtls_sk(sk)->base_prot->sendmsg(sk, &kmsg, len);
-out:
 	kfree(heap);
 	return err;
 }
@@ -385,6 +370,24 @@ static bool dtls_tx_splices(size_t size, unsigned int segs)
 {
 	return DTLS_TX_CAN_SPLICE &&
 	       (segs > 1 || size + MAX_HEADER >= SKB_MAX_ALLOC);
+}
+
+/*
+ * The frags UDP's splice puts in an skb at most (skb_splice_from_iter()):
+ * net.core.max_skb_frags, which an administrator may lower.  Read before
+ * the send: one that lowers it meanwhile gets the caller an EMSGSIZE.
+ */
+static unsigned int dtls_tx_frag_limit(void)
+{
+#if defined(KDTLS_HAVE_NET_HOTDATA_FRAGS)
+	return min_t(unsigned int, MAX_SKB_FRAGS,
+		     READ_ONCE(net_hotdata.sysctl_max_skb_frags));
+#elif defined(KDTLS_HAVE_SKB_SPLICE_FROM_ITER)
+	return min_t(unsigned int, MAX_SKB_FRAGS,
+		     READ_ONCE(sysctl_max_skb_frags));
+#else
+	return MAX_SKB_FRAGS;
+#endif
 }
 
 /*
@@ -527,12 +530,13 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	dtls_sealer_done(&sealer);	/* not held while UDP may block */
 	/*
 	 * UDP takes a frag a base page (pages of a compound one are not
-	 * merged) and refuses more than the limit: then it copies them.
+	 * merged) and refuses a send of more than its limit with EMSGSIZE,
+	 * having sent nothing: more, and UDP copies them instead.
 	 */
-	splice &= frags <= MAX_SKB_FRAGS;
+	splice &= frags <= dtls_tx_frag_limit();
 
 	err = dtls_tx_udp(sk, msg, o, kv, splice ? pages : NULL, nr, total,
-			  gso_size, &splice);
+			  gso_size);
 	if (err >= 0) {
 		dtls_stat_add(ds, DTLS_STAT_TX_RECORDS, segs);
 		/* Offered as pages (a device without SG still copies). */
@@ -650,7 +654,7 @@ static int dtls_send_not_dtls(struct sock *sk, struct msghdr *msg,
 		goto out;
 	kv.iov_base = buf;
 	kv.iov_len = len;
-	err = dtls_tx_udp(sk, msg, o, &kv, NULL, 1, len, 0, NULL);
+	err = dtls_tx_udp(sk, msg, o, &kv, NULL, 1, len, 0);
 out:
 	kvfree(buf);
 	return err;
