@@ -1894,6 +1894,99 @@ TEST_F(record_sock, rx_queue_full)
 	EXPECT_STR("again");
 }
 
+/*
+ * As UDP: a record larger than a small receive buffer still gets in when
+ * the queue is not over the buffer already (one at a time), rather than
+ * never.
+ */
+TEST_F(record_sock, rx_small_buffer_big_record)
+{
+	static uint8_t pt[16000];
+	int rcvbuf = 1, i;
+
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				sizeof(rcvbuf)));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	for (i = 0; i < 2; i++) {
+		fill(pt, sizeof(pt), i);
+		B_SEND(&self->rx, DATA, i, pt, sizeof(pt));
+		EXPECT_MSG(pt, sizeof(pt), DATA);
+	}
+	EXPECT_EQ(0, STATS().rx_dropped);
+}
+
+/* UDP's pages in use by the protocol (/proc/net/sockstat "UDP: ... mem"). */
+static long long udp_mem_pages(void)
+{
+	char line[256];
+	long long inuse, mem = -1;
+	FILE *f = fopen("/proc/net/sockstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "UDP: inuse %lld mem %lld", &inuse, &mem) == 2)
+			break;
+	fclose(f);
+	return mem;
+}
+
+/*
+ * Records waiting in the queue are charged as UDP's datagrams are, to
+ * net.ipv4.udp_mem's count (and the memory cgroup), and given back when
+ * read.  Each CPU may hold up to 256 pages of the count back
+ * (net.core.mem_pcpu_rsv): the queue is made far larger than that.
+ */
+TEST_F(record_sock, rx_queue_memory_charged)
+{
+	enum { N = 240, LEN = 16000 };
+	long long before, queued, after, want;
+	int rcvbuf = 32 << 20, i;
+	static uint8_t pt[LEN];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+				sizeof(rcvbuf)));
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	before = udp_mem_pages();
+	ASSERT_LE(0, before);
+	fill(pt, sizeof(pt), 3);
+	for (i = 0; i < N; i++)
+		B_SEND(&self->rx, DATA, i, pt, sizeof(pt));
+	ASSERT_EQ(N, STAT_WAIT(rx_records, N));
+	queued = udp_mem_pages();
+	want = (long long)N * LEN / 4096 - 256 * ncpu;
+	EXPECT_LE(want, queued - before)
+		TH_LOG("%d records of %d B queued: UDP's mem %lld -> %lld pages",
+		       N, LEN, before, queued);
+	for (i = 0; i < N; i++)
+		EXPECT_MSG(pt, sizeof(pt), DATA);
+	EXPECT_EMPTY();
+	after = udp_mem_pages();
+	EXPECT_LE(want, queued - after)
+		TH_LOG("read: UDP's mem %lld -> %lld pages", queued, after);
+	EXPECT_EQ(0, STATS().rx_dropped);
+}
+
+/*
+ * A control buffer too small for the record type's message whole is no
+ * room for it: what is not data (here, not DTLS) is passed by, as for a
+ * reader without one, not left at the head to fail every call with EIO.
+ */
+TEST_F(record_sock, rx_control_buffer_too_small)
+{
+	uint8_t buf[64];
+	int t;
+
+	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
+	B_RAW("\x80rtp", 4);
+	B_STR(0, "after");
+	ASSERT_EQ(2, STAT_WAIT(rx_records, 1) + STATS().rx_not_dtls);
+	EXPECT_EQ(5, recv_rec(self->a, buf, sizeof(buf), 0, 8, &t, NULL));
+	EXPECT_EQ(0, memcmp(buf, "after", 5));
+	EXPECT_EMPTY();
+}
+
 /* ---- setsockopt / getsockopt ---- */
 
 /* Keys need a connected socket; refusal changes nothing. */

@@ -295,6 +295,12 @@ static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
+	/*
+	 * Room for the record type's control message whole: a smaller
+	 * buffer would truncate it, and a record other than data would
+	 * stay at the head, refused with EIO to every call after.
+	 */
+	bool room = msg->msg_controllen >= CMSG_LEN(sizeof(u8));
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	unsigned int copied;
@@ -317,11 +323,10 @@ static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 * handshake (so that poll() stops saying readable); only a
 		 * peek without room waits for the end alone.
 		 */
-		bool rx = msg->msg_controllen || !(flags & MSG_PEEK);
+		bool rx = room || !(flags & MSG_PEEK);
 
 		while ((err = dtls_hs_wait(sk, ds, &timeo, rx)) == 1) {
-			skb = dtls_rx_take(sk, ds, flags,
-					   msg->msg_controllen);
+			skb = dtls_rx_take(sk, ds, flags, room);
 			if (skb)
 				break;
 		}
@@ -335,8 +340,7 @@ static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		     skb_queue_empty_lockless(&ds->rxq)))
 			return dtls_base_recvmsg(ds, sk, msg, len, flags,
 						 addr_len);
-		skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen,
-				      &timeo, &err);
+		skb = dtls_rx_dequeue(sk, ds, flags, room, &timeo, &err);
 		if (!skb)
 			return err;
 	}

@@ -16,8 +16,9 @@
  *    rcu_read_lock(), with references on the socket state, key and socket.
  *
  * Queue: authenticated records wait in dtls_sock.rxq (its lock, BH-safe),
- * charged to sk_rmem_alloc against sk_rcvbuf like UDP's own queue, for
- * the reader (recv.c).  Close sets dtls_sock.detached under that lock, so
+ * charged like UDP's own queue (dtls_rx_charge(): sk_rmem_alloc against
+ * sk_rcvbuf, pages to the memory cgroup and udp_mem), for the reader
+ * (recv.c).  Close sets dtls_sock.detached under that lock, so
  * no completion queues to a socket that is going away.  Datagrams queued
  * by UDP before RX keys were installed stay in UDP's queue and are read
  * first.
@@ -75,9 +76,72 @@ struct dtls_rx_req {
 	struct aead_request	req;	/* last: variable size */
 };
 
+/*
+ * Memory for what waits in our queue is charged as UDP charges its own
+ * queue: to the socket's memory cgroup and to UDP's protocol-wide count
+ * (net.ipv4.udp_mem), in whole pages, through sk_forward_alloc, the
+ * pool of pages charged and not yet used that UDP keeps under its
+ * receive queue's lock (its enqueue, udp_rmem_release()).  The pool is
+ * shared with UDP's: each takes from it and gives back what it took, so
+ * UDP's destructor finds it whole pages and returns them.
+ * Context: BHs off or on, not under sk_receive_queue.lock.
+ */
+static bool dtls_rx_mem_charge(struct sock *sk, int size)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	bool ok = true;
+
+	spin_lock_bh(&q->lock);
+	if (size > sk->sk_forward_alloc)
+		ok = __sk_mem_schedule(sk, size - sk->sk_forward_alloc,
+				       SK_MEM_RECV);
+	if (ok)
+		WRITE_ONCE(sk->sk_forward_alloc, sk->sk_forward_alloc - size);
+	spin_unlock_bh(&q->lock);
+	return ok;
+}
+
+/* Back to the pool, and its whole pages but one back to the limits. */
+static void dtls_rx_mem_uncharge(struct sock *sk, int size)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	int amt;
+
+	spin_lock_bh(&q->lock);
+	WRITE_ONCE(sk->sk_forward_alloc, sk->sk_forward_alloc + size);
+	amt = (sk->sk_forward_alloc - 1) & ~(PAGE_SIZE - 1);
+	if (amt > 0)
+		__sk_mem_reclaim(sk, amt);
+	spin_unlock_bh(&q->lock);
+}
+
 static void dtls_rx_skb_destructor(struct sk_buff *skb)
 {
 	atomic_sub(skb->truesize, &skb->sk->sk_rmem_alloc);
+	dtls_rx_mem_uncharge(skb->sk, skb->truesize);
+}
+
+/*
+ * Charge @skb, orphaned, to @sk's receive buffer and memory, as UDP
+ * would (__udp_enqueue_schedule_skb()): past sk_rcvbuf only into a
+ * queue that is not over it already, so that a datagram larger than a
+ * small buffer still gets through.  Uncharged when it is freed.
+ * Return: 0, -ENOMEM (the buffer is full) or -ENOBUFS (a memory limit).
+ */
+static int dtls_rx_charge(struct sock *sk, struct sk_buff *skb)
+{
+	unsigned int rmem = atomic_read(&sk->sk_rmem_alloc);
+	unsigned int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	unsigned int size = skb->truesize;
+
+	if (rmem + size > rcvbuf && (rcvbuf > INT_MAX >> 1 || rmem > rcvbuf))
+		return -ENOMEM;
+	if (!dtls_rx_mem_charge(sk, size))
+		return -ENOBUFS;
+	atomic_add(size, &sk->sk_rmem_alloc);
+	skb->sk = sk;
+	skb->destructor = dtls_rx_skb_destructor;
+	return 0;
 }
 
 /*
@@ -91,8 +155,8 @@ static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 			  struct sk_buff_head *early)
 {
 	unsigned int len = skb->len;
-
 	struct sock *sk = ds->sk;
+	int err;
 
 	skb_orphan(skb);
 	skb_dst_drop(skb);
@@ -102,22 +166,24 @@ static void dtls_rx_queue(struct dtls_sock *ds, struct sk_buff *skb, u8 type,
 	/* SO_RXQ_OVFL reads it; UDP's own enqueue never ran to set it. */
 	sock_skb_set_dropcount(sk, skb);
 
-	spin_lock_bh(&ds->rxq.lock);
-	if (ds->detached ||
-	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf)) {
-		spin_unlock_bh(&ds->rxq.lock);
-		if (!ds->detached) {
+	err = dtls_rx_charge(sk, skb);
+	if (err) {
+		if (!READ_ONCE(ds->detached)) {
 			dtls_sk_drops_add(sk, 1);
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-			trace_dtls_drop(ds, DTLS_DROP_RCVBUF, 0, 0, skb->len);
+			trace_dtls_drop(ds, err == -ENOBUFS ? DTLS_DROP_NOMEM :
+							      DTLS_DROP_RCVBUF,
+					0, 0, skb->len);
 		}
 		kfree_skb(skb);
 		return;
 	}
-	skb->sk = sk;
-	skb->destructor = dtls_rx_skb_destructor;
-	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
+	spin_lock_bh(&ds->rxq.lock);
+	if (ds->detached) {
+		spin_unlock_bh(&ds->rxq.lock);
+		kfree_skb(skb);
+		return;
+	}
 	if (type == DTLS_RECORD_NOT_DTLS) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_NOT_DTLS);
 	} else {
@@ -333,8 +399,9 @@ static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
 				h->length);
 		return false;
 	}
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf))
+	/* Charged while it waits; the caller's kfree_skb() if it does not. */
+	skb_orphan(skb);
+	if (dtls_rx_charge(sk, skb))
 		goto full;
 	if (atomic_inc_return(&dtls_rx_wake_count) > DTLS_RX_WAKE_MAX)
 		goto err;
@@ -350,7 +417,6 @@ static bool dtls_rx_wake_defer(struct dtls_sock *ds, struct dtls_key *k,
 		dtls_sock_put(ds);
 		goto err_sock;
 	}
-	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
 	/* Its route may be the receive path's, valid under its RCU only. */
 	skb_dst_drop(skb);
 	skb->dev = NULL;
@@ -389,7 +455,7 @@ static void dtls_rx_wake_all(struct work_struct *work)
 		struct dtls_aead *a;
 
 		atomic_dec(&dtls_rx_wake_count);
-		atomic_sub(rw->skb->truesize, &sk->sk_rmem_alloc);
+		skb_orphan(rw->skb);	/* uncharged: dtls_rx_queue() again */
 		a = dtls_key_aead_make(rw->key);
 		if (IS_ERR(a)) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);

@@ -337,7 +337,7 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	 * this waits for.
 	 */
 	spin_lock_bh(&ds->rxq.lock);
-	ds->detached = true;
+	WRITE_ONCE(ds->detached, true);
 	spin_unlock_bh(&ds->rxq.lock);
 	timer_delete_sync(&ds->timer);
 
