@@ -80,6 +80,7 @@
 #define ALERT_ILLEGAL_PARAMETER		47
 #define ALERT_DECODE_ERROR		50
 #define ALERT_DECRYPT_ERROR		51
+#define ALERT_UNSUPPORTED_EXTENSION	110
 
 /* ------------------------------------------------------------ bytes */
 
@@ -327,6 +328,8 @@ struct raw {
 	uint8_t scert[2048];		/* the server's Certificate body */
 	size_t scert_len;
 	bool got_cr;
+	int ch_formats;			/* our ec_point_formats: FMT_* */
+	bool sh_formats;		/* the ServerHello had one */
 	uint8_t last[8192];		/* the last datagram read */
 	size_t last_len;
 	uint8_t master[48];
@@ -731,6 +734,8 @@ enum cli_kind {
 	CK_CERT_RSA,
 	CK_CERT_NOT_PINNED,	/* a good P-256 certificate, another pin */
 	CK_SKE_FIRST,		/* SKE before Certificate */
+	CK_SH_UNKNOWN_EXT,	/* a ServerHello extension of type 0x1234 */
+	CK_SH_SIGALGS,		/* signature_algorithms, a client's */
 	CK_RPK_NOT_LISTED,	/* a raw key chosen; the client takes chains */
 	CK_RPK_LONG,		/* the key's vector longer than the message */
 	CK_RPK_TRAILING,	/* a byte after the SubjectPublicKeyInfo */
@@ -784,7 +789,11 @@ CLI_VARIANT(cert_rsa, CK_CERT_RSA, ALERT_UNSUPPORTED_CERTIFICATE,
 CLI_VARIANT(cert_not_pinned, CK_CERT_NOT_PINNED, ALERT_BAD_CERTIFICATE,
 	    EKEYREJECTED);
 CLI_VARIANT(ske_before_cert, CK_SKE_FIRST, ALERT_UNEXPECTED_MESSAGE, EPROTO);
-CLI_VARIANT(rpk_not_listed, CK_RPK_NOT_LISTED, ALERT_UNSUPPORTED_CERTIFICATE,
+CLI_VARIANT(sh_ext_not_asked, CK_SH_UNKNOWN_EXT, ALERT_UNSUPPORTED_EXTENSION,
+	    EPROTO);
+CLI_VARIANT(sh_sigalgs, CK_SH_SIGALGS, ALERT_UNSUPPORTED_EXTENSION, EPROTO);
+/* A client that takes chains sends no server_certificate_type: not asked. */
+CLI_VARIANT(rpk_not_listed, CK_RPK_NOT_LISTED, ALERT_UNSUPPORTED_EXTENSION,
 	    EPROTO);
 CLI_VARIANT(rpk_longer_than_message, CK_RPK_LONG, ALERT_DECODE_ERROR, EBADMSG);
 CLI_VARIANT(rpk_trailing_byte, CK_RPK_TRAILING, ALERT_DECODE_ERROR, EBADMSG);
@@ -1089,6 +1098,13 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 
 	ASSERT_LT(0, clen);
 	n = sh_body_ct(r, body, k >= CK_RPK_NOT_LISTED);
+	if (k == CK_SH_UNKNOWN_EXT || k == CK_SH_SIGALGS) {
+		/* One more, empty, and the extensions' length with it. */
+		put16(body + n, k == CK_SH_SIGALGS ? 13 : 0x1234);
+		put16(body + n + 2, 0);
+		put16(body + 38, get16(body + 38) + 4);
+		n += 4;
+	}
 	n = raw_put_msg(r, dg, HT_SH, body, n);
 	if (k == CK_SKE_FIRST) {
 		n += raw_put_msg(r, dg + n, HT_SKE, ske, skelen);
@@ -1217,9 +1233,14 @@ TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
 
 /* ------------------------------------------- raw client, kernel server */
 
-/* A ClientHello body for SUITE: EMS, reneg, P-256, uncompressed, ECDSA. */
+/* A ClientHello's ec_point_formats (RFC 8422 5.1.2). */
+#define FMT_UNCOMPRESSED	0	/* { uncompressed } */
+#define FMT_NONE		1	/* no extension: uncompressed only */
+#define FMT_COMPRESSED		2	/* { ansiX962_compressed_prime } */
+
+/* A ClientHello body for SUITE: EMS, reneg, P-256, @fmt, ECDSA. */
 static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
-		      const uint8_t *cookie, uint8_t cookie_len)
+		      const uint8_t *cookie, uint8_t cookie_len, int fmt)
 {
 	uint8_t *p = out;
 
@@ -1232,7 +1253,7 @@ static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
 	p = put16(p, SUITE);
 	p = put8(p, 1);
 	p = put8(p, 0);
-	p = put16(p, 4 + 5 + 8 + 6 + 8);
+	p = put16(p, 4 + 5 + 8 + (fmt == FMT_NONE ? 0 : 6) + 8);
 	p = put16(p, 23);			/* extended_master_secret */
 	p = put16(p, 0);
 	p = put16(p, 0xff01);			/* renegotiation_info */
@@ -1242,15 +1263,32 @@ static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
 	p = put16(p, 4);
 	p = put16(p, 2);
 	p = put16(p, GROUP_P256);
-	p = put16(p, 11);			/* ec_point_formats */
-	p = put16(p, 2);
-	p = put8(p, 1);
-	p = put8(p, 0);
+	if (fmt != FMT_NONE) {
+		p = put16(p, 11);		/* ec_point_formats */
+		p = put16(p, 2);
+		p = put8(p, 1);
+		p = put8(p, fmt == FMT_COMPRESSED ? 1 : 0);
+	}
 	p = put16(p, 13);			/* signature_algorithms */
 	p = put16(p, 4);
 	p = put16(p, 2);
 	p = put16(p, SIG_ECDSA);
 	return p - out;
+}
+
+/* Whether the ServerHello @b of @len bytes has an extension of @type. */
+static bool sh_has_ext(const uint8_t *b, size_t len, unsigned int type)
+{
+	size_t off = 35 + (len > 34 ? b[34] : 0) + 3, end;
+
+	if (off + 2 > len)
+		return false;
+	end = off + 2 + get16(b + off);
+	for (off += 2; off + 4 <= end && end <= len;
+	     off += 4 + get16(b + off + 2))
+		if (get16(b + off) == type)
+			return true;
+	return false;
 }
 
 /*
@@ -1264,7 +1302,7 @@ static int raw_hello(struct raw *r)
 	struct hmsg m;
 	size_t n;
 
-	n = ch_body(body, r->crand, NULL, 0);
+	n = ch_body(body, r->crand, NULL, 0, r->ch_formats);
 	n = hs_frag(msg, HT_CH, n, r->mseq++, body);
 	n = rec_build(dg, REC_HS, 0, r->seq0++, msg, n);
 	if (raw_send(r, dg, n) || raw_wait_msg(r, HT_HVR, WAIT_MS, &m))
@@ -1275,7 +1313,8 @@ static int raw_hello(struct raw *r)
 	}
 	r->cookie_len = m.body[2];
 	memcpy(r->cookie, m.body + 3, r->cookie_len);
-	n = ch_body(body, r->crand, r->cookie, r->cookie_len);
+	n = ch_body(body, r->crand, r->cookie, r->cookie_len,
+		    r->ch_formats);
 	n = raw_put_msg(r, dg, HT_CH, body, n);
 	if (raw_send(r, dg, n))
 		return -1;
@@ -1297,6 +1336,7 @@ static int raw_hello(struct raw *r)
 				return -1;
 			memcpy(r->srand, m.body + 2, 32);
 			r->suite = get16(m.body + 35 + m.body[34]);
+			r->sh_formats = sh_has_ext(m.body, m.len, 11);
 			break;
 		case HT_CERT:
 			memcpy(r->scert, m.body, m.len);
@@ -1575,6 +1615,7 @@ TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
 	ASSERT_EQ(0, raw_hello(&r)) TH_LOG("%s", r.why);
 	EXPECT_EQ(SUITE, r.suite);
 	EXPECT_TRUE(r.got_cr);
+	EXPECT_TRUE(r.sh_formats);	/* asked */
 
 	/* The server's chain is its certificate; its SKE is signed by it. */
 	ASSERT_EQ(3 + 3 + kcert.len, r.scert_len);
@@ -1602,6 +1643,58 @@ TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
 	EXPECT_EQ(c0.failed, stat_of("DtlsHsFailed"));
 	raw_free(&r);
 	close(srv);
+	test_cert_free(&kcert);
+	test_cert_free(&mine);
+	test_cert_free(&other);
+}
+
+/*
+ * RFC 8422 5.1.2 and RFC 5246 7.4.1.4: a ClientHello without
+ * ec_point_formats (uncompressed points only) gets a ServerHello without
+ * one, an extension it did not send, and the handshake completes; one
+ * whose list lacks the uncompressed form gets illegal_parameter.
+ */
+TEST_F_TIMEOUT(ok, point_formats, FIRST_TIMEOUT)
+{
+	struct test_cert kcert, mine, other;
+	union dtls_test_addr sa, me;
+	struct dtls_hs_info si;
+	struct raw r;
+	int srv, fmt;
+
+	srand(getpid() ^ time(NULL));
+	ASSERT_EQ(0, test_cert_make(&kcert, "kernel server"));
+	ASSERT_EQ(0, test_cert_make(&mine, "raw client"));
+	ASSERT_EQ(0, test_cert_make(&other, "someone else"));
+	for (fmt = FMT_NONE; fmt <= FMT_COMPRESSED; fmt++) {
+		ASSERT_EQ(0, raw_init(&r));
+		r.ch_formats = fmt;
+		srv = server_start(&sa, &kcert, mine.sha256, true);
+		ASSERT_LE(0, srv);
+		r.fd = dtls_test_udp_bound(AF_INET, &me);
+		ASSERT_LE(0, r.fd);
+		ASSERT_EQ(0, connect(r.fd, &sa.sa,
+				     dtls_test_addr_len(AF_INET)));
+		if (fmt == FMT_NONE) {
+			ASSERT_EQ(0, raw_hello(&r)) TH_LOG("%s", r.why);
+			EXPECT_FALSE(r.sh_formats);
+			ASSERT_EQ(0, raw_flight5(&r, SK_OK, &mine, &other))
+				TH_LOG("%s", r.why);
+			ASSERT_EQ(0, raw_wait_fin(&r, false, false, WAIT_MS))
+				TH_LOG("alert %d", r.alert);
+			srv_established(_metadata, srv, &r, mine.sha256);
+		} else {
+			EXPECT_EQ(-1, raw_hello(&r));
+			EXPECT_EQ(ALERT_ILLEGAL_PARAMETER, r.alert)
+				TH_LOG("%s", r.why);
+			ASSERT_EQ(DTLS_HS_STATE_FAILED,
+				  dtls_test_hs_settle(srv, WAIT_MS, &si));
+			EXPECT_EQ(ALERT_ILLEGAL_PARAMETER, si.alert);
+			EXPECT_FALSE(si.alert_remote);
+		}
+		raw_free(&r);
+		close(srv);
+	}
 	test_cert_free(&kcert);
 	test_cert_free(&mine);
 	test_cert_free(&other);

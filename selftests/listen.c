@@ -62,7 +62,8 @@
  *  - listen_errors: listen() on a socket kdtls never saw, attached
  *    without a handshake, client role, unbound, no credentials,
  *    connected, handshake started; a second listen() sets the backlog;
- *    hs-start on a listener; accept4 on a socket that is not a listener;
+ *    hs-start on a listener, hs-config of the client role on one;
+ *    accept4 on a socket that is not a listener;
  *  - sockopt_limits: the defaults, the bounds of DTLS_LISTEN_MAX_PENDING,
  *    _ACCEPT_MS and _RATE, short option lengths, DTLS_LISTEN_INFO;
  *  - stray_datagrams: DTLS that is not a ClientHello from an unknown
@@ -2931,6 +2932,9 @@ TEST_F_TIMEOUT(l4, listen_errors, 60)
 	EXPECT_EQ(7, li.backlog);
 	/* ... its handshake is the children's template, never started ... */
 	EXPECT_EQ(-EINVAL, dtls_hs_start(dtls_test_nl(), c->lfd, 0, NULL, 0));
+	/* ... whose sessions are servers: no client role for it ... */
+	EXPECT_EQ(-EINVAL, dtls_hs_config(dtls_test_nl(), c->lfd, 0, &cli,
+					  NULL, 0));
 	/* ... and it still works. */
 	ASSERT_EQ(0, client_up(c, 0, NULL, NULL, 300, 2000, WAIT_MS));
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[0], WAIT_MS));

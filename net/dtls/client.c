@@ -17,40 +17,41 @@
 #include "dtls.h"
 #include "proto.h"
 
-/* Flights 1 and 3: a ClientHello, with the server's cookie in 3. */
-static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
-			     u8 cookie_len, struct dtls_proto_out *out)
+/*
+ * What our ClientHello says beyond its suites: groups and point formats
+ * with an ECDHE or a certificate suite, signature algorithms and the
+ * certificate types with a certificate suite, use_srtp if configured.
+ * The hello is built from it, and the ServerHello checked against it.
+ */
+static void dtls_client_hello_exts(const struct dtls_proto *pr,
+				   struct dtls_ch_params *cp,
+				   u16 groups[DTLS_HS_MAX_GROUPS + 1],
+				   u8 own[DTLS_CTYPES_MAX],
+				   u8 peer[DTLS_CTYPES_MAX])
 {
 	/* What we verify; we sign with ECDSA only. */
 	static const u16 sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256,
 				       DTLS_SIG_RSA_PKCS1_SHA256 };
-	struct dtls_ch_params cp = {
-		.random = pr->client_random,
-		.cookie = cookie,
-		.cookie_len = cookie_len,
-		.suites = pr->p.suites,
-		.n_suites = pr->p.n_suites,
-		.srtp_profiles = pr->p.srtp,
-		.n_srtp_profiles = pr->p.n_srtp,
-		.srtp_mki = pr->p.srtp_mki,
-		.srtp_mki_len = pr->p.srtp_mki_len,
-	};
-	u16 groups[DTLS_HS_MAX_GROUPS + 1];
-	u8 own[DTLS_CTYPES_MAX], peer[DTLS_CTYPES_MAX], *msg;
-	int err, i;
+	int i;
 
+	cp->suites = pr->p.suites;
+	cp->n_suites = pr->p.n_suites;
+	cp->srtp_profiles = pr->p.srtp;
+	cp->n_srtp_profiles = pr->p.n_srtp;
+	cp->srtp_mki = pr->p.srtp_mki;
+	cp->srtp_mki_len = pr->p.srtp_mki_len;
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
 		if (s && s->ecdhe) {
 			memcpy(groups, pr->p.groups,
 			       pr->p.n_groups * sizeof(groups[0]));
-			cp.groups = groups;
-			cp.n_groups = pr->p.n_groups;
+			cp->groups = groups;
+			cp->n_groups = pr->p.n_groups;
 		}
 		if (s && s->cert) {
-			cp.sigalgs = sigalgs;
-			cp.n_sigalgs = ARRAY_SIZE(sigalgs);
+			cp->sigalgs = sigalgs;
+			cp->n_sigalgs = ARRAY_SIZE(sigalgs);
 		}
 	}
 	/*
@@ -59,21 +60,40 @@ static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
 	 * names others only.  A server may then pick it for ECDHE as well,
 	 * and dtls_client_ske() takes it with a certificate suite.
 	 */
-	if (cp.sigalgs &&
-	    !dtls_proto_offered(groups, cp.n_groups, DTLS_GROUP_SECP256R1))
-		groups[cp.n_groups++] = DTLS_GROUP_SECP256R1;
-	/* RFC 7250: said only when a raw key is among the types. */
-	if (cp.sigalgs) {
-		cp.n_client_ctypes = dtls_cert_types_own(&pr->own, own);
-		cp.n_server_ctypes = dtls_cert_types_peer(&pr->auth, peer);
-		if (!memchr(own, DTLS_CTYPE_RAW_PUBLIC_KEY, cp.n_client_ctypes))
-			cp.n_client_ctypes = 0;
-		if (!memchr(peer, DTLS_CTYPE_RAW_PUBLIC_KEY,
-			    cp.n_server_ctypes))
-			cp.n_server_ctypes = 0;
-		cp.client_ctypes = own;
-		cp.server_ctypes = peer;
+	if (cp->sigalgs &&
+	    !dtls_proto_offered(groups, cp->n_groups, DTLS_GROUP_SECP256R1)) {
+		groups[cp->n_groups++] = DTLS_GROUP_SECP256R1;
+		cp->groups = groups;
 	}
+	/* RFC 7250: said only when a raw key is among the types. */
+	if (cp->sigalgs) {
+		cp->n_client_ctypes = dtls_cert_types_own(&pr->own, own);
+		cp->n_server_ctypes = dtls_cert_types_peer(&pr->auth, peer);
+		if (!memchr(own, DTLS_CTYPE_RAW_PUBLIC_KEY,
+			    cp->n_client_ctypes))
+			cp->n_client_ctypes = 0;
+		if (!memchr(peer, DTLS_CTYPE_RAW_PUBLIC_KEY,
+			    cp->n_server_ctypes))
+			cp->n_server_ctypes = 0;
+		cp->client_ctypes = own;
+		cp->server_ctypes = peer;
+	}
+}
+
+/* Flights 1 and 3: a ClientHello, with the server's cookie in 3. */
+static int dtls_client_hello(struct dtls_proto *pr, const u8 *cookie,
+			     u8 cookie_len, struct dtls_proto_out *out)
+{
+	struct dtls_ch_params cp = {
+		.random = pr->client_random,
+		.cookie = cookie,
+		.cookie_len = cookie_len,
+	};
+	u16 groups[DTLS_HS_MAX_GROUPS + 1];
+	u8 own[DTLS_CTYPES_MAX], peer[DTLS_CTYPES_MAX], *msg;
+	int err;
+
+	dtls_client_hello_exts(pr, &cp, groups, own, peer);
 	msg = kmalloc(DTLS_HS_MSG_MAX, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -177,6 +197,25 @@ static int dtls_client_sh_srtp(struct dtls_proto *pr, const struct dtls_sh *sh,
 	return 0;
 }
 
+/*
+ * RFC 5246 7.4.1.4: a ServerHello has only extensions our hello had
+ * (use_srtp: dtls_client_sh_srtp()), else the handshake is aborted.
+ */
+static bool dtls_client_sh_exts_asked(const struct dtls_proto *pr,
+				      const struct dtls_sh *sh)
+{
+	struct dtls_ch_params cp = {};
+	u16 groups[DTLS_HS_MAX_GROUPS + 1];
+	u8 own[DTLS_CTYPES_MAX], peer[DTLS_CTYPES_MAX];
+
+	if (sh->unknown_ext)
+		return false;
+	dtls_client_hello_exts(pr, &cp, groups, own, peer);
+	return (!sh->point_formats || cp.n_groups) &&
+	       (!sh->has_client_ctype || cp.n_client_ctypes) &&
+	       (!sh->has_server_ctype || cp.n_server_ctypes);
+}
+
 static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			  struct dtls_proto_out *out)
 {
@@ -184,6 +223,9 @@ static int dtls_client_sh(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 
 	if (dtls_sh_parse(dtls_hs_msg_body(m), m->len, &sh))
 		return -EBADMSG;
+	out->alert = DTLS_ALERT_UNSUPPORTED_EXTENSION;
+	if (!dtls_client_sh_exts_asked(pr, &sh))
+		return -EPROTO;
 	out->alert = DTLS_ALERT_PROTOCOL_VERSION;
 	if (sh.version != DTLS_1_2_VERSION)
 		return -EPROTO;

@@ -204,6 +204,11 @@ int dtls_hs_config(struct dtls_sock *ds, const struct dtls_hs_config_req *req,
 		NL_SET_ERR_MSG(extack, "timeout-ms out of 100..3600000");
 		goto out;
 	}
+	/* A listener's template makes servers (dtls_hs_start_child()). */
+	if (p.role != DTLS_HS_ROLE_SERVER && rcu_access_pointer(ds->listener)) {
+		NL_SET_ERR_MSG(extack, "a listener's sessions are servers");
+		goto out;
+	}
 	hs->pr.p = p;
 	WRITE_ONCE(ds->hs.role, p.role);
 	err = 0;
@@ -538,6 +543,7 @@ int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 	}
 	/* The listener checked the cookie: this socket has only this peer. */
 	hs->pr.p.cookies = false;
+	hs->pr.p.role = DTLS_HS_ROLE_SERVER;	/* hs-config holds it too */
 	WRITE_ONCE(ds->hs.role, DTLS_HS_ROLE_SERVER);
 	hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
 	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);

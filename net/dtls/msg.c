@@ -48,6 +48,7 @@ struct msg_exts {
 	u16		srtp_profiles_len;
 	const u8	*srtp_mki;
 	u8		srtp_mki_len;
+	bool		unknown;		/* a type not understood */
 };
 
 #define MSG_EXT_BIT_EMS		BIT(0)
@@ -206,6 +207,7 @@ static int msg_parse_exts(struct msg_rd *r, bool client, struct msg_exts *e)
 				return err;
 			continue;
 		}
+		e->unknown = true;
 		for (i = 0; i < n_seen; i++)
 			if (seen[i] == type)
 				return -EBADMSG;
@@ -506,6 +508,7 @@ int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh)
 			   get_unaligned_be16(e.srtp_profiles) : 0;
 	sh->srtp_mki = e.srtp_mki;
 	sh->srtp_mki_len = e.srtp_mki_len;
+	sh->unknown_ext = e.unknown;
 	return 0;
 }
 

@@ -145,6 +145,8 @@ struct dtls_sh {
 	u16		srtp_profile;
 	const u8	*srtp_mki;
 	u8		srtp_mki_len;
+	/* One no client asks for of a server (groups, sigalgs), or unknown. */
+	bool		unknown_ext;
 };
 
 int dtls_sh_parse(const u8 *body, u32 len, struct dtls_sh *sh);

@@ -55,10 +55,17 @@ static int dtls_server_peer_type(const struct dtls_proto *pr,
 				   ours, n);
 }
 
-/* The suite we pick: ours in our order, if offered (and a group fits). */
+/*
+ * The suite we pick: ours in our order, if offered (and a group fits).
+ * NULL with *@bad_formats if it would be an ECC one but the client's
+ * ec_point_formats lacks the uncompressed form, the only one there is,
+ * while its supported_groups names curves (RFC 8422 5.1.2: the server
+ * must abort with illegal_parameter).
+ */
 static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 						   const struct dtls_ch *ch,
-						   u16 *group)
+						   u16 *group,
+						   bool *bad_formats)
 {
 	bool have_type = dtls_server_own_type(pr, ch) >= 0;
 	unsigned int i, j;
@@ -71,8 +78,12 @@ static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 			continue;
 		if (!s->ecdhe)
 			return s;
-		if (ch->point_formats && !ch->point_uncompressed)
-			continue;
+		if (ch->point_formats && !ch->point_uncompressed) {
+			if (!ch->groups)
+				continue;
+			*bad_formats = true;
+			return NULL;
+		}
 		/*
 		 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256, which
 		 * the client must list (no list: SHA-1 only); RFC 8422 5.1.1:
@@ -258,11 +269,15 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 {
 	struct dtls_sh_params sp = { .client_ctype = -1, .server_ctype = -1 };
 	int err, peer_type;
+	bool cr, bad_formats = false;
 	u16 group = 0;
-	bool cr;
 
 	memset(out, 0, sizeof(*out));
-	pr->suite = dtls_server_choose(pr, ch, &group);
+	pr->suite = dtls_server_choose(pr, ch, &group, &bad_formats);
+	if (bad_formats) {
+		out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
+		return -EPROTO;
+	}
 	if (!pr->suite || !ch->ems || ch->reneg_bad) {
 		/* RFC 7627 5.3 for EMS; no common suite. */
 		out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
@@ -277,7 +292,8 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 	pr->secure_reneg = ch->reneg_scsv || ch->reneg_info;
 	sp.random = pr->server_random;
 	sp.suite = pr->suite->id;
-	sp.ecdhe = pr->suite->ecdhe;
+	/* RFC 5246 7.4.1.4: only extensions the client sent. */
+	sp.ecdhe = pr->suite->ecdhe && ch->point_formats;
 	sp.reneg = pr->secure_reneg;
 	out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
 	if (dtls_server_srtp(pr, ch, &sp))
