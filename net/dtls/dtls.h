@@ -24,9 +24,10 @@
  * The keys of a socket (sockopt.c installs them, tx.c and rx.c use them).
  * @tx, @rx and @rx_prev are published with RCU and changed under
  * lock_sock(), but for @rx_prev going at @rx_prev_expires, on the
- * socket's timer (softirq, by cmpxchg()); readers in process context take
- * a key reference, the softirq receive path reads them under
- * rcu_read_lock().
+ * socket's timer (softirq, by cmpxchg()), and all of them at close
+ * (dtls_sockopt_release(), once nothing can install any more); readers
+ * in process context take a key reference, the softirq receive path
+ * reads them under rcu_read_lock().
  */
 struct dtls_sock_keys {
 	struct dtls_key __rcu	*tx;

@@ -338,6 +338,8 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	fc.ds = ds;
 	fc.tx_seq0 = &seq0;
 	err = dtls_flight_send(&fc, &fl);
+	/* A transform made again to seal it is watched for idleness. */
+	dtls_tx_key_sealed(ds, fc.tx_key);
 	if (!err)
 		dtls_stat_inc(ds, DTLS_STAT_FINAL_RESENT);
 	trace_dtls_final_resend(ds, resends, seq0, err);

@@ -15,7 +15,8 @@
  *    other way round.
  *  - dtls_hs_take(): softirq (encap_rcv) or BHs off in process context
  *    (datagrams UDP queued before), under rcu_read_lock(); it only
- *    queues the datagram on hs->rxq and schedules the work.
+ *    queues the datagram on hs->rxq (or, not DTLS, on the socket's
+ *    ds->rxq for the reader) and schedules the work.
  *  - the retransmission timer only schedules the work; all crypto and
  *    sending run in the work, in process context.
  *  - delegation (peer-delegate): a step asks to pause after the peer's

@@ -55,8 +55,10 @@
  *    sock taken with refcount_inc_not_zero().
  *  - l->lock (spinlock, BHs off) protects the counts, the lists, the
  *    table's membership (insertion and removal; lookups need no lock) and
- *    l->closed.  Nothing sleeps under it; it nests inside no other of ours
- *    but rxq.lock is never taken under it.
+ *    l->closed.  Nothing sleeps under it, and none of our locks is taken
+ *    under it; it is taken under a child's hs->lock (the child's
+ *    handshake ending), under lock_sock() and under dtls_net.lock (the
+ *    netlink dump).
  *  - l->work (process): the hellos, creating children, releasing the
  *    children to reap.  l->expire_work: the sessions never accepted.
  *    Neither runs once dtls_listen_close() has cancelled them, and
@@ -161,7 +163,7 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 
 	lock_sock(csk);
 	WRITE_ONCE(c->child.orphaned, true);
-	if (notify && !c->closing)
+	if (notify && !c->closing && !test_and_set_bit(0, &c->child.notified))
 		dtls_tx_close_notify(c);
 	if (err) {
 		WRITE_ONCE(csk->sk_err, err);
@@ -279,7 +281,8 @@ void dtls_listen_child_close(struct dtls_sock *ds)
 	 * listener shut it down (and told the peer): then the port may be
 	 * another socket's.
 	 */
-	if (!READ_ONCE(ds->child.orphaned))
+	if (!READ_ONCE(ds->child.orphaned) &&
+	    !test_and_set_bit(0, &ds->child.notified))
 		dtls_tx_close_notify(ds);
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);

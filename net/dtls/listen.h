@@ -62,6 +62,8 @@ struct dtls_sock_child {
 	bool			linked;		/* in l->sessions and l->children */
 	bool			orphaned;	/* its listener closed: shut down */
 	bool			user;		/* its handshake is user space's */
+	/* Bit 0: its close_notify went (its close and its listener's race). */
+	unsigned long		notified;
 };
 
 /* A socket's listening limits, settable before listen(2) (SOL_DTLS). */

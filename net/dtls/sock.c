@@ -14,8 +14,10 @@
  *    swap run under lock_sock() and sk_callback_lock (the lock sockmap and
  *    UDP tunnels take around sk_user_data), so of two concurrent attaches
  *    exactly one wins.
- *  - dtls_sk_close(): process context, called once, on the last fput; no
- *    other syscall can be running on the socket.
+ *  - dtls_sk_close(): process context, called once: on the last fput,
+ *    or, for a listener's child never accepted, by the sock_release() of
+ *    the listener's close, reap or failed child creation; no other
+ *    syscall can be running on the socket.
  *  - dtls_encap_rcv(): softirq, under rcu_read_lock() held by the UDP
  *    receive path.  It may run concurrently with close, so the state it
  *    reaches through sk_user_data is freed only after a grace period.
@@ -294,8 +296,10 @@ void dtls_sock_put(struct dtls_sock *ds)
  *  - the netlink dump and by-inode lookups: through dn->socks, left first
  *    under dn->lock; a lookup that got in holds a reference on @ds and
  *    one on @sk (netlink_hs.c), by-fd ones hold the file, so not us;
- *  - the handshake's work and timer (they send on @sk): stopped and
- *    waited for by dtls_hs_release() before anything else goes; a
+ *  - the handshake's work and timer (they send on @sk): marked dead by
+ *    dtls_hs_release() under hs->lock before anything else goes, after
+ *    which they do nothing (the work checks under that lock; the timer
+ *    only queues the work) until the handshake's free cancels both; a
  *    netlink handler still holding @hs finds it dead (handshake.h);
  *  - the softirq receive and ICMP paths (encap_rcv, encap_err_rcv): run
  *    under RCU, see sk_user_data cleared under sk_callback_lock, and the
