@@ -346,6 +346,8 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	timer_delete_sync(&ds->timer);
 
 	lock_sock(sk);
+	/* Nothing exports any more: the secret goes now, not with @ds. */
+	dtls_export_wipe(ds);
 	write_lock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_err_rcv, NULL);
