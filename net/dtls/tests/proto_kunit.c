@@ -382,19 +382,35 @@ static bool sh_unknown_suite(struct dtls_hs_msg *m)
 /* Rename the extended_master_secret extension to one nobody knows. */
 static bool sh_no_ems(struct dtls_hs_msg *m)
 {
+	u8 *b = body_of(m), *exts = b + SH_SUITE_OFF + 3;
 	unsigned int i;
 
 	if (m->type != DTLS_HS_SERVER_HELLO)
 		return true;
-	for (i = SH_SUITE_OFF + 5; i + 4 <= m->len; i++) {
-		u8 *p = body_of(m) + i;
-
-		if (get_unaligned_be16(p) == DTLS_EXT_EXTENDED_MASTER_SECRET &&
-		    !get_unaligned_be16(p + 2)) {
-			put_unaligned_be16(0x7a7a, p);
+	/* The extension taken out, and the block's length with it. */
+	for (i = SH_SUITE_OFF + 5; i + 4 <= m->len;
+	     i += 4 + get_unaligned_be16(b + i + 2)) {
+		if (get_unaligned_be16(b + i) == DTLS_EXT_EXTENDED_MASTER_SECRET) {
+			memmove(b + i, b + i + 4, m->len - i - 4);
+			m->len -= 4;
+			put_unaligned_be16(get_unaligned_be16(exts) - 4, exts);
 			break;
 		}
 	}
+	return true;
+}
+
+/* An empty extension of a type no client asked for, after the others. */
+static bool sh_unasked_ext(struct dtls_hs_msg *m)
+{
+	u8 *b = body_of(m), *exts = b + SH_SUITE_OFF + 3;
+
+	if (m->type != DTLS_HS_SERVER_HELLO)
+		return true;
+	put_unaligned_be16(0x7a7a, b + m->len);
+	put_unaligned_be16(0, b + m->len + 2);
+	m->len += 4;
+	put_unaligned_be16(get_unaligned_be16(exts) + 4, exts);
 	return true;
 }
 
@@ -521,7 +537,7 @@ static const struct fail_case fail_cases[] = {
 	  ch_reneg_bad, false, true, -EPROTO, DTLS_ALERT_HANDSHAKE_FAILURE },
 	{ "ch-compressed-points-only", DTLS_ECDHE_PSK_AES_128_GCM_SHA256, 0,
 	  DTLS_GROUP_X25519, NULL, NULL, ch_compressed_points, false, true,
-	  -EPROTO, DTLS_ALERT_HANDSHAKE_FAILURE },
+	  -EPROTO, DTLS_ALERT_ILLEGAL_PARAMETER },
 	{ "sh-version", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
 	  sh_version_1_0, NULL, false, false, -EPROTO,
 	  DTLS_ALERT_PROTOCOL_VERSION },
@@ -534,6 +550,9 @@ static const struct fail_case fail_cases[] = {
 	{ "sh-without-ems", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
 	  sh_no_ems, NULL, false, false, -EPROTO,
 	  DTLS_ALERT_HANDSHAKE_FAILURE },
+	{ "sh-extension-not-asked", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
+	  sh_unasked_ext, NULL, false, false, -EPROTO,
+	  DTLS_ALERT_UNSUPPORTED_EXTENSION },
 	{ "sh-truncated", DTLS_PSK_AES_128_GCM_SHA256, 0, 0, NULL,
 	  sh_truncated, NULL, false, false, -EBADMSG,
 	  DTLS_ALERT_DECODE_ERROR },
