@@ -14,6 +14,7 @@
 #include <linux/sockios.h>
 #include <linux/udp.h>
 #include <asm/ioctls.h>
+#include <net/compat.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -291,16 +292,27 @@ static int dtls_base_recvmsg(const struct dtls_sock *ds, struct sock *sk,
 #endif
 }
 
+/*
+ * Room for the record type's control message whole (a 32-bit caller's
+ * header is smaller): a smaller buffer would truncate it, and what is
+ * not data would stay at the head, refused with EIO to every call after.
+ */
+static bool dtls_rx_room_for_type(const struct msghdr *msg)
+{
+	size_t need = CMSG_LEN(sizeof(u8));
+
+#ifdef CONFIG_COMPAT
+	if (msg->msg_flags & MSG_CMSG_COMPAT)
+		need = sizeof(struct compat_cmsghdr) + sizeof(u8);
+#endif
+	return msg->msg_controllen >= need;
+}
+
 static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
-	/*
-	 * Room for the record type's control message whole: a smaller
-	 * buffer would truncate it, and a record other than data would
-	 * stay at the head, refused with EIO to every call after.
-	 */
-	bool room = msg->msg_controllen >= CMSG_LEN(sizeof(u8));
+	bool room = dtls_rx_room_for_type(msg);
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	unsigned int copied;
