@@ -56,16 +56,41 @@ static int dtls_server_peer_type(const struct dtls_proto *pr,
 }
 
 /*
- * The suite we pick: ours in our order, if offered (and a group fits).
- * NULL with *@bad_formats if it would be an ECC one but the client's
- * ec_point_formats lacks the uncompressed form, the only one there is,
- * while its supported_groups names curves (RFC 8422 5.1.2: the server
- * must abort with illegal_parameter).
+ * RFC 8422 5.1.2: a client whose ec_point_formats lacks the uncompressed
+ * form, the only one there is, while its supported_groups names an
+ * elliptic curve (not a finite-field group, 256..511), is refused with
+ * illegal_parameter by a server that does ECC with it: one with an ECDHE
+ * suite the client offers.
  */
+static bool dtls_server_formats_bad(const struct dtls_proto *pr,
+				    const struct dtls_ch *ch)
+{
+	bool curve = false;
+	unsigned int i;
+
+	if (!ch->point_formats || ch->point_uncompressed || !ch->groups)
+		return false;
+	for (i = 0; i + 1 < ch->groups_len; i += 2) {
+		u16 g = get_unaligned_be16(ch->groups + i);
+
+		if (g < 256 || g > 511)
+			curve = true;
+	}
+	if (!curve)
+		return false;
+	for (i = 0; i < pr->p.n_suites; i++) {
+		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
+
+		if (s && s->ecdhe && dtls_ch_has_suite(ch, s->id))
+			return true;
+	}
+	return false;
+}
+
+/* The suite we pick: ours in our order, if offered (and a group fits). */
 static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 						   const struct dtls_ch *ch,
-						   u16 *group,
-						   bool *bad_formats)
+						   u16 *group)
 {
 	bool have_type = dtls_server_own_type(pr, ch) >= 0;
 	unsigned int i, j;
@@ -78,12 +103,8 @@ static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 			continue;
 		if (!s->ecdhe)
 			return s;
-		if (ch->point_formats && !ch->point_uncompressed) {
-			if (!ch->groups)
-				continue;
-			*bad_formats = true;
-			return NULL;
-		}
+		if (ch->point_formats && !ch->point_uncompressed)
+			continue;
 		/*
 		 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256, which
 		 * the client must list (no list: SHA-1 only); RFC 8422 5.1.1:
@@ -269,15 +290,15 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 {
 	struct dtls_sh_params sp = { .client_ctype = -1, .server_ctype = -1 };
 	int err, peer_type;
-	bool cr, bad_formats = false;
 	u16 group = 0;
+	bool cr;
 
 	memset(out, 0, sizeof(*out));
-	pr->suite = dtls_server_choose(pr, ch, &group, &bad_formats);
-	if (bad_formats) {
+	if (dtls_server_formats_bad(pr, ch)) {
 		out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
 		return -EPROTO;
 	}
+	pr->suite = dtls_server_choose(pr, ch, &group);
 	if (!pr->suite || !ch->ems || ch->reneg_bad) {
 		/* RFC 7627 5.3 for EMS; no common suite. */
 		out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;
