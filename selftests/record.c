@@ -1996,25 +1996,6 @@ TEST_F(record_sock, rx_queue_memory_charged)
 	EXPECT_EQ(0, STATS().rx_dropped);
 }
 
-/*
- * A control buffer too small for the record type's message whole is no
- * room for it: what is not data (here, not DTLS) is passed by, as for a
- * reader without one, not left at the head to fail every call with EIO.
- */
-TEST_F(record_sock, rx_control_buffer_too_small)
-{
-	uint8_t buf[64];
-	int t;
-
-	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
-	B_RAW("\x80rtp", 4);
-	B_STR(0, "after");
-	ASSERT_EQ(2, STAT_WAIT(rx_records, 1) + STATS().rx_not_dtls);
-	EXPECT_EQ(5, recv_rec(self->a, buf, sizeof(buf), 0, 8, &t, NULL));
-	EXPECT_EQ(0, memcmp(buf, "after", 5));
-	EXPECT_EMPTY();
-}
-
 /* ---- setsockopt / getsockopt ---- */
 
 /* Keys need a connected socket; refusal changes nothing. */

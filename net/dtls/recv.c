@@ -14,7 +14,6 @@
 #include <linux/sockios.h>
 #include <linux/udp.h>
 #include <asm/ioctls.h>
-#include <net/compat.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -292,27 +291,10 @@ static int dtls_base_recvmsg(const struct dtls_sock *ds, struct sock *sk,
 #endif
 }
 
-/*
- * Room for the record type's control message whole (a 32-bit caller's
- * header is smaller): a smaller buffer would truncate it, and what is
- * not data would stay at the head, refused with EIO to every call after.
- */
-static bool dtls_rx_room_for_type(const struct msghdr *msg)
-{
-	size_t need = CMSG_LEN(sizeof(u8));
-
-#ifdef CONFIG_COMPAT
-	if (msg->msg_flags & MSG_CMSG_COMPAT)
-		need = sizeof(struct compat_cmsghdr) + sizeof(u8);
-#endif
-	return msg->msg_controllen >= need;
-}
-
 static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
-	bool room = dtls_rx_room_for_type(msg);
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	unsigned int copied;
@@ -335,10 +317,11 @@ static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 * handshake (so that poll() stops saying readable); only a
 		 * peek without room waits for the end alone.
 		 */
-		bool rx = room || !(flags & MSG_PEEK);
+		bool rx = msg->msg_controllen || !(flags & MSG_PEEK);
 
 		while ((err = dtls_hs_wait(sk, ds, &timeo, rx)) == 1) {
-			skb = dtls_rx_take(sk, ds, flags, room);
+			skb = dtls_rx_take(sk, ds, flags,
+					   msg->msg_controllen);
 			if (skb)
 				break;
 		}
@@ -352,7 +335,8 @@ static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		     skb_queue_empty_lockless(&ds->rxq)))
 			return dtls_base_recvmsg(ds, sk, msg, len, flags,
 						 addr_len);
-		skb = dtls_rx_dequeue(sk, ds, flags, room, &timeo, &err);
+		skb = dtls_rx_dequeue(sk, ds, flags, msg->msg_controllen,
+				      &timeo, &err);
 		if (!skb)
 			return err;
 	}
