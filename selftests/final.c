@@ -10,7 +10,8 @@
  * done; each drop trigger (client data, setsockopt, lifetime) frees it
  * and is counted; after a drop the client's resends are ignored and
  * counted; forged and epoch-0 copies trigger nothing; the resend cap and
- * rate limit hold under a stream of retransmissions.
+ * rate limit hold under a stream of retransmissions.  And a client
+ * Finished that overtakes the message its key comes from is held.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -33,6 +34,11 @@ struct relay {
 	int drop_final;			/* server CCS datagrams still to drop */
 	int dropped;
 	int client_fin;			/* client datagrams with epoch 1 seen */
+	/*
+	 * The client's first datagram with its Finished: cut into one
+	 * datagram a record, sent last record first (Finished, CCS, CKE).
+	 */
+	bool fin_first;
 	volatile bool stop;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -60,6 +66,26 @@ static bool has_epoch1_handshake(const uint8_t *d, ssize_t n)
 		off += 13 + (d[off + 11] << 8 | d[off + 12]);
 	}
 	return false;
+}
+
+/* @d's records, last first, each a datagram of its own, to @to. */
+static void send_reversed(int fd, const uint8_t *d, ssize_t n,
+			  const union dtls_test_addr *to)
+{
+	ssize_t off = 0, at[17];
+	int k = 0;
+
+	while (off + 13 <= n && k < 16) {
+		at[k++] = off;
+		off += 13 + (d[off + 11] << 8 | d[off + 12]);
+	}
+	at[k] = n;
+	while (k-- > 0) {
+		ssize_t end = at[k + 1] < n ? at[k + 1] : n;
+
+		sendto(fd, d + at[k], end - at[k], 0, &to->sa,
+		       sizeof(to->in4));
+	}
 }
 
 static void *relay_run(void *arg)
@@ -90,12 +116,19 @@ static void *relay_run(void *arg)
 				sendto(r->fd, buf, n, 0, &r->client.sa,
 				       sizeof(r->client.in4));
 		} else {
+			bool fin = has_epoch1_handshake(buf, n);
+
 			r->client = from;
 			r->have_client = true;
-			if (has_epoch1_handshake(buf, n))
+			if (fin)
 				r->client_fin++;
-			sendto(r->fd, buf, n, 0, &r->server.sa,
-			       sizeof(r->server.in4));
+			if (fin && r->fin_first) {
+				r->fin_first = false;
+				send_reversed(r->fd, buf, n, &r->server);
+			} else {
+				sendto(r->fd, buf, n, 0, &r->server.sa,
+				       sizeof(r->server.in4));
+			}
 		}
 		pthread_mutex_unlock(&r->lock);
 	}
@@ -271,6 +304,29 @@ TEST_F_TIMEOUT(final, lost_twice, 60)
 }
 
 /* Data the server sends before the client is done waits for it. */
+/*
+ * The client's Finished before its ClientKeyExchange (its flight cut into
+ * datagrams that came in reverse order): the server holds it until the
+ * key exists, and is done without waiting for the client to resend (its
+ * timer at 5 s).  Before, it was dropped: two Finished datagrams then.
+ */
+TEST_F_TIMEOUT(final, finished_before_its_key, 60)
+{
+	char buf[16];
+
+	self->r.fin_first = true;
+	ASSERT_EQ(0, start(_metadata, self, 5000, 60000, 300));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	pthread_mutex_lock(&self->r.lock);
+	EXPECT_EQ(1, self->r.client_fin);
+	EXPECT_FALSE(self->r.fin_first);
+	pthread_mutex_unlock(&self->r.lock);
+	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
+	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
+}
+
 TEST_F_TIMEOUT(final, early_data, 60)
 {
 	char buf[32];

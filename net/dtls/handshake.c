@@ -118,6 +118,7 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 	while ((skb = __skb_dequeue(&hs->early)))
 		kfree_skb(skb);
 	hs->early_bytes = 0;
+	__skb_queue_purge(&hs->next);
 }
 
 /*

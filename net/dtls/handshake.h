@@ -93,6 +93,7 @@ struct dtls_hs {
 	unsigned long		last_resend;	/* jiffies */
 	struct sk_buff_head	early;		/* data records before Finished */
 	u32			early_bytes;	/* their truesize */
+	struct sk_buff_head	next;		/* epoch 1 before its key */
 	u32			auth_fail;	/* sealed records that did not open */
 
 	/* The peer's flight so far, for the dtls_hs_flight_rx tracepoint. */

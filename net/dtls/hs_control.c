@@ -77,6 +77,7 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	timer_setup(&hs->deleg_timer, dtls_hs_deleg_timer_fn, 0);
 	skb_queue_head_init(&hs->rxq);
 	__skb_queue_head_init(&hs->early);
+	__skb_queue_head_init(&hs->next);
 	dtls_proto_init(&hs->pr);
 	ds->hs.role = hs->pr.p.role;
 	trace_dtls_hs_state(ds, ds->hs.state, DTLS_HS_STATE_CONFIGURED);

@@ -33,6 +33,13 @@
 #define DTLS_HS_EARLY_MAX	16
 /* ... and the memory they may take (skb truesize), all of them. */
 #define DTLS_HS_EARLY_BYTES	(32 * 1024)
+/*
+ * Epoch-1 handshake records held until their key exists: a Finished's
+ * record body is 40 to 48 bytes (12 of verify_data, its fragment header,
+ * the cipher's explicit nonce and tag).
+ */
+#define DTLS_HS_NEXT_MAX	2
+#define DTLS_HS_NEXT_LEN	128
 
 /* --------------------------------------------------------- the listener */
 
@@ -321,6 +328,8 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 	return 0;
 }
 
+static void dtls_hs_next_open(struct dtls_hs *hs);
+
 /**
  * dtls_hs_resume - user space accepted the peer's certificate: go on
  * @hs: the handshake, its hs->deleg_id cleared
@@ -339,6 +348,8 @@ void dtls_hs_resume(struct dtls_hs *hs)
 	err = dtls_hs_steps(hs, &alert);
 	if (err)
 		dtls_hs_fail(hs, err, alert, false);
+	else
+		dtls_hs_next_open(hs);
 }
 
 /* Errno for a fatal alert from the peer. */
@@ -357,6 +368,53 @@ static int dtls_hs_alert_errno(u8 desc)
 	}
 }
 
+/*
+ * The peer's Finished came before the message that derives its key: its
+ * flight reordered, or our server paused for user space's verdict on the
+ * certificate that comes first.  RFC 6347 4.1 lets us buffer or discard
+ * it; discarded, the handshake would wait for the peer's timer (a second
+ * at least) to send it again.  A few small handshake records are held,
+ * opened once the key is there (dtls_hs_next_open()); anyone can send
+ * them, so they are bounded, and a forged one only costs that wait.
+ */
+static bool dtls_hs_next_hold(struct dtls_hs *hs, const u8 *rec,
+			      const struct dtls_record_hdr *rh)
+{
+	struct sk_buff *skb;
+
+	if (rh->epoch != 1 || rh->type != DTLS_RECORD_TYPE_HANDSHAKE ||
+	    rh->length > DTLS_HS_NEXT_LEN ||
+	    skb_queue_len(&hs->next) >= DTLS_HS_NEXT_MAX)
+		return false;
+	skb = alloc_skb(DTLS_HEADER_LEN + rh->length, GFP_KERNEL);
+	if (!skb)
+		return false;
+	skb_put_data(skb, rec, DTLS_HEADER_LEN + rh->length);
+	__skb_queue_tail(&hs->next, skb);
+	/* Counted as it came: no key for its epoch (yet). */
+	dtls_stat_inc(hs->ds, DTLS_STAT_RX_BAD_EPOCH);
+	trace_dtls_drop(hs->ds, DTLS_DROP_BAD_EPOCH, rh->epoch, rh->seq,
+			rh->length);
+	return true;
+}
+
+static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
+			      const struct dtls_record_hdr *rh);
+
+/* The records dtls_hs_next_hold() kept, once their key exists. */
+static void dtls_hs_next_open(struct dtls_hs *hs)
+{
+	struct dtls_record_hdr rh;
+	struct sk_buff *skb;
+
+	while (hs->pr.rx_key && !hs->dead && hs->pr.step != DTLS_HS_DONE &&
+	       (skb = __skb_dequeue(&hs->next))) {
+		dtls_record_parse(skb->data, skb->len, &rh);
+		dtls_hs_rx_record(hs, skb->data, &rh);
+		kfree_skb(skb);
+	}
+}
+
 /* A record from the peer during the handshake: @rec, linear, writable. */
 static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 			      const struct dtls_record_hdr *rh)
@@ -368,6 +426,8 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 	int err;
 
 	if (rh->epoch) {
+		if (!hs->pr.rx_key && dtls_hs_next_hold(hs, rec, rh))
+			return;
 		if (rh->epoch != 1 || !hs->pr.rx_key) {
 			dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
 			trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH, rh->epoch,
@@ -488,7 +548,7 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 			dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
 			trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
 					skb->len - off);
-			return;
+			break;
 		}
 		off += DTLS_HEADER_LEN + rh.length;
 		if (rh.version != DTLS_1_2_VERSION &&
@@ -507,4 +567,5 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 		}
 		dtls_hs_rx_record(hs, rec, &rh);
 	}
+	dtls_hs_next_open(hs);
 }
