@@ -426,8 +426,14 @@ bool dtls_proto_answers_resend(const struct dtls_proto *pr,
 			  pr->step == DTLS_HS_S_WAIT_CV ||
 			  (pr->step == DTLS_HS_S_WAIT_CKE && pr->got_cert);
 
+	/*
+	 * Nor while the client still takes in the server's flight 4: the
+	 * server resending it (its timer: our flight 5 cannot go yet) says
+	 * nothing about our ClientHello, and answering it would only make
+	 * the server send the whole flight once more.
+	 */
 	return !h->frag_off && h->seq == pr->peer_flight_seq &&
-	       pr->flight.n && !in_flight5;
+	       pr->flight.n && !in_flight5 && pr->step != DTLS_HS_C_WAIT_SHD;
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_proto_answers_resend);
 

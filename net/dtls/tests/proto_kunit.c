@@ -694,14 +694,21 @@ static bool only_cke(struct dtls_hs_msg *m)
 	return m->type == DTLS_HS_CLIENT_KEY_EXCHANGE;
 }
 
+static bool only_sh(struct dtls_hs_msg *m)
+{
+	return m->type == DTLS_HS_SERVER_HELLO;
+}
+
 /*
  * Which of the peer's messages, come again, ask for our last flight:
  * the first fragment of the first message of the peer's last flight,
- * and not while the server waits for the client's Finished.
+ * and not while the server waits for the client's Finished, nor while
+ * the client waits for the rest of the server's flight 4.
  */
 static void proto_answers_resend(struct kunit *test)
 {
 	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+	struct pair *part = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
 	struct dtls_hs_hdr h = { .type = DTLS_HS_CLIENT_HELLO };
 
 	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
@@ -726,6 +733,15 @@ static void proto_answers_resend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp->s.step, DTLS_HS_S_WAIT_FIN);
 	h.seq = 1;
 	KUNIT_EXPECT_FALSE(test, dtls_proto_answers_resend(&pp->s, &h));
+
+	/* A client with the ServerHello only: its copy is not answered. */
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&part->c, &part->co), 0);
+	KUNIT_ASSERT_EQ(test, server_hello(test, part), 0);
+	KUNIT_ASSERT_EQ(test, deliver(test, &part->c, &part->s.flight,
+				      only_sh, &part->co), 0);
+	KUNIT_EXPECT_EQ(test, part->c.step, DTLS_HS_C_WAIT_SHD);
+	h.seq = 0;
+	KUNIT_EXPECT_FALSE(test, dtls_proto_answers_resend(&part->c, &h));
 }
 
 /* ------------------------------------------------------- certificates */
