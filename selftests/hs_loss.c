@@ -9,6 +9,11 @@
  * record each way.  Data records may be lost too: the echo, and only the
  * echo, is retried by the test.
  *
+ * Then the same link against OpenSSL: one kernel client or server with
+ * s_server or s_client (PSK, ECDHE-PSK, ECDHE-ECDSA at a 256-byte MTU),
+ * and a kernel listener with three s_clients at once (ossl_loss,
+ * ossl_listen_loss); they SKIP without openssl.
+ *
  * The namespaces are the test process's own (unshare, setns): they go
  * away with it.  Neighbours are static so that netem drops only our
  * datagrams, not ARP or neighbour discovery.
@@ -21,6 +26,7 @@
 #include <time.h>
 
 #include "dtls_test.h"
+#include "peer.h"
 #include "test_cert.h"
 #include "kselftest_harness.h"
 
@@ -242,8 +248,60 @@ out:
 	return ret;
 }
 
-FIXTURE(loss) {
+/*
+ * Two namespaces, the server's (a) and the client's (b), joined by a veth
+ * pair with netem on both ends; the test process back in its own.
+ */
+struct lossy_net {
 	int orig, nsa, nsb;	/* the test's netns, server's, client's */
+};
+
+static int lossy_net_up(struct lossy_net *n, int family, const char *netem)
+{
+	n->orig = open("/proc/self/ns/net", O_RDONLY);
+	if (n->orig < 0 || unshare(CLONE_NEWNET))
+		return -1;
+	n->nsb = open("/proc/self/ns/net", O_RDONLY);
+	if (n->nsb < 0 || setns(n->orig, CLONE_NEWNET) ||
+	    unshare(CLONE_NEWNET))
+		return -1;
+	n->nsa = open("/proc/self/ns/net", O_RDONLY);
+	if (n->nsa < 0)
+		return -1;
+
+	/* In the server's netns now; the client end goes to the other. */
+	if (run("ip link add va address %s type veth peer name vb "
+		"address %s netns /proc/%d/fd/%d", SRV_MAC, CLI_MAC,
+		getpid(), n->nsb) ||
+	    side_setup("va", SRV_V4, SRV_V6, CLI_V4, CLI_V6, CLI_MAC) ||
+	    setns(n->nsb, CLONE_NEWNET) ||
+	    side_setup("vb", CLI_V4, CLI_V6, SRV_V4, SRV_V6, SRV_MAC) ||
+	    setns(n->orig, CLONE_NEWNET))
+		return -1;
+
+	/*
+	 * The link is up once a datagram goes each way (IPv6 waits for the
+	 * carrier); only then does netem start, so that what the handshakes
+	 * meet is the configured loss alone.
+	 */
+	if (link_ready(n->nsa, n->nsb, n->orig, family) ||
+	    setns(n->nsa, CLONE_NEWNET) ||
+	    run("tc qdisc add dev va root netem %s", netem) ||
+	    setns(n->nsb, CLONE_NEWNET) ||
+	    run("tc qdisc add dev vb root netem %s", netem))
+		return -1;
+	return setns(n->orig, CLONE_NEWNET);
+}
+
+static void lossy_net_down(struct lossy_net *n)
+{
+	close(n->nsa);
+	close(n->nsb);
+	close(n->orig);
+}
+
+FIXTURE(loss) {
+	struct lossy_net net;
 	int srv[MAX_HS], cli[MAX_HS];
 	struct loss_certs certs;
 };
@@ -306,39 +364,9 @@ FIXTURE_SETUP(loss)
 		ASSERT_EQ(0, test_cert_make(&self->certs.srv, "loss server"));
 		ASSERT_EQ(0, test_cert_make(&self->certs.cli, "loss client"));
 	}
-	self->orig = open("/proc/self/ns/net", O_RDONLY);
-	ASSERT_GE(self->orig, 0);
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	self->nsb = open("/proc/self/ns/net", O_RDONLY);
-	ASSERT_GE(self->nsb, 0);
-	ASSERT_EQ(0, setns(self->orig, CLONE_NEWNET));
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	self->nsa = open("/proc/self/ns/net", O_RDONLY);
-	ASSERT_GE(self->nsa, 0);
-
-	/* In the server's netns now; the client end goes to the other. */
-	ASSERT_EQ(0, run("ip link add va address %s type veth peer name vb "
-			 "address %s netns /proc/%d/fd/%d", SRV_MAC, CLI_MAC,
-			 getpid(), self->nsb));
-	ASSERT_EQ(0, side_setup("va", SRV_V4, SRV_V6, CLI_V4, CLI_V6,
-				CLI_MAC));
-	ASSERT_EQ(0, setns(self->nsb, CLONE_NEWNET));
-	ASSERT_EQ(0, side_setup("vb", CLI_V4, CLI_V6, SRV_V4, SRV_V6,
-				SRV_MAC));
-	ASSERT_EQ(0, setns(self->orig, CLONE_NEWNET));
-
-	/*
-	 * The link is up once a datagram goes each way (IPv6 waits for the
-	 * carrier); only then does netem start, so that what the handshakes
-	 * meet is the configured loss alone.
-	 */
-	ASSERT_EQ(0, link_ready(self->nsa, self->nsb, self->orig,
-				variant->family));
-	ASSERT_EQ(0, setns(self->nsa, CLONE_NEWNET));
-	ASSERT_EQ(0, run("tc qdisc add dev va root netem %s", variant->netem));
-	ASSERT_EQ(0, setns(self->nsb, CLONE_NEWNET));
-	ASSERT_EQ(0, run("tc qdisc add dev vb root netem %s", variant->netem));
-	ASSERT_EQ(0, setns(self->orig, CLONE_NEWNET));
+	self->net.orig = self->net.nsa = self->net.nsb = -1;
+	ASSERT_EQ(0, lossy_net_up(&self->net, variant->family,
+				  variant->netem));
 }
 
 FIXTURE_TEARDOWN(loss)
@@ -351,9 +379,7 @@ FIXTURE_TEARDOWN(loss)
 		if (self->cli[i] >= 0)
 			close(self->cli[i]);
 	}
-	close(self->nsa);
-	close(self->nsb);
-	close(self->orig);
+	lossy_net_down(&self->net);
 	if (variant->cert) {
 		test_cert_free(&self->certs.srv);
 		test_cert_free(&self->certs.cli);
@@ -410,6 +436,7 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 		.mtu = variant->mtu,
 	};
 	const struct loss_certs *lc = variant->cert ? &self->certs : NULL;
+	struct lossy_net *net = &self->net;
 	const char *srv_ip = variant->family == AF_INET6 ? SRV_V6 : SRV_V4;
 	const char *cli_ip = variant->family == AF_INET6 ? CLI_V6 : CLI_V4;
 	long long a_done, b_done, a_fail, b_fail, resends;
@@ -417,19 +444,19 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 	int i, err;
 
 	ASSERT_EQ(0, warm_up(variant->family, &cfg, lc));
-	a_done = ns_stat(self->nsa, self->orig, "DtlsHsDone");
-	b_done = ns_stat(self->nsb, self->orig, "DtlsHsDone");
-	a_fail = ns_stat(self->nsa, self->orig, "DtlsHsFailed");
-	b_fail = ns_stat(self->nsb, self->orig, "DtlsHsFailed");
+	a_done = ns_stat(net->nsa, net->orig, "DtlsHsDone");
+	b_done = ns_stat(net->nsb, net->orig, "DtlsHsDone");
+	a_fail = ns_stat(net->nsa, net->orig, "DtlsHsFailed");
+	b_fail = ns_stat(net->nsb, net->orig, "DtlsHsFailed");
 	ASSERT_EQ(0, a_done);
 	ASSERT_EQ(0, b_done);
 
 	for (i = 0; i < variant->n; i++) {
 		union dtls_test_addr sa, ca;
 
-		self->srv[i] = socket_in(self->nsa, self->orig,
+		self->srv[i] = socket_in(net->nsa, net->orig,
 					 variant->family, srv_ip, &sa);
-		self->cli[i] = socket_in(self->nsb, self->orig,
+		self->cli[i] = socket_in(net->nsb, net->orig,
 					 variant->family, cli_ip, &ca);
 		ASSERT_GE(self->srv[i], 0);
 		ASSERT_GE(self->cli[i], 0);
@@ -480,19 +507,576 @@ TEST_F_TIMEOUT(loss, handshakes, 170)
 	}
 
 	EXPECT_EQ(a_done + variant->n,
-		  ns_stat(self->nsa, self->orig, "DtlsHsDone"));
+		  ns_stat(net->nsa, net->orig, "DtlsHsDone"));
 	EXPECT_EQ(b_done + variant->n,
-		  ns_stat(self->nsb, self->orig, "DtlsHsDone"));
-	EXPECT_EQ(a_fail, ns_stat(self->nsa, self->orig, "DtlsHsFailed"));
-	EXPECT_EQ(b_fail, ns_stat(self->nsb, self->orig, "DtlsHsFailed"));
-	resends = ns_stat(self->nsa, self->orig, "DtlsHsRetransmit") +
-		  ns_stat(self->nsa, self->orig, "DtlsHsResendOnPeer") +
-		  ns_stat(self->nsb, self->orig, "DtlsHsRetransmit") +
-		  ns_stat(self->nsb, self->orig, "DtlsHsResendOnPeer");
+		  ns_stat(net->nsb, net->orig, "DtlsHsDone"));
+	EXPECT_EQ(a_fail, ns_stat(net->nsa, net->orig, "DtlsHsFailed"));
+	EXPECT_EQ(b_fail, ns_stat(net->nsb, net->orig, "DtlsHsFailed"));
+	resends = ns_stat(net->nsa, net->orig, "DtlsHsRetransmit") +
+		  ns_stat(net->nsa, net->orig, "DtlsHsResendOnPeer") +
+		  ns_stat(net->nsb, net->orig, "DtlsHsRetransmit") +
+		  ns_stat(net->nsb, net->orig, "DtlsHsResendOnPeer");
 	TH_LOG("%d handshakes and echoes in %lld ms, %lld flights resent",
 	       variant->n, ms_since(&t0), resends);
 	if (variant->lossy)
 		EXPECT_LT(0, resends);
+}
+
+/*
+ * The kernel's handshake against OpenSSL over the same bad link: the
+ * peer's own timer (1 s, doubling), its own way of resending (whole
+ * flights, its last kept too), and, with certificates at a 256-byte MTU,
+ * fragments of messages lost: OpenSSL's, and the kernel's (both ways with
+ * the kernel as server).  One handshake a variant, then a line each way, retried on
+ * both sides while lost.  Tests SKIP if openssl is not installed.
+ */
+#define OSSL_WAIT_MS	120000
+
+FIXTURE(ossl_loss) {
+	struct lossy_net net;
+	int fd;
+	struct peer peer;
+	struct loss_certs certs;
+};
+
+FIXTURE_VARIANT(ossl_loss) {
+	int family;
+	const char *netem;
+	bool kernel_server;
+	const char *cipher;	/* OpenSSL's name of @suite */
+	uint16_t suite;
+	bool cert;		/* ECDHE-ECDSA, MTU 256, mutual if ks */
+};
+
+#define OSSL_LOSS(name, fam, nm, srv, c, s, crt)			\
+	FIXTURE_VARIANT_ADD(ossl_loss, name) {				\
+		.family = fam, .netem = nm, .kernel_server = srv,	\
+		.cipher = c, .suite = s, .cert = crt,			\
+	}
+
+#define NETEM_MIXED	"delay 20ms reorder 25% 50% duplicate 20%"
+
+/*
+ * Where OpenSSL's timer drives the handshake (it is the client), 10%
+ * loss: its timer starts at 1 s and doubles, and 6 losses in a row of one
+ * round trip already cost 63 s, which at 30% happens to a few handshakes
+ * in a hundred.  Where the kernel's does (250 ms, at most 2 s), 20-30%.
+ */
+
+OSSL_LOSS(server_v4_loss10_psk, AF_INET, "loss 10%", true,
+	  "PSK-AES128-GCM-SHA256", 0x00a8, false);
+OSSL_LOSS(client_v4_loss30_ecdhe_psk, AF_INET, "loss 30%", false,
+	  "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, false);
+OSSL_LOSS(server_v6_reorder_dup, AF_INET6, NETEM_MIXED, true,
+	  "ECDHE-PSK-CHACHA20-POLY1305", 0xccac, false);
+OSSL_LOSS(client_v6_reorder_dup, AF_INET6, NETEM_MIXED, false,
+	  "PSK-AES256-GCM-SHA384", 0x00a9, false);
+OSSL_LOSS(server_v4_loss10_ecdsa_mtu256, AF_INET, "loss 10%", true,
+	  "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true);
+OSSL_LOSS(client_v6_loss20_ecdsa_mtu256, AF_INET6, "loss 20%", false,
+	  "ECDHE-ECDSA-CHACHA20-POLY1305", 0xcca9, true);
+
+FIXTURE_SETUP(ossl_loss)
+{
+	self->fd = -1;
+	self->peer.pid = 0;
+	self->peer.in = -1;
+	self->peer.out[0] = self->peer.err[0] = 0;
+	self->net.orig = self->net.nsa = self->net.nsb = -1;
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	if (variant->cert) {
+		ASSERT_EQ(0, test_cert_make(&self->certs.srv, "loss server"));
+		ASSERT_EQ(0, test_cert_make(&self->certs.cli, "loss client"));
+		ASSERT_EQ(0, test_cert_write_pem(&self->certs.srv));
+		ASSERT_EQ(0, test_cert_write_pem(&self->certs.cli));
+	}
+	ASSERT_EQ(0, lossy_net_up(&self->net, variant->family,
+				  variant->netem));
+}
+
+FIXTURE_TEARDOWN(ossl_loss)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	peer_cleanup(&self->peer);
+	lossy_net_down(&self->net);
+	if (variant->cert) {
+		test_cert_free(&self->certs.srv);
+		test_cert_free(&self->certs.cli);
+	}
+}
+
+/* Is @text in the file at @path yet? */
+static bool file_has(const char *path, const char *text)
+{
+	char *out = slurp(path, NULL);
+	bool found = out && strstr(out, text);
+
+	free(out);
+	return found;
+}
+
+/* Each side's counters of datagrams no one took, and of ICMP errors. */
+static void show_nets(const struct lossy_net *net)
+{
+	static const char cmd[] =
+		"grep -E 'Udp6?(NoPorts|InErrors)|Icmp6?(In|Out)DestUnreachs' "
+		"/proc/net/snmp6 >&2; grep -E '^(Udp|Icmp):' /proc/net/snmp >&2; "
+		"grep -E 'Listen|HelloVerify|DtlsHs(Done|Failed|Retransmit|"
+		"ResendOnPeer)' /proc/net/dtls_stat >&2";
+
+	fprintf(stderr, "# server's netns:\n");
+	if (!setns(net->nsa, CLONE_NEWNET) && system(cmd))
+		fprintf(stderr, "# (no counters)\n");
+	fprintf(stderr, "# client's netns:\n");
+	if (!setns(net->nsb, CLONE_NEWNET) && system(cmd))
+		fprintf(stderr, "# (no counters)\n");
+	setns(net->orig, CLONE_NEWNET);
+}
+
+/* The end of OpenSSL's output (its states, with -state), and ours. */
+static void show_ossl(struct peer *p, int fd)
+{
+	char *e = slurp(p->err, NULL), *o = slurp(p->out, NULL);
+	size_t el = e ? strlen(e) : 0, ol = o ? strlen(o) : 0;
+	struct dtls_sock_info si;
+
+	fprintf(stderr, "# peer stderr: %s\n# peer stdout: %s\n",
+		e ? e + (el > 3000 ? el - 3000 : 0) : "",
+		o ? o + (ol > 600 ? ol - 600 : 0) : "");
+	free(e);
+	free(o);
+	if (fd < 0 || dtls_test_fd_info(fd, &si))
+		return;
+	fprintf(stderr, "# kernel: rx %llu records, auth %llu replay %llu "
+		"epoch %llu malformed %llu not-dtls %llu dropped %llu; "
+		"final resent %llu late %llu, held %d\n",
+		(unsigned long long)si.stats.rx_records,
+		(unsigned long long)si.stats.rx_auth_fail,
+		(unsigned long long)si.stats.rx_replay,
+		(unsigned long long)si.stats.rx_bad_epoch,
+		(unsigned long long)si.stats.rx_malformed,
+		(unsigned long long)si.stats.rx_not_dtls,
+		(unsigned long long)si.stats.rx_dropped,
+		(unsigned long long)si.stats.final_resent,
+		(unsigned long long)si.stats.final_late, si.final_held);
+}
+
+TEST_F_TIMEOUT(ossl_loss, handshake_and_lines, 360)
+{
+	const bool ks = variant->kernel_server;
+	const struct loss_certs *lc = variant->cert ? &self->certs : NULL;
+	const struct test_cert *own = NULL, *theirs = NULL;
+	struct dtls_hs_config cfg = {
+		.role = ks ? DTLS_HS_ROLE_SERVER : DTLS_HS_ROLE_CLIENT,
+		.suites = &variant->suite,
+		.n_suites = 1,
+		.rto_initial_ms = 250,
+		.rto_max_ms = 2000,
+		.timeout_ms = OSSL_WAIT_MS,
+		.cookies = -1,
+		.mtu = variant->cert ? 256 : 0,
+	};
+	struct lossy_net *net = &self->net;
+	int kns = ks ? net->nsa : net->nsb, pns = ks ? net->nsb : net->nsa;
+	const char *srv_ip = variant->family == AF_INET6 ? SRV_V6 : SRV_V4;
+	const char *kip = ks ? srv_ip :
+		variant->family == AF_INET6 ? CLI_V6 : CLI_V4;
+	char psk_hex[2 * sizeof(PSK_KEY)], portarg[64], got[64];
+	long long done, failed, resends;
+	bool got_in = false, got_out = false;
+	union dtls_test_addr ka, sa;
+	ssize_t last = 0;
+	int last_err = 0;
+	struct dtls_hs_info info;
+	struct timespec t0;
+	uint16_t port;
+	char *argv[40];
+	int n = 0, i;
+
+	for (i = 0; i < (int)strlen(PSK_KEY); i++)
+		sprintf(psk_hex + 2 * i, "%02x", (uint8_t)PSK_KEY[i]);
+	/* An openssl that quit shows in its output, below. */
+	signal(SIGPIPE, SIG_IGN);
+	if (lc) {
+		own = ks ? &lc->srv : &lc->cli;
+		theirs = ks ? &lc->cli : &lc->srv;
+	}
+
+	argv[n++] = "openssl";
+	argv[n++] = ks ? "s_client" : "s_server";
+	argv[n++] = "-dtls1_2";
+	argv[n++] = "-state";
+	if (ks) {
+		argv[n++] = "-connect";
+		argv[n++] = portarg;
+	} else {
+		argv[n++] = "-listen";
+		argv[n++] = "-accept";
+		argv[n++] = portarg;
+		argv[n++] = "-naccept";
+		argv[n++] = "1";
+	}
+	if (lc) {
+		/*
+		 * Its certificate at 256 bytes a datagram.  Only s_client asks
+		 * for the kernel's and verifies it: s_server takes the
+		 * "out-of-order ChangeCipherSpec dropped, read again" of its
+		 * own library (SSL_ERROR_WANT_READ on its blocking socket) for
+		 * a fatal error.  A client certificate spreads the kernel's
+		 * flight 5 over several datagrams at this MTU, and when one
+		 * before the CCS is lost, s_server quits (seen with strace).
+		 */
+		argv[n++] = "-cert";
+		argv[n++] = (char *)theirs->cert_pem;
+		argv[n++] = "-key";
+		argv[n++] = (char *)theirs->key_pem;
+		if (ks) {
+			argv[n++] = "-CAfile";
+			argv[n++] = (char *)own->cert_pem;
+			argv[n++] = "-verify_return_error";
+		}
+		argv[n++] = "-mtu";
+		argv[n++] = "256";
+	} else {
+		if (!ks)
+			argv[n++] = "-nocert";
+		argv[n++] = "-psk";
+		argv[n++] = psk_hex;
+		argv[n++] = "-psk_identity";
+		argv[n++] = PSK_ID;
+	}
+	argv[n++] = "-cipher";
+	argv[n++] = (char *)variant->cipher;
+	argv[n] = NULL;
+
+	/* The crypto modules loaded before the clock starts. */
+	ASSERT_EQ(0, warm_up(variant->family, &cfg, lc));
+	done = ns_stat(kns, net->orig, "DtlsHsDone");
+	failed = ns_stat(kns, net->orig, "DtlsHsFailed");
+
+	self->fd = socket_in(kns, net->orig, variant->family, kip, &ka);
+	ASSERT_GE(self->fd, 0);
+	ASSERT_EQ(0, side_prepare(self->fd, &cfg, lc));
+	if (ks) {
+		port = ntohs(variant->family == AF_INET6 ? ka.in6.sin6_port :
+							   ka.in4.sin_port);
+	} else {
+		/* Any port: the server's netns has nothing else bound. */
+		port = 4433;
+	}
+	snprintf(portarg, sizeof(portarg),
+		 variant->family == AF_INET6 ? "[%s]:%u" : "%s:%u", srv_ip,
+		 port);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (ks) {
+		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, NULL,
+					   0));
+		ASSERT_EQ(0, setns(pns, CLONE_NEWNET));
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		ASSERT_EQ(0, setns(net->orig, CLONE_NEWNET));
+	} else {
+		bool up;
+
+		ASSERT_EQ(0, setns(pns, CLONE_NEWNET));
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		up = wait_port(port, OSSL_WAIT_MS / 2);
+		ASSERT_EQ(0, setns(net->orig, CLONE_NEWNET));
+		ASSERT_TRUE(up)
+			show_ossl(&self->peer, self->fd);
+		set_addr(variant->family, srv_ip, &sa);
+		if (variant->family == AF_INET6)
+			sa.in6.sin6_port = htons(port);
+		else
+			sa.in4.sin_port = htons(port);
+		ASSERT_EQ(0, connect(self->fd, &sa.sa,
+				     dtls_test_addr_len(variant->family)));
+		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, NULL,
+					   0));
+	}
+
+	/*
+	 * A line each way, each resent every half second until it is seen:
+	 * records are lost too.  The kernel's first send waits for its end of
+	 * the handshake (s_server reads its input only once a client is in).
+	 * The kernel sends until both are seen: s_client, its socket
+	 * blocking, may sit in a read after a record it discards (a copy of
+	 * our Finished makes it resend its flight and read again) and only
+	 * reads its input once something comes.
+	 */
+	timeo(self->fd, SO_SNDTIMEO, OSSL_WAIT_MS);
+	timeo(self->fd, SO_RCVTIMEO, 500);
+	for (i = 0; i < 200 && !(got_in && got_out); i++) {
+		ASSERT_EQ(12, send(self->fd, "from-kernel\n", 12, 0)) {
+			TH_LOG("send: %s after %lld ms", strerror(errno),
+			       ms_since(&t0));
+			dtls_test_hs_show("kernel", self->fd);
+			show_ossl(&self->peer, self->fd);
+			show_nets(net);
+		}
+		if (!got_in) {
+			ASSERT_EQ(13, write(self->peer.in, "from-openssl\n",
+					    13)) {
+				TH_LOG("openssl quit: %s", strerror(errno));
+				show_ossl(&self->peer, self->fd);
+				show_nets(net);
+			}
+			memset(got, 0, sizeof(got));
+			last = recv(self->fd, got, sizeof(got), 0);
+			last_err = last < 0 ? errno : 0;
+			if (last == 13 && !memcmp(got, "from-openssl\n", 13))
+				got_in = true;
+		} else {
+			usleep(500000);
+		}
+		got_out = got_out || file_has(self->peer.out, "from-kernel");
+	}
+	EXPECT_TRUE(got_in && got_out) {
+		TH_LOG("lines: in %d, out %d; last recv %zd (%s)", got_in,
+		       got_out, last, strerror(last_err));
+		dtls_test_hs_show("kernel", self->fd);
+		show_ossl(&self->peer, self->fd);
+		show_nets(net);
+	}
+
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, NULL, 0));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+	EXPECT_EQ(variant->suite, info.suite);
+	if (lc) {
+		/* The kernel checked OpenSSL's certificate against its pin. */
+		EXPECT_TRUE(info.has_peer_cert);
+		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, theirs->sha256, 32));
+		/*
+		 * And OpenSSL the kernel's, against its CA file: s_client
+		 * says so; s_server fails the handshake otherwise.
+		 */
+		if (ks)
+			EXPECT_TRUE(file_has(self->peer.out,
+					     "Verify return code: 0 (ok)"))
+				show_ossl(&self->peer, self->fd);
+	} else if (ks) {
+		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
+		EXPECT_EQ(0, memcmp(info.peer_id, PSK_ID, info.peer_id_len));
+	}
+	EXPECT_EQ(done + 1, ns_stat(kns, net->orig, "DtlsHsDone"));
+	EXPECT_EQ(failed, ns_stat(kns, net->orig, "DtlsHsFailed"));
+	resends = ns_stat(kns, net->orig, "DtlsHsRetransmit") +
+		  ns_stat(kns, net->orig, "DtlsHsResendOnPeer");
+	TH_LOG("established and a line each way in %lld ms, %lld flights resent by the kernel",
+	       ms_since(&t0), resends);
+}
+
+/*
+ * A kernel listener and three OpenSSL clients at once over the bad link:
+ * its cookie exchange (its HelloVerifyRequests lost, the clients' hellos
+ * resent, duplicated and reordered), each session's handshake, accept(),
+ * and a line each way on each session.  Each client's copies of its
+ * hello make one session, no more (DtlsListenSpawned), and none is taken
+ * for a peer starting again (DtlsListenRestarted).
+ */
+#define N_LCLI	3
+
+FIXTURE(ossl_listen_loss) {
+	struct lossy_net net;
+	int lfd;
+	int child[N_LCLI];
+	struct peer peer[N_LCLI];
+};
+
+FIXTURE_VARIANT(ossl_listen_loss) {
+	int family;
+	const char *netem;
+};
+
+FIXTURE_VARIANT_ADD(ossl_listen_loss, v4_loss10) {
+	.family = AF_INET, .netem = "loss 10%",
+};
+
+FIXTURE_VARIANT_ADD(ossl_listen_loss, v6_reorder_dup) {
+	.family = AF_INET6, .netem = NETEM_MIXED,
+};
+
+FIXTURE_SETUP(ossl_listen_loss)
+{
+	int i;
+
+	self->lfd = -1;
+	for (i = 0; i < N_LCLI; i++) {
+		self->child[i] = -1;
+		self->peer[i].pid = 0;
+		self->peer[i].in = -1;
+		self->peer[i].out[0] = self->peer[i].err[0] = 0;
+	}
+	self->net.orig = self->net.nsa = self->net.nsb = -1;
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	ASSERT_EQ(0, lossy_net_up(&self->net, variant->family,
+				  variant->netem));
+}
+
+FIXTURE_TEARDOWN(ossl_listen_loss)
+{
+	int i;
+
+	for (i = 0; i < N_LCLI; i++) {
+		if (self->child[i] >= 0)
+			close(self->child[i]);
+		peer_cleanup(&self->peer[i]);
+	}
+	if (self->lfd >= 0)
+		close(self->lfd);
+	lossy_net_down(&self->net);
+}
+
+TEST_F_TIMEOUT(ossl_listen_loss, sessions_and_lines, 300)
+{
+	uint16_t suite = 0x00a8;		/* PSK-AES128-GCM-SHA256 */
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 250, .rto_max_ms = 2000,
+		.timeout_ms = OSSL_WAIT_MS, .cookies = 1,
+	};
+	struct lossy_net *net = &self->net;
+	const char *srv_ip = variant->family == AF_INET6 ? SRV_V6 : SRV_V4;
+	char psk_hex[2 * sizeof(PSK_KEY)], target[64], line[64], got[64];
+	bool got_in[N_LCLI] = {}, got_out[N_LCLI] = {}, all = false;
+	bool gone[N_LCLI] = {};
+	int send_err[N_LCLI] = {};
+	int who[N_LCLI], n_child = 0, i, j, round;
+	long long spawned, restarted, extra;
+	union dtls_test_addr la;
+	struct timespec t0;
+
+	for (i = 0; i < (int)strlen(PSK_KEY); i++)
+		sprintf(psk_hex + 2 * i, "%02x", (uint8_t)PSK_KEY[i]);
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(0, warm_up(variant->family, &cfg, NULL));
+	spawned = ns_stat(net->nsa, net->orig, "DtlsListenSpawned");
+	restarted = ns_stat(net->nsa, net->orig, "DtlsListenRestarted");
+
+	self->lfd = socket_in(net->nsa, net->orig, variant->family, srv_ip,
+			      &la);
+	ASSERT_GE(self->lfd, 0);
+	ASSERT_EQ(0, dtls_test_hs_setup(self->lfd, &cfg, PSK_ID, PSK_KEY,
+					strlen(PSK_KEY)));
+	ASSERT_EQ(0, listen(self->lfd, N_LCLI));
+	ASSERT_EQ(0, fcntl(self->lfd, F_SETFL, O_NONBLOCK));
+	snprintf(target, sizeof(target),
+		 variant->family == AF_INET6 ? "[%s]:%u" : "%s:%u", srv_ip,
+		 ntohs(variant->family == AF_INET6 ? la.in6.sin6_port :
+						     la.in4.sin_port));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, setns(net->nsb, CLONE_NEWNET));
+	for (i = 0; i < N_LCLI; i++) {
+		char *argv[] = {
+			"openssl", "s_client", "-dtls1_2", "-connect", target,
+			"-psk", psk_hex, "-psk_identity", PSK_ID, "-cipher",
+			"PSK-AES128-GCM-SHA256", "-quiet", NULL
+		};
+
+		who[i] = -1;
+		ASSERT_EQ(0, peer_start(&self->peer[i], argv));
+	}
+	ASSERT_EQ(0, setns(net->orig, CLONE_NEWNET));
+
+	/*
+	 * Rounds of half a second: new sessions accepted; each client's
+	 * line written again until a session read it (which tells whose
+	 * session it is); on each session, its line to its client, again
+	 * every round until all are seen, and a line on a session not
+	 * known yet: an s_client may sit in a read until something comes
+	 * (see handshake_and_lines).
+	 */
+	for (round = 0; round < 240 && !all; round++) {
+		union dtls_test_addr pa;
+		socklen_t plen = sizeof(pa);
+		int fd;
+
+		while (n_child < N_LCLI &&
+		       (fd = accept4(self->lfd, &pa.sa, &plen,
+				     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+			self->child[n_child++] = fd;
+			plen = sizeof(pa);
+		}
+		for (i = 0; i < N_LCLI; i++) {
+			int n = snprintf(line, sizeof(line),
+					 "from-openssl-%d\n", i);
+
+			/* One that quit shows below (SIGPIPE is ignored). */
+			if (!got_in[i] && !gone[i] &&
+			    write(self->peer[i].in, line, n) != n)
+				gone[i] = true;
+		}
+		usleep(500000);
+		for (j = 0; j < n_child; j++) {
+			ssize_t n;
+
+			while ((n = recv(self->child[j], got, sizeof(got) - 1,
+					 0)) > 0) {
+				got[n] = 0;
+				if (sscanf(got, "from-openssl-%d", &i) != 1 ||
+				    i < 0 || i >= N_LCLI)
+					continue;
+				/* One session a client, one client a session. */
+				EXPECT_TRUE(who[j] < 0 || who[j] == i);
+				who[j] = i;
+				got_in[i] = true;
+			}
+			/* Not known yet: a line that wakes its client. */
+			n = who[j] < 0 ?
+			    snprintf(line, sizeof(line), "from-kernel\n") :
+			    snprintf(line, sizeof(line), "from-kernel-%d\n",
+				     who[j]);
+			if (send(self->child[j], line, n, 0) != n &&
+			    !send_err[j]) {
+				send_err[j] = errno;
+				TH_LOG("session %d (client %d): send: %s", j,
+				       who[j], strerror(errno));
+			}
+		}
+		all = true;
+		for (i = 0; i < N_LCLI; i++) {
+			snprintf(line, sizeof(line), "from-kernel-%d", i);
+			got_out[i] = got_out[i] ||
+				     file_has(self->peer[i].out, line);
+			all = all && got_in[i] && got_out[i];
+		}
+	}
+	EXPECT_TRUE(all) {
+		TH_LOG("%d sessions accepted", n_child);
+		for (i = 0; i < N_LCLI; i++) {
+			TH_LOG("client %d: in %d out %d%s", i, got_in[i],
+			       got_out[i], gone[i] ? ", quit" : "");
+			show_ossl(&self->peer[i], -1);
+		}
+		show_nets(net);
+	}
+	for (j = 0; j < n_child; j++) {
+		struct dtls_hs_info info;
+
+		ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->child[j], 0,
+					 &info, NULL, 0));
+		EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+		EXPECT_EQ(suite, info.suite);
+		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
+		for (i = 0; i < j; i++)
+			EXPECT_NE(who[i], who[j]);
+	}
+	EXPECT_EQ(N_LCLI, n_child);
+	/* No session more: copies of hellos made none. */
+	extra = accept4(self->lfd, NULL, NULL, SOCK_NONBLOCK);
+	EXPECT_EQ(-1, extra);
+	if (extra >= 0)
+		close(extra);
+	EXPECT_EQ(spawned + N_LCLI,
+		  ns_stat(net->nsa, net->orig, "DtlsListenSpawned"));
+	EXPECT_EQ(restarted,
+		  ns_stat(net->nsa, net->orig, "DtlsListenRestarted"));
+	TH_LOG("%d sessions and their lines in %lld ms", n_child,
+	       ms_since(&t0));
 }
 
 TEST_HARNESS_MAIN
