@@ -19,7 +19,8 @@
  *    the root sent or not, the intermediate as the anchor, mutual, DNS,
  *    wildcard and IP names, IPv6), and bad ones, each failing with its
  *    alert (unknown_ca, certificate_expired, bad_certificate) and no keys
- *    installed; OpenSSL s_server sending leaf and intermediate.
+ *    installed; OpenSSL s_server sending leaf and intermediate;
+ *  - with GnuTLS (gnutls-serv, gnutls-cli), both roles, mutual or not.
  * Certificates are made at run time (test_cert.h).
  *
  * The OpenSSL tests SKIP if openssl is not installed.
@@ -546,6 +547,237 @@ TEST_F_TIMEOUT(ossl, echo, 300)
 		  info.has_peer_cert);
 	if (info.has_peer_cert)
 		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, self->ocert.sha256,
+				    32));
+	if (variant->mtu) {
+		dtls_test_relay_stop(&self->relay);
+		EXPECT_LE(variant->kernel_server ? self->relay.max_s2c :
+						   self->relay.max_c2s,
+			  variant->mtu);
+	}
+}
+
+/* ------------------------------------------------------------- GnuTLS */
+
+/*
+ * ECDHE-ECDSA with GnuTLS, whose certificate messages and signatures
+ * come from another code base than OpenSSL's: a kernel client with
+ * `gnutls-serv --udp --echo` (the kernel pins its certificate; mutually,
+ * gnutls-serv requires and verifies the kernel's), a kernel server with
+ * `gnutls-cli --udp`, which verifies the kernel's certificate against it
+ * as its CA and, mutually, presents its own.  Lines go both ways.  SKIP
+ * without gnutls-bin.
+ */
+FIXTURE(gnutls) {
+	int fd;
+	struct peer peer;
+	struct dtls_test_relay relay;
+	struct test_cert kcert, gcert;	/* the kernel's, GnuTLS's */
+};
+
+FIXTURE_VARIANT(gnutls) {
+	const char *cipher;	/* GnuTLS's name */
+	uint16_t suite;
+	bool kernel_server;
+	bool mutual;
+	uint32_t mtu;
+	int family;
+	bool rsa;		/* GnuTLS's certificate is RSA 2048 */
+};
+
+#define GT(name, c, s, srv, mu, m, f)					\
+	FIXTURE_VARIANT_ADD(gnutls, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv,		\
+		.mutual = mu, .mtu = m, .family = f,			\
+	}
+
+#define GT_RSA(name, c, s, srv, mu)					\
+	FIXTURE_VARIANT_ADD(gnutls, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv,		\
+		.mutual = mu, .family = AF_INET, .rsa = true,		\
+	}
+
+GT(client_aes128gcm, "AES-128-GCM", 0xc02b, false, false, 0, AF_INET);
+GT(client_chacha_mutual_v6, "CHACHA20-POLY1305", 0xcca9, false, true, 0,
+   AF_INET6);
+GT(client_mtu256_mutual, "AES-256-GCM", 0xc02c, false, true, 256, AF_INET);
+GT(server_aes128gcm, "AES-128-GCM", 0xc02b, true, false, 0, AF_INET);
+GT(server_ccm8_mutual_v6, "AES-128-CCM-8", 0xc0ae, true, true, 0, AF_INET6);
+GT(server_mtu256_mutual, "AES-128-GCM", 0xc02b, true, true, 256, AF_INET);
+/* ECDHE-RSA to gnutls-serv; gnutls-cli's RSA certificate to the kernel. */
+GT_RSA(client_rsa_aes128gcm, "AES-128-GCM", 0xc02f, false, false);
+GT_RSA(server_rsa_client_cert, "AES-128-GCM", 0xc02b, true, true);
+
+FIXTURE_SETUP(gnutls)
+{
+	self->fd = -1;
+	self->peer.pid = 0;
+	self->peer.in = -1;
+	self->peer.out[0] = self->peer.err[0] = 0;
+	memset(&self->relay, 0, sizeof(self->relay));
+	if (!have_prog("gnutls-cli") || !have_prog("gnutls-serv"))
+		SKIP(return, "gnutls-bin not installed");
+	ASSERT_EQ(0, test_cert_make(&self->kcert, "kdtls kernel"));
+	ASSERT_EQ(0, variant->rsa ?
+		     test_cert_make_rsa(&self->gcert, "kdtls gnutls rsa") :
+		     test_cert_make(&self->gcert, "kdtls gnutls"));
+	ASSERT_EQ(0, test_cert_write_pem(&self->kcert));
+	ASSERT_EQ(0, test_cert_write_pem(&self->gcert));
+}
+
+FIXTURE_TEARDOWN(gnutls)
+{
+	dtls_test_relay_stop(&self->relay);
+	if (self->fd >= 0)
+		close(self->fd);
+	peer_cleanup(&self->peer);
+	test_cert_free(&self->kcert);
+	test_cert_free(&self->gcert);
+}
+
+TEST_F_TIMEOUT(gnutls, echo, 300)
+{
+	int family = variant->family ?: AF_INET;
+	char portarg[16], mtuarg[32], prio[160], msg[160], got[64], buf[32];
+	socklen_t alen = dtls_test_addr_len(family);
+	struct dtls_hs_info info;
+	union dtls_test_addr a;
+	char *argv[40];
+	int n = 0, i;
+
+	snprintf(prio, sizeof(prio),
+		 "NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+%s:-CIPHER-ALL:+%s",
+		 variant->rsa && !variant->kernel_server ? "ECDHE-RSA" :
+							   "ECDHE-ECDSA",
+		 variant->cipher);
+	snprintf(mtuarg, sizeof(mtuarg), "--mtu=%u", variant->mtu);
+	if (!variant->kernel_server) {
+		uint16_t port = free_port();
+
+		snprintf(portarg, sizeof(portarg), "%u", port);
+		argv[n++] = "gnutls-serv";
+		argv[n++] = "--udp";
+		argv[n++] = "--echo";
+		argv[n++] = "--port";
+		argv[n++] = portarg;
+		argv[n++] = "--x509certfile";
+		argv[n++] = self->gcert.cert_pem;
+		argv[n++] = "--x509keyfile";
+		argv[n++] = self->gcert.key_pem;
+		if (variant->mutual) {
+			argv[n++] = "--require-client-cert";
+			argv[n++] = "--verify-client-cert";
+			argv[n++] = "--x509cafile";
+			argv[n++] = self->kcert.cert_pem;
+		}
+	} else {
+		argv[n++] = "gnutls-cli";
+		argv[n++] = "--udp";
+		argv[n++] = "--port";
+		argv[n++] = portarg;
+		/* The kernel's certificate, self-signed, as the CA. */
+		argv[n++] = "--x509cafile";
+		argv[n++] = self->kcert.cert_pem;
+		argv[n++] = "--verify-hostname=kdtls kernel";
+		if (variant->mutual) {
+			argv[n++] = "--x509certfile";
+			argv[n++] = self->gcert.cert_pem;
+			argv[n++] = "--x509keyfile";
+			argv[n++] = self->gcert.key_pem;
+		}
+	}
+	argv[n++] = "--priority";
+	argv[n++] = prio;
+	if (variant->mtu)
+		argv[n++] = mtuarg;
+	if (variant->kernel_server)
+		argv[n++] = family == AF_INET6 ? "::1" : "127.0.0.1";
+	argv[n] = NULL;
+
+	if (!variant->kernel_server) {
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		ASSERT_TRUE(wait_port(atoi(portarg), WAIT_MS))
+			show_peer(&self->peer);
+		self->fd = socket(family, SOCK_DGRAM, 0);
+		ASSERT_GE(self->fd, 0);
+		dtls_test_loopback(family, &a);
+		if (family == AF_INET6)
+			a.in6.sin6_port = htons(atoi(portarg));
+		else
+			a.in4.sin_port = htons(atoi(portarg));
+		if (variant->mtu) {
+			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
+			a = self->relay.addr;
+		}
+		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
+		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_CLIENT,
+					  variant->suite, 0, variant->mtu,
+					  variant->mutual ? &self->kcert : NULL,
+					  &self->gcert, false));
+	} else {
+		self->fd = dtls_test_udp_bound(family, &a);
+		ASSERT_GE(self->fd, 0);
+		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_SERVER,
+					  variant->suite, 0, variant->mtu,
+					  &self->kcert,
+					  variant->mutual ? &self->gcert : NULL,
+					  variant->mutual));
+		if (variant->mtu) {
+			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
+			a = self->relay.addr;
+		}
+		snprintf(portarg, sizeof(portarg), "%u",
+			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
+						    a.in4.sin_port));
+	}
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, msg,
+				   sizeof(msg))) {
+		TH_LOG("hs-start: %s", msg);
+	}
+	if (variant->kernel_server) {
+		ASSERT_EQ(0, peer_start(&self->peer, argv));
+		/* gnutls-cli verified the kernel's certificate. */
+		EXPECT_TRUE(wait_text(self->peer.out,
+				      "The certificate is trusted", WAIT_MS))
+			show_peer(&self->peer);
+		ASSERT_EQ(6, write(self->peer.in, "hello\n", 6));
+		memset(got, 0, sizeof(got));
+		ASSERT_EQ(6, recv(self->fd, got, sizeof(got), 0)) {
+			TH_LOG("recv: %s", strerror(errno));
+			dtls_test_hs_show("kernel", self->fd);
+			show_peer(&self->peer);
+		}
+		EXPECT_EQ(0, memcmp(got, "hello\n", 6));
+		ASSERT_EQ(9, send(self->fd, "from-krn\n", 9, 0));
+		EXPECT_TRUE(wait_text(self->peer.out, "from-krn", WAIT_MS))
+			show_peer(&self->peer);
+	} else {
+		/* Each line comes back through gnutls-serv's echo. */
+		for (i = 0; i < 3; i++) {
+			int len = snprintf(buf, sizeof(buf), "kernel %d\n", i);
+
+			ASSERT_EQ(len, send(self->fd, buf, len, 0)) {
+				TH_LOG("send: %s", strerror(errno));
+				show_peer(&self->peer);
+			}
+			memset(got, 0, sizeof(got));
+			ASSERT_EQ(len, recv(self->fd, got, sizeof(got), 0)) {
+				TH_LOG("recv: %s", strerror(errno));
+				dtls_test_hs_show("kernel", self->fd);
+				show_peer(&self->peer);
+			}
+			EXPECT_EQ(0, memcmp(got, buf, len));
+		}
+	}
+
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg,
+				 sizeof(msg)));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+	EXPECT_EQ(variant->suite, info.suite);
+	/* The kernel checked GnuTLS's certificate against its pin. */
+	EXPECT_EQ(!variant->kernel_server || variant->mutual,
+		  info.has_peer_cert);
+	if (info.has_peer_cert)
+		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, self->gcert.sha256,
 				    32));
 	if (variant->mtu) {
 		dtls_test_relay_stop(&self->relay);

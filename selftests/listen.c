@@ -23,6 +23,7 @@
  *    and port gets a new session;
  *  - openssl_clients: three `openssl s_client -dtls1_2` with a PSK,
  *    data both ways, each line on its own session (SKIP without openssl);
+ *    gnutls_clients: the same with three `gnutls-cli --udp`;
  *  - vanished_client: a hand-made client answers the HelloVerifyRequest
  *    and goes silent; others are accepted while it is pending; it goes at
  *    the handshake time-out, not before;
@@ -102,6 +103,7 @@
 #define PSK_KEY		"listen-selftest-key-0123456789ab"
 #define SUITE		0x00a8		/* PSK-AES128-GCM-SHA256 */
 #define OSSL_CIPHER	"PSK-AES128-GCM-SHA256"
+#define GNUTLS_PRIO	"NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+AES-128-GCM"
 /* For what must come: TCG guests are slow, openssl starts slower. */
 #define WAIT_MS		60000
 /* For what must not come: long enough for a late answer to show up. */
@@ -1376,7 +1378,7 @@ static void show_peers(struct lctx *c)
 		char *e = slurp(c->peer[i].err, NULL);
 		char *o = slurp(c->peer[i].out, NULL);
 
-		fprintf(stderr, "# s_client %d stderr: %.800s\n# stdout: %.800s\n",
+		fprintf(stderr, "# client %d stderr: %.800s\n# stdout: %.800s\n",
 			i, e ?: "", o ?: "");
 		free(e);
 		free(o);
@@ -1398,28 +1400,36 @@ static int ossl_line(int child)
 	return i;
 }
 
-TEST_F_TIMEOUT(l4, openssl_clients, 240)
+/*
+ * N_OSSL clients of one implementation at once, PSK: openssl s_client
+ * or, with @gnutls, gnutls-cli.
+ */
+static void peer_clients(struct __test_metadata *_metadata, struct lctx *c,
+			 bool gnutls)
 {
-	struct lctx *c = &self->c;
-	char hex[2 * sizeof(PSK_KEY)], target[32], line[64];
+	char hex[2 * sizeof(PSK_KEY)], target[32], port[8], line[64];
 	int map[N_OSSL], i, j;
 	bool got[N_OSSL] = {};
 	size_t k;
 
-	if (!have_prog("openssl"))
-		SKIP(return, "openssl not installed");
 	for (k = 0; k < strlen(PSK_KEY); k++)
 		sprintf(hex + 2 * k, "%02x", (uint8_t)PSK_KEY[k]);
 	ASSERT_EQ(0, listener_up(c, 500, 2 * WAIT_MS, 8));
 	snprintf(target, sizeof(target), "127.0.0.1:%u", port_of(&c->la));
+	snprintf(port, sizeof(port), "%u", port_of(&c->la));
 	for (i = 0; i < N_OSSL; i++) {
-		char *argv[] = {
+		char *ossl[] = {
 			"openssl", "s_client", "-dtls1_2", "-connect", target,
 			"-psk", hex, "-psk_identity", PSK_ID, "-cipher",
 			OSSL_CIPHER, "-quiet", NULL
 		};
+		char *gtls[] = {
+			"gnutls-cli", "--udp", "--port", port, "--pskusername",
+			PSK_ID, "--pskkey", hex, "--priority", GNUTLS_PRIO,
+			"127.0.0.1", NULL
+		};
 
-		ASSERT_EQ(0, peer_start(&c->peer[i], argv));
+		ASSERT_EQ(0, peer_start(&c->peer[i], gnutls ? gtls : ossl));
 	}
 	for (j = 0; j < N_OSSL; j++) {
 		union dtls_test_addr peer;
@@ -1471,6 +1481,21 @@ TEST_F_TIMEOUT(l4, openssl_clients, 240)
 	}
 	EXPECT_EQ(N_OSSL, stat_of("DtlsListenSpawned"));
 	EXPECT_EQ(N_OSSL, stat_of("DtlsListenAccepted"));
+}
+
+TEST_F_TIMEOUT(l4, openssl_clients, 240)
+{
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	peer_clients(_metadata, &self->c, false);
+}
+
+/* The same with three gnutls-cli: another stack's cookie exchange. */
+TEST_F_TIMEOUT(l4, gnutls_clients, 240)
+{
+	if (!have_prog("gnutls-cli"))
+		SKIP(return, "gnutls-bin not installed");
+	peer_clients(_metadata, &self->c, true);
 }
 
 /* ------------------------------------------------- a vanished client */

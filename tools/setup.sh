@@ -28,7 +28,7 @@ done
 INITRAMFS_VERSION=1
 
 PKGS="qemu-system-x86 busybox-static cpio kmod xz-utils zstd linux-source-6.12
-openssl libssl-dev iproute2 sparse python3-yaml python3-jsonschema libmnl-dev
+openssl gnutls-bin libssl-dev iproute2 sparse python3-yaml python3-jsonschema libmnl-dev
 tshark gcc make libc6-dev pkg-config python3 liburing-dev clang libclang-rt-14-dev
 debootstrap dkms debhelper dh-dkms lintian fakeroot"
 # linux-headers-<ABI> of each guest kernel is added below, once the ABI is
