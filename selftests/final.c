@@ -11,7 +11,8 @@
  * and is counted; after a drop the client's resends are ignored and
  * counted; forged and epoch-0 copies trigger nothing; the resend cap and
  * rate limit hold under a stream of retransmissions.  And a client
- * Finished that overtakes the message its key comes from is held.
+ * Finished that overtakes the message its key comes from is held, and a
+ * flight resent in answer to the peer's resend restarts the timer.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -34,6 +35,9 @@ struct relay {
 	int drop_final;			/* server CCS datagrams still to drop */
 	int dropped;
 	int client_fin;			/* client datagrams with epoch 1 seen */
+	int drop_sh;			/* server ServerHello datagrams to drop */
+	int drop_client_ccs;		/* client CCS datagrams to drop */
+	int server_sh;			/* server datagrams with a ServerHello */
 	/*
 	 * The client's first datagram with its Finished: cut into one
 	 * datagram a record, sent last record first (Finished, CCS, CKE).
@@ -62,6 +66,19 @@ static bool has_epoch1_handshake(const uint8_t *d, ssize_t n)
 
 	while (off + 13 <= n) {
 		if (d[off] == 22 && d[off + 3] == 0 && d[off + 4] == 1)
+			return true;
+		off += 13 + (d[off + 11] << 8 | d[off + 12]);
+	}
+	return false;
+}
+
+static bool has_server_hello(const uint8_t *d, ssize_t n)
+{
+	ssize_t off = 0;
+
+	while (off + 14 <= n) {
+		if (d[off] == 22 && d[off + 3] == 0 && d[off + 4] == 0 &&
+		    d[off + 13] == 2)
 			return true;
 		off += 13 + (d[off + 11] << 8 | d[off + 12]);
 	}
@@ -107,10 +124,16 @@ static void *relay_run(void *arg)
 		pthread_mutex_lock(&r->lock);
 		if (from.in4.sin_port == r->server.in4.sin_port) {
 			bool drop = r->drop_final > 0 && has_ccs(buf, n);
+			bool sh = has_server_hello(buf, n);
 
 			if (drop) {
 				r->drop_final--;
 				r->dropped++;
+			}
+			r->server_sh += sh;
+			if (sh && r->drop_sh > 0) {
+				r->drop_sh--;
+				drop = true;
 			}
 			if (!drop && r->have_client)
 				sendto(r->fd, buf, n, 0, &r->client.sa,
@@ -122,7 +145,9 @@ static void *relay_run(void *arg)
 			r->have_client = true;
 			if (fin)
 				r->client_fin++;
-			if (fin && r->fin_first) {
+			if (r->drop_client_ccs > 0 && has_ccs(buf, n)) {
+				r->drop_client_ccs--;
+			} else if (fin && r->fin_first) {
 				r->fin_first = false;
 				send_reversed(r->fd, buf, n, &r->server);
 			} else {
@@ -321,6 +346,34 @@ TEST_F_TIMEOUT(final, finished_before_its_key, 60)
 	pthread_mutex_lock(&self->r.lock);
 	EXPECT_EQ(1, self->r.client_fin);
 	EXPECT_FALSE(self->r.fin_first);
+	pthread_mutex_unlock(&self->r.lock);
+	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
+	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
+}
+
+/*
+ * RFC 6347 4.2.4: a flight resent because the peer resent its own starts
+ * the timer again.  The server's flight 4 is lost; the client's timer
+ * (1 s) resends its ClientHello, which the server answers with flight 4
+ * again; the client's flight 5 is lost in turn, and its timer (1 s from
+ * then) resends it.  The server's timer (1.6 s) must not run out in
+ * between: it would send flight 4 a third time.  Before, it kept the
+ * expiry of its first sending and did (three ServerHellos).
+ */
+TEST_F_TIMEOUT(final, peer_resend_restarts_timer, 60)
+{
+	char buf[16];
+
+	self->r.drop_sh = 1;
+	self->r.drop_client_ccs = 1;
+	ASSERT_EQ(0, start(_metadata, self, 1000, 60000, 1600));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	pthread_mutex_lock(&self->r.lock);
+	EXPECT_EQ(0, self->r.drop_sh);
+	EXPECT_EQ(0, self->r.drop_client_ccs);
+	EXPECT_EQ(2, self->r.server_sh);
 	pthread_mutex_unlock(&self->r.lock);
 	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
 	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));

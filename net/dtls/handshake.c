@@ -67,8 +67,8 @@ int dtls_hs_flight_send(struct dtls_hs *hs)
 	return dtls_flight_send(&fc, &hs->pr.flight);
 }
 
-/* The flight timer, never past the handshake's deadline. */
-static void dtls_hs_arm(struct dtls_hs *hs)
+/* The flight timer, never past the handshake's deadline.  Under hs->lock. */
+void dtls_hs_arm(struct dtls_hs *hs)
 {
 	unsigned long t = jiffies + hs->rto;
 

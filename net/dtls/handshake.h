@@ -217,6 +217,7 @@ void dtls_hs_retire(struct dtls_hs *hs);
 void dtls_hs_set_state(struct dtls_sock *ds, u8 state);
 /* ... and these under hs->lock */
 int dtls_hs_flight_send(struct dtls_hs *hs);
+void dtls_hs_arm(struct dtls_hs *hs);
 void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote);
 void dtls_hs_act(struct dtls_hs *hs, int err,
 		 const struct dtls_proto_out *out);

@@ -233,7 +233,10 @@ static bool dtls_hs_may_resend(struct dtls_hs *hs)
 /*
  * A message we already have came again: the peer resent its flight, so
  * ours was lost (RFC 6347 4.2.4).  The first fragment of the flight's
- * first message answers with our flight, at most once per half RTO.
+ * first message answers with our flight, at most once per half RTO, and
+ * our timer starts again from now (4.2.4: resend, reset the timer), not
+ * doubled: the peer's answer to the copy is a round trip away, and the
+ * old expiry would send it a third time meanwhile.
  */
 static void dtls_hs_peer_resent(struct dtls_hs *hs,
 				const struct dtls_hs_hdr *h)
@@ -244,6 +247,8 @@ static void dtls_hs_peer_resent(struct dtls_hs *hs,
 		return;
 	err = dtls_hs_flight_send(hs);
 	hs->last_resend = jiffies;
+	if (timer_pending(&hs->timer))
+		dtls_hs_arm(hs);
 	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_PEER_RESENT, 1);
 	trace_dtls_hs_retransmit(hs, DTLS_RETX_PEER, err);
 }
