@@ -396,10 +396,6 @@ static bool dtls_hs_next_hold(struct dtls_hs *hs, const u8 *rec,
 		return false;
 	skb_put_data(skb, rec, DTLS_HEADER_LEN + rh->length);
 	__skb_queue_tail(&hs->next, skb);
-	/* Counted as it came: no key for its epoch (yet). */
-	dtls_stat_inc(hs->ds, DTLS_STAT_RX_BAD_EPOCH);
-	trace_dtls_drop(hs->ds, DTLS_DROP_BAD_EPOCH, rh->epoch, rh->seq,
-			rh->length);
 	return true;
 }
 
@@ -431,12 +427,12 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 	int err;
 
 	if (rh->epoch) {
-		if (!hs->pr.rx_key && dtls_hs_next_hold(hs, rec, rh))
-			return;
 		if (rh->epoch != 1 || !hs->pr.rx_key) {
+			/* No key for its epoch (yet): counted, held or not. */
 			dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
-			trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH, rh->epoch,
-					rh->seq, blen);
+			if (hs->pr.rx_key || !dtls_hs_next_hold(hs, rec, rh))
+				trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH,
+						rh->epoch, rh->seq, blen);
 			return;
 		}
 		if (rh->type == DTLS_RECORD_TYPE_DATA) {
