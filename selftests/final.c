@@ -627,7 +627,12 @@ TEST_F_TIMEOUT(final, cap_and_rate, 90)
 }
 
 /* The same with `openssl s_client` as the client: its resend is met. */
-TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)
+/*
+ * A real client whose last flight is answered by the kept one: openssl
+ * s_client or, with @gnutls, gnutls-cli.  The first copy is lost.
+ */
+static void peer_client_lost_once(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(final) *self, bool gnutls)
 {
 	uint16_t suite = 0x00a8;
 	struct dtls_hs_config sc = {
@@ -635,21 +640,26 @@ TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)
 		.rto_initial_ms = 500, .timeout_ms = 60000, .cookies = -1,
 	};
 	struct dtls_final_flight_info fi;
-	char target[32], hex[2 * sizeof(PSK_KEY)], buf[64];
+	char target[32], port[8], hex[2 * sizeof(PSK_KEY)], buf[64];
 	struct peer p = { .in = -1 };
 	size_t i;
 
-	if (!have_prog("openssl"))
-		SKIP(return, "openssl not installed");
 	for (i = 0; i < strlen(PSK_KEY); i++)
 		sprintf(hex + 2 * i, "%02x", (uint8_t)PSK_KEY[i]);
 	snprintf(target, sizeof(target), "127.0.0.1:%u",
 		 ntohs(self->r.self.in4.sin_port));
+	snprintf(port, sizeof(port), "%u", ntohs(self->r.self.in4.sin_port));
 	{
-		char *argv[] = {
+		char *ossl[] = {
 			"openssl", "s_client", "-dtls1_2", "-connect", target,
 			"-psk", hex, "-psk_identity", PSK_ID, "-cipher",
 			"PSK-AES128-GCM-SHA256", "-quiet", NULL
+		};
+		char *gtls[] = {
+			"gnutls-cli", "--udp", "--port", port, "--pskusername",
+			PSK_ID, "--pskkey", hex, "--priority",
+			"NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+AES-128-GCM",
+			"127.0.0.1", NULL
 		};
 
 		self->r.drop_final = 1;
@@ -659,19 +669,38 @@ TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)
 					  PSK_KEY, strlen(PSK_KEY), 0, NULL,
 					  0));
 		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, NULL, 0));
-		ASSERT_EQ(0, peer_start(&p, argv));
+		ASSERT_EQ(0, peer_start(&p, gnutls ? gtls : ossl));
 	}
 	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 30000));
-	/* s_client sends its stdin once its handshake is done. */
+	/* The client sends its stdin once its handshake is done. */
 	ASSERT_EQ(6, write(p.in, "hello\n", 6));
 	memset(buf, 0, sizeof(buf));
-	EXPECT_EQ(6, recv(self->srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(6, recv(self->srv, buf, sizeof(buf), 0)) {
+		char *e = slurp(p.err, NULL);
+
+		TH_LOG("recv: %s; client: %.2000s", strerror(errno), e ?: "");
+		free(e);
+	}
 	EXPECT_STREQ("hello\n", buf);
 	EXPECT_EQ(1, self->r.dropped);
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(1, fi.resends);
 	EXPECT_EQ(DTLS_FINAL_DROP_DATA, fi.dropped_by);
 	peer_cleanup(&p);
+}
+
+TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)
+{
+	if (!have_prog("openssl"))
+		SKIP(return, "openssl not installed");
+	peer_client_lost_once(_metadata, self, false);
+}
+
+TEST_F_TIMEOUT(final, gnutls_client_lost_once, 90)
+{
+	if (!have_prog("gnutls-cli"))
+		SKIP(return, "gnutls-bin not installed");
+	peer_client_lost_once(_metadata, self, true);
 }
 
 TEST_HARNESS_MAIN
