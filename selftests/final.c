@@ -201,6 +201,7 @@ FIXTURE(final) {
 	int srv, cli;
 	union dtls_test_addr sa, ca;
 	struct relay r;
+	struct peer peer;	/* an OpenSSL or GnuTLS client, if any */
 };
 
 FIXTURE_SETUP(final)
@@ -208,6 +209,8 @@ FIXTURE_SETUP(final)
 	struct timeval tv = { .tv_sec = 20 };
 
 	memset(&self->r, 0, sizeof(self->r));
+	memset(&self->peer, 0, sizeof(self->peer));
+	self->peer.in = -1;
 	pthread_mutex_init(&self->r.lock, NULL);
 	self->srv = dtls_test_udp_bound(AF_INET, &self->sa);
 	self->cli = dtls_test_udp_bound(AF_INET, &self->ca);
@@ -229,6 +232,7 @@ FIXTURE_TEARDOWN(final)
 	self->r.stop = true;
 	pthread_join(self->r.thread, NULL);
 	close(self->r.fd);
+	peer_cleanup(&self->peer);
 	close(self->srv);
 	close(self->cli);
 }
@@ -355,26 +359,36 @@ TEST_F_TIMEOUT(final, finished_before_its_key, 60)
 /*
  * RFC 6347 4.2.4: a flight resent because the peer resent its own starts
  * the timer again.  The server's flight 4 is lost; the client's timer
- * (1 s) resends its ClientHello, which the server answers with flight 4
- * again; the client's flight 5 is lost in turn, and its timer (1 s from
- * then) resends it.  The server's timer (1.6 s) must not run out in
+ * (2 s) resends its ClientHello, which the server answers with flight 4
+ * again; the client's flight 5 is lost in turn, and its timer (2 s from
+ * then) resends it.  The server's timer (2.8 s) must not run out in
  * between: it would send flight 4 a third time.  Before, it kept the
  * expiry of its first sending and did (three ServerHellos).
  */
 TEST_F_TIMEOUT(final, peer_resend_restarts_timer, 60)
 {
+	long long retx = dtls_test_proc_stat("DtlsHsRetransmit");
+	long long on_peer = dtls_test_proc_stat("DtlsHsResendOnPeer");
 	char buf[16];
 
+	ASSERT_LE(0, retx);
+	ASSERT_LE(0, on_peer);
 	self->r.drop_sh = 1;
 	self->r.drop_client_ccs = 1;
-	ASSERT_EQ(0, start(_metadata, self, 1000, 60000, 1600));
-	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
-	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(0, start(_metadata, self, 2000, 60000, 2800));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 30000));
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 30000));
 	pthread_mutex_lock(&self->r.lock);
 	EXPECT_EQ(0, self->r.drop_sh);
 	EXPECT_EQ(0, self->r.drop_client_ccs);
 	EXPECT_EQ(2, self->r.server_sh);
 	pthread_mutex_unlock(&self->r.lock);
+	/*
+	 * The second flight 4 answered the client's resent ClientHello;
+	 * the timers resent the ClientHello and flight 5, the client's both.
+	 */
+	EXPECT_EQ(on_peer + 1, dtls_test_proc_stat("DtlsHsResendOnPeer"));
+	EXPECT_EQ(retx + 2, dtls_test_proc_stat("DtlsHsRetransmit"));
 	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
 	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
@@ -626,7 +640,6 @@ TEST_F_TIMEOUT(final, cap_and_rate, 90)
 	dtls_hs_abort(dtls_test_nl(), self->cli, 0, NULL, 0);
 }
 
-/* The same with `openssl s_client` as the client: its resend is met. */
 /*
  * A real client whose last flight is answered by the kept one: openssl
  * s_client or, with @gnutls, gnutls-cli.  The first copy is lost.
@@ -641,7 +654,9 @@ static void peer_client_lost_once(struct __test_metadata *_metadata,
 	};
 	struct dtls_final_flight_info fi;
 	char target[32], port[8], hex[2 * sizeof(PSK_KEY)], buf[64];
-	struct peer p = { .in = -1 };
+	ssize_t n;
+	int err;
+	struct peer *p = &self->peer;
 	size_t i;
 
 	for (i = 0; i < strlen(PSK_KEY); i++)
@@ -669,16 +684,18 @@ static void peer_client_lost_once(struct __test_metadata *_metadata,
 					  PSK_KEY, strlen(PSK_KEY), 0, NULL,
 					  0));
 		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->srv, 0, NULL, 0));
-		ASSERT_EQ(0, peer_start(&p, gnutls ? gtls : ossl));
+		ASSERT_EQ(0, peer_start(p, gnutls ? gtls : ossl));
 	}
 	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 30000));
 	/* The client sends its stdin once its handshake is done. */
-	ASSERT_EQ(6, write(p.in, "hello\n", 6));
+	ASSERT_EQ(6, write(p->in, "hello\n", 6));
 	memset(buf, 0, sizeof(buf));
-	EXPECT_EQ(6, recv(self->srv, buf, sizeof(buf), 0)) {
-		char *e = slurp(p.err, NULL);
+	n = recv(self->srv, buf, sizeof(buf), 0);
+	err = errno;
+	EXPECT_EQ(6, n) {
+		char *e = slurp(p->err, NULL);
 
-		TH_LOG("recv: %s; client: %.2000s", strerror(errno), e ?: "");
+		TH_LOG("recv: %s; client: %.2000s", strerror(err), e ?: "");
 		free(e);
 	}
 	EXPECT_STREQ("hello\n", buf);
@@ -686,7 +703,6 @@ static void peer_client_lost_once(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, get_final(self->srv, &fi));
 	EXPECT_EQ(1, fi.resends);
 	EXPECT_EQ(DTLS_FINAL_DROP_DATA, fi.dropped_by);
-	peer_cleanup(&p);
 }
 
 TEST_F_TIMEOUT(final, ossl_client_lost_once, 90)

@@ -67,11 +67,12 @@ int dtls_hs_flight_send(struct dtls_hs *hs)
 	return dtls_flight_send(&fc, &hs->pr.flight);
 }
 
-/* The flight timer, never past the handshake's deadline.  Under hs->lock. */
+/* The flight timer, never past the handshake's deadline. */
 void dtls_hs_arm(struct dtls_hs *hs)
 {
 	unsigned long t = jiffies + hs->rto;
 
+	lockdep_assert_held(&hs->lock);
 	mod_timer(&hs->timer, time_before(t, hs->deadline) ? t : hs->deadline);
 }
 
@@ -118,7 +119,15 @@ static void dtls_hs_free_state(struct dtls_hs *hs)
 	while ((skb = __skb_dequeue(&hs->early)))
 		kfree_skb(skb);
 	hs->early_bytes = 0;
-	__skb_queue_purge(&hs->next);
+	/* Held for a key that never came: dropped now, traced as such. */
+	while ((skb = __skb_dequeue(&hs->next))) {
+		struct dtls_record_hdr rh;
+
+		dtls_record_parse(skb->data, skb->len, &rh);
+		trace_dtls_drop(hs->ds, DTLS_DROP_BAD_EPOCH, rh.epoch, rh.seq,
+				rh.length);
+		kfree_skb(skb);
+	}
 }
 
 /*
