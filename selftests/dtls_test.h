@@ -615,4 +615,44 @@ static inline void dtls_test_relay_stop(struct dtls_test_relay *r)
 	r->running = false;
 }
 
+/*
+ * The kernel's socket in a test against a peer program on loopback:
+ * connected to the peer's *port, or (@server) bound to a port of its own,
+ * returned in *port (the relay's, if any); through @r when @mtu is set,
+ * which then sees every datagram.  The socket, or -1.
+ */
+static inline int dtls_test_peer_socket(int family, bool server,
+					uint16_t *port,
+					struct dtls_test_relay *r,
+					uint32_t mtu)
+{
+	union dtls_test_addr a;
+	int fd;
+
+	if (server) {
+		fd = dtls_test_udp_bound(family, &a);
+	} else {
+		fd = socket(family, SOCK_DGRAM, 0);
+		dtls_test_loopback(family, &a);
+		if (family == AF_INET6)
+			a.in6.sin6_port = htons(*port);
+		else
+			a.in4.sin_port = htons(*port);
+	}
+	if (fd < 0)
+		return -1;
+	if (mtu) {
+		if (dtls_test_relay_start(r, &a))
+			goto fail;
+		a = r->addr;
+	}
+	if (!server && connect(fd, &a.sa, dtls_test_addr_len(family)))
+		goto fail;
+	*port = ntohs(family == AF_INET6 ? a.in6.sin6_port : a.in4.sin_port);
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 #endif /* KDTLS_SELFTEST_H */

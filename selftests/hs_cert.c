@@ -408,14 +408,56 @@ static bool wait_text(const char *path, const char *text, int ms)
 	}
 }
 
+/*
+ * The kernel's side of a test against a peer program on loopback: a
+ * client connected to the peer's @port, or (@server) a server on a port
+ * of its own, returned in *port; through @relay when @mtu is set, which
+ * then measures the kernel's datagrams.  Attached and configured by
+ * cert_prepare(), not started.
+ */
+static void kernel_side(struct __test_metadata *_metadata, int *fd,
+			struct dtls_test_relay *relay, int family, bool server,
+			uint16_t *port, uint16_t suite, uint32_t mtu,
+			const struct test_cert *own, const struct test_cert *pin)
+{
+	*fd = dtls_test_peer_socket(family, server, port, relay, mtu);
+	ASSERT_LE(0, *fd);
+	ASSERT_EQ(0, cert_prepare(*fd, server ? DTLS_HS_ROLE_SERVER :
+						DTLS_HS_ROLE_CLIENT,
+				  suite, 0, mtu, own, pin, server && pin));
+}
+
+/*
+ * After the lines: established with @suite, the peer's certificate
+ * checked against its pin when one was asked for (@peer), and no datagram
+ * of the kernel's over @mtu.
+ */
+static void check_session(struct __test_metadata *_metadata, int fd,
+			  uint16_t suite, const struct test_cert *peer,
+			  struct dtls_test_relay *relay, uint32_t mtu,
+			  bool server)
+{
+	struct dtls_hs_info info;
+
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd, 0, &info, NULL, 0));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+	EXPECT_EQ(suite, info.suite);
+	EXPECT_EQ(!!peer, info.has_peer_cert);
+	if (peer && info.has_peer_cert)
+		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, peer->sha256, 32));
+	if (mtu) {
+		dtls_test_relay_stop(relay);
+		EXPECT_LE(server ? relay->max_s2c : relay->max_c2s, mtu);
+	}
+}
+
 TEST_F_TIMEOUT(ossl, echo, 300)
 {
 	int family = variant->family ?: AF_INET;
 	const char *lo = family == AF_INET6 ? "[::1]" : "127.0.0.1";
+	const bool ks = variant->kernel_server;
 	char portarg[48], mtuarg[16], msg[160], got[64];
-	socklen_t alen = dtls_test_addr_len(family);
-	struct dtls_hs_info info;
-	union dtls_test_addr a;
+	uint16_t port = ks ? 0 : free_port();
 	char *argv[40];
 	int n = 0;
 
@@ -466,45 +508,18 @@ TEST_F_TIMEOUT(ossl, echo, 300)
 	}
 	argv[n] = NULL;
 
-	if (!variant->kernel_server) {
-		uint16_t port = free_port();
-
+	if (!ks) {
 		snprintf(portarg, sizeof(portarg), "%s:%u", lo, port);
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
-		ASSERT_TRUE(wait_port(port, WAIT_MS))
+		ASSERT_TRUE(wait_port_af(port, family, WAIT_MS))
 			show_peer(&self->peer);
-		self->fd = socket(family, SOCK_DGRAM, 0);
-		ASSERT_GE(self->fd, 0);
-		dtls_test_loopback(family, &a);
-		if (family == AF_INET6)
-			a.in6.sin6_port = htons(port);
-		else
-			a.in4.sin_port = htons(port);
-		if (variant->mtu) {
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
-		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_CLIENT,
-					  variant->suite, 0, variant->mtu,
-					  variant->mutual ? &self->kcert : NULL,
-					  &self->ocert, false));
-	} else {
-		self->fd = dtls_test_udp_bound(family, &a);
-		ASSERT_GE(self->fd, 0);
-		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_SERVER,
-					  variant->suite, 0, variant->mtu,
-					  &self->kcert,
-					  variant->mutual ? &self->ocert : NULL,
-					  variant->mutual));
-		if (variant->mtu) {
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		snprintf(portarg, sizeof(portarg), "%s:%u", lo,
-			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
-						    a.in4.sin_port));
 	}
+	kernel_side(_metadata, &self->fd, &self->relay, family, ks, &port,
+		    variant->suite, variant->mtu,
+		    ks || variant->mutual ? &self->kcert : NULL,
+		    !ks || variant->mutual ? &self->ocert : NULL);
+	if (ks)
+		snprintf(portarg, sizeof(portarg), "%s:%u", lo, port);
 	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, msg,
 				   sizeof(msg))) {
 		TH_LOG("hs-start: %s", msg);
@@ -537,23 +552,10 @@ TEST_F_TIMEOUT(ossl, echo, 300)
 	ASSERT_EQ(9, send(self->fd, "from-krn\n", 9, 0));
 	EXPECT_TRUE(wait_text(self->peer.out, "from-krn", WAIT_MS))
 		show_peer(&self->peer);
-
-	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg,
-				 sizeof(msg)));
-	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
-	EXPECT_EQ(variant->suite, info.suite);
 	/* The kernel checked OpenSSL's certificate against its pin. */
-	EXPECT_EQ(!variant->kernel_server || variant->mutual,
-		  info.has_peer_cert);
-	if (info.has_peer_cert)
-		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, self->ocert.sha256,
-				    32));
-	if (variant->mtu) {
-		dtls_test_relay_stop(&self->relay);
-		EXPECT_LE(variant->kernel_server ? self->relay.max_s2c :
-						   self->relay.max_c2s,
-			  variant->mtu);
-	}
+	check_session(_metadata, self->fd, variant->suite,
+		      !ks || variant->mutual ? &self->ocert : NULL,
+		      &self->relay, variant->mtu, ks);
 }
 
 /* ------------------------------------------------------------- GnuTLS */
@@ -637,10 +639,9 @@ FIXTURE_TEARDOWN(gnutls)
 TEST_F_TIMEOUT(gnutls, echo, 300)
 {
 	int family = variant->family ?: AF_INET;
+	const bool ks = variant->kernel_server;
 	char portarg[16], mtuarg[32], prio[160], msg[160], got[64], buf[32];
-	socklen_t alen = dtls_test_addr_len(family);
-	struct dtls_hs_info info;
-	union dtls_test_addr a;
+	uint16_t port = ks ? 0 : free_port();
 	char *argv[40];
 	int n = 0, i;
 
@@ -650,10 +651,8 @@ TEST_F_TIMEOUT(gnutls, echo, 300)
 							   "ECDHE-ECDSA",
 		 variant->cipher);
 	snprintf(mtuarg, sizeof(mtuarg), "--mtu=%u", variant->mtu);
-	if (!variant->kernel_server) {
-		uint16_t port = free_port();
-
-		snprintf(portarg, sizeof(portarg), "%u", port);
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	if (!ks) {
 		argv[n++] = "gnutls-serv";
 		argv[n++] = "--udp";
 		argv[n++] = "--echo";
@@ -693,42 +692,17 @@ TEST_F_TIMEOUT(gnutls, echo, 300)
 		argv[n++] = family == AF_INET6 ? "::1" : "127.0.0.1";
 	argv[n] = NULL;
 
-	if (!variant->kernel_server) {
+	if (!ks) {
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
-		ASSERT_TRUE(wait_port(atoi(portarg), WAIT_MS))
+		ASSERT_TRUE(wait_port_af(port, family, WAIT_MS))
 			show_peer(&self->peer);
-		self->fd = socket(family, SOCK_DGRAM, 0);
-		ASSERT_GE(self->fd, 0);
-		dtls_test_loopback(family, &a);
-		if (family == AF_INET6)
-			a.in6.sin6_port = htons(atoi(portarg));
-		else
-			a.in4.sin_port = htons(atoi(portarg));
-		if (variant->mtu) {
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
-		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_CLIENT,
-					  variant->suite, 0, variant->mtu,
-					  variant->mutual ? &self->kcert : NULL,
-					  &self->gcert, false));
-	} else {
-		self->fd = dtls_test_udp_bound(family, &a);
-		ASSERT_GE(self->fd, 0);
-		ASSERT_EQ(0, cert_prepare(self->fd, DTLS_HS_ROLE_SERVER,
-					  variant->suite, 0, variant->mtu,
-					  &self->kcert,
-					  variant->mutual ? &self->gcert : NULL,
-					  variant->mutual));
-		if (variant->mtu) {
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		snprintf(portarg, sizeof(portarg), "%u",
-			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
-						    a.in4.sin_port));
 	}
+	kernel_side(_metadata, &self->fd, &self->relay, family, ks, &port,
+		    variant->suite, variant->mtu,
+		    ks || variant->mutual ? &self->kcert : NULL,
+		    !ks || variant->mutual ? &self->gcert : NULL);
+	/* argv[3] points to it: gnutls-cli's port, once known. */
+	snprintf(portarg, sizeof(portarg), "%u", port);
 	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, msg,
 				   sizeof(msg))) {
 		TH_LOG("hs-start: %s", msg);
@@ -768,23 +742,10 @@ TEST_F_TIMEOUT(gnutls, echo, 300)
 			EXPECT_EQ(0, memcmp(got, buf, len));
 		}
 	}
-
-	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg,
-				 sizeof(msg)));
-	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
-	EXPECT_EQ(variant->suite, info.suite);
 	/* The kernel checked GnuTLS's certificate against its pin. */
-	EXPECT_EQ(!variant->kernel_server || variant->mutual,
-		  info.has_peer_cert);
-	if (info.has_peer_cert)
-		EXPECT_EQ(0, memcmp(info.peer_cert_sha256, self->gcert.sha256,
-				    32));
-	if (variant->mtu) {
-		dtls_test_relay_stop(&self->relay);
-		EXPECT_LE(variant->kernel_server ? self->relay.max_s2c :
-						   self->relay.max_c2s,
-			  variant->mtu);
-	}
+	check_session(_metadata, self->fd, variant->suite,
+		      !ks || variant->mutual ? &self->gcert : NULL,
+		      &self->relay, variant->mtu, ks);
 }
 
 /* ------------------------------------------ trust anchors in a keyring */

@@ -699,18 +699,19 @@ static void show_ossl(struct peer *p, int fd)
 /*
  * gnutls-cli (@ks: the kernel is the server) or gnutls-serv --echo in
  * @argv; @theirs: GnuTLS's certificate (NULL: PSK), @own the kernel's,
- * which GnuTLS requires and verifies.  @pskfile gets gnutls-serv's PSK
- * file.  Return: the number of arguments, or -1.
+ * which GnuTLS requires and verifies; @prio is filled with GnuTLS's
+ * priority string.  @pskfile gets gnutls-serv's PSK file, a new one.
+ * Return: the number of arguments, or -1.
  */
 static int gnutls_argv(char **argv, bool ks, const struct test_cert *theirs,
 		       const struct test_cert *own, const char *psk_hex,
-		       const char *kx_cipher, int family, const char *srv_ip,
-		       const char *portarg, char *pskfile, size_t pskfile_len)
+		       const char *kx_cipher, char *prio, size_t prio_len,
+		       const char *srv_ip, const char *portarg, char *pskfile,
+		       size_t pskfile_len)
 {
-	static char prio[160];
 	int n = 0;
 
-	snprintf(prio, sizeof(prio),
+	snprintf(prio, prio_len,
 		 "NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:-CIPHER-ALL:%s",
 		 kx_cipher);
 	argv[n++] = ks ? "gnutls-cli" : "gnutls-serv";
@@ -739,15 +740,16 @@ static int gnutls_argv(char **argv, bool ks, const struct test_cert *theirs,
 		argv[n++] = "--pskkey";
 		argv[n++] = (char *)psk_hex;
 	} else {
-		FILE *f;
+		int fd;
 
-		snprintf(pskfile, pskfile_len, "/tmp/kdtls-loss-psk.%d",
-			 getpid());
-		f = fopen(pskfile, "w");
-		if (!f)
+		snprintf(pskfile, pskfile_len, "/tmp/kdtls-loss-psk.XXXXXX");
+		fd = mkstemp(pskfile);
+		if (fd < 0) {
+			pskfile[0] = 0;
 			return -1;
-		fprintf(f, "%s:%s\n", PSK_ID, psk_hex);
-		fclose(f);
+		}
+		dprintf(fd, "%s:%s\n", PSK_ID, psk_hex);
+		close(fd);
 		argv[n++] = "--pskpasswd";
 		argv[n++] = pskfile;
 	}
@@ -779,7 +781,7 @@ TEST_F_TIMEOUT(ossl_loss, handshake_and_lines, 360)
 	const char *srv_ip = variant->family == AF_INET6 ? SRV_V6 : SRV_V4;
 	const char *kip = ks ? srv_ip :
 		variant->family == AF_INET6 ? CLI_V6 : CLI_V4;
-	char psk_hex[2 * sizeof(PSK_KEY)], portarg[64], got[64];
+	char psk_hex[2 * sizeof(PSK_KEY)], portarg[64], got[64], prio[160];
 	long long done, failed, resends;
 	bool got_in = false, got_out = false;
 	union dtls_test_addr ka, sa;
@@ -802,8 +804,8 @@ TEST_F_TIMEOUT(ossl_loss, handshake_and_lines, 360)
 
 	if (variant->gnutls) {
 		n = gnutls_argv(argv, ks, lc ? theirs : NULL, own, psk_hex,
-				variant->cipher, variant->family, srv_ip, portarg,
-				self->pskfile, sizeof(self->pskfile));
+				variant->cipher, prio, sizeof(prio), srv_ip,
+				portarg, self->pskfile, sizeof(self->pskfile));
 		ASSERT_LT(0, n);
 		goto peer_ready;
 	}
@@ -889,7 +891,7 @@ peer_ready:
 
 		ASSERT_EQ(0, setns(pns, CLONE_NEWNET));
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
-		up = wait_port(port, OSSL_WAIT_MS / 2);
+		up = wait_port_af(port, variant->family, OSSL_WAIT_MS / 2);
 		ASSERT_EQ(0, setns(net->orig, CLONE_NEWNET));
 		ASSERT_TRUE(up)
 			show_ossl(&self->peer, self->fd);
@@ -922,7 +924,7 @@ peer_ready:
 		 * for every datagram that comes, so records every half
 		 * second would keep it from ever resending that flight, and
 		 * our kept flight is only resent when it does (seen: it gave
-		 * up after 40 s, our final flight lost once).
+		 * up after its 40 s, our final flight lost once).
 		 */
 		if (!(variant->gnutls && ks && !got_in)) {
 			ASSERT_EQ(12, send(self->fd, "from-kernel\n", 12, 0)) {

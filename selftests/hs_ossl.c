@@ -38,7 +38,6 @@ static void hex_to_bin(const char *hex, uint8_t *out, size_t n)
 
 FIXTURE(hs_ossl) {
 	int fd;
-	uint16_t port;
 	struct peer peer;
 	/* With an MTU: between the two, to see every datagram's size. */
 	struct dtls_test_relay relay;
@@ -177,16 +176,69 @@ static void show_peer(struct peer *p)
 	free(o);
 }
 
-TEST_F_TIMEOUT(hs_ossl, echo, 240)
+/*
+ * The kernel's side against a peer program on loopback: a client
+ * connected to the peer's @port, or (@server) a server on a port of its
+ * own, returned in *port; through @relay when @mtu is set, which then
+ * measures the kernel's datagrams.  Attached, configured and started.
+ */
+static void kernel_side(struct __test_metadata *_metadata, int *fd,
+			struct dtls_test_relay *relay, int family, bool server,
+			uint16_t *port, uint16_t suite, uint16_t group,
+			uint32_t mtu)
 {
-	char portarg[48], target[64], mtuarg[16], msg[128], buf[256];
-	int family = variant->family ?: AF_INET;
-	socklen_t alen = dtls_test_addr_len(family);
-	const char *lo = family == AF_INET6 ? "[::1]" : "127.0.0.1";
-	union dtls_test_addr a;
+	char msg[128];
+
+	*fd = dtls_test_peer_socket(family, server, port, relay, mtu);
+	ASSERT_LE(0, *fd);
+	ASSERT_EQ(0, kernel_start(*fd, server ? DTLS_HS_ROLE_SERVER :
+						DTLS_HS_ROLE_CLIENT,
+				  suite, group, mtu, msg, sizeof(msg))) {
+		TH_LOG("kernel %s: %s", server ? "server" : "client", msg);
+	}
+}
+
+/*
+ * After the lines: established with @suite (a server: the client's PSK
+ * identity), its keys in the record layer, and no datagram of the
+ * kernel's over @mtu.
+ */
+static void check_session(struct __test_metadata *_metadata, int fd,
+			  int family, uint16_t suite, bool server,
+			  struct dtls_test_relay *relay, uint32_t mtu)
+{
 	struct dtls_hs_info info;
 	struct dtls_info di;
 	socklen_t dilen = sizeof(di);
+
+	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), fd, 0, &info, NULL, 0));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
+	EXPECT_EQ(suite, info.suite);
+	if (server) {
+		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
+		EXPECT_EQ(0, memcmp(info.peer_id, PSK_ID, info.peer_id_len));
+	}
+	ASSERT_EQ(0, getsockopt(fd, SOL_DTLS, DTLS_INFO, &di, &dilen));
+	EXPECT_EQ(family, di.family);
+	EXPECT_EQ(dtls_test_suite_cipher(suite), di.tx_cipher);
+	EXPECT_EQ(dtls_test_suite_cipher(suite), di.rx_cipher);
+	if (mtu) {
+		dtls_test_relay_stop(relay);
+		EXPECT_LE(server ? relay->max_s2c : relay->max_c2s, mtu);
+		/* The handshake's flights and the records above. */
+		EXPECT_LE(2 + N_LINES, server ? relay->n_s2c : relay->n_c2s);
+		TH_LOG("kernel: %u datagrams, the largest %zu bytes",
+		       server ? relay->n_s2c : relay->n_c2s,
+		       server ? relay->max_s2c : relay->max_c2s);
+	}
+}
+
+TEST_F_TIMEOUT(hs_ossl, echo, 240)
+{
+	char portarg[48], target[64], mtuarg[16], buf[256];
+	int family = variant->family ?: AF_INET;
+	const char *lo = family == AF_INET6 ? "[::1]" : "127.0.0.1";
+	uint16_t port = 0;
 	size_t want = 0;
 	int i;
 
@@ -200,29 +252,15 @@ TEST_F_TIMEOUT(hs_ossl, echo, 240)
 		};
 
 		peer_options(argv, 16, variant->group, variant->mtu, mtuarg);
-		self->port = free_port();
-		snprintf(portarg, sizeof(portarg), "%s:%u", lo, self->port);
+		port = free_port();
+		snprintf(portarg, sizeof(portarg), "%s:%u", lo, port);
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
-		ASSERT_TRUE(wait_port(self->port, WAIT_MS))
+		ASSERT_TRUE(wait_port_af(port, family, WAIT_MS))
 			show_peer(&self->peer);
-		self->fd = socket(family, SOCK_DGRAM, 0);
-		ASSERT_GE(self->fd, 0);
-		dtls_test_loopback(family, &a);
-		if (family == AF_INET6)
-			a.in6.sin6_port = htons(self->port);
-		else
-			a.in4.sin_port = htons(self->port);
-		if (variant->mtu) {
-			/* kernel -> relay -> s_server */
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
-		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_CLIENT,
-					  variant->suite, variant->group,
-					  variant->mtu, msg, sizeof(msg))) {
-			TH_LOG("kernel client: %s", msg);
-		}
+		/* kernel (-> relay) -> s_server */
+		kernel_side(_metadata, &self->fd, &self->relay, family, false,
+			    &port, variant->suite, variant->group,
+			    variant->mtu);
 	} else {
 		char *argv[24] = {
 			"openssl", "s_client", "-dtls1_2", "-connect", target,
@@ -231,21 +269,11 @@ TEST_F_TIMEOUT(hs_ossl, echo, 240)
 		};
 
 		peer_options(argv, 12, variant->group, variant->mtu, mtuarg);
-		self->fd = dtls_test_udp_bound(family, &a);
-		ASSERT_GE(self->fd, 0);
-		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_SERVER,
-					  variant->suite, variant->group,
-					  variant->mtu, msg, sizeof(msg))) {
-			TH_LOG("kernel server: %s", msg);
-		}
-		if (variant->mtu) {
-			/* s_client -> relay -> kernel */
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		snprintf(target, sizeof(target), "%s:%u", lo,
-			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
-						    a.in4.sin_port));
+		/* s_client (-> relay) -> kernel */
+		kernel_side(_metadata, &self->fd, &self->relay, family, true,
+			    &port, variant->suite, variant->group,
+			    variant->mtu);
+		snprintf(target, sizeof(target), "%s:%u", lo, port);
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
 	}
 
@@ -290,34 +318,8 @@ TEST_F_TIMEOUT(hs_ossl, echo, 240)
 		}
 		free(out);
 	}
-
-	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg, sizeof(msg)));
-	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
-	EXPECT_EQ(variant->suite, info.suite);
-	if (variant->kernel_server) {
-		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
-		EXPECT_EQ(0, memcmp(info.peer_id, PSK_ID, info.peer_id_len));
-	}
-	ASSERT_EQ(0, getsockopt(self->fd, SOL_DTLS, DTLS_INFO, &di, &dilen));
-	EXPECT_EQ(family, di.family);
-	EXPECT_EQ(dtls_test_suite_cipher(variant->suite), di.tx_cipher);
-	EXPECT_EQ(dtls_test_suite_cipher(variant->suite), di.rx_cipher);
-
-	/* No datagram the kernel sent is larger than its MTU. */
-	if (variant->mtu) {
-		size_t max;
-		unsigned int n;
-
-		dtls_test_relay_stop(&self->relay);
-		max = variant->kernel_server ? self->relay.max_s2c :
-					       self->relay.max_c2s;
-		n = variant->kernel_server ? self->relay.n_s2c :
-					     self->relay.n_c2s;
-		EXPECT_LE(max, variant->mtu);
-		/* The handshake's flights and the records above. */
-		EXPECT_LE(2 + N_LINES, n);
-		TH_LOG("kernel: %u datagrams, the largest %zu bytes", n, max);
-	}
+	check_session(_metadata, self->fd, family, variant->suite,
+		      variant->kernel_server, &self->relay, variant->mtu);
 }
 
 /* Wait up to @ms for @text in the peer's stdout. */
@@ -445,8 +447,9 @@ TEST_F_TIMEOUT(reneg, secure_renegotiation, 240)
 /*
  * The same with GnuTLS, a second stack whose handshake differs from
  * OpenSSL's in what a kernel side must accept: gnutls-serv always asks
- * for a cookie, sends its own extensions (record_size_limit among them)
- * and an empty PSK identity hint, and gnutls-cli offers its own order of
+ * for a cookie and sends an empty PSK identity hint with ECDHE-PSK;
+ * gnutls-cli offers its own extensions (record_size_limit,
+ * encrypt_then_mac, status_request among them) and its own order of
  * groups and suites.  A kernel client with `gnutls-serv --udp --echo`
  * (each line comes back; PSK and ECDHE-PSK, x25519 and P-256), a kernel
  * server with `gnutls-cli --udp` (PSK); IPv4 and IPv6, and a 256-byte
@@ -538,29 +541,27 @@ static void gnutls_prio(char *buf, size_t n, const char *kx_cipher,
 
 TEST_F_TIMEOUT(hs_gnutls, echo, 240)
 {
-	char portarg[16], host[64], mtuarg[32], prio[160], msg[128], buf[64];
+	char portarg[16], host[64], mtuarg[32], prio[160], buf[64];
 	int family = variant->family ?: AF_INET;
-	socklen_t alen = dtls_test_addr_len(family);
-	struct dtls_hs_info info;
-	union dtls_test_addr a;
-	struct dtls_info di;
-	socklen_t dilen = sizeof(di);
 	struct dtls_sock_info si;
+	uint16_t port = 0;
 	char *argv[24];
 	int n = 0, i;
 
 	gnutls_prio(prio, sizeof(prio), variant->prio, variant->group);
 	snprintf(mtuarg, sizeof(mtuarg), "--mtu=%u", variant->mtu);
 	if (!variant->kernel_server) {
-		uint16_t port = free_port();
-		FILE *f;
+		int pfd;
 
 		snprintf(self->pskfile, sizeof(self->pskfile),
-			 "/tmp/kdtls-gnutls-psk.%d", getpid());
-		f = fopen(self->pskfile, "w");
-		ASSERT_NE(NULL, f);
-		fprintf(f, "%s:%s\n", PSK_ID, PSK_HEX);
-		fclose(f);
+			 "/tmp/kdtls-gnutls-psk.XXXXXX");
+		pfd = mkstemp(self->pskfile);
+		if (pfd < 0)
+			self->pskfile[0] = 0;
+		ASSERT_LE(0, pfd);
+		dprintf(pfd, "%s:%s\n", PSK_ID, PSK_HEX);
+		close(pfd);
+		port = free_port();
 		snprintf(portarg, sizeof(portarg), "%u", port);
 		argv[n++] = "gnutls-serv";
 		argv[n++] = "--udp";
@@ -575,25 +576,11 @@ TEST_F_TIMEOUT(hs_gnutls, echo, 240)
 			argv[n++] = mtuarg;
 		argv[n] = NULL;
 		ASSERT_EQ(0, peer_start(&self->peer, argv));
-		ASSERT_TRUE(wait_port(port, WAIT_MS))
+		ASSERT_TRUE(wait_port_af(port, family, WAIT_MS))
 			show_peer(&self->peer);
-		self->fd = socket(family, SOCK_DGRAM, 0);
-		ASSERT_GE(self->fd, 0);
-		dtls_test_loopback(family, &a);
-		if (family == AF_INET6)
-			a.in6.sin6_port = htons(port);
-		else
-			a.in4.sin_port = htons(port);
-		if (variant->mtu) {
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		ASSERT_EQ(0, connect(self->fd, &a.sa, alen));
-		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_CLIENT,
-					  variant->suite, variant->group,
-					  variant->mtu, msg, sizeof(msg))) {
-			TH_LOG("kernel client: %s", msg);
-		}
+		kernel_side(_metadata, &self->fd, &self->relay, family, false,
+			    &port, variant->suite, variant->group,
+			    variant->mtu);
 		/* Each line comes back through the echo. */
 		for (i = 0; i < N_LINES; i++) {
 			int len = snprintf(buf, sizeof(buf), "kernel %d\n", i);
@@ -612,20 +599,10 @@ TEST_F_TIMEOUT(hs_gnutls, echo, 240)
 			ASSERT_EQ(0, memcmp(buf, got, len));
 		}
 	} else {
-		self->fd = dtls_test_udp_bound(family, &a);
-		ASSERT_GE(self->fd, 0);
-		ASSERT_EQ(0, kernel_start(self->fd, DTLS_HS_ROLE_SERVER,
-					  variant->suite, variant->group,
-					  variant->mtu, msg, sizeof(msg))) {
-			TH_LOG("kernel server: %s", msg);
-		}
-		if (variant->mtu) {
-			ASSERT_EQ(0, dtls_test_relay_start(&self->relay, &a));
-			a = self->relay.addr;
-		}
-		snprintf(portarg, sizeof(portarg), "%u",
-			 ntohs(family == AF_INET6 ? a.in6.sin6_port :
-						    a.in4.sin_port));
+		kernel_side(_metadata, &self->fd, &self->relay, family, true,
+			    &port, variant->suite, variant->group,
+			    variant->mtu);
+		snprintf(portarg, sizeof(portarg), "%u", port);
 		snprintf(host, sizeof(host), "%s",
 			 family == AF_INET6 ? "::1" : "127.0.0.1");
 		argv[n++] = "gnutls-cli";
@@ -669,29 +646,13 @@ TEST_F_TIMEOUT(hs_gnutls, echo, 240)
 		}
 	}
 
-	ASSERT_EQ(0, dtls_hs_get(dtls_test_nl(), self->fd, 0, &info, msg,
-				 sizeof(msg)));
-	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED, info.state);
-	EXPECT_EQ(variant->suite, info.suite);
-	if (variant->kernel_server) {
-		EXPECT_EQ(strlen(PSK_ID), info.peer_id_len);
-		EXPECT_EQ(0, memcmp(info.peer_id, PSK_ID, info.peer_id_len));
-	}
-	ASSERT_EQ(0, getsockopt(self->fd, SOL_DTLS, DTLS_INFO, &di, &dilen));
-	EXPECT_EQ(family, di.family);
-	EXPECT_EQ(dtls_test_suite_cipher(variant->suite), di.tx_cipher);
-	EXPECT_EQ(dtls_test_suite_cipher(variant->suite), di.rx_cipher);
+	check_session(_metadata, self->fd, family, variant->suite,
+		      variant->kernel_server, &self->relay, variant->mtu);
 	/* Every record of the peer's opened. */
 	ASSERT_EQ(0, dtls_sock_get(dtls_test_nl(), dtls_test_ino(self->fd),
 				   &si, NULL, 0));
 	EXPECT_EQ(0, si.stats.rx_auth_fail);
 	EXPECT_LE(N_LINES, si.stats.rx_records);
-	if (variant->mtu) {
-		dtls_test_relay_stop(&self->relay);
-		EXPECT_LE(variant->kernel_server ? self->relay.max_s2c :
-						   self->relay.max_c2s,
-			  variant->mtu);
-	}
 }
 
 TEST_HARNESS_MAIN

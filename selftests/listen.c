@@ -1385,8 +1385,8 @@ static void show_peers(struct lctx *c)
 	}
 }
 
-/* The child that got "from-openssl I": I, or -1. */
-static int ossl_line(int child)
+/* The child that got "from-peer I": I, or -1. */
+static int peer_line(int child)
 {
 	char buf[128];
 	ssize_t n = recv(child, buf, sizeof(buf) - 1, 0);
@@ -1395,7 +1395,7 @@ static int ossl_line(int child)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	if (sscanf(buf, "from-openssl %d\n", &i) != 1 || i < 0 || i >= N_OSSL)
+	if (sscanf(buf, "from-peer %d\n", &i) != 1 || i < 0 || i >= N_OSSL)
 		return -1;
 	return i;
 }
@@ -1446,35 +1446,35 @@ static void peer_clients(struct __test_metadata *_metadata, struct lctx *c,
 		EXPECT_EQ(strlen(PSK_ID), hi.peer_id_len);
 		blocking(c->child[j]);
 	}
-	/* Each s_client's line comes out of one child, a different one each. */
+	/* Each client's line comes out of one child, a different one each. */
 	for (i = 0; i < N_OSSL; i++) {
-		int n = snprintf(line, sizeof(line), "from-openssl %d\n", i);
+		int n = snprintf(line, sizeof(line), "from-peer %d\n", i);
 
 		ASSERT_EQ(n, write(c->peer[i].in, line, n));
 	}
 	for (j = 0; j < N_OSSL; j++) {
-		map[j] = ossl_line(c->child[j]);
+		map[j] = peer_line(c->child[j]);
 		if (map[j] < 0)
 			show_peers(c);
 		ASSERT_LE(0, map[j]);
 		ASSERT_FALSE(got[map[j]]);
 		got[map[j]] = true;
 	}
-	/* And each child's answer reaches its own s_client alone. */
+	/* And each child's answer reaches its own client alone. */
 	for (j = 0; j < N_OSSL; j++) {
-		int n = snprintf(line, sizeof(line), "to-openssl %d\n", map[j]);
+		int n = snprintf(line, sizeof(line), "to-peer %d\n", map[j]);
 
 		ASSERT_EQ(n, send(c->child[j], line, n, 0));
 	}
 	for (i = 0; i < N_OSSL; i++) {
 		char *out;
 
-		snprintf(line, sizeof(line), "to-openssl %d\n", i);
+		snprintf(line, sizeof(line), "to-peer %d\n", i);
 		EXPECT_TRUE(wait_text(c->peer[i].out, line, WAIT_MS));
 		out = slurp(c->peer[i].out, NULL);
 		ASSERT_NE(NULL, out);
 		for (j = 0; j < N_OSSL; j++) {
-			snprintf(line, sizeof(line), "to-openssl %d\n", j);
+			snprintf(line, sizeof(line), "to-peer %d\n", j);
 			EXPECT_EQ(i == j, strstr(out, line) != NULL);
 		}
 		free(out);

@@ -164,15 +164,21 @@ static inline bool wait_size(const char *path, long want, int ms)
 	return true;
 }
 
-/* Is a UDP socket bound to @port (any address, v4 or v6)? */
-static inline bool udp_port_bound(uint16_t port)
+/*
+ * Is a UDP socket of @family bound to @port (any address; @family 0: v4
+ * or v6)?
+ */
+static inline bool udp_port_bound_af(uint16_t port, int family)
 {
 	static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
 
 	for (int i = 0; i < 2; i++) {
-		FILE *f = fopen(files[i], "r");
+		FILE *f;
 		char line[512];
 
+		if (family && family != (i ? AF_INET6 : AF_INET))
+			continue;
+		f = fopen(files[i], "r");
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f)) {
@@ -192,16 +198,26 @@ static inline bool udp_port_bound(uint16_t port)
 	return false;
 }
 
-static inline bool wait_port(uint16_t port, int ms)
+/*
+ * Up to @ms for a socket of @family on @port: a server that binds each
+ * family in turn (gnutls-serv: IPv4 first) is not ready for the other
+ * when the first is bound.
+ */
+static inline bool wait_port_af(uint16_t port, int family, int ms)
 {
 	int64_t end = now_ms() + ms;
 
-	while (!udp_port_bound(port)) {
+	while (!udp_port_bound_af(port, family)) {
 		if (now_ms() >= end)
 			return false;
 		usleep(10000);
 	}
 	return true;
+}
+
+static inline bool wait_port(uint16_t port, int ms)
+{
+	return wait_port_af(port, 0, ms);
 }
 
 /* A free UDP port on loopback (bound and released). */
