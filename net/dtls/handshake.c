@@ -67,13 +67,32 @@ int dtls_hs_flight_send(struct dtls_hs *hs)
 	return dtls_flight_send(&fc, &hs->pr.flight);
 }
 
-/* The flight timer, never past the handshake's deadline. */
-void dtls_hs_arm(struct dtls_hs *hs)
+/* One RTO from now, never past the handshake's deadline. */
+static unsigned long dtls_hs_due(const struct dtls_hs *hs)
 {
 	unsigned long t = jiffies + hs->rto;
 
+	return time_before(t, hs->deadline) ? t : hs->deadline;
+}
+
+/* The flight timer: our flight is due again one RTO from now. */
+static void dtls_hs_arm(struct dtls_hs *hs)
+{
+	hs->flight_due = dtls_hs_due(hs);
+	mod_timer(&hs->timer, hs->flight_due);
+}
+
+/*
+ * We just sent our flight again: it is due one RTO from now, not at the
+ * old time (RFC 6347 4.2.4: resend, reset the timer).  A timer already
+ * run out is not armed again here: dtls_hs_timeout() finds the flight
+ * not yet due and arms it for flight_due.
+ */
+void dtls_hs_flight_resent(struct dtls_hs *hs)
+{
 	lockdep_assert_held(&hs->lock);
-	mod_timer(&hs->timer, time_before(t, hs->deadline) ? t : hs->deadline);
+	hs->flight_due = dtls_hs_due(hs);
+	mod_timer_pending(&hs->timer, hs->flight_due);
 }
 
 /* The peer's flight is complete: we answer it, or we are done. */
@@ -462,6 +481,7 @@ void dtls_hs_act(struct dtls_hs *hs, int err, const struct dtls_proto_out *out)
 static void dtls_hs_timeout(struct dtls_hs *hs)
 {
 	unsigned long max = msecs_to_jiffies(hs->pr.p.rto_max_ms);
+	int err;
 
 	if (hs->pr.step == DTLS_HS_DONE || hs->pr.step == DTLS_HS_S_LISTEN)
 		return;
@@ -477,16 +497,21 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 			dtls_hs_fail(hs, -ETIMEDOUT, 0, false);
 		return;
 	}
-	if (!timer_pending(&hs->timer)) {
-		int err;
-
-		hs->rto = min(hs->rto * 2, max);
-		err = dtls_hs_flight_send(hs);
-		hs->last_resend = jiffies;
-		dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_RETRANSMIT, 1);
-		dtls_hs_arm(hs);
-		trace_dtls_hs_retransmit(hs, DTLS_RETX_TIMER, err);
+	/*
+	 * Not due yet: the flight went again since this timer was set (the
+	 * answer to the peer's copy), or this is an event of a timer set
+	 * again after it ran out.
+	 */
+	if (time_before(jiffies, hs->flight_due)) {
+		mod_timer(&hs->timer, hs->flight_due);
+		return;
 	}
+	hs->rto = min(hs->rto * 2, max);
+	err = dtls_hs_flight_send(hs);
+	hs->last_resend = jiffies;
+	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_RETRANSMIT, 1);
+	dtls_hs_arm(hs);
+	trace_dtls_hs_retransmit(hs, DTLS_RETX_TIMER, err);
 }
 
 void dtls_hs_timer_fn(struct timer_list *t)

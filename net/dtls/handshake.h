@@ -91,6 +91,7 @@ struct dtls_hs {
 	unsigned long		rto;		/* jiffies */
 	unsigned long		deadline;	/* jiffies */
 	unsigned long		last_resend;	/* jiffies */
+	unsigned long		flight_due;	/* jiffies: resend then */
 	struct sk_buff_head	early;		/* data records before Finished */
 	u32			early_bytes;	/* their truesize */
 	struct sk_buff_head	next;		/* epoch 1 before its key */
@@ -217,7 +218,7 @@ void dtls_hs_retire(struct dtls_hs *hs);
 void dtls_hs_set_state(struct dtls_sock *ds, u8 state);
 /* ... and these under hs->lock */
 int dtls_hs_flight_send(struct dtls_hs *hs);
-void dtls_hs_arm(struct dtls_hs *hs);
+void dtls_hs_flight_resent(struct dtls_hs *hs);
 void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote);
 void dtls_hs_act(struct dtls_hs *hs, int err,
 		 const struct dtls_proto_out *out);

@@ -247,10 +247,8 @@ static void dtls_hs_peer_resent(struct dtls_hs *hs,
 		return;
 	err = dtls_hs_flight_send(hs);
 	hs->last_resend = jiffies;
-	/* Also if it ran out just now: its event finds it pending again. */
-	if (!err && (timer_pending(&hs->timer) ||
-		     test_bit(DTLS_HS_EV_TIMER, &hs->events)))
-		dtls_hs_arm(hs);
+	if (!err)
+		dtls_hs_flight_resent(hs);
 	dtls_net_stat_add(sock_net(hs->sk), DTLS_STAT_HS_PEER_RESENT, 1);
 	trace_dtls_hs_retransmit(hs, DTLS_RETX_PEER, err);
 }
