@@ -43,6 +43,13 @@ struct relay {
 	 * datagram a record, sent last record first (Finished, CCS, CKE).
 	 */
 	bool fin_first;
+	/*
+	 * The server's datagram with its CCS and Finished, held and sent
+	 * with the server's next datagram appended (its first record).
+	 */
+	bool join_final;
+	uint8_t held[4096];
+	ssize_t held_n;
 	volatile bool stop;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -135,6 +142,22 @@ static void *relay_run(void *arg)
 				r->drop_sh--;
 				drop = true;
 			}
+			if (!drop && r->join_final && !r->held_n &&
+			    has_ccs(buf, n)) {
+				memcpy(r->held, buf, n);
+				r->held_n = n;
+				drop = true;
+			} else if (!drop && r->held_n) {
+				memcpy(r->held + r->held_n, buf, n);
+				r->held_n += n;
+				r->join_final = false;
+				if (r->have_client)
+					sendto(r->fd, r->held, r->held_n, 0,
+					       &r->client.sa,
+					       sizeof(r->client.in4));
+				r->held_n = 0;
+				drop = true;
+			}
 			if (!drop && r->have_client)
 				sendto(r->fd, buf, n, 0, &r->client.sa,
 				       sizeof(r->client.in4));
@@ -209,8 +232,7 @@ FIXTURE_SETUP(final)
 	struct timeval tv = { .tv_sec = 20 };
 
 	memset(&self->r, 0, sizeof(self->r));
-	memset(&self->peer, 0, sizeof(self->peer));
-	self->peer.in = -1;
+	peer_init(&self->peer);
 	pthread_mutex_init(&self->r.lock, NULL);
 	self->srv = dtls_test_udp_bound(AF_INET, &self->sa);
 	self->cli = dtls_test_udp_bound(AF_INET, &self->ca);
@@ -332,7 +354,6 @@ TEST_F_TIMEOUT(final, lost_twice, 60)
 	lost_then_resent(_metadata, self, 2);
 }
 
-/* Data the server sends before the client is done waits for it. */
 /*
  * The client's Finished before its ClientKeyExchange (its flight cut into
  * datagrams that came in reverse order): the server holds it until the
@@ -351,6 +372,33 @@ TEST_F_TIMEOUT(final, finished_before_its_key, 60)
 	EXPECT_EQ(1, self->r.client_fin);
 	EXPECT_FALSE(self->r.fin_first);
 	pthread_mutex_unlock(&self->r.lock);
+	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
+	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));
+}
+
+/*
+ * RFC 6347 4.1.1: records share a datagram.  The server's first data
+ * record comes behind its CCS and Finished in one datagram: the client
+ * becomes established on the Finished and opens the record after it.
+ * Before, the rest of that datagram was dropped with the handshake.
+ */
+TEST_F_TIMEOUT(final, data_after_finished, 60)
+{
+	char buf[16];
+
+	self->r.join_final = true;
+	ASSERT_EQ(0, start(_metadata, self, 5000, 60000, 300));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(4, send(self->srv, "pong", 4, 0));
+	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_EQ(4, recv(self->cli, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "pong", 4));
+	pthread_mutex_lock(&self->r.lock);
+	EXPECT_FALSE(self->r.join_final);
+	EXPECT_EQ(0, self->r.held_n);
+	pthread_mutex_unlock(&self->r.lock);
+	/* The client answers: its data drops the server's kept flight. */
 	ASSERT_EQ(4, send(self->cli, "ping", 4, 0));
 	ASSERT_EQ(4, recv(self->srv, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, dtls_test_hs_check(self->cli, self->srv, 0x00a8, 0));

@@ -573,7 +573,6 @@ void dtls_hs_work(struct work_struct *work)
 			continue;
 		}
 		dtls_hs_rx_datagram(hs, skb);
-		kfree_skb(skb);
 	}
 	mutex_unlock(&hs->lock);
 }

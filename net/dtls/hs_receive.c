@@ -534,14 +534,22 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 	}
 }
 
-/* A datagram captured during the handshake; data at the UDP payload. */
+/*
+ * A datagram captured during the handshake; data at the UDP payload.
+ * Consumes @skb.  Records behind the Finished that completed the
+ * handshake (RFC 6347 4.1.1: records share datagrams) go on to the
+ * record layer, which has the keys now; after the datagrams captured
+ * meanwhile, as reordering could have had them.
+ */
 void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 {
 	struct dtls_record_hdr rh;
 	unsigned int off = 0;
 
-	if (skb_linearize_cow(skb))
+	if (skb_linearize_cow(skb)) {
+		kfree_skb(skb);
 		return;
+	}
 	while (off < skb->len && !hs->dead && hs->pr.step != DTLS_HS_DONE) {
 		u8 *rec = skb->data + off;
 
@@ -549,6 +557,7 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 			dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
 			trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
 					skb->len - off);
+			off = skb->len;
 			break;
 		}
 		off += DTLS_HEADER_LEN + rh.length;
@@ -564,9 +573,17 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 			dtls_hs_server_listen(hs, skb, &rh,
 					      rec + DTLS_HEADER_LEN,
 					      rh.length);
+			kfree_skb(skb);
 			return;
 		}
 		dtls_hs_rx_record(hs, rec, &rh);
 	}
 	dtls_hs_next_open(hs);
+	if (off < skb->len && hs->pr.step == DTLS_HS_DONE &&
+	    READ_ONCE(hs->ds->hs.state) == DTLS_HS_STATE_ESTABLISHED) {
+		__skb_pull(skb, off);
+		dtls_rx_inject(hs->ds, skb);
+		return;
+	}
+	kfree_skb(skb);
 }
