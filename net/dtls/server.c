@@ -60,7 +60,7 @@ static int dtls_server_peer_type(const struct dtls_proto *pr,
  * form, the only one there is, while its supported_groups names an
  * elliptic curve (not a finite-field group, 256..511), is refused with
  * illegal_parameter by a server that does ECC with it: one with an ECDHE
- * suite the client offers.
+ * suite the client offers and that it can use.
  */
 static bool dtls_server_formats_bad(const struct dtls_proto *pr,
 				    const struct dtls_ch *ch)
@@ -81,7 +81,8 @@ static bool dtls_server_formats_bad(const struct dtls_proto *pr,
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
-		if (s && s->ecdhe && dtls_ch_has_suite(ch, s->id))
+		if (s && s->ecdhe && dtls_ch_has_suite(ch, s->id) &&
+		    dtls_proto_suite_usable(pr, s))
 			return true;
 	}
 	return false;

@@ -301,6 +301,36 @@ static void proto_defaults(struct kunit *test)
 }
 
 /*
+ * The client offers ECDHE-ECDSA before PSK, with compressed points only.
+ * The server has no certificate, so it does no ECC with this client: it
+ * takes PSK rather than refusing the formats (RFC 8422 5.1.2).
+ */
+static const u8 ecdsa_then_psk[] = { 0xc0, 0x2b, 0x00, 0xa8 };
+static const u8 x25519_only[] = { 0x00, 0x1d };
+
+static void ch_ecdsa_compressed(struct dtls_ch *ch)
+{
+	ch->suites = ecdsa_then_psk;
+	ch->suites_len = sizeof(ecdsa_then_psk);
+	ch->groups = x25519_only;
+	ch->groups_len = sizeof(x25519_only);
+	ch->point_formats = true;
+	ch->point_uncompressed = false;
+}
+
+static void proto_formats_unused_ecc(struct kunit *test)
+{
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+
+	pp->s.p.suites[0] = DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256;
+	pp->s.p.suites[1] = DTLS_PSK_AES_128_GCM_SHA256;
+	pp->s.p.n_suites = 2;
+	pp->edit_ch = ch_ecdsa_compressed;
+	run(test, pp);
+	check_done(test, pp, DTLS_PSK_AES_128_GCM_SHA256);
+}
+
+/*
  * A HelloVerifyRequest: the client answers with the cookie in a second
  * ClientHello (message_seq 1), and the transcript starts again from it.
  */
@@ -1166,6 +1196,7 @@ static void proto_cert_delegate(struct kunit *test)
 static struct kunit_case proto_cases[] = {
 	KUNIT_CASE_PARAM(proto_handshake, suite_gen_params),
 	KUNIT_CASE(proto_defaults),
+	KUNIT_CASE(proto_formats_unused_ecc),
 	KUNIT_CASE(proto_cookie_exchange),
 	KUNIT_CASE_PARAM(proto_failure, fail_gen_params),
 	KUNIT_CASE(proto_unexpected),
