@@ -357,9 +357,7 @@ OS(client_mtu256_mutual, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, false,
 FIXTURE_SETUP(ossl)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	memset(&self->relay, 0, sizeof(self->relay));
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");
@@ -612,9 +610,7 @@ GT_RSA(server_rsa_client_cert, "AES-128-GCM", 0xc02b, true, true);
 FIXTURE_SETUP(gnutls)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	memset(&self->relay, 0, sizeof(self->relay));
 	if (!have_prog("gnutls-cli") || !have_prog("gnutls-serv"))
 		SKIP(return, "gnutls-bin not installed");

@@ -606,9 +606,7 @@ GNUTLS_LOSS(gnutls_client_v6_loss20_ecdsa_mtu256, AF_INET6, "loss 20%",
 FIXTURE_SETUP(ossl_loss)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	self->net.orig = self->net.nsa = self->net.nsb = -1;
 	self->pskfile[0] = 0;
 	if (!variant->gnutls && !have_prog("openssl"))
@@ -1033,9 +1031,7 @@ FIXTURE_SETUP(ossl_listen_loss)
 	self->lfd = -1;
 	for (i = 0; i < N_LCLI; i++) {
 		self->child[i] = -1;
-		self->peer[i].pid = 0;
-		self->peer[i].in = -1;
-		self->peer[i].out[0] = self->peer[i].err[0] = 0;
+		peer_init(&self->peer[i]);
 	}
 	self->net.orig = self->net.nsa = self->net.nsb = -1;
 	if (!have_prog("openssl"))

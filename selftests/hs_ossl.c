@@ -102,9 +102,7 @@ HS_OSSL_GF(server_v6_mtu256_psk, "PSK-AES256-GCM-SHA384", 0x00a9, true,
 FIXTURE_SETUP(hs_ossl)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	memset(&self->relay, 0, sizeof(self->relay));
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");
@@ -367,9 +365,7 @@ FIXTURE_VARIANT_ADD(reneg, kernel_server) {
 FIXTURE_SETUP(reneg)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");
 }
@@ -511,9 +507,7 @@ HS_GNUTLS(server_mtu256_psk_v6, "+PSK:+AES-256-GCM", 0x00a9, true, 256, 0,
 FIXTURE_SETUP(hs_gnutls)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	self->pskfile[0] = 0;
 	memset(&self->relay, 0, sizeof(self->relay));
 	if (!have_prog("gnutls-cli") || !have_prog("gnutls-serv"))

@@ -312,9 +312,7 @@ FIXTURE(ossl) {
 FIXTURE_SETUP(ossl)
 {
 	self->fd = -1;
-	self->peer.pid = 0;
-	self->peer.in = -1;
-	self->peer.out[0] = self->peer.err[0] = 0;
+	peer_init(&self->peer);
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");
 	ASSERT_EQ(0, test_cert_make(&self->ocert, "kdtls openssl"));

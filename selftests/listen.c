@@ -546,7 +546,7 @@ static void ctx_init(struct __test_metadata *_metadata, struct lctx *c,
 	for (i = 0; i < MAX_RAW; i++)
 		c->raw[i] = -1;
 	for (i = 0; i < N_OSSL; i++)
-		c->peer[i].in = -1;
+		peer_init(&c->peer[i]);
 	srandom(getpid() ^ now_ms());
 	signal(SIGPIPE, SIG_IGN);
 	/* A netns of our own: fresh counters, room for more addresses. */

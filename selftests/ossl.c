@@ -170,7 +170,7 @@ static void session_init(struct session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
-	s->peer.in = -1;
+	peer_init(&s->peer);
 }
 
 static void session_cleanup(struct session *s)
@@ -690,8 +690,7 @@ FIXTURE_SETUP(ossl_wire)
 {
 	for (int i = 0; i < N_WIRE; i++)
 		session_init(&self->s[i]);
-	memset(&self->cap, 0, sizeof(self->cap));
-	self->cap.in = -1;
+	peer_init(&self->cap);
 	self->pcap[0] = 0;
 	if (!have_prog("openssl"))
 		SKIP(return, "openssl not installed");

@@ -49,6 +49,13 @@ struct peer {
 	char	err[64];
 };
 
+/* No process, no pipe, no files: what peer_cleanup() leaves alone. */
+static inline void peer_init(struct peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->in = -1;
+}
+
 static inline int peer_start(struct peer *p, char *const argv[])
 {
 	int pipefd[2], ofd, efd;
