@@ -303,6 +303,7 @@ void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 /* A captured datagram for the record layer, the handshake being over. */
 static void dtls_hs_inject(struct dtls_hs *hs, struct sk_buff *skb)
 {
+	skb_orphan(skb);	/* uncharged before its truesize may change */
 	if (skb_linearize_cow(skb))
 		kfree_skb(skb);
 	else
@@ -542,6 +543,8 @@ static struct sk_buff *dtls_hs_rxq_pop(struct dtls_hs *hs)
 	if (skb)
 		hs->rxq_bytes -= skb->truesize;
 	spin_unlock_bh(&hs->rxq.lock);
+	if (skb)
+		skb_orphan(skb);
 	return skb;
 }
 
@@ -583,7 +586,9 @@ void dtls_hs_work(struct work_struct *work)
  * Queue for the work, unless retired or full: at most DTLS_HS_RXQ_MAX
  * datagrams and, as UDP would hold them, the socket's receive buffer
  * (DTLS_HS_RXQ_MIN_BYTES at least) in skb truesize; one datagram always
- * fits.  Context: softirq.
+ * fits.  Each is charged to the socket's memory cgroup and udp_mem while
+ * it waits (dtls_hs_take()), not to its receive buffer: a flight must fit
+ * a small one.  Context: softirq.
  */
 static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
@@ -657,7 +662,12 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		return true;
 	}
 	skb_dst_drop(skb);
-	if (!dtls_hs_enqueue(hs, skb)) {
+	skb_orphan(skb);
+	if (dtls_rx_charge_mem(ds->sk, skb)) {
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, skb->len);
+		kfree_skb(skb);
+	} else if (!dtls_hs_enqueue(hs, skb)) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_HS_QUEUE, 0, 0, skb->len);
 		kfree_skb(skb);

@@ -121,6 +121,32 @@ static void dtls_rx_skb_destructor(struct sk_buff *skb)
 	dtls_rx_mem_uncharge(skb->sk, skb->truesize);
 }
 
+static void dtls_rx_mem_destructor(struct sk_buff *skb)
+{
+	dtls_rx_mem_uncharge(skb->sk, skb->truesize);
+}
+
+/**
+ * dtls_rx_charge_mem - charge a datagram to the socket's memory only
+ * @sk: the socket
+ * @skb: the datagram, orphaned
+ *
+ * To the memory cgroup and udp_mem as dtls_rx_charge() does, not to
+ * sk_rcvbuf: for a queue with bounds of its own (the handshake's).
+ * Uncharged when freed or orphaned, which must come before its truesize
+ * changes (skb_linearize_cow() may change it) and before @sk goes.
+ * Context: BHs off or on, not under sk_receive_queue.lock.
+ * Return: 0 or -ENOBUFS (a memory limit).
+ */
+int dtls_rx_charge_mem(struct sock *sk, struct sk_buff *skb)
+{
+	if (!dtls_rx_mem_charge(sk, skb->truesize))
+		return -ENOBUFS;
+	skb->sk = sk;
+	skb->destructor = dtls_rx_mem_destructor;
+	return 0;
+}
+
 /*
  * Charge @skb, orphaned, to @sk's receive buffer and memory, as UDP
  * would (__udp_enqueue_schedule_skb()): past sk_rcvbuf only into a
