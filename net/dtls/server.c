@@ -56,75 +56,86 @@ static int dtls_server_peer_type(const struct dtls_proto *pr,
 }
 
 /*
+ * Whether we could take @s with this client, its point formats aside:
+ * offered, usable, and for ECDHE a group (into *@group) and, with our
+ * certificate, a signature the client takes.
+ */
+static bool dtls_server_suite_fits(const struct dtls_proto *pr,
+				   const struct dtls_ch *ch,
+				   const struct dtls_suite *s, bool have_type,
+				   u16 *group)
+{
+	unsigned int j;
+
+	if (!s || !dtls_ch_has_suite(ch, s->id) ||
+	    !dtls_proto_suite_usable(pr, s) || (s->cert && !have_type))
+		return false;
+	if (!s->ecdhe)
+		return true;
+	/*
+	 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256, which the
+	 * client must list (no list: SHA-1 only); RFC 8422 5.1.1: and its
+	 * curve must be one the client has.
+	 */
+	if (s->cert &&
+	    (!dtls_sigalgs_has(ch->sigalgs, ch->sigalgs_len,
+			       DTLS_SIG_ECDSA_SECP256R1_SHA256) ||
+	     (ch->groups && !dtls_ch_has_group(ch, DTLS_GROUP_SECP256R1))))
+		return false;
+	for (j = 0; j < pr->p.n_groups; j++) {
+		/* RFC 8422 4: no extension, any group. */
+		if (!ch->groups || dtls_ch_has_group(ch, pr->p.groups[j])) {
+			*group = pr->p.groups[j];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The client's ec_point_formats lacks the uncompressed form. */
+static bool dtls_ch_compressed_only(const struct dtls_ch *ch)
+{
+	return ch->point_formats && !ch->point_uncompressed;
+}
+
+/*
  * RFC 8422 5.1.2: a client whose ec_point_formats lacks the uncompressed
- * form, the only one there is, while its supported_groups names an
- * elliptic curve (not a finite-field group, 256..511), is refused with
- * illegal_parameter by a server that does ECC with it: one with an ECDHE
- * suite the client offers and that it can use.
+ * form, the only one there is, while its supported_groups names a curve,
+ * is refused with illegal_parameter by a server that would do ECC with
+ * it: one with an ECDHE suite that fits it but for the formats (our
+ * groups are all curves).
  */
 static bool dtls_server_formats_bad(const struct dtls_proto *pr,
-				    const struct dtls_ch *ch)
+				    const struct dtls_ch *ch, bool have_type)
 {
-	bool curve = false;
 	unsigned int i;
+	u16 group;
 
-	if (!ch->point_formats || ch->point_uncompressed || !ch->groups)
-		return false;
-	for (i = 0; i + 1 < ch->groups_len; i += 2) {
-		u16 g = get_unaligned_be16(ch->groups + i);
-
-		if (g < 256 || g > 511)
-			curve = true;
-	}
-	if (!curve)
+	if (!dtls_ch_compressed_only(ch) || !ch->groups)
 		return false;
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
-		if (s && s->ecdhe && dtls_ch_has_suite(ch, s->id) &&
-		    dtls_proto_suite_usable(pr, s))
+		if (s && s->ecdhe &&
+		    dtls_server_suite_fits(pr, ch, s, have_type, &group))
 			return true;
 	}
 	return false;
 }
 
-/* The suite we pick: ours in our order, if offered (and a group fits). */
+/* The suite we pick: ours in our order, if it fits the client. */
 static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 						   const struct dtls_ch *ch,
-						   u16 *group)
+						   bool have_type, u16 *group)
 {
-	bool have_type = dtls_server_own_type(pr, ch) >= 0;
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
-		if (!s || !dtls_ch_has_suite(ch, s->id) ||
-		    !dtls_proto_suite_usable(pr, s) || (s->cert && !have_type))
-			continue;
-		if (!s->ecdhe)
+		if (dtls_server_suite_fits(pr, ch, s, have_type, group) &&
+		    !(s->ecdhe && dtls_ch_compressed_only(ch)))
 			return s;
-		if (ch->point_formats && !ch->point_uncompressed)
-			continue;
-		/*
-		 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256, which
-		 * the client must list (no list: SHA-1 only); RFC 8422 5.1.1:
-		 * and its curve must be one the client has.
-		 */
-		if (s->cert &&
-		    (!dtls_sigalgs_has(ch->sigalgs, ch->sigalgs_len,
-				       DTLS_SIG_ECDSA_SECP256R1_SHA256) ||
-		     (ch->groups &&
-		      !dtls_ch_has_group(ch, DTLS_GROUP_SECP256R1))))
-			continue;
-		for (j = 0; j < pr->p.n_groups; j++) {
-			/* RFC 8422 4: no extension, any group. */
-			if (!ch->groups ||
-			    dtls_ch_has_group(ch, pr->p.groups[j])) {
-				*group = pr->p.groups[j];
-				return s;
-			}
-		}
 	}
 	return NULL;
 }
@@ -291,15 +302,16 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 {
 	struct dtls_sh_params sp = { .client_ctype = -1, .server_ctype = -1 };
 	int err, peer_type;
+	bool cr, have_type;
 	u16 group = 0;
-	bool cr;
 
 	memset(out, 0, sizeof(*out));
-	if (dtls_server_formats_bad(pr, ch)) {
+	have_type = dtls_server_own_type(pr, ch) >= 0;
+	if (dtls_server_formats_bad(pr, ch, have_type)) {
 		out->alert = DTLS_ALERT_ILLEGAL_PARAMETER;
 		return -EPROTO;
 	}
-	pr->suite = dtls_server_choose(pr, ch, &group);
+	pr->suite = dtls_server_choose(pr, ch, have_type, &group);
 	if (!pr->suite || !ch->ems || ch->reneg_bad) {
 		/* RFC 7627 5.3 for EMS; no common suite. */
 		out->alert = DTLS_ALERT_HANDSHAKE_FAILURE;

@@ -301,8 +301,9 @@ static void proto_defaults(struct kunit *test)
 }
 
 /*
- * The client offers ECDHE-ECDSA before PSK, with compressed points only.
- * The server has no certificate, so it does no ECC with this client: it
+ * A client that offers ECDHE-ECDSA before PSK, with compressed points
+ * only and x25519 as its only curve.  The server has a certificate, but
+ * its P-256 key does not fit that client: it does no ECC with it, so it
  * takes PSK rather than refusing the formats (RFC 8422 5.1.2).
  */
 static const u8 ecdsa_then_psk[] = { 0xc0, 0x2b, 0x00, 0xa8 };
@@ -320,11 +321,19 @@ static void ch_ecdsa_compressed(struct dtls_ch *ch)
 
 static void proto_formats_unused_ecc(struct kunit *test)
 {
-	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256,
+				   DTLS_GROUP_X25519);
+	const u8 *der = kunit_server_cert;
+	u32 len = sizeof(kunit_server_cert);
 
+	KUNIT_ASSERT_EQ(test, dtls_cert_own_set(&pp->s.own, &der, &len, 1,
+						kunit_server_key), 0);
 	pp->s.p.suites[0] = DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256;
 	pp->s.p.suites[1] = DTLS_PSK_AES_128_GCM_SHA256;
 	pp->s.p.n_suites = 2;
+	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->s), 0);
+	/* Both usable: dtls_proto_ready() keeps them. */
+	KUNIT_ASSERT_EQ(test, pp->s.p.n_suites, 2);
 	pp->edit_ch = ch_ecdsa_compressed;
 	run(test, pp);
 	check_done(test, pp, DTLS_PSK_AES_128_GCM_SHA256);
