@@ -78,6 +78,7 @@ static unsigned long dtls_hs_due(const struct dtls_hs *hs)
 /* The flight timer: our flight is due again one RTO from now. */
 static void dtls_hs_arm(struct dtls_hs *hs)
 {
+	lockdep_assert_held(&hs->lock);
 	hs->flight_due = dtls_hs_due(hs);
 	mod_timer(&hs->timer, hs->flight_due);
 }
@@ -310,8 +311,12 @@ static void dtls_hs_inject(struct dtls_hs *hs, struct sk_buff *skb)
 		dtls_rx_inject(hs->ds, skb);
 }
 
-/* Datagrams captured while the last message was being handled. */
-static void dtls_hs_deliver_queued(struct dtls_hs *hs)
+/*
+ * Datagrams captured while the last message was being handled: after
+ * the rest of its own datagram, so dtls_hs_rx_datagram() calls this when
+ * the message came in one.
+ */
+void dtls_hs_deliver_queued(struct dtls_hs *hs)
 {
 	struct sk_buff_head q;
 	struct sk_buff *skb;
@@ -425,7 +430,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	timer_delete(&hs->deleg_timer);
 	hs->deleg_id = 0;
 	dtls_hs_deliver_early(hs);
-	dtls_hs_deliver_queued(hs);
+	if (!hs->in_datagram)
+		dtls_hs_deliver_queued(hs);
 	dtls_hs_free_state(hs);
 	dtls_nl_hs_event(ds, true);
 	hs->dead = true;

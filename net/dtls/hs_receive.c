@@ -535,11 +535,33 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 }
 
 /*
+ * The records behind the Finished that completed the handshake, in its
+ * datagram (RFC 6347 4.1.1: records share datagrams): the record
+ * layer's, which has the keys now.  What is not a record there is
+ * counted malformed, as in the handshake, not passed on as not DTLS.
+ */
+static void dtls_hs_deliver_rest(struct dtls_hs *hs, struct sk_buff *skb,
+				 unsigned int off)
+{
+	if (off < skb->len && !dtls_first_byte_is_dtls(skb->data[off])) {
+		dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
+				skb->len - off);
+		off = skb->len;
+	}
+	if (off >= skb->len) {
+		kfree_skb(skb);
+		return;
+	}
+	__skb_pull(skb, off);
+	dtls_rx_inject(hs->ds, skb);
+}
+
+/*
  * A datagram captured during the handshake; data at the UDP payload.
- * Consumes @skb.  Records behind the Finished that completed the
- * handshake (RFC 6347 4.1.1: records share datagrams) go on to the
- * record layer, which has the keys now; after the datagrams captured
- * meanwhile, as reordering could have had them.
+ * Consumes @skb.  If a record of it completes the handshake, the rest
+ * of it goes to the record layer, then the datagrams captured after it
+ * (dtls_hs_established() leaves them to us: hs->in_datagram).
  */
 void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 {
@@ -550,6 +572,7 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	hs->in_datagram = true;
 	while (off < skb->len && !hs->dead && hs->pr.step != DTLS_HS_DONE) {
 		u8 *rec = skb->data + off;
 
@@ -573,16 +596,18 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 			dtls_hs_server_listen(hs, skb, &rh,
 					      rec + DTLS_HEADER_LEN,
 					      rh.length);
+			hs->in_datagram = false;
 			kfree_skb(skb);
 			return;
 		}
 		dtls_hs_rx_record(hs, rec, &rh);
 	}
 	dtls_hs_next_open(hs);
-	if (off < skb->len && hs->pr.step == DTLS_HS_DONE &&
+	hs->in_datagram = false;
+	if (hs->pr.step == DTLS_HS_DONE &&
 	    READ_ONCE(hs->ds->hs.state) == DTLS_HS_STATE_ESTABLISHED) {
-		__skb_pull(skb, off);
-		dtls_rx_inject(hs->ds, skb);
+		dtls_hs_deliver_rest(hs, skb, off);
+		dtls_hs_deliver_queued(hs);
 		return;
 	}
 	kfree_skb(skb);
