@@ -312,22 +312,56 @@ static void dtls_hs_inject(struct dtls_hs *hs, struct sk_buff *skb)
 }
 
 /*
- * Datagrams captured while the last message was being handled: after
- * the rest of its own datagram, so dtls_hs_rx_datagram() calls this when
- * the message came in one.
+ * Datagrams captured while the last message was being handled, for the
+ * record layer.  The queue closes as it is emptied (hs->dead under its
+ * lock): a datagram that comes later, the engine read before it was
+ * unpublished, goes to the record layer from dtls_hs_take().
  */
-void dtls_hs_deliver_queued(struct dtls_hs *hs)
+static void dtls_hs_deliver_queued(struct dtls_hs *hs)
 {
 	struct sk_buff_head q;
 	struct sk_buff *skb;
 
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&hs->rxq.lock);
+	hs->dead = true;
 	skb_queue_splice_init(&hs->rxq, &q);
 	hs->rxq_bytes = 0;
 	spin_unlock_bh(&hs->rxq.lock);
 	while ((skb = __skb_dequeue(&q)))
 		dtls_hs_inject(hs, skb);
+}
+
+/*
+ * The records behind the Finished that completed the handshake, in the
+ * datagram dtls_hs_rx_datagram() is handling (RFC 6347 4.1.1: records
+ * share datagrams): the record layer's, which has the keys now, before
+ * the datagrams captured since.  A copy: the steps up the stack still
+ * read the datagram.  What is not a record there is counted malformed,
+ * as in the handshake, not passed on as a datagram that is not DTLS.
+ */
+static void dtls_hs_deliver_rest(struct dtls_hs *hs)
+{
+	struct sk_buff *skb = hs->rx_skb, *rest;
+	unsigned int off = hs->rx_off;
+
+	hs->rx_skb = NULL;
+	if (!skb || off >= skb->len)
+		return;
+	if (!dtls_first_byte_is_dtls(skb->data[off])) {
+		dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
+		trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
+				skb->len - off);
+		return;
+	}
+	rest = skb_copy(skb, GFP_KERNEL);
+	if (!rest) {
+		dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(hs->ds, DTLS_DROP_NOMEM, 0, 0, skb->len - off);
+		return;
+	}
+	__skb_pull(rest, off);
+	dtls_rx_inject(hs->ds, rest);
 }
 
 static void dtls_hs_deliver_early(struct dtls_hs *hs)
@@ -430,8 +464,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	timer_delete(&hs->deleg_timer);
 	hs->deleg_id = 0;
 	dtls_hs_deliver_early(hs);
-	if (!hs->in_datagram)
-		dtls_hs_deliver_queued(hs);
+	dtls_hs_deliver_rest(hs);
+	dtls_hs_deliver_queued(hs);
 	dtls_hs_free_state(hs);
 	dtls_nl_hs_event(ds, true);
 	hs->dead = true;
@@ -595,24 +629,27 @@ void dtls_hs_work(struct work_struct *work)
  * fits.  Each is charged to the socket's memory cgroup and udp_mem while
  * it waits (dtls_hs_take()), not to its receive buffer: a flight must fit
  * a small one.  Context: softirq.
+ * Return: 0 (queued), -ENOBUFS (full) or -ESHUTDOWN (retired meanwhile).
  */
-static bool dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
+static int dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
 	u32 cap = max_t(u32, READ_ONCE(hs->sk->sk_rcvbuf),
 			DTLS_HS_RXQ_MIN_BYTES);
-	bool queued = false;
+	int err = -ENOBUFS;
 
 	spin_lock(&hs->rxq.lock);
-	if (!hs->dead && skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX &&
-	    (!hs->rxq_bytes || hs->rxq_bytes + skb->truesize <= cap)) {
+	if (hs->dead) {
+		err = -ESHUTDOWN;
+	} else if (skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX &&
+		   (!hs->rxq_bytes || hs->rxq_bytes + skb->truesize <= cap)) {
 		__skb_queue_tail(&hs->rxq, skb);
 		hs->rxq_bytes += skb->truesize;
 		/* Under the lock: retiring waits for it, then cancels. */
 		queue_work(dtls_wq, &hs->work);
-		queued = true;
+		err = 0;
 	}
 	spin_unlock(&hs->rxq.lock);
-	return queued;
+	return err;
 }
 
 /**
@@ -651,13 +688,15 @@ void dtls_hs_icmp_error(struct dtls_sock *ds, int err)
  *
  * Context: BHs off, rcu_read_lock() held: UDP's encap_rcv, or
  * dtls_rx_open_queued() for what UDP queued before.
- * Return: false if no handshake takes datagrams (@skb untouched).
+ * Return: false if no handshake takes datagrams (@skb untouched but for
+ * its route and owner), or no longer: it ended since the check.
  */
 bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		  struct sk_buff_head *early)
 {
 	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
 	const u8 *first;
+	int err;
 	u8 b;
 
 	if (!hs || !dtls_hs_takes_datagrams(hs))
@@ -669,11 +708,24 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 	}
 	skb_dst_drop(skb);
 	skb_orphan(skb);
-	if (dtls_rx_charge_mem(ds->sk, skb)) {
-		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, skb->len);
-		kfree_skb(skb);
-	} else if (!dtls_hs_enqueue(hs, skb)) {
+	/* Not charged (twice a lock) for a queue that is full anyway. */
+	err = -ENOBUFS;
+	if (skb_queue_len_lockless(&hs->rxq) < DTLS_HS_RXQ_MAX) {
+		if (dtls_rx_charge_mem(ds->sk, skb)) {
+			dtls_sk_drops_add(ds->sk, 1);
+			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, skb->len);
+			kfree_skb(skb);
+			return true;
+		}
+		err = dtls_hs_enqueue(hs, skb);
+	}
+	if (err == -ESHUTDOWN) {
+		/* Done or failed since: the keys' or UDP's (the caller). */
+		skb_orphan(skb);
+		return false;
+	}
+	if (err) {
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_HS_QUEUE, 0, 0, skb->len);
 		kfree_skb(skb);

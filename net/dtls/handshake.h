@@ -83,11 +83,13 @@ struct dtls_hs {
 	struct sk_buff_head	rxq;		/* datagrams while running */
 	u32			rxq_bytes;	/* their truesize, rxq.lock */
 	bool			dead;
-	bool			in_datagram;	/* dtls_hs_rx_datagram() */
 
 	struct dtls_proto	pr;		/* the protocol, proto.h */
 	struct dtls_reasm	reasm;
 	u64			tx_seq0;	/* epoch-0 record sequence */
+	/* The datagram dtls_hs_rx_datagram() handles, its next record. */
+	struct sk_buff		*rx_skb;
+	unsigned int		rx_off;
 
 	unsigned long		rto;		/* jiffies */
 	unsigned long		deadline;	/* jiffies */
@@ -220,7 +222,6 @@ void dtls_hs_set_state(struct dtls_sock *ds, u8 state);
 /* ... and these under hs->lock */
 int dtls_hs_flight_send(struct dtls_hs *hs);
 void dtls_hs_flight_resent(struct dtls_hs *hs);
-void dtls_hs_deliver_queued(struct dtls_hs *hs);
 void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote);
 void dtls_hs_act(struct dtls_hs *hs, int err,
 		 const struct dtls_proto_out *out);

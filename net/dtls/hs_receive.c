@@ -535,33 +535,9 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 }
 
 /*
- * The records behind the Finished that completed the handshake, in its
- * datagram (RFC 6347 4.1.1: records share datagrams): the record
- * layer's, which has the keys now.  What is not a record there is
- * counted malformed, as in the handshake, not passed on as not DTLS.
- */
-static void dtls_hs_deliver_rest(struct dtls_hs *hs, struct sk_buff *skb,
-				 unsigned int off)
-{
-	if (off < skb->len && !dtls_first_byte_is_dtls(skb->data[off])) {
-		dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
-		trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
-				skb->len - off);
-		off = skb->len;
-	}
-	if (off >= skb->len) {
-		kfree_skb(skb);
-		return;
-	}
-	__skb_pull(skb, off);
-	dtls_rx_inject(hs->ds, skb);
-}
-
-/*
  * A datagram captured during the handshake; data at the UDP payload.
- * Consumes @skb.  If a record of it completes the handshake, the rest
- * of it goes to the record layer, then the datagrams captured after it
- * (dtls_hs_established() leaves them to us: hs->in_datagram).
+ * Consumes @skb.  If a record of it completes the handshake, the records
+ * behind it go to the record layer (dtls_hs_established(): hs->rx_skb).
  */
 void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 {
@@ -572,7 +548,6 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	hs->in_datagram = true;
 	while (off < skb->len && !hs->dead && hs->pr.step != DTLS_HS_DONE) {
 		u8 *rec = skb->data + off;
 
@@ -580,7 +555,6 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 			dtls_stat_inc(hs->ds, DTLS_STAT_RX_MALFORMED);
 			trace_dtls_drop(hs->ds, DTLS_DROP_MALFORMED, 0, 0,
 					skb->len - off);
-			off = skb->len;
 			break;
 		}
 		off += DTLS_HEADER_LEN + rh.length;
@@ -596,19 +570,13 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 			dtls_hs_server_listen(hs, skb, &rh,
 					      rec + DTLS_HEADER_LEN,
 					      rh.length);
-			hs->in_datagram = false;
-			kfree_skb(skb);
-			return;
+			break;
 		}
+		hs->rx_skb = skb;
+		hs->rx_off = off;
 		dtls_hs_rx_record(hs, rec, &rh);
+		hs->rx_skb = NULL;
 	}
 	dtls_hs_next_open(hs);
-	hs->in_datagram = false;
-	if (hs->pr.step == DTLS_HS_DONE &&
-	    READ_ONCE(hs->ds->hs.state) == DTLS_HS_STATE_ESTABLISHED) {
-		dtls_hs_deliver_rest(hs, skb, off);
-		dtls_hs_deliver_queued(hs);
-		return;
-	}
 	kfree_skb(skb);
 }

@@ -129,13 +129,16 @@ static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 						   bool have_type, u16 *group)
 {
 	unsigned int i;
+	u16 g = 0;
 
 	for (i = 0; i < pr->p.n_suites; i++) {
 		const struct dtls_suite *s = dtls_suite_find(pr->p.suites[i]);
 
-		if (dtls_server_suite_fits(pr, ch, s, have_type, group) &&
-		    !(s->ecdhe && dtls_ch_compressed_only(ch)))
+		if (dtls_server_suite_fits(pr, ch, s, have_type, &g) &&
+		    !(s->ecdhe && dtls_ch_compressed_only(ch))) {
+			*group = s->ecdhe ? g : 0;
 			return s;
+		}
 	}
 	return NULL;
 }

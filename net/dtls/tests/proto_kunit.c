@@ -302,24 +302,39 @@ static void proto_defaults(struct kunit *test)
 
 /*
  * A client that offers ECDHE-ECDSA before PSK, with compressed points
- * only and x25519 as its only curve.  The server has a certificate, but
- * its P-256 key does not fit that client: it does no ECC with it, so it
- * takes PSK rather than refusing the formats (RFC 8422 5.1.2).
+ * only, ECDSA with SHA-256 among its signatures, and x25519 as its only
+ * curve.  The server has a certificate, but its P-256 key does not fit
+ * that client: it does no ECC with it, so it takes PSK rather than
+ * refusing the formats (RFC 8422 5.1.2).  With P-256 among the client's
+ * curves it would do ECDHE-ECDSA, so it refuses them.
  */
 static const u8 ecdsa_then_psk[] = { 0xc0, 0x2b, 0x00, 0xa8 };
 static const u8 x25519_only[] = { 0x00, 0x1d };
+static const u8 x25519_p256[] = { 0x00, 0x1d, 0x00, 0x17 };
+static const u8 ecdsa_sha256[] = { 0x04, 0x03 };
 
 static void ch_ecdsa_compressed(struct dtls_ch *ch)
 {
 	ch->suites = ecdsa_then_psk;
 	ch->suites_len = sizeof(ecdsa_then_psk);
+	ch->sigalgs = ecdsa_sha256;
+	ch->sigalgs_len = sizeof(ecdsa_sha256);
 	ch->groups = x25519_only;
 	ch->groups_len = sizeof(x25519_only);
 	ch->point_formats = true;
 	ch->point_uncompressed = false;
 }
 
-static void proto_formats_unused_ecc(struct kunit *test)
+static void ch_ecdsa_compressed_p256(struct dtls_ch *ch)
+{
+	ch_ecdsa_compressed(ch);
+	ch->groups = x25519_p256;
+	ch->groups_len = sizeof(x25519_p256);
+}
+
+/* A server with a certificate and a PSK, ECDHE-ECDSA first. */
+static struct pair *ecdsa_psk_pair(struct kunit *test,
+				   void (*edit_ch)(struct dtls_ch *ch))
 {
 	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256,
 				   DTLS_GROUP_X25519);
@@ -331,12 +346,27 @@ static void proto_formats_unused_ecc(struct kunit *test)
 	pp->s.p.suites[0] = DTLS_ECDHE_ECDSA_AES_128_GCM_SHA256;
 	pp->s.p.suites[1] = DTLS_PSK_AES_128_GCM_SHA256;
 	pp->s.p.n_suites = 2;
+	pp->s.p.groups[1] = DTLS_GROUP_SECP256R1;
+	pp->s.p.n_groups = 2;
 	KUNIT_ASSERT_EQ(test, dtls_proto_ready(&pp->s), 0);
 	/* Both usable: dtls_proto_ready() keeps them. */
 	KUNIT_ASSERT_EQ(test, pp->s.p.n_suites, 2);
-	pp->edit_ch = ch_ecdsa_compressed;
+	pp->edit_ch = edit_ch;
 	run(test, pp);
+	return pp;
+}
+
+static void proto_formats_unused_ecc(struct kunit *test)
+{
+	struct pair *pp = ecdsa_psk_pair(test, ch_ecdsa_compressed);
+
 	check_done(test, pp, DTLS_PSK_AES_128_GCM_SHA256);
+	KUNIT_EXPECT_EQ(test, pp->s.group, 0);
+
+	pp = ecdsa_psk_pair(test, ch_ecdsa_compressed_p256);
+	KUNIT_EXPECT_EQ(test, pp->serr, -EPROTO);
+	KUNIT_EXPECT_EQ(test, pp->so.alert, DTLS_ALERT_ILLEGAL_PARAMETER);
+	KUNIT_EXPECT_FALSE(test, pp->so.send);
 }
 
 /*
