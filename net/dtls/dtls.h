@@ -293,6 +293,8 @@ int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
 void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
 int dtls_rx_charge_mem(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
+				unsigned int off, unsigned int n);
 void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
 		      struct sk_buff_head *early);
 void dtls_rx_spare_free(struct dtls_sock *ds);

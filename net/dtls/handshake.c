@@ -336,8 +336,8 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
  * The records behind the Finished that completed the handshake, in the
  * datagram dtls_hs_rx_datagram() is handling (RFC 6347 4.1.1: records
  * share datagrams): the record layer's, which has the keys now, before
- * the datagrams captured since.  A copy: the steps up the stack still
- * read the datagram.  What is not a record there is counted malformed,
+ * the datagrams captured since.  A copy of them and the headers (the
+ * steps up the stack still read the datagram).  What is not a record there is counted malformed,
  * as in the handshake, not passed on as a datagram that is not DTLS.
  */
 static void dtls_hs_deliver_rest(struct dtls_hs *hs)
@@ -354,13 +354,13 @@ static void dtls_hs_deliver_rest(struct dtls_hs *hs)
 				skb->len - off);
 		return;
 	}
-	rest = skb_copy(skb, GFP_KERNEL);
+	rest = dtls_rx_segment(skb, off, skb->len - off);
 	if (!rest) {
+		dtls_sk_drops_add(hs->sk, 1);
 		dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(hs->ds, DTLS_DROP_NOMEM, 0, 0, skb->len - off);
 		return;
 	}
-	__skb_pull(rest, off);
 	dtls_rx_inject(hs->ds, rest);
 }
 
@@ -642,6 +642,8 @@ static int dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 		err = -ESHUTDOWN;
 	} else if (skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX &&
 		   (!hs->rxq_bytes || hs->rxq_bytes + skb->truesize <= cap)) {
+		/* Its route not kept while queued; UDP's if refused. */
+		skb_dst_drop(skb);
 		__skb_queue_tail(&hs->rxq, skb);
 		hs->rxq_bytes += skb->truesize;
 		/* Under the lock: retiring waits for it, then cancels. */
@@ -689,7 +691,7 @@ void dtls_hs_icmp_error(struct dtls_sock *ds, int err)
  * Context: BHs off, rcu_read_lock() held: UDP's encap_rcv, or
  * dtls_rx_open_queued() for what UDP queued before.
  * Return: false if no handshake takes datagrams (@skb untouched but for
- * its route and owner), or no longer: it ended since the check.
+ * its owner), or no longer: it ended since the check.
  */
 bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		  struct sk_buff_head *early)
@@ -706,7 +708,6 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		dtls_rx_not_dtls(ds, skb, early);
 		return true;
 	}
-	skb_dst_drop(skb);
 	skb_orphan(skb);
 	/* Not charged (twice a lock) for a queue that is full anyway. */
 	err = -ENOBUFS;
@@ -726,6 +727,7 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		return false;
 	}
 	if (err) {
+		dtls_sk_drops_add(ds->sk, 1);
 		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
 		trace_dtls_drop(ds, DTLS_DROP_HS_QUEUE, 0, 0, skb->len);
 		kfree_skb(skb);

@@ -1123,10 +1123,11 @@ drop:
  * One segment of the linear coalesced datagram @skb: @n bytes at @off, in
  * an skb of its own sized for them, with a copy of the headers that name
  * the sender (not a copy of the whole datagram each: 64 of those would
- * each be charged as 64 KiB).
+ * each be charged as 64 KiB).  Also the records behind a Finished
+ * (handshake.c).  Context: process.
  */
-static struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
-				       unsigned int off, unsigned int n)
+struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
+				unsigned int off, unsigned int n)
 {
 	unsigned int hdr = skb->data - skb_network_header(skb);
 	struct sk_buff *seg;
