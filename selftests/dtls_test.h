@@ -167,6 +167,41 @@ static inline long dtls_test_sockets_used(void)
 	return n;
 }
 
+/* Replace the text of the sysctl @path with @val, the old one in @old. */
+static inline int dtls_test_sysctl_swap(const char *path, const char *val,
+					char *old, size_t oldlen)
+{
+	int fd = open(path, O_RDWR);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, old, oldlen - 1);
+	if (n <= 0 || pwrite(fd, val, strlen(val), 0) != (ssize_t)strlen(val)) {
+		close(fd);
+		return -1;
+	}
+	old[n] = 0;
+	close(fd);
+	return 0;
+}
+
+/* UDP's pages in use by the protocol (/proc/net/sockstat "UDP: ... mem"). */
+static inline long long dtls_test_udp_mem_pages(void)
+{
+	char line[256];
+	long long inuse, mem = -1;
+	FILE *f = fopen("/proc/net/sockstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "UDP: inuse %lld mem %lld", &inuse, &mem) == 2)
+			break;
+	fclose(f);
+	return mem;
+}
+
 /* The module's reference count from sysfs, -1 if not loaded. */
 static inline long dtls_test_module_refcnt(void)
 {

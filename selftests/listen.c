@@ -27,6 +27,9 @@
  *  - vanished_client: a hand-made client answers the HelloVerifyRequest
  *    and goes silent; others are accepted while it is pending; it goes at
  *    the handshake time-out, not before;
+ *  - hello_over_udp_mem: a session whose ClientHello UDP's hard limit
+ *    (net.ipv4.udp_mem) refuses is reaped at once, not left pending; the
+ *    client's resend, the limit lifted, gets a new session;
  *  - wildcard_reply_source: a listener on 0.0.0.0, a client connected to
  *    127.0.0.2: the cookie exchange and the session answer from 127.0.0.2,
  *    close_notify included;
@@ -1557,6 +1560,91 @@ TEST_F_TIMEOUT(l4, vanished_client, 120)
 	EXPECT_EQ(5, stat_of("DtlsListenSpawned"));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+}
+
+/* ---------------------------------------- a hello over UDP's memory */
+
+/* Swap net.ipv4.udp_mem, a sysctl of the initial network namespace. */
+static int udp_mem_swap(const char *val, char *old, size_t len)
+{
+	int me = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int init = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
+	int ret = -1;
+
+	if (me >= 0 && init >= 0 && !setns(init, CLONE_NEWNET)) {
+		ret = dtls_test_sysctl_swap("/proc/sys/net/ipv4/udp_mem", val,
+					    old, len);
+		if (setns(me, CLONE_NEWNET))
+			ret = -1;
+	}
+	if (me >= 0)
+		close(me);
+	if (init >= 0)
+		close(init);
+	return ret;
+}
+
+#define HOG_LEN		16000
+#define HOG_PAGES	64
+
+/*
+ * A session whose ClientHello cannot be charged (UDP over its hard
+ * limit, net.ipv4.udp_mem) is reaped at once, not left pending with no
+ * timer to end it; the client's resend, the limit lifted, gets a new one.
+ */
+TEST_F_TIMEOUT(l4, hello_over_udp_mem, 90)
+{
+	long long spawned0 = stat_of("DtlsListenSpawned");
+	long long dropped0 = stat_of("DtlsRxDropped");
+	uint8_t rnd[32], cookie[255], clen;
+	struct lctx *c = &self->c;
+	static uint8_t big[HOG_LEN];
+	int rcvbuf = INT_MAX / 2, hog, i;
+	char old[96] = "", tmp[96];
+	union dtls_test_addr ha;
+	socklen_t hlen = c->alen;
+	uint32_t pending;
+
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 8));
+	c->raw[0] = raw_open(AF_INET, NULL);
+	c->raw[1] = raw_open(AF_INET, NULL);
+	c->raw[2] = hog = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, c->raw[0]);
+	ASSERT_LE(0, c->raw[1]);
+	ASSERT_LE(0, hog);
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(c->raw[0], &c->la, rnd, cookie, &clen));
+
+	/* UDP's count past each CPU's reserve: a queue nobody reads. */
+	ASSERT_EQ(0, setsockopt(hog, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+				sizeof(rcvbuf)));
+	ASSERT_EQ(0, getsockname(hog, &ha.sa, &hlen));
+	for (i = 0; i < 4096 && dtls_test_udp_mem_pages() < HOG_PAGES; i++)
+		ASSERT_EQ(HOG_LEN, sendto(c->raw[1], big, HOG_LEN, 0, &ha.sa,
+					  hlen));
+	ASSERT_LE(HOG_PAGES, dtls_test_udp_mem_pages());
+
+	/* No assertion until the limit is back: the guest's other tests. */
+	ASSERT_EQ(0, udp_mem_swap("1 1 1", old, sizeof(old)))
+		TH_LOG("udp_mem: %s", strerror(errno));
+	EXPECT_EQ(0, raw_send_hello(c->raw[0], &c->la, rnd, cookie, clen));
+	EXPECT_EQ(spawned0 + 1,
+		  wait_stat("DtlsListenSpawned", spawned0 + 1, 10000));
+	EXPECT_LE(dropped0 + 1,
+		  wait_stat("DtlsRxDropped", dropped0 + 1, 10000));
+	pending = WAIT_LI(c->lfd, pending, 0, 5000);
+	EXPECT_EQ(0, udp_mem_swap(old, tmp, sizeof(tmp)))
+		TH_LOG("udp_mem not restored to %s: %s", old, strerror(errno));
+	EXPECT_EQ(0, pending);
+	EXPECT_EQ(0, WAIT_LI(c->lfd, sessions, 0, 5000));
+	close(hog);
+	c->raw[2] = -1;
+
+	/* The resend makes a new session, which answers. */
+	ASSERT_EQ(0, raw_send_hello(c->raw[0], &c->la, rnd, cookie, clen));
+	EXPECT_EQ(0, raw_wait(c->raw[0], HT_SH, 10000, NULL, NULL));
+	EXPECT_EQ(spawned0 + 2, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, pending, 1, 5000));
 }
 
 /* ------------------------------------------------------- max pending */

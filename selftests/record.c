@@ -1915,41 +1915,6 @@ TEST_F(record_sock, rx_small_buffer_big_record)
 	EXPECT_EQ(0, STATS().rx_dropped);
 }
 
-/* Replace the text of the sysctl @path with @val, the old one in @old. */
-static int sysctl_swap(const char *path, const char *val, char *old,
-		       size_t oldlen)
-{
-	int fd = open(path, O_RDWR);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, old, oldlen - 1);
-	if (n <= 0 || pwrite(fd, val, strlen(val), 0) != (ssize_t)strlen(val)) {
-		close(fd);
-		return -1;
-	}
-	old[n] = 0;
-	close(fd);
-	return 0;
-}
-
-/* UDP's pages in use by the protocol (/proc/net/sockstat "UDP: ... mem"). */
-static long long udp_mem_pages(void)
-{
-	char line[256];
-	long long inuse, mem = -1;
-	FILE *f = fopen("/proc/net/sockstat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "UDP: inuse %lld mem %lld", &inuse, &mem) == 2)
-			break;
-	fclose(f);
-	return mem;
-}
-
 /*
  * Records waiting in the queue are charged as UDP's datagrams are, to
  * net.ipv4.udp_mem's count (and the memory cgroup), and given back when
@@ -1977,16 +1942,16 @@ TEST_F(record_sock, rx_queue_memory_charged)
 	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 				sizeof(rcvbuf)));
 	ASSERT_EQ(0, set_keys(self->a, DTLS_RX, &self->rx, 0));
-	before = udp_mem_pages();
+	before = dtls_test_udp_mem_pages();
 	fill(pt, sizeof(pt), 3);
 	for (i = 0; i < n; i++)
 		B_SEND(&self->rx, DATA, i, pt, sizeof(pt));
 	EXPECT_EQ(n, STAT_WAIT(rx_records, n));
-	queued = udp_mem_pages();
+	queued = dtls_test_udp_mem_pages();
 	for (i = 0; i < n; i++)
 		EXPECT_MSG(pt, sizeof(pt), DATA);
 	EXPECT_EMPTY();
-	after = udp_mem_pages();
+	after = dtls_test_udp_mem_pages();
 	ASSERT_LE(0, before);
 	EXPECT_LE(want, queued - before)
 		TH_LOG("%d records of %d B queued: UDP's mem %lld -> %lld pages",
@@ -3695,10 +3660,10 @@ TEST_F(record, tx_splice_frags_limit)
 	ASSERT_LE(0, spliced0);
 	ASSERT_EQ(0, set_keys(self->a, DTLS_TX, &self->tx, 0));
 	fill(pt, sizeof(pt), 17);
-	ASSERT_EQ(0, sysctl_swap(path, "2", old, sizeof(old)))
+	ASSERT_EQ(0, dtls_test_sysctl_swap(path, "2", old, sizeof(old)))
 		TH_LOG("%s: %s", path, strerror(errno));
 	n = send(self->a, pt, sizeof(pt), 0);
-	ASSERT_EQ(0, sysctl_swap(path, old, tmp, sizeof(tmp)));
+	ASSERT_EQ(0, dtls_test_sysctl_swap(path, old, tmp, sizeof(tmp)));
 	ASSERT_EQ((ssize_t)sizeof(pt), n) TH_LOG("%s", strerror(errno));
 	EXPECT_EQ(1, B_OPEN_SEGMENTS(pt, sizeof(pt), sizeof(pt), 0));
 	EXPECT_B_EMPTY();

@@ -326,7 +326,7 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
 	spin_lock_bh(&hs->rxq.lock);
 	hs->dead = true;
 	skb_queue_splice_init(&hs->rxq, &q);
-	hs->rxq_bytes = 0;
+	WRITE_ONCE(hs->rxq_bytes, 0);
 	spin_unlock_bh(&hs->rxq.lock);
 	while ((skb = __skb_dequeue(&q)))
 		dtls_hs_inject(hs, skb);
@@ -337,8 +337,9 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
  * datagram dtls_hs_rx_datagram() is handling (RFC 6347 4.1.1: records
  * share datagrams): the record layer's, which has the keys now, before
  * the datagrams captured since.  A copy of them and the headers (the
- * steps up the stack still read the datagram).  What is not a record there is counted malformed,
- * as in the handshake, not passed on as a datagram that is not DTLS.
+ * steps up the stack still read the datagram).  What is not a record
+ * there is counted malformed, as in the handshake, not passed on as a
+ * datagram that is not DTLS.
  */
 static void dtls_hs_deliver_rest(struct dtls_hs *hs)
 {
@@ -581,7 +582,7 @@ static struct sk_buff *dtls_hs_rxq_pop(struct dtls_hs *hs)
 	spin_lock_bh(&hs->rxq.lock);
 	skb = __skb_dequeue(&hs->rxq);
 	if (skb)
-		hs->rxq_bytes -= skb->truesize;
+		WRITE_ONCE(hs->rxq_bytes, hs->rxq_bytes - skb->truesize);
 	spin_unlock_bh(&hs->rxq.lock);
 	if (skb)
 		skb_orphan(skb);
@@ -623,34 +624,82 @@ void dtls_hs_work(struct work_struct *work)
 /* --------------------------------------------------------- socket hooks */
 
 /*
- * Queue for the work, unless retired or full: at most DTLS_HS_RXQ_MAX
- * datagrams and, as UDP would hold them, the socket's receive buffer
+ * Room on hs->rxq for @truesize more: at most DTLS_HS_RXQ_MAX datagrams
+ * and, as UDP would hold them, the socket's receive buffer
  * (DTLS_HS_RXQ_MIN_BYTES at least) in skb truesize; one datagram always
- * fits.  Each is charged to the socket's memory cgroup and udp_mem while
- * it waits (dtls_hs_take()), not to its receive buffer: a flight must fit
- * a small one.  Context: softirq.
+ * fits.  Exact under hs->rxq.lock; without it, a hint that spares a
+ * flood the charge (dtls_hs_queue()).
+ */
+static bool dtls_hs_rxq_room(const struct dtls_hs *hs, unsigned int truesize)
+{
+	u32 cap = max_t(u32, READ_ONCE(hs->sk->sk_rcvbuf),
+			DTLS_HS_RXQ_MIN_BYTES);
+	u32 bytes = READ_ONCE(hs->rxq_bytes);
+
+	return skb_queue_len_lockless(&hs->rxq) < DTLS_HS_RXQ_MAX &&
+	       (!bytes || bytes + truesize <= cap);
+}
+
+/*
+ * Queue for the work, unless retired or full (dtls_hs_rxq_room()).
+ * Context: BHs off.
  * Return: 0 (queued), -ENOBUFS (full) or -ESHUTDOWN (retired meanwhile).
  */
 static int dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
-	u32 cap = max_t(u32, READ_ONCE(hs->sk->sk_rcvbuf),
-			DTLS_HS_RXQ_MIN_BYTES);
 	int err = -ENOBUFS;
 
 	spin_lock(&hs->rxq.lock);
 	if (hs->dead) {
 		err = -ESHUTDOWN;
-	} else if (skb_queue_len(&hs->rxq) < DTLS_HS_RXQ_MAX &&
-		   (!hs->rxq_bytes || hs->rxq_bytes + skb->truesize <= cap)) {
+	} else if (dtls_hs_rxq_room(hs, skb->truesize)) {
 		/* Its route not kept while queued; UDP's if refused. */
 		skb_dst_drop(skb);
 		__skb_queue_tail(&hs->rxq, skb);
-		hs->rxq_bytes += skb->truesize;
+		WRITE_ONCE(hs->rxq_bytes, hs->rxq_bytes + skb->truesize);
 		/* Under the lock: retiring waits for it, then cancels. */
 		queue_work(dtls_wq, &hs->work);
 		err = 0;
 	}
 	spin_unlock(&hs->rxq.lock);
+	return err;
+}
+
+/*
+ * Charge a DTLS datagram and queue it for the work.  It is charged to
+ * the socket's memory cgroup and udp_mem while it waits, not to its
+ * receive buffer (a flight must fit a small one); the work uncharges it
+ * when it takes it (dtls_hs_rxq_pop()).  Context: BHs off.
+ * Return: 0; -ESHUTDOWN if retired meanwhile (@skb the caller's again,
+ * uncharged); -ENOBUFS (full) or -ENOMEM (a memory limit), @skb dropped
+ * and counted.
+ */
+static int dtls_hs_queue(struct dtls_sock *ds, struct dtls_hs *hs,
+			 struct sk_buff *skb)
+{
+	enum dtls_drop_reason why = DTLS_DROP_HS_QUEUE;
+	int err = -ENOBUFS;
+
+	skb_orphan(skb);
+	/* Not charged (twice a lock) for a queue that is full anyway. */
+	if (dtls_hs_rxq_room(hs, skb->truesize)) {
+		if (dtls_rx_charge_mem(ds->sk, skb)) {
+			err = -ENOMEM;
+			why = DTLS_DROP_NOMEM;
+		} else {
+			err = dtls_hs_enqueue(hs, skb);
+		}
+	}
+	if (err == -ESHUTDOWN) {
+		skb_orphan(skb);
+		return err;
+	}
+	if (err) {
+		dtls_sk_drops_add(ds->sk, 1);
+		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(ds, why, 0, 0, skb->len);
+		kfree_skb(skb);
+	}
 	return err;
 }
 
@@ -698,7 +747,6 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 {
 	struct dtls_hs *hs = rcu_dereference(ds->hs.engine);
 	const u8 *first;
-	int err;
 	u8 b;
 
 	if (!hs || !dtls_hs_takes_datagrams(hs))
@@ -708,31 +756,32 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		dtls_rx_not_dtls(ds, skb, early);
 		return true;
 	}
-	skb_orphan(skb);
-	/* Not charged (twice a lock) for a queue that is full anyway. */
-	err = -ENOBUFS;
-	if (skb_queue_len_lockless(&hs->rxq) < DTLS_HS_RXQ_MAX) {
-		if (dtls_rx_charge_mem(ds->sk, skb)) {
-			dtls_sk_drops_add(ds->sk, 1);
-			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, skb->len);
-			kfree_skb(skb);
-			return true;
-		}
-		err = dtls_hs_enqueue(hs, skb);
-	}
-	if (err == -ESHUTDOWN) {
-		/* Done or failed since: the keys' or UDP's (the caller). */
-		skb_orphan(skb);
-		return false;
-	}
-	if (err) {
-		dtls_sk_drops_add(ds->sk, 1);
-		dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(ds, DTLS_DROP_HS_QUEUE, 0, 0, skb->len);
-		kfree_skb(skb);
-	}
-	return true;
+	/* Done or failed since: the keys' or UDP's (the caller). */
+	return dtls_hs_queue(ds, hs, skb) != -ESHUTDOWN;
+}
+
+/**
+ * dtls_hs_take_hello - a listener's child takes its ClientHello
+ * @hs: the child's handshake, started (S_LISTEN), a reference held
+ * @hello: the ClientHello, as for dtls_hs_take(); consumed
+ *
+ * Charged and queued as dtls_hs_take() does, but a refusal is reported:
+ * S_LISTEN arms no timer, so a child without its hello would hold a
+ * pending slot until evicted.  The listener reaps it instead, and the
+ * client's resend finds a new one.
+ *
+ * Context: process.  Return: 0, or a negative errno (@hello freed).
+ */
+int dtls_hs_take_hello(struct dtls_hs *hs, struct sk_buff *hello)
+{
+	int err;
+
+	local_bh_disable();
+	err = dtls_hs_queue(hs->ds, hs, hello);
+	local_bh_enable();
+	if (err == -ESHUTDOWN)
+		kfree_skb(hello);
+	return err;
 }
 
 /**

@@ -14,9 +14,12 @@
  *    netlink handlers.  lock_sock() may be taken under it, never the
  *    other way round.
  *  - dtls_hs_take(): softirq (encap_rcv) or BHs off in process context
- *    (datagrams UDP queued before), under rcu_read_lock(); it only
- *    queues the datagram on hs->rxq (or, not DTLS, on the socket's
- *    ds->rxq for the reader) and schedules the work.
+ *    (datagrams UDP queued before), under rcu_read_lock().  It charges
+ *    the datagram to the socket's memory (sk_receive_queue.lock, taken
+ *    outside hs->rxq.lock, never inside), queues it on hs->rxq and
+ *    schedules the work; a datagram that is not DTLS goes on ds->rxq
+ *    for the reader.  Once the queue is closed (hs->dead) it hands the
+ *    datagram back: its caller gives it to the record layer or UDP.
  *  - the retransmission timer only schedules the work; all crypto and
  *    sending run in the work, in process context.
  *  - delegation (peer-delegate): a step asks to pause after the peer's
@@ -30,7 +33,9 @@
  *    only schedules the work (DTLS_HS_EV_DELEG), which fails with
  *    certificate_unknown if the id is still set at the deadline.  Failing,
  *    ending and freeing the handshake stop the timer like the other.
- *  - hs->dead, set under hs->rxq.lock and hs->lock, stops everything.
+ *  - hs->dead stops everything.  Failing sets it under hs->lock (the
+ *    work stops), then retiring under hs->rxq.lock too (the queue
+ *    closes); ending sets it under both as it empties the queue.
  *
  * Lifetime: hs->refs.  Being on ds->hs.engine holds one reference; whoever takes
  * it off ds->hs.engine (under lock_sock(): the end of the handshake, or close)
@@ -207,6 +212,7 @@ int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 void dtls_hs_release(struct dtls_sock *ds);
 
 /* handshake.c: the socket's hooks */
+int dtls_hs_take_hello(struct dtls_hs *hs, struct sk_buff *hello);
 bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		  struct sk_buff_head *early);
 void dtls_hs_icmp_error(struct dtls_sock *ds, int err);

@@ -505,8 +505,9 @@ bool dtls_hs_template_cookies(struct dtls_sock *ds)
  * @hello: the peer's ClientHello, its cookie checked (data at the UDP
  *	   payload, headers intact); consumed
  *
- * Context: process (listen.c's work).  Return: 0 or a negative errno
- * (then @ds has no handshake).
+ * Context: process (listen.c's work).  Return: 0 or a negative errno:
+ * then @ds has no handshake, or one without its hello that closing @ds
+ * ends.
  */
 int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 			struct sk_buff *hello)
@@ -554,14 +555,9 @@ int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 	dtls_hs_set_state(ds, DTLS_HS_STATE_RUNNING);
 	release_sock(sk);
 	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_STARTED, 1);
-	local_bh_disable();
-	rcu_read_lock();
-	if (!dtls_hs_take(ds, hello, NULL))
-		kfree_skb(hello);
-	rcu_read_unlock();
-	local_bh_enable();
+	err = dtls_hs_take_hello(hs, hello);
 	dtls_hs_unlock_put(hs);
-	return 0;
+	return err;
 }
 
 int dtls_hs_abort(struct dtls_sock *ds)
