@@ -2278,6 +2278,50 @@ TEST(raw_server_reneg_not_empty)
 	close(cli);
 }
 
+#define ALERT_UNEXPECTED_MESSAGE	10
+
+/*
+ * A client answers a few HelloVerifyRequests a handshake (a server's,
+ * one more if its cookie secret turned), not every one that comes: each
+ * costs a ClientHello larger than itself sent to the server's address.
+ * Three, each with a cookie of its own, get a ClientHello carrying it;
+ * the fourth fails the handshake with unexpected_message and gets none.
+ */
+TEST(raw_server_hello_verify_bounded)
+{
+	uint8_t body[16], dg[256];
+	struct dtls_hs_info ci;
+	struct hmsg ch;
+	struct raw r;
+	size_t n;
+	int cli, i;
+
+	ASSERT_EQ(0, rsrv_start(&r, &cli, &ch)) TH_LOG("%s", r.why);
+	for (i = 0; i < 4; i++) {
+		put16(body, V10);
+		body[2] = 8;
+		memset(body + 3, 0xc0 + i, 8);
+		r.mseq = ch.seq;	/* the HelloVerifyRequest answers it */
+		n = raw_msg_record(&r, dg, HT_HVR, body, 11);
+		ASSERT_EQ(0, raw_send(&r, dg, n));
+		if (i == 3)
+			break;
+		ASSERT_EQ(0, raw_wait_msg(&r, HT_CH, WAIT_MS, &ch))
+			TH_LOG("no ClientHello after HelloVerifyRequest %d", i);
+		EXPECT_EQ(i + 1, ch.seq);
+		/* version, random, session_id, then the cookie */
+		ASSERT_LT(35 + ch.body[34], ch.len);
+		EXPECT_EQ(8, ch.body[35 + ch.body[34]]);
+		EXPECT_EQ(0xc0 + i, ch.body[36 + ch.body[34]]);
+	}
+	ASSERT_EQ(DTLS_HS_STATE_FAILED, dtls_test_hs_settle(cli, WAIT_MS, &ci));
+	EXPECT_EQ(ALERT_UNEXPECTED_MESSAGE, ci.alert);
+	EXPECT_FALSE(ci.alert_remote);
+	EXPECT_NE(0, raw_wait_msg(&r, HT_CH, QUIET_MS, &ch));
+	close(r.fd);
+	close(cli);
+}
+
 /*
  * Issue 11 item 13, client: after the handshake, a HelloRequest sealed in
  * the new epoch gets a sealed no_renegotiation warning alert; the client

@@ -121,10 +121,19 @@ int dtls_client_start(struct dtls_proto *pr, struct dtls_proto_out *out)
 {
 	memset(out, 0, sizeof(*out));
 	dtls_hello_random(pr->client_random);
+	pr->hvrs = 0;
 	dtls_proto_set_step(pr, DTLS_HS_C_WAIT_SH);
 	return dtls_client_hello(pr, NULL, 0, out);
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_client_start);
+
+/*
+ * HelloVerifyRequests a handshake answers.  A server sends one, a second
+ * only if its cookie secret changed in between.  Each costs a ClientHello
+ * larger than itself sent to the server's address and a timer restarted,
+ * so forged ones (epoch 0 has no authentication) must not drive them.
+ */
+#define DTLS_CLIENT_HVR_MAX	3
 
 /* Flight 2: a cookie; the exchange stays out of the transcript. */
 static int dtls_client_hvr(struct dtls_proto *pr, const struct dtls_hs_msg *m,
@@ -133,6 +142,11 @@ static int dtls_client_hvr(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 	const u8 *cookie;
 	u8 cookie_len;
 
+	if (pr->hvrs >= DTLS_CLIENT_HVR_MAX) {
+		out->alert = DTLS_ALERT_UNEXPECTED_MESSAGE;
+		return -EPROTO;
+	}
+	pr->hvrs++;
 	if (dtls_hvr_parse(dtls_hs_msg_body(m), m->len, &cookie, &cookie_len))
 		return -EBADMSG;
 	pr->tlen = 0;	/* RFC 6347 4.2.6 */

@@ -181,6 +181,7 @@ struct dtls_proto {
 	u8			psk_len;
 	u8			peer_id_len;
 	u8			peer_id[DTLS_MAX_IDENTITY_LEN];
+	u8			hvrs;		/* HelloVerifyRequests taken */
 	bool			got_ske;
 	bool			got_cert;	/* the peer's Certificate */
 	bool			got_cr;		/* a CertificateRequest */

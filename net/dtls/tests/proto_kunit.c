@@ -369,6 +369,31 @@ static void proto_formats_unused_ecc(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pp->so.send);
 }
 
+/* A HelloVerifyRequest with @cookie, message_seq @seq. */
+static struct dtls_hs_msg *hvr_msg(struct kunit *test, const u8 *cookie,
+				   u8 cookie_len, u16 seq)
+{
+	struct dtls_hs_hdr h = {
+		.type = DTLS_HS_HELLO_VERIFY_REQUEST, .seq = seq,
+	};
+	struct dtls_hs_msg *m;
+	int body;
+
+	m = kunit_kzalloc(test, sizeof(*m) + DTLS_HS_HEADER_LEN + 3 +
+			  cookie_len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	body = dtls_hvr_build(m->data + DTLS_HS_HEADER_LEN, 3 + cookie_len,
+			      cookie, cookie_len);
+	KUNIT_ASSERT_EQ(test, body, 3 + cookie_len);
+	h.length = body;
+	h.frag_len = body;
+	dtls_hs_hdr_build(m->data, &h);
+	m->type = h.type;
+	m->seq = seq;
+	m->len = body;
+	return m;
+}
+
 /*
  * A HelloVerifyRequest: the client answers with the cookie in a second
  * ClientHello (message_seq 1), and the transcript starts again from it.
@@ -377,22 +402,11 @@ static void proto_cookie_exchange(struct kunit *test)
 {
 	static const u8 cookie[20] = { 0xc0, 0x0c, 0x1e };
 	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
-	struct dtls_hs_hdr h = { .type = DTLS_HS_HELLO_VERIFY_REQUEST };
 	struct dtls_hs_msg *m;
 	struct dtls_ch ch;
-	int body;
 
 	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
-	m = kunit_kzalloc(test, sizeof(*m) + 64, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	body = dtls_hvr_build(m->data + DTLS_HS_HEADER_LEN, 52, cookie,
-			      sizeof(cookie));
-	KUNIT_ASSERT_GT(test, body, 0);
-	h.length = body;
-	h.frag_len = body;
-	dtls_hs_hdr_build(m->data, &h);
-	m->type = h.type;
-	m->len = body;
+	m = hvr_msg(test, cookie, sizeof(cookie), 0);
 	KUNIT_ASSERT_EQ(test, dtls_proto_msg(&pp->c, m, &pp->co), 0);
 	KUNIT_EXPECT_TRUE(test, pp->co.send && pp->co.timer);
 	KUNIT_ASSERT_EQ(test, pp->c.flight.n, 1U);
@@ -414,6 +428,40 @@ static void proto_cookie_exchange(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pp->serr, 0);
 	pp->cerr = deliver(test, &pp->c, &pp->s.flight, NULL, &pp->co);
 	check_done(test, pp, DTLS_PSK_AES_128_GCM_SHA256);
+}
+
+/*
+ * HelloVerifyRequests are answered a few times a handshake, not at the
+ * rate a sender of forged ones picks: the fourth fails the handshake
+ * with unexpected_message and sends no ClientHello.
+ */
+static void proto_cookie_exchange_bounded(struct kunit *test)
+{
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+	u8 cookie[8] = { 0xc0, 0x0c, 0x1e };
+	struct dtls_hs_msg *m;
+	struct dtls_ch ch;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	for (i = 0; i < 3; i++) {
+		cookie[7] = i;
+		m = hvr_msg(test, cookie, sizeof(cookie), i);
+		memset(&pp->co, 0, sizeof(pp->co));
+		KUNIT_ASSERT_EQ(test, dtls_proto_msg(&pp->c, m, &pp->co), 0);
+		KUNIT_EXPECT_TRUE(test, pp->co.send);
+		KUNIT_ASSERT_EQ(test, pp->c.flight.n, 1U);
+		m = msg_of(test, &pp->c.flight.msg[0]);
+		KUNIT_ASSERT_EQ(test, dtls_ch_parse(dtls_hs_msg_body(m),
+						    m->len, &ch), 0);
+		KUNIT_ASSERT_EQ(test, ch.cookie_len, sizeof(cookie));
+		KUNIT_EXPECT_EQ(test, ch.cookie[7], i);
+	}
+	memset(&pp->co, 0, sizeof(pp->co));
+	m = hvr_msg(test, cookie, sizeof(cookie), 3);
+	KUNIT_EXPECT_EQ(test, dtls_proto_msg(&pp->c, m, &pp->co), -EPROTO);
+	KUNIT_EXPECT_FALSE(test, pp->co.send);
+	KUNIT_EXPECT_EQ(test, pp->co.alert, DTLS_ALERT_UNEXPECTED_MESSAGE);
 }
 
 /* ------------------------------------------------------- failure paths */
@@ -1237,6 +1285,7 @@ static struct kunit_case proto_cases[] = {
 	KUNIT_CASE(proto_defaults),
 	KUNIT_CASE(proto_formats_unused_ecc),
 	KUNIT_CASE(proto_cookie_exchange),
+	KUNIT_CASE(proto_cookie_exchange_bounded),
 	KUNIT_CASE_PARAM(proto_failure, fail_gen_params),
 	KUNIT_CASE(proto_unexpected),
 	KUNIT_CASE(proto_answers_resend),
