@@ -27,6 +27,9 @@
  *  - vanished_client: a hand-made client answers the HelloVerifyRequest
  *    and goes silent; others are accepted while it is pending; it goes at
  *    the handshake time-out, not before;
+ *  - handshake_buffers_in_cgroup: what a peer makes a kernel handshake
+ *    hold (here reassembly buffers) is charged to the listener's memory
+ *    cgroup, though the handshake runs in a kernel worker;
  *  - hello_over_udp_mem: a session whose ClientHello UDP's hard limit
  *    (net.ipv4.udp_mem) refuses is reaped at once, not left pending; the
  *    client's resend, the limit lifted, gets a new session;
@@ -166,6 +169,30 @@ static uint8_t *putb(uint8_t *p, const void *v, size_t n)
 }
 
 /*
+ * An epoch-0 record holding the first @flen bytes (@body) of a handshake
+ * message of @type, @len bytes long, message_seq @msg_seq.
+ */
+static size_t hs_record(uint8_t *out, uint64_t rec_seq, uint8_t type,
+			uint16_t msg_seq, uint32_t len, const uint8_t *body,
+			uint32_t flen)
+{
+	uint8_t *p = out;
+
+	p = put8(p, REC_HS);
+	p = put16(p, DTLS_1_2_VERSION);
+	p = put16(p, 0);			/* epoch */
+	p = put48(p, rec_seq);
+	p = put16(p, 12 + flen);
+	p = put8(p, type);
+	p = put24(p, len);
+	p = put16(p, msg_seq);
+	p = put24(p, 0);			/* fragment offset */
+	p = put24(p, flen);
+	p = putb(p, body, flen);
+	return p - out;
+}
+
+/*
  * A datagram holding one ClientHello (DTLS 1.2, our one suite, the
  * extended master secret and an empty renegotiation_info), with
  * @cookie: its length.
@@ -193,20 +220,7 @@ static size_t hello_build(uint8_t *out, const uint8_t rnd[32],
 	p = put16(p, 1);
 	p = put8(p, 0);
 	blen = p - body;
-
-	p = out;
-	p = put8(p, REC_HS);
-	p = put16(p, DTLS_1_2_VERSION);
-	p = put16(p, 0);			/* epoch */
-	p = put48(p, rec_seq);
-	p = put16(p, 12 + blen);
-	p = put8(p, HT_CH);
-	p = put24(p, blen);
-	p = put16(p, msg_seq);
-	p = put24(p, 0);			/* fragment offset */
-	p = put24(p, blen);
-	p = putb(p, body, blen);
-	return p - out;
+	return hs_record(out, rec_seq, HT_CH, msg_seq, blen, body, blen);
 }
 
 /* Does a record of @type come in the datagram @d? */
@@ -2869,6 +2883,56 @@ TEST_F_TIMEOUT(lcg, sessions_in_callers_cgroup, 120)
 	for (i = 0; i < CG_DGRAMS; i++)
 		ASSERT_EQ(sizeof(buf), recv(c->child[0], buf, sizeof(buf),
 					    MSG_DONTWAIT));
+}
+
+#define CG_HELD_MSGS	3
+#define CG_HELD_LEN	8000
+
+/*
+ * What a peer makes a kernel handshake hold is charged to the socket's
+ * memory cgroup, though the handshake's work runs in a kernel worker:
+ * here the first fragment of each of three 8000-byte messages, which
+ * reassembly buffers whole, on each of the listener's sessions ("slab"
+ * of the cgroup grows by all of them).
+ */
+TEST_F_TIMEOUT(lcg, handshake_buffers_in_cgroup, 120)
+{
+	const long long want = (long long)CG_SESSIONS * CG_HELD_MSGS *
+			       CG_HELD_LEN;
+	uint8_t dg[256], zero[64] = { 0 };
+	struct lctx *c = &self->c;
+	int fds[CG_SESSIONS], i, k;
+	long long before, after;
+	size_t n;
+
+	ASSERT_EQ(0, listener_up(c, 10000, 60000, 2 * CG_SESSIONS));
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 1000));
+	for (i = 0; i < CG_SESSIONS; i++) {
+		fds[i] = raw_open(AF_INET, NULL);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_EQ(0, raw_spawn(fds[i], &c->la));
+	}
+	ASSERT_EQ(CG_SESSIONS,
+		  WAIT_LI(c->lfd, pending, CG_SESSIONS, 10000));
+	usleep(2500000);	/* memory.stat's periodic flush */
+	before = cg_stat(self->cg, "slab");
+	/* After the two ClientHellos: record and message_seq 2 on. */
+	for (i = 0; i < CG_SESSIONS; i++)
+		for (k = 0; k < CG_HELD_MSGS; k++) {
+			n = hs_record(dg, 2 + k, HT_CKE, 2 + k, CG_HELD_LEN,
+				      zero, sizeof(zero));
+			ASSERT_EQ(n, sendto(fds[i], dg, n, 0, &c->la.sa,
+					    c->alen));
+		}
+	after = cg_stat_grows(self->cg, "slab", before, want);
+	EXPECT_LE(want, after - before) {
+		TH_LOG("slab of the cgroup: %lld before, %lld after", before,
+		       after);
+	}
+	/* Held, not refused: the sessions still wait for the rest. */
+	EXPECT_EQ(CG_SESSIONS, WAIT_LI(c->lfd, pending, CG_SESSIONS, 1000));
+	for (i = 0; i < CG_SESSIONS; i++)
+		close(fds[i]);
 }
 
 /* ------------------------------------------------------------ bad inputs */

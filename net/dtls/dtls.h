@@ -6,6 +6,7 @@
 #define _NET_DTLS_DTLS_H
 
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
@@ -190,6 +191,16 @@ void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
 /* Our state of an attached socket, from one of our own proto methods. */
+/*
+ * The memory cgroup @sk is charged to (none: the root's).  Work done for
+ * a socket in a kernel worker runs under it (set_active_memcg()), so
+ * that what it allocates with __GFP_ACCOUNT is the socket's owner's.
+ */
+static inline struct mem_cgroup *dtls_sk_memcg(const struct sock *sk)
+{
+	return IS_ENABLED(CONFIG_MEMCG) ? READ_ONCE(sk->sk_memcg) : NULL;
+}
+
 static inline struct dtls_sock *dtls_sk(const struct sock *sk)
 {
 	/* The socket stays attached until close, which only close changes. */

@@ -151,7 +151,7 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 		trace_dtls_final_keep(ds, fl, 0, -EMSGSIZE);
 		return -EMSGSIZE;
 	}
-	f = kmalloc(struct_size(f, msgs, len), GFP_KERNEL);
+	f = kmalloc(struct_size(f, msgs, len), GFP_KERNEL_ACCOUNT);
 	if (!f) {
 		trace_dtls_final_keep(ds, fl, 0, -ENOMEM);
 		return -ENOMEM;

@@ -29,6 +29,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <crypto/aead.h>
@@ -592,8 +593,11 @@ static struct sk_buff *dtls_hs_rxq_pop(struct dtls_hs *hs)
 void dtls_hs_work(struct work_struct *work)
 {
 	struct dtls_hs *hs = container_of(work, struct dtls_hs, work);
+	struct mem_cgroup *memcg;
 	struct sk_buff *skb;
 
+	/* What a peer makes the handshake hold is its socket's owner's. */
+	memcg = set_active_memcg(dtls_sk_memcg(hs->sk));
 	mutex_lock(&hs->lock);
 	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) && !hs->dead)
 		dtls_hs_timeout(hs);
@@ -619,6 +623,7 @@ void dtls_hs_work(struct work_struct *work)
 		dtls_hs_rx_datagram(hs, skb);
 	}
 	mutex_unlock(&hs->lock);
+	set_active_memcg(memcg);
 }
 
 /* --------------------------------------------------------- socket hooks */

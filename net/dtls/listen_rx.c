@@ -303,11 +303,6 @@ static u64 dtls_listen_hello_id(struct dtls_listener *l,
 	return siphash(skb->data + off, 32, &l->rl_key);
 }
 
-static struct mem_cgroup *dtls_sk_memcg(const struct sock *sk)
-{
-	return IS_ENABLED(CONFIG_MEMCG) ? READ_ONCE(sk->sk_memcg) : NULL;
-}
-
 /*
  * As TCP's accepted sockets: the session's socket is in the listener's
  * cgroup (egress BPF, net_cls, net_prio) and memory cgroup, not in the

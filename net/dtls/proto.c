@@ -135,7 +135,7 @@ int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
 	if (pr->tlen + len > pr->tcap) {
 		u32 cap = min_t(u32, DTLS_TRANSCRIPT_MAX,
 				max_t(u32, 1024, 2 * (pr->tlen + len)));
-		u8 *t = krealloc(pr->transcript, cap, GFP_KERNEL);
+		u8 *t = krealloc(pr->transcript, cap, GFP_KERNEL_ACCOUNT);
 
 		if (!t)
 			return -ENOMEM;
@@ -156,7 +156,7 @@ int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
 	if (f->n >= DTLS_FLIGHT_MAX_MSGS)
 		return -ENOSPC;
 	m = &f->msg[f->n];
-	m->data = kmemdup(data, len, GFP_KERNEL);
+	m->data = kmemdup(data, len, GFP_KERNEL_ACCOUNT);
 	if (!m->data)
 		return -ENOMEM;
 	m->type = type;
