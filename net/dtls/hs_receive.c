@@ -308,7 +308,7 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 		} else if (h.type == DTLS_HS_FINISHED ? epoch : !epoch) {
 			ret = dtls_reasm_add(&hs->reasm, &h,
 					     p + DTLS_HS_HEADER_LEN,
-					     GFP_KERNEL_ACCOUNT);
+					     DTLS_GFP_PEER);
 			if (ret == DTLS_REASM_OLD) {
 				dtls_hs_peer_resent(hs, &h);
 			} else if (ret == -ENOMEM) {
@@ -391,7 +391,7 @@ static bool dtls_hs_next_hold(struct dtls_hs *hs, const u8 *rec,
 	    rh->length > DTLS_HS_NEXT_LEN ||
 	    skb_queue_len(&hs->next) >= DTLS_HS_NEXT_MAX)
 		return false;
-	skb = alloc_skb(DTLS_HEADER_LEN + rh->length, GFP_KERNEL_ACCOUNT);
+	skb = alloc_skb(DTLS_HEADER_LEN + rh->length, DTLS_GFP_PEER);
 	if (!skb)
 		return false;
 	skb_put_data(skb, rec, DTLS_HEADER_LEN + rh->length);
@@ -455,8 +455,7 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 						rh->epoch, rh->seq, blen);
 				return;
 			}
-			skb = alloc_skb(DTLS_HEADER_LEN + blen,
-					GFP_KERNEL_ACCOUNT);
+			skb = alloc_skb(DTLS_HEADER_LEN + blen, DTLS_GFP_PEER);
 			if (skb && skb->truesize >
 				   DTLS_HS_EARLY_BYTES - hs->early_bytes) {
 				kfree_skb(skb);

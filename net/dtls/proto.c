@@ -135,7 +135,7 @@ int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
 	if (pr->tlen + len > pr->tcap) {
 		u32 cap = min_t(u32, DTLS_TRANSCRIPT_MAX,
 				max_t(u32, 1024, 2 * (pr->tlen + len)));
-		u8 *t = krealloc(pr->transcript, cap, GFP_KERNEL_ACCOUNT);
+		u8 *t = krealloc(pr->transcript, cap, DTLS_GFP_PEER);
 
 		if (!t)
 			return -ENOMEM;

@@ -82,6 +82,15 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_ALERT_UNSUPPORTED_EXTENSION 110
 #define DTLS_ALERT_UNKNOWN_PSK_IDENTITY	115
 
+/*
+ * Memory a peer makes the handshake hold (reassembly, held records, the
+ * transcript, its certificate chain): charged to the socket's memory
+ * cgroup (the work runs under it), and refused rather than reclaimed
+ * hard for or made room for by the OOM killer; the peer resends, or the
+ * handshake fails.
+ */
+#define DTLS_GFP_PEER	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
+
 #define DTLS_HS_MAX_SUITES	16
 #define DTLS_HS_MAX_GROUPS	4
 #define DTLS_HS_MAX_PSKS	64
