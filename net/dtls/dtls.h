@@ -190,7 +190,6 @@ struct dtls_sock *dtls_sock_of(struct sock *sk);
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
-/* Our state of an attached socket, from one of our own proto methods. */
 /*
  * The memory cgroup @sk is charged to (none: the root's).  Work done for
  * a socket in a kernel worker runs under it (set_active_memcg()), so
@@ -201,6 +200,7 @@ static inline struct mem_cgroup *dtls_sk_memcg(const struct sock *sk)
 	return IS_ENABLED(CONFIG_MEMCG) ? READ_ONCE(sk->sk_memcg) : NULL;
 }
 
+/* Our state of an attached socket, from one of our own proto methods. */
 static inline struct dtls_sock *dtls_sk(const struct sock *sk)
 {
 	/* The socket stays attached until close, which only close changes. */

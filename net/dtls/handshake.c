@@ -648,11 +648,11 @@ static bool dtls_hs_rxq_room(const struct dtls_hs *hs, unsigned int truesize)
 /*
  * Queue for the work, unless retired or full (dtls_hs_rxq_room()).
  * Context: BHs off.
- * Return: 0 (queued), -ENOBUFS (full) or -ESHUTDOWN (retired meanwhile).
+ * Return: 0 (queued), -ENOMEM (full) or -ESHUTDOWN (retired meanwhile).
  */
 static int dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
 {
-	int err = -ENOBUFS;
+	int err = -ENOMEM;
 
 	spin_lock(&hs->rxq.lock);
 	if (hs->dead) {
@@ -676,24 +676,23 @@ static int dtls_hs_enqueue(struct dtls_hs *hs, struct sk_buff *skb)
  * receive buffer (a flight must fit a small one); the work uncharges it
  * when it takes it (dtls_hs_rxq_pop()).  Context: BHs off.
  * Return: 0; -ESHUTDOWN if retired meanwhile (@skb the caller's again,
- * uncharged); -ENOBUFS (full) or -ENOMEM (a memory limit), @skb dropped
- * and counted.
+ * uncharged); as dtls_rx_charge(), -ENOMEM (full) or -ENOBUFS (a memory
+ * limit), @skb dropped and counted.
  */
-static int dtls_hs_queue(struct dtls_sock *ds, struct dtls_hs *hs,
-			 struct sk_buff *skb)
+static int dtls_hs_queue(struct dtls_hs *hs, struct sk_buff *skb)
 {
 	enum dtls_drop_reason why = DTLS_DROP_HS_QUEUE;
-	int err = -ENOBUFS;
+	struct dtls_sock *ds = hs->ds;
+	int err = -ENOMEM;
 
 	skb_orphan(skb);
 	/* Not charged (twice a lock) for a queue that is full anyway. */
 	if (dtls_hs_rxq_room(hs, skb->truesize)) {
-		if (dtls_rx_charge_mem(ds->sk, skb)) {
-			err = -ENOMEM;
+		err = dtls_rx_charge_mem(ds->sk, skb);
+		if (err)
 			why = DTLS_DROP_NOMEM;
-		} else {
+		else
 			err = dtls_hs_enqueue(hs, skb);
-		}
 	}
 	if (err == -ESHUTDOWN) {
 		skb_orphan(skb);
@@ -762,7 +761,7 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
 		return true;
 	}
 	/* Done or failed since: the keys' or UDP's (the caller). */
-	return dtls_hs_queue(ds, hs, skb) != -ESHUTDOWN;
+	return dtls_hs_queue(hs, skb) != -ESHUTDOWN;
 }
 
 /**
@@ -772,17 +771,20 @@ bool dtls_hs_take(struct dtls_sock *ds, struct sk_buff *skb,
  *
  * Charged and queued as dtls_hs_take() does, but a refusal is reported:
  * S_LISTEN arms no timer, so a child without its hello would hold a
- * pending slot until evicted.  The listener reaps it instead, and the
- * client's resend finds a new one.
+ * pending slot until evicted.  The caller fails the handshake instead,
+ * and the client's resend finds a new session.
  *
- * Context: process.  Return: 0, or a negative errno (@hello freed).
+ * Context: process, hs->lock held.
+ * Return: 0, or a negative errno (@hello freed).
  */
 int dtls_hs_take_hello(struct dtls_hs *hs, struct sk_buff *hello)
 {
 	int err;
 
+	/* Nothing else runs the steps: the work waits for the lock. */
+	lockdep_assert_held(&hs->lock);
 	local_bh_disable();
-	err = dtls_hs_queue(hs->ds, hs, hello);
+	err = dtls_hs_queue(hs, hello);
 	local_bh_enable();
 	if (err == -ESHUTDOWN)
 		kfree_skb(hello);

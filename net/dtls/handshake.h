@@ -20,6 +20,9 @@
  *    schedules the work; a datagram that is not DTLS goes on ds->rxq
  *    for the reader.  Once the queue is closed (hs->dead) it hands the
  *    datagram back: its caller gives it to the record layer or UDP.
+ *    dtls_hs_take_hello() does the same for a listener's child's first
+ *    datagram, in process context with BHs off, under hs->lock and a
+ *    reference (not RCU).
  *  - the retransmission timer only schedules the work; all crypto and
  *    sending run in the work, in process context.
  *  - delegation (peer-delegate): a step asks to pause after the peer's
@@ -86,7 +89,9 @@ struct dtls_hs {
 	unsigned long		events;		/* DTLS_HS_EV_* bits */
 	int			icmp_err;	/* positive errno */
 	struct sk_buff_head	rxq;		/* datagrams while running */
-	u32			rxq_bytes;	/* their truesize, rxq.lock */
+	u32			rxq_bytes;	/* their truesize; rxq.lock to
+						 * change, read without
+						 */
 	bool			dead;
 
 	struct dtls_proto	pr;		/* the protocol, proto.h */

@@ -11,6 +11,7 @@
  */
 
 #include <linux/key.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/netlink.h>
 #include <net/inet_sock.h>
@@ -398,9 +399,13 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 		err = 0;
 	} else {
 		struct dtls_proto_out out;
+		struct mem_cgroup *memcg;
 
+		/* The socket's memory, as in the work, not the caller's. */
+		memcg = set_active_memcg(dtls_sk_memcg(sk));
 		/* A failure is the socket's now, not the request's. */
 		dtls_hs_act(hs, dtls_client_start(&hs->pr, &out), &out);
+		set_active_memcg(memcg);
 		err = 0;
 	}
 out:
@@ -506,8 +511,7 @@ bool dtls_hs_template_cookies(struct dtls_sock *ds)
  *	   payload, headers intact); consumed
  *
  * Context: process (listen.c's work).  Return: 0 or a negative errno:
- * then @ds has no handshake, or one without its hello that closing @ds
- * ends.
+ * then @ds has no handshake, or a failed one.
  */
 int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 			struct sk_buff *hello)
@@ -556,6 +560,9 @@ int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 	release_sock(sk);
 	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_STARTED, 1);
 	err = dtls_hs_take_hello(hs, hello);
+	/* Unpublished, counted; the listener reaps the session. */
+	if (err)
+		dtls_hs_fail(hs, err, 0, false);
 	dtls_hs_unlock_put(hs);
 	return err;
 }
@@ -625,11 +632,17 @@ int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 	}
 	hs->deleg_id = 0;
 	timer_delete(&hs->deleg_timer);
-	if (accept)
+	if (accept) {
+		struct mem_cgroup *memcg;
+
+		/* The socket's memory, as in the work, not the caller's. */
+		memcg = set_active_memcg(dtls_sk_memcg(hs->sk));
 		dtls_hs_resume(hs);
-	else
+		set_active_memcg(memcg);
+	} else {
 		dtls_hs_fail(hs, -EKEYREJECTED, DTLS_ALERT_BAD_CERTIFICATE,
 			     false);
+	}
 out:
 	mutex_unlock(&hs->lock);
 	dtls_hs_put(hs);

@@ -312,6 +312,11 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 			if (ret == DTLS_REASM_OLD) {
 				dtls_hs_peer_resent(hs, &h);
 			} else if (ret == -ENOMEM) {
+				/* The peer resends it (DTLS_GFP_PEER). */
+				dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
+				trace_dtls_drop(hs->ds, DTLS_DROP_NOMEM, epoch,
+						rh->seq,
+						DTLS_HS_HEADER_LEN + h.frag_len);
 				return 0;
 			} else if (ret < 0 || ret == DTLS_REASM_DROPPED) {
 				dtls_net_stat_add(sock_net(hs->sk),
@@ -455,6 +460,10 @@ static void dtls_hs_rx_record(struct dtls_hs *hs, u8 *rec,
 						rh->epoch, rh->seq, blen);
 				return;
 			}
+			/*
+			 * Charged while held; delivered, charged as socket
+			 * memory too until read (at most 32 KiB, once).
+			 */
 			skb = alloc_skb(DTLS_HEADER_LEN + blen, DTLS_GFP_PEER);
 			if (skb && skb->truesize >
 				   DTLS_HS_EARLY_BYTES - hs->early_bytes) {
