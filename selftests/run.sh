@@ -14,6 +14,9 @@
 cd "$(dirname "$0")/.." || exit 1
 tests=${*:-$(sed -n 's/^TESTS := //p' selftests/Makefile)}
 rc=0
+# A test lowers net.ipv4.udp_mem for a moment; one killed meanwhile
+# must not starve the binaries after it.
+udp_mem=$(cat /proc/sys/net/ipv4/udp_mem 2>/dev/null)
 for t in $tests; do
 	echo "# selftest: $t"
 	bin=selftests/out/$t
@@ -30,6 +33,7 @@ for t in $tests; do
 		*) [ "$s" -gt 128 ] && why="(killed by signal $((s - 128)))" ;;
 		esac
 	fi
+	[ -z "$udp_mem" ] || echo "$udp_mem" >/proc/sys/net/ipv4/udp_mem
 	echo "# selftest: $t exit $s${why:+ $why}"
 	[ "$s" -eq 0 ] || rc=1
 done

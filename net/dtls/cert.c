@@ -491,7 +491,7 @@ int dtls_cert_peer_take(struct dtls_proto *pr, const u8 *body, u32 len,
 			return err;
 	}
 	*alert = DTLS_ALERT_INTERNAL_ERROR;
-	got.chain = kmemdup(body, len, DTLS_GFP_PEER);
+	got.chain = kmemdup(body, len, DTLS_GFP_PEER_KEEP);
 	if (!got.chain)
 		return -ENOMEM;
 	got.chain_len = len;

@@ -517,17 +517,14 @@ int dtls_client_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 		}
 		if (m->type != DTLS_HS_SERVER_HELLO)
 			return -EPROTO;
-		out->alert = DTLS_ALERT_DECODE_ERROR;
-		return dtls_transcript_add(pr, m->data, DTLS_HS_HEADER_LEN +
-					   m->len) ?:
+		return dtls_transcript_add_peer(pr, m, out) ?:
 		       dtls_client_sh(pr, m, out);
 	case DTLS_HS_C_WAIT_SHD:
 		if (!dtls_client_in_order(pr, m->type))
 			return -EPROTO;
-		out->alert = DTLS_ALERT_DECODE_ERROR;
-		if (dtls_transcript_add(pr, m->data,
-					DTLS_HS_HEADER_LEN + m->len))
-			return -EMSGSIZE;
+		err = dtls_transcript_add_peer(pr, m, out);
+		if (err)
+			return err;
 		switch (m->type) {
 		case DTLS_HS_CERTIFICATE:
 			return dtls_client_cert(pr, m, out);

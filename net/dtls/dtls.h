@@ -191,9 +191,12 @@ void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
 /*
- * The memory cgroup @sk is charged to (none: the root's).  Work done for
- * a socket in a kernel worker runs under it (set_active_memcg()), so
- * that what it allocates with __GFP_ACCOUNT is the socket's owner's.
+ * The memory cgroup @sk is charged to, NULL where its memory is not
+ * accounted (the root cgroup's socket, cgroup.memory=nosocket, v1
+ * without tcp memory).  Work done for a socket in a kernel worker or
+ * another task runs under it (set_active_memcg()), so that what it
+ * allocates with __GFP_ACCOUNT is the socket's owner's; under NULL a
+ * worker's is the root's, another task's its own.
  */
 static inline struct mem_cgroup *dtls_sk_memcg(const struct sock *sk)
 {

@@ -511,7 +511,7 @@ bool dtls_hs_template_cookies(struct dtls_sock *ds)
  *	   payload, headers intact); consumed
  *
  * Context: process (listen.c's work).  Return: 0 or a negative errno:
- * then @ds has no handshake, or a failed one.
+ * then @ds's handshake never started, or failed.
  */
 int dtls_hs_start_child(struct dtls_sock *ds, struct dtls_sock *parent,
 			struct sk_buff *hello)

@@ -313,6 +313,7 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 				dtls_hs_peer_resent(hs, &h);
 			} else if (ret == -ENOMEM) {
 				/* The peer resends it (DTLS_GFP_PEER). */
+				dtls_sk_drops_add(hs->sk, 1);
 				dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
 				trace_dtls_drop(hs->ds, DTLS_DROP_NOMEM, epoch,
 						rh->seq,

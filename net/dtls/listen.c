@@ -64,7 +64,8 @@
  *    Neither runs once dtls_listen_close() has cancelled them, and
  *    neither is queued again once l->closed is set.
  *  - dtls_listen_child_done(): the child's handshake work (or a netlink
- *    handler), under the child's hs->lock.
+ *    handler, or the listener's work when the child's handshake fails
+ *    as it starts), under the child's hs->lock.
  *  - accept: process, the listener's file held.
  *
  * Lifetime: l->refs, one for the listening socket (dropped at its close)
@@ -221,9 +222,10 @@ static void dtls_listen_expire_work(struct work_struct *work)
  * @ds: the child
  * @established: it did; otherwise it failed
  *
- * Context: the child's handshake (its work, or a netlink handler), under
- * its hs->lock; or, for a user-space handshake, the listener's work once
- * the child has its ClientHello.
+ * Context: the child's handshake (its work, a netlink handler, or the
+ * listener's work when it fails as it starts), under its hs->lock; or,
+ * for a user-space handshake, the listener's work once the child has its
+ * ClientHello.
  */
 void dtls_listen_child_done(struct dtls_sock *ds, bool established)
 {

@@ -632,7 +632,11 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	err = dtls_hs_start_child(c, ds, skb);
 	set_active_memcg(memcg);
 	if (err) {
-		/* No handshake to end it: the work releases it. */
+		/*
+		 * A handshake that never started has nothing to end the
+		 * session (one that failed did it already): the work
+		 * releases it.
+		 */
 		spin_lock_bh(&l->lock);
 		if (c->child.linked &&
 		    c->child.state == DTLS_CHILD_PENDING) {

@@ -135,7 +135,7 @@ int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
 	if (pr->tlen + len > pr->tcap) {
 		u32 cap = min_t(u32, DTLS_TRANSCRIPT_MAX,
 				max_t(u32, 1024, 2 * (pr->tlen + len)));
-		u8 *t = krealloc(pr->transcript, cap, DTLS_GFP_PEER);
+		u8 *t = krealloc(pr->transcript, cap, DTLS_GFP_PEER_KEEP);
 
 		if (!t)
 			return -ENOMEM;
@@ -145,6 +145,21 @@ int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
 	memcpy(pr->transcript + pr->tlen, data, len);
 	pr->tlen += len;
 	return 0;
+}
+
+/*
+ * The peer's message @m joins the transcript.  Too long for it is the
+ * peer's doing (decode_error, -EMSGSIZE); no memory for it is ours
+ * (internal_error, -ENOMEM).
+ */
+int dtls_transcript_add_peer(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+			     struct dtls_proto_out *out)
+{
+	int err = dtls_transcript_add(pr, m->data, DTLS_HS_HEADER_LEN + m->len);
+
+	out->alert = err == -ENOMEM ? DTLS_ALERT_INTERNAL_ERROR :
+				      DTLS_ALERT_DECODE_ERROR;
+	return err;
 }
 
 /* A message of ours joins the flight being built, in plaintext (proto.h). */

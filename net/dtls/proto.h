@@ -83,13 +83,16 @@ const struct dtls_suite *dtls_suite_find(u16 id);
 #define DTLS_ALERT_UNKNOWN_PSK_IDENTITY	115
 
 /*
- * Memory a peer makes the handshake hold (reassembly, held records, the
- * transcript, its certificate chain): charged to the socket's memory
- * cgroup (the work runs under it), and refused rather than reclaimed
- * hard for or made room for by the OOM killer; the peer resends, or the
- * handshake fails.
+ * Memory a peer makes the handshake hold: charged to the socket's memory
+ * cgroup (the steps run under it), and never made room for by the OOM
+ * killer.  What the peer resends if it is dropped (reassembly, held
+ * records) is refused at once; what the handshake cannot go on without
+ * once taken (the transcript, the peer's certificate chain) is retried
+ * first, the handshake failing if it still does not fit.
  */
 #define DTLS_GFP_PEER	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
+#define DTLS_GFP_PEER_KEEP \
+	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 #define DTLS_HS_MAX_SUITES	16
 #define DTLS_HS_MAX_GROUPS	4
@@ -275,6 +278,8 @@ void dtls_flight_clear(struct dtls_flight *f);
 #define DTLS_HS_MSG_MAX		768	/* a ClientHello, 255-byte cookie */
 void dtls_hello_random(u8 out[DTLS_RANDOM_LEN]);
 int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len);
+int dtls_transcript_add_peer(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+			     struct dtls_proto_out *out);
 int dtls_proto_emit(struct dtls_proto *pr, u8 *msg, u8 type, int body,
 		    u16 epoch);
 int dtls_proto_derive(struct dtls_proto *pr, const u8 *pms,

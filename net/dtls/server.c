@@ -483,21 +483,15 @@ int dtls_server_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 		if (m->type != DTLS_HS_CERTIFICATE)
 			return -EPROTO;
 		pr->peer_flight_seq = m->seq;
-		out->alert = DTLS_ALERT_DECODE_ERROR;
-		if (dtls_transcript_add(pr, m->data,
-					DTLS_HS_HEADER_LEN + m->len))
-			return -EMSGSIZE;
-		return dtls_server_cert_in(pr, m, out);
+		return dtls_transcript_add_peer(pr, m, out) ?:
+		       dtls_server_cert_in(pr, m, out);
 	case DTLS_HS_S_WAIT_CKE:
 		if (m->type != DTLS_HS_CLIENT_KEY_EXCHANGE)
 			return -EPROTO;
 		if (!pr->got_cert)
 			pr->peer_flight_seq = m->seq;
-		out->alert = DTLS_ALERT_DECODE_ERROR;
-		if (dtls_transcript_add(pr, m->data,
-					DTLS_HS_HEADER_LEN + m->len))
-			return -EMSGSIZE;
-		return dtls_server_cke(pr, m, out);
+		return dtls_transcript_add_peer(pr, m, out) ?:
+		       dtls_server_cke(pr, m, out);
 	case DTLS_HS_S_WAIT_CV:
 		if (m->type != DTLS_HS_CERTIFICATE_VERIFY)
 			return -EPROTO;
