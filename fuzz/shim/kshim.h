@@ -32,6 +32,12 @@ typedef unsigned int gfp_t;
 
 #define GFP_KERNEL	0u
 #define GFP_ATOMIC	1u
+/* Flags the module passes; the shim's allocator ignores them. */
+#define __GFP_ACCOUNT		2u
+#define __GFP_NORETRY		4u
+#define __GFP_RETRY_MAYFAIL	8u
+#define __GFP_NOWARN		16u
+#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
 
 #define __user
 #ifndef __always_inline
