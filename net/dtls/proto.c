@@ -64,10 +64,6 @@ static const u16 dtls_default_groups[] = {
 	DTLS_GROUP_X25519, DTLS_GROUP_SECP256R1,
 };
 
-/* Both Certificate messages at their longest, and the rest. */
-#define DTLS_TRANSCRIPT_MAX	(2 * (DTLS_HS_HEADER_LEN + DTLS_CERT_BODY_MAX) + \
-				 8192)
-
 bool dtls_srtp_profile_known(u16 profile)
 {
 	switch (profile) {
@@ -148,18 +144,26 @@ int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len)
 }
 
 /*
- * The peer's message @m joins the transcript.  Too long for it is the
- * peer's doing (decode_error, -EMSGSIZE); no memory for it is ours
- * (internal_error, -ENOMEM).
+ * The peer's message (header and body, @len bytes) joins the transcript.
+ * Too long for it is the peer's doing (decode_error, -EMSGSIZE); no
+ * memory for it is ours (internal_error, -ENOMEM).  Added, @out->alert
+ * is decode_error, for the parse that follows.
  */
-int dtls_transcript_add_peer(struct dtls_proto *pr, const struct dtls_hs_msg *m,
-			     struct dtls_proto_out *out)
+int dtls_transcript_add_peer_raw(struct dtls_proto *pr, const u8 *msg,
+				 u32 len, struct dtls_proto_out *out)
 {
-	int err = dtls_transcript_add(pr, m->data, DTLS_HS_HEADER_LEN + m->len);
+	int err = dtls_transcript_add(pr, msg, len);
 
 	out->alert = err == -ENOMEM ? DTLS_ALERT_INTERNAL_ERROR :
 				      DTLS_ALERT_DECODE_ERROR;
 	return err;
+}
+
+int dtls_transcript_add_peer(struct dtls_proto *pr, const struct dtls_hs_msg *m,
+			     struct dtls_proto_out *out)
+{
+	return dtls_transcript_add_peer_raw(pr, m->data,
+					    DTLS_HS_HEADER_LEN + m->len, out);
 }
 
 /* A message of ours joins the flight being built, in plaintext (proto.h). */

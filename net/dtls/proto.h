@@ -276,8 +276,13 @@ void dtls_flight_clear(struct dtls_flight *f);
 
 /* Shared by the steps (proto.c) */
 #define DTLS_HS_MSG_MAX		768	/* a ClientHello, 255-byte cookie */
+/* The transcript: both Certificate messages at their longest, the rest. */
+#define DTLS_TRANSCRIPT_MAX	(2 * (DTLS_HS_HEADER_LEN + DTLS_CERT_BODY_MAX) + \
+				 8192)
 void dtls_hello_random(u8 out[DTLS_RANDOM_LEN]);
 int dtls_transcript_add(struct dtls_proto *pr, const u8 *data, u32 len);
+int dtls_transcript_add_peer_raw(struct dtls_proto *pr, const u8 *msg,
+				 u32 len, struct dtls_proto_out *out);
 int dtls_transcript_add_peer(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			     struct dtls_proto_out *out);
 int dtls_proto_emit(struct dtls_proto *pr, u8 *msg, u8 type, int body,

@@ -358,11 +358,12 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 	memcpy(pr->client_random, ch->random, DTLS_RANDOM_LEN);
 	pr->tx_msg_seq = h->seq;
 	pr->peer_flight_seq = h->seq;
+	err = dtls_transcript_add_peer_raw(pr, msg,
+					   DTLS_HS_HEADER_LEN + h->length, out);
+	if (err)
+		return err;
 	out->alert = DTLS_ALERT_INTERNAL_ERROR;
-	err = dtls_transcript_add(pr, msg, DTLS_HS_HEADER_LEN + h->length);
-	if (!err)
-		err = dtls_server_flight4(pr, cr, &sp, out);
-	return err;
+	return dtls_server_flight4(pr, cr, &sp, out);
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_server_start);
 
@@ -443,8 +444,7 @@ static int dtls_server_cv(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 					      DTLS_ALERT_DECRYPT_ERROR;
 		return -EKEYREJECTED;
 	}
-	out->alert = DTLS_ALERT_INTERNAL_ERROR;
-	err = dtls_transcript_add(pr, m->data, DTLS_HS_HEADER_LEN + m->len);
+	err = dtls_transcript_add_peer(pr, m, out);
 	if (!err)
 		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_FIN);
 	return err;
@@ -458,6 +458,7 @@ static int dtls_server_finish(struct dtls_proto *pr,
 	u8 msg[DTLS_HS_HEADER_LEN + DTLS_VERIFY_LEN];
 	int err;
 
+	out->alert = DTLS_ALERT_INTERNAL_ERROR;
 	dtls_flight_clear(&pr->flight);
 	err = dtls_flight_add(&pr->flight, DTLS_RECORD_TYPE_CHANGE_CIPHER_SPEC,
 			      0, &ccs, 1);
@@ -505,9 +506,7 @@ int dtls_server_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			return -EKEYREJECTED;
 		/* From now on, its copies are what asks for our flight 6. */
 		pr->peer_flight_seq = m->seq;
-		out->alert = DTLS_ALERT_INTERNAL_ERROR;
-		return dtls_transcript_add(pr, m->data,
-					   DTLS_HS_HEADER_LEN + m->len) ?:
+		return dtls_transcript_add_peer(pr, m, out) ?:
 		       dtls_server_finish(pr, out);
 	default:
 		return -EPROTO;

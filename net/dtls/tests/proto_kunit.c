@@ -755,6 +755,23 @@ static void proto_failure(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, out->send);
 }
 
+/*
+ * A ClientHello that does not fit in the transcript is the peer's
+ * doing: decode_error and EMSGSIZE, not internal_error; nothing sent.
+ */
+static void proto_transcript_full(struct kunit *test)
+{
+	struct pair *pp = pair_new(test, DTLS_PSK_AES_128_GCM_SHA256, 0);
+
+	KUNIT_ASSERT_EQ(test, dtls_client_start(&pp->c, &pp->co), 0);
+	/* As if what came before had filled it; nothing is allocated. */
+	pp->s.tlen = DTLS_TRANSCRIPT_MAX;
+	KUNIT_EXPECT_EQ(test, server_hello(test, pp), -EMSGSIZE);
+	pp->s.tlen = 0;
+	KUNIT_EXPECT_EQ(test, pp->so.alert, DTLS_ALERT_DECODE_ERROR);
+	KUNIT_EXPECT_FALSE(test, pp->so.send || pp->so.done);
+}
+
 /* A bare message of @type, no body. */
 static struct dtls_hs_msg *bare_msg(struct kunit *test, u8 type)
 {
@@ -1288,6 +1305,7 @@ static struct kunit_case proto_cases[] = {
 	KUNIT_CASE(proto_cookie_exchange_bounded),
 	KUNIT_CASE_PARAM(proto_failure, fail_gen_params),
 	KUNIT_CASE(proto_unexpected),
+	KUNIT_CASE(proto_transcript_full),
 	KUNIT_CASE(proto_answers_resend),
 	KUNIT_CASE_PARAM(proto_cert_handshake, cert_gen_params),
 	KUNIT_CASE_PARAM(proto_cert_failure, cert_fail_gen_params),
