@@ -200,7 +200,7 @@ void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
  */
 static inline struct mem_cgroup *dtls_sk_memcg(const struct sock *sk)
 {
-	return IS_ENABLED(CONFIG_MEMCG) ? READ_ONCE(sk->sk_memcg) : NULL;
+	return mem_cgroup_from_sk(sk);
 }
 
 /* Our state of an attached socket, from one of our own proto methods. */

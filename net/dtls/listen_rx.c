@@ -323,11 +323,11 @@ static void dtls_listen_child_cgroups(struct sock *sk, struct sock *lsk)
 #endif
 #ifdef CONFIG_MEMCG
 	/* The listener holds its own: it cannot be gone. */
-	if (lsk->sk_memcg) {
-		struct mem_cgroup *old = sk->sk_memcg;
+	if (mem_cgroup_from_sk(lsk)) {
+		struct mem_cgroup *old = mem_cgroup_from_sk(sk);
 
-		css_get(&lsk->sk_memcg->css);
-		sk->sk_memcg = lsk->sk_memcg;
+		sk->sk_memcg = mem_cgroup_from_sk(lsk);
+		css_get(&sk->sk_memcg->css);
 		if (old)
 			css_put(&old->css);
 	}

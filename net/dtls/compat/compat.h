@@ -92,6 +92,12 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 #define sk_uid(sk)		sock_i_uid(sk)
 #endif
 
+/* The socket's memory cgroup: its accessor (6.11+), or the field. */
+#ifndef KDTLS_HAVE_MEM_CGROUP_FROM_SK
+#define mem_cgroup_from_sk(sk) \
+	(IS_ENABLED(CONFIG_MEMCG) ? READ_ONCE((sk)->sk_memcg) : NULL)
+#endif
+
 /* Frags of device memory (net_iov) came with skb_frags_readable(). */
 #ifndef KDTLS_HAVE_SKB_FRAGS_READABLE
 #define skb_frags_readable(skb)	((void)(skb), true)
