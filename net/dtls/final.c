@@ -151,7 +151,8 @@ int dtls_final_keep(struct dtls_sock *ds, const struct dtls_flight *fl,
 		trace_dtls_final_keep(ds, fl, 0, -EMSGSIZE);
 		return -EMSGSIZE;
 	}
-	f = kmalloc(struct_size(f, msgs, len), GFP_KERNEL_ACCOUNT);
+	/* Kept at a peer's Finished, in its socket's cgroup: no OOM killer. */
+	f = kmalloc(struct_size(f, msgs, len), DTLS_GFP_PEER_KEEP);
 	if (!f) {
 		trace_dtls_final_keep(ds, fl, 0, -ENOMEM);
 		return -ENOMEM;

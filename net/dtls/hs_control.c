@@ -62,7 +62,8 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 		err = -EBUSY;		/* the application's once it accepts it */
 	if (err)
 		goto out;
-	hs = kzalloc(sizeof(*hs), GFP_KERNEL_ACCOUNT);
+	/* A listener's session's, for a peer: no OOM killer (proto.h). */
+	hs = kzalloc(sizeof(*hs), DTLS_GFP_PEER_KEEP);
 	if (!hs) {
 		err = -ENOMEM;
 		goto out;
@@ -429,7 +430,7 @@ static int dtls_hs_config_copy(struct dtls_proto *dst,
 	}
 	if (src->own.body_len) {
 		dst->own.body = kmemdup(src->own.body, src->own.body_len,
-					GFP_KERNEL);
+					DTLS_GFP_PEER_KEEP);
 		if (!dst->own.body)
 			return -ENOMEM;
 		dst->own.body_len = src->own.body_len;

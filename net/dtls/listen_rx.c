@@ -343,16 +343,25 @@ static struct dtls_sock *dtls_listen_child_sock(struct dtls_listener *l,
 						struct socket **sockp)
 {
 	struct sock *lsk = l->sk;
+	struct mem_cgroup *memcg;
 	const struct cred *old;
 	struct socket *sock;
 	struct dtls_sock *c;
 	struct sock *sk;
 	int err;
 
+	/*
+	 * The socket and its inode are charged to no cgroup (accept()
+	 * gives the caller a file and inode of its own): made where no gfp
+	 * flag can be passed, at the cgroup's limit they would call the OOM
+	 * killer for a remote peer's doing.
+	 */
+	memcg = set_active_memcg(NULL);
 	old = override_creds(l->cred);
 	err = __sock_create(sock_net(lsk), lsk->sk_family, SOCK_DGRAM,
 			    IPPROTO_UDP, &sock, 0);
 	revert_creds(old);
+	set_active_memcg(memcg);
 	if (err)
 		return ERR_PTR(err);
 	*sockp = sock;
@@ -610,13 +619,21 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		return;
 	}
 	/*
-	 * What the session's socket, state and handshake allocate here is
-	 * charged to the listener's memory cgroup, not the worker's.
+	 * What the session's state and handshake allocate here is charged
+	 * to the listener's memory cgroup, not the worker's; at its limit
+	 * the session is refused (-ENOMEM), never the OOM killer called.
 	 */
 	memcg = set_active_memcg(dtls_sk_memcg(l->sk));
 	c = dtls_listen_child_new(l, &skb, &key);
 	if (IS_ERR(c)) {
 		set_active_memcg(memcg);
+		/* A user-space handshake's hello went to the session. */
+		if (PTR_ERR(c) == -ENOMEM && skb) {
+			dtls_listen_refuse(ds, skb, DTLS_STAT_LISTEN_NO_MEMORY);
+			return;
+		}
+		if (PTR_ERR(c) == -ENOMEM)
+			dtls_net_stat_add(net, DTLS_STAT_LISTEN_NO_MEMORY, 1);
 		net_dbg_ratelimited("dtls: listener: new session: %ld\n",
 				    PTR_ERR(c));
 		kfree_skb(skb);
@@ -631,6 +648,8 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	}
 	err = dtls_hs_start_child(c, ds, skb);
 	set_active_memcg(memcg);
+	if (err == -ENOMEM)
+		dtls_net_stat_add(net, DTLS_STAT_LISTEN_NO_MEMORY, 1);
 	if (err) {
 		/*
 		 * A handshake that never started has nothing to end the

@@ -175,7 +175,8 @@ int dtls_flight_add(struct dtls_flight *f, u8 type, u16 epoch,
 	if (f->n >= DTLS_FLIGHT_MAX_MSGS)
 		return -ENOSPC;
 	m = &f->msg[f->n];
-	m->data = kmemdup(data, len, GFP_KERNEL_ACCOUNT);
+	/* A peer's ClientHello can make this (listen.c): no OOM killer. */
+	m->data = kmemdup(data, len, DTLS_GFP_PEER_KEEP);
 	if (!m->data)
 		return -ENOMEM;
 	m->type = type;

@@ -630,7 +630,8 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	if (err)
 		return ERR_PTR(err);
 
-	ds = kzalloc(sizeof(*ds), GFP_KERNEL_ACCOUNT);
+	/* A listener's session's, for a peer: no OOM killer (proto.h). */
+	ds = kzalloc(sizeof(*ds), DTLS_GFP_PEER_KEEP);
 	if (!ds)
 		return ERR_PTR(-ENOMEM);
 	ds->sk = sk;
