@@ -164,8 +164,10 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 
 	lock_sock(csk);
 	WRITE_ONCE(c->child.orphaned, true);
-	if (notify && !c->closing && !test_and_set_bit(0, &c->child.notified))
+	if (notify && !c->closing && !c->child.notified) {
+		c->child.notified = true;
 		dtls_tx_close_notify(c);
+	}
 	if (err) {
 		WRITE_ONCE(csk->sk_err, err);
 		sk_error_report(csk);
@@ -190,15 +192,17 @@ static void dtls_listen_expire_work(struct work_struct *work)
 {
 	struct dtls_listener *l = container_of(to_delayed_work(work),
 					       struct dtls_listener, expire_work);
-	unsigned long life = msecs_to_jiffies(READ_ONCE(l->ds->listen.accept_ms));
+	u32 life = msecs_to_jiffies(READ_ONCE(l->ds->listen.accept_ms));
 	struct dtls_sock *c, *tmp;
 	unsigned int expired = 0;
-	unsigned long next = 0;
+	long next = -1;		/* jiffies until the next one goes */
+	u32 waited;
 
 	spin_lock_bh(&l->lock);
 	list_for_each_entry_safe(c, tmp, &l->ready, child.ready) {
-		if (time_before(jiffies, c->child.ready_at + life)) {
-			next = c->child.ready_at + life;
+		waited = dtls_child_waited(&c->child);
+		if (waited < life) {
+			next = life - waited;
 			break;
 		}
 		list_move_tail(&c->child.ready, &l->reap);
@@ -208,9 +212,8 @@ static void dtls_listen_expire_work(struct work_struct *work)
 	}
 	if (expired)
 		dtls_listen_kick(l);
-	if (next && !l->closed)
-		queue_delayed_work(dtls_wq, &l->expire_work,
-				   time_after(next, jiffies) ? next - jiffies : 0);
+	if (next >= 0 && !l->closed)
+		queue_delayed_work(dtls_wq, &l->expire_work, next);
 	spin_unlock_bh(&l->lock);
 	if (expired)
 		dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_EXPIRED,
@@ -254,7 +257,7 @@ void dtls_listen_child_done(struct dtls_sock *ds, bool established)
 		goto out;
 	}
 	ds->child.state = DTLS_CHILD_READY;
-	ds->child.ready_at = jiffies;
+	ds->child.ready_at = (u32)jiffies;
 	list_add_tail(&ds->child.ready, &l->ready);
 	l->n_ready++;
 	queue_delayed_work(dtls_wq, &l->expire_work,
@@ -275,6 +278,7 @@ out:
 void dtls_listen_child_close(struct dtls_sock *ds)
 {
 	struct dtls_listener *l = ds->child.l;
+	bool notify;
 
 	if (!l)
 		return;
@@ -283,8 +287,11 @@ void dtls_listen_child_close(struct dtls_sock *ds)
 	 * listener shut it down (and told the peer): then the port may be
 	 * another socket's.
 	 */
-	if (!READ_ONCE(ds->child.orphaned) &&
-	    !test_and_set_bit(0, &ds->child.notified))
+	lock_sock(ds->sk);
+	notify = !ds->child.orphaned && !ds->child.notified;
+	ds->child.notified = true;
+	release_sock(ds->sk);
+	if (notify)
 		dtls_tx_close_notify(ds);
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);

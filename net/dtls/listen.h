@@ -56,15 +56,25 @@ struct dtls_sock_child {
 	struct socket		*sock;
 	struct list_head	all;		/* l->children */
 	struct list_head	ready;		/* l->ready, or l->reap */
-	unsigned long		ready_at;	/* jiffies */
-	u64			hello_id;	/* its ClientHello's random, hashed */
+	u32			hello_id;	/* its ClientHello's random, hashed */
+	u32			ready_at;	/* jiffies: dtls_child_waited() */
 	u8			state;		/* enum dtls_child_state */
 	bool			linked;		/* in l->sessions and l->children */
 	bool			orphaned;	/* its listener closed: shut down */
 	bool			user;		/* its handshake is user space's */
-	/* Bit 0: its close_notify went (its close and its listener's race). */
-	unsigned long		notified;
+	/* Its close_notify went (its close and its listener's race). */
+	bool			notified;	/* under lock_sock() */
 };
+
+/*
+ * How long the session has waited since @ready_at, in jiffies: in 32 bits,
+ * as it waits an hour at most (DTLS_LISTEN_ACCEPT_MS, the handshake's
+ * time-out), which keeps struct dtls_sock in 512 bytes.
+ */
+static inline u32 dtls_child_waited(const struct dtls_sock_child *ch)
+{
+	return (u32)jiffies - ch->ready_at;
+}
 
 /* A socket's listening limits, settable before listen(2) (SOL_DTLS). */
 struct dtls_listen_params {

@@ -293,14 +293,14 @@ struct sock *dtls_listen_err_child(struct dtls_sock *ds, struct sk_buff *skb,
  * Which ClientHello made a session: its random, hashed.  @skb passed
  * dtls_hello_check() (a whole ClientHello, linear, at the UDP payload).
  */
-static u64 dtls_listen_hello_id(struct dtls_listener *l,
+static u32 dtls_listen_hello_id(struct dtls_listener *l,
 				const struct sk_buff *skb)
 {
 	unsigned int off = DTLS_HEADER_LEN + DTLS_HS_HEADER_LEN + 2;
 
 	if (skb->len < off + 32)
 		return 0;
-	return siphash(skb->data + off, 32, &l->rl_key);
+	return (u32)siphash(skb->data + off, 32, &l->rl_key);
 }
 
 /*
@@ -462,7 +462,7 @@ static struct dtls_sock *dtls_listen_child_new(struct dtls_listener *l,
 					    dtls_listen_rht);
 	if (!err) {
 		list_add_tail(&c->child.all, &l->children);
-		c->child.ready_at = jiffies;
+		c->child.ready_at = (u32)jiffies;
 		list_add_tail(&c->child.ready, &l->pending);
 		c->child.linked = true;
 		l->n_sessions++;
@@ -489,8 +489,8 @@ static bool dtls_listen_evict(struct dtls_listener *l)
 	lockdep_assert_held(&l->lock);
 	c = list_first_entry_or_null(&l->pending, struct dtls_sock,
 				     child.ready);
-	if (!c || time_before(jiffies, c->child.ready_at +
-			      msecs_to_jiffies(DTLS_LISTEN_EVICT_MS)))
+	if (!c || dtls_child_waited(&c->child) <
+		  msecs_to_jiffies(DTLS_LISTEN_EVICT_MS))
 		return false;
 	list_move_tail(&c->child.ready, &l->reap);
 	c->child.state = DTLS_CHILD_GONE;
@@ -518,7 +518,7 @@ static void dtls_listen_refuse(struct dtls_sock *ds, struct sk_buff *skb,
  * Return: whether the new session may be made.
  */
 static bool dtls_listen_restart(struct dtls_listener *l,
-				const struct dtls_peer_key *key, u64 id)
+				const struct dtls_peer_key *key, u32 id)
 {
 	struct dtls_sock *c;
 	bool shut = false;
@@ -571,7 +571,7 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	struct dtls_sock *c;
 	u8 known = 0;
 	int err;
-	u64 id;
+	u32 id;
 
 	dtls_listen_key(skb, &key);
 	spin_lock_bh(&l->lock);
