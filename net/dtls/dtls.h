@@ -190,7 +190,7 @@ static inline struct dtls_net *dtls_net(const struct net *net)
 /* sock.c; dtls_encap_wq is main.c's */
 extern struct workqueue_struct *dtls_encap_wq;
 struct dtls_sock *dtls_sock_attach(struct socket *sock,
-				   struct netlink_ext_ack *extack);
+				   struct netlink_ext_ack *extack, gfp_t gfp);
 void dtls_sock_exit(void);
 void dtls_sock_put(struct dtls_sock *ds);
 struct dtls_sock *dtls_sock_of(struct sock *sk);

@@ -62,8 +62,13 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 		err = -EBUSY;		/* the application's once it accepts it */
 	if (err)
 		goto out;
-	/* A listener's session's, for a peer: no OOM killer (proto.h). */
-	hs = kzalloc(sizeof(*hs), DTLS_GFP_PEER_KEEP);
+	/*
+	 * No OOM killer (proto.h): a listener's session's is made for a
+	 * peer, which resends its ClientHello if it is refused; the
+	 * caller's own request gets -ENOMEM.
+	 */
+	hs = kzalloc(sizeof(*hs), ds->child.l ? DTLS_GFP_PEER :
+						DTLS_GFP_PEER_KEEP);
 	if (!hs) {
 		err = -ENOMEM;
 		goto out;
@@ -414,7 +419,11 @@ out:
 	return err;
 }
 
-/* What a listener's configuration gives each of its children. */
+/*
+ * What a listener's configuration gives each of its children, for a
+ * peer's ClientHello: refused at once at the cgroup's limit (the peer
+ * resends it).
+ */
 static int dtls_hs_config_copy(struct dtls_proto *dst,
 			       const struct dtls_proto *src)
 {
@@ -430,7 +439,7 @@ static int dtls_hs_config_copy(struct dtls_proto *dst,
 	}
 	if (src->own.body_len) {
 		dst->own.body = kmemdup(src->own.body, src->own.body_len,
-					DTLS_GFP_PEER_KEEP);
+					DTLS_GFP_PEER);
 		if (!dst->own.body)
 			return -ENOMEM;
 		dst->own.body_len = src->own.body_len;

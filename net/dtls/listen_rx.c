@@ -404,7 +404,7 @@ static struct dtls_sock *dtls_listen_child_sock(struct dtls_listener *l,
 	}
 	release_sock(sk);
 
-	c = dtls_sock_attach(sock, NULL);
+	c = dtls_sock_attach(sock, NULL, DTLS_GFP_PEER);
 	if (IS_ERR(c))
 		sock_release(sock);
 	return c;

@@ -198,7 +198,7 @@ int dtls_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 
-	ds = dtls_sock_attach(sock, info->extack);
+	ds = dtls_sock_attach(sock, info->extack, GFP_KERNEL_ACCOUNT);
 	if (IS_ERR(ds)) {
 		err = PTR_ERR(ds);
 		nlmsg_free(msg);

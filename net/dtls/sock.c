@@ -612,12 +612,15 @@ static int dtls_sock_check_locked(struct sock *sk, const struct proto *base,
  * dtls_sock_attach - attach a UDP socket to the DTLS layer
  * @sock: the socket, held by the caller through its file
  * @extack: for the reason of a refusal
+ * @gfp: GFP_KERNEL_ACCOUNT for the caller's own socket; DTLS_GFP_PEER
+ *	 for a listener's session, made for a peer (which resends its
+ *	 ClientHello): no reclaim for it and never the OOM killer (proto.h)
  *
  * Context: process; takes lock_sock() and the per-netns list lock.
  * Return: the new per-socket state, or an ERR_PTR.
  */
 struct dtls_sock *dtls_sock_attach(struct socket *sock,
-				   struct netlink_ext_ack *extack)
+				   struct netlink_ext_ack *extack, gfp_t gfp)
 {
 	struct sock *sk = sock->sk;
 	struct dtls_net *dn = dtls_net(sock_net(sk));
@@ -630,8 +633,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	if (err)
 		return ERR_PTR(err);
 
-	/* A listener's session's, for a peer: no OOM killer (proto.h). */
-	ds = kzalloc(sizeof(*ds), DTLS_GFP_PEER_KEEP);
+	ds = kzalloc(sizeof(*ds), gfp);
 	if (!ds)
 		return ERR_PTR(-ENOMEM);
 	ds->sk = sk;
