@@ -163,10 +163,12 @@ struct dtls_sock {
 
 /*
  * Every attached socket has one: a byte more and it takes kmalloc-1k
- * (README, "Memory").  Lock debugging makes locks and timers larger.
+ * (README, "Memory").  Lock debugging and PREEMPT_RT's sleeping spinlocks
+ * make locks and timers larger.
  */
 static_assert(sizeof(struct dtls_sock) <= 512 ||
-	      IS_ENABLED(CONFIG_DEBUG_SPINLOCK) || IS_ENABLED(CONFIG_LOCKDEP));
+	      IS_ENABLED(CONFIG_DEBUG_SPINLOCK) || IS_ENABLED(CONFIG_LOCKDEP) ||
+	      IS_ENABLED(CONFIG_PREEMPT_RT));
 
 /* How long records of the previous RX epoch still open after a re-key. */
 #define DTLS_RX_PREV_EPOCH_MS	30000

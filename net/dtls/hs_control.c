@@ -63,12 +63,13 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	if (err)
 		goto out;
 	/*
-	 * No OOM killer (proto.h): a listener's session's is made for a
-	 * peer, which resends its ClientHello if it is refused; the
-	 * caller's own request gets -ENOMEM.
+	 * No OOM killer (proto.h): a kernel-handshake session's is made for
+	 * a peer, which resends its ClientHello if it is refused (one light
+	 * reclaim at most); the caller's own request gets -ENOMEM.
 	 */
-	hs = kzalloc(sizeof(*hs), ds->child.l ? DTLS_GFP_PEER :
-						DTLS_GFP_PEER_KEEP);
+	hs = kzalloc(sizeof(*hs),
+		     READ_ONCE(ds->child.l) && !ds->child.user ?
+		     DTLS_GFP_PEER : DTLS_GFP_PEER_KEEP);
 	if (!hs) {
 		err = -ENOMEM;
 		goto out;
@@ -421,8 +422,8 @@ out:
 
 /*
  * What a listener's configuration gives each of its children, for a
- * peer's ClientHello: refused at once at the cgroup's limit (the peer
- * resends it).
+ * peer's ClientHello: at the cgroup's limit refused after one light
+ * reclaim (the peer resends it).  The PSK copies are not charged yet.
  */
 static int dtls_hs_config_copy(struct dtls_proto *dst,
 			       const struct dtls_proto *src)

@@ -273,7 +273,8 @@ out:
  * dtls_listen_child_close - a child closes
  * @ds: the child
  *
- * Context: process (its close), before anything else of it goes.
+ * Context: process (its close), before anything else of it goes; not
+ * under lock_sock(), which guards @ds->child.notified.
  */
 void dtls_listen_child_close(struct dtls_sock *ds)
 {
