@@ -129,6 +129,20 @@ static inline int dtls_test_listed(uint64_t ino)
 	return found;
 }
 
+/* The number at the start of the file @path, or -1. */
+static inline long long dtls_test_read_num(const char *path)
+{
+	long long n = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
 /*
  * Allocated objects of a slab cache, or -1.  SLUB merges caches of like
  * size, and a merged one is missing from /proc/slabinfo, so this reads
@@ -138,17 +152,9 @@ static inline int dtls_test_listed(uint64_t ino)
 static inline long dtls_test_slab_objects(const char *cache)
 {
 	char path[256];
-	long n = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/objects", cache);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
+	return dtls_test_read_num(path);
 }
 
 /* "sockets: used N" of /proc/net/sockstat: every struct socket alive. */

@@ -2975,17 +2975,9 @@ TEST_F_TIMEOUT(lcg, handshake_buffers_in_cgroup, 120)
 static long long cg_value(const char *cg, const char *name)
 {
 	char path[256];
-	long long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", cg, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return dtls_test_read_num(path);
 }
 
 /* The cgroup's memory.events entry @key (a count of events), or -1. */
