@@ -627,13 +627,13 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	c = dtls_listen_child_new(l, &skb, &key);
 	if (IS_ERR(c)) {
 		set_active_memcg(memcg);
-		/* A user-space handshake's hello went to the session. */
-		if (PTR_ERR(c) == -ENOMEM && skb) {
-			dtls_listen_refuse(ds, skb, DTLS_STAT_LISTEN_NO_MEMORY);
-			return;
-		}
-		if (PTR_ERR(c) == -ENOMEM)
+		if (PTR_ERR(c) == -ENOMEM) {
 			dtls_net_stat_add(net, DTLS_STAT_LISTEN_NO_MEMORY, 1);
+			/* Else it went to the session (user-space handshake). */
+			if (skb)
+				trace_dtls_drop(ds, DTLS_DROP_LISTEN, 0, 0,
+						skb->len);
+		}
 		net_dbg_ratelimited("dtls: listener: new session: %ld\n",
 				    PTR_ERR(c));
 		kfree_skb(skb);
