@@ -67,6 +67,10 @@
  *    handler, or the listener's work when the child's handshake fails
  *    as it starts), under the child's hs->lock.
  *  - accept: process, the listener's file held.
+ *  - A child's lock_sock() guards c->child.notified (its close_notify is
+ *    sent once, under it) and orders c->child.orphaned, set under it by
+ *    dtls_listen_shut() (a restart sets it under l->lock, on a child no
+ *    one accepted), against the child's close.
  *
  * Lifetime: l->refs, one for the listening socket (dropped at its close)
  * and one per child that still names it (dropped at the child's close).
@@ -279,21 +283,22 @@ out:
 void dtls_listen_child_close(struct dtls_sock *ds)
 {
 	struct dtls_listener *l = ds->child.l;
-	bool notify;
 
 	if (!l)
 		return;
 	/*
 	 * The peer learns the session is over (RFC 5246 7.2.1), unless its
 	 * listener shut it down (and told the peer): then the port may be
-	 * another socket's.
+	 * another socket's.  Sent under the lock: the listener's close
+	 * orphans its children under it (dtls_listen_shut()) before the
+	 * port goes.
 	 */
 	lock_sock(ds->sk);
-	notify = !ds->child.orphaned && !ds->child.notified;
-	ds->child.notified = true;
-	release_sock(ds->sk);
-	if (notify)
+	if (!READ_ONCE(ds->child.orphaned) && !ds->child.notified) {
+		ds->child.notified = true;
 		dtls_tx_close_notify(ds);
+	}
+	release_sock(ds->sk);
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);
 	spin_unlock_bh(&l->lock);
