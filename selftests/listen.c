@@ -87,13 +87,19 @@
  *  - dual_stack: an IPv6 listener on the wildcard address: an IPv4
  *    client's session (v4-mapped peer and local addresses) and an IPv6
  *    one side by side;
+ *  - dual_stack_close_notify_sendmsg_hook: with a cgroup/sendmsg4 BPF
+ *    program on the system (UDP then takes the socket lock for a send to
+ *    a v4-mapped peer), an IPv4 client's session's close and the
+ *    listener's close both return and send close_notify;
  *  - template_and_failure: a session whose handshake fails (unknown PSK
  *    identity) leaves nothing to accept and leaves the table; a PSK added
  *    after listen() serves the next sessions.
  */
+#include <linux/bpf.h>
 #include <linux/udp.h>
 #include <net/if.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <stddef.h>
@@ -3491,6 +3497,35 @@ static bool is_in6(const union dtls_test_addr *a, const char *v6,
 }
 
 /*
+ * An IPv6 listener of @c on the wildcard address, not IPV6_V6ONLY; its
+ * port, or 0.
+ */
+static uint16_t dual_listener_up(struct lctx *c)
+{
+	uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 300, .timeout_ms = WAIT_MS, .cookies = 1,
+	};
+	socklen_t len = sizeof(c->la);
+	int off = 0;
+
+	c->lfd = socket(AF_INET6, SOCK_DGRAM, 0);
+	memset(&c->la, 0, sizeof(c->la));
+	c->la.in6.sin6_family = AF_INET6;
+	c->la.in6.sin6_addr = in6addr_any;
+	if (c->lfd < 0 ||
+	    setsockopt(c->lfd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) ||
+	    bind(c->lfd, &c->la.sa, sizeof(c->la.in6)) ||
+	    getsockname(c->lfd, &c->la.sa, &len) ||
+	    dtls_test_hs_setup(c->lfd, &cfg, PSK_ID, PSK_KEY,
+			       strlen(PSK_KEY)) ||
+	    listen(c->lfd, 4) || set_blocking(c->lfd, false))
+		return 0;
+	return port_of(&c->la);
+}
+
+/*
  * An IPv6 listener on the wildcard address (not IPV6_V6ONLY): an IPv4
  * client's session has its v4-mapped address, and the child the address
  * the ClientHello came to; an IPv6 client alongside.
@@ -3498,30 +3533,13 @@ static bool is_in6(const union dtls_test_addr *a, const char *v6,
 TEST_F_TIMEOUT(l4, dual_stack, 90)
 {
 	struct lctx *c = &self->c;
-	uint16_t suite = SUITE;
-	struct dtls_hs_config cfg = {
-		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
-		.rto_initial_ms = 300, .timeout_ms = WAIT_MS, .cookies = 1,
-	};
 	union dtls_test_addr to4, to6, peer, a;
-	socklen_t len = sizeof(a);
+	socklen_t len;
 	uint16_t port;
-	int off = 0, i;
+	int i;
 
-	c->lfd = socket(AF_INET6, SOCK_DGRAM, 0);
-	ASSERT_LE(0, c->lfd);
-	ASSERT_EQ(0, setsockopt(c->lfd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-				sizeof(off)));
-	memset(&c->la, 0, sizeof(c->la));
-	c->la.in6.sin6_family = AF_INET6;
-	c->la.in6.sin6_addr = in6addr_any;
-	ASSERT_EQ(0, bind(c->lfd, &c->la.sa, sizeof(c->la.in6)));
-	ASSERT_EQ(0, getsockname(c->lfd, &c->la.sa, &len));
-	port = port_of(&c->la);
-	ASSERT_EQ(0, dtls_test_hs_setup(c->lfd, &cfg, PSK_ID, PSK_KEY,
-					strlen(PSK_KEY)));
-	ASSERT_EQ(0, listen(c->lfd, 4));
-	ASSERT_EQ(0, set_blocking(c->lfd, false));
+	port = dual_listener_up(c);
+	ASSERT_NE(0, port);
 
 	dtls_test_loopback(AF_INET, &to4);
 	to4.in4.sin_port = htons(port);
@@ -3563,6 +3581,137 @@ TEST_F_TIMEOUT(l4, dual_stack, 90)
 						0));
 		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
 	}
+}
+
+/*
+ * A cgroup/sendmsg4 BPF program that lets every datagram go, attached to
+ * a new cgroup (no task in it): the kernel then takes the socket lock
+ * for a UDPv4 send that names an address, which a UDPv6 send to a
+ * v4-mapped peer becomes, on any socket.  Return: the cgroup's fd (the
+ * program stays with it until it is removed), or -1 with errno.
+ */
+static int sendmsg4_hook_on(char *cg, size_t size)
+{
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int prog, cgfd, err;
+
+	if (access(CG_ROOT "/cgroup.controllers", F_OK) &&
+	    (unshare(CLONE_NEWNS) ||
+	     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	     mount("none", CG_ROOT, "cgroup2", 0, NULL)))
+		return -1;
+	snprintf(cg, size, CG_ROOT "/kdtls-bpf-%d", getpid());
+	if (mkdir(cg, 0755))
+		return -1;
+	cgfd = open(cg, O_RDONLY | O_DIRECTORY);
+	if (cgfd < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
+	attr.expected_attach_type = BPF_CGROUP_UDP4_SENDMSG;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	prog = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (prog < 0)
+		goto fail;
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = cgfd;
+	attr.attach_bpf_fd = prog;
+	attr.attach_type = BPF_CGROUP_UDP4_SENDMSG;
+	err = syscall(__NR_bpf, BPF_PROG_ATTACH, &attr, sizeof(attr));
+	close(prog);
+	if (!err)
+		return cgfd;
+fail:
+	err = errno;
+	close(cgfd);
+	rmdir(cg);
+	errno = err;
+	return -1;
+}
+
+/*
+ * The last close of @fd, ours closed, made by a child process: did it
+ * return within @ms?  (A close that hangs leaves the test able to fail.)
+ */
+static bool close_returns(int fd, int ms)
+{
+	int go[2], i, st;
+	pid_t pid;
+	char b = 0;
+
+	if (pipe(go))
+		return false;
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (!pid) {
+		close(go[1]);
+		if (read(go[0], &b, 1) != 1)
+			_exit(2);
+		_exit(close(fd) ? 1 : 0);
+	}
+	close(go[0]);
+	close(fd);
+	if (write(go[1], &b, 1) != 1)
+		return false;
+	close(go[1]);
+	for (i = 0; i < ms / 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) && !WEXITSTATUS(st);
+		usleep(10000);
+	}
+	return false;
+}
+
+/*
+ * With a cgroup/sendmsg4 program on the system, the close_notify of an
+ * IPv4 client's session of a dual-stack listener (its peer v4-mapped)
+ * goes out from the session's close, and from the listener's close for
+ * an accepted one: both close() return and the clients get the alert.
+ * The alert was sent under the session's socket lock, which UDP takes
+ * again for the program: the close never returned.
+ */
+TEST_F_TIMEOUT(l4, dual_stack_close_notify_sendmsg_hook, 90)
+{
+	struct lctx *c = &self->c;
+	union dtls_test_addr to4, peer;
+	char cg[128];
+	uint16_t port;
+	int cgfd, i;
+
+	cgfd = sendmsg4_hook_on(cg, sizeof(cg));
+	ASSERT_LE(0, cgfd) TH_LOG("cgroup/sendmsg4 program: %s",
+				  strerror(errno));
+	port = dual_listener_up(c);
+	ASSERT_NE(0, port);
+	dtls_test_loopback(AF_INET, &to4);
+	to4.in4.sin_port = htons(port);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, client_up(c, i, NULL, &to4, 300, 2000, WAIT_MS));
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], WAIT_MS));
+		c->child[i] = accept_wait(c->lfd, &peer, 10000);
+		ASSERT_LE(0, c->child[i]);
+		blocking(c->child[i]);
+		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+	}
+	/* The session's close, in a process of its own: it may hang. */
+	ASSERT_TRUE(close_returns(c->child[0], 10000));
+	c->child[0] = -1;
+	EXPECT_EQ(0, recv_close_notify(c->cli[0], 5000, "client 0"));
+	/* The listener's close tells the accepted session's peer. */
+	ASSERT_TRUE(close_returns(c->lfd, 10000));
+	c->lfd = -1;
+	EXPECT_EQ(0, recv_close_notify(c->cli[1], 5000, "client 1"));
+	close(cgfd);
+	EXPECT_EQ(0, rmdir(cg));
 }
 
 /* ------------------------------------- the template, failed handshakes */

@@ -68,9 +68,12 @@
  *    as it starts), under the child's hs->lock.
  *  - accept: process, the listener's file held.
  *  - A child's lock_sock() guards c->child.notified (its close_notify is
- *    sent once, under it) and orders c->child.orphaned, set under it by
+ *    sent once) and orders c->child.orphaned, set under it by
  *    dtls_listen_shut() (a restart sets it under l->lock, on a child no
- *    one accepted), against the child's close.
+ *    one accepted), against the child's close.  The alert is sent after
+ *    release_sock() (UDP may take the lock), under l->notify_sem: read
+ *    by the child's close, write by the listener's close around each
+ *    dtls_listen_shut(); taken before lock_sock(), never under it.
  *
  * Lifetime: l->refs, one for the listening socket (dropped at its close)
  * and one per child that still names it (dropped at the child's close).
@@ -160,7 +163,8 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
  * @err: a socket error for its reader (ECONNRESET), or 0
  *
  * Its reads end with 0 once its queue is empty, its sends with EPIPE.
- * Context: process, not under l->lock.
+ * Context: process, not under l->lock; l->notify_sem held (write) if
+ * @notify.
  */
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 {
@@ -168,10 +172,16 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 
 	lock_sock(csk);
 	WRITE_ONCE(c->child.orphaned, true);
-	if (notify && !c->closing && !c->child.notified) {
-		c->child.notified = true;
+	notify = notify && !c->closing && !c->child.notified;
+	c->child.notified |= notify;
+	release_sock(csk);
+	/*
+	 * Not under lock_sock(): UDP's cgroup sendmsg hook takes it for a
+	 * send that names its address, as UDPv6 does for a v4-mapped peer.
+	 */
+	if (notify)
 		dtls_tx_close_notify(c);
-	}
+	lock_sock(csk);
 	if (err) {
 		WRITE_ONCE(csk->sk_err, err);
 		sk_error_report(csk);
@@ -283,22 +293,26 @@ out:
 void dtls_listen_child_close(struct dtls_sock *ds)
 {
 	struct dtls_listener *l = ds->child.l;
+	bool notify;
 
 	if (!l)
 		return;
 	/*
 	 * The peer learns the session is over (RFC 5246 7.2.1), unless its
 	 * listener shut it down (and told the peer): then the port may be
-	 * another socket's.  Sent under the lock: the listener's close
-	 * orphans its children under it (dtls_listen_shut()) before the
-	 * port goes.
+	 * another socket's.  The listener's close orphans its children
+	 * (dtls_listen_shut()) before its port goes, and waits for a
+	 * close_notify being sent (l->notify_sem).  Not sent under
+	 * lock_sock(): see dtls_listen_shut().
 	 */
+	down_read(&l->notify_sem);
 	lock_sock(ds->sk);
-	if (!READ_ONCE(ds->child.orphaned) && !ds->child.notified) {
-		ds->child.notified = true;
-		dtls_tx_close_notify(ds);
-	}
+	notify = !READ_ONCE(ds->child.orphaned) && !ds->child.notified;
+	ds->child.notified = true;
 	release_sock(ds->sk);
+	if (notify)
+		dtls_tx_close_notify(ds);
+	up_read(&l->notify_sem);
 	spin_lock_bh(&l->lock);
 	dtls_listen_unlink(l, ds);
 	spin_unlock_bh(&l->lock);
@@ -366,6 +380,7 @@ int dtls_listen(struct socket *sock, int backlog)
 	l->sk = sk;
 	refcount_set(&l->refs, 1);
 	spin_lock_init(&l->lock);
+	init_rwsem(&l->notify_sem);
 	spin_lock_init(&l->rl_lock);
 	INIT_LIST_HEAD(&l->children);
 	INIT_LIST_HEAD(&l->pending);
@@ -458,7 +473,9 @@ void dtls_listen_close(struct dtls_sock *ds)
 			continue;
 		}
 		/* The listener still has the port: the peer hears of it. */
+		down_write(&l->notify_sem);
 		dtls_listen_shut(c, true, 0);
+		up_write(&l->notify_sem);
 	}
 	rcu_assign_pointer(ds->listener, NULL);
 	dtls_listen_put(l);

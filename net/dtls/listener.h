@@ -11,6 +11,7 @@
 
 #include <linux/cred.h>
 #include <linux/rhashtable.h>
+#include <linux/rwsem.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
@@ -39,6 +40,12 @@ struct dtls_listener {
 	struct sock		*sk;
 	refcount_t		refs;
 	spinlock_t		lock;		/* see "Contexts and locks" */
+	/*
+	 * Held (read) by a child sending its close_notify, (write) by the
+	 * listener's close telling an accepted child's peer: the port the
+	 * alert leaves from stays the listener's until it is sent.
+	 */
+	struct rw_semaphore	notify_sem;
 	bool			closed;
 	/*
 	 * No kernel handshake: each session is handed out after the cookie
