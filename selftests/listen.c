@@ -30,6 +30,8 @@
  *  - handshake_buffers_in_cgroup: what a peer makes a kernel handshake
  *    hold (here reassembly buffers) is charged to the listener's memory
  *    cgroup, though the handshake runs in a kernel worker;
+ *  - psk_copies_in_cgroup: a listener with 64 PSKs: each session's copy
+ *    of them is charged to its memory cgroup;
  *  - handshake_at_memory_limit: remote peers fill the listener's cgroup
  *    to its memory.max: new sessions fail (DtlsListenNoMemory,
  *    DtlsHsFailed), never the OOM killer called (memory.events "oom");
@@ -2973,6 +2975,52 @@ TEST_F_TIMEOUT(lcg, handshake_buffers_in_cgroup, 120)
 	}
 	/* Held, not refused: the sessions still wait for the rest. */
 	EXPECT_EQ(CG_SESSIONS, WAIT_LI(c->lfd, pending, CG_SESSIONS, 1000));
+	for (i = 0; i < CG_SESSIONS; i++)
+		close(fds[i]);
+}
+
+#define CG_PSKS		64	/* DTLS_HS_MAX_PSKS */
+#define CG_PSK_SIZE	216	/* struct dtls_psk: its slab object at least */
+
+/*
+ * A listener with CG_PSKS PSKs: each session's handshake copies them
+ * (16 KiB), for a peer that only sent a ClientHello; charged to the
+ * socket's memory cgroup, as the rest of the session's state.
+ */
+TEST_F_TIMEOUT(lcg, psk_copies_in_cgroup, 120)
+{
+	const long long want = (long long)CG_SESSIONS * CG_PSKS * CG_PSK_SIZE;
+	struct lctx *c = &self->c;
+	int fds[CG_SESSIONS], i;
+	long long before, after;
+	char id[32], msg[128];
+
+	ASSERT_EQ(0, listener_up(c, 10000, 60000, 2 * CG_SESSIONS));
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 1000));
+	for (i = 1; i < CG_PSKS; i++) {
+		snprintf(id, sizeof(id), "identity-%d", i);
+		ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), c->lfd, 0, id,
+					  strlen(id), PSK_KEY, strlen(PSK_KEY),
+					  0, msg, sizeof(msg))) TH_LOG("%s", msg);
+	}
+	/* The table can hold no more: the limit is what is measured. */
+	ASSERT_EQ(-ENOSPC, dtls_psk_add(dtls_test_nl(), c->lfd, 0, "one-more",
+					8, PSK_KEY, strlen(PSK_KEY), 0, msg,
+					sizeof(msg)));
+	usleep(2500000);	/* memory.stat's periodic flush */
+	before = cg_stat(self->cg, "slab");
+	for (i = 0; i < CG_SESSIONS; i++) {
+		fds[i] = raw_open(AF_INET, NULL);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_EQ(0, raw_spawn(fds[i], &c->la));
+	}
+	ASSERT_EQ(CG_SESSIONS,
+		  WAIT_LI(c->lfd, pending, CG_SESSIONS, 10000));
+	after = cg_stat_grows(self->cg, "slab", before, want);
+	EXPECT_LE(want, after - before) {
+		TH_LOG("slab of the cgroup: %lld before, %lld after", before,
+		       after);
+	}
 	for (i = 0; i < CG_SESSIONS; i++)
 		close(fds[i]);
 }

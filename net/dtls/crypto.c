@@ -658,13 +658,16 @@ EXPORT_SYMBOL_IF_KUNIT(dtls_key_put);
  * @seq: TX: first sequence number; RX: lowest accepted
  * @rx: receive keys (with a replay window)
  * @replay_window: window size for RX
+ * @gfp: for the key state and its replay window: charged to the memory
+ *	 cgroup of whoever it is for (the caller's setsockopt, or a peer's
+ *	 handshake); the crypto API's transforms are charged to no one
  *
  * Context: process, may sleep.
  * Return: the key state with one reference, or an ERR_PTR.
  */
 struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				const u8 *iv, u16 epoch, u64 seq, bool rx,
-				u32 replay_window)
+				u32 replay_window, gfp_t gfp)
 {
 	struct dtls_aead *a;
 	struct dtls_key *k;
@@ -673,7 +676,7 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 	BUILD_BUG_ON(sizeof(k->aes_key) < 32);
 	if (c->key_len > (c->lib ? CHACHA_KEY_SIZE : sizeof(k->aes_key)))
 		return ERR_PTR(-EINVAL);
-	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	k = kzalloc(sizeof(*k), gfp);
 	if (!k)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&k->refs, 1);
@@ -685,7 +688,7 @@ struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 	memcpy(k->iv, iv, c->iv_len);
 
 	if (rx) {
-		k->replay = dtls_replay_alloc(replay_window, seq, GFP_KERNEL);
+		k->replay = dtls_replay_alloc(replay_window, seq, gfp);
 		if (!k->replay) {
 			err = -ENOMEM;
 			goto err_free;

@@ -126,7 +126,7 @@ extern struct workqueue_struct *dtls_wq;
 
 struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				const u8 *iv, u16 epoch, u64 seq, bool rx,
-				u32 replay_window);
+				u32 replay_window, gfp_t gfp);
 void dtls_key_put(struct dtls_key *k);
 struct dtls_aead *dtls_key_aead(struct dtls_key *k);
 struct dtls_aead *dtls_key_aead_make(struct dtls_key *k);

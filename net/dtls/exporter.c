@@ -23,6 +23,7 @@
 
 #include "dtls.h"
 #include "prf.h"
+#include "proto.h"
 
 struct dtls_exporter {
 	enum dtls_prf_hash	prf;
@@ -33,8 +34,8 @@ struct dtls_exporter {
 
 /*
  * At the end of the handshake, under lock_sock(): keep what the exporter
- * needs.  Without memory the exporter fails with ENOKEY; the handshake
- * does not.
+ * needs, charged as the rest of the session's state (proto.h).  Without
+ * memory the exporter fails with ENOKEY; the handshake does not.
  */
 void dtls_export_keep(struct dtls_sock *ds, enum dtls_prf_hash prf,
 		      const u8 *master, const u8 *client_random,
@@ -45,7 +46,7 @@ void dtls_export_keep(struct dtls_sock *ds, enum dtls_prf_hash prf,
 	lockdep_assert_held(&ds->sk->sk_lock);
 	kfree_sensitive(ds->hs.exporter);
 	ds->hs.exporter = NULL;
-	ex = kmalloc(sizeof(*ex), GFP_KERNEL);
+	ex = kmalloc(sizeof(*ex), DTLS_GFP_PEER_KEEP);
 	if (!ex)
 		return;
 	ex->prf = prf;

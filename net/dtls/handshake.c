@@ -391,7 +391,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	dtls_hs_rx_flight_done(hs);
 	/* The SRTP MKI, if one was negotiated, is kept out of line. */
 	if (hs->pr.srtp_mki_len) {
-		mki = kmemdup(hs->pr.srtp_mki, hs->pr.srtp_mki_len, GFP_KERNEL);
+		mki = kmemdup(hs->pr.srtp_mki, hs->pr.srtp_mki_len,
+			      DTLS_GFP_PEER_KEEP);
 		if (!mki) {
 			dtls_hs_fail(hs, -ENOMEM, DTLS_ALERT_INTERNAL_ERROR,
 				     false);
@@ -430,7 +431,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	if (hs->pr.peer_id_len) {
 		kfree(ds->hs.peer_id);
 		ds->hs.peer_id = kmemdup(hs->pr.peer_id, hs->pr.peer_id_len,
-					 GFP_KERNEL);
+					 DTLS_GFP_PEER_KEEP);
 		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
 	}
 	ds->hs.srtp_profile = hs->pr.srtp_profile;
@@ -445,7 +446,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	/* The peer's certificate moves to the socket, for hs-get. */
 	if (hs->pr.peer_cert.have && !ds->hs.peer_cert) {
 		ds->hs.peer_cert = kmemdup(&hs->pr.peer_cert,
-					   sizeof(hs->pr.peer_cert), GFP_KERNEL);
+					   sizeof(hs->pr.peer_cert),
+					   DTLS_GFP_PEER_KEEP);
 		if (ds->hs.peer_cert)
 			memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
 	}

@@ -249,7 +249,8 @@ int dtls_hs_psk_add(struct dtls_sock *ds, const u8 *id, unsigned int id_len,
 	if (err)
 		return err;
 	if (key)
-		err = dtls_psk_add(&hs->pr, id, id_len, key, key_len);
+		err = dtls_psk_add(&hs->pr, id, id_len, key, key_len,
+				   GFP_KERNEL_ACCOUNT);
 	else
 		err = dtls_psk_add_keyring(&hs->pr, id, id_len, serial);
 	if (err == -EINVAL)
@@ -423,7 +424,8 @@ out:
 /*
  * What a listener's configuration gives each of its children, for a
  * peer's ClientHello: at the cgroup's limit refused after one light
- * reclaim (the peer resends it).  The PSK copies are not charged yet.
+ * reclaim (the peer resends it).  The PSK copies too: up to
+ * DTLS_HS_MAX_PSKS of them, 16 KiB a pending session.
  */
 static int dtls_hs_config_copy(struct dtls_proto *dst,
 			       const struct dtls_proto *src)
@@ -434,7 +436,7 @@ static int dtls_hs_config_copy(struct dtls_proto *dst,
 	dst->p = src->p;
 	list_for_each_entry(psk, &src->psks, node) {
 		err = dtls_psk_add(dst, psk->id, psk->id_len, psk->key,
-				   psk->key_len);
+				   psk->key_len, DTLS_GFP_PEER);
 		if (err)
 			return err;
 	}

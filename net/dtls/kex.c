@@ -29,6 +29,7 @@
 
 #include "kex.h"
 #include "p256.h"
+#include "proto.h"
 
 #define DTLS_P256_COORD		32
 #define DTLS_P256_POINT		(1 + 2 * DTLS_P256_COORD)
@@ -101,7 +102,8 @@ static int dtls_kex_x25519_pair(struct dtls_kex *kex, const u8 *priv,
  * A key pair for @group from the private key @priv: 32 bytes for x25519;
  * for secp256r1 a big-endian scalar, or none (@len 0) to have the kernel
  * generate one.  dtls_kex_new() and the KUnit suite (fixed test vectors)
- * use it.
+ * use it.  Made for a peer's handshake: charged to its socket's memory
+ * cgroup (the caller's active one), never with the OOM killer.
  */
 static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 					  unsigned int len)
@@ -111,7 +113,7 @@ static struct dtls_kex *dtls_kex_new_priv(u16 group, const u8 *priv,
 
 	if (!dtls_kex_group_supported(group))
 		return ERR_PTR(-EINVAL);
-	kex = kzalloc(sizeof(*kex), GFP_KERNEL);
+	kex = kzalloc(sizeof(*kex), DTLS_GFP_PEER_KEEP);
 	if (!kex)
 		return ERR_PTR(-ENOMEM);
 	kex->group = group;

@@ -262,13 +262,13 @@ int dtls_proto_derive(struct dtls_proto *pr, const u8 *pms,
 	civ = kb + 2 * c->key_len;
 	siv = civ + c->iv_len;
 	tx = dtls_key_alloc(c, client ? ck : sk, client ? civ : siv, 1, 0,
-			    false, 0);
+			    false, 0, DTLS_GFP_PEER_KEEP);
 	if (IS_ERR(tx)) {
 		err = PTR_ERR(tx);
 		goto out;
 	}
 	rx = dtls_key_alloc(c, client ? sk : ck, client ? siv : civ, 1, 0,
-			    true, pr->replay_window);
+			    true, pr->replay_window, DTLS_GFP_PEER_KEEP);
 	if (IS_ERR(rx)) {
 		dtls_key_put(tx);
 		err = PTR_ERR(rx);

@@ -87,8 +87,10 @@ const struct dtls_suite *dtls_suite_find(u16 id);
  * cgroup (the steps run under it), and never made room for by the OOM
  * killer.  What the peer resends if it is dropped (reassembly, held
  * records) is refused at once; what the handshake cannot go on without
- * once taken (the transcript, the peer's certificate chain) is retried
- * first, the handshake failing if it still does not fit.
+ * once taken (the transcript, the peer's certificate chain, the key
+ * exchange, the keys and what the session keeps) is retried first, the
+ * handshake failing if it still does not fit.  A listener's session
+ * copies the listener's PSKs with DTLS_GFP_PEER.
  */
 #define DTLS_GFP_PEER	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 #define DTLS_GFP_PEER_KEEP \
@@ -262,7 +264,7 @@ int dtls_server_msg(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 
 /* psk.c */
 int dtls_psk_add(struct dtls_proto *pr, const u8 *id, unsigned int id_len,
-		 const u8 *key, unsigned int key_len);
+		 const u8 *key, unsigned int key_len, gfp_t gfp);
 int dtls_psk_add_keyring(struct dtls_proto *pr, const u8 *id,
 			 unsigned int id_len, s32 serial);
 const struct dtls_psk *dtls_psk_find(const struct dtls_proto *pr,

@@ -30,7 +30,7 @@ const struct dtls_psk *dtls_psk_find(const struct dtls_proto *pr,
 }
 
 int dtls_psk_add(struct dtls_proto *pr, const u8 *id, unsigned int id_len,
-		 const u8 *key, unsigned int key_len)
+		 const u8 *key, unsigned int key_len, gfp_t gfp)
 {
 	struct dtls_psk *psk;
 
@@ -42,7 +42,7 @@ int dtls_psk_add(struct dtls_proto *pr, const u8 *id, unsigned int id_len,
 	if (!psk) {
 		if (pr->n_psks >= DTLS_HS_MAX_PSKS)
 			return -ENOSPC;
-		psk = kzalloc(sizeof(*psk), GFP_KERNEL);
+		psk = kzalloc(sizeof(*psk), gfp);
 		if (!psk)
 			return -ENOMEM;
 		psk->id_len = id_len;
@@ -87,7 +87,8 @@ int dtls_psk_add_keyring(struct dtls_proto *pr, const u8 *id,
 	}
 	key_ref_put(ref);
 	if (!err)
-		err = dtls_psk_add(pr, id, id_len, buf, len);
+		err = dtls_psk_add(pr, id, id_len, buf, len,
+				   GFP_KERNEL_ACCOUNT);
 	memzero_explicit(buf, sizeof(buf));
 	return err;
 #else

@@ -243,7 +243,8 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 		goto out;
 	}
 	k = dtls_key_alloc(c, buf + c->key_off, buf + c->iv_off, ci->epoch,
-			   ci->seq, rx, READ_ONCE(ds->replay_window));
+			   ci->seq, rx, READ_ONCE(ds->replay_window),
+			   GFP_KERNEL_ACCOUNT);
 	if (IS_ERR(k)) {
 		err = PTR_ERR(k);
 		goto out;

@@ -47,7 +47,7 @@ static int cs_init(struct kunit *test)
 	prandom_bytes_state(&c->rnd, keymat, sizeof(keymat));
 	prandom_bytes_state(&c->rnd, iv, sizeof(iv));
 	c->key = dtls_key_alloc(dtls_cipher_find(DTLS_CIPHER_CHACHA20_POLY1305),
-				keymat, iv, 1, 0, true, 64);
+				keymat, iv, 1, 0, true, 64, GFP_KERNEL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(c->key));
 	c->pt = kunit_kmalloc(test, CS_MAX_CT, GFP_KERNEL);
 	c->wire = kunit_kmalloc(test, CS_MAX_CT + 16, GFP_KERNEL);

@@ -60,7 +60,8 @@ static void side_init(struct kunit *test, struct dtls_proto *pr, u8 role,
 	}
 	dtls_proto_defaults(pr);
 	KUNIT_ASSERT_EQ(test, dtls_psk_add(pr, test_id, sizeof(test_id) - 1,
-					   key, sizeof(test_key)), 0);
+					   key, sizeof(test_key), GFP_KERNEL),
+			0);
 }
 
 static void pair_exit(void *data)
@@ -736,7 +737,8 @@ static void proto_failure(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, dtls_psk_add(&pp->s, test_id,
 						   sizeof(test_id) - 1,
 						   other_key,
-						   sizeof(other_key)), 0);
+						   sizeof(other_key),
+						   GFP_KERNEL), 0);
 	pp->to_server = fc->to_server;
 	pp->to_client = fc->to_client;
 	pp->edit_ch = fc->edit_ch;
