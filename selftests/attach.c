@@ -2,12 +2,18 @@
 /*
  * Attaching UDP sockets to dtls.ko: every family and socket state, plain
  * UDP passing through an attached socket, getsockopt(SOL_DTLS), detach on
- * close, and the netlink listing.
+ * close, and the netlink listing; an IPV6_ADDRFORM begun before the
+ * attach and finished after it (the socket leaves the list at its close).
  */
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
@@ -253,6 +259,106 @@ TEST_F(attach, close_with_queued_data)
 	self->fd = -1;
 	/* A datagram to the closed port is not an error for the sender. */
 	sendto(self->peer, buf, sizeof(buf), 0, &me.sa, mlen);
+}
+
+struct addrform_call {
+	int fd;
+	void *val;	/* on a page whose first touch waits for us */
+	int ret, err;
+};
+
+static void *addrform_thread(void *arg)
+{
+	struct addrform_call *a = arg;
+
+	a->ret = setsockopt(a->fd, IPPROTO_IPV6, IPV6_ADDRFORM, a->val,
+			    sizeof(int));
+	a->err = errno;
+	return NULL;
+}
+
+/*
+ * setsockopt(IPV6_ADDRFORM) reads its value before it takes the socket's
+ * lock, and the protocol before that: one whose value comes from a page
+ * that faults (userfaultfd) until the socket is attached finishes after
+ * the attach, in UDP's code, and gives the socket back to plain UDP
+ * (not the module's to refuse).  Its close is then UDP's: the module's
+ * state of it must go all the same, not stay listed naming a freed
+ * socket (a use after free for the next dump).
+ */
+TEST(addrform_before_attach)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct addrform_call a = { .ret = -2 };
+	union dtls_test_addr peer, to;
+	struct uffdio_copy copy;
+	struct uffd_msg fault;
+	struct pollfd pfd;
+	long page = sysconf(_SC_PAGESIZE);
+	int uffd, peer_fd, form = AF_INET;
+	pthread_t t;
+	uint64_t ino;
+	char *area, *src;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	area = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	reg.range.start = (uintptr_t)area;
+	reg.range.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	/* A dual-stack socket connected to an IPv4 peer, v4-mapped. */
+	peer_fd = dtls_test_udp_bound(AF_INET, &peer);
+	ASSERT_LE(0, peer_fd);
+	a.fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, a.fd);
+	memset(&to, 0, sizeof(to));
+	to.in6.sin6_family = AF_INET6;
+	to.in6.sin6_port = peer.in4.sin_port;
+	to.in6.sin6_addr.s6_addr[10] = 0xff;
+	to.in6.sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&to.in6.sin6_addr.s6_addr[12], &peer.in4.sin_addr, 4);
+	ASSERT_EQ(0, connect(a.fd, &to.sa, sizeof(to.in6)));
+
+	a.val = area;
+	ASSERT_EQ(0, pthread_create(&t, NULL, addrform_thread, &a));
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	ASSERT_EQ(sizeof(fault), read(uffd, &fault, sizeof(fault)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, fault.event);
+
+	/* The call waits on the page: attach now. */
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), a.fd, NULL, NULL, 0));
+	ino = dtls_test_ino(a.fd);
+	ASSERT_EQ(1, dtls_test_listed(ino));
+
+	src = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, src);
+	memcpy(src, &form, sizeof(form));
+	copy.dst = (uintptr_t)area;
+	copy.src = (uintptr_t)src;
+	copy.len = page;
+	copy.mode = 0;
+	copy.copy = 0;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	TH_LOG("IPV6_ADDRFORM after the attach: %d (%s)", a.ret,
+	       a.ret ? strerror(a.err) : "done");
+
+	/* Whoever's the socket is now, its close ends the module's state. */
+	EXPECT_EQ(0, close(a.fd));
+	EXPECT_EQ(0, dtls_test_listed(ino));
+	close(peer_fd);
+	close(uffd);
+	munmap(src, page);
+	munmap(area, page);
 }
 
 TEST_HARNESS_MAIN

@@ -17,7 +17,9 @@
  *  - dtls_sk_close(): process context, called once: on the last fput,
  *    or, for a listener's child never accepted, by the sock_release() of
  *    the listener's close, reap or failed child creation; no other
- *    syscall can be running on the socket.
+ *    syscall can be running on the socket.  dtls_encap_destroy() does
+ *    its work instead from UDP's destroy when IPV6_ADDRFORM took the
+ *    socket back from us (a call begun before the attach).
  *  - dtls_encap_rcv(): softirq, under rcu_read_lock() held by the UDP
  *    receive path.  It may run concurrently with close, so the state it
  *    reaches through sk_user_data is freed only after a grace period.
@@ -319,7 +321,9 @@ void dtls_sock_put(struct dtls_sock *ds)
  *    after their last reference;
  *  - the module: each @ds holds it until its RCU callback has run.
  */
-static void dtls_sk_close(struct sock *sk, long timeout)
+static void dtls_sk_close(struct sock *sk, long timeout);
+
+static void dtls_sk_detach(struct sock *sk)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	struct dtls_net *dn = dtls_net(sock_net(sk));
@@ -351,9 +355,12 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 	write_lock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_err_rcv, NULL);
+	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
 	rcu_assign_sk_user_data(sk, NULL);
-	WRITE_ONCE(sk->sk_prot, ds->base_prot);
+	/* Not ours any more if IPV6_ADDRFORM took it (dtls_encap_destroy()). */
+	if (sk->sk_prot->close == dtls_sk_close)
+		WRITE_ONCE(sk->sk_prot, ds->base_prot);
 	if (sk->sk_write_space == dtls_write_space)
 		WRITE_ONCE(sk->sk_write_space, ds->base_write_space);
 	write_unlock_bh(&sk->sk_callback_lock);
@@ -361,8 +368,33 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 
 	skb_queue_purge(&ds->rxq);
 	dtls_sockopt_release(ds);
+}
 
+static void dtls_sk_close(struct sock *sk, long timeout)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+
+	dtls_sk_detach(sk);
 	ds->base_prot->close(sk, timeout);
+	dtls_sock_put(ds);
+}
+
+/*
+ * UDP's destroy, when our close did not run: an IPV6_ADDRFORM that read
+ * the protocol before the attach (its option value still being copied
+ * in, say) finished after it and gave the socket back to plain UDP,
+ * whose close then comes here (encap_type is still ours).  The socket
+ * goes on through UDP's close; what we hold of it goes now, as our
+ * close would have done, rather than stay on dn->socks naming a freed
+ * socket.  Context: process, the socket's last close, no lock held.
+ */
+static void dtls_encap_destroy(struct sock *sk)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+
+	if (!ds)
+		return;
+	dtls_sk_detach(sk);
 	dtls_sock_put(ds);
 }
 
@@ -663,6 +695,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 		udp_sk(sk)->encap_type = DTLS_ENCAP_TYPE;
 		WRITE_ONCE(udp_sk(sk)->encap_rcv, dtls_encap_rcv);
 		WRITE_ONCE(udp_sk(sk)->encap_err_rcv, dtls_encap_err_rcv);
+		WRITE_ONCE(udp_sk(sk)->encap_destroy, dtls_encap_destroy);
 		WRITE_ONCE(sk->sk_prot, prot);
 		dtls_swap_ops(sock);
 	}
