@@ -2929,6 +2929,23 @@ TEST_F_TIMEOUT(lcg, sessions_in_callers_cgroup, 120)
 		close(fds[i]);
 }
 
+/*
+ * CG_SESSIONS raw peers (@fds) each with a session pending on the
+ * listener of @c: 0, or -1.
+ */
+static int cg_pending_sessions(struct lctx *c, int *fds)
+{
+	int i;
+
+	for (i = 0; i < CG_SESSIONS; i++) {
+		fds[i] = raw_open(AF_INET, NULL);
+		if (fds[i] < 0 || raw_spawn(fds[i], &c->la))
+			return -1;
+	}
+	return WAIT_LI(c->lfd, pending, CG_SESSIONS, 10000) == CG_SESSIONS ?
+	       0 : -1;
+}
+
 #define CG_HELD_MSGS	3
 #define CG_HELD_LEN	8000
 
@@ -2951,13 +2968,7 @@ TEST_F_TIMEOUT(lcg, handshake_buffers_in_cgroup, 120)
 
 	ASSERT_EQ(0, listener_up(c, 10000, 60000, 2 * CG_SESSIONS));
 	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 1000));
-	for (i = 0; i < CG_SESSIONS; i++) {
-		fds[i] = raw_open(AF_INET, NULL);
-		ASSERT_LE(0, fds[i]);
-		ASSERT_EQ(0, raw_spawn(fds[i], &c->la));
-	}
-	ASSERT_EQ(CG_SESSIONS,
-		  WAIT_LI(c->lfd, pending, CG_SESSIONS, 10000));
+	ASSERT_EQ(0, cg_pending_sessions(c, fds));
 	usleep(2500000);	/* memory.stat's periodic flush */
 	before = cg_stat(self->cg, "slab");
 	/* After the two ClientHellos: record and message_seq 2 on. */
@@ -3009,13 +3020,7 @@ TEST_F_TIMEOUT(lcg, psk_copies_in_cgroup, 120)
 					sizeof(msg)));
 	usleep(2500000);	/* memory.stat's periodic flush */
 	before = cg_stat(self->cg, "slab");
-	for (i = 0; i < CG_SESSIONS; i++) {
-		fds[i] = raw_open(AF_INET, NULL);
-		ASSERT_LE(0, fds[i]);
-		ASSERT_EQ(0, raw_spawn(fds[i], &c->la));
-	}
-	ASSERT_EQ(CG_SESSIONS,
-		  WAIT_LI(c->lfd, pending, CG_SESSIONS, 10000));
+	ASSERT_EQ(0, cg_pending_sessions(c, fds));
 	after = cg_stat_grows(self->cg, "slab", before, want);
 	EXPECT_LE(want, after - before) {
 		TH_LOG("slab of the cgroup: %lld before, %lld after", before,
