@@ -376,6 +376,7 @@ static void dtls_sk_close(struct sock *sk, long timeout)
 
 	dtls_sk_detach(sk);
 	ds->base_prot->close(sk, timeout);
+	sock_put(sk);		/* the attach's */
 	dtls_sock_put(ds);
 }
 
@@ -385,8 +386,11 @@ static void dtls_sk_close(struct sock *sk, long timeout)
  * in, say) finished after it and gave the socket back to plain UDP,
  * whose close then comes here (encap_type is still ours).  The socket
  * goes on through UDP's close; what we hold of it goes now, as our
- * close would have done, rather than stay on dn->socks naming a freed
- * socket.  Context: process, the socket's last close, no lock held.
+ * close would have done.  Should the owner also have reset encap_type
+ * (UDP_ENCAP, UDP's own once the socket is), neither runs: the
+ * attach's reference keeps the socket, so @ds on dn->socks names a
+ * closed socket, held (leaked, with the module), never a freed one.
+ * Context: process, the socket's last close, no lock held.
  */
 static void dtls_encap_destroy(struct sock *sk)
 {
@@ -395,6 +399,7 @@ static void dtls_encap_destroy(struct sock *sk)
 	if (!ds)
 		return;
 	dtls_sk_detach(sk);
+	sock_put(sk);		/* the attach's; UDP's close holds its own */
 	dtls_sock_put(ds);
 }
 
@@ -708,6 +713,8 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 		return ERR_PTR(err);
 	}
 
+	/* Until our close (or dtls_encap_destroy()): @ds names @sk. */
+	sock_hold(sk);
 	mutex_lock(&dn->lock);
 	list_add_tail(&ds->node, &dn->socks);
 	mutex_unlock(&dn->lock);
