@@ -383,27 +383,40 @@ static void dtls_hs_deliver_early(struct dtls_hs *hs)
 static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 {
 	struct dtls_sock *ds = hs->ds;
+	struct dtls_cert_peer *cert = NULL;
 	struct sock *sk = hs->sk;
-	u8 *mki = NULL;
+	u8 *mki = NULL, *peer_id = NULL;
 	int err;
 
 	lockdep_assert_held(&hs->lock);
 	dtls_hs_rx_flight_done(hs);
-	/* The SRTP MKI, if one was negotiated, is kept out of line. */
+	/*
+	 * What the session keeps out of line (the SRTP MKI, the peer's
+	 * identity and certificate), allocated first: the application may
+	 * authorise the peer by them, so without memory for them the
+	 * handshake fails rather than end established without them.
+	 */
 	if (hs->pr.srtp_mki_len) {
 		mki = kmemdup(hs->pr.srtp_mki, hs->pr.srtp_mki_len,
 			      DTLS_GFP_PEER_KEEP);
-		if (!mki) {
-			dtls_hs_fail(hs, -ENOMEM, DTLS_ALERT_INTERNAL_ERROR,
-				     false);
-			return;
-		}
+		if (!mki)
+			goto nomem;
+	}
+	if (hs->pr.peer_id_len) {
+		peer_id = kmemdup(hs->pr.peer_id, hs->pr.peer_id_len,
+				  DTLS_GFP_PEER_KEEP);
+		if (!peer_id)
+			goto nomem;
+	}
+	if (hs->pr.peer_cert.have) {
+		cert = kmalloc(sizeof(*cert), DTLS_GFP_PEER_KEEP);
+		if (!cert)
+			goto nomem;
 	}
 	lock_sock(sk);
 	if (rcu_access_pointer(ds->hs.engine) != hs) {
 		release_sock(sk);
-		kfree(mki);
-		return;
+		goto out_free;
 	}
 	dtls_key_get(hs->pr.tx_key);
 	err = dtls_keys_install(sk, false, hs->pr.tx_key);
@@ -418,6 +431,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	if (err) {
 		release_sock(sk);
 		kfree(mki);
+		kfree(peer_id);
+		kfree(cert);
 		dtls_hs_fail(hs, err, DTLS_ALERT_INTERNAL_ERROR, false);
 		return;
 	}
@@ -428,11 +443,10 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	if (hs->pr.p.icmp_ignore)
 		WRITE_ONCE(sk->sk_err, 0);
 	ds->hs.suite = hs->pr.suite->id;
-	if (hs->pr.peer_id_len) {
+	if (peer_id) {
 		kfree(ds->hs.peer_id);
-		ds->hs.peer_id = kmemdup(hs->pr.peer_id, hs->pr.peer_id_len,
-					 DTLS_GFP_PEER_KEEP);
-		ds->hs.peer_id_len = ds->hs.peer_id ? hs->pr.peer_id_len : 0;
+		ds->hs.peer_id = peer_id;
+		ds->hs.peer_id_len = hs->pr.peer_id_len;
 	}
 	ds->hs.srtp_profile = hs->pr.srtp_profile;
 	if (mki) {
@@ -444,13 +458,13 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
 			 hs->pr.client_random, hs->pr.server_random);
 	/* The peer's certificate moves to the socket, for hs-get. */
-	if (hs->pr.peer_cert.have && !ds->hs.peer_cert) {
-		ds->hs.peer_cert = kmemdup(&hs->pr.peer_cert,
-					   sizeof(hs->pr.peer_cert),
-					   DTLS_GFP_PEER_KEEP);
-		if (ds->hs.peer_cert)
-			memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
+	if (cert && !ds->hs.peer_cert) {
+		*cert = hs->pr.peer_cert;
+		memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
+		ds->hs.peer_cert = cert;
+		cert = NULL;
 	}
+	kfree(cert);
 	/* We sent the last flight: it stays, the handshake state goes. */
 	if (keep)
 		dtls_final_keep(ds, &hs->pr.flight, hs->pr.tx_key, hs->tx_seq0,
@@ -474,6 +488,14 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	dtls_nl_hs_event(ds, true);
 	hs->dead = true;
 	dtls_hs_retire(hs);
+	return;
+
+nomem:
+	dtls_hs_fail(hs, -ENOMEM, DTLS_ALERT_INTERNAL_ERROR, false);
+out_free:
+	kfree(mki);
+	kfree(peer_id);
+	kfree(cert);
 }
 
 /*
