@@ -18,7 +18,7 @@
  * and curve equation; the cofactor is 1), and multiplies in constant time
  * in our scalar.
  *
- * Context: process (GFP_KERNEL allocations).
+ * Context: process (its allocations may sleep).
  */
 #include <crypto/algapi.h>
 #include <crypto/curve25519.h>
