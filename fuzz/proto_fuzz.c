@@ -71,7 +71,7 @@ struct dtls_key {
 const struct dtls_cipher *dtls_cipher_find(u16 type);
 struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				const u8 *iv, u16 epoch, u64 seq, bool rx,
-				u32 replay_window);
+				u32 replay_window, gfp_t gfp);
 void dtls_key_put(struct dtls_key *k);
 
 #include "msg.c"
@@ -160,9 +160,9 @@ const struct dtls_cipher *dtls_cipher_find(u16 type)
 
 struct dtls_key *dtls_key_alloc(const struct dtls_cipher *c, const u8 *key,
 				const u8 *iv, u16 epoch, u64 seq, bool rx,
-				u32 replay_window)
+				u32 replay_window, gfp_t gfp)
 {
-	struct dtls_key *k = kzalloc(sizeof(*k), GFP_KERNEL);
+	struct dtls_key *k = kzalloc(sizeof(*k), gfp);
 
 	FUZZ_ASSERT(c && c->key_len <= sizeof(k->key) &&
 		    c->iv_len <= sizeof(k->iv));
@@ -697,7 +697,8 @@ static void side_init(unsigned int i, u8 role, u8 suite_sel, u8 group_sel,
 		pr->p.n_groups = 1;
 	}
 	dtls_proto_defaults(pr);
-	FUZZ_ASSERT(!dtls_psk_add(pr, id, id_len, key, sizeof(fz_key)));
+	FUZZ_ASSERT(!dtls_psk_add(pr, id, id_len, key, sizeof(fz_key),
+				  GFP_KERNEL));
 	/* As hs-start does: only the suites we have credentials for. */
 	FUZZ_ASSERT(!dtls_proto_ready(pr));
 	dtls_reasm_init(&sd->reasm, 0);
@@ -772,11 +773,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 			id[6] += i;
 			FUZZ_ASSERT(!dtls_psk_add(&s->pr, id, 7, other_key,
-						  sizeof(other_key)));
+						  sizeof(other_key),
+						  GFP_KERNEL));
 		}
 		FUZZ_ASSERT(!dtls_psk_add(&s->pr, other_id,
 					  sizeof(other_id) - 1, fz_key,
-					  sizeof(fz_key)));
+					  sizeof(fz_key), GFP_KERNEL));
 	}
 
 	if (fz.peer) {
