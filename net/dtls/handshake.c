@@ -408,7 +408,8 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 		if (!peer_id)
 			goto nomem;
 	}
-	if (hs->pr.peer_cert.have) {
+	/* One handshake a socket: set only here, under lock_sock(). */
+	if (hs->pr.peer_cert.have && !READ_ONCE(ds->hs.peer_cert)) {
 		cert = kmalloc(sizeof(*cert), DTLS_GFP_PEER_KEEP);
 		if (!cert)
 			goto nomem;
@@ -461,7 +462,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	if (cert && !ds->hs.peer_cert) {
 		*cert = hs->pr.peer_cert;
 		memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
-		ds->hs.peer_cert = cert;
+		WRITE_ONCE(ds->hs.peer_cert, cert);
 		cert = NULL;
 	}
 	kfree(cert);
