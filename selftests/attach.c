@@ -3,7 +3,8 @@
  * Attaching UDP sockets to dtls.ko: every family and socket state, plain
  * UDP passing through an attached socket, getsockopt(SOL_DTLS), detach on
  * close, and the netlink listing; an IPV6_ADDRFORM begun before the
- * attach and finished after it (the socket leaves the list at its close).
+ * attach and finished after it (the socket leaves the list at its close,
+ * and a kernel handshake on it sends nothing more).
  */
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -282,85 +283,171 @@ static void *addrform_thread(void *arg)
  * lock, and the protocol before that: one whose value comes from a page
  * that faults (userfaultfd) until the socket is attached finishes after
  * the attach, in UDP's code, and gives the socket back to plain UDP
- * (not the module's to refuse).  Its close is then UDP's: the module's
- * state of it must go all the same, not stay listed naming a freed
- * socket (a use after free for the next dump).
+ * (not the module's to refuse).  The fixture: a dual-stack socket
+ * connected to an IPv4 peer (v4-mapped), and a thread whose
+ * IPV6_ADDRFORM on it waits on such a page.
  */
-TEST(addrform_before_attach)
+FIXTURE(addrform) {
+	struct addrform_call a;
+	union dtls_test_addr peer;
+	int peer_fd, uffd;
+	long page;
+	char *area, *src;
+	pthread_t t;
+	bool started, served;
+};
+
+FIXTURE_SETUP(addrform)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	struct addrform_call a = { .ret = -2 };
-	union dtls_test_addr peer, to;
-	struct uffdio_copy copy;
+	union dtls_test_addr to;
 	struct uffd_msg fault;
 	struct pollfd pfd;
-	long page = sysconf(_SC_PAGESIZE);
-	int uffd, peer_fd, form = AF_INET;
-	pthread_t t;
-	uint64_t ino;
-	char *area, *src;
 
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	if (uffd < 0)
+	self->a.fd = -1;
+	self->a.ret = -2;
+	self->peer_fd = -1;
+	self->page = sysconf(_SC_PAGESIZE);
+	self->area = MAP_FAILED;
+	self->src = MAP_FAILED;
+	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (self->uffd < 0)
 		SKIP(return, "no userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
-	area = mmap(NULL, page, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, area);
-	reg.range.start = (uintptr_t)area;
-	reg.range.len = page;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
+	self->area = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->area);
+	reg.range.start = (uintptr_t)self->area;
+	reg.range.len = self->page;
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
 
-	/* A dual-stack socket connected to an IPv4 peer, v4-mapped. */
-	peer_fd = dtls_test_udp_bound(AF_INET, &peer);
-	ASSERT_LE(0, peer_fd);
-	a.fd = socket(AF_INET6, SOCK_DGRAM, 0);
-	ASSERT_LE(0, a.fd);
+	self->peer_fd = dtls_test_udp_bound(AF_INET, &self->peer);
+	ASSERT_LE(0, self->peer_fd);
+	self->a.fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, self->a.fd);
 	memset(&to, 0, sizeof(to));
 	to.in6.sin6_family = AF_INET6;
-	to.in6.sin6_port = peer.in4.sin_port;
+	to.in6.sin6_port = self->peer.in4.sin_port;
 	to.in6.sin6_addr.s6_addr[10] = 0xff;
 	to.in6.sin6_addr.s6_addr[11] = 0xff;
-	memcpy(&to.in6.sin6_addr.s6_addr[12], &peer.in4.sin_addr, 4);
-	ASSERT_EQ(0, connect(a.fd, &to.sa, sizeof(to.in6)));
+	memcpy(&to.in6.sin6_addr.s6_addr[12], &self->peer.in4.sin_addr, 4);
+	ASSERT_EQ(0, connect(self->a.fd, &to.sa, sizeof(to.in6)));
 
-	a.val = area;
-	ASSERT_EQ(0, pthread_create(&t, NULL, addrform_thread, &a));
-	pfd.fd = uffd;
+	self->a.val = self->area;
+	ASSERT_EQ(0, pthread_create(&self->t, NULL, addrform_thread,
+				    &self->a));
+	self->started = true;
+	pfd.fd = self->uffd;
 	pfd.events = POLLIN;
 	ASSERT_EQ(1, poll(&pfd, 1, 10000));
-	ASSERT_EQ(sizeof(fault), read(uffd, &fault, sizeof(fault)));
+	ASSERT_EQ(sizeof(fault), read(self->uffd, &fault, sizeof(fault)));
 	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, fault.event);
+}
 
-	/* The call waits on the page: attach now. */
-	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), a.fd, NULL, NULL, 0));
-	ino = dtls_test_ino(a.fd);
-	ASSERT_EQ(1, dtls_test_listed(ino));
+FIXTURE_TEARDOWN(addrform)
+{
+	/* A call still waiting fails (EFAULT) once the userfaultfd goes. */
+	if (self->uffd >= 0)
+		close(self->uffd);
+	if (self->started)
+		pthread_join(self->t, NULL);
+	if (self->a.fd >= 0)
+		close(self->a.fd);
+	if (self->peer_fd >= 0)
+		close(self->peer_fd);
+	if (self->src != MAP_FAILED)
+		munmap(self->src, self->page);
+	if (self->area != MAP_FAILED)
+		munmap(self->area, self->page);
+}
 
-	src = mmap(NULL, page, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, src);
-	memcpy(src, &form, sizeof(form));
-	copy.dst = (uintptr_t)area;
-	copy.src = (uintptr_t)src;
-	copy.len = page;
-	copy.mode = 0;
-	copy.copy = 0;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
-	ASSERT_EQ(0, pthread_join(t, NULL));
+/* Serve the page: the call goes on, in UDP's code, and must succeed. */
+static void addrform_finish(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(addrform) *self)
+{
+	struct uffdio_copy copy = { 0 };
+	union dtls_test_addr me;
+	int form = AF_INET;
+
+	self->src = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->src);
+	memcpy(self->src, &form, sizeof(form));
+	copy.dst = (uintptr_t)self->area;
+	copy.src = (uintptr_t)self->src;
+	copy.len = self->page;
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_COPY, &copy));
+	ASSERT_EQ(0, pthread_join(self->t, NULL));
+	self->started = false;
 	/* UDP's code did it: the module would have said EBUSY. */
-	ASSERT_EQ(0, a.ret) TH_LOG("IPV6_ADDRFORM: %s", strerror(a.err));
-	ASSERT_EQ(0, getsockname(a.fd, &to.sa, &(socklen_t){ sizeof(to) }));
-	ASSERT_EQ(AF_INET, to.sa.sa_family);
+	ASSERT_EQ(0, self->a.ret)
+		TH_LOG("IPV6_ADDRFORM: %s", strerror(self->a.err));
+	ASSERT_EQ(0, getsockname(self->a.fd, &me.sa,
+				 &(socklen_t){ sizeof(me) }));
+	ASSERT_EQ(AF_INET, me.sa.sa_family);
+}
+
+/*
+ * The socket's close is then UDP's: the module's state of it must go
+ * all the same, not stay listed naming a freed socket (a use after free
+ * for the next dump).
+ */
+TEST_F(addrform, before_attach)
+{
+	uint64_t ino;
+
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
+				      NULL, 0));
+	ino = dtls_test_ino(self->a.fd);
+	ASSERT_EQ(1, dtls_test_listed(ino));
+	addrform_finish(_metadata, self);
 
 	/* UDP's close ends the module's state too. */
-	EXPECT_EQ(0, close(a.fd));
+	EXPECT_EQ(0, close(self->a.fd));
+	self->a.fd = -1;
 	EXPECT_EQ(0, dtls_test_listed(ino));
-	close(peer_fd);
-	close(uffd);
-	munmap(src, page);
-	munmap(area, page);
+}
+
+/*
+ * A kernel handshake running on such a socket sends nothing once UDP has
+ * it: its resends would otherwise go on through UDP, and, should the
+ * owner also reset UDP_ENCAP so that no close of ours runs, after UDP's
+ * close too (an orphaned socket, on which UDP's send dereferences NULL
+ * when the send buffer is full).
+ */
+TEST_F(addrform, handshake_sends_nothing_after)
+{
+	uint16_t suite = 0x00a8;	/* PSK-AES128-GCM-SHA256 */
+	struct dtls_hs_config cc = {
+		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 100, .rto_max_ms = 200,
+		.timeout_ms = 60000, .cookies = -1,
+	};
+	struct pollfd pfd = { .fd = self->peer_fd, .events = POLLIN };
+	char buf[2048], msg[128] = "";
+	int hellos = 0;
+	uint64_t ino;
+
+	ASSERT_EQ(0, dtls_test_hs_setup(self->a.fd, &cc, "id", "0123456789abcdef", 16));
+	ino = dtls_test_ino(self->a.fd);
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->a.fd, 0, msg,
+				   sizeof(msg))) TH_LOG("hs-start: %s", msg);
+	/* The peer never answers: the ClientHello comes again and again. */
+	while (hellos < 3 && poll(&pfd, 1, 2000) == 1)
+		if (recv(self->peer_fd, buf, sizeof(buf), 0) > 0)
+			hellos++;
+	ASSERT_EQ(3, hellos);
+
+	addrform_finish(_metadata, self);
+	/* Drain what left before; then, three resend intervals: nothing. */
+	while (recv(self->peer_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	EXPECT_EQ(0, poll(&pfd, 1, 700));
+
+	EXPECT_EQ(0, close(self->a.fd));
+	self->a.fd = -1;
+	EXPECT_EQ(0, dtls_test_listed(ino));
 }
 
 TEST_HARNESS_MAIN

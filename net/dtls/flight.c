@@ -122,6 +122,7 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	union dtls_pktinfo_cmsg cb;
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	struct file *pin;
 	int err, pending;
 
 	if (to) {
@@ -140,10 +141,13 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	 * ours: UDP would hand it to this send and send nothing.  Take it
 	 * aside for the send and put it back, unless a newer one came.
 	 */
+	if (!dtls_sock_hold_open(ds->sk, &pin))
+		return -EPIPE;
 	pending = xchg(&ds->sk->sk_err, 0);
 	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
 	if (pending && !cmpxchg(&ds->sk->sk_err, 0, pending))
 		sk_error_report(ds->sk);
+	dtls_sock_release_hold(pin);
 	return err < 0 ? err : 0;
 }
 

@@ -268,6 +268,52 @@ struct dtls_sock *dtls_sock_of(struct sock *sk)
 	return dtls_sk_attached(sk) ? dtls_sk(sk) : NULL;
 }
 
+/*
+ * dtls_sock_hold_open - before a send of the module's own (a flight, an
+ * alert, a close_notify): keep the socket's close from running during
+ * the send, and say whether the socket is still ours.
+ * @sk: the socket
+ * @pin: set to the file reference taken (NULL if none), for
+ *	dtls_sock_release_hold()
+ *
+ * A socket UDP took back (IPV6_ADDRFORM begun before the attach, see
+ * dtls_encap_destroy()) is sent nothing more.  Should the owner also
+ * reset UDP_ENCAP, UDP's close runs without us, while the handshake's
+ * work and timers still run: UDP's send then finds sk_socket NULL once
+ * the socket is orphaned.  Holding the file keeps the close off until
+ * the send is done.  No file to hold (a listener's child not accepted,
+ * whose owner could not race the attach; or the last fput under way,
+ * when no syscall can be running, so the socket stays ours, and our
+ * close stops every sender of ours before UDP's close): the socket's
+ * struct socket stays as long as the socket is ours.  struct socket
+ * and struct file are freed a grace period after their last use, so
+ * reading them under RCU is safe.
+ *
+ * Context: process.  Return: true if the caller may send on @sk.
+ */
+bool dtls_sock_hold_open(struct sock *sk, struct file **pin)
+{
+	struct socket *sock;
+
+	*pin = NULL;
+	rcu_read_lock();
+	sock = READ_ONCE(sk->sk_socket);
+	if (sock)
+		*pin = get_file_active(&sock->file);
+	rcu_read_unlock();
+	if (dtls_sk_attached(sk))
+		return true;
+	dtls_sock_release_hold(*pin);
+	*pin = NULL;
+	return false;
+}
+
+void dtls_sock_release_hold(struct file *pin)
+{
+	if (pin)
+		fput(pin);
+}
+
 static void dtls_sock_free_rcu(struct rcu_head *head)
 {
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
