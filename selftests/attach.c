@@ -7,14 +7,11 @@
  * and a kernel handshake on it sends nothing more).
  */
 #include <fcntl.h>
-#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
@@ -289,38 +286,25 @@ static void *addrform_thread(void *arg)
  */
 FIXTURE(addrform) {
 	struct addrform_call a;
+	struct dtls_test_uffd u;
 	union dtls_test_addr peer;
-	int peer_fd, uffd;
-	long page;
-	char *area, *src;
+	int peer_fd;
 	pthread_t t;
-	bool started, served;
+	bool started;
 };
 
 FIXTURE_SETUP(addrform)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	union dtls_test_addr to;
-	struct uffd_msg fault;
-	struct pollfd pfd;
+	int err;
 
 	self->a.fd = -1;
 	self->a.ret = -2;
 	self->peer_fd = -1;
-	self->page = sysconf(_SC_PAGESIZE);
-	self->area = MAP_FAILED;
-	self->src = MAP_FAILED;
-	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	if (self->uffd < 0)
-		SKIP(return, "no userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
-	self->area = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->area);
-	reg.range.start = (uintptr_t)self->area;
-	reg.range.len = self->page;
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+	err = dtls_test_uffd_open(&self->u);
+	if (err == -ENOSYS || err == -EPERM)
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	ASSERT_EQ(0, err);
 
 	self->peer_fd = dtls_test_udp_bound(AF_INET, &self->peer);
 	ASSERT_LE(0, self->peer_fd);
@@ -334,50 +318,32 @@ FIXTURE_SETUP(addrform)
 	memcpy(&to.in6.sin6_addr.s6_addr[12], &self->peer.in4.sin_addr, 4);
 	ASSERT_EQ(0, connect(self->a.fd, &to.sa, sizeof(to.in6)));
 
-	self->a.val = self->area;
+	self->a.val = self->u.area;
 	ASSERT_EQ(0, pthread_create(&self->t, NULL, addrform_thread,
 				    &self->a));
 	self->started = true;
-	pfd.fd = self->uffd;
-	pfd.events = POLLIN;
-	ASSERT_EQ(1, poll(&pfd, 1, 10000));
-	ASSERT_EQ(sizeof(fault), read(self->uffd, &fault, sizeof(fault)));
-	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, fault.event);
+	ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 10000));
 }
 
 FIXTURE_TEARDOWN(addrform)
 {
-	/* A call still waiting fails (EFAULT) once the userfaultfd goes. */
-	if (self->uffd >= 0)
-		close(self->uffd);
+	dtls_test_uffd_close(&self->u);
 	if (self->started)
 		pthread_join(self->t, NULL);
 	if (self->a.fd >= 0)
 		close(self->a.fd);
 	if (self->peer_fd >= 0)
 		close(self->peer_fd);
-	if (self->src != MAP_FAILED)
-		munmap(self->src, self->page);
-	if (self->area != MAP_FAILED)
-		munmap(self->area, self->page);
 }
 
 /* Serve the page: the call goes on, in UDP's code, and must succeed. */
 static void addrform_finish(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(addrform) *self)
 {
-	struct uffdio_copy copy = { 0 };
 	union dtls_test_addr me;
 	int form = AF_INET;
 
-	self->src = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->src);
-	memcpy(self->src, &form, sizeof(form));
-	copy.dst = (uintptr_t)self->area;
-	copy.src = (uintptr_t)self->src;
-	copy.len = self->page;
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_COPY, &copy));
+	ASSERT_EQ(0, dtls_test_uffd_serve(&self->u, &form, sizeof(form)));
 	ASSERT_EQ(0, pthread_join(self->t, NULL));
 	self->started = false;
 	/* UDP's code did it: the module would have said EBUSY. */

@@ -19,12 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/dtls.h>
+#include <linux/userfaultfd.h>
 #include <linux/sockios.h>
 #include <linux/dtls_netlink.h>
 
@@ -300,6 +303,88 @@ static inline int dtls_test_capture(const char *cmd, char *out, size_t len)
 	n = fread(out, 1, len - 1, p);
 	out[n] = 0;
 	return pclose(p);
+}
+
+/* ------------------------------------------------------------------------
+ * A page whose first touch waits (userfaultfd): a syscall copying its
+ * argument from it stops there, holding what it took before (the socket's
+ * protocol, or its lock), until the test serves the page.
+ */
+struct dtls_test_uffd {
+	int fd;		/* -1 once closed */
+	long page;
+	char *map;	/* two pages: ordinary memory, then... */
+	char *area;	/* ...the waiting page */
+	char *src;	/* what it gets */
+};
+
+/* Return: 0, or -errno (ENOSYS, EPERM: no userfaultfd here, skip). */
+static inline int dtls_test_uffd_open(struct dtls_test_uffd *u)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	u->page = sysconf(_SC_PAGESIZE);
+	u->map = MAP_FAILED;
+	u->area = NULL;
+	u->src = MAP_FAILED;
+	u->fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (u->fd < 0)
+		return -errno;
+	u->map = mmap(NULL, 2 * u->page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	u->src = mmap(NULL, u->page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (u->map == MAP_FAILED || u->src == MAP_FAILED)
+		return -ENOMEM;
+	/* A value starting just before the waiting page is read in steps. */
+	memset(u->map, 0, u->page);
+	u->area = u->map + u->page;
+	reg.range.start = (uintptr_t)u->area;
+	reg.range.len = u->page;
+	if (ioctl(u->fd, UFFDIO_API, &api) ||
+	    ioctl(u->fd, UFFDIO_REGISTER, &reg))
+		return -errno;
+	return 0;
+}
+
+/* Until a call touches the page: 0, or -1 after @ms. */
+static inline int dtls_test_uffd_wait(struct dtls_test_uffd *u, int ms)
+{
+	struct pollfd pfd = { .fd = u->fd, .events = POLLIN };
+	struct uffd_msg fault;
+
+	if (poll(&pfd, 1, ms) != 1 ||
+	    read(u->fd, &fault, sizeof(fault)) != sizeof(fault) ||
+	    fault.event != UFFD_EVENT_PAGEFAULT)
+		return -1;
+	return 0;
+}
+
+/* The page gets @len bytes of @val (zeros after): the call goes on. */
+static inline int dtls_test_uffd_serve(struct dtls_test_uffd *u,
+				       const void *val, size_t len)
+{
+	struct uffdio_copy copy = {
+		.dst = (uintptr_t)u->area, .src = (uintptr_t)u->src,
+		.len = u->page,
+	};
+
+	memcpy(u->src, val, len);
+	return ioctl(u->fd, UFFDIO_COPY, &copy);
+}
+
+/* A call still waiting fails (EFAULT) once the userfaultfd goes. */
+static inline void dtls_test_uffd_close(struct dtls_test_uffd *u)
+{
+	if (u->fd >= 0)
+		close(u->fd);
+	u->fd = -1;
+	if (u->map != MAP_FAILED)
+		munmap(u->map, 2 * u->page);
+	if (u->src != MAP_FAILED)
+		munmap(u->src, u->page);
+	u->map = u->src = MAP_FAILED;
 }
 
 /* ------------------------------------------------------------------------
