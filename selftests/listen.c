@@ -93,6 +93,9 @@
  *    program on the system (UDP then takes the socket lock for a send to
  *    a v4-mapped peer), an IPv4 client's session's close and the
  *    listener's close both return and send close_notify;
+ *  - close_listener_session_lock_held: the listener's close waits for
+ *    the lock of an accepted session whose owner holds it; another
+ *    session's close returns meanwhile (and sends its close_notify);
  *  - template_and_failure: a session whose handshake fails (unknown PSK
  *    identity) leaves nothing to accept and leaves the table; a PSK added
  *    after listen() serves the next sessions.
@@ -1009,6 +1012,10 @@ FIXTURE_SETUP(l4)
 
 static char udp_mem_saved[96];	/* net.ipv4.udp_mem while a test changed it */
 static int udp_mem_swap(const char *val, char *old, size_t len);
+/* A test's cgroup/sendmsg4 program's cgroup, while the program is on. */
+static char hook_cg[128];
+static int hook_cg_fd = -1;
+static int sendmsg4_hook_off(void);
 
 FIXTURE_TEARDOWN(l4)
 {
@@ -1018,6 +1025,9 @@ FIXTURE_TEARDOWN(l4)
 	if (udp_mem_saved[0] && udp_mem_swap(udp_mem_saved, tmp, sizeof(tmp)))
 		TH_LOG("net.ipv4.udp_mem not restored to %s", udp_mem_saved);
 	ctx_fini(&self->c);
+	/* A test that failed with its BPF program on: not the next ones'. */
+	if (sendmsg4_hook_off())
+		TH_LOG("%s not removed: %s", hook_cg, strerror(errno));
 }
 
 /* ------------------------------------------------------- many clients */
@@ -2791,6 +2801,21 @@ FIXTURE(lcg) {
 };
 
 /*
+ * cgroup2 at CG_ROOT, mounted in a mount namespace of the test's if it is
+ * not there.  0, or -1 with errno.
+ */
+static int cg_mount(void)
+{
+	if (!access(CG_ROOT "/cgroup.controllers", F_OK))
+		return 0;
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("none", CG_ROOT, "cgroup2", 0, NULL))
+		return -1;
+	return 0;
+}
+
+/*
  * The test process in a cgroup v2 of its own with the memory controller:
  * cgroup2 mounted in a mount namespace of the test's if it is not at
  * CG_ROOT; SKIP if the kernel has no memory cgroup.
@@ -2802,12 +2827,8 @@ FIXTURE_SETUP(lcg)
 
 	ctx_init(_metadata, &self->c, AF_INET);
 	self->cg[0] = '\0';
-	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
-		ASSERT_EQ(0, unshare(CLONE_NEWNS));
-		ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
-			SKIP(return, "no cgroup2: %s", strerror(errno));
-	}
+	if (cg_mount())
+		SKIP(return, "no cgroup2: %s", strerror(errno));
 	fd = open(CG_ROOT "/cgroup.subtree_control", O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, read(fd, ctl, sizeof(ctl) - 1));
@@ -3643,7 +3664,7 @@ TEST_F_TIMEOUT(l4, dual_stack, 90)
  * v4-mapped peer becomes, on any socket.  Return: the cgroup's fd (the
  * program stays with it until it is removed), or -1 with errno.
  */
-static int sendmsg4_hook_on(char *cg, size_t size)
+static int sendmsg4_hook_on(void)
 {
 	struct bpf_insn insns[2] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
@@ -3653,17 +3674,16 @@ static int sendmsg4_hook_on(char *cg, size_t size)
 	union bpf_attr attr;
 	int prog, cgfd, err;
 
-	if (access(CG_ROOT "/cgroup.controllers", F_OK) &&
-	    (unshare(CLONE_NEWNS) ||
-	     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	     mount("none", CG_ROOT, "cgroup2", 0, NULL)))
+	if (cg_mount())
 		return -1;
-	snprintf(cg, size, CG_ROOT "/kdtls-bpf-%d", getpid());
-	if (mkdir(cg, 0755))
+	snprintf(hook_cg, sizeof(hook_cg), CG_ROOT "/kdtls-bpf-%d", getpid());
+	if (mkdir(hook_cg, 0755)) {
+		hook_cg[0] = '\0';
 		return -1;
-	cgfd = open(cg, O_RDONLY | O_DIRECTORY);
+	}
+	cgfd = open(hook_cg, O_RDONLY | O_DIRECTORY);
 	if (cgfd < 0)
-		return -1;
+		goto fail;
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
 	attr.expected_attach_type = BPF_CGROUP_UDP4_SENDMSG;
@@ -3679,14 +3699,54 @@ static int sendmsg4_hook_on(char *cg, size_t size)
 	attr.attach_type = BPF_CGROUP_UDP4_SENDMSG;
 	err = syscall(__NR_bpf, BPF_PROG_ATTACH, &attr, sizeof(attr));
 	close(prog);
-	if (!err)
-		return cgfd;
+	if (!err) {
+		hook_cg_fd = cgfd;
+		return 0;
+	}
 fail:
 	err = errno;
-	close(cgfd);
-	rmdir(cg);
+	if (cgfd >= 0)
+		close(cgfd);
+	rmdir(hook_cg);
+	hook_cg[0] = '\0';
 	errno = err;
 	return -1;
+}
+
+/* The program goes with its cgroup.  0, or -1 with errno. */
+static int sendmsg4_hook_off(void)
+{
+	if (!hook_cg[0])
+		return 0;
+	close(hook_cg_fd);
+	hook_cg_fd = -1;
+	if (rmdir(hook_cg))
+		return -1;
+	hook_cg[0] = '\0';
+	return 0;
+}
+
+/* A dual-stack listener and @n IPv4 clients' sessions, accepted. */
+static void dual_sessions_up(struct __test_metadata *_metadata,
+			     struct lctx *c, int n)
+{
+	union dtls_test_addr to4, peer;
+	uint16_t port;
+	int i;
+
+	port = dual_listener_up(c);
+	ASSERT_NE(0, port);
+	dtls_test_loopback(AF_INET, &to4);
+	to4.in4.sin_port = htons(port);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, client_up(c, i, NULL, &to4, 300, 2000, WAIT_MS));
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[i], WAIT_MS));
+		c->child[i] = accept_wait(c->lfd, &peer, 10000);
+		ASSERT_LE(0, c->child[i]);
+		blocking(c->child[i]);
+		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
+	}
 }
 
 /*
@@ -3734,27 +3794,10 @@ static bool close_returns(int fd, int ms)
 TEST_F_TIMEOUT(l4, dual_stack_close_notify_sendmsg_hook, 90)
 {
 	struct lctx *c = &self->c;
-	union dtls_test_addr to4, peer;
-	char cg[128];
-	uint16_t port;
-	int cgfd, i;
 
-	cgfd = sendmsg4_hook_on(cg, sizeof(cg));
-	ASSERT_LE(0, cgfd) TH_LOG("cgroup/sendmsg4 program: %s",
-				  strerror(errno));
-	port = dual_listener_up(c);
-	ASSERT_NE(0, port);
-	dtls_test_loopback(AF_INET, &to4);
-	to4.in4.sin_port = htons(port);
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, client_up(c, i, NULL, &to4, 300, 2000, WAIT_MS));
-		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
-			  wait_client(c->cli[i], WAIT_MS));
-		c->child[i] = accept_wait(c->lfd, &peer, 10000);
-		ASSERT_LE(0, c->child[i]);
-		blocking(c->child[i]);
-		EXPECT_EQ(0, tagged(c->cli[i], c->child[i], i));
-	}
+	ASSERT_EQ(0, sendmsg4_hook_on()) TH_LOG("cgroup/sendmsg4 program: %s",
+						strerror(errno));
+	dual_sessions_up(_metadata, c, 2);
 	/* The session's close, in a process of its own: it may hang. */
 	ASSERT_TRUE(close_returns(c->child[0], 10000));
 	c->child[0] = -1;
@@ -3763,8 +3806,106 @@ TEST_F_TIMEOUT(l4, dual_stack_close_notify_sendmsg_hook, 90)
 	ASSERT_TRUE(close_returns(c->lfd, 10000));
 	c->lfd = -1;
 	EXPECT_EQ(0, recv_close_notify(c->cli[1], 5000, "client 1"));
-	close(cgfd);
-	EXPECT_EQ(0, rmdir(cg));
+	EXPECT_EQ(0, sendmsg4_hook_off());
+}
+
+struct close_call {
+	int fd;
+	int done;	/* atomic: close() returned */
+};
+
+static void *close_thread(void *arg)
+{
+	struct close_call *cc = arg;
+
+	close(cc->fd);
+	__atomic_store_n(&cc->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static bool close_done(struct close_call *cc, int ms)
+{
+	int i;
+
+	for (i = 0; i <= ms / 10; i++) {
+		if (__atomic_load_n(&cc->done, __ATOMIC_SEQ_CST))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+struct rthdr_call {
+	int fd;
+	char *val;	/* 4 bytes before a page whose first touch waits */
+};
+
+/*
+ * UDPv6 reads an option's first 4 bytes before it takes the socket's
+ * lock, and copies a routing header in whole under it: the call holds
+ * the lock while it waits for the page.
+ */
+static void *rthdr_thread(void *arg)
+{
+	struct rthdr_call *r = arg;
+
+	setsockopt(r->fd, IPPROTO_IPV6, IPV6_RTHDR, r->val, 8);
+	return NULL;
+}
+
+/*
+ * The listener's close waits for the lock of an accepted session whose
+ * owner holds it (a setsockopt copying its value from a page that does
+ * not come); another session's close must not wait behind it.  It did:
+ * the listener's close held the semaphore that sessions' closes take
+ * (to send their close_notify before the port goes) while it waited.
+ */
+TEST_F_TIMEOUT(l4, close_listener_session_lock_held, 90)
+{
+	struct close_call lclose = { .fd = -1 }, sclose = { .fd = -1 };
+	struct lctx *c = &self->c;
+	struct dtls_test_uffd u;
+	struct rthdr_call r;
+	pthread_t rt, lt, st;
+	bool session_closed;
+	uint8_t zero = 0;
+	int err;
+
+	err = dtls_test_uffd_open(&u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	ASSERT_EQ(0, err);
+	dual_sessions_up(_metadata, c, 2);
+
+	r.fd = c->child[0];
+	r.val = u.area - 4;
+	ASSERT_EQ(0, pthread_create(&rt, NULL, rthdr_thread, &r));
+	ASSERT_EQ(0, dtls_test_uffd_wait(&u, 10000));
+
+	/* The listener's close reaches session 0 and waits for its lock. */
+	lclose.fd = c->lfd;
+	c->lfd = -1;
+	ASSERT_EQ(0, pthread_create(&lt, NULL, close_thread, &lclose));
+	EXPECT_FALSE(close_done(&lclose, 2000));
+
+	/* Session 1's close returns meanwhile, and tells its peer. */
+	sclose.fd = c->child[1];
+	c->child[1] = -1;
+	ASSERT_EQ(0, pthread_create(&st, NULL, close_thread, &sclose));
+	session_closed = close_done(&sclose, 5000);
+
+	/* The owner's call goes on; so does everything. */
+	EXPECT_EQ(0, dtls_test_uffd_serve(&u, &zero, sizeof(zero)));
+	pthread_join(rt, NULL);
+	pthread_join(lt, NULL);
+	pthread_join(st, NULL);
+	dtls_test_uffd_close(&u);
+	EXPECT_TRUE(session_closed);
+	EXPECT_EQ(0, recv_close_notify(c->cli[1], 5000, "client 1"));
+	/* Session 0, still open, heard of the listener's close. */
+	EXPECT_EQ(0, recv_close_notify(c->cli[0], 5000, "client 0"));
 }
 
 /* ------------------------------------- the template, failed handshakes */

@@ -72,8 +72,11 @@
  *    dtls_listen_shut() (a restart sets it under l->lock, on a child no
  *    one accepted), against the child's close.  The alert is sent after
  *    release_sock() (UDP may take the lock), under l->notify_sem: read
- *    by the child's close, write by the listener's close around each
- *    dtls_listen_shut(); taken before lock_sock(), never under it.
+ *    by the child's close around its check and send; the listener's
+ *    close takes it (write) once, after orphaning every child, only to
+ *    wait for the sends already begun; taken before lock_sock(), never
+ *    under it, and never held while another socket's lock is taken (a
+ *    child's owner can hold its lock as long as it likes).
  *
  * Lifetime: l->refs, one for the listening socket (dropped at its close)
  * and one per child that still names it (dropped at the child's close).
@@ -163,8 +166,7 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
  * @err: a socket error for its reader (ECONNRESET), or 0
  *
  * Its reads end with 0 once its queue is empty, its sends with EPIPE.
- * Context: process, not under l->lock; l->notify_sem held (write) if
- * @notify.
+ * Context: process, not under l->lock.
  */
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 {
@@ -473,10 +475,15 @@ void dtls_listen_close(struct dtls_sock *ds)
 			continue;
 		}
 		/* The listener still has the port: the peer hears of it. */
-		down_write(&l->notify_sem);
 		dtls_listen_shut(c, true, 0);
-		up_write(&l->notify_sem);
 	}
+	/*
+	 * Every child is orphaned now: a child's close that saw it was not
+	 * is still sending its close_notify.  Wait for those before the
+	 * port goes; later ones send nothing.
+	 */
+	down_write(&l->notify_sem);
+	up_write(&l->notify_sem);
 	rcu_assign_pointer(ds->listener, NULL);
 	dtls_listen_put(l);
 }
