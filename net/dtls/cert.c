@@ -21,6 +21,7 @@
 #include "chain.h"
 #include "compat/compat.h"
 #include "msg.h"
+#include "peer_mem.h"
 #include "proto.h"
 
 /**

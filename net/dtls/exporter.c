@@ -23,7 +23,7 @@
 
 #include "dtls.h"
 #include "prf.h"
-#include "proto.h"
+#include "peer_mem.h"
 
 struct dtls_exporter {
 	enum dtls_prf_hash	prf;

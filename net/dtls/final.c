@@ -54,6 +54,7 @@
 #include "compat/compat.h"
 #include "dtls.h"
 #include "handshake.h"
+#include "peer_mem.h"
 #include "trace.h"
 
 /* What ds->final.work has to do: bits of ds->final.pending_ops. */

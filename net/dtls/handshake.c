@@ -45,6 +45,7 @@
 #include "dtls.h"
 #include "handshake.h"
 #include "msg.h"
+#include "peer_mem.h"
 #include "proto.h"
 #include "reasm.h"
 #include "trace.h"

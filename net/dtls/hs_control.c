@@ -21,6 +21,7 @@
 
 #include "dtls.h"
 #include "handshake.h"
+#include "peer_mem.h"
 #include "trace.h"
 
 /* ------------------------------------------------------- control (netlink) */

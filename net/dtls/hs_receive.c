@@ -27,6 +27,7 @@
 #include "cookie.h"
 #include "dtls.h"
 #include "handshake.h"
+#include "peer_mem.h"
 #include "trace.h"
 
 /* Records from the peer held back until the handshake is done. */

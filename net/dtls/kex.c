@@ -29,7 +29,7 @@
 
 #include "kex.h"
 #include "p256.h"
-#include "proto.h"
+#include "peer_mem.h"
 
 #define DTLS_P256_COORD		32
 #define DTLS_P256_POINT		(1 + 2 * DTLS_P256_COORD)

@@ -32,6 +32,7 @@
 #include "dtls.h"
 #include "handshake.h"
 #include "listener.h"
+#include "peer_mem.h"
 #include "trace.h"
 
 /* The peer of a datagram (its IP and UDP headers are intact). */

@@ -27,6 +27,7 @@
 #include "crypto.h"
 #include "dtls.h"
 #include "ecdsa.h"
+#include "peer_mem.h"
 #include "proto.h"
 #include "rsa.h"
 

@@ -34,6 +34,7 @@
  *    killably, and never with lock_sock() held.
  */
 
+#include <linux/fs.h>
 #include <linux/in6.h>
 #include <linux/module.h>
 #include <linux/udp.h>
@@ -45,6 +46,7 @@
 
 #include "dtls.h"
 #include "handshake.h"
+#include "peer_mem.h"
 
 /*
  * UDP_ENCAP_* values are small (1..7).  Ours is private and chosen so that
@@ -267,6 +269,26 @@ struct dtls_sock *dtls_sock_of(struct sock *sk)
 {
 	return dtls_sk_attached(sk) ? dtls_sk(sk) : NULL;
 }
+
+/*
+ * A reference on the file at *@f unless its last one is gone (probed,
+ * 6.7+; here, not in compat.h, which user space builds for the
+ * fuzzers): before, files are freed a grace period after their last
+ * reference.
+ */
+#ifndef KDTLS_HAVE_GET_FILE_ACTIVE
+static inline struct file *get_file_active(struct file **f)
+{
+	struct file *file;
+
+	rcu_read_lock();
+	file = READ_ONCE(*f);
+	if (file && !atomic_long_inc_not_zero(&file->f_count))
+		file = NULL;
+	rcu_read_unlock();
+	return file;
+}
+#endif
 
 /*
  * dtls_sock_hold_open - before a send of the module's own (a flight, an

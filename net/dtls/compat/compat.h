@@ -8,8 +8,6 @@
 #define _NET_DTLS_COMPAT_H
 
 #include <linux/crypto.h>
-#include <linux/fs.h>
-#include <linux/rcupdate.h>
 #include <linux/uaccess.h>
 
 /* 6.12 moved the unaligned accessors to linux/. */
@@ -92,24 +90,6 @@ static inline int dtls_ioctl_put_int(unsigned long arg, int val)
 /* The socket's owner: sk_uid() (6.16+) reads what sock_i_uid() locked for. */
 #ifndef KDTLS_HAVE_SK_UID
 #define sk_uid(sk)		sock_i_uid(sk)
-#endif
-
-/*
- * A reference on the file at *@f unless its last one is gone: before
- * 6.7, files are freed a grace period after their last reference.
- */
-#ifndef KDTLS_HAVE_GET_FILE_ACTIVE
-static inline struct file *get_file_active(struct file **f)
-{
-	struct file *file;
-
-	rcu_read_lock();
-	file = READ_ONCE(*f);
-	if (file && !atomic_long_inc_not_zero(&file->f_count))
-		file = NULL;
-	rcu_read_unlock();
-	return file;
-}
 #endif
 
 /* The socket's memory cgroup: its accessor (6.11+), or the field. */
