@@ -34,7 +34,7 @@ struct dtls_exporter {
 
 /*
  * At the end of the handshake, under lock_sock(): keep what the exporter
- * needs, charged as the rest of the session's state (proto.h).  Without
+ * needs, charged as the rest of the session's state (peer_mem.h).  Without
  * memory the exporter fails with ENOKEY; the handshake does not.
  */
 void dtls_export_keep(struct dtls_sock *ds, enum dtls_prf_hash prf,

@@ -42,6 +42,10 @@
  *    unless close has set ds->detached, and close clears it and cancels
  *    or waits for the work before the socket goes; a resend queued later
  *    finds no flight.  One work item: a burst of requests gets one answer.
+ *    A listener's session its listener's close orphaned sends nothing
+ *    more from it: the port may soon be another socket's.  The work reads
+ *    child.orphaned under lock_sock(), where the listener's close sets it
+ *    before it waits for the work (dtls_listen_shut()).
  *  - the lifetime ends on the socket's timer (sock.c), softirq.
  *  - dtls_final_release(): close, process context.
  */
@@ -359,10 +363,16 @@ static void dtls_final_resend(struct dtls_sock *ds)
 static void dtls_final_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(work, struct dtls_sock, final.work);
+	bool orphaned;
 
-	if (test_and_clear_bit(DTLS_FINAL_OP_RESEND, &ds->final.pending_ops))
+	lock_sock(ds->sk);
+	orphaned = ds->child.orphaned;
+	release_sock(ds->sk);
+	if (test_and_clear_bit(DTLS_FINAL_OP_RESEND, &ds->final.pending_ops) &&
+	    !orphaned)
 		dtls_final_resend(ds);
-	if (test_and_clear_bit(DTLS_FINAL_OP_RENEG, &ds->final.pending_ops))
+	if (test_and_clear_bit(DTLS_FINAL_OP_RENEG, &ds->final.pending_ops) &&
+	    !orphaned)
 		dtls_final_reneg(ds);
 	dtls_sock_put(ds);	/* the reference dtls_final_queue() took */
 }

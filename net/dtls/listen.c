@@ -177,6 +177,8 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 	notify = notify && !c->closing && !c->child.notified;
 	c->child.notified |= notify;
 	release_sock(csk);
+	/* A resend or alert of final.c's begun before it saw @orphaned. */
+	flush_work(&c->final.work);
 	/*
 	 * Not under lock_sock(): UDP's cgroup sendmsg hook takes it for a
 	 * send that names its address, as UDPv6 does for a v4-mapped peer.
