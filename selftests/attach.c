@@ -4,7 +4,8 @@
  * UDP passing through an attached socket, getsockopt(SOL_DTLS), detach on
  * close, and the netlink listing; an IPV6_ADDRFORM begun before the
  * attach and finished after it (the socket leaves the list at its close,
- * and a kernel handshake on it sends nothing more).
+ * and a kernel handshake on it sends nothing more); plaintext corked by
+ * a send begun before the attach never leaves with a record.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -406,7 +407,11 @@ TEST_F(addrform, handshake_sends_nothing_after)
 	ASSERT_EQ(3, hellos);
 
 	addrform_finish(_metadata, self);
-	/* Drain what left before; then, three resend intervals: nothing. */
+	/*
+	 * Drain what left before (a send that began before the call may
+	 * still be on its way); then, three resend intervals: nothing.
+	 */
+	usleep(50000);
 	while (recv(self->peer_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
 	EXPECT_EQ(0, poll(&pfd, 1, 700));
@@ -414,6 +419,106 @@ TEST_F(addrform, handshake_sends_nothing_after)
 	EXPECT_EQ(0, close(self->a.fd));
 	self->a.fd = -1;
 	EXPECT_EQ(0, dtls_test_listed(ino));
+}
+
+struct tid_call {
+	int fd;
+	pid_t tid;	/* atomic: set as the thread starts */
+	long ret;
+	int err;
+};
+
+static void *attach_thread(void *arg)
+{
+	struct tid_call *a = arg;
+
+	__atomic_store_n(&a->tid, gettid(), __ATOMIC_SEQ_CST);
+	a->ret = dtls_sock_attach(dtls_test_nl(), a->fd, NULL, NULL, 0);
+	return NULL;
+}
+
+static void *cork_thread(void *arg)
+{
+	struct tid_call *a = arg;
+
+	__atomic_store_n(&a->tid, gettid(), __ATOMIC_SEQ_CST);
+	a->ret = send(a->fd, "PLAINTEXT", 9, MSG_MORE);
+	a->err = errno;
+	return NULL;
+}
+
+static pid_t tid_of(struct tid_call *a)
+{
+	pid_t tid;
+
+	while (!(tid = __atomic_load_n(&a->tid, __ATOMIC_SEQ_CST)))
+		usleep(1000);
+	return tid;
+}
+
+/*
+ * A send(MSG_MORE) that began before the attach (UDP's sendmsg, waiting
+ * for the socket lock the attach holds) corks its plaintext after it.
+ * A keyed send must not push that plaintext out with its record: it
+ * fails with EBUSY, and nothing leaves.  It did go out, the record
+ * appended to the plaintext.
+ */
+TEST(corked_before_attach)
+{
+	struct dtls12_crypto_info_aes_gcm_128 ci = {
+		.info = { .version = DTLS_1_2_VERSION,
+			  .cipher_type = DTLS_CIPHER_AES_GCM_128, .epoch = 1 },
+	};
+	struct tid_call at = { .ret = -1 }, ck = { .ret = -1 };
+	struct dtls_test_lock_holder h;
+	union dtls_test_addr peer;
+	struct dtls_test_uffd u;
+	struct pollfd pfd;
+	pthread_t ht, att, ckt;
+	int peer_fd, fd, err;
+
+	err = dtls_test_uffd_open(&u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	ASSERT_EQ(0, err);
+	peer_fd = dtls_test_udp_bound(AF_INET6, &peer);
+	ASSERT_LE(0, peer_fd);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect(fd, &peer.sa, sizeof(peer.in6)));
+	ASSERT_NE(NULL, dtls_test_nl());
+
+	/* The socket's lock held; the attach waits for it, then the send. */
+	h.fd = fd;
+	h.u = &u;
+	ASSERT_EQ(0, pthread_create(&ht, NULL, dtls_test_hold_lock, &h));
+	ASSERT_EQ(0, dtls_test_uffd_wait(&u, 10000));
+	at.fd = ck.fd = fd;
+	ASSERT_EQ(0, pthread_create(&att, NULL, attach_thread, &at));
+	ASSERT_EQ(0, dtls_test_wait_wchan(tid_of(&at), "__lock_sock", 10000));
+	ASSERT_EQ(0, pthread_create(&ckt, NULL, cork_thread, &ck));
+	ASSERT_EQ(0, dtls_test_wait_wchan(tid_of(&ck), "__lock_sock", 10000));
+	ASSERT_EQ(0, dtls_test_uffd_serve(&u, "", 1));
+	pthread_join(ht, NULL);
+	pthread_join(att, NULL);
+	pthread_join(ckt, NULL);
+	dtls_test_uffd_close(&u);
+	/* The lock's waiters, in turn: the attach, then the corked send. */
+	ASSERT_EQ(0, at.ret);
+	ASSERT_EQ(9, ck.ret) TH_LOG("send(MSG_MORE): %s", strerror(ck.err));
+
+	ASSERT_EQ(0, setsockopt(fd, SOL_DTLS, DTLS_TX, &ci, sizeof(ci)));
+	EXPECT_EQ(-1, send(fd, "record", 6, 0));
+	EXPECT_EQ(EBUSY, errno);
+	pfd.fd = peer_fd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(0, poll(&pfd, 1, 300));
+	/* UDP's close drops what it holds corked. */
+	close(fd);
+	EXPECT_EQ(0, poll(&pfd, 1, 300));
+	close(peer_fd);
 }
 
 TEST_HARNESS_MAIN

@@ -331,6 +331,7 @@ static inline int dtls_test_uffd_open(struct dtls_test_uffd *u)
 	u->fd = syscall(__NR_userfaultfd, O_CLOEXEC);
 	if (u->fd < 0)
 		return -errno;
+	/* From here on, the caller closes it (dtls_test_uffd_close()). */
 	u->map = mmap(NULL, 2 * u->page, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	u->src = mmap(NULL, u->page, PROT_READ | PROT_WRITE,
@@ -374,7 +375,52 @@ static inline int dtls_test_uffd_serve(struct dtls_test_uffd *u,
 	return ioctl(u->fd, UFFDIO_COPY, &copy);
 }
 
-/* A call still waiting fails (EFAULT) once the userfaultfd goes. */
+/*
+ * A thread holding the lock of the UDPv6 socket @fd until the page is
+ * served: UDPv6 reads an option's first 4 bytes before it takes the
+ * lock, and copies a routing header in whole under it; the value starts
+ * 4 bytes before the waiting page.
+ */
+struct dtls_test_lock_holder {
+	int fd;
+	struct dtls_test_uffd *u;
+};
+
+static inline void *dtls_test_hold_lock(void *arg)
+{
+	struct dtls_test_lock_holder *h = arg;
+
+	setsockopt(h->fd, IPPROTO_IPV6, IPV6_RTHDR, h->u->area - 4, 8);
+	return NULL;
+}
+
+/*
+ * Until thread @tid waits in the kernel function @fn (its wchan): 0, or
+ * -1 after @ms.
+ */
+static inline int dtls_test_wait_wchan(pid_t tid, const char *fn, int ms)
+{
+	char path[64], buf[128];
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
+	for (i = 0; i <= ms / 10; i++) {
+		fd = open(path, O_RDONLY);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			buf[n] = 0;
+			if (!strcmp(buf, fn))
+				return 0;
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* A call still waiting goes on once the userfaultfd goes (zeros). */
 static inline void dtls_test_uffd_close(struct dtls_test_uffd *u)
 {
 	if (u->fd >= 0)

@@ -2802,17 +2802,17 @@ FIXTURE(lcg) {
 
 /*
  * cgroup2 at CG_ROOT, mounted in a mount namespace of the test's if it is
- * not there.  0, or -1 with errno.
+ * not there.  0; 1 if the kernel has no cgroup2; -1 if the namespace
+ * could not be made (errno).
  */
 static int cg_mount(void)
 {
 	if (!access(CG_ROOT "/cgroup.controllers", F_OK))
 		return 0;
 	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("none", CG_ROOT, "cgroup2", 0, NULL))
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return -1;
-	return 0;
+	return mount("none", CG_ROOT, "cgroup2", 0, NULL) ? 1 : 0;
 }
 
 /*
@@ -2823,12 +2823,14 @@ static int cg_mount(void)
 FIXTURE_SETUP(lcg)
 {
 	char pid[32], procs[192], ctl[256] = "";
-	int fd;
+	int fd, err;
 
 	ctx_init(_metadata, &self->c, AF_INET);
 	self->cg[0] = '\0';
-	if (cg_mount())
+	err = cg_mount();
+	if (err > 0)
 		SKIP(return, "no cgroup2: %s", strerror(errno));
+	ASSERT_EQ(0, err);
 	fd = open(CG_ROOT "/cgroup.subtree_control", O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, read(fd, ctl, sizeof(ctl) - 1));
@@ -3835,24 +3837,6 @@ static bool close_done(struct close_call *cc, int ms)
 	return false;
 }
 
-struct rthdr_call {
-	int fd;
-	char *val;	/* 4 bytes before a page whose first touch waits */
-};
-
-/*
- * UDPv6 reads an option's first 4 bytes before it takes the socket's
- * lock, and copies a routing header in whole under it: the call holds
- * the lock while it waits for the page.
- */
-static void *rthdr_thread(void *arg)
-{
-	struct rthdr_call *r = arg;
-
-	setsockopt(r->fd, IPPROTO_IPV6, IPV6_RTHDR, r->val, 8);
-	return NULL;
-}
-
 /*
  * The listener's close waits for the lock of an accepted session whose
  * owner holds it (a setsockopt copying its value from a page that does
@@ -3865,7 +3849,7 @@ TEST_F_TIMEOUT(l4, close_listener_session_lock_held, 90)
 	struct close_call lclose = { .fd = -1 }, sclose = { .fd = -1 };
 	struct lctx *c = &self->c;
 	struct dtls_test_uffd u;
-	struct rthdr_call r;
+	struct dtls_test_lock_holder r;
 	pthread_t rt, lt, st;
 	bool session_closed;
 	uint8_t zero = 0;
@@ -3880,8 +3864,8 @@ TEST_F_TIMEOUT(l4, close_listener_session_lock_held, 90)
 	dual_sessions_up(_metadata, c, 2);
 
 	r.fd = c->child[0];
-	r.val = u.area - 4;
-	ASSERT_EQ(0, pthread_create(&rt, NULL, rthdr_thread, &r));
+	r.u = &u;
+	ASSERT_EQ(0, pthread_create(&rt, NULL, dtls_test_hold_lock, &r));
 	ASSERT_EQ(0, dtls_test_uffd_wait(&u, 10000));
 
 	/* The listener's close reaches session 0 and waits for its lock. */

@@ -222,16 +222,19 @@ static inline struct dtls_sock *dtls_sk(const struct sock *sk)
 }
 
 /*
- * UDP would gather our records into one datagram (UDP_CORK) or cut them
- * (its own UDP_SEGMENT size).  sock.c refuses UDP_CORK on an attached
- * socket and keeps UDP_SEGMENT for itself (@tx_gso_size), and attach
- * refuses a socket that has either, but UDP's setsockopt sets them without
- * the socket lock, so one may land just as the socket is attached: sends
- * then fail with EBUSY rather than go out corked or cut.
+ * UDP would gather our records into one datagram (UDP_CORK, or what it
+ * holds corked: @pending) or cut them (its own UDP_SEGMENT size).  sock.c
+ * refuses UDP_CORK on an attached socket and keeps UDP_SEGMENT for itself
+ * (@tx_gso_size), and attach refuses a socket that has any, but UDP's
+ * setsockopt sets them without the socket lock, and a send(MSG_MORE)
+ * that began before the attach (UDP's sendmsg, waiting for the socket
+ * lock) corks its plaintext after it: sends then fail with EBUSY rather
+ * than go out corked or cut, or push that plaintext out with them.
  */
 static inline bool dtls_udp_batching(struct sock *sk)
 {
-	return udp_test_bit(CORK, sk) || READ_ONCE(udp_sk(sk)->gso_size);
+	return udp_test_bit(CORK, sk) || READ_ONCE(udp_sk(sk)->gso_size) ||
+	       READ_ONCE(udp_sk(sk)->pending);
 }
 
 /* Datagrams UDP holds for the socket (not taken by us).  Any context. */

@@ -309,7 +309,9 @@ static inline struct file *get_file_active(struct file **f)
  * close stops every sender of ours before UDP's close): the socket's
  * struct socket stays as long as the socket is ours.  struct socket
  * and struct file are freed a grace period after their last use, so
- * reading them under RCU is safe.
+ * reading them under RCU is safe.  A close() meanwhile leaves the
+ * socket's release to the fput() of dtls_sock_release_hold() (a work's
+ * comes a jiffy later, from delayed_fput).
  *
  * Context: process.  Return: true if the caller may send on @sk.
  */
@@ -323,6 +325,8 @@ bool dtls_sock_hold_open(struct sock *sk, struct file **pin)
 	if (sock)
 		*pin = get_file_active(&sock->file);
 	rcu_read_unlock();
+	/* sk_prot as it was when sk_socket (or the file) was read. */
+	smp_rmb();
 	if (dtls_sk_attached(sk))
 		return true;
 	dtls_sock_release_hold(*pin);
@@ -604,6 +608,14 @@ static void dtls_build_proto(struct proto *prot, const struct proto *base)
 	 * and so through our sendmsg, which seals.
 	 */
 	prot->sendpage = NULL;
+#endif
+#ifdef KDTLS_HAVE_PROTO_SPLICE_EOF
+	/*
+	 * UDP's would push what UDP holds corked.  Our sends cork nothing;
+	 * only a send begun before the attach can have corked plaintext
+	 * (dtls_udp_batching()), and that must not leave now.
+	 */
+	prot->splice_eof = NULL;
 #endif
 }
 
