@@ -44,8 +44,9 @@
  *    finds no flight.  One work item: a burst of requests gets one answer.
  *    A listener's session its listener's close orphaned sends nothing
  *    more from it: the port may soon be another socket's.  The work reads
- *    child.orphaned under lock_sock(), where the listener's close sets it
- *    before it waits for the work (dtls_listen_shut()).
+ *    child.orphaned (and @detached) under ds->rxq.lock, where the
+ *    listener's close sets it before it waits for the work
+ *    (dtls_listen_shut()).
  *  - the lifetime ends on the socket's timer (sock.c), softirq.
  *  - dtls_final_release(): close, process context.
  */
@@ -363,16 +364,21 @@ static void dtls_final_resend(struct dtls_sock *ds)
 static void dtls_final_work(struct work_struct *work)
 {
 	struct dtls_sock *ds = container_of(work, struct dtls_sock, final.work);
-	bool orphaned;
+	bool stop;
 
-	lock_sock(ds->sk);
-	orphaned = ds->child.orphaned;
-	release_sock(ds->sk);
+	/*
+	 * Not once close set @detached (a work queued after close waited
+	 * for it holds @ds, not the socket), nor once a listener's close
+	 * orphaned the session.
+	 */
+	spin_lock_bh(&ds->rxq.lock);
+	stop = ds->detached || ds->child.orphaned;
+	spin_unlock_bh(&ds->rxq.lock);
 	if (test_and_clear_bit(DTLS_FINAL_OP_RESEND, &ds->final.pending_ops) &&
-	    !orphaned)
+	    !stop)
 		dtls_final_resend(ds);
 	if (test_and_clear_bit(DTLS_FINAL_OP_RENEG, &ds->final.pending_ops) &&
-	    !orphaned)
+	    !stop)
 		dtls_final_reneg(ds);
 	dtls_sock_put(ds);	/* the reference dtls_final_queue() took */
 }

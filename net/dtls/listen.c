@@ -68,7 +68,8 @@
  *    as it starts), under the child's hs->lock.
  *  - accept: process, the listener's file held.
  *  - A child's lock_sock() guards c->child.notified (its close_notify is
- *    sent once) and orders c->child.orphaned, set under it by
+ *    sent once) and orders c->child.orphaned, set under it (and under
+ *    the child's rxq.lock, for final.c's work) by
  *    dtls_listen_shut() (a restart sets it under l->lock, on a child no
  *    one accepted), against the child's close.  The alert is sent after
  *    release_sock() (UDP may take the lock), under l->notify_sem: read
@@ -173,7 +174,10 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 	struct sock *csk = c->sk;
 
 	lock_sock(csk);
+	/* Under rxq.lock too, for final.c's work. */
+	spin_lock_bh(&c->rxq.lock);
 	WRITE_ONCE(c->child.orphaned, true);
+	spin_unlock_bh(&c->rxq.lock);
 	notify = notify && !c->closing && !c->child.notified;
 	c->child.notified |= notify;
 	release_sock(csk);
