@@ -393,6 +393,7 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 		err = -EINVAL;
 		goto out;
 	}
+	dtls_udp_drop_corked(sk);
 	/* A reader that sees it running finds a server's engine listening. */
 	if (hs->pr.p.role == DTLS_HS_ROLE_SERVER)
 		dtls_proto_set_step(&hs->pr, DTLS_HS_S_LISTEN);

@@ -340,6 +340,36 @@ void dtls_sock_release_hold(struct file *pin)
 		fput(pin);
 }
 
+/*
+ * Drop what UDP holds corked: plaintext of a send(MSG_MORE) that began
+ * before the attach (dtls_udp_batching()), which must not leave once
+ * keys are in, and would otherwise keep every keyed send failing.  7.x
+ * exports no way to drop an IPv4 one: it stays, and sends fail with
+ * EBUSY until the socket is closed.  Context: process, under lock_sock().
+ */
+void dtls_udp_drop_corked(struct sock *sk)
+{
+	struct udp_sock *up = udp_sk(sk);
+
+	sock_owned_by_me(sk);
+	switch (up->pending) {
+#if IS_ENABLED(CONFIG_IPV6)
+	case AF_INET6:
+		up->len = 0;
+		WRITE_ONCE(up->pending, 0);
+		ip6_flush_pending_frames(sk);
+		break;
+#endif
+#ifdef KDTLS_HAVE_EXPORT_UDP_FLUSH_PENDING
+	case AF_INET:
+		udp_flush_pending_frames(sk);
+		break;
+#endif
+	default:
+		break;
+	}
+}
+
 static void dtls_sock_free_rcu(struct rcu_head *head)
 {
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
