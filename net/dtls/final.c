@@ -372,7 +372,7 @@ static void dtls_final_work(struct work_struct *work)
 	 * orphaned the session.
 	 */
 	spin_lock_bh(&ds->rxq.lock);
-	stop = ds->detached || ds->child.orphaned;
+	stop = ds->detached || READ_ONCE(ds->child.orphaned);
 	spin_unlock_bh(&ds->rxq.lock);
 	if (test_and_clear_bit(DTLS_FINAL_OP_RESEND, &ds->final.pending_ops) &&
 	    !stop)

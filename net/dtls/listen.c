@@ -70,8 +70,9 @@
  *  - A child's lock_sock() guards c->child.notified (its close_notify is
  *    sent once) and orders c->child.orphaned, set under it (and under
  *    the child's rxq.lock, for final.c's work) by
- *    dtls_listen_shut() (a restart sets it under l->lock, on a child no
- *    one accepted), against the child's close.  The alert is sent after
+ *    dtls_listen_shut() (a restart sets it under l->lock and the
+ *    child's rxq.lock, on a child no one accepted), against the child's
+ *    close.  The alert is sent after
  *    release_sock() (UDP may take the lock), under l->notify_sem: read
  *    by the child's close around its check and send; the listener's
  *    close takes it (write) once, after orphaning every child, only to

@@ -543,7 +543,9 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 			 * Not accepted: the listener's to release, without a
 			 * close_notify to the new client at that address.
 			 */
+			spin_lock(&c->rxq.lock);	/* final.c's work */
 			WRITE_ONCE(c->child.orphaned, true);
+			spin_unlock(&c->rxq.lock);
 			c->child.state = DTLS_CHILD_GONE;
 			list_add_tail(&c->child.ready, &l->reap);
 		}

@@ -257,7 +257,7 @@ static int dtls_set_keys(struct sock *sk, bool rx, sockptr_t optval,
 		err = -EISCONN;	/* one handshake per socket, its or ours */
 	else
 		err = dtls_keys_install(sk, rx, k);
-	if (!err)
+	if (!err && !rx)
 		dtls_udp_drop_corked(sk);
 	release_sock(sk);
 	if (err)
