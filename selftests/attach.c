@@ -411,7 +411,7 @@ TEST_F(addrform, handshake_sends_nothing_after)
 	 * Drain what left before (a send that began before the call may
 	 * still be on its way); then, three resend intervals: nothing.
 	 */
-	usleep(50000);
+	usleep(300000);
 	while (recv(self->peer_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
 	EXPECT_EQ(0, poll(&pfd, 1, 700));

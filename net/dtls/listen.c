@@ -424,6 +424,8 @@ int dtls_listen(struct socket *sock, int backlog)
 	if (!err) {
 		refcount_inc(&ds->refs);
 		rcu_assign_pointer(ds->listener, l);
+		/* Its HelloVerifyRequests must not wait behind it. */
+		dtls_udp_drop_corked(sk);
 	}
 	release_sock(sk);
 	if (err) {

@@ -555,6 +555,9 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 		return true;	/* it went meanwhile */
 	if (shut)
 		dtls_listen_shut(c, false, ECONNRESET);
+	else
+		/* Reaped by this work, later: alive until then. */
+		flush_work(&c->final.work);
 	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_RESTARTED, 1);
 	return true;
 }

@@ -320,12 +320,19 @@ bool dtls_sock_hold_open(struct sock *sk, struct file **pin)
 	struct socket *sock;
 
 	*pin = NULL;
+	/* Taken back: no need to hold off a close that may be UDP's alone. */
+	if (!dtls_sk_attached(sk))
+		return false;
 	rcu_read_lock();
 	sock = READ_ONCE(sk->sk_socket);
 	if (sock)
 		*pin = get_file_active(&sock->file);
 	rcu_read_unlock();
-	/* sk_prot as it was when sk_socket (or the file) was read. */
+	/*
+	 * sk_prot again, read after sk_socket and the file: what UDP's close
+	 * cleared (sock_orphan(), under sk_callback_lock) came after what
+	 * IPV6_ADDRFORM wrote (a syscall that held the file).
+	 */
 	smp_rmb();
 	if (dtls_sk_attached(sk))
 		return true;
