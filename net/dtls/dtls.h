@@ -196,7 +196,7 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 void dtls_sock_exit(void);
 void dtls_sock_put(struct dtls_sock *ds);
 struct dtls_sock *dtls_sock_of(struct sock *sk);
-bool dtls_sock_hold_open(struct sock *sk, struct file **pin);
+bool dtls_sock_hold_open(struct dtls_sock *ds, struct file **pin);
 void dtls_sock_release_hold(struct file *pin);
 void dtls_udp_drop_corked(struct sock *sk);
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);

@@ -141,7 +141,7 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	 * ours: UDP would hand it to this send and send nothing.  Take it
 	 * aside for the send and put it back, unless a newer one came.
 	 */
-	if (!dtls_sock_hold_open(ds->sk, &pin))
+	if (!dtls_sock_hold_open(ds, &pin))
 		return -EPIPE;
 	pending = xchg(&ds->sk->sk_err, 0);
 	err = ds->base_prot->sendmsg(ds->sk, &msg, len);

@@ -290,11 +290,20 @@ static inline struct file *get_file_active(struct file **f)
 }
 #endif
 
+static bool dtls_sk_v4mapped(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	return ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+#else
+	return false;
+#endif
+}
+
 /*
  * dtls_sock_hold_open - before a send of the module's own (a flight, an
  * alert, a close_notify): keep the socket's close from running during
  * the send, and say whether the socket is still ours.
- * @sk: the socket
+ * @ds: the socket's state
  * @pin: set to the file reference taken (NULL if none), for
  *	dtls_sock_release_hold()
  *
@@ -311,18 +320,26 @@ static inline struct file *get_file_active(struct file **f)
  * and struct file are freed a grace period after their last use, so
  * reading them under RCU is safe.  A close() meanwhile leaves the
  * socket's release to the fput() of dtls_sock_release_hold() (a work's
- * comes a jiffy later, from delayed_fput).
+ * comes a jiffy later, from delayed_fput), so the file is held only
+ * where IPV6_ADDRFORM can apply: a UDPv6 socket connected to a v4-mapped
+ * peer (its address stays v4-mapped after the call), not a listener's
+ * session (attached as it was made, before anyone could call anything).
+ * Every other close stays synchronous (a listener's shuts its sessions
+ * before close() returns).
  *
- * Context: process.  Return: true if the caller may send on @sk.
+ * Context: process.  Return: true if the caller may send on the socket.
  */
-bool dtls_sock_hold_open(struct sock *sk, struct file **pin)
+bool dtls_sock_hold_open(struct dtls_sock *ds, struct file **pin)
 {
+	struct sock *sk = ds->sk;
 	struct socket *sock;
 
 	*pin = NULL;
 	/* Taken back: no need to hold off a close that may be UDP's alone. */
 	if (!dtls_sk_attached(sk))
 		return false;
+	if (READ_ONCE(ds->child.l) || !dtls_sk_v4mapped(sk))
+		return true;
 	rcu_read_lock();
 	sock = READ_ONCE(sk->sk_socket);
 	if (sock)
