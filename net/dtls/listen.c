@@ -68,11 +68,11 @@
  *    as it starts), under the child's hs->lock.
  *  - accept: process, the listener's file held.
  *  - A child's lock_sock() guards c->child.notified (its close_notify is
- *    sent once) and orders c->child.orphaned, set under it (and under
- *    the child's rxq.lock, for final.c's work) by
- *    dtls_listen_shut() (a restart sets it under l->lock and the
- *    child's rxq.lock, on a child no one accepted), against the child's
- *    close.  The alert is sent after
+ *    sent once) and orders c->child.orphaned, set under it by
+ *    dtls_listen_shut(), against the child's close (a restart sets it
+ *    under l->lock, on a child no one accepted); both also set it under
+ *    the child's rxq.lock, where final.c's work reads it.  The alert is
+ *    sent after
  *    release_sock() (UDP may take the lock), under l->notify_sem: read
  *    by the child's close around its check and send; the listener's
  *    close takes it (write) once, after orphaning every child, only to

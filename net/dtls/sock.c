@@ -312,11 +312,10 @@ static bool dtls_sk_v4mapped(const struct sock *sk)
  * reset UDP_ENCAP, UDP's close runs without us, while the handshake's
  * work and timers still run: UDP's send then finds sk_socket NULL once
  * the socket is orphaned.  Holding the file keeps the close off until
- * the send is done.  No file to hold (a listener's child not accepted,
- * whose owner could not race the attach; or the last fput under way,
- * when no syscall can be running, so the socket stays ours, and our
- * close stops every sender of ours before UDP's close): the socket's
- * struct socket stays as long as the socket is ours.  struct socket
+ * the send is done.  No file to hold (the last fput under way, when no
+ * syscall can be running, so the socket stays ours, and our close stops
+ * every sender of ours before UDP's close): the socket's struct socket
+ * stays as long as the socket is ours.  struct socket
  * and struct file are freed a grace period after their last use, so
  * reading them under RCU is safe.  A close() meanwhile leaves the
  * socket's release to the fput() of dtls_sock_release_hold() (a work's
