@@ -587,12 +587,17 @@ OSSL_LOSS(client_v6_loss20_ecdsa_mtu256, AF_INET6, "loss 20%", false,
 	  "ECDHE-ECDSA-CHACHA20-POLY1305", 0xcca9, true);
 /*
  * GnuTLS's timer also starts at 1 s (and gives up after 60 s), so 10%
- * where it is the client.  gnutls-serv asks for the kernel's certificate
- * too.  No ECDHE-PSK with gnutls-cli: 3.7.9 crashes after it (hs_ossl).
+ * where it is the client.  Where it is the server, its flight 4 is its
+ * timer's too: it sends each message in a datagram of its own (three for
+ * ECDHE-PSK, seen with tshark), and a ClientHello sent again does not
+ * bring them again, so at 30% one of the three is lost all six times in
+ * about 0.2% of handshakes (seen once in CI); at 20%, 0.02%.  gnutls-serv
+ * asks for the kernel's certificate too.  No ECDHE-PSK with gnutls-cli:
+ * 3.7.9 crashes after it (hs_ossl).
  */
 GNUTLS_LOSS(gnutls_server_v4_loss10_psk, AF_INET, "loss 10%", true,
 	    "+PSK:+AES-128-GCM", 0x00a8, false);
-GNUTLS_LOSS(gnutls_client_v4_loss30_ecdhe_psk, AF_INET, "loss 30%", false,
+GNUTLS_LOSS(gnutls_client_v4_loss20_ecdhe_psk, AF_INET, "loss 20%", false,
 	    "+ECDHE-PSK:+CHACHA20-POLY1305", 0xccac, false);
 GNUTLS_LOSS(gnutls_server_v6_reorder_dup, AF_INET6, NETEM_MIXED, true,
 	    "+PSK:+CHACHA20-POLY1305", 0xccab, false);
