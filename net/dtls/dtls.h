@@ -199,6 +199,7 @@ struct dtls_sock *dtls_sock_of(struct sock *sk);
 bool dtls_sock_hold_open(struct dtls_sock *ds, struct file **pin);
 void dtls_sock_release_hold(struct file *pin);
 void dtls_udp_drop_corked(struct sock *sk);
+void dtls_udp_drop_late_cork(struct sock *sk);
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
@@ -231,8 +232,8 @@ static inline struct dtls_sock *dtls_sk(const struct sock *sk)
  * that began before the attach (UDP's sendmsg, waiting for the socket
  * lock) corks its plaintext after it: sends then fail with EBUSY rather
  * than go out corked or cut, or push that plaintext out with them (keys,
- * a handshake's start and a keyed send drop it first, where UDP lets us:
- * dtls_udp_drop_corked()).
+ * a handshake's start, a keyed send and each datagram of the module's
+ * own drop it first, where UDP lets us: dtls_udp_drop_corked()).
  */
 static inline bool dtls_udp_batching(struct sock *sk)
 {

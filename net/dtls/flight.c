@@ -10,7 +10,9 @@
  * handshake and, after it, the kept last flight (final.c) use this.
  * Building a flight is the protocol's (proto.c: dtls_flight_add()).
  *
- * Context: process (the handshake work, or the final flight's work).
+ * Context: process (the handshake work, or the final flight's work),
+ * never under lock_sock(): UDP's sendmsg may take it (a cork, a cgroup
+ * sendmsg hook), and so may dtls_send_msg() (a late cork to drop).
  */
 
 #include <linux/in.h>
@@ -101,7 +103,7 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 			 unsigned int len, const struct sockaddr *to,
 			 const struct sk_buff *reply_to);
 
-/* @to: NULL on a connected socket.  Context: process. */
+/* @to: NULL on a connected socket.  Context: process, not lock_sock(). */
 int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 		       unsigned int len, const struct sockaddr *to)
 {
@@ -131,8 +133,6 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 				  sizeof(struct sockaddr_in6) :
 				  sizeof(struct sockaddr_in);
 	}
-	if (unlikely(dtls_udp_batching(ds->sk)))
-		return -EBUSY;
 	if (reply_to)
 		dtls_reply_source(&msg, &cb, reply_to);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
@@ -143,6 +143,12 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	 */
 	if (!dtls_sock_hold_open(ds, &pin))
 		return -EPIPE;
+	if (unlikely(READ_ONCE(udp_sk(ds->sk)->pending)))
+		dtls_udp_drop_late_cork(ds->sk);
+	if (unlikely(dtls_udp_batching(ds->sk))) {
+		dtls_sock_release_hold(pin);
+		return -EBUSY;
+	}
 	pending = xchg(&ds->sk->sk_err, 0);
 	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
 	if (pending && !cmpxchg(&ds->sk->sk_err, 0, pending))

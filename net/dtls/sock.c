@@ -393,6 +393,22 @@ void dtls_udp_drop_corked(struct sock *sk)
 	}
 }
 
+/*
+ * dtls_udp_drop_late_cork - for a send that finds UDP holding plaintext:
+ * a send(MSG_MORE) begun before the attach can reach the socket lock
+ * after the keys or the handshake's start dropped what was there (it was
+ * preempted between UDP reading sk_prot and taking the lock).  Dropped
+ * only while the socket is ours: once UDP took it back, what it corks is
+ * its owner's.  Context: process, not under lock_sock().
+ */
+void dtls_udp_drop_late_cork(struct sock *sk)
+{
+	lock_sock(sk);
+	if (dtls_sk_attached(sk))
+		dtls_udp_drop_corked(sk);
+	release_sock(sk);
+}
+
 static void dtls_sock_free_rcu(struct rcu_head *head)
 {
 	struct dtls_sock *ds = container_of(head, struct dtls_sock, rcu);
