@@ -351,6 +351,8 @@ bool dtls_final_rx(struct dtls_sock *ds, u8 type, const u8 *data,
 void dtls_final_init(struct dtls_sock *ds);
 bool dtls_final_expire(struct dtls_sock *ds, unsigned long *expires);
 void dtls_final_release(struct dtls_sock *ds);
+void dtls_final_orphan(struct dtls_sock *ds);
+void dtls_final_sync(struct dtls_sock *ds);
 int dtls_final_setsockopt(struct dtls_sock *ds, int optname, u32 val);
 void dtls_final_info(struct dtls_sock *ds, struct dtls_final_flight_info *fi);
 

@@ -42,11 +42,11 @@
  *    unless close has set ds->detached, and close clears it and cancels
  *    or waits for the work before the socket goes; a resend queued later
  *    finds no flight.  One work item: a burst of requests gets one answer.
- *    A listener's session its listener's close orphaned sends nothing
- *    more from it: the port may soon be another socket's.  The work reads
- *    child.orphaned (and @detached) under ds->rxq.lock, where the
- *    listener's close sets it before it waits for the work
- *    (dtls_listen_shut()).
+ *    A listener's session its listener let go (its close, or a peer
+ *    starting again) sends nothing more from it: the port may soon be
+ *    another socket's.  The work reads child.orphaned (and @detached)
+ *    under ds->rxq.lock, where dtls_final_orphan() sets it, and the
+ *    listener then waits for the work (dtls_final_sync()).
  *  - the lifetime ends on the socket's timer (sock.c), softirq.
  *  - dtls_final_release(): close, process context.
  */
@@ -438,6 +438,28 @@ void dtls_final_release(struct dtls_sock *ds)
 	clear_bit(DTLS_FINAL_OP_RENEG, &ds->final.pending_ops);
 	if (cancel_work_sync(&ds->final.work))
 		dtls_sock_put(ds);	/* the reference it held */
+}
+
+/**
+ * dtls_final_orphan - a listener's session its listener let go: the work
+ * sends nothing more for it (the port may soon be another socket's)
+ * @ds: the session
+ *
+ * @child.orphaned is set under ds->rxq.lock, where the work reads it.
+ * A work already past that read is waited for by dtls_final_sync().
+ * Context: any; nests inside l->lock and lock_sock().
+ */
+void dtls_final_orphan(struct dtls_sock *ds)
+{
+	spin_lock_bh(&ds->rxq.lock);
+	WRITE_ONCE(ds->child.orphaned, true);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/* After dtls_final_orphan(): no resend or alert of ours is under way. */
+void dtls_final_sync(struct dtls_sock *ds)
+{
+	flush_work(&ds->final.work);
 }
 
 /* setsockopt(SOL_DTLS, DTLS_FINAL_FLIGHT_*).  Context: process. */

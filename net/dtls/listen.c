@@ -70,9 +70,9 @@
  *  - A child's lock_sock() guards c->child.notified (its close_notify is
  *    sent once) and orders c->child.orphaned, set under it by
  *    dtls_listen_shut(), against the child's close (a restart sets it
- *    under l->lock, on a child no one accepted); both also set it under
- *    the child's rxq.lock, where final.c's work reads it.  The alert is
- *    sent after
+ *    under l->lock, on a child no one accepted); both set it with
+ *    dtls_final_orphan(), which final.c's work reads it under, and then
+ *    wait for that work (dtls_final_sync()).  The alert is sent after
  *    release_sock() (UDP may take the lock), under l->notify_sem: read
  *    by the child's close around its check and send; the listener's
  *    close takes it (write) once, after orphaning every child, only to
@@ -175,15 +175,11 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 	struct sock *csk = c->sk;
 
 	lock_sock(csk);
-	/* Under rxq.lock too, for final.c's work. */
-	spin_lock_bh(&c->rxq.lock);
-	WRITE_ONCE(c->child.orphaned, true);
-	spin_unlock_bh(&c->rxq.lock);
+	dtls_final_orphan(c);
 	notify = notify && !c->closing && !c->child.notified;
 	c->child.notified |= notify;
 	release_sock(csk);
-	/* A resend or alert of final.c's begun before it saw @orphaned. */
-	flush_work(&c->final.work);
+	dtls_final_sync(c);
 	/*
 	 * Not under lock_sock(): UDP's cgroup sendmsg hook takes it for a
 	 * send that names its address, as UDPv6 does for a v4-mapped peer.

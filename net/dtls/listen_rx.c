@@ -543,9 +543,7 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 			 * Not accepted: the listener's to release, without a
 			 * close_notify to the new client at that address.
 			 */
-			spin_lock(&c->rxq.lock);	/* final.c's work */
-			WRITE_ONCE(c->child.orphaned, true);
-			spin_unlock(&c->rxq.lock);
+			dtls_final_orphan(c);
 			c->child.state = DTLS_CHILD_GONE;
 			list_add_tail(&c->child.ready, &l->reap);
 		}
@@ -557,7 +555,7 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 		dtls_listen_shut(c, false, ECONNRESET);
 	else
 		/* Reaped by this work, later: alive until then. */
-		flush_work(&c->final.work);
+		dtls_final_sync(c);
 	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_RESTARTED, 1);
 	return true;
 }
