@@ -232,8 +232,11 @@ static inline struct dtls_sock *dtls_sk(const struct sock *sk)
  * that began before the attach (UDP's sendmsg, waiting for the socket
  * lock) corks its plaintext after it: sends then fail with EBUSY rather
  * than go out corked or cut, or push that plaintext out with them (keys,
- * a handshake's start, a keyed send and each datagram of the module's
- * own drop it first, where UDP lets us: dtls_udp_drop_corked()).
+ * listen(2), a handshake's start, a keyed send and each datagram of the
+ * module's own drop it first, where UDP lets us: dtls_udp_drop_corked()).
+ * One that lands between this check and UDP's own look at @pending, in
+ * the same send, still joins that datagram: UDP takes the socket lock
+ * itself there, so we cannot hold it across the call.
  */
 static inline bool dtls_udp_batching(struct sock *sk)
 {

@@ -447,7 +447,7 @@ void dtls_final_release(struct dtls_sock *ds)
  *
  * @child.orphaned is set under ds->rxq.lock, where the work reads it.
  * A work already past that read is waited for by dtls_final_sync().
- * Context: any; nests inside l->lock and lock_sock().
+ * Context: process or softirq; nests inside l->lock and lock_sock().
  */
 void dtls_final_orphan(struct dtls_sock *ds)
 {

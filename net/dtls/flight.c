@@ -10,9 +10,10 @@
  * handshake and, after it, the kept last flight (final.c) use this.
  * Building a flight is the protocol's (proto.c: dtls_flight_add()).
  *
- * Context: process (the handshake work, or the final flight's work),
- * never under lock_sock(): UDP's sendmsg may take it (a cork, a cgroup
- * sendmsg hook), and so may dtls_send_msg() (a late cork to drop).
+ * Context: process (the handshake work, the final flight's work, the
+ * listener's work, netlink handlers, close), never under lock_sock():
+ * UDP's sendmsg may take it (a cork, a cgroup sendmsg hook), and so may
+ * dtls_send_msg() (a late cork to drop).
  */
 
 #include <linux/in.h>
@@ -110,7 +111,7 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 	return dtls_send_msg(ds, buf, len, to, NULL);
 }
 
-/* To the sender of @skb, from the address it came to.  Context: process. */
+/* To the sender of @skb, from the address it came to.  As above. */
 int dtls_send_reply(struct dtls_sock *ds, const void *buf, unsigned int len,
 		    const struct sockaddr *to, const struct sk_buff *skb)
 {
@@ -136,11 +137,6 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	if (reply_to)
 		dtls_reply_source(&msg, &cb, reply_to);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
-	/*
-	 * A pending error (an ICMP error, icmp.c) is the application's, not
-	 * ours: UDP would hand it to this send and send nothing.  Take it
-	 * aside for the send and put it back, unless a newer one came.
-	 */
 	if (!dtls_sock_hold_open(ds, &pin))
 		return -EPIPE;
 	if (unlikely(READ_ONCE(udp_sk(ds->sk)->pending)))
@@ -149,6 +145,11 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 		dtls_sock_release_hold(pin);
 		return -EBUSY;
 	}
+	/*
+	 * A pending error (an ICMP error, icmp.c) is the application's, not
+	 * ours: UDP would hand it to this send and send nothing.  Take it
+	 * aside for the send and put it back, unless a newer one came.
+	 */
 	pending = xchg(&ds->sk->sk_err, 0);
 	err = ds->base_prot->sendmsg(ds->sk, &msg, len);
 	if (pending && !cmpxchg(&ds->sk->sk_err, 0, pending))

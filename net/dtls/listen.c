@@ -55,10 +55,10 @@
  *    sock taken with refcount_inc_not_zero().
  *  - l->lock (spinlock, BHs off) protects the counts, the lists, the
  *    table's membership (insertion and removal; lookups need no lock) and
- *    l->closed.  Nothing sleeps under it, and none of our locks is taken
- *    under it; it is taken under a child's hs->lock (the child's
- *    handshake ending), under lock_sock() and under dtls_net.lock (the
- *    netlink dump).
+ *    l->closed.  Nothing sleeps under it, and of our locks only a child's
+ *    rxq.lock (dtls_final_orphan()) is taken under it; it is taken under
+ *    a child's hs->lock (the child's handshake ending), under lock_sock()
+ *    and under dtls_net.lock (the netlink dump).
  *  - l->work (process): the hellos, creating children, releasing the
  *    children to reap.  l->expire_work: the sessions never accepted.
  *    Neither runs once dtls_listen_close() has cancelled them, and
@@ -71,8 +71,8 @@
  *    sent once) and orders c->child.orphaned, set under it by
  *    dtls_listen_shut(), against the child's close (a restart sets it
  *    under l->lock, on a child no one accepted); both set it with
- *    dtls_final_orphan(), which final.c's work reads it under, and then
- *    wait for that work (dtls_final_sync()).  The alert is sent after
+ *    dtls_final_orphan() (final.c's work reads it under the child's
+ *    rxq.lock), then wait for that work with dtls_final_sync().  The alert is sent after
  *    release_sock() (UDP may take the lock), under l->notify_sem: read
  *    by the child's close around its check and send; the listener's
  *    close takes it (write) once, after orphaning every child, only to
@@ -581,7 +581,7 @@ int dtls_listen_accept(struct socket *sock, struct socket *newsock,
 	 * is accepted) may still read sk_socket's old value: let it end
 	 * before the socket it was made with goes.
 	 */
-	flush_work(&c->final.work);
+	dtls_final_sync(c);
 	csock->sk = NULL;
 	sock_release(csock);
 	WRITE_ONCE(c->ino, sock_i_ino(csk));

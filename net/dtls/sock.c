@@ -29,6 +29,10 @@
  *    which stops it before anything it reads goes.
  *  - dtls_net.lock (mutex) protects the per-netns list; it is never taken
  *    with lock_sock() held, and lock_sock() is never taken under it.
+ *  - dtls_udp_drop_late_cork() takes lock_sock() for a send of ours that
+ *    finds plaintext UDP holds corked: from a keyed send, the kernel's
+ *    works, netlink handlers and close, never with it held (UDP's sendmsg
+ *    may take it too), under hs->lock at most.
  *  - dtls_prot_lock (mutex) serialises the first attach of each family,
  *    which waits under it for a work on dtls_encap_wq; it is taken
  *    killably, and never with lock_sock() held.
@@ -399,7 +403,8 @@ void dtls_udp_drop_corked(struct sock *sk)
  * after the keys or the handshake's start dropped what was there (it was
  * preempted between UDP reading sk_prot and taking the lock).  Dropped
  * only while the socket is ours: once UDP took it back, what it corks is
- * its owner's.  Context: process, not under lock_sock().
+ * its owner's.  Context: process (a keyed send; a send of the module's
+ * own, from a work, a netlink handler or close), not under lock_sock().
  */
 void dtls_udp_drop_late_cork(struct sock *sk)
 {

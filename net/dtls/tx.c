@@ -775,7 +775,8 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
  *
  * A warning-level close_notify alert, sealed, sent once.  The record is
  * on the heap: a scatterlist may not point into a virtually mapped stack.
- * Context: process (close).
+ * Context: process (close, a listener's shutting a session), not under
+ * lock_sock().
  */
 void dtls_tx_close_notify(struct dtls_sock *ds)
 {
