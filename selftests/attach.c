@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 
 #ifndef SOL_UDP
@@ -423,10 +424,20 @@ TEST_F(addrform, handshake_sends_nothing_after)
 
 struct tid_call {
 	int fd;
+	int cpu;	/* cork_thread: run only there, if >= 0 */
 	pid_t tid;	/* atomic: set as the thread starts */
 	long ret;
 	int err;
 };
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
 
 static void *attach_thread(void *arg)
 {
@@ -441,6 +452,10 @@ static void *cork_thread(void *arg)
 {
 	struct tid_call *a = arg;
 
+	if (a->cpu >= 0 && pin_to_cpu(a->cpu)) {
+		a->err = errno;
+		return NULL;
+	}
 	__atomic_store_n(&a->tid, gettid(), __ATOMIC_SEQ_CST);
 	a->ret = send(a->fd, "PLAINTEXT", 9, MSG_MORE);
 	a->err = errno;
@@ -468,7 +483,8 @@ TEST(corked_before_attach)
 		.info = { .version = DTLS_1_2_VERSION,
 			  .cipher_type = DTLS_CIPHER_AES_GCM_128, .epoch = 1 },
 	};
-	struct tid_call at = { .ret = -1 }, ck = { .ret = -1 };
+	struct tid_call at = { .ret = -1, .cpu = -1 },
+			ck = { .ret = -1, .cpu = -1 };
 	struct dtls_test_lock_holder h;
 	union dtls_test_addr peer;
 	struct dtls_test_uffd u;
@@ -523,6 +539,217 @@ TEST(corked_before_attach)
 	close(fd);
 	EXPECT_EQ(0, poll(&pfd, 1, 300));
 	close(peer_fd);
+}
+
+/*
+ * The same send, let take the lock only after the kernel handshake has
+ * started (it waits, runnable, behind a real-time thread on its CPU, the
+ * scheduler's limits on such threads lifted for the test).  The
+ * handshake's resends drop the plaintext and go on.  Before, every one
+ * failed with EBUSY until the handshake timed out.
+ */
+#define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
+#define FAIR_SERVER	"/sys/kernel/debug/sched/fair_server/cpu1/runtime"
+
+struct cpu_hog {
+	int cpu;
+	int running;	/* atomic: 1 spinning, -1 could not */
+	int stop;	/* atomic */
+};
+
+static void *hog_thread(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	struct cpu_hog *h = arg;
+	struct timespec t0, t;
+
+	if (pin_to_cpu(h->cpu) || sched_setscheduler(0, SCHED_FIFO, &sp)) {
+		__atomic_store_n(&h->running, -1, __ATOMIC_SEQ_CST);
+		return NULL;
+	}
+	__atomic_store_n(&h->running, 1, __ATOMIC_SEQ_CST);
+	/* 20 s at most: the CPU's kernel threads wait meanwhile. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!__atomic_load_n(&h->stop, __ATOMIC_SEQ_CST)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 20)
+			break;
+	}
+	return NULL;
+}
+
+/* @path's value into @old (if given), then @val.  0 or -1. */
+static int sched_knob(const char *path, char *old, size_t len,
+		      const char *val)
+{
+	ssize_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (old) {
+		n = read(fd, old, len - 1);
+		old[n > 0 ? n : 0] = 0;
+		lseek(fd, 0, SEEK_SET);
+	}
+	if (n < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+FIXTURE(late_cork) {
+	struct dtls_test_uffd u;
+	struct cpu_hog hog;
+	pthread_t hog_t;
+	bool hogging;
+	char rt_old[32], fair_old[32];
+	int fd, peer_fd;
+};
+
+FIXTURE_SETUP(late_cork)
+{
+	int err;
+
+	self->fd = self->peer_fd = -1;
+	self->rt_old[0] = self->fair_old[0] = 0;
+	err = dtls_test_uffd_open(&self->u);
+	if (err == -ENOSYS || err == -EPERM)
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	ASSERT_EQ(0, err);
+	ASSERT_LE(2, sysconf(_SC_NPROCESSORS_ONLN));
+	/* The test's threads on CPU 0 (inherited), the waiting send on 1. */
+	ASSERT_EQ(0, pin_to_cpu(0));
+	/*
+	 * A real-time thread gets all of CPU 1: no RT throttling, and (6.12
+	 * on) no deadline server running fair tasks beside it.
+	 */
+	ASSERT_EQ(0, sched_knob(RT_RUNTIME, self->rt_old,
+				sizeof(self->rt_old), "-1"));
+	if (access("/sys/kernel/debug/sched", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (!access(FAIR_SERVER, F_OK))
+		ASSERT_EQ(0, sched_knob(FAIR_SERVER, self->fair_old,
+					sizeof(self->fair_old), "0"));
+}
+
+FIXTURE_TEARDOWN(late_cork)
+{
+	if (self->hogging) {
+		__atomic_store_n(&self->hog.stop, 1, __ATOMIC_SEQ_CST);
+		pthread_join(self->hog_t, NULL);
+	}
+	if (self->fair_old[0])
+		sched_knob(FAIR_SERVER, NULL, 0, self->fair_old);
+	if (self->rt_old[0])
+		sched_knob(RT_RUNTIME, NULL, 0, self->rt_old);
+	dtls_test_uffd_close(&self->u);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->peer_fd >= 0)
+		close(self->peer_fd);
+}
+
+/* A ClientHello (or its resend) at @peer_fd within 2 s, no plaintext. */
+static int next_hello(int peer_fd)
+{
+	struct pollfd pfd = { .fd = peer_fd, .events = POLLIN };
+	uint8_t buf[2048];
+	ssize_t n;
+
+	if (poll(&pfd, 1, 2000) != 1)
+		return -1;
+	n = recv(peer_fd, buf, sizeof(buf), 0);
+	if (n < 13 || buf[0] != DTLS_RECORD_TYPE_HANDSHAKE ||
+	    memmem(buf, n, "PLAINTEXT", 9))
+		return -2;
+	return 0;
+}
+
+TEST_F(late_cork, handshake_drops_it)
+{
+	uint16_t suite = 0x00a8;	/* PSK-AES128-GCM-SHA256 */
+	struct dtls_hs_config cc = {
+		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 100, .rto_max_ms = 200,
+		.timeout_ms = 60000, .cookies = -1,
+	};
+	struct tid_call at = { .ret = -1, .cpu = -1 },
+			ck = { .ret = -1, .cpu = 1 };
+	struct pollfd pfd = { .events = POLLIN };
+	struct dtls_test_lock_holder h;
+	union dtls_test_addr peer;
+	pthread_t ht, att, ckt;
+	char msg[128] = "";
+	uint8_t buf[2048];
+	ssize_t n;
+
+	self->peer_fd = dtls_test_udp_bound(AF_INET6, &peer);
+	ASSERT_LE(0, self->peer_fd);
+	self->fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, connect(self->fd, &peer.sa, sizeof(peer.in6)));
+	ASSERT_NE(NULL, dtls_test_nl());
+
+	/* The lock held; the attach, then the send (on CPU 1) wait for it. */
+	h.fd = self->fd;
+	h.u = &self->u;
+	ASSERT_EQ(0, pthread_create(&ht, NULL, dtls_test_hold_lock, &h));
+	ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 10000));
+	at.fd = ck.fd = self->fd;
+	ASSERT_EQ(0, pthread_create(&att, NULL, attach_thread, &at));
+	ASSERT_EQ(0, dtls_test_wait_wchan(tid_of(&at), "__lock_sock", 10000));
+	ASSERT_EQ(0, pthread_create(&ckt, NULL, cork_thread, &ck));
+	ASSERT_EQ(0, dtls_test_wait_wchan(tid_of(&ck), "__lock_sock", 10000));
+
+	/* CPU 1 taken: the send, woken when the attach is done, waits. */
+	self->hog.cpu = 1;
+	ASSERT_EQ(0, pthread_create(&self->hog_t, NULL, hog_thread,
+				    &self->hog));
+	self->hogging = true;
+	while (!__atomic_load_n(&self->hog.running, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	ASSERT_EQ(1, self->hog.running);
+	ASSERT_EQ(0, dtls_test_uffd_serve(&self->u, "", 1));
+	pthread_join(ht, NULL);
+	pthread_join(att, NULL);
+	ASSERT_EQ(0, at.ret);
+
+	/* The handshake starts; its ClientHello leaves. */
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->fd, 0, &cc, msg,
+				    sizeof(msg))) TH_LOG("%s", msg);
+	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), self->fd, 0, "id", 2,
+				  "0123456789abcdef", 16, 0, msg,
+				  sizeof(msg))) TH_LOG("%s", msg);
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd, 0, msg,
+				   sizeof(msg))) TH_LOG("hs-start: %s", msg);
+	ASSERT_EQ(0, next_hello(self->peer_fd));
+	/* Only now does the send take the lock, and cork. */
+	EXPECT_EQ(-1, __atomic_load_n(&ck.ret, __ATOMIC_SEQ_CST))
+		TH_LOG("the send went before the handshake");
+	__atomic_store_n(&self->hog.stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(self->hog_t, NULL);
+	self->hogging = false;
+	pthread_join(ckt, NULL);
+	ASSERT_EQ(9, ck.ret) TH_LOG("send(MSG_MORE): %s", strerror(ck.err));
+
+	/* The resends go on, alone. */
+	while (recv(self->peer_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	EXPECT_EQ(0, next_hello(self->peer_fd));
+	EXPECT_EQ(0, next_hello(self->peer_fd));
+	close(self->fd);
+	self->fd = -1;
+	/* Nothing of the plaintext, ever. */
+	pfd.fd = self->peer_fd;
+	while (poll(&pfd, 1, 300) == 1) {
+		n = recv(self->peer_fd, buf, sizeof(buf), 0);
+		ASSERT_LT(0, n);
+		EXPECT_EQ(NULL, memmem(buf, n, "PLAINTEXT", 9));
+	}
 }
 
 TEST_HARNESS_MAIN
