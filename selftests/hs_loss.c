@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The in-kernel handshake over a bad link: two network namespaces joined
- * by a veth pair, netem on both ends (10% and 30% loss, 20 ms delay with
+ * by a veth pair, netem on both ends (10% to 30% loss, 20 ms delay with
  * reordering, 20% duplication), IPv4 and IPv6.  Kernel servers listen in
  * one namespace, kernel clients connect from the other; each variant runs
  * its handshakes side by side, and every one must complete on its own

@@ -447,7 +447,7 @@ void dtls_final_release(struct dtls_sock *ds)
  *
  * @child.orphaned is set under ds->rxq.lock, where the work reads it.
  * A work already past that read is waited for by dtls_final_sync().
- * Context: process or softirq; nests inside l->lock and lock_sock().
+ * Context: process; nests inside l->lock and lock_sock().
  */
 void dtls_final_orphan(struct dtls_sock *ds)
 {
@@ -456,7 +456,11 @@ void dtls_final_orphan(struct dtls_sock *ds)
 	spin_unlock_bh(&ds->rxq.lock);
 }
 
-/* After dtls_final_orphan(): no resend or alert of ours is under way. */
+/*
+ * Wait for a resend or alert of the work already under way (after
+ * dtls_final_orphan(), or before an accepted session's old struct socket
+ * goes).  Context: process, no lock held that the work takes.
+ */
 void dtls_final_sync(struct dtls_sock *ds)
 {
 	flush_work(&ds->final.work);

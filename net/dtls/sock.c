@@ -32,7 +32,7 @@
  *  - dtls_udp_drop_late_cork() takes lock_sock() for a send of ours that
  *    finds plaintext UDP holds corked: from a keyed send, the kernel's
  *    works, netlink handlers and close, never with it held (UDP's sendmsg
- *    may take it too), under hs->lock at most.
+ *    may take it too); it may be under hs->lock or l->notify_sem.
  *  - dtls_prot_lock (mutex) serialises the first attach of each family,
  *    which waits under it for a work on dtls_encap_wq; it is taken
  *    killably, and never with lock_sock() held.
