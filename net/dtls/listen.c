@@ -72,13 +72,14 @@
  *    dtls_listen_shut(), against the child's close (a restart sets it
  *    under l->lock, on a child no one accepted); both set it with
  *    dtls_final_orphan() (final.c's work reads it under the child's
- *    rxq.lock), then wait for that work with dtls_final_sync().  The alert is sent after
- *    release_sock() (UDP may take the lock), under l->notify_sem: read
- *    by the child's close around its check and send; the listener's
- *    close takes it (write) once, after orphaning every child, only to
- *    wait for the sends already begun; taken before lock_sock(), never
- *    under it, and never held while another socket's lock is taken (a
- *    child's owner can hold its lock as long as it likes).
+ *    rxq.lock), then wait for that work with dtls_final_sync().  The
+ *    alert is sent after release_sock() (UDP may take the lock), under
+ *    l->notify_sem: read by the child's close around its check and
+ *    send; the listener's close takes it (write) once, after orphaning
+ *    every child, only to wait for the sends already begun; taken
+ *    before lock_sock(), never under it, and never held while another
+ *    socket's lock is taken (a child's owner can hold its lock as long
+ *    as it likes).
  *
  * Lifetime: l->refs, one for the listening socket (dropped at its close)
  * and one per child that still names it (dropped at the child's close).
