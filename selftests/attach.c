@@ -384,20 +384,23 @@ TEST_F(addrform, before_attach)
  * close too (an orphaned socket, on which UDP's send dereferences NULL
  * when the send buffer is full).
  */
+/* A client handshake whose ClientHello comes again every 100-200 ms. */
+static const uint16_t psk_aes128 = 0x00a8;	/* PSK-AES128-GCM-SHA256 */
+static const struct dtls_hs_config resending_client = {
+	.role = DTLS_HS_ROLE_CLIENT, .suites = &psk_aes128, .n_suites = 1,
+	.rto_initial_ms = 100, .rto_max_ms = 200,
+	.timeout_ms = 60000, .cookies = -1,
+};
+
 TEST_F(addrform, handshake_sends_nothing_after)
 {
-	uint16_t suite = 0x00a8;	/* PSK-AES128-GCM-SHA256 */
-	struct dtls_hs_config cc = {
-		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
-		.rto_initial_ms = 100, .rto_max_ms = 200,
-		.timeout_ms = 60000, .cookies = -1,
-	};
 	struct pollfd pfd = { .fd = self->peer_fd, .events = POLLIN };
 	char buf[2048], msg[128] = "";
 	int hellos = 0;
 	uint64_t ino;
 
-	ASSERT_EQ(0, dtls_test_hs_setup(self->a.fd, &cc, "id", "0123456789abcdef", 16));
+	ASSERT_EQ(0, dtls_test_hs_setup(self->a.fd, &resending_client, "id",
+					"0123456789abcdef", 16));
 	ino = dtls_test_ino(self->a.fd);
 	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->a.fd, 0, msg,
 				   sizeof(msg))) TH_LOG("hs-start: %s", msg);
@@ -699,12 +702,6 @@ static int next_hello(int peer_fd, int ms)
 
 TEST_F(late_cork, handshake_drops_it)
 {
-	uint16_t suite = 0x00a8;	/* PSK-AES128-GCM-SHA256 */
-	struct dtls_hs_config cc = {
-		.role = DTLS_HS_ROLE_CLIENT, .suites = &suite, .n_suites = 1,
-		.rto_initial_ms = 100, .rto_max_ms = 200,
-		.timeout_ms = 60000, .cookies = -1,
-	};
 	struct tid_call *at = &self->at, *ck = &self->ck;
 	struct pollfd pfd = { .events = POLLIN };
 	union dtls_test_addr peer;
@@ -753,8 +750,9 @@ TEST_F(late_cork, handshake_drops_it)
 	ASSERT_EQ(0, at->ret);
 
 	/* The handshake starts; its ClientHello leaves. */
-	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->fd, 0, &cc, msg,
-				    sizeof(msg))) TH_LOG("%s", msg);
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), self->fd, 0,
+				    &resending_client, msg, sizeof(msg)))
+		TH_LOG("%s", msg);
 	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), self->fd, 0, "id", 2,
 				  "0123456789abcdef", 16, 0, msg,
 				  sizeof(msg))) TH_LOG("%s", msg);
