@@ -644,8 +644,19 @@ FIXTURE_SETUP(late_cork)
 	if (access("/sys/kernel/debug/sched", F_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (!access(FAIR_SERVER, F_OK)) {
-		ASSERT_EQ(0, sched_knob(FAIR_SERVER, self->fair_old,
-					sizeof(self->fair_old), "0"));
+		err = sched_knob(FAIR_SERVER, self->fair_old,
+				 sizeof(self->fair_old), "0");
+		/*
+		 * 6.12's deadline bandwidth accounting can refuse it once
+		 * sched_rt_runtime_us has been changed and restored (seen on
+		 * the debug kernel, from the second run in a boot on).
+		 */
+		if (err && errno == EBUSY) {
+			self->fair_old[0] = 0;
+			SKIP(return, "the kernel refuses to turn the fair server off (EBUSY)");
+		}
+		ASSERT_EQ(0, err)
+			TH_LOG("%s: %s", FAIR_SERVER, strerror(errno));
 	} else {
 		ASSERT_FALSE(dtls_test_kernel_at_least(6, 12))
 			TH_LOG("no %s to turn the fair server off", FAIR_SERVER);
