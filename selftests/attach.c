@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 
 #ifndef SOL_UDP
@@ -428,6 +427,7 @@ TEST_F(addrform, handshake_sends_nothing_after)
 struct tid_call {
 	int fd;
 	int cpu;	/* cork_thread: run only there, if >= 0 */
+	int fifo;	/* cork_thread: SCHED_FIFO at this priority, if > 0 */
 	pid_t tid;	/* atomic: set as the thread starts */
 	long ret;
 	int err;
@@ -455,7 +455,10 @@ static void *cork_thread(void *arg)
 {
 	struct tid_call *a = arg;
 
-	if (a->cpu >= 0 && pin_to_cpu(a->cpu)) {
+	struct sched_param sp = { .sched_priority = a->fifo };
+
+	if ((a->cpu >= 0 && pin_to_cpu(a->cpu)) ||
+	    (a->fifo > 0 && sched_setscheduler(0, SCHED_FIFO, &sp))) {
 		a->err = errno;
 		return NULL;
 	}
@@ -549,14 +552,13 @@ TEST(corked_before_attach)
 
 /*
  * The same send, let take the lock only after the kernel handshake has
- * started (it waits, runnable, behind a real-time thread on its CPU, the
- * scheduler's limits on such threads lifted for the test).  The
- * handshake's resends drop the plaintext and go on.  Before, every one
- * failed with EBUSY until the handshake timed out.
+ * started: it is a SCHED_FIFO thread of priority 1 on CPU 1 and waits,
+ * woken, behind one of priority 2 spinning there.  Neither RT throttling
+ * nor 6.12's fair server lets it run meanwhile: they pause every RT
+ * thread of the CPU, and run only fair ones.  The handshake's resends
+ * drop the plaintext and go on.  Before, every one failed with EBUSY
+ * until the handshake timed out.
  */
-#define RT_RUNTIME	"/proc/sys/kernel/sched_rt_runtime_us"
-#define FAIR_SERVER	"/sys/kernel/debug/sched/fair_server/cpu1/runtime"
-
 struct cpu_hog {
 	int cpu;
 	int running;	/* atomic: 1 spinning, -1 could not */
@@ -565,7 +567,7 @@ struct cpu_hog {
 
 static void *hog_thread(void *arg)
 {
-	struct sched_param sp = { .sched_priority = 1 };
+	struct sched_param sp = { .sched_priority = 2 };
 	struct cpu_hog *h = arg;
 	struct timespec t0, t;
 
@@ -575,8 +577,8 @@ static void *hog_thread(void *arg)
 	}
 	__atomic_store_n(&h->running, 1, __ATOMIC_SEQ_CST);
 	/*
-	 * 5 s at most (the test needs about one): the CPU's kernel threads
-	 * wait meanwhile, and RCU reports a stall after 21.
+	 * About 5 s at most (the test needs one): the CPU's kernel threads
+	 * get only what RT throttling leaves meanwhile.
 	 */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!__atomic_load_n(&h->stop, __ATOMIC_SEQ_CST)) {
@@ -587,29 +589,6 @@ static void *hog_thread(void *arg)
 	return NULL;
 }
 
-/* @path's value into @old (if given), then @val.  0 or -1. */
-static int sched_knob(const char *path, char *old, size_t len,
-		      const char *val)
-{
-	ssize_t n = 0;
-	int fd;
-
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -1;
-	if (old) {
-		n = read(fd, old, len - 1);
-		old[n > 0 ? n : 0] = 0;
-		lseek(fd, 0, SEEK_SET);
-	}
-	if (n < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 FIXTURE(late_cork) {
 	struct dtls_test_uffd u;
 	struct cpu_hog hog;
@@ -618,7 +597,6 @@ FIXTURE(late_cork) {
 	struct dtls_test_lock_holder h;
 	pthread_t hog_t, ht, att, ckt;
 	bool hogging, holding, attaching, corking;
-	char rt_old[32], fair_old[32];
 	int fd, peer_fd;
 };
 
@@ -627,7 +605,6 @@ FIXTURE_SETUP(late_cork)
 	int err;
 
 	self->fd = self->peer_fd = -1;
-	self->rt_old[0] = self->fair_old[0] = 0;
 	err = dtls_test_uffd_open(&self->u);
 	if (err == -ENOSYS || err == -EPERM)
 		SKIP(return, "no userfaultfd: %s", strerror(-err));
@@ -635,36 +612,6 @@ FIXTURE_SETUP(late_cork)
 	ASSERT_LE(2, sysconf(_SC_NPROCESSORS_ONLN));
 	/* The test's threads on CPU 0 (inherited), the waiting send on 1. */
 	ASSERT_EQ(0, pin_to_cpu(0));
-	/*
-	 * A real-time thread gets all of CPU 1: no deadline server running
-	 * fair tasks beside it (6.12 on; its knob needs CONFIG_SCHED_DEBUG),
-	 * and no RT throttling.  Last in the setup: its teardown undoes them
-	 * (and run.sh, should the test be killed).
-	 */
-	if (access("/sys/kernel/debug/sched", F_OK))
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (!access(FAIR_SERVER, F_OK)) {
-		err = sched_knob(FAIR_SERVER, self->fair_old,
-				 sizeof(self->fair_old), "0");
-		/*
-		 * 6.12's deadline bandwidth accounting can refuse it once
-		 * sched_rt_runtime_us has been changed and restored (seen on
-		 * the debug kernel, from the second run in a boot on).
-		 */
-		if (err && errno == EBUSY) {
-			self->fair_old[0] = 0;
-			SKIP(return, "the kernel refuses to turn the fair server off (EBUSY)");
-		}
-		ASSERT_EQ(0, err)
-			TH_LOG("%s: %s", FAIR_SERVER, strerror(errno));
-	} else {
-		ASSERT_FALSE(dtls_test_kernel_at_least(6, 12))
-			TH_LOG("no %s to turn the fair server off", FAIR_SERVER);
-	}
-	err = sched_knob(RT_RUNTIME, self->rt_old, sizeof(self->rt_old), "-1");
-	if (err && self->fair_old[0])
-		sched_knob(FAIR_SERVER, NULL, 0, self->fair_old);
-	ASSERT_EQ(0, err);
 }
 
 FIXTURE_TEARDOWN(late_cork)
@@ -673,10 +620,6 @@ FIXTURE_TEARDOWN(late_cork)
 		__atomic_store_n(&self->hog.stop, 1, __ATOMIC_SEQ_CST);
 		pthread_join(self->hog_t, NULL);
 	}
-	if (self->fair_old[0])
-		sched_knob(FAIR_SERVER, NULL, 0, self->fair_old);
-	if (self->rt_old[0])
-		sched_knob(RT_RUNTIME, NULL, 0, self->rt_old);
 	/* Closing the uffd lets the holder, then the waiters, go on. */
 	dtls_test_uffd_close(&self->u);
 	if (self->holding)
@@ -737,12 +680,14 @@ TEST_F(late_cork, handshake_drops_it)
 	at->ret = ck->ret = -1;
 	at->cpu = -1;
 	ck->cpu = 1;
+	ck->fifo = 1;
 	ASSERT_EQ(0, pthread_create(&self->att, NULL, attach_thread, at));
 	self->attaching = true;
 	ASSERT_EQ(0, dtls_test_wait_wchan(tid_of(at), "__lock_sock", 10000));
 	ASSERT_EQ(0, pthread_create(&self->ckt, NULL, cork_thread, ck));
 	self->corking = true;
-	ASSERT_NE(0, tid_of(ck)) TH_LOG("on CPU 1: %s", strerror(ck->err));
+	ASSERT_NE(0, tid_of(ck))
+		TH_LOG("SCHED_FIFO on CPU 1: %s", strerror(ck->err));
 	ASSERT_EQ(0, dtls_test_wait_wchan(tid_of(ck), "__lock_sock", 10000));
 
 	/* CPU 1 taken: the send, woken when the attach is done, waits. */

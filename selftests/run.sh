@@ -15,12 +15,8 @@ cd "$(dirname "$0")/.." || exit 1
 tests=${*:-$(sed -n 's/^TESTS := //p' selftests/Makefile)}
 rc=0
 # A test lowers net.ipv4.udp_mem for a moment; one killed meanwhile
-# must not starve the binaries after it.  Likewise attach's late_cork
-# and the scheduler's limits on real-time threads of CPU 1.
+# must not starve the binaries after it.
 udp_mem=$(cat /proc/sys/net/ipv4/udp_mem 2>/dev/null)
-rt_runtime=$(cat /proc/sys/kernel/sched_rt_runtime_us 2>/dev/null)
-fair=/sys/kernel/debug/sched/fair_server/cpu1/runtime
-fair_runtime=$(cat $fair 2>/dev/null)
 for t in $tests; do
 	echo "# selftest: $t"
 	bin=selftests/out/$t
@@ -38,9 +34,6 @@ for t in $tests; do
 		esac
 	fi
 	[ -z "$udp_mem" ] || echo "$udp_mem" >/proc/sys/net/ipv4/udp_mem
-	[ -z "$fair_runtime" ] || [ "$(cat $fair)" = "$fair_runtime" ] ||
-		echo "$fair_runtime" >$fair
-	[ -z "$rt_runtime" ] || echo "$rt_runtime" >/proc/sys/kernel/sched_rt_runtime_us
 	echo "# selftest: $t exit $s${why:+ $why}"
 	[ "$s" -eq 0 ] || rc=1
 done
