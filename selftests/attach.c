@@ -4,7 +4,8 @@
  * UDP passing through an attached socket, getsockopt(SOL_DTLS), detach on
  * close, and the netlink listing; an IPV6_ADDRFORM begun before the
  * attach and finished after it (the socket leaves the list at its close,
- * and a kernel handshake on it sends nothing more); plaintext corked by
+ * UDP_ENCAP reset or not, and a kernel handshake on it sends nothing
+ * more); plaintext corked by
  * a send begun before the attach never leaves with a record.
  */
 #include <fcntl.h>
@@ -16,6 +17,9 @@
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
+#endif
+#ifndef UDP_ENCAP
+#define UDP_ENCAP 100
 #endif
 
 #include "dtls_test.h"
@@ -230,7 +234,7 @@ TEST_F(attach, refuses_takeover)
 	int encap = 2;	/* UDP_ENCAP_ESPINUDP */
 	int v4 = AF_INET;
 
-	EXPECT_EQ(-1, setsockopt(self->fd, SOL_UDP, 100 /* UDP_ENCAP */,
+	EXPECT_EQ(-1, setsockopt(self->fd, SOL_UDP, UDP_ENCAP,
 				 &encap, sizeof(encap)));
 	EXPECT_EQ(EBUSY, errno);
 	if (variant->family == AF_INET6 && variant->state == CONNECTED) {
@@ -374,6 +378,38 @@ TEST_F(addrform, before_attach)
 	EXPECT_EQ(0, close(self->a.fd));
 	self->a.fd = -1;
 	EXPECT_EQ(0, dtls_test_listed(ino));
+}
+
+/*
+ * Should its owner also reset UDP_ENCAP (plain UDP's option by then),
+ * UDP's close calls nothing of the module.  Its state of the socket must
+ * go all the same (a listing asks for that at once), not stay, holding
+ * the closed socket and the module, for ever.
+ */
+TEST_F(addrform, encap_reset_then_close)
+{
+	long refs = dtls_test_module_refcnt();
+	int zero = 0, listed = 1, ms;
+	uint64_t ino;
+
+	ASSERT_LE(0, refs);
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
+				      NULL, 0));
+	ino = dtls_test_ino(self->a.fd);
+	ASSERT_EQ(1, dtls_test_listed(ino));
+	addrform_finish(_metadata, self);
+	ASSERT_EQ(0, setsockopt(self->a.fd, SOL_UDP, UDP_ENCAP, &zero,
+				sizeof(zero)));
+
+	EXPECT_EQ(0, close(self->a.fd));
+	self->a.fd = -1;
+	for (ms = 0; listed == 1 && ms < 5000; ms += 10) {
+		listed = dtls_test_listed(ino);
+		if (listed == 1)
+			usleep(10000);
+	}
+	EXPECT_EQ(0, listed);
+	EXPECT_EQ(refs, dtls_test_wait_refcnt(refs, 5000));
 }
 
 /*

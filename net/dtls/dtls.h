@@ -11,6 +11,7 @@
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <linux/workqueue.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -180,6 +181,8 @@ struct dtls_net {
 	struct mutex lock;		/* protects socks; process context only */
 	struct list_head socks;
 	struct dtls_mib __percpu *mib;
+	/* Sockets UDP closed without us (sock.c, dtls_sock_reclaim()) */
+	struct delayed_work reclaim;
 };
 
 extern unsigned int dtls_net_id;
@@ -198,6 +201,9 @@ void dtls_sock_put(struct dtls_sock *ds);
 struct dtls_sock *dtls_sock_of(struct sock *sk);
 bool dtls_sock_hold_open(struct dtls_sock *ds, struct file **pin);
 void dtls_sock_release_hold(struct file *pin);
+void dtls_sock_net_init(struct dtls_net *dn);
+void dtls_sock_net_exit(struct dtls_net *dn);
+void dtls_sock_reclaim_check(struct dtls_net *dn, struct dtls_sock *ds);
 void dtls_udp_drop_corked(struct sock *sk);
 void dtls_udp_drop_late_cork(struct sock *sk);
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);

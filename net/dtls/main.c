@@ -32,6 +32,7 @@ static int __net_init dtls_net_init(struct net *net)
 
 	mutex_init(&dn->lock);
 	INIT_LIST_HEAD(&dn->socks);
+	dtls_sock_net_init(dn);
 	return dtls_stats_net_init(net);
 }
 
@@ -41,6 +42,7 @@ static void __net_exit dtls_net_exit(struct net *net)
 	 * An attached user socket holds a reference on its netns, so the
 	 * list is empty by the time the namespace goes away.
 	 */
+	dtls_sock_net_exit(dtls_net(net));
 	WARN_ON_ONCE(!list_empty(&dtls_net(net)->socks));
 	dtls_stats_net_exit(net);
 	mutex_destroy(&dtls_net(net)->lock);

@@ -241,6 +241,7 @@ int dtls_nl_sock_get_doit(struct sk_buff *skb, struct genl_info *info)
 	list_for_each_entry(ds, &dn->socks, node) {
 		if (ds->ino != ino)
 			continue;
+		dtls_sock_reclaim_check(dn, ds);
 		err = dtls_nl_fill_sock(msg, ds, sk_user_ns(NETLINK_CB(skb).sk),
 					info->snd_portid, info->snd_seq, 0);
 		break;
@@ -271,6 +272,7 @@ int dtls_nl_sock_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(ds, &dn->socks, node) {
 		if (idx++ < cb->args[0])
 			continue;
+		dtls_sock_reclaim_check(dn, ds);
 		err = dtls_nl_fill_sock(skb, ds, user_ns,
 					NETLINK_CB(cb->skb).portid,
 					cb->nlh->nlmsg_seq, NLM_F_MULTI);

@@ -69,8 +69,10 @@ static int dtls_nl_hs_target(struct sk_buff *skb, struct genl_info *info,
 		if (ds->ino != nla_get_u64(a[DTLS_A_HS_INO]))
 			continue;
 		/* Closed by UDP without us (sock.c, dtls_encap_destroy()). */
-		if (sock_flag(ds->sk, SOCK_DEAD))
+		if (sock_flag(ds->sk, SOCK_DEAD)) {
+			dtls_sock_reclaim_check(dn, ds);
 			break;
+		}
 		if (refcount_inc_not_zero(&ds->refs)) {
 			sock_hold(ds->sk);
 			t->ds = ds;

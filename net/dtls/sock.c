@@ -19,7 +19,8 @@
  *    the listener's close, reap or failed child creation; no other
  *    syscall can be running on the socket.  dtls_encap_destroy() does
  *    its work instead from UDP's destroy when IPV6_ADDRFORM took the
- *    socket back from us (a call begun before the attach).
+ *    socket back from us (a call begun before the attach), and
+ *    dtls_sock_reclaim() (dtls_wq) if UDP's destroy did not call us.
  *  - dtls_encap_rcv(): softirq, under rcu_read_lock() held by the UDP
  *    receive path.  It may run concurrently with close, so the state it
  *    reaches through sk_user_data is freed only after a grace period.
@@ -535,7 +536,7 @@ static void dtls_sk_close(struct sock *sk, long timeout)
  * close would have done.  Should the owner also have reset encap_type
  * (UDP_ENCAP, UDP's own once the socket is), neither runs: the
  * attach's reference keeps the socket, so @ds on dn->socks names a
- * closed socket, held (leaked, with the module), never a freed one.
+ * closed socket, held, never a freed one, until dtls_sock_reclaim().
  * Context: process, the socket's last close, no lock held.
  */
 static void dtls_encap_destroy(struct sock *sk)
@@ -547,6 +548,90 @@ static void dtls_encap_destroy(struct sock *sk)
 	dtls_sk_detach(sk);
 	sock_put(sk);		/* the attach's; UDP's close holds its own */
 	dtls_sock_put(ds);
+}
+
+/*
+ * Reclaiming what UDP closed without us (above): no hook of UDP runs on
+ * such a close, so a sweep of the netns's list finds them, every
+ * DTLS_RECLAIM_PERIOD while a socket IPV6_ADDRFORM could take is
+ * attached, and at once when a listing (netlink) meets one.  Until
+ * then the socket, its state and the module stay held, never freed.
+ */
+#define DTLS_RECLAIM_PERIOD	(60 * HZ)
+
+/* Closed by UDP, which will never call dtls_encap_destroy() for it. */
+static bool dtls_sk_closed_without_us(struct sock *sk)
+{
+	return sock_flag(sk, SOCK_DEAD) && !dtls_sk_attached(sk) &&
+	       (!READ_ONCE(udp_sk(sk)->encap_type) ||
+		READ_ONCE(udp_sk(sk)->encap_destroy) != dtls_encap_destroy);
+}
+
+/*
+ * Taken back already (until its close), or could be: a dual-stack UDPv6
+ * socket of the caller's own (a listener's session refuses the call).
+ */
+static bool dtls_sk_takeable(struct dtls_sock *ds)
+{
+	struct sock *sk = ds->sk;
+
+	if (!dtls_sk_attached(sk))
+		return true;
+	return sk->sk_family == AF_INET6 && !ipv6_only_sock(sk) &&
+	       !READ_ONCE(ds->child.l);
+}
+
+/*
+ * The sweep.  A socket it takes is off the list, so that nothing else
+ * finds it; UDP's close is over (SOCK_DEAD is set before its destroy,
+ * which runs none of ours), so nothing else releases it either.
+ * Context: process (dtls_wq).
+ */
+static void dtls_sock_reclaim(struct work_struct *work)
+{
+	struct dtls_net *dn = container_of(to_delayed_work(work),
+					   struct dtls_net, reclaim);
+	struct dtls_sock *ds, *tmp;
+	bool watch = false;
+	LIST_HEAD(gone);
+
+	mutex_lock(&dn->lock);
+	list_for_each_entry_safe(ds, tmp, &dn->socks, node) {
+		if (dtls_sk_closed_without_us(ds->sk))
+			list_move_tail(&ds->node, &gone);
+		else
+			watch = watch || dtls_sk_takeable(ds);
+	}
+	if (watch)
+		queue_delayed_work(dtls_wq, &dn->reclaim, DTLS_RECLAIM_PERIOD);
+	mutex_unlock(&dn->lock);
+
+	list_for_each_entry_safe(ds, tmp, &gone, node) {
+		struct sock *sk = ds->sk;
+
+		dtls_sk_detach(sk);	/* takes it off @gone */
+		sock_put(sk);		/* the attach's, likely the last */
+		dtls_sock_put(ds);
+	}
+}
+
+/* A listing meets @ds: reclaim it now if UDP closed it.  Under dn->lock. */
+void dtls_sock_reclaim_check(struct dtls_net *dn, struct dtls_sock *ds)
+{
+	lockdep_assert_held(&dn->lock);
+	if (dtls_sk_closed_without_us(ds->sk))
+		mod_delayed_work(dtls_wq, &dn->reclaim, 0);
+}
+
+void dtls_sock_net_init(struct dtls_net *dn)
+{
+	INIT_DELAYED_WORK(&dn->reclaim, dtls_sock_reclaim);
+}
+
+/* The netns goes: every socket of its list went before (main.c). */
+void dtls_sock_net_exit(struct dtls_net *dn)
+{
+	cancel_delayed_work_sync(&dn->reclaim);
 }
 
 /*
@@ -871,6 +956,8 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	sock_hold(sk);
 	mutex_lock(&dn->lock);
 	list_add_tail(&ds->node, &dn->socks);
+	if (dtls_sk_takeable(ds))
+		queue_delayed_work(dtls_wq, &dn->reclaim, DTLS_RECLAIM_PERIOD);
 	mutex_unlock(&dn->lock);
 	return ds;
 }
