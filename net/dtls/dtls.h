@@ -205,7 +205,15 @@ void dtls_sock_net_init(struct dtls_net *dn);
 void dtls_sock_net_exit(struct dtls_net *dn);
 void dtls_sock_reclaim_check(struct dtls_net *dn, struct dtls_sock *ds);
 void dtls_udp_drop_corked(struct sock *sk);
-void dtls_udp_drop_late_cork(struct sock *sk);
+void __dtls_udp_drop_late_cork(struct sock *sk);
+
+/* Before a send of ours: drop plaintext UDP holds corked (sock.c). */
+static inline void dtls_udp_drop_late_cork(struct sock *sk)
+{
+	if (unlikely(READ_ONCE(udp_sk(sk)->pending)))
+		__dtls_udp_drop_late_cork(sk);
+}
+
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 

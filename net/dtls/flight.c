@@ -139,8 +139,7 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
 	if (!dtls_sock_hold_open(ds, &pin))
 		return -EPIPE;
-	if (unlikely(READ_ONCE(udp_sk(ds->sk)->pending)))
-		dtls_udp_drop_late_cork(ds->sk);
+	dtls_udp_drop_late_cork(ds->sk);
 	if (unlikely(dtls_udp_batching(ds->sk))) {
 		dtls_sock_release_hold(pin);
 		return -EBUSY;

@@ -399,7 +399,7 @@ void dtls_udp_drop_corked(struct sock *sk)
 }
 
 /*
- * dtls_udp_drop_late_cork - for a send that finds UDP holding plaintext:
+ * __dtls_udp_drop_late_cork - for a send that finds UDP holding plaintext:
  * a send(MSG_MORE) begun before the attach can reach the socket lock
  * after the keys or the handshake's start dropped what was there (it was
  * preempted between UDP reading sk_prot and taking the lock).  Dropped
@@ -407,7 +407,7 @@ void dtls_udp_drop_corked(struct sock *sk)
  * its owner's.  Context: process (a keyed send; a send of the module's
  * own, from a work, a netlink handler or close), not under lock_sock().
  */
-void dtls_udp_drop_late_cork(struct sock *sk)
+void __dtls_udp_drop_late_cork(struct sock *sk)
 {
 	lock_sock(sk);
 	if (dtls_sk_attached(sk))
