@@ -111,7 +111,8 @@ struct dtls_sock {
 	/* The socket's own sk_write_space, set aside while a handshake runs. */
 	void (*base_write_space)(struct sock *sk);
 	/*
-	 * @node: in dtls_net.socks, under its lock, from attach to close.
+	 * @node: in dtls_net.socks, under its lock, from attach to close;
+	 * off it (empty), its release is under way (sock.c).
 	 * @rcu: the last put, which comes after close, frees @ds with it:
 	 * no list walker can reach @node any more then.
 	 */
@@ -204,6 +205,7 @@ void dtls_sock_release_hold(struct file *pin);
 void dtls_sock_net_init(struct dtls_net *dn);
 void dtls_sock_net_exit(struct dtls_net *dn);
 void dtls_sock_reclaim_check(struct dtls_net *dn, struct dtls_sock *ds);
+void dtls_sock_watch(struct dtls_sock *ds);
 void dtls_udp_drop_corked(struct sock *sk);
 void __dtls_udp_drop_late_cork(struct sock *sk);
 

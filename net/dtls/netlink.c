@@ -204,6 +204,7 @@ int dtls_nl_sock_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		goto out;
 	}
+	dtls_sock_watch(ds);
 
 	/* The socket is attached now: a reply too small is not a failure. */
 	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq, &dtls_nl_family,

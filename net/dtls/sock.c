@@ -476,7 +476,7 @@ static void dtls_sk_detach(struct sock *sk)
 	struct dtls_net *dn = dtls_net(sock_net(sk));
 
 	mutex_lock(&dn->lock);
-	list_del(&ds->node);
+	list_del_init(&ds->node);
 	mutex_unlock(&dn->lock);
 
 	/* A listener's children first; a child leaves its listener's table. */
@@ -541,35 +541,56 @@ static void dtls_sk_close(struct sock *sk, long timeout)
  */
 static void dtls_encap_destroy(struct sock *sk)
 {
-	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_net *dn = dtls_net(sock_net(sk));
+	struct dtls_sock *ds;
+	bool mine;
 
+	rcu_read_lock();
+	ds = rcu_dereference_sk_user_data(sk);
+	if (ds && !refcount_inc_not_zero(&ds->refs))
+		ds = NULL;
+	rcu_read_unlock();
 	if (!ds)
 		return;
-	dtls_sk_detach(sk);
-	sock_put(sk);		/* the attach's; UDP's close holds its own */
-	dtls_sock_put(ds);
+	/* The sweep may have claimed it (below): it is released once. */
+	mutex_lock(&dn->lock);
+	mine = !list_empty(&ds->node);
+	list_del_init(&ds->node);
+	mutex_unlock(&dn->lock);
+	if (mine) {
+		dtls_sk_detach(sk);
+		sock_put(sk);	/* the attach's; UDP's close holds its own */
+		dtls_sock_put(ds);
+	}
+	dtls_sock_put(ds);	/* ours, above */
 }
 
 /*
  * Reclaiming what UDP closed without us (above): no hook of UDP runs on
  * such a close, so a sweep of the netns's list finds them, every
  * DTLS_RECLAIM_PERIOD while a socket IPV6_ADDRFORM could take is
- * attached, and at once when a listing (netlink) meets one.  Until
- * then the socket, its state and the module stay held, never freed.
+ * attached (dtls_sock_watch()), and at once when a listing (netlink)
+ * meets one.  Until then the socket, its state and the module stay
+ * held, never freed.  The sweep and dtls_encap_destroy() may both find
+ * a socket whose encap_type is still ours: whichever takes it off the
+ * list (under its lock) releases it, whatever UDP's destroy tests.
  */
 #define DTLS_RECLAIM_PERIOD	(60 * HZ)
+#define DTLS_RECLAIM_BATCH	16
 
-/* Closed by UDP, which will never call dtls_encap_destroy() for it. */
-static bool dtls_sk_closed_without_us(struct sock *sk)
+/* Closed while UDP had it, and on the list: not released yet. */
+static bool dtls_sk_closed_by_udp(struct dtls_sock *ds)
 {
+	struct sock *sk = ds->sk;
+
 	return sock_flag(sk, SOCK_DEAD) && !dtls_sk_attached(sk) &&
-	       (!READ_ONCE(udp_sk(sk)->encap_type) ||
-		READ_ONCE(udp_sk(sk)->encap_destroy) != dtls_encap_destroy);
+	       rcu_access_pointer(__sk_user_data(sk)) == ds;
 }
 
 /*
- * Taken back already (until its close), or could be: a dual-stack UDPv6
- * socket of the caller's own (a listener's session refuses the call).
+ * Taken back already (until its close), or could be: IPV6_ADDRFORM's
+ * own checks, a dual-stack UDPv6 socket connected to a v4-mapped peer;
+ * a listener and its sessions refuse the call, as a keyed socket.
  */
 static bool dtls_sk_takeable(struct dtls_sock *ds)
 {
@@ -577,41 +598,63 @@ static bool dtls_sk_takeable(struct dtls_sock *ds)
 
 	if (!dtls_sk_attached(sk))
 		return true;
-	return sk->sk_family == AF_INET6 && !ipv6_only_sock(sk) &&
-	       !READ_ONCE(ds->child.l);
+	return READ_ONCE(sk->sk_family) == AF_INET6 && !ipv6_only_sock(sk) &&
+	       READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
+	       dtls_sk_v4mapped(sk) && !ds->child.state &&
+	       !rcu_access_pointer(ds->listener);
 }
 
 /*
- * The sweep.  A socket it takes is off the list, so that nothing else
- * finds it; UDP's close is over (SOCK_DEAD is set before its destroy,
- * which runs none of ours), so nothing else releases it either.
- * Context: process (dtls_wq).
+ * A socket of the caller's own, attached or connected: if IPV6_ADDRFORM
+ * could take it now, the sweep runs.  Context: process.
+ */
+void dtls_sock_watch(struct dtls_sock *ds)
+{
+	struct dtls_net *dn = dtls_net(sock_net(ds->sk));
+
+	if (dtls_sk_takeable(ds))
+		queue_delayed_work(dtls_wq, &dn->reclaim,
+				   round_jiffies_relative(DTLS_RECLAIM_PERIOD));
+}
+
+/*
+ * The sweep.  A socket it claims goes off the list, so that nothing
+ * else finds it, up to DTLS_RECLAIM_BATCH a round.  UDP's close may
+ * still be ending (its unhash, orphan and put): our detach serialises
+ * with it on the socket's locks.  Context: process (dtls_wq).
  */
 static void dtls_sock_reclaim(struct work_struct *work)
 {
 	struct dtls_net *dn = container_of(to_delayed_work(work),
 					   struct dtls_net, reclaim);
-	struct dtls_sock *ds, *tmp;
-	bool watch = false;
-	LIST_HEAD(gone);
+	struct dtls_sock *gone[DTLS_RECLAIM_BATCH], *ds;
+	bool watch = false, more = false;
+	unsigned int n = 0, i;
 
 	mutex_lock(&dn->lock);
-	list_for_each_entry_safe(ds, tmp, &dn->socks, node) {
-		if (dtls_sk_closed_without_us(ds->sk))
-			list_move_tail(&ds->node, &gone);
-		else
+	list_for_each_entry(ds, &dn->socks, node) {
+		if (!dtls_sk_closed_by_udp(ds))
 			watch = watch || dtls_sk_takeable(ds);
+		else if (n < ARRAY_SIZE(gone))
+			gone[n++] = ds;
+		else
+			more = true;
 	}
-	if (watch)
-		queue_delayed_work(dtls_wq, &dn->reclaim, DTLS_RECLAIM_PERIOD);
+	for (i = 0; i < n; i++)
+		list_del_init(&gone[i]->node);
+	if (more)
+		mod_delayed_work(dtls_wq, &dn->reclaim, 0);
+	else if (watch)
+		queue_delayed_work(dtls_wq, &dn->reclaim,
+				   round_jiffies_relative(DTLS_RECLAIM_PERIOD));
 	mutex_unlock(&dn->lock);
 
-	list_for_each_entry_safe(ds, tmp, &gone, node) {
-		struct sock *sk = ds->sk;
+	for (i = 0; i < n; i++) {
+		struct sock *sk = gone[i]->sk;
 
-		dtls_sk_detach(sk);	/* takes it off @gone */
+		dtls_sk_detach(sk);
 		sock_put(sk);		/* the attach's, likely the last */
-		dtls_sock_put(ds);
+		dtls_sock_put(gone[i]);
 	}
 }
 
@@ -619,7 +662,7 @@ static void dtls_sock_reclaim(struct work_struct *work)
 void dtls_sock_reclaim_check(struct dtls_net *dn, struct dtls_sock *ds)
 {
 	lockdep_assert_held(&dn->lock);
-	if (dtls_sk_closed_without_us(ds->sk))
+	if (dtls_sk_closed_by_udp(ds))
 		mod_delayed_work(dtls_wq, &dn->reclaim, 0);
 }
 
@@ -728,12 +771,16 @@ static int dtls_sk_connect(struct sock *sk, DTLS_PROTO_SOCKADDR *uaddr,
 			   int addr_len)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
+	int err;
 
 	if (dtls_sk_keyed(sk) || ds->child.state)
 		return -EISCONN;
 	if (rcu_access_pointer(ds->listener))
 		return -EINVAL;
-	return ds->base_prot->connect(sk, uaddr, addr_len);
+	err = ds->base_prot->connect(sk, uaddr, addr_len);
+	if (!err)
+		dtls_sock_watch(ds);
+	return err;
 }
 
 static int dtls_sk_disconnect(struct sock *sk, int flags)
@@ -956,8 +1003,6 @@ struct dtls_sock *dtls_sock_attach(struct socket *sock,
 	sock_hold(sk);
 	mutex_lock(&dn->lock);
 	list_add_tail(&ds->node, &dn->socks);
-	if (dtls_sk_takeable(ds))
-		queue_delayed_work(dtls_wq, &dn->reclaim, DTLS_RECLAIM_PERIOD);
 	mutex_unlock(&dn->lock);
 	return ds;
 }
