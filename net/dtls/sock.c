@@ -339,9 +339,15 @@ bool dtls_sock_hold_open(struct dtls_sock *ds, struct file **pin)
 	struct socket *sock;
 
 	*pin = NULL;
-	/* Taken back: no need to hold off a close that may be UDP's alone. */
-	if (!dtls_sk_attached(sk))
+	/*
+	 * Taken back: no need to hold off a close that may be UDP's alone;
+	 * the sweep will look for it (a connect begun before the attach
+	 * may have made it takeable without passing ours).
+	 */
+	if (!dtls_sk_attached(sk)) {
+		dtls_sock_watch(ds);
 		return false;
+	}
 	if (READ_ONCE(ds->child.l) || !dtls_sk_v4mapped(sk))
 		return true;
 	rcu_read_lock();
@@ -359,6 +365,7 @@ bool dtls_sock_hold_open(struct dtls_sock *ds, struct file **pin)
 		return true;
 	dtls_sock_release_hold(*pin);
 	*pin = NULL;
+	dtls_sock_watch(ds);
 	return false;
 }
 
@@ -578,19 +585,30 @@ static void dtls_encap_destroy(struct sock *sk)
 #define DTLS_RECLAIM_PERIOD	(60 * HZ)
 #define DTLS_RECLAIM_BATCH	16
 
-/* Closed while UDP had it, and on the list: not released yet. */
+/*
+ * Closed while UDP had it, and on the list: not released yet.  Orphaned
+ * (sk_socket NULL, under sk_callback_lock), not only SOCK_DEAD: UDP's
+ * destroy, which may still call dtls_encap_destroy(), runs between the
+ * two, and the module must stay while it can.
+ */
 static bool dtls_sk_closed_by_udp(struct dtls_sock *ds)
 {
 	struct sock *sk = ds->sk;
+	bool closed;
 
-	return sock_flag(sk, SOCK_DEAD) && !dtls_sk_attached(sk) &&
-	       rcu_access_pointer(__sk_user_data(sk)) == ds;
+	read_lock_bh(&sk->sk_callback_lock);
+	closed = sock_flag(sk, SOCK_DEAD) && !sk->sk_socket &&
+		 !dtls_sk_attached(sk) &&
+		 rcu_access_pointer(__sk_user_data(sk)) == ds;
+	read_unlock_bh(&sk->sk_callback_lock);
+	return closed;
 }
 
 /*
  * Taken back already (until its close), or could be: IPV6_ADDRFORM's
- * own checks, a dual-stack UDPv6 socket connected to a v4-mapped peer;
- * a listener and its sessions refuse the call, as a keyed socket.
+ * own checks, a dual-stack UDPv6 socket connected to a v4-mapped peer
+ * (a listener too, by a connect begun before the attach); not a
+ * listener's session, attached before anyone could call on it.
  */
 static bool dtls_sk_takeable(struct dtls_sock *ds)
 {
@@ -600,13 +618,13 @@ static bool dtls_sk_takeable(struct dtls_sock *ds)
 		return true;
 	return READ_ONCE(sk->sk_family) == AF_INET6 && !ipv6_only_sock(sk) &&
 	       READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
-	       dtls_sk_v4mapped(sk) && !ds->child.state &&
-	       !rcu_access_pointer(ds->listener);
+	       dtls_sk_v4mapped(sk) && !ds->child.state;
 }
 
 /*
- * A socket of the caller's own, attached or connected: if IPV6_ADDRFORM
- * could take it now, the sweep runs.  Context: process.
+ * A socket of the caller's own, attached or connected, or one a send of
+ * ours found taken back: if IPV6_ADDRFORM could take it now, or did,
+ * the sweep runs.  Context: process.
  */
 void dtls_sock_watch(struct dtls_sock *ds)
 {
@@ -620,8 +638,8 @@ void dtls_sock_watch(struct dtls_sock *ds)
 /*
  * The sweep.  A socket it claims goes off the list, so that nothing
  * else finds it, up to DTLS_RECLAIM_BATCH a round.  UDP's close may
- * still be ending (its unhash, orphan and put): our detach serialises
- * with it on the socket's locks.  Context: process (dtls_wq).
+ * still be putting its reference: the attach's keeps the socket.
+ * Context: process (dtls_wq).
  */
 static void dtls_sock_reclaim(struct work_struct *work)
 {
