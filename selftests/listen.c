@@ -65,7 +65,8 @@
  *    message with UDP's segment size, one record a read without;
  *  - restart_same_address (IPv4, IPv6): a new client from the address
  *    and port of an accepted session (RFC 6347 4.2.8): a new session, the
- *    old one reset (ECONNRESET, EOF, EPIPE);
+ *    old one reset (ECONNRESET, EOF, EPIPE); restart_session_lock_held:
+ *    the new session made while the old one's owner holds its lock;
  *  - user_handshake (IPv4, IPv6), user_raw_peer: a listener without a
  *    kernel handshake; libssl runs each session's handshake on the
  *    accepted socket, keys go in with setsockopt;
@@ -2394,6 +2395,81 @@ TEST_F_TIMEOUT(listen, restart_same_address, 120)
 	c->child[0] = -1;
 	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
 	EXPECT_EQ(0, dtls_test_hs_check(c->cli[1], c->child[1], SUITE, 0));
+}
+
+/*
+ * IPv6 only: a session's lock can be held (IPV6_RTHDR, dtls_test.h) by
+ * @holder until @u's page is served, or closed by the teardown.
+ */
+FIXTURE(l6) {
+	struct lctx c;
+	struct dtls_test_uffd u;
+	struct dtls_test_lock_holder r;
+	pthread_t holder;
+	bool holding;
+};
+
+FIXTURE_SETUP(l6)
+{
+	ctx_init(_metadata, &self->c, AF_INET6);
+}
+
+FIXTURE_TEARDOWN(l6)
+{
+	if (self->holding) {
+		dtls_test_uffd_close(&self->u);
+		pthread_join(self->holder, NULL);
+	}
+	ctx_fini(&self->c);
+}
+
+/*
+ * A restart shuts the old session down, and its owner may hold the
+ * session's lock (a setsockopt copying its value from a page that does
+ * not come).  The new client's session must not wait for it: the
+ * listener's work, which makes every session, did.
+ */
+TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
+{
+	struct lctx *c = &self->c;
+	uint8_t zero = 0;
+	char buf[64];
+	int err;
+
+	err = dtls_test_uffd_open(&self->u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&self->u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
+	ASSERT_EQ(0, relayed_session(c, 0));
+
+	self->r.fd = c->child[0];
+	self->r.u = &self->u;
+	ASSERT_EQ(0, pthread_create(&self->holder, NULL, dtls_test_hold_lock,
+				    &self->r));
+	self->holding = true;
+	ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 10000));
+
+	/* The same address and port, a new client, while the lock is held. */
+	relay_forget(&c->r);
+	err = relayed_session(c, 1);
+	EXPECT_EQ(1, stat_of("DtlsListenRestarted"));
+
+	EXPECT_EQ(0, dtls_test_uffd_serve(&self->u, &zero, sizeof(zero)));
+	pthread_join(self->holder, NULL);
+	self->holding = false;
+	dtls_test_uffd_close(&self->u);
+	ASSERT_EQ(0, err);
+
+	/* The old session: reset once its owner let go, then over. */
+	timeo(c->child[0], 5000);
+	EXPECT_EQ(-1, recv(c->child[0], buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(0, recv(c->child[0], buf, sizeof(buf), 0));
+	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
 }
 
 /* ------------------------------------------- handshakes in user space */

@@ -61,8 +61,10 @@
  *    and under dtls_net.lock (the netlink dump).
  *  - l->work (process): the hellos, creating children, releasing the
  *    children to reap.  l->expire_work: the sessions never accepted.
- *    Neither runs once dtls_listen_close() has cancelled them, and
- *    neither is queued again once l->closed is set.
+ *    l->shut_work: the accepted sessions a restart ended (l->shut), so
+ *    that the work never waits for a session's lock.  None runs once
+ *    dtls_listen_close() has cancelled them, and none is queued again
+ *    once l->closed is set; the close shuts what l->shut still holds.
  *  - dtls_listen_child_done(): the child's handshake work (or a netlink
  *    handler, or the listener's work when the child's handshake fails
  *    as it starts), under the child's hs->lock.
@@ -70,7 +72,8 @@
  *  - A child's lock_sock() guards c->child.notified (its close_notify is
  *    sent once) and orders c->child.orphaned, set under it by
  *    dtls_listen_shut(), against the child's close (a restart sets it
- *    under l->lock, on a child no one accepted); both set it with
+ *    first under l->lock, before the shut, accepted or not: a close
+ *    that read it unset just before still sends); both set it with
  *    dtls_final_orphan() (final.c's work reads it under the child's
  *    rxq.lock), then wait for that work with dtls_final_sync().  The
  *    alert is sent after release_sock() (UDP may take the lock), under
@@ -88,7 +91,9 @@
  * readers reach it through ds->listener).  A child is owned by the
  * listener (c->sock) until accepted; the table and the lists never hold
  * a child that is closing: its close, or whoever releases it, unlinks it
- * first under l->lock.
+ * first under l->lock.  l->shut is the exception: it holds accepted
+ * children already unlinked, each with references on its sock and
+ * state, which dtls_listen_shut() puts.
  */
 
 #include <linux/cred.h>
@@ -197,6 +202,50 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 	release_sock(csk);
 	sock_put(csk);
 	dtls_sock_put(c);
+}
+
+/* The sessions a restart ended, shut one by one.  Context: process. */
+static void dtls_listen_shut_all(struct dtls_listener *l)
+{
+	struct dtls_sock *c;
+
+	for (;;) {
+		spin_lock_bh(&l->lock);
+		c = list_first_entry_or_null(&l->shut, struct dtls_sock,
+					     child.ready);
+		if (c)
+			list_del_init(&c->child.ready);
+		spin_unlock_bh(&l->lock);
+		if (!c)
+			return;
+		dtls_listen_shut(c, false, ECONNRESET);
+	}
+}
+
+static void dtls_listen_shut_work(struct work_struct *work)
+{
+	dtls_listen_shut_all(container_of(work, struct dtls_listener,
+					  shut_work));
+}
+
+/**
+ * dtls_listen_shut_later - shut an accepted session a restart ended
+ * @l: its listener
+ * @c: the session, unlinked, with the references dtls_listen_shut() puts
+ *
+ * Not from the listener's work, which would wait for the session's lock
+ * (its owner may hold it as long as it likes) with every ClientHello
+ * behind it: l->shut_work does it, or the listener's close.  One at a
+ * time: a session whose owner holds its lock delays the shut of those
+ * ended after it (their sends fail at once, being orphaned; their
+ * readers learn of it later).  Under l->lock.
+ */
+void dtls_listen_shut_later(struct dtls_listener *l, struct dtls_sock *c)
+{
+	lockdep_assert_held(&l->lock);
+	list_add_tail(&c->child.ready, &l->shut);
+	if (!l->closed)
+		queue_work(dtls_wq, &l->shut_work);
 }
 
 /* Queue the work, unless the listener is closing.  Under l->lock. */
@@ -392,8 +441,10 @@ int dtls_listen(struct socket *sock, int backlog)
 	INIT_LIST_HEAD(&l->pending);
 	INIT_LIST_HEAD(&l->ready);
 	INIT_LIST_HEAD(&l->reap);
+	INIT_LIST_HEAD(&l->shut);
 	skb_queue_head_init(&l->hello);
 	INIT_WORK(&l->work, dtls_listen_work);
+	INIT_WORK(&l->shut_work, dtls_listen_shut_work);
 	INIT_DELAYED_WORK(&l->expire_work, dtls_listen_expire_work);
 	l->backlog = backlog;
 	l->user = user;
@@ -453,6 +504,9 @@ void dtls_listen_close(struct dtls_sock *ds)
 	cancel_work_sync(&l->work);
 	cancel_delayed_work_sync(&l->expire_work);
 	skb_queue_purge(&l->hello);
+	/* What restarts left to shut: those are not among its children. */
+	cancel_work_sync(&l->shut_work);
+	dtls_listen_shut_all(l);
 
 	for (;;) {
 		spin_lock_bh(&l->lock);

@@ -55,12 +55,14 @@ struct dtls_sock_child {
 	struct dtls_listener	*l;		/* a reference, NULL: no parent */
 	struct socket		*sock;
 	struct list_head	all;		/* l->children */
-	struct list_head	ready;		/* l->ready, or l->reap */
+	/* l->pending, l->ready, l->reap, or l->shut (a restart ended it) */
+	struct list_head	ready;
 	u32			hello_id;	/* its ClientHello's random, hashed */
 	u32			ready_at;	/* jiffies: dtls_child_waited() */
 	u8			state;		/* enum dtls_child_state */
 	bool			linked;		/* in l->sessions and l->children */
-	bool			orphaned;	/* its listener closed: shut down */
+	/* Its listener closed, or a restart ended it: shut down */
+	bool			orphaned;
 	bool			user;		/* its handshake is user space's */
 	/* Its close_notify went (its close and its listener's race). */
 	bool			notified;	/* under lock_sock() */

@@ -515,7 +515,8 @@ static void dtls_listen_refuse(struct dtls_sock *ds, struct sk_buff *skb,
  * the ClientHello that made the session (resent, or replayed: @id), the
  * session is abandoned, its table slot freed for the new one.  A session
  * not accepted goes; an accepted one is shut down with ECONNRESET, no
- * close_notify (its peer is the new client).  Context: the work.
+ * close_notify (its peer is the new client), by l->shut_work: its owner
+ * may hold its lock.  Context: the work.
  * Return: whether the new session may be made.
  */
 static bool dtls_listen_restart(struct dtls_listener *l,
@@ -538,6 +539,9 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 			/* In the table: its close has not run, as for close. */
 			sock_hold(c->sk);
 			refcount_inc(&c->refs);
+			/* Its close_notify would go to the new client. */
+			dtls_final_orphan(c);
+			dtls_listen_shut_later(l, c);
 		} else {
 			/*
 			 * Not accepted: the listener's to release, without a
@@ -551,10 +555,13 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 	spin_unlock_bh(&l->lock);
 	if (!c)
 		return true;	/* it went meanwhile */
-	if (shut)
-		dtls_listen_shut(c, false, ECONNRESET);
-	else
-		/* Reaped by this work, later: alive until then. */
+	/*
+	 * Not reaped yet, by this work: alive until then.  An accepted
+	 * one's kept-flight work is not waited for here (it may take the
+	 * session's lock): a resend already past its orphan check may still
+	 * reach the new client, as records it cannot open.
+	 */
+	if (!shut)
 		dtls_final_sync(c);
 	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_RESTARTED, 1);
 	return true;

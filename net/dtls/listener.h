@@ -57,6 +57,7 @@ struct dtls_listener {
 	struct list_head	pending;	/* handshakes, oldest first, c->ready */
 	struct list_head	ready;		/* established, c->ready */
 	struct list_head	reap;		/* to release, c->ready */
+	struct list_head	shut;		/* to shut (restart), c->ready */
 	u32			n_sessions;
 	u32			n_pending;
 	u32			n_ready;
@@ -64,6 +65,7 @@ struct dtls_listener {
 	struct sk_buff_head	hello;		/* ClientHellos for the work */
 	u32			hello_bytes;	/* their truesize, hello.lock */
 	struct work_struct	work;
+	struct work_struct	shut_work;	/* @shut, see listen.c */
 	struct delayed_work	expire_work;
 	const struct cred	*cred;		/* of listen()'s caller */
 	siphash_key_t		rl_key;
@@ -84,6 +86,7 @@ void dtls_listen_put(struct dtls_listener *l);
 bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c);
 void dtls_listen_kick(struct dtls_listener *l);
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err);
+void dtls_listen_shut_later(struct dtls_listener *l, struct dtls_sock *c);
 
 /* listen_rx.c */
 void dtls_listen_work(struct work_struct *work);
