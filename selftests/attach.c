@@ -411,6 +411,53 @@ TEST_F(addrform, encap_reset_then_close)
 	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 5000));
 }
 
+struct dump_loop {
+	int stop;	/* atomic */
+	int rounds;
+};
+
+static void *dump_thread(void *arg)
+{
+	struct dump_loop *d = arg;
+
+	while (!__atomic_load_n(&d->stop, __ATOMIC_SEQ_CST)) {
+		dtls_test_listed(0);
+		d->rounds++;
+	}
+	return NULL;
+}
+
+/*
+ * With UDP_ENCAP set to another tunnel's type instead, UDP's destroy
+ * still calls the module's, while listings ask the sweep to reclaim the
+ * same socket: it must be released once (twice would free it twice),
+ * whichever comes first.
+ */
+TEST_F(addrform, encap_other_close_while_listing)
+{
+	struct dump_loop d = { 0 };
+	int l2tp = 3;	/* UDP_ENCAP_L2TPINUDP */
+	uint64_t ino;
+	pthread_t t;
+
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
+				      NULL, 0));
+	ino = dtls_test_ino(self->a.fd);
+	addrform_finish(_metadata, self);
+	ASSERT_EQ(0, setsockopt(self->a.fd, SOL_UDP, UDP_ENCAP, &l2tp,
+				sizeof(l2tp)));
+	ASSERT_EQ(0, pthread_create(&t, NULL, dump_thread, &d));
+	usleep(50000);
+
+	EXPECT_EQ(0, close(self->a.fd));
+	self->a.fd = -1;
+	EXPECT_EQ(0, dtls_test_wait_refcnt(0, 5000));
+	__atomic_store_n(&d.stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(t, NULL);
+	EXPECT_LT(0, d.rounds);
+	EXPECT_EQ(0, dtls_test_listed(ino));
+}
+
 /*
  * A kernel handshake running on such a socket sends nothing once UDP has
  * it: its resends would otherwise go on through UDP, and, should the
