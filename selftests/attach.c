@@ -359,6 +359,20 @@ static void addrform_finish(struct __test_metadata *_metadata,
 	ASSERT_EQ(AF_INET, me.sa.sa_family);
 }
 
+/* Attach, listed; then the call finishes: the socket's inode number. */
+static uint64_t addrform_attach_then_finish(struct __test_metadata *_metadata,
+					    FIXTURE_DATA(addrform) *self)
+{
+	uint64_t ino;
+
+	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
+				      NULL, 0));
+	ino = dtls_test_ino(self->a.fd);
+	ASSERT_EQ(1, dtls_test_listed(ino));
+	addrform_finish(_metadata, self);
+	return ino;
+}
+
 /*
  * The socket's close is then UDP's: the module's state of it must go
  * all the same, not stay listed naming a freed socket (a use after free
@@ -368,11 +382,7 @@ TEST_F(addrform, before_attach)
 {
 	uint64_t ino;
 
-	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
-				      NULL, 0));
-	ino = dtls_test_ino(self->a.fd);
-	ASSERT_EQ(1, dtls_test_listed(ino));
-	addrform_finish(_metadata, self);
+	ino = addrform_attach_then_finish(_metadata, self);
 
 	/* UDP's close ends the module's state too. */
 	EXPECT_EQ(0, close(self->a.fd));
@@ -391,11 +401,7 @@ TEST_F(addrform, encap_reset_then_close)
 	int zero = 0, listed = 1, ms;
 	uint64_t ino;
 
-	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
-				      NULL, 0));
-	ino = dtls_test_ino(self->a.fd);
-	ASSERT_EQ(1, dtls_test_listed(ino));
-	addrform_finish(_metadata, self);
+	ino = addrform_attach_then_finish(_metadata, self);
 	ASSERT_EQ(0, setsockopt(self->a.fd, SOL_UDP, UDP_ENCAP, &zero,
 				sizeof(zero)));
 
@@ -440,10 +446,7 @@ TEST_F(addrform, encap_other_close_while_listing)
 	uint64_t ino;
 	pthread_t t;
 
-	ASSERT_EQ(0, dtls_sock_attach(dtls_test_nl(), self->a.fd, NULL,
-				      NULL, 0));
-	ino = dtls_test_ino(self->a.fd);
-	addrform_finish(_metadata, self);
+	ino = addrform_attach_then_finish(_metadata, self);
 	ASSERT_EQ(0, setsockopt(self->a.fd, SOL_UDP, UDP_ENCAP, &l2tp,
 				sizeof(l2tp)));
 	ASSERT_EQ(0, pthread_create(&t, NULL, dump_thread, &d));
