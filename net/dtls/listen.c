@@ -213,8 +213,10 @@ static void dtls_listen_shut_all(struct dtls_listener *l)
 		spin_lock_bh(&l->lock);
 		c = list_first_entry_or_null(&l->shut, struct dtls_sock,
 					     child.ready);
-		if (c)
+		if (c) {
 			list_del_init(&c->child.ready);
+			l->n_shut--;
+		}
 		spin_unlock_bh(&l->lock);
 		if (!c)
 			return;
@@ -244,6 +246,7 @@ void dtls_listen_shut_later(struct dtls_listener *l, struct dtls_sock *c)
 {
 	lockdep_assert_held(&l->lock);
 	list_add_tail(&c->child.ready, &l->shut);
+	l->n_shut++;
 	if (!l->closed)
 		queue_work(dtls_wq, &l->shut_work);
 }

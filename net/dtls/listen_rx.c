@@ -527,8 +527,15 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 
 	spin_lock_bh(&l->lock);
 	c = rhashtable_lookup_fast(&l->sessions, key, dtls_listen_rht);
+	/*
+	 * Not the hello that made it (see above), nor while
+	 * DTLS_LISTEN_SHUT_MAX ended sessions wait to be shut (owners
+	 * holding their locks): the client resends.
+	 */
 	if (c && (c->child.state == DTLS_CHILD_PENDING ||
-		  c->child.hello_id == id)) {
+		  c->child.hello_id == id ||
+		  (c->child.state == DTLS_CHILD_ACCEPTED &&
+		   l->n_shut >= DTLS_LISTEN_SHUT_MAX))) {
 		spin_unlock_bh(&l->lock);
 		return false;
 	}

@@ -27,6 +27,11 @@
  * taken: past a lost flight and its first resend (RTO 1 s) on a slow path.
  */
 #define DTLS_LISTEN_EVICT_MS		3000
+/*
+ * Sessions a restart ended waiting to be shut, at most: their owners may
+ * hold their locks (l->shut_work waits); past it, a restart waits too.
+ */
+#define DTLS_LISTEN_SHUT_MAX		256
 /* Buckets of the per-source rate limit (a source's address picks one). */
 #define DTLS_LISTEN_RL_BUCKETS		1024
 
@@ -61,6 +66,7 @@ struct dtls_listener {
 	u32			n_sessions;
 	u32			n_pending;
 	u32			n_ready;
+	u32			n_shut;		/* on @shut */
 	u32			backlog;
 	struct sk_buff_head	hello;		/* ClientHellos for the work */
 	u32			hello_bytes;	/* their truesize, hello.lock */
