@@ -30,6 +30,8 @@
  *    which stops it before anything it reads goes.
  *  - dtls_net.lock (mutex) protects the per-netns list; it is never taken
  *    with lock_sock() held, and lock_sock() is never taken under it.
+ *    The sweep and listings take sk_callback_lock (read, BHs off) under
+ *    it (dtls_sk_closed_by_udp()); no mutex is taken under that lock.
  *  - dtls_udp_drop_late_cork() takes lock_sock() for a send of ours that
  *    finds plaintext UDP holds corked: from a keyed send, the kernel's
  *    works, netlink handlers and close, never with it held (UDP's sendmsg
@@ -544,7 +546,8 @@ static void dtls_sk_close(struct sock *sk, long timeout)
  * (UDP_ENCAP, UDP's own once the socket is), neither runs: the
  * attach's reference keeps the socket, so @ds on dn->socks names a
  * closed socket, held, never a freed one, until dtls_sock_reclaim().
- * Context: process, the socket's last close, no lock held.
+ * Context: process, the socket's last fput (__sock_release(), under the
+ * socket inode's lock), no socket lock held.
  */
 static void dtls_encap_destroy(struct sock *sk)
 {
@@ -621,6 +624,13 @@ static bool dtls_sk_takeable(struct dtls_sock *ds)
 	       dtls_sk_v4mapped(sk) && !ds->child.state;
 }
 
+/* The next sweep, in DTLS_RECLAIM_PERIOD unless one is due sooner. */
+static void dtls_sock_reclaim_later(struct dtls_net *dn)
+{
+	queue_delayed_work(dtls_wq, &dn->reclaim,
+			   round_jiffies_relative(DTLS_RECLAIM_PERIOD));
+}
+
 /*
  * A socket of the caller's own, attached or connected, or one a send of
  * ours found taken back: if IPV6_ADDRFORM could take it now, or did,
@@ -628,11 +638,8 @@ static bool dtls_sk_takeable(struct dtls_sock *ds)
  */
 void dtls_sock_watch(struct dtls_sock *ds)
 {
-	struct dtls_net *dn = dtls_net(sock_net(ds->sk));
-
 	if (dtls_sk_takeable(ds))
-		queue_delayed_work(dtls_wq, &dn->reclaim,
-				   round_jiffies_relative(DTLS_RECLAIM_PERIOD));
+		dtls_sock_reclaim_later(dtls_net(sock_net(ds->sk)));
 }
 
 /*
@@ -663,8 +670,7 @@ static void dtls_sock_reclaim(struct work_struct *work)
 	if (more)
 		mod_delayed_work(dtls_wq, &dn->reclaim, 0);
 	else if (watch)
-		queue_delayed_work(dtls_wq, &dn->reclaim,
-				   round_jiffies_relative(DTLS_RECLAIM_PERIOD));
+		dtls_sock_reclaim_later(dn);
 	mutex_unlock(&dn->lock);
 
 	for (i = 0; i < n; i++) {
