@@ -60,6 +60,9 @@
  *    DTLS_FINAL_FLIGHT_DROP on the child;
  *  - replayed_hello: the client's cookie ClientHello replayed from its
  *    address after the session was accepted: no new session;
+ *  - replayed_hello_evicts_nothing: the same replay while the one
+ *    handshake slot is held by a peer past the eviction age: nothing is
+ *    evicted; a new peer's ClientHello then evicts it;
  *  - gro_session: UDP_GRO on the listener while the handshake runs; the
  *    client's UDP_SEGMENT batch read on the session with UDP_GRO as one
  *    message with UDP's segment size, one record a read without;
@@ -2339,13 +2342,6 @@ TEST_F_TIMEOUT(l4, replayed_hello, 90)
 }
 
 /*
- * RFC 6347 4.2.8: a client that lost its state starts again from the
- * address and port of its accepted session (a second client behind the
- * same relay port).  Its ClientHello gets a cookie exchange, then a new
- * session; the old one is shut down: ECONNRESET, then end of file, and
- * EPIPE on send; DtlsListenRestarted counts it.
- */
-/*
  * Client @i through the relay: established, its session accepted from the
  * relay's address, a tagged record each way.  0, or -1 (on stderr).
  */
@@ -2367,6 +2363,86 @@ static int relayed_session(struct lctx *c, int i)
 	return tagged(c->cli[i], c->child[i], i);
 }
 
+/*
+ * The replayed ClientHello while every handshake slot is taken by one
+ * older than the eviction age: refused before anything is evicted, so
+ * the pending handshake stays.  A new peer's ClientHello then evicts it.
+ */
+#define EVICT_AGE_MS	3000	/* DTLS_LISTEN_EVICT_MS */
+
+TEST_F_TIMEOUT(l4, replayed_hello_evicts_nothing, 90)
+{
+	uint8_t rnd[2][32], cookie[2][255], clen[2], hello[1024];
+	long long ev0, sp0, pf0, rl0, hv0;
+	struct lctx *c = &self->c;
+	struct dtls_listen_info li;
+	size_t hlen;
+	int i;
+
+	ASSERT_EQ(0, listener_up(c, 300, 60000, 4));
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
+	ASSERT_EQ(0, relayed_session(c, 0));
+	pthread_mutex_lock(&c->r.lock);
+	hlen = c->r.hello_len;
+	memcpy(hello, c->r.hello, hlen);
+	pthread_mutex_unlock(&c->r.lock);
+	ASSERT_LT(0, hlen);
+
+	/* One slot, taken by a peer silent after its ServerHello. */
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_MAX_PENDING, 1));
+	for (i = 0; i < 2; i++) {
+		c->raw[i] = raw_open(AF_INET, NULL);
+		ASSERT_LE(0, c->raw[i]);
+		fill_random(rnd[i], 32);
+		ASSERT_EQ(0, raw_cookie(c->raw[i], &c->la, rnd[i], cookie[i],
+					&clen[i]));
+	}
+	ASSERT_EQ(0, raw_send_hello(c->raw[0], &c->la, rnd[0], cookie[0],
+				    clen[0]));
+	ASSERT_EQ(0, raw_wait(c->raw[0], HT_SH, 10000, NULL, NULL));
+	ASSERT_EQ(1, WAIT_LI(c->lfd, pending, 1, 5000));
+	usleep((EVICT_AGE_MS + 500) * 1000);
+
+	ev0 = stat_of("DtlsListenEvicted");
+	sp0 = stat_of("DtlsListenSpawned");
+	pf0 = stat_of("DtlsListenPendingFull");
+	/* Each replay reaches the listener's work, its cookie good. */
+	rl0 = stat_of("DtlsListenRatelimited") + stat_of("DtlsListenQueueFull");
+	hv0 = stat_of("DtlsHsHelloVerifySent");
+	for (i = 0; i < 3; i++) {
+		relay_inject(&c->r, hello, hlen);
+		usleep(100000);
+	}
+	usleep(QUIET_MS * 1000);
+	EXPECT_EQ(ev0, stat_of("DtlsListenEvicted"));
+	EXPECT_EQ(sp0, stat_of("DtlsListenSpawned"));
+	EXPECT_EQ(pf0, stat_of("DtlsListenPendingFull"));
+	EXPECT_EQ(rl0, stat_of("DtlsListenRatelimited") +
+		  stat_of("DtlsListenQueueFull"));
+	EXPECT_EQ(hv0, stat_of("DtlsHsHelloVerifySent"));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(1, li.pending);
+	EXPECT_EQ(2, li.sessions);
+	EXPECT_EQ(0, tagged(c->cli[0], c->child[0], 0));
+
+	/* A peer that proved its address does make room. */
+	ASSERT_EQ(0, raw_send_hello(c->raw[1], &c->la, rnd[1], cookie[1],
+				    clen[1]));
+	EXPECT_EQ(0, raw_wait(c->raw[1], HT_SH, 10000, NULL, NULL));
+	EXPECT_EQ(ev0 + 1, wait_stat("DtlsListenEvicted", ev0 + 1, 5000));
+	EXPECT_EQ(sp0 + 1, stat_of("DtlsListenSpawned"));
+	ASSERT_EQ(0, linfo(c->lfd, &li));
+	EXPECT_EQ(1, li.pending);
+	EXPECT_EQ(2, WAIT_LI(c->lfd, sessions, 2, 5000));
+}
+
+/*
+ * RFC 6347 4.2.8: a client that lost its state starts again from the
+ * address and port of its accepted session (a second client behind the
+ * same relay port).  Its ClientHello gets a cookie exchange, then a new
+ * session; the old one is shut down: ECONNRESET, then end of file, and
+ * EPIPE on send; DtlsListenRestarted counts it.
+ */
 TEST_F_TIMEOUT(listen, restart_same_address, 120)
 {
 	struct lctx *c = &self->c;

@@ -222,7 +222,7 @@ int dtls_listen_rcv(struct dtls_sock *ds, struct dtls_listener *l,
  * RFC 6347 4.2.8: a client that lost its state (a reboot) starts again
  * from the same address and port.  Its ClientHello goes to the listener's
  * work, which asks for a cookie and, with a fresh one, ends the old
- * session and makes a new one (dtls_listen_restart()).  A session whose
+ * session and makes a new one (dtls_listen_admit()).  A session whose
  * handshake still runs keeps its ClientHellos: its handshake answers them
  * (a user-space handshake reads them until its keys are in).
  * Context: softirq, rcu_read_lock() held.  Return: whether it was taken.
@@ -510,58 +510,74 @@ static void dtls_listen_refuse(struct dtls_sock *ds, struct sk_buff *skb,
 }
 
 /*
- * RFC 6347 4.2.8: the peer of the session keyed @key sent a ClientHello
- * with a valid cookie, so it can receive at that address.  Unless it is
- * the ClientHello that made the session (resent, or replayed: @id), the
- * session is abandoned, its table slot freed for the new one.  A session
- * not accepted goes; an accepted one is shut down with ECONNRESET, no
- * close_notify (its peer is the new client), by l->shut_work: its owner
- * may hold its lock.  Context: the work.
- * Return: whether the new session may be made.
+ * Whether the ClientHello @id from @key, whose address its cookie proved,
+ * makes a session now.  Every refusal the listener's state decides comes
+ * before anything goes, under the same hold of l->lock: no pending
+ * handshake is evicted and no old session ended for a ClientHello it then
+ * drops.  (Making the session may still fail after: no memory.)
+ *
+ * RFC 6347 4.2.8: from the address of an established session, the peer
+ * starts again.  Unless this is the ClientHello that made the session
+ * (resent late, or replayed), the session is abandoned, its table slot
+ * freed for the new one.  One not accepted goes; an accepted one is shut
+ * down with ECONNRESET, no close_notify (its peer is the new client), by
+ * l->shut_work: its owner may hold its lock.  While
+ * DTLS_LISTEN_SHUT_MAX ended sessions wait for that (owners holding
+ * their locks), the peer waits too: it resends.
+ *
+ * A slot among max-pending: if all are taken (only while the caller saw
+ * them taken and so checked the cookie: this work alone adds to
+ * n_pending), the oldest handshake may make room.  A session ended here
+ * was not pending: it frees none.
+ *
+ * Context: the work.  Return: true to make the session; false with
+ * *@refused the counter to count, or DTLS_STAT_NUM for a ClientHello of
+ * the session's own (its handshake began, or the one that made it).
  */
-static bool dtls_listen_restart(struct dtls_listener *l,
-				const struct dtls_peer_key *key, u32 id)
+static bool dtls_listen_admit(struct dtls_listener *l,
+			      const struct dtls_peer_key *key, u32 id,
+			      u32 max_pending, enum dtls_stat *refused)
 {
+	bool shut = false, restarted = false;
 	struct dtls_sock *c;
-	bool shut = false;
 
+	*refused = DTLS_STAT_NUM;
 	spin_lock_bh(&l->lock);
 	c = rhashtable_lookup_fast(&l->sessions, key, dtls_listen_rht);
-	/*
-	 * Not the hello that made it (see above), nor while
-	 * DTLS_LISTEN_SHUT_MAX ended sessions wait to be shut (owners
-	 * holding their locks): the client resends.
-	 */
-	if (c && (c->child.state == DTLS_CHILD_PENDING ||
-		  c->child.hello_id == id ||
-		  (c->child.state == DTLS_CHILD_ACCEPTED &&
-		   l->n_shut >= DTLS_LISTEN_SHUT_MAX))) {
-		spin_unlock_bh(&l->lock);
-		return false;
+	/* One failed, expired or evicted is released whatever came. */
+	if (c && c->child.state != DTLS_CHILD_GONE &&
+	    (c->child.state == DTLS_CHILD_PENDING ||
+	     c->child.hello_id == id))
+		goto refuse;
+	if (c && c->child.state == DTLS_CHILD_ACCEPTED &&
+	    l->n_shut >= DTLS_LISTEN_SHUT_MAX) {
+		*refused = DTLS_STAT_LISTEN_SHUT_FULL;
+		goto refuse;
+	}
+	if (l->n_pending >= max_pending && !dtls_listen_evict(l)) {
+		*refused = DTLS_STAT_LISTEN_PENDING_FULL;
+		goto refuse;
 	}
 	if (c) {
 		shut = c->child.state == DTLS_CHILD_ACCEPTED;
+		restarted = c->child.state != DTLS_CHILD_GONE;
 		dtls_listen_unlink(l, c);
+		/* Its close_notify would go to the new client. */
+		dtls_final_orphan(c);
 		if (shut) {
 			/* In the table: its close has not run, as for close. */
 			sock_hold(c->sk);
 			refcount_inc(&c->refs);
-			/* Its close_notify would go to the new client. */
-			dtls_final_orphan(c);
 			dtls_listen_shut_later(l, c);
 		} else {
-			/*
-			 * Not accepted: the listener's to release, without a
-			 * close_notify to the new client at that address.
-			 */
-			dtls_final_orphan(c);
+			/* Not accepted: the listener's to release. */
 			c->child.state = DTLS_CHILD_GONE;
 			list_add_tail(&c->child.ready, &l->reap);
 		}
 	}
 	spin_unlock_bh(&l->lock);
 	if (!c)
-		return true;	/* it went meanwhile */
+		return true;
 	/*
 	 * Not reaped yet, by this work: alive until then.  An accepted
 	 * one's kept-flight work is not waited for here (it may take the
@@ -570,8 +586,13 @@ static bool dtls_listen_restart(struct dtls_listener *l,
 	 */
 	if (!shut)
 		dtls_final_sync(c);
-	dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_RESTARTED, 1);
+	if (restarted)
+		dtls_net_stat_add(sock_net(l->sk), DTLS_STAT_LISTEN_RESTARTED,
+				  1);
 	return true;
+refuse:
+	spin_unlock_bh(&l->lock);
+	return false;
 }
 
 /*
@@ -585,6 +606,7 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 	struct dtls_peer_key key;
 	u32 max_pending = READ_ONCE(ds->listen.max_pending);
 	bool cookies, full, busy;
+	enum dtls_stat refused;
 	struct mem_cgroup *memcg;
 	struct dtls_sock *c;
 	u8 known = 0;
@@ -620,20 +642,12 @@ static void dtls_listen_hello(struct dtls_listener *l, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	/* A slot first: a restart must not end a session for nothing. */
-	if (busy) {
-		spin_lock_bh(&l->lock);
-		busy = l->n_pending >= max_pending && !dtls_listen_evict(l);
-		spin_unlock_bh(&l->lock);
-		if (busy) {
-			dtls_listen_refuse(ds, skb,
-					   DTLS_STAT_LISTEN_PENDING_FULL);
-			return;
-		}
-	}
 	id = dtls_listen_hello_id(l, skb);
-	if (known && !dtls_listen_restart(l, &key, id)) {
-		kfree_skb(skb);
+	if (!dtls_listen_admit(l, &key, id, max_pending, &refused)) {
+		if (refused == DTLS_STAT_NUM)
+			kfree_skb(skb);
+		else
+			dtls_listen_refuse(ds, skb, refused);
 		return;
 	}
 	/*

@@ -49,6 +49,7 @@ static const char * const dtls_stat_names[DTLS_STAT_NUM] = {
 	[DTLS_STAT_LISTEN_NO_SESSION]	= "DtlsListenNoSession",
 	[DTLS_STAT_LISTEN_RESTARTED]	= "DtlsListenRestarted",
 	[DTLS_STAT_LISTEN_NO_MEMORY]	= "DtlsListenNoMemory",
+	[DTLS_STAT_LISTEN_SHUT_FULL]	= "DtlsListenShutFull",
 	[DTLS_STAT_AEAD_IDLE_FREED]	= "DtlsAeadIdleFreed",
 	[DTLS_STAT_AEAD_REMADE]		= "DtlsAeadRemade",
 	[DTLS_STAT_TX_SPLICED]		= "DtlsTxSpliced",

@@ -52,6 +52,7 @@ enum dtls_stat {
 	DTLS_STAT_LISTEN_NO_SESSION,	/* DTLS, not a ClientHello, unknown peer */
 	DTLS_STAT_LISTEN_RESTARTED,	/* a peer began anew (RFC 6347 4.2.8) */
 	DTLS_STAT_LISTEN_NO_MEMORY,	/* no memory for a new session */
+	DTLS_STAT_LISTEN_SHUT_FULL,	/* restarts waiting for ended sessions */
 	/* netns only: AES transforms of idle keys (crypto.c) */
 	DTLS_STAT_AEAD_IDLE_FREED,	/* freed for idleness */
 	DTLS_STAT_AEAD_REMADE,		/* made again by a record */
