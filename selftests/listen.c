@@ -70,6 +70,10 @@
  *    and port of an accepted session (RFC 6347 4.2.8): a new session, the
  *    old one reset (ECONNRESET, EOF, EPIPE); restart_session_lock_held:
  *    the new session made while the old one's owner holds its lock;
+ *    restart_shut_cap: 257 restarts while the first ended session's lock
+ *    is held (256 then wait to be shut), then one more: refused
+ *    (DtlsListenShutFull) until it is let go; every ended session reads
+ *    ECONNRESET;
  *  - user_handshake (IPv4, IPv6), user_raw_peer: a listener without a
  *    kernel handshake; libssl runs each session's handshake on the
  *    accepted socket, keys go in with setsockopt;
@@ -2535,9 +2539,9 @@ TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
 	EXPECT_EQ(1, stat_of("DtlsListenRestarted"));
 
 	EXPECT_EQ(0, dtls_test_uffd_serve(&self->u, &zero, sizeof(zero)));
+	dtls_test_uffd_close(&self->u);
 	pthread_join(self->holder, NULL);
 	self->holding = false;
-	dtls_test_uffd_close(&self->u);
 	ASSERT_EQ(0, err);
 
 	/* The old session: reset once its owner let go, then over. */
@@ -2546,6 +2550,106 @@ TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
 	EXPECT_EQ(ECONNRESET, errno);
 	EXPECT_EQ(0, recv(c->child[0], buf, sizeof(buf), 0));
 	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+}
+
+/*
+ * While 256 sessions a restart ended wait to be shut (behind the first,
+ * whose owner holds its lock: l->shut_work took it off the list and waits
+ * on it), the next restart waits too: its ClientHello is refused and
+ * counted (DtlsListenShutFull) rather than the list growing.  Let go, every ended session reads
+ * ECONNRESET and the waiting client's resend makes its session.
+ */
+#define SHUT_MAX	256	/* DTLS_LISTEN_SHUT_MAX, listener.h */
+
+TEST_F_TIMEOUT(l6, restart_shut_cap, 900)
+{
+	static int cli[SHUT_MAX + 2], child[SHUT_MAX + 2];
+	struct lctx *c = &self->c;
+	union dtls_test_addr peer;
+	int err, i, n = 0;
+	uint8_t zero = 0;
+	char buf[64];
+	int64_t t0;
+
+	err = dtls_test_uffd_open(&self->u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&self->u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	/* Two ClientHellos a restart, all from the relay's address. */
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 100000));
+	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
+	ASSERT_EQ(0, relayed_session(c, 0));
+	cli[n] = c->cli[0];
+	child[n++] = c->child[0];
+	c->cli[0] = c->child[0] = -1;
+
+	self->r.fd = child[0];
+	self->r.u = &self->u;
+	ASSERT_EQ(0, pthread_create(&self->holder, NULL, dtls_test_hold_lock,
+				    &self->r));
+	self->holding = true;
+	ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 10000));
+
+	/*
+	 * Each new client from that address ends the session before it
+	 * (the first one's tagged exchange is enough: the loop is short, as
+	 * the shut work's wait counts towards the hung-task detector's).
+	 */
+	t0 = now_ms();
+	for (i = 1; i <= SHUT_MAX + 1; i++) {
+		relay_forget(&c->r);
+		ASSERT_EQ(0, client_up(c, 1, NULL, &c->r.self, 300, 2000,
+				       WAIT_MS));
+		ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED,
+			  wait_client(c->cli[1], WAIT_MS))
+			TH_LOG("restart %d", i);
+		cli[n] = c->cli[1];
+		child[n] = accept_wait(c->lfd, &peer, 10000);
+		ASSERT_LE(0, child[n++]);
+		c->cli[1] = -1;
+	}
+	TH_LOG("%d restarts in %lld ms", SHUT_MAX + 1,
+	       (long long)(now_ms() - t0));
+	EXPECT_EQ(SHUT_MAX + 1, stat_of("DtlsListenRestarted"));
+	EXPECT_EQ(0, stat_of("DtlsListenShutFull"));
+
+	/* One more: refused while the 256 wait. */
+	relay_forget(&c->r);
+	ASSERT_EQ(0, client_up(c, 1, NULL, &c->r.self, 300, 1000, WAIT_MS));
+	EXPECT_LE(2, wait_stat("DtlsListenShutFull", 2, WAIT_MS));
+	EXPECT_NE(DTLS_HS_STATE_ESTABLISHED, hs_state(c->cli[1]));
+	EXPECT_EQ(SHUT_MAX + 1, stat_of("DtlsListenRestarted"));
+	/* It ended nothing: the last session goes on, the others wait. */
+	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 5000));
+	EXPECT_EQ(-1, recv(child[n - 1], buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-1, recv(child[1], buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* Closed first: a failed serve must not leave the join waiting. */
+	EXPECT_EQ(0, dtls_test_uffd_serve(&self->u, &zero, sizeof(zero)));
+	dtls_test_uffd_close(&self->u);
+	pthread_join(self->holder, NULL);
+	self->holding = false;
+
+	/* Its resend gets through once one has left the list. */
+	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	c->child[1] = accept_wait(c->lfd, &peer, 10000);
+	ASSERT_LE(0, c->child[1]);
+	blocking(c->child[1]);
+	EXPECT_EQ(0, tagged(c->cli[1], c->child[1], 1));
+	EXPECT_EQ(SHUT_MAX + 2, stat_of("DtlsListenRestarted"));
+	for (i = 0; i < n; i++) {
+		timeo(child[i], 5000);
+		EXPECT_EQ(-1, recv(child[i], buf, sizeof(buf), 0))
+			TH_LOG("session %d", i);
+		EXPECT_EQ(ECONNRESET, errno);
+		close(child[i]);
+		close(cli[i]);
+	}
 }
 
 /* ------------------------------------------- handshakes in user space */
