@@ -2504,25 +2504,26 @@ FIXTURE_TEARDOWN(l6)
 }
 
 /*
- * A restart shuts the old session down, and its owner may hold the
- * session's lock (a setsockopt copying its value from a page that does
- * not come).  The new client's session must not wait for it: the
- * listener's work, which makes every session, did.
+ * The l6 tests' start: a listener (@rate ClientHellos a second a source,
+ * or its default), client 0's session through the relay, and that
+ * session's lock held by self->holder (a setsockopt copying its value
+ * from a page that does not come).  0, or the -errno of a userfaultfd
+ * the kernel refuses us (the caller skips).
  */
-TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
+static int l6_session_locked(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(l6) *self, uint32_t rate)
 {
 	struct lctx *c = &self->c;
-	uint8_t zero = 0;
-	char buf[64];
-	int err;
+	int err = dtls_test_uffd_open(&self->u);
 
-	err = dtls_test_uffd_open(&self->u);
 	if (err == -ENOSYS || err == -EPERM) {
 		dtls_test_uffd_close(&self->u);
-		SKIP(return, "no userfaultfd: %s", strerror(-err));
+		return err;
 	}
 	ASSERT_EQ(0, err);
 	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
+	if (rate)
+		ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, rate));
 	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
 	ASSERT_EQ(0, relayed_session(c, 0));
 
@@ -2532,16 +2533,45 @@ TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
 				    &self->r));
 	self->holding = true;
 	ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 10000));
+	return 0;
+}
 
-	/* The same address and port, a new client, while the lock is held. */
-	relay_forget(&c->r);
-	err = relayed_session(c, 1);
-	EXPECT_EQ(1, stat_of("DtlsListenRestarted"));
+/*
+ * The holder lets go.  The userfaultfd is closed before the join, so
+ * that a failed serve does not leave the join waiting.
+ */
+static void l6_let_go(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(l6) *self)
+{
+	uint8_t zero = 0;
 
 	EXPECT_EQ(0, dtls_test_uffd_serve(&self->u, &zero, sizeof(zero)));
 	dtls_test_uffd_close(&self->u);
 	pthread_join(self->holder, NULL);
 	self->holding = false;
+}
+
+/*
+ * A restart shuts the old session down, and its owner may hold the
+ * session's lock (a setsockopt copying its value from a page that does
+ * not come).  The new client's session must not wait for it: the
+ * listener's work, which makes every session, did.
+ */
+TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
+{
+	struct lctx *c = &self->c;
+	char buf[64];
+	int err;
+
+	err = l6_session_locked(_metadata, self, 0);
+	if (err)
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+
+	/* The same address and port, a new client, while the lock is held. */
+	relay_forget(&c->r);
+	err = relayed_session(c, 1);
+	EXPECT_EQ(1, stat_of("DtlsListenRestarted"));
+	l6_let_go(_metadata, self);
 	ASSERT_EQ(0, err);
 
 	/* The old session: reset once its owner let go, then over. */
@@ -2567,31 +2597,16 @@ TEST_F_TIMEOUT(l6, restart_shut_cap, 900)
 	struct lctx *c = &self->c;
 	union dtls_test_addr peer;
 	int err, i, n = 0;
-	uint8_t zero = 0;
 	char buf[64];
 	int64_t t0;
 
-	err = dtls_test_uffd_open(&self->u);
-	if (err == -ENOSYS || err == -EPERM) {
-		dtls_test_uffd_close(&self->u);
-		SKIP(return, "no userfaultfd: %s", strerror(-err));
-	}
-	ASSERT_EQ(0, err);
-	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
 	/* Two ClientHellos a restart, all from the relay's address. */
-	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_RATE, 100000));
-	ASSERT_EQ(0, relay_start(&c->r, &c->la, 0, false));
-	ASSERT_EQ(0, relayed_session(c, 0));
+	err = l6_session_locked(_metadata, self, 100000);
+	if (err)
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
 	cli[n] = c->cli[0];
 	child[n++] = c->child[0];
 	c->cli[0] = c->child[0] = -1;
-
-	self->r.fd = child[0];
-	self->r.u = &self->u;
-	ASSERT_EQ(0, pthread_create(&self->holder, NULL, dtls_test_hold_lock,
-				    &self->r));
-	self->holding = true;
-	ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 10000));
 
 	/*
 	 * Each new client from that address ends the session before it
@@ -2629,11 +2644,7 @@ TEST_F_TIMEOUT(l6, restart_shut_cap, 900)
 	EXPECT_EQ(-1, recv(child[1], buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
 
-	/* Closed first: a failed serve must not leave the join waiting. */
-	EXPECT_EQ(0, dtls_test_uffd_serve(&self->u, &zero, sizeof(zero)));
-	dtls_test_uffd_close(&self->u);
-	pthread_join(self->holder, NULL);
-	self->holding = false;
+	l6_let_go(_metadata, self);
 
 	/* Its resend gets through once one has left the list. */
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
