@@ -2586,8 +2586,10 @@ TEST_F_TIMEOUT(l6, restart_session_lock_held, 120)
  * While 256 sessions a restart ended wait to be shut (behind the first,
  * whose owner holds its lock: l->shut_work took it off the list and waits
  * on it), the next restart waits too: its ClientHello is refused and
- * counted (DtlsListenShutFull) rather than the list growing.  Let go, every ended session reads
- * ECONNRESET and the waiting client's resend makes its session.
+ * counted (DtlsListenShutFull) rather than the list growing, and before
+ * a pending handshake past the eviction age is evicted for it.  Let go,
+ * every ended session reads ECONNRESET and the waiting client's resend
+ * makes its session.
  */
 #define SHUT_MAX	256	/* DTLS_LISTEN_SHUT_MAX, listener.h */
 
@@ -2596,7 +2598,9 @@ TEST_F_TIMEOUT(l6, restart_shut_cap, 900)
 	static int cli[SHUT_MAX + 2], child[SHUT_MAX + 2];
 	struct lctx *c = &self->c;
 	union dtls_test_addr peer;
+	uint8_t rnd[32], cookie[255], clen;
 	int err, i, n = 0;
+	long long ev0;
 	char buf[64];
 	int64_t t0;
 
@@ -2631,14 +2635,27 @@ TEST_F_TIMEOUT(l6, restart_shut_cap, 900)
 	EXPECT_EQ(SHUT_MAX + 1, stat_of("DtlsListenRestarted"));
 	EXPECT_EQ(0, stat_of("DtlsListenShutFull"));
 
-	/* One more: refused while the 256 wait. */
+	/* The one handshake slot, held past the eviction age. */
+	ASSERT_EQ(0, set_u32(c->lfd, DTLS_LISTEN_MAX_PENDING, 1));
+	c->raw[0] = raw_open(AF_INET6, NULL);
+	ASSERT_LE(0, c->raw[0]);
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(c->raw[0], &c->la, rnd, cookie, &clen));
+	ASSERT_EQ(0, raw_send_hello(c->raw[0], &c->la, rnd, cookie, clen));
+	ASSERT_EQ(0, raw_wait(c->raw[0], HT_SH, 10000, NULL, NULL));
+	usleep((EVICT_AGE_MS + 500) * 1000);
+	ev0 = stat_of("DtlsListenEvicted");
+
+	/* One more: refused while the 256 wait, evicting nothing. */
 	relay_forget(&c->r);
 	ASSERT_EQ(0, client_up(c, 1, NULL, &c->r.self, 300, 1000, WAIT_MS));
 	EXPECT_LE(2, wait_stat("DtlsListenShutFull", 2, WAIT_MS));
 	EXPECT_NE(DTLS_HS_STATE_ESTABLISHED, hs_state(c->cli[1]));
 	EXPECT_EQ(SHUT_MAX + 1, stat_of("DtlsListenRestarted"));
+	EXPECT_EQ(ev0, stat_of("DtlsListenEvicted"));
 	/* It ended nothing: the last session goes on, the others wait. */
-	EXPECT_EQ(1, WAIT_LI(c->lfd, sessions, 1, 5000));
+	EXPECT_EQ(1, WAIT_LI(c->lfd, pending, 1, 5000));
+	EXPECT_EQ(2, WAIT_LI(c->lfd, sessions, 2, 5000));
 	EXPECT_EQ(-1, recv(child[n - 1], buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_EQ(-1, recv(child[1], buf, sizeof(buf), MSG_DONTWAIT));
@@ -2646,8 +2663,9 @@ TEST_F_TIMEOUT(l6, restart_shut_cap, 900)
 
 	l6_let_go(_metadata, self);
 
-	/* Its resend gets through once one has left the list. */
+	/* Its resend gets through once one has left the list, evicting. */
 	ASSERT_EQ(DTLS_HS_STATE_ESTABLISHED, wait_client(c->cli[1], WAIT_MS));
+	EXPECT_EQ(ev0 + 1, stat_of("DtlsListenEvicted"));
 	c->child[1] = accept_wait(c->lfd, &peer, 10000);
 	ASSERT_LE(0, c->child[1]);
 	blocking(c->child[1]);
