@@ -77,6 +77,10 @@
  *  - user_handshake (IPv4, IPv6), user_raw_peer: a listener without a
  *    kernel handshake; libssl runs each session's handshake on the
  *    accepted socket, keys go in with setsockopt;
+ *  - user_session_handshake_listener_gone: the kernel's handshake on a
+ *    user-space listener's accepted session, its peer silent; the
+ *    listener closes: no flight leaves the session again, its handshake
+ *    fails (ECONNABORTED) at its next resend;
  *  - sessions_in_callers_cgroup: the sessions' slab and queued
  *    datagrams charged to the memory cgroup of the listener;
  *  - listen_errors: listen() on a socket kdtls never saw, attached
@@ -3452,6 +3456,68 @@ static int listen_errno(int fd)
 {
 	errno = 0;
 	return listen(fd, 4) ? errno : 0;
+}
+
+/*
+ * A session of a user-space-handshake listener runs the kernel's
+ * handshake after accept(); its peer is silent, so it resends.  The
+ * listener closes: the session's port may be another socket's now, so
+ * no flight may leave it, and its handshake ends (ECONNABORTED) at its
+ * next resend rather than resending into a shut socket (EPIPE) until
+ * its time-out.
+ */
+TEST_F_TIMEOUT(l4, user_session_handshake_listener_gone, 90)
+{
+	uint16_t suite = SUITE;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_SERVER, .suites = &suite, .n_suites = 1,
+		.rto_initial_ms = 300, .rto_max_ms = 600, .timeout_ms = WAIT_MS,
+	};
+	uint8_t rnd[32], cookie[255], clen, buf[2048];
+	struct lctx *c = &self->c;
+	union dtls_test_addr peer;
+	struct pollfd p;
+	int raw, child;
+	long long retx;
+	int64_t end;
+
+	USER_LISTENER_UP(c, 4);
+	raw = c->raw[0] = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, raw);
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(raw, &c->la, rnd, cookie, &clen));
+	ASSERT_EQ(0, raw_send_hello(raw, &c->la, rnd, cookie, clen));
+	child = c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
+	ASSERT_LE(0, child);
+
+	/* Its ClientHello waits on it: the kernel's handshake answers it. */
+	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), child, 0, &cfg, NULL, 0));
+	ASSERT_EQ(0, dtls_psk_add(dtls_test_nl(), child, 0, PSK_ID,
+				  strlen(PSK_ID), PSK_KEY, strlen(PSK_KEY), 0,
+				  NULL, 0));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), child, 0, NULL, 0));
+	ASSERT_EQ(0, raw_wait(raw, HT_SH, 10000, NULL, NULL));
+	ASSERT_EQ(0, raw_wait(raw, HT_SH, 5000, NULL, NULL))
+		TH_LOG("no resend of the server's flight");
+
+	close(c->lfd);
+	c->lfd = -1;
+	/* What was on its way already; then nothing, resend after resend. */
+	usleep(200000);
+	while (recv(raw, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	p = (struct pollfd){ .fd = raw, .events = POLLIN };
+	EXPECT_EQ(0, poll(&p, 1, 3000));
+	end = now_ms() + 5000;
+	while (hs_state(child) != DTLS_HS_STATE_FAILED && now_ms() < end)
+		usleep(20000);
+	EXPECT_EQ(DTLS_HS_STATE_FAILED, hs_state(child));
+	EXPECT_EQ(-1, recv(child, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ECONNABORTED, errno);
+	/* Its timer is gone with it. */
+	retx = stat_of("DtlsHsRetransmit");
+	usleep(1500000);
+	EXPECT_EQ(retx, stat_of("DtlsHsRetransmit"));
 }
 
 /*

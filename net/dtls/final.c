@@ -251,7 +251,7 @@ static void dtls_final_reneg(struct dtls_sock *ds)
 		if (n > 0) {
 			dtls_net_stat_add(sock_net(ds->sk),
 					  DTLS_STAT_HS_RENEG_REFUSED, 1);
-			dtls_send_datagram(ds, rec, n, NULL);
+			dtls_send_hs_datagram(ds, rec, n);
 		}
 		kfree(rec);
 	}

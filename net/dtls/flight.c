@@ -111,6 +111,22 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 	return dtls_send_msg(ds, buf, len, to, NULL);
 }
 
+/*
+ * A datagram of the kernel's handshake or kept flight on a connected
+ * socket: a flight, or an alert of the handshake or after it.  Never for
+ * a listener's session its listener let go (dtls_final_orphan()): its
+ * peer's address may be a new client's now (a restart), its port
+ * another socket's (the listener closed).  A close_notify, which the
+ * listener's close still sends, goes by dtls_send_datagram().
+ */
+int dtls_send_hs_datagram(struct dtls_sock *ds, const void *buf,
+			  unsigned int len)
+{
+	if (READ_ONCE(ds->child.orphaned))
+		return -EPIPE;
+	return dtls_send_msg(ds, buf, len, NULL, NULL);
+}
+
 /* To the sender of @skb, from the address it came to.  As above. */
 int dtls_send_reply(struct dtls_sock *ds, const void *buf, unsigned int len,
 		    const struct sockaddr *to, const struct sk_buff *skb)
@@ -227,7 +243,7 @@ int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f)
 
 		if (m->type != DTLS_RECORD_TYPE_HANDSHAKE) {
 			if (used + ovh + m->len > mtu) {
-				err = dtls_send_datagram(fc->ds, buf, used, NULL);
+				err = dtls_send_hs_datagram(fc->ds, buf, used);
 				used = 0;
 			}
 			memcpy(buf + used + pt_off, m->data, m->len);
@@ -252,7 +268,7 @@ int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f)
 			    (used + ovh > mtu ||
 			     mtu - used - ovh < min_t(u32, body - off,
 						      DTLS_FLIGHT_MIN_FRAG))) {
-				err = dtls_send_datagram(fc->ds, buf, used, NULL);
+				err = dtls_send_hs_datagram(fc->ds, buf, used);
 				used = 0;
 				if (err)
 					break;
@@ -276,7 +292,7 @@ int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f)
 		} while (off < body);
 	}
 	if (!err && used)
-		err = dtls_send_datagram(fc->ds, buf, used, NULL);
+		err = dtls_send_hs_datagram(fc->ds, buf, used);
 	kfree(buf);
 	return err;
 }

@@ -255,7 +255,7 @@ static void dtls_hs_send_alert_level(struct dtls_hs *hs, u8 level, u8 desc)
 		n = DTLS_HEADER_LEN + 2;
 	}
 	if (n > 0)
-		dtls_send_datagram(hs->ds, rec, n, NULL);
+		dtls_send_hs_datagram(hs->ds, rec, n);
 	kfree(rec);
 }
 
@@ -573,6 +573,14 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 	 */
 	if (time_before(jiffies, hs->flight_due)) {
 		mod_timer(&hs->timer, hs->flight_due);
+		return;
+	}
+	/*
+	 * A listener's session its listener let go (closed, or its peer
+	 * started again): nothing it sends may leave, nothing will answer.
+	 */
+	if (READ_ONCE(hs->ds->child.orphaned)) {
+		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
 		return;
 	}
 	hs->rto = min(hs->rto * 2, max);

@@ -254,6 +254,8 @@ struct dtls_flight_ctx {
 int dtls_flight_send(struct dtls_flight_ctx *fc, const struct dtls_flight *f);
 int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 		       unsigned int len, const struct sockaddr *to);
+int dtls_send_hs_datagram(struct dtls_sock *ds, const void *buf,
+			  unsigned int len);
 int dtls_send_reply(struct dtls_sock *ds, const void *buf, unsigned int len,
 		    const struct sockaddr *to, const struct sk_buff *skb);
 unsigned int dtls_flight_bytes(const struct dtls_flight *f);
