@@ -113,11 +113,13 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
 
 /*
  * A datagram of the kernel's handshake or kept flight on a connected
- * socket: a flight, or an alert of the handshake or after it.  Never for
+ * socket: a flight, or an alert of the handshake or after it.  Not for
  * a listener's session its listener let go (dtls_final_orphan()): its
  * peer's address may be a new client's now (a restart), its port
- * another socket's (the listener closed).  A close_notify, which the
- * listener's close still sends, goes by dtls_send_datagram().
+ * another socket's (the listener closed).  One already past the check
+ * may still leave; the shut that follows (dtls_listen_shut()) aborts
+ * the handshake and makes UDP refuse the rest.  A close_notify, which
+ * the listener's close still sends, goes by dtls_send_datagram().
  */
 int dtls_send_hs_datagram(struct dtls_sock *ds, const void *buf,
 			  unsigned int len)

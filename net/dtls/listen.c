@@ -187,6 +187,12 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 	release_sock(csk);
 	dtls_final_sync(c);
 	/*
+	 * A handshake of its own (a user-space-handshake listener's session
+	 * may run the kernel's) ends: nothing will answer it, and its sends
+	 * would go to whoever has the address or port now.
+	 */
+	dtls_hs_abort(c);
+	/*
 	 * Not under lock_sock(): UDP's cgroup sendmsg hook takes it for a
 	 * send that names its address, as UDPv6 does for a v4-mapped peer.
 	 */
