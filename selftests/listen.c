@@ -80,7 +80,7 @@
  *  - user_session_handshake_listener_gone: the kernel's handshake on a
  *    user-space listener's accepted session, its peer silent; the
  *    listener closes: its handshake ends with the close (ECONNABORTED),
- *    no flight leaves the session again;
+ *    no flight leaves the session again, none starts on another;
  *  - sessions_in_callers_cgroup: the sessions' slab and queued
  *    datagrams charged to the memory cgroup of the listener;
  *  - listen_errors: listen() on a socket kdtls never saw, attached
@@ -3487,6 +3487,14 @@ TEST_F_TIMEOUT(l4, user_session_handshake_listener_gone, 90)
 	ASSERT_EQ(0, raw_send_hello(raw, &c->la, rnd, cookie, clen));
 	child = c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
 	ASSERT_LE(0, child);
+	/* A second session, no handshake on it yet. */
+	c->raw[1] = raw_open(AF_INET, NULL);
+	ASSERT_LE(0, c->raw[1]);
+	fill_random(rnd, sizeof(rnd));
+	ASSERT_EQ(0, raw_cookie(c->raw[1], &c->la, rnd, cookie, &clen));
+	ASSERT_EQ(0, raw_send_hello(c->raw[1], &c->la, rnd, cookie, clen));
+	c->child[1] = accept_wait(c->lfd, &peer, WAIT_MS);
+	ASSERT_LE(0, c->child[1]);
 
 	/* Its ClientHello waits on it: the kernel's handshake answers it. */
 	ASSERT_EQ(0, dtls_hs_config(dtls_test_nl(), child, 0, &cfg, NULL, 0));
@@ -3505,6 +3513,9 @@ TEST_F_TIMEOUT(l4, user_session_handshake_listener_gone, 90)
 	retx = stat_of("DtlsHsRetransmit");
 	EXPECT_EQ(-1, recv(child, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(ECONNABORTED, errno);
+	/* None starts on a session so let go. */
+	EXPECT_EQ(-EPIPE, dtls_hs_config(dtls_test_nl(), c->child[1], 0, &cfg,
+					 NULL, 0));
 
 	/* What was on its way already; then nothing, not resent. */
 	usleep(200000);

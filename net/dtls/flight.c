@@ -117,9 +117,11 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
  * a listener's session its listener let go (dtls_final_orphan()): its
  * peer's address may be a new client's now (a restart), its port
  * another socket's (the listener closed).  One already past the check
- * may still leave; the shut that follows (dtls_listen_shut()) aborts
- * the handshake and makes UDP refuse the rest.  A close_notify, which
- * the listener's close still sends, goes by dtls_send_datagram().
+ * may still leave.  The shut that follows (dtls_listen_shut()) aborts
+ * the handshake under hs->lock, which every handshake send holds, and
+ * its SEND_SHUTDOWN makes the socket layer refuse UDP a buffer (EPIPE).
+ * A close_notify, which the listener's close still sends, goes by
+ * dtls_send_datagram().
  */
 int dtls_send_hs_datagram(struct dtls_sock *ds, const void *buf,
 			  unsigned int len)

@@ -61,6 +61,8 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	else if (ds->child.user &&
 		 READ_ONCE(ds->child.state) != DTLS_CHILD_ACCEPTED)
 		err = -EBUSY;		/* the application's once it accepts it */
+	else if (READ_ONCE(ds->child.orphaned))
+		err = -EPIPE;		/* let go (set under this lock): shut */
 	if (err)
 		goto out;
 	/*

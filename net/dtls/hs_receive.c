@@ -100,6 +100,9 @@ static void dtls_hs_send_hvr(struct dtls_sock *ds, const struct dtls_ch *ch,
 	dtls_record_build(buf, &rh);
 	if (DTLS_HEADER_LEN + rh.length > ch_len)
 		return;		/* no amplification */
+	/* A listener's session its listener let go: as dtls_send_hs_datagram(). */
+	if (READ_ONCE(ds->child.orphaned))
+		return;
 	/*
 	 * From the address the ClientHello came to; IPv6 refuses a source
 	 * that is routed to us but on no interface (AnyIP): then as routing

@@ -173,8 +173,10 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
  *	    (its close said so, or will not, being orphaned)
  * @err: a socket error for its reader (ECONNRESET), or 0
  *
- * Its reads end with 0 once its queue is empty, its sends with EPIPE.
- * Context: process, not under l->lock.
+ * Its reads end with 0 once its queue is empty, its sends with EPIPE; a
+ * kernel handshake of its own is aborted (ECONNABORTED) and no new one
+ * can start.  Context: process, not under l->lock, the child's
+ * lock_sock() or hs->lock (the abort takes hs->lock, then lock_sock()).
  */
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 {
