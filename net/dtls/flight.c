@@ -117,9 +117,12 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
  * a listener's session its listener let go (dtls_final_orphan()): its
  * peer's address may be a new client's now (a restart), its port
  * another socket's (the listener closed).  One already past the check
- * may still leave.  The shut that follows (dtls_listen_shut()) aborts
- * the handshake under hs->lock, which every handshake send holds, and
- * its SEND_SHUTDOWN makes the socket layer refuse UDP a buffer (EPIPE).
+ * may still leave.  For an accepted session, the shut that follows
+ * (dtls_listen_shut()) waits for the kept flight's work
+ * (dtls_final_sync()), aborts the handshake under hs->lock, which the
+ * handshake's own sends hold, and its SEND_SHUTDOWN makes the socket
+ * layer refuse UDP a buffer (EPIPE); one not accepted that a restart
+ * ended is released after the same wait (dtls_listen_admit()).
  * A close_notify, which the listener's close still sends, goes by
  * dtls_send_datagram().
  */

@@ -554,6 +554,15 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 
 	if (hs->pr.step == DTLS_HS_DONE || hs->pr.step == DTLS_HS_S_LISTEN)
 		return;
+	/*
+	 * A listener's session its listener let go (closed, or its peer
+	 * started again): nothing it sends may leave, nothing will answer.
+	 * Before the deadline: that is not why it ends.
+	 */
+	if (READ_ONCE(hs->ds->child.orphaned)) {
+		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
+		return;
+	}
 	if (time_after_eq(jiffies, hs->deadline)) {
 		/*
 		 * Sealed records of the peer never opened: most likely
@@ -573,14 +582,6 @@ static void dtls_hs_timeout(struct dtls_hs *hs)
 	 */
 	if (time_before(jiffies, hs->flight_due)) {
 		mod_timer(&hs->timer, hs->flight_due);
-		return;
-	}
-	/*
-	 * A listener's session its listener let go (closed, or its peer
-	 * started again): nothing it sends may leave, nothing will answer.
-	 */
-	if (READ_ONCE(hs->ds->child.orphaned)) {
-		dtls_hs_fail(hs, -ECONNABORTED, 0, false);
 		return;
 	}
 	hs->rto = min(hs->rto * 2, max);

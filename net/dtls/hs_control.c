@@ -61,8 +61,14 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	else if (ds->child.user &&
 		 READ_ONCE(ds->child.state) != DTLS_CHILD_ACCEPTED)
 		err = -EBUSY;		/* the application's once it accepts it */
+	/*
+	 * Let go by its listener.  Its shut (dtls_listen_shut()) sets the
+	 * mark under this lock (a restart set it before, under l->lock),
+	 * then aborts the handshake: one made here before is aborted, none
+	 * is made after.
+	 */
 	else if (READ_ONCE(ds->child.orphaned))
-		err = -EPIPE;		/* let go (set under this lock): shut */
+		err = -EPIPE;
 	if (err)
 		goto out;
 	/*
