@@ -344,11 +344,16 @@ static void dtls_final_resend(struct dtls_sock *ds)
 	dtls_final_unpack(&fl, copy, len);
 	fc.ds = ds;
 	fc.tx_seq0 = &seq0;
+	/*
+	 * Counted first: on loopback the peer has the flight within the
+	 * send, and may be done (its owner reading the counter) before
+	 * this work runs again.  A send that fails is counted too (traced
+	 * with its error), as one lost on the way would be.
+	 */
+	dtls_stat_inc(ds, DTLS_STAT_FINAL_RESENT);
 	err = dtls_flight_send(&fc, &fl);
 	/* A transform made again to seal it is watched for idleness. */
 	dtls_tx_key_sealed(ds, fc.tx_key);
-	if (!err)
-		dtls_stat_inc(ds, DTLS_STAT_FINAL_RESENT);
 	trace_dtls_final_resend(ds, resends, seq0, err);
 	/* Only this work writes it; the flight may have gone meanwhile. */
 	rcu_read_lock();
