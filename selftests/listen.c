@@ -2157,10 +2157,7 @@ TEST_F_TIMEOUT(l4, kept_final_flight, 90)
 	ASSERT_EQ(0, listener_up(c, 300, WAIT_MS, 4));
 	/* The child's last flight (its CCS) is lost once. */
 	ASSERT_EQ(0, relay_start(&c->r, &c->la, 1, false));
-	/*
-	 * The client resends 1 s on: the child is established by then, and
-	 * its kept flight, not its handshake, answers (see final.c).
-	 */
+	/* The client resends 1 s on: the child's kept flight answers. */
 	ASSERT_EQ(0, client_up(c, 0, NULL, &c->r.self, 1000, 60000, WAIT_MS));
 	/* The child is ready once its flight left (lost on the way). */
 	child = c->child[0] = accept_wait(c->lfd, &peer, WAIT_MS);
