@@ -136,6 +136,10 @@ static void *relay_run(void *arg)
 		socklen_t flen = sizeof(from);
 		ssize_t n;
 
+		/*
+		 * Let go at the top of the loop: one that comes meanwhile
+		 * may pass them (all are copies of the same flight).
+		 */
 		pthread_mutex_lock(&r->lock);
 		if (r->released) {
 			int i;
@@ -357,7 +361,13 @@ static void lost_then_resent(struct __test_metadata *_metadata,
 	char buf[16];
 
 	self->r.drop_final = k;
-	ASSERT_EQ(0, start(_metadata, self, 1000, 60000, 300));
+	/*
+	 * The server's timer at 1.5 s: flight 4 sent again before it read
+	 * flight 5 (a stalled host) would have the client send flight 5
+	 * once more.  Still under the client's 2 s between its two copies
+	 * (the kept flight answers one an interval after the last).
+	 */
+	ASSERT_EQ(0, start(_metadata, self, 1000, 60000, 1500));
 	/* The server is established at once and keeps the flight. */
 	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
 	ASSERT_EQ(0, get_final(self->srv, &fi));
@@ -453,11 +463,13 @@ TEST_F_TIMEOUT(final, data_after_finished, 60)
 /*
  * RFC 6347 4.2.4: a flight resent because the peer resent its own starts
  * the timer again.  The server's flight 4 is lost; the client's timer
- * (4 s) resends its ClientHello, which the server answers with flight 4
- * again; the client's flight 5 is lost in turn, and its timer (4 s from
- * then) resends it.  The server's timer (5.6 s) must not run out in
- * between: it would send flight 4 a third time.  Before, it kept the
- * expiry of its first sending and did (three ServerHellos).
+ * (6 s) resends its ClientHello, which the server answers with flight 4
+ * again (half its timeout after its first: 4 s); the client's flight 5
+ * is lost in turn, and its timer (6 s from then) resends it.  The
+ * server's timer (8 s) must not run out in between: it would send
+ * flight 4 a third time.  Before, it kept the expiry of its first
+ * sending and did (three ServerHellos).  2 s either way for a loaded
+ * host's delays (and the timer wheel's).
  */
 TEST_F_TIMEOUT(final, peer_resend_restarts_timer, 60)
 {
@@ -469,8 +481,7 @@ TEST_F_TIMEOUT(final, peer_resend_restarts_timer, 60)
 	ASSERT_LE(0, on_peer);
 	self->r.drop_sh = 1;
 	self->r.drop_client_ccs = 1;
-	/* 1.6 s either side: a loaded host's delays fit in it. */
-	ASSERT_EQ(0, start(_metadata, self, 4000, 60000, 5600));
+	ASSERT_EQ(0, start(_metadata, self, 6000, 60000, 8000));
 	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 30000));
 	ASSERT_TRUE(wait_state(self->cli, DTLS_HS_STATE_ESTABLISHED, 30000));
 	pthread_mutex_lock(&self->r.lock);
@@ -524,7 +535,13 @@ TEST_F_TIMEOUT(final, user_drop_then_late, 60)
 	/* Its resends reach the server only after the drop. */
 	relay_hold(&self->r, true);
 	ASSERT_EQ(0, start(_metadata, self, 200, 200, 200));
-	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000));
+	ASSERT_TRUE(wait_state(self->srv, DTLS_HS_STATE_ESTABLISHED, 20000)) {
+		/* Its first Finished lost: the rest is held. */
+		pthread_mutex_lock(&self->r.lock);
+		TH_LOG("relay: %d client datagrams with a Finished, %d held",
+		       self->r.client_fin, self->r.held_total);
+		pthread_mutex_unlock(&self->r.lock);
+	}
 	ASSERT_EQ(0, setsockopt(self->srv, SOL_DTLS, DTLS_FINAL_FLIGHT_DROP,
 				NULL, 0));
 	relay_hold(&self->r, false);

@@ -157,7 +157,7 @@ struct dtls_info {
 struct dtls_final_flight_info {
 	__u32	held;		/* 1 while kept */
 	__u32	bytes;		/* of the kept flight's messages */
-	__u32	resends;	/* times resent (also after the drop) */
+	__u32	resends;	/* resends attempted (also after the drop) */
 	__u32	age_ms;		/* since kept (while held) */
 	__u32	dropped_by;	/* DTLS_FINAL_DROP_*, 0 if not dropped */
 	__u32	late;		/* peer retransmissions ignored since */
