@@ -131,8 +131,8 @@ int dtls_chain_check(struct key *keyring, const char *name,
 }
 
 /* rsa.c is the kernel's public_key_verify_signature(): none here. */
-int dtls_rsa_verify(const u8 *key, u32 key_len, const u8 *hash,
-		    const u8 *sig, u32 sig_len)
+int dtls_rsa_verify(const u8 *key, u32 key_len, enum dtls_prf_hash h,
+		    const u8 *hash, const u8 *sig, u32 sig_len)
 {
 	return -EBADMSG;
 }

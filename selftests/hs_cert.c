@@ -850,6 +850,9 @@ FIXTURE_VARIANT(trust) {
 	bool inter_not_ca;
 	const char *inter_ku;	/* the intermediate's keyUsage */
 	const char *leaf_ku;	/* the leaf's */
+	const char *inter_md;	/* the root signs the intermediate with */
+	const char *leaf_md;	/* its issuer signs the leaf with */
+	bool bad_inter_sig;	/* the root's signature on it, one bit off */
 	bool impostor;		/* another key signs the leaf, as "inter" */
 	bool mutual;		/* the server checks the client's chain too */
 	bool client_untrusted;	/* ... which is self-signed */
@@ -882,6 +885,13 @@ TR(key_usage_critical, .family = AF_INET, .inter = true,
    .inter_ku = "critical,keyCertSign,cRLSign",
    .leaf_ku = "critical,digitalSignature");
 
+/* RFC 5758 3.2, RFC 4055 5: SHA-384 signatures, P-256 and RSA issuers */
+TR(sha384, .family = AF_INET, .inter = true, .inter_md = "SHA384",
+   .leaf_md = "SHA384");
+TR(sha384_rsa_root, .family = AF_INET, .inter = true, .rsa_root = true,
+   .inter_md = "SHA384", .leaf_md = "SHA384");
+TR(sha384_anchor_signs, .family = AF_INET, .leaf_md = "SHA384");
+
 TR(untrusted_root, .family = AF_INET, .inter = true,
    .anchor = ANCHOR_OTHER, .alert = 48, .error = ENOKEY);
 TR(leaf_expired, .family = AF_INET, .inter = true, .leaf_nb = -30,
@@ -910,6 +920,15 @@ TR(wrong_order, .family = AF_INET, .inter = true,
    .send = SEND_WRONG_ORDER, .alert = 42, .error = EKEYREJECTED);
 TR(bad_signature, .family = AF_INET, .inter = true, .impostor = true,
    .alert = 42, .error = EKEYREJECTED);
+TR(bad_signature_sha384, .family = AF_INET, .inter = true, .impostor = true,
+   .leaf_md = "SHA384", .alert = 42, .error = EKEYREJECTED);
+/* The root's RSA SHA-384 signature of the intermediate, one bit off. */
+TR(bad_signature_sha384_rsa, .family = AF_INET, .inter = true,
+   .rsa_root = true, .inter_md = "SHA384", .bad_inter_sig = true,
+   .alert = 48, .error = ENOKEY);
+/* A signature it cannot check does not pass: SHA-512 is not taken. */
+TR(sha512_refused, .family = AF_INET, .inter = true, .leaf_md = "SHA512",
+   .alert = 42, .error = EKEYREJECTED);
 TR(mutual_client_untrusted, .family = AF_INET, .inter = true,
    .mutual = true, .client_untrusted = true, .alert = 48, .error = ENOKEY,
    .server_refuses = true);
@@ -924,13 +943,13 @@ FIXTURE_SETUP(trust)
 		.cn = "kdtls inter", .ca = !variant->inter_not_ca,
 		.not_before_days = variant->inter_nb,
 		.not_after_days = variant->inter_na,
-		.key_usage = variant->inter_ku,
+		.key_usage = variant->inter_ku, .md = variant->inter_md,
 	};
 	struct test_cert_opts lo = {
 		.cn = "kdtls leaf", .san = variant->san,
 		.not_before_days = variant->leaf_nb,
 		.not_after_days = variant->leaf_na,
-		.key_usage = variant->leaf_ku,
+		.key_usage = variant->leaf_ku, .md = variant->leaf_md,
 	};
 	struct test_cert_opts oo = { .cn = "kdtls root", .ca = true };
 	struct test_cert_opts co = { .cn = "kdtls client" };
@@ -945,6 +964,9 @@ FIXTURE_SETUP(trust)
 	if (variant->inter) {
 		ASSERT_EQ(0, test_cert_make_chain(&self->inter, &io,
 						  &self->root));
+		/* The last byte of the DER is the signature's. */
+		if (variant->bad_inter_sig)
+			self->inter.der[self->inter.len - 1] ^= 1;
 	}
 	signer = variant->inter ? &self->inter : &self->root;
 	if (variant->impostor) {

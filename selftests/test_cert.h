@@ -118,6 +118,7 @@ struct test_cert_opts {
 	bool		ca;			/* basicConstraints cA TRUE */
 	const char	*san;	/* "DNS:a.example,IP:::1" (openssl's syntax) */
 	const char	*key_usage;	/* "critical,keyCertSign", or NULL */
+	const char	*md;	/* the issuer signs with: "SHA384"; NULL: SHA256 */
 };
 
 static inline int test_cert_ext(X509V3_CTX *ctx, X509 *x, int nid,
@@ -141,6 +142,7 @@ static inline int test_cert_make_chain(struct test_cert *c,
 				       const struct test_cert *issuer)
 {
 	long nb = o->not_before_days, na = o->not_after_days;
+	const EVP_MD *md;
 	X509_NAME *name;
 	BIGNUM *d = NULL;
 	X509V3_CTX ctx;
@@ -179,7 +181,9 @@ static inline int test_cert_make_chain(struct test_cert *c,
 	    (o->key_usage && test_cert_ext(&ctx, c->x509, NID_key_usage,
 					   o->key_usage)))
 		return -1;
-	if (!X509_sign(c->x509, issuer ? issuer->pkey : c->pkey, EVP_sha256()))
+	md = o->md ? EVP_get_digestbyname(o->md) : EVP_sha256();
+	/* NULL would sign with the key's default digest: never silently. */
+	if (!md || !X509_sign(c->x509, issuer ? issuer->pkey : c->pkey, md))
 		return -1;
 	n = i2d_X509(c->x509, NULL);
 	if (n <= 0 || (size_t)n > sizeof(c->der))

@@ -15,9 +15,9 @@
  * itself (same subjectKeyIdentifier, same public key).  An anchor's own
  * dates are not checked: the keyring holds keys, not certificates, and a
  * key's expiry (keyctl timeout) and revocation are honoured by the
- * search.  Signatures: ECDSA P-256 with SHA-256 (ecdsa.c; Debian's 6.1
- * has no ECDSA in its crypto API) and RSA PKCS#1 v1.5 with SHA-256
- * (rsa.c).
+ * search.  Signatures: ECDSA P-256 with SHA-256 or SHA-384 (ecdsa.c;
+ * Debian's 6.1 has no ECDSA in its crypto API) and RSA PKCS#1 v1.5 with
+ * SHA-256 or SHA-384 (rsa.c).
  *
  * Lifetimes and permissions: the caller of peer-auth must be allowed to
  * search the keyring (lookup_user_key() with its credentials, cert.c);
@@ -55,29 +55,43 @@
 static int dtls_chain_sig(const struct dtls_x509 *c, enum dtls_x509_key kt,
 			  const u8 *pub, u32 pub_len)
 {
-	u8 hash[SHA256_DIGEST_SIZE];
+	u8 hash[SHA384_DIGEST_SIZE];
+	enum dtls_prf_hash h;
+	bool ec;
 	int err;
 
 	switch (c->sig_alg) {
 	case DTLS_X509_SIG_ECDSA_SHA256:
+	case DTLS_X509_SIG_ECDSA_SHA384:
 		if (kt != DTLS_X509_KEY_EC_P256 ||
 		    pub_len != DTLS_P256_POINT_LEN)
 			return -EKEYREJECTED;
+		ec = true;
 		break;
 	case DTLS_X509_SIG_RSA_SHA256:
+	case DTLS_X509_SIG_RSA_SHA384:
 		if (kt != DTLS_X509_KEY_RSA)
 			return -EKEYREJECTED;
+		ec = false;
 		break;
 	default:
 		return -EOPNOTSUPP;
 	}
-	err = dtls_hash(DTLS_PRF_SHA256, c->tbs, c->tbs_len, hash);
+	h = c->sig_alg == DTLS_X509_SIG_ECDSA_SHA384 ||
+	    c->sig_alg == DTLS_X509_SIG_RSA_SHA384 ?
+	    DTLS_PRF_SHA384 : DTLS_PRF_SHA256;
+	err = dtls_hash(h, c->tbs, c->tbs_len, hash);
 	if (err)
 		return err;
-	if (c->sig_alg == DTLS_X509_SIG_ECDSA_SHA256)
+	/*
+	 * P-256 signs the leftmost 256 bits of a longer hash (FIPS 186-4
+	 * 6.4, SEC 1 4.1.4): the first 32 bytes of a SHA-384 digest.
+	 */
+	if (ec)
 		err = dtls_ecdsa_verify(pub, hash, c->sig, c->sig_len);
 	else
-		err = dtls_rsa_verify(pub, pub_len, hash, c->sig, c->sig_len);
+		err = dtls_rsa_verify(pub, pub_len, h, hash, c->sig,
+				      c->sig_len);
 	return err ? -EKEYREJECTED : 0;
 }
 

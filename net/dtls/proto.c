@@ -371,8 +371,8 @@ int dtls_proto_verify(struct dtls_proto *pr, const struct dtls_signed *sg,
 	case DTLS_X509_KEY_RSA:
 		if (sg->sigalg != DTLS_SIG_RSA_PKCS1_SHA256)
 			return -EPROTO;
-		return dtls_rsa_verify(pub, pc->pub_len, hash, sg->sig,
-				       sg->sig_len);
+		return dtls_rsa_verify(pub, pc->pub_len, DTLS_PRF_SHA256,
+				       hash, sg->sig, sg->sig_len);
 	default:
 		return -EPROTO;
 	}

@@ -2,9 +2,11 @@
 /*
  * RSA signatures of a peer (rsa_pkcs1_sha256, RFC 5246 7.4.1.4.1): the
  * ServerKeyExchange of ECDHE_RSA suites and a client's CertificateVerify
- * with an RSA certificate.  Verification only, through the kernel's own
- * public_key_verify_signature() (crypto/asymmetric_keys), the same on 6.1
- * and 6.12; we never sign with RSA.  Keys under 2048 bits are refused.
+ * with an RSA certificate; with SHA-384 too in a certificate chain
+ * (sha384WithRSAEncryption, RFC 4055 5).  Verification only, through
+ * the kernel's own public_key_verify_signature() (crypto/asymmetric_keys;
+ * its digest field is "m" on 7.x: KDTLS_HAVE_PKS_DIGEST); we never sign
+ * with RSA.  Signatures (so moduli) under 2048 bits are refused.
  *
  * Context: process (it allocates a transform per call).
  */
@@ -15,19 +17,21 @@
 #include "rsa.h"
 
 /**
- * dtls_rsa_verify - check a PKCS#1 v1.5 signature over a SHA-256 digest
+ * dtls_rsa_verify - check a PKCS#1 v1.5 signature over a digest
  * @key: the RSAPublicKey, DER: a certificate's subjectPublicKey bits
  * @key_len: its length
- * @hash: the SHA-256 digest signed
+ * @h: the hash: SHA-256 or SHA-384
+ * @hash: the digest signed
  * @sig: the signature, as long as the modulus
  * @sig_len: its length
  *
- * Return: 0, -EKEYREJECTED for a modulus under 2048 or over 4096 bits,
- * or -EBADMSG for a signature that does not verify.
+ * Return: 0, -EKEYREJECTED for a signature under 2048 or over 4096 bits,
+ * -EBADMSG for one that does not verify, -EINVAL for an unknown @h.
  */
-int dtls_rsa_verify(const u8 *key, u32 key_len, const u8 *hash,
-		    const u8 *sig, u32 sig_len)
+int dtls_rsa_verify(const u8 *key, u32 key_len, enum dtls_prf_hash h,
+		    const u8 *hash, const u8 *sig, u32 sig_len)
 {
+	unsigned int hash_len = dtls_prf_hash_len(h);
 	struct public_key pk = {
 		.key		= (void *)key,
 		.keylen		= key_len,
@@ -39,16 +43,18 @@ int dtls_rsa_verify(const u8 *key, u32 key_len, const u8 *hash,
 		.s_size		= sig_len,
 #ifdef KDTLS_HAVE_PKS_DIGEST
 		.digest		= (u8 *)hash,
-		.digest_size	= 32,
+		.digest_size	= hash_len,
 #else
 		.m		= (u8 *)hash,	/* a digest: !algo_takes_data */
-		.m_size		= 32,
+		.m_size		= hash_len,
 #endif
 		.pkey_algo	= "rsa",
-		.hash_algo	= "sha256",
+		.hash_algo	= h == DTLS_PRF_SHA384 ? "sha384" : "sha256",
 		.encoding	= "pkcs1",
 	};
 
+	if (!hash_len)
+		return -EINVAL;
 	if (sig_len < DTLS_RSA_MIN_BYTES || sig_len > DTLS_RSA_MAX_BYTES)
 		return -EKEYREJECTED;
 	return public_key_verify_signature(&pk, &ps) ? -EBADMSG : 0;

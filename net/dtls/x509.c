@@ -44,6 +44,10 @@ static const u8 oid_ecdsa_sha256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04,
 				       0x03, 0x02 };
 static const u8 oid_rsa_sha256[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
 				     0x01, 0x01, 0x0b };
+static const u8 oid_ecdsa_sha384[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04,
+				       0x03, 0x03 };
+static const u8 oid_rsa_sha384[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+				     0x01, 0x01, 0x0c };
 static const u8 oid_san[] = { 0x55, 0x1d, 0x11 };
 static const u8 oid_basic_constraints[] = { 0x55, 0x1d, 0x13 };
 static const u8 oid_key_usage[] = { 0x55, 0x1d, 0x0f };
@@ -374,6 +378,10 @@ int dtls_x509_parse(const u8 *der, u32 len, struct dtls_x509 *c)
 		c->sig_alg = DTLS_X509_SIG_ECDSA_SHA256;
 	else if (der_is(&oid, oid_rsa_sha256, sizeof(oid_rsa_sha256)))
 		c->sig_alg = DTLS_X509_SIG_RSA_SHA256;
+	else if (der_is(&oid, oid_ecdsa_sha384, sizeof(oid_ecdsa_sha384)))
+		c->sig_alg = DTLS_X509_SIG_ECDSA_SHA384;
+	else if (der_is(&oid, oid_rsa_sha384, sizeof(oid_rsa_sha384)))
+		c->sig_alg = DTLS_X509_SIG_RSA_SHA384;
 
 	/* version [0] EXPLICIT: v3 (2) with extensions, or absent (v1) */
 	if (tbs.left && tbs.p[0] == DER_CTX0) {

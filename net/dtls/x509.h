@@ -26,6 +26,8 @@ enum dtls_x509_sig {
 	DTLS_X509_SIG_OTHER,
 	DTLS_X509_SIG_ECDSA_SHA256,	/* ecdsa-with-SHA256 */
 	DTLS_X509_SIG_RSA_SHA256,	/* sha256WithRSAEncryption */
+	DTLS_X509_SIG_ECDSA_SHA384,	/* ecdsa-with-SHA384 */
+	DTLS_X509_SIG_RSA_SHA384,	/* sha384WithRSAEncryption */
 };
 
 struct dtls_x509 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: ECDSA P-256 / SHA-256, ecdsa.c.  RFC 6979 A.2.5's key and
- * deterministic signatures (checked with openssl dgst -verify), a
+ * deterministic signatures (checked with openssl dgst -verify; one of a
+ * SHA-384 digest, as a chain may hold), a
  * signature OpenSSL made, hedged signatures of fresh keys, every way a
  * signature, a hash or a public key can be wrong, and strict DER.
  *
@@ -141,6 +142,40 @@ static void ecdsa_rfc6979_sign(struct kunit *test)
 							   v->r, v->s), 0);
 	}
 	dtls_ecdsa_key_wipe(&k);
+}
+
+/*
+ * RFC 6979 A.2.5, SHA-384, "sample" (checked with openssl dgst -sha384
+ * -verify): P-256 signs the first 32 bytes of the 48-byte digest, as a
+ * certificate signed ecdsa-with-SHA384 is checked (chain.c).
+ */
+static void ecdsa_rfc6979_sha384(struct kunit *test)
+{
+	static const u8 h384[48] = {
+		0x9a, 0x90, 0x83, 0x50, 0x5b, 0xc9, 0x22, 0x76, 0xae, 0xc4, 0xbe,
+		0x31, 0x26, 0x96, 0xef, 0x7b, 0xf3, 0xbf, 0x60, 0x3f, 0x4b, 0xbd,
+		0x38, 0x11, 0x96, 0xa0, 0x29, 0xf3, 0x40, 0x58, 0x53, 0x12, 0x31,
+		0x3b, 0xca, 0x4a, 0x9b, 0x5b, 0x89, 0x0e, 0xfe, 0xe4, 0x2c, 0x77,
+		0xb1, 0xee, 0x25, 0xfe,
+	};
+	static const u8 r[32] = {
+		0x0e, 0xaf, 0xea, 0x03, 0x9b, 0x20, 0xe9, 0xb4, 0x23, 0x09, 0xfb,
+		0x1d, 0x89, 0xe2, 0x13, 0x05, 0x7c, 0xbf, 0x97, 0x3d, 0xc0, 0xcf,
+		0xc8, 0xf1, 0x29, 0xed, 0xdd, 0xc8, 0x00, 0xef, 0x77, 0x19,
+	};
+	static const u8 s[32] = {
+		0x48, 0x61, 0xf0, 0x49, 0x1e, 0x69, 0x98, 0xb9, 0x45, 0x51, 0x93,
+		0xe3, 0x4e, 0x7b, 0x0d, 0x28, 0x4d, 0xdd, 0x71, 0x49, 0xa7, 0x4b,
+		0x95, 0xb9, 0x26, 0x1f, 0x13, 0xab, 0xde, 0x94, 0x09, 0x54,
+	};
+	u8 h[32];
+
+	KUNIT_EXPECT_EQ(test, dtls_ecdsa_verify_rs(rfc_pub, h384, r, s), 0);
+	/* Its last 16 bytes are not signed; its 32nd is. */
+	memcpy(h, h384, sizeof(h));
+	h[31] ^= 1;
+	KUNIT_EXPECT_EQ(test, dtls_ecdsa_verify_rs(rfc_pub, h, r, s),
+			-EKEYREJECTED);
 }
 
 /* A signature OpenSSL made, as DER, verifies. */
@@ -320,6 +355,7 @@ static struct kunit_case ecdsa_cases[] = {
 	KUNIT_CASE(ecdsa_rfc6979_key),
 	KUNIT_CASE(ecdsa_pub_cache),
 	KUNIT_CASE(ecdsa_rfc6979_sign),
+	KUNIT_CASE(ecdsa_rfc6979_sha384),
 	KUNIT_CASE(ecdsa_openssl_sig),
 	KUNIT_CASE(ecdsa_verify_rejects),
 	KUNIT_CASE(ecdsa_key_range),

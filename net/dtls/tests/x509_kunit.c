@@ -104,6 +104,40 @@ static void x509_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dtls_ecdsa_pub_check(x.pub, x.pub_len), 0);
 }
 
+/*
+ * The signature algorithm by its OID (its last byte: SHA-256 2, SHA-384
+ * 3, SHA-512 4, not taken), the same in the TBS and outside it.
+ */
+static void x509_sig_algs(struct kunit *test)
+{
+	static const u8 oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+				  0x04, 0x03, 0x02 };
+	unsigned int in = cert_find(test, oid, sizeof(oid)), out;
+	struct dtls_x509 x;
+	u8 *c;
+
+	for (out = in + 1; out + sizeof(oid) <= sizeof(cert); out++)
+		if (!memcmp(cert + out, oid, sizeof(oid)))
+			break;
+	KUNIT_ASSERT_LT(test, out + sizeof(oid), sizeof(cert) + 1);
+	KUNIT_ASSERT_LT(test, in, (unsigned int)TBS_OFF + TBS_LEN);
+	KUNIT_ASSERT_GE(test, out, (unsigned int)TBS_OFF + TBS_LEN);
+
+	c = cert_copy(test);
+	c[in + sizeof(oid) - 1] = 3;
+	c[out + sizeof(oid) - 1] = 3;
+	KUNIT_EXPECT_EQ(test, dtls_x509_parse(c, sizeof(cert), &x), 0);
+	KUNIT_EXPECT_EQ(test, x.sig_alg, DTLS_X509_SIG_ECDSA_SHA384);
+	c[in + sizeof(oid) - 1] = 4;
+	c[out + sizeof(oid) - 1] = 4;
+	KUNIT_EXPECT_EQ(test, dtls_x509_parse(c, sizeof(cert), &x), 0);
+	KUNIT_EXPECT_EQ(test, x.sig_alg, DTLS_X509_SIG_OTHER);
+	/* The two disagree: not a certificate. */
+	c[in + sizeof(oid) - 1] = 2;
+	c[out + sizeof(oid) - 1] = 3;
+	KUNIT_EXPECT_EQ(test, dtls_x509_parse(c, sizeof(cert), &x), -EBADMSG);
+}
+
 /* Its own key verifies its signature; one bit of the TBS changed, not. */
 static void x509_self_signed(struct kunit *test)
 {
@@ -267,6 +301,7 @@ static void x509_names(struct kunit *test)
 static struct kunit_case x509_cases[] = {
 	KUNIT_CASE(x509_fields),
 	KUNIT_CASE(x509_self_signed),
+	KUNIT_CASE(x509_sig_algs),
 	KUNIT_CASE(x509_prefixes),
 	KUNIT_CASE(x509_edits),
 	KUNIT_CASE(x509_times),
