@@ -75,7 +75,7 @@ struct dtls_sock_stats {
 	uint64_t	rx_malformed;
 	uint64_t	rx_not_dtls;
 	uint64_t	rx_dropped;
-	uint64_t	final_resent;		/* kept last flight resent */
+	uint64_t	final_resent;		/* kept last flight resends attempted */
 	uint64_t	final_drop_data;	/* ... dropped on peer data */
 	uint64_t	final_drop_user;	/* ... by DTLS_FINAL_FLIGHT_DROP */
 	uint64_t	final_drop_timer;	/* ... after its lifetime */
