@@ -58,7 +58,6 @@ struct relay {
 	 */
 	bool hold_resends;
 	bool passed_fin;
-	bool released;
 	uint8_t resend[8][2048];
 	ssize_t resend_n[8];
 	int n_resends;
@@ -141,7 +140,7 @@ static void *relay_run(void *arg)
 		 * may pass them (all are copies of the same flight).
 		 */
 		pthread_mutex_lock(&r->lock);
-		if (r->released) {
+		if (!r->hold_resends) {
 			int i;
 
 			for (i = 0; i < r->n_resends; i++)
@@ -197,8 +196,7 @@ static void *relay_run(void *arg)
 				r->client_fin++;
 			if (r->drop_client_ccs > 0 && has_ccs(buf, n)) {
 				r->drop_client_ccs--;
-			} else if (r->hold_resends && r->passed_fin &&
-				   !r->released) {
+			} else if (r->hold_resends && r->passed_fin) {
 				if (r->n_resends < 8) {
 					memcpy(r->resend[r->n_resends], buf, n);
 					r->resend_n[r->n_resends++] = n;
@@ -224,7 +222,6 @@ static void relay_hold(struct relay *r, bool hold)
 {
 	pthread_mutex_lock(&r->lock);
 	r->hold_resends = hold;
-	r->released = !hold;
 	pthread_mutex_unlock(&r->lock);
 }
 
