@@ -62,24 +62,27 @@ static int dtls_chain_sig(const struct dtls_x509 *c, enum dtls_x509_key kt,
 
 	switch (c->sig_alg) {
 	case DTLS_X509_SIG_ECDSA_SHA256:
-	case DTLS_X509_SIG_ECDSA_SHA384:
-		if (kt != DTLS_X509_KEY_EC_P256 ||
-		    pub_len != DTLS_P256_POINT_LEN)
-			return -EKEYREJECTED;
 		ec = true;
+		h = DTLS_PRF_SHA256;
+		break;
+	case DTLS_X509_SIG_ECDSA_SHA384:
+		ec = true;
+		h = DTLS_PRF_SHA384;
 		break;
 	case DTLS_X509_SIG_RSA_SHA256:
-	case DTLS_X509_SIG_RSA_SHA384:
-		if (kt != DTLS_X509_KEY_RSA)
-			return -EKEYREJECTED;
 		ec = false;
+		h = DTLS_PRF_SHA256;
+		break;
+	case DTLS_X509_SIG_RSA_SHA384:
+		ec = false;
+		h = DTLS_PRF_SHA384;
 		break;
 	default:
 		return -EOPNOTSUPP;
 	}
-	h = c->sig_alg == DTLS_X509_SIG_ECDSA_SHA384 ||
-	    c->sig_alg == DTLS_X509_SIG_RSA_SHA384 ?
-	    DTLS_PRF_SHA384 : DTLS_PRF_SHA256;
+	if (ec ? kt != DTLS_X509_KEY_EC_P256 || pub_len != DTLS_P256_POINT_LEN :
+		 kt != DTLS_X509_KEY_RSA)
+		return -EKEYREJECTED;
 	err = dtls_hash(h, c->tbs, c->tbs_len, hash);
 	if (err)
 		return err;

@@ -60,6 +60,18 @@ unsigned int dtls_prf_hash_len(enum dtls_prf_hash h)
 	return 0;
 }
 
+/* The crypto API's name of @h's hash; NULL for an unknown @h. */
+const char *dtls_prf_hash_name(enum dtls_prf_hash h)
+{
+	switch (h) {
+	case DTLS_PRF_SHA256:
+		return "sha256";
+	case DTLS_PRF_SHA384:
+		return "sha384";
+	}
+	return NULL;
+}
+
 static void dtls_hash_free(void)
 {
 	unsigned int i;
@@ -82,10 +94,6 @@ static void dtls_hash_free(void)
  */
 int dtls_prf_init(void)
 {
-	static const char *const names[] = {
-		[DTLS_PRF_SHA256] = "sha256",
-		[DTLS_PRF_SHA384] = "sha384",
-	};
 	struct crypto_shash *tfm;
 	unsigned int i;
 	int err = 0;
@@ -93,8 +101,8 @@ int dtls_prf_init(void)
 	mutex_lock(&dtls_hash_mutex);
 	if (dtls_hash_users)
 		goto out;
-	for (i = 0; i < ARRAY_SIZE(names) && !err; i++) {
-		tfm = crypto_alloc_shash(names[i], 0, 0);
+	for (i = 0; i < ARRAY_SIZE(dtls_hash_tfm) && !err; i++) {
+		tfm = crypto_alloc_shash(dtls_prf_hash_name(i), 0, 0);
 		if (IS_ERR(tfm)) {
 			err = PTR_ERR(tfm);
 			break;

@@ -47,6 +47,7 @@ int dtls_prf_init(void);
 void dtls_prf_exit(void);
 
 unsigned int dtls_prf_hash_len(enum dtls_prf_hash h);
+const char *dtls_prf_hash_name(enum dtls_prf_hash h);
 
 /*
  * HMAC (RFC 2104): a key as its inner and outer hash states, made once by

@@ -49,11 +49,11 @@ int dtls_rsa_verify(const u8 *key, u32 key_len, enum dtls_prf_hash h,
 		.m_size		= hash_len,
 #endif
 		.pkey_algo	= "rsa",
-		.hash_algo	= h == DTLS_PRF_SHA384 ? "sha384" : "sha256",
+		.hash_algo	= dtls_prf_hash_name(h),
 		.encoding	= "pkcs1",
 	};
 
-	if (!hash_len)
+	if (!hash_len || !ps.hash_algo)
 		return -EINVAL;
 	if (sig_len < DTLS_RSA_MIN_BYTES || sig_len > DTLS_RSA_MAX_BYTES)
 		return -EKEYREJECTED;
