@@ -11,7 +11,8 @@
  *    the kernel's certificate and, mutually, presents its own; OpenSSL
  *    with an RSA certificate (rsa_pkcs1_sha256), which the kernel
  *    verifies: ECDHE-RSA suites to an OpenSSL server, an RSA client
- *    certificate to a kernel server;
+ *    certificate to a kernel server; OpenSSL taking and making SHA-384
+ *    signatures only (-sigalgs, -client_sigalgs), both roles;
  *  - a pin that does not match fails the handshake with bad_certificate;
  *  - trust anchors in a kernel keyring (peer-trust-keyring, peer-name):
  *    chains root -> (intermediate ->) end-entity, made here and added to
@@ -311,6 +312,12 @@ FIXTURE_VARIANT(ossl) {
 	uint32_t mtu;
 	int family;
 	bool rsa;		/* OpenSSL's certificate is RSA 2048 */
+	/*
+	 * OpenSSL's -sigalgs (what it signs with as a server, or lists in
+	 * its ClientHello) and -client_sigalgs (what a server's
+	 * CertificateRequest lists, or a client's CertificateVerify uses).
+	 */
+	const char *sigalgs, *client_sigalgs;
 };
 
 #define OS(name, c, s, srv, mu, m, f)					\
@@ -333,6 +340,27 @@ OS_RSA(client_rsa_chacha, "ECDHE-RSA-CHACHA20-POLY1305", 0xcca8, false,
        false, AF_INET);
 OS_RSA(server_rsa_client_cert, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true,
        true, AF_INET);
+
+/*
+ * SHA-384 signatures only, each way: the kernel verifies OpenSSL's
+ * ServerKeyExchange (ECDSA, RSA) or CertificateVerify (ECDSA, RSA) with
+ * SHA-384, and signs its own with SHA-384 when that is all the peer takes.
+ */
+#define OS_384(name, c, s, srv, r, sa, csa)				\
+	FIXTURE_VARIANT_ADD(ossl, name) {				\
+		.cipher = c, .suite = s, .kernel_server = srv,		\
+		.mutual = true, .family = AF_INET, .rsa = r,		\
+		.sigalgs = sa, .client_sigalgs = csa,			\
+	}
+
+OS_384(client_sha384, "ECDHE-ECDSA-AES256-GCM-SHA384", 0xc02c, false, false,
+       "ECDSA+SHA384", "ECDSA+SHA384");
+OS_384(client_rsa_sha384, "ECDHE-RSA-AES128-GCM-SHA256", 0xc02f, false, true,
+       "RSA+SHA384", "ECDSA+SHA384");
+OS_384(server_sha384, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true, false,
+       "ECDSA+SHA384", "ECDSA+SHA384");
+OS_384(server_rsa_client_sha384, "ECDHE-ECDSA-CHACHA20-POLY1305", 0xcca9,
+       true, true, "ECDSA+SHA384", "RSA+SHA384");
 
 OS(server_aes128gcm, "ECDHE-ECDSA-AES128-GCM-SHA256", 0xc02b, true, false,
    0, AF_INET);
@@ -500,6 +528,12 @@ TEST_F_TIMEOUT(ossl, echo, 300)
 	}
 	argv[n++] = "-cipher";
 	argv[n++] = (char *)variant->cipher;
+	if (variant->sigalgs) {
+		argv[n++] = "-sigalgs";
+		argv[n++] = (char *)variant->sigalgs;
+		argv[n++] = "-client_sigalgs";
+		argv[n++] = (char *)variant->client_sigalgs;
+	}
 	if (variant->mtu) {
 		argv[n++] = "-mtu";
 		argv[n++] = mtuarg;

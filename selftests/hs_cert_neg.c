@@ -47,6 +47,8 @@
 #define GROUP_X25519	29
 #define SIG_ECDSA	0x0403	/* ecdsa_secp256r1_sha256 */
 #define SIG_RSA		0x0401	/* rsa_pkcs1_sha256 */
+#define SIG_ECDSA_SHA384 0x0503	/* {sha384, ecdsa} */
+#define SIG_ECDSA_SHA512 0x0603	/* {sha512, ecdsa} */
 #define WAIT_MS		3000
 /*
  * For an answer that may need the kernel's first ECDH: that loads
@@ -237,28 +239,28 @@ static int ec_shared(EVP_PKEY *k, const uint8_t *pt, size_t len,
 	return ok ? 0 : -1;
 }
 
-/* ECDSA with SHA-256 of @d by @k, DER into @sig: its length or 0. */
-static size_t ec_sign(EVP_PKEY *k, const uint8_t *d, size_t len,
-		      uint8_t *sig, size_t cap)
+/* ECDSA with @md of @d by @k, DER into @sig: its length or 0. */
+static size_t ec_sign(EVP_PKEY *k, const EVP_MD *md, const uint8_t *d,
+		      size_t len, uint8_t *sig, size_t cap)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	size_t n = cap;
 	int ok;
 
-	ok = ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k) > 0 &&
+	ok = ctx && EVP_DigestSignInit(ctx, NULL, md, NULL, k) > 0 &&
 	     EVP_DigestSign(ctx, sig, &n, d, len) > 0;
 	EVP_MD_CTX_free(ctx);
 	return ok ? n : 0;
 }
 
-/* Does @sig (DER) over @d verify with @k? */
-static bool ec_verify(EVP_PKEY *k, const uint8_t *d, size_t len,
-		      const uint8_t *sig, size_t slen)
+/* Does @sig (DER) over @d with @md verify with @k? */
+static bool ec_verify(EVP_PKEY *k, const EVP_MD *md, const uint8_t *d,
+		      size_t len, const uint8_t *sig, size_t slen)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	bool ok;
 
-	ok = ctx && EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k) > 0 &&
+	ok = ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, k) > 0 &&
 	     EVP_DigestVerify(ctx, sig, slen, d, len) == 1;
 	EVP_MD_CTX_free(ctx);
 	return ok;
@@ -329,6 +331,7 @@ struct raw {
 	size_t scert_len;
 	bool got_cr;
 	int ch_formats;			/* our ec_point_formats: FMT_* */
+	uint16_t ch_sigalg;		/* our one pair; 0: SIG_ECDSA */
 	bool sh_formats;		/* the ServerHello had one */
 	uint8_t last[8192];		/* the last datagram read */
 	size_t last_len;
@@ -726,6 +729,8 @@ enum cli_kind {
 	CK_POINT_SHORT,		/* a 64-byte point */
 	CK_POINT_OFF_CURVE,	/* y + 1 */
 	CK_SIGALG_RSA,		/* rsa_pkcs1_sha256 */
+	CK_SIGALG_SHA512,	/* {sha512, ecdsa}: not offered */
+	CK_SIGALG_RELABELLED,	/* SHA-256 signed, {sha384, ecdsa} said */
 	CK_CERT_EMPTY,		/* an empty certificate_list */
 	CK_CERT_TRUNCATED,	/* an entry's length past the list's end */
 	CK_CERT_NINE,		/* 9 certificates */
@@ -777,6 +782,10 @@ CLI_VARIANT(ske_point_short, CK_POINT_SHORT, ALERT_ILLEGAL_PARAMETER, EINVAL);
 CLI_VARIANT(ske_point_off_curve, CK_POINT_OFF_CURVE, ALERT_ILLEGAL_PARAMETER,
 	    EINVAL);
 CLI_VARIANT(ske_sigalg_rsa, CK_SIGALG_RSA, ALERT_ILLEGAL_PARAMETER,
+	    EKEYREJECTED);
+CLI_VARIANT(ske_sigalg_sha512, CK_SIGALG_SHA512, ALERT_ILLEGAL_PARAMETER,
+	    EKEYREJECTED);
+CLI_VARIANT(ske_sigalg_relabelled, CK_SIGALG_RELABELLED, ALERT_DECRYPT_ERROR,
 	    EKEYREJECTED);
 CLI_VARIANT(cert_empty, CK_CERT_EMPTY, ALERT_HANDSHAKE_FAILURE, ENOKEY);
 CLI_VARIANT(cert_truncated, CK_CERT_TRUNCATED, ALERT_DECODE_ERROR, EBADMSG);
@@ -930,11 +939,11 @@ static size_t cert_body(uint8_t *out, const uint8_t *const *der,
 
 /*
  * A ServerKeyExchange body: ServerECDHParams (@group, @pt), @sigalg and
- * an ECDSA signature by @k over @cr || @sr || params.
+ * an ECDSA signature with @md by @k over @cr || @sr || params.
  */
 static size_t ske_body(uint8_t *out, EVP_PKEY *k, const uint8_t *cr,
 		       const uint8_t *sr, uint16_t group, const uint8_t *pt,
-		       size_t ptlen, uint16_t sigalg)
+		       size_t ptlen, uint16_t sigalg, const EVP_MD *md)
 {
 	uint8_t tbs[64 + 4 + 255], sig[128], *p = out;
 	size_t plen, slen;
@@ -947,7 +956,7 @@ static size_t ske_body(uint8_t *out, EVP_PKEY *k, const uint8_t *cr,
 	memcpy(tbs, cr, 32);
 	memcpy(tbs + 32, sr, 32);
 	memcpy(tbs + 64, out, plen);
-	slen = ec_sign(k, tbs, 64 + plen, sig, sizeof(sig));
+	slen = ec_sign(k, md, tbs, 64 + plen, sig, sizeof(sig));
 	if (!slen)
 		return 0;
 	p = put16(p, sigalg);
@@ -1080,6 +1089,12 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 	case CK_SIGALG_RSA:
 		sigalg = SIG_RSA;
 		break;
+	case CK_SIGALG_SHA512:
+		sigalg = SIG_ECDSA_SHA512;
+		break;
+	case CK_SIGALG_RELABELLED:
+		sigalg = SIG_ECDSA_SHA384;
+		break;
 	default:
 		break;
 	}
@@ -1087,10 +1102,10 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 		for (i = 0; i < 32; i++)
 			rr[i] = r->crand[i] ^ 0x5a;
 		skelen = ske_body(ske, self->mine.pkey, rr, r->srand, group, pt,
-				  ptlen, sigalg);
+				  ptlen, sigalg, EVP_sha256());
 	} else {
 		skelen = ske_body(ske, self->mine.pkey, r->crand, r->srand,
-				  group, pt, ptlen, sigalg);
+				  group, pt, ptlen, sigalg, EVP_sha256());
 	}
 	ASSERT_LT(0, skelen);
 	if (k == CK_SIG_FLIPPED)
@@ -1142,9 +1157,11 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 /*
  * The raw server is right: with the same code and nothing changed, the
  * kernel client completes the handshake, holds the server's certificate
- * digest and keys, and its data opens with raw's keys.
+ * digest and keys, and its data opens with raw's keys.  Its
+ * ServerKeyExchange is signed with @sigalg (@md), which the kernel offers.
  */
-TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
+static void raw_server_run(struct __test_metadata *_metadata,
+			   uint16_t sigalg, const EVP_MD *md)
 {
 	static uint8_t body[4096], cbody[4096], dg[8192];
 	uint8_t pt[65], ske[512], pms[32], buf[4096], got[64];
@@ -1171,7 +1188,7 @@ TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
 	ptlen = ec_point(r.ecdh, pt);
 	ASSERT_EQ(65, ptlen);
 	skelen = ske_body(ske, mine.pkey, r.crand, r.srand, GROUP_P256, pt,
-			  ptlen, SIG_ECDSA);
+			  ptlen, sigalg, md);
 	ASSERT_LT(0, skelen);
 	n = sh_body(&r, body);
 	n = raw_put_msg(&r, dg, HT_SH, body, n);
@@ -1231,6 +1248,17 @@ TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
 	test_cert_free(&mine);
 }
 
+TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
+{
+	raw_server_run(_metadata, SIG_ECDSA, EVP_sha256());
+}
+
+/* {sha384, ecdsa}: the kernel client checks the SHA-384 digest's first half. */
+TEST_F_TIMEOUT(ok, raw_server_sha384, FIRST_TIMEOUT)
+{
+	raw_server_run(_metadata, SIG_ECDSA_SHA384, EVP_sha384());
+}
+
 /* ------------------------------------------- raw client, kernel server */
 
 /* A ClientHello's ec_point_formats (RFC 8422 5.1.2). */
@@ -1238,9 +1266,10 @@ TEST_F_TIMEOUT(ok, raw_server_ok, FIRST_TIMEOUT)
 #define FMT_NONE		1	/* no extension: uncompressed only */
 #define FMT_COMPRESSED		2	/* { ansiX962_compressed_prime } */
 
-/* A ClientHello body for SUITE: EMS, reneg, P-256, @fmt, ECDSA. */
+/* A ClientHello body for SUITE: EMS, reneg, P-256, @fmt, @sigalg. */
 static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
-		      const uint8_t *cookie, uint8_t cookie_len, int fmt)
+		      const uint8_t *cookie, uint8_t cookie_len, int fmt,
+		      uint16_t sigalg)
 {
 	uint8_t *p = out;
 
@@ -1272,7 +1301,7 @@ static size_t ch_body(uint8_t *out, const uint8_t rnd[32],
 	p = put16(p, 13);			/* signature_algorithms */
 	p = put16(p, 4);
 	p = put16(p, 2);
-	p = put16(p, SIG_ECDSA);
+	p = put16(p, sigalg);
 	return p - out;
 }
 
@@ -1302,7 +1331,8 @@ static int raw_hello(struct raw *r)
 	struct hmsg m;
 	size_t n;
 
-	n = ch_body(body, r->crand, NULL, 0, r->ch_formats);
+	n = ch_body(body, r->crand, NULL, 0, r->ch_formats,
+		    r->ch_sigalg ?: SIG_ECDSA);
 	n = hs_frag(msg, HT_CH, n, r->mseq++, body);
 	n = rec_build(dg, REC_HS, 0, r->seq0++, msg, n);
 	if (raw_send(r, dg, n) || raw_wait_msg(r, HT_HVR, WAIT_MS, &m))
@@ -1314,7 +1344,7 @@ static int raw_hello(struct raw *r)
 	r->cookie_len = m.body[2];
 	memcpy(r->cookie, m.body + 3, r->cookie_len);
 	n = ch_body(body, r->crand, r->cookie, r->cookie_len,
-		    r->ch_formats);
+		    r->ch_formats, r->ch_sigalg ?: SIG_ECDSA);
 	n = raw_put_msg(r, dg, HT_CH, body, n);
 	if (raw_send(r, dg, n))
 		return -1;
@@ -1370,6 +1400,8 @@ enum srv_kind {
 	SK_CERT_NOT_PINNED,
 	SK_CV_BAD,		/* signed over another transcript */
 	SK_CV_SIGALG_RSA,
+	SK_CV_SIGALG_SHA512,	/* {sha512, ecdsa}: not offered */
+	SK_CV_RELABELLED,	/* SHA-256 signed, {sha384, ecdsa} said */
 	SK_CERT_EMPTY_OPTIONAL,	/* an empty one, not required */
 };
 
@@ -1444,15 +1476,24 @@ static int raw_flight5(struct raw *r, enum srv_kind k,
 	if (k != SK_CERT_MISSING && k != SK_CERT_EMPTY &&
 	    k != SK_CERT_EMPTY_OPTIONAL) {
 		/* CertificateVerify: the transcript so far, signed. */
+		uint16_t alg = r->ch_sigalg ?: SIG_ECDSA;
+
 		if (k == SK_CV_BAD)
 			r->tr[r->tlen - 1] ^= 1;
-		slen = ec_sign(mine->pkey, r->tr, r->tlen, sig, sizeof(sig));
+		slen = ec_sign(mine->pkey, alg == SIG_ECDSA_SHA384 ?
+			       EVP_sha384() : EVP_sha256(), r->tr, r->tlen,
+			       sig, sizeof(sig));
 		if (k == SK_CV_BAD)
 			r->tr[r->tlen - 1] ^= 1;
 		if (!slen)
 			return -1;
-		len = put16(put16(body, k == SK_CV_SIGALG_RSA ? SIG_RSA :
-						     SIG_ECDSA), slen) - body;
+		if (k == SK_CV_SIGALG_RSA)
+			alg = SIG_RSA;
+		else if (k == SK_CV_SIGALG_SHA512)
+			alg = SIG_ECDSA_SHA512;
+		else if (k == SK_CV_RELABELLED)
+			alg = SIG_ECDSA_SHA384;
+		len = put16(put16(body, alg), slen) - body;
 		memcpy(body + len, sig, slen);
 		n += raw_put_msg(r, dg + n, HT_CV, body, len + slen);
 	}
@@ -1493,6 +1534,10 @@ SRV_VARIANT(cert_not_pinned, SK_CERT_NOT_PINNED, true, ALERT_BAD_CERTIFICATE,
 SRV_VARIANT(cv_does_not_verify, SK_CV_BAD, true, ALERT_DECRYPT_ERROR,
 	    EKEYREJECTED);
 SRV_VARIANT(cv_sigalg_rsa, SK_CV_SIGALG_RSA, true, ALERT_ILLEGAL_PARAMETER,
+	    EKEYREJECTED);
+SRV_VARIANT(cv_sigalg_sha512, SK_CV_SIGALG_SHA512, true,
+	    ALERT_ILLEGAL_PARAMETER, EKEYREJECTED);
+SRV_VARIANT(cv_sigalg_relabelled, SK_CV_RELABELLED, true, ALERT_DECRYPT_ERROR,
 	    EKEYREJECTED);
 
 FIXTURE_SETUP(srv)
@@ -1589,10 +1634,15 @@ static void srv_established(struct __test_metadata *_metadata, int srv,
  * The raw client is right: its certificate, key exchange and
  * CertificateVerify complete the handshake; the server's
  * ServerKeyExchange verifies with the server's certificate, whose digest
- * the client's side sees and the server's hs-get has raw's.
+ * the client's side sees and the server's hs-get has raw's.  The client
+ * lists the one pair @sigalg: the server signs with its hash, and takes
+ * the client's CertificateVerify made with it.
  */
-TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
+static void raw_client_run(struct __test_metadata *_metadata,
+			   uint16_t sigalg)
 {
+	const EVP_MD *md = sigalg == SIG_ECDSA_SHA384 ? EVP_sha384() :
+							EVP_sha256();
 	struct test_cert kcert, mine, other;
 	union dtls_test_addr sa, me;
 	struct counts c0;
@@ -1606,6 +1656,7 @@ TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
 	ASSERT_EQ(0, test_cert_make(&mine, "raw client"));
 	ASSERT_EQ(0, test_cert_make(&other, "someone else"));
 	ASSERT_EQ(0, raw_init(&r));
+	r.ch_sigalg = sigalg;
 	c0 = counts_now();
 	srv = server_start(&sa, &kcert, mine.sha256, true);
 	ASSERT_LE(0, srv);
@@ -1626,12 +1677,12 @@ TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
 	EXPECT_EQ(GROUP_P256, get16(r.ske + 1));
 	plen = 4 + r.peer_pt_len;
 	ASSERT_LT(plen + 4, r.ske_len);
-	EXPECT_EQ(SIG_ECDSA, get16(r.ske + plen));
+	EXPECT_EQ(sigalg, get16(r.ske + plen));
 	memcpy(tbs, r.crand, 32);
 	memcpy(tbs + 32, r.srand, 32);
 	memcpy(tbs + 64, r.ske, plen);
-	EXPECT_TRUE(ec_verify(kcert.pkey, tbs, 64 + plen, r.ske + plen + 4,
-			      get16(r.ske + plen + 2)));
+	EXPECT_TRUE(ec_verify(kcert.pkey, md, tbs, 64 + plen,
+			      r.ske + plen + 4, get16(r.ske + plen + 2)));
 
 	ASSERT_EQ(0, raw_flight5(&r, SK_OK, &mine, &other)) TH_LOG("%s", r.why);
 	ASSERT_EQ(0, raw_wait_fin(&r, false, false, WAIT_MS)) {
@@ -1646,6 +1697,17 @@ TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
 	test_cert_free(&kcert);
 	test_cert_free(&mine);
 	test_cert_free(&other);
+}
+
+TEST_F_TIMEOUT(ok, raw_client_ok, FIRST_TIMEOUT)
+{
+	raw_client_run(_metadata, SIG_ECDSA);
+}
+
+/* SHA-384 only (RFC 5246 7.4.1.4.1): P-256 signs its first 256 bits. */
+TEST_F_TIMEOUT(ok, raw_client_sha384, FIRST_TIMEOUT)
+{
+	raw_client_run(_metadata, SIG_ECDSA_SHA384);
 }
 
 /*

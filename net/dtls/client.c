@@ -29,9 +29,6 @@ static void dtls_client_hello_exts(const struct dtls_proto *pr,
 				   u8 own[DTLS_CTYPES_MAX],
 				   u8 peer[DTLS_CTYPES_MAX])
 {
-	/* What we verify; we sign with ECDSA only. */
-	static const u16 sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256,
-				       DTLS_SIG_RSA_PKCS1_SHA256 };
 	int i;
 
 	cp->suites = pr->p.suites;
@@ -50,8 +47,9 @@ static void dtls_client_hello_exts(const struct dtls_proto *pr,
 			cp->n_groups = pr->p.n_groups;
 		}
 		if (s && s->cert) {
-			cp->sigalgs = sigalgs;
-			cp->n_sigalgs = ARRAY_SIZE(sigalgs);
+			/* What we verify; we sign with ECDSA only. */
+			cp->sigalgs = dtls_sigalgs_offered;
+			cp->n_sigalgs = DTLS_SIGALGS_N;
 		}
 	}
 	/*
@@ -284,22 +282,15 @@ static int dtls_client_ske_signed(struct dtls_proto *pr,
 				  struct dtls_ske *ske,
 				  struct dtls_proto_out *out)
 {
-	u8 hash[SHA256_DIGEST_SIZE];
 	struct dtls_ske_signed ss;
 	int err;
 
 	if (dtls_ske_signed_parse(dtls_hs_msg_body(m), m->len, &ss))
 		return -EBADMSG;
-	out->alert = DTLS_ALERT_INTERNAL_ERROR;
-	err = dtls_proto_ske_hash(pr, ss.params, ss.params_len, hash);
+	err = dtls_proto_verify(pr, &ss.sig, ss.params, ss.params_len,
+				&out->alert);
 	if (err)
 		return err;
-	err = dtls_proto_verify(pr, &ss.sig, hash);
-	if (err) {
-		out->alert = err == -EPROTO ? DTLS_ALERT_ILLEGAL_PARAMETER :
-					      DTLS_ALERT_DECRYPT_ERROR;
-		return -EKEYREJECTED;
-	}
 	ske->group = ss.group;
 	ske->point = ss.point;
 	ske->point_len = ss.point_len;
@@ -353,11 +344,11 @@ static int dtls_client_cr(struct dtls_proto *pr, const struct dtls_hs_msg *m)
 	if (dtls_cert_req_parse(dtls_hs_msg_body(m), m->len, &cr))
 		return -EBADMSG;
 	pr->got_cr = true;
+	pr->sign_alg = dtls_proto_sign_alg(cr.sigalgs, cr.sigalgs_len);
 	pr->cr_ecdsa = (pr->ctype_own == DTLS_CTYPE_RAW_PUBLIC_KEY ?
 			pr->own.has_key : pr->own.body_len) &&
 		       memchr(cr.types, DTLS_CERT_TYPE_ECDSA_SIGN, cr.n_types) &&
-		       dtls_sigalgs_has(cr.sigalgs, cr.sigalgs_len,
-					DTLS_SIG_ECDSA_SECP256R1_SHA256);
+		       pr->sign_alg;
 	return 0;
 }
 
@@ -382,13 +373,10 @@ static int dtls_client_cert_out(struct dtls_proto *pr, u8 *msg,
 /* Flight 5's CertificateVerify: the messages so far, signed. */
 static int dtls_client_cv(struct dtls_proto *pr, u8 *msg, unsigned int cap)
 {
-	u8 hash[SHA256_DIGEST_SIZE];
 	int n;
 
-	n = dtls_proto_cv_hash(pr, hash);
-	if (!n)
-		n = dtls_proto_sign(pr, hash, msg + DTLS_HS_HEADER_LEN,
-				    cap - DTLS_HS_HEADER_LEN);
+	n = dtls_proto_sign(pr, NULL, 0, msg + DTLS_HS_HEADER_LEN,
+			    cap - DTLS_HS_HEADER_LEN);
 	return dtls_proto_emit(pr, msg, DTLS_HS_CERTIFICATE_VERIFY, n, 0);
 }
 

@@ -309,9 +309,9 @@ out:
 }
 
 /**
- * dtls_ecdsa_sign_rs - sign a SHA-256 hash
+ * dtls_ecdsa_sign_rs - sign a 32-byte digest
  * @k: the private key
- * @hash: the message's SHA-256, 32 bytes
+ * @hash: the message's SHA-256, or the first 32 bytes of its SHA-384
  * @extra: additional input for the nonce (RFC 6979 3.6), or NULL
  * @extra_len: its length
  * @r: the signature's r, 32 bytes big-endian
@@ -392,9 +392,9 @@ int dtls_ecdsa_pub_check(const u8 *pub, unsigned int len)
 }
 
 /**
- * dtls_ecdsa_verify_rs - check a signature of a SHA-256 hash
+ * dtls_ecdsa_verify_rs - check a signature of a 32-byte digest
  * @pub: the signer's public key, 04 || X || Y
- * @hash: the message's SHA-256
+ * @hash: the message's SHA-256, or the first 32 bytes of its SHA-384
  * @r: the signature's r, 32 bytes big-endian
  * @s: and s
  *
@@ -526,7 +526,7 @@ int dtls_ecdsa_sig_build(const u8 *r, const u8 *s, u8 *out,
 }
 
 /**
- * dtls_ecdsa_sign - sign a SHA-256 hash, hedged, DER out
+ * dtls_ecdsa_sign - sign a 32-byte digest, hedged, DER out
  * @k: the private key
  * @hash: 32 bytes
  * @out: the DER signature
@@ -549,7 +549,7 @@ int dtls_ecdsa_sign(const struct dtls_ecdsa_key *k, const u8 *hash, u8 *out,
 }
 
 /**
- * dtls_ecdsa_verify - check a DER signature of a SHA-256 hash
+ * dtls_ecdsa_verify - check a DER signature of a 32-byte digest
  * @pub: 04 || X || Y
  * @hash: 32 bytes
  * @der: the signature

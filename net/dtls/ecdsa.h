@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ECDSA over P-256 with SHA-256 (FIPS 186-4 6; RFC 6979 nonces), for the
- * certificates of the handshake (TLS's ecdsa_secp256r1_sha256).  Our own,
+ * ECDSA over P-256 (FIPS 186-4 6; RFC 6979 nonces), for the certificates
+ * of the handshake: of a 32-byte digest, SHA-256's or the first half of
+ * SHA-384's (FIPS 186-4 6.4).  Our own,
  * as Debian's 6.1 has no ECDSA in its crypto API and 6.12 verifies only,
  * with crypto/ecc.c's generic C, at about 5,300,000 instructions a scalar
  * multiplication: the group and the products mod n are p256.c's, the

@@ -205,6 +205,8 @@ int dtls_cke_build(u8 *out, unsigned int cap, bool ecdhe,
 /* SignatureAndHashAlgorithm (RFC 5246 7.4.1.4.1) as one number */
 #define DTLS_SIG_RSA_PKCS1_SHA256	0x0401
 #define DTLS_SIG_ECDSA_SECP256R1_SHA256	0x0403
+#define DTLS_SIG_RSA_PKCS1_SHA384	0x0501
+#define DTLS_SIG_ECDSA_SHA384		0x0503	/* {sha384, ecdsa} */
 #define DTLS_SIG_RSA_PSS_RSAE_SHA256	0x0804
 
 /* ClientCertificateType (RFC 5246 7.4.4, RFC 8422 5.5) */

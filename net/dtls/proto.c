@@ -309,38 +309,99 @@ int dtls_proto_premaster(struct dtls_proto *pr, const u8 *peer_point,
 }
 
 /*
- * What the server signs in its ServerKeyExchange (RFC 8422 5.4): the
- * randoms and the ServerECDHParams, hashed with SHA-256 (the one
- * signature algorithm we take, ecdsa_secp256r1_sha256).
+ * The signature algorithms we offer (signature_algorithms,
+ * CertificateRequest), in this order, and take (RFC 5246 7.4.1.4.1).
  */
-int dtls_proto_ske_hash(const struct dtls_proto *pr, const u8 *params,
-			unsigned int len, u8 *hash)
+const u16 dtls_sigalgs_offered[DTLS_SIGALGS_N] = {
+	DTLS_SIG_ECDSA_SECP256R1_SHA256, DTLS_SIG_RSA_PKCS1_SHA256,
+	DTLS_SIG_ECDSA_SHA384, DTLS_SIG_RSA_PKCS1_SHA384,
+};
+
+/*
+ * Of each, index by index: the key it needs and the hash it names.  A
+ * P-256 key signs the first 256 bits of a SHA-384 digest (FIPS 186-4 6.4).
+ */
+static const struct {
+	enum dtls_x509_key	key;
+	enum dtls_prf_hash	hash;
+} dtls_sigalgs[] = {
+	{ DTLS_X509_KEY_EC_P256, DTLS_PRF_SHA256 },
+	{ DTLS_X509_KEY_RSA, DTLS_PRF_SHA256 },
+	{ DTLS_X509_KEY_EC_P256, DTLS_PRF_SHA384 },
+	{ DTLS_X509_KEY_RSA, DTLS_PRF_SHA384 },
+};
+
+static_assert(ARRAY_SIZE(dtls_sigalgs) == DTLS_SIGALGS_N);
+
+static int dtls_sigalg_find(u16 alg)
+{
+	unsigned int i;
+
+	for (i = 0; i < DTLS_SIGALGS_N; i++)
+		if (dtls_sigalgs_offered[i] == alg)
+			return i;
+	return -1;
+}
+
+/*
+ * What our P-256 key signs with, of the peer's list: SHA-256, else
+ * SHA-384 (RFC 5246 7.4.1.4.1: one the peer lists); 0 for neither.
+ */
+u16 dtls_proto_sign_alg(const u8 *list, u16 len)
+{
+	if (dtls_sigalgs_has(list, len, DTLS_SIG_ECDSA_SECP256R1_SHA256))
+		return DTLS_SIG_ECDSA_SECP256R1_SHA256;
+	if (dtls_sigalgs_has(list, len, DTLS_SIG_ECDSA_SHA384))
+		return DTLS_SIG_ECDSA_SHA384;
+	return 0;
+}
+
+/*
+ * What a ServerKeyExchange signs (RFC 8422 5.4): the randoms and the
+ * ServerECDHParams, hashed with @h; or (@params NULL) what a
+ * CertificateVerify signs (RFC 5246 7.4.8): the messages so far.
+ */
+static int dtls_proto_signed_hash(const struct dtls_proto *pr,
+				  enum dtls_prf_hash h, const u8 *params,
+				  unsigned int len, u8 *hash)
 {
 	u8 buf[2 * DTLS_RANDOM_LEN + 4 + 255];
 
+	if (!params)
+		return dtls_hash(h, pr->transcript, pr->tlen, hash);
 	if (len > sizeof(buf) - 2 * DTLS_RANDOM_LEN)
 		return -EMSGSIZE;
 	memcpy(buf, pr->client_random, DTLS_RANDOM_LEN);
 	memcpy(buf + DTLS_RANDOM_LEN, pr->server_random, DTLS_RANDOM_LEN);
 	memcpy(buf + 2 * DTLS_RANDOM_LEN, params, len);
-	return dtls_hash(DTLS_PRF_SHA256, buf, 2 * DTLS_RANDOM_LEN + len, hash);
+	return dtls_hash(h, buf, 2 * DTLS_RANDOM_LEN + len, hash);
 }
 
-/* What CertificateVerify signs (RFC 5246 7.4.8): the messages so far. */
-int dtls_proto_cv_hash(const struct dtls_proto *pr, u8 *hash)
+/**
+ * dtls_proto_sign - our signature, as a digitally-signed struct
+ * @pr: the handshake; pr->sign_alg says the algorithm
+ * @params: a ServerKeyExchange's params, or NULL: a CertificateVerify
+ * @len: their length
+ * @out: where the struct goes
+ * @cap: room at @out
+ *
+ * Return: its length, or a negative errno.
+ */
+int dtls_proto_sign(struct dtls_proto *pr, const u8 *params,
+		    unsigned int len, u8 *out, unsigned int cap)
 {
-	return dtls_hash(DTLS_PRF_SHA256, pr->transcript, pr->tlen, hash);
-}
-
-/* A digitally-signed struct over @hash with our key: its length. */
-int dtls_proto_sign(struct dtls_proto *pr, const u8 *hash, u8 *out,
-		    unsigned int cap)
-{
-	struct dtls_signed sg = { .sigalg = DTLS_SIG_ECDSA_SECP256R1_SHA256 };
-	u8 der[DTLS_ECDSA_SIG_MAX];
+	struct dtls_signed sg = { .sigalg = pr->sign_alg };
+	int i = dtls_sigalg_find(pr->sign_alg);
+	u8 der[DTLS_ECDSA_SIG_MAX], hash[DTLS_MAX_HASH_LEN];
 	int n;
 
-	n = dtls_ecdsa_sign(&pr->own.key, hash, der, sizeof(der));
+	if (i < 0 || dtls_sigalgs[i].key != DTLS_X509_KEY_EC_P256)
+		return -EINVAL;
+	n = dtls_proto_signed_hash(pr, dtls_sigalgs[i].hash, params, len,
+				   hash);
+	if (!n)
+		n = dtls_ecdsa_sign(&pr->own.key, hash, der, sizeof(der));
+	memzero_explicit(hash, sizeof(hash));
 	if (n < 0)
 		return n;
 	sg.sig = der;
@@ -348,34 +409,43 @@ int dtls_proto_sign(struct dtls_proto *pr, const u8 *hash, u8 *out,
 	return dtls_signed_build(out, cap, &sg);
 }
 
-/*
- * The peer's signature over @hash with the key of its certificate, by
- * the algorithm of that key: -EPROTO for another algorithm, or one we did
- * not offer (illegal_parameter), -EBADMSG for a signature that does not
- * verify, -EKEYREJECTED for an RSA key of an unsafe size (decrypt_error).
+/**
+ * dtls_proto_verify - the peer's signature, with the key of its certificate
+ * @pr: the handshake
+ * @sg: the digitally-signed struct
+ * @params: a ServerKeyExchange's params, or NULL: a CertificateVerify
+ * @len: their length
+ * @alert: set to the alert a failure calls for
+ *
+ * Return: 0; -EKEYREJECTED for an algorithm we did not offer or one of
+ * another key (illegal_parameter), a signature that does not verify or
+ * an RSA key of an unsafe size (decrypt_error); another negative errno
+ * for a failure of ours (internal_error).
  */
 int dtls_proto_verify(struct dtls_proto *pr, const struct dtls_signed *sg,
-		      const u8 *hash)
+		      const u8 *params, unsigned int len, u8 *alert)
 {
 	const struct dtls_cert_peer *pc = &pr->peer_cert;
 	const u8 *pub = pc->chain + pc->pub_off;
+	int i = dtls_sigalg_find(sg->sigalg);
+	u8 hash[DTLS_MAX_HASH_LEN];
+	int err;
 
-	if (!pc->have)
-		return -EPROTO;
-	switch (pc->key) {
-	case DTLS_X509_KEY_EC_P256:
-		if (sg->sigalg != DTLS_SIG_ECDSA_SECP256R1_SHA256)
-			return -EPROTO;
-		return dtls_ecdsa_verify(pub, hash, sg->sig, sg->sig_len) ?
-		       -EBADMSG : 0;
-	case DTLS_X509_KEY_RSA:
-		if (sg->sigalg != DTLS_SIG_RSA_PKCS1_SHA256)
-			return -EPROTO;
-		return dtls_rsa_verify(pub, pc->pub_len, DTLS_PRF_SHA256,
-				       hash, sg->sig, sg->sig_len);
-	default:
-		return -EPROTO;
-	}
+	*alert = DTLS_ALERT_ILLEGAL_PARAMETER;
+	if (!pc->have || i < 0 || dtls_sigalgs[i].key != pc->key)
+		return -EKEYREJECTED;
+	*alert = DTLS_ALERT_INTERNAL_ERROR;
+	err = dtls_proto_signed_hash(pr, dtls_sigalgs[i].hash, params, len,
+				     hash);
+	if (err)
+		return err;
+	*alert = DTLS_ALERT_DECRYPT_ERROR;
+	if (pc->key == DTLS_X509_KEY_EC_P256)
+		err = dtls_ecdsa_verify(pub, hash, sg->sig, sg->sig_len);
+	else
+		err = dtls_rsa_verify(pub, pc->pub_len, dtls_sigalgs[i].hash,
+				      hash, sg->sig, sg->sig_len);
+	return err ? -EKEYREJECTED : 0;
 }
 
 /* Our Finished (RFC 5246 7.4.9), added to the flight in epoch 1. */

@@ -186,6 +186,7 @@ struct dtls_proto {
 	bool			got_cert;	/* the peer's Certificate */
 	bool			got_cr;		/* a CertificateRequest */
 	bool			cr_ecdsa;	/* ... that our key can answer */
+	u16			sign_alg;	/* what we sign with; 0: none */
 	u8			ctype_peer;	/* RFC 7250: what the peer */
 	u8			ctype_own;	/* ... and we present */
 	bool			secure_reneg;	/* RFC 5746: the client asked */
@@ -285,13 +286,14 @@ int dtls_proto_check_finished(struct dtls_proto *pr,
 bool dtls_proto_offered(const u16 *list, unsigned int n, u16 v);
 bool dtls_proto_suite_usable(const struct dtls_proto *pr,
 			     const struct dtls_suite *s);
-int dtls_proto_sign(struct dtls_proto *pr, const u8 *hash, u8 *out,
-		    unsigned int cap);
+/* Signatures: the pairs we offer and take; ours is always P-256. */
+#define DTLS_SIGALGS_N	4
+extern const u16 dtls_sigalgs_offered[DTLS_SIGALGS_N];
+u16 dtls_proto_sign_alg(const u8 *list, u16 len);
+int dtls_proto_sign(struct dtls_proto *pr, const u8 *params,
+		    unsigned int len, u8 *out, unsigned int cap);
 int dtls_proto_verify(struct dtls_proto *pr, const struct dtls_signed *sg,
-		      const u8 *hash);
-int dtls_proto_ske_hash(const struct dtls_proto *pr, const u8 *params,
-			unsigned int len, u8 *hash);
-int dtls_proto_cv_hash(const struct dtls_proto *pr, u8 *hash);
+		      const u8 *params, unsigned int len, u8 *alert);
 
 static inline void dtls_proto_set_step(struct dtls_proto *pr,
 				       enum dtls_hs_step step)

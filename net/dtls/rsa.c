@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RSA signatures of a peer (rsa_pkcs1_sha256, RFC 5246 7.4.1.4.1): the
- * ServerKeyExchange of ECDHE_RSA suites and a client's CertificateVerify
- * with an RSA certificate; with SHA-384 too in a certificate chain
- * (sha384WithRSAEncryption, RFC 4055 5).  Verification only, through
+ * RSA signatures of a peer (rsa_pkcs1_sha256 and rsa_pkcs1_sha384, RFC
+ * 5246 7.4.1.4.1): the ServerKeyExchange of ECDHE_RSA suites and a
+ * client's CertificateVerify with an RSA certificate; and certificates
+ * in a chain (sha256/sha384WithRSAEncryption, RFC 4055 5).  Verification only, through
  * the kernel's own public_key_verify_signature() (crypto/asymmetric_keys;
  * its digest field is "m" on 7.x: KDTLS_HAVE_PKS_DIGEST); we never sign
  * with RSA.  Signatures (so moduli) under 2048 bits are refused.

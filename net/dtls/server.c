@@ -70,18 +70,17 @@ static bool dtls_server_suite_fits(const struct dtls_proto *pr,
 	if (!s || !dtls_ch_has_suite(ch, s->id) ||
 	    !dtls_proto_suite_usable(pr, s) || (s->cert && !have_type))
 		return false;
-	if (!s->ecdhe)
-		return true;
 	/*
-	 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256, which the
-	 * client must list (no list: SHA-1 only); RFC 8422 5.1.1: and its
-	 * curve must be one the client has.
+	 * RFC 5246 7.4.1.4.1: our P-256 key signs with SHA-256 or SHA-384,
+	 * which the client must list (no list: SHA-1 only); RFC 8422
+	 * 5.1.1: and its curve must be one the client has.
 	 */
 	if (s->cert &&
-	    (!dtls_sigalgs_has(ch->sigalgs, ch->sigalgs_len,
-			       DTLS_SIG_ECDSA_SECP256R1_SHA256) ||
+	    (!dtls_proto_sign_alg(ch->sigalgs, ch->sigalgs_len) ||
 	     (ch->groups && !dtls_ch_has_group(ch, DTLS_GROUP_SECP256R1))))
 		return false;
+	if (!s->ecdhe)
+		return true;
 	for (j = 0; j < pr->p.n_groups; j++) {
 		/* RFC 8422 4: no extension, any group. */
 		if (!ch->groups || dtls_ch_has_group(ch, pr->p.groups[j])) {
@@ -147,16 +146,14 @@ static const struct dtls_suite *dtls_server_choose(struct dtls_proto *pr,
 static int dtls_server_ske_signed(struct dtls_proto *pr, u8 *msg,
 				  unsigned int cap, const u8 *point, u8 len)
 {
-	u8 *body = msg + DTLS_HS_HEADER_LEN, hash[SHA256_DIGEST_SIZE];
+	u8 *body = msg + DTLS_HS_HEADER_LEN;
 	int n, sig;
 
 	cap -= DTLS_HS_HEADER_LEN;
 	n = dtls_ske_params_build(body, cap, pr->group, point, len);
 	if (n < 0)
 		return n;
-	sig = dtls_proto_ske_hash(pr, body, n, hash);
-	if (!sig)
-		sig = dtls_proto_sign(pr, hash, body + n, cap - n);
+	sig = dtls_proto_sign(pr, body, n, body + n, cap - n);
 	if (sig < 0)
 		return sig;
 	return dtls_proto_emit(pr, msg, DTLS_HS_SERVER_KEY_EXCHANGE, n + sig,
@@ -182,8 +179,6 @@ static int dtls_server_flight4(struct dtls_proto *pr, bool cr,
 {
 	static const u8 cr_types[] = { DTLS_CERT_TYPE_ECDSA_SIGN,
 				       DTLS_CERT_TYPE_RSA_SIGN };
-	static const u16 cr_sigalgs[] = { DTLS_SIG_ECDSA_SECP256R1_SHA256,
-					  DTLS_SIG_RSA_PKCS1_SHA256 };
 	struct dtls_ske ske = {
 		.hint = pr->p.hint,
 		.hint_len = pr->p.hint_len,
@@ -233,8 +228,8 @@ static int dtls_server_flight4(struct dtls_proto *pr, bool cr,
 								  cap - DTLS_HS_HEADER_LEN,
 								  cr_types,
 								  ARRAY_SIZE(cr_types),
-								  cr_sigalgs,
-								  ARRAY_SIZE(cr_sigalgs)),
+								  dtls_sigalgs_offered,
+								  DTLS_SIGALGS_N),
 					      0);
 		if (err)
 			goto out;
@@ -325,6 +320,9 @@ int dtls_server_start(struct dtls_proto *pr, const u8 *msg,
 		return -EPROTO;
 	}
 	pr->group = group;
+	if (pr->suite->cert)
+		pr->sign_alg = dtls_proto_sign_alg(ch->sigalgs,
+						   ch->sigalgs_len);
 	/* RFC 5746 3.6: the SCSV or the empty extension asks for an answer. */
 	pr->secure_reneg = ch->reneg_scsv || ch->reneg_info;
 	sp.random = pr->server_random;
@@ -428,22 +426,14 @@ static int dtls_server_cert_in(struct dtls_proto *pr,
 static int dtls_server_cv(struct dtls_proto *pr, const struct dtls_hs_msg *m,
 			  struct dtls_proto_out *out)
 {
-	u8 hash[SHA256_DIGEST_SIZE];
 	struct dtls_signed sg;
 	int err;
 
 	if (dtls_signed_parse(dtls_hs_msg_body(m), m->len, &sg))
 		return -EBADMSG;
-	out->alert = DTLS_ALERT_INTERNAL_ERROR;
-	err = dtls_proto_cv_hash(pr, hash);
+	err = dtls_proto_verify(pr, &sg, NULL, 0, &out->alert);
 	if (err)
 		return err;
-	err = dtls_proto_verify(pr, &sg, hash);
-	if (err) {
-		out->alert = err == -EPROTO ? DTLS_ALERT_ILLEGAL_PARAMETER :
-					      DTLS_ALERT_DECRYPT_ERROR;
-		return -EKEYREJECTED;
-	}
 	err = dtls_transcript_add_peer(pr, m, out);
 	if (!err)
 		dtls_proto_set_step(pr, DTLS_HS_S_WAIT_FIN);

@@ -964,13 +964,45 @@ static bool ske_sig_flipped(struct dtls_hs_msg *m)
 	return true;
 }
 
-static bool ske_sig_rsa(struct dtls_hs_msg *m)
+static void ske_set_sigalg(struct dtls_hs_msg *m, u16 alg)
 {
 	u8 *p = body_of(m);
 
 	if (m->type == DTLS_HS_SERVER_KEY_EXCHANGE)
-		put_unaligned_be16(DTLS_SIG_RSA_PKCS1_SHA256,
-				   p + 4 + p[3]);
+		put_unaligned_be16(alg, p + 4 + p[3]);
+}
+
+static bool ske_sig_rsa(struct dtls_hs_msg *m)
+{
+	ske_set_sigalg(m, DTLS_SIG_RSA_PKCS1_SHA256);
+	return true;
+}
+
+/* {sha512, ecdsa}: a pair we do not offer. */
+static bool ske_sig_sha512(struct dtls_hs_msg *m)
+{
+	ske_set_sigalg(m, 0x0603);
+	return true;
+}
+
+/* A SHA-256 signature called a SHA-384 one: the hash is checked too. */
+static bool ske_sig_relabelled(struct dtls_hs_msg *m)
+{
+	ske_set_sigalg(m, DTLS_SIG_ECDSA_SHA384);
+	return true;
+}
+
+static bool cv_sig_relabelled(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CERTIFICATE_VERIFY)
+		put_unaligned_be16(DTLS_SIG_ECDSA_SHA384, body_of(m));
+	return true;
+}
+
+static bool cv_sig_rsa(struct dtls_hs_msg *m)
+{
+	if (m->type == DTLS_HS_CERTIFICATE_VERIFY)
+		put_unaligned_be16(DTLS_SIG_RSA_PKCS1_SHA384, body_of(m));
 	return true;
 }
 
@@ -1034,8 +1066,12 @@ static const struct cert_fail cert_fails[] = {
 	  -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
 	{ "ske-point-not-signed", false, NULL, ske_point_changed, false,
 	  -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
-	{ "ske-sigalg-not-offered", false, NULL, ske_sig_rsa, false,
+	{ "ske-sigalg-other-key", false, NULL, ske_sig_rsa, false,
 	  -EKEYREJECTED, DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "ske-sigalg-sha512", false, NULL, ske_sig_sha512, false,
+	  -EKEYREJECTED, DTLS_ALERT_ILLEGAL_PARAMETER },
+	{ "ske-sigalg-relabelled", false, NULL, ske_sig_relabelled, false,
+	  -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
 	{ "server-cert-missing", false, NULL, drop_cert, false, -EPROTO,
 	  DTLS_ALERT_UNEXPECTED_MESSAGE },
 	{ "server-cert-empty", false, NULL, cert_emptied, false, -ENOKEY,
@@ -1050,6 +1086,10 @@ static const struct cert_fail cert_fails[] = {
 	  -EKEYREJECTED, DTLS_ALERT_BAD_CERTIFICATE },
 	{ "cv-flipped", true, cv_flipped, NULL, true, -EKEYREJECTED,
 	  DTLS_ALERT_DECRYPT_ERROR },
+	{ "cv-sigalg-relabelled", true, cv_sig_relabelled, NULL, true,
+	  -EKEYREJECTED, DTLS_ALERT_DECRYPT_ERROR },
+	{ "cv-sigalg-other-key", true, cv_sig_rsa, NULL, true, -EKEYREJECTED,
+	  DTLS_ALERT_ILLEGAL_PARAMETER },
 };
 
 static void cert_fail_desc(const struct cert_fail *c, char *desc)
