@@ -330,6 +330,8 @@ struct raw {
 	uint8_t scert[2048];		/* the server's Certificate body */
 	size_t scert_len;
 	bool got_cr;
+	uint8_t cr_sigalgs[64];		/* the CertificateRequest's list */
+	size_t cr_sigalgs_len;
 	int ch_formats;			/* our ec_point_formats: FMT_* */
 	uint16_t ch_sigalg;		/* our one pair; 0: SIG_ECDSA */
 	bool sh_formats;		/* the ServerHello had one */
@@ -1155,6 +1157,40 @@ TEST_F_TIMEOUT(cli, fails, FIRST_TIMEOUT)
 }
 
 /*
+ * The pairs the kernel offers, in its order (signature_algorithms, the
+ * CertificateRequest): SHA-256 first, so peers that take the offerer's
+ * order sign as they did before SHA-384 was offered.
+ */
+static const uint8_t kernel_sigalgs[] = { 0x04, 0x03, 0x04, 0x01,
+					  0x05, 0x03, 0x05, 0x01 };
+
+/* The ClientHello @ch's extension @type: its body and *@n, or NULL. */
+static const uint8_t *ch_ext(const struct hmsg *ch, unsigned int type,
+			     size_t *n)
+{
+	const uint8_t *b = ch->body;
+	size_t len = ch->len, off = 34, end;
+	int i;
+
+	/* session_id<1>, cookie<1>, cipher_suites<2>, compression<1> */
+	for (i = 0; i < 4; i++) {
+		if (off + (i == 2 ? 2 : 1) > len)
+			return NULL;
+		off += i == 2 ? 2 + get16(b + off) : 1 + b[off];
+	}
+	if (off + 2 > len)
+		return NULL;
+	end = off + 2 + get16(b + off);
+	for (off += 2; off + 4 <= end && end <= len;
+	     off += 4 + get16(b + off + 2)) {
+		*n = get16(b + off + 2);
+		if (get16(b + off) == type)
+			return off + 4 + *n <= end ? b + off + 4 : NULL;
+	}
+	return NULL;
+}
+
+/*
  * The raw server is right: with the same code and nothing changed, the
  * kernel client completes the handshake, holds the server's certificate
  * digest and keys, and its data opens with raw's keys.  Its
@@ -1165,6 +1201,7 @@ static void raw_server_run(struct __test_metadata *_metadata,
 {
 	static uint8_t body[4096], cbody[4096], dg[8192];
 	uint8_t pt[65], ske[512], pms[32], buf[4096], got[64];
+	const uint8_t *ext;
 	const uint8_t *der[1];
 	size_t ptlen, skelen, clen, n, dlen[1];
 	struct counts c0 = counts_now();
@@ -1181,6 +1218,12 @@ static void raw_server_run(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, test_cert_make(&mine, "raw server"));
 	ASSERT_EQ(0, raw_init(&r));
 	ASSERT_EQ(0, rsrv_start(&r, &cli, mine.sha256, NULL, &ch)) TH_LOG("%s", r.why);
+	/* signature_algorithms: the list's length, then the list. */
+	ext = ch_ext(&ch, 13, &n);
+	ASSERT_NE(NULL, ext);
+	ASSERT_EQ(2 + sizeof(kernel_sigalgs), n);
+	EXPECT_EQ(sizeof(kernel_sigalgs), get16(ext));
+	EXPECT_EQ(0, memcmp(ext + 2, kernel_sigalgs, sizeof(kernel_sigalgs)));
 
 	der[0] = mine.der;
 	dlen[0] = mine.len;
@@ -1385,7 +1428,18 @@ static int raw_hello(struct raw *r)
 			memcpy(r->peer_pt, m.body + 4, r->peer_pt_len);
 			break;
 		case HT_CR:
+			/* types<1..255>, supported_signature_algorithms */
 			r->got_cr = true;
+			n = m.len ? 1 + m.body[0] : 0;
+			if (!n || n + 2 > m.len ||
+			    get16(m.body + n) > sizeof(r->cr_sigalgs) ||
+			    n + 2 + get16(m.body + n) > m.len) {
+				snprintf(r->why, sizeof(r->why), "bad CR");
+				return -1;
+			}
+			r->cr_sigalgs_len = get16(m.body + n);
+			memcpy(r->cr_sigalgs, m.body + n + 2,
+			       r->cr_sigalgs_len);
 			break;
 		case HT_SHD:
 			return 0;
@@ -1666,6 +1720,9 @@ static void raw_client_run(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, raw_hello(&r)) TH_LOG("%s", r.why);
 	EXPECT_EQ(SUITE, r.suite);
 	EXPECT_TRUE(r.got_cr);
+	ASSERT_EQ(sizeof(kernel_sigalgs), r.cr_sigalgs_len);
+	EXPECT_EQ(0, memcmp(r.cr_sigalgs, kernel_sigalgs,
+			    sizeof(kernel_sigalgs)));
 	EXPECT_TRUE(r.sh_formats);	/* asked */
 
 	/* The server's chain is its certificate; its SKE is signed by it. */

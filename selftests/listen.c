@@ -2155,11 +2155,12 @@ TEST_F_TIMEOUT(l4, kept_final_flight, 90)
 	int child;
 
 	/*
-	 * The child's timer is 1.5 s: a child stalled on a loaded host could
-	 * otherwise resend its flight 4, draw another flight 5 from the
-	 * client and so answer with its kept flight twice.
+	 * The child's timer is 10 s: nothing here needs it, and a child
+	 * stalled on a loaded host could otherwise resend its flight 4, draw
+	 * another flight 5 from the client and so answer with its kept
+	 * flight twice.
 	 */
-	ASSERT_EQ(0, listener_up(c, 1500, WAIT_MS, 4));
+	ASSERT_EQ(0, listener_up(c, 10000, WAIT_MS, 4));
 	/* The child's last flight (its CCS) is lost once. */
 	ASSERT_EQ(0, relay_start(&c->r, &c->la, 1, false));
 	/* The client resends 1 s on: the child's kept flight answers. */

@@ -45,7 +45,7 @@
 #define DTLS_HASH_BLOCK_MAX	SHA512_BLOCK_SIZE
 
 /* The shared transforms, by enum dtls_prf_hash; dtls_prf_init() users. */
-static struct crypto_shash *dtls_hash_tfm[2];
+static struct crypto_shash *dtls_hash_tfm[DTLS_PRF_SHA384 + 1];
 static unsigned int dtls_hash_users;
 static DEFINE_MUTEX(dtls_hash_mutex);
 

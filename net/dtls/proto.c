@@ -361,9 +361,9 @@ u16 dtls_proto_sign_alg(const u8 *list, u16 len)
  * ServerECDHParams, hashed with @h; or (@params NULL) what a
  * CertificateVerify signs (RFC 5246 7.4.8): the messages so far.
  */
-static int dtls_proto_signed_hash(const struct dtls_proto *pr,
-				  enum dtls_prf_hash h, const u8 *params,
-				  unsigned int len, u8 *hash)
+static noinline_for_stack int
+dtls_proto_signed_hash(const struct dtls_proto *pr, enum dtls_prf_hash h,
+		       const u8 *params, unsigned int len, u8 *hash)
 {
 	u8 buf[2 * DTLS_RANDOM_LEN + 4 + 255];
 
