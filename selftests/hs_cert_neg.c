@@ -1405,7 +1405,7 @@ static int raw_hello(struct raw *r)
 		raw_tr_add(r, m.type, m.seq, m.body, m.len);
 		switch (m.type) {
 		case HT_SH:
-			if (m.len < 38)
+			if (m.len < 38 || m.len < 37u + m.body[34])
 				return -1;
 			memcpy(r->srand, m.body + 2, 32);
 			r->suite = get16(m.body + 35 + m.body[34]);

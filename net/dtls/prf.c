@@ -45,7 +45,7 @@
 #define DTLS_HASH_BLOCK_MAX	SHA512_BLOCK_SIZE
 
 /* The shared transforms, by enum dtls_prf_hash; dtls_prf_init() users. */
-static struct crypto_shash *dtls_hash_tfm[DTLS_PRF_SHA384 + 1];
+static struct crypto_shash *dtls_hash_tfm[DTLS_PRF_NR];
 static unsigned int dtls_hash_users;
 static DEFINE_MUTEX(dtls_hash_mutex);
 
@@ -56,6 +56,8 @@ unsigned int dtls_prf_hash_len(enum dtls_prf_hash h)
 		return SHA256_DIGEST_SIZE;
 	case DTLS_PRF_SHA384:
 		return SHA384_DIGEST_SIZE;
+	case DTLS_PRF_NR:
+		break;
 	}
 	return 0;
 }
@@ -68,6 +70,8 @@ const char *dtls_prf_hash_name(enum dtls_prf_hash h)
 		return "sha256";
 	case DTLS_PRF_SHA384:
 		return "sha384";
+	case DTLS_PRF_NR:
+		break;
 	}
 	return NULL;
 }
@@ -139,7 +143,7 @@ void dtls_prf_exit(void)
 /* The shared transform of @h; NULL for an unknown hash or before init. */
 static struct crypto_shash *dtls_hash_get(enum dtls_prf_hash h)
 {
-	if (!dtls_prf_hash_len(h))
+	if ((unsigned int)h >= ARRAY_SIZE(dtls_hash_tfm))
 		return NULL;
 	return READ_ONCE(dtls_hash_tfm[h]);
 }

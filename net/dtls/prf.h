@@ -21,6 +21,7 @@ struct shash_desc;
 enum dtls_prf_hash {
 	DTLS_PRF_SHA256,
 	DTLS_PRF_SHA384,
+	DTLS_PRF_NR,		/* how many: not a hash */
 };
 
 #define DTLS_MAX_HASH_LEN	48

@@ -344,15 +344,18 @@ static int dtls_sigalg_find(u16 alg)
 }
 
 /*
- * What our P-256 key signs with, of the peer's list: SHA-256, else
- * SHA-384 (RFC 5246 7.4.1.4.1: one the peer lists); 0 for neither.
+ * What our P-256 key signs with: the first of our pairs for it, in our
+ * order (SHA-256 first), that the peer lists (RFC 5246 7.4.1.4.1); 0 for
+ * none.
  */
 u16 dtls_proto_sign_alg(const u8 *list, u16 len)
 {
-	if (dtls_sigalgs_has(list, len, DTLS_SIG_ECDSA_SECP256R1_SHA256))
-		return DTLS_SIG_ECDSA_SECP256R1_SHA256;
-	if (dtls_sigalgs_has(list, len, DTLS_SIG_ECDSA_SHA384))
-		return DTLS_SIG_ECDSA_SHA384;
+	unsigned int i;
+
+	for (i = 0; i < DTLS_SIGALGS_N; i++)
+		if (dtls_sigalgs[i].key == DTLS_X509_KEY_EC_P256 &&
+		    dtls_sigalgs_has(list, len, dtls_sigalgs_offered[i]))
+			return dtls_sigalgs_offered[i];
 	return 0;
 }
 

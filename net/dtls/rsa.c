@@ -3,10 +3,11 @@
  * RSA signatures of a peer (rsa_pkcs1_sha256 and rsa_pkcs1_sha384, RFC
  * 5246 7.4.1.4.1): the ServerKeyExchange of ECDHE_RSA suites and a
  * client's CertificateVerify with an RSA certificate; and certificates
- * in a chain (sha256/sha384WithRSAEncryption, RFC 4055 5).  Verification only, through
- * the kernel's own public_key_verify_signature() (crypto/asymmetric_keys;
- * its digest field is "m" on 7.x: KDTLS_HAVE_PKS_DIGEST); we never sign
- * with RSA.  Signatures (so moduli) under 2048 bits are refused.
+ * in a chain (sha256/sha384WithRSAEncryption, RFC 4055 5).  Verification
+ * only, through the kernel's own public_key_verify_signature()
+ * (crypto/asymmetric_keys; its digest field is "m" on 7.x:
+ * KDTLS_HAVE_PKS_DIGEST); we never sign with RSA.  Signatures (so
+ * moduli) under 2048 bits are refused.
  *
  * Context: process (it allocates a transform per call).
  */
@@ -53,7 +54,7 @@ int dtls_rsa_verify(const u8 *key, u32 key_len, enum dtls_prf_hash h,
 		.encoding	= "pkcs1",
 	};
 
-	if (!hash_len || !ps.hash_algo)
+	if (!ps.hash_algo)	/* and no length: an unknown @h */
 		return -EINVAL;
 	if (sig_len < DTLS_RSA_MIN_BYTES || sig_len > DTLS_RSA_MAX_BYTES)
 		return -EKEYREJECTED;

@@ -349,6 +349,9 @@ static void prf_hash(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, dtls_hash((enum dtls_prf_hash)7, out, 1, out),
 			-EINVAL);
+	/* The count is not a hash: no transform past the table's end. */
+	KUNIT_EXPECT_EQ(test, dtls_prf_hash_len(DTLS_PRF_NR), 0);
+	KUNIT_EXPECT_EQ(test, dtls_hash(DTLS_PRF_NR, out, 1, out), -EINVAL);
 }
 
 static void prf_premaster_plain(struct kunit *test)
