@@ -3,9 +3,11 @@
  * The in-kernel handshake, kernel with kernel on loopback: every suite and
  * group, IPv4 and IPv6, data both ways once established; the netlink
  * state, events and the socket's behaviour while it runs; the module's
- * tracepoints as tracefs shows them.
+ * tracepoints as tracefs shows them; handshakes that end while their
+ * socket's owner holds its lock stall no one else's (wq).
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/udp.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -699,6 +701,561 @@ TEST_F_TIMEOUT(hs_gso, records_after_handshake, 150)
 	}
 	EXPECT_EQ(-1, recv(self->srv, back, sizeof(back), MSG_DONTWAIT));
 	EXPECT_EQ(0, dtls_test_ping_pong(self->cli, self->srv));
+}
+
+/*
+ * The handshake's end in its work, while the socket's owner holds the
+ * socket's lock for good (a thread whose setsockopt copies its value
+ * from a userfaultfd page that does not come: dtls_test_hold_lock()).
+ * The work must not sleep for the lock in dtls_wq: that workqueue runs
+ * WQ_SLOTS works at once a CPU, so that many sleeping ones stall every
+ * other work of the CPU, every other socket's handshake.  N client
+ * handshakes (WQ_SLOTS a CPU and WQ_EXTRA more) that nothing answers
+ * start, each socket's lock taken by a thread of its own right after its
+ * start, and reach their deadline (WQ_TIMEOUT_MS) held; then a fresh
+ * handshake of a loopback pair, one started on each CPU (the thread that
+ * starts it pinned there: its datagrams, so its works, are that CPU's),
+ * must complete within WQ_FRESH_MS while all are still held.  It did
+ * not: each timed-out handshake's work slept in lock_sock() in
+ * dtls_hs_fail(), and at least one CPU had WQ_SLOTS of them.  Let go,
+ * every one of the N ends in ETIMEDOUT and is counted once.  The whole
+ * hold lasts well under a minute: works that sleep that long would be
+ * hung tasks.
+ */
+#define WQ_SLOTS	256	/* dtls_wq's max_active: WQ_DFL_ACTIVE */
+#define WQ_EXTRA	64
+#define WQ_TIMEOUT_MS	20000	/* the held handshakes' deadline */
+#define WQ_PAST_MS	3000	/* slept past the last deadline */
+#define WQ_FRESH_MS	10000
+#define WQ_END_MS	15000	/* for all N to fail once let go */
+#define WQ_STACK	(64 * 1024)
+
+struct wq_hold {
+	struct dtls_test_lock_holder h;
+	pid_t tid;
+};
+
+static void *wq_hold_lock(void *arg)
+{
+	struct wq_hold *w = arg;
+
+	__atomic_store_n(&w->tid, (pid_t)syscall(SYS_gettid),
+			 __ATOMIC_SEQ_CST);
+	return dtls_test_hold_lock(&w->h);
+}
+
+static int64_t wq_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int wq_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+FIXTURE(wq) {
+	int n, ncpu;
+	int cpus[CPU_SETSIZE];	/* the online CPUs the test may use */
+	cpu_set_t all;		/* the test's affinity at the start */
+	int *fd;		/* the N held clients */
+	struct wq_hold *hold;
+	pthread_t *ht;
+	int nthreads;		/* holders made */
+	struct dtls_test_uffd u;
+	bool have_uffd;
+	int peer;		/* where they send: it never answers */
+	int *fsrv, *fcli;	/* a fresh pair a CPU */
+	int64_t *fstart;	/* when each started */
+	int64_t *fdone;		/* when seen established, or 0 */
+};
+
+FIXTURE_SETUP(wq)
+{
+	struct rlimit rl;
+	rlim_t want;
+	int err, i, c;
+
+	self->peer = -1;
+	self->u.fd = -1;
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(self->all), &self->all));
+	for (c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &self->all))
+			self->cpus[self->ncpu++] = c;
+	ASSERT_LE(1, self->ncpu);
+	/* Enough for a CPU the test may not use, too. */
+	i = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	self->n = WQ_SLOTS * (i > self->ncpu ? i : self->ncpu) + WQ_EXTRA;
+	self->fd = calloc(self->n, sizeof(*self->fd));
+	self->hold = calloc(self->n, sizeof(*self->hold));
+	self->ht = calloc(self->n, sizeof(*self->ht));
+	self->fsrv = calloc(self->ncpu, sizeof(*self->fsrv));
+	self->fcli = calloc(self->ncpu, sizeof(*self->fcli));
+	self->fstart = calloc(self->ncpu, sizeof(*self->fstart));
+	self->fdone = calloc(self->ncpu, sizeof(*self->fdone));
+	ASSERT_TRUE(self->fd && self->hold && self->ht && self->fsrv &&
+		    self->fcli && self->fstart && self->fdone);
+	for (i = 0; i < self->n; i++)
+		self->fd[i] = -1;
+	for (i = 0; i < self->ncpu; i++)
+		self->fsrv[i] = self->fcli[i] = -1;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	want = self->n + 2 * self->ncpu + 256;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (rl.rlim_max < want)
+			rl.rlim_max = want;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl))
+			TH_LOG("RLIMIT_NOFILE %llu: %s",
+			       (unsigned long long)want, strerror(errno));
+	}
+
+	err = dtls_test_uffd_open(&self->u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&self->u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	self->have_uffd = true;
+	ASSERT_EQ(0, err);
+}
+
+/* The holders let go (the page served, then gone), and joined. */
+static void wq_let_go(FIXTURE_DATA(wq) *self)
+{
+	uint8_t zero = 0;
+	int i;
+
+	if (self->have_uffd) {
+		dtls_test_uffd_serve(&self->u, &zero, sizeof(zero));
+		dtls_test_uffd_close(&self->u);
+		self->have_uffd = false;
+	}
+	for (i = 0; i < self->nthreads; i++)
+		pthread_join(self->ht[i], NULL);
+	self->nthreads = 0;
+}
+
+FIXTURE_TEARDOWN(wq)
+{
+	int i;
+
+	wq_let_go(self);
+	sched_setaffinity(0, sizeof(self->all), &self->all);
+	for (i = 0; self->fd && i < self->n; i++)
+		if (self->fd[i] >= 0)
+			close(self->fd[i]);
+	for (i = 0; self->fsrv && i < self->ncpu; i++) {
+		if (self->fsrv[i] >= 0)
+			close(self->fsrv[i]);
+		if (self->fcli[i] >= 0)
+			close(self->fcli[i]);
+	}
+	if (self->peer >= 0)
+		close(self->peer);
+	free(self->fd);
+	free(self->hold);
+	free(self->ht);
+	free(self->fsrv);
+	free(self->fcli);
+	free(self->fstart);
+	free(self->fdone);
+}
+
+/* @fd attached, its kernel PSK handshake configured in @role. */
+static int psk_setup(int fd, int role)
+{
+	static const uint16_t suite = 0x00a8;
+	struct dtls_hs_config cfg = {
+		.role = role,
+		.suites = &suite,
+		.n_suites = 1,
+		.cookies = -1,
+	};
+
+	return dtls_test_hs_setup(fd, &cfg, PSK_ID, PSK_KEY, strlen(PSK_KEY));
+}
+
+/*
+ * A loopback pair of kernel PSK handshakes, started (server first) from
+ * the calling thread: its sockets in *srv and *cli.
+ */
+static void psk_pair_start(struct __test_metadata *_metadata, int family,
+			   int *srv, int *cli)
+{
+	union dtls_test_addr sa;
+	char msg[128] = "";
+
+	*srv = dtls_test_udp_bound(family, &sa);
+	ASSERT_LE(0, *srv);
+	*cli = socket(family, SOCK_DGRAM, 0);
+	ASSERT_LE(0, *cli);
+	ASSERT_EQ(0, connect(*cli, &sa.sa, dtls_test_addr_len(family)));
+	hs_timeo(*srv, 10);
+	hs_timeo(*cli, 10);
+	ASSERT_EQ(0, psk_setup(*srv, DTLS_HS_ROLE_SERVER));
+	ASSERT_EQ(0, psk_setup(*cli, DTLS_HS_ROLE_CLIENT));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), *srv, 0, msg, sizeof(msg)))
+		TH_LOG("server hs-start: %s", msg);
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), *cli, 0, msg, sizeof(msg)))
+		TH_LOG("client hs-start: %s", msg);
+}
+
+/* Both sides of a pair established (now): true or false. */
+static bool psk_pair_done(int srv, int cli)
+{
+	struct dtls_hs_info i;
+
+	return !dtls_hs_get(dtls_test_nl(), cli, 0, &i, NULL, 0) &&
+	       i.state == DTLS_HS_STATE_ESTABLISHED &&
+	       !dtls_hs_get(dtls_test_nl(), srv, 0, &i, NULL, 0) &&
+	       i.state == DTLS_HS_STATE_ESTABLISHED;
+}
+
+TEST_F_TIMEOUT(wq, owned_end, 300)
+{
+	static const uint16_t suite = 0x00a8;
+	struct dtls_hs_config cfg = {
+		.role = DTLS_HS_ROLE_CLIENT,
+		.suites = &suite,
+		.n_suites = 1,
+		/* No resend: the deadline is the only timer event. */
+		.rto_initial_ms = 60000,
+		.rto_max_ms = 60000,
+		.timeout_ms = WQ_TIMEOUT_MS,
+		.cookies = -1,
+	};
+	long long failed0, started0, failed, started;
+	int64_t t0, t_started, t_held, t_let_go, until;
+	int i, c, srv, cli, bad, wrong = 0;
+	union dtls_test_addr pa;
+	struct dtls_hs_info hi;
+	pthread_attr_t attr;
+	bool fresh_ok;
+
+	/*
+	 * A pair first, nothing held: the first use of the AEAD loads and
+	 * tests its modules, seconds under TCG, not to be counted below.
+	 */
+	psk_pair_start(_metadata, AF_INET, &srv, &cli);
+	until = wq_now_ms() + 60000;
+	while (!(fresh_ok = psk_pair_done(srv, cli)) && wq_now_ms() < until)
+		usleep(20000);
+	if (!fresh_ok) {
+		dtls_test_hs_show("warm-up client", cli);
+		dtls_test_hs_show("warm-up server", srv);
+	}
+	close(srv);
+	close(cli);
+	ASSERT_TRUE(fresh_ok) TH_LOG("a handshake with nothing held failed");
+
+	/* N clients, configured, connected to a socket that never answers. */
+	self->peer = dtls_test_udp_bound(AF_INET6, &pa);
+	ASSERT_LE(0, self->peer);
+	t0 = wq_now_ms();
+	for (i = 0; i < self->n; i++) {
+		self->fd[i] = socket(AF_INET6, SOCK_DGRAM, 0);
+		ASSERT_LE(0, self->fd[i]) TH_LOG("socket %d: %s", i,
+						 strerror(errno));
+		ASSERT_EQ(0, connect(self->fd[i], &pa.sa, sizeof(pa.in6)));
+		ASSERT_EQ(0, dtls_test_hs_setup(self->fd[i], &cfg, PSK_ID,
+						PSK_KEY, strlen(PSK_KEY)));
+		self->hold[i].h.fd = self->fd[i];
+		self->hold[i].h.u = &self->u;
+	}
+	TH_LOG("%d clients (%d CPUs) configured in %lld ms", self->n,
+	       self->ncpu, (long long)(wq_now_ms() - t0));
+
+	/*
+	 * Each started, then its lock taken by a thread of its own (the
+	 * start takes the lock too), from each CPU in turn: the deadline's
+	 * timer, so its work, most likely on that CPU.
+	 */
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	ASSERT_EQ(0, pthread_attr_setstacksize(&attr, WQ_STACK));
+	failed0 = dtls_test_proc_stat("DtlsHsFailed");
+	started0 = dtls_test_proc_stat("DtlsHsStarted");
+	ASSERT_LE(0, failed0);
+	t0 = wq_now_ms();
+	for (i = 0; i < self->n; i++) {
+		char msg[128] = "";
+
+		ASSERT_EQ(0, wq_pin(self->cpus[i % self->ncpu]));
+		ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), self->fd[i], 0, msg,
+					   sizeof(msg)))
+			TH_LOG("hs-start %d: %s", i, msg);
+		ASSERT_EQ(0, pthread_create(&self->ht[i], &attr, wq_hold_lock,
+					    &self->hold[i]))
+			TH_LOG("holder %d: %s", i, strerror(errno));
+		self->nthreads++;
+	}
+	t_started = wq_now_ms();
+	pthread_attr_destroy(&attr);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(self->all), &self->all));
+
+	/* Every holder waits for the page, the lock held. */
+	for (i = 0; i < self->n; i++)
+		ASSERT_EQ(0, dtls_test_uffd_wait(&self->u, 30000))
+			TH_LOG("%d of %d holders waiting for the page", i,
+			       self->n);
+	for (i = 0; i < self->n; i++) {
+		pid_t tid;
+
+		tid = __atomic_load_n(&self->hold[i].tid, __ATOMIC_SEQ_CST);
+		ASSERT_NE(0, tid);
+		ASSERT_EQ(0, dtls_test_wait_wchan(tid, "handle_userfault",
+						  5000))
+			TH_LOG("holder %d (tid %d) not in handle_userfault",
+			       i, tid);
+	}
+	t_held = wq_now_ms();
+	failed = dtls_test_proc_stat("DtlsHsFailed");
+	started = dtls_test_proc_stat("DtlsHsStarted");
+	TH_LOG("%d started in %lld ms, all held %lld ms after the first start (deadline %d ms)",
+	       self->n, (long long)(t_started - t0),
+	       (long long)(t_held - t0), WQ_TIMEOUT_MS);
+	EXPECT_EQ(started0 + self->n, started);
+	/* None ended before its owner held it: each deadline meets it. */
+	ASSERT_EQ(failed0, failed)
+		TH_LOG("%lld handshakes ended before their socket was held: the guest is too slow for a %d ms deadline",
+		       failed - failed0, WQ_TIMEOUT_MS);
+
+	/* Every deadline past, its work run, the sockets still held. */
+	until = t_started + WQ_TIMEOUT_MS + WQ_PAST_MS;
+	while (wq_now_ms() < until)
+		usleep(50000);
+	TH_LOG("deadlines past; DtlsHsFailed +%lld while held",
+	       dtls_test_proc_stat("DtlsHsFailed") - failed0);
+
+	/* A fresh pair on each CPU completes meanwhile. */
+	for (c = 0; c < self->ncpu; c++) {
+		ASSERT_EQ(0, wq_pin(self->cpus[c]));
+		self->fstart[c] = wq_now_ms();
+		psk_pair_start(_metadata, AF_INET,
+			      &self->fsrv[c], &self->fcli[c]);
+	}
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(self->all), &self->all));
+	until = self->fstart[0] + WQ_FRESH_MS;
+	for (;;) {
+		fresh_ok = true;
+		for (c = 0; c < self->ncpu; c++) {
+			if (!self->fdone[c] &&
+			    psk_pair_done(self->fsrv[c], self->fcli[c]))
+				self->fdone[c] = wq_now_ms();
+			fresh_ok &= !!self->fdone[c];
+		}
+		if (fresh_ok || wq_now_ms() >= until)
+			break;
+		usleep(20000);
+	}
+	for (c = 0; c < self->ncpu; c++) {
+		EXPECT_NE(0, self->fdone[c]) {
+			TH_LOG("CPU %d: a fresh handshake not done in %d ms while %d sockets' handshakes ended held",
+			       self->cpus[c], WQ_FRESH_MS, self->n);
+			dtls_test_hs_show("fresh client", self->fcli[c]);
+			dtls_test_hs_show("fresh server", self->fsrv[c]);
+		}
+		if (!self->fdone[c])
+			continue;
+		TH_LOG("CPU %d: fresh handshake done within %lld ms of its start",
+		       self->cpus[c],
+		       (long long)(self->fdone[c] - self->fstart[c]));
+		EXPECT_EQ(0, dtls_test_ping_pong(self->fcli[c], self->fsrv[c]))
+			TH_LOG("CPU %d: ping-pong: %s", self->cpus[c],
+			       strerror(errno));
+	}
+
+	/* Let go: every one of the N ends, in ETIMEDOUT, counted once. */
+	t_let_go = wq_now_ms();
+	TH_LOG("held for %lld ms in all", (long long)(t_let_go - t_held));
+	wq_let_go(self);
+	until = wq_now_ms() + WQ_END_MS;
+	bad = 0;
+	for (i = 0; i < self->n; i++) {
+		int st = dtls_test_hs_settle(self->fd[i],
+					     (int)(until - wq_now_ms()), &hi);
+
+		if (st == DTLS_HS_STATE_FAILED && hi.error == ETIMEDOUT)
+			continue;
+		if (st == DTLS_HS_STATE_FAILED)
+			wrong++;
+		if (bad++ < 5)
+			TH_LOG("client %d: %s, error %u (%s)", i,
+			       st < 0 ? strerror(-st) :
+			       dtls_hs_state_name(hi.state),
+			       st < 0 ? 0 : hi.error,
+			       st < 0 ? "" : strerror(hi.error));
+	}
+	TH_LOG("%d of %d failed in ETIMEDOUT %lld ms after the holders let go",
+	       self->n - bad, self->n, (long long)(wq_now_ms() - t_let_go));
+	EXPECT_EQ(0, bad) TH_LOG("%d not failed in ETIMEDOUT, %d of them failed otherwise",
+				 bad, wrong);
+	failed = dtls_test_proc_stat("DtlsHsFailed");
+	while (failed - failed0 < self->n && wq_now_ms() < until) {
+		usleep(20000);
+		failed = dtls_test_proc_stat("DtlsHsFailed");
+	}
+	EXPECT_EQ(self->n, failed - failed0);
+}
+
+/*
+ * The client's end waits for its socket's owner.  In a network namespace
+ * of the test's own whose loopback delays every datagram by HELD_DELAY_MS
+ * (netem), the client's socket is held (a thread copying from a page
+ * that does not come) right after its start, long before the server's
+ * Finished comes: the client decides its end and cannot commit it.  The
+ * server, established, sends HELD_RECORDS records at once; they reach
+ * the client before its keys, and wait with its handshake rather than be
+ * lost or put before it.  Let go, the client is established and reads
+ * each, in order; DtlsHsDone counts it only then.
+ */
+#define HELD_RECORDS	16
+#define HELD_DELAY_MS	300
+
+FIXTURE(held) {
+	int unused;
+};
+
+FIXTURE_SETUP(held)
+{
+}
+
+FIXTURE_TEARDOWN(held)
+{
+}
+
+TEST_F_TIMEOUT(held, client_end, 150)
+{
+	struct dtls_test_lock_holder h;
+	struct dtls_test_uffd u;
+	struct dtls_hs_info hi;
+	char buf[64], cmd[128];
+	int srv, cli, i, err;
+	uint8_t zero = 0;
+	pthread_t ht;
+	ssize_t n;
+
+	err = dtls_test_uffd_open(&u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	ASSERT_EQ(0, err);
+	/* This test's process only: the harness forks one per test. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	snprintf(cmd, sizeof(cmd),
+		 "ip link set lo up && tc qdisc add dev lo root netem delay %dms",
+		 HELD_DELAY_MS);
+	ASSERT_EQ(0, system(cmd));
+
+	psk_pair_start(_metadata, AF_INET6, &srv, &cli);
+
+	/* Held before the server has even seen its ClientHello. */
+	h.fd = cli;
+	h.u = &u;
+	ASSERT_EQ(0, pthread_create(&ht, NULL, dtls_test_hold_lock, &h));
+	ASSERT_EQ(0, dtls_test_uffd_wait(&u, 10000));
+	EXPECT_EQ(0, dtls_test_proc_stat("DtlsHsDone"));
+
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(srv, 60000, &hi));
+	for (i = 0; i < HELD_RECORDS; i++) {
+		snprintf(buf, sizeof(buf), "record %d", i);
+		EXPECT_EQ((ssize_t)strlen(buf), send(srv, buf, strlen(buf), 0));
+	}
+	/* Arrived, and the client's end still waits: the server counted. */
+	usleep(3 * HELD_DELAY_MS * 1000);
+	EXPECT_EQ(1, dtls_test_proc_stat("DtlsHsDone"));
+
+	EXPECT_EQ(0, dtls_test_uffd_serve(&u, &zero, sizeof(zero)));
+	dtls_test_uffd_close(&u);
+	pthread_join(ht, NULL);
+
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(cli, 10000, &hi));
+	for (i = 0; i < HELD_RECORDS; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "record %d", i);
+		n = recv(cli, buf, sizeof(buf) - 1, 0);
+		ASSERT_EQ((ssize_t)strlen(want), n)
+			TH_LOG("record %d: %s", i, n < 0 ? strerror(errno) : "");
+		buf[n] = 0;
+		EXPECT_STREQ(want, buf);
+	}
+	EXPECT_EQ(2, dtls_test_proc_stat("DtlsHsDone"));
+	EXPECT_EQ(0, dtls_test_ping_pong(cli, srv));
+	close(cli);
+	close(srv);
+}
+
+/*
+ * A server's handshake connects its socket to its client, which UDP does
+ * under the socket lock: not while the socket's owner holds it (the work
+ * would wait for it).  The ClientHello is dropped then, and the client's
+ * resend gets through once the owner lets go: both ends complete.
+ */
+TEST_F_TIMEOUT(held, server_connect, 150)
+{
+	struct dtls_test_lock_holder h;
+	struct dtls_test_uffd u;
+	union dtls_test_addr sa;
+	struct dtls_hs_info hi;
+	char msg[128] = "";
+	int srv, cli, err;
+	uint8_t zero = 0;
+	pthread_t ht;
+
+	err = dtls_test_uffd_open(&u);
+	if (err == -ENOSYS || err == -EPERM) {
+		dtls_test_uffd_close(&u);
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	}
+	ASSERT_EQ(0, err);
+	/* Counters of this test's own. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, system("ip link set lo up"));
+	srv = dtls_test_udp_bound(AF_INET6, &sa);
+	ASSERT_LE(0, srv);
+	cli = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, connect(cli, &sa.sa, sizeof(sa.in6)));
+	hs_timeo(srv, 10);
+	hs_timeo(cli, 10);
+	ASSERT_EQ(0, psk_setup(srv, DTLS_HS_ROLE_SERVER));
+	ASSERT_EQ(0, psk_setup(cli, DTLS_HS_ROLE_CLIENT));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), srv, 0, msg, sizeof(msg)))
+		TH_LOG("server hs-start: %s", msg);
+
+	h.fd = srv;
+	h.u = &u;
+	ASSERT_EQ(0, pthread_create(&ht, NULL, dtls_test_hold_lock, &h));
+	ASSERT_EQ(0, dtls_test_uffd_wait(&u, 10000));
+	ASSERT_EQ(0, dtls_hs_start(dtls_test_nl(), cli, 0, msg, sizeof(msg)))
+		TH_LOG("client hs-start: %s", msg);
+	/* The first ClientHello and its resend (1 s), held off. */
+	usleep(1500 * 1000);
+	EXPECT_EQ(0, dtls_test_proc_stat("DtlsHsDone"));
+	EXPECT_EQ(DTLS_HS_STATE_RUNNING, dtls_test_hs_settle(cli, 0, &hi));
+
+	EXPECT_EQ(0, dtls_test_uffd_serve(&u, &zero, sizeof(zero)));
+	dtls_test_uffd_close(&u);
+	pthread_join(ht, NULL);
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(cli, 30000, &hi));
+	EXPECT_EQ(DTLS_HS_STATE_ESTABLISHED,
+		  dtls_test_hs_settle(srv, 10000, &hi));
+	EXPECT_EQ(2, dtls_test_proc_stat("DtlsHsDone"));
+	EXPECT_EQ(0, dtls_test_ping_pong(cli, srv));
+	close(cli);
+	close(srv);
 }
 
 TEST_HARNESS_MAIN

@@ -56,6 +56,13 @@ struct dtls_sock_hs {
 	/* RFC 5764: the SRTP profile negotiated (0: none) */
 	u16			srtp_profile;
 	bool			exporter_wiped;	/* see @exporter */
+	/*
+	 * What the socket's owner must restart when it lets the socket go
+	 * (DTLS_DEFER_*, dtls_sock_try_own()): the handshake's work, and a
+	 * listener's shut of this session; here, in a hole.  Under
+	 * sk->sk_lock.slock.
+	 */
+	u8			deferred;
 	u8			*peer_id;
 	/*
 	 * Certificate suites: the peer's credential, set once when the
@@ -207,16 +214,28 @@ void dtls_sock_net_exit(struct dtls_net *dn);
 void dtls_sock_reclaim_check(struct dtls_net *dn, struct dtls_sock *ds);
 void dtls_sock_watch(struct dtls_sock *ds);
 void dtls_udp_drop_corked(struct sock *sk);
-void __dtls_udp_drop_late_cork(struct sock *sk);
+void __dtls_udp_drop_late_cork(struct sock *sk, bool wait);
 
-/* Before a send of ours: drop plaintext UDP holds corked (sock.c). */
-static inline void dtls_udp_drop_late_cork(struct sock *sk)
+/*
+ * Before a send of ours: drop plaintext UDP holds corked (sock.c); @wait
+ * for the socket lock, or only try.
+ */
+static inline void dtls_udp_drop_late_cork(struct sock *sk, bool wait)
 {
 	if (unlikely(READ_ONCE(udp_sk(sk)->pending)))
-		__dtls_udp_drop_late_cork(sk);
+		__dtls_udp_drop_late_cork(sk, wait);
 }
 
 void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
+
+/*
+ * What dtls_sk_release_cb() restarts once the owner lets the socket go
+ * (dtls_sock_try_own()): the handshake's work; a listener's shut of a
+ * session a restart ended (listen.c).
+ */
+#define DTLS_DEFER_HS_WORK	BIT(0)
+#define DTLS_DEFER_SHUT		BIT(1)
+int dtls_sock_try_own(struct dtls_sock *ds, u8 defer);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
 /*

@@ -13,9 +13,12 @@
  * Context: process (the handshake work, the final flight's work, the
  * listener's work, netlink handlers, close), never under lock_sock():
  * UDP's sendmsg may take it (a cork, a cgroup sendmsg hook), and so may
- * dtls_send_msg() (a late cork to drop).
+ * dtls_send_msg() (a late cork to drop).  Neither is waited for while
+ * the socket is owned: a send of ours then fails, a datagram lost (but
+ * for an owner that comes between the check and UDP's own lock).
  */
 
+#include <linux/bpf-cgroup.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -118,11 +121,12 @@ int dtls_send_datagram(struct dtls_sock *ds, const void *buf,
  * peer's address may be a new client's now (a restart), its port
  * another socket's (the listener closed).  One already past the check
  * may still leave.  For an accepted session, the shut that follows
- * (dtls_listen_shut()) waits for the kept flight's work
- * (dtls_final_sync()), aborts the handshake under hs->lock, which the
- * handshake's own sends hold, and its SEND_SHUTDOWN makes the socket
- * layer refuse UDP a buffer (EPIPE); one not accepted that a restart
- * ended is released after the same wait (dtls_listen_admit()).
+ * (dtls_listen_shut(), dtls_listen_shut_restarted()) waits for the kept
+ * flight's work (dtls_final_sync()), aborts the handshake under
+ * hs->lock, which the handshake's own sends hold, and its SEND_SHUTDOWN
+ * (once the session's owner lets it go, if it holds it) makes the
+ * socket layer refuse UDP a buffer (EPIPE); one not accepted that a
+ * restart ended is released after the same wait (dtls_listen_admit()).
  * A close_notify, which the listener's close still sends, goes by
  * dtls_send_datagram().
  */
@@ -139,6 +143,28 @@ int dtls_send_reply(struct dtls_sock *ds, const void *buf, unsigned int len,
 		    const struct sockaddr *to, const struct sk_buff *skb)
 {
 	return dtls_send_msg(ds, buf, len, to, skb);
+}
+
+/*
+ * Would UDP run a cgroup sendmsg program, under lock_sock(), for a send
+ * to @to (NULL: the connected peer)?  It does for a send that names its
+ * peer, and UDPv6 names a v4-mapped connected peer to UDP's sendmsg,
+ * which runs UDP4's.
+ */
+static bool dtls_udp_sendmsg_locks(const struct sock *sk,
+				   const struct sockaddr *to)
+{
+	bool v6 = sk->sk_family == AF_INET6;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (!to && !(v6 && ipv6_addr_v4mapped(&sk->sk_v6_daddr)))
+		return false;
+#else
+	if (!to)
+		return false;
+#endif
+	return cgroup_bpf_enabled(CGROUP_UDP4_SENDMSG) ||
+	       (v6 && cgroup_bpf_enabled(CGROUP_UDP6_SENDMSG));
 }
 
 static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
@@ -160,9 +186,18 @@ static int dtls_send_msg(struct dtls_sock *ds, const void *buf,
 	if (reply_to)
 		dtls_reply_source(&msg, &cb, reply_to);
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &kv, 1, len);
+	/*
+	 * UDP would run a cgroup sendmsg program under lock_sock(), which
+	 * user space may hold as long as it likes: not waited for (lost,
+	 * and resent as a lost datagram would be).  An owner that takes the
+	 * lock between this check and UDP's still makes us wait.
+	 */
+	if (dtls_udp_sendmsg_locks(ds->sk, to) &&
+	    sock_owned_by_user_nocheck(ds->sk))
+		return -EAGAIN;
 	if (!dtls_sock_hold_open(ds, &pin))
 		return -EPIPE;
-	dtls_udp_drop_late_cork(ds->sk);
+	dtls_udp_drop_late_cork(ds->sk, false);
 	if (unlikely(dtls_udp_batching(ds->sk))) {
 		dtls_sock_release_hold(pin);
 		return -EBUSY;

@@ -131,6 +131,15 @@ static void dtls_hs_send_flight(struct dtls_hs *hs, bool timer)
 
 static void dtls_hs_free_work(struct work_struct *work);
 
+/* What an end that is not committed had allocated. */
+static void dtls_hs_end_free(struct dtls_hs_end *end)
+{
+	kfree(end->mki);
+	kfree(end->peer_id);
+	kfree(end->cert);
+	memset(end, 0, sizeof(*end));
+}
+
 /* The transient state of a handshake that is over. */
 static void dtls_hs_free_state(struct dtls_hs *hs)
 {
@@ -189,6 +198,7 @@ static void dtls_hs_free_work(struct work_struct *work)
 	timer_delete_sync(&hs->deleg_timer);
 	skb_queue_purge(&hs->rxq);
 	mutex_lock(&hs->lock);
+	dtls_hs_end_free(&hs->end);
 	dtls_hs_free_state(hs);
 	dtls_proto_free(&hs->pr);
 	mutex_unlock(&hs->lock);
@@ -196,18 +206,6 @@ static void dtls_hs_free_work(struct work_struct *work)
 	sock_put(hs->sk);
 	dtls_sock_put(hs->ds);
 	kfree_sensitive(hs);
-}
-
-/* Take @hs off the socket (under lock_sock()); true if we were first. */
-static bool dtls_hs_unpublish(struct dtls_sock *ds, struct dtls_hs *hs)
-{
-	struct dtls_hs *cur;
-
-	cur = rcu_dereference_protected(ds->hs.engine, lockdep_sock_is_held(ds->sk));
-	if (cur != hs)
-		return false;
-	rcu_assign_pointer(ds->hs.engine, NULL);
-	return true;
 }
 
 void dtls_hs_set_state(struct dtls_sock *ds, u8 state)
@@ -264,45 +262,6 @@ static void dtls_hs_send_alert(struct dtls_hs *hs, u8 desc)
 	dtls_hs_send_alert_level(hs, DTLS_ALERT_FATAL, desc);
 }
 
-/*
- * The handshake failed: tell the peer (@alert, unless 0 or it came from
- * the peer), fail the socket with @err, notify, retire.
- */
-void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
-{
-	struct dtls_sock *ds = hs->ds;
-	struct sock *sk = hs->sk;
-	bool first;
-
-	lockdep_assert_held(&hs->lock);
-	if (alert && !remote && sk->sk_state == TCP_ESTABLISHED)
-		dtls_hs_send_alert(hs, alert);
-	timer_delete(&hs->timer);
-	timer_delete(&hs->deleg_timer);
-	hs->deleg_id = 0;
-
-	lock_sock(sk);
-	first = dtls_hs_unpublish(ds, hs);
-	if (first) {
-		ds->hs.error = -err;
-		ds->hs.alert = alert;
-		ds->hs.alert_remote = remote;
-		WRITE_ONCE(sk->sk_err, -err);
-		/* Counted before the state shows: a reader reads both. */
-		dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_FAILED, 1);
-		dtls_hs_set_state(ds, DTLS_HS_STATE_FAILED);
-		sk_error_report(sk);
-	}
-	release_sock(sk);
-	dtls_proto_set_step(&hs->pr, DTLS_HS_DONE);
-	if (!first)
-		return;
-	dtls_listen_child_done(ds, false);
-	dtls_nl_hs_event(ds, false);
-	hs->dead = true;	/* under hs->lock: the work stops */
-	dtls_hs_retire(hs);
-}
-
 /* A captured datagram for the record layer, the handshake being over. */
 static void dtls_hs_inject(struct dtls_hs *hs, struct sk_buff *skb)
 {
@@ -337,13 +296,15 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
 /*
  * The records behind the Finished that completed the handshake, in the
  * datagram dtls_hs_rx_datagram() is handling (RFC 6347 4.1.1: records
- * share datagrams): the record layer's, which has the keys now, before
- * the datagrams captured since.  A copy of them and the headers (the
- * steps up the stack still read the datagram).  What is not a record
- * there is counted malformed, as in the handshake, not passed on as a
- * datagram that is not DTLS.
+ * share datagrams): the record layer's once it has the keys, after the
+ * data records that came before the Finished and before the datagrams
+ * captured since.  A copy of them and the headers, at the tail of
+ * hs->early: the steps up the stack still read the datagram, which lives
+ * only for this call, and the keys may go in later (dtls_hs_settle()).
+ * What is not a record there is counted malformed, as in the handshake,
+ * not passed on as a datagram that is not DTLS.
  */
-static void dtls_hs_deliver_rest(struct dtls_hs *hs)
+static void dtls_hs_keep_rest(struct dtls_hs *hs)
 {
 	struct sk_buff *skb = hs->rx_skb, *rest;
 	unsigned int off = hs->rx_off;
@@ -364,7 +325,7 @@ static void dtls_hs_deliver_rest(struct dtls_hs *hs)
 		trace_dtls_drop(hs->ds, DTLS_DROP_NOMEM, 0, 0, skb->len - off);
 		return;
 	}
-	dtls_rx_inject(hs->ds, rest);
+	__skb_queue_tail(&hs->early, rest);
 }
 
 static void dtls_hs_deliver_early(struct dtls_hs *hs)
@@ -376,20 +337,185 @@ static void dtls_hs_deliver_early(struct dtls_hs *hs)
 	hs->early_bytes = 0;
 }
 
-/*
- * Done: the keys go to the record layer, waiters wake.  @keep: we sent
- * the last flight, which stays for resends (the server in a full
- * handshake); otherwise the handshake state goes now.
- */
-static void dtls_hs_established(struct dtls_hs *hs, bool keep)
+/* The failure, as the socket's readers see it.  Under lock_sock(). */
+static void dtls_hs_commit_failed(struct dtls_hs *hs)
 {
 	struct dtls_sock *ds = hs->ds;
-	struct dtls_cert_peer *cert = NULL;
 	struct sock *sk = hs->sk;
-	u8 *mki = NULL, *peer_id = NULL;
+
+	/* Its datagrams go with it from now on (dtls_hs_takes_datagrams()). */
+	dtls_proto_set_step(&hs->pr, DTLS_HS_DONE);
+	rcu_assign_pointer(ds->hs.engine, NULL);
+	ds->hs.error = -hs->end.err;
+	ds->hs.alert = hs->end.alert;
+	ds->hs.alert_remote = hs->end.remote;
+	/* A listener's shut, there first, told the reader ECONNRESET. */
+	if (!READ_ONCE(ds->child.reset))
+		WRITE_ONCE(sk->sk_err, -hs->end.err);
+	/* Counted before the state shows: a reader reads both. */
+	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_FAILED, 1);
+	dtls_hs_set_state(ds, DTLS_HS_STATE_FAILED);
+	sk_error_report(sk);
+}
+
+/* The keys to the record layer.  Under lock_sock(). */
+static int dtls_hs_install_keys(struct dtls_hs *hs)
+{
+	int err;
+
+	dtls_key_get(hs->pr.tx_key);
+	err = dtls_keys_install(hs->sk, false, hs->pr.tx_key);
+	if (err) {
+		dtls_key_put(hs->pr.tx_key);
+		return err;
+	}
+	dtls_key_get(hs->pr.rx_key);
+	err = dtls_keys_install(hs->sk, true, hs->pr.rx_key);
+	if (err)
+		dtls_key_put(hs->pr.rx_key);
+	return err;
+}
+
+/* The session, as the socket's readers see it, keys in.  Under lock_sock(). */
+static void dtls_hs_commit_established(struct dtls_hs *hs)
+{
+	struct dtls_hs_end *end = &hs->end;
+	struct dtls_sock *ds = hs->ds;
+	struct sock *sk = hs->sk;
+
+	/*
+	 * icmp-ignore: the ICMP errors the handshake's own datagrams drew
+	 * were its to ignore; the application never sent those.
+	 */
+	if (hs->pr.p.icmp_ignore)
+		WRITE_ONCE(sk->sk_err, 0);
+	ds->hs.suite = hs->pr.suite->id;
+	if (end->peer_id) {
+		kfree(ds->hs.peer_id);
+		ds->hs.peer_id = end->peer_id;
+		ds->hs.peer_id_len = hs->pr.peer_id_len;
+		end->peer_id = NULL;
+	}
+	ds->hs.srtp_profile = hs->pr.srtp_profile;
+	if (end->mki) {
+		kfree(ds->hs.srtp_mki);	/* NULL: one handshake a socket */
+		ds->hs.srtp_mki = end->mki;
+		ds->hs.srtp_mki_len = hs->pr.srtp_mki_len;
+		end->mki = NULL;
+	}
+	/* What the exporter needs, until DTLS_EXPORTER_WIPE or close. */
+	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
+			 hs->pr.client_random, hs->pr.server_random);
+	/* The peer's certificate moves to the socket, for hs-get. */
+	if (end->cert && !ds->hs.peer_cert) {
+		*end->cert = hs->pr.peer_cert;
+		memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
+		WRITE_ONCE(ds->hs.peer_cert, end->cert);
+		end->cert = NULL;
+	}
+	/* We sent the last flight: it stays, the handshake state goes. */
+	if (end->keep)
+		dtls_final_keep(ds, &hs->pr.flight, hs->pr.tx_key, hs->tx_seq0,
+				hs->pr.p.mtu, hs->pr.peer_flight_seq,
+				hs->pr.p.rto_initial_ms);
+	/* The record layer's datagrams from now on: it has the keys. */
+	dtls_proto_set_step(&hs->pr, DTLS_HS_DONE);
+	rcu_assign_pointer(ds->hs.engine, NULL);
+	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_DONE, 1);
+	dtls_hs_set_state(ds, DTLS_HS_STATE_ESTABLISHED);
+}
+
+/*
+ * Commit the end decided in hs->end under the socket lock, then tell
+ * and retire.  If the socket's owner holds the lock, the end waits: the
+ * owner's release_sock() queues the work again, which comes back here
+ * (dtls_sock_try_own()).  Meanwhile the handshake is over for its steps
+ * (dtls_hs_over()): its timers are off, its datagrams wait on hs->rxq
+ * (for the record layer, or to go with it), and control calls find it
+ * ending.  Context: process, under hs->lock, not under lock_sock().
+ */
+static void dtls_hs_settle(struct dtls_hs *hs)
+{
+	bool ok = hs->end.kind == DTLS_HS_END_ESTABLISHED;
+	struct dtls_sock *ds = hs->ds;
 	int err;
 
 	lockdep_assert_held(&hs->lock);
+	/*
+	 * Not ours any more (IPV6_ADDRFORM, a call begun before the attach):
+	 * the end waits for close.
+	 */
+	if (!hs->end.kind || hs->dead ||
+	    dtls_sock_try_own(ds, DTLS_DEFER_HS_WORK) <= 0)
+		return;
+	/* Close took it off first: close retires it. */
+	if (rcu_access_pointer(ds->hs.engine) != hs) {
+		release_sock(hs->sk);
+		return;
+	}
+	if (ok) {
+		err = dtls_hs_install_keys(hs);
+		if (err) {
+			release_sock(hs->sk);
+			dtls_hs_end_free(&hs->end);
+			/* With its alert, which may not go under the lock. */
+			dtls_hs_fail(hs, err, DTLS_ALERT_INTERNAL_ERROR, false);
+			return;
+		}
+		dtls_hs_commit_established(hs);
+	} else {
+		dtls_hs_commit_failed(hs);
+	}
+	release_sock(hs->sk);
+	/* A listener's child: for accept(), or for the reaper. */
+	dtls_listen_child_done(ds, ok);
+	if (ok) {
+		dtls_hs_deliver_early(hs);
+		dtls_hs_deliver_queued(hs);
+		dtls_hs_free_state(hs);
+	}
+	dtls_nl_hs_event(ds, ok);
+	hs->dead = true;	/* under hs->lock: the work stops */
+	dtls_hs_retire(hs);
+}
+
+/*
+ * The handshake failed: tell the peer (@alert, unless 0 or it came from
+ * the peer), fail the socket with @err, notify, retire.  The first end
+ * decided wins: one alert, one error.
+ */
+void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
+{
+	struct dtls_hs_end *end = &hs->end;
+
+	lockdep_assert_held(&hs->lock);
+	if (end->kind)
+		return;
+	if (alert && !remote && hs->sk->sk_state == TCP_ESTABLISHED)
+		dtls_hs_send_alert(hs, alert);
+	timer_delete(&hs->timer);
+	timer_delete(&hs->deleg_timer);
+	hs->deleg_id = 0;
+	end->kind = DTLS_HS_END_FAILED;
+	end->err = err;
+	end->alert = alert;
+	end->remote = remote;
+	dtls_hs_settle(hs);
+}
+
+/*
+ * Done: the keys go to the record layer, waiters wake.  @keep: we sent
+ * the last flight, which stays for resends (the server in a full
+ * handshake); otherwise the handshake state goes once the keys are in.
+ */
+static void dtls_hs_established(struct dtls_hs *hs, bool keep)
+{
+	struct dtls_hs_end *end = &hs->end;
+	struct dtls_sock *ds = hs->ds;
+
+	lockdep_assert_held(&hs->lock);
+	if (end->kind)
+		return;
 	dtls_hs_rx_flight_done(hs);
 	/*
 	 * What the session keeps out of line (the SRTP MKI, the peer's
@@ -398,106 +524,35 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 	 * handshake fails rather than end established without them.
 	 */
 	if (hs->pr.srtp_mki_len) {
-		mki = kmemdup(hs->pr.srtp_mki, hs->pr.srtp_mki_len,
-			      DTLS_GFP_PEER_KEEP);
-		if (!mki)
+		end->mki = kmemdup(hs->pr.srtp_mki, hs->pr.srtp_mki_len,
+				   DTLS_GFP_PEER_KEEP);
+		if (!end->mki)
 			goto nomem;
 	}
 	if (hs->pr.peer_id_len) {
-		peer_id = kmemdup(hs->pr.peer_id, hs->pr.peer_id_len,
-				  DTLS_GFP_PEER_KEEP);
-		if (!peer_id)
+		end->peer_id = kmemdup(hs->pr.peer_id, hs->pr.peer_id_len,
+				       DTLS_GFP_PEER_KEEP);
+		if (!end->peer_id)
 			goto nomem;
 	}
-	/* One handshake a socket: set only here, under lock_sock(). */
+	/* One handshake a socket: set only at the commit, under lock_sock(). */
 	if (hs->pr.peer_cert.have && !READ_ONCE(ds->hs.peer_cert)) {
-		cert = kmalloc(sizeof(*cert), DTLS_GFP_PEER_KEEP);
-		if (!cert)
+		end->cert = kmalloc(sizeof(*end->cert), DTLS_GFP_PEER_KEEP);
+		if (!end->cert)
 			goto nomem;
 	}
-	lock_sock(sk);
-	if (rcu_access_pointer(ds->hs.engine) != hs) {
-		release_sock(sk);
-		goto out_free;
-	}
-	dtls_key_get(hs->pr.tx_key);
-	err = dtls_keys_install(sk, false, hs->pr.tx_key);
-	if (err) {
-		dtls_key_put(hs->pr.tx_key);
-	} else {
-		dtls_key_get(hs->pr.rx_key);
-		err = dtls_keys_install(sk, true, hs->pr.rx_key);
-		if (err)
-			dtls_key_put(hs->pr.rx_key);
-	}
-	if (err) {
-		release_sock(sk);
-		kfree(mki);
-		kfree(peer_id);
-		kfree(cert);
-		dtls_hs_fail(hs, err, DTLS_ALERT_INTERNAL_ERROR, false);
-		return;
-	}
-	/*
-	 * icmp-ignore: the ICMP errors the handshake's own datagrams drew
-	 * were its to ignore; the application never sent those.
-	 */
-	if (hs->pr.p.icmp_ignore)
-		WRITE_ONCE(sk->sk_err, 0);
-	ds->hs.suite = hs->pr.suite->id;
-	if (peer_id) {
-		kfree(ds->hs.peer_id);
-		ds->hs.peer_id = peer_id;
-		ds->hs.peer_id_len = hs->pr.peer_id_len;
-	}
-	ds->hs.srtp_profile = hs->pr.srtp_profile;
-	if (mki) {
-		kfree(ds->hs.srtp_mki);	/* NULL: one handshake a socket */
-		ds->hs.srtp_mki = mki;
-		ds->hs.srtp_mki_len = hs->pr.srtp_mki_len;
-	}
-	/* What the exporter needs, until DTLS_EXPORTER_WIPE or close. */
-	dtls_export_keep(ds, hs->pr.suite->prf, hs->pr.master,
-			 hs->pr.client_random, hs->pr.server_random);
-	/* The peer's certificate moves to the socket, for hs-get. */
-	if (cert && !ds->hs.peer_cert) {
-		*cert = hs->pr.peer_cert;
-		memset(&hs->pr.peer_cert, 0, sizeof(hs->pr.peer_cert));
-		WRITE_ONCE(ds->hs.peer_cert, cert);
-		cert = NULL;
-	}
-	kfree(cert);
-	/* We sent the last flight: it stays, the handshake state goes. */
-	if (keep)
-		dtls_final_keep(ds, &hs->pr.flight, hs->pr.tx_key, hs->tx_seq0,
-				hs->pr.p.mtu, hs->pr.peer_flight_seq,
-				hs->pr.p.rto_initial_ms);
-	dtls_proto_set_step(&hs->pr, DTLS_HS_DONE);
-	dtls_hs_unpublish(ds, hs);
-	dtls_net_stat_add(sock_net(sk), DTLS_STAT_HS_DONE, 1);
-	dtls_hs_set_state(ds, DTLS_HS_STATE_ESTABLISHED);
-	release_sock(sk);
-	/* A listener's child: now for accept(). */
-	dtls_listen_child_done(ds, true);
-
 	timer_delete(&hs->timer);
 	timer_delete(&hs->deleg_timer);
 	hs->deleg_id = 0;
-	dtls_hs_deliver_early(hs);
-	dtls_hs_deliver_rest(hs);
-	dtls_hs_deliver_queued(hs);
-	dtls_hs_free_state(hs);
-	dtls_nl_hs_event(ds, true);
-	hs->dead = true;
-	dtls_hs_retire(hs);
+	dtls_hs_keep_rest(hs);
+	end->keep = keep;
+	end->kind = DTLS_HS_END_ESTABLISHED;
+	dtls_hs_settle(hs);
 	return;
 
 nomem:
+	dtls_hs_end_free(end);
 	dtls_hs_fail(hs, -ENOMEM, DTLS_ALERT_INTERNAL_ERROR, false);
-out_free:
-	kfree(mki);
-	kfree(peer_id);
-	kfree(cert);
 }
 
 /*
@@ -634,10 +689,15 @@ void dtls_hs_work(struct work_struct *work)
 	/* What a peer makes the handshake hold is its socket's owner's. */
 	memcg = set_active_memcg(dtls_sk_memcg(hs->sk));
 	mutex_lock(&hs->lock);
-	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) && !hs->dead)
+	/* An end that waited for the socket's owner (dtls_hs_settle()). */
+	if (hs->end.kind)
+		dtls_hs_settle(hs);
+	if (test_and_clear_bit(DTLS_HS_EV_TIMER, &hs->events) &&
+	    !dtls_hs_over(hs))
 		dtls_hs_timeout(hs);
 	/* No peer-verdict in time (a verdict clears the id first). */
-	if (test_and_clear_bit(DTLS_HS_EV_DELEG, &hs->events) && !hs->dead &&
+	if (test_and_clear_bit(DTLS_HS_EV_DELEG, &hs->events) &&
+	    !dtls_hs_over(hs) &&
 	    hs->deleg_id && time_after_eq(jiffies, hs->deleg_deadline))
 		dtls_hs_fail(hs, -ETIMEDOUT, DTLS_ALERT_CERTIFICATE_UNKNOWN,
 			     false);
@@ -645,18 +705,15 @@ void dtls_hs_work(struct work_struct *work)
 	 * A client has no one else to wait for: fail now, not at timeout,
 	 * unless told to wait out a route or a server that comes back.
 	 */
-	if (test_and_clear_bit(DTLS_HS_EV_ICMP, &hs->events) && !hs->dead &&
+	if (test_and_clear_bit(DTLS_HS_EV_ICMP, &hs->events) &&
+	    !dtls_hs_over(hs) &&
 	    hs->pr.p.role == DTLS_HS_ROLE_CLIENT && !hs->pr.p.icmp_ignore &&
 	    hs->pr.step != DTLS_HS_DONE &&
 	    hs->pr.step != DTLS_HS_IDLE)
 		dtls_hs_fail(hs, -READ_ONCE(hs->icmp_err), 0, false);
-	while (!hs->dead && (skb = dtls_hs_rxq_pop(hs))) {
-		if (hs->pr.step == DTLS_HS_DONE) {
-			dtls_hs_inject(hs, skb);
-			continue;
-		}
+	/* While an end waits, datagrams wait too (dtls_hs_settle()). */
+	while (!dtls_hs_over(hs) && (skb = dtls_hs_rxq_pop(hs)))
 		dtls_hs_rx_datagram(hs, skb);
-	}
 	mutex_unlock(&hs->lock);
 	set_active_memcg(memcg);
 }

@@ -11,8 +11,14 @@
  *
  * Contexts and locks:
  *  - hs->lock (mutex) serialises the state machine: the work item, the
- *    netlink handlers.  lock_sock() may be taken under it, never the
- *    other way round.
+ *    netlink handlers.  lock_sock() is never taken before it.  Under it,
+ *    nothing waits for a socket's owner, who may be user space holding
+ *    it for as long as it likes, but the start of a listener's new child,
+ *    which no user has yet: the end of a handshake is decided in hs->end
+ *    and committed when the work owns the socket (dtls_hs_settle(),
+ *    dtls_sock_try_own()), else when the owner's release_sock() queues
+ *    the work again.  A decided end stops the steps like hs->dead
+ *    (dtls_hs_over()), not the queue.
  *  - dtls_hs_take(): softirq (encap_rcv) or BHs off in process context
  *    (datagrams UDP queued before), under rcu_read_lock().  It charges
  *    the datagram to the socket's memory (sk_receive_queue.lock, taken
@@ -36,14 +42,15 @@
  *    only schedules the work (DTLS_HS_EV_DELEG), which fails with
  *    certificate_unknown if the id is still set at the deadline.  Failing,
  *    ending and freeing the handshake stop the timer like the other.
- *  - hs->dead stops everything.  Failing sets it under hs->lock (the
- *    work stops), then retiring under hs->rxq.lock too (the queue
- *    closes); ending sets it under both as it empties the queue.
+ *  - hs->dead stops everything.  The commit of a failure sets it under
+ *    hs->lock (the work stops), then retiring under hs->rxq.lock too
+ *    (the queue closes); of a success, under both as it empties the
+ *    queue.
  *
  * Lifetime: hs->refs.  Being on ds->hs.engine holds one reference; whoever takes
  * it off ds->hs.engine (under lock_sock(): the end of the handshake, or close)
  * drops it in dtls_hs_retire().  A netlink handler takes one in
- * dtls_hs_get(), under lock_sock() while @hs is still on ds->hs.engine, and
+ * dtls_hs_get(), under RCU while @hs is still on ds->hs.engine, and
  * drops it with dtls_hs_put() after its last use, so a parallel abort,
  * failure or close (genetlink ops run in parallel) cannot free @hs under
  * it.  The work and the timer hold none: the last put frees @hs after an
@@ -75,6 +82,29 @@ struct sockaddr_storage;
 
 #define DTLS_HS_RXQ_MAX		64	/* datagrams waiting for the work */
 
+enum dtls_hs_end_kind {
+	DTLS_HS_END_NONE,
+	DTLS_HS_END_FAILED,
+	DTLS_HS_END_ESTABLISHED,
+};
+
+/*
+ * How the handshake ends, decided and waiting to be committed under the
+ * socket lock (dtls_hs_settle()): the work does not wait for a socket
+ * its owner holds.  Under hs->lock.
+ */
+struct dtls_hs_end {
+	u8			kind;		/* enum dtls_hs_end_kind */
+	u8			alert;		/* failed: what we sent or got */
+	bool			remote;		/* failed: @alert is the peer's */
+	bool			keep;		/* established: our flight stays */
+	int			err;		/* failed: negative errno */
+	/* Established: what the session keeps, allocated beforehand. */
+	u8			*mki;
+	u8			*peer_id;
+	struct dtls_cert_peer	*cert;
+};
+
 struct dtls_hs {
 	struct dtls_sock	*ds;
 	struct sock		*sk;
@@ -93,6 +123,7 @@ struct dtls_hs {
 						 * change, read without
 						 */
 	bool			dead;
+	struct dtls_hs_end	end;
 
 	struct dtls_proto	pr;		/* the protocol, proto.h */
 	struct dtls_reasm	reasm;
@@ -143,6 +174,17 @@ static inline u32 dtls_trace_msg_bit(u8 hs_type)
 static inline bool dtls_hs_blocks(u8 state)
 {
 	return state == DTLS_HS_STATE_RUNNING || state == DTLS_HS_STATE_FAILED;
+}
+
+/*
+ * Is the handshake over for the steps: retired, or its end decided and
+ * waiting for the socket (hs->end)?  Under hs->lock.  Its datagrams are
+ * still taken meanwhile (dtls_hs_takes_datagrams()): once the end is
+ * committed they go to the record layer, or with the handshake.
+ */
+static inline bool dtls_hs_over(const struct dtls_hs *hs)
+{
+	return hs->dead || hs->end.kind;
 }
 
 /* Does the handshake take the socket's datagrams now?  Under RCU. */

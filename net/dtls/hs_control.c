@@ -7,7 +7,10 @@
  * peer-verdict answers a handshake paused for user space's decision on
  * the peer's certificate (handshake.h: delegation).
  *
- * Context: process, may sleep; each takes hs->lock.
+ * Context: process, may sleep; each takes hs->lock.  None waits for the
+ * socket lock under it but for a listener's new child, which no user has
+ * yet: the work takes hs->lock and must never wait behind a socket's
+ * owner (dtls_sock_try_own()).
  */
 
 #include <linux/key.h>
@@ -28,9 +31,13 @@
 
 /*
  * The handshake of @ds, created on first use, with a reference for the
- * caller (dtls_hs_put()).  Taken under lock_sock() while @hs is on
- * ds->hs.engine, which holds a reference of its own until it is retired: a
- * concurrent abort, failure or close cannot free it under the caller.
+ * caller (dtls_hs_put()).  Taken while @hs is on ds->hs.engine, which
+ * holds a reference of its own until it is retired: a concurrent abort,
+ * failure or close cannot free it under the caller.  Only a creation
+ * takes lock_sock(): a listener's work looks up its template here, and
+ * may not wait for a socket user space holds (dtls_sock_try_own()).  What
+ * it finds may have been taken off meanwhile: under hs->lock, callers
+ * find it dead or ended.
  * Context: process, holding the socket (its file, or a reference from the
  * netns list).
  */
@@ -40,14 +47,21 @@ static struct dtls_hs *dtls_hs_get(struct dtls_sock *ds, bool create)
 	struct dtls_hs *hs;
 	int err = 0;
 
+	if (!create) {
+		/* Freed a grace period after the last put (dtls_hs_put()). */
+		rcu_read_lock();
+		hs = rcu_dereference(ds->hs.engine);
+		if (hs && !refcount_inc_not_zero(&hs->refs))
+			hs = NULL;
+		rcu_read_unlock();
+		return hs ?: ERR_PTR(-ENOENT);
+	}
 	lock_sock(sk);
 	hs = rcu_dereference_protected(ds->hs.engine, lockdep_sock_is_held(sk));
 	if (hs) {
 		refcount_inc(&hs->refs);
 		goto out;
 	}
-	if (!create)
-		goto out;
 	if (ds->closing)
 		err = -EBADF;
 	else if (ds->hs.state == DTLS_HS_STATE_ESTABLISHED)
@@ -112,7 +126,7 @@ static int dtls_hs_lock_idle(struct dtls_sock *ds, struct dtls_hs **hsp)
 	if (IS_ERR(hs))
 		return PTR_ERR(hs);
 	mutex_lock(&hs->lock);
-	if (hs->dead || hs->pr.step != DTLS_HS_IDLE) {
+	if (dtls_hs_over(hs) || hs->pr.step != DTLS_HS_IDLE) {
 		mutex_unlock(&hs->lock);
 		dtls_hs_put(hs);
 		return -EBUSY;
@@ -361,6 +375,7 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 
 	if (rcu_access_pointer(ds->listener))
 		return -EINVAL;		/* the children's template */
+again:
 	err = dtls_hs_lock_idle(ds, &hs);
 	if (err)
 		return err;
@@ -393,7 +408,16 @@ int dtls_hs_start(struct dtls_sock *ds, struct netlink_ext_ack *extack)
 	hs->rto = msecs_to_jiffies(hs->pr.p.rto_initial_ms);
 	hs->deadline = jiffies + msecs_to_jiffies(hs->pr.p.timeout_ms);
 	dtls_reasm_init(&hs->reasm, 0);
-	lock_sock(sk);
+	/*
+	 * Not waited for under hs->lock, which the work takes: wait outside
+	 * it, then check everything again.  The configuration is as it was:
+	 * no one else held hs->lock since @p was saved.
+	 */
+	if (dtls_sock_try_own(ds, 0) <= 0) {
+		hs->pr.p = p;
+		dtls_hs_unlock_put(hs);
+		goto again;	/* dtls_hs_get() waits for the socket */
+	}
 	if (rcu_access_pointer(ds->listener)) {
 		/* listen(2) came in between: the children's template. */
 		release_sock(sk);
@@ -489,7 +513,7 @@ int dtls_hs_listen_check(struct dtls_sock *ds)
 		return -ENOMEM;
 	}
 	mutex_lock(&hs->lock);
-	if (hs->dead || hs->pr.step != DTLS_HS_IDLE)
+	if (dtls_hs_over(hs) || hs->pr.step != DTLS_HS_IDLE)
 		err = -EALREADY;
 	else if (hs->pr.p.role != DTLS_HS_ROLE_SERVER)
 		err = -EINVAL;
@@ -603,7 +627,7 @@ int dtls_hs_abort(struct dtls_sock *ds)
 	if (IS_ERR(hs))
 		return -ENOENT;
 	mutex_lock(&hs->lock);
-	if (hs->dead || hs->pr.step == DTLS_HS_DONE)
+	if (dtls_hs_over(hs) || hs->pr.step == DTLS_HS_DONE)
 		err = -EALREADY;
 	else
 		dtls_hs_fail(hs, -ECONNABORTED, 0, false);

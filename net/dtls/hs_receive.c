@@ -185,10 +185,29 @@ static int dtls_hs_server_connect(struct dtls_hs *hs,
 	struct sock *sk = hs->sk;
 	int len = peer->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 						sizeof(struct sockaddr_in);
+	int err;
 
 	if (READ_ONCE(sk->sk_state) == TCP_ESTABLISHED)
 		return 0;
-	return hs->ds->base_prot->connect(sk, (DTLS_PROTO_SOCKADDR *)peer, len);
+	/*
+	 * UDP's connect waits for the socket lock, which user space may
+	 * hold as long as it likes: UDP's connect without its lock, under
+	 * our try (dtls_sock_try_own()).  Where UDP also files a connected
+	 * socket by its four-tuple (7.x), it is left out of that index;
+	 * lookups still find it by its address and port.
+	 */
+	if (dtls_sock_try_own(hs->ds, 0) <= 0)
+		return -EAGAIN;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		err = __ip6_datagram_connect(sk, (DTLS_PROTO_SOCKADDR *)peer,
+					     len);
+	else
+#endif
+		err = __ip4_datagram_connect(sk, (DTLS_PROTO_SOCKADDR *)peer,
+					     len);
+	release_sock(sk);
+	return err;
 }
 
 /*
@@ -213,6 +232,11 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 
 	/* A client to talk to: the handshake proper starts. */
 	err = dtls_hs_server_connect(hs, &peer);
+	if (err == -EAGAIN) {
+		/* Its owner holds the socket: the client resends. */
+		dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
+		return;
+	}
 	if (err) {
 		dtls_hs_fail(hs, err, 0, false);
 		return;
@@ -268,7 +292,7 @@ static int dtls_hs_steps(struct dtls_hs *hs, u8 *alert)
 	struct dtls_hs_msg *m;
 	int ret;
 
-	while (!hs->dead && hs->pr.step != DTLS_HS_DONE && !hs->deleg_id &&
+	while (!dtls_hs_over(hs) && hs->pr.step != DTLS_HS_DONE && !hs->deleg_id &&
 	       (m = dtls_reasm_pop(&hs->reasm))) {
 		dtls_hs_rx_msg(hs, m->type, m->len);
 		/* For the rx key, if this step derives it. */
@@ -337,7 +361,7 @@ static int dtls_hs_fragments(struct dtls_hs *hs, const u8 *p,
 		ret = dtls_hs_steps(hs, alert);
 		if (ret)
 			return ret;
-		if (hs->dead || hs->pr.step == DTLS_HS_DONE)
+		if (dtls_hs_over(hs) || hs->pr.step == DTLS_HS_DONE)
 			return 0;
 	}
 	return 0;
@@ -358,7 +382,7 @@ void dtls_hs_resume(struct dtls_hs *hs)
 	int err;
 
 	lockdep_assert_held(&hs->lock);
-	if (hs->dead || hs->pr.step == DTLS_HS_DONE)
+	if (dtls_hs_over(hs) || hs->pr.step == DTLS_HS_DONE)
 		return;
 	err = dtls_hs_steps(hs, &alert);
 	if (err)
@@ -418,7 +442,8 @@ static void dtls_hs_next_open(struct dtls_hs *hs)
 	struct dtls_record_hdr rh;
 	struct sk_buff *skb;
 
-	while (hs->pr.rx_key && !hs->dead && hs->pr.step != DTLS_HS_DONE &&
+	while (hs->pr.rx_key && !dtls_hs_over(hs) &&
+	       hs->pr.step != DTLS_HS_DONE &&
 	       (skb = __skb_dequeue(&hs->next))) {
 		dtls_record_parse(skb->data, skb->len, &rh);
 		dtls_hs_rx_record(hs, skb->data, &rh);
@@ -562,7 +587,8 @@ void dtls_hs_rx_datagram(struct dtls_hs *hs, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	while (off < skb->len && !hs->dead && hs->pr.step != DTLS_HS_DONE) {
+	while (off < skb->len && !dtls_hs_over(hs) &&
+	       hs->pr.step != DTLS_HS_DONE) {
 		u8 *rec = skb->data + off;
 
 		if (dtls_record_parse(rec, skb->len - off, &rh)) {

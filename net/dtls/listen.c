@@ -62,7 +62,9 @@
  *  - l->work (process): the hellos, creating children, releasing the
  *    children to reap.  l->expire_work: the sessions never accepted.
  *    l->shut_work: the accepted sessions a restart ended (l->shut), so
- *    that the work never waits for a session's lock.  None runs once
+ *    that the work never waits for a session's lock; nor does the shut
+ *    work: it parks a session whose owner holds it, and the owner's
+ *    release_sock() finishes it (DTLS_DEFER_SHUT).  None runs once
  *    dtls_listen_close() has cancelled them, and none is queued again
  *    once l->closed is set; the close shuts what l->shut still holds.
  *  - dtls_listen_child_done(): the child's handshake work (or a netlink
@@ -93,7 +95,8 @@
  * a child that is closing: its close, or whoever releases it, unlinks it
  * first under l->lock.  l->shut is the exception: it holds accepted
  * children already unlinked, each with references on its sock and
- * state, which dtls_listen_shut() puts.
+ * state, which their shut puts (dtls_listen_shut_restarted(), or
+ * dtls_listen_shut_deferred() for one parked, or the listener's close).
  */
 
 #include <linux/cred.h>
@@ -165,6 +168,20 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
 	return true;
 }
 
+/* What the shut tells the session's readers.  Owning its socket. */
+static void dtls_listen_shut_mark(struct dtls_sock *c, int err)
+{
+	struct sock *csk = c->sk;
+
+	if (err) {
+		WRITE_ONCE(c->child.reset, true);
+		WRITE_ONCE(csk->sk_err, err);
+		sk_error_report(csk);
+	}
+	WRITE_ONCE(csk->sk_shutdown, SHUTDOWN_MASK);
+	csk->sk_state_change(csk);
+}
+
 /**
  * dtls_listen_shut - an accepted session that nothing will reach again
  * @c: the session, taken out of the table; the caller's references on
@@ -176,7 +193,8 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c)
  * Its reads end with 0 once its queue is empty, its sends with EPIPE; a
  * kernel handshake of its own is aborted (ECONNABORTED) and no new one
  * can start.  Context: process, not under l->lock, the child's
- * lock_sock() or hs->lock (the abort takes hs->lock, then lock_sock()).
+ * lock_sock() or hs->lock (the abort takes hs->lock, then tries the
+ * socket).
  */
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 {
@@ -201,18 +219,53 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
 	if (notify)
 		dtls_tx_close_notify(c);
 	lock_sock(csk);
-	if (err) {
-		WRITE_ONCE(csk->sk_err, err);
-		sk_error_report(csk);
-	}
-	WRITE_ONCE(csk->sk_shutdown, SHUTDOWN_MASK);
-	csk->sk_state_change(csk);
+	dtls_listen_shut_mark(c, err);
 	release_sock(csk);
 	sock_put(csk);
 	dtls_sock_put(c);
 }
 
-/* The sessions a restart ended, shut one by one.  Context: process. */
+/**
+ * dtls_listen_shut_deferred - finish the shut of a session a restart ended
+ * @c: the session, its shut parked by dtls_listen_shut_restarted()
+ *
+ * Context: its owner's release_sock() (dtls_sk_release_cb(): under the
+ * socket's slock, BHs off, the socket still owned), or its close's
+ * detach.  Either way the socket's own references are still held, so
+ * the references the shut puts are not the last.
+ */
+void dtls_listen_shut_deferred(struct dtls_sock *c)
+{
+	dtls_listen_shut_mark(c, ECONNRESET);
+	__sock_put(c->sk);
+	dtls_sock_put(c);
+}
+
+/*
+ * A session a restart ended: orphaned already, under l->lock
+ * (dtls_listen_admit()), and nothing to tell its peer, whose address is
+ * the new client's.  The shut never waits for the session's owner, who
+ * may hold its lock as long as it likes: it is parked, and the owner's
+ * release_sock() finishes it (dtls_listen_shut_deferred()).
+ */
+static void dtls_listen_shut_restarted(struct dtls_sock *c)
+{
+	int owned;
+
+	dtls_final_sync(c);
+	dtls_hs_abort(c);
+	owned = dtls_sock_try_own(c, DTLS_DEFER_SHUT);
+	if (!owned)
+		return;
+	/* Or closing (UDP's close holds it): marked all the same. */
+	dtls_listen_shut_mark(c, ECONNRESET);
+	if (owned > 0)
+		release_sock(c->sk);
+	sock_put(c->sk);
+	dtls_sock_put(c);
+}
+
+/* The sessions a restart ended.  Context: process. */
 static void dtls_listen_shut_all(struct dtls_listener *l)
 {
 	struct dtls_sock *c;
@@ -228,7 +281,7 @@ static void dtls_listen_shut_all(struct dtls_listener *l)
 		spin_unlock_bh(&l->lock);
 		if (!c)
 			return;
-		dtls_listen_shut(c, false, ECONNRESET);
+		dtls_listen_shut_restarted(c);
 	}
 }
 
@@ -241,14 +294,13 @@ static void dtls_listen_shut_work(struct work_struct *work)
 /**
  * dtls_listen_shut_later - shut an accepted session a restart ended
  * @l: its listener
- * @c: the session, unlinked, with the references dtls_listen_shut() puts
+ * @c: the session, unlinked, with the references its shut puts
  *
- * Not from the listener's work, which would wait for the session's lock
- * (its owner may hold it as long as it likes) with every ClientHello
- * behind it: l->shut_work does it, or the listener's close.  One at a
- * time: a session whose owner holds its lock delays the shut of those
- * ended after it (their sends fail at once, being orphaned; their
- * readers learn of it later).  Under l->lock.
+ * Not from the listener's work, which makes every session: l->shut_work
+ * does it, or the listener's close.  A session whose owner holds its
+ * lock is parked, not waited for (dtls_listen_shut_restarted()): its
+ * sends fail at once, being orphaned; its reader learns of it when the
+ * owner lets go.  Under l->lock.
  */
 void dtls_listen_shut_later(struct dtls_listener *l, struct dtls_sock *c)
 {

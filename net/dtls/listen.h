@@ -66,6 +66,8 @@ struct dtls_sock_child {
 	bool			user;		/* its handshake is user space's */
 	/* Its close_notify went (its close and its listener's race). */
 	bool			notified;	/* under lock_sock() */
+	/* Its listener's shut gave its reader an error (ECONNRESET). */
+	bool			reset;
 };
 
 /*

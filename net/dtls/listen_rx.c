@@ -522,8 +522,8 @@ static void dtls_listen_refuse(struct dtls_sock *ds, struct sk_buff *skb,
  * freed for the new one.  One not accepted goes; an accepted one is shut
  * down with ECONNRESET, no close_notify (its peer is the new client), by
  * l->shut_work: its owner may hold its lock.  While
- * DTLS_LISTEN_SHUT_MAX ended sessions wait for that (owners holding
- * their locks), the peer waits too: it resends.
+ * DTLS_LISTEN_SHUT_MAX ended sessions wait for that work, the peer waits
+ * too: it resends.
  *
  * A slot among max-pending: if all are taken (only while the caller saw
  * them taken and so checked the cookie: this work alone adds to
@@ -580,9 +580,9 @@ static bool dtls_listen_admit(struct dtls_listener *l,
 		return true;
 	/*
 	 * Not reaped yet, by this work: alive until then.  An accepted
-	 * one's kept-flight work is not waited for here (it may take the
-	 * session's lock): a resend already past its orphan check may still
-	 * reach the new client, as records it cannot open.
+	 * one's kept-flight work is waited for by its shut, not here, where
+	 * every ClientHello waits: a resend already past its orphan check
+	 * may still reach the new client, as records it cannot open.
 	 */
 	if (!shut)
 		dtls_final_sync(c);

@@ -28,8 +28,9 @@
  */
 #define DTLS_LISTEN_EVICT_MS		3000
 /*
- * Sessions a restart ended waiting to be shut, at most: their owners may
- * hold their locks (l->shut_work waits); past it, a restart waits too.
+ * Sessions a restart ended waiting for l->shut_work, at most (it parks
+ * those whose owners hold their locks, never waits); past it, a restart
+ * waits too.
  */
 #define DTLS_LISTEN_SHUT_MAX		256
 /* Buckets of the per-source rate limit (a source's address picks one). */
@@ -93,6 +94,7 @@ bool dtls_listen_unlink(struct dtls_listener *l, struct dtls_sock *c);
 void dtls_listen_kick(struct dtls_listener *l);
 void dtls_listen_shut(struct dtls_sock *c, bool notify, int err);
 void dtls_listen_shut_later(struct dtls_listener *l, struct dtls_sock *c);
+void dtls_listen_shut_deferred(struct dtls_sock *c);
 
 /* listen_rx.c */
 void dtls_listen_work(struct work_struct *work);

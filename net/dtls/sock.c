@@ -32,10 +32,14 @@
  *    with lock_sock() held, and lock_sock() is never taken under it.
  *    The sweep and listings take sk_callback_lock (read, BHs off) under
  *    it (dtls_sk_closed_by_udp()); no mutex is taken under that lock.
- *  - dtls_udp_drop_late_cork() takes lock_sock() for a send of ours that
- *    finds plaintext UDP holds corked: from a keyed send, the kernel's
- *    works, netlink handlers and close, never with it held (UDP's sendmsg
- *    may take it too); it may be under hs->lock or l->notify_sem.
+ *  - dtls_udp_drop_late_cork() takes lock_sock() for a send that finds
+ *    plaintext UDP holds corked: a keyed send waits for it, the kernel's
+ *    own sends (works, netlink handlers, close) only try; never with it
+ *    held (UDP's sendmsg may take it too); it may be under hs->lock or
+ *    l->notify_sem.
+ *  - dtls_sock_try_own(): a work's try at the socket lock, which never
+ *    waits for the owner; dtls_sk_release_cb() (under slock, the socket
+ *    still owned) queues again what it deferred.
  *  - dtls_prot_lock (mutex) serialises the first attach of each family,
  *    which waits under it for a work on dtls_encap_wq; it is taken
  *    killably, and never with lock_sock() held.
@@ -53,6 +57,7 @@
 
 #include "dtls.h"
 #include "handshake.h"
+#include "listener.h"
 #include "peer_mem.h"
 
 /*
@@ -407,21 +412,106 @@ void dtls_udp_drop_corked(struct sock *sk)
 	}
 }
 
+static void dtls_sk_release_cb(struct sock *sk);
+
+/*
+ * lock_sock_nested() with a trylock's lockdep annotation, which the kernel
+ * does not export.  Owned by another, @defer goes into *@deferred in the
+ * slock section that saw the owner, if its release_sock() will call ours
+ * (dtls_sk_release_cb()): not once close detached the socket, or
+ * IPV6_ADDRFORM gave it UDP's proto.
+ */
+static int __dtls_sk_try_own(struct sock *sk, u8 *deferred, u8 defer)
+{
+	int ret = 1;
+
+	spin_lock_bh(&sk->sk_lock.slock);
+	if (!sock_owned_by_user_nocheck(sk)) {
+		sk->sk_lock.owned = 1;
+	} else if (READ_ONCE(sk->sk_prot)->release_cb != dtls_sk_release_cb) {
+		ret = -EBADF;
+	} else {
+		ret = 0;
+		if (deferred)
+			*deferred |= defer;
+	}
+	spin_unlock_bh(&sk->sk_lock.slock);
+	if (ret > 0)
+		mutex_acquire(&sk->sk_lock.dep_map, 0, 1, _RET_IP_);
+	return ret;
+}
+
+/**
+ * dtls_sock_try_own - own @ds's socket as lock_sock() would, without waiting
+ * @ds: the socket
+ * @defer: DTLS_DEFER_* to restart when the owner lets it go, or 0
+ *
+ * A work on dtls_wq never waits for a socket lock: user space can hold
+ * one for as long as it likes (a setsockopt() copying from a faulting
+ * page), and 256 works asleep on one CPU stall every work of the module
+ * there.  If the socket is owned, @defer is recorded under the same slock
+ * section that saw the owner; its release_sock() calls
+ * dtls_sk_release_cb() within one slock section with letting go, so the
+ * restart cannot be lost.
+ * Context: process, not under lock_sock().
+ * Return: 1 if the caller owns the socket (release_sock() it); 0 if
+ * another does (@defer recorded); -EBADF if another does and the socket
+ * is no longer ours (closing, or IPV6_ADDRFORM): nothing recorded.
+ */
+int dtls_sock_try_own(struct dtls_sock *ds, u8 defer)
+{
+	return __dtls_sk_try_own(ds->sk, &ds->hs.deferred, defer);
+}
+
 /*
  * __dtls_udp_drop_late_cork - for a send that finds UDP holding plaintext:
  * a send(MSG_MORE) begun before the attach can reach the socket lock
  * after the keys or the handshake's start dropped what was there (it was
  * preempted between UDP reading sk_prot and taking the lock).  Dropped
  * only while the socket is ours: once UDP took it back, what it corks is
- * its owner's.  Context: process (a keyed send; a send of the module's
- * own, from a work, a netlink handler or close), not under lock_sock().
+ * its owner's.  @wait: a keyed send of the application's waits for the
+ * socket lock; a send of the module's own (a work, a netlink handler,
+ * close) only tries: that sender may hold it as long as it likes (its
+ * copy from a page that faults), and the send then fails (EBUSY: lost,
+ * resent as a lost datagram would be).
+ * Context: process, not under lock_sock().
  */
-void __dtls_udp_drop_late_cork(struct sock *sk)
+void __dtls_udp_drop_late_cork(struct sock *sk, bool wait)
 {
-	lock_sock(sk);
+	if (!wait) {
+		if (__dtls_sk_try_own(sk, NULL, 0) <= 0)
+			return;
+	} else {
+		lock_sock(sk);
+	}
 	if (dtls_sk_attached(sk))
 		dtls_udp_drop_corked(sk);
 	release_sock(sk);
+}
+
+/*
+ * What dtls_sock_try_own() deferred, restarted by the owner's
+ * release_sock().  Context: under sk->sk_lock.slock, BHs off, the socket
+ * still owned: no sleeping, only queueing.
+ */
+static void dtls_sk_release_cb(struct sock *sk)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+	struct dtls_hs *hs;
+	u8 deferred;
+
+	if (ds->base_prot->release_cb)
+		ds->base_prot->release_cb(sk);
+	deferred = ds->hs.deferred;
+	if (likely(!deferred))
+		return;
+	ds->hs.deferred = 0;
+	/* Owned: the engine, and the reference it holds, stay. */
+	hs = rcu_dereference_protected(ds->hs.engine, true);
+	if ((deferred & DTLS_DEFER_HS_WORK) && hs)
+		queue_work(dtls_wq, &hs->work);
+	if (deferred & DTLS_DEFER_SHUT)
+		dtls_listen_shut_deferred(ds);
 }
 
 static void dtls_sock_free_rcu(struct rcu_head *head)
@@ -483,6 +573,7 @@ static void dtls_sk_detach(struct sock *sk)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	struct dtls_net *dn = dtls_net(sock_net(sk));
+	u8 deferred;
 
 	mutex_lock(&dn->lock);
 	list_del_init(&ds->node);
@@ -521,6 +612,17 @@ static void dtls_sk_detach(struct sock *sk)
 		WRITE_ONCE(sk->sk_write_space, ds->base_write_space);
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
+	/*
+	 * A shut parked while this held the socket: that release_sock()
+	 * called UDP's release_cb, not ours.  None is parked after this
+	 * (dtls_sock_try_own() sees UDP's proto).
+	 */
+	spin_lock_bh(&sk->sk_lock.slock);
+	deferred = ds->hs.deferred;
+	ds->hs.deferred = 0;
+	spin_unlock_bh(&sk->sk_lock.slock);
+	if (deferred & DTLS_DEFER_SHUT)
+		dtls_listen_shut_deferred(ds);
 
 	skb_queue_purge(&ds->rxq);
 	dtls_sockopt_release(ds);
@@ -829,6 +931,7 @@ static void dtls_build_proto(struct proto *prot, const struct proto *base)
 	prot->recvmsg = dtls_sk_recvmsg;
 	prot->sock_is_readable = dtls_sock_is_readable;
 	prot->ioctl = dtls_sk_ioctl;
+	prot->release_cb = dtls_sk_release_cb;
 	/* sockmap would replace our proto in turn: refuse it. */
 	prot->psock_update_sk_prot = NULL;
 #ifdef KDTLS_HAVE_PROTO_SENDPAGE

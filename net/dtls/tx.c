@@ -746,7 +746,7 @@ int dtls_sk_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	 */
 	if ((msg->msg_flags & MSG_SPLICE_PAGES) && len > DTLS_MAX_PLAINTEXT)
 		len = DTLS_MAX_PLAINTEXT;
-	dtls_udp_drop_late_cork(sk);
+	dtls_udp_drop_late_cork(sk, true);
 	gso_size = o.segment ? o.gso_size : READ_ONCE(ds->tx_gso_size);
 	err = dtls_tx_check_flags(msg);
 	if (!err)
