@@ -364,7 +364,7 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
 void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
 int dtls_rx_charge_mem(struct sock *sk, struct sk_buff *skb);
 struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
-				unsigned int off, unsigned int n);
+				unsigned int off, unsigned int n, gfp_t gfp);
 void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
 		      struct sk_buff_head *early);
 void dtls_rx_spare_free(struct dtls_sock *ds);

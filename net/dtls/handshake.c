@@ -302,12 +302,14 @@ static void dtls_hs_deliver_queued(struct dtls_hs *hs)
  * hs->early: the steps up the stack still read the datagram, which lives
  * only for this call, and the keys may go in later (dtls_hs_settle()).
  * What is not a record there is counted malformed, as in the handshake,
- * not passed on as a datagram that is not DTLS.
+ * not passed on as a datagram that is not DTLS.  Not authenticated yet,
+ * so charged and bounded as the data records before the Finished.
  */
 static void dtls_hs_keep_rest(struct dtls_hs *hs)
 {
 	struct sk_buff *skb = hs->rx_skb, *rest;
 	unsigned int off = hs->rx_off;
+	enum dtls_drop_reason why;
 
 	hs->rx_skb = NULL;
 	if (!skb || off >= skb->len)
@@ -318,14 +320,24 @@ static void dtls_hs_keep_rest(struct dtls_hs *hs)
 				skb->len - off);
 		return;
 	}
-	rest = dtls_rx_segment(skb, off, skb->len - off);
+	rest = dtls_rx_segment(skb, off, skb->len - off, DTLS_GFP_PEER);
 	if (!rest) {
-		dtls_sk_drops_add(hs->sk, 1);
-		dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(hs->ds, DTLS_DROP_NOMEM, 0, 0, skb->len - off);
-		return;
+		why = DTLS_DROP_NOMEM;
+		goto drop;
 	}
+	if (rest->truesize > DTLS_HS_EARLY_BYTES - hs->early_bytes) {
+		kfree_skb(rest);
+		why = DTLS_DROP_HS_EARLY;
+		goto drop;
+	}
+	hs->early_bytes += rest->truesize;
 	__skb_queue_tail(&hs->early, rest);
+	return;
+
+drop:
+	dtls_sk_drops_add(hs->sk, 1);
+	dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
+	trace_dtls_drop(hs->ds, why, 0, 0, skb->len - off);
 }
 
 static void dtls_hs_deliver_early(struct dtls_hs *hs)

@@ -81,6 +81,10 @@ struct nlattr;
 struct sockaddr_storage;
 
 #define DTLS_HS_RXQ_MAX		64	/* datagrams waiting for the work */
+/* Records from the peer held back until the handshake is done. */
+#define DTLS_HS_EARLY_MAX	16
+/* ... and the memory they take (skb truesize), the rest copy's too. */
+#define DTLS_HS_EARLY_BYTES	(32 * 1024)
 
 enum dtls_hs_end_kind {
 	DTLS_HS_END_NONE,

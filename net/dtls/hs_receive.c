@@ -30,10 +30,6 @@
 #include "peer_mem.h"
 #include "trace.h"
 
-/* Records from the peer held back until the handshake is done. */
-#define DTLS_HS_EARLY_MAX	16
-/* ... and the memory they may take (skb truesize), all of them. */
-#define DTLS_HS_EARLY_BYTES	(32 * 1024)
 /*
  * Epoch-1 handshake records held until their key exists: a Finished's
  * record body is 40 to 48 bytes (12 of verify_data, its fragment header,

@@ -1124,15 +1124,16 @@ drop:
  * an skb of its own sized for them, with a copy of the headers that name
  * the sender (not a copy of the whole datagram each: 64 of those would
  * each be charged as 64 KiB).  Also the records behind a Finished
- * (handshake.c).  Context: process.
+ * (handshake.c), which the peer makes us hold: DTLS_GFP_PEER there.
+ * Context: process.
  */
 struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
-				unsigned int off, unsigned int n)
+				unsigned int off, unsigned int n, gfp_t gfp)
 {
 	unsigned int hdr = skb->data - skb_network_header(skb);
 	struct sk_buff *seg;
 
-	seg = alloc_skb(hdr + n, GFP_KERNEL);
+	seg = alloc_skb(hdr + n, gfp);
 	if (!seg)
 		return NULL;
 	skb_reserve(seg, hdr);
@@ -1163,7 +1164,7 @@ static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
 	}
 	for (off = 0; off < skb->len; off += n) {
 		n = min(gso, skb->len - off);
-		seg = dtls_rx_segment(skb, off, n);
+		seg = dtls_rx_segment(skb, off, n, GFP_KERNEL);
 		if (!seg) {
 			dtls_sk_drops_add(ds->sk, 1);
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
