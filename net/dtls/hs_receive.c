@@ -231,6 +231,8 @@ static void dtls_hs_server_listen(struct dtls_hs *hs, struct sk_buff *skb,
 	if (err == -EAGAIN) {
 		/* Its owner holds the socket: the client resends. */
 		dtls_stat_inc(hs->ds, DTLS_STAT_RX_DROPPED);
+		trace_dtls_drop(hs->ds, DTLS_DROP_OWNED, rh->epoch, rh->seq,
+				rh->length);
 		return;
 	}
 	if (err) {

@@ -81,6 +81,7 @@ enum dtls_drop_reason {
 	DTLS_DROP_HS_FRAGMENT,	/* DTLS_STAT_HS_BAD_FRAGMENT */
 	DTLS_DROP_FINAL_LATE,	/* DTLS_STAT_FINAL_LATE */
 	DTLS_DROP_LISTEN,	/* a listener's DTLS_STAT_LISTEN_* limits */
+	DTLS_DROP_OWNED,	/* the socket's owner held it (RX_DROPPED) */
 };
 
 struct dtls_mib {

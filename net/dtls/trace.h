@@ -117,6 +117,7 @@ TRACE_DEFINE_ENUM(DTLS_DROP_HS_EARLY);
 TRACE_DEFINE_ENUM(DTLS_DROP_HS_FRAGMENT);
 TRACE_DEFINE_ENUM(DTLS_DROP_FINAL_LATE);
 TRACE_DEFINE_ENUM(DTLS_DROP_LISTEN);
+TRACE_DEFINE_ENUM(DTLS_DROP_OWNED);
 
 #define show_dtls_drop(r)						\
 	__print_symbolic(r,						\
@@ -134,7 +135,8 @@ TRACE_DEFINE_ENUM(DTLS_DROP_LISTEN);
 		{ DTLS_DROP_HS_EARLY,		"hs_early" },			\
 		{ DTLS_DROP_HS_FRAGMENT,	"hs_fragment" },		\
 		{ DTLS_DROP_FINAL_LATE,		"final_late" },		\
-		{ DTLS_DROP_LISTEN,		"listen" })
+		{ DTLS_DROP_LISTEN,		"listen" },			\
+		{ DTLS_DROP_OWNED,		"owned" })
 
 /* ---------------------------------------------------------- handshake */
 
