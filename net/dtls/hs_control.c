@@ -15,6 +15,7 @@
 
 #include <linux/key.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/netlink.h>
 #include <net/inet_sock.h>
@@ -416,6 +417,10 @@ again:
 	if (dtls_sock_try_own(ds, 0) <= 0) {
 		hs->pr.p = p;
 		dtls_hs_unlock_put(hs);
+		/* An owner that takes the socket back each time: not forever. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 		goto again;	/* dtls_hs_get() waits for the socket */
 	}
 	if (rcu_access_pointer(ds->listener)) {
