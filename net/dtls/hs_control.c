@@ -664,8 +664,8 @@ int dtls_hs_peer_verdict(struct dtls_sock *ds, u32 id, bool accept,
 		return -ENOENT;
 	}
 	mutex_lock(&hs->lock);
-	if (hs->dead || !hs->deleg_id || hs->deleg_id != id) {
-		if (hs->deleg_id && !hs->dead)
+	if (dtls_hs_over(hs) || !hs->deleg_id || hs->deleg_id != id) {
+		if (hs->deleg_id && !dtls_hs_over(hs))
 			NL_SET_ERR_MSG(extack,
 				       "delegation-id is not the pending one");
 		else
