@@ -491,6 +491,14 @@ static void dtls_hs_settle(struct dtls_hs *hs)
 	dtls_hs_retire(hs);
 }
 
+/* An end is decided: no resend, and no verdict is waited for. */
+static void dtls_hs_stop_timers(struct dtls_hs *hs)
+{
+	timer_delete(&hs->timer);
+	timer_delete(&hs->deleg_timer);
+	hs->deleg_id = 0;
+}
+
 /*
  * The handshake failed: tell the peer (@alert, unless 0 or it came from
  * the peer), fail the socket with @err, notify, retire.  The first end
@@ -505,9 +513,7 @@ void dtls_hs_fail(struct dtls_hs *hs, int err, u8 alert, bool remote)
 		return;
 	if (alert && !remote && hs->sk->sk_state == TCP_ESTABLISHED)
 		dtls_hs_send_alert(hs, alert);
-	timer_delete(&hs->timer);
-	timer_delete(&hs->deleg_timer);
-	hs->deleg_id = 0;
+	dtls_hs_stop_timers(hs);
 	end->kind = DTLS_HS_END_FAILED;
 	end->err = err;
 	end->alert = alert;
@@ -553,9 +559,7 @@ static void dtls_hs_established(struct dtls_hs *hs, bool keep)
 		if (!end->cert)
 			goto nomem;
 	}
-	timer_delete(&hs->timer);
-	timer_delete(&hs->deleg_timer);
-	hs->deleg_id = 0;
+	dtls_hs_stop_timers(hs);
 	dtls_hs_keep_rest(hs);
 	end->keep = keep;
 	end->kind = DTLS_HS_END_ESTABLISHED;
