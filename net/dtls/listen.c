@@ -229,8 +229,8 @@ void dtls_listen_shut(struct dtls_sock *c, bool notify, int err)
  * dtls_listen_shut_deferred - finish the shut of a session a restart ended
  * @c: the session, its shut parked by dtls_listen_shut_restarted()
  *
- * Context: its owner's release_sock() (dtls_sk_release_cb(): under the
- * socket's slock, BHs off, the socket still owned), or its close's
+ * Context: under the socket's slock, BHs off (dtls_sock_run_deferred()):
+ * its owner's release_sock(), the socket still owned, or its close's
  * detach.  Either way the socket's own references are still held, so
  * the references the shut puts are not the last.
  */

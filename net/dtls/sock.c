@@ -490,28 +490,37 @@ void __dtls_udp_drop_late_cork(struct sock *sk, bool wait)
 }
 
 /*
- * What dtls_sock_try_own() deferred, restarted by the owner's
- * release_sock().  Context: under sk->sk_lock.slock, BHs off, the socket
- * still owned: no sleeping, only queueing.
+ * Restart, once, what dtls_sock_try_own() deferred.  Context: under
+ * sk->sk_lock.slock, BHs off: no sleeping, only queueing.
  */
-static void dtls_sk_release_cb(struct sock *sk)
+static void dtls_sock_run_deferred(struct dtls_sock *ds)
 {
-	struct dtls_sock *ds = dtls_sk(sk);
+	u8 deferred = ds->hs.deferred;
 	struct dtls_hs *hs;
-	u8 deferred;
 
-	if (ds->base_prot->release_cb)
-		ds->base_prot->release_cb(sk);
-	deferred = ds->hs.deferred;
+	lockdep_assert_held(&ds->sk->sk_lock.slock);
 	if (likely(!deferred))
 		return;
 	ds->hs.deferred = 0;
-	/* Owned: the engine, and the reference it holds, stay. */
+	/*
+	 * Owned: the engine, and the reference it holds, stay.  Detached:
+	 * the close took it off, and none comes after.
+	 */
 	hs = rcu_dereference_protected(ds->hs.engine, true);
 	if ((deferred & DTLS_DEFER_HS_WORK) && hs)
 		queue_work(dtls_wq, &hs->work);
 	if (deferred & DTLS_DEFER_SHUT)
 		dtls_listen_shut_deferred(ds);
+}
+
+/* The owner's release_sock(), still owning the socket, under its slock. */
+static void dtls_sk_release_cb(struct sock *sk)
+{
+	struct dtls_sock *ds = dtls_sk(sk);
+
+	if (ds->base_prot->release_cb)
+		ds->base_prot->release_cb(sk);
+	dtls_sock_run_deferred(ds);
 }
 
 static void dtls_sock_free_rcu(struct rcu_head *head)
@@ -573,7 +582,6 @@ static void dtls_sk_detach(struct sock *sk)
 {
 	struct dtls_sock *ds = dtls_sk(sk);
 	struct dtls_net *dn = dtls_net(sock_net(sk));
-	u8 deferred;
 
 	mutex_lock(&dn->lock);
 	list_del_init(&ds->node);
@@ -618,11 +626,8 @@ static void dtls_sk_detach(struct sock *sk)
 	 * (dtls_sock_try_own() sees UDP's proto).
 	 */
 	spin_lock_bh(&sk->sk_lock.slock);
-	deferred = ds->hs.deferred;
-	ds->hs.deferred = 0;
+	dtls_sock_run_deferred(ds);
 	spin_unlock_bh(&sk->sk_lock.slock);
-	if (deferred & DTLS_DEFER_SHUT)
-		dtls_listen_shut_deferred(ds);
 
 	skb_queue_purge(&ds->rxq);
 	dtls_sockopt_release(ds);
