@@ -226,17 +226,39 @@ static void dtls_chacha_wipe(struct dtls_chacha_stream *st,
 	memzero_explicit(mac, sizeof(*mac));
 }
 
-void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
-		      const u8 *aad, u8 *data, unsigned int len)
+/*
+ * Seal into @data from @src's pages from byte @src_off of the first on,
+ * or in place (@src NULL).  The plaintext is read once, the MAC taken
+ * over what was written: a caller writing its pages meanwhile changes
+ * only what it sends.
+ */
+static void __dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
+			       const u8 *aad, u8 *data, unsigned int len,
+			       struct page **src, unsigned int src_off)
 {
 	struct poly1305_desc_ctx mac;
 	struct dtls_chacha_stream st;
+	unsigned int done, n;
 
 	dtls_chacha_begin(k, nonce, aad, &st, &mac);
-	dtls_chacha_xor(&st, data, data, len, true);
+	if (!src)
+		dtls_chacha_xor(&st, data, data, len, true);
+	for (done = 0; src && done < len; done += n, src_off += n) {
+		n = min_t(unsigned int, len - done,
+			  PAGE_SIZE - src_off % PAGE_SIZE);
+		dtls_chacha_xor(&st, data + done,
+				(u8 *)page_address(src[src_off / PAGE_SIZE]) +
+				src_off % PAGE_SIZE, n, done + n == len);
+	}
 	poly1305_update(&mac, data, len);
 	dtls_chacha_tag(&mac, len, data + len);
 	dtls_chacha_wipe(&st, &mac);
+}
+
+void dtls_chacha_seal(const struct dtls_key *k, const u8 *nonce,
+		      const u8 *aad, u8 *data, unsigned int len)
+{
+	__dtls_chacha_seal(k, nonce, aad, data, len, NULL, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(dtls_chacha_seal);
 
@@ -288,7 +310,8 @@ struct dtls_runs {
  * highmem (no lasting mapping), or @skb too short.
  */
 static bool dtls_runs_start(struct dtls_runs *it, const struct sk_buff *skb,
-			    unsigned int off, unsigned int len)
+			    unsigned int off, unsigned int len,
+			    const struct dtls_skb_pos *pos)
 {
 	if (IS_ENABLED(CONFIG_HIGHMEM) || skb_has_frag_list(skb) ||
 	    !skb_frags_readable(skb) || len > skb->len ||
@@ -299,7 +322,23 @@ static bool dtls_runs_start(struct dtls_runs *it, const struct sk_buff *skb,
 	it->left = len;
 	it->frag = 0;
 	it->start = skb_headlen(skb);
+	/* On from where the last read ended, not from the first frag. */
+	if (pos && pos->skb == skb && pos->start <= off &&
+	    pos->start >= it->start) {
+		it->frag = pos->frag;
+		it->start = pos->start;
+	}
 	return true;
+}
+
+/* Where @it is now, for the next read of its skb. */
+static void dtls_runs_pos(const struct dtls_runs *it, struct dtls_skb_pos *pos)
+{
+	if (!pos)
+		return;
+	pos->skb = it->skb;
+	pos->frag = it->frag;
+	pos->start = it->start;
 }
 
 /*
@@ -348,39 +387,124 @@ out:
 	return r->len;
 }
 
-int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
-			 const u8 *aad, struct sk_buff *src, unsigned int off,
-			 unsigned int len, u8 *dst)
+/**
+ * dtls_skb_read - copy bytes of an skb, on from where the last read ended
+ * @skb: the skb
+ * @pos: where the last read of @skb ended, updated; its reads go forward
+ * @off: the first byte
+ * @to: @len bytes
+ * @len: how many
+ *
+ * skb_copy_bits() walks the frags from the first each time: the headers
+ * of the records of a batch in 4 KiB frags cost some 400 instructions a
+ * record that way.  Context: any.
+ * Return: 0, or -EFAULT if @skb is too short.
+ */
+int dtls_skb_read(const struct sk_buff *skb, struct dtls_skb_pos *pos,
+		  unsigned int off, u8 *to, unsigned int len)
+{
+	struct dtls_runs it;
+	struct dtls_run r;
+
+	if (!dtls_runs_start(&it, skb, off, len, pos))
+		return skb_copy_bits(skb, off, to, len);
+	while (dtls_runs_next(&it, &r)) {
+		memcpy(to, r.p, r.len);
+		to += r.len;
+	}
+	dtls_runs_pos(&it, pos);
+	return 0;
+}
+
+/* Where opened bytes go: @buf, or @pages from @off of the first. */
+struct dtls_chacha_dst {
+	u8		*buf;
+	struct page	**pages;
+	unsigned int	off;
+};
+
+/* dtls_chacha_xor() into @d, page by page. */
+static void dtls_chacha_xor_to(struct dtls_chacha_stream *st,
+			       struct dtls_chacha_dst *d, const u8 *in,
+			       unsigned int len, bool last)
+{
+	while (len) {
+		unsigned int n = len;
+		u8 *out = d->buf + d->off;
+
+		if (d->pages) {
+			out = (u8 *)page_address(d->pages[d->off / PAGE_SIZE]) +
+			      d->off % PAGE_SIZE;
+			n = min_t(unsigned int, len,
+				  PAGE_SIZE - d->off % PAGE_SIZE);
+		}
+		dtls_chacha_xor(st, out, in, n, last && n == len);
+		if (d->pages)	/* a user mapping may alias it */
+			flush_dcache_page(d->pages[d->off / PAGE_SIZE]);
+		d->off += n;
+		in += n;
+		len -= n;
+	}
+}
+
+static int __dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
+				  const u8 *aad, struct sk_buff *src,
+				  unsigned int off, unsigned int len,
+				  struct dtls_chacha_dst *d,
+				  struct dtls_skb_pos *pos)
 {
 	u8 tag[POLY1305_DIGEST_SIZE], want[POLY1305_DIGEST_SIZE];
 	struct poly1305_desc_ctx mac;
 	struct dtls_chacha_stream st;
-	struct dtls_runs it;
+	struct dtls_runs it, again;
 	struct dtls_run r;
 	unsigned int done;
 	int err = -EBADMSG;
 
-	if (!dtls_runs_start(&it, src, off, len) ||
-	    skb_copy_bits(src, off + len, want, sizeof(want)))
+	if (!dtls_runs_start(&it, src, off, len, pos))
 		return -EBADMSG;
+	again = it;
 	dtls_chacha_begin(k, nonce, aad, &st, &mac);
 	/* Authenticate first: a forged record is never decrypted. */
 	while (dtls_runs_next(&it, &r))
 		poly1305_update(&mac, r.p, r.len);
 	dtls_chacha_tag(&mac, len, tag);
-	if (crypto_memneq(tag, want, sizeof(tag)))
+	/* The tag follows: on from where the MAC ended. */
+	dtls_runs_pos(&it, pos);
+	if (dtls_skb_read(src, pos, off + len, want, sizeof(want)) ||
+	    crypto_memneq(tag, want, sizeof(tag)))
 		goto out;
-	dtls_runs_start(&it, src, off, len);	/* again: it took above */
+	it = again;
 	for (done = 0; dtls_runs_next(&it, &r); done += r.len)
-		dtls_chacha_xor(&st, dst + done, r.p, r.len,
-				done + r.len == len);
+		dtls_chacha_xor_to(&st, d, r.p, r.len, done + r.len == len);
 	err = 0;
 out:
 	dtls_chacha_wipe(&st, &mac);
 	memzero_explicit(tag, sizeof(tag));
 	return err;
 }
+
+int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
+			 const u8 *aad, struct sk_buff *src, unsigned int off,
+			 unsigned int len, u8 *dst)
+{
+	struct dtls_chacha_dst d = { .buf = dst };
+
+	return __dtls_chacha_open_skb(k, nonce, aad, src, off, len, &d, NULL);
+}
 EXPORT_SYMBOL_IF_KUNIT(dtls_chacha_open_skb);
+
+int dtls_chacha_open_skb_pages(const struct dtls_key *k, const u8 *nonce,
+			       const u8 *aad, struct sk_buff *src,
+			       unsigned int off, unsigned int len,
+			       struct page **dst, unsigned int dst_off,
+			       struct dtls_skb_pos *pos)
+{
+	struct dtls_chacha_dst d = { .pages = dst, .off = dst_off };
+
+	return __dtls_chacha_open_skb(k, nonce, aad, src, off, len, &d, pos);
+}
+EXPORT_SYMBOL_IF_KUNIT(dtls_chacha_open_skb_pages);
 
 /* ------------------------------------------------------- transforms */
 
@@ -800,7 +924,8 @@ static int dtls_seal_aead(struct dtls_sealer *s, u8 *nonce, u8 *aad,
  * gets the length.
  */
 static int dtls_record_seal(struct dtls_sealer *s, u8 *buf,
-			    struct dtls_record_hdr *h, unsigned int len)
+			    struct dtls_record_hdr *h, unsigned int len,
+			    struct page **src, unsigned int src_off)
 {
 	struct dtls_key *k = s->key;
 	const struct dtls_cipher *c = k->cipher;
@@ -814,7 +939,8 @@ static int dtls_record_seal(struct dtls_sealer *s, u8 *buf,
 	/* The AAD goes right before the plaintext; the header comes after. */
 	dtls_build_aad(aad, h, len);
 	if (c->lib)
-		dtls_chacha_seal(k, nonce, aad, buf + pt_off, len);
+		__dtls_chacha_seal(k, nonce, aad, buf + pt_off, len, src,
+				   src_off);
 	else
 		err = dtls_seal_aead(s, nonce, aad, len);
 	memzero_explicit(nonce, sizeof(nonce));
@@ -825,6 +951,31 @@ static int dtls_record_seal(struct dtls_sealer *s, u8 *buf,
 	dtls_record_build(buf, h);
 	memcpy(buf + DTLS_HEADER_LEN, explicit, c->explicit_len);
 	return 0;
+}
+
+/* dtls_sealer_seal(), from @src's pages if not NULL. */
+static int __dtls_sealer_seal(struct dtls_sealer *s, u8 *rec, u8 type,
+			      unsigned int pt_len, struct page **src,
+			      unsigned int src_off)
+{
+	struct dtls_key *k = s->key;
+	struct dtls_record_hdr h = {
+		.type = type,
+		.version = DTLS_1_2_VERSION,
+		.epoch = k->epoch,
+	};
+	int err;
+
+	h.seq = atomic64_fetch_inc(&k->tx_seq);
+	if (h.seq > DTLS_SEQ_MAX) {
+		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
+		return -EKEYEXPIRED;
+	}
+	err = dtls_record_seal(s, rec, &h, pt_len, src, src_off);
+	if (err)
+		return err;
+	dtls_key_used(k);
+	return DTLS_HEADER_LEN + h.length;
 }
 
 /**
@@ -843,24 +994,28 @@ static int dtls_record_seal(struct dtls_sealer *s, u8 *buf,
 int dtls_sealer_seal(struct dtls_sealer *s, u8 *rec, u8 type,
 		     unsigned int pt_len)
 {
-	struct dtls_key *k = s->key;
-	struct dtls_record_hdr h = {
-		.type = type,
-		.version = DTLS_1_2_VERSION,
-		.epoch = k->epoch,
-	};
-	int err;
+	return __dtls_sealer_seal(s, rec, type, pt_len, NULL, 0);
+}
 
-	h.seq = atomic64_fetch_inc(&k->tx_seq);
-	if (h.seq > DTLS_SEQ_MAX) {
-		atomic64_set(&k->tx_seq, DTLS_SEQ_MAX + 1);
-		return -EKEYEXPIRED;
-	}
-	err = dtls_record_seal(s, rec, &h, pt_len);
-	if (err)
-		return err;
-	dtls_key_used(k);
-	return DTLS_HEADER_LEN + h.length;
+/**
+ * dtls_sealer_seal_pages - dtls_sealer_seal() from the caller's pages
+ * @s: a sealer of ChaCha20-Poly1305 keys (cipher->lib)
+ * @rec: as for dtls_sealer_seal(), the plaintext's room not written
+ * @type: content type
+ * @pt_len: plaintext length
+ * @src: the plaintext's pages (no highmem: their direct map)...
+ * @src_off: ...from this byte of the first on
+ *
+ * Context: process.
+ * Return: the record's length, or a negative errno.
+ */
+int dtls_sealer_seal_pages(struct dtls_sealer *s, u8 *rec, u8 type,
+			   unsigned int pt_len, struct page **src,
+			   unsigned int src_off)
+{
+	if (WARN_ON_ONCE(!s->key->cipher->lib))
+		return -EINVAL;
+	return __dtls_sealer_seal(s, rec, type, pt_len, src, src_off);
 }
 
 /**

@@ -187,6 +187,29 @@ struct sk_buff;
 int dtls_chacha_open_skb(const struct dtls_key *k, const u8 *nonce,
 			 const u8 *aad, struct sk_buff *src, unsigned int off,
 			 unsigned int len, u8 *dst);
+/*
+ * Where the last read of an skb's frags ended (dtls_skb_read()): reads
+ * of records one after the other in a batch go on from there.
+ */
+struct dtls_skb_pos {
+	const struct sk_buff	*skb;
+	unsigned int		frag;	/* the frag it ended in */
+	unsigned int		start;	/* where that frag starts in @skb */
+};
+
+int dtls_skb_read(const struct sk_buff *skb, struct dtls_skb_pos *pos,
+		  unsigned int off, u8 *to, unsigned int len);
+
+/*
+ * dtls_chacha_open_skb() into pages: the plaintext from byte @dst_off of
+ * @dst[0] on, across page boundaries (no highmem: their direct map); the
+ * ciphertext read on from @pos, which it updates.
+ */
+int dtls_chacha_open_skb_pages(const struct dtls_key *k, const u8 *nonce,
+			       const u8 *aad, struct sk_buff *src,
+			       unsigned int off, unsigned int len,
+			       struct page **dst, unsigned int dst_off,
+			       struct dtls_skb_pos *pos);
 
 /* Sealing and opening records (crypto.c) */
 struct scatterlist;
@@ -201,6 +224,9 @@ struct dtls_sealer {
 int dtls_sealer_init(struct dtls_sealer *s, struct dtls_key *k);
 int dtls_sealer_seal(struct dtls_sealer *s, u8 *rec, u8 type,
 		     unsigned int pt_len);
+int dtls_sealer_seal_pages(struct dtls_sealer *s, u8 *rec, u8 type,
+			   unsigned int pt_len, struct page **src,
+			   unsigned int src_off);
 void dtls_sealer_done(struct dtls_sealer *s);
 int dtls_seal_record(struct dtls_key *k, u8 *rec, u8 type,
 		     unsigned int pt_len);

@@ -369,6 +369,33 @@ void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
 		      struct sk_buff_head *early);
 void dtls_rx_spare_free(struct dtls_sock *ds);
 
+/* iter_pin.c: the caller's pages, pinned a window at a time */
+#define DTLS_PIN_PAGES	16
+
+struct dtls_pin {
+	struct page	*pages[DTLS_PIN_PAGES];
+	unsigned int	n;	/* pages pinned, 0: none */
+	unsigned int	off;	/* the next byte, from the first's start */
+	unsigned int	end;	/* the end of what was pinned, likewise */
+};
+
+#ifdef KDTLS_HAVE_IOV_ITER_EXTRACT_PAGES
+void dtls_pin_release(struct dtls_pin *p, struct iov_iter *iter, bool dirty);
+bool dtls_pin_room(struct dtls_pin *p, struct iov_iter *iter, size_t need,
+		   size_t want, bool dirty);
+#else
+static inline void dtls_pin_release(struct dtls_pin *p, struct iov_iter *iter,
+				    bool dirty)
+{
+}
+
+static inline bool dtls_pin_room(struct dtls_pin *p, struct iov_iter *iter,
+				 size_t need, size_t want, bool dirty)
+{
+	return false;
+}
+#endif
+
 /* icmp.c */
 #ifdef KDTLS_HAVE_ENCAP_ERR_RCV_INFO
 void dtls_encap_err_rcv(struct sock *sk, struct sk_buff *skb, int err,

@@ -477,9 +477,11 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 	unsigned int nr = 0, frags = 0, i, j;
 	size_t left = len, total = 0;
 	struct dtls_sealer sealer;
+	struct dtls_pin pin;
 	bool frag, splice;
 	int err;
 
+	pin.n = 0;
 	if (WARN_ON_ONCE(pieces > DTLS_TX_PIECES))
 		return -EMSGSIZE;
 	err = dtls_sealer_init(&sealer, k);
@@ -508,13 +510,23 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 		for (j = 0; j < n; j++) {
 			unsigned int plen = min_t(size_t, left, seg);
 
-			if (!copy_from_iter_full(p + off + pt_off, plen,
-						 &msg->msg_iter)) {
+			/* ChaCha20 from the caller's pages (iter_pin.c). */
+			if (c->lib && !IS_ENABLED(CONFIG_HIGHMEM) &&
+			    dtls_pin_room(&pin, &msg->msg_iter, plen, left,
+					  false)) {
+				err = dtls_sealer_seal_pages(&sealer, p + off,
+							     o->type, plen,
+							     pin.pages,
+							     pin.off);
+				pin.off += plen;
+			} else if (!copy_from_iter_full(p + off + pt_off, plen,
+							&msg->msg_iter)) {
 				err = -EFAULT;
 				goto wipe;
+			} else {
+				err = dtls_sealer_seal(&sealer, p + off,
+						       o->type, plen);
 			}
-			err = dtls_sealer_seal(&sealer, p + off, o->type,
-					       plen);
 			if (err < 0)
 				goto wipe;
 			/* All of it written: none of the memory's past goes. */
@@ -528,6 +540,7 @@ static int dtls_send_records(struct sock *sk, struct dtls_key *k,
 		total += size;
 	}
 	dtls_sealer_done(&sealer);	/* not held while UDP may block */
+	dtls_pin_release(&pin, &msg->msg_iter, false);
 	/*
 	 * UDP takes a frag a base page (pages of a compound one are not
 	 * merged) and refuses a send of more than its limit with EMSGSIZE,
@@ -552,6 +565,7 @@ wipe:
 	memzero_explicit(kv[nr - 1].iov_base, kv[nr - 1].iov_len);
 out:
 	dtls_sealer_done(&sealer);
+	dtls_pin_release(&pin, &msg->msg_iter, false);
 	while (nr--)
 		dtls_tx_piece_put(kv[nr].iov_base, pages[nr]);
 	return err;
