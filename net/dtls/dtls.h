@@ -236,6 +236,7 @@ void dtls_sock_quiet_write_space(struct dtls_sock *ds, bool quiet);
 #define DTLS_DEFER_HS_WORK	BIT(0)
 #define DTLS_DEFER_SHUT		BIT(1)
 int dtls_sock_try_own(struct dtls_sock *ds, u8 defer);
+bool dtls_sock_still_ours(struct sock *sk);
 void dtls_sock_timer_arm(struct dtls_sock *ds, unsigned long expires);
 
 /*
@@ -360,14 +361,13 @@ int dtls_sk_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 #endif
 bool dtls_sock_is_readable(struct sock *sk);
 int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg);
+void __dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds, bool tail);
 void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds);
-void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
-int dtls_rx_charge_mem(struct sock *sk, struct sk_buff *skb);
-struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
-				unsigned int off, unsigned int n, gfp_t gfp);
-void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
-		      struct sk_buff_head *early);
-void dtls_rx_spare_free(struct dtls_sock *ds);
+void dtls_rx_open_rest(struct dtls_sock *ds, const struct sk_buff *skb,
+		       unsigned int off);
+bool dtls_rx_pages_private(const struct sk_buff *skb);
+void dtls_rx_udp_mib_add(struct net *net, const struct sk_buff *skb,
+			 int field, unsigned int n);
 
 /* iter_pin.c: the caller's pages, pinned a window at a time */
 #define DTLS_PIN_PAGES	16
@@ -395,6 +395,21 @@ static inline bool dtls_pin_room(struct dtls_pin *p, struct iov_iter *iter,
 	return false;
 }
 #endif
+
+/* rx_batch.c */
+bool dtls_rx_batch_reader(struct sock *sk, const struct msghdr *msg,
+			  int flags);
+int dtls_rx_batch_read(struct sock *sk, struct dtls_sock *ds,
+		       struct msghdr *msg, size_t len, struct sk_buff **skbp,
+		       unsigned int *seg);
+void dtls_rx_batch_leave(struct sock *sk, struct dtls_sock *ds);
+void dtls_rx_inject(struct dtls_sock *ds, struct sk_buff *skb);
+int dtls_rx_charge_mem(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
+				unsigned int off, unsigned int n, gfp_t gfp);
+void dtls_rx_not_dtls(struct dtls_sock *ds, struct sk_buff *skb,
+		      struct sk_buff_head *early);
+void dtls_rx_spare_free(struct dtls_sock *ds);
 
 /* icmp.c */
 #ifdef KDTLS_HAVE_ENCAP_ERR_RCV_INFO

@@ -41,9 +41,9 @@ int dtls_sk_ioctl(struct sock *sk, int cmd, DTLS_IOCTL_ARG arg)
 	struct sk_buff *skb;
 	int len;
 
+	/* UDP's come first, but for a batch reader's socket (rx_batch.c). */
 	if (cmd != SIOCINQ || skb_queue_empty_lockless(&ds->rxq) ||
-	    !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue) ||
-	    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+	    (READ_ONCE(udp_sk(sk)->encap_rcv) && dtls_udp_queued(sk)))
 		return ds->base_prot->ioctl(sk, cmd, arg);
 
 	spin_lock_bh(&ds->rxq.lock);
@@ -68,7 +68,8 @@ static struct sk_buff *dtls_rx_take(struct sock *sk, struct dtls_sock *ds,
 
 	/*
 	 * Datagrams UDP queued before the RX keys, or before the kernel's
-	 * handshake took datagrams: open them, or hand them to it.
+	 * handshake took datagrams: open them, or hand them to it.  Those
+	 * it queues for a batch reader (rx_batch.c) go after ours.
 	 */
 	if (dtls_udp_queued(sk)) {
 		lock_sock(sk);
@@ -111,40 +112,48 @@ static struct sk_buff *dtls_rx_take(struct sock *sk, struct dtls_sock *ds,
 	return skb;
 }
 
+/*
+ * Wait for something to read, in our queue or UDP's, unless the socket
+ * has an error or was shut down, the wait is over or a signal came.
+ * Return: 1 to look again; 0 at the end of file; or the error.
+ */
+static int dtls_rx_wait(struct sock *sk, struct dtls_sock *ds, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err;
+
+	err = sock_error(sk);
+	if (err)
+		return err;
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		return 0;
+	if (!*timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(*timeo);
+	add_wait_queue(sk_sleep(sk), &wait);
+	if (skb_queue_empty_lockless(&ds->rxq) && !dtls_udp_queued(sk) &&
+	    !READ_ONCE(sk->sk_err) &&
+	    !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return 1;
+}
+
 /* dtls_rx_take(), waiting if asked. */
 static struct sk_buff *dtls_rx_dequeue(struct sock *sk, struct dtls_sock *ds,
 				       int flags, bool foreign_ok, long *timeo,
 				       int *err)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sk_buff *skb;
 
 	for (;;) {
 		skb = dtls_rx_take(sk, ds, flags, foreign_ok);
 		if (skb)
 			return skb;
-
-		*err = sock_error(sk);
-		if (*err)
+		*err = dtls_rx_wait(sk, ds, timeo);
+		if (*err <= 0)
 			return NULL;
-		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
-			*err = 0;
-			return NULL;
-		}
-		if (!*timeo) {
-			*err = -EAGAIN;
-			return NULL;
-		}
-		if (signal_pending(current)) {
-			*err = sock_intr_errno(*timeo);
-			return NULL;
-		}
-		add_wait_queue(sk_sleep(sk), &wait);
-		if (skb_queue_empty_lockless(&ds->rxq) && !dtls_udp_queued(sk) &&
-		    !READ_ONCE(sk->sk_err) &&
-		    !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
-			*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
-		remove_wait_queue(sk_sleep(sk), &wait);
 	}
 }
 
@@ -291,6 +300,54 @@ static int dtls_base_recvmsg(const struct dtls_sock *ds, struct sock *sk,
 #endif
 }
 
+/* Datagrams a non-blocking batch read may find without a record. */
+#define DTLS_RX_BATCH_PASSES	64
+
+/*
+ * A batch reader's read (rx_batch.c): records of one length read whole
+ * from a datagram UDP queued, waiting for one if asked.
+ * Return: the bytes read, an error, 0 at the end of file, or -ENOENT for
+ * the usual way.
+ */
+static int dtls_recvmsg_batch(struct sock *sk, struct dtls_sock *ds,
+			      struct msghdr *msg, size_t len, long *timeo,
+			      int *addr_len)
+{
+	u8 type = DTLS_RECORD_TYPE_DATA;
+	unsigned int seg, passes;
+	struct sk_buff *skb;
+	int ret;
+
+	for (passes = 0;; passes++) {
+		ret = dtls_rx_batch_read(sk, ds, msg, len, &skb, &seg);
+		if (ret > 0)
+			break;
+		if (!ret) {		/* nothing read of one: the next */
+			/* Forged ones may keep coming: as UDP's wait would. */
+			if (signal_pending(current))
+				return sock_intr_errno(*timeo);
+			if (!*timeo && passes >= DTLS_RX_BATCH_PASSES)
+				return -EAGAIN;
+			cond_resched();
+			continue;
+		}
+		if (ret != -EAGAIN)
+			return ret;
+		ret = dtls_rx_wait(sk, ds, timeo);
+		if (ret <= 0)
+			return ret;
+	}
+	/* As the usual way gives them: the type, the size, the rest. */
+	put_cmsg(msg, SOL_DTLS, DTLS_GET_RECORD_TYPE, sizeof(type), &type);
+	if (seg)
+		put_cmsg(msg, SOL_UDP, UDP_GRO, sizeof(seg), &seg);
+	sock_recv_cmsgs(msg, sk, skb);
+	DTLS_RX_CB(skb)->type = type;		/* named as a record */
+	dtls_rx_name(sk, skb, msg, addr_len);
+	consume_skb(skb);
+	return ret;
+}
+
 static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
@@ -329,6 +386,16 @@ static int dtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			return err;
 	}
 
+	if (!skb && rcu_access_pointer(ds->keys.rx)) {
+		if (dtls_rx_batch_reader(sk, msg, flags)) {
+			err = dtls_recvmsg_batch(sk, ds, msg, len, &timeo,
+						 addr_len);
+			if (err != -ENOENT)
+				return err;
+		} else if (!(flags & (MSG_PEEK | MSG_ERRQUEUE))) {
+			dtls_rx_batch_leave(sk, ds);
+		}
+	}
 	if (!skb) {
 		if (flags & MSG_ERRQUEUE ||
 		    (!rcu_access_pointer(ds->keys.rx) &&

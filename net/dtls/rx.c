@@ -2,7 +2,8 @@
 /*
  * Receiving: records are opened in the UDP receive path, before anything
  * is queued, so that recvmsg() only returns authenticated plaintext and
- * poll() only reports authenticated records.
+ * poll() only reports authenticated records.  (A batch reader's socket
+ * has UDP queue its datagrams and opens them as it reads: rx_batch.c.)
  *
  * Contexts:
  *  - dtls_encap_rcv() runs in softirq under rcu_read_lock(), for every
@@ -597,7 +598,7 @@ static struct sk_buff *dtls_rx_plain_skb(struct sk_buff *skb,
  * skb unmarked; zerocopy frags are copied before local delivery, and
  * would be mapped too), nor device memory.  Context: any.
  */
-static bool dtls_rx_pages_private(const struct sk_buff *skb)
+bool dtls_rx_pages_private(const struct sk_buff *skb)
 {
 	const struct skb_shared_info *si = skb_shinfo(skb);
 	int i;
@@ -1004,6 +1005,29 @@ int dtls_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/**
+ * dtls_rx_udp_mib_add - count @n in UDP's counter @field of @skb's family
+ * @net: the socket's netns
+ * @skb: a datagram
+ * @field: UDP_MIB_*
+ * @n: how many
+ *
+ * Context: any.
+ */
+void dtls_rx_udp_mib_add(struct net *net, const struct sk_buff *skb,
+			 int field, unsigned int n)
+{
+	while (n--) {
+#if IS_ENABLED(CONFIG_IPV6)
+		if (skb->protocol == htons(ETH_P_IPV6)) {
+			dtls_udp6_mib_inc(net, field);
+			continue;
+		}
+#endif
+		dtls_udp_mib_inc(net, field);
+	}
+}
+
 /* A datagram UDP's queue refused, counted as UDP does: by its family. */
 static void dtls_rx_udp_mib_drop(struct net *net, const struct sk_buff *skb,
 				 int err)
@@ -1120,7 +1144,7 @@ drop:
 }
 
 /*
- * One segment of the linear coalesced datagram @skb: @n bytes at @off, in
+ * One segment of the coalesced datagram @skb: @n bytes at @off, in
  * an skb of its own sized for them, with a copy of the headers that name
  * the sender (not a copy of the whole datagram each: 64 of those would
  * each be charged as 64 KiB).  Also the records behind a Finished
@@ -1138,31 +1162,33 @@ struct sk_buff *dtls_rx_segment(const struct sk_buff *skb,
 		return NULL;
 	skb_reserve(seg, hdr);
 	dtls_rx_copy_headers(seg, skb, hdr);
-	skb_put_data(seg, skb->data + off, n);
+	if (skb_copy_bits(skb, off, skb_put(seg, n), n)) {
+		kfree_skb(seg);
+		return NULL;
+	}
 	skb_gso_reset(seg);
 	return seg;
 }
 
 /*
- * A datagram of UDP's queue that GRO or GSO made of several, queued whole
- * because UDP_GRO was set before the attach (since, UDP cuts them before
- * encap_rcv): cut it at its segment size into the datagrams it holds, as
- * UDP would have handed them to encap_rcv, so that each record and each
- * datagram that is not DTLS goes on its own.  Consumes @skb, a private
- * linear copy.  Context: process.
+ * The datagrams of @skb, one GRO or GSO made of several (or just one),
+ * from @off on: each in an skb of its own, cut at the segment size as UDP
+ * would have handed them to encap_rcv, so that each record and each
+ * datagram that is not DTLS goes on its own, onto @early.  Does not
+ * consume @skb.  Context: process.
  */
-static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
-				    struct sk_buff_head *early)
+static void dtls_rx_cut(struct dtls_sock *ds, const struct sk_buff *skb,
+			unsigned int off, struct sk_buff_head *early)
 {
-	unsigned int gso = skb_shinfo(skb)->gso_size, off, n;
+	unsigned int gso = skb_shinfo(skb)->gso_size, n;
 	struct sk_buff *seg;
 
-	if (!skb_is_gso(skb) || !gso || skb->len <= gso) {
-		skb_gso_reset(skb);
-		__skb_queue_tail(early, skb);
+	if (!skb_is_gso(skb) || !gso)
+		gso = skb->len;
+	if (off >= skb->len && skb->len)
 		return;
-	}
-	for (off = 0; off < skb->len; off += n) {
+	/* An empty datagram is one too (not DTLS: passed up). */
+	do {
 		n = min(gso, skb->len - off);
 		seg = dtls_rx_segment(skb, off, n, GFP_KERNEL);
 		if (!seg) {
@@ -1171,9 +1197,69 @@ static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
 			trace_dtls_drop(ds, DTLS_DROP_NOMEM, 0, 0, n);
 			continue;
 		}
+		/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
+		seg->dev = NULL;
+		skb_dst_drop(seg);
 		__skb_queue_tail(early, seg);
+	} while ((off += n) < skb->len);
+}
+
+/*
+ * Open the datagrams of @early (consumed) and put what they give at the
+ * head of the reader's queue, as they came before anything queued there,
+ * or at its @tail, after it.  Context: process.
+ */
+static void dtls_rx_open_early(struct dtls_sock *ds, struct sk_buff_head *early,
+			       bool tail)
+{
+	struct sk_buff_head opened;
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(early))
+		return;
+	__skb_queue_head_init(&opened);
+	/*
+	 * As in softirq: the receive path takes its locks without _bh.  A
+	 * datagram at a time: UDP's whole queue may be here.
+	 */
+	while ((skb = __skb_dequeue(early))) {
+		local_bh_disable();
+		rcu_read_lock();
+		if (!dtls_hs_take(ds, skb, &opened))
+			dtls_rx_payload(ds, skb, &opened);
+		rcu_read_unlock();
+		local_bh_enable();
+		cond_resched();
 	}
-	consume_skb(skb);
+
+	spin_lock_bh(&ds->rxq.lock);
+	if (tail)
+		skb_queue_splice_tail(&opened, &ds->rxq);
+	else
+		skb_queue_splice(&opened, &ds->rxq);
+	if (!skb_queue_empty(&ds->rxq))
+		ds->sk->sk_data_ready(ds->sk);
+	spin_unlock_bh(&ds->rxq.lock);
+}
+
+/**
+ * dtls_rx_open_rest - what a batch reader leaves of a datagram of UDP's
+ * @ds: the socket, RX keys installed
+ * @skb: a datagram taken from UDP's queue (data at its payload); not
+ *	 consumed
+ * @off: where the part not yet read starts, at a segment's edge
+ *
+ * Opened the way records from encap_rcv are, and queued (rx_batch.c).
+ * Context: process.
+ */
+void dtls_rx_open_rest(struct dtls_sock *ds, const struct sk_buff *skb,
+		       unsigned int off)
+{
+	struct sk_buff_head early;
+
+	__skb_queue_head_init(&early);
+	dtls_rx_cut(ds, skb, off, &early);
+	dtls_rx_open_early(ds, &early, true);
 }
 
 /*
@@ -1182,20 +1268,21 @@ static void dtls_rx_queued_segments(struct dtls_sock *ds, struct sk_buff *skb,
  * keys.  Open them now, as kTLS does with data already queued, and put
  * them ahead of what arrived since.  Likewise when the kernel's handshake
  * starts taking datagrams (dtls_hs_take(): a ClientHello that beat
- * hs-start goes to it, STUN to our queue).  The copy is for the rare
- * datagram only: UDP's queued skbs carry UDP's own accounting state.
+ * hs-start goes to it, STUN to our queue).  Each datagram is copied:
+ * UDP's queued skbs carry UDP's own accounting state.  While a batch
+ * reader has UDP queue them (rx_batch.c), and when it stops, they came
+ * after what our queue holds: @tail.
  *
  * Context: process, under lock_sock() (so one caller at a time).
  */
-void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
+void __dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds, bool tail)
 {
-	struct sk_buff_head early, opened;
-	struct sk_buff *skb, *copy;
+	struct sk_buff_head early;
+	struct sk_buff *skb;
 	int off, err, pending;
 	bool csum_ok;
 
 	__skb_queue_head_init(&early);
-	__skb_queue_head_init(&opened);
 	/*
 	 * UDP hands out the socket's pending error (an ICMP error, icmp.c)
 	 * before it looks at the queue: set it aside for the drain, it is the
@@ -1207,21 +1294,13 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 		skb = __skb_recv_udp(sk, MSG_DONTWAIT, &off, &err);
 		if (!skb)
 			break;
-		copy = NULL;
 		csum_ok = udp_skb_csum_unnecessary(skb) ||
 			  !__udp_lib_checksum_complete(skb);
-		/* Linear, with the headers that name the sender. */
-		if (csum_ok)
-			copy = skb_copy(skb, GFP_KERNEL);
-		if (copy) {
-			/* UDP keeps its scratch in ->dev (udp_set_dev_scratch). */
-			copy->dev = NULL;
-			skb_dst_drop(copy);
-			dtls_rx_queued_segments(ds, copy, &early);
+		if (csum_ok) {
+			dtls_rx_cut(ds, skb, 0, &early);
 		} else {
 			dtls_stat_inc(ds, DTLS_STAT_RX_DROPPED);
-			trace_dtls_drop(ds, csum_ok ? DTLS_DROP_NOMEM :
-					DTLS_DROP_CSUM, 0, 0, skb->len);
+			trace_dtls_drop(ds, DTLS_DROP_CSUM, 0, 0, skb->len);
 		}
 		/*
 		 * skb_consume_udp(), which 7.x does not export: UDP's memory
@@ -1234,23 +1313,12 @@ void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
 		pending = -err;		/* one that came during the drain */
 	if (pending && !cmpxchg(&sk->sk_err, 0, pending))
 		sk_error_report(sk);
-	if (skb_queue_empty(&early))
-		return;
+	dtls_rx_open_early(ds, &early, tail);
+}
 
-	/* As in softirq: the receive path takes its locks without _bh. */
-	local_bh_disable();
-	rcu_read_lock();
-	while ((skb = __skb_dequeue(&early)))
-		if (!dtls_hs_take(ds, skb, &opened))
-			dtls_rx_payload(ds, skb, &opened);
-	rcu_read_unlock();
-	local_bh_enable();
-
-	spin_lock_bh(&ds->rxq.lock);
-	skb_queue_splice(&opened, &ds->rxq);
-	if (!skb_queue_empty(&ds->rxq))
-		sk->sk_data_ready(sk);
-	spin_unlock_bh(&ds->rxq.lock);
+void dtls_rx_open_queued(struct sock *sk, struct dtls_sock *ds)
+{
+	__dtls_rx_open_queued(sk, ds, !READ_ONCE(udp_sk(sk)->encap_rcv));
 }
 
 /*

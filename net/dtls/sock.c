@@ -414,6 +414,18 @@ void dtls_udp_drop_corked(struct sock *sk)
 
 static void dtls_sk_release_cb(struct sock *sk);
 
+/**
+ * dtls_sock_still_ours - is @sk still in our proto?
+ * @sk: an attached socket
+ *
+ * False once close detached it or IPV6_ADDRFORM gave it UDP's proto.
+ * Context: under lock_sock(), where both change it.
+ */
+bool dtls_sock_still_ours(struct sock *sk)
+{
+	return READ_ONCE(sk->sk_prot)->release_cb == dtls_sk_release_cb;
+}
+
 /*
  * lock_sock_nested() with a trylock's lockdep annotation, which the kernel
  * does not export.  Owned by another, @defer goes into *@deferred in the
@@ -863,12 +875,20 @@ static int dtls_sk_setsockopt(struct sock *sk, int level, int optname,
 	/*
 	 * A corked socket would gather the kernel's own flights into the
 	 * caller's datagram: one record, one datagram (tx.c).  UDP_GRO goes
-	 * to UDP: it lets GRO coalesce the datagrams for the socket, which
-	 * UDP cuts again before encap_rcv, and asks recvmsg for records in
-	 * batches (rx.c).
+	 * to UDP: it lets GRO coalesce the datagrams for the socket, and
+	 * asks recvmsg for records in batches (recv.c, rx_batch.c).
 	 */
 	if (level == SOL_UDP && optname == UDP_CORK)
 		return -EOPNOTSUPP;
+	if (level == SOL_UDP && optname == UDP_GRO) {
+		int err = dtls_sk(sk)->base_prot->setsockopt(sk, level,
+							     optname, optval,
+							     optlen);
+
+		if (!err)
+			dtls_rx_batch_leave(sk, dtls_sk(sk));
+		return err;
+	}
 	if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 		return -EBUSY;
 	return dtls_sk(sk)->base_prot->setsockopt(sk, level, optname, optval,

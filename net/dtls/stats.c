@@ -53,6 +53,7 @@ static const char * const dtls_stat_names[DTLS_STAT_NUM] = {
 	[DTLS_STAT_AEAD_IDLE_FREED]	= "DtlsAeadIdleFreed",
 	[DTLS_STAT_AEAD_REMADE]		= "DtlsAeadRemade",
 	[DTLS_STAT_TX_SPLICED]		= "DtlsTxSpliced",
+	[DTLS_STAT_RX_BATCHED]		= "DtlsRxBatched",
 };
 
 void dtls_net_stat_add(struct net *net, enum dtls_stat s, long n)

@@ -58,6 +58,8 @@ enum dtls_stat {
 	DTLS_STAT_AEAD_REMADE,		/* made again by a record */
 	/* netns only: records offered to UDP as pages, not copied (tx.c) */
 	DTLS_STAT_TX_SPLICED,
+	/* netns only: records a batch reader took whole (rx_batch.c) */
+	DTLS_STAT_RX_BATCHED,
 	DTLS_STAT_NUM,
 };
 
