@@ -193,6 +193,15 @@ static void dtls_rx_batch_end(struct dtls_rx_batch *b)
 		dtls_key_put(b->key);
 }
 
+/* A record dropped: counted and traced as the softirq path does. */
+static void dtls_rx_batch_drop(struct dtls_sock *ds, enum dtls_stat stat,
+			       enum dtls_drop_reason why,
+			       const struct dtls_record_hdr *h)
+{
+	dtls_stat_inc(ds, stat);
+	trace_dtls_drop(ds, why, h->epoch, h->seq, h->length);
+}
+
 /*
  * Has @ds RX keys for @epoch: the previous ones, or new ones installed
  * since the batch took its own?
@@ -265,24 +274,21 @@ static int dtls_rx_batch_record(struct dtls_sock *ds, struct dtls_rx_batch *b,
 	    h.type != DTLS_RECORD_TYPE_DATA)
 		return DTLS_RX_BATCH_STOP;
 	if (h.version != DTLS_1_2_VERSION) {
-		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
-		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, h.epoch, h.seq,
-				h.length);
+		dtls_rx_batch_drop(ds, DTLS_STAT_RX_MALFORMED,
+				   DTLS_DROP_MALFORMED, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 	if (h.epoch != k->epoch) {
 		if (dtls_rx_batch_epoch_known(ds, h.epoch))
 			return DTLS_RX_BATCH_STOP;
-		dtls_stat_inc(ds, DTLS_STAT_RX_BAD_EPOCH);
-		trace_dtls_drop(ds, DTLS_DROP_BAD_EPOCH, h.epoch, h.seq,
-				h.length);
+		dtls_rx_batch_drop(ds, DTLS_STAT_RX_BAD_EPOCH,
+				   DTLS_DROP_BAD_EPOCH, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 	aad = dtls_record_open_prepare(k, b->buf, &h, nonce, &pt_len);
 	if (!aad) {
-		dtls_stat_inc(ds, DTLS_STAT_RX_MALFORMED);
-		trace_dtls_drop(ds, DTLS_DROP_MALFORMED, h.epoch, h.seq,
-				h.length);
+		dtls_rx_batch_drop(ds, DTLS_STAT_RX_MALFORMED,
+				   DTLS_DROP_MALFORMED, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 	if (!pt_len || pt_len > room || (b->n && pt_len > b->seg)) {
@@ -291,8 +297,8 @@ static int dtls_rx_batch_record(struct dtls_sock *ds, struct dtls_rx_batch *b,
 	}
 	if (!dtls_record_replay_fresh(k, h.seq)) {
 		memzero_explicit(nonce, sizeof(nonce));
-		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
-		trace_dtls_drop(ds, DTLS_DROP_REPLAY, h.epoch, h.seq, h.length);
+		dtls_rx_batch_drop(ds, DTLS_STAT_RX_REPLAY,
+				   DTLS_DROP_REPLAY, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 
@@ -321,17 +327,18 @@ static int dtls_rx_batch_record(struct dtls_sock *ds, struct dtls_rx_batch *b,
 	}
 	memzero_explicit(nonce, sizeof(nonce));
 	if (err) {
-		dtls_stat_inc(ds, err == -EBADMSG ? DTLS_STAT_RX_AUTH_FAIL :
-						    DTLS_STAT_RX_DROPPED);
-		trace_dtls_drop(ds, err == -EBADMSG ? DTLS_DROP_AUTH_FAIL :
-						      DTLS_DROP_CRYPTO,
-				h.epoch, h.seq, h.length);
+		if (err == -EBADMSG)
+			dtls_rx_batch_drop(ds, DTLS_STAT_RX_AUTH_FAIL,
+				   DTLS_DROP_AUTH_FAIL, &h);
+		else
+			dtls_rx_batch_drop(ds, DTLS_STAT_RX_DROPPED,
+				   DTLS_DROP_CRYPTO, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 	/* Only now, authenticated, may the record move the window. */
 	if (!dtls_record_replay_accept(k, h.seq)) {	/* a copy won */
-		dtls_stat_inc(ds, DTLS_STAT_RX_REPLAY);
-		trace_dtls_drop(ds, DTLS_DROP_REPLAY, h.epoch, h.seq, h.length);
+		dtls_rx_batch_drop(ds, DTLS_STAT_RX_REPLAY,
+				   DTLS_DROP_REPLAY, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 	dtls_key_used(k);
