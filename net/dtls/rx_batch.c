@@ -329,10 +329,10 @@ static int dtls_rx_batch_record(struct dtls_sock *ds, struct dtls_rx_batch *b,
 	if (err) {
 		if (err == -EBADMSG)
 			dtls_rx_batch_drop(ds, DTLS_STAT_RX_AUTH_FAIL,
-				   DTLS_DROP_AUTH_FAIL, &h);
+					   DTLS_DROP_AUTH_FAIL, &h);
 		else
 			dtls_rx_batch_drop(ds, DTLS_STAT_RX_DROPPED,
-				   DTLS_DROP_CRYPTO, &h);
+					   DTLS_DROP_CRYPTO, &h);
 		return DTLS_RX_BATCH_SKIP;
 	}
 	/* Only now, authenticated, may the record move the window. */
